@@ -1,0 +1,80 @@
+// Plain-JSON discovery (/api, /apis, /api/v1, /apis/G, /apis/G/V) built from the resources
+// the store serves. Aggregated discovery is not offered: clients asking for it get these
+// documents as application/json and fall back to per-group requests, as with older servers.
+import type { ClusterStore, SimResource } from '../store.js';
+
+/** Kubernetes version priority: GA > beta > alpha, higher numbers first. */
+export function compareVersions(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [0, 0, 0];
+    const level = m[2] === undefined ? 3 : m[2] === 'beta' ? 2 : 1;
+    return [level, Number(m[1]), Number(m[3] ?? 0)];
+  };
+  const [la, ma, na] = rank(a);
+  const [lb, mb, nb] = rank(b);
+  return lb - la || mb - ma || nb - na;
+}
+
+function groupVersions(store: ClusterStore): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of store.allResources()) {
+    if (r.group === '') continue;
+    const vs = out.get(r.group) ?? [];
+    if (!vs.includes(r.version)) vs.push(r.version);
+    out.set(r.group, vs);
+  }
+  for (const vs of out.values()) vs.sort(compareVersions);
+  return out;
+}
+
+function groupDoc(name: string, versions: string[]): Record<string, unknown> {
+  const vs = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { name, versions: vs, preferredVersion: vs[0] };
+}
+
+export function apiVersions(): Record<string, unknown> {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+  };
+}
+
+export function apiGroupList(store: ClusterStore): Record<string, unknown> {
+  const groups = [...groupVersions(store)].map(([name, vs]) => groupDoc(name, vs));
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+export function apiGroup(store: ClusterStore, group: string): Record<string, unknown> | undefined {
+  const vs = groupVersions(store).get(group);
+  return vs ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(group, vs) } : undefined;
+}
+
+function subresourceEntries(r: SimResource): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const base = { singularName: '', namespaced: r.namespaced, verbs: ['get', 'patch', 'update'] };
+  if (r.subresources.status) out.push({ ...base, name: `${r.resource}/status`, kind: r.kind });
+  if (r.subresources.scale) out.push({ ...base, name: `${r.resource}/scale`, group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  if (r.group === '' && r.resource === 'pods') out.push({ ...base, name: 'pods/log', kind: 'Pod', verbs: ['get'] });
+  return out;
+}
+
+export function apiResourceList(store: ClusterStore, group: string, version: string): Record<string, unknown> | undefined {
+  const rs = store.allResources().filter((r) => r.group === group && r.version === version);
+  if (rs.length === 0 && !(group === '' && version === 'v1')) return undefined;
+  rs.sort((a, b) => (a.resource < b.resource ? -1 : 1));
+  const resources = rs.flatMap((r) => [
+    {
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: r.verbs,
+      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+      ...(r.categories.length ? { categories: r.categories } : {}),
+    },
+    ...subresourceEntries(r),
+  ]);
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}
