@@ -29,12 +29,15 @@ export interface SimFleetOptions {
   serve?: Omit<ServeOptions, 'port'>;
 }
 
-export function kubeconfigYaml(contexts: { name: string; url: string; cluster: SimCluster }[]): string {
+export function kubeconfigYaml(contexts: { name: string; url: string; cluster: SimCluster; server: { caCert?: string } }[]): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: contexts.map((c) => ({ name: c.name, cluster: { server: c.url } })),
+    clusters: contexts.map((c) => ({
+      name: c.name,
+      cluster: { server: c.url, ...(c.server.caCert ? { 'certificate-authority-data': Buffer.from(c.server.caCert).toString('base64') } : {}) },
+    })),
     users: contexts.map((c) => ({ name: `${c.name}-${c.cluster.user}`, user: { token: c.cluster.token } })),
     contexts: contexts.map((c) => ({ name: c.name, context: { cluster: c.name, user: `${c.name}-${c.cluster.user}` } })),
     'current-context': contexts[0]?.name ?? '',

@@ -3,7 +3,8 @@
 // (create, update, patch in three formats, delete), /status, /scale and pod logs. Errors
 // are Status bodies as the real API writes them, so client-node and kubectl work unchanged.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { at, isRecord } from '../model/access.js';
 import { formatLabelSelector, labelSelectorFromObject } from '../model/selector.js';
@@ -19,17 +20,22 @@ import { applyPatch, patchTypeOf } from './http/patch.js';
 import { readJson, sendError, sendJson } from './http/respond.js';
 import { parseResourcePath, type ResourceRoute } from './http/route.js';
 import { table, type IncludeObject } from './http/table.js';
+import { simTlsCert, simTlsKey } from './http/tls.js';
 import { startWatch, type OpenWatch } from './http/watch.js';
 
 export interface ServeOptions {
   port?: number;
   /** interval of BOOKMARK events on watches that allow them */
   bookmarkIntervalMs?: number;
+  /** https with the fixed sim certificate (default); kubectl sends tokens only over https */
+  tls?: boolean;
 }
 
 export interface ClusterServer {
   port: number;
   url: string;
+  /** PEM of the CA that verifies the server (the self-signed sim certificate), when TLS */
+  caCert?: string;
   close(): Promise<void>;
   /** ends every open watch stream abruptly (chaos: dropped connections) */
   dropWatches(): void;
@@ -371,9 +377,11 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     await handleResource(route, url.searchParams, req, res);
   }
 
-  const server = createServer((req, res) => {
+  const tls = opts.tls ?? true;
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e) => sendError(res, e));
-  });
+  };
+  const server = tls ? createHttpsServer({ key: simTlsKey, cert: simTlsCert }, onRequest) : createHttpServer(onRequest);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -398,7 +406,8 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
   const port = await listen(opts.port ?? 0);
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    ...(tls ? { caCert: simTlsCert } : {}),
     close: shut,
     dropWatches: () => {
       for (const w of [...watches]) w.drop();
