@@ -102,7 +102,7 @@ describe('kubectl against the simulated fleet', () => {
       await waitFor(() => out.includes('web-2'), 'initial listing');
       main.cluster.store.mutate('pods', 'shop', 'web-2', (p) => {
         (p.status as { phase: string; reason?: string }).reason = 'Evicted';
-      });
+      }, { subresource: 'status' });
       await waitFor(() => /web-2\s+1\/1\s+Evicted/.test(out), 'the watched change');
       expect(out.match(/^NAME\s+READY/gm)).toHaveLength(1);
     } finally {
