@@ -1,0 +1,189 @@
+// The per-context HTTP client: one reused undici dispatcher with the context's TLS options
+// (lists, watches and logs share its connections; client-node would make an Agent, hence a
+// TLS handshake, per call), authentication applied by client-node per request (tokens, client
+// certificates, exec plugins with their cached credentials), and undici's fetch so aborts are
+// catchable and error bodies readable.
+import { readFileSync } from 'node:fs';
+import { HttpMethod, RequestContext } from '@kubernetes/client-node';
+import { Agent, ProxyAgent, fetch, type Dispatcher, type Response } from 'undici';
+import { apiErrorFrom, KubeAuthError, networkError } from './errors.js';
+import type { ContextConfig } from './kubeconfig.js';
+
+export interface ClientOptions {
+  /** TCP/TLS connect timeout */
+  connectTimeoutMs?: number;
+  /** time to wait for response headers: a server that accepts and never answers fails here */
+  headersTimeoutMs?: number;
+  /** whole-request timeout of non-streaming requests */
+  requestTimeoutMs?: number;
+}
+
+export interface KubeRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** absolute API path, e.g. /apis/apps/v1/namespaces/x/deployments/y */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** a string is sent as is, anything else as JSON */
+  body?: unknown;
+  /** defaults to application/json; patches: application/merge-patch+json, ... */
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+export interface KubeResponse {
+  status: number;
+  /** parsed JSON when the answer is JSON, else the text */
+  body: unknown;
+}
+
+export interface Warmup {
+  latencyMs: number;
+  serverVersion: string;
+}
+
+const methods: Record<NonNullable<KubeRequest['method']>, HttpMethod> = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  PUT: HttpMethod.PUT,
+  PATCH: HttpMethod.PATCH,
+  DELETE: HttpMethod.DELETE,
+};
+
+function fileOrData(file: string | undefined, data: string | undefined): Buffer | undefined {
+  if (data) return Buffer.from(data, 'base64');
+  if (file) return readFileSync(file);
+  return undefined;
+}
+
+export class ContextClient {
+  readonly name: string;
+  readonly server: string;
+  private readonly dispatcher: Dispatcher | undefined;
+  private readonly requestTimeoutMs: number;
+
+  constructor(
+    readonly config: ContextConfig,
+    opts: ClientOptions = {},
+  ) {
+    this.name = config.name;
+    this.server = config.cluster.server;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
+    const { cluster, user } = config;
+    const tls = {
+      ca: fileOrData(cluster.caFile, cluster.caData),
+      cert: fileOrData(user.certFile, user.certData),
+      key: fileOrData(user.keyFile, user.keyData),
+      ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+      ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+    };
+    const timeouts = {
+      headersTimeout: opts.headersTimeoutMs ?? 10_000,
+      // watches and log follows are quiet for long stretches; their own timers end them
+      bodyTimeout: 0,
+      connect: { ...tls, timeout: opts.connectTimeoutMs ?? 5_000, keepAlive: true, keepAliveInitialDelay: 30_000 },
+    };
+    if (cluster.proxyUrl?.startsWith('socks')) {
+      // client-node's SOCKS connector; it gives one dispatcher per auth call, we keep the first
+      this.dispatcher = undefined;
+    } else if (cluster.proxyUrl) {
+      this.dispatcher = new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls, ...timeouts });
+    } else {
+      this.dispatcher = new Agent(timeouts);
+    }
+  }
+
+  private socksDispatcher: Dispatcher | undefined;
+
+  /** Auth headers for one request; exec plugins run here (their token is cached by client-node). */
+  private async auth(url: string, method: HttpMethod): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher | undefined }> {
+    const ctx = new RequestContext(url, method);
+    try {
+      await this.config.kc.applySecurityAuthentication(ctx);
+    } catch (e) {
+      throw new KubeAuthError(`context "${this.name}": getting credentials failed: ${(e as Error).message}`);
+    }
+    if (this.dispatcher === undefined && this.socksDispatcher === undefined) this.socksDispatcher = ctx.getDispatcher();
+    return { headers: ctx.getHeaders(), dispatcher: this.dispatcher ?? this.socksDispatcher };
+  }
+
+  url(path: string, query?: KubeRequest['query']): string {
+    const u = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  /**
+   * Opens a request and returns the response once its headers arrived. Error statuses are
+   * thrown as KubeApiError (with the body read); the caller owns a successful body.
+   */
+  async open(req: KubeRequest): Promise<Response> {
+    const method = req.method ?? 'GET';
+    const url = this.url(req.path, req.query);
+    const { headers, dispatcher } = await this.auth(url, methods[method]);
+    headers.Accept = req.accept ?? 'application/json';
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['Content-Type'] = req.contentType ?? 'application/json';
+    }
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body, dispatcher, signal: req.signal });
+    } catch (e) {
+      throw networkError(e, `context "${this.name}" (${this.server})`);
+    }
+    if (res.status >= 400) {
+      const text = await res.text().catch(() => '');
+      throw apiErrorFrom(res.status, text);
+    }
+    return res;
+  }
+
+  /** One request, body read whole. Errors: KubeApiError, KubeNetworkError, KubeAuthError. */
+  async request(req: KubeRequest): Promise<KubeResponse> {
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const res = await this.open({ ...req, signal });
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      throw networkError(e, `context "${this.name}" (${this.server})`);
+    }
+    const type = res.headers.get('content-type') ?? '';
+    let body: unknown = text;
+    if (type.includes('json') && text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // a JSON content type with a broken body: hand the text over
+      }
+    }
+    return { status: res.status, body };
+  }
+
+  /** GET and parse JSON. */
+  async getJson<T = Record<string, unknown>>(path: string, query?: KubeRequest['query'], signal?: AbortSignal): Promise<T> {
+    const { body } = await this.request({ path, query, signal });
+    if (typeof body !== 'object' || body === null) throw new Error(`context "${this.name}": ${path}: the server did not answer JSON`);
+    return body as T;
+  }
+
+  /** The one request made before anything fans out: runs exec plugins once, measures latency. */
+  async warm(signal?: AbortSignal): Promise<Warmup> {
+    const t0 = performance.now();
+    const v = await this.getJson<{ gitVersion?: string; major?: string; minor?: string }>('/version', undefined, signal);
+    const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
+    return { latencyMs, serverVersion: v.gitVersion ?? `v${v.major ?? '?'}.${v.minor ?? '?'}` };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.dispatcher?.destroy(), this.socksDispatcher?.destroy()]);
+  }
+}
+
+/** The action executor's entry: one request on a context. */
+export function request(client: ContextClient, req: KubeRequest): Promise<KubeResponse> {
+  return client.request(req);
+}

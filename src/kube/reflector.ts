@@ -1,0 +1,307 @@
+// A list+watch cache of one (context, resource, namespace scope), as client-go's reflector
+// does it and client-node's informer does not (see REFERENCE-client.md): paginated LIST,
+// WATCH from the list's resourceVersion with bookmarks and a randomized timeout, resume
+// from the last seen resourceVersion after a dropped or ended watch, relist on 410 Gone with
+// deletions for what vanished, backoff with jitter on errors, and every condition visible
+// as a phase. Objects stay plain JSON, projected.
+import type { KubeObject, ResourceType } from '../model/types.js';
+import { apiVersionOf, resourceKey } from '../model/types.js';
+import type { ContextClient } from './client.js';
+import { apiErrorFrom, classify, KubeApiError } from './errors.js';
+import { project } from './project.js';
+
+export type ReflectorPhaseName = 'syncing' | 'synced' | 'retrying' | 'forbidden' | 'unauthorized' | 'unreachable' | 'stopped';
+
+export interface ReflectorSink {
+  /** an object was added or changed; prev is the cached object it replaces */
+  upsert(obj: KubeObject, prev: KubeObject | undefined): void;
+  /** an object is gone */
+  remove(prev: KubeObject): void;
+  /** phase, reason or nextAttemptAt changed */
+  status(): void;
+}
+
+export interface ReflectorOptions {
+  pageSize?: number;
+  /** watch timeoutSeconds is drawn from [min, max] per watch */
+  watchTimeoutSeconds?: [number, number];
+  backoffMs?: [number, number];
+}
+
+export class Backoff {
+  private attempt = 0;
+  constructor(
+    private readonly baseMs = 500,
+    private readonly capMs = 30_000,
+  ) {}
+  /** the next delay: exponential, capped, with jitter in [d/2, d] so retries spread out */
+  next(): number {
+    const d = Math.min(this.capMs, this.baseMs * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 30);
+    return d / 2 + Math.random() * (d / 2);
+  }
+  reset(): void {
+    this.attempt = 0;
+  }
+}
+
+/** `${namespace}/${name}`: the cache key inside one reflector. */
+export const objectKey = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+export function resourcePath(r: ResourceType, namespace?: string): string {
+  const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  return r.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${r.resource}` : `${base}/${r.resource}`;
+}
+
+interface WatchEvent {
+  type: string;
+  object: KubeObject & { code?: number; message?: string; reason?: string; kind?: string };
+}
+
+class Stopped extends Error {}
+
+export class Reflector {
+  readonly key: string;
+  cache = new Map<string, KubeObject>();
+  phase: ReflectorPhaseName = 'syncing';
+  reason: string | undefined;
+  nextAttemptAt: number | undefined;
+  resourceVersion = '';
+  /** counters for tests and the status line */
+  readonly stats = { lists: 0, watches: 0, events: 0, relists410: 0 };
+
+  private readonly abort = new AbortController();
+  private readonly backoff: Backoff;
+  private readonly pageSize: number;
+  private readonly watchTimeout: [number, number];
+  private readonly apiVersion: string;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly client: ContextClient,
+    readonly resource: ResourceType,
+    readonly namespace: string | undefined,
+    private readonly sink: ReflectorSink,
+    opts: ReflectorOptions = {},
+  ) {
+    this.key = resourceKey(resource);
+    this.pageSize = opts.pageSize ?? 500;
+    this.watchTimeout = opts.watchTimeoutSeconds ?? [240, 360];
+    this.backoff = new Backoff(...(opts.backoffMs ?? [500, 30_000]));
+    this.apiVersion = apiVersionOf(resource);
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wake?.();
+    await this.running;
+    this.setPhase('stopped', undefined);
+  }
+
+  /** Retry now instead of at nextAttemptAt (e.g. the context came back). */
+  retryNow(): void {
+    this.wake?.();
+  }
+
+  private setPhase(phase: ReflectorPhaseName, reason: string | undefined, nextAttemptAt?: number): void {
+    if (this.phase === phase && this.reason === reason && this.nextAttemptAt === nextAttemptAt) return;
+    this.phase = phase;
+    this.reason = reason;
+    this.nextAttemptAt = nextAttemptAt;
+    this.sink.status();
+  }
+
+  private async run(): Promise<void> {
+    let needList = true;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (needList) {
+          await this.list();
+          needList = false;
+          this.backoff.reset();
+          this.setPhase('synced', undefined);
+        }
+        const delivered = await this.watch();
+        if (delivered) this.backoff.reset();
+        else await this.sleep(this.backoff.next());
+      } catch (e) {
+        if (this.abort.signal.aborted || e instanceof Stopped) break;
+        const kind = classify(e);
+        const reason = (e as Error).message;
+        if (kind === 'gone') {
+          // the resourceVersion is compacted away: start over from a fresh list
+          this.stats.relists410++;
+          needList = true;
+          continue;
+        }
+        if (kind === 'forbidden') {
+          // retrying cannot help until someone changes RBAC; no retry storm
+          this.setPhase('forbidden', reason);
+          return;
+        }
+        const delay = this.backoff.next();
+        const phase = kind === 'unauthorized' ? 'unauthorized' : kind === 'unreachable' ? 'unreachable' : 'retrying';
+        this.setPhase(phase, reason, Date.now() + Math.round(delay));
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private adopt(o: KubeObject): KubeObject {
+    // list items carry no kind/apiVersion on a real server; views want them
+    o.kind ??= this.resource.kind;
+    o.apiVersion ??= this.apiVersion;
+    return project(o, this.key);
+  }
+
+  /** Paginated LIST into a fresh map, then one diff against the cache (deletions included). */
+  private async list(): Promise<void> {
+    const path = resourcePath(this.resource, this.namespace);
+    const next = new Map<string, KubeObject>();
+    let cont: string | undefined;
+    let rv = '';
+    do {
+      let page: { metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] };
+      try {
+        page = await this.client.getJson(path, { limit: this.pageSize, continue: cont }, this.abort.signal);
+      } catch (e) {
+        // an expired continue token: the whole list starts over
+        if (cont && e instanceof KubeApiError && e.code === 410) {
+          next.clear();
+          cont = undefined;
+          continue;
+        }
+        throw e;
+      }
+      for (const item of page.items ?? []) {
+        const o = this.adopt(item);
+        next.set(objectKey(o), o);
+      }
+      rv = page.metadata?.resourceVersion ?? rv;
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+    this.stats.lists++;
+    const old = this.cache;
+    for (const [k, prev] of old) if (!next.has(k)) this.sink.remove(prev);
+    for (const [k, o] of next) {
+      const prev = old.get(k);
+      if (prev && prev.metadata.resourceVersion === o.metadata.resourceVersion) next.set(k, prev);
+      else this.sink.upsert(o, prev);
+    }
+    this.cache = next;
+    this.resourceVersion = rv;
+  }
+
+  /** One WATCH until it ends; returns whether it delivered anything (for backoff). */
+  private async watch(): Promise<boolean> {
+    const [min, max] = this.watchTimeout;
+    const timeoutSeconds = Math.round(min + Math.random() * (max - min));
+    const ac = new AbortController();
+    const onStop = (): void => ac.abort();
+    this.abort.signal.addEventListener('abort', onStop);
+    // a watch that goes silent past its own timeout is dead (half-open connection)
+    let lastData = Date.now();
+    const idle = setInterval(() => {
+      if (Date.now() - lastData > (timeoutSeconds + 30) * 1000) ac.abort();
+    }, 5_000);
+    idle.unref();
+    let delivered = false;
+    try {
+      this.stats.watches++;
+      const res = await this.client.open({
+        path: resourcePath(this.resource, this.namespace),
+        query: { watch: 'true', resourceVersion: this.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds },
+        signal: ac.signal,
+      });
+      // the watch is established: the cache is current again
+      this.setPhase('synced', undefined);
+      if (!res.body) return false;
+      const decoder = new TextDecoder();
+      let buf = '';
+      try {
+        for await (const chunk of res.body) {
+          lastData = Date.now();
+          buf += decoder.decode(chunk, { stream: true });
+          let nl = buf.indexOf('\n');
+          if (nl < 0) continue;
+          let start = 0;
+          while (nl >= 0) {
+            if (nl > start) {
+              this.apply(JSON.parse(buf.slice(start, nl)) as WatchEvent);
+              delivered = true;
+            }
+            start = nl + 1;
+            nl = buf.indexOf('\n', start);
+          }
+          buf = buf.slice(start);
+        }
+        if (buf.trim() !== '') {
+          this.apply(JSON.parse(buf) as WatchEvent);
+          delivered = true;
+        }
+      } catch (e) {
+        if (this.abort.signal.aborted) throw new Stopped();
+        // a dropped stream is the normal end of a watch: resume from the last resourceVersion
+        if (e instanceof KubeApiError || e instanceof SyntaxError) throw e;
+        return delivered;
+      }
+      return delivered;
+    } catch (e) {
+      if (this.abort.signal.aborted) throw new Stopped();
+      if (ac.signal.aborted) return delivered; // idle timeout
+      throw e;
+    } finally {
+      clearInterval(idle);
+      this.abort.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  private apply(ev: WatchEvent): void {
+    const o = ev.object;
+    switch (ev.type) {
+      case 'ADDED':
+      case 'MODIFIED': {
+        this.adopt(o);
+        const k = objectKey(o);
+        const prev = this.cache.get(k);
+        this.cache.set(k, o);
+        this.sink.upsert(o, prev);
+        break;
+      }
+      case 'DELETED': {
+        const k = objectKey(o);
+        const prev = this.cache.get(k);
+        if (prev) {
+          this.cache.delete(k);
+          this.sink.remove(prev);
+        }
+        break;
+      }
+      case 'BOOKMARK':
+        break;
+      case 'ERROR':
+        throw apiErrorFrom(typeof o.code === 'number' ? o.code : 500, JSON.stringify(o));
+      default:
+        throw new Error(`unexpected watch event type "${ev.type}"`);
+    }
+    this.stats.events++;
+    const rv = o.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+  }
+}
