@@ -1,0 +1,219 @@
+// Request builders for workload and Flux actions, as data: the exact method, path, content
+// type and body that the action executor shows in its confirm dialog and then sends.
+// Bodies follow kubectl (restart, scale, delete) and the flux CLI (suspend, resume,
+// reconcile); REFERENCE-flux.md has the facts.
+import { arr, bool, str, strMap } from './access.js';
+import type { KubeObject, ResourceType } from './types.js';
+import { fluxOwnerOf } from './tree.js';
+
+export const CONTENT = {
+  json: 'application/json',
+  jsonPatch: 'application/json-patch+json',
+  mergePatch: 'application/merge-patch+json',
+  strategicMerge: 'application/strategic-merge-patch+json',
+} as const;
+
+export interface PlannedRequest {
+  method: 'PATCH' | 'DELETE';
+  /** API path, e.g. /apis/apps/v1/namespaces/ns/deployments/name */
+  path: string;
+  contentType: string;
+  body: unknown;
+}
+
+export type Plan =
+  | { ok: true; requests: PlannedRequest[]; summary: string; diff?: string; notes?: string[] }
+  | { ok: false; error: string };
+
+export type PathType = Pick<ResourceType, 'group' | 'version' | 'resource' | 'namespaced'>;
+
+/** /api/v1/namespaces/ns/pods/name, /apis/apps/v1/namespaces/ns/deployments/name/scale, ... */
+export function objectPath(rt: PathType, namespace: string | undefined, name: string, subresource?: string): string {
+  const base = rt.group ? `/apis/${rt.group}/${rt.version}` : `/api/${rt.version}`;
+  const ns = rt.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${ns}/${rt.resource}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+}
+
+// The workload kinds whose paths never depend on discovery.
+export const APPS: Record<string, PathType> = {
+  Deployment: { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true },
+  StatefulSet: { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true },
+  DaemonSet: { group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true },
+  ReplicaSet: { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true },
+};
+
+export function appsPath(kind: string): PathType | undefined {
+  return Object.hasOwn(APPS, kind) ? APPS[kind] : undefined;
+}
+
+function target(obj: KubeObject): { ns: string; name: string; label: string } {
+  const ns = str(obj, 'metadata', 'namespace') ?? '';
+  const name = str(obj, 'metadata', 'name') ?? '';
+  const kind = str(obj, 'kind') ?? 'object';
+  return { ns, name, label: `${kind} ${ns ? `${ns}/` : ''}${name}` };
+}
+
+function pad(n: number, w = 2): string {
+  return String(Math.trunc(Math.abs(n))).padStart(w, '0');
+}
+
+/**
+ * Go's time.RFC3339 in a given offset (minutes east of UTC, default the local zone):
+ * 2024-05-01T14:03:09+02:00, or ...Z at offset 0 — what kubectl writes for restartedAt.
+ */
+export function rfc3339(date: Date, offsetMinutes = -date.getTimezoneOffset()): string {
+  const t = new Date(date.getTime() + offsetMinutes * 60_000);
+  const ymd = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  const hms = `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+  const off = offsetMinutes === 0 ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(offsetMinutes / 60)}:${pad(offsetMinutes % 60)}`;
+  return `${ymd}T${hms}${off}`;
+}
+
+const RESTARTABLE = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
+
+/** kubectl rollout restart: a strategic merge patch of the pod template's restartedAt annotation. */
+export function restartPlan(obj: KubeObject, now: Date, opts: { rt?: PathType; offsetMinutes?: number } = {}): Plan {
+  const kind = str(obj, 'kind') ?? '';
+  const rt = opts.rt ?? appsPath(kind);
+  if (!RESTARTABLE.has(kind) || !rt) return { ok: false, error: 'restarting is not supported' };
+  if (kind === 'Deployment' && bool(obj, 'spec', 'paused') === true) {
+    return { ok: false, error: "can't restart paused deployment (run rollout resume first)" };
+  }
+  const t = target(obj);
+  const at = rfc3339(now, opts.offsetMinutes);
+  return {
+    ok: true,
+    requests: [{
+      method: 'PATCH',
+      path: objectPath(rt, t.ns, t.name),
+      contentType: CONTENT.strategicMerge,
+      body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at } } } } },
+    }],
+    summary: `restart ${t.label} (restartedAt ${at})`,
+  };
+}
+
+/** kubectl scale: a merge patch of the /scale subresource. */
+export function scalePlan(obj: KubeObject, rt: PathType, replicas: number): Plan {
+  if (!Number.isInteger(replicas) || replicas < 0) return { ok: false, error: `invalid replica count ${replicas}: must be a whole number, 0 or more` };
+  const t = target(obj);
+  return {
+    ok: true,
+    requests: [{ method: 'PATCH', path: objectPath(rt, t.ns, t.name, 'scale'), contentType: CONTENT.mergePatch, body: { spec: { replicas } } }],
+    summary: `scale ${t.label} to ${replicas}`,
+  };
+}
+
+export type Propagation = 'Background' | 'Foreground' | 'Orphan';
+
+/** DELETE with DeleteOptions; the summary names the finalizers that will hold the object. */
+export function deletePlan(obj: KubeObject, rt: PathType, propagationPolicy: Propagation = 'Background'): Plan {
+  const t = target(obj);
+  const finalizers = [...new Set([
+    ...arr(obj, 'metadata', 'finalizers').filter((f): f is string => typeof f === 'string'),
+    ...(propagationPolicy === 'Foreground' ? ['foregroundDeletion'] : []),
+    ...(propagationPolicy === 'Orphan' ? ['orphan'] : []),
+  ])];
+  const notes = finalizers.length
+    ? [`held until these finalizers are removed: ${finalizers.join(', ')}`]
+    : [];
+  if (str(obj, 'metadata', 'deletionTimestamp')) notes.push('already being deleted');
+  return {
+    ok: true,
+    requests: [{ method: 'DELETE', path: objectPath(rt, t.ns, t.name), contentType: CONTENT.json, body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy } }],
+    summary: `delete ${t.label} (propagation ${propagationPolicy})`,
+    notes,
+  };
+}
+
+export function suspendPlan(obj: KubeObject, rt: PathType): Plan {
+  const t = target(obj);
+  return {
+    ok: true,
+    requests: [{ method: 'PATCH', path: objectPath(rt, t.ns, t.name), contentType: CONTENT.mergePatch, body: { spec: { suspend: true } } }],
+    summary: `suspend ${t.label}`,
+    notes: fluxOwnerOf(obj) ? [`its own Flux owner may set spec.suspend back from Git`] : [],
+  };
+}
+
+export function resumePlan(obj: KubeObject, rt: PathType): Plan {
+  const t = target(obj);
+  return {
+    ok: true,
+    requests: [{ method: 'PATCH', path: objectPath(rt, t.ns, t.name), contentType: CONTENT.mergePatch, body: { spec: { suspend: null } } }],
+    summary: `resume ${t.label}`,
+  };
+}
+
+/** The requestedAt token: any unique string works; this is the flux CLI's RFC3339Nano shape. */
+export function reconcileToken(now: Date): string {
+  return now.toISOString();
+}
+
+/**
+ * flux reconcile: annotate requestedAt (HelmRelease force/reset add forceAt/resetAt with the
+ * same token, which the controller honours only when equal). Refuses suspended objects.
+ */
+export function reconcilePlan(obj: KubeObject, rt: PathType, token: string, opts: { force?: boolean; reset?: boolean } = {}): Plan {
+  const t = target(obj);
+  if (bool(obj, 'spec', 'suspend') === true) return { ok: false, error: 'resource is suspended' };
+  const kind = str(obj, 'kind');
+  if ((opts.force || opts.reset) && kind !== 'HelmRelease') {
+    return { ok: false, error: `${opts.force ? 'force' : 'reset'} applies to HelmReleases only` };
+  }
+  const annotations: Record<string, string> = { 'reconcile.fluxcd.io/requestedAt': token };
+  if (opts.force) annotations['reconcile.fluxcd.io/forceAt'] = token;
+  if (opts.reset) annotations['reconcile.fluxcd.io/resetAt'] = token;
+  const how = [opts.force ? 'force' : '', opts.reset ? 'reset' : ''].filter(Boolean).join('+');
+  return {
+    ok: true,
+    requests: [{ method: 'PATCH', path: objectPath(rt, t.ns, t.name), contentType: CONTENT.mergePatch, body: { metadata: { annotations } } }],
+    summary: `reconcile${how ? ` (${how})` : ''} ${t.label}`,
+  };
+}
+
+export interface FluxManager {
+  kind: 'Kustomization' | 'HelmRelease';
+  namespace: string;
+  name: string;
+  /** kustomize-controller re-applies drift every interval; helm-controller only with drift detection */
+  revertsOn: 'next-reconcile' | 'next-upgrade';
+  /** the object carries kustomize.toolkit.fluxcd.io/reconcile: disabled */
+  reconcileDisabled: boolean;
+}
+
+/** Whether Flux applied this workload (by its labels), and so will put it back. */
+export function fluxManaged(obj: unknown): FluxManager | undefined {
+  const f = fluxOwnerOf(obj);
+  if (!f) return undefined;
+  const disabled = strMap(obj, 'metadata', 'annotations')['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled'
+    || strMap(obj, 'metadata', 'labels')['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled';
+  return {
+    kind: f.kind,
+    namespace: f.namespace,
+    name: f.name,
+    revertsOn: f.kind === 'Kustomization' ? 'next-reconcile' : 'next-upgrade',
+    reconcileDisabled: disabled,
+  };
+}
+
+/**
+ * "Suspend the Flux owner, then act": the owner's suspend request first, then the action's
+ * requests, with the reminder that resuming brings Git's version back.
+ */
+export function suspendOwnerFirst(action: Plan, owner: KubeObject, ownerRt: PathType): Plan {
+  if (!action.ok) return action;
+  const suspend = suspendPlan(owner, ownerRt);
+  if (!suspend.ok) return suspend;
+  const o = target(owner);
+  return {
+    ...action,
+    requests: [...suspend.requests, ...action.requests],
+    summary: `suspend ${o.label}, then ${action.summary}`,
+    notes: [
+      ...(action.notes ?? []),
+      ...(suspend.notes ?? []),
+      `temporary: resume ${o.label} when done — Flux then re-applies the version in Git`,
+    ],
+  };
+}

@@ -1,0 +1,554 @@
+// Ownership trees within one context: owners upward by ownerReferences, descendants
+// downward by owner uid, plus what Flux applied (Kustomization inventories, HelmRelease
+// labels and inventories), which carries no ownerReferences. Pure: everything is read
+// through a TreeIndex the caller provides (the fleet store, or indexFromObjects).
+import { arr, isRecord, rec, str, strMap } from './access.js';
+import type { KubeObject, OwnerReference, ResourceType } from './types.js';
+import { resourceKey, splitApiVersion } from './types.js';
+
+/** An object as the store holds it: its resourceKey ('deployments.apps') and the object. */
+export interface ObjRef {
+  resource: string;
+  object: KubeObject;
+}
+
+/**
+ * What tree building reads, all within ONE context. The fleet store has byUid/ownedBy;
+ * `find` resolves a group+kind (as inventories name them) through discovery; `withLabels`
+ * is optional — without it a HelmRelease's children come from its inventory only.
+ */
+export interface TreeIndex {
+  byUid(uid: string): ObjRef | undefined;
+  /** objects whose ownerReferences name this uid */
+  ownedBy(uid: string): ObjRef[];
+  find(group: string, kind: string, namespace: string | undefined, name: string): ObjRef | undefined;
+  /** objects of any watched kind carrying all these labels */
+  withLabels?(labels: Record<string, string>): ObjRef[];
+}
+
+/** The health model's verdict, as much of it as a tree needs. */
+export interface NodeVerdict {
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export type HealthFn = (ref: ObjRef) => NodeVerdict;
+
+export type Via = 'root' | 'owner' | 'inventory' | 'helm-label' | 'group';
+
+export interface MissingRef {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface TreeNode {
+  /** stable across rebuilds: the uid, or a synthetic id for missing and group nodes */
+  id: string;
+  ref?: ObjRef;
+  missing?: MissingRef;
+  kind: string;
+  namespace: string;
+  name: string;
+  verdict: NodeVerdict;
+  /** worst state of this node and everything below it, and how many below are Failed */
+  rolledUp: NodeVerdict & { failing: number };
+  children: TreeNode[];
+  /** a fan-out collapsed into one node until its id is in `expanded` */
+  group?: { count: number; kind: string; failing: number };
+  via: Via;
+  /** Flux: where a Kustomization / HelmRelease gets its source, and what it waits for */
+  info?: { source?: string; dependsOn?: string[] };
+  /** already drawn elsewhere in this tree (a cycle or a second path): not expanded again */
+  repeat?: boolean;
+}
+
+export interface TreeOptions {
+  healthOf: HealthFn;
+  /** ids of group nodes the user opened */
+  expanded?: Set<string>;
+  /** more children of one kind than this are grouped; default 20 */
+  groupThreshold?: number;
+  /** safety bound on depth; default 30 */
+  maxDepth?: number;
+}
+
+const KS_GROUP = 'kustomize.toolkit.fluxcd.io';
+const HR_GROUP = 'helm.toolkit.fluxcd.io';
+export const FLUX_LABELS = {
+  ksName: `${KS_GROUP}/name`,
+  ksNamespace: `${KS_GROUP}/namespace`,
+  hrName: `${HR_GROUP}/name`,
+  hrNamespace: `${HR_GROUP}/namespace`,
+} as const;
+
+// Worst first; statuses the table does not know rank just above Current.
+const severity: Record<string, number> = {
+  Failed: 6,
+  NotFound: 5,
+  Unknown: 4,
+  InProgress: 3,
+  Terminating: 2,
+  Current: 0,
+};
+
+export function severityOf(status: string): number {
+  return severity[status] ?? 1;
+}
+
+export function kindOf(ref: ObjRef): string {
+  return str(ref.object, 'kind') ?? ref.resource.split('.')[0];
+}
+
+export function groupOf(ref: ObjRef): string {
+  const av = str(ref.object, 'apiVersion');
+  if (av) return splitApiVersion(av).group;
+  const i = ref.resource.indexOf('.');
+  return i < 0 ? '' : ref.resource.slice(i + 1);
+}
+
+function uidOf(o: unknown): string | undefined {
+  return str(o, 'metadata', 'uid') || undefined;
+}
+
+function nameOf(o: unknown): string {
+  return str(o, 'metadata', 'name') ?? '';
+}
+
+function nsOf(o: unknown): string {
+  return str(o, 'metadata', 'namespace') ?? '';
+}
+
+/** Well-formed ownerReferences, the controller first (as kubectl-tree and `describe` read them). */
+export function ownerRefs(obj: unknown): OwnerReference[] {
+  const refs = arr(obj, 'metadata', 'ownerReferences').filter(
+    (r): r is OwnerReference =>
+      isRecord(r) && typeof r.uid === 'string' && typeof r.kind === 'string' && typeof r.name === 'string',
+  );
+  return [...refs.filter((r) => r.controller === true), ...refs.filter((r) => r.controller !== true)];
+}
+
+export interface Owner {
+  reference: OwnerReference;
+  /** undefined when the owner is gone (a dangling reference) */
+  ref?: ObjRef;
+}
+
+export function ownersOf(ref: ObjRef, index: TreeIndex): Owner[] {
+  return ownerRefs(ref.object).map((reference) => ({ reference, ref: index.byUid(reference.uid) }));
+}
+
+/** The HelmRelease, else the Kustomization, whose labels say it applied this object. */
+export function fluxOwnerOf(obj: unknown): { kind: 'HelmRelease' | 'Kustomization'; group: string; namespace: string; name: string } | undefined {
+  const l = strMap(obj, 'metadata', 'labels');
+  if (l[FLUX_LABELS.hrName] && l[FLUX_LABELS.hrNamespace]) {
+    return { kind: 'HelmRelease', group: HR_GROUP, name: l[FLUX_LABELS.hrName], namespace: l[FLUX_LABELS.hrNamespace] };
+  }
+  if (l[FLUX_LABELS.ksName] && l[FLUX_LABELS.ksNamespace]) {
+    return { kind: 'Kustomization', group: KS_GROUP, name: l[FLUX_LABELS.ksName], namespace: l[FLUX_LABELS.ksNamespace] };
+  }
+  return undefined;
+}
+
+/**
+ * Follows controller (else first) owners up to the top; with `flux` (default) it then
+ * continues through the Flux object whose labels claim the top object. Stops at dangling
+ * references and cycles.
+ */
+export function topOwner(ref: ObjRef, index: TreeIndex, opts: { flux?: boolean } = {}): ObjRef {
+  const seen = new Set<string>();
+  let cur = ref;
+  for (;;) {
+    const uid = uidOf(cur.object);
+    if (uid) {
+      if (seen.has(uid)) return cur;
+      seen.add(uid);
+    }
+    const up = ownersOf(cur, index).find((o) => o.ref)?.ref;
+    if (up) {
+      cur = up;
+      continue;
+    }
+    if (opts.flux === false) return cur;
+    const f = fluxOwnerOf(cur.object);
+    const fluxRef = f && index.find(f.group, f.kind, f.namespace, f.name);
+    const fluxUid = fluxRef && uidOf(fluxRef.object);
+    if (!fluxRef || (fluxUid && seen.has(fluxUid)) || fluxRef.object === cur.object) return cur;
+    cur = fluxRef;
+  }
+}
+
+export interface InventoryId {
+  namespace: string;
+  name: string;
+  group: string;
+  kind: string;
+}
+
+/**
+ * `<namespace>_<name>_<group>_<kind>` as cli-utils parses it: namespace up to the first
+ * `_`, kind after the last, group between the last two of the rest, the remainder is the
+ * name with `__` standing for `:`.
+ */
+export function parseInventoryId(id: string): InventoryId | undefined {
+  const first = id.indexOf('_');
+  if (first < 0) return undefined;
+  const namespace = id.slice(0, first);
+  let rest = id.slice(first + 1);
+  const lastK = rest.lastIndexOf('_');
+  if (lastK < 0) return undefined;
+  const kind = rest.slice(lastK + 1);
+  rest = rest.slice(0, lastK);
+  const lastG = rest.lastIndexOf('_');
+  if (lastG < 0) return undefined;
+  const group = rest.slice(lastG + 1);
+  const name = rest.slice(0, lastG).replaceAll('__', ':');
+  if (!kind || !name || name.includes('_')) return undefined;
+  return { namespace, name, group, kind };
+}
+
+export function inventoryOf(obj: unknown): InventoryId[] {
+  const out: InventoryId[] = [];
+  for (const e of arr(obj, 'status', 'inventory', 'entries')) {
+    const id = str(e, 'id');
+    const parsed = id === undefined ? undefined : parseInventoryId(id);
+    if (parsed) out.push(parsed);
+  }
+  return out;
+}
+
+function isFlux(ref: ObjRef, kind: string): boolean {
+  const g = groupOf(ref);
+  return kindOf(ref) === kind && (g === KS_GROUP || g === HR_GROUP || g === '');
+}
+
+function fluxInfo(ref: ObjRef): TreeNode['info'] {
+  const o = ref.object;
+  const ns = nsOf(o);
+  const src = rec(o, 'spec', 'sourceRef') ?? rec(o, 'spec', 'chart', 'spec', 'sourceRef') ?? rec(o, 'spec', 'chartRef');
+  const source = src && typeof src.kind === 'string' && typeof src.name === 'string'
+    ? `${src.kind}/${typeof src.namespace === 'string' && src.namespace ? src.namespace : ns}/${src.name}`
+    : undefined;
+  const dependsOn = arr(o, 'spec', 'dependsOn')
+    .map((d) => {
+      const n = str(d, 'name');
+      return n ? `${str(d, 'namespace') || ns}/${n}` : undefined;
+    })
+    .filter((d): d is string => d !== undefined);
+  if (!source && dependsOn.length === 0) return undefined;
+  return { ...(source ? { source } : {}), ...(dependsOn.length ? { dependsOn } : {}) };
+}
+
+const missingVerdict = (m: MissingRef): NodeVerdict => ({
+  status: 'NotFound',
+  reason: 'NotFound',
+  message: `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name} is in the inventory but not in the cluster`,
+});
+
+function worst(self: NodeVerdict, children: TreeNode[]): NodeVerdict & { failing: number } {
+  let w: NodeVerdict = self;
+  let failing = 0;
+  for (const c of children) {
+    failing += c.rolledUp.failing + (c.verdict.status === 'Failed' && !c.group ? 1 : 0);
+    if (c.group) failing += c.group.failing;
+    if (severityOf(c.rolledUp.status) > severityOf(w.status)) w = c.rolledUp;
+  }
+  return { status: w.status, ...(w.reason ? { reason: w.reason } : {}), ...(w.message ? { message: w.message } : {}), failing };
+}
+
+/** Is `x` below any object of `set` through ownerReferences (bounded walk)? */
+function ownedWithin(x: ObjRef, set: Set<string>, index: TreeIndex): boolean {
+  let cur: ObjRef | undefined = x;
+  for (let i = 0; i < 10 && cur; i++) {
+    const owners = ownerRefs(cur.object);
+    if (owners.some((o) => set.has(o.uid))) return true;
+    cur = owners.length ? index.byUid(owners[0].uid) : undefined;
+  }
+  return false;
+}
+
+interface Child {
+  ref?: ObjRef;
+  missing?: MissingRef;
+  via: Via;
+}
+
+function childrenOf(ref: ObjRef, index: TreeIndex): Child[] {
+  const out: Child[] = [];
+  const seen = new Set<string>();
+  const push = (c: Child): void => {
+    const key = c.ref ? (uidOf(c.ref.object) ?? `${kindOf(c.ref)}/${nsOf(c.ref.object)}/${nameOf(c.ref.object)}`) : `missing:${c.missing?.group}/${c.missing?.kind}/${c.missing?.namespace}/${c.missing?.name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(c);
+  };
+  const uid = uidOf(ref.object);
+  const selfKey = `${groupOf(ref)}/${kindOf(ref)}/${nsOf(ref.object)}/${nameOf(ref.object)}`;
+  const isKs = isFlux(ref, 'Kustomization');
+  const isHr = isFlux(ref, 'HelmRelease');
+  if (isKs || isHr) {
+    for (const e of inventoryOf(ref.object)) {
+      if (`${e.group}/${e.kind}/${e.namespace}/${e.name}` === selfKey) continue;
+      const found = index.find(e.group, e.kind, e.namespace || undefined, e.name);
+      push(found ? { ref: found, via: 'inventory' } : { missing: { ...e }, via: 'inventory' });
+    }
+  }
+  if (isHr && index.withLabels) {
+    const labelled = index
+      .withLabels({ [FLUX_LABELS.hrName]: nameOf(ref.object), [FLUX_LABELS.hrNamespace]: nsOf(ref.object) })
+      .filter((x) => x.object !== ref.object);
+    const uids = new Set(labelled.map((x) => uidOf(x.object)).filter((u): u is string => !!u));
+    // Pods and ReplicaSets inherit template labels: show them under their owners, once.
+    for (const x of labelled) if (!ownedWithin(x, uids, index)) push({ ref: x, via: 'helm-label' });
+  }
+  if (uid) for (const x of index.ownedBy(uid)) push({ ref: x, via: 'owner' });
+  return out;
+}
+
+function plural(kind: string, n: number): string {
+  if (n === 1) return kind;
+  if (/(s|x|ch|sh)$/.test(kind)) return `${kind}es`;
+  if (/[^aeiou]y$/.test(kind)) return `${kind.slice(0, -1)}ies`;
+  return `${kind}s`;
+}
+
+/** "500 Pods (3 failing)" */
+export function groupLabel(g: { count: number; kind: string; failing: number }): string {
+  return `${g.count} ${plural(g.kind, g.count)}${g.failing ? ` (${g.failing} failing)` : ''}`;
+}
+
+/** Builds the tree below `root`. Never throws on malformed objects; every uid is expanded once. */
+export function buildTree(root: ObjRef, index: TreeIndex, opts: TreeOptions): TreeNode {
+  const expanded = opts.expanded ?? new Set<string>();
+  const threshold = opts.groupThreshold ?? 20;
+  const maxDepth = opts.maxDepth ?? 30;
+  const visited = new Set<string>();
+
+  const verdictOf = (ref: ObjRef): NodeVerdict => {
+    try {
+      return opts.healthOf(ref);
+    } catch (e) {
+      return { status: 'Unknown', reason: 'HealthError', message: e instanceof Error ? e.message : String(e) };
+    }
+  };
+
+  const grouped = (parentId: string, children: TreeNode[]): TreeNode[] => {
+    const byKind = new Map<string, TreeNode[]>();
+    for (const c of children) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+    const out: TreeNode[] = [];
+    for (const c of children) {
+      const same = byKind.get(c.kind);
+      if (!same) continue;
+      const id = `${parentId}/group:${c.kind}`;
+      if (same.length <= threshold || expanded.has(id)) {
+        if (same[0] === c) out.push(...same);
+        continue;
+      }
+      byKind.delete(c.kind);
+      const failing = same.filter((x) => x.verdict.status === 'Failed').length
+        + same.reduce((n, x) => n + x.rolledUp.failing, 0);
+      const group = { count: same.length, kind: c.kind, failing };
+      const w = worst({ status: 'Current' }, same);
+      out.push({
+        id,
+        kind: c.kind,
+        namespace: c.namespace,
+        name: groupLabel(group),
+        verdict: { status: w.status, ...(w.reason ? { reason: w.reason } : {}) },
+        rolledUp: { ...w, failing: 0 },
+        children: same,
+        group,
+        via: 'group',
+      });
+    }
+    return out;
+  };
+
+  const node = (c: Child, parentId: string, depth: number): TreeNode => {
+    if (c.missing) {
+      const m = c.missing;
+      const v = missingVerdict(m);
+      return {
+        id: `missing:${m.group}/${m.kind}/${m.namespace}/${m.name}`,
+        missing: m,
+        kind: m.kind,
+        namespace: m.namespace,
+        name: m.name,
+        verdict: v,
+        rolledUp: { ...v, failing: 0 },
+        children: [],
+        via: c.via,
+      };
+    }
+    const ref = c.ref as ObjRef;
+    const uid = uidOf(ref.object);
+    const id = uid ?? `${parentId}/${kindOf(ref)}/${nsOf(ref.object)}/${nameOf(ref.object)}`;
+    const verdict = verdictOf(ref);
+    const base = { id, ref, kind: kindOf(ref), namespace: nsOf(ref.object), name: nameOf(ref.object), verdict, via: c.via };
+    const info = isFlux(ref, 'Kustomization') || isFlux(ref, 'HelmRelease') ? fluxInfo(ref) : undefined;
+    const withInfo = info ? { info } : {};
+    if (visited.has(id) || depth >= maxDepth) {
+      return { ...base, ...withInfo, rolledUp: { ...verdict, failing: 0 }, children: [], repeat: true };
+    }
+    visited.add(id);
+    const kids = grouped(id, childrenOf(ref, index).map((k) => node(k, id, depth + 1)));
+    return { ...base, ...withInfo, rolledUp: worst(verdict, kids), children: kids };
+  };
+
+  return node({ ref: root, via: 'root' }, '', 0);
+}
+
+export interface TreeRow {
+  node: TreeNode;
+  depth: number;
+  /** tree-drawing prefix, single-width: '├─ ', '└─ ', '│  ' */
+  prefix: string;
+  /** 'Deployment/web', with the namespace when it differs from the parent's */
+  label: string;
+  hasChildren: boolean;
+  open: boolean;
+}
+
+function labelOf(n: TreeNode, parentNs: string | undefined): string {
+  if (n.group) return n.name;
+  const ns = n.namespace && parentNs !== undefined && n.namespace !== parentNs ? `${n.namespace}/` : '';
+  return `${n.kind}/${ns}${n.name}`;
+}
+
+/**
+ * Rows for the view: every node is open unless its id is in `collapsed` (group nodes are
+ * opened in buildTree through `expanded`, so their members are built on demand).
+ */
+export function flattenTree(tree: TreeNode, collapsed: Set<string> = new Set()): TreeRow[] {
+  const rows: TreeRow[] = [];
+  const walk = (n: TreeNode, depth: number, lead: string, branch: string, parentNs: string | undefined): void => {
+    const open = !collapsed.has(n.id) && !n.group;
+    rows.push({ node: n, depth, prefix: lead + branch, label: labelOf(n, parentNs), hasChildren: n.children.length > 0, open: open && n.children.length > 0 });
+    if (!open) return;
+    const next = depth === 0 ? '' : lead + (branch === '├─ ' ? '│  ' : '   ');
+    n.children.forEach((c, i) => walk(c, depth + 1, next, i === n.children.length - 1 ? '└─ ' : '├─ ', n.namespace));
+  };
+  walk(tree, 0, '', '', undefined);
+  return rows;
+}
+
+function statusText(n: TreeNode): string {
+  const v = n.group ? n.rolledUp : n.verdict;
+  const r = v.reason && v.reason !== v.status ? ` ${v.reason}` : '';
+  const m = v.message ? `: ${v.message}` : '';
+  return `${v.status}${r}${m}`;
+}
+
+/** `fleetdeck tree -o text`: one line per node, with its health, reason and Flux info. */
+export function treeToText(tree: TreeNode, collapsed?: Set<string>): string {
+  return flattenTree(tree, collapsed)
+    .map((r) => {
+      const extra: string[] = [];
+      if (r.node.info?.source) extra.push(`source ${r.node.info.source}`);
+      if (r.node.info?.dependsOn) extra.push(`dependsOn ${r.node.info.dependsOn.join(',')}`);
+      if (r.node.repeat) extra.push('(shown above)');
+      return `${r.prefix}${r.label}  ${statusText(r.node)}${extra.length ? `  [${extra.join('; ')}]` : ''}`;
+    })
+    .join('\n');
+}
+
+export interface TreeJson {
+  id: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  via: Via;
+  status: string;
+  reason?: string;
+  message?: string;
+  missing?: boolean;
+  repeat?: boolean;
+  group?: { count: number; kind: string; failing: number };
+  info?: { source?: string; dependsOn?: string[] };
+  rolledUp: { status: string; failing: number };
+  children: TreeJson[];
+}
+
+/** `fleetdeck tree -o json`: the whole tree (groups included with their members), no object bodies. */
+export function treeToJson(n: TreeNode): TreeJson {
+  return {
+    id: n.id,
+    kind: n.kind,
+    namespace: n.namespace,
+    name: n.name,
+    via: n.via,
+    status: n.verdict.status,
+    ...(n.verdict.reason ? { reason: n.verdict.reason } : {}),
+    ...(n.verdict.message ? { message: n.verdict.message } : {}),
+    ...(n.missing ? { missing: true } : {}),
+    ...(n.repeat ? { repeat: true } : {}),
+    ...(n.group ? { group: n.group } : {}),
+    ...(n.info ? { info: n.info } : {}),
+    rolledUp: { status: n.rolledUp.status, failing: n.rolledUp.failing },
+    children: n.children.map(treeToJson),
+  };
+}
+
+// Kinds that commonly hang below workloads and operator CRs through ownerReferences.
+const OWNED_KINDS: { group: string; kind: string }[] = [
+  { group: 'apps', kind: 'ReplicaSet' },
+  { group: '', kind: 'Pod' },
+  { group: 'apps', kind: 'ControllerRevision' },
+  { group: 'batch', kind: 'Job' },
+  { group: '', kind: 'PersistentVolumeClaim' },
+  { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
+  { group: '', kind: 'Service' },
+  { group: '', kind: 'ConfigMap' },
+];
+
+/**
+ * The resourceKeys to watch for trees in a context: the commonly owned kinds, the kinds
+ * named in the inventories of the given Flux objects, and (when Flux objects are given) the
+ * Flux kinds themselves — each only if the context serves it.
+ */
+export function kindsForTree(resources: ResourceType[], fluxObjects: KubeObject[] = []): string[] {
+  const byKind = new Map<string, ResourceType>();
+  for (const r of resources) {
+    const k = `${r.group}/${r.kind}`;
+    // subresources are not listed kinds; keep the first (preferred) version
+    if (!r.resource.includes('/') && !byKind.has(k)) byKind.set(k, r);
+  }
+  const wanted: { group: string; kind: string }[] = [...OWNED_KINDS];
+  if (fluxObjects.length) wanted.push({ group: KS_GROUP, kind: 'Kustomization' }, { group: HR_GROUP, kind: 'HelmRelease' });
+  for (const o of fluxObjects) for (const e of inventoryOf(o)) wanted.push({ group: e.group, kind: e.kind });
+  const out = new Set<string>();
+  for (const w of wanted) {
+    const r = byKind.get(`${w.group}/${w.kind}`);
+    if (r && r.verbs.includes('watch')) out.add(resourceKey(r));
+  }
+  return [...out];
+}
+
+/**
+ * A TreeIndex over a plain list of objects of one context (for `fleetdeck tree`, tests and
+ * any caller without the fleet store's indexes).
+ */
+export function indexFromObjects(refs: ObjRef[]): TreeIndex {
+  const uids = new Map<string, ObjRef>();
+  const owned = new Map<string, ObjRef[]>();
+  const named = new Map<string, ObjRef>();
+  for (const r of refs) {
+    if (!isRecord(r.object)) continue;
+    const uid = uidOf(r.object);
+    if (uid) uids.set(uid, r);
+    for (const o of ownerRefs(r.object)) owned.set(o.uid, [...(owned.get(o.uid) ?? []), r]);
+    named.set(`${groupOf(r)}/${kindOf(r)}/${nsOf(r.object)}/${nameOf(r.object)}`, r);
+  }
+  return {
+    byUid: (uid) => uids.get(uid),
+    ownedBy: (uid) => owned.get(uid) ?? [],
+    find: (group, kind, namespace, name) => named.get(`${group}/${kind}/${namespace ?? ''}/${name}`),
+    withLabels: (labels) =>
+      refs.filter((r) => {
+        const l = strMap(r.object, 'metadata', 'labels');
+        return Object.entries(labels).every(([k, v]) => l[k] === v);
+      }),
+  };
+}
