@@ -1,0 +1,100 @@
+// The audit log: one JSON line per executed request, in the user's state directory. It
+// holds what was asked and what the server said — never credentials or Secret data.
+import { appendFile, chmod, mkdir, stat } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { isRecord } from '../model/access.js';
+import type { ApiRequest, ObjectRef } from './types.js';
+
+export interface AuditEntry {
+  context: string;
+  action: string;
+  object: ObjectRef;
+  request: ApiRequest;
+  result: { status?: number; error?: string };
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  readonly path: string;
+}
+
+export function defaultAuditPath(env: NodeJS.ProcessEnv = process.env): string {
+  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'fleetdeck', 'audit.log');
+}
+
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+const MASK = '<redacted>';
+
+/** Secret payloads keep their keys (what changed) but never their values. */
+function maskSecretPayload(body: unknown): unknown {
+  if (!isRecord(body)) return body;
+  const out: Record<string, unknown> = { ...body };
+  for (const field of ['data', 'stringData']) {
+    const v = out[field];
+    if (isRecord(v)) out[field] = Object.fromEntries(Object.keys(v).map((k) => [k, MASK]));
+    else if (v !== undefined) out[field] = MASK;
+  }
+  return out;
+}
+
+function isSecretRequest(req: ApiRequest): boolean {
+  return /\/secrets(\/|$)/.test(req.path) || (isRecord(req.body) && req.body.kind === 'Secret');
+}
+
+/** Only the request's own fields go to the log: no headers, so no tokens. */
+export function auditRequest(req: ApiRequest): ApiRequest {
+  const out: ApiRequest = { method: req.method, path: req.path };
+  if (req.query) out.query = req.query;
+  if (req.contentType) out.contentType = req.contentType;
+  if (req.body !== undefined) out.body = isSecretRequest(req) ? maskSecretPayload(req.body) : req.body;
+  return out;
+}
+
+export function auditLine(entry: AuditEntry, time: Date, user: string): string {
+  return JSON.stringify({
+    time: time.toISOString(),
+    user,
+    context: entry.context,
+    action: entry.action,
+    object: entry.object,
+    request: auditRequest(entry.request),
+    result: entry.result,
+  });
+}
+
+export function createAuditLog(opts: { path?: string; now?: () => Date; user?: string } = {}): AuditLog {
+  const path = opts.path ?? defaultAuditPath();
+  const now = opts.now ?? (() => new Date());
+  const user = opts.user ?? localUser();
+  let ready: Promise<void> | undefined;
+  // Lines are appended in order: concurrent targets queue behind one another.
+  let tail: Promise<void> = Promise.resolve();
+  const prepare = async () => {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const existing = await stat(path).catch(() => undefined);
+    if (existing && (existing.mode & 0o077) !== 0) await chmod(path, 0o600);
+  };
+  return {
+    path,
+    record(entry) {
+      ready ??= prepare().catch((err: unknown) => {
+        ready = undefined;
+        throw err;
+      });
+      const prepared = ready;
+      const line = auditLine(entry, now(), user) + '\n';
+      const written = tail.catch(() => undefined).then(() => prepared).then(() => appendFile(path, line, { mode: 0o600 }));
+      tail = written;
+      return written;
+    },
+  };
+}

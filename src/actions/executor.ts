@@ -1,0 +1,222 @@
+// The action executor: turns a catalog action and its targets into one plan, and runs a
+// confirmed plan. Read-only mode and the typed confirmation of protected contexts are
+// enforced here, below every view and command, so no caller can skip them.
+import type { AuditLog } from './audit.js';
+import { appliesTo, catalogEntry } from './catalog.js';
+import { followReconcile } from './follow.js';
+import type { ActionOptions, ApiResponse, Clock, Lookup, Outcome, OutcomeStatus, Plan, PlanTarget, Read, Send, SentRequest, Target } from './types.js';
+
+export interface ExecutorDeps {
+  send: Send;
+  read: Read;
+  readonly: boolean;
+  /** contexts whose names match need the typed confirmation; default /prod/ */
+  protectedPattern?: RegExp;
+  audit?: AuditLog;
+  clock?: Clock;
+  /** finds sources and discovery versions for plans */
+  lookup?: Lookup;
+  /** targets in flight at once; default 8 */
+  concurrency?: number;
+  /** how long a reconcile is followed; default 5 minutes, as the flux CLI */
+  followTimeoutMs?: number;
+  pollIntervalMs?: number;
+  /** outcomes kept for display; default 200 */
+  historyLimit?: number;
+}
+
+export interface Confirmation {
+  typed?: string;
+}
+
+export interface Executor {
+  readonly readonly: boolean;
+  plan(actionId: string, targets: Target[], options?: ActionOptions): Plan;
+  execute(plan: Plan, confirmation?: Confirmation): Promise<Outcome[]>;
+  /** recent outcomes, oldest first */
+  outcomes(): Outcome[];
+  /** called as each target finishes; returns an unsubscribe function */
+  onOutcome(fn: (o: Outcome) => void): () => void;
+}
+
+export class ReadonlyError extends Error {
+  constructor(what: string) {
+    super(`read-only mode: ${what} refused`);
+    this.name = 'ReadonlyError';
+  }
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Go's time.RFC3339Nano, as the flux CLI writes it: UTC, trailing zeros of the fraction dropped. */
+export function rfc3339Nano(d: Date): string {
+  return d.toISOString().replace(/\.(\d*?)0*Z$/, (_, frac: string) => (frac ? `.${frac}Z` : 'Z'));
+}
+
+const READ_METHODS = new Set(['GET']);
+
+function actionable(plan: Plan): PlanTarget[] {
+  return plan.targets.filter((t) => !t.refused);
+}
+
+function protection(targets: PlanTarget[], pattern: RegExp): { protected: boolean; confirmText?: string } {
+  const isProtected = targets.some((t) => pattern.test(t.target.context));
+  if (!isProtected) return { protected: false };
+  return { protected: true, confirmText: targets.length === 1 ? targets[0].target.name : String(targets.length) };
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+function errorStatus(err: unknown): number | undefined {
+  const code = (err as { code?: unknown; statusCode?: unknown } | null)?.code ?? (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** A server that answers an error status without throwing still fails the step. */
+function responseError(res: ApiResponse): string | undefined {
+  if (res.status < 400) return undefined;
+  const message = (res.body as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : `HTTP ${res.status}`;
+}
+
+async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export function createExecutor(deps: ExecutorDeps): Executor {
+  const pattern = deps.protectedPattern ?? /prod/;
+  const clock = deps.clock ?? systemClock;
+  const history: Outcome[] = [];
+  const listeners = new Set<(o: Outcome) => void>();
+  const historyLimit = deps.historyLimit ?? 200;
+
+  // The last gate: whatever a plan claims, nothing but reads leave in read-only mode.
+  const send: Send = (context, req) => {
+    if (deps.readonly && !READ_METHODS.has(req.method)) return Promise.reject(new ReadonlyError(`${req.method} ${req.path}`));
+    return deps.send(context, req);
+  };
+
+  function keep(o: Outcome): Outcome {
+    history.push(o);
+    if (history.length > historyLimit) history.splice(0, history.length - historyLimit);
+    for (const fn of listeners) fn(o);
+    return o;
+  }
+
+  function plan(actionId: string, targets: Target[], options: ActionOptions = {}): Plan {
+    const entry = catalogEntry(actionId);
+    if (!entry) throw new Error(`unknown action: ${actionId}`);
+    const token = rfc3339Nano(clock.now());
+    const planned: PlanTarget[] = targets.map((target) => {
+      // Read-only: a mutating action is refused before any request is even built.
+      if (entry.mutating && deps.readonly) return { target, requests: [], notes: [], refused: `read-only mode: ${entry.label} is not allowed` };
+      if (!appliesTo(entry, target)) return { target, requests: [], notes: [], refused: `${entry.label} does not apply to ${target.kind}` };
+      try {
+        return { target, ...entry.plan(target, { token, options, lookup: deps.lookup }) };
+      } catch (err) {
+        return { target, requests: [], notes: [], refused: errorMessage(err) };
+      }
+    });
+    const p: Plan = { action: entry.id, label: entry.label, mutating: entry.mutating, targets: planned, protected: false };
+    return { ...p, ...protection(actionable(p), pattern) };
+  }
+
+  async function runTarget(p: Plan, pt: PlanTarget, doneMessage: string): Promise<Outcome> {
+    const startedAt = clock.now().toISOString();
+    const sent: SentRequest[] = [];
+    const finish = (status: OutcomeStatus, message: string): Outcome =>
+      keep({ target: pt.target, status, message, requests: sent, startedAt, finishedAt: clock.now().toISOString() });
+    if (pt.refused) return finish('skipped', pt.refused);
+    const context = pt.target.context;
+    let message = doneMessage;
+    for (const planned of pt.requests) {
+      const { object, wait, ...request } = planned;
+      const record: SentRequest = { request };
+      sent.push(record);
+      let failure: string | undefined;
+      try {
+        const res = await send(context, request);
+        record.status = res.status;
+        failure = responseError(res);
+      } catch (err) {
+        record.status = errorStatus(err);
+        failure = errorMessage(err);
+      }
+      if (failure) record.error = failure;
+      const auditFailure = await audit(p, context, planned, record);
+      if (failure) return finish('failed', failure + auditFailure);
+      if (auditFailure) message += auditFailure;
+      if (!wait) continue;
+      const followed = await followReconcile(deps.read, context, request.path, wait.token, {
+        clock,
+        timeoutMs: deps.followTimeoutMs ?? 5 * 60_000,
+        intervalMs: deps.pollIntervalMs ?? 1000,
+      });
+      const isTarget = object.kind === pt.target.kind && object.name === pt.target.name && object.namespace === pt.target.namespace;
+      const label = isTarget ? '' : `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}: `;
+      if (followed.status !== 'succeeded') return finish(followed.status, label + followed.message);
+      message = isTarget ? followed.message : message;
+    }
+    return finish('succeeded', message);
+  }
+
+  async function audit(p: Plan, context: string, planned: PlanTarget['requests'][number], record: SentRequest): Promise<string> {
+    if (!deps.audit) return '';
+    try {
+      await deps.audit.record({
+        context,
+        action: p.action,
+        object: planned.object,
+        request: record.request,
+        result: { ...(record.status !== undefined ? { status: record.status } : {}), ...(record.error ? { error: record.error } : {}) },
+      });
+      return '';
+    } catch (err) {
+      return ` (audit log not written: ${errorMessage(err)})`;
+    }
+  }
+
+  async function execute(p: Plan, confirmation: Confirmation = {}): Promise<Outcome[]> {
+    const entry = catalogEntry(p.action);
+    const skipAll = (message: string) => p.targets.map((pt) => keep(skipped(pt, message)));
+    const skipped = (pt: PlanTarget, message: string): Outcome => {
+      const now = clock.now().toISOString();
+      return { target: pt.target, status: 'skipped', message, requests: [], startedAt: now, finishedAt: now };
+    };
+    if (!entry) return skipAll(`unknown action: ${p.action}`);
+    const writes = p.targets.some((pt) => pt.requests.some((r) => !READ_METHODS.has(r.method)));
+    if (deps.readonly && (entry.mutating || writes)) return skipAll(`read-only mode: ${entry.label} is not allowed`);
+    // Protection is recomputed from the targets: a plan cannot talk its way out of it.
+    const guard = protection(actionable(p), pattern);
+    if (guard.protected && (confirmation.typed ?? '').trim() !== guard.confirmText) {
+      return skipAll(`protected context: type ${JSON.stringify(guard.confirmText)} to confirm`);
+    }
+    return pool(p.targets, deps.concurrency ?? 8, (pt) => runTarget(p, pt, entry.doneMessage));
+  }
+
+  return {
+    readonly: deps.readonly,
+    plan,
+    execute,
+    outcomes: () => [...history],
+    onOutcome(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}

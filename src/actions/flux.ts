@@ -1,0 +1,113 @@
+// Flux facts the actions need: which kinds are Flux's, and which sources a reconcile
+// --with-source must annotate and wait for first (innermost first, as the flux CLI does:
+// a HelmRelease's chart repository, then its HelmChart, then the release).
+import { rec, str, bool } from '../model/access.js';
+import { apiPath, findResource } from './paths.js';
+import type { Lookup, Target } from './types.js';
+
+export const FLUX_GROUPS = {
+  source: 'source.toolkit.fluxcd.io',
+  kustomize: 'kustomize.toolkit.fluxcd.io',
+  helm: 'helm.toolkit.fluxcd.io',
+  notification: 'notification.toolkit.fluxcd.io',
+  image: 'image.toolkit.fluxcd.io',
+} as const;
+
+export const ANNOTATIONS = {
+  requestedAt: 'reconcile.fluxcd.io/requestedAt',
+  forceAt: 'reconcile.fluxcd.io/forceAt',
+  resetAt: 'reconcile.fluxcd.io/resetAt',
+} as const;
+
+export interface SourceObject {
+  kind: string;
+  namespace: string;
+  name: string;
+  path: string;
+  /** set when the source must not be waited for (static) */
+  skip?: string;
+}
+
+export interface SourceChain {
+  sources: SourceObject[];
+  notes: string[];
+  /** the chain cannot be reconciled; why */
+  error?: string;
+}
+
+interface Ref {
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+function refAt(obj: unknown, defaultNs: string, ...path: string[]): Ref | undefined {
+  const r = rec(obj, ...path);
+  const kind = str(r, 'kind');
+  const name = str(r, 'name');
+  if (!kind || !name) return undefined;
+  return { kind, name, namespace: str(r, 'namespace') || defaultNs };
+}
+
+/** The refs to reconcile first, innermost first; HelmCharts are followed to their own source. */
+function sourceRefs(t: Target, lookup: Lookup | undefined): Ref[] {
+  const ns = t.namespace ?? '';
+  if (t.kind === 'Kustomization') {
+    const ref = refAt(t.object, ns, 'spec', 'sourceRef');
+    return ref ? [ref] : [];
+  }
+  if (t.kind === 'HelmChart') {
+    const ref = refAt(t.object, ns, 'spec', 'sourceRef');
+    return ref ? [ref] : [];
+  }
+  if (t.kind !== 'HelmRelease') return [];
+  const chartRef = refAt(t.object, ns, 'spec', 'chartRef');
+  if (chartRef) {
+    if (chartRef.kind !== 'HelmChart') return [chartRef];
+    const chart = getObject(lookup, t.context, chartRef);
+    const inner = chart ? refAt(chart, chartRef.namespace, 'spec', 'sourceRef') : undefined;
+    return inner ? [inner, chartRef] : [chartRef];
+  }
+  const repo = refAt(t.object, ns, 'spec', 'chart', 'spec', 'sourceRef');
+  if (!repo) return [];
+  // The generated HelmChart lives beside the chart's source; status.helmChart names it once made.
+  const [chartNs, chartName] = (str(t.object, 'status', 'helmChart') ?? `${repo.namespace}/${ns}-${t.name}`).split('/');
+  return [repo, { kind: 'HelmChart', namespace: chartNs, name: chartName }];
+}
+
+function getObject(lookup: Lookup | undefined, context: string, ref: Ref) {
+  const r = findResource(lookup, context, FLUX_GROUPS.source, ref.kind);
+  return r ? lookup?.get(context, `${r.resource}.${r.group}`, ref.namespace, ref.name) : undefined;
+}
+
+export function sourceChain(t: Target, lookup: Lookup | undefined): SourceChain {
+  const refs = sourceRefs(t, lookup);
+  if (refs.length === 0) return { sources: [], notes: [`${t.kind} ${t.name} has no source to reconcile first`] };
+  const sources: SourceObject[] = [];
+  const notes: string[] = [];
+  for (const ref of refs) {
+    const r = findResource(lookup, t.context, FLUX_GROUPS.source, ref.kind);
+    if (!r) return { sources, notes, error: `cannot reconcile the source ${ref.kind} ${ref.namespace}/${ref.name}: ${ref.kind} is not served in ${t.context}` };
+    const obj = lookup?.get(t.context, `${r.resource}.${r.group}`, ref.namespace, ref.name);
+    if (obj && bool(obj, 'spec', 'suspend') === true) {
+      return { sources, notes, error: `source ${ref.kind} ${ref.namespace}/${ref.name} is suspended: Flux ignores reconcile requests on suspended objects` };
+    }
+    const src: SourceObject = { ...ref, path: apiPath(r.group, r.version, r.resource, ref.namespace, ref.name) };
+    if (obj && ref.kind === 'HelmRepository' && str(obj, 'spec', 'type') === 'oci') {
+      src.skip = `HelmRepository ${ref.name} is of type oci (static): nothing to reconcile`;
+      notes.push(src.skip);
+    }
+    sources.push(src);
+  }
+  return { sources, notes };
+}
+
+/** The Flux object that applies this one from Git, read from the labels Flux sets. */
+export function fluxOwnerLabel(t: Target): { kind: string; namespace: string; name: string } | undefined {
+  const labels = t.object.metadata.labels ?? {};
+  for (const [kind, prefix] of [['Kustomization', 'kustomize.toolkit.fluxcd.io'], ['HelmRelease', 'helm.toolkit.fluxcd.io']] as const) {
+    const name = labels[`${prefix}/name`];
+    if (name) return { kind, name, namespace: labels[`${prefix}/namespace`] ?? '' };
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+// Shapes shared by the action catalog, the executor, the renderer and the shell commands.
+// A plan is data: every request it will send is known before the user confirms.
+import type { KubeObject, ResourceType } from '../model/types.js';
+
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string>;
+  contentType?: string;
+  body?: unknown;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+/** Sends one request to a context's API server; throws (e.g. KubeApiError) on failure. */
+export type Send = (context: string, req: ApiRequest) => Promise<ApiResponse>;
+/** Reads one object by its API path (used to poll status while following an action). */
+export type Read = (context: string, path: string) => Promise<KubeObject>;
+
+/** One object an action is aimed at, as a view or the shell found it. */
+export interface Target {
+  context: string;
+  /** resourceKey, e.g. 'kustomizations.kustomize.toolkit.fluxcd.io' */
+  resource: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  object: KubeObject;
+}
+
+/** What a planned request touches: the target itself or another object (a Flux source). */
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Wait after the request until status.lastHandledReconcileAt equals the token. */
+export interface ReconcileWait {
+  token: string;
+}
+
+export interface PlannedRequest extends ApiRequest {
+  object: ObjectRef;
+  wait?: ReconcileWait;
+}
+
+export interface PlanTarget {
+  target: Target;
+  requests: PlannedRequest[];
+  /** shown with the plan: GitOps warnings, the diff of a rollback, ... */
+  notes: string[];
+  /** set when this target will not be acted on, with the reason */
+  refused?: string;
+  /** catalog id of an action that would do what was meant (e.g. resume-and-reconcile) */
+  alternative?: string;
+}
+
+export interface Plan {
+  action: string;
+  label: string;
+  mutating: boolean;
+  targets: PlanTarget[];
+  /** some target's context matches the protected pattern */
+  protected: boolean;
+  /** what the user must type when protected: the object name, or the count for bulk */
+  confirmText?: string;
+}
+
+export type OutcomeStatus = 'succeeded' | 'failed' | 'timed-out' | 'skipped';
+
+export interface SentRequest {
+  request: ApiRequest;
+  /** HTTP status, when the server answered */
+  status?: number;
+  error?: string;
+}
+
+export interface Outcome {
+  target: Target;
+  status: OutcomeStatus;
+  message: string;
+  requests: SentRequest[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface ActionOptions {
+  /** reconcile: annotate and wait for the Flux source first */
+  withSource?: boolean;
+  /** HelmRelease reconcile: one-off upgrade (reconcile.fluxcd.io/forceAt) */
+  force?: boolean;
+  /** HelmRelease reconcile: reset failure counters (reconcile.fluxcd.io/resetAt) */
+  reset?: boolean;
+  /** scale */
+  replicas?: number;
+  /** rollback */
+  toRevision?: number;
+}
+
+/** How plans find objects other than the target (a Kustomization's source, say). */
+export interface Lookup {
+  resources(context: string): ResourceType[];
+  get(context: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
