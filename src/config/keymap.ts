@@ -1,0 +1,191 @@
+// Keymaps as data: { name, extends?, bindings: { actionId: ["key", "g g", ...] } }.
+// Built-ins live in keymaps/; a user file in $XDG_CONFIG_HOME/fleetdeck/keymap.json (or
+// .yaml) is merged over the chosen base, action by action.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ACTIONS, isActionId, type ActionId } from '../ui/actions.js';
+import { isRecord } from '../model/access.js';
+import { ConfigError, loadConfigFile, userConfigDir, type LoadedFile } from './load.js';
+
+/** A key sequence: one or more normalized keys ('g', 'shift-n', 'ctrl-d'). */
+export type KeySeq = string[];
+
+export interface Keymap {
+  name: string;
+  bindings: Record<ActionId, KeySeq[]>;
+  /** the files it was built from, base first */
+  files: string[];
+}
+
+const NAMED = new Set([
+  'esc', 'enter', 'tab', 'backspace', 'delete', 'insert', 'home', 'end', 'pageup', 'pagedown',
+  'up', 'down', 'left', 'right', 'space',
+  'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'f10', 'f11', 'f12',
+]);
+const ALIASES: Record<string, string> = { escape: 'esc', return: 'enter', pgup: 'pageup', pgdown: 'pagedown', del: 'delete' };
+const MODIFIERS = ['ctrl', 'alt', 'shift'] as const;
+
+/** Normalizes one key ('N' → 'shift-n', 'Ctrl-F' → 'ctrl-f'); undefined when it is not a key. */
+export function normalizeKey(raw: string): string | undefined {
+  if (raw.length === 1) {
+    if (raw >= 'A' && raw <= 'Z') return `shift-${raw.toLowerCase()}`;
+    return raw > ' ' && raw <= '~' ? raw : undefined;
+  }
+  const mods = new Set<string>();
+  let rest = raw;
+  for (;;) {
+    const m = /^(ctrl|control|alt|meta|shift)-(.+)$/i.exec(rest);
+    if (!m) break;
+    const mod = m[1].toLowerCase();
+    mods.add(mod === 'control' ? 'ctrl' : mod === 'meta' ? 'alt' : mod);
+    rest = m[2];
+  }
+  let base: string;
+  if (rest.length === 1) {
+    if (rest > ' ' && rest <= '~') {
+      if (rest >= 'A' && rest <= 'Z') mods.add('shift');
+      base = rest.toLowerCase() >= 'a' && rest.toLowerCase() <= 'z' ? rest.toLowerCase() : rest;
+    } else return undefined;
+  } else {
+    const named = ALIASES[rest.toLowerCase()] ?? rest.toLowerCase();
+    if (!NAMED.has(named)) return undefined;
+    base = named;
+  }
+  return [...MODIFIERS.filter((m) => mods.has(m)), base].join('-');
+}
+
+/** Parses 'g g' into ['g', 'g']; undefined when any part is not a key. */
+export function parseKeySeq(raw: string): KeySeq | undefined {
+  const parts = raw.trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return undefined;
+  const out: string[] = [];
+  for (const p of parts) {
+    const k = normalizeKey(p);
+    if (!k) return undefined;
+    out.push(k);
+  }
+  return out;
+}
+
+export function formatKeySeq(seq: KeySeq): string {
+  return seq.join(' ');
+}
+
+function builtinDir(): string {
+  // src/config and dist/config both sit two levels below the package root
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'keymaps');
+}
+
+interface RawKeymap {
+  name: string;
+  extends?: string;
+  bindings: Partial<Record<ActionId, KeySeq[]>>;
+}
+
+function validate(f: LoadedFile): RawKeymap {
+  const d = f.data;
+  if (!isRecord(d)) throw f.error([], 'a keymap is a JSON object with "name" and "bindings"');
+  for (const k of Object.keys(d)) {
+    if (!['name', 'extends', 'bindings', 'description'].includes(k)) throw f.error([k], 'unknown field (expected name, extends, bindings)');
+  }
+  if (d.name !== undefined && typeof d.name !== 'string') throw f.error(['name'], 'must be a string');
+  if (d.extends !== undefined && typeof d.extends !== 'string') throw f.error(['extends'], 'must be a keymap name');
+  if (!isRecord(d.bindings)) throw f.error(['bindings'], 'must be an object of action id → list of keys');
+  const bindings: Partial<Record<ActionId, KeySeq[]>> = {};
+  for (const [action, keys] of Object.entries(d.bindings)) {
+    if (!isActionId(action)) throw f.error(['bindings', action], `unknown action id "${action}"`);
+    const list = typeof keys === 'string' ? [keys] : keys;
+    if (!Array.isArray(list)) throw f.error(['bindings', action], 'must be a list of keys');
+    bindings[action] = list.map((k, i) => {
+      const seq = typeof k === 'string' ? parseKeySeq(k) : undefined;
+      if (!seq) throw new ConfigError(f.file, `unknown key name ${JSON.stringify(k)}`, f.lineOf(['bindings', action, i]), `bindings.${action}`);
+      return seq;
+    });
+  }
+  return { name: typeof d.name === 'string' ? d.name : '', extends: d.extends as string | undefined, bindings };
+}
+
+function isPath(spec: string): boolean {
+  return spec.includes('/') || /\.(json|ya?ml)$/.test(spec);
+}
+
+function resolveBuiltin(name: string, dir: string, from?: string): string {
+  const file = join(dir, `${name}.json`);
+  if (!existsSync(file)) {
+    throw new ConfigError(from ?? name, `unknown keymap "${name}" (built-in: ${listBuiltin(dir).join(', ')})`, undefined, from ? 'extends' : undefined);
+  }
+  return file;
+}
+
+function listBuiltin(dir: string): string[] {
+  return ['default', 'vim'].filter((n) => existsSync(join(dir, `${n}.json`)));
+}
+
+function loadChain(file: string, dir: string, seen: string[]): { raws: RawKeymap[]; files: string[] } {
+  if (seen.includes(file)) throw new ConfigError(file, `extends loops back (${[...seen, file].join(' → ')})`, undefined, 'extends');
+  const f = loadConfigFile(file);
+  const raw = validate(f);
+  if (!raw.extends) return { raws: [raw], files: [file] };
+  const parent = loadChain(isPath(raw.extends) ? resolve(dirname(file), raw.extends) : resolveBuiltin(raw.extends, dir, file), dir, [...seen, file]);
+  return { raws: [...parent.raws, raw], files: [...parent.files, file] };
+}
+
+export interface LoadOptions {
+  /** default: $XDG_CONFIG_HOME/fleetdeck; null: no user overrides */
+  configDir?: string | null;
+  /** default: the package's keymaps/ or themes/ */
+  builtinDir?: string;
+}
+
+function userFile(dir: string, base: string): string | undefined {
+  return ['json', 'yaml', 'yml'].map((e) => join(dir, `${base}.${e}`)).find((p) => existsSync(p));
+}
+
+/** Loads a keymap by built-in NAME or PATH, then merges the user's keymap file over it. */
+export function loadKeymap(spec: string | undefined, opts: LoadOptions = {}): Keymap {
+  const dir = opts.builtinDir ?? builtinDir();
+  const configDir = opts.configDir === undefined ? userConfigDir() : opts.configDir;
+  const user = configDir ? userFile(configDir, 'keymap') : undefined;
+  let userChain: { raws: RawKeymap[]; files: string[] } | undefined;
+  let baseSpec = spec;
+  if (user) {
+    const f = loadConfigFile(user);
+    const raw = validate(f);
+    // the user file names its base only when no --keymap chose one
+    if (!baseSpec && raw.extends) baseSpec = raw.extends;
+    userChain = { raws: [{ ...raw, extends: undefined }], files: [user] };
+  }
+  const baseFile = !baseSpec ? join(dir, 'default.json') : isPath(baseSpec) ? resolve(baseSpec) : resolveBuiltin(baseSpec, dir);
+  const chain = loadChain(baseFile, dir, []);
+  const raws = [...chain.raws, ...(userChain?.raws ?? [])];
+  const bindings = Object.fromEntries(Object.keys(ACTIONS).map((a) => [a, [] as KeySeq[]])) as Record<ActionId, KeySeq[]>;
+  for (const r of raws) for (const [a, seqs] of Object.entries(r.bindings)) bindings[a as ActionId] = seqs;
+  const name = chain.raws[chain.raws.length - 1].name || baseSpec || 'default';
+  return { name, bindings, files: [...chain.files, ...(userChain?.files ?? [])] };
+}
+
+export type KeyLookup = { kind: 'actions'; actions: ActionId[] } | { kind: 'prefix' } | { kind: 'none' };
+
+/** Resolves typed keys to actions; multi-key sequences ('g g') wait on their prefix. */
+export class KeyResolver {
+  private readonly exact = new Map<string, ActionId[]>();
+  private readonly prefixes = new Set<string>();
+
+  constructor(keymap: Keymap) {
+    for (const [action, seqs] of Object.entries(keymap.bindings) as [ActionId, KeySeq[]][]) {
+      for (const seq of seqs) {
+        const id = seq.join(' ');
+        this.exact.set(id, [...(this.exact.get(id) ?? []), action]);
+        for (let i = 1; i < seq.length; i++) this.prefixes.add(seq.slice(0, i).join(' '));
+      }
+    }
+  }
+
+  lookup(pending: KeySeq): KeyLookup {
+    const id = pending.join(' ');
+    if (this.prefixes.has(id)) return { kind: 'prefix' };
+    const actions = this.exact.get(id);
+    return actions ? { kind: 'actions', actions } : { kind: 'none' };
+  }
+}

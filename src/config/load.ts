@@ -1,0 +1,102 @@
+// The shared loader for user-editable config files (keymaps, themes, app config): JSON or
+// YAML, with every error naming the file, the line and the key, so a typo in a user file is
+// found without reading our source.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    readonly line?: number,
+    readonly key?: string,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}` : ''}: ${key !== undefined ? `${key}: ` : ''}${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedFile {
+  file: string;
+  data: unknown;
+  /** 1-based line of the value at a key path ('bindings', 'quit'), or of the key itself. */
+  lineOf(path: (string | number)[]): number | undefined;
+  /** A ConfigError at the key path, with the line looked up. */
+  error(path: (string | number)[], detail: string): ConfigError;
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Node 20 says "... in JSON at position N"; newer Nodes add "(line L column C)". */
+function jsonErrorLine(text: string, message: string): number | undefined {
+  const lc = /line (\d+) column/.exec(message);
+  if (lc) return Number(lc[1]);
+  const pos = /at position (\d+)/.exec(message);
+  if (pos) return lineOfOffset(text, Number(pos[1]));
+  if (/Unexpected end of JSON/.test(message)) return lineOfOffset(text, text.length);
+  return undefined;
+}
+
+export function parseConfigText(file: string, text: string): LoadedFile {
+  const isJson = file.endsWith('.json');
+  let data: unknown;
+  if (isJson) {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new ConfigError(file, `invalid JSON: ${msg.replace(/^[^:]*JSON[^:]*: /, '')}`, jsonErrorLine(text, msg));
+    }
+  }
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  if (!isJson) {
+    const err = doc.errors[0];
+    if (err) throw new ConfigError(file, `invalid YAML: ${err.message.split('\n')[0]}`, err.linePos?.[0]?.line);
+    data = doc.toJS();
+  }
+  const lineOf = (path: (string | number)[]): number | undefined => {
+    let node: unknown = doc.contents;
+    let keyNode: Node | undefined;
+    for (const p of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((it) => (it.key as { value?: unknown } | null)?.value === p);
+        if (!pair) break;
+        keyNode = pair.key as Node;
+        node = pair.value;
+      } else if (isSeq(node) && typeof p === 'number') {
+        node = node.items[p];
+        keyNode = node as Node;
+      } else break;
+    }
+    const target = (keyNode ?? (node as Node | null)) as Node | null;
+    return target?.range ? counter.linePos(target.range[0]).line : undefined;
+  };
+  return {
+    file,
+    data,
+    lineOf,
+    error: (path, detail) => new ConfigError(file, detail, lineOf(path), path.length ? path.join('.') : undefined),
+  };
+}
+
+export function loadConfigFile(file: string): LoadedFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, code === 'ENOENT' ? 'no such file' : (e as Error).message);
+  }
+  return parseConfigText(file, text);
+}
+
+/** $XDG_CONFIG_HOME/fleetdeck, defaulting to ~/.config/fleetdeck as the XDG spec says. */
+export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || `${env.HOME ?? ''}/.config`;
+  return `${base}/fleetdeck`;
+}

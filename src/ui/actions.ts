@@ -1,0 +1,61 @@
+// Every action a key can trigger: its id (what keymaps bind), a human label and the help
+// section it is listed under. Views declare which of these they handle; the help screen
+// and the footer hints are generated from this table and the active keymap.
+
+export interface ActionInfo {
+  label: string;
+  section: 'General' | 'Navigation' | 'Resource' | 'Table' | 'Flux' | 'Workload' | 'Views';
+}
+
+export const ACTIONS = {
+  quit: { label: 'quit', section: 'General' },
+  back: { label: 'back', section: 'General' },
+  help: { label: 'help', section: 'General' },
+  palette: { label: 'command', section: 'General' },
+  filter: { label: 'filter', section: 'General' },
+  contexts: { label: 'pick contexts', section: 'General' },
+  namespaces: { label: 'pick namespace', section: 'General' },
+
+  up: { label: 'up', section: 'Navigation' },
+  down: { label: 'down', section: 'Navigation' },
+  'page-up': { label: 'page up', section: 'Navigation' },
+  'page-down': { label: 'page down', section: 'Navigation' },
+  'half-page-up': { label: 'half page up', section: 'Navigation' },
+  'half-page-down': { label: 'half page down', section: 'Navigation' },
+  top: { label: 'top', section: 'Navigation' },
+  bottom: { label: 'bottom', section: 'Navigation' },
+
+  open: { label: 'open', section: 'Resource' },
+  yaml: { label: 'yaml', section: 'Resource' },
+  describe: { label: 'describe', section: 'Resource' },
+  events: { label: 'events', section: 'Resource' },
+  tree: { label: 'tree', section: 'Resource' },
+  logs: { label: 'logs', section: 'Resource' },
+  'toggle-secret': { label: 'reveal secret', section: 'Resource' },
+
+  mark: { label: 'mark', section: 'Table' },
+  'clear-marks': { label: 'clear marks', section: 'Table' },
+  'sort-name': { label: 'sort name', section: 'Table' },
+  'sort-age': { label: 'sort age', section: 'Table' },
+  'sort-status': { label: 'sort status', section: 'Table' },
+  'sort-context': { label: 'sort context', section: 'Table' },
+  'sort-namespace': { label: 'sort namespace', section: 'Table' },
+
+  'flux.reconcile': { label: 'reconcile', section: 'Flux' },
+  'flux.suspend': { label: 'suspend/resume', section: 'Flux' },
+
+  'workload.restart': { label: 'restart', section: 'Workload' },
+  'workload.scale': { label: 'scale', section: 'Workload' },
+  'workload.rollback': { label: 'rollback', section: 'Workload' },
+  'workload.delete': { label: 'delete', section: 'Workload' },
+
+  'view.fleet': { label: 'fleet', section: 'Views' },
+  'view.problems': { label: 'problems', section: 'Views' },
+  'view.flux': { label: 'flux', section: 'Views' },
+} as const satisfies Record<string, ActionInfo>;
+
+export type ActionId = keyof typeof ACTIONS;
+
+export function isActionId(s: string): s is ActionId {
+  return Object.prototype.hasOwnProperty.call(ACTIONS, s);
+}

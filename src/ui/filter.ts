@@ -1,0 +1,67 @@
+// The `/` filter of tables: fuzzy text over `ctx/ns/name` (fuse.js), `-l key=val` as a
+// label selector, a leading `!` to invert. Above SUBSTRING_ABOVE rows fuzzy search would
+// stall the event loop (~100-300 ms per query at 100k), so it falls back to substrings.
+import Fuse from 'fuse.js';
+import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from '../model/selector.js';
+
+export const SUBSTRING_ABOVE = 50_000;
+
+export interface Filter {
+  source: string;
+  inverse: boolean;
+  text: string;
+  labels?: LabelSelector;
+}
+
+export class FilterError extends Error {}
+
+/** Parses `!`, `-l selector` and free text, in any order (`-l app=web api`). */
+export function parseFilter(source: string): Filter {
+  let s = source.trim();
+  let inverse = false;
+  if (s.startsWith('!')) {
+    inverse = true;
+    s = s.slice(1).trim();
+  }
+  let labels: LabelSelector | undefined;
+  const m = /(?:^|\s)-l\s*(\S+)/.exec(s);
+  if (m) {
+    try {
+      labels = parseLabelSelector(m[1]);
+    } catch (e) {
+      throw new FilterError(e instanceof SelectorError ? e.message : String(e));
+    }
+    s = (s.slice(0, m.index) + ' ' + s.slice(m.index + m[0].length)).trim();
+  }
+  return { source, inverse, text: s.replace(/\s+/g, ' '), labels };
+}
+
+export interface Filterable {
+  /** `ctx/ns/name` */
+  key: string;
+  labels?: Record<string, string>;
+}
+
+/** The rows that pass the filter, in their original order. */
+export function applyFilter<R extends Filterable>(rows: readonly R[], f: Filter): R[] {
+  let pass: Set<R> | undefined;
+  if (f.text) {
+    pass = new Set(rows.length > SUBSTRING_ABOVE ? substring(rows, f.text) : fuzzy(rows, f.text));
+  }
+  const keep = (r: R): boolean => (!pass || pass.has(r)) && (!f.labels || matchLabels(f.labels, r.labels));
+  return rows.filter((r) => keep(r) !== f.inverse);
+}
+
+function substring<R extends Filterable>(rows: readonly R[], text: string): R[] {
+  const words = text.toLowerCase().split(' ');
+  return rows.filter((r) => {
+    const k = r.key.toLowerCase();
+    return words.every((w) => k.includes(w));
+  });
+}
+
+function fuzzy<R extends Filterable>(rows: readonly R[], text: string): R[] {
+  // one combined key, so a query like "prod web" can match context and name together
+  const fuse = new Fuse(rows as R[], { keys: ['key'], threshold: 0.3, ignoreLocation: true, useExtendedSearch: true });
+  return fuse.search(text).map((r) => r.item);
+}

@@ -1,0 +1,104 @@
+// A virtualized table: only the rows in the visible window are formatted and painted, so
+// the cost of a frame depends on the terminal's height, not on the number of rows.
+import type { Role, Theme } from '../../config/theme.js';
+import { escapeTags, fit, paint } from '../style.js';
+
+export interface Column<R> {
+  header: string;
+  /** fixed width; otherwise sized to the visible cells (min header length, capped by maxWidth) */
+  width?: number;
+  maxWidth?: number;
+  align?: 'left' | 'right';
+  value(row: R): string;
+  /** role of a cell (status colours); default table.row */
+  role?(row: R, value: string): Role | undefined;
+}
+
+/** Keeps `selected` inside the window [top, top+height) with as little scrolling as possible. */
+export function scrollTop(total: number, selected: number, top: number, height: number): number {
+  if (height <= 0 || total <= 0) return 0;
+  const maxTop = Math.max(0, total - height);
+  let t = Math.min(Math.max(0, top), maxTop);
+  if (selected < t) t = selected;
+  else if (selected >= t + height) t = selected - height + 1;
+  return Math.min(Math.max(0, t), maxTop);
+}
+
+export function clampIndex(i: number, total: number): number {
+  return total === 0 ? 0 : Math.min(Math.max(0, i), total - 1);
+}
+
+/** Column widths from the header and the visible rows' values; the last column takes the rest. */
+export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: number): number[] {
+  const gap = 2;
+  const widths = columns.map((c, i) => {
+    if (c.width !== undefined) return c.width;
+    let w = c.header.length;
+    for (const row of cells) w = Math.max(w, row[i].length);
+    return Math.min(w, c.maxWidth ?? 60);
+  });
+  let used = widths.reduce((a, b) => a + b, 0) + gap * Math.max(0, columns.length - 1);
+  // too wide: shrink the widest flexible columns first, never below their header
+  while (used > width) {
+    let idx = -1;
+    for (let i = 0; i < widths.length; i++) {
+      if (columns[i].width === undefined && widths[i] > Math.max(4, columns[i].header.length) && (idx < 0 || widths[i] > widths[idx])) idx = i;
+    }
+    if (idx < 0) break;
+    widths[idx]--;
+    used--;
+  }
+  if (used < width && widths.length) widths[widths.length - 1] += width - used;
+  return widths;
+}
+
+export interface TableState {
+  selected: number;
+  top: number;
+}
+
+export interface RenderTableOptions<R> {
+  columns: Column<R>[];
+  rows: readonly R[];
+  width: number;
+  height: number;
+  state: TableState;
+  theme: Theme;
+  isMarked?(row: R): boolean;
+  sortColumn?: number;
+  sortDesc?: boolean;
+}
+
+/** Renders header + visible rows as tagged lines; updates state.top for the window. */
+export function renderTable<R>(o: RenderTableOptions<R>): string[] {
+  const bodyHeight = Math.max(0, o.height - 1);
+  o.state.selected = clampIndex(o.state.selected, o.rows.length);
+  o.state.top = scrollTop(o.rows.length, o.state.selected, o.state.top, bodyHeight);
+  const visible = o.rows.slice(o.state.top, o.state.top + bodyHeight);
+  const cells = visible.map((r) => o.columns.map((c) => c.value(r)));
+  const widths = columnWidths(o.columns, cells, o.width);
+  const sep = '  ';
+  const header = o.columns
+    .map((c, i) => fit(c.header + (o.sortColumn === i ? (o.sortDesc ? '↓' : '↑') : ''), widths[i], c.align))
+    .join(sep);
+  const lines = [paint(o.theme, 'table.header', fit(header, o.width))];
+  visible.forEach((row, vi) => {
+    const index = o.state.top + vi;
+    const marked = o.isMarked?.(row) ?? false;
+    const texts = cells[vi].map((v, i) => fit(v, widths[i], o.columns[i].align));
+    if (index === o.state.selected) {
+      // one style for the whole selected line: inner resets would break its background
+      lines.push(paint(o.theme, 'table.selected', fit(texts.join(sep), o.width)));
+      return;
+    }
+    const rowRole: Role = marked ? 'table.marked' : 'table.row';
+    const parts = texts.map((t, i) => {
+      const role = marked ? undefined : o.columns[i].role?.(row, cells[vi][i]);
+      return role ? paint(o.theme, role, t) : paint(o.theme, rowRole, t);
+    });
+    const used = texts.reduce((a, t) => a + t.length, 0) + sep.length * Math.max(0, texts.length - 1);
+    lines.push(parts.join(escapeTags(sep)) + ' '.repeat(Math.max(0, o.width - used)));
+  });
+  return lines;
+}
+

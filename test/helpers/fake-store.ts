@@ -1,0 +1,167 @@
+// An in-memory FleetStore for view tests and the e2e fixture: contexts, discovery from the
+// sim's resource catalog, objects set directly, change batches delivered on the next tick.
+import type { ApiRequest, ApiResponse, ChangeBatch, ContextState, ContextStatus, FleetStore, ReflectorStatus, StoredRef, Subscription, WatchSpec } from '../../src/fleet/types.js';
+import { resourceKey, type KubeObject, type ResourceType } from '../../src/model/types.js';
+import { builtinResources, crdResources } from '../../src/sim/resources.js';
+
+export class FakeStore implements FleetStore {
+  private readonly ctx = new Map<string, ContextStatus>();
+  private readonly types: ResourceType[] = [...builtinResources(), ...crdResources()];
+  private readonly objects = new Map<string, Map<string, KubeObject>>(); // ctx\0resKey → ns/name → obj
+  private readonly listeners = new Set<(b: ChangeBatch) => void>();
+  private pending: ChangeBatch | undefined;
+  readonly watches: WatchSpec[] = [];
+  readonly requests: { context: string; req: ApiRequest }[] = [];
+
+  constructor(contexts: string[]) {
+    for (const name of contexts) this.ctx.set(name, { name, state: 'ready', latencyMs: 3, serverVersion: 'v1.32.0' });
+  }
+
+  setContext(name: string, state: ContextState, extra: Partial<ContextStatus> = {}): void {
+    this.ctx.set(name, { ...this.ctx.get(name)!, ...extra, state });
+    this.queue().contexts.add(name);
+  }
+
+  put(context: string, resource: string, obj: KubeObject): void {
+    const key = `${context}\u0000${resource}`;
+    let m = this.objects.get(key);
+    if (!m) this.objects.set(key, (m = new Map()));
+    m.set(`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`, obj);
+    this.queue().resources.add(key);
+  }
+
+  remove(context: string, resource: string, namespace: string | undefined, name: string): void {
+    const key = `${context}\u0000${resource}`;
+    this.objects.get(key)?.delete(`${namespace ?? ''}/${name}`);
+    this.queue().resources.add(key);
+  }
+
+  private queue(): ChangeBatch {
+    if (!this.pending) {
+      this.pending = { resources: new Set(), contexts: new Set() };
+      setImmediate(() => {
+        const b = this.pending!;
+        this.pending = undefined;
+        for (const l of this.listeners) l(b);
+      });
+    }
+    return this.pending;
+  }
+
+  contexts(): ContextStatus[] {
+    return [...this.ctx.values()];
+  }
+  resources(context: string): ResourceType[] {
+    return this.ctx.has(context) ? this.types : [];
+  }
+  resolve(context: string, query: string): ResourceType | undefined {
+    const q = query.toLowerCase();
+    return this.resources(context).find(
+      (r) => r.resource === q || r.singular === q || r.kind.toLowerCase() === q || r.shortNames.includes(q) || resourceKey(r) === q,
+    );
+  }
+  watch(spec: WatchSpec): Subscription {
+    this.watches.push(spec);
+    return { close: () => this.watches.splice(this.watches.indexOf(spec), 1) };
+  }
+  list(context: string, resource: string, namespace?: string): KubeObject[] {
+    const all = [...(this.objects.get(`${context}\u0000${resource}`)?.values() ?? [])];
+    return namespace ? all.filter((o) => o.metadata.namespace === namespace) : all;
+  }
+  get(context: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.objects.get(`${context}\u0000${resource}`)?.get(`${namespace ?? ''}/${name}`);
+  }
+  byUid(context: string, uid: string): StoredRef | undefined {
+    for (const [key, m] of this.objects) {
+      const [c, resource] = key.split('\u0000');
+      if (c !== context) continue;
+      for (const o of m.values()) if (o.metadata.uid === uid) return { context, resource, object: o };
+    }
+    return undefined;
+  }
+  ownedBy(context: string, ownerUid: string): StoredRef[] {
+    const out: StoredRef[] = [];
+    for (const [key, m] of this.objects) {
+      const [c, resource] = key.split('\u0000');
+      if (c !== context) continue;
+      for (const o of m.values()) if (o.metadata.ownerReferences?.some((r) => r.uid === ownerUid)) out.push({ context, resource, object: o });
+    }
+    return out;
+  }
+  reflectors(): ReflectorStatus[] {
+    return [];
+  }
+  onChange(fn: (b: ChangeBatch) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+  async settled(): Promise<void> {}
+  /** GET of one stored object by its API path; everything else answers 404 or 405. */
+  async request(context: string, req: ApiRequest): Promise<ApiResponse> {
+    this.requests.push({ context, req });
+    const m = /^\/(?:api|apis\/([^/]+))\/[^/]+\/(?:namespaces\/([^/]+)\/)?([^/]+)\/([^/]+)$/.exec(req.path);
+    if ((req.method ?? 'GET') !== 'GET') return { status: 405, body: { kind: 'Status', message: 'method not allowed' } };
+    const obj = m ? this.get(context, m[1] ? `${m[3]}.${m[1]}` : m[3], m[2], m[4]) : undefined;
+    return obj ? { status: 200, body: obj } : { status: 404, body: { kind: 'Status', message: 'not found' } };
+  }
+  async stream(): Promise<AsyncIterable<Uint8Array>> {
+    throw new Error('FakeStore does not stream');
+  }
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}
+
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+const ts = (minutesAgo: number, now: number): string => new Date(now - minutesAgo * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** A small fleet: 3 contexts × 2 namespaces, a deployment + pods each, Kustomizations, a CNPG cluster, events, a secret. */
+export function demoStore(opts: { contexts?: string[]; podsPerNamespace?: number; now?: number } = {}): FakeStore {
+  const contexts = opts.contexts ?? ['dev', 'staging', 'prod-eu'];
+  const now = opts.now ?? T0;
+  const s = new FakeStore(contexts);
+  let uid = 0;
+  const meta = (name: string, namespace: string | undefined, minutesAgo: number, extra: Record<string, unknown> = {}) => ({
+    name, ...(namespace ? { namespace } : {}), uid: `uid-${++uid}`, creationTimestamp: ts(minutesAgo, now), ...extra,
+  });
+  for (const c of contexts) {
+    for (const ns of ['default', 'shop', 'flux-system']) s.put(c, 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: meta(ns, undefined, 900) });
+    for (const ns of ['default', 'shop']) {
+      const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web', ns, 600, { labels: { app: 'web' }, generation: 2 }),
+        spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+        status: { replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2, observedGeneration: 2,
+          conditions: [{ type: 'Available', status: 'True' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] } };
+      s.put(c, 'deployments.apps', dep);
+      const n = opts.podsPerNamespace ?? 2;
+      for (let i = 0; i < n; i++) {
+        const failing = c === 'prod-eu' && ns === 'shop' && i === 0;
+        const name = `web-7d9f8-${String(i).padStart(5, 'x')}`;
+        s.put(c, 'pods', {
+          apiVersion: 'v1', kind: 'Pod',
+          metadata: meta(name, ns, 300 - i, { labels: { app: 'web', tier: i % 2 ? 'back' : 'front' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9f8', uid: 'rs' }],
+            managedFields: [{ manager: 'kubelet' }], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', team: 'shop' } }),
+          spec: { nodeName: `${c}-node-1`, containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
+          status: failing
+            ? { phase: 'Running', podIP: `10.0.${i}.9`, containerStatuses: [{ name: 'web', ready: false, restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+              conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }] }
+            : { phase: 'Running', podIP: `10.0.${i}.${10 + i}`, containerStatuses: [{ name: 'web', ready: true, restartCount: 0, state: { running: {} } }],
+              conditions: [{ type: 'Ready', status: 'True' }] },
+        });
+        if (failing) {
+          const pod = s.get(c, 'pods', ns, name)!;
+          s.put(c, 'events', { apiVersion: 'v1', kind: 'Event', metadata: meta(`${name}.1`, ns, 5), type: 'Warning', reason: 'BackOff',
+            message: 'Back-off restarting failed container web', count: 12, lastTimestamp: ts(1, now),
+            involvedObject: { kind: 'Pod', name, namespace: ns, uid: pod.metadata.uid } });
+        }
+      }
+    }
+    s.put(c, 'kustomizations.kustomize.toolkit.fluxcd.io', { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization',
+      metadata: meta('apps', 'flux-system', 800), spec: { interval: '10m', path: './apps', sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+      status: { conditions: [{ type: 'Ready', status: c === 'staging' ? 'False' : 'True', reason: c === 'staging' ? 'BuildFailed' : 'ReconciliationSucceeded',
+        message: c === 'staging' ? 'kustomize build failed' : 'Applied revision: main@sha1:abc123' }] } });
+    s.put(c, 'clusters.postgresql.cnpg.io', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: meta('orders-db', 'shop', 700),
+      spec: { instances: 3 }, status: { instances: 3, readyInstances: 3, phase: 'Cluster in healthy state', currentPrimary: 'orders-db-1' } });
+    s.put(c, 'secrets', { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: meta('db-creds', 'shop', 700), data: { password: 'aHVudGVyMg==' } });
+  }
+  return s;
+}
