@@ -1,0 +1,362 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildTree,
+  flattenTree,
+  indexFromObjects,
+  kindsForTree,
+  ownersOf,
+  parseInventoryId,
+  topOwner,
+  treeToJson,
+  treeToText,
+  type NodeVerdict,
+  type ObjRef,
+  type TreeNode,
+} from '../../src/model/tree.js';
+import type { KubeObject, OwnerReference, ResourceType } from '../../src/model/types.js';
+
+// Tree tests judge structure, not health rules: a stand-in verdict read from a test field.
+const healthOf = (ref: ObjRef): NodeVerdict => {
+  const f = (ref.object as { fake?: NodeVerdict }).fake;
+  return f ?? { status: 'Current' };
+};
+
+const RES: Record<string, string> = {
+  Deployment: 'deployments.apps',
+  ReplicaSet: 'replicasets.apps',
+  StatefulSet: 'statefulsets.apps',
+  DaemonSet: 'daemonsets.apps',
+  ControllerRevision: 'controllerrevisions.apps',
+  Pod: 'pods',
+  Service: 'services',
+  ConfigMap: 'configmaps',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+  Namespace: 'namespaces',
+  CronJob: 'cronjobs.batch',
+  Job: 'jobs.batch',
+  Kustomization: 'kustomizations.kustomize.toolkit.fluxcd.io',
+  HelmRelease: 'helmreleases.helm.toolkit.fluxcd.io',
+  HelmChart: 'helmcharts.source.toolkit.fluxcd.io',
+  Cluster: 'clusters.postgresql.cnpg.io',
+};
+const API: Record<string, string> = {
+  Deployment: 'apps/v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1', DaemonSet: 'apps/v1', ControllerRevision: 'apps/v1',
+  Pod: 'v1', Service: 'v1', ConfigMap: 'v1', PersistentVolumeClaim: 'v1', Namespace: 'v1',
+  CronJob: 'batch/v1', Job: 'batch/v1',
+  Kustomization: 'kustomize.toolkit.fluxcd.io/v1', HelmRelease: 'helm.toolkit.fluxcd.io/v2',
+  HelmChart: 'source.toolkit.fluxcd.io/v1', Cluster: 'postgresql.cnpg.io/v1',
+};
+
+function obj(kind: string, ns: string, name: string, extra: Partial<KubeObject> & { owner?: KubeObject | KubeObject[]; labels?: Record<string, string> } = {}): KubeObject {
+  const { owner, labels, ...rest } = extra;
+  const owners = owner === undefined ? [] : Array.isArray(owner) ? owner : [owner];
+  const ownerReferences: OwnerReference[] = owners.map((o) => ({
+    apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata.name, uid: o.metadata.uid ?? '', controller: true,
+  }));
+  return {
+    apiVersion: API[kind],
+    kind,
+    ...rest,
+    metadata: {
+      name,
+      ...(ns ? { namespace: ns } : {}),
+      uid: `uid-${kind}-${ns}-${name}`,
+      ...(labels ? { labels } : {}),
+      ...(ownerReferences.length ? { ownerReferences } : {}),
+    },
+  };
+}
+
+const refs = (objs: KubeObject[]): ObjRef[] => objs.map((o) => ({ resource: RES[o.kind ?? ''] ?? 'unknown', object: o }));
+const ref = (o: KubeObject): ObjRef => ({ resource: RES[o.kind ?? ''], object: o });
+const failing = (reason: string): NodeVerdict => ({ status: 'Failed', reason, message: `${reason} happened` });
+
+function shape(n: TreeNode): string[] {
+  return flattenTree(n).map((r) => `${r.prefix}${r.label}`);
+}
+
+describe('owner trees', () => {
+  const dep = obj('Deployment', 'shop', 'web');
+  const rsOld = obj('ReplicaSet', 'shop', 'web-6d4cf56db6', { owner: dep });
+  const rsNew = obj('ReplicaSet', 'shop', 'web-7f9b8c5d4', { owner: dep });
+  const p1 = obj('Pod', 'shop', 'web-7f9b8c5d4-abcde', { owner: rsNew });
+  const p2 = obj('Pod', 'shop', 'web-7f9b8c5d4-fghij', { owner: rsNew, fake: failing('CrashLoopBackOff') } as Partial<KubeObject>);
+  const index = indexFromObjects(refs([dep, rsOld, rsNew, p1, p2]));
+
+  it('Deployment → ReplicaSets → Pods, with drawing prefixes and rolled-up failure', () => {
+    const t = buildTree(ref(dep), index, { healthOf });
+    expect(shape(t)).toEqual([
+      'Deployment/web',
+      '├─ ReplicaSet/web-6d4cf56db6',
+      '└─ ReplicaSet/web-7f9b8c5d4',
+      '   ├─ Pod/web-7f9b8c5d4-abcde',
+      '   └─ Pod/web-7f9b8c5d4-fghij',
+    ]);
+    expect(t.verdict.status).toBe('Current');
+    expect(t.rolledUp).toMatchObject({ status: 'Failed', reason: 'CrashLoopBackOff', failing: 1 });
+    expect(t.children[1].via).toBe('owner');
+  });
+
+  it('owners upward and the top owner from a pod', () => {
+    expect(ownersOf(ref(p1), index).map((o) => o.ref?.object.metadata.name)).toEqual(['web-7f9b8c5d4']);
+    expect(topOwner(ref(p1), index).object).toBe(dep);
+  });
+
+  it('lists the controller owner first', () => {
+    const other = obj('ConfigMap', 'shop', 'cm');
+    const pod = obj('Pod', 'shop', 'x');
+    pod.metadata.ownerReferences = [
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: other.metadata.uid ?? '' },
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsNew.metadata.name, uid: rsNew.metadata.uid ?? '', controller: true },
+    ];
+    const idx = indexFromObjects(refs([other, pod, rsNew, dep]));
+    expect(ownersOf(ref(pod), idx).map((o) => o.reference.kind)).toEqual(['ReplicaSet', 'ConfigMap']);
+    expect(topOwner(ref(pod), idx).object).toBe(dep);
+  });
+
+  it('collapsed nodes hide their children but keep the rolled-up state', () => {
+    const t = buildTree(ref(dep), index, { healthOf });
+    const rows = flattenTree(t, new Set([rsNew.metadata.uid ?? '']));
+    expect(rows.map((r) => r.label)).toEqual(['Deployment/web', 'ReplicaSet/web-6d4cf56db6', 'ReplicaSet/web-7f9b8c5d4']);
+    expect(rows[2]).toMatchObject({ hasChildren: true, open: false });
+    expect(rows[2].node.rolledUp.status).toBe('Failed');
+  });
+
+  it('StatefulSet → Pods + ControllerRevisions, each with its PVC', () => {
+    const sts = obj('StatefulSet', 'db', 'pg');
+    const cr1 = obj('ControllerRevision', 'db', 'pg-5b9d7c6f8', { owner: sts });
+    const pods = [0, 1].map((i) => obj('Pod', 'db', `pg-${i}`, { owner: sts }));
+    const pvc = obj('PersistentVolumeClaim', 'db', 'data-pg-0', { owner: pods[0] });
+    const t = buildTree(ref(sts), indexFromObjects(refs([sts, cr1, ...pods, pvc])), { healthOf });
+    expect(shape(t)).toEqual([
+      'StatefulSet/pg',
+      '├─ ControllerRevision/pg-5b9d7c6f8',
+      '├─ Pod/pg-0',
+      '│  └─ PersistentVolumeClaim/data-pg-0',
+      '└─ Pod/pg-1',
+    ]);
+  });
+
+  it('CronJob → Job → Pod', () => {
+    const cj = obj('CronJob', 'ops', 'backup');
+    const job = obj('Job', 'ops', 'backup-2890', { owner: cj, fake: failing('BackoffLimitExceeded') } as Partial<KubeObject>);
+    const pod = obj('Pod', 'ops', 'backup-2890-x1', { owner: job });
+    const idx = indexFromObjects(refs([cj, job, pod]));
+    const t = buildTree(ref(cj), idx, { healthOf });
+    expect(shape(t)).toEqual(['CronJob/backup', '└─ Job/backup-2890', '   └─ Pod/backup-2890-x1']);
+    expect(t.rolledUp).toMatchObject({ status: 'Failed', reason: 'BackoffLimitExceeded', failing: 1 });
+    expect(topOwner(ref(pod), idx).object).toBe(cj);
+  });
+
+  it('an operator CR (CNPG Cluster) owning Pods and PVCs', () => {
+    const cl = obj('Cluster', 'db', 'main', { fake: { status: 'InProgress', reason: 'Failing over' } } as Partial<KubeObject>);
+    const kids = [
+      obj('Pod', 'db', 'main-1', { owner: cl }),
+      obj('Pod', 'db', 'main-2', { owner: cl, fake: { status: 'InProgress', reason: 'ContainersNotReady' } } as Partial<KubeObject>),
+      obj('PersistentVolumeClaim', 'db', 'main-1', { owner: cl }),
+      obj('PersistentVolumeClaim', 'db', 'main-2', { owner: cl }),
+    ];
+    const t = buildTree(ref(cl), indexFromObjects(refs([cl, ...kids])), { healthOf });
+    expect(t.kind).toBe('Cluster');
+    expect(t.children.map((c) => `${c.kind}/${c.name}`)).toEqual([
+      'Pod/main-1', 'Pod/main-2', 'PersistentVolumeClaim/main-1', 'PersistentVolumeClaim/main-2',
+    ]);
+    expect(t.rolledUp.status).toBe('InProgress');
+  });
+});
+
+describe('unsafe graphs', () => {
+  it('a dangling owner reference: owners report it unresolved, the top owner stops below it', () => {
+    const pod = obj('Pod', 'shop', 'orphan');
+    pod.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'gone', uid: 'uid-gone', controller: true }];
+    const idx = indexFromObjects(refs([pod]));
+    const owners = ownersOf(ref(pod), idx);
+    expect(owners).toHaveLength(1);
+    expect(owners[0].ref).toBeUndefined();
+    expect(owners[0].reference.name).toBe('gone');
+    expect(topOwner(ref(pod), idx).object).toBe(pod);
+    expect(shape(buildTree(ref(pod), idx, { healthOf }))).toEqual(['Pod/orphan']);
+  });
+
+  it('a cycle a → b → a terminates, the repeat marked', () => {
+    const a = obj('ConfigMap', 'x', 'a');
+    const b = obj('ConfigMap', 'x', 'b', { owner: a });
+    a.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'b', uid: b.metadata.uid ?? '', controller: true }];
+    const idx = indexFromObjects(refs([a, b]));
+    const t = buildTree(ref(a), idx, { healthOf });
+    expect(shape(t)).toEqual(['ConfigMap/a', '└─ ConfigMap/b', '   └─ ConfigMap/a']);
+    expect(t.children[0].children[0].repeat).toBe(true);
+    expect(treeToText(t)).toContain('(shown above)');
+    expect([a, b]).toContain(topOwner(ref(a), idx).object);
+  });
+
+  it('a cross-namespace child shows its namespace', () => {
+    const ns = obj('Namespace', '', 'team');
+    const cm = obj('ConfigMap', 'team', 'settings', { owner: ns });
+    const t = buildTree(ref(ns), indexFromObjects(refs([ns, cm])), { healthOf });
+    expect(shape(t)).toEqual(['Namespace/team', '└─ ConfigMap/team/settings']);
+  });
+
+  it('a ReplicaSet with 500 pods is one group node until expanded', () => {
+    const rs = obj('ReplicaSet', 'big', 'fan');
+    const pods = Array.from({ length: 500 }, (_, i) =>
+      obj('Pod', 'big', `fan-${i}`, { owner: rs, ...(i % 200 === 7 ? { fake: failing('CrashLoopBackOff') } : {}) } as Partial<KubeObject>));
+    const idx = indexFromObjects(refs([rs, ...pods]));
+    const t = buildTree(ref(rs), idx, { healthOf });
+    expect(t.children).toHaveLength(1);
+    const g = t.children[0];
+    expect(g.group).toEqual({ count: 500, kind: 'Pod', failing: 3 });
+    expect(g.name).toBe('500 Pods (3 failing)');
+    expect(t.rolledUp).toMatchObject({ status: 'Failed', failing: 3 });
+    expect(flattenTree(t).map((r) => r.prefix + r.label)).toEqual(['ReplicaSet/fan', '└─ 500 Pods (3 failing)']);
+    const open = buildTree(ref(rs), idx, { healthOf, expanded: new Set([g.id]) });
+    expect(open.children).toHaveLength(500);
+    expect(flattenTree(open)).toHaveLength(501);
+  });
+});
+
+describe('Flux trees', () => {
+  const ks = obj('Kustomization', 'flux-system', 'apps', {
+    spec: {
+      sourceRef: { kind: 'GitRepository', name: 'fleet' },
+      dependsOn: [{ name: 'infra' }, { name: 'crds', namespace: 'kube-system' }],
+    },
+    status: {
+      inventory: {
+        entries: [
+          { id: 'flux-system_apps_kustomize.toolkit.fluxcd.io_Kustomization', v: 'v1' },
+          { id: '_shop__Namespace', v: 'v1' },
+          { id: 'shop_web__Service', v: 'v1' },
+          { id: 'shop_web_apps_Deployment', v: 'v1' },
+          { id: 'shop_web-config__ConfigMap', v: 'v1' },
+          { id: 'shop_redis_helm.toolkit.fluxcd.io_HelmRelease', v: 'v2' },
+        ],
+      },
+    },
+    fake: failing('HealthCheckFailed'),
+  } as Partial<KubeObject>);
+  const ksLabels = { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+  const hrLabels = { 'helm.toolkit.fluxcd.io/name': 'redis', 'helm.toolkit.fluxcd.io/namespace': 'shop' };
+  const nsObj = obj('Namespace', '', 'shop', { labels: ksLabels });
+  const svc = obj('Service', 'shop', 'web', { labels: ksLabels });
+  const dep = obj('Deployment', 'shop', 'web', { labels: ksLabels, fake: failing('ProgressDeadlineExceeded') } as Partial<KubeObject>);
+  const rs = obj('ReplicaSet', 'shop', 'web-1', { owner: dep });
+  const hr = obj('HelmRelease', 'shop', 'redis', {
+    labels: ksLabels,
+    spec: { chart: { spec: { chart: 'redis', sourceRef: { kind: 'HelmRepository', name: 'bitnami', namespace: 'flux-system' } } } },
+  });
+  const sts = obj('StatefulSet', 'shop', 'redis-master', { labels: hrLabels });
+  const stsPod = obj('Pod', 'shop', 'redis-master-0', { owner: sts, labels: hrLabels });
+  const hrSvc = obj('Service', 'shop', 'redis', { labels: hrLabels });
+  const chart = obj('HelmChart', 'flux-system', 'shop-redis', { labels: hrLabels });
+  const all = [ks, nsObj, svc, dep, rs, hr, sts, stsPod, hrSvc, chart];
+  const index = indexFromObjects(refs(all));
+
+  it('expands the inventory (itself skipped, missing shown), the nested HelmRelease by labels, and Flux info', () => {
+    const t = buildTree(ref(ks), index, { healthOf });
+    expect(shape(t)).toEqual([
+      'Kustomization/apps',
+      '├─ Namespace/shop',
+      '├─ Service/shop/web',
+      '├─ Deployment/shop/web',
+      '│  └─ ReplicaSet/web-1',
+      '├─ ConfigMap/shop/web-config',
+      '└─ HelmRelease/shop/redis',
+      '   ├─ StatefulSet/redis-master',
+      '   │  └─ Pod/redis-master-0',
+      '   ├─ Service/redis',
+      '   └─ HelmChart/flux-system/shop-redis',
+    ]);
+    expect(t.info).toEqual({ source: 'GitRepository/flux-system/fleet', dependsOn: ['flux-system/infra', 'kube-system/crds'] });
+    const missing = t.children[3];
+    expect(missing.missing).toEqual({ namespace: 'shop', name: 'web-config', group: '', kind: 'ConfigMap' });
+    expect(missing.verdict.status).toBe('NotFound');
+    expect(t.children.map((c) => c.via)).toEqual(['inventory', 'inventory', 'inventory', 'inventory', 'inventory']);
+    const hrNode = t.children[4];
+    expect(hrNode.info).toEqual({ source: 'HelmRepository/flux-system/bitnami' });
+    expect(hrNode.children.map((c) => c.via)).toEqual(['helm-label', 'helm-label', 'helm-label']);
+    expect(t.rolledUp.status).toBe('Failed');
+  });
+
+  it('a HelmRelease with an inventory (Flux 2.8+) lists each object once', () => {
+    const hr2 = { ...hr, status: { inventory: { entries: [{ id: 'shop_redis-master_apps_StatefulSet', v: 'v1' }, { id: 'shop_redis__Service', v: 'v1' }] } } };
+    const idx = indexFromObjects(refs([hr2, sts, stsPod, hrSvc, chart]));
+    const t = buildTree(ref(hr2), idx, { healthOf });
+    expect(shape(t)).toEqual([
+      'HelmRelease/redis',
+      '├─ StatefulSet/redis-master',
+      '│  └─ Pod/redis-master-0',
+      '├─ Service/redis',
+      '└─ HelmChart/flux-system/shop-redis',
+    ]);
+    expect(t.children.map((c) => c.via)).toEqual(['inventory', 'inventory', 'helm-label']);
+  });
+
+  it('the top owner of a Helm-managed pod is the Kustomization that applied its HelmRelease', () => {
+    expect(topOwner(ref(stsPod), index).object).toBe(ks);
+    expect(topOwner(ref(stsPod), index, { flux: false }).object).toBe(sts);
+  });
+
+  it('renders as text with health, reasons and Flux info', () => {
+    const t = buildTree(ref(ks), index, { healthOf });
+    const lines = treeToText(t).split('\n');
+    expect(lines[0]).toBe('Kustomization/apps  Failed HealthCheckFailed: HealthCheckFailed happened  [source GitRepository/flux-system/fleet; dependsOn flux-system/infra,kube-system/crds]');
+    expect(lines[3]).toBe('├─ Deployment/shop/web  Failed ProgressDeadlineExceeded: ProgressDeadlineExceeded happened');
+    expect(lines[5]).toBe('├─ ConfigMap/shop/web-config  NotFound: ConfigMap shop/web-config is in the inventory but not in the cluster');
+  });
+
+  it('renders as JSON without object bodies', () => {
+    const j = treeToJson(buildTree(ref(ks), index, { healthOf }));
+    expect(j).toMatchObject({ kind: 'Kustomization', name: 'apps', status: 'Failed', reason: 'HealthCheckFailed', rolledUp: { status: 'Failed', failing: 1 } });
+    expect(j.children[3]).toMatchObject({ kind: 'ConfigMap', missing: true, status: 'NotFound' });
+    expect(JSON.stringify(j)).not.toContain('"spec"');
+  });
+
+  it('a health function that throws gives an Unknown node, not a crash', () => {
+    const t = buildTree(ref(dep), index, { healthOf: () => { throw new Error('boom'); } });
+    expect(t.verdict).toEqual({ status: 'Unknown', reason: 'HealthError', message: 'boom' });
+  });
+});
+
+describe('parseInventoryId', () => {
+  it.each([
+    ['default_podinfo__Service', { namespace: 'default', name: 'podinfo', group: '', kind: 'Service' }],
+    ['default_podinfo_apps_Deployment', { namespace: 'default', name: 'podinfo', group: 'apps', kind: 'Deployment' }],
+    ['_podinfo__Namespace', { namespace: '', name: 'podinfo', group: '', kind: 'Namespace' }],
+    ['_system__controller_rbac.authorization.k8s.io_ClusterRole', { namespace: '', name: 'system:controller', group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+  ])('%s', (id, want) => expect(parseInventoryId(id)).toEqual(want));
+
+  it.each(['', 'nounderscore', 'a_b', 'ns_bad_name_apps_Deployment', 'ns___Service'])('rejects %j', (id) => {
+    expect(parseInventoryId(id)).toBeUndefined();
+  });
+});
+
+describe('kindsForTree', () => {
+  const rt = (group: string, resource: string, kind: string, verbs = ['list', 'watch']): ResourceType => ({
+    group, version: 'v1', resource, kind, singular: kind.toLowerCase(), namespaced: true, verbs, shortNames: [], categories: [],
+  });
+  const served = [
+    rt('', 'pods', 'Pod'), rt('apps', 'replicasets', 'ReplicaSet'), rt('apps', 'controllerrevisions', 'ControllerRevision'),
+    rt('batch', 'jobs', 'Job'), rt('', 'persistentvolumeclaims', 'PersistentVolumeClaim'), rt('', 'pods/log', 'Pod', ['get']),
+    rt('apps', 'deployments', 'Deployment'), rt('', 'serviceaccounts', 'ServiceAccount'), rt('example.com', 'widgets', 'Widget'),
+    rt('kustomize.toolkit.fluxcd.io', 'kustomizations', 'Kustomization'),
+    rt('', 'secrets', 'Secret', ['get']),
+  ];
+
+  it('common owned kinds that the context serves', () => {
+    expect(kindsForTree(served).sort()).toEqual(['controllerrevisions.apps', 'jobs.batch', 'persistentvolumeclaims', 'pods', 'replicasets.apps']);
+  });
+
+  it('plus the kinds named in inventories (only watchable, served ones)', () => {
+    const ks = obj('Kustomization', 'flux-system', 'apps', {
+      status: { inventory: { entries: [
+        { id: 'shop_web_apps_Deployment' }, { id: 'shop_w_example.com_Widget' }, { id: 'shop_sa__ServiceAccount' },
+        { id: 'shop_s__Secret' }, { id: 'shop_x_nowhere.io_Thing' }, { id: 'garbage' },
+      ] } },
+    });
+    expect(kindsForTree(served, [ks]).sort()).toEqual([
+      'controllerrevisions.apps', 'deployments.apps', 'jobs.batch', 'kustomizations.kustomize.toolkit.fluxcd.io',
+      'persistentvolumeclaims', 'pods', 'replicasets.apps', 'serviceaccounts', 'widgets.example.com',
+    ]);
+  });
+});
