@@ -11,8 +11,14 @@ export interface ContextStatus {
   latencyMs?: number;
   serverVersion?: string;
   lastError?: string;
-  /** true when some watched resources are forbidden (403) in this context */
+  /** resourceKeys whose reflectors are forbidden (403) in this context */
   forbidden?: string[];
+  /** the kubeconfig context's default namespace */
+  namespace?: string;
+  /** the API server URL */
+  server?: string;
+  /** true once discovery finished: resolve() and resources() answer for this context */
+  discovered?: boolean;
 }
 
 export type ReflectorPhase = 'syncing' | 'synced' | 'retrying' | 'forbidden' | 'unauthorized' | 'unreachable' | 'stopped';
@@ -55,6 +61,27 @@ export interface ChangeBatch {
   contexts: Set<string>;
 }
 
+/** One API request (the action executor's unit). Errors are thrown as src/kube/errors.ts's
+ * KubeApiError (code, reason, Status message), KubeNetworkError or KubeAuthError. */
+export interface ApiRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** absolute API path: /apis/apps/v1/namespaces/x/deployments/y */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** a string is sent as is, anything else as JSON */
+  body?: unknown;
+  /** default application/json; e.g. application/merge-patch+json */
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** parsed JSON when the answer is JSON, else the text */
+  body: unknown;
+}
+
 export interface FleetStore {
   contexts(): ContextStatus[];
   /** Resource types a context serves (after discovery). */
@@ -68,5 +95,11 @@ export interface FleetStore {
   ownedBy(context: string, ownerUid: string): StoredRef[];
   reflectors(): ReflectorStatus[];
   onChange(fn: (batch: ChangeBatch) => void): () => void;
+  /** Resolves once every context has been warmed and discovered, or has failed trying once. */
+  settled(): Promise<void>;
+  /** One request on a context, through its client (auth, TLS, reused connections). */
+  request(context: string, req: ApiRequest): Promise<ApiResponse>;
+  /** A streaming GET (logs with follow=true): the body's chunks; abort with req.signal. */
+  stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>>;
   close(): Promise<void>;
 }
