@@ -91,7 +91,9 @@ function setPath(o: KubeObject, path: string, v: unknown): void {
 
 function scaleOf(r: SimResource, o: KubeObject): Record<string, unknown> {
   const sc = r.subresources.scale!;
-  const rawSel = sc.labelSelectorPath ? at(o, ...pathSegments(sc.labelSelectorPath)) : undefined;
+  // built-in kinds report their spec.selector (as the API's scale handlers do); CRDs say where theirs is
+  const selPath = r.crd ? sc.labelSelectorPath : '.spec.selector';
+  const rawSel = selPath ? at(o, ...pathSegments(selPath)) : undefined;
   let selector: string | undefined;
   if (typeof rawSel === 'string') selector = rawSel;
   else if (isRecord(rawSel)) selector = formatLabelSelector(labelSelectorFromObject(rawSel) ?? []);
