@@ -94,6 +94,40 @@ describe('kubectl against the simulated fleet', () => {
     expect(d.metadata.generation).toBe(3);
   });
 
+  it('shows rollout history and undoes to the previous revision (ReplicaSets written by the test)', async () => {
+    const store = main.cluster.store;
+    const tpl = (image: string, hash?: string): Record<string, unknown> => ({
+      metadata: { labels: { app: 'hist', ...(hash ? { 'pod-template-hash': hash } : {}) } },
+      spec: { containers: [{ name: 'app', image }] },
+    });
+    const d = store.create('deployments.apps', {
+      metadata: { name: 'hist', namespace: 'shop', annotations: { 'deployment.kubernetes.io/revision': '2' } },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'hist' } }, template: tpl('app:2') },
+    });
+    const owner = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hist', uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true };
+    for (const [rev, hash, image] of [['1', 'aaa', 'app:1'], ['2', 'bbb', 'app:2']]) {
+      store.create('replicasets.apps', {
+        metadata: {
+          name: `hist-${hash}`,
+          namespace: 'shop',
+          labels: { app: 'hist', 'pod-template-hash': hash },
+          annotations: { 'deployment.kubernetes.io/revision': rev },
+          ownerReferences: [owner],
+        },
+        spec: { replicas: rev === '2' ? 1 : 0, selector: { matchLabels: { app: 'hist', 'pod-template-hash': hash } }, template: tpl(image, hash) },
+      });
+    }
+    const history = await kubectl('rollout', 'history', 'deployment/hist', '-n', 'shop');
+    expect(history.stderr).toBe('');
+    expect(history.stdout).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    const undo = await kubectl('rollout', 'undo', 'deployment/hist', '-n', 'shop');
+    expect(undo.stderr).toBe('');
+    expect(undo.stdout).toContain('deployment.apps/hist rolled back');
+    const after = store.get('deployments.apps', 'shop', 'hist')!;
+    expect((after.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image).toBe('app:1');
+    expect(after.metadata.generation).toBe(2);
+  });
+
   it('sees a change with get -w', async () => {
     const child = spawn('kubectl', ['--kubeconfig', fleet.kubeconfigPath, 'get', 'pods', '-n', 'shop', '-w']);
     let out = '';
