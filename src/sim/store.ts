@@ -215,7 +215,7 @@ export class ClusterStore {
     const old = this.get(key, r.namespaced ? ns : undefined, name);
     if (!old) throw notFound(r.resource, r.group, name);
     if (opts.dryRun) return old;
-    if ((old.metadata.finalizers?.length ?? 0) > 0) {
+    if (pendingFinalizers(old) > 0) {
       if (old.metadata.deletionTimestamp) return old;
       const obj = clone(old);
       obj.metadata.deletionTimestamp = nowSeconds();
@@ -230,7 +230,7 @@ export class ClusterStore {
   private finishUpdate(key: string, old: KubeObject, obj: KubeObject, opts: WriteOptions): KubeObject {
     if (opts.dryRun) return obj;
     // an object being deleted goes once its last finalizer is removed
-    if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers?.length ?? 0) === 0) {
+    if (obj.metadata.deletionTimestamp && pendingFinalizers(obj) === 0) {
       this.objects.get(key)!.delete(nsName(old.metadata.namespace, old.metadata.name));
       return this.commit('DELETED', key, obj, true);
     }
@@ -260,6 +260,13 @@ export class ClusterStore {
     if (!r) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${key})`);
     return r;
   }
+}
+
+/** Finalizers holding an object: metadata.finalizers, and a Namespace's spec.finalizers ("kubernetes"). */
+function pendingFinalizers(o: KubeObject): number {
+  const spec = o.kind === 'Namespace' ? (o.spec as { finalizers?: unknown } | undefined) : undefined;
+  const specCount = Array.isArray(spec?.finalizers) ? spec.finalizers.length : 0;
+  return (o.metadata.finalizers?.length ?? 0) + specCount;
 }
 
 function cmp(a: string, b: string): number {
