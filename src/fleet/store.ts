@@ -480,7 +480,7 @@ export class Fleet implements FleetStore {
   reflectors(): ReflectorStatus[] {
     return [...this.reflectorsById.values()].map((e) => {
       const r = e.reflector;
-      const s: ReflectorStatus = { context: e.context, resource: e.rk, phase: r.phase, objects: r.cache.size };
+      const s: ReflectorStatus = { context: e.context, resource: e.rk, phase: r.phase, objects: r.cache.size, lists: r.stats.lists };
       if (e.scope) s.namespace = e.scope;
       if (r.reason) s.reason = r.reason;
       if (r.nextAttemptAt) s.nextAttemptAt = r.nextAttemptAt;

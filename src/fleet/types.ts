@@ -33,6 +33,8 @@ export interface ReflectorStatus {
   /** epoch ms of the next retry when phase is 'retrying' */
   nextAttemptAt?: number;
   objects: number;
+  /** completed LISTs: 1 after the first sync, +1 per relist (410 Gone) */
+  lists?: number;
 }
 
 /** A watched (contexts × resource [× namespace]) set; reflectors run while it is open. */
