@@ -1,11 +1,13 @@
 // The action catalog, as data: what each action applies to and the exact requests it
-// plans. Every mutation fleetdeck makes is planned here and sent by the executor.
+// plans. Bodies come from the pure request builders of src/model (patches.ts, rollout.ts);
+// this file adds what an action needs around them: refusals, sources, waits, GitOps notes.
 import { bool, str } from '../model/access.js';
-import { ANNOTATIONS, FLUX_GROUPS, fluxOwnerLabel, sourceChain } from './flux.js';
-import { targetPath } from './paths.js';
-import type { ActionOptions, Lookup, PlannedRequest, Target } from './types.js';
-
-export const MERGE_PATCH = 'application/merge-patch+json';
+import { deletePlan, fluxManaged, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendPlan, type Plan as BuilderPlan } from '../model/patches.js';
+import { planRollback } from '../model/rollout.js';
+import type { KubeObject } from '../model/types.js';
+import { FLUX_GROUPS, sourceChain } from './flux.js';
+import { targetObject, targetType } from './paths.js';
+import type { ActionOptions, Lookup, ObjectRef, PlannedRequest, Target } from './types.js';
 
 export interface KindMatch {
   group: string;
@@ -13,7 +15,9 @@ export interface KindMatch {
 }
 
 export interface PlanInput {
-  /** RFC3339Nano time of the plan: the reconcile token */
+  /** when the plan was made */
+  now: Date;
+  /** RFC3339Nano of `now`: the reconcile token */
   token: string;
   options: ActionOptions;
   lookup?: Lookup;
@@ -31,7 +35,8 @@ export interface CatalogEntry {
   label: string;
   /** default key; the keymap may rebind it */
   key?: string;
-  kinds: KindMatch[];
+  /** the kinds it applies to; 'any' for every kind (delete) */
+  kinds: KindMatch[] | 'any';
   mutating: boolean;
   /** the outcome's message when the requests succeed and none is followed */
   doneMessage: string;
@@ -55,70 +60,64 @@ const SUSPENDABLE: KindMatch[] = [
   { group: FLUX_GROUPS.notification, kind: 'Provider' },
 ];
 const HELM_RELEASE: KindMatch[] = [{ group: FLUX_GROUPS.helm, kind: 'HelmRelease' }];
+const apps = (...kinds: string[]): KindMatch[] => kinds.map((kind) => ({ group: 'apps', kind }));
+const ROLLOUT = apps('Deployment', 'StatefulSet', 'DaemonSet');
+const SCALABLE = apps('Deployment', 'StatefulSet', 'ReplicaSet');
 
-const ref = (t: Target) => ({ kind: t.kind, namespace: t.namespace, name: t.name });
+const refOf = (t: Target): ObjectRef => ({ kind: t.kind, namespace: t.namespace, name: t.name });
 const isSuspended = (t: Target) => bool(t.object, 'spec', 'suspend') === true;
 
-function mergePatch(t: Target, input: PlanInput, body: unknown): PlannedRequest {
-  return { method: 'PATCH', path: targetPath(t, input.lookup), contentType: MERGE_PATCH, body, object: ref(t) };
+/** A builder's answer as this target's plan: its requests aimed at `object`, its notes kept. */
+function fromBuilder(p: BuilderPlan, object: ObjectRef, extra: { notes?: string[]; wait?: string } = {}): TargetPlan {
+  if (!p.ok) return { requests: [], notes: extra.notes ?? [], refused: p.error };
+  const requests = p.requests.map((r): PlannedRequest => ({ ...r, object, ...(extra.wait ? { wait: { token: extra.wait } } : {}) }));
+  return { requests, notes: [...(extra.notes ?? []), ...(p.notes ?? [])] };
 }
 
-function ownerNote(t: Target, what: string): string[] {
-  const owner = fluxOwnerLabel(t);
-  if (!owner) return [];
-  return [`${owner.kind} ${owner.namespace}/${owner.name} applies this ${t.kind} from Git: ${what}`];
-}
-
-/** The reconcile patch of one object: requestedAt, plus forceAt/resetAt (HelmRelease) equal to it. */
-function reconcileAnnotations(t: Target, token: string, options: ActionOptions): Record<string, string> {
-  const annotations: Record<string, string> = { [ANNOTATIONS.requestedAt]: token };
-  if (t.kind === 'HelmRelease') {
-    if (options.force) annotations[ANNOTATIONS.forceAt] = token;
-    if (options.reset) annotations[ANNOTATIONS.resetAt] = token;
-  }
-  return annotations;
+/** Flux applied this workload: say how long a manual change lasts, and the honest options. */
+function gitOpsNotes(t: Target, change: string): string[] {
+  const m = fluxManaged(t.object);
+  if (!m || m.reconcileDisabled) return [];
+  const owner = `${m.kind} ${m.namespace}/${m.name}`;
+  const until = m.revertsOn === 'next-reconcile' ? `its next reconcile` : `its next Helm upgrade`;
+  return [
+    `${owner} applies this ${t.kind} from Git: ${change} lasts only until ${until}.`,
+    `To keep it: suspend ${owner} first (temporary), or annotate the object kustomize.toolkit.fluxcd.io/reconcile: disabled; the durable fix is a change in Git.`,
+  ];
 }
 
 function planReconcile(t: Target, input: PlanInput, allowSuspended: boolean): TargetPlan {
   const { token, options } = input;
-  const notes: string[] = [];
   if (isSuspended(t) && !allowSuspended) {
     return {
       requests: [],
-      notes,
+      notes: [],
       refused: `${t.kind} ${t.name} is suspended: Flux ignores reconcile requests on suspended objects`,
       alternative: 'resume-and-reconcile',
     };
   }
   if (t.kind === 'HelmRepository' && str(t.object, 'spec', 'type') === 'oci') {
-    return { requests: [], notes, refused: `HelmRepository ${t.name} is of type oci (static): nothing to reconcile` };
+    return { requests: [], notes: [], refused: `HelmRepository ${t.name} is of type oci (static): nothing to reconcile` };
   }
-  if ((options.force || options.reset) && t.kind !== 'HelmRelease') notes.push('--force and --reset apply to HelmReleases only; ignored');
-  const requests: PlannedRequest[] = [];
+  const sources: TargetPlan = { requests: [], notes: [] };
   if (options.withSource) {
     const chain = sourceChain(t, input.lookup);
-    notes.push(...chain.notes);
-    if (chain.error) return { requests: [], notes, refused: chain.error };
+    sources.notes.push(...chain.notes);
+    if (chain.error) return { ...sources, refused: chain.error };
     for (const s of chain.sources) {
-      requests.push({
-        method: 'PATCH',
-        path: s.path,
-        contentType: MERGE_PATCH,
-        body: { metadata: { annotations: { [ANNOTATIONS.requestedAt]: token } } },
-        object: { kind: s.kind, namespace: s.namespace, name: s.name },
-        ...(s.skip ? {} : { wait: { token } }),
-      });
+      const obj: KubeObject = s.object ?? { kind: s.kind, metadata: { name: s.name, namespace: s.namespace } };
+      const p = fromBuilder(reconcilePlan({ ...obj, kind: s.kind }, s.type, token), { kind: s.kind, namespace: s.namespace, name: s.name }, s.skip ? {} : { wait: token });
+      if (p.refused) return { ...sources, refused: `source ${s.kind} ${s.namespace}/${s.name}: ${p.refused}` };
+      sources.requests.push(...p.requests);
     }
   }
-  requests.push({ ...mergePatch(t, input, { metadata: { annotations: reconcileAnnotations(t, token, options) } }), wait: { token } });
-  return { requests, notes };
+  // Resume-and-reconcile plans the reconcile as of the resumed object: its resume request goes first.
+  const obj = allowSuspended ? { ...targetObject(t), spec: { ...(t.object.spec as object | undefined), suspend: undefined } } : targetObject(t);
+  const own = fromBuilder(reconcilePlan(obj, targetType(t, input.lookup), token, { force: options.force, reset: options.reset }), refOf(t), { wait: token });
+  return { requests: [...sources.requests, ...own.requests], notes: [...sources.notes, ...own.notes], ...(own.refused ? { refused: own.refused } : {}) };
 }
 
-const suspendBody = { spec: { suspend: true } };
-// null removes the key, as Flux recommends, rather than leaving suspend: false behind.
-const resumeBody = { spec: { suspend: null } };
-
-export const CATALOG: CatalogEntry[] = [
+const FLUX_ENTRIES: CatalogEntry[] = [
   {
     id: 'suspend',
     label: 'Suspend',
@@ -126,13 +125,10 @@ export const CATALOG: CatalogEntry[] = [
     kinds: SUSPENDABLE,
     mutating: true,
     doneMessage: 'suspended',
-    plan: (t, input) => ({
-      requests: [mergePatch(t, input, suspendBody)],
-      notes: [
-        ...(isSuspended(t) ? [`${t.kind} ${t.name} is already suspended`] : []),
-        ...ownerNote(t, 'a suspend set here is overwritten if Git sets spec.suspend'),
-      ],
-    }),
+    plan: (t, input) =>
+      fromBuilder(suspendPlan(targetObject(t), targetType(t, input.lookup)), refOf(t), {
+        notes: isSuspended(t) ? [`${t.kind} ${t.name} is already suspended`] : [],
+      }),
   },
   {
     id: 'resume',
@@ -141,13 +137,10 @@ export const CATALOG: CatalogEntry[] = [
     kinds: SUSPENDABLE,
     mutating: true,
     doneMessage: 'resumed',
-    plan: (t, input) => ({
-      requests: [mergePatch(t, input, resumeBody)],
-      notes: [
-        ...(isSuspended(t) ? [] : [`${t.kind} ${t.name} is not suspended`]),
-        ...ownerNote(t, 'a suspend set in Git comes back at its next reconcile'),
-      ],
-    }),
+    plan: (t, input) =>
+      fromBuilder(resumePlan(targetObject(t), targetType(t, input.lookup)), refOf(t), {
+        notes: isSuspended(t) ? [] : [`${t.kind} ${t.name} is not suspended`],
+      }),
   },
   {
     id: 'reconcile',
@@ -167,10 +160,9 @@ export const CATALOG: CatalogEntry[] = [
     plan: (t, input) => {
       const rec = planReconcile(t, input, true);
       if (rec.refused) return rec;
-      const resume = mergePatch(t, input, resumeBody);
-      const notes = [...rec.notes, ...ownerNote(t, 'a suspend set in Git comes back at its next reconcile')];
-      // Sources are reconciled first, then the object is resumed and its reconcile requested.
-      return { requests: [...rec.requests.slice(0, -1), resume, ...rec.requests.slice(-1)], notes };
+      const resume = fromBuilder(resumePlan(targetObject(t), targetType(t, input.lookup)), refOf(t));
+      // Sources first, then resume, then the object's own reconcile request.
+      return { requests: [...rec.requests.slice(0, -1), ...resume.requests, ...rec.requests.slice(-1)], notes: [...rec.notes, ...resume.notes] };
     },
   },
   {
@@ -192,6 +184,68 @@ export const CATALOG: CatalogEntry[] = [
   },
 ];
 
+/** Rollback reads the workload's history objects from the store (they must be watched). */
+function historyObjects(t: Target, lookup: Lookup | undefined): KubeObject[] {
+  const resource = t.kind === 'Deployment' ? 'replicasets.apps' : 'controllerrevisions.apps';
+  const kind = t.kind === 'Deployment' ? 'ReplicaSet' : 'ControllerRevision';
+  return (lookup?.list(t.context, resource, t.namespace) ?? []).map((o) => ({ ...o, kind: o.kind ?? kind }));
+}
+
+const WORKLOAD_ENTRIES: CatalogEntry[] = [
+  {
+    id: 'restart',
+    label: 'Rollout restart',
+    key: 'r',
+    kinds: ROLLOUT,
+    mutating: true,
+    doneMessage: 'restarted',
+    plan: (t, input) => fromBuilder(restartPlan(targetObject(t), input.now, { rt: targetType(t, input.lookup) }), refOf(t)),
+  },
+  {
+    id: 'scale',
+    label: 'Scale',
+    key: 's',
+    kinds: SCALABLE,
+    mutating: true,
+    doneMessage: 'scaled',
+    plan: (t, input) => {
+      const replicas = input.options.replicas;
+      if (replicas === undefined) return { requests: [], notes: [], refused: 'scale needs a replica count' };
+      return fromBuilder(scalePlan(targetObject(t), targetType(t, input.lookup), replicas), refOf(t), { notes: gitOpsNotes(t, 'a replica count set here') });
+    },
+  },
+  {
+    id: 'rollback',
+    label: 'Rollback',
+    key: 'u',
+    kinds: ROLLOUT,
+    mutating: true,
+    doneMessage: 'rolled back',
+    plan: (t, input) => {
+      const p = planRollback(targetObject(t), historyObjects(t, input.lookup), { toRevision: input.options.toRevision, rt: targetType(t, input.lookup) });
+      if (!p.ok) return { requests: [], notes: [], refused: p.error };
+      // A rollback to the running template sends nothing: the target is skipped with kubectl's words.
+      if (p.skipped) return { requests: [], notes: p.notes ?? [], refused: p.summary };
+      const plan = fromBuilder(p, refOf(t), { notes: [p.summary, ...gitOpsNotes(t, 'a rollback')] });
+      return p.diff ? { ...plan, notes: [...plan.notes, p.diff] } : plan;
+    },
+  },
+  {
+    id: 'delete',
+    label: 'Delete',
+    key: 'ctrl-d',
+    kinds: 'any',
+    mutating: true,
+    doneMessage: 'deleted',
+    plan: (t, input) =>
+      fromBuilder(deletePlan(targetObject(t), targetType(t, input.lookup), input.options.propagationPolicy), refOf(t), {
+        notes: gitOpsNotes(t, 'a deleted object comes back at its next reconcile; deleting it'),
+      }),
+  },
+];
+
+export const CATALOG: CatalogEntry[] = [...FLUX_ENTRIES, ...WORKLOAD_ENTRIES];
+
 export function catalogEntry(id: string): CatalogEntry | undefined {
   return CATALOG.find((e) => e.id === id);
 }
@@ -204,6 +258,7 @@ function groupOf(t: Target): string {
 }
 
 export function appliesTo(entry: CatalogEntry, t: Target): boolean {
+  if (entry.kinds === 'any') return true;
   const group = groupOf(t);
   return entry.kinds.some((k) => k.kind === t.kind && k.group === group);
 }

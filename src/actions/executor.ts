@@ -121,13 +121,14 @@ export function createExecutor(deps: ExecutorDeps): Executor {
   function plan(actionId: string, targets: Target[], options: ActionOptions = {}): Plan {
     const entry = catalogEntry(actionId);
     if (!entry) throw new Error(`unknown action: ${actionId}`);
-    const token = rfc3339Nano(clock.now());
+    const now = clock.now();
+    const token = rfc3339Nano(now);
     const planned: PlanTarget[] = targets.map((target) => {
       // Read-only: a mutating action is refused before any request is even built.
       if (entry.mutating && deps.readonly) return { target, requests: [], notes: [], refused: `read-only mode: ${entry.label} is not allowed` };
       if (!appliesTo(entry, target)) return { target, requests: [], notes: [], refused: `${entry.label} does not apply to ${target.kind}` };
       try {
-        return { target, ...entry.plan(target, { token, options, lookup: deps.lookup }) };
+        return { target, ...entry.plan(target, { now, token, options, lookup: deps.lookup }) };
       } catch (err) {
         return { target, requests: [], notes: [], refused: errorMessage(err) };
       }

@@ -2,7 +2,9 @@
 // --with-source must annotate and wait for first (innermost first, as the flux CLI does:
 // a HelmRelease's chart repository, then its HelmChart, then the release).
 import { rec, str, bool } from '../model/access.js';
-import { apiPath, findResource } from './paths.js';
+import type { KubeObject, ResourceType } from '../model/types.js';
+import { objectPath } from '../model/patches.js';
+import { findResource } from './paths.js';
 import type { Lookup, Target } from './types.js';
 
 export const FLUX_GROUPS = {
@@ -24,6 +26,9 @@ export interface SourceObject {
   namespace: string;
   name: string;
   path: string;
+  type: ResourceType;
+  /** the source as the store has it, when it has it */
+  object?: KubeObject;
   /** set when the source must not be waited for (static) */
   skip?: string;
 }
@@ -92,7 +97,7 @@ export function sourceChain(t: Target, lookup: Lookup | undefined): SourceChain 
     if (obj && bool(obj, 'spec', 'suspend') === true) {
       return { sources, notes, error: `source ${ref.kind} ${ref.namespace}/${ref.name} is suspended: Flux ignores reconcile requests on suspended objects` };
     }
-    const src: SourceObject = { ...ref, path: apiPath(r.group, r.version, r.resource, ref.namespace, ref.name) };
+    const src: SourceObject = { ...ref, path: objectPath(r, ref.namespace, ref.name), type: r, object: obj };
     if (obj && ref.kind === 'HelmRepository' && str(obj, 'spec', 'type') === 'oci') {
       src.skip = `HelmRepository ${ref.name} is of type oci (static): nothing to reconcile`;
       notes.push(src.skip);
@@ -100,14 +105,4 @@ export function sourceChain(t: Target, lookup: Lookup | undefined): SourceChain 
     sources.push(src);
   }
   return { sources, notes };
-}
-
-/** The Flux object that applies this one from Git, read from the labels Flux sets. */
-export function fluxOwnerLabel(t: Target): { kind: string; namespace: string; name: string } | undefined {
-  const labels = t.object.metadata.labels ?? {};
-  for (const [kind, prefix] of [['Kustomization', 'kustomize.toolkit.fluxcd.io'], ['HelmRelease', 'helm.toolkit.fluxcd.io']] as const) {
-    const name = labels[`${prefix}/name`];
-    if (name) return { kind, name, namespace: labels[`${prefix}/namespace`] ?? '' };
-  }
-  return undefined;
 }

@@ -1,13 +1,8 @@
-// API paths of objects, built from what the store knows (apiVersion + resourceKey) or from
-// discovery, never from hard-coded versions.
+// Where an object lives in the API, from what the store knows (apiVersion + resourceKey) or
+// from discovery, never from hard-coded versions.
+import { objectPath, type PathType } from '../model/patches.js';
 import { resourceKey, splitApiVersion, type ResourceType } from '../model/types.js';
 import type { Lookup, Target } from './types.js';
-
-export function apiPath(group: string, version: string, plural: string, namespace: string | undefined, name: string): string {
-  const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
-  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return `${base}${ns}/${plural}/${encodeURIComponent(name)}`;
-}
 
 /** 'kustomizations.kustomize.toolkit.fluxcd.io' → plural 'kustomizations' */
 export function pluralOf(resource: string): string {
@@ -16,15 +11,24 @@ export function pluralOf(resource: string): string {
 }
 
 /** Objects from a LIST may lack apiVersion: discovery then gives the version. */
-export function targetPath(t: Target, lookup?: Lookup): string {
+export function targetType(t: Target, lookup?: Lookup): PathType {
   const apiVersion = t.object.apiVersion;
   if (apiVersion) {
     const { group, version } = splitApiVersion(apiVersion);
-    return apiPath(group, version, pluralOf(t.resource), t.namespace, t.name);
+    return { group, version, resource: pluralOf(t.resource), namespaced: Boolean(t.namespace) };
   }
   const r = lookup?.resources(t.context).find((x) => resourceKey(x) === t.resource);
   if (!r) throw new Error(`cannot tell the API version of ${t.kind} ${t.name} in ${t.context}`);
-  return apiPath(r.group, r.version, r.resource, t.namespace, t.name);
+  return r;
+}
+
+export function targetPath(t: Target, lookup?: Lookup): string {
+  return objectPath(targetType(t, lookup), t.namespace, t.name);
+}
+
+/** The object as the request builders read it: kind and metadata always set. */
+export function targetObject(t: Target) {
+  return { ...t.object, kind: t.kind, metadata: { ...t.object.metadata, name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) } };
 }
 
 /** The served resource of a kind in a group, by discovery (the preferred version). */

@@ -97,14 +97,18 @@ export interface ActionOptions {
   reset?: boolean;
   /** scale */
   replicas?: number;
-  /** rollback */
+  /** rollback: 0 or absent for the previous revision */
   toRevision?: number;
+  /** delete */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
 }
 
 /** How plans find objects other than the target (a Kustomization's source, say). */
 export interface Lookup {
   resources(context: string): ResourceType[];
   get(context: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /** rollback reads the namespace's ReplicaSets / ControllerRevisions through this */
+  list(context: string, resource: string, namespace?: string): KubeObject[];
 }
 
 export interface Clock {

@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuditLog, defaultAuditPath } from '../../src/actions/audit.js';
-import { CATALOG } from '../../src/actions/catalog.js';
+import { CATALOG, type CatalogEntry } from '../../src/actions/catalog.js';
 import { createExecutor } from '../../src/actions/executor.js';
 import type { Target } from '../../src/actions/types.js';
 import { fakeClock, fakeLookup, fakeServer, fluxTarget } from './actions-fixtures.js';
 
 /** A target of every kind an entry applies to, in states that make each plan non-empty. */
-function targetsFor(kinds: { group: string; kind: string }[], suspended: boolean): Target[] {
-  return kinds.map(({ group, kind }) => {
+function targetsFor(kinds: CatalogEntry['kinds'], suspended: boolean): Target[] {
+  const list = kinds === 'any' ? [{ group: 'apps', kind: 'Deployment' }, { group: '', kind: 'Pod' }] : kinds;
+  return list.map(({ group, kind }) => {
     const resource = `${kind.toLowerCase()}s${group ? `.${group}` : ''}`;
     const object = {
       apiVersion: group ? `${group}/v1` : 'v1',

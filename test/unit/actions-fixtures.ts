@@ -51,6 +51,10 @@ export function fakeLookup(objects: Record<string, KubeObject> = {}): Lookup {
   return {
     resources: () => sourceTypes,
     get: (context, resource, namespace, name) => objects[`${context}/${resource}/${namespace}/${name}`],
+    list: (context, resource, namespace) =>
+      Object.entries(objects)
+        .filter(([k]) => k.startsWith(`${context}/${resource}/${namespace ?? ''}`))
+        .map(([, o]) => o),
   };
 }
 

@@ -149,7 +149,8 @@ describe('Flux actions: exact requests', () => {
       metadata: { name: 'podinfo', labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } },
     });
     const plan = ex.plan('suspend', [t]);
-    expect(plan.targets[0].notes.join('\n')).toMatch(/Kustomization flux-system\/apps applies this HelmRelease from Git/);
+    expect(plan.targets[0].notes.join('\n')).toMatch(/Flux owner may set spec.suspend back from Git/);
+    expect(ex.plan('suspend', [fluxTarget('dev', 'HelmRelease', 'podinfo')]).targets[0].notes).toEqual([]);
   });
 
   it('actions are refused on kinds they do not apply to', () => {
