@@ -4,7 +4,7 @@
 // reconcile); REFERENCE-flux.md has the facts.
 import { arr, bool, str, strMap } from './access.js';
 import type { KubeObject, ResourceType } from './types.js';
-import { fluxOwnerOf } from './tree.js';
+import { fluxOwner } from './flux.js';
 
 export const CONTENT = {
   json: 'application/json',
@@ -132,7 +132,7 @@ export function suspendPlan(obj: KubeObject, rt: PathType): Plan {
     ok: true,
     requests: [{ method: 'PATCH', path: objectPath(rt, t.ns, t.name), contentType: CONTENT.mergePatch, body: { spec: { suspend: true } } }],
     summary: `suspend ${t.label}`,
-    notes: fluxOwnerOf(obj) ? [`its own Flux owner may set spec.suspend back from Git`] : [],
+    notes: fluxOwner(obj) ? [`its own Flux owner may set spec.suspend back from Git`] : [],
   };
 }
 
@@ -184,12 +184,12 @@ export interface FluxManager {
 
 /** Whether Flux applied this workload (by its labels), and so will put it back. */
 export function fluxManaged(obj: unknown): FluxManager | undefined {
-  const f = fluxOwnerOf(obj);
+  const f = fluxOwner(obj);
   if (!f) return undefined;
   const disabled = strMap(obj, 'metadata', 'annotations')['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled'
     || strMap(obj, 'metadata', 'labels')['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled';
   return {
-    kind: f.kind,
+    kind: f.kind === 'HelmRelease' ? 'HelmRelease' : 'Kustomization',
     namespace: f.namespace,
     name: f.name,
     revertsOn: f.kind === 'Kustomization' ? 'next-reconcile' : 'next-upgrade',

@@ -2,7 +2,9 @@
 // downward by owner uid, plus what Flux applied (Kustomization inventories, HelmRelease
 // labels and inventories), which carries no ownerReferences. Pure: everything is read
 // through a TreeIndex the caller provides (the fleet store, or indexFromObjects).
-import { arr, isRecord, rec, str, strMap } from './access.js';
+import { arr, isRecord, str, strMap } from './access.js';
+import { FLUX_KIND_GROUPS, fluxOwner, inventory, sourceRefOf } from './flux.js';
+import { health } from './health.js';
 import type { KubeObject, OwnerReference, ResourceType } from './types.js';
 import { resourceKey, splitApiVersion } from './types.js';
 
@@ -66,7 +68,8 @@ export interface TreeNode {
 }
 
 export interface TreeOptions {
-  healthOf: HealthFn;
+  /** default: the health model over the object and the pods below it (healthFromIndex) */
+  healthOf?: HealthFn;
   /** ids of group nodes the user opened */
   expanded?: Set<string>;
   /** more children of one kind than this are grouped; default 20 */
@@ -75,14 +78,9 @@ export interface TreeOptions {
   maxDepth?: number;
 }
 
-const KS_GROUP = 'kustomize.toolkit.fluxcd.io';
-const HR_GROUP = 'helm.toolkit.fluxcd.io';
-export const FLUX_LABELS = {
-  ksName: `${KS_GROUP}/name`,
-  ksNamespace: `${KS_GROUP}/namespace`,
-  hrName: `${HR_GROUP}/name`,
-  hrNamespace: `${HR_GROUP}/namespace`,
-} as const;
+const KS_GROUP = FLUX_KIND_GROUPS.Kustomization;
+const HR_GROUP = FLUX_KIND_GROUPS.HelmRelease;
+const HR_LABELS = { name: `${HR_GROUP}/name`, namespace: `${HR_GROUP}/namespace` };
 
 // Worst first; statuses the table does not know rank just above Current.
 const severity: Record<string, number> = {
@@ -91,6 +89,7 @@ const severity: Record<string, number> = {
   Unknown: 4,
   InProgress: 3,
   Terminating: 2,
+  Suspended: 1,
   Current: 0,
 };
 
@@ -140,16 +139,10 @@ export function ownersOf(ref: ObjRef, index: TreeIndex): Owner[] {
   return ownerRefs(ref.object).map((reference) => ({ reference, ref: index.byUid(reference.uid) }));
 }
 
-/** The HelmRelease, else the Kustomization, whose labels say it applied this object. */
-export function fluxOwnerOf(obj: unknown): { kind: 'HelmRelease' | 'Kustomization'; group: string; namespace: string; name: string } | undefined {
-  const l = strMap(obj, 'metadata', 'labels');
-  if (l[FLUX_LABELS.hrName] && l[FLUX_LABELS.hrNamespace]) {
-    return { kind: 'HelmRelease', group: HR_GROUP, name: l[FLUX_LABELS.hrName], namespace: l[FLUX_LABELS.hrNamespace] };
-  }
-  if (l[FLUX_LABELS.ksName] && l[FLUX_LABELS.ksNamespace]) {
-    return { kind: 'Kustomization', group: KS_GROUP, name: l[FLUX_LABELS.ksName], namespace: l[FLUX_LABELS.ksNamespace] };
-  }
-  return undefined;
+/** The Flux object whose labels say it applied this object (the HelmRelease before its Kustomization). */
+export function fluxOwnerOf(obj: unknown): { kind: string; group: string; namespace: string; name: string } | undefined {
+  const f = fluxOwner(obj);
+  return f && { ...f, group: FLUX_KIND_GROUPS[f.kind] ?? '' };
 }
 
 /**
@@ -180,45 +173,6 @@ export function topOwner(ref: ObjRef, index: TreeIndex, opts: { flux?: boolean }
   }
 }
 
-export interface InventoryId {
-  namespace: string;
-  name: string;
-  group: string;
-  kind: string;
-}
-
-/**
- * `<namespace>_<name>_<group>_<kind>` as cli-utils parses it: namespace up to the first
- * `_`, kind after the last, group between the last two of the rest, the remainder is the
- * name with `__` standing for `:`.
- */
-export function parseInventoryId(id: string): InventoryId | undefined {
-  const first = id.indexOf('_');
-  if (first < 0) return undefined;
-  const namespace = id.slice(0, first);
-  let rest = id.slice(first + 1);
-  const lastK = rest.lastIndexOf('_');
-  if (lastK < 0) return undefined;
-  const kind = rest.slice(lastK + 1);
-  rest = rest.slice(0, lastK);
-  const lastG = rest.lastIndexOf('_');
-  if (lastG < 0) return undefined;
-  const group = rest.slice(lastG + 1);
-  const name = rest.slice(0, lastG).replaceAll('__', ':');
-  if (!kind || !name || name.includes('_')) return undefined;
-  return { namespace, name, group, kind };
-}
-
-export function inventoryOf(obj: unknown): InventoryId[] {
-  const out: InventoryId[] = [];
-  for (const e of arr(obj, 'status', 'inventory', 'entries')) {
-    const id = str(e, 'id');
-    const parsed = id === undefined ? undefined : parseInventoryId(id);
-    if (parsed) out.push(parsed);
-  }
-  return out;
-}
-
 function isFlux(ref: ObjRef, kind: string): boolean {
   const g = groupOf(ref);
   return kindOf(ref) === kind && (g === KS_GROUP || g === HR_GROUP || g === '');
@@ -227,10 +181,8 @@ function isFlux(ref: ObjRef, kind: string): boolean {
 function fluxInfo(ref: ObjRef): TreeNode['info'] {
   const o = ref.object;
   const ns = nsOf(o);
-  const src = rec(o, 'spec', 'sourceRef') ?? rec(o, 'spec', 'chart', 'spec', 'sourceRef') ?? rec(o, 'spec', 'chartRef');
-  const source = src && typeof src.kind === 'string' && typeof src.name === 'string'
-    ? `${src.kind}/${typeof src.namespace === 'string' && src.namespace ? src.namespace : ns}/${src.name}`
-    : undefined;
+  const src = sourceRefOf(o, kindOf(ref));
+  const source = src && `${src.kind}/${src.namespace}/${src.name}`;
   const dependsOn = arr(o, 'spec', 'dependsOn')
     .map((d) => {
       const n = str(d, 'name');
@@ -289,15 +241,15 @@ function childrenOf(ref: ObjRef, index: TreeIndex): Child[] {
   const isKs = isFlux(ref, 'Kustomization');
   const isHr = isFlux(ref, 'HelmRelease');
   if (isKs || isHr) {
-    for (const e of inventoryOf(ref.object)) {
+    for (const e of inventory(ref.object)) {
       if (`${e.group}/${e.kind}/${e.namespace}/${e.name}` === selfKey) continue;
       const found = index.find(e.group, e.kind, e.namespace || undefined, e.name);
-      push(found ? { ref: found, via: 'inventory' } : { missing: { ...e }, via: 'inventory' });
+      push(found ? { ref: found, via: 'inventory' } : { missing: { group: e.group, kind: e.kind, namespace: e.namespace, name: e.name }, via: 'inventory' });
     }
   }
   if (isHr && index.withLabels) {
     const labelled = index
-      .withLabels({ [FLUX_LABELS.hrName]: nameOf(ref.object), [FLUX_LABELS.hrNamespace]: nsOf(ref.object) })
+      .withLabels({ [HR_LABELS.name]: nameOf(ref.object), [HR_LABELS.namespace]: nsOf(ref.object) })
       .filter((x) => x.object !== ref.object);
     const uids = new Set(labelled.map((x) => uidOf(x.object)).filter((u): u is string => !!u));
     // Pods and ReplicaSets inherit template labels: show them under their owners, once.
@@ -319,8 +271,27 @@ export function groupLabel(g: { count: number; kind: string; failing: number }):
   return `${g.count} ${plural(g.kind, g.count)}${g.failing ? ` (${g.failing} failing)` : ''}`;
 }
 
+/**
+ * The health model's verdict for tree nodes, given the pods up to two owner levels below
+ * (a Deployment's pods hang under its ReplicaSets) so reasons can name what ails them.
+ */
+export function healthFromIndex(index: TreeIndex, now?: number): HealthFn {
+  return (ref) => {
+    const pods: KubeObject[] = [];
+    const uid = uidOf(ref.object);
+    const level1 = uid ? index.ownedBy(uid) : [];
+    for (const c of level1) {
+      if (kindOf(c) === 'Pod') pods.push(c.object);
+      const cu = uidOf(c.object);
+      if (cu && kindOf(c) !== 'Pod') for (const g of index.ownedBy(cu)) if (kindOf(g) === 'Pod') pods.push(g.object);
+    }
+    return health(ref.object, { group: groupOf(ref), kind: kindOf(ref) }, { ...(now !== undefined ? { now } : {}), related: pods });
+  };
+}
+
 /** Builds the tree below `root`. Never throws on malformed objects; every uid is expanded once. */
-export function buildTree(root: ObjRef, index: TreeIndex, opts: TreeOptions): TreeNode {
+export function buildTree(root: ObjRef, index: TreeIndex, opts: TreeOptions = {}): TreeNode {
+  const healthOf = opts.healthOf ?? healthFromIndex(index);
   const expanded = opts.expanded ?? new Set<string>();
   const threshold = opts.groupThreshold ?? 20;
   const maxDepth = opts.maxDepth ?? 30;
@@ -328,7 +299,7 @@ export function buildTree(root: ObjRef, index: TreeIndex, opts: TreeOptions): Tr
 
   const verdictOf = (ref: ObjRef): NodeVerdict => {
     try {
-      return opts.healthOf(ref);
+      return healthOf(ref);
     } catch (e) {
       return { status: 'Unknown', reason: 'HealthError', message: e instanceof Error ? e.message : String(e) };
     }
@@ -517,7 +488,7 @@ export function kindsForTree(resources: ResourceType[], fluxObjects: KubeObject[
   }
   const wanted: { group: string; kind: string }[] = [...OWNED_KINDS];
   if (fluxObjects.length) wanted.push({ group: KS_GROUP, kind: 'Kustomization' }, { group: HR_GROUP, kind: 'HelmRelease' });
-  for (const o of fluxObjects) for (const e of inventoryOf(o)) wanted.push({ group: e.group, kind: e.kind });
+  for (const o of fluxObjects) for (const e of inventory(o)) wanted.push({ group: e.group, kind: e.kind });
   const out = new Set<string>();
   for (const w of wanted) {
     const r = byKind.get(`${w.group}/${w.kind}`);

@@ -5,7 +5,6 @@ import {
   indexFromObjects,
   kindsForTree,
   ownersOf,
-  parseInventoryId,
   topOwner,
   treeToJson,
   treeToText,
@@ -165,6 +164,37 @@ describe('owner trees', () => {
   });
 });
 
+describe('with the health model (default healthOf)', () => {
+  it('pods below a ReplicaSet sharpen the Deployment\'s reason; the crash-looping pod is Failed', () => {
+    const dep = obj('Deployment', 'shop', 'web', {
+      metadata: { name: 'web', generation: 2 },
+      spec: { replicas: 2 },
+      status: {
+        observedGeneration: 2, replicas: 2, updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1,
+        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-1" has timed out progressing.' }],
+      },
+    } as Partial<KubeObject>);
+    dep.metadata = { ...dep.metadata, uid: 'uid-Deployment-shop-web' };
+    const rs = obj('ReplicaSet', 'shop', 'web-1', { owner: dep });
+    const crashing = obj('Pod', 'shop', 'web-1-a', {
+      owner: rs,
+      status: { phase: 'Running', containerStatuses: [{ name: 'web', ready: false, restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
+    } as Partial<KubeObject>);
+    const fine = obj('Pod', 'shop', 'web-1-b', {
+      owner: rs,
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'web', ready: true, state: { running: {} } }] },
+    } as Partial<KubeObject>);
+    const t = buildTree(ref(dep), indexFromObjects(refs([dep, rs, crashing, fine])));
+    expect(t.verdict.status).toBe('Failed');
+    expect(t.verdict.reason).toContain('CrashLoopBackOff');
+    const pods = t.children[0].children;
+    expect(pods.map((p) => p.verdict.status)).toEqual(['Failed', 'Current']);
+    // the ReplicaSet, 1/2 ready with a crash-looping pod, is Failed too
+    expect(t.children[0].verdict.status).toBe('Failed');
+    expect(t.rolledUp.failing).toBe(2);
+  });
+});
+
 describe('unsafe graphs', () => {
   it('a dangling owner reference: owners report it unresolved, the top owner stops below it', () => {
     const pod = obj('Pod', 'shop', 'orphan');
@@ -315,19 +345,6 @@ describe('Flux trees', () => {
   it('a health function that throws gives an Unknown node, not a crash', () => {
     const t = buildTree(ref(dep), index, { healthOf: () => { throw new Error('boom'); } });
     expect(t.verdict).toEqual({ status: 'Unknown', reason: 'HealthError', message: 'boom' });
-  });
-});
-
-describe('parseInventoryId', () => {
-  it.each([
-    ['default_podinfo__Service', { namespace: 'default', name: 'podinfo', group: '', kind: 'Service' }],
-    ['default_podinfo_apps_Deployment', { namespace: 'default', name: 'podinfo', group: 'apps', kind: 'Deployment' }],
-    ['_podinfo__Namespace', { namespace: '', name: 'podinfo', group: '', kind: 'Namespace' }],
-    ['_system__controller_rbac.authorization.k8s.io_ClusterRole', { namespace: '', name: 'system:controller', group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
-  ])('%s', (id, want) => expect(parseInventoryId(id)).toEqual(want));
-
-  it.each(['', 'nounderscore', 'a_b', 'ns_bad_name_apps_Deployment', 'ns___Service'])('rejects %j', (id) => {
-    expect(parseInventoryId(id)).toBeUndefined();
   });
 });
 
