@@ -48,7 +48,7 @@ export function loadAppConfig(file = appConfigPath()): AppConfig {
 
 export function parseAppConfig(text: string, file: string): AppConfig {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true });
   const lineOf = (n: Node | null | undefined): number | undefined => (n?.range ? lc.linePos(n.range[0]).line : undefined);
   const fail = (n: Node | null | undefined, key: string, msg: string): never => {
     const line = lineOf(n);
@@ -57,7 +57,7 @@ export function parseAppConfig(text: string, file: string): AppConfig {
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = e.linePos?.[0].line;
-    throw new ConfigError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`, file, line);
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, file, line);
   }
   const cfg = defaultAppConfig();
   cfg.file = file;

@@ -61,7 +61,7 @@ function parseFile(file: string, text: string): Raw {
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'unknown position';
-    throw new KubeconfigError(`${file}: invalid YAML at ${where}: ${e.message.split('\n')[0]}`, file);
+    throw new KubeconfigError(`${file}: invalid YAML at ${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, file);
   }
   const v: unknown = doc.toJS();
   if (v === null || v === undefined) return {};
