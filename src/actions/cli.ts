@@ -1,0 +1,128 @@
+// The actions as shell subcommands (fleetdeck suspend|resume|reconcile|... KIND/NAME): the
+// same plans, confirmations and executor as the TUI, for scripts and for one change across
+// many contexts. src/cli.ts parses the flags and calls runActionCommand.
+import { createInterface } from 'node:readline/promises';
+import type { Executor } from './executor.js';
+import { renderOutcomes, renderPlan } from './render.js';
+import type { ActionOptions, Target } from './types.js';
+
+export interface ActionCommandOptions extends ActionOptions {
+  /** KIND/NAME, e.g. ks/apps, kustomization/apps, hr/podinfo */
+  target: string;
+  namespace?: string;
+  /** names or globs ('prod-*'), repeatable and comma lists; default the current context */
+  context?: string[];
+  dryRun?: boolean;
+  yes?: boolean;
+  protectedOk?: boolean;
+}
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface ActionCommandDeps {
+  executor: Executor;
+  /** every context of the kubeconfig */
+  contexts: string[];
+  currentContext?: string;
+  /** finds the object in one context; undefined when it is not there */
+  find(context: string, kind: string, namespace: string | undefined, name: string): Promise<Target | undefined>;
+  stdout: Output;
+  stderr: Output;
+  /** asks on the terminal; default readline on stdin/stdout */
+  ask?: (question: string) => Promise<string>;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+export function matchContexts(all: string[], patterns: string[] | undefined, current: string | undefined): string[] {
+  const globs = (patterns ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  if (globs.length === 0) return current ? [current] : [];
+  const res = globs.map(globToRegExp);
+  return all.filter((c) => res.some((re) => re.test(c)));
+}
+
+export function parseTarget(text: string): { kind: string; name: string } | undefined {
+  const i = text.indexOf('/');
+  if (i <= 0 || i === text.length - 1 || text.indexOf('/', i + 1) >= 0) return undefined;
+  return { kind: text.slice(0, i), name: text.slice(i + 1) };
+}
+
+function terminalAsk(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // A closed stdin (a script without --yes) answers nothing: that is a refusal.
+  return new Promise<string>((resolve) => {
+    rl.once('close', () => resolve(''));
+    rl.question(question).then(resolve, () => resolve(''));
+  }).finally(() => rl.close());
+}
+
+export async function runActionCommand(actionId: string, opts: ActionCommandOptions, deps: ActionCommandDeps): Promise<number> {
+  const out = (s: string) => deps.stdout.write(s + '\n');
+  const err = (s: string) => deps.stderr.write(s + '\n');
+  const parsed = parseTarget(opts.target);
+  if (!parsed) {
+    err(`fleetdeck ${actionId}: expected KIND/NAME, got ${JSON.stringify(opts.target)}`);
+    return EXIT.usage;
+  }
+  const contexts = matchContexts(deps.contexts, opts.context, deps.currentContext);
+  if (contexts.length === 0) {
+    err(`fleetdeck ${actionId}: no context matches ${(opts.context ?? []).join(', ') || '(no current context)'}`);
+    return EXIT.usage;
+  }
+
+  const missing: string[] = [];
+  const found = await Promise.all(
+    contexts.map(async (context) => {
+      try {
+        const t = await deps.find(context, parsed.kind, opts.namespace, parsed.name);
+        if (!t) missing.push(`${context}: ${opts.target} not found${opts.namespace ? ` in namespace ${opts.namespace}` : ''}`);
+        return t;
+      } catch (e) {
+        missing.push(`${context}: ${(e as Error).message}`);
+        return undefined;
+      }
+    }),
+  );
+  for (const m of missing) err(`✗ ${m}`);
+  const targets = found.filter((t): t is Target => t !== undefined);
+  if (targets.length === 0) return EXIT.failed;
+
+  let plan;
+  try {
+    plan = deps.executor.plan(actionId, targets, opts);
+  } catch (e) {
+    err(`fleetdeck ${actionId}: ${(e as Error).message}`);
+    return EXIT.usage;
+  }
+  out(renderPlan(plan));
+  const acting = plan.targets.filter((t) => !t.refused);
+  if (opts.dryRun) {
+    out('\n(dry run: nothing sent)');
+    return acting.length === plan.targets.length && missing.length === 0 ? EXIT.ok : EXIT.failed;
+  }
+
+  let typed: string | undefined;
+  if (acting.length > 0) {
+    const ask = deps.ask ?? terminalAsk;
+    if (plan.protected && opts.yes && opts.protectedOk) typed = plan.confirmText;
+    else if (plan.protected) typed = (await ask(`\nType ${JSON.stringify(plan.confirmText)} to confirm: `)).trim();
+    else if (!opts.yes) {
+      const answer = (await ask('\nProceed? [y/N] ')).trim().toLowerCase();
+      if (answer !== 'y' && answer !== 'yes') {
+        err('aborted: nothing sent');
+        return EXIT.failed;
+      }
+    }
+  }
+  const outcomes = await deps.executor.execute(plan, { typed });
+  out('');
+  out(renderOutcomes(outcomes));
+  return outcomes.every((o) => o.status === 'succeeded') && missing.length === 0 ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,61 @@
+// Plans and outcomes as plain text: the confirm dialog's body and the shell's --dry-run and
+// result lines. Every request is shown exactly as it will be sent.
+import type { ApiRequest, Outcome, OutcomeStatus, Plan, PlannedRequest, Target } from './types.js';
+
+export function targetLine(t: Target): string {
+  return `${t.context} / ${t.namespace ?? '-'} / ${t.kind} ${t.name}`;
+}
+
+export function requestLine(r: ApiRequest): string {
+  const query = r.query && Object.keys(r.query).length ? `?${new URLSearchParams(r.query).toString()}` : '';
+  return `${r.method} ${r.path}${query}`;
+}
+
+function indent(text: string, pad: string): string[] {
+  return text.split('\n').map((l) => pad + l);
+}
+
+function requestLines(r: PlannedRequest, sameObject: boolean): string[] {
+  const lines: string[] = [];
+  if (!sameObject) lines.push(`    ${r.object.kind} ${r.object.namespace ? `${r.object.namespace}/` : ''}${r.object.name}:`);
+  lines.push(`    ${requestLine(r)}`);
+  if (r.contentType) lines.push(`    Content-Type: ${r.contentType}`);
+  if (r.body !== undefined) lines.push(...indent(JSON.stringify(r.body, null, 2), '    '));
+  if (r.wait) lines.push(`    then wait until status.lastHandledReconcileAt is ${r.wait.token}, and report Ready`);
+  return lines;
+}
+
+export function renderPlan(plan: Plan): string {
+  const acting = plan.targets.filter((t) => !t.refused);
+  const lines: string[] = [`${plan.label}: ${acting.length} of ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`];
+  for (const pt of plan.targets) {
+    lines.push('', `  ${targetLine(pt.target)}`);
+    if (pt.refused) {
+      lines.push(`    refused: ${pt.refused}`);
+      if (pt.alternative) lines.push(`    offered instead: ${pt.alternative}`);
+    }
+    for (const r of pt.requests) {
+      const same = r.object.kind === pt.target.kind && r.object.name === pt.target.name && r.object.namespace === pt.target.namespace;
+      lines.push(...requestLines(r, same));
+    }
+    for (const note of pt.notes) {
+      const [first, ...rest] = note.split('\n');
+      lines.push(`    note: ${first}`, ...rest.map((l) => `      ${l}`));
+    }
+  }
+  if (plan.protected) {
+    const contexts = [...new Set(acting.map((t) => t.target.context))].join(', ');
+    lines.push('', `Protected context (${contexts}): type ${JSON.stringify(plan.confirmText)} to confirm.`);
+  }
+  return lines.join('\n');
+}
+
+const MARK: Record<OutcomeStatus, string> = { succeeded: '✓', failed: '✗', 'timed-out': '▲', skipped: '●' };
+
+export function outcomeLine(o: Outcome): string {
+  return `${MARK[o.status]} ${targetLine(o.target)}: ${o.status}: ${o.message}`;
+}
+
+export function renderOutcomes(outcomes: Outcome[]): string {
+  return outcomes.map(outcomeLine).join('\n');
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { matchContexts, runActionCommand, type ActionCommandDeps } from '../../src/actions/cli.js';
+import { createExecutor } from '../../src/actions/executor.js';
+import { renderPlan } from '../../src/actions/render.js';
+import { fakeClock, fakeLookup, fakeServer, fluxTarget } from './actions-fixtures.js';
+
+function harness(opts: { answers?: string[]; readonly?: boolean; suspended?: string[] } = {}) {
+  const server = fakeServer();
+  const ex = createExecutor({ send: server.send, read: server.read, readonly: opts.readonly ?? false, clock: fakeClock(), lookup: fakeLookup() });
+  let stdout = '';
+  let stderr = '';
+  const questions: string[] = [];
+  const answers = [...(opts.answers ?? [])];
+  const deps: ActionCommandDeps = {
+    executor: ex,
+    contexts: ['dev', 'stage', 'prod-eu', 'prod-us'],
+    currentContext: 'dev',
+    find: async (context, kind, namespace, name) =>
+      kind === 'ks' && name === 'apps' && context !== 'stage'
+        ? fluxTarget(context, 'Kustomization', name, opts.suspended?.includes(context) ? { spec: { suspend: true } } : {}, namespace ?? 'flux-system')
+        : undefined,
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    ask: async (q) => {
+      questions.push(q);
+      return answers.shift() ?? '';
+    },
+  };
+  return { server, deps, questions, out: () => stdout, err: () => stderr };
+}
+
+describe('shell action commands', () => {
+  it('contexts: the current one by default, globs and comma lists otherwise', () => {
+    const all = ['dev', 'stage', 'prod-eu', 'prod-us'];
+    expect(matchContexts(all, undefined, 'dev')).toEqual(['dev']);
+    expect(matchContexts(all, ['prod-*'], 'dev')).toEqual(['prod-eu', 'prod-us']);
+    expect(matchContexts(all, ['dev,stage', 'prod-e?'], 'dev')).toEqual(['dev', 'stage', 'prod-eu']);
+  });
+
+  it('--dry-run prints every request and sends nothing', async () => {
+    const h = harness();
+    const code = await runActionCommand('suspend', { target: 'ks/apps', context: ['dev'], dryRun: true }, h.deps);
+    expect(code).toBe(0);
+    expect(h.out()).toContain('dev / flux-system / Kustomization apps');
+    expect(h.out()).toContain('PATCH /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps');
+    expect(h.out()).toContain('Content-Type: application/merge-patch+json');
+    expect(h.out()).toContain('"suspend": true');
+    expect(h.server.sent).toHaveLength(0);
+    expect(h.questions).toHaveLength(0);
+  });
+
+  it('asks on the terminal; anything but yes sends nothing', async () => {
+    const h = harness({ answers: ['n'] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps' }, h.deps)).toBe(1);
+    expect(h.questions).toEqual(['\nProceed? [y/N] ']);
+    expect(h.server.sent).toHaveLength(0);
+    const ok = harness({ answers: ['y'] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps' }, ok.deps)).toBe(0);
+    expect(ok.server.sent).toHaveLength(1);
+    expect(ok.out()).toContain('✓ dev / flux-system / Kustomization apps: succeeded: suspended');
+  });
+
+  it('protected contexts need the typed count even with --yes, unless --protected-ok', async () => {
+    const wrong = harness({ answers: ['apps'] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps', context: ['prod-*'], yes: true }, wrong.deps)).toBe(1);
+    expect(wrong.questions).toEqual(['\nType "2" to confirm: ']);
+    expect(wrong.server.sent).toHaveLength(0);
+
+    const right = harness({ answers: ['2'] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps', context: ['prod-*'] }, right.deps)).toBe(0);
+    expect(right.server.sent.map((s) => s.context).sort()).toEqual(['prod-eu', 'prod-us']);
+
+    const ok = harness();
+    expect(await runActionCommand('suspend', { target: 'ks/apps', context: ['prod-*'], yes: true, protectedOk: true }, ok.deps)).toBe(0);
+    expect(ok.questions).toHaveLength(0);
+    expect(ok.server.sent).toHaveLength(2);
+  });
+
+  it('exit code 1 when a context lacks the object, while the others are still acted on', async () => {
+    const h = harness();
+    const code = await runActionCommand('reconcile', { target: 'ks/apps', context: ['dev,stage'], yes: true }, h.deps);
+    expect(code).toBe(1);
+    expect(h.err()).toContain('stage: ks/apps not found');
+    expect(h.out()).toContain('✓ dev / flux-system / Kustomization apps: succeeded: Applied revision: main@sha1:1eabc9a4');
+  });
+
+  it('reconcile on a suspended object is refused, names the alternative, and fails', async () => {
+    const h = harness({ suspended: ['dev'] });
+    expect(await runActionCommand('reconcile', { target: 'ks/apps', yes: true }, h.deps)).toBe(1);
+    expect(h.out()).toContain('offered instead: resume-and-reconcile');
+    expect(h.out()).toMatch(/skipped: Kustomization apps is suspended/);
+    expect(h.server.sent).toHaveLength(0);
+  });
+
+  it('read-only mode refuses from the shell too', async () => {
+    const h = harness({ readonly: true });
+    expect(await runActionCommand('suspend', { target: 'ks/apps', yes: true }, h.deps)).toBe(1);
+    expect(h.out()).toContain('read-only mode');
+    expect(h.server.sent).toHaveLength(0);
+  });
+
+  it('usage errors exit 2', async () => {
+    const h = harness();
+    expect(await runActionCommand('suspend', { target: 'apps' }, h.deps)).toBe(2);
+    expect(await runActionCommand('suspend', { target: 'ks/apps', context: ['nope-*'] }, h.deps)).toBe(2);
+    expect(await runActionCommand('frobnicate', { target: 'ks/apps' }, h.deps)).toBe(2);
+  });
+
+  it('the rendered plan shows the protected warning and what to type', () => {
+    const h = harness();
+    const plan = h.deps.executor.plan('reconcile', [fluxTarget('prod-eu', 'Kustomization', 'apps')]);
+    const text = renderPlan(plan);
+    expect(text).toContain('Protected context (prod-eu): type "apps" to confirm.');
+    expect(text).toContain('then wait until status.lastHandledReconcileAt is 2026-03-01T10:00:00.123Z');
+  });
+});
