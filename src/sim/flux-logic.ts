@@ -1,0 +1,293 @@
+// Flux reconcile results as pure functions: given a Flux object (+ its source or chart, the
+// build outcome, the time) they compute the status the Flux controllers would write. The
+// sim's controllers and the control-plane stand-in both apply these.
+import { createHash } from 'node:crypto';
+import { arr, num, rec, str } from '../model/access.js';
+import type { Condition, KubeObject } from '../model/types.js';
+import { splitApiVersion } from '../model/types.js';
+
+export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+export const FORCE_AT = 'reconcile.fluxcd.io/forceAt';
+export const RESET_AT = 'reconcile.fluxcd.io/resetAt';
+
+type Status = Record<string, unknown>;
+
+const sha = (algo: 'sha1' | 'sha256', s: string): string => createHash(algo).update(s).digest('hex');
+
+export const isSuspended = (o: KubeObject): boolean => (o.spec as { suspend?: unknown } | undefined)?.suspend === true;
+export const requestedAt = (o: KubeObject): string | undefined => o.metadata.annotations?.[REQUESTED_AT];
+
+/** A reconcile was asked (`flux reconcile` / the requestedAt annotation) and not yet handled. */
+export function reconcileRequested(o: KubeObject): boolean {
+  const token = requestedAt(o);
+  return token !== undefined && token !== str(o, 'status', 'lastHandledReconcileAt');
+}
+
+/** A Git revision as source-controller writes it: `<branch>@sha1:<40 hex>`. */
+export function gitRevision(branch: string, seed: string): string {
+  return `${branch}@sha1:${sha('sha1', seed)}`;
+}
+
+/** `<namespace>_<name>_<group>_<kind>` (cli-utils ObjMetadata). */
+export function inventoryId(o: KubeObject): string {
+  const { group } = splitApiVersion(o.apiVersion ?? 'v1');
+  return `${o.metadata.namespace ?? ''}_${o.metadata.name.replace(/:/g, '__')}_${group}_${o.kind ?? ''}`;
+}
+
+function conds(o: KubeObject, list: Condition[], now: string, generation: number | undefined): Condition[] {
+  const old = arr(o, 'status', 'conditions') as Condition[];
+  return list.map((c) => {
+    const prev = old.find((x) => x.type === c.type);
+    return { ...c, observedGeneration: generation, lastTransitionTime: prev && prev.status === c.status ? (prev.lastTransitionTime ?? now) : now };
+  });
+}
+
+function handled(o: KubeObject, status: Status): Status {
+  const token = requestedAt(o);
+  if (token !== undefined) status.lastHandledReconcileAt = token;
+  return status;
+}
+
+export interface SourceInput {
+  /** the artifact revision, e.g. main@sha1:…, or an error to report */
+  revision?: string;
+  error?: { reason: string; message: string };
+  now: string;
+}
+
+/** GitRepository / OCIRepository / HelmRepository / Bucket / HelmChart status. */
+export function reconcileSource(src: KubeObject, input: SourceInput): Status {
+  const gen = src.metadata.generation;
+  const prev = rec(src, 'status') ?? {};
+  const status: Status = { ...prev, observedGeneration: gen };
+  if (input.error || !input.revision) {
+    const e = input.error ?? { reason: 'ArtifactFailed', message: 'no artifact available' };
+    status.conditions = conds(src, [
+      { type: 'Ready', status: 'False', reason: e.reason, message: e.message },
+      { type: 'FetchFailed', status: 'True', reason: e.reason, message: e.message },
+    ], input.now, gen);
+    return handled(src, status);
+  }
+  const rev = input.revision;
+  const digest = `sha256:${sha('sha256', rev)}`;
+  const oldArtifact = rec(prev, 'artifact');
+  const kind = (src.kind ?? '').toLowerCase();
+  status.artifact = {
+    digest,
+    lastUpdateTime: str(oldArtifact, 'revision') === rev ? (str(oldArtifact, 'lastUpdateTime') ?? input.now) : input.now,
+    path: `${kind}/${src.metadata.namespace}/${src.metadata.name}/${sha('sha1', rev).slice(0, 40)}.tar.gz`,
+    revision: rev,
+    size: 1024 + (parseInt(sha('sha1', rev).slice(0, 4), 16) % 60000),
+    url: `http://source-controller.flux-system.svc.cluster.local./${kind}/${src.metadata.namespace}/${src.metadata.name}/${sha('sha1', rev).slice(0, 40)}.tar.gz`,
+  };
+  const message = `stored artifact for revision '${rev}'`;
+  status.conditions = conds(src, [
+    { type: 'Ready', status: 'True', reason: 'Succeeded', message },
+    { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message },
+  ], input.now, gen);
+  return handled(src, status);
+}
+
+export type BuildResult = { objects: KubeObject[] } | { error: string };
+
+export interface KustomizationInput {
+  source?: KubeObject;
+  /** the kustomize build of spec.path at the source's revision */
+  build?: BuildResult;
+  /** the Kustomizations named in spec.dependsOn, as found (undefined: missing) */
+  dependencies?: { name: string; namespace: string; object?: KubeObject }[];
+  now: string;
+}
+
+export interface KustomizationResult {
+  status: Status;
+  /** the objects to apply, labelled as kustomize-controller labels them; empty when failed */
+  apply: KubeObject[];
+  ok: boolean;
+}
+
+/** kustomize-controller's labels on what a Kustomization applies. */
+export function kustomizeLabels(ks: KubeObject): Record<string, string> {
+  return { 'kustomize.toolkit.fluxcd.io/name': ks.metadata.name, 'kustomize.toolkit.fluxcd.io/namespace': ks.metadata.namespace ?? '' };
+}
+
+export function reconcileKustomization(ks: KubeObject, input: KustomizationInput): KustomizationResult {
+  const gen = ks.metadata.generation;
+  const prev = rec(ks, 'status') ?? {};
+  const status: Status = { ...prev };
+  if (status.observedGeneration === undefined) status.observedGeneration = -1;
+  const fail = (reason: string, message: string, attempted?: string): KustomizationResult => {
+    status.conditions = conds(ks, [{ type: 'Ready', status: 'False', reason, message }], input.now, gen);
+    if (attempted) status.lastAttemptedRevision = attempted;
+    return { status: handled(ks, status), apply: [], ok: false };
+  };
+  for (const d of input.dependencies ?? []) {
+    const ready = arr(d.object, 'status', 'conditions').find((c) => str(c, 'type') === 'Ready');
+    if (str(ready, 'status') !== 'True') return fail('DependencyNotReady', `dependency '${d.namespace}/${d.name}' is not ready`);
+  }
+  const rev = str(input.source, 'status', 'artifact', 'revision');
+  if (!input.source || !rev) return fail('ArtifactFailed', 'Source artifact not found, retrying in 30s');
+  if (!input.build) return fail('ArtifactFailed', `kustomization path not found: stat /tmp/kustomization-${sha('sha1', ks.metadata.name).slice(0, 9)}/${(str(ks, 'spec', 'path') ?? '').replace(/^\.\//, '')}: no such file or directory`, rev);
+  if ('error' in input.build) return fail('BuildFailed', input.build.error, rev);
+  const labels = kustomizeLabels(ks);
+  const targetNs = str(ks, 'spec', 'targetNamespace');
+  const apply = input.build.objects.map((o) => {
+    const c = structuredClone(o);
+    c.metadata.labels = { ...c.metadata.labels, ...labels };
+    if (targetNs && c.metadata.namespace !== undefined) c.metadata.namespace = targetNs;
+    return c;
+  });
+  const entries = apply
+    .map((o) => ({ id: inventoryId(o), v: splitApiVersion(o.apiVersion ?? 'v1').version }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  status.observedGeneration = gen;
+  status.lastAppliedRevision = rev;
+  status.lastAttemptedRevision = rev;
+  status.inventory = { entries };
+  const digest = `sha256:${sha('sha256', JSON.stringify(entries) + rev)}`;
+  const hist = arr(prev, 'history');
+  const top = rec(hist[0]);
+  const same = str(top, 'digest') === digest;
+  status.history = [
+    {
+      digest,
+      firstReconciled: same ? (str(top, 'firstReconciled') ?? input.now) : input.now,
+      lastReconciled: input.now,
+      lastReconciledDuration: '1.2s',
+      lastReconciledStatus: 'ReconciliationSucceeded',
+      totalReconciliations: same ? (num(top, 'totalReconciliations') ?? 0) + 1 : 1,
+      metadata: { revision: rev },
+    },
+    ...(same ? hist.slice(1) : hist),
+  ].slice(0, 5);
+  status.conditions = conds(ks, [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${rev}` }], input.now, gen);
+  return { status: handled(ks, status), apply, ok: true };
+}
+
+export interface ChartInput {
+  name: string;
+  version: string;
+  appVersion: string;
+  /** the upgrade/install of this chart version fails with this error (e.g. a timeout) */
+  failure?: string;
+}
+
+export interface HelmReleaseInput {
+  chart?: ChartInput;
+  now: string;
+}
+
+export interface HelmReleaseResult {
+  status: Status;
+  /** a Helm release revision was written (install, upgrade or rollback) */
+  released: boolean;
+  /** the chart version now deployed (after any rollback) */
+  deployedVersion?: string;
+}
+
+/** helm-controller's labels on what a HelmRelease installs. */
+export function helmLabels(hr: KubeObject): Record<string, string> {
+  return { 'helm.toolkit.fluxcd.io/name': hr.metadata.name, 'helm.toolkit.fluxcd.io/namespace': hr.metadata.namespace ?? '', 'app.kubernetes.io/managed-by': 'Helm' };
+}
+
+export function reconcileHelmRelease(hr: KubeObject, input: HelmReleaseInput): HelmReleaseResult {
+  const gen = hr.metadata.generation;
+  const prev = rec(hr, 'status') ?? {};
+  const status: Status = { ...prev, observedGeneration: gen };
+  const ns = hr.metadata.namespace ?? 'default';
+  const releaseName = str(hr, 'spec', 'releaseName') ?? hr.metadata.name;
+  const ann = hr.metadata.annotations ?? {};
+  const token = requestedAt(hr);
+  const force = ann[FORCE_AT] !== undefined && ann[FORCE_AT] === token && ann[FORCE_AT] !== str(prev, 'lastHandledForceAt');
+  const reset = ann[RESET_AT] !== undefined && ann[RESET_AT] === token && ann[RESET_AT] !== str(prev, 'lastHandledResetAt');
+  if (force) status.lastHandledForceAt = ann[FORCE_AT];
+  if (reset) {
+    status.lastHandledResetAt = ann[RESET_AT];
+    delete status.failures;
+    delete status.installFailures;
+    delete status.upgradeFailures;
+  }
+  const chart = input.chart;
+  const srcNs = str(hr, 'spec', 'chart', 'spec', 'sourceRef', 'namespace') ?? ns;
+  status.helmChart = `${srcNs}/${ns}-${hr.metadata.name}`;
+  if (!chart) {
+    status.conditions = conds(hr, [{ type: 'Ready', status: 'False', reason: 'ArtifactFailed', message: `HelmChart '${status.helmChart}' is not ready` }], input.now, gen);
+    return { status: handled(hr, status), released: false };
+  }
+  const values = JSON.stringify(rec(hr, 'spec', 'values') ?? {});
+  const configDigest = `sha256:${sha('sha256', values)}`;
+  const history = arr(prev, 'history').map((h) => ({ ...(rec(h) ?? {}) }));
+  const current = history[0];
+  const deployedSame = current && current.status === 'deployed' && current.chartVersion === chart.version && current.configDigest === configDigest;
+  const retries = num(hr, 'spec', 'upgrade', 'remediation', 'retries') ?? 0;
+  const exhausted = chart.failure !== undefined && status.lastAttemptedRevision === chart.version && (num(status, 'upgradeFailures') ?? 0) > retries;
+  const fullName = (v: number): string => `${ns}/${releaseName}.v${v}`;
+  if ((deployedSame && !force) || (exhausted && !force)) {
+    return { status: handled(hr, status), released: false, deployedVersion: current ? String(current.chartVersion) : undefined };
+  }
+  const action = current ? 'upgrade' : 'install';
+  const nextVersion = (Number(current?.version) || 0) + 1;
+  const entry = (version: number, st: string, c: { version: string; appVersion: string }): Record<string, unknown> => ({
+    name: releaseName,
+    namespace: ns,
+    version,
+    status: st,
+    chartName: chart.name,
+    chartVersion: c.version,
+    appVersion: c.appVersion,
+    configDigest,
+    digest: `sha256:${sha('sha256', `${releaseName}${version}${c.version}${values}`)}`,
+    firstDeployed: str(history.at(-1), 'firstDeployed') ?? input.now,
+    lastDeployed: input.now,
+  });
+  status.lastAttemptedRevision = chart.version;
+  status.lastAttemptedConfigDigest = configDigest;
+  status.lastAttemptedGeneration = gen;
+  status.lastAttemptedReleaseAction = action;
+  status.storageNamespace = ns;
+  const verb = action === 'install' ? 'Helm install' : 'Helm upgrade';
+  if (!chart.failure) {
+    for (const h of history) if (h.status === 'deployed') h.status = 'superseded';
+    status.history = [entry(nextVersion, 'deployed', chart), ...history].slice(0, 5);
+    const message = `${verb} succeeded for release ${fullName(nextVersion)} with chart ${chart.name}@${chart.version}`;
+    const reason = action === 'install' ? 'InstallSucceeded' : 'UpgradeSucceeded';
+    delete status.failures;
+    delete status.upgradeFailures;
+    delete status.installFailures;
+    status.conditions = conds(hr, [
+      { type: 'Ready', status: 'True', reason, message },
+      { type: 'Released', status: 'True', reason, message },
+    ], input.now, gen);
+    return { status: handled(hr, status), released: true, deployedVersion: chart.version };
+  }
+  // a failed upgrade, remediated by rolling back to the last deployed release
+  const failMsg = `${verb} failed for release ${ns}/${releaseName} with chart ${chart.name}@${chart.version}: ${chart.failure}`;
+  status.failures = (num(status, 'failures') ?? 0) + 1;
+  const failed = entry(nextVersion, 'failed', chart);
+  const last = history.find((h) => h.status === 'deployed');
+  if (action === 'install' || !last) {
+    status.installFailures = (num(status, 'installFailures') ?? 0) + 1;
+    status.history = [failed, ...history].slice(0, 5);
+    status.conditions = conds(hr, [
+      { type: 'Ready', status: 'False', reason: 'InstallFailed', message: failMsg },
+      { type: 'Released', status: 'False', reason: 'InstallFailed', message: failMsg },
+    ], input.now, gen);
+    return { status: handled(hr, status), released: true };
+  }
+  status.upgradeFailures = (num(status, 'upgradeFailures') ?? 0) + 1;
+  last.status = 'superseded';
+  const back = { version: String(last.chartVersion), appVersion: String(last.appVersion) };
+  const rollback = { ...entry(nextVersion + 1, 'deployed', back), configDigest: last.configDigest };
+  status.history = [rollback, failed, ...history].slice(0, 5);
+  const rbMsg = `Helm rollback to previous release ${fullName(Number(last.version))} with chart ${chart.name}@${back.version} succeeded`;
+  const list: Condition[] = [
+    { type: 'Ready', status: 'False', reason: 'RollbackSucceeded', message: rbMsg },
+    { type: 'Released', status: 'False', reason: 'UpgradeFailed', message: failMsg },
+    { type: 'Remediated', status: 'True', reason: 'RollbackSucceeded', message: rbMsg },
+  ];
+  if ((num(status, 'upgradeFailures') ?? 0) > retries) {
+    list.push({ type: 'Stalled', status: 'True', reason: 'RetriesExceeded', message: `Failed to upgrade after ${status.upgradeFailures} attempt(s)` });
+  }
+  status.conditions = conds(hr, list, input.now, gen);
+  return { status: handled(hr, status), released: true, deployedVersion: back.version };
+}
