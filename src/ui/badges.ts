@@ -1,0 +1,23 @@
+// The state badge of a context in the header, from its ContextStatus and its reflectors.
+import type { Role } from '../config/theme.js';
+import type { ContextStatus, ReflectorStatus } from '../fleet/types.js';
+
+export type Badge = 'ready' | 'syncing' | 'degraded' | 'unreachable' | 'forbidden';
+
+export const BADGE_SYMBOL: Record<Badge, string> = { ready: '✓', syncing: '●', degraded: '▲', unreachable: '✗', forbidden: '⊘' };
+export const BADGE_ROLE: Record<Badge, Role> = {
+  ready: 'badge.ready', syncing: 'badge.syncing', degraded: 'badge.degraded', unreachable: 'badge.unreachable', forbidden: 'badge.forbidden',
+};
+
+export function badgeOf(status: ContextStatus | undefined, reflectors: ReflectorStatus[]): Badge {
+  if (!status) return 'unreachable';
+  if (status.state === 'unreachable') return 'unreachable';
+  if (status.state === 'auth-error') return 'forbidden';
+  if (status.state === 'connecting') return 'syncing';
+  if (status.state === 'degraded') return 'degraded';
+  const mine = reflectors.filter((r) => r.context === status.name);
+  if (mine.some((r) => r.phase === 'retrying' || r.phase === 'unreachable' || r.phase === 'unauthorized')) return 'degraded';
+  if (status.forbidden?.length || mine.some((r) => r.phase === 'forbidden')) return 'forbidden';
+  if (mine.some((r) => r.phase === 'syncing')) return 'syncing';
+  return 'ready';
+}

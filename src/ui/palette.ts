@@ -1,0 +1,56 @@
+// The `:` command line: parsing (`deploy prod-* shop`) and fuzzy completion over views,
+// resource names, contexts and namespaces.
+import Fuse from 'fuse.js';
+import type { FleetStore } from '../fleet/types.js';
+import { VIEWS } from './view.js';
+
+export interface ParsedCommand {
+  name: string;
+  /** context names the command narrows to, from globs or exact names */
+  contexts?: string[];
+  namespace?: string;
+  /** arguments that are neither contexts nor a namespace (for registered views) */
+  args: string[];
+}
+
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+export function parseCommand(line: string, allContexts: string[]): ParsedCommand {
+  const [name = '', ...rest] = line.trim().replace(/^:/, '').split(/\s+/).filter(Boolean);
+  const out: ParsedCommand = { name: name.toLowerCase(), args: [] };
+  for (const a of rest) {
+    const re = globToRegExp(a);
+    const hit = allContexts.filter((c) => re.test(c));
+    if (hit.length && (a.includes('*') || a.includes('?') || allContexts.includes(a))) out.contexts = [...(out.contexts ?? []), ...hit];
+    else if (a === '-A' || a === 'all') out.namespace = undefined;
+    else if (!out.namespace) out.namespace = a;
+    else out.args.push(a);
+  }
+  return out;
+}
+
+/** Completions for the word being typed: names first, then contexts/namespaces for arguments. */
+export function completions(line: string, store: FleetStore, contexts: string[], limit = 6): string[] {
+  const words = line.split(/\s+/);
+  const last = words[words.length - 1] ?? '';
+  let candidates: string[];
+  if (words.length <= 1) {
+    const set = new Set<string>(VIEWS.keys());
+    for (const c of contexts) for (const r of store.resources(c)) {
+      set.add(r.resource);
+      for (const s of r.shortNames) set.add(s);
+      set.add(r.kind.toLowerCase());
+    }
+    candidates = [...set];
+  } else {
+    const set = new Set<string>(store.contexts().map((c) => c.name));
+    for (const c of contexts) for (const ns of store.list(c, 'namespaces')) set.add(ns.metadata.name);
+    candidates = [...set];
+  }
+  if (!last) return candidates.sort().slice(0, limit);
+  const prefix = candidates.filter((c) => c.startsWith(last)).sort((a, b) => a.length - b.length || a.localeCompare(b));
+  const fuzzy = new Fuse(candidates, { threshold: 0.4, ignoreLocation: true }).search(last).map((r) => r.item);
+  return [...new Set([...prefix, ...fuzzy])].slice(0, limit);
+}

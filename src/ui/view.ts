@@ -1,0 +1,60 @@
+// What a view is to the shell: a title, the actions it handles, and a render of the visible
+// content only. Views live on a stack (esc pops); the registry maps palette names to views,
+// so later views (fleet, problems, tree, flux, logs) register themselves as data.
+import type { Keymap } from '../config/keymap.js';
+import type { Theme } from '../config/theme.js';
+import type { ChangeBatch, FleetStore } from '../fleet/types.js';
+import type { ActionId } from './actions.js';
+
+export interface AppContext {
+  readonly store: FleetStore;
+  readonly theme: Theme;
+  readonly keymap: Keymap;
+  readonly readonly: boolean;
+  /** the contexts the views span */
+  contexts(): string[];
+  /** undefined: all namespaces */
+  namespace(): string | undefined;
+  setContexts(names: string[]): void;
+  setNamespace(ns: string | undefined): void;
+  push(view: View): void;
+  pop(): void;
+  message(text: string, kind?: 'info' | 'error'): void;
+  /** schedule a frame (coalesced, at most ~10/s) */
+  render(): void;
+  now(): number;
+  /** runs a palette command (`pods`, `deploy prod-*`, `events`) */
+  command(line: string): void;
+}
+
+export interface View {
+  /** crumb text: `pods`, `yaml pod/web-1` */
+  title(): string;
+  /** the actions this view handles, in footer-hint order */
+  readonly actions: readonly ActionId[];
+  /** true when handled */
+  handle(action: ActionId): boolean;
+  /** the visible lines (blessed tags allowed), at most `height` */
+  render(width: number, height: number): string[];
+  /** right side of the header's second line (`[42/1200]`) */
+  status?(): string;
+  onChange?(batch: ChangeBatch): void;
+  /** the selected contexts or the namespace changed */
+  scopeChanged?(): void;
+  /** views with a `/` filter */
+  filter?: { get(): string; set(text: string): void };
+  close?(): void;
+}
+
+export interface ViewFactory {
+  /** palette names: the first is the canonical one */
+  names: string[];
+  help: string;
+  create(app: AppContext, args: string[]): View | string;
+}
+
+export const VIEWS = new Map<string, ViewFactory>();
+
+export function registerView(f: ViewFactory): void {
+  for (const n of f.names) VIEWS.set(n, f);
+}

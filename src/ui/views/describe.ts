@@ -1,0 +1,112 @@
+// kubectl-describe-like text: metadata, labels, annotations, a spec summary, conditions,
+// containers for pods, and the object's events (involvedObject.uid) from the store.
+import { arr, conditions, isRecord, num, str } from '../../model/access.js';
+import { age } from '../../model/format.js';
+import type { KubeObject, ResourceType } from '../../model/types.js';
+import { escapeTags, paint } from '../style.js';
+import type { AppContext } from '../view.js';
+import { TextView } from './text.js';
+
+/** Events about the object, newest first, across the store's events of its context. */
+export function eventsFor(app: AppContext, context: string, obj: KubeObject): KubeObject[] {
+  const uid = obj.metadata.uid;
+  if (!uid) return [];
+  const when = (e: KubeObject): string => str(e, 'lastTimestamp') ?? str(e, 'eventTime') ?? e.metadata.creationTimestamp ?? '';
+  return app.store
+    .list(context, 'events', obj.metadata.namespace)
+    .filter((e) => str(e, 'involvedObject', 'uid') === uid)
+    .sort((a, b) => when(b).localeCompare(when(a)));
+}
+
+function scalar(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+export class DescribeView extends TextView {
+  constructor(
+    app: AppContext,
+    private readonly context: string,
+    private readonly rt: ResourceType,
+    private readonly obj: KubeObject,
+  ) {
+    super(app);
+  }
+
+  title(): string {
+    return `describe ${this.rt.kind.toLowerCase()}/${this.obj.metadata.name}`;
+  }
+
+  protected lines(): string[] {
+    const t = this.app.theme;
+    const o = this.app.store.get(this.context, this.rt.group ? `${this.rt.resource}.${this.rt.group}` : this.rt.resource, this.obj.metadata.namespace, this.obj.metadata.name) ?? this.obj;
+    const out: string[] = [];
+    const field = (label: string, value: string, indent = 0): void => {
+      out.push(' '.repeat(indent) + paint(t, 'describe.label', `${label}:`.padEnd(Math.max(14 - indent, label.length + 2))) + escapeTags(value));
+    };
+    const section = (name: string): void => void out.push(paint(t, 'describe.section', name));
+    const map = (label: string, m: Record<string, string>): void => {
+      const entries = Object.entries(m);
+      if (!entries.length) return field(label, '<none>');
+      entries.forEach(([k, v], i) => (i === 0 ? field(label, `${k}=${v}`) : out.push(' '.repeat(14) + escapeTags(`${k}=${v}`))));
+    };
+    const now = this.app.now();
+    field('Name', o.metadata.name);
+    if (o.metadata.namespace) field('Namespace', o.metadata.namespace);
+    field('Context', this.context);
+    field('Kind', `${o.kind ?? this.rt.kind} (${o.apiVersion ?? ''})`);
+    field('Created', `${o.metadata.creationTimestamp ?? '<unknown>'} (${age(o.metadata.creationTimestamp, now)} ago)`);
+    map('Labels', o.metadata.labels ?? {});
+    const ann = { ...(o.metadata.annotations ?? {}) };
+    delete ann['kubectl.kubernetes.io/last-applied-configuration'];
+    map('Annotations', ann);
+    const owners = o.metadata.ownerReferences ?? [];
+    if (owners.length) field('Controlled By', owners.map((r) => `${r.kind}/${r.name}`).join(', '));
+    const spec = o.spec;
+    if (isRecord(spec)) {
+      section('Spec:');
+      for (const [k, v] of Object.entries(spec)) {
+        const s = scalar(v);
+        if (s !== undefined) field(k, s, 2);
+        else if (isRecord(v) && Object.values(v).every((x) => scalar(x) !== undefined)) field(k, Object.entries(v).map(([a, b]) => `${a}=${String(b)}`).join(', '), 2);
+      }
+    }
+    const containers = arr(o, 'spec', 'containers');
+    if (this.rt.kind === 'Pod' && containers.length) {
+      section('Containers:');
+      const statuses = arr(o, 'status', 'containerStatuses');
+      for (const c of containers) {
+        const name = str(c, 'name') ?? '';
+        const st = statuses.find((s) => str(s, 'name') === name);
+        out.push(`  ${paint(t, 'describe.label', `${name}:`)}`);
+        field('Image', str(c, 'image') ?? '', 4);
+        const state = st && isRecord(st) && isRecord(st.state) ? Object.keys(st.state)[0] : undefined;
+        const reason = state ? str(st, 'state', state, 'reason') : undefined;
+        field('State', `${state ?? 'unknown'}${reason ? ` (${reason})` : ''}`, 4);
+        field('Ready', String(st && isRecord(st) ? st.ready === true : false), 4);
+        field('Restarts', String(num(st, 'restartCount') ?? 0), 4);
+        const ports = arr(c, 'ports').map((p) => `${num(p, 'containerPort')}/${str(p, 'protocol') ?? 'TCP'}`);
+        if (ports.length) field('Ports', ports.join(', '), 4);
+      }
+    }
+    const phase = str(o, 'status', 'phase');
+    if (phase) field('Status', phase);
+    const conds = conditions(o);
+    if (conds.length) {
+      section('Conditions:');
+      out.push(paint(t, 'describe.label', '  Type                Status  Reason'));
+      for (const c of conds) out.push(escapeTags(`  ${c.type.padEnd(20)}${c.status.padEnd(8)}${c.reason ?? ''}${c.message ? ` — ${c.message}` : ''}`));
+    }
+    section('Events:');
+    const events = eventsFor(this.app, this.context, o);
+    if (!events.length) out.push('  <none>');
+    else {
+      out.push(paint(t, 'describe.label', '  Type     Reason          Age     Count  Message'));
+      for (const e of events) {
+        const when = str(e, 'lastTimestamp') ?? str(e, 'eventTime') ?? e.metadata.creationTimestamp;
+        const line = `  ${(str(e, 'type') ?? '').padEnd(9)}${(str(e, 'reason') ?? '').padEnd(16)}${age(when, now).padEnd(8)}${String(num(e, 'count') ?? 1).padEnd(7)}${str(e, 'message') ?? ''}`;
+        out.push(str(e, 'type') === 'Warning' ? paint(t, 'status.warn', line) : escapeTags(line));
+      }
+    }
+    return out;
+  }
+}

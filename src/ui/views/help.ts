@@ -1,0 +1,48 @@
+// The help screen, generated from the action table and the active keymap.
+import { formatKeySeq, type Keymap } from '../../config/keymap.js';
+import { ACTIONS, type ActionId } from '../actions.js';
+import { escapeTags, paint } from '../style.js';
+import { VIEWS } from '../view.js';
+import { TextView } from './text.js';
+
+/** Sections of [keys, label] pairs, unbound actions left out. */
+export function helpEntries(keymap: Keymap): Map<string, [string, string][]> {
+  const out = new Map<string, [string, string][]>();
+  for (const [id, info] of Object.entries(ACTIONS)) {
+    const seqs = keymap.bindings[id as ActionId];
+    if (!seqs.length) continue;
+    const list = out.get(info.section) ?? [];
+    list.push([seqs.map(formatKeySeq).join(', '), info.label]);
+    out.set(info.section, list);
+  }
+  return out;
+}
+
+export class HelpView extends TextView {
+  title(): string {
+    return `help (${this.app.keymap.name})`;
+  }
+
+  protected lines(width: number): string[] {
+    const t = this.app.theme;
+    const out: string[] = [];
+    const colWidth = 38;
+    const perLine = Math.max(1, Math.floor(width / colWidth));
+    for (const [section, entries] of helpEntries(this.app.keymap)) {
+      out.push(paint(t, 'help.section', section));
+      for (let i = 0; i < entries.length; i += perLine) {
+        out.push(entries.slice(i, i + perLine).map(([k, l]) => paint(t, 'help.key', `  ${k}`.padEnd(16)) + escapeTags(l.padEnd(colWidth - 16))).join(''));
+      }
+      out.push('');
+    }
+    out.push(paint(t, 'help.section', 'Commands (:)'));
+    const seen = new Set<string>();
+    for (const f of VIEWS.values()) {
+      if (seen.has(f.names[0])) continue;
+      seen.add(f.names[0]);
+      out.push(paint(t, 'help.key', `  :${f.names.join(', :')}`.padEnd(24)) + escapeTags(f.help));
+    }
+    out.push(paint(t, 'help.key', '  :KIND [CTX-GLOB] [NS]'.padEnd(24)) + 'any resource: :pods, :deploy prod-*, :ks flux-system');
+    return out;
+  }
+}

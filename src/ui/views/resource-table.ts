@@ -1,0 +1,277 @@
+// Any kind across the selected contexts at once. Rows are re-derived lazily (only when a
+// frame needs them after a change), filtered and sorted; the table renders only the
+// visible window. Marks and the selection are kept by row key across updates.
+import type { ChangeBatch, Subscription } from '../../fleet/types.js';
+import { parseTime } from '../../model/format.js';
+import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
+import type { ActionId } from '../actions.js';
+import { tableColumns, rowOf, type Row } from '../columns.js';
+import { applyFilter, FilterError, parseFilter } from '../filter.js';
+import type { AppContext, View } from '../view.js';
+import { renderTable, type Column, type TableState } from '../widgets/table.js';
+import { DescribeView } from './describe.js';
+import { YamlView } from './yaml.js';
+
+export type SortKey = 'name' | 'age' | 'status' | 'context' | 'namespace';
+
+const SORT_ACTIONS: Partial<Record<ActionId, SortKey>> = {
+  'sort-name': 'name', 'sort-age': 'age', 'sort-status': 'status', 'sort-context': 'context', 'sort-namespace': 'namespace',
+};
+
+/** Sorts rows in place by a key; ties fall back to context/namespace/name. */
+export function sortRows(rows: Row[], key: SortKey, desc: boolean, statusOf: (r: Row) => string): Row[] {
+  const value: Record<SortKey, (r: Row) => string | number> = {
+    name: (r) => r.obj.metadata.name,
+    // newest first is what "sort by age ascending" means in k9s: youngest age at the top
+    age: (r) => -(parseTime(r.obj.metadata.creationTimestamp) ?? 0),
+    status: statusOf,
+    context: (r) => r.context,
+    namespace: (r) => r.obj.metadata.namespace ?? '',
+  };
+  const get = value[key];
+  const dir = desc ? -1 : 1;
+  return rows.sort((a, b) => {
+    const x = get(a);
+    const y = get(b);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return c !== 0 ? c * dir : a.key.localeCompare(b.key);
+  });
+}
+
+export interface ResourceTableOptions {
+  query: string;
+  /** narrows the app's contexts (e.g. `:deploy prod-*`) */
+  contexts?: string[];
+  /** a namespace for this view only (`:ks flux-system`) */
+  namespace?: string;
+  /** keeps only some objects (events of one object) */
+  where?: (obj: KubeObject) => boolean;
+  title?: string;
+}
+
+const FILTER_DEBOUNCE_MS = 80;
+
+export class ResourceTableView implements View {
+  readonly actions: readonly ActionId[] = [
+    'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'mark', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
+    'clear-marks', 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom', 'back',
+  ];
+  private readonly state: TableState = { selected: 0, top: 0 };
+  private types = new Map<string, ResourceType>(); // context → type
+  private subs: Subscription[] = [];
+  private all: Row[] = [];
+  private shown: Row[] = [];
+  private dirty = true;
+  private filterText = '';
+  private filterTimer: NodeJS.Timeout | undefined;
+  private selectedKey: string | undefined;
+  private readonly marks = new Set<string>();
+  private sort: { key: SortKey; desc: boolean } = { key: 'name', desc: false };
+  private height = 1;
+  private columns: Column<Row>[] = [];
+
+  constructor(
+    private readonly app: AppContext,
+    private readonly opts: ResourceTableOptions,
+  ) {
+    this.scopeChanged();
+  }
+
+  /** undefined when no selected context serves the resource */
+  get resourceType(): ResourceType | undefined {
+    return this.types.values().next().value;
+  }
+
+  private contexts(): string[] {
+    const sel = this.app.contexts();
+    return this.opts.contexts ? sel.filter((c) => this.opts.contexts!.includes(c)) : sel;
+  }
+
+  private namespace(): string | undefined {
+    return this.opts.namespace ?? this.app.namespace();
+  }
+
+  scopeChanged(): void {
+    for (const s of this.subs) s.close();
+    this.types = new Map();
+    for (const c of this.contexts()) {
+      const rt = this.app.store.resolve(c, this.opts.query);
+      if (rt) this.types.set(c, rt);
+    }
+    const ns = this.resourceType?.namespaced ? this.namespace() : undefined;
+    this.subs = this.types.size ? [this.app.store.watch({ contexts: [...this.types.keys()], resource: this.opts.query, namespace: ns })] : [];
+    this.dirty = true;
+  }
+
+  onChange(batch: ChangeBatch): void {
+    for (const [c, rt] of this.types) {
+      if (batch.resources.has(`${c}\u0000${resourceKey(rt)}`)) {
+        this.dirty = true;
+        return;
+      }
+    }
+  }
+
+  filter = {
+    get: (): string => this.filterText,
+    set: (text: string): void => {
+      this.filterText = text;
+      // typing re-filters at most once per debounce window
+      clearTimeout(this.filterTimer);
+      this.filterTimer = setTimeout(() => {
+        this.dirty = true;
+        this.app.render();
+      }, FILTER_DEBOUNCE_MS);
+    },
+  };
+
+  /** Applies the filter now (tests, enter in the prompt). */
+  setFilterNow(text: string): void {
+    clearTimeout(this.filterTimer);
+    this.filterText = text;
+    this.dirty = true;
+  }
+
+  title(): string {
+    if (this.opts.title) return this.opts.title;
+    const rt = this.resourceType;
+    return rt ? rt.resource : this.opts.query;
+  }
+
+  status(): string {
+    this.derive();
+    const marked = this.marks.size ? ` ${this.marks.size} marked` : '';
+    return `[${this.shown.length}${this.shown.length !== this.all.length ? `/${this.all.length}` : ''}]${marked}`;
+  }
+
+  selected(): Row | undefined {
+    this.derive();
+    return this.shown[this.state.selected];
+  }
+
+  rows(): readonly Row[] {
+    this.derive();
+    return this.shown;
+  }
+
+  isMarked(key: string): boolean {
+    return this.marks.has(key);
+  }
+
+  private statusColumn(): Column<Row> | undefined {
+    return this.columns.find((c) => c.header === 'STATUS' || c.header === 'READY');
+  }
+
+  private derive(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const rt = this.resourceType;
+    const ns = rt?.namespaced ? this.namespace() : undefined;
+    this.columns = rt ? tableColumns(rt, { multiContext: this.contexts().length > 1, allNamespaces: !ns }, () => this.app.now()) : [];
+    const all: Row[] = [];
+    for (const [c, t] of this.types) {
+      const key = resourceKey(t);
+      for (const o of this.app.store.list(c, key, ns)) if (!this.opts.where || this.opts.where(o)) all.push(rowOf(c, key, o));
+    }
+    this.all = all;
+    let shown = all;
+    if (this.filterText.trim()) {
+      try {
+        shown = applyFilter(all, parseFilter(this.filterText));
+      } catch (e) {
+        if (!(e instanceof FilterError)) throw e;
+        this.app.message(e.message, 'error');
+      }
+    }
+    const status = this.statusColumn();
+    this.shown = sortRows(shown === all ? [...all] : shown, this.sort.key, this.sort.desc, (r) => status?.value(r) ?? '');
+    const keys = new Set(all.map((r) => r.key));
+    for (const k of this.marks) if (!keys.has(k)) this.marks.delete(k);
+    if (this.selectedKey) {
+      const i = this.shown.findIndex((r) => r.key === this.selectedKey);
+      if (i >= 0) this.state.selected = i;
+    }
+  }
+
+  handle(action: ActionId): boolean {
+    this.derive();
+    const page = Math.max(1, this.height - 2);
+    const moves: Partial<Record<ActionId, number>> = {
+      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2),
+      top: -Infinity, bottom: Infinity,
+    };
+    const d = moves[action];
+    if (d !== undefined) {
+      this.state.selected = Math.max(0, Math.min(this.shown.length - 1, this.state.selected + d));
+      this.selectedKey = this.shown[this.state.selected]?.key;
+      return true;
+    }
+    const sortKey = SORT_ACTIONS[action];
+    if (sortKey) {
+      this.sort = { key: sortKey, desc: this.sort.key === sortKey ? !this.sort.desc : false };
+      this.dirty = true;
+      return true;
+    }
+    const row = this.shown[this.state.selected];
+    const rt = row ? this.types.get(row.context) : undefined;
+    switch (action) {
+      case 'back':
+        if (!this.filterText) return false;
+        this.setFilterNow('');
+        return true;
+      case 'mark':
+        if (!row) return true;
+        if (this.marks.has(row.key)) this.marks.delete(row.key);
+        else this.marks.add(row.key);
+        return this.handle('down');
+      case 'clear-marks':
+        this.marks.clear();
+        return true;
+      case 'yaml':
+        if (row && rt) this.app.push(new YamlView(this.app, row.context, rt, row.obj));
+        return true;
+      case 'describe':
+      case 'open':
+        if (row && rt) this.app.push(new DescribeView(this.app, row.context, rt, row.obj));
+        return true;
+      case 'events':
+        if (row) this.openEvents(row);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private openEvents(row: Row): void {
+    const uid = row.obj.metadata.uid;
+    this.app.push(
+      new ResourceTableView(this.app, {
+        query: 'events',
+        contexts: [row.context],
+        namespace: row.obj.metadata.namespace,
+        where: (e) => (e.involvedObject as { uid?: string } | undefined)?.uid === uid,
+        title: `events ${row.obj.kind?.toLowerCase() ?? ''}/${row.obj.metadata.name}`,
+      }),
+    );
+  }
+
+  render(width: number, height: number): string[] {
+    this.height = height;
+    this.derive();
+    if (!this.types.size) return [`no selected context serves "${this.opts.query}"`];
+    const sortIdx = this.columns.findIndex((c) =>
+      ({ name: 'NAME', age: 'AGE', status: this.statusColumn()?.header, context: 'CONTEXT', namespace: 'NAMESPACE' })[this.sort.key] === c.header);
+    const lines = renderTable({
+      columns: this.columns, rows: this.shown, width, height, state: this.state, theme: this.app.theme,
+      isMarked: (r) => this.marks.has(r.key), sortColumn: sortIdx >= 0 ? sortIdx : undefined, sortDesc: this.sort.desc,
+    });
+    this.selectedKey = this.shown[this.state.selected]?.key;
+    return lines;
+  }
+
+  close(): void {
+    clearTimeout(this.filterTimer);
+    for (const s of this.subs) s.close();
+    this.subs = [];
+  }
+}

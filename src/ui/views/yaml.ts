@@ -1,0 +1,121 @@
+// YAML of one object: neat (no managedFields, no last-applied annotation), coloured from
+// the theme, Secret data masked until toggled (per view, never persisted). The cache holds
+// no Secret data, so a Secret's YAML is fetched through the store.
+import { stringify } from 'yaml';
+import type { Role } from '../../config/theme.js';
+import { isRecord } from '../../model/access.js';
+import type { KubeObject, ResourceType } from '../../model/types.js';
+import type { ActionId } from '../actions.js';
+import { escapeTags, paint } from '../style.js';
+import type { AppContext } from '../view.js';
+import { TextView } from './text.js';
+
+export const MASK = '••••••';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** A copy without the fields nobody reads in a YAML view. */
+export function neat(obj: KubeObject): KubeObject {
+  const { managedFields: _m, ...metadata } = obj.metadata;
+  if (metadata.annotations) {
+    const { [LAST_APPLIED]: _l, ...rest } = metadata.annotations;
+    metadata.annotations = Object.keys(rest).length ? rest : undefined;
+    if (!metadata.annotations) delete metadata.annotations;
+  }
+  return { ...obj, metadata };
+}
+
+export function maskSecret(obj: KubeObject): KubeObject {
+  if (obj.kind !== 'Secret') return obj;
+  const out: KubeObject = { ...obj };
+  for (const field of ['data', 'stringData']) {
+    const d = obj[field];
+    if (isRecord(d)) out[field] = Object.fromEntries(Object.keys(d).map((k) => [k, MASK]));
+  }
+  return out;
+}
+
+const SCALAR: [RegExp, Role][] = [
+  [/^(true|false)$/, 'yaml.bool'],
+  [/^(null|~)$/, 'yaml.null'],
+  [/^-?\d+(\.\d+)?$/, 'yaml.number'],
+];
+
+/** Colours one line of YAML: key, punctuation, scalar by type. */
+export function colourYamlLine(app: AppContext, line: string): string {
+  const m = /^(\s*)(- )?([^:#'"\s][^:]*|"[^"]*"|'[^']*'):( |$)(.*)$/.exec(line);
+  const t = app.theme;
+  const scalar = (v: string): string => {
+    if (v === '') return '';
+    if (v.includes(MASK)) return paint(t, 'yaml.masked', v);
+    const role = SCALAR.find(([re]) => re.test(v))?.[1] ?? 'yaml.string';
+    return paint(t, role, v);
+  };
+  if (!m) {
+    const item = /^(\s*)(- )(.*)$/.exec(line);
+    if (item) return escapeTags(item[1]) + paint(t, 'yaml.punct', '- ') + scalar(item[3]);
+    return scalar(line.trimStart()) ? escapeTags(line.slice(0, line.length - line.trimStart().length)) + scalar(line.trimStart()) : '';
+  }
+  return escapeTags(m[1]) + (m[2] ? paint(t, 'yaml.punct', m[2]) : '') + paint(t, 'yaml.key', m[3]) + paint(t, 'yaml.punct', ':') + m[4] + scalar(m[5]);
+}
+
+export class YamlView extends TextView {
+  private revealed = false;
+  private full: KubeObject | undefined;
+  private cache: { width: number; lines: string[] } | undefined;
+
+  constructor(
+    app: AppContext,
+    private readonly context: string,
+    private readonly rt: ResourceType,
+    private readonly obj: KubeObject,
+  ) {
+    super(app);
+    if (rt.kind === 'Secret') this.fetch();
+  }
+
+  private fetch(): void {
+    const ns = this.obj.metadata.namespace;
+    const base = this.rt.group ? `/apis/${this.rt.group}/${this.rt.version}` : `/api/${this.rt.version}`;
+    const path = `${base}${ns ? `/namespaces/${ns}` : ''}/${this.rt.resource}/${this.obj.metadata.name}`;
+    this.app.store.request(this.context, { path }).then(
+      (res) => {
+        if (res.status === 200 && isRecord(res.body)) {
+          this.full = res.body as KubeObject;
+          this.cache = undefined;
+          this.app.render();
+        } else this.app.message(`could not read ${this.rt.resource}/${this.obj.metadata.name}: HTTP ${res.status}`, 'error');
+      },
+      (e: unknown) => this.app.message(`could not read ${this.rt.resource}/${this.obj.metadata.name}: ${(e as Error).message}`, 'error'),
+    );
+  }
+
+  protected override extraActions(): ActionId[] {
+    return this.rt.kind === 'Secret' ? ['toggle-secret'] : [];
+  }
+
+  override handle(action: ActionId): boolean {
+    if (action === 'toggle-secret' && this.rt.kind === 'Secret') {
+      this.revealed = !this.revealed;
+      this.cache = undefined;
+      return true;
+    }
+    return super.handle(action);
+  }
+
+  title(): string {
+    return `yaml ${this.rt.kind.toLowerCase()}/${this.obj.metadata.name}`;
+  }
+
+  override status(): string {
+    return this.rt.kind === 'Secret' ? (this.revealed ? '[revealed]' : '[masked]') : '';
+  }
+
+  protected lines(width: number): string[] {
+    if (this.cache?.width === width) return this.cache.lines;
+    const shown = neat(this.full ?? this.obj);
+    const text = stringify(this.revealed ? shown : maskSecret(shown), { lineWidth: 0 });
+    const lines = text.replace(/\n$/, '').split('\n').map((l) => colourYamlLine(this.app, l));
+    this.cache = { width, lines };
+    return lines;
+  }
+}
