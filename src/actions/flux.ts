@@ -1,10 +1,11 @@
 // Flux facts the actions need: which kinds are Flux's, and which sources a reconcile
 // --with-source must annotate and wait for first (innermost first, as the flux CLI does:
 // a HelmRelease's chart repository, then its HelmChart, then the release).
-import { rec, str, bool } from '../model/access.js';
+import { bool, str } from '../model/access.js';
+import { helmChartRef, reconcileSourcesFirst, type FluxRef } from '../model/flux.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import { objectPath } from '../model/patches.js';
-import { findResource } from './paths.js';
+import { findResource, targetObject } from './paths.js';
 import type { Lookup, Target } from './types.js';
 
 export const FLUX_GROUPS = {
@@ -13,12 +14,6 @@ export const FLUX_GROUPS = {
   helm: 'helm.toolkit.fluxcd.io',
   notification: 'notification.toolkit.fluxcd.io',
   image: 'image.toolkit.fluxcd.io',
-} as const;
-
-export const ANNOTATIONS = {
-  requestedAt: 'reconcile.fluxcd.io/requestedAt',
-  forceAt: 'reconcile.fluxcd.io/forceAt',
-  resetAt: 'reconcile.fluxcd.io/resetAt',
 } as const;
 
 export interface SourceObject {
@@ -40,47 +35,15 @@ export interface SourceChain {
   error?: string;
 }
 
-interface Ref {
-  kind: string;
-  name: string;
-  namespace: string;
+/** The refs to reconcile first, innermost first; a chartRef HelmChart is read from the store for its own source. */
+function sourceRefs(t: Target, lookup: Lookup | undefined): FluxRef[] {
+  const obj = targetObject(t);
+  const chartRef = t.kind === 'HelmRelease' ? helmChartRef(obj) : undefined;
+  const helmChart = chartRef ? getObject(lookup, t.context, chartRef) : undefined;
+  return reconcileSourcesFirst(obj, t.kind, helmChart);
 }
 
-function refAt(obj: unknown, defaultNs: string, ...path: string[]): Ref | undefined {
-  const r = rec(obj, ...path);
-  const kind = str(r, 'kind');
-  const name = str(r, 'name');
-  if (!kind || !name) return undefined;
-  return { kind, name, namespace: str(r, 'namespace') || defaultNs };
-}
-
-/** The refs to reconcile first, innermost first; HelmCharts are followed to their own source. */
-function sourceRefs(t: Target, lookup: Lookup | undefined): Ref[] {
-  const ns = t.namespace ?? '';
-  if (t.kind === 'Kustomization') {
-    const ref = refAt(t.object, ns, 'spec', 'sourceRef');
-    return ref ? [ref] : [];
-  }
-  if (t.kind === 'HelmChart') {
-    const ref = refAt(t.object, ns, 'spec', 'sourceRef');
-    return ref ? [ref] : [];
-  }
-  if (t.kind !== 'HelmRelease') return [];
-  const chartRef = refAt(t.object, ns, 'spec', 'chartRef');
-  if (chartRef) {
-    if (chartRef.kind !== 'HelmChart') return [chartRef];
-    const chart = getObject(lookup, t.context, chartRef);
-    const inner = chart ? refAt(chart, chartRef.namespace, 'spec', 'sourceRef') : undefined;
-    return inner ? [inner, chartRef] : [chartRef];
-  }
-  const repo = refAt(t.object, ns, 'spec', 'chart', 'spec', 'sourceRef');
-  if (!repo) return [];
-  // The generated HelmChart lives beside the chart's source; status.helmChart names it once made.
-  const [chartNs, chartName] = (str(t.object, 'status', 'helmChart') ?? `${repo.namespace}/${ns}-${t.name}`).split('/');
-  return [repo, { kind: 'HelmChart', namespace: chartNs, name: chartName }];
-}
-
-function getObject(lookup: Lookup | undefined, context: string, ref: Ref) {
+function getObject(lookup: Lookup | undefined, context: string, ref: FluxRef) {
   const r = findResource(lookup, context, FLUX_GROUPS.source, ref.kind);
   return r ? lookup?.get(context, `${r.resource}.${r.group}`, ref.namespace, ref.name) : undefined;
 }
