@@ -1,0 +1,675 @@
+// Table columns per kind, as data: what `kubectl get` prints for the built-in kinds (STATUS
+// computed as kubectl computes it), READY/SUSPENDED/REVISION/MESSAGE for Flux kinds, a CRD's
+// additionalPrinterColumns (simple JSONPaths, dates as ages), and NAME/HEALTH/AGE for
+// anything else. The table view adds CONTEXT and NAMESPACE itself (contextColumn,
+// namespaceColumn) since they depend on what is selected, not on the kind.
+import { arr, isRecord, num, rec, str, strMap } from './access.js';
+import { age, humanDuration, oneLine, parseTime } from './format.js';
+import { fluxSummary, isFluxGroup } from './flux.js';
+import { health, type HealthStatus } from './health.js';
+import { podStatusText } from './health/pod-status.js';
+import type { KubeObject, PrinterColumn, ResourceType } from './types.js';
+
+export type CellColor = 'ok' | 'warn' | 'error' | 'muted';
+
+/** What a cell knows beyond its object: the row's context. */
+export interface RowInfo {
+  context?: string;
+}
+
+export interface Column {
+  id: string;
+  header: string;
+  /** preferred width in cells; the table may shrink or grow it */
+  width: number;
+  align: 'left' | 'right';
+  value(obj: KubeObject, now: number, row?: RowInfo): string;
+  /** a sort key when the text does not sort right (numbers, ages) */
+  sortValue?(obj: KubeObject, now: number): number | string;
+  /** the theme colour of the cell, when it carries a status */
+  statusColor?(obj: KubeObject, now: number): CellColor | undefined;
+  /** kubectl's printer-column priority: > 0 only in a wide view */
+  priority?: number;
+}
+
+type Spec = Omit<Column, 'width' | 'align'> & { width?: number; align?: 'left' | 'right' };
+
+function col(spec: Spec): Column {
+  return { width: 10, align: 'left', ...spec };
+}
+
+/** The text of a cell, one line; never throws (a broken cell is empty). */
+export function cellText(column: Column, obj: KubeObject, now: number, row?: RowInfo): string {
+  try {
+    return oneLine(column.value(obj, now, row));
+  } catch {
+    return '';
+  }
+}
+
+export function cellSortValue(column: Column, obj: KubeObject, now: number): number | string {
+  try {
+    return column.sortValue ? column.sortValue(obj, now) : cellText(column, obj, now);
+  } catch {
+    return '';
+  }
+}
+
+export function cellColor(column: Column, obj: KubeObject, now: number): CellColor | undefined {
+  try {
+    return column.statusColor?.(obj, now);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared columns
+
+const NONE = '<none>';
+
+function createdMs(o: unknown): number | undefined {
+  return parseTime(str(o, 'metadata', 'creationTimestamp'));
+}
+
+export const nameColumn = col({ id: 'name', header: 'NAME', width: 40, value: (o) => str(o, 'metadata', 'name') ?? '' });
+
+export const ageColumn = col({
+  id: 'age',
+  header: 'AGE',
+  width: 7,
+  align: 'right',
+  value: (o, now) => age(str(o, 'metadata', 'creationTimestamp'), now),
+  sortValue: (o, now) => {
+    const t = createdMs(o);
+    return t === undefined ? Number.MAX_SAFE_INTEGER : now - t;
+  },
+});
+
+export function contextColumn(): Column {
+  return col({ id: 'context', header: 'CONTEXT', width: 16, value: (_o, _now, row) => row?.context ?? '' });
+}
+
+export function namespaceColumn(): Column {
+  return col({ id: 'namespace', header: 'NAMESPACE', width: 16, value: (o) => str(o, 'metadata', 'namespace') ?? '' });
+}
+
+const HEALTH_COLORS: Record<HealthStatus, CellColor> = {
+  Current: 'ok',
+  InProgress: 'warn',
+  Failed: 'error',
+  Terminating: 'warn',
+  NotFound: 'error',
+  Unknown: 'muted',
+  Suspended: 'muted',
+};
+
+/** fleetdeck's verdict for any kind (see health.ts). */
+export function healthColumn(resource?: Pick<ResourceType, 'group' | 'kind'>): Column {
+  const ref = resource ? { group: resource.group, kind: resource.kind } : undefined;
+  return col({
+    id: 'health',
+    header: 'HEALTH',
+    width: 11,
+    value: (o, now) => health(o, ref, { now }).status,
+    statusColor: (o, now) => HEALTH_COLORS[health(o, ref, { now }).status],
+  });
+}
+
+export function reasonColumn(resource?: Pick<ResourceType, 'group' | 'kind'>): Column {
+  const ref = resource ? { group: resource.group, kind: resource.kind } : undefined;
+  return col({ id: 'reason', header: 'REASON', width: 50, value: (o, now) => health(o, ref, { now }).reason, priority: 1 });
+}
+
+function ratio(a: number, b: number): string {
+  return `${a}/${b}`;
+}
+
+function ratioColor(a: number, b: number): CellColor {
+  return a >= b ? 'ok' : 'warn';
+}
+
+function n(o: unknown, ...path: string[]): number {
+  return num(o, ...path) ?? 0;
+}
+
+function intColumn(id: string, header: string, read: (o: KubeObject) => number): Column {
+  return col({ id, header, width: header.length + 1, align: 'right', value: (o) => String(read(o)), sortValue: (o) => read(o) });
+}
+
+// ---------------------------------------------------------------------------------------
+// Pods
+
+const POD_ERROR = /BackOff|Err|Error|Failed|OOMKilled|Evicted|Invalid|ContainerStatusUnknown|Unknown|Signal|ExitCode|DeadlineExceeded|NodeLost|UnexpectedAdmission/;
+const POD_OK = new Set(['Running']);
+const POD_DONE = new Set(['Completed', 'Succeeded']);
+
+export function podStatusColor(status: string, ready: number, total: number): CellColor {
+  if (POD_DONE.has(status)) return 'muted';
+  if (POD_OK.has(status)) return ready >= total ? 'ok' : 'warn';
+  if (POD_ERROR.test(status)) return 'error';
+  return 'warn';
+}
+
+function restartsText(o: unknown, now: number): string {
+  const p = podStatusText(o);
+  if (p.restarts > 0 && p.lastRestartAt !== undefined) return `${p.restarts} (${humanDuration(now - p.lastRestartAt)} ago)`;
+  return String(p.restarts);
+}
+
+const podColumns: Column[] = [
+  nameColumn,
+  col({
+    id: 'ready',
+    header: 'READY',
+    width: 7,
+    value: (o) => {
+      const p = podStatusText(o);
+      return ratio(p.ready, p.total);
+    },
+    sortValue: (o) => {
+      const p = podStatusText(o);
+      return p.total ? p.ready / p.total : 0;
+    },
+    statusColor: (o) => {
+      const p = podStatusText(o);
+      return ratioColor(p.ready, p.total);
+    },
+  }),
+  col({
+    id: 'status',
+    header: 'STATUS',
+    width: 18,
+    value: (o) => podStatusText(o).status,
+    statusColor: (o) => {
+      const p = podStatusText(o);
+      return podStatusColor(p.status, p.ready, p.total);
+    },
+  }),
+  col({ id: 'restarts', header: 'RESTARTS', width: 14, align: 'right', value: restartsText, sortValue: (o) => podStatusText(o).restarts }),
+  ageColumn,
+  col({ id: 'ip', header: 'IP', width: 15, value: (o) => str(o, 'status', 'podIP') ?? NONE }),
+  col({ id: 'node', header: 'NODE', width: 20, value: (o) => str(o, 'spec', 'nodeName') ?? NONE }),
+];
+
+// ---------------------------------------------------------------------------------------
+// Workloads
+
+const replicas = (o: unknown): number => num(o, 'spec', 'replicas') ?? 1;
+
+const deploymentColumns: Column[] = [
+  nameColumn,
+  col({
+    id: 'ready',
+    header: 'READY',
+    width: 7,
+    value: (o) => ratio(n(o, 'status', 'readyReplicas'), replicas(o)),
+    sortValue: (o) => n(o, 'status', 'readyReplicas') - replicas(o),
+    statusColor: (o) => ratioColor(n(o, 'status', 'readyReplicas'), replicas(o)),
+  }),
+  intColumn('up-to-date', 'UP-TO-DATE', (o) => n(o, 'status', 'updatedReplicas')),
+  intColumn('available', 'AVAILABLE', (o) => n(o, 'status', 'availableReplicas')),
+  ageColumn,
+];
+
+const replicaSetColumns: Column[] = [
+  nameColumn,
+  intColumn('desired', 'DESIRED', (o) => replicas(o)),
+  intColumn('current', 'CURRENT', (o) => n(o, 'status', 'replicas')),
+  intColumn('ready', 'READY', (o) => n(o, 'status', 'readyReplicas')),
+  ageColumn,
+];
+
+const statefulSetColumns: Column[] = [
+  nameColumn,
+  col({
+    id: 'ready',
+    header: 'READY',
+    width: 7,
+    value: (o) => ratio(n(o, 'status', 'readyReplicas'), replicas(o)),
+    sortValue: (o) => n(o, 'status', 'readyReplicas') - replicas(o),
+    statusColor: (o) => ratioColor(n(o, 'status', 'readyReplicas'), replicas(o)),
+  }),
+  ageColumn,
+];
+
+function nodeSelector(o: unknown): string {
+  const sel = strMap(o, 'spec', 'template', 'spec', 'nodeSelector');
+  const parts = Object.entries(sel).map(([k, v]) => `${k}=${v}`);
+  return parts.length ? parts.join(',') : NONE;
+}
+
+const daemonSetColumns: Column[] = [
+  nameColumn,
+  intColumn('desired', 'DESIRED', (o) => n(o, 'status', 'desiredNumberScheduled')),
+  intColumn('current', 'CURRENT', (o) => n(o, 'status', 'currentNumberScheduled')),
+  col({
+    id: 'ready',
+    header: 'READY',
+    width: 6,
+    align: 'right',
+    value: (o) => String(n(o, 'status', 'numberReady')),
+    sortValue: (o) => n(o, 'status', 'numberReady'),
+    statusColor: (o) => ratioColor(n(o, 'status', 'numberReady'), n(o, 'status', 'desiredNumberScheduled')),
+  }),
+  intColumn('up-to-date', 'UP-TO-DATE', (o) => n(o, 'status', 'updatedNumberScheduled')),
+  intColumn('available', 'AVAILABLE', (o) => n(o, 'status', 'numberAvailable')),
+  col({ id: 'node-selector', header: 'NODE SELECTOR', width: 20, value: nodeSelector }),
+  ageColumn,
+];
+
+function jobStatus(o: unknown): string {
+  const conds = arr(o, 'status', 'conditions');
+  const isTrue = (t: string): boolean => conds.some((c) => str(c, 'type') === t && str(c, 'status') === 'True');
+  if (isTrue('Complete')) return 'Complete';
+  if (isTrue('Failed')) return 'Failed';
+  if (isTrue('FailureTarget')) return 'FailureTarget';
+  if (isTrue('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
+  if (isTrue('Suspended')) return 'Suspended';
+  if (str(o, 'metadata', 'deletionTimestamp')) return 'Terminating';
+  return 'Running';
+}
+
+const JOB_COLORS: Record<string, CellColor> = { Complete: 'muted', Failed: 'error', FailureTarget: 'error', Suspended: 'muted', Running: 'warn', Terminating: 'warn' };
+
+function jobDurationMs(o: unknown, now: number): number | undefined {
+  const start = parseTime(str(o, 'status', 'startTime'));
+  if (start === undefined) return undefined;
+  return (parseTime(str(o, 'status', 'completionTime')) ?? now) - start;
+}
+
+const jobColumns: Column[] = [
+  nameColumn,
+  col({ id: 'status', header: 'STATUS', width: 10, value: jobStatus, statusColor: (o) => JOB_COLORS[jobStatus(o)] }),
+  col({
+    id: 'completions',
+    header: 'COMPLETIONS',
+    width: 11,
+    value: (o) => {
+      const completions = num(o, 'spec', 'completions');
+      const succeeded = n(o, 'status', 'succeeded');
+      // kubectl: no completions means "any one pod", shown as succeeded/1 (or /parallelism when > 1)
+      if (completions !== undefined) return ratio(succeeded, completions);
+      const parallelism = num(o, 'spec', 'parallelism') ?? 1;
+      return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+    },
+  }),
+  col({
+    id: 'duration',
+    header: 'DURATION',
+    width: 8,
+    align: 'right',
+    value: (o, now) => {
+      const d = jobDurationMs(o, now);
+      return d === undefined ? '' : humanDuration(d);
+    },
+    sortValue: (o, now) => jobDurationMs(o, now) ?? -1,
+  }),
+  ageColumn,
+];
+
+const cronJobColumns: Column[] = [
+  nameColumn,
+  col({ id: 'schedule', header: 'SCHEDULE', width: 14, value: (o) => str(o, 'spec', 'schedule') ?? '' }),
+  col({ id: 'timezone', header: 'TIMEZONE', width: 10, value: (o) => str(o, 'spec', 'timeZone') ?? NONE }),
+  col({
+    id: 'suspend',
+    header: 'SUSPEND',
+    width: 7,
+    value: (o) => String(at(o, 'spec', 'suspend') === true),
+    statusColor: (o) => (at(o, 'spec', 'suspend') === true ? 'warn' : undefined),
+  }),
+  intColumn('active', 'ACTIVE', (o) => arr(o, 'status', 'active').length),
+  col({
+    id: 'last-schedule',
+    header: 'LAST SCHEDULE',
+    width: 13,
+    align: 'right',
+    value: (o, now) => (str(o, 'status', 'lastScheduleTime') ? age(str(o, 'status', 'lastScheduleTime'), now) : NONE),
+  }),
+  ageColumn,
+];
+
+function at(o: unknown, ...path: string[]): unknown {
+  let cur = o;
+  for (const p of path) cur = isRecord(cur) ? cur[p] : undefined;
+  return cur;
+}
+
+// ---------------------------------------------------------------------------------------
+// Services, config, namespaces, nodes, storage, events
+
+function externalIp(o: unknown): string {
+  const type = str(o, 'spec', 'type') ?? 'ClusterIP';
+  const external = arr(o, 'spec', 'externalIPs').filter((x): x is string => typeof x === 'string');
+  if (type === 'ExternalName') return str(o, 'spec', 'externalName') ?? NONE;
+  if (type === 'LoadBalancer') {
+    const ingress = arr(o, 'status', 'loadBalancer', 'ingress')
+      .map((i) => str(i, 'ip') ?? str(i, 'hostname'))
+      .filter((x): x is string => !!x);
+    const all = [...ingress, ...external];
+    return all.length ? all.join(',') : '<pending>';
+  }
+  return external.length ? external.join(',') : NONE;
+}
+
+function ports(o: unknown): string {
+  const out = arr(o, 'spec', 'ports').map((p) => {
+    const port = num(p, 'port');
+    const nodePort = num(p, 'nodePort');
+    const proto = str(p, 'protocol') ?? 'TCP';
+    return `${port ?? ''}${nodePort ? `:${nodePort}` : ''}/${proto}`;
+  });
+  return out.length ? out.join(',') : NONE;
+}
+
+const serviceColumns: Column[] = [
+  nameColumn,
+  col({ id: 'type', header: 'TYPE', width: 12, value: (o) => str(o, 'spec', 'type') ?? 'ClusterIP' }),
+  col({ id: 'cluster-ip', header: 'CLUSTER-IP', width: 15, value: (o) => str(o, 'spec', 'clusterIP') ?? NONE }),
+  col({
+    id: 'external-ip',
+    header: 'EXTERNAL-IP',
+    width: 15,
+    value: externalIp,
+    statusColor: (o) => (externalIp(o) === '<pending>' ? 'warn' : undefined),
+  }),
+  col({ id: 'ports', header: 'PORT(S)', width: 20, value: ports }),
+  ageColumn,
+];
+
+function dataCount(o: unknown): number {
+  return Object.keys(rec(o, 'data') ?? {}).length + Object.keys(rec(o, 'binaryData') ?? {}).length;
+}
+
+const configMapColumns: Column[] = [nameColumn, intColumn('data', 'DATA', dataCount), ageColumn];
+
+const secretColumns: Column[] = [
+  nameColumn,
+  col({ id: 'type', header: 'TYPE', width: 30, value: (o) => str(o, 'type') ?? 'Opaque' }),
+  intColumn('data', 'DATA', (o) => Object.keys(rec(o, 'data') ?? {}).length),
+  ageColumn,
+];
+
+const namespaceColumns: Column[] = [
+  nameColumn,
+  col({
+    id: 'status',
+    header: 'STATUS',
+    width: 12,
+    value: (o) => str(o, 'status', 'phase') ?? 'Active',
+    statusColor: (o) => ((str(o, 'status', 'phase') ?? 'Active') === 'Active' ? 'ok' : 'warn'),
+  }),
+  ageColumn,
+];
+
+function nodeStatus(o: unknown): string {
+  const ready = arr(o, 'status', 'conditions').find((c) => str(c, 'type') === 'Ready');
+  const s = str(ready, 'status');
+  const base = s === 'True' ? 'Ready' : s === 'False' ? 'NotReady' : 'Unknown';
+  return at(o, 'spec', 'unschedulable') === true ? `${base},SchedulingDisabled` : base;
+}
+
+function nodeRoles(o: unknown): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(strMap(o, 'metadata', 'labels'))) {
+    if (k.startsWith('node-role.kubernetes.io/')) roles.add(k.slice('node-role.kubernetes.io/'.length));
+    else if (k === 'kubernetes.io/role' && v) roles.add(v);
+  }
+  return roles.size ? [...roles].sort().join(',') : NONE;
+}
+
+const nodeColumns: Column[] = [
+  nameColumn,
+  col({
+    id: 'status',
+    header: 'STATUS',
+    width: 12,
+    value: nodeStatus,
+    statusColor: (o) => (nodeStatus(o).startsWith('Ready') ? (nodeStatus(o) === 'Ready' ? 'ok' : 'warn') : 'error'),
+  }),
+  col({ id: 'roles', header: 'ROLES', width: 14, value: nodeRoles }),
+  ageColumn,
+  col({ id: 'version', header: 'VERSION', width: 10, value: (o) => str(o, 'status', 'nodeInfo', 'kubeletVersion') ?? '' }),
+];
+
+const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+
+const pvcColumns: Column[] = [
+  nameColumn,
+  col({
+    id: 'status',
+    header: 'STATUS',
+    width: 8,
+    value: (o) => str(o, 'status', 'phase') ?? 'Pending',
+    statusColor: (o) => ({ Bound: 'ok', Lost: 'error' } as Record<string, CellColor>)[str(o, 'status', 'phase') ?? ''] ?? 'warn',
+  }),
+  col({ id: 'volume', header: 'VOLUME', width: 20, value: (o) => str(o, 'spec', 'volumeName') ?? '' }),
+  col({ id: 'capacity', header: 'CAPACITY', width: 8, value: (o) => str(o, 'status', 'capacity', 'storage') ?? '' }),
+  col({
+    id: 'access-modes',
+    header: 'ACCESS MODES',
+    width: 12,
+    value: (o) =>
+      arr(o, 'status', 'accessModes')
+        .map((m) => (typeof m === 'string' ? (ACCESS_MODES[m] ?? m) : ''))
+        .filter(Boolean)
+        .join(','),
+  }),
+  col({ id: 'storageclass', header: 'STORAGECLASS', width: 12, value: (o) => str(o, 'spec', 'storageClassName') ?? '' }),
+  ageColumn,
+];
+
+function eventLastSeen(o: unknown): number | undefined {
+  return (
+    parseTime(str(o, 'lastTimestamp')) ??
+    parseTime(str(o, 'series', 'lastObservedTime')) ??
+    parseTime(str(o, 'eventTime')) ??
+    parseTime(str(o, 'deprecatedLastTimestamp')) ??
+    parseTime(str(o, 'metadata', 'creationTimestamp'))
+  );
+}
+
+function eventObject(o: unknown): string {
+  const ref = rec(o, 'involvedObject') ?? rec(o, 'regarding');
+  const kind = str(ref, 'kind') ?? '';
+  return `${kind.toLowerCase()}/${str(ref, 'name') ?? ''}`;
+}
+
+const eventColumns: Column[] = [
+  col({
+    id: 'last-seen',
+    header: 'LAST SEEN',
+    width: 9,
+    align: 'right',
+    value: (o, now) => {
+      const t = eventLastSeen(o);
+      return t === undefined ? '<unknown>' : humanDuration(now - t);
+    },
+    sortValue: (o, now) => {
+      const t = eventLastSeen(o);
+      return t === undefined ? Number.MAX_SAFE_INTEGER : now - t;
+    },
+  }),
+  col({
+    id: 'type',
+    header: 'TYPE',
+    width: 8,
+    value: (o) => str(o, 'type') ?? '',
+    statusColor: (o) => (str(o, 'type') === 'Warning' ? 'warn' : undefined),
+  }),
+  col({ id: 'reason', header: 'REASON', width: 20, value: (o) => str(o, 'reason') ?? '' }),
+  col({ id: 'object', header: 'OBJECT', width: 30, value: eventObject }),
+  col({ id: 'message', header: 'MESSAGE', width: 60, value: (o) => str(o, 'message') ?? str(o, 'note') ?? '' }),
+];
+
+const crdColumns: Column[] = [
+  nameColumn,
+  col({ id: 'created-at', header: 'CREATED AT', width: 20, value: (o) => str(o, 'metadata', 'creationTimestamp') ?? '' }),
+];
+
+// ---------------------------------------------------------------------------------------
+// Flux
+
+const READY_COLORS: Record<string, CellColor> = { True: 'ok', False: 'error', Unknown: 'warn' };
+
+function fluxColumns(kind: string): Column[] {
+  return [
+    nameColumn,
+    col({
+      id: 'ready',
+      header: 'READY',
+      width: 7,
+      value: (o, now) => fluxSummary(o, kind, now).ready,
+      statusColor: (o, now) => READY_COLORS[fluxSummary(o, kind, now).ready],
+    }),
+    col({
+      id: 'suspended',
+      header: 'SUSPENDED',
+      width: 9,
+      value: (o) => String(at(o, 'spec', 'suspend') === true),
+      statusColor: (o) => (at(o, 'spec', 'suspend') === true ? 'warn' : undefined),
+    }),
+    col({ id: 'revision', header: 'REVISION', width: 24, value: (o, now) => fluxSummary(o, kind, now).revision }),
+    ageColumn,
+    col({ id: 'message', header: 'MESSAGE', width: 60, value: (o, now) => fluxSummary(o, kind, now).message }),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// CRD printer columns
+
+type PathStep = { field: string } | { index: number } | { all: true } | { filter: string[]; value: string; negate: boolean };
+
+const pathCache = new Map<string, PathStep[] | undefined>();
+
+function parsePath(path: string): PathStep[] | undefined {
+  if (pathCache.has(path)) return pathCache.get(path);
+  const steps: PathStep[] = [];
+  let p = path.trim().replace(/^\{(.*)\}$/, '$1').replace(/^\$/, '');
+  let ok = true;
+  while (p.length > 0) {
+    let m: RegExpExecArray | null;
+    if ((m = /^\.([^.[\]]+)/.exec(p))) steps.push({ field: m[1] });
+    else if ((m = /^\[(\d+)\]/.exec(p))) steps.push({ index: Number(m[1]) });
+    else if ((m = /^\[\*\]/.exec(p))) steps.push({ all: true });
+    else if ((m = /^\[['"]([^'"]+)['"]\]/.exec(p))) steps.push({ field: m[1] });
+    else if ((m = /^\[\?\(\s*@((?:\.[^.=!)\s]+)+)\s*(==|!=)\s*["']?([^"')]*)["']?\s*\)\]/.exec(p))) {
+      steps.push({ filter: m[1].slice(1).split('.'), value: m[3], negate: m[2] === '!=' });
+    } else {
+      ok = false;
+      break;
+    }
+    p = p.slice(m[0].length);
+  }
+  const out = ok ? steps : undefined;
+  if (pathCache.size < 1000) pathCache.set(path, out);
+  return out;
+}
+
+/** Every match of a printer column's JSONPath (the subset CRDs use), in document order; [] if unsupported. */
+export function jsonPathValues(obj: unknown, path: string): unknown[] {
+  const steps = parsePath(path);
+  if (!steps) return [];
+  let cur: unknown[] = [obj];
+  for (const s of steps) {
+    const next: unknown[] = [];
+    for (const v of cur) {
+      if ('field' in s) {
+        if (isRecord(v) && v[s.field] !== undefined && v[s.field] !== null) next.push(v[s.field]);
+      } else if ('index' in s) {
+        if (Array.isArray(v) && s.index < v.length) next.push(v[s.index]);
+      } else if ('all' in s) {
+        if (Array.isArray(v)) next.push(...v);
+        else if (isRecord(v)) next.push(...Object.values(v));
+      } else if (Array.isArray(v)) {
+        for (const item of v) {
+          let x: unknown = item;
+          for (const f of s.filter) x = isRecord(x) ? x[f] : undefined;
+          if ((x !== undefined && String(x) === s.value) !== s.negate) next.push(item);
+        }
+      }
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function printerColumn(pc: PrinterColumn): Column {
+  const isDate = pc.type === 'date';
+  const numeric = pc.type === 'integer' || pc.type === 'number';
+  const header = pc.name.toUpperCase();
+  return col({
+    id: `printer:${pc.name}`,
+    header,
+    width: Math.max(header.length, isDate ? 7 : numeric ? 5 : 12),
+    align: numeric || isDate ? 'right' : 'left',
+    priority: pc.priority ?? 0,
+    value: (o, now) => {
+      const values = jsonPathValues(o, pc.jsonPath);
+      if (values.length === 0) return '';
+      if (isDate) return age(values[0], now);
+      return values.map(scalarText).join(',');
+    },
+    sortValue: (o, now) => {
+      const first = jsonPathValues(o, pc.jsonPath)[0];
+      if (isDate) {
+        const t = parseTime(first);
+        return t === undefined ? Number.MAX_SAFE_INTEGER : now - t;
+      }
+      if (numeric) return typeof first === 'number' ? first : Number.NEGATIVE_INFINITY;
+      return scalarText(first ?? '');
+    },
+    statusColor: pc.name === 'Ready' || pc.name === 'Available' || pc.name === 'Reconciled'
+      ? (o) => READY_COLORS[scalarText(jsonPathValues(o, pc.jsonPath)[0])]
+      : undefined,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// The table
+
+const BUILTIN_COLUMNS: Record<string, Column[]> = {
+  '/Pod': podColumns,
+  '/Service': serviceColumns,
+  '/ConfigMap': configMapColumns,
+  '/Secret': secretColumns,
+  '/Namespace': namespaceColumns,
+  '/Node': nodeColumns,
+  '/PersistentVolumeClaim': pvcColumns,
+  '/Event': eventColumns,
+  'events.k8s.io/Event': eventColumns,
+  'apps/Deployment': deploymentColumns,
+  'apps/ReplicaSet': replicaSetColumns,
+  'apps/StatefulSet': statefulSetColumns,
+  'apps/DaemonSet': daemonSetColumns,
+  'batch/Job': jobColumns,
+  'batch/CronJob': cronJobColumns,
+  'apiextensions.k8s.io/CustomResourceDefinition': crdColumns,
+};
+
+/** The columns of a kind, most important first (priority > 0: wide view only). */
+export function columnsFor(resource: Pick<ResourceType, 'group' | 'kind'> & Partial<ResourceType>): Column[] {
+  const builtin = BUILTIN_COLUMNS[`${resource.group}/${resource.kind}`];
+  if (builtin) return builtin;
+  if (isFluxGroup(resource.group)) return fluxColumns(resource.kind);
+  const printer = (resource.printerColumns ?? []).filter((pc) => isRecord(pc) && typeof pc.name === 'string' && typeof pc.jsonPath === 'string');
+  const ref = { group: resource.group, kind: resource.kind };
+  if (printer.length) return [nameColumn, ...printer.map(printerColumn), healthColumn(ref)];
+  return [nameColumn, healthColumn(ref), ageColumn, reasonColumn(ref)];
+}
+
+/** Columns shown at a given width class: all for wide, priority 0 only otherwise. */
+export function visibleColumns(columns: Column[], wide: boolean): Column[] {
+  return wide ? columns : columns.filter((c) => !c.priority);
+}

@@ -1,0 +1,171 @@
+// The fleet overview's numbers for one context, from its objects grouped by resourceKey, and
+// the JSON document `fleetdeck status -o json` prints.
+import { str } from './access.js';
+import { health } from './health.js';
+import { isFluxGroup } from './flux.js';
+import { kindRefOf, type Problem } from './problems.js';
+import type { KubeObject } from './types.js';
+
+export interface ContextSummary {
+  nodes: { ready: number; total: number };
+  /** failed: phase Failed, or a pod whose verdict is Failed (CrashLoopBackOff, image pull, unschedulable) */
+  pods: { running: number; pending: number; failed: number; succeeded: number; total: number };
+  /** Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs whose verdict is not Current */
+  workloads: { total: number; unhealthy: number };
+  flux: { ready: number; failed: number; suspended: number; total: number };
+  /** custom resources outside Flux */
+  crs: { total: number; unhealthy: number };
+}
+
+/** Objects of one context, keyed by resourceKey ('pods', 'deployments.apps', ...). */
+export type ObjectsByResource = Map<string, KubeObject[]> | Record<string, KubeObject[]>;
+
+const WORKLOADS = new Set(['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch', 'cronjobs.batch']);
+
+// Groups served by Kubernetes itself; anything else with a group is a custom resource
+const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'extensions']);
+
+function isBuiltinGroup(group: string): boolean {
+  return BUILTIN_GROUPS.has(group) || group === 'k8s.io' || group.endsWith('.k8s.io');
+}
+
+function groupOf(resourceKey: string): string {
+  const dot = resourceKey.indexOf('.');
+  return dot < 0 ? '' : resourceKey.slice(dot + 1);
+}
+
+function entries(objects: ObjectsByResource): [string, KubeObject[]][] {
+  const list = objects instanceof Map ? [...objects.entries()] : Object.entries(objects);
+  return list.filter((e): e is [string, KubeObject[]] => Array.isArray(e[1]));
+}
+
+export function summarizeContext(objects: ObjectsByResource, now: number): ContextSummary {
+  const s: ContextSummary = {
+    nodes: { ready: 0, total: 0 },
+    pods: { running: 0, pending: 0, failed: 0, succeeded: 0, total: 0 },
+    workloads: { total: 0, unhealthy: 0 },
+    flux: { ready: 0, failed: 0, suspended: 0, total: 0 },
+    crs: { total: 0, unhealthy: 0 },
+  };
+  for (const [key, list] of entries(objects)) {
+    const group = groupOf(key);
+    for (const o of list) {
+      const ref = kindRefOf(key, o);
+      if (key === 'nodes') {
+        s.nodes.total++;
+        if (health(o, ref, { now }).status === 'Current') s.nodes.ready++;
+      } else if (key === 'pods') {
+        s.pods.total++;
+        const phase = str(o, 'status', 'phase');
+        if (phase === 'Succeeded') s.pods.succeeded++;
+        else if (health(o, ref, { now }).status === 'Failed') s.pods.failed++;
+        else if (phase === 'Running') s.pods.running++;
+        else if (phase === 'Pending') s.pods.pending++;
+      } else if (WORKLOADS.has(key)) {
+        s.workloads.total++;
+        const st = health(o, ref, { now }).status;
+        if (st !== 'Current' && st !== 'Suspended') s.workloads.unhealthy++;
+      } else if (isFluxGroup(group)) {
+        s.flux.total++;
+        const st = health(o, ref, { now }).status;
+        if (st === 'Suspended') s.flux.suspended++;
+        else if (st === 'Current') s.flux.ready++;
+        else if (st === 'Failed') s.flux.failed++;
+      } else if (!isBuiltinGroup(group)) {
+        s.crs.total++;
+        const st = health(o, ref, { now }).status;
+        if (st !== 'Current' && st !== 'Suspended') s.crs.unhealthy++;
+      }
+    }
+  }
+  return s;
+}
+
+/** One context as `fleetdeck status` reports it. */
+export interface StatusContext {
+  name: string;
+  /** the fleet store's ContextState: connecting | ready | degraded | unreachable | auth-error */
+  state: string;
+  latencyMs: number | null;
+  serverVersion: string | null;
+  nodes: ContextSummary['nodes'] | null;
+  pods: ContextSummary['pods'] | null;
+  workloads: ContextSummary['workloads'] | null;
+  flux: ContextSummary['flux'] | null;
+  crs: ContextSummary['crs'] | null;
+  lastError: string | null;
+}
+
+export interface StatusProblem {
+  context: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** the health verdict: Failed, Terminating, InProgress, Unknown, NotFound, Suspended */
+  status: string;
+  severity: string;
+  reason: string;
+  since: string | null;
+}
+
+/**
+ * `fleetdeck status -o json`, stable: keys are always present (null when unknown), contexts
+ * in the order given, problems most severe first (see problems.ts).
+ *
+ *     {
+ *       "contexts": [{ "name", "state", "latencyMs", "serverVersion",
+ *                      "nodes": {"ready","total"},
+ *                      "pods": {"running","pending","failed","succeeded","total"},
+ *                      "workloads": {"total","unhealthy"},
+ *                      "flux": {"ready","failed","suspended","total"},
+ *                      "crs": {"total","unhealthy"},
+ *                      "lastError" }],
+ *       "problems": [{ "context", "kind", "namespace", "name", "status", "severity",
+ *                      "reason", "since" }],
+ *       "healthy": boolean
+ *     }
+ *
+ * healthy is true only when every context is `ready` and nothing is listed as a problem —
+ * a Suspended object counts, because "everything is Current" is the promise of exit 0.
+ */
+export interface StatusJson {
+  contexts: StatusContext[];
+  problems: StatusProblem[];
+  healthy: boolean;
+}
+
+export interface StatusContextInput {
+  name: string;
+  state: string;
+  latencyMs?: number;
+  serverVersion?: string;
+  lastError?: string;
+  /** absent when the context could not be read */
+  summary?: ContextSummary;
+}
+
+export function statusJson(contexts: StatusContextInput[], problems: Problem[]): StatusJson {
+  const ctx: StatusContext[] = contexts.map((c) => ({
+    name: c.name,
+    state: c.state,
+    latencyMs: c.latencyMs ?? null,
+    serverVersion: c.serverVersion ?? null,
+    nodes: c.summary?.nodes ?? null,
+    pods: c.summary?.pods ?? null,
+    workloads: c.summary?.workloads ?? null,
+    flux: c.summary?.flux ?? null,
+    crs: c.summary?.crs ?? null,
+    lastError: c.lastError ?? null,
+  }));
+  const probs: StatusProblem[] = problems.map((p) => ({
+    context: p.context,
+    kind: p.kind,
+    namespace: p.namespace,
+    name: p.name,
+    status: p.verdict.status,
+    severity: p.severity,
+    reason: p.verdict.reason,
+    since: p.since ?? null,
+  }));
+  return { contexts: ctx, problems: probs, healthy: probs.length === 0 && ctx.every((c) => c.state === 'ready') };
+}
