@@ -41,6 +41,7 @@ export function fluxKinds(): FluxKind[] {
 }
 
 type Obj = KubeObject & {
+  kind: string;
   metadata: { name: string; namespace?: string; generation?: number; annotations?: Record<string, string> };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
@@ -149,6 +150,9 @@ export class FluxStandin {
     const status = o.status ?? {};
     const token = o.metadata.annotations?.[REQUESTED_AT];
     if (token !== undefined && token !== status.lastHandledReconcileAt) return true;
+    // kustomize-controller watches sources too: a new artifact revision triggers a run
+    const revision = o.kind === 'Kustomization' ? this.cachedSourceRevision(o) : undefined;
+    if (revision !== undefined && revision !== status.lastAttemptedRevision) return true;
     const conds = (status.conditions ?? []) as Condition[];
     const ready = conds.find((c) => c.type === 'Ready');
     if (!ready || ready.observedGeneration !== o.metadata.generation) return true;
@@ -211,8 +215,7 @@ export class FluxStandin {
       const source = await this.source(ref.kind ?? 'GitRepository', ref.namespace ?? o.metadata.namespace ?? 'default', ref.name ?? '');
       const revision = ((source?.status?.artifact ?? {}) as Record<string, string>).revision;
       if (!revision) {
-        fail('ArtifactFailed', `Source artifact not found, retrying in 30s`);
-        status.lastAttemptedRevision = old.lastAttemptedRevision ?? '';
+        fail('ArtifactFailed', `${ref.kind ?? 'GitRepository'} '${ref.namespace ?? o.metadata.namespace}/${ref.name}' not found or has no artifact`);
       } else {
         status.lastAttemptedRevision = revision;
         status.lastAppliedRevision = revision;
@@ -228,6 +231,13 @@ export class FluxStandin {
     }
     status.conditions = conds;
     return status;
+  }
+
+  private cachedSourceRevision(o: Obj): string | undefined {
+    const ref = (o.spec?.sourceRef ?? {}) as Record<string, string>;
+    const k = fluxKinds().find((x) => x.kind === (ref.kind ?? 'GitRepository'));
+    const src = k && this.objects.get(`${k.plural}/${ref.namespace ?? o.metadata.namespace ?? ''}/${ref.name}`);
+    return ((src?.obj.status?.artifact ?? {}) as Record<string, string>).revision;
   }
 
   private async source(kind: string, namespace: string, name: string): Promise<Obj | undefined> {

@@ -277,6 +277,16 @@ function httpsGet(url: string, certs: string, ca: Buffer, cert: Buffer, key: Buf
   });
 }
 
+/** The CRI-format file every pod's containers log from, in a control plane's state dir. */
+export function podLogFileOf(stateDir: string): string {
+  return join(stateDir, 'pod-logs', 'containers.log');
+}
+
+/** Appends one stdout line, in CRI format, to a kwok log file. */
+export async function appendPodLogLine(file: string, text: string): Promise<void> {
+  await appendFile(file, criLine(text));
+}
+
 function criLine(text: string): string {
   // CRI log format: RFC3339Nano timestamp, stream, tag (F = full line), text
   const ts = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
@@ -306,7 +316,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     const server = `https://127.0.0.1:${apiPort}`;
     const kubeconfigPath = join(stateDir, 'kubeconfig');
     await writeFile(kubeconfigPath, await kubeconfig(certs, server), { mode: 0o600 });
-    const podLogFile = join(stateDir, 'pod-logs', 'containers.log');
+    const podLogFile = podLogFileOf(stateDir);
     await writeFile(podLogFile, criLine('fleetdeck control plane: container started'));
     const c = (f: string) => join(certs, f);
     log(`starting etcd on 127.0.0.1:${etcdClient}`);
@@ -391,7 +401,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       stateDir, binDir, kubeconfigPath, server, podLogFile, startupMs,
       adminContext: ADMIN_CONTEXT,
       restrictedContext: RESTRICTED_CONTEXT,
-      appendPodLog: (text) => appendFile(podLogFile, criLine(text)),
+      appendPodLog: (text) => appendPodLogLine(podLogFile, text),
       kubectl,
       rssBytes: () => rssOf(stateDir),
       stop: () => stopControlPlane(stateDir),

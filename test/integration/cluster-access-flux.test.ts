@@ -1,0 +1,103 @@
+// The restricted context's 403s and Flux reconciliation (requestedAt, suspend), through
+// real clients, on every selected backend.
+import { randomBytes } from 'node:crypto';
+import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, type BackendEnv } from './backends.js';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function apiError(call: Promise<unknown>): Promise<ApiException<string>> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof ApiException) return err as ApiException<string>;
+    throw err;
+  }
+  throw new Error('the call succeeded; a 403 was expected');
+}
+
+const KS = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' };
+const GIT = { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'gitrepositories' };
+const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+
+interface FluxObject {
+  metadata: { annotations?: Record<string, string> };
+  status?: { lastHandledReconcileAt?: string; conditions?: { type: string; status: string; reason: string }[] };
+}
+
+for (const backend of backends) {
+  describe(`access and Flux on the ${backend.name} backend`, () => {
+    let env: BackendEnv;
+    let custom: CustomObjectsApi;
+
+    beforeAll(async () => {
+      env = await backend.setup();
+      custom = env.kubeConfig(env.adminContext).makeApiClient(CustomObjectsApi);
+    });
+    afterAll(() => backend.teardown());
+
+    it('answers the restricted context with 403 Status bodies', async () => {
+      const core = env.kubeConfig(env.restrictedContext).makeApiClient(CoreV1Api);
+      const pods = await core.listNamespacedPod({ namespace: env.namespace });
+      expect(Array.isArray(pods.items)).toBe(true);
+      for (const call of [core.listNamespacedSecret({ namespace: env.namespace }), core.listNamespacedPod({ namespace: env.forbiddenNamespace })]) {
+        const err = await apiError(call);
+        expect(err.code).toBe(403);
+        const status = JSON.parse(err.body) as { kind: string; code: number; reason: string; message: string };
+        expect(status).toMatchObject({ kind: 'Status', code: 403, reason: 'Forbidden' });
+        expect(status.message).toContain('forbidden');
+      }
+      const r = await env.kubectl(['get', 'secrets', '-n', env.namespace], { context: env.restrictedContext });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/Error from server \(Forbidden\): secrets is forbidden/);
+    });
+
+    it('reconciles on requestedAt and leaves a suspended Kustomization alone', async () => {
+      const ns = 'flux-system';
+      const id = randomBytes(3).toString('hex');
+      const source = `repo-${id}`;
+      const kustomization = (name: string, suspend: boolean) => ({
+        apiVersion: `${KS.group}/${KS.version}`,
+        kind: 'Kustomization',
+        metadata: { name, namespace: ns },
+        spec: { interval: '10m', path: './apps', prune: true, suspend, sourceRef: { kind: 'GitRepository', name: source } },
+      });
+      await custom.createNamespacedCustomObject({ ...GIT, namespace: ns, body: {
+        apiVersion: `${GIT.group}/${GIT.version}`, kind: 'GitRepository', metadata: { name: source, namespace: ns },
+        spec: { interval: '10m', url: 'https://example.com/repo.git', ref: { branch: 'main' } },
+      } });
+      await custom.createNamespacedCustomObject({ ...KS, namespace: ns, body: kustomization(`active-${id}`, false) });
+      await custom.createNamespacedCustomObject({ ...KS, namespace: ns, body: kustomization(`frozen-${id}`, true) });
+      const get = async (name: string) => (await custom.getNamespacedCustomObject({ ...KS, namespace: ns, name })) as FluxObject;
+      await until('the active Kustomization Ready=True', async () =>
+        (await get(`active-${id}`)).status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+
+      const token = new Date().toISOString();
+      const request = (name: string) => custom.patchNamespacedCustomObject(
+        { ...KS, namespace: ns, name, body: { metadata: { annotations: { [REQUESTED_AT]: token } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await request(`frozen-${id}`);
+      await request(`active-${id}`);
+      const active = await until('lastHandledReconcileAt = the token', async () => {
+        const o = await get(`active-${id}`);
+        return o.status?.lastHandledReconcileAt === token && o;
+      });
+      expect(active.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'ReconciliationSucceeded' });
+      // the active one was handled after the frozen one's request, so the controller has seen both
+      const frozen = await get(`frozen-${id}`);
+      expect(frozen.metadata.annotations?.[REQUESTED_AT]).toBe(token);
+      expect(frozen.status?.lastHandledReconcileAt).toBeUndefined();
+      expect(frozen.status?.conditions ?? []).toEqual([]);
+    });
+  });
+}
