@@ -42,7 +42,9 @@ const F_KEY = /^f\d{1,2}$/;
 export function keyName(ch: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean; shift?: boolean } | undefined): string | undefined {
   let name = key?.name;
   if (name === 'escape') name = 'esc';
-  if (name === 'return' || name === 'linefeed') name = 'enter';
+  // blessed emits a synthetic 'enter' before every 'return' (\r): count it once
+  if (name === 'return') return undefined;
+  if (name === 'linefeed') name = 'enter';
   if (name && key?.ctrl && /^[a-z0-9\\\]]$/.test(name)) return `ctrl-${name}`;
   if (name && (NAMED_KEYS.has(name) || F_KEY.test(name))) return `${key?.meta ? 'alt-' : ''}${key?.shift && name !== 'space' ? 'shift-' : ''}${name}`;
   if (ch && ch.length === 1) {
@@ -306,7 +308,7 @@ export function runApp(opts: AppOptions): Promise<void> {
         return true;
       case 'filter':
         if (!top()?.filter) return false;
-        prompt = { kind: 'filter', text: top()!.filter!.get(), history: 0 };
+        prompt = { kind: 'filter', text: '', history: 0 };
         return true;
       case 'contexts':
         app.push(new ContextPicker(app));
