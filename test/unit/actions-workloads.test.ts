@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { createExecutor } from '../../src/actions/executor.js';
+import type { Target } from '../../src/actions/types.js';
+import type { KubeObject } from '../../src/model/types.js';
+import { fakeClock, fakeLookup, fakeServer } from './actions-fixtures.js';
+
+const DEPLOY = '/apis/apps/v1/namespaces/shop/deployments/web';
+
+function deployment(extra: Partial<KubeObject> = {}): Target {
+  const object: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    ...extra,
+    metadata: { name: 'web', namespace: 'shop', uid: 'd-1', ...(extra.metadata ?? {}) },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:2' }] } }, ...(extra.spec as object) },
+  };
+  return { context: 'dev', resource: 'deployments.apps', kind: 'Deployment', namespace: 'shop', name: 'web', object };
+}
+
+function replicaSet(revision: number, image: string): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `web-${revision}`,
+      namespace: 'shop',
+      labels: { app: 'web', 'pod-template-hash': `h${revision}` },
+      annotations: { 'deployment.kubernetes.io/revision': String(revision) },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd-1', controller: true }],
+    },
+    spec: { template: { metadata: { labels: { app: 'web', 'pod-template-hash': `h${revision}` } }, spec: { containers: [{ name: 'web', image }] } } },
+  };
+}
+
+function setup(objects: Record<string, KubeObject> = {}) {
+  const server = fakeServer();
+  const ex = createExecutor({ send: server.send, read: server.read, readonly: false, clock: fakeClock(), lookup: fakeLookup(objects) });
+  return { server, ex };
+}
+
+describe('workload actions through the catalog', () => {
+  it('restart: strategic merge patch of the template restartedAt', async () => {
+    const { server, ex } = setup();
+    const [o] = await ex.execute(ex.plan('restart', [deployment()]));
+    expect(o.status).toBe('succeeded');
+    const req = server.sent[0].req;
+    expect(req).toMatchObject({ method: 'PATCH', path: DEPLOY, contentType: 'application/strategic-merge-patch+json' });
+    expect(JSON.stringify(req.body)).toContain('kubectl.kubernetes.io/restartedAt');
+  });
+
+  it('scale: merge patch of the scale subresource; refused without a count', async () => {
+    const { server, ex } = setup();
+    expect(ex.plan('scale', [deployment()]).targets[0].refused).toBe('scale needs a replica count');
+    await ex.execute(ex.plan('scale', [deployment()], { replicas: 5 }));
+    expect(server.sent[0].req).toEqual({ method: 'PATCH', path: `${DEPLOY}/scale`, contentType: 'application/merge-patch+json', body: { spec: { replicas: 5 } } });
+  });
+
+  it('rollback: the model plan, with its summary and diff in the notes; GitOps warning when Flux applied it', () => {
+    const { ex } = setup({
+      'dev/replicasets.apps/shop/web-1': replicaSet(1, 'web:1'),
+      'dev/replicasets.apps/shop/web-2': replicaSet(2, 'web:2'),
+    });
+    const managed = deployment({ metadata: { name: 'web', labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } } });
+    const plan = ex.plan('rollback', [managed]);
+    const pt = plan.targets[0];
+    expect(pt.refused).toBeUndefined();
+    expect(pt.requests[0]).toMatchObject({ method: 'PATCH', path: DEPLOY, contentType: 'application/json-patch+json' });
+    const notes = pt.notes.join('\n');
+    expect(notes).toContain('roll back Deployment shop/web to revision 1');
+    expect(notes).toMatch(/web:1/);
+    expect(notes).toMatch(/Kustomization flux-system\/apps applies this Deployment from Git: a rollback lasts only until its next reconcile/);
+  });
+
+  it('rollback with no history is refused with kubectl words', () => {
+    const { ex } = setup();
+    expect(ex.plan('rollback', [deployment()]).targets[0].refused).toBe('no rollout history found for deployment "web"');
+  });
+
+  it('delete applies to any kind and sends DeleteOptions', async () => {
+    const { server, ex } = setup();
+    const pod: Target = { context: 'dev', resource: 'pods', kind: 'Pod', namespace: 'shop', name: 'web-1', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'shop' } } };
+    await ex.execute(ex.plan('delete', [pod], { propagationPolicy: 'Foreground' }));
+    expect(server.sent[0].req).toEqual({
+      method: 'DELETE',
+      path: '/api/v1/namespaces/shop/pods/web-1',
+      contentType: 'application/json',
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' },
+    });
+  });
+
+  it('objects listed without apiVersion take their version from discovery', () => {
+    const server = fakeServer();
+    const lookup = {
+      ...fakeLookup(),
+      resources: () => [{ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singular: 'deployment', namespaced: true, verbs: [], shortNames: [], categories: [] }],
+    };
+    const ex = createExecutor({ send: server.send, read: server.read, readonly: false, clock: fakeClock(), lookup });
+    const t = deployment();
+    delete t.object.apiVersion;
+    expect(ex.plan('scale', [t], { replicas: 1 }).targets[0].requests[0].path).toBe(`${DEPLOY}/scale`);
+  });
+});
