@@ -85,9 +85,11 @@ function stateFor(e: unknown): ContextState {
 
 const ownerUids = (o: KubeObject | undefined): string[] => o?.metadata.ownerReferences?.map((r) => r.uid) ?? [];
 
-function sameList(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameOwners(a: KubeObject, b: KubeObject | undefined): boolean {
+  const x = a.metadata.ownerReferences ?? [];
+  const y = b?.metadata.ownerReferences ?? [];
+  if (b === undefined || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i].uid !== y[i].uid) return false;
   return true;
 }
 
@@ -352,12 +354,13 @@ export class Fleet implements FleetStore {
   private index(c: ContextEntry, rk: string, o: KubeObject, prev: KubeObject | undefined): void {
     const uid = o.metadata.uid;
     if (!uid) return;
-    c.byUid.set(uid, { context: c.name, resource: rk, object: o });
-    const now = ownerUids(o);
-    const before = ownerUids(prev);
-    if (sameList(now, before)) return;
-    for (const ou of before) c.byOwner.get(ou)?.delete(uid);
-    for (const ou of now) {
+    // the hot path of every MODIFIED event: reuse the ref, skip owners that did not change
+    const ref = c.byUid.get(uid);
+    if (ref && ref.resource === rk) ref.object = o;
+    else c.byUid.set(uid, { context: c.name, resource: rk, object: o });
+    if (sameOwners(o, prev)) return;
+    for (const ou of ownerUids(prev)) c.byOwner.get(ou)?.delete(uid);
+    for (const ou of ownerUids(o)) {
       let set = c.byOwner.get(ou);
       if (!set) c.byOwner.set(ou, (set = new Set()));
       set.add(uid);

@@ -49,6 +49,7 @@ export interface Subscription {
   close(): void;
 }
 
+/** Refs from byUid/ownedBy are live: `object` follows the cached object as it changes. */
 export interface StoredRef {
   context: string;
   resource: string; // resourceKey
