@@ -1,0 +1,106 @@
+// One container's log stream: the /log request (always with timestamps=true, so a dropped
+// follow can resume from the last line's time) and the body split into lines with their
+// RFC3339Nano timestamp taken off. Aborting the signal ends the iteration quietly.
+import type { ContextClient, KubeRequest } from './client.js';
+
+export interface ContainerRef {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+export interface LogStreamOptions {
+  follow?: boolean;
+  /** the last crashed instance of the container */
+  previous?: boolean;
+  sinceSeconds?: number;
+  /** RFC3339; wins over sinceSeconds */
+  sinceTime?: string;
+  tailLines?: number;
+}
+
+export interface LogLine {
+  /** RFC3339Nano as the kubelet wrote it; '' when the line carried none */
+  ts: string;
+  text: string;
+}
+
+/** Anything that opens a streaming GET and hands back the body (ContextClient, FleetStore.stream). */
+export type StreamOpener = (req: KubeRequest) => Promise<AsyncIterable<Uint8Array>>;
+
+export function logRequest(ref: ContainerRef, opts: LogStreamOptions = {}, signal?: AbortSignal): KubeRequest {
+  const enc = encodeURIComponent;
+  return {
+    path: `/api/v1/namespaces/${enc(ref.namespace)}/pods/${enc(ref.pod)}/log`,
+    query: {
+      container: ref.container,
+      timestamps: true,
+      follow: opts.follow || undefined,
+      previous: opts.previous || undefined,
+      sinceTime: opts.sinceTime,
+      sinceSeconds: opts.sinceTime ? undefined : opts.sinceSeconds,
+      tailLines: opts.tailLines,
+    },
+    accept: '*/*',
+    signal,
+  };
+}
+
+const TS_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?/;
+
+/** `2026-01-02T03:04:05.123456789Z text` → { ts, text }. */
+export function splitTimestamp(line: string): LogLine {
+  const m = TS_PREFIX.exec(line);
+  return m ? { ts: m[1], text: line.slice(m[0].length) } : { ts: '', text: line };
+}
+
+function isAbort(e: unknown, signal?: AbortSignal): boolean {
+  return signal?.aborted === true || (e instanceof Error && e.name === 'AbortError');
+}
+
+/**
+ * The body as lines. A partial last line (the stream cut mid-line) is dropped: the resumed
+ * stream sends it again whole. Aborts end the iteration without an error.
+ */
+export async function* readLogLines(body: AsyncIterable<Uint8Array>, signal?: AbortSignal): AsyncGenerator<LogLine> {
+  const decoder = new TextDecoder();
+  let rest = '';
+  try {
+    for await (const chunk of body) {
+      if (signal?.aborted) return;
+      rest += decoder.decode(chunk, { stream: true });
+      let nl = rest.indexOf('\n');
+      while (nl >= 0) {
+        const line = rest.slice(0, nl).replace(/\r$/, '');
+        rest = rest.slice(nl + 1);
+        yield splitTimestamp(line);
+        nl = rest.indexOf('\n');
+      }
+    }
+  } catch (e) {
+    if (isAbort(e, signal)) return;
+    throw e;
+  }
+}
+
+/** A ContextClient as a StreamOpener. */
+export function clientOpener(client: Pick<ContextClient, 'open'>): StreamOpener {
+  return async (req) => {
+    const res = await client.open(req);
+    return res.body ?? (async function* () {})();
+  };
+}
+
+/**
+ * Opens one container's log. Resolves once the server answered (errors such as the 400 for
+ * a container still waiting to start reject here, as KubeApiError); then yields lines.
+ */
+export async function openContainerLog(
+  open: StreamOpener,
+  ref: ContainerRef,
+  opts: LogStreamOptions,
+  signal?: AbortSignal,
+): Promise<AsyncIterable<LogLine>> {
+  const body = await open(logRequest(ref, opts, signal));
+  return readLogLines(body, signal);
+}

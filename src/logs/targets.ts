@@ -1,0 +1,169 @@
+// Targets → live pods, re-read from the fleet store on every change batch (so a rollout's or
+// a scale-up's new pods join), and the watches that keep those answers current.
+import type { FleetStore, WatchSpec } from '../fleet/types.js';
+import { arr, str } from '../model/access.js';
+import { inventory } from '../model/flux.js';
+import { labelSelectorFromObject, matchLabels, SelectorError } from '../model/selector.js';
+import type { KubeObject } from '../model/types.js';
+import type { LogTarget } from './types.js';
+
+export interface LivePod {
+  context: string;
+  pod: KubeObject;
+}
+
+/** Workload kinds by inventory group/kind → the resource to watch and read. */
+export const WORKLOAD_KINDS: Record<string, string> = {
+  'apps/Deployment': 'deployments.apps',
+  'apps/StatefulSet': 'statefulsets.apps',
+  'apps/DaemonSet': 'daemonsets.apps',
+  'apps/ReplicaSet': 'replicasets.apps',
+  'batch/Job': 'jobs.batch',
+  'batch/CronJob': 'cronjobs.batch',
+  '/Pod': 'pods',
+};
+
+const specKey = (s: WatchSpec): string => `${s.contexts.join(',')}\u0000${s.resource}\u0000${s.namespace ?? ''}`;
+
+function leaves(t: LogTarget): Exclude<LogTarget, { kind: 'many' }>[] {
+  return t.kind === 'many' ? t.targets.flatMap(leaves) : [t];
+}
+
+/** Flux inventory entries that can own pods, as workload targets in the same context. */
+function inventoryWorkloads(store: FleetStore, t: Extract<LogTarget, { kind: 'flux' }>): Extract<LogTarget, { kind: 'workload' | 'pod' }>[] {
+  const obj = store.get(t.context, t.resource, t.namespace, t.name);
+  if (!obj) return [];
+  return inventory(obj).flatMap((e): Extract<LogTarget, { kind: 'workload' | 'pod' }>[] => {
+    const resource = WORKLOAD_KINDS[`${e.group}/${e.kind}`];
+    if (!resource) return [];
+    if (resource === 'pods') return [{ kind: 'pod', context: t.context, namespace: e.namespace, name: e.name }];
+    return [{ kind: 'workload', context: t.context, resource, namespace: e.namespace, name: e.name }];
+  });
+}
+
+/** What must be watched for the target's answer to stay current (depends on the store for Flux). */
+export function watchesFor(store: FleetStore, target: LogTarget): WatchSpec[] {
+  const out = new Map<string, WatchSpec>();
+  const add = (s: WatchSpec): void => void out.set(specKey(s), s);
+  for (const t of leaves(target)) {
+    switch (t.kind) {
+      case 'pod':
+        add({ contexts: [t.context], resource: 'pods', namespace: t.namespace });
+        break;
+      case 'workload':
+        add({ contexts: [t.context], resource: 'pods', namespace: t.namespace });
+        add({ contexts: [t.context], resource: t.resource, namespace: t.namespace });
+        // a CronJob's pods belong to its Jobs
+        if (store.resolve(t.context, t.resource)?.kind === 'CronJob') add({ contexts: [t.context], resource: 'jobs.batch', namespace: t.namespace });
+        break;
+      case 'flux':
+        add({ contexts: [t.context], resource: t.resource, namespace: t.namespace });
+        for (const w of inventoryWorkloads(store, t)) {
+          add({ contexts: [w.context], resource: 'pods', namespace: w.namespace });
+          if (w.kind === 'workload') add({ contexts: [w.context], resource: w.resource, namespace: w.namespace });
+        }
+        break;
+      case 'query':
+        add({ contexts: t.contexts, resource: 'pods', namespace: t.namespace });
+        break;
+    }
+  }
+  return [...out.values()];
+}
+
+export function watchKey(s: WatchSpec): string {
+  return specKey(s);
+}
+
+function selectorPods(store: FleetStore, context: string, namespace: string, selector: unknown): KubeObject[] {
+  let sel;
+  try {
+    sel = labelSelectorFromObject(selector);
+  } catch (e) {
+    if (e instanceof SelectorError) return [];
+    throw e;
+  }
+  if (!sel || sel.length === 0) return [];
+  return store.list(context, 'pods', namespace).filter((p) => matchLabels(sel, p.metadata.labels));
+}
+
+function workloadPods(store: FleetStore, t: Extract<LogTarget, { kind: 'workload' }>): KubeObject[] {
+  const obj = store.get(t.context, t.resource, t.namespace, t.name);
+  if (!obj) return [];
+  if (obj.kind === 'CronJob' || store.resolve(t.context, t.resource)?.kind === 'CronJob') {
+    const uid = obj.metadata.uid;
+    const jobs = store.list(t.context, 'jobs.batch', t.namespace).filter((j) => (j.metadata.ownerReferences ?? []).some((o) => o.uid === uid));
+    return jobs.flatMap((j) => selectorPods(store, t.context, t.namespace, (j.spec as Record<string, unknown> | undefined)?.selector));
+  }
+  return selectorPods(store, t.context, t.namespace, (obj.spec as Record<string, unknown> | undefined)?.selector);
+}
+
+function leafPods(store: FleetStore, t: Exclude<LogTarget, { kind: 'many' }>): LivePod[] {
+  switch (t.kind) {
+    case 'pod': {
+      const p = store.get(t.context, 'pods', t.namespace, t.name);
+      return p ? [{ context: t.context, pod: p }] : [];
+    }
+    case 'workload':
+      return workloadPods(store, t).map((pod) => ({ context: t.context, pod }));
+    case 'flux':
+      return inventoryWorkloads(store, t).flatMap((w) => leafPods(store, w));
+    case 'query':
+      return t.contexts.flatMap((context) =>
+        store
+          .list(context, 'pods', t.namespace)
+          .filter((p) => t.pod.test(p.metadata.name))
+          .map((pod) => ({ context, pod })),
+      );
+  }
+}
+
+/** The target's live pods, each once, in a stable order. */
+export function podsFor(store: FleetStore, target: LogTarget): LivePod[] {
+  const seen = new Map<string, LivePod>();
+  for (const t of leaves(target)) {
+    for (const lp of leafPods(store, t)) seen.set(`${lp.context}/${lp.pod.metadata.namespace}/${lp.pod.metadata.name}`, lp);
+  }
+  return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+}
+
+export interface ContainerChoice {
+  name: string;
+  init: boolean;
+}
+
+/** The pod's containers (init ones first when asked), filtered by the container regex. */
+export function containersOf(pod: KubeObject, opts: { container?: RegExp; initContainers?: boolean } = {}): ContainerChoice[] {
+  const names = (path: string, init: boolean): ContainerChoice[] =>
+    arr(pod, 'spec', path).map((c) => ({ name: str(c, 'name') ?? '', init })).filter((c) => c.name !== '');
+  const all = [...(opts.initContainers ? names('initContainers', true) : []), ...names('containers', false)];
+  return opts.container ? all.filter((c) => opts.container!.test(c.name)) : all;
+}
+
+/** Glob (`*`, `?`) to an anchored RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * `[ctx-glob/]ns/pod-regex` (or a bare pod regex in `namespace`): contexts matched against
+ * `available`, `*` or an empty namespace for all namespaces.
+ */
+export function parseQuery(query: string, available: string[], defaults: { contexts: string[]; namespace?: string }): Extract<LogTarget, { kind: 'query' }> {
+  const parts = query.split('/');
+  let contexts = defaults.contexts;
+  let namespace = defaults.namespace;
+  let pod: string;
+  if (parts.length >= 3) {
+    const re = globToRegExp(parts[0]);
+    contexts = available.filter((c) => re.test(c));
+    namespace = parts[1];
+    pod = parts.slice(2).join('/');
+  } else if (parts.length === 2) {
+    namespace = parts[0];
+    pod = parts[1];
+  } else pod = parts[0];
+  if (namespace === '*' || namespace === '') namespace = undefined;
+  return { kind: 'query', contexts, namespace, pod: new RegExp(pod === '' ? '.' : pod) };
+}

@@ -1,0 +1,32 @@
+// What the log engine deals in: entries in the ring, targets, and the injected opener.
+import type { ContainerRef, LogLine, LogStreamOptions } from '../kube/logs.js';
+
+export type { ContainerRef, LogLine, LogStreamOptions };
+
+export interface LogEntry {
+  context: string;
+  namespace: string;
+  pod: string;
+  /** '' for an engine notice about the pod (ended, not streamed) */
+  container: string;
+  /** RFC3339Nano; for notices the engine's clock */
+  ts: string;
+  text: string;
+  /** an engine notice ("— pod X ended —"), not a line the container wrote */
+  notice?: boolean;
+}
+
+/** Opens one container's log on a context; rejects with the API's error (KubeApiError). */
+export type OpenLog = (context: string, ref: ContainerRef, opts: LogStreamOptions, signal: AbortSignal) => Promise<AsyncIterable<LogLine>>;
+
+/** What to tail. Resources are what a user types or a resourceKey ('deploy', 'deployments.apps'). */
+export type LogTarget =
+  | { kind: 'pod'; context: string; namespace: string; name: string }
+  /** a Deployment/StatefulSet/DaemonSet/ReplicaSet/Job/CronJob: its selector over live pods */
+  | { kind: 'workload'; context: string; resource: string; namespace: string; name: string }
+  /** a Kustomization or HelmRelease: the pods of the workloads in its inventory */
+  | { kind: 'flux'; context: string; resource: string; namespace: string; name: string }
+  /** `[ctx-glob/]ns/pod-regex`: contexts already matched; no namespace = all */
+  | { kind: 'query'; contexts: string[]; namespace?: string; pod: RegExp }
+  /** marked rows, across contexts */
+  | { kind: 'many'; targets: LogTarget[] };
