@@ -5,6 +5,7 @@
 import { arr, isRecord, str, strMap } from './access.js';
 import { FLUX_KIND_GROUPS, fluxOwner, inventory, sourceRefOf } from './flux.js';
 import { health } from './health.js';
+import type { FleetStore } from '../fleet/types.js';
 import type { KubeObject, OwnerReference, ResourceType } from './types.js';
 import { resourceKey, splitApiVersion } from './types.js';
 
@@ -521,5 +522,37 @@ export function indexFromObjects(refs: ObjRef[]): TreeIndex {
         const l = strMap(r.object, 'metadata', 'labels');
         return Object.entries(labels).every(([k, v]) => l[k] === v);
       }),
+  };
+}
+
+/**
+ * The fleet store's view of one context as a TreeIndex. `labelKinds` are the resourceKeys
+ * searched for Helm-labelled objects (the watched ones, e.g. kindsForTree's answer).
+ */
+export function indexFromStore(
+  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'get' | 'list' | 'resources'>,
+  context: string,
+  labelKinds: string[],
+): TreeIndex {
+  return {
+    byUid: (uid) => store.byUid(context, uid),
+    ownedBy: (uid) => store.ownedBy(context, uid),
+    find: (group, kind, namespace, name) => {
+      const rt = store.resources(context).find((r) => r.group === group && r.kind === kind && !r.resource.includes('/'));
+      if (!rt) return undefined;
+      const resource = resourceKey(rt);
+      const object = store.get(context, resource, rt.namespaced ? namespace : undefined, name);
+      return object && { resource, object };
+    },
+    withLabels: (labels) =>
+      labelKinds.flatMap((resource) =>
+        store
+          .list(context, resource)
+          .filter((o) => {
+            const l = strMap(o, 'metadata', 'labels');
+            return Object.entries(labels).every(([k, v]) => l[k] === v);
+          })
+          .map((object) => ({ resource, object })),
+      ),
   };
 }

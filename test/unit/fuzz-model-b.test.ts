@@ -136,7 +136,7 @@ describe('fuzz: model B never throws', () => {
     const rnd = mulberry32(seed);
     // the fuzz must also reach the paths that produce results, not only the refusals
     const reached = { rollbackOk: 0, rollbackRefused: 0, treeWithChildren: 0, history: 0 };
-    for (let round = 0; round < 60; round++) {
+    for (let round = 0; round < 30; round++) {
       const rate = [0.01, 0.04, 0.1][round % 3];
       const objs = [
         ...family(rnd),

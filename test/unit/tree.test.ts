@@ -3,6 +3,7 @@ import {
   buildTree,
   flattenTree,
   indexFromObjects,
+  indexFromStore,
   kindsForTree,
   ownersOf,
   topOwner,
@@ -375,5 +376,36 @@ describe('kindsForTree', () => {
       'controllerrevisions.apps', 'deployments.apps', 'jobs.batch', 'kustomizations.kustomize.toolkit.fluxcd.io',
       'persistentvolumeclaims', 'pods', 'replicasets.apps', 'serviceaccounts', 'widgets.example.com',
     ]);
+  });
+});
+
+describe('indexFromStore', () => {
+  it('answers through the fleet store of one context: uid, owners, discovery-resolved finds and labels', () => {
+    const rt = (group: string, resource: string, kind: string, namespaced = true): ResourceType => ({
+      group, version: 'v1', resource, kind, singular: kind.toLowerCase(), namespaced, verbs: ['list', 'watch'], shortNames: [], categories: [],
+    });
+    const resources = [rt('', 'pods', 'Pod'), rt('apps', 'deployments', 'Deployment'), rt('', 'namespaces', 'Namespace', false), rt('helm.toolkit.fluxcd.io', 'helmreleases', 'HelmRelease')];
+    const hr = obj('HelmRelease', 'shop', 'redis');
+    const labels = { 'helm.toolkit.fluxcd.io/name': 'redis', 'helm.toolkit.fluxcd.io/namespace': 'shop' };
+    const dep = obj('Deployment', 'shop', 'redis', { labels });
+    const pod = obj('Pod', 'shop', 'redis-0', { owner: dep, labels });
+    const ns = obj('Namespace', '', 'shop');
+    const byKey: Record<string, KubeObject[]> = { pods: [pod], 'deployments.apps': [dep], namespaces: [ns], 'helmreleases.helm.toolkit.fluxcd.io': [hr] };
+    const all = Object.entries(byKey).flatMap(([resource, os]) => os.map((object) => ({ context: 'c1', resource, object })));
+    const store = {
+      resources: (c: string) => (c === 'c1' ? resources : []),
+      list: (c: string, r: string) => (c === 'c1' ? byKey[r] ?? [] : []),
+      get: (c: string, r: string, n: string | undefined, name: string) =>
+        (byKey[r] ?? []).find((o) => c === 'c1' && o.metadata.name === name && (o.metadata.namespace ?? undefined) === n),
+      byUid: (c: string, uid: string) => all.find((x) => c === 'c1' && x.object.metadata.uid === uid),
+      ownedBy: (c: string, uid: string) => all.filter((x) => c === 'c1' && x.object.metadata.ownerReferences?.some((o) => o.uid === uid)),
+    };
+    const idx = indexFromStore(store, 'c1', ['pods', 'deployments.apps']);
+    expect(idx.find('', 'Namespace', 'ignored', 'shop')?.object).toBe(ns);
+    expect(idx.find('apps', 'Deployment', 'shop', 'redis')?.resource).toBe('deployments.apps');
+    expect(idx.find('apps', 'StatefulSet', 'shop', 'redis')).toBeUndefined();
+    const t = buildTree({ resource: 'helmreleases.helm.toolkit.fluxcd.io', object: hr }, idx, { healthOf });
+    expect(shape(t)).toEqual(['HelmRelease/redis', '└─ Deployment/redis', '   └─ Pod/redis-0']);
+    expect(topOwner({ resource: 'pods', object: pod }, idx).object).toBe(hr);
   });
 });
