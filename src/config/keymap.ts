@@ -44,7 +44,8 @@ export function normalizeKey(raw: string): string | undefined {
   let base: string;
   if (rest.length === 1) {
     if (rest > ' ' && rest <= '~') {
-      if (rest >= 'A' && rest <= 'Z') mods.add('shift');
+      // with a modifier written out, letter case carries no meaning ('Ctrl-F' is ctrl-f)
+      if (rest >= 'A' && rest <= 'Z' && mods.size === 0) mods.add('shift');
       base = rest.toLowerCase() >= 'a' && rest.toLowerCase() <= 'z' ? rest.toLowerCase() : rest;
     } else return undefined;
   } else {

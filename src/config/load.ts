@@ -38,7 +38,25 @@ function jsonErrorLine(text: string, message: string): number | undefined {
   const pos = /at position (\d+)/.exec(message);
   if (pos) return lineOfOffset(text, Number(pos[1]));
   if (/Unexpected end of JSON/.test(message)) return lineOfOffset(text, text.length);
-  return undefined;
+  // Node 20 names no position for some errors: find the shortest prefix that fails other
+  // than by ending early; its end is the offending character
+  const failsHard = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (e) {
+      return !/end of JSON|Unterminated|Expected/.test((e as Error).message);
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  if (!failsHard(hi)) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsHard(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lineOfOffset(text, lo - 1);
 }
 
 export function parseConfigText(file: string, text: string): LoadedFile {

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KeyResolver, loadKeymap, normalizeKey, parseKeySeq } from '../../src/config/keymap.js';
+import { ConfigError } from '../../src/config/load.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'fd-keymap-'));
+
+describe('keymaps', () => {
+  it('normalizes key names', () => {
+    expect(normalizeKey('N')).toBe('shift-n');
+    expect(normalizeKey('Ctrl-F')).toBe('ctrl-f');
+    expect(normalizeKey('escape')).toBe('esc');
+    expect(normalizeKey('shift-ctrl-x')).toBe('ctrl-shift-x');
+    expect(normalizeKey('hyper-x')).toBeUndefined();
+    expect(parseKeySeq('g g')).toEqual(['g', 'g']);
+  });
+
+  it('loads default and vim; vim extends default and changes bindings', () => {
+    const d = loadKeymap(undefined, { configDir: null });
+    const v = loadKeymap('vim', { configDir: null });
+    expect(d.bindings.quit).toEqual([['q'], ['ctrl-c']]);
+    expect(v.bindings.quit).toEqual(d.bindings.quit);
+    expect(d.bindings.top).toContainEqual(['g']);
+    expect(v.bindings.top).toContainEqual(['g', 'g']);
+    expect(v.bindings['half-page-down']).toEqual([['ctrl-d']]);
+    expect(v.files.length).toBe(2);
+  });
+
+  it('merges the user file over the chosen base', () => {
+    const cfg = dir();
+    writeFileSync(join(cfg, 'keymap.json'), JSON.stringify({ name: 'mine', bindings: { quit: ['ctrl-q'] } }));
+    const k = loadKeymap('vim', { configDir: cfg });
+    expect(k.bindings.quit).toEqual([['ctrl-q']]);
+    expect(k.bindings['half-page-down']).toEqual([['ctrl-d']]);
+  });
+
+  it('resolves sequences with prefixes', () => {
+    const r = new KeyResolver(loadKeymap('vim', { configDir: null }));
+    expect(r.lookup(['g'])).toEqual({ kind: 'prefix' });
+    expect(r.lookup(['g', 'g'])).toEqual({ kind: 'actions', actions: ['top'] });
+    expect(r.lookup(['z'])).toEqual({ kind: 'none' });
+  });
+
+  const bad = (text: string, file = 'keymap.json'): ConfigError => {
+    const cfg = dir();
+    writeFileSync(join(cfg, file), text);
+    try {
+      loadKeymap(undefined, { configDir: cfg });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return e as ConfigError;
+    }
+    throw new Error('no error');
+  };
+
+  it('names file, line and key for an unknown action', () => {
+    const e = bad('{\n  "name": "x",\n  "bindings": {\n    "quit": ["q"],\n    "frobnicate": ["f"]\n  }\n}\n');
+    expect(e.file).toMatch(/keymap\.json$/);
+    expect(e.line).toBe(5);
+    expect(e.key).toBe('bindings.frobnicate');
+    expect(e.message).toMatch(/keymap\.json:5: bindings\.frobnicate: unknown action id "frobnicate"/);
+  });
+
+  it('names the line of an unknown key name', () => {
+    const e = bad('{\n  "bindings": {\n    "quit": [\n      "q",\n      "hyper-q"\n    ]\n  }\n}\n');
+    expect(e.line).toBe(5);
+    expect(e.message).toContain('unknown key name "hyper-q"');
+  });
+
+  it('reports bad JSON with its line', () => {
+    const e = bad('{\n  "bindings": {\n    "quit": ["q",]\n  }\n}\n');
+    expect(e.line).toBe(3);
+    expect(e.message).toMatch(/invalid JSON/);
+  });
+
+  it('reads YAML user files too', () => {
+    const e = bad('bindings:\n  quit: [q]\n  nope: [x]\n', 'keymap.yaml');
+    expect(e.line).toBe(3);
+  });
+
+  it('rejects an unknown built-in name', () => {
+    expect(() => loadKeymap('emacs', { configDir: null })).toThrow(/unknown keymap "emacs"/);
+  });
+});

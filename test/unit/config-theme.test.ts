@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/load.js';
+import { ANSI16, BUILTIN_THEMES, loadTheme, ROLES } from '../../src/config/theme.js';
+
+describe('themes', () => {
+  it('every built-in theme defines every role', () => {
+    for (const name of BUILTIN_THEMES) {
+      const raw = JSON.parse(readFileSync(join('themes', `${name}.json`), 'utf8'));
+      expect(Object.keys(raw.styles).sort(), name).toEqual([...ROLES].sort());
+      loadTheme(name, { configDir: null });
+    }
+  });
+
+  it('16color uses only the 16 ANSI colours', () => {
+    const t = loadTheme('16color', { configDir: null });
+    for (const s of Object.values(t.styles)) {
+      for (const c of [s.fg, s.bg]) if (c) expect([...ANSI16, 'default']).toContain(c);
+    }
+  });
+
+  it('merges a user theme over the base, role by role', () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
+    writeFileSync(join(cfg, 'theme.json'), JSON.stringify({ extends: 'light', styles: { 'status.error': { fg: '#ff0000', bold: true } } }));
+    const t = loadTheme(undefined, { configDir: cfg });
+    expect(t.styles['status.error']).toEqual({ fg: '#ff0000', bold: true });
+    expect(t.styles['status.ok']).toEqual(loadTheme('light', { configDir: null }).styles['status.ok']);
+  });
+
+  it('an unknown colour names file, line and key', () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
+    const file = join(cfg, 'bad.json');
+    writeFileSync(file, '{\n  "name": "bad",\n  "styles": {\n    "header": { "fg": "chartreuse" }\n  }\n}\n');
+    let err: unknown;
+    try {
+      loadTheme(file, { configDir: null });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe(`${file}:4: styles.header.fg: unknown colour "chartreuse" (use one of ${ANSI16.join(', ')}, default or #rrggbb)`);
+  });
+
+  it('an unknown role is an error', () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
+    writeFileSync(join(cfg, 'theme.json'), '{"styles": {"sparkles": "red"}}');
+    expect(() => loadTheme(undefined, { configDir: cfg })).toThrow(/theme\.json:1: styles\.sparkles: unknown role/);
+  });
+});
