@@ -4,18 +4,17 @@
 // tested end to end:
 // - reconciles when the generation changes, when `reconcile.fluxcd.io/requestedAt` holds a
 //   new token, and every spec.interval;
-// - writes status through the /status subresource: Ready (ReconciliationSucceeded /
-//   ArtifactFailed), Reconciling while retrying, no Stalled, lastHandledReconcileAt = the
-//   token, observedGeneration (Kustomization: only when Ready=True), artifacts and
-//   lastAppliedRevision;
+// - writes through the /status subresource the status that src/sim/flux-logic.ts computes
+//   (the same functions the sim's Flux controller applies, so both backends agree):
+//   conditions, lastHandledReconcileAt = the token, observedGeneration, artifacts,
+//   lastAppliedRevision, inventory, history;
 // - leaves suspended objects alone (status goes stale, as with Flux).
+// Simulated inputs: every Git path builds to no objects, every chart version exists.
 // Run: node --import tsx test/controlplane/flux-standin.ts --kubeconfig=PATH
-import { createHash } from 'node:crypto';
 import { CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from '@kubernetes/client-node';
 import { crdResources } from '../../src/sim/resources.js';
-import type { KubeObject } from '../../src/model/types.js';
-
-export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
+import type { Condition, KubeObject } from '../../src/model/types.js';
+import { gitRevision, isSuspended, reconcileHelmRelease, reconcileKustomization, reconcileRequested, reconcileSource } from '../../src/sim/flux-logic.js';
 
 interface FluxKind {
   group: string;
@@ -24,14 +23,6 @@ interface FluxKind {
   kind: string;
 }
 
-interface Condition {
-  type: string;
-  status: 'True' | 'False';
-  reason: string;
-  message: string;
-  observedGeneration: number;
-  lastTransitionTime: string;
-}
 
 /** Reconciled Flux kinds: every fluxcd.io CRD with a status subresource except notification's static ones. */
 export function fluxKinds(): FluxKind[] {
@@ -55,34 +46,10 @@ export function parseDuration(s: string): number {
   return total;
 }
 
-function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}
 
 const SOURCE_KINDS = new Set(['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket']);
 
-/** The revision a source stands at: derived from its spec, so a spec change is a new revision. */
-function sourceRevision(o: Obj): string {
-  const spec = o.spec ?? {};
-  const digest = sha1(JSON.stringify(spec));
-  const ref = (spec.ref ?? {}) as Record<string, string>;
-  switch (o.kind) {
-    case 'GitRepository':
-      return `${ref.tag ?? ref.branch ?? 'main'}@sha1:${digest}`;
-    case 'OCIRepository':
-      return `${ref.tag ?? 'latest'}@sha256:${sha1(digest)}${digest.slice(0, 24)}`;
-    case 'HelmChart':
-      return `${String(spec.version ?? '1.0.0').replace(/[^0-9.]/g, '') || '1.0.0'}`;
-    default:
-      return `sha256:${digest}${digest.slice(0, 24)}`;
-  }
-}
 
-function setCondition(conds: Condition[], c: Omit<Condition, 'lastTransitionTime'>, now: string): Condition[] {
-  const old = conds.find((x) => x.type === c.type);
-  const lastTransitionTime = old && old.status === c.status ? old.lastTransitionTime : now;
-  return [...conds.filter((x) => x.type !== c.type), { ...c, lastTransitionTime }];
-}
 
 export class FluxStandin {
   private readonly kc: KubeConfig;
@@ -146,10 +113,9 @@ export class FluxStandin {
 
   /** Whether the object is due: new generation, new requestedAt token, or interval elapsed. */
   private due(key: string, o: Obj): boolean {
-    if (o.spec?.suspend === true) return false;
+    if (isSuspended(o)) return false;
+    if (reconcileRequested(o)) return true;
     const status = o.status ?? {};
-    const token = o.metadata.annotations?.[REQUESTED_AT];
-    if (token !== undefined && token !== status.lastHandledReconcileAt) return true;
     // kustomize-controller watches sources too: a new artifact revision triggers a run
     const revision = o.kind === 'Kustomization' ? this.cachedSourceRevision(o) : undefined;
     if (revision !== undefined && revision !== status.lastAttemptedRevision) return true;
@@ -167,6 +133,8 @@ export class FluxStandin {
     this.busy.add(key);
     try {
       const status = await this.reconcile(entry.obj);
+      // a merge patch keeps keys it does not name: null out the ones the logic dropped
+      for (const k of Object.keys(entry.obj.status ?? {})) if (!(k in status)) status[k] = null;
       this.lastRun.set(key, Date.now());
       const { group, version, plural } = entry.kind;
       const { name, namespace } = entry.obj.metadata;
@@ -181,56 +149,35 @@ export class FluxStandin {
     }
   }
 
-  /** The status Flux's controller would write after one reconciliation of o. */
+  /** The status Flux's controller would write after one reconciliation of o (src/sim/flux-logic.ts, as the sim). */
   private async reconcile(o: Obj): Promise<Record<string, unknown>> {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const gen = o.metadata.generation ?? 1;
-    const old = o.status ?? {};
-    let conds = ((old.conditions ?? []) as Condition[]).filter((c) => c.type !== 'Stalled');
-    const status: Record<string, unknown> = {};
-    const token = o.metadata.annotations?.[REQUESTED_AT];
-    if (token !== undefined) status.lastHandledReconcileAt = token;
-    const succeed = (reason: string, message: string) => {
-      conds = setCondition(conds, { type: 'Ready', status: 'True', reason, message, observedGeneration: gen }, now)
-        .filter((c) => c.type !== 'Reconciling');
-      status.observedGeneration = gen;
-    };
-    const fail = (reason: string, message: string) => {
-      conds = setCondition(conds, { type: 'Ready', status: 'False', reason, message, observedGeneration: gen }, now);
-      conds = setCondition(conds, { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: `retrying: ${message}`, observedGeneration: gen }, now);
-      // Kustomization's observedGeneration moves only on success; the sources' does not wait
-      if (o.kind !== 'Kustomization') status.observedGeneration = gen;
-    };
-    if (SOURCE_KINDS.has(o.kind)) {
-      const revision = sourceRevision(o);
-      const digest = `sha256:${sha1(revision)}${sha1(revision).slice(0, 24)}`;
-      status.artifact = {
-        revision, digest, lastUpdateTime: now, size: 1024,
-        path: `${o.kind.toLowerCase()}/${o.metadata.namespace}/${o.metadata.name}/${sha1(revision).slice(0, 8)}.tar.gz`,
-        url: `http://source-controller.flux-system.svc.cluster.local./${o.kind.toLowerCase()}/${o.metadata.namespace}/${o.metadata.name}/latest.tar.gz`,
-      };
-      succeed('Succeeded', `stored artifact for revision '${revision}'`);
-    } else if (o.kind === 'Kustomization') {
-      const ref = (o.spec?.sourceRef ?? {}) as Record<string, string>;
-      const source = await this.source(ref.kind ?? 'GitRepository', ref.namespace ?? o.metadata.namespace ?? 'default', ref.name ?? '');
-      const revision = ((source?.status?.artifact ?? {}) as Record<string, string>).revision;
-      if (!revision) {
-        fail('ArtifactFailed', `${ref.kind ?? 'GitRepository'} '${ref.namespace ?? o.metadata.namespace}/${ref.name}' not found or has no artifact`);
-      } else {
-        status.lastAttemptedRevision = revision;
-        status.lastAppliedRevision = revision;
-        succeed('ReconciliationSucceeded', `Applied revision: ${revision}`);
-      }
-    } else if (o.kind === 'HelmRelease') {
-      const chart = ((o.spec?.chart as Record<string, Record<string, string>> | undefined)?.spec ?? {});
-      const version = chart.version ?? '1.0.0';
-      status.lastAttemptedRevision = version;
-      succeed('UpgradeSucceeded', `Helm upgrade succeeded for release ${o.metadata.namespace}/${o.metadata.name} with chart ${chart.chart ?? o.metadata.name}@${version}`);
-    } else {
-      succeed('Succeeded', 'Reconciliation finished');
+    const spec = o.spec ?? {};
+    const url = String(spec.url ?? spec.endpoint ?? '');
+    if (o.kind === 'GitRepository') {
+      const branch = String((spec.ref as Record<string, unknown> | undefined)?.branch ?? 'main');
+      return reconcileSource(o, { revision: gitRevision(branch, `${url}#${branch}#`), now });
     }
-    status.conditions = conds;
-    return status;
+    if (o.kind === 'HelmChart') return reconcileSource(o, { revision: String(spec.version ?? '1.0.0'), now });
+    if (SOURCE_KINDS.has(o.kind)) return reconcileSource(o, { revision: `latest@sha256:${gitRevision('x', url).slice(-40)}${'0'.repeat(24)}`, now });
+    if (o.kind === 'Kustomization') {
+      const ref = (spec.sourceRef ?? {}) as Record<string, string>;
+      const ns = o.metadata.namespace ?? 'default';
+      const source = await this.get(ref.kind ?? 'GitRepository', ref.namespace ?? ns, ref.name ?? '');
+      const deps = (spec.dependsOn ?? []) as { name: string; namespace?: string }[];
+      const dependencies = await Promise.all(deps.map(async (d) => {
+        const namespace = d.namespace ?? ns;
+        return { name: d.name, namespace, object: await this.get('Kustomization', namespace, d.name) };
+      }));
+      // simulated: every path of every repository builds to nothing
+      return reconcileKustomization(o, { source, build: source ? { objects: [] } : undefined, dependencies, now }).status;
+    }
+    if (o.kind === 'HelmRelease') {
+      const chart = ((spec.chart as Record<string, Record<string, string>> | undefined)?.spec ?? {});
+      const version = chart.version && /^\d/.test(chart.version) ? chart.version : '1.0.0';
+      return reconcileHelmRelease(o, { chart: { name: chart.chart ?? o.metadata.name, version, appVersion: version }, now }).status;
+    }
+    return reconcileSource(o, { revision: `sha256:${gitRevision('x', url).slice(-40)}${'0'.repeat(24)}`, now });
   }
 
   private cachedSourceRevision(o: Obj): string | undefined {
@@ -240,7 +187,7 @@ export class FluxStandin {
     return ((src?.obj.status?.artifact ?? {}) as Record<string, string>).revision;
   }
 
-  private async source(kind: string, namespace: string, name: string): Promise<Obj | undefined> {
+  private async get(kind: string, namespace: string, name: string): Promise<Obj | undefined> {
     const k = fluxKinds().find((x) => x.kind === kind);
     if (!k || !name) return undefined;
     try {

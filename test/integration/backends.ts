@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { buildCluster } from '../../src/sim/build-cluster.js';
 import { startSimFleet, type SimFleet } from '../../src/sim/fleet.js';
 import type { SimCluster } from '../../src/sim/cluster.js';
 import {
-  ADMIN_CONTEXT, appendPodLogLine, GoMissingError, podLogFileOf, RESTRICTED_CONTEXT, RESTRICTED_USER, startControlPlane,
+  ADMIN_CONTEXT, appendPodLogLine, FAKE_NODES, GoMissingError, podLogFileOf, RESTRICTED_CONTEXT, RESTRICTED_USER, startControlPlane,
   type ControlPlane, type KubectlResult,
 } from '../controlplane/harness.js';
-import { testCluster } from './helpers/sim.js';
 
 export type BackendName = 'sim' | 'cluster';
 
@@ -80,14 +80,24 @@ function restrictedView(admin: SimCluster, deny: { namespace: string }): SimClus
   };
 }
 
+/** A Git repository URL both backends serve: its `apps` path builds to nothing. */
+export const TEST_GIT_URL = 'https://example.com/fleetdeck/test.git';
+
 function simBackend(): Backend {
   let fleet: SimFleet | undefined;
   return {
     name: 'sim',
     async setup() {
-      const { cluster, logs } = testCluster('sim-admin');
+      const cluster = buildCluster({ name: 'sim-admin', flux: { git: { [TEST_GIT_URL]: { paths: { apps: { objects: [] } } } }, charts: {} } });
       const forbiddenNamespace = 'kube-system';
-      cluster.store.create('namespaces', { metadata: { name: forbiddenNamespace } });
+      for (const name of ['default', forbiddenNamespace, 'flux-system']) cluster.store.create('namespaces', { metadata: { name } });
+      // the same fake nodes the real control plane has (kwok)
+      for (const name of FAKE_NODES) {
+        cluster.store.create('nodes', {
+          metadata: { name, labels: { type: 'kwok', 'kubernetes.io/hostname': name } },
+          status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] },
+        });
+      }
       fleet = await startSimFleet({ clusters: [cluster, restrictedView(cluster, { namespace: forbiddenNamespace })] });
       return {
         name: 'sim',
@@ -100,7 +110,7 @@ function simBackend(): Backend {
         kubectl: kubectlOn(fleet.kubeconfigPath, 'sim-admin'),
         kubeConfig: kubeConfigOn(fleet.kubeconfigPath),
         writeLog: async (ref, text) => {
-          logs.write(ref, text);
+          cluster.podLogs.write(ref, text);
         },
       };
     },

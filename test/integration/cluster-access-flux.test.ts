@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, type BackendEnv } from './backends.js';
+import { backends, TEST_GIT_URL, type BackendEnv } from './backends.js';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -73,7 +73,7 @@ for (const backend of backends) {
       });
       await custom.createNamespacedCustomObject({ ...GIT, namespace: ns, body: {
         apiVersion: `${GIT.group}/${GIT.version}`, kind: 'GitRepository', metadata: { name: source, namespace: ns },
-        spec: { interval: '10m', url: 'https://example.com/repo.git', ref: { branch: 'main' } },
+        spec: { interval: '10m', url: TEST_GIT_URL, ref: { branch: 'main' } },
       } });
       await custom.createNamespacedCustomObject({ ...KS, namespace: ns, body: kustomization(`active-${id}`, false) });
       await custom.createNamespacedCustomObject({ ...KS, namespace: ns, body: kustomization(`frozen-${id}`, true) });
