@@ -134,6 +134,20 @@ describe('fleet store against the simulated fleet', () => {
     expect(store.resolve('dead', 'po')).toBeUndefined();
   });
 
+  it('rediscovers when a CRD appears', async () => {
+    const st = sim('beta').cluster.store;
+    const widget = {
+      group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', singular: 'widget', namespaced: true,
+      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], shortNames: ['wd'], categories: [],
+      printerColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }], crd: true, subresources: { status: true },
+    };
+    expect(store.resolve('beta', 'wd')).toBeUndefined();
+    st.addResource(widget);
+    st.create('customresourcedefinitions.apiextensions.k8s.io', crdManifest(widget));
+    await waitFor(() => store.resolve('beta', 'wd')?.printerColumns?.[0]?.name === 'Size', 'the new kind resolved with its columns');
+    expect(store.resolve('alpha', 'wd')).toBeUndefined();
+  });
+
   it('indexes by uid and owner uid', async () => {
     const st = sim('alpha').cluster.store;
     const dep = st.get('deployments.apps', 'shop', 'web')!;
