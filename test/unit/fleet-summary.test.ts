@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { statusJson, summarizeContext } from '../../src/model/fleet-summary.js';
+import { problems } from '../../src/model/problems.js';
+import type { KubeObject } from '../../src/model/types.js';
+
+const NOW = Date.parse('2024-05-01T12:00:00Z');
+const o = (name: string, rest: Record<string, unknown>): KubeObject => ({ metadata: { name, namespace: 'shop', creationTimestamp: '2024-04-01T00:00:00Z' }, ...rest });
+const readyCond = (s: string) => ({ conditions: [{ type: 'Ready', status: s, reason: 'X', message: 'y', lastTransitionTime: '2024-05-01T11:00:00Z' }] });
+
+const objects: Record<string, KubeObject[]> = {
+  nodes: [o('n1', { status: readyCond('True') }), o('n2', { status: readyCond('False') })],
+  pods: [
+    o('a', { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }),
+    o('b', { status: { phase: 'Running', containerStatuses: [{ name: 'app', state: { waiting: { reason: 'CrashLoopBackOff' } } }] } }),
+    o('c', { status: { phase: 'Pending' } }),
+    o('d', { status: { phase: 'Failed', reason: 'Evicted' } }),
+    o('e', { status: { phase: 'Succeeded' } }),
+  ],
+  'deployments.apps': [
+    o('web', { spec: { replicas: 2 }, status: { replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 } }),
+    o('api', { spec: { replicas: 2 }, status: { replicas: 2, updatedReplicas: 2, readyReplicas: 0, availableReplicas: 0 } }),
+  ],
+  'cronjobs.batch': [o('backup', { spec: { suspend: true } })],
+  'kustomizations.kustomize.toolkit.fluxcd.io': [o('apps', { status: readyCond('False') }), o('infra', { status: readyCond('True') }), o('paused', { spec: { suspend: true } })],
+  'helmreleases.helm.toolkit.fluxcd.io': [o('podinfo', { status: readyCond('True') })],
+  'clusters.postgresql.cnpg.io': [o('db', { status: { phase: 'Cluster in healthy state', instances: 3, readyInstances: 2 } })],
+  'certificates.cert-manager.io': [o('tls', { status: readyCond('True') })],
+  'configmaps': [o('cfg', {})],
+  'roles.rbac.authorization.k8s.io': [o('r', {})],
+};
+
+describe('summarizeContext', () => {
+  it('counts nodes, pods, workloads, Flux and CRs', () => {
+    expect(summarizeContext(objects, NOW)).toEqual({
+      nodes: { ready: 1, total: 2 },
+      pods: { running: 1, pending: 1, failed: 2, succeeded: 1, total: 5 },
+      workloads: { total: 3, unhealthy: 1 },
+      flux: { ready: 2, failed: 1, suspended: 1, total: 4 },
+      crs: { total: 2, unhealthy: 1 },
+    });
+  });
+
+  it('accepts a Map and ignores junk values', () => {
+    const m = new Map<string, KubeObject[]>([['pods', objects.pods], ['nodes', 'nope' as unknown as KubeObject[]]]);
+    expect(summarizeContext(m, NOW).pods.total).toBe(5);
+    expect(summarizeContext(m, NOW).nodes.total).toBe(0);
+  });
+});
+
+describe('statusJson', () => {
+  it('has a stable shape with nulls for what is unknown', () => {
+    const rows = Object.entries(objects).flatMap(([resource, list]) => list.map((object) => ({ context: 'prod', resource, object })));
+    const doc = statusJson(
+      [
+        { name: 'prod', state: 'ready', latencyMs: 12, serverVersion: 'v1.31.2', summary: summarizeContext(objects, NOW) },
+        { name: 'dr', state: 'unreachable', lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused' },
+      ],
+      problems(rows, NOW),
+    );
+    expect(Object.keys(doc)).toEqual(['contexts', 'problems', 'healthy']);
+    expect(doc.healthy).toBe(false);
+    expect(doc.contexts[1]).toEqual({ name: 'dr', state: 'unreachable', latencyMs: null, serverVersion: null, nodes: null, pods: null, workloads: null, flux: null, crs: null, lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused' });
+    expect(doc.problems[0]).toEqual({ context: 'prod', kind: expect.any(String), namespace: 'shop', name: expect.any(String), status: 'Failed', severity: 'failed', reason: expect.any(String), since: expect.any(String) });
+    expect(doc.problems.map((p) => p.name)).toContain('apps');
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+
+  it('is healthy only when every context is ready and nothing is listed', () => {
+    expect(statusJson([{ name: 'a', state: 'ready' }], []).healthy).toBe(true);
+    expect(statusJson([{ name: 'a', state: 'degraded' }], []).healthy).toBe(false);
+  });
+});
