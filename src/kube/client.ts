@@ -182,8 +182,3 @@ export class ContextClient {
     await Promise.all([this.dispatcher?.destroy(), this.socksDispatcher?.destroy()]);
   }
 }
-
-/** The action executor's entry: one request on a context. */
-export function request(client: ContextClient, req: KubeRequest): Promise<KubeResponse> {
-  return client.request(req);
-}
