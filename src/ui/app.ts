@@ -242,7 +242,8 @@ export function runApp(opts: AppOptions): Promise<void> {
   function footerLines(width: number): string[] {
     const v = top();
     const globals: ActionId[] = ['palette', 'filter', 'help', 'quit'];
-    const acts = [...(v?.actions ?? []).filter((a) => !['up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'].includes(a)), ...globals];
+    // globals first, so they stay visible at 80 columns
+    const acts = [...globals, ...(v?.actions ?? []).filter((a) => !['up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'].includes(a))];
     let hints = '';
     let used = 0;
     for (const a of acts) {

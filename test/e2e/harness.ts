@@ -1,0 +1,96 @@
+// Runs a command in a pseudo-terminal and reads its screen back through a real terminal
+// emulator (@xterm/headless): keys in, visible text out, waits by condition with a deadline.
+import { spawn, type IPty } from 'node-pty';
+import xterm from '@xterm/headless';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+
+const KEYS: Record<string, string> = {
+  enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', space: ' ',
+  up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D',
+  home: '\x1b[H', end: '\x1b[F', pageup: '\x1b[5~', pagedown: '\x1b[6~',
+};
+
+/** 'ctrl-c' → \x03, 'enter' → \r; anything else is sent as typed. */
+export function keyBytes(name: string): string {
+  if (KEYS[name]) return KEYS[name];
+  const ctrl = /^ctrl-([a-z])$/.exec(name);
+  if (ctrl) return String.fromCharCode(ctrl[1].charCodeAt(0) - 96);
+  return name;
+}
+
+export interface Session {
+  screenText(): Promise<string>;
+  waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
+  /** named keys ('enter', 'ctrl-c') or literal text, each sent as its own write */
+  press(...keys: string[]): void;
+  type(text: string): void;
+  resize(cols: number, rows: number): void;
+  kill(signal: NodeJS.Signals): void;
+  exit(timeoutMs?: number): Promise<number>;
+  /** alternate screen left and cursor visible */
+  restored(): Promise<boolean>;
+  output(): string;
+}
+
+export function run(file: string, args: string[], opts: { cols?: number; rows?: number; env?: Record<string, string>; cwd?: string } = {}): Session {
+  const cols = opts.cols ?? 120;
+  const rows = opts.rows ?? 30;
+  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+  term.loadAddon(new Unicode11Addon());
+  term.unicode.activeVersion = '11';
+  let cursorHidden = false;
+  // DECTCEM: CSI ?25l hides the cursor, CSI ?25h shows it
+  term.parser.registerCsiHandler({ prefix: '?', final: 'l' }, (p) => ((cursorHidden ||= p.includes(25)), false));
+  term.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (p) => (p.includes(25) && (cursorHidden = false), false));
+  let raw = '';
+  const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? process.cwd(), env: { ...process.env, TERM: 'xterm-256color', ...opts.env } as Record<string, string> });
+  let exitCode: number | undefined;
+  const exited = new Promise<number>((res) => pty.onExit(({ exitCode: c }) => { exitCode = c; res(c); }));
+  pty.onData((d) => {
+    raw += d;
+    term.write(d);
+  });
+  const screenText = () => new Promise<string>((res) => term.write('', () => {
+    const b = term.buffer.active;
+    const out: string[] = [];
+    for (let i = 0; i < term.rows; i++) out.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
+    res(out.join('\n'));
+  }));
+  return {
+    screenText,
+    async waitFor(what, timeoutMs = 5000) {
+      const test = typeof what === 'string' ? (s: string) => s.includes(what) : what instanceof RegExp ? (s: string) => what.test(s) : what;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = await screenText();
+        if (test(s)) return s;
+        if (Date.now() > deadline || exitCode !== undefined) {
+          throw new Error(`waited ${timeoutMs} ms for ${String(what)}${exitCode !== undefined ? ` (exited ${exitCode})` : ''}; screen:\n${s}`);
+        }
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    },
+    press(...keys) {
+      for (const k of keys) pty.write(keyBytes(k));
+    },
+    type(text) {
+      pty.write(text);
+    },
+    resize(c, r) {
+      pty.resize(c, r);
+      term.resize(c, r);
+    },
+    kill(signal) {
+      pty.kill(signal);
+    },
+    async exit(timeoutMs = 5000) {
+      const timer = new Promise<number>((_, rej) => setTimeout(() => rej(new Error('process did not exit')), timeoutMs).unref());
+      return Promise.race([exited, timer]);
+    },
+    async restored() {
+      await screenText();
+      return term.buffer.active.type === 'normal' && !cursorHidden;
+    },
+    output: () => raw,
+  };
+}
