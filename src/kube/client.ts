@@ -182,3 +182,8 @@ export class ContextClient {
     await Promise.all([this.dispatcher?.destroy(), this.socksDispatcher?.destroy()]);
   }
 }
+
+/** The action executor's entry: one request on a context's client. */
+export function request(client: ContextClient, req: KubeRequest): Promise<KubeResponse> {
+  return client.request(req);
+}
