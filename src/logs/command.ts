@@ -1,0 +1,193 @@
+// `fleetdeck logs TARGET`: the tail engine to stdout, stern-like. TARGET is KIND/NAME (a pod,
+// a workload, a Flux object) in every selected context that has it, or a query
+// `[ctx-glob/]ns/pod-regex` (a bare regex: pods of -n, or of all namespaces without it).
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Writable } from 'node:stream';
+import type { FleetStore } from '../fleet/types.js';
+import { isFluxGroup } from '../model/flux.js';
+import { parseGoDuration } from '../model/format.js';
+import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from './filter.js';
+import { fleetLogOpener } from './open.js';
+import { parseQuery } from './targets.js';
+import { LogTail } from './tail.js';
+import type { LogEntry, LogTarget, OpenLog } from './types.js';
+
+export interface LogsCommandOptions {
+  namespace?: string;
+  /** a Go duration: 30s, 5m, 1h */
+  since?: string;
+  tail?: number;
+  /** container name regex */
+  container?: string;
+  include?: string;
+  exclude?: string;
+  highlight?: string;
+  output?: 'raw' | 'json';
+  timestamps?: boolean;
+  previous?: boolean;
+  initContainers?: boolean;
+  maxStreams?: number;
+}
+
+export interface LogsCommandDeps {
+  store: FleetStore;
+  /** the selected contexts */
+  contexts: string[];
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  /** colours; default: stdout is a TTY */
+  colour?: boolean;
+  /** ends the tail (default: SIGINT or SIGTERM) */
+  signal?: AbortSignal;
+  openLog?: OpenLog;
+}
+
+/** Stern's palette order; the TUI takes its colours from the theme's log.prefix roles. */
+const PALETTE = ['cyan', 'green', 'magenta', 'yellow', 'blue', 'red', 'cyanBright', 'greenBright'] as const;
+
+/** KIND/NAME in each context that serves KIND, else a pod query. */
+export function resolveTarget(store: FleetStore, text: string, contexts: string[], namespace?: string): LogTarget {
+  const parts = text.split('/');
+  if (parts.length === 2 && parts[1] !== '') {
+    const targets: LogTarget[] = [];
+    for (const context of contexts) {
+      const rt = store.resolve(context, parts[0]);
+      if (!rt) continue;
+      const ns = namespace ?? store.contexts().find((c) => c.name === context)?.namespace ?? 'default';
+      const key = rt.group ? `${rt.resource}.${rt.group}` : rt.resource;
+      if (rt.kind === 'Pod') targets.push({ kind: 'pod', context, namespace: ns, name: parts[1] });
+      else if (isFluxGroup(rt.group)) targets.push({ kind: 'flux', context, resource: key, namespace: ns, name: parts[1] });
+      else targets.push({ kind: 'workload', context, resource: key, namespace: ns, name: parts[1] });
+    }
+    if (targets.length > 0) return targets.length === 1 ? targets[0] : { kind: 'many', targets };
+  }
+  const available = store.contexts().map((c) => c.name);
+  return parseQuery(text, available, { contexts, namespace });
+}
+
+export interface LineFormat {
+  output: 'raw' | 'json';
+  timestamps: boolean;
+  chalk: ChalkInstance;
+  highlight?: RegExp;
+}
+
+function paintHighlights(c: ChalkInstance, re: RegExp | undefined, text: string): string {
+  const ranges = highlightRanges(re, text);
+  if (ranges.length === 0 || c.level === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const [a, b] of ranges) {
+    out += text.slice(at, a) + c.inverse(text.slice(a, b));
+    at = b;
+  }
+  return out + text.slice(at);
+}
+
+/** One entry as a stdout line (no newline). */
+export function formatEntry(e: LogEntry, f: LineFormat): string {
+  if (f.output === 'json') {
+    return JSON.stringify({ context: e.context, namespace: e.namespace, pod: e.pod, container: e.container, ts: e.ts, message: e.text, ...(e.notice ? { notice: true } : {}) });
+  }
+  const colour = PALETTE[podColour(e, PALETTE.length)];
+  if (e.notice) return f.chalk.dim(`${e.context}/${e.pod} ${e.text}`);
+  const prefix = f.chalk[colour](`${e.context}/${e.pod}/${e.container}`);
+  const ts = f.timestamps && e.ts ? `${f.chalk.dim(e.ts)} ` : '';
+  return `${prefix} ${ts}${paintHighlights(f.chalk, f.highlight, e.text)}`;
+}
+
+function sinceSeconds(since: string | undefined): number | undefined {
+  if (since === undefined) return undefined;
+  const ms = parseGoDuration(since);
+  if (ms === undefined || ms <= 0) throw new SyntaxError(`--since: "${since}" is not a duration (e.g. 30s, 5m, 1h)`);
+  return Math.ceil(ms / 1000);
+}
+
+function signalFromProcess(): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+/** Runs until the signal (or, with --previous, until every stream is read). Exit code: 0, 2 on a usage error. */
+export async function runLogsCommand(target: string, opts: LogsCommandOptions, deps: LogsCommandDeps): Promise<number> {
+  const { store, stdout, stderr } = deps;
+  let filter: LogFilter;
+  let container: RegExp | undefined;
+  let since: number | undefined;
+  try {
+    filter = compileFilter({ include: opts.include, exclude: opts.exclude, highlight: opts.highlight });
+    container = opts.container ? compilePattern(opts.container) : undefined;
+    since = sinceSeconds(opts.since);
+    if (opts.tail !== undefined && (!Number.isInteger(opts.tail) || opts.tail < 0)) throw new SyntaxError(`--tail: must be a non-negative integer`);
+  } catch (e) {
+    stderr.write(`fleetdeck logs: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const own = deps.signal ? undefined : signalFromProcess();
+  const signal = deps.signal ?? own!.signal;
+  try {
+    await Promise.race([store.settled(), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+    if (signal.aborted) return 0;
+    let resolved: LogTarget;
+    try {
+      resolved = resolveTarget(store, target, deps.contexts, opts.namespace);
+    } catch (e) {
+      stderr.write(`fleetdeck logs: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const chalk = new Chalk({ level: (deps.colour ?? stdout.isTTY === true) ? 1 : 0 });
+    const format: LineFormat = { output: opts.output ?? 'raw', timestamps: opts.timestamps ?? false, chalk, highlight: filter.highlight };
+    const tail = new LogTail(store, deps.openLog ?? fleetLogOpener(store), resolved, {
+      container,
+      initContainers: opts.initContainers,
+      previous: opts.previous,
+      sinceSeconds: since,
+      tailLines: opts.tail,
+      maxStreams: opts.maxStreams,
+    });
+    let pipeClosed = false;
+    const ended = new Promise<void>((resolve) => {
+      signal.addEventListener('abort', () => resolve(), { once: true });
+      stdout.on('error', () => {
+        pipeClosed = true;
+        resolve();
+      });
+      if (opts.previous) {
+        tail.onStatus(() => {
+          const s = tail.streams();
+          if (s.length > 0 && s.every((x) => x.state === 'done' || x.state === 'failed')) resolve();
+        });
+      }
+    });
+    tail.onLine((e) => {
+      if (pipeClosed || !passes(filter, e)) return;
+      stdout.write(`${formatEntry(e, format)}\n`);
+    });
+    let told = '';
+    tail.onStatus(() => {
+      const capped = tail.capped();
+      const failed = tail.streams().filter((s) => s.state === 'failed');
+      const note = [
+        capped.length ? `${capped.length} containers not streamed (cap ${opts.maxStreams ?? 50}): ${capped.slice(0, 5).join(', ')}${capped.length > 5 ? ', …' : ''}` : '',
+        ...failed.map((s) => `${s.context}/${s.pod}/${s.container}: ${s.reason ?? 'failed'}`),
+      ].filter(Boolean).join('\n');
+      if (note && note !== told) stderr.write(`fleetdeck logs: ${note}\n`);
+      told = note;
+    });
+    tail.start();
+    await ended;
+    await tail.stop();
+    return 0;
+  } finally {
+    own?.dispose();
+  }
+}
