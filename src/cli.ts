@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// fleetdeck's command line: argument parsing and subcommands. Each subcommand's work lives
+// in its own layer and is imported lazily, so starting the TUI loads only what it needs.
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number is expected');
+  return n;
+};
+
+/** The options every command that talks to clusters shares. */
+function fleetOptions(cmd: Command): Command {
+  return cmd
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name|glob>', 'context(s) to cover: names, globs, comma lists; repeatable', collect)
+    .option('--all-contexts', 'cover every context of the kubeconfig')
+    .option('--fleet <name>', 'a named group of contexts from the config file; repeatable', collect)
+    .option('-n, --namespace <ns>', 'namespace scope (default: all namespaces)');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('fleetdeck')
+    .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
+    .showHelpAfterError();
+
+  const sim = new Command('sim')
+    .description('serve the simulated fleet (a Kubernetes-API server per simulated cluster) until SIGINT/SIGTERM')
+    .addOption(new Option('--scenario <name>', 'what the fleet holds').choices(['demo', 'healthy', 'scale']).default('demo'))
+    .option('--kubeconfig-out <file>', 'write the kubeconfig here (default: a temporary file, printed)')
+    .option('--contexts <n>', 'scale: number of clusters', int)
+    .option('--namespaces <n>', 'scale: namespaces per cluster', int)
+    .option('--deployments <n>', 'scale: deployments per namespace', int)
+    .option('--pods-per-deployment <n>', 'scale: pods per deployment', int)
+    .option('--churn <n>', 'scale: changes per second per cluster', int)
+    .action(async (o) => {
+      const { runSim } = await import('./sim/command.js');
+      process.exitCode = await runSim({
+        scenario: o.scenario,
+        kubeconfigOut: o.kubeconfigOut,
+        contexts: o.contexts,
+        namespaces: o.namespaces,
+        deployments: o.deployments,
+        podsPerDeployment: o.podsPerDeployment,
+        churn: o.churn,
+      });
+    });
+  program.addCommand(sim);
+  void fleetOptions;
+  return program;
+}
+
+/** Known user errors print their message and exit 2; anything else is a bug and says so. */
+function fail(e: unknown): void {
+  const err = e as Error;
+  const known = ['KubeconfigError', 'ConfigError', 'SelectorError', 'UsageError'];
+  if (known.includes(err?.name) || known.includes(err?.constructor?.name)) {
+    process.stderr.write(`fleetdeck: ${err.message}\n`);
+  } else {
+    process.stderr.write(`fleetdeck: unexpected error: ${err?.stack ?? String(e)}\n`);
+  }
+  process.exitCode = 2;
+}
+
+buildProgram().parseAsync(process.argv).catch(fail);
