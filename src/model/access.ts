@@ -62,3 +62,8 @@ export function conditions(obj: unknown): Condition[] {
 export function condition(obj: unknown, type: string): Condition | undefined {
   return conditions(obj).find((c) => c.type === type);
 }
+
+/** table[key] for the table's own keys only: a key from the wire ('constructor', '__proto__') never reaches Object.prototype. */
+export function lookup<T>(table: Record<string, T>, key: unknown): T | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+}

@@ -3,7 +3,7 @@
 // additionalPrinterColumns (simple JSONPaths, dates as ages), and NAME/HEALTH/AGE for
 // anything else. The table view adds CONTEXT and NAMESPACE itself (contextColumn,
 // namespaceColumn) since they depend on what is selected, not on the kind.
-import { arr, isRecord, num, rec, str, strMap } from './access.js';
+import { arr, isRecord, lookup, num, rec, str, strMap } from './access.js';
 import { age, humanDuration, oneLine, parseTime } from './format.js';
 import { fluxSummary, isFluxGroup } from './flux.js';
 import { health, type HealthStatus } from './health.js';
@@ -280,7 +280,7 @@ function jobDurationMs(o: unknown, now: number): number | undefined {
 
 const jobColumns: Column[] = [
   nameColumn,
-  col({ id: 'status', header: 'STATUS', width: 10, value: jobStatus, statusColor: (o) => JOB_COLORS[jobStatus(o)] }),
+  col({ id: 'status', header: 'STATUS', width: 10, value: jobStatus, statusColor: (o) => lookup(JOB_COLORS, jobStatus(o)) }),
   col({
     id: 'completions',
     header: 'COMPLETIONS',
@@ -433,6 +433,8 @@ const nodeColumns: Column[] = [
   col({ id: 'version', header: 'VERSION', width: 10, value: (o) => str(o, 'status', 'nodeInfo', 'kubeletVersion') ?? '' }),
 ];
 
+const PVC_COLORS: Record<string, CellColor> = { Bound: 'ok', Lost: 'error' };
+
 const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
 
 const pvcColumns: Column[] = [
@@ -442,7 +444,7 @@ const pvcColumns: Column[] = [
     header: 'STATUS',
     width: 8,
     value: (o) => str(o, 'status', 'phase') ?? 'Pending',
-    statusColor: (o) => ({ Bound: 'ok', Lost: 'error' } as Record<string, CellColor>)[str(o, 'status', 'phase') ?? ''] ?? 'warn',
+    statusColor: (o) => lookup(PVC_COLORS, str(o, 'status', 'phase')) ?? 'warn',
   }),
   col({ id: 'volume', header: 'VOLUME', width: 20, value: (o) => str(o, 'spec', 'volumeName') ?? '' }),
   col({ id: 'capacity', header: 'CAPACITY', width: 8, value: (o) => str(o, 'status', 'capacity', 'storage') ?? '' }),
@@ -452,7 +454,7 @@ const pvcColumns: Column[] = [
     width: 12,
     value: (o) =>
       arr(o, 'status', 'accessModes')
-        .map((m) => (typeof m === 'string' ? (ACCESS_MODES[m] ?? m) : ''))
+        .map((m) => (typeof m === 'string' ? (lookup(ACCESS_MODES, m) ?? m) : ''))
         .filter(Boolean)
         .join(','),
   }),
@@ -521,7 +523,7 @@ function fluxColumns(kind: string): Column[] {
       header: 'READY',
       width: 7,
       value: (o, now) => fluxSummary(o, kind, now).ready,
-      statusColor: (o, now) => READY_COLORS[fluxSummary(o, kind, now).ready],
+      statusColor: (o, now) => lookup(READY_COLORS, fluxSummary(o, kind, now).ready),
     }),
     col({
       id: 'suspended',
@@ -631,7 +633,7 @@ function printerColumn(pc: PrinterColumn): Column {
       return scalarText(first ?? '');
     },
     statusColor: pc.name === 'Ready' || pc.name === 'Available' || pc.name === 'Reconciled'
-      ? (o) => READY_COLORS[scalarText(jsonPathValues(o, pc.jsonPath)[0])]
+      ? (o) => lookup(READY_COLORS, scalarText(jsonPathValues(o, pc.jsonPath)[0]))
       : undefined,
   });
 }
@@ -660,7 +662,7 @@ const BUILTIN_COLUMNS: Record<string, Column[]> = {
 
 /** The columns of a kind, most important first (priority > 0: wide view only). */
 export function columnsFor(resource: Pick<ResourceType, 'group' | 'kind'> & Partial<ResourceType>): Column[] {
-  const builtin = BUILTIN_COLUMNS[`${resource.group}/${resource.kind}`];
+  const builtin = lookup(BUILTIN_COLUMNS, `${resource.group}/${resource.kind}`);
   if (builtin) return builtin;
   if (isFluxGroup(resource.group)) return fluxColumns(resource.kind);
   const printer = (resource.printerColumns ?? []).filter((pc) => isRecord(pc) && typeof pc.name === 'string' && typeof pc.jsonPath === 'string');

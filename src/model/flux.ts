@@ -185,7 +185,7 @@ export function fluxSummary(o: KubeObject, kind?: string, now: number = Date.now
     namespace: ns,
     name: str(o, 'metadata', 'name') ?? '',
     ready: readyStatus,
-    message: ready ? oneLine(ready.message ?? '') : 'waiting to be reconciled',
+    message: ready ? oneLine(typeof ready.message === 'string' ? ready.message : '') : 'waiting to be reconciled',
     suspended,
     revision: shortenRevision(revs.column, k),
     revisionPending: revs.attempted !== undefined && revs.attempted !== revs.applied,
@@ -193,7 +193,7 @@ export function fluxSummary(o: KubeObject, kind?: string, now: number = Date.now
     dependsOn,
     reconcilePending: requestedAt !== undefined && requestedAt !== handled,
   };
-  if (ready?.reason) summary.readyReason = ready.reason;
+  if (typeof ready?.reason === 'string' && ready.reason) summary.readyReason = ready.reason;
   if (revs.applied) summary.appliedRevision = revs.applied;
   if (revs.attempted) summary.attemptedRevision = revs.attempted;
   if (last.iso) {

@@ -8,7 +8,7 @@
 //      it (True → Current, False → Failed, Unknown → InProgress; kstatus never says Failed
 //      here, `flux get` shows READY False), else Current.
 // health() never throws: a malformed object is Unknown.
-import { arr, bool, condition, conditions, isRecord, num, str } from './access.js';
+import { arr, bool, condition, conditions, isRecord, lookup, num, str } from './access.js';
 import { humanDuration, oneLine, parseTime } from './format.js';
 import { podStatusText } from './health/pod-status.js';
 import { isFluxGroup, isStaticFluxKind } from './flux.js';
@@ -49,8 +49,9 @@ type Rule = (o: KubeObject, x: RuleCtx) => Verdict | undefined;
 
 const MAX_MESSAGE = 400;
 
-function msg(s: string | undefined): string {
-  if (!s) return '';
+// Condition fields come from the wire: reason/message may be anything, so take unknown
+function msg(s: unknown): string {
+  if (typeof s !== 'string' || !s) return '';
   const line = oneLine(s);
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 3)}...` : line;
 }
@@ -61,7 +62,8 @@ function v(status: HealthStatus, reason: string, since?: string): Verdict {
 
 /** "Ready=False BuildFailed: kustomize build failed: ..." */
 function condText(c: Condition): string {
-  const head = `${c.type}=${c.status}${c.reason ? ` ${msg(c.reason)}` : ''}`;
+  const reason = msg(c.reason);
+  const head = `${msg(c.type)}=${msg(c.status)}${reason ? ` ${reason}` : ''}`;
   const m = msg(c.message);
   return m ? `${head}: ${m}` : head;
 }
@@ -433,7 +435,7 @@ const argoApplicationRule: Rule = (o) => {
   if (opPhase === 'Failed' || opPhase === 'Error') return v('Failed', `Sync ${opPhase}: ${opMessage || summary}`, since);
   if (!health) return sync ? v('InProgress', summary) : undefined;
   const healthMessage = msg(str(o, 'status', 'health', 'message'));
-  const status = ARGO_HEALTH[health] ?? 'Unknown';
+  const status = lookup(ARGO_HEALTH, health) ?? 'Unknown';
   if (status === 'Current' && sync && sync !== 'Synced') return v('InProgress', summary, since);
   return v(status, healthMessage ? `${summary}: ${healthMessage}` : summary, since);
 };
@@ -560,7 +562,7 @@ function evaluate(o: KubeObject, hint: KindRef | undefined, ctx: HealthContext |
   const stalled = isTrue(o, 'Stalled');
   if (stalled) return v('Failed', condText(stalled), ltt(stalled));
 
-  const rule = group !== undefined ? RULES[`${group}/${kind}`] : undefined;
+  const rule = group !== undefined ? lookup(RULES, `${group}/${kind}`) : undefined;
   const own = rule?.(o, { now, related, group: group ?? '', kind });
   if (own) return own;
   return readyRule(o) ?? v('Current', 'Resource is current');

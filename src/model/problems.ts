@@ -3,7 +3,7 @@
 // InProgress for longer than STUCK_AFTER_MS; Unknown and NotFound; recent Terminating;
 // recent InProgress; Suspended (deliberate, so listed last but still listed). Within a class
 // the longest-standing comes first.
-import { str } from './access.js';
+import { lookup, str } from './access.js';
 import { health, resolveKind, type HealthStatus, type KindRef, type Verdict } from './health.js';
 import { parseTime } from './format.js';
 import type { KubeObject, ResourceType } from './types.js';
@@ -85,7 +85,7 @@ export function kindRefOf(resource: string | ResourceType, o: unknown): { group:
   const dot = key.indexOf('.');
   const plural = dot < 0 ? key : key.slice(0, dot);
   const group = dot < 0 ? '' : key.slice(dot + 1);
-  const kind = KIND_OF_PLURAL[plural] ?? str(o, 'kind') ?? plural;
+  const kind = lookup(KIND_OF_PLURAL, plural) ?? str(o, 'kind') ?? plural;
   return { group, kind };
 }
 
