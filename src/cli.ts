@@ -47,7 +47,35 @@ export function buildProgram(): Command {
       });
     });
   program.addCommand(sim);
-  void fleetOptions;
+
+  fleetOptions(program)
+    .option('--readonly', 'refuse every mutating action (enforced in the action executor)')
+    .option('--keymap <name|path>', 'keymap: default, vim, or a file')
+    .option('--theme <name|path>', 'theme: default, light, 16color, high-contrast, or a file')
+    .option('--command <cmd>', "the view to start in, e.g. ':flux', ':pods', ':problems'")
+    .action(async (o) => {
+      const { launchTui } = await import('./ui/launch.js');
+      process.exitCode = await launchTui(o);
+    });
+
+  program
+    .command('demo')
+    .description('start the simulated fleet (dev, staging, prod-eu) in-process and open the TUI on it')
+    .addOption(new Option('--scenario <name>', 'what the fleet holds').choices(['demo', 'healthy', 'scale']).default('demo'))
+    .option('--readonly', 'refuse every mutating action')
+    .option('--keymap <name|path>', 'keymap: default, vim, or a file')
+    .option('--theme <name|path>', 'theme: default, light, 16color, high-contrast, or a file')
+    .option('--command <cmd>', 'the view to start in')
+    .action(async (o) => {
+      const { startScenarioFleet } = await import('./sim/command.js');
+      const { launchTui } = await import('./ui/launch.js');
+      const sim = await startScenarioFleet({ scenario: o.scenario });
+      try {
+        process.exitCode = await launchTui({ ...o, kubeconfig: sim.kubeconfigPath, allContexts: true });
+      } finally {
+        await sim.stop();
+      }
+    });
   return program;
 }
 

@@ -9,6 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { ConfigError } from './load.js';
+
+export { ConfigError };
 
 export interface AppConfig {
   fleets: Record<string, string[]>;
@@ -21,17 +24,6 @@ export interface AppConfig {
   file?: string;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly line?: number,
-    readonly key?: string,
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 export const defaultAppConfig = (): AppConfig => ({ fleets: {}, protected: /prod/, watchGraceSeconds: 30 });
 
@@ -52,12 +44,12 @@ export function parseAppConfig(text: string, file: string): AppConfig {
   const lineOf = (n: Node | null | undefined): number | undefined => (n?.range ? lc.linePos(n.range[0]).line : undefined);
   const fail = (n: Node | null | undefined, key: string, msg: string): never => {
     const line = lineOf(n);
-    throw new ConfigError(`${file}${line ? `:${line}` : ''}: ${key}: ${msg}`, file, line, key);
+    throw new ConfigError(file, msg, line, key);
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = e.linePos?.[0].line;
-    throw new ConfigError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, file, line);
+    throw new ConfigError(file, `invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, line);
   }
   const cfg = defaultAppConfig();
   cfg.file = file;
