@@ -6,12 +6,15 @@ export interface LogFilterSpec {
   include?: string;
   exclude?: string;
   highlight?: string;
+  /** container name regex */
+  container?: string;
 }
 
 export interface LogFilter {
   include?: RegExp;
   exclude?: RegExp;
   highlight?: RegExp;
+  container?: RegExp;
 }
 
 /** A user's pattern as a RegExp; throws SyntaxError with the pattern named. */
@@ -29,12 +32,14 @@ export function compileFilter(spec: LogFilterSpec): LogFilter {
   if (spec.include) out.include = compilePattern(spec.include);
   if (spec.exclude) out.exclude = compilePattern(spec.exclude);
   if (spec.highlight) out.highlight = compilePattern(spec.highlight, true);
+  if (spec.container) out.container = compilePattern(spec.container);
   return out;
 }
 
 /** Notices always pass: they tell what happened to the pods. */
 export function passes(f: LogFilter, e: LogEntry): boolean {
   if (e.notice) return true;
+  if (f.container && !f.container.test(e.container)) return false;
   if (f.include && !f.include.test(e.text)) return false;
   if (f.exclude && f.exclude.test(e.text)) return false;
   return true;
@@ -106,4 +111,29 @@ export function podColour(e: Pick<LogEntry, 'context' | 'namespace' | 'pod'>, pa
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h % paletteSize;
+}
+
+const FLAG_FIELDS: Record<string, keyof LogFilterSpec> = { i: 'include', e: 'exclude', H: 'highlight', c: 'container' };
+
+/**
+ * The log view's one-line filter: `INCLUDE [-e EXCLUDE] [-H HIGHLIGHT] [-c CONTAINER]`, the
+ * CLI's flags (each value runs to the next flag, so it may hold spaces).
+ */
+export function parseFilterText(text: string): LogFilterSpec {
+  const out: LogFilterSpec = {};
+  const parts = ` ${text}`.split(/\s+-([ieHc])\s+/);
+  const head = parts[0].trim();
+  if (head) out.include = head;
+  for (let i = 1; i + 1 < parts.length; i += 2) {
+    const v = parts[i + 1].trim();
+    if (v) out[FLAG_FIELDS[parts[i]]] = v;
+  }
+  return out;
+}
+
+export function formatFilterText(spec: LogFilterSpec): string {
+  const flags = (['exclude', 'highlight', 'container'] as const)
+    .filter((k) => spec[k])
+    .map((k) => `-${Object.keys(FLAG_FIELDS).find((f) => FLAG_FIELDS[f] === k)} ${spec[k]}`);
+  return [spec.include ?? '', ...flags].filter(Boolean).join(' ');
 }

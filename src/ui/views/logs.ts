@@ -1,0 +1,316 @@
+// The merged log view: a LogTail feeding a bounded LogBuffer; only the visible lines are
+// laid out, and new lines schedule at most one frame per ~100 ms. The `/` filter takes the
+// CLI's flags (`error -e healthz -H timeout -c app`); the log actions (pause, timestamps,
+// wrap, JSON levels, save, clear) are handled once the shell binds their ids.
+import { join } from 'node:path';
+import type { Role } from '../../config/theme.js';
+import { LogBuffer } from '../../logs/buffer.js';
+import { resolveTarget } from '../../logs/command.js';
+import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podColour, type Level } from '../../logs/filter.js';
+import { fleetLogOpener } from '../../logs/open.js';
+import { LogTail, type TailOptions } from '../../logs/tail.js';
+import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
+import { isFluxGroup } from '../../model/flux.js';
+import type { KubeObject, ResourceType } from '../../model/types.js';
+import { resourceKey } from '../../model/types.js';
+import { isActionId, type ActionId } from '../actions.js';
+import { escapeTags, openTag } from '../style.js';
+import type { AppContext, View, ViewFactory } from '../view.js';
+
+/** Log-view actions for src/ui/actions.ts and the keymaps (k9s-like default keys). */
+export const LOG_ACTIONS = [
+  { id: 'logs.pause', label: 'pause', keys: ['s'] },
+  { id: 'logs.timestamps', label: 'timestamps', keys: ['t'] },
+  { id: 'logs.wrap', label: 'wrap', keys: ['w'] },
+  { id: 'logs.json', label: 'json levels', keys: ['shift-j'] },
+  { id: 'logs.save', label: 'save', keys: ['ctrl-s'] },
+  { id: 'logs.clear', label: 'clear', keys: ['c'] },
+] as const;
+
+export type LogActionId = (typeof LOG_ACTIONS)[number]['id'];
+
+const NAV: ActionId[] = ['up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'];
+const PALETTE: Role[] = ['log.prefix.0', 'log.prefix.1', 'log.prefix.2', 'log.prefix.3', 'log.prefix.4', 'log.prefix.5', 'log.prefix.6', 'log.prefix.7'];
+const LEVEL_ROLES: Record<Level, Role> = { error: 'status.error', warn: 'status.warn', info: 'body', debug: 'status.muted' };
+const FRAME_MS = 100;
+
+export interface LogsViewOptions extends TailOptions {
+  /** ring capacity (default 10k lines) */
+  ringSize?: number;
+  /** crumb: `deploy/web`, `3 marked` */
+  label?: string;
+  openLog?: OpenLog;
+  /** where `save` writes (default: the working directory) */
+  saveDir?: string;
+}
+
+/** The log target of one table row: a pod, a workload's selector, a Flux object's inventory. */
+export function logTargetFor(context: string, type: ResourceType, obj: KubeObject): LogTarget | undefined {
+  const namespace = obj.metadata.namespace ?? '';
+  const name = obj.metadata.name;
+  if (type.kind === 'Pod') return { kind: 'pod', context, namespace, name };
+  if (isFluxGroup(type.group)) return { kind: 'flux', context, resource: resourceKey(type), namespace, name };
+  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'].includes(type.kind)) {
+    return { kind: 'workload', context, resource: resourceKey(type), namespace, name };
+  }
+  return undefined;
+}
+
+interface Segment {
+  text: string;
+  open: string;
+}
+
+/** Cuts (or wraps) coloured segments into rows of at most `width` columns. */
+function layout(segments: Segment[], width: number, wrap: boolean): string[] {
+  const rows: string[] = [];
+  let row = '';
+  let used = 0;
+  for (const s of segments) {
+    let text = s.text;
+    while (text.length > 0) {
+      if (used >= width) {
+        if (!wrap) return [row];
+        rows.push(row);
+        row = '';
+        used = 0;
+      }
+      const take = text.slice(0, width - used);
+      row += s.open ? `${s.open}${escapeTags(take)}{/}` : escapeTags(take);
+      used += take.length;
+      text = text.slice(take.length);
+    }
+  }
+  rows.push(row);
+  return rows;
+}
+
+export class LogsView implements View {
+  readonly buffer: LogBuffer;
+  readonly tail: LogTail;
+  private timestamps = false;
+  private wrap = false;
+  private json = false;
+  /** index of the first shown line while scrolled; undefined: following the newest */
+  private anchor: number | undefined;
+  private height = 1;
+  private frame: NodeJS.Timeout | undefined;
+  private filterText = '';
+  private filterError: string | undefined;
+
+  constructor(
+    private readonly app: AppContext,
+    private readonly target: LogTarget,
+    private readonly opts: LogsViewOptions = {},
+  ) {
+    this.buffer = new LogBuffer(opts.ringSize ?? 10_000);
+    this.tail = new LogTail(app.store, opts.openLog ?? fleetLogOpener(app.store), target, opts);
+    this.tail.onLine((e) => {
+      this.buffer.push(e);
+      this.schedule();
+    });
+    this.tail.onStatus(() => this.schedule());
+    this.tail.start();
+  }
+
+  get actions(): readonly ActionId[] {
+    return [...LOG_ACTIONS.map((a) => a.id as string).filter(isActionId), 'back', ...NAV];
+  }
+
+  title(): string {
+    return `logs ${this.opts.label ?? describeTarget(this.target)}`;
+  }
+
+  /** One frame per FRAME_MS at most, however fast lines arrive. */
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = setTimeout(() => {
+      this.frame = undefined;
+      this.app.render();
+    }, FRAME_MS);
+    this.frame.unref?.();
+  }
+
+  readonly filter = {
+    get: (): string => this.filterText,
+    set: (text: string): void => {
+      this.filterText = text;
+      try {
+        this.buffer.setFilter(parseFilterText(text));
+        this.filterError = undefined;
+        this.anchor = undefined;
+      } catch (e) {
+        // keep the last valid filter while the user is still typing
+        this.filterError = (e as Error).message;
+      }
+      this.app.render();
+    },
+  };
+
+  /** Handles the log actions by id (the shell passes them through handle once registered). */
+  handleLog(id: LogActionId): boolean {
+    switch (id) {
+      case 'logs.pause':
+        this.buffer.setPaused(!this.buffer.paused);
+        if (!this.buffer.paused) this.anchor = undefined;
+        break;
+      case 'logs.timestamps':
+        this.timestamps = !this.timestamps;
+        break;
+      case 'logs.wrap':
+        this.wrap = !this.wrap;
+        break;
+      case 'logs.json':
+        this.json = !this.json;
+        break;
+      case 'logs.clear':
+        this.buffer.clear();
+        this.anchor = undefined;
+        break;
+      case 'logs.save':
+        this.save();
+        break;
+    }
+    return true;
+  }
+
+  private save(): void {
+    const stamp = new Date(this.app.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const file = join(this.opts.saveDir ?? process.cwd(), `fleetdeck-logs-${stamp}.log`);
+    this.buffer.save(file).then(
+      (n) => this.app.message(`saved ${n} lines to ${file}`),
+      (e: unknown) => this.app.message(`could not save the logs: ${(e as Error).message}`, 'error'),
+    );
+  }
+
+  handle(action: ActionId): boolean {
+    const id = action as string;
+    if (LOG_ACTIONS.some((a) => a.id === id)) return this.handleLog(id as LogActionId);
+    const page = Math.max(1, this.height - 1);
+    const moves: Partial<Record<ActionId, number>> = {
+      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2),
+      top: -Infinity, bottom: Infinity,
+    };
+    const d = moves[action];
+    if (d === undefined) return false;
+    const total = this.buffer.length;
+    const lastTop = Math.max(0, total - this.height);
+    const next = Math.min(lastTop, Math.max(0, (this.anchor ?? lastTop) + d));
+    // scrolling to the end follows again; anywhere else holds the position
+    this.anchor = next >= lastTop && !this.buffer.paused ? undefined : next;
+    return true;
+  }
+
+  private segments(e: LogEntry): Segment[] {
+    const t = this.app.theme;
+    const tag = (r: Role): string => openTag(t.styles[r]);
+    if (e.notice) return [{ text: `${e.context}/${e.pod} ${e.text}`, open: tag('status.muted') }];
+    const out: Segment[] = [{ text: `${e.context}/${e.pod}/${e.container}`, open: tag(PALETTE[podColour(e, PALETTE.length)]) }, { text: ' ', open: '' }];
+    if (this.timestamps && e.ts) out.push({ text: `${e.ts} `, open: tag('status.muted') });
+    let text = e.text;
+    let open = '';
+    if (this.json) {
+      const j = parseJsonLine(text);
+      if (j) {
+        const rest = Object.entries(j.fields)
+          .filter(([k]) => !['level', 'lvl', 'severity', 'msg', 'message', 'ts', 'time', 'timestamp'].includes(k))
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+        text = [j.level?.toUpperCase().padEnd(5) ?? '', j.msg ?? '', ...rest].filter(Boolean).join(' ');
+        if (j.level) open = tag(LEVEL_ROLES[j.level]);
+      }
+    }
+    const ranges = highlightRanges(this.buffer.highlight, text);
+    let at = 0;
+    for (const [a, b] of ranges) {
+      if (a > at) out.push({ text: text.slice(at, a), open });
+      out.push({ text: text.slice(a, b), open: `${open}{inverse}` });
+      at = b;
+    }
+    if (at < text.length) out.push({ text: text.slice(at), open });
+    return out;
+  }
+
+  private capNotice(): string | undefined {
+    const capped = this.tail.capped();
+    if (capped.length === 0) return undefined;
+    return `${capped.length} container${capped.length === 1 ? '' : 's'} not streamed (cap ${this.opts.maxStreams ?? 50}): ${capped.join(', ')}`;
+  }
+
+  render(width: number, height: number): string[] {
+    const rows: string[] = [];
+    const notices = [this.capNotice(), this.filterError].filter((x): x is string => !!x);
+    for (const n of notices) rows.push(...layout([{ text: `⚠ ${n}`, open: openTag(this.app.theme.styles['status.warn']) }], width, false));
+    const room = Math.max(1, height - rows.length);
+    this.height = room;
+    const total = this.buffer.length;
+    if (this.anchor !== undefined) {
+      this.anchor = Math.min(this.anchor, Math.max(0, total - room));
+      for (const e of this.buffer.slice(this.anchor, this.anchor + room)) {
+        rows.push(...layout(this.segments(e), width, this.wrap));
+        if (rows.length >= height) break;
+      }
+      return rows.slice(0, height);
+    }
+    // following: the newest lines, laid out from the bottom up
+    const body: string[] = [];
+    for (let i = total - 1; i >= 0 && body.length < room; i--) {
+      const [e] = this.buffer.slice(i, i + 1);
+      body.unshift(...layout(this.segments(e), width, this.wrap));
+    }
+    return [...rows, ...body.slice(Math.max(0, body.length - room))];
+  }
+
+  status(): string {
+    const b = this.buffer;
+    const streams = this.tail.streams();
+    const live = streams.filter((s) => s.state === 'streaming').length;
+    const waiting = streams.filter((s) => s.state === 'waiting').length;
+    const parts = [`${b.length}/${b.size}`, `${this.tail.podCount()} pods`, `${live}/${streams.length} streams`];
+    if (waiting) parts.push(`${waiting} waiting`);
+    if (this.tail.capped().length) parts.push(`${this.tail.capped().length} capped`);
+    if (b.paused) parts.push(`paused +${b.waiting}`);
+    const flags = [this.timestamps && 'ts', this.wrap && 'wrap', this.json && 'json'].filter(Boolean);
+    if (flags.length) parts.push(flags.join(','));
+    return `[${parts.join(' | ')}]`;
+  }
+
+  close(): void {
+    clearTimeout(this.frame);
+    this.frame = undefined;
+    void this.tail.stop();
+  }
+
+  /** the filter as text (for tests and the prompt) */
+  filterSpecText(): string {
+    return formatFilterText(this.buffer.filter);
+  }
+}
+
+function describeTarget(t: LogTarget): string {
+  switch (t.kind) {
+    case 'pod':
+      return `pod/${t.name}`;
+    case 'workload':
+    case 'flux':
+      return `${t.resource.split('.')[0]}/${t.name}`;
+    case 'query':
+      return `${t.namespace ?? '*'}/${t.pod.source}`;
+    case 'many':
+      return t.targets.length === 1 ? describeTarget(t.targets[0]) : `${t.targets.length} targets`;
+  }
+}
+
+/** `:logs [ctx-glob/]ns/pod-regex` or `:logs KIND/NAME`, over the selected contexts. */
+export const logsViewFactory: ViewFactory = {
+  names: ['logs', 'log'],
+  help: 'merged logs: logs [ctx-glob/]ns/pod-regex or logs KIND/NAME',
+  create(app, args) {
+    const text = args.join(' ').trim();
+    if (!text) return 'logs: give a target: [ctx-glob/]ns/pod-regex or KIND/NAME';
+    try {
+      return new LogsView(app, resolveTarget(app.store, text, app.contexts(), app.namespace()), { label: text });
+    } catch (e) {
+      return `logs: ${(e as Error).message}`;
+    }
+  },
+};

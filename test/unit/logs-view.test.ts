@@ -1,0 +1,204 @@
+// The log view over an in-memory store and a scripted log source: visible lines only,
+// coloured prefixes from the theme, live filter flags, pause, timestamps, wrap, JSON
+// levels, the cap indicator, frames throttled (never one per line), and save.
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadTheme } from '../../src/config/theme.js';
+import { parseFilterText } from '../../src/logs/filter.js';
+import type { LogLine, OpenLog } from '../../src/logs/types.js';
+import type { KubeObject } from '../../src/model/types.js';
+import type { AppContext } from '../../src/ui/view.js';
+import { logsViewFactory, logTargetFor, LogsView } from '../../src/ui/views/logs.js';
+import { FakeStore } from '../helpers/fake-store.js';
+
+const theme = loadTheme('default', { configDir: null });
+
+/** Per-container pushers: lines written after open go straight to the open follow. */
+function scriptedLogs() {
+  const push = new Map<string, (l: LogLine) => void>();
+  let n = 0;
+  const open: OpenLog = async (ctx, ref, _opts, signal) => {
+    const key = `${ctx}/${ref.pod}/${ref.container}`;
+    const queue: LogLine[] = [];
+    let wake = (): void => {};
+    push.set(key, (l) => {
+      queue.push(l);
+      wake();
+    });
+    return (async function* () {
+      while (!signal.aborted) {
+        while (queue.length) yield queue.shift()!;
+        await new Promise<void>((r) => {
+          wake = r;
+          signal.addEventListener('abort', () => r(), { once: true });
+        });
+      }
+    })();
+  };
+  const write = (key: string, text: string): void => {
+    n++;
+    push.get(key)!({ ts: `2026-01-01T00:00:00.${String(n).padStart(9, '0')}Z`, text });
+  };
+  return { open, write, ready: (key: string) => push.has(key) };
+}
+
+function fakeApp(store: FakeStore) {
+  const app = {
+    store, theme, keymap: { name: 'default', bindings: {}, files: [] }, readonly: false,
+    renders: 0, messages: [] as string[],
+    contexts: () => ['east', 'west'], namespace: () => 'shop',
+    setContexts: () => {}, setNamespace: () => {}, push: () => {}, pop: () => {},
+    message(text: string) {
+      app.messages.push(text);
+    },
+    render() {
+      app.renders++;
+    },
+    now: () => Date.parse('2026-01-01T00:00:00Z'),
+    command: () => {},
+  };
+  return app;
+}
+
+const pod = (name: string, containers = ['app']): KubeObject => ({
+  metadata: { name, namespace: 'shop', uid: `uid-${name}`, labels: { app: 'web' }, creationTimestamp: '2020-01-01T00:00:00Z' },
+  spec: { containers: containers.map((name) => ({ name })) },
+  status: { phase: 'Running' },
+});
+
+async function until<T>(what: string, fn: () => T): Promise<NonNullable<T>> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const v = fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const plain = (rows: string[]): string[] => rows.map((r) => r.replace(/\{[^}]*\}/g, ''));
+
+let view: LogsView | undefined;
+afterEach(() => view?.close());
+
+function setup(opts: ConstructorParameters<typeof LogsView>[2] = {}) {
+  const store = new FakeStore(['east', 'west']);
+  store.put('east', 'pods', pod('web-1', ['app', 'sidecar']));
+  store.put('west', 'pods', pod('web-2'));
+  const logs = scriptedLogs();
+  const app = fakeApp(store);
+  view = new LogsView(app as unknown as AppContext, { kind: 'query', contexts: ['east', 'west'], namespace: 'shop', pod: /^web/ }, { openLog: logs.open, ...opts });
+  return { store, logs, app, view };
+}
+
+describe('LogsView', () => {
+  it('shows the newest visible lines with coloured context/pod/container prefixes, and throttles frames', async () => {
+    const { logs, app, view } = setup();
+    await until('streams', () => logs.ready('east/web-1/app') && logs.ready('west/web-2/app'));
+    const before = app.renders;
+    for (let i = 0; i < 500; i++) logs.write(i % 2 ? 'east/web-1/app' : 'west/web-2/app', `line ${i}`);
+    await until('all lines', () => view.buffer.received === 500);
+    await new Promise((r) => setTimeout(r, 250));
+    // 500 lines within a few frames: a handful of renders, not one per line
+    expect(app.renders - before).toBeLessThanOrEqual(4);
+    const rows = view.render(80, 5);
+    expect(rows).toHaveLength(5);
+    expect(plain(rows)).toEqual(['east/web-1/app line 495', 'west/web-2/app line 496', 'east/web-1/app line 497', 'west/web-2/app line 498', 'east/web-1/app line 499']);
+    const prefixRole = /^\{([#\w]+)-fg\}/.exec(rows[0])?.[1];
+    expect(prefixRole).toBeDefined();
+    expect(Object.values(theme.styles).some((s) => s.fg === prefixRole)).toBe(true);
+    expect(view.status()).toContain('2 pods');
+  });
+
+  it('applies include/exclude/highlight/container flags live and keeps the last valid filter on a bad regex', async () => {
+    const { logs, view } = setup();
+    await until('streams', () => logs.ready('east/web-1/sidecar') && logs.ready('west/web-2/app'));
+    logs.write('east/web-1/app', 'GET /orders 200');
+    logs.write('east/web-1/sidecar', 'GET /orders 200 from sidecar');
+    logs.write('west/web-2/app', 'GET /healthz 200');
+    logs.write('west/web-2/app', 'POST /orders 500');
+    await until('lines', () => view.buffer.received === 4);
+    view.filter.set('orders -e 500 -c ^app$');
+    expect(plain(view.render(80, 10))).toEqual(['east/web-1/app GET /orders 200']);
+    view.filter.set('orders -H ord');
+    const rows = view.render(80, 10);
+    expect(rows[0]).toContain('{inverse}ord{/}');
+    expect(plain(rows)).toHaveLength(3);
+    view.filter.set('orders (');
+    expect(plain(view.render(80, 10))[0]).toMatch(/⚠ invalid regex/);
+    expect(view.filterSpecText()).toBe('orders -H ord');
+    expect(parseFilterText('a b -e c d -H x -c app')).toEqual({ include: 'a b', exclude: 'c d', highlight: 'x', container: 'app' });
+  });
+
+  it('pauses (lines keep buffering, counted), toggles timestamps, wrap and JSON levels', async () => {
+    const { logs, view } = setup();
+    await until('streams', () => logs.ready('east/web-1/app'));
+    logs.write('east/web-1/app', 'first');
+    await until('first', () => view.buffer.received === 1);
+    view.handle('logs.pause' as never);
+    for (let i = 0; i < 3; i++) logs.write('east/web-1/app', `later ${i}`);
+    await until('buffered', () => view.buffer.received === 4);
+    expect(plain(view.render(80, 5))).toEqual(['east/web-1/app first']);
+    expect(view.status()).toContain('paused +3');
+    view.handle('logs.pause' as never);
+    expect(plain(view.render(80, 5))).toHaveLength(4);
+
+    view.handle('logs.timestamps' as never);
+    expect(plain(view.render(80, 5))[0]).toBe('east/web-1/app 2026-01-01T00:00:00.000000001Z first');
+    view.handle('logs.timestamps' as never);
+
+    logs.write('east/web-1/app', 'x'.repeat(100));
+    await until('long', () => view.buffer.received === 5);
+    expect(view.render(40, 10)).toHaveLength(5);
+    view.handle('logs.wrap' as never);
+    expect(plain(view.render(40, 10)).slice(-3).map((r) => r.length)).toEqual([40, 40, 35]);
+    view.handle('logs.wrap' as never);
+
+    logs.write('east/web-1/app', '{"level":"error","msg":"boom","code":7}');
+    await until('json', () => view.buffer.received === 6);
+    view.handle('logs.json' as never);
+    const last = view.render(80, 10).at(-1)!;
+    expect(last.replace(/\{[^}]*\}/g, '')).toBe('east/web-1/app ERROR boom code=7');
+    expect(last).toContain(`{${theme.styles['status.error'].fg}-fg}ERROR`);
+  });
+
+  it('shows which containers are not streamed when the cap bites', async () => {
+    const { view } = setup({ maxStreams: 2 });
+    await until('capped', () => view.tail.capped().length === 1);
+    expect(plain(view.render(120, 5))[0]).toBe('⚠ 1 container not streamed (cap 2): west/shop/web-2/app');
+    expect(view.status()).toContain('1 capped');
+  });
+
+  it('saves the matching lines to a file and says where', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fd-logs-view-'));
+    const { logs, app, view } = setup({ saveDir: dir });
+    await until('streams', () => logs.ready('west/web-2/app'));
+    logs.write('west/web-2/app', 'keep me');
+    await until('line', () => view.buffer.received === 1);
+    view.handle('logs.save' as never);
+    await until('message', () => app.messages.length > 0);
+    const [file] = await readdir(dir);
+    expect(app.messages[0]).toBe(`saved 1 lines to ${join(dir, file)}`);
+    expect(await readFile(join(dir, file), 'utf8')).toMatch(/^west\/web-2\/app \S+ keep me\n$/);
+  });
+
+  it('turns table rows into targets and palette arguments into views', () => {
+    const types = new FakeStore(['east']);
+    const deploy = types.resolve('east', 'deploy')!;
+    const ks = types.resolve('east', 'ks')!;
+    const cm = types.resolve('east', 'cm')!;
+    const obj = { metadata: { name: 'web', namespace: 'shop' } };
+    expect(logTargetFor('east', deploy, obj)).toEqual({ kind: 'workload', context: 'east', resource: 'deployments.apps', namespace: 'shop', name: 'web' });
+    expect(logTargetFor('east', ks, obj)?.kind).toBe('flux');
+    expect(logTargetFor('east', cm, obj)).toBeUndefined();
+    const app = fakeApp(types) as unknown as AppContext;
+    expect(logsViewFactory.create(app, [])).toMatch(/give a target/);
+    expect(logsViewFactory.create(app, ['shop/(' ])).toMatch(/^logs: /);
+    const v = logsViewFactory.create(app, ['deploy/web']);
+    expect(typeof v).toBe('object');
+    expect((v as LogsView).title()).toBe('logs deploy/web');
+    (v as LogsView).close();
+  });
+});
