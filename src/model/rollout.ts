@@ -280,7 +280,7 @@ function planDeployment(d: KubeObject, related: KubeObject[], toRevision: number
   if (toRevision > 0 && !target) return notFound(toRevision);
   if (!target) return { ok: false, error: `no rollout history found for deployment "${name}"` };
   if (bool(d, 'spec', 'paused') === true) {
-    return { ok: false, error: `you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/${name}' and try again` };
+    return { ok: false, error: `you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again` };
   }
   const current = withoutHash(rec(d, 'spec', 'template'));
   const template = withoutHash(rec(target, 'spec', 'template'));

@@ -130,10 +130,10 @@ describe('Deployment rollback (kubectl rollout undo)', () => {
     expect(planRollback(deployment('web:v3'), [rs3])).toEqual({ ok: false, error: 'no rollout history found for deployment "web"' });
   });
 
-  it('refuses a paused Deployment with kubectl\'s message', () => {
+  it('refuses a paused Deployment with kubectl\'s message (no object name in it, as kubectl prints it)', () => {
     expect(planRollback(deployment('web:v3', { paused: true }), rss)).toEqual({
       ok: false,
-      error: "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/web' and try again",
+      error: "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again",
     });
   });
 
