@@ -192,10 +192,9 @@ export function runApp(opts: AppOptions): Promise<void> {
     let view: View | string;
     if (factory) {
       view = factory.create(app, [...(cmd.namespace ? [cmd.namespace] : []), ...cmd.args]);
-    } else if (selected.some((c) => store.resolve(c, cmd.name))) {
+    } else if (selected.some((c) => store.resolve(c, cmd.name)) || store.contexts().some((c) => selected.includes(c.name) && !c.discovered)) {
+      // while discovery runs the table waits and resolves itself when it lands
       view = new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace });
-    } else if (store.contexts().some((c) => !c.discovered && c.state !== 'ready')) {
-      view = `"${cmd.name}" is not known yet: contexts are still being discovered`;
     } else view = `unknown resource or view "${cmd.name}"`;
     if (typeof view === 'string') {
       app.message(view, 'error');

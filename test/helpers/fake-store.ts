@@ -13,8 +13,18 @@ export class FakeStore implements FleetStore {
   readonly watches: WatchSpec[] = [];
   readonly requests: { context: string; req: ApiRequest }[] = [];
 
-  constructor(contexts: string[]) {
-    for (const name of contexts) this.ctx.set(name, { name, state: 'ready', latencyMs: 3, serverVersion: 'v1.32.0' });
+  /** undiscovered: contexts start connecting and serve no resources until discover(name) */
+  constructor(contexts: string[], opts: { undiscovered?: boolean } = {}) {
+    for (const name of contexts) {
+      this.ctx.set(name, opts.undiscovered
+        ? { name, state: 'connecting', discovered: false }
+        : { name, state: 'ready', latencyMs: 3, serverVersion: 'v1.32.0', discovered: true });
+    }
+  }
+
+  /** Discovery lands: the context is ready and serves the catalog. */
+  discover(name: string): void {
+    this.setContext(name, 'ready', { discovered: true, latencyMs: 3, serverVersion: 'v1.32.0' });
   }
 
   setContext(name: string, state: ContextState, extra: Partial<ContextStatus> = {}): void {
@@ -52,7 +62,7 @@ export class FakeStore implements FleetStore {
     return [...this.ctx.values()];
   }
   resources(context: string): ResourceType[] {
-    return this.ctx.has(context) ? this.types : [];
+    return this.ctx.get(context)?.discovered ? this.types : [];
   }
   resolve(context: string, query: string): ResourceType | undefined {
     const q = query.toLowerCase();
@@ -116,10 +126,10 @@ const T0 = Date.parse('2026-11-20T10:00:00Z');
 const ts = (minutesAgo: number, now: number): string => new Date(now - minutesAgo * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** A small fleet: 3 contexts × 2 namespaces, a deployment + pods each, Kustomizations, a CNPG cluster, events, a secret. */
-export function demoStore(opts: { contexts?: string[]; podsPerNamespace?: number; now?: number } = {}): FakeStore {
+export function demoStore(opts: { contexts?: string[]; podsPerNamespace?: number; now?: number; undiscovered?: boolean } = {}): FakeStore {
   const contexts = opts.contexts ?? ['dev', 'staging', 'prod-eu'];
   const now = opts.now ?? T0;
-  const s = new FakeStore(contexts);
+  const s = new FakeStore(contexts, { undiscovered: opts.undiscovered });
   let uid = 0;
   const meta = (name: string, namespace: string | undefined, minutesAgo: number, extra: Record<string, unknown> = {}) => ({
     name, ...(namespace ? { namespace } : {}), uid: `uid-${++uid}`, creationTimestamp: ts(minutesAgo, now), ...extra,

@@ -24,14 +24,14 @@ afterEach(() => {
   rigs = [];
 });
 
-function start(opts: { cols?: number; rows?: number; keymap?: string; startCommand?: string; readonly?: boolean; contexts?: string[] } = {}): Rig {
+function start(opts: { cols?: number; rows?: number; keymap?: string; startCommand?: string; readonly?: boolean; contexts?: string[]; undiscovered?: boolean } = {}): Rig {
   const cols = opts.cols ?? 120;
   const rows = opts.rows ?? 30;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: cols, rows });
   output.on('data', (d: Buffer) => term.write(d.toString('utf8')));
-  const store = demoStore({ now: NOW });
+  const store = demoStore({ now: NOW, undiscovered: opts.undiscovered });
   const done = runApp({
     store, contexts: opts.contexts ?? ['dev', 'staging', 'prod-eu'], readonly: opts.readonly ?? false,
     keymap: loadKeymap(opts.keymap, { configDir: null }), theme: loadTheme(undefined, { configDir: null }),
@@ -138,6 +138,30 @@ describe('app shell', () => {
     const t = await r.waitFor('half page down');
     expect(t).toMatch(/ctrl-d\s+half page down/);
     expect(t).toMatch(/g g, home\s+top/);
+  });
+
+  it('a start view opened before discovery fills itself in when discovery lands', async () => {
+    const r = start({ undiscovered: true });
+    let t = await r.waitFor('waiting for discovery of dev, staging, prod-eu');
+    expect(t).not.toContain('not known yet');
+    r.store.discover('dev');
+    t = await r.waitFor('web-7d9f8');
+    expect(t).toContain('[4]');
+    r.store.discover('staging');
+    r.store.discover('prod-eu');
+    t = await r.waitFor('[12]');
+    expect(t).toMatch(/✓ prod-eu ready/);
+  });
+
+  it('a palette command typed during discovery waits instead of failing; unknown names fail after', async () => {
+    const r = start({ undiscovered: true, startCommand: 'deploy' });
+    await r.waitFor('waiting for discovery');
+    r.keys(':ks\r');
+    await r.waitFor('"ks": waiting for discovery');
+    for (const c of ['dev', 'staging', 'prod-eu']) r.store.discover(c);
+    await r.waitFor('kustomize build failed');
+    r.keys(':nosuchthing\r');
+    await r.waitFor('unknown resource or view "nosuchthing"');
   });
 
   it('quits on q and resolves', async () => {

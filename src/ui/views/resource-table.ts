@@ -91,19 +91,40 @@ export class ResourceTableView implements View {
     return this.opts.namespace ?? this.app.namespace();
   }
 
-  scopeChanged(): void {
-    for (const s of this.subs) s.close();
-    this.types = new Map();
+  private resolveTypes(): Map<string, ResourceType> {
+    const types = new Map<string, ResourceType>();
     for (const c of this.contexts()) {
       const rt = this.app.store.resolve(c, this.opts.query);
-      if (rt) this.types.set(c, rt);
+      if (rt) types.set(c, rt);
     }
+    return types;
+  }
+
+  scopeChanged(): void {
+    for (const s of this.subs) s.close();
+    this.types = this.resolveTypes();
     const ns = this.resourceType?.namespaced ? this.namespace() : undefined;
     this.subs = this.types.size ? [this.app.store.watch({ contexts: [...this.types.keys()], resource: this.opts.query, namespace: ns })] : [];
     this.dirty = true;
   }
 
+  /** Contexts whose discovery has not finished: the resource may still appear there. */
+  private undiscovered(): string[] {
+    const mine = new Set(this.contexts());
+    return this.app.store.contexts().filter((c) => mine.has(c.name) && !c.discovered).map((c) => (c.state === 'connecting' ? c.name : `${c.name} (${c.state})`));
+  }
+
   onChange(batch: ChangeBatch): void {
+    // discovery landing (or a CRD's printer columns changing) arrives as a context change:
+    // re-resolve, so a view opened too early fills itself in
+    if (this.contexts().some((c) => batch.contexts.has(c))) {
+      const fresh = this.resolveTypes();
+      const same = fresh.size === this.types.size && [...fresh].every(([c, rt]) => this.types.get(c) === rt);
+      if (!same) {
+        this.scopeChanged();
+        return;
+      }
+    }
     for (const [c, rt] of this.types) {
       if (batch.resources.has(`${c}\u0000${resourceKey(rt)}`)) {
         this.dirty = true;
@@ -258,7 +279,10 @@ export class ResourceTableView implements View {
   render(width: number, height: number): string[] {
     this.height = height;
     this.derive();
-    if (!this.types.size) return [`no selected context serves "${this.opts.query}"`];
+    if (!this.types.size) {
+      const waiting = this.undiscovered();
+      return [waiting.length ? `"${this.opts.query}": waiting for discovery of ${waiting.join(', ')}` : `no selected context serves "${this.opts.query}"`];
+    }
     const sortIdx = this.columns.findIndex((c) =>
       ({ name: 'NAME', age: 'AGE', status: this.statusColumn()?.header, context: 'CONTEXT', namespace: 'NAMESPACE' })[this.sort.key] === c.header);
     const lines = renderTable({
