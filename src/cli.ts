@@ -23,7 +23,8 @@ function fleetOptions(cmd: Command): Command {
 export function buildProgram(): Command {
   const program = new Command('fleetdeck')
     .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .enablePositionalOptions();
 
   const sim = new Command('sim')
     .description('serve the simulated fleet (a Kubernetes-API server per simulated cluster) until SIGINT/SIGTERM')
@@ -76,8 +77,58 @@ export function buildProgram(): Command {
         await sim.stop();
       }
     });
+  for (const a of actionCommands) {
+    const cmd = fleetOptions(program.command(`${a.id} <KIND/NAME>`).description(a.description))
+      .option('--dry-run', 'print the plan (every request) and send nothing')
+      .option('-y, --yes', 'do not ask for confirmation (protected contexts still need --protected-ok)')
+      .option('--protected-ok', 'with --yes: act on protected contexts without typing the name')
+      .option('--readonly', 'refuse (useful to check what a script would do)')
+      .option('--timeout <seconds>', 'how long to wait for an outcome (reconcile)', int);
+    a.options?.(cmd);
+    cmd.action(async (target: string, o) => {
+      const { runShellAction } = await import('./actions/shell.js');
+      process.exitCode = await runShellAction(
+        o.resumeAndReconcile ? 'resume-and-reconcile' : a.id,
+        { ...o, target, timeoutSeconds: o.timeout, propagationPolicy: o.cascade },
+        { stdout: process.stdout, stderr: process.stderr },
+      );
+    });
+  }
   return program;
 }
+
+/** The action subcommands: the same catalog, executor and confirmations as the TUI. */
+const actionCommands: { id: string; description: string; options?: (c: Command) => void }[] = [
+  { id: 'suspend', description: 'suspend Flux reconciliation of an object (spec.suspend: true)' },
+  { id: 'resume', description: 'resume Flux reconciliation of an object' },
+  {
+    id: 'reconcile',
+    description: 'ask Flux to reconcile now and wait for the outcome',
+    options: (c) =>
+      c
+        .option('--with-source', 'reconcile the source (GitRepository, HelmChart, ...) first')
+        .option('--force', 'HelmRelease: force a one-off upgrade')
+        .option('--reset', 'HelmRelease: reset the failure counters')
+        .option('--resume-and-reconcile', 'resume a suspended object, then reconcile it'),
+  },
+  {
+    id: 'rollback',
+    description: 'roll a Deployment, StatefulSet or DaemonSet back as kubectl rollout undo does',
+    options: (c) => c.option('--to-revision <n>', 'the revision to go back to (default: the previous one)', int),
+  },
+  { id: 'restart', description: 'rollout restart (kubectl.kubernetes.io/restartedAt)' },
+  {
+    id: 'scale',
+    description: 'set the replicas of a Deployment, StatefulSet, ReplicaSet or a CR with /scale',
+    options: (c) => c.requiredOption('--replicas <n>', 'the new replica count', int),
+  },
+  {
+    id: 'delete',
+    description: 'delete an object (finalizers that will hold it are shown)',
+    options: (c) =>
+      c.addOption(new Option('--cascade <policy>', 'propagation policy').choices(['Background', 'Foreground', 'Orphan']).default('Background')),
+  },
+];
 
 /** Known user errors print their message and exit 2; anything else is a bug and says so. */
 function fail(e: unknown): void {

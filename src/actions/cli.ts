@@ -10,8 +10,6 @@ export interface ActionCommandOptions extends ActionOptions {
   /** KIND/NAME, e.g. ks/apps, kustomization/apps, hr/podinfo */
   target: string;
   namespace?: string;
-  /** names or globs ('prod-*'), repeatable and comma lists; default the current context */
-  context?: string[];
   dryRun?: boolean;
   yes?: boolean;
   protectedOk?: boolean;
@@ -23,9 +21,8 @@ export interface Output {
 
 export interface ActionCommandDeps {
   executor: Executor;
-  /** every context of the kubeconfig */
+  /** the contexts the command covers, already selected (names, globs, fleets) */
   contexts: string[];
-  currentContext?: string;
   /** finds the object in one context; undefined when it is not there */
   find(context: string, kind: string, namespace: string | undefined, name: string): Promise<Target | undefined>;
   stdout: Output;
@@ -35,18 +32,6 @@ export interface ActionCommandDeps {
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
-
-export function matchContexts(all: string[], patterns: string[] | undefined, current: string | undefined): string[] {
-  const globs = (patterns ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
-  if (globs.length === 0) return current ? [current] : [];
-  const res = globs.map(globToRegExp);
-  return all.filter((c) => res.some((re) => re.test(c)));
-}
 
 export function parseTarget(text: string): { kind: string; name: string } | undefined {
   const i = text.indexOf('/');
@@ -71,10 +56,10 @@ export async function runActionCommand(actionId: string, opts: ActionCommandOpti
     err(`fleetdeck ${actionId}: expected KIND/NAME, got ${JSON.stringify(opts.target)}`);
     return EXIT.usage;
   }
-  const contexts = matchContexts(deps.contexts, opts.context, deps.currentContext);
+  const contexts = deps.contexts;
   if (contexts.length === 0) {
-    err(`fleetdeck ${actionId}: no context matches ${(opts.context ?? []).join(', ') || '(no current context)'}`);
-    return EXIT.usage;
+    err(`fleetdeck ${actionId}: no reachable context to act on`);
+    return EXIT.failed;
   }
 
   const missing: string[] = [];

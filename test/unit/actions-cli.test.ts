@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { matchContexts, runActionCommand, type ActionCommandDeps } from '../../src/actions/cli.js';
+import { runActionCommand, type ActionCommandDeps } from '../../src/actions/cli.js';
 import { createExecutor } from '../../src/actions/executor.js';
 import { renderPlan } from '../../src/actions/render.js';
 import { fakeClock, fakeLookup, fakeServer, fluxTarget } from './actions-fixtures.js';
 
-function harness(opts: { answers?: string[]; readonly?: boolean; suspended?: string[] } = {}) {
+function harness(opts: { answers?: string[]; readonly?: boolean; suspended?: string[]; contexts?: string[] } = {}) {
   const server = fakeServer();
   const ex = createExecutor({ send: server.send, read: server.read, readonly: opts.readonly ?? false, clock: fakeClock(), lookup: fakeLookup() });
   let stdout = '';
@@ -13,8 +13,7 @@ function harness(opts: { answers?: string[]; readonly?: boolean; suspended?: str
   const answers = [...(opts.answers ?? [])];
   const deps: ActionCommandDeps = {
     executor: ex,
-    contexts: ['dev', 'stage', 'prod-eu', 'prod-us'],
-    currentContext: 'dev',
+    contexts: opts.contexts ?? ['dev'],
     find: async (context, kind, namespace, name) =>
       kind === 'ks' && name === 'apps' && context !== 'stage'
         ? fluxTarget(context, 'Kustomization', name, opts.suspended?.includes(context) ? { spec: { suspend: true } } : {}, namespace ?? 'flux-system')
@@ -30,16 +29,9 @@ function harness(opts: { answers?: string[]; readonly?: boolean; suspended?: str
 }
 
 describe('shell action commands', () => {
-  it('contexts: the current one by default, globs and comma lists otherwise', () => {
-    const all = ['dev', 'stage', 'prod-eu', 'prod-us'];
-    expect(matchContexts(all, undefined, 'dev')).toEqual(['dev']);
-    expect(matchContexts(all, ['prod-*'], 'dev')).toEqual(['prod-eu', 'prod-us']);
-    expect(matchContexts(all, ['dev,stage', 'prod-e?'], 'dev')).toEqual(['dev', 'stage', 'prod-eu']);
-  });
-
   it('--dry-run prints every request and sends nothing', async () => {
     const h = harness();
-    const code = await runActionCommand('suspend', { target: 'ks/apps', context: ['dev'], dryRun: true }, h.deps);
+    const code = await runActionCommand('suspend', { target: 'ks/apps', dryRun: true }, h.deps);
     expect(code).toBe(0);
     expect(h.out()).toContain('dev / flux-system / Kustomization apps');
     expect(h.out()).toContain('PATCH /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps');
@@ -61,24 +53,24 @@ describe('shell action commands', () => {
   });
 
   it('protected contexts need the typed count even with --yes, unless --protected-ok', async () => {
-    const wrong = harness({ answers: ['apps'] });
-    expect(await runActionCommand('suspend', { target: 'ks/apps', context: ['prod-*'], yes: true }, wrong.deps)).toBe(1);
+    const wrong = harness({ answers: ['apps'], contexts: ['prod-eu', 'prod-us'] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps', yes: true }, wrong.deps)).toBe(1);
     expect(wrong.questions).toEqual(['\nType "2" to confirm: ']);
     expect(wrong.server.sent).toHaveLength(0);
 
-    const right = harness({ answers: ['2'] });
-    expect(await runActionCommand('suspend', { target: 'ks/apps', context: ['prod-*'] }, right.deps)).toBe(0);
+    const right = harness({ answers: ['2'], contexts: ['prod-eu', 'prod-us'] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps' }, right.deps)).toBe(0);
     expect(right.server.sent.map((s) => s.context).sort()).toEqual(['prod-eu', 'prod-us']);
 
-    const ok = harness();
-    expect(await runActionCommand('suspend', { target: 'ks/apps', context: ['prod-*'], yes: true, protectedOk: true }, ok.deps)).toBe(0);
+    const ok = harness({ contexts: ['prod-eu', 'prod-us'] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps', yes: true, protectedOk: true }, ok.deps)).toBe(0);
     expect(ok.questions).toHaveLength(0);
     expect(ok.server.sent).toHaveLength(2);
   });
 
   it('exit code 1 when a context lacks the object, while the others are still acted on', async () => {
-    const h = harness();
-    const code = await runActionCommand('reconcile', { target: 'ks/apps', context: ['dev,stage'], yes: true }, h.deps);
+    const h = harness({ contexts: ['dev', 'stage'] });
+    const code = await runActionCommand('reconcile', { target: 'ks/apps', yes: true }, h.deps);
     expect(code).toBe(1);
     expect(h.err()).toContain('stage: ks/apps not found');
     expect(h.out()).toContain('✓ dev / flux-system / Kustomization apps: succeeded: Applied revision: main@sha1:1eabc9a4');
@@ -102,7 +94,7 @@ describe('shell action commands', () => {
   it('usage errors exit 2', async () => {
     const h = harness();
     expect(await runActionCommand('suspend', { target: 'apps' }, h.deps)).toBe(2);
-    expect(await runActionCommand('suspend', { target: 'ks/apps', context: ['nope-*'] }, h.deps)).toBe(2);
+    expect(await runActionCommand('suspend', { target: 'ks/apps' }, harness({ contexts: [] }).deps)).toBe(1);
     expect(await runActionCommand('frobnicate', { target: 'ks/apps' }, h.deps)).toBe(2);
   });
 

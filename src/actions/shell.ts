@@ -1,0 +1,68 @@
+// The action subcommands wired to a real fleet: contexts selected as for every command, the
+// kinds the action reads watched until synced (the target's kind, a rollback's revisions,
+// Flux sources for --with-source), then runActionCommand with an executor whose requests go
+// through the store's door to the cluster.
+import { openFleet, type FleetOptions } from '../fleet/open.js';
+import { takeSnapshot } from '../fleet/snapshot.js';
+import { resourceKey, type ResourceType } from '../model/types.js';
+import { createAuditLog } from './audit.js';
+import { runActionCommand, type ActionCommandOptions, type Output } from './cli.js';
+import { createExecutor } from './executor.js';
+import type { KubeObject } from '../model/types.js';
+
+export interface ShellActionOptions extends Omit<ActionCommandOptions, 'context'>, FleetOptions {
+  readonly?: boolean;
+  timeoutSeconds?: number;
+}
+
+/** What each action reads besides its target, by kind of read. */
+function extraKinds(actionId: string, opts: ShellActionOptions, types: ResourceType[]): string[] {
+  if (actionId === 'rollback') return ['replicasets.apps', 'controllerrevisions.apps'];
+  if (opts.withSource) return types.filter((t) => t.categories.includes('fluxcd')).map(resourceKey);
+  return [];
+}
+
+export async function runShellAction(
+  actionId: string,
+  opts: ShellActionOptions,
+  io: { stdout: Output; stderr: Output; env?: NodeJS.ProcessEnv; ask?: (q: string) => Promise<string> },
+): Promise<number> {
+  const env = io.env ?? process.env;
+  const { fleet, contexts, config } = openFleet(opts, env);
+  const kind = opts.target.split('/')[0] ?? '';
+  const snap = await takeSnapshot(fleet, {
+    contexts,
+    kinds: (_ctx, types) => [kind, ...extraKinds(actionId, opts, types)],
+    namespace: opts.namespace,
+    deadline: Date.now() + 15_000,
+  });
+  try {
+    for (const u of snap.unreachable) io.stderr.write(`✗ ${u.name}: ${u.lastError ?? u.state}\n`);
+    const executor = createExecutor({
+      send: (ctx, req) => fleet.request(ctx, req),
+      read: async (ctx, path) => (await fleet.request(ctx, { method: 'GET', path })).body as KubeObject,
+      readonly: opts.readonly ?? false,
+      protectedPattern: config.protected,
+      audit: createAuditLog({ path: undefined }),
+      lookup: fleet,
+      followTimeoutMs: (opts.timeoutSeconds ?? 300) * 1000,
+    });
+    return await runActionCommand(actionId, opts, {
+      executor,
+      contexts: snap.reachable,
+      find: async (ctx, k, ns, name) => {
+        const type = fleet.resolve(ctx, k);
+        if (!type) return undefined;
+        const namespace = type.namespaced ? ns ?? fleet.contexts().find((c) => c.name === ctx)?.namespace ?? 'default' : undefined;
+        const object = fleet.get(ctx, resourceKey(type), namespace, name);
+        return object ? { context: ctx, resource: resourceKey(type), kind: type.kind, namespace, name, object } : undefined;
+      },
+      stdout: io.stdout,
+      stderr: io.stderr,
+      ask: io.ask,
+    });
+  } finally {
+    snap.close();
+    await fleet.close();
+  }
+}
