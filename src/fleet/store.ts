@@ -3,13 +3,17 @@
 // and stopped a grace period after the last leaves; objects indexed by (context, resource,
 // namespace, name), by uid and by owner uid; changes coalesced into one batch per frame.
 // A context that is dead, hanging or forbidden only ever affects its own entries.
+// A user bound only to some namespaces gets 403 for every all-namespaces list: such a
+// reflector falls back to one reflector per namespace it may see (from the namespace list,
+// else the kubeconfig namespace), merged behind the same reads; forbidden reflectors are
+// tried again when the context recovers and every forbiddenRetryMs (RBAC changes).
 import type { KubeObject, ResourceType } from '../model/types.js';
 import { resourceKey } from '../model/types.js';
 import { ContextClient, type ClientOptions } from '../kube/client.js';
 import { discover, printerColumns, withPrinterColumns } from '../kube/discovery.js';
 import { classify } from '../kube/errors.js';
 import { contextConfig, loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
-import { Backoff, objectKey, Reflector, type ReflectorOptions } from '../kube/reflector.js';
+import { Backoff, objectKey, Reflector, resourcePath, type ReflectorOptions, type ReflectorPhaseName } from '../kube/reflector.js';
 import { resolveResource } from '../kube/resolve.js';
 import type {
   ApiRequest,
@@ -38,6 +42,8 @@ export interface FleetStoreOptions {
   frameMs?: number;
   /** how often a ready context's /version is re-measured (default 15 s) */
   healthIntervalMs?: number;
+  /** how often forbidden reflectors ask again while the context stays ready (default 5 min) */
+  forbiddenRetryMs?: number;
   client?: ClientOptions;
   reflector?: ReflectorOptions;
 }
@@ -45,14 +51,37 @@ export interface FleetStoreOptions {
 const CRD_KEY = 'customresourcedefinitions.apiextensions.k8s.io';
 const sep = '\u0000';
 
+const NS_KEY = 'namespaces';
+
+/** An all-namespaces reflector that got 403, served by one reflector per namespace. */
+interface Fallback {
+  parts: Map<string, Reflector>;
+  /** id of the namespaces reflector this fallback holds, when the user may list namespaces */
+  nsId?: string;
+  /** what the forbidden all-namespaces reflector held, until a namespace's reflector takes it over */
+  stale: Map<string, KubeObject>;
+}
+
 interface ReflectorEntry {
   context: string;
   rk: string;
+  type: ResourceType;
   scope: string; // namespace or '' for all
   reflector: Reflector;
   refs: number;
   stopTimer?: NodeJS.Timeout;
+  fallback?: Fallback;
 }
+
+interface EntryState {
+  phase: ReflectorPhaseName;
+  reason?: string;
+  nextAttemptAt?: number;
+  forbiddenNamespaces?: string[];
+}
+
+/** Worst first: the phase a set of reflectors shows as one. */
+const phaseRank: Record<ReflectorPhaseName, number> = { unauthorized: 0, unreachable: 1, retrying: 2, syncing: 3, synced: 4, forbidden: 5, stopped: 6 };
 
 interface ContextEntry {
   name: string;
@@ -69,6 +98,9 @@ interface ContextEntry {
   crd?: Reflector;
   rediscoverTimer?: NodeJS.Timeout;
   healthTimer?: NodeJS.Timeout;
+  /** epoch ms of the last time forbidden reflectors were asked again */
+  forbiddenRetryAt: number;
+  nsSyncQueued?: boolean;
 }
 
 interface Sub {
@@ -106,9 +138,11 @@ export class Fleet implements FleetStore {
   private readonly graceMs: number;
   private readonly frameMs: number;
   private readonly healthMs: number;
+  private readonly forbiddenRetryMs: number;
 
   constructor(private readonly opts: FleetStoreOptions) {
     this.graceMs = opts.graceMs ?? 30_000;
+    this.forbiddenRetryMs = opts.forbiddenRetryMs ?? 300_000;
     this.frameMs = opts.frameMs ?? 100;
     this.healthMs = opts.healthIntervalMs ?? 15_000;
     const merged = opts.merged ?? loadKubeconfig({ kubeconfig: opts.kubeconfig, env: opts.env });
@@ -122,6 +156,7 @@ export class Fleet implements FleetStore {
         settled: Promise.resolve(),
         byUid: new Map(),
         byOwner: new Map(),
+        forbiddenRetryAt: Date.now(),
       };
       try {
         const cfg = contextConfig(merged, name);
@@ -184,8 +219,10 @@ export class Fleet implements FleetStore {
         .warm(this.abort.signal)
         .then((w) => {
           Object.assign(c.status, { latencyMs: w.latencyMs, serverVersion: w.serverVersion });
-          if (c.baseState !== 'ready') for (const r of this.reflectorsOf(c.name)) r.reflector.retryNow();
+          const recovered = c.baseState !== 'ready';
+          if (recovered) for (const r of this.reflectorsOf(c.name)) for (const x of this.partsOf(r)) x.retryNow();
           this.setBase(c, 'ready', undefined);
+          if (recovered || Date.now() - c.forbiddenRetryAt >= this.forbiddenRetryMs) this.retryForbidden(c);
         })
         .catch((e: unknown) => {
           this.setBase(c, stateFor(e), (e as Error).message);
@@ -245,13 +282,15 @@ export class Fleet implements FleetStore {
     const forbidden: string[] = [];
     let err: string | undefined;
     for (const r of this.reflectorsOf(c.name)) {
-      const p = r.reflector.phase;
+      const st = this.entryState(r);
+      const p = st.phase;
       if (p === 'forbidden') forbidden.push(r.rk);
+      for (const ns of st.forbiddenNamespaces ?? []) forbidden.push(`${r.rk} in ${ns}`);
       if (state !== 'ready') continue;
       if (p === 'unreachable') state = 'unreachable';
       else if (p === 'unauthorized') state = 'auth-error';
       else if (p === 'retrying') state = 'degraded';
-      if (p === 'unreachable' || p === 'unauthorized' || p === 'retrying') err = r.reflector.reason;
+      if (p === 'unreachable' || p === 'unauthorized' || p === 'retrying') err = st.reason;
     }
     const s = c.status;
     const f = forbidden.length > 0 ? forbidden.sort() : undefined;
@@ -292,6 +331,11 @@ export class Fleet implements FleetStore {
     const rk = resourceKey(type);
     const scope = type.namespaced ? (sub.spec.namespace ?? '') : '';
     const id = [context, rk, scope].join(sep);
+    this.hold(c, type, rk, scope, id);
+    sub.held.set(context, id);
+  }
+
+  private hold(c: ContextEntry, type: ResourceType, rk: string, scope: string, id: string): ReflectorEntry {
     let e = this.reflectorsById.get(id);
     if (!e) {
       e = this.startReflector(c, type, rk, scope, id);
@@ -300,7 +344,7 @@ export class Fleet implements FleetStore {
     clearTimeout(e.stopTimer);
     e.stopTimer = undefined;
     e.refs++;
-    sub.held.set(context, id);
+    return e;
   }
 
   private release(id: string): void {
@@ -314,41 +358,204 @@ export class Fleet implements FleetStore {
     const e = this.reflectorsById.get(id);
     if (!e || e.refs > 0) return;
     this.reflectorsById.delete(id);
-    await e.reflector.stop();
+    const fb = e.fallback;
+    await Promise.all(this.partsOf(e).map((r) => r.stop()));
     const c = this.ctxs.get(e.context)!;
-    for (const o of e.reflector.cache.values()) this.unindex(c, e, o);
-    e.reflector.cache.clear();
+    for (const cache of this.cachesOf(e)) {
+      for (const o of cache.values()) this.unindex(c, e, o);
+      cache.clear();
+    }
+    if (fb?.nsId) this.release(fb.nsId);
     this.markResource(e.context, e.rk);
     this.recompute(c);
   }
 
   private startReflector(c: ContextEntry, type: ResourceType, rk: string, scope: string, id: string): ReflectorEntry {
-    const resKey = c.name + sep + rk;
-    const entry: ReflectorEntry = { context: c.name, rk, scope, refs: 0, reflector: undefined as unknown as Reflector };
-    entry.reflector = new Reflector(
+    const entry: ReflectorEntry = { context: c.name, rk, type, scope, refs: 0, reflector: undefined as unknown as Reflector };
+    entry.reflector = this.newReflector(c, entry, id, scope || undefined, new Map());
+    entry.reflector.start();
+    return entry;
+  }
+
+  /** A reflector feeding `entry` (its own, or one namespace of its fallback), its cache seeded. */
+  private newReflector(c: ContextEntry, entry: ReflectorEntry, id: string, namespace: string | undefined, seed: Map<string, KubeObject>): Reflector {
+    const resKey = c.name + sep + entry.rk;
+    const isNs = entry.rk === NS_KEY && entry.scope === '';
+    const r: Reflector = new Reflector(
       c.client!,
-      type,
-      scope || undefined,
+      entry.type,
+      namespace,
       {
         upsert: (o, prev) => {
-          this.index(c, rk, o, prev);
+          this.index(c, entry.rk, o, prev);
           this.pending.resources.add(resKey);
           this.schedule();
+          if (isNs) this.namespacesChanged(c);
         },
         remove: (prev) => {
           this.unindex(c, entry, prev);
           this.pending.resources.add(resKey);
           this.schedule();
+          if (isNs) this.namespacesChanged(c);
         },
         status: () => {
-          if (this.reflectorsById.get(id) === entry) this.recompute(c);
+          if (this.reflectorsById.get(id) !== entry) return;
+          if (r === entry.reflector && !entry.fallback && r.phase === 'forbidden' && entry.type.namespaced && entry.scope === '') this.startFallback(c, entry);
+          if (isNs) this.namespacesChanged(c);
+          this.recompute(c);
           this.markContext(c.name);
         },
       },
       this.opts.reflector,
     );
-    entry.reflector.start();
-    return entry;
+    r.cache = seed;
+    return r;
+  }
+
+  // --- namespace fallback -------------------------------------------------------------
+
+  private partsOf(e: ReflectorEntry): Reflector[] {
+    return e.fallback ? [e.reflector, ...e.fallback.parts.values()] : [e.reflector];
+  }
+
+  private cachesOf(e: ReflectorEntry): Map<string, KubeObject>[] {
+    return e.fallback ? [e.fallback.stale, ...[...e.fallback.parts.values()].map((r) => r.cache)] : [e.reflector.cache];
+  }
+
+  private startFallback(c: ContextEntry, e: ReflectorEntry): void {
+    const fb: Fallback = { parts: new Map(), stale: e.reflector.cache };
+    e.reflector.cache = new Map();
+    e.fallback = fb;
+    const nsType = resolveResource(c.types, NS_KEY);
+    if (nsType?.verbs.includes('list') && nsType.verbs.includes('watch')) {
+      fb.nsId = [c.name, NS_KEY, ''].join(sep);
+      this.hold(c, nsType, NS_KEY, '', fb.nsId);
+    }
+    this.syncFallback(c, e);
+  }
+
+  /** The namespaces a fallback should cover, or undefined while that is not known yet. */
+  private fallbackNamespaces(c: ContextEntry, fb: Fallback): string[] | undefined {
+    const own = [c.status.namespace || 'default'];
+    if (!fb.nsId) return own;
+    const nsEntry = this.reflectorsById.get(fb.nsId);
+    if (!nsEntry) return own;
+    const r = nsEntry.reflector;
+    if (r.phase === 'forbidden') return own;
+    if (r.phase !== 'synced' && r.cache.size === 0) return undefined;
+    return [...r.cache.values()].map((o) => o.metadata.name);
+  }
+
+  private namespacesChanged(c: ContextEntry): void {
+    if (c.nsSyncQueued) return;
+    c.nsSyncQueued = true;
+    queueMicrotask(() => {
+      c.nsSyncQueued = false;
+      for (const e of this.reflectorsOf(c.name)) if (e.fallback) this.syncFallback(c, e);
+    });
+  }
+
+  /** One reflector per visible namespace: new namespaces start one, gone ones stop theirs. */
+  private syncFallback(c: ContextEntry, e: ReflectorEntry): void {
+    const fb = e.fallback;
+    if (!fb || this.closed) return;
+    const want = this.fallbackNamespaces(c, fb);
+    if (!want) return;
+    const id = [c.name, e.rk, e.scope].join(sep);
+    const wanted = new Set(want);
+    for (const ns of wanted) {
+      if (fb.parts.has(ns)) continue;
+      const seed = new Map<string, KubeObject>();
+      for (const [k, o] of fb.stale) {
+        if (o.metadata.namespace !== ns) continue;
+        seed.set(k, o);
+        fb.stale.delete(k);
+      }
+      const r = this.newReflector(c, e, id, ns, seed);
+      fb.parts.set(ns, r);
+      r.start();
+    }
+    for (const [ns, r] of fb.parts) {
+      if (wanted.has(ns)) continue;
+      fb.parts.delete(ns);
+      void r.stop().then(() => {
+        for (const o of r.cache.values()) this.unindex(c, e, o);
+        r.cache.clear();
+        this.markResource(c.name, e.rk);
+      });
+    }
+    // what the namespace list no longer has leaves with it
+    for (const o of fb.stale.values()) this.unindex(c, e, o);
+    if (fb.stale.size > 0) this.markResource(c.name, e.rk);
+    fb.stale.clear();
+    this.recompute(c);
+    this.markContext(c.name);
+  }
+
+  /** Asks every forbidden reflector of the context again: RBAC or a 403 fault may be gone. */
+  private retryForbidden(c: ContextEntry): void {
+    c.forbiddenRetryAt = Date.now();
+    for (const e of this.reflectorsOf(c.name)) {
+      const id = [c.name, e.rk, e.scope].join(sep);
+      if (e.fallback) {
+        void this.retryAllNamespaces(c, e, id);
+        continue;
+      }
+      if (e.reflector.phase !== 'forbidden') continue;
+      e.reflector = this.newReflector(c, e, id, e.scope || undefined, e.reflector.cache);
+      e.reflector.start();
+    }
+  }
+
+  /** A fallback whose all-namespaces list works again goes back to one reflector. */
+  private async retryAllNamespaces(c: ContextEntry, e: ReflectorEntry, id: string): Promise<void> {
+    try {
+      await c.client!.getJson(resourcePath(e.type), { limit: 1 }, this.abort.signal);
+    } catch (err) {
+      if (classify(err) !== 'forbidden' || !e.fallback) return;
+      for (const [ns, r] of e.fallback.parts) {
+        if (r.phase !== 'forbidden') continue;
+        const next = this.newReflector(c, e, id, ns, r.cache);
+        e.fallback.parts.set(ns, next);
+        next.start();
+      }
+      return;
+    }
+    const fb = e.fallback;
+    if (!fb || this.reflectorsById.get(id) !== e || this.closed) return;
+    const parts = [...fb.parts.values()];
+    e.fallback = undefined;
+    await Promise.all(parts.map((r) => r.stop()));
+    const seed = new Map(fb.stale);
+    for (const r of parts) for (const [k, o] of r.cache) seed.set(k, o);
+    if (fb.nsId) this.release(fb.nsId);
+    if (this.reflectorsById.get(id) !== e || this.closed) return;
+    // the new list diffs against everything the namespace reflectors had
+    e.reflector = this.newReflector(c, e, id, undefined, seed);
+    e.reflector.start();
+    this.recompute(c);
+  }
+
+  /** Phase of an entry as views see it: a fallback reports its namespaces as one. */
+  private entryState(e: ReflectorEntry): EntryState {
+    const r = e.reflector;
+    const fb = e.fallback;
+    if (!fb) return { phase: r.phase, reason: r.reason, nextAttemptAt: r.nextAttemptAt };
+    const forbiddenNamespaces: string[] = [];
+    let worst: Reflector | undefined;
+    for (const [ns, p] of fb.parts) {
+      if (p.phase === 'forbidden') forbiddenNamespaces.push(ns);
+      else if (!worst || phaseRank[p.phase] < phaseRank[worst.phase]) worst = p;
+    }
+    if (fb.parts.size === 0) return { phase: 'syncing', reason: `listing namespaces (${r.reason ?? 'forbidden at cluster scope'})` };
+    // forbidden in every namespace: the kind is forbidden, say it as the API said it
+    if (!worst) return { phase: 'forbidden', reason: r.reason };
+    forbiddenNamespaces.sort();
+    const phase = worst.phase;
+    const reason = worst.reason ?? (forbiddenNamespaces.length > 0 ? `forbidden in namespace${forbiddenNamespaces.length > 1 ? 's' : ''} ${forbiddenNamespaces.join(', ')}` : undefined);
+    const out: EntryState = { phase, reason, nextAttemptAt: worst.nextAttemptAt };
+    if (forbiddenNamespaces.length > 0) out.forbiddenNamespaces = forbiddenNamespaces;
+    return out;
   }
 
   private index(c: ContextEntry, rk: string, o: KubeObject, prev: KubeObject | undefined): void {
@@ -374,10 +581,12 @@ export class Fleet implements FleetStore {
     const k = objectKey(o);
     for (const other of this.reflectorsOf(c.name)) {
       if (other === from || other.rk !== from.rk) continue;
-      const still = other.reflector.cache.get(k);
-      if (still) {
-        c.byUid.set(uid, { context: c.name, resource: other.rk, object: still });
-        return;
+      for (const cache of this.cachesOf(other)) {
+        const still = cache.get(k);
+        if (still) {
+          c.byUid.set(uid, { context: c.name, resource: other.rk, object: still });
+          return;
+        }
       }
     }
     c.byUid.delete(uid);
@@ -456,14 +665,23 @@ export class Fleet implements FleetStore {
   list(context: string, resource: string, namespace?: string): KubeObject[] {
     const h = this.holders(context, resource, namespace);
     if (!h) return [];
+    const fb = h.e.fallback;
     const out: KubeObject[] = [];
-    for (const o of h.e.reflector.cache.values()) if (!h.filter || o.metadata.namespace === h.filter) out.push(o);
+    if (fb && h.filter) {
+      for (const cache of [fb.stale, fb.parts.get(h.filter)?.cache]) for (const o of cache?.values() ?? []) if (o.metadata.namespace === h.filter) out.push(o);
+      return out;
+    }
+    for (const cache of this.cachesOf(h.e)) for (const o of cache.values()) if (!h.filter || o.metadata.namespace === h.filter) out.push(o);
     return out;
   }
 
   get(context: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const h = this.holders(context, resource, namespace);
-    return h?.e.reflector.cache.get(`${namespace ?? ''}/${name}`);
+    if (!h) return undefined;
+    const k = `${namespace ?? ''}/${name}`;
+    const fb = h.e.fallback;
+    if (fb) return fb.parts.get(namespace ?? '')?.cache.get(k) ?? fb.stale.get(k);
+    return h.e.reflector.cache.get(k);
   }
 
   byUid(context: string, uid: string): StoredRef | undefined {
@@ -482,11 +700,16 @@ export class Fleet implements FleetStore {
 
   reflectors(): ReflectorStatus[] {
     return [...this.reflectorsById.values()].map((e) => {
-      const r = e.reflector;
-      const s: ReflectorStatus = { context: e.context, resource: e.rk, phase: r.phase, objects: r.cache.size, lists: r.stats.lists };
+      const st = this.entryState(e);
+      const parts = this.partsOf(e);
+      const objects = this.cachesOf(e).reduce((n, m) => n + m.size, 0);
+      const lists = parts.reduce((n, r) => n + r.stats.lists, 0);
+      const s: ReflectorStatus = { context: e.context, resource: e.rk, phase: st.phase, objects, lists };
       if (e.scope) s.namespace = e.scope;
-      if (r.reason) s.reason = r.reason;
-      if (r.nextAttemptAt) s.nextAttemptAt = r.nextAttemptAt;
+      if (st.reason) s.reason = st.reason;
+      if (st.nextAttemptAt) s.nextAttemptAt = st.nextAttemptAt;
+      if (e.fallback) s.namespaces = [...e.fallback.parts.keys()].sort();
+      if (st.forbiddenNamespaces) s.forbiddenNamespaces = st.forbiddenNamespaces;
       return s;
     });
   }
@@ -520,7 +743,7 @@ export class Fleet implements FleetStore {
     const stops: Promise<void>[] = [];
     for (const e of this.reflectorsById.values()) {
       clearTimeout(e.stopTimer);
-      stops.push(e.reflector.stop());
+      for (const r of this.partsOf(e)) stops.push(r.stop());
     }
     for (const c of this.ctxs.values()) {
       clearTimeout(c.healthTimer);

@@ -35,6 +35,10 @@ export interface ReflectorStatus {
   objects: number;
   /** completed LISTs: 1 after the first sync, +1 per relist (410 Gone) */
   lists?: number;
+  /** set when the all-namespaces list was forbidden (403) and the store watches namespace by namespace */
+  namespaces?: string[];
+  /** namespaces of that fallback that answered 403 (also in ContextStatus.forbidden as "pods in kube-system") */
+  forbiddenNamespaces?: string[];
 }
 
 /** A watched (contexts × resource [× namespace]) set; reflectors run while it is open. */
