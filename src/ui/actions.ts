@@ -35,6 +35,7 @@ export const ACTIONS = {
 
   mark: { label: 'mark', section: 'Table' },
   'clear-marks': { label: 'clear marks', section: 'Table' },
+  'toggle-wide': { label: 'wide', section: 'Table' },
   'sort-name': { label: 'sort name', section: 'Table' },
   'sort-age': { label: 'sort age', section: 'Table' },
   'sort-status': { label: 'sort status', section: 'Table' },

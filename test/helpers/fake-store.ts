@@ -171,6 +171,9 @@ export function demoStore(opts: { contexts?: string[]; podsPerNamespace?: number
         message: c === 'staging' ? 'kustomize build failed' : 'Applied revision: main@sha1:abc123' }] } });
     s.put(c, 'clusters.postgresql.cnpg.io', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: meta('orders-db', 'shop', 700),
       spec: { instances: 3 }, status: { instances: 3, readyInstances: 3, phase: 'Cluster in healthy state', currentPrimary: 'orders-db-1' } });
+    s.put(c, 'certificates.cert-manager.io', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta('shop-tls', 'shop', 650),
+      spec: { secretName: 'shop-tls', issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' }, dnsNames: ['shop.example.com'] },
+      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired' }] } });
     s.put(c, 'secrets', { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: meta('db-creds', 'shop', 700), data: { password: 'aHVudGVyMg==' } });
   }
   return s;

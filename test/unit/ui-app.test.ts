@@ -73,6 +73,22 @@ describe('app shell', () => {
     for (const c of ['dev', 'staging', 'prod-eu']) expect(t).toMatch(new RegExp(`^${c}\\s+`, 'm'));
   });
 
+  it('columns come from the model: pods as kubectl prints them, a CRD with its printer columns and HEALTH, wide adds priority columns', async () => {
+    const r = start();
+    let t = await r.waitFor('web-7d9f8');
+    expect(t).toMatch(/CONTEXT\s+NAMESPACE\s+NAME\S*\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/);
+    expect(t).toMatch(/dev-node-1/);
+    r.keys(':clusters shop\r');
+    t = await r.waitFor('orders-db');
+    expect(t).toMatch(/NAME\S*\s+AGE\s+INSTANCES\s+READY\s+STATUS\s+PRIMARY\s+HEALTH/);
+    expect(t).toMatch(/orders-db-1\s+Current/);
+    r.keys(':certificates\r');
+    t = await r.waitFor(/NAME\S*\s+READY\s+SECRET/);
+    expect(t).not.toContain('ISSUER');
+    r.keys('\x17');
+    await r.waitFor(/READY\s+SECRET\s+ISSUER\s+STATUS/);
+  });
+
   it('hides CONTEXT with one context and marks READONLY', async () => {
     const r = start({ contexts: ['dev'], readonly: true });
     const t = await r.waitFor('web-7d9f8');
@@ -85,7 +101,7 @@ describe('app shell', () => {
     await r.waitFor('web-7d9f8');
     r.keys(':ks\r');
     let t = await r.waitFor('kustomize build failed');
-    expect(t).toMatch(/READY\s+STATUS/);
+    expect(t).toMatch(/READY\s+SUSPENDED\s+REVISION/);
     r.keys(':nosuchthing\r');
     t = await r.waitFor('unknown resource or view "nosuchthing"');
     expect(t).toContain('kustomize build failed');

@@ -5,10 +5,10 @@ import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { ActionId } from '../actions.js';
-import { tableColumns, rowOf, type Row } from '../columns.js';
+import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type TableColumn } from '../columns.js';
 import { applyFilter, FilterError, parseFilter } from '../filter.js';
 import type { AppContext, View } from '../view.js';
-import { renderTable, type Column, type TableState } from '../widgets/table.js';
+import { renderTable, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
 import { YamlView } from './yaml.js';
 
@@ -19,7 +19,7 @@ const SORT_ACTIONS: Partial<Record<ActionId, SortKey>> = {
 };
 
 /** Sorts rows in place by a key; ties fall back to context/namespace/name. */
-export function sortRows(rows: Row[], key: SortKey, desc: boolean, statusOf: (r: Row) => string): Row[] {
+export function sortRows(rows: Row[], key: SortKey, desc: boolean, statusOf: (r: Row) => string | number): Row[] {
   const value: Record<SortKey, (r: Row) => string | number> = {
     name: (r) => r.obj.metadata.name,
     // newest first is what "sort by age ascending" means in k9s: youngest age at the top
@@ -53,7 +53,7 @@ const FILTER_DEBOUNCE_MS = 80;
 
 export class ResourceTableView implements View {
   readonly actions: readonly ActionId[] = [
-    'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'mark', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
+    'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
     'clear-marks', 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom', 'back',
   ];
   private readonly state: TableState = { selected: 0, top: 0 };
@@ -68,7 +68,8 @@ export class ResourceTableView implements View {
   private readonly marks = new Set<string>();
   private sort: { key: SortKey; desc: boolean } = { key: 'name', desc: false };
   private height = 1;
-  private columns: Column<Row>[] = [];
+  private columns: TableColumn[] = [];
+  private wide = false;
 
   constructor(
     private readonly app: AppContext,
@@ -179,8 +180,12 @@ export class ResourceTableView implements View {
     return this.marks.has(key);
   }
 
-  private statusColumn(): Column<Row> | undefined {
-    return this.columns.find((c) => c.header === 'STATUS' || c.header === 'READY');
+  private statusColumn(): TableColumn | undefined {
+    for (const id of STATUS_COLUMN_IDS) {
+      const c = this.columns.find((x) => x.id === id);
+      if (c) return c;
+    }
+    return undefined;
   }
 
   private derive(): void {
@@ -188,7 +193,7 @@ export class ResourceTableView implements View {
     this.dirty = false;
     const rt = this.resourceType;
     const ns = rt?.namespaced ? this.namespace() : undefined;
-    this.columns = rt ? tableColumns(rt, { multiContext: this.contexts().length > 1, allNamespaces: !ns }, () => this.app.now()) : [];
+    this.columns = rt ? tableColumns(rt, { multiContext: this.contexts().length > 1, allNamespaces: !ns, wide: this.wide }, () => this.app.now()) : [];
     const all: Row[] = [];
     for (const [c, t] of this.types) {
       const key = resourceKey(t);
@@ -205,7 +210,7 @@ export class ResourceTableView implements View {
       }
     }
     const status = this.statusColumn();
-    this.shown = sortRows(shown === all ? [...all] : shown, this.sort.key, this.sort.desc, (r) => status?.value(r) ?? '');
+    this.shown = sortRows(shown === all ? [...all] : shown, this.sort.key, this.sort.desc, (r) => status?.sortValue(r) ?? '');
     const keys = new Set(all.map((r) => r.key));
     for (const k of this.marks) if (!keys.has(k)) this.marks.delete(k);
     if (this.selectedKey) {
@@ -248,6 +253,10 @@ export class ResourceTableView implements View {
       case 'clear-marks':
         this.marks.clear();
         return true;
+      case 'toggle-wide':
+        this.wide = !this.wide;
+        this.dirty = true;
+        return true;
       case 'yaml':
         if (row && rt) this.app.push(new YamlView(this.app, row.context, rt, row.obj));
         return true;
@@ -283,8 +292,8 @@ export class ResourceTableView implements View {
       const waiting = this.undiscovered();
       return [waiting.length ? `"${this.opts.query}": waiting for discovery of ${waiting.join(', ')}` : `no selected context serves "${this.opts.query}"`];
     }
-    const sortIdx = this.columns.findIndex((c) =>
-      ({ name: 'NAME', age: 'AGE', status: this.statusColumn()?.header, context: 'CONTEXT', namespace: 'NAMESPACE' })[this.sort.key] === c.header);
+    const sortId = this.sort.key === 'status' ? this.statusColumn()?.id : this.sort.key;
+    const sortIdx = this.columns.findIndex((c) => c.id === sortId);
     const lines = renderTable({
       columns: this.columns, rows: this.shown, width, height, state: this.state, theme: this.app.theme,
       isMarked: (r) => this.marks.has(r.key), sortColumn: sortIdx >= 0 ? sortIdx : undefined, sortDesc: this.sort.desc,

@@ -29,11 +29,12 @@ export function clampIndex(i: number, total: number): number {
 }
 
 /** Column widths from the header and the visible rows' values; the last column takes the rest. */
-export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: number): number[] {
+export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: number, sortColumn?: number): number[] {
   const gap = 2;
   const widths = columns.map((c, i) => {
     if (c.width !== undefined) return c.width;
-    let w = c.header.length;
+    // room for the sort arrow beside the header
+    let w = c.header.length + (i === sortColumn ? 1 : 0);
     for (const row of cells) w = Math.max(w, row[i].length);
     return Math.min(w, c.maxWidth ?? 60);
   });
@@ -76,7 +77,7 @@ export function renderTable<R>(o: RenderTableOptions<R>): string[] {
   o.state.top = scrollTop(o.rows.length, o.state.selected, o.state.top, bodyHeight);
   const visible = o.rows.slice(o.state.top, o.state.top + bodyHeight);
   const cells = visible.map((r) => o.columns.map((c) => c.value(r)));
-  const widths = columnWidths(o.columns, cells, o.width);
+  const widths = columnWidths(o.columns, cells, o.width, o.sortColumn);
   const sep = '  ';
   const header = o.columns
     .map((c, i) => fit(c.header + (o.sortColumn === i ? (o.sortDesc ? '↓' : '↑') : ''), widths[i], c.align))
