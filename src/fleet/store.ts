@@ -441,8 +441,8 @@ export class Fleet implements FleetStore {
     const nsEntry = this.reflectorsById.get(fb.nsId);
     if (!nsEntry) return own;
     const r = nsEntry.reflector;
-    if (r.phase === 'forbidden') return own;
-    if (r.phase !== 'synced' && r.cache.size === 0) return undefined;
+    // namespaces known from before a 403 or an outage stay the best answer
+    if (r.cache.size === 0) return r.phase === 'forbidden' ? own : r.phase === 'synced' ? [] : undefined;
     return [...r.cache.values()].map((o) => o.metadata.name);
   }
 
