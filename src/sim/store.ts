@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import { resourceKey } from '../model/types.js';
+import { applyApiDefaults } from './defaults.js';
 import { ApiError, alreadyExists, conflict, gone, notFound } from './errors.js';
 
 export interface ScaleSubresource {
@@ -136,6 +137,7 @@ export class ClusterStore {
     const ns = r.namespaced ? input.metadata.namespace || 'default' : undefined;
     if (m.has(nsName(ns, name))) throw alreadyExists(r.resource, r.group, name);
     const obj = clone(input);
+    applyApiDefaults(key, obj);
     obj.apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
     obj.kind = r.kind;
     obj.metadata = { ...obj.metadata, name, uid: randomUUID(), creationTimestamp: nowSeconds() };
@@ -183,6 +185,7 @@ export class ClusterStore {
       if ('status' in old) obj.status = clone(old.status);
       else delete obj.status;
     }
+    applyApiDefaults(key, obj);
     if ('spec' in obj && JSON.stringify(obj.spec) !== JSON.stringify(old.spec)) {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }

@@ -1,0 +1,69 @@
+// The API server's defaulting of pod templates, as kube-apiserver 1.36 stores them (measured
+// on the real control plane): without it a template written by kubectl (which sends
+// `resources: {}` and `creationTimestamp: null`) and the same template written by another
+// client would differ in the sim and be equal on a real cluster.
+import type { KubeObject } from '../model/types.js';
+import { isRecord } from '../model/access.js';
+
+type Json = Record<string, unknown>;
+
+// where each workload kind keeps its pod template
+const TEMPLATE_PATHS: Record<string, string[][]> = {
+  'deployments.apps': [['spec', 'template']],
+  'replicasets.apps': [['spec', 'template']],
+  'statefulsets.apps': [['spec', 'template']],
+  'daemonsets.apps': [['spec', 'template']],
+  'jobs.batch': [['spec', 'template']],
+  'cronjobs.batch': [['spec', 'jobTemplate', 'spec', 'template']],
+  replicationcontrollers: [['spec', 'template']],
+  podtemplates: [['template']],
+};
+
+const POD_SPEC_DEFAULTS: Json = {
+  dnsPolicy: 'ClusterFirst',
+  schedulerName: 'default-scheduler',
+  terminationGracePeriodSeconds: 30,
+};
+
+/** `:latest` or no tag pulls Always; anything else IfNotPresent (a digest counts as a tag). */
+function pullPolicy(image: unknown): string {
+  if (typeof image !== 'string') return 'IfNotPresent';
+  if (image.includes('@')) return 'IfNotPresent';
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function defaultContainer(c: unknown): void {
+  if (!isRecord(c)) return;
+  c.imagePullPolicy ??= pullPolicy(c.image);
+  c.resources ??= {};
+  c.terminationMessagePath ??= '/dev/termination-log';
+  c.terminationMessagePolicy ??= 'File';
+}
+
+// Jobs must name their restartPolicy (the real API rejects Always there): not defaulted.
+const NO_RESTART_DEFAULT = new Set(['jobs.batch', 'cronjobs.batch']);
+
+function defaultTemplate(t: unknown, restartPolicy: boolean): void {
+  if (!isRecord(t)) return;
+  // a zero creationTimestamp is not serialized (kubectl sends it as null)
+  if (isRecord(t.metadata) && t.metadata.creationTimestamp === null) delete t.metadata.creationTimestamp;
+  if (!isRecord(t.spec)) return;
+  const spec = t.spec;
+  for (const [k, v] of Object.entries(POD_SPEC_DEFAULTS)) spec[k] ??= v;
+  if (restartPolicy) spec.restartPolicy ??= 'Always';
+  spec.securityContext ??= {};
+  for (const list of [spec.initContainers, spec.containers]) if (Array.isArray(list)) list.forEach(defaultContainer);
+}
+
+function at(o: unknown, path: string[]): unknown {
+  let cur = o;
+  for (const p of path) cur = isRecord(cur) ? cur[p] : undefined;
+  return cur;
+}
+
+/** Defaults the pod templates of `obj` (a resource of `key`) in place; other kinds are left alone. */
+export function applyApiDefaults(key: string, obj: KubeObject): void {
+  for (const path of TEMPLATE_PATHS[key] ?? []) defaultTemplate(at(obj, path), !NO_RESTART_DEFAULT.has(key));
+}
