@@ -10,7 +10,7 @@ import type { KubeObject } from '../../src/model/types.js';
 import type { Lookup, Target } from '../../src/actions/types.js';
 import { ContextClient, request } from '../../src/kube/client.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
-import { num, str, strMap } from '../../src/model/access.js';
+import { num, rec, str, strMap } from '../../src/model/access.js';
 import { rolloutHistory, REVISION } from '../../src/model/rollout.js';
 import { backends, type BackendEnv } from './backends.js';
 
@@ -60,7 +60,7 @@ function manifest(kind: Kind, name: string, namespace: string): KubeObject {
 
 /** The twin-independent part: the `app` label (the only name-derived field) normalised. */
 function comparable(o: KubeObject): { template: unknown; annotations: Record<string, string> } {
-  const template = structuredClone(o.spec?.template) as { metadata?: { labels?: Record<string, string> } };
+  const template = structuredClone(rec(o, 'spec', 'template')) as { metadata?: { labels?: Record<string, string> } };
   if (template.metadata?.labels?.app) template.metadata.labels.app = 'APP';
   return { template, annotations: strMap(o, 'metadata', 'annotations') };
 }
@@ -170,7 +170,7 @@ for (const backend of backends) {
       return fd.obj;
     }
 
-    const image = (o: KubeObject) => str(o.spec?.template, 'spec', 'containers', 0, 'image');
+    const image = (o: KubeObject) => str(o, 'spec', 'template', 'spec', 'containers', 0, 'image');
 
     for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'] as const) {
       it(`${kind}: undo to the previous revision, then --to-revision=1, then previous again, as kubectl does`, async () => {
