@@ -29,6 +29,12 @@ export class ResumePoint {
     return this.lastTs || undefined;
   }
 
+  /** Nothing older than `ts` is wanted (a retry before any line arrived). */
+  floor(ts: string): void {
+    if (this.lastKey) return;
+    this.lastKey = tsKey(ts);
+  }
+
   /** a new connection starts: lines at the last timestamp may come again */
   reconnect(): void {
     this.replay = [...this.atLast];

@@ -3,7 +3,7 @@
 // resumes from its last line's timestamp (ResumePoint drops the overlap), a container that
 // is still waiting to start is retried quietly, and a pod that goes gets a notice line.
 // The engine keeps no lines itself: listeners (a LogBuffer, stdout) do.
-import { KubeApiError } from '../kube/errors.js';
+import { KubeApiError, KubeNetworkError } from '../kube/errors.js';
 import type { FleetStore, Subscription } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
 import { ResumePoint, resumeFrom } from './resume.js';
@@ -249,10 +249,21 @@ export class LogTail {
     const signal = s.abort.signal;
     let opts = first;
     let delay = this.opts.retryMs;
+    const since = new Date(this.opts.now() - 1000).toISOString();
+    let connected = false;
+    const next = (): LogStreamOptions => {
+      if (s.resume.last) return { follow: true, sinceTime: resumeFrom(s.resume.last) };
+      // nothing was ever served: the first request again loses nothing and repeats nothing
+      if (!connected) return first;
+      // served, but no line yet: from when the tail began, not the first tail/since again
+      s.resume.floor(since);
+      return { follow: true, sinceTime: resumeFrom(since) };
+    };
     while (!signal.aborted) {
       let wait = delay;
       try {
         const lines = await this.openLog(s.context, s.ref, opts, signal);
+        connected = true;
         this.setState(s, 'streaming');
         for await (const l of lines) {
           if (signal.aborted) break;
@@ -278,6 +289,13 @@ export class LogTail {
       } catch (e) {
         if (signal.aborted) break;
         const msg = (e as Error).message;
+        if (e instanceof KubeNetworkError && e.code === 'UND_ERR_HEADERS_TIMEOUT' && opts.follow) {
+          // an API server sends a quiet follow's headers only with its first line: ask again
+          this.setState(s, 'streaming', 'quiet');
+          opts = next();
+          s.resume.reconnect();
+          continue;
+        }
         if (e instanceof KubeApiError && e.code === 400 && /is waiting to start|ContainerCreating|PodInitializing/.test(msg)) {
           this.setState(s, 'waiting', msg);
           wait = this.opts.waitingRetryMs;
@@ -293,7 +311,8 @@ export class LogTail {
         delay = Math.min(delay * 2, this.opts.maxRetryMs);
       }
       await sleep(wait, signal);
-      if (s.resume.last) opts = { follow: true, sinceTime: resumeFrom(s.resume.last) };
+      if (!opts.follow) continue;
+      opts = next();
       s.resume.reconnect();
     }
   }

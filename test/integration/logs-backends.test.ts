@@ -8,12 +8,12 @@ import { LogTail } from '../../src/logs/tail.js';
 import type { LogEntry } from '../../src/logs/types.js';
 import { backends, type BackendEnv } from './backends.js';
 
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 60_000): Promise<NonNullable<T>> {
+async function until<T>(what: string, probe: () => T | Promise<T>, state: () => unknown, timeoutMs = 60_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; streams: ${JSON.stringify(state())}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -43,17 +43,17 @@ for (const backend of backends) {
       tail.onLine((e) => got.push(e));
       tail.start();
       try {
-        const first = await until('a streaming container', () => tail.streams().find((s) => s.state === 'streaming'));
+        const first = await until('a streaming container', () => tail.streams().find((s) => s.state === 'streaming'), () => tail.streams());
         const hello = `hello ${name} ${Date.now()}`;
         await env.writeLog({ namespace: ns, pod: first.pod, container: 'busybox' }, hello);
-        await until('the first line', () => got.some((e) => e.pod === first.pod && e.text === hello));
+        await until('the first line', () => got.some((e) => e.pod === first.pod && e.text === hello), () => [tail.streams(), got.slice(-3)]);
 
         const scaled = await env.kubectl(['scale', `deployment/${name}`, '--replicas=2', '-n', ns]);
         expect(scaled.stderr).toBe('');
-        const second = await until('the new pod streaming', () => tail.streams().find((s) => s.state === 'streaming' && s.pod !== first.pod));
+        const second = await until('the new pod streaming', () => tail.streams().find((s) => s.state === 'streaming' && s.pod !== first.pod), () => tail.streams());
         const again = `again ${name} ${Date.now()}`;
         await env.writeLog({ namespace: ns, pod: second.pod, container: 'busybox' }, again);
-        const line = await until('a line from the new pod', () => got.find((e) => e.pod === second.pod && e.text === again));
+        const line = await until('a line from the new pod', () => got.find((e) => e.pod === second.pod && e.text === again), () => [tail.streams(), got.slice(-3)]);
         expect(line).toMatchObject({ context: env.adminContext, namespace: ns, container: 'busybox' });
         expect(line.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
         // no line arrives twice from one container

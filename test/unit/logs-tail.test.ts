@@ -2,7 +2,7 @@
 // workload selectors, resume after a drop without duplicates or gaps, quiet retries of
 // waiting containers, the stream cap, container filters, and targets/queries.
 import { afterEach, describe, expect, it } from 'vitest';
-import { KubeApiError } from '../../src/kube/errors.js';
+import { KubeApiError, KubeNetworkError } from '../../src/kube/errors.js';
 import { LogTail } from '../../src/logs/tail.js';
 import { containersOf, parseQuery, podsFor } from '../../src/logs/targets.js';
 import type { ContainerRef, LogEntry, LogLine, LogStreamOptions, OpenLog } from '../../src/logs/types.js';
@@ -152,6 +152,24 @@ describe('LogTail', () => {
     logs.waiting.clear();
     await until('streaming', () => tail.streams()[0].state === 'streaming' && got.length === 2);
     expect(got.map((e) => e.text)).toEqual(['old3', 'old4']);
+  });
+
+  it('asks again at once when a quiet follow times out waiting for headers, with the first options', async () => {
+    const { logs, got, tail } = setup({ tailLines: 1 });
+    let timeouts = 2;
+    const open = logs.open;
+    (tail as unknown as { openLog: typeof open }).openLog = async (...args) => {
+      if (timeouts-- > 0) throw new KubeNetworkError('no answer (timed out waiting for response headers)', 'UND_ERR_HEADERS_TIMEOUT');
+      return open(...args);
+    };
+    logs.write('east/shop/web-1/app', 'old');
+    logs.write('east/shop/web-1/app', 'last');
+    tail.start();
+    await until('streaming', () => logs.active() === 1);
+    logs.write('east/shop/web-1/app', 'new');
+    await until('lines', () => got.length === 2);
+    expect(got.map((e) => e.text)).toEqual(['last', 'new']);
+    expect(logs.opens[0].opts).toEqual({ follow: true, sinceSeconds: undefined, tailLines: 1 });
   });
 
   it('caps concurrent streams and names the containers left out', async () => {
