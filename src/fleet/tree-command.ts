@@ -1,0 +1,272 @@
+// `fleetdeck tree KIND/NAME`: the object's ownership tree in every selected context that has
+// it (ownerReferences down, Flux inventories and Helm labels included), with each node's
+// health, as text or JSON. Rooted at the named object; its owners up to the top are printed
+// above it. Exit 0 when printed, 1 when no context has the object, 2 on errors.
+import { Chalk, type ChalkInstance } from 'chalk';
+import { FLUX_KIND_GROUPS } from '../model/flux.js';
+import { buildTree, flattenTree, healthFromIndex, indexFromStore, kindsForTree, ownersOf, severityOf, treeToJson, type NodeVerdict, type ObjRef, type TreeIndex, type TreeJson, type TreeNode } from '../model/tree.js';
+import { health } from '../model/health.js';
+import { resourceKey, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
+import { openFleet, type FleetOptions } from './open.js';
+import { takeSnapshot } from './snapshot.js';
+import type { CommandIO } from './status.js';
+import type { FleetStore } from './types.js';
+
+export interface TreeCommandOptions extends FleetOptions {
+  namespace?: string;
+  output?: 'text' | 'json';
+  /** how long to wait for the caches (default 20 s) */
+  timeoutMs?: number;
+}
+
+/** One single-width mark per health state, shared with the TUI's tree view. */
+export const HEALTH_MARK: Record<string, string> = {
+  Current: '✓',
+  Failed: '✗',
+  InProgress: '~',
+  Terminating: '!',
+  Suspended: '‖',
+  NotFound: '?',
+  Unknown: '?',
+};
+
+export function healthMark(status: string): string {
+  return HEALTH_MARK[status] ?? '?';
+}
+
+const COLOUR: Record<string, 'green' | 'red' | 'yellow' | 'gray' | 'magenta'> = {
+  Current: 'green', Failed: 'red', InProgress: 'yellow', Terminating: 'yellow', Suspended: 'gray', NotFound: 'red', Unknown: 'magenta',
+};
+
+export interface OwnerLine {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** absent when the owner is gone (a dangling reference) */
+  status?: string;
+}
+
+export interface FoundTree {
+  context: string;
+  /** controller owners from the object up to the top, nearest first */
+  owners: OwnerLine[];
+  tree: TreeNode;
+}
+
+/** `fleetdeck tree -o json`: one entry per context holding the object. */
+export interface TreeCommandJson {
+  trees: { context: string; owners: OwnerLine[]; tree: TreeJson }[];
+  /** selected contexts that were read and do not have the object */
+  notFound: string[];
+  /** selected contexts that could not be read */
+  unreachable: { context: string; state: string; error: string | null }[];
+}
+
+/** Owners upward by controller (else first) reference, stopping at dangling ones and cycles. */
+export function ownerChain(ref: ObjRef, index: TreeIndex): OwnerLine[] {
+  const out: OwnerLine[] = [];
+  const seen = new Set<string>([ref.object.metadata.uid ?? '']);
+  let cur: ObjRef | undefined = ref;
+  while (cur && out.length < 30) {
+    const owner: ReturnType<typeof ownersOf>[number] | undefined = ownersOf(cur, index)[0];
+    if (!owner) break;
+    const { reference } = owner;
+    const ns = cur.object.metadata.namespace ?? '';
+    if (!owner.ref) {
+      out.push({ kind: reference.kind, namespace: ns, name: reference.name });
+      break;
+    }
+    if (seen.has(reference.uid)) break;
+    seen.add(reference.uid);
+    const o: KubeObject = owner.ref.object;
+    out.push({ kind: reference.kind, namespace: o.metadata.namespace ?? '', name: reference.name, status: health(o, { group: splitApiVersion(reference.apiVersion).group, kind: reference.kind }).status });
+    cur = owner.ref;
+  }
+  return out;
+}
+
+/** The tree as text: a mark, the tree prefix, KIND/NAME, the health and its reason. */
+export function renderTreeText(found: FoundTree, c: ChalkInstance): string {
+  const lines: string[] = [];
+  const owners = found.owners.map((o) => `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}${o.status ? '' : ' (gone)'}`);
+  lines.push(c.bold(`${found.context}`) + (owners.length ? c.gray(`  owned by ${owners.join(' ← ')}`) : ''));
+  for (const r of flattenTree(found.tree)) {
+    const n = r.node;
+    const v = n.group ? n.rolledUp : n.verdict;
+    const paint = c[COLOUR[v.status] ?? 'magenta'];
+    const why = v.reason && v.reason !== v.status ? ` ${v.reason}` : '';
+    const msg = v.message ? `: ${v.message}` : '';
+    const extra: string[] = [];
+    if (n.info?.source) extra.push(`source ${n.info.source}`);
+    if (n.info?.dependsOn) extra.push(`dependsOn ${n.info.dependsOn.join(',')}`);
+    if (n.repeat) extra.push('shown above');
+    lines.push(`${paint(healthMark(v.status))} ${r.prefix}${r.label}  ${paint(v.status)}${why}${msg}${extra.length ? c.gray(`  [${extra.join('; ')}]`) : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function matches(store: FleetStore, context: string, type: ResourceType, name: string, namespace: string | undefined): ObjRef[] {
+  const resource = resourceKey(type);
+  if (!type.namespaced || namespace) {
+    const o = store.get(context, resource, type.namespaced ? namespace : undefined, name);
+    return o ? [{ resource, object: o }] : [];
+  }
+  return store
+    .list(context, resource)
+    .filter((o) => o.metadata.name === name)
+    .map((object) => ({ resource, object }));
+}
+
+const FLUX_TREE_KINDS = [`kustomizations.${FLUX_KIND_GROUPS.Kustomization}`, `helmreleases.${FLUX_KIND_GROUPS.HelmRelease}`];
+
+/** Owner kinds not watched yet, found by walking up from the roots (CRs owning pods, CronJobs, ...). */
+function missingOwnerKinds(store: FleetStore, context: string, roots: ObjRef[], watched: Set<string>): string[] {
+  const out = new Set<string>();
+  for (const root of roots) {
+    let cur: KubeObject | undefined = root.object;
+    for (let i = 0; cur && i < 10; i++) {
+      const ref: NonNullable<KubeObject['metadata']['ownerReferences']>[number] | undefined = cur.metadata.ownerReferences?.find((r) => r.controller) ?? cur.metadata.ownerReferences?.[0];
+      if (!ref) break;
+      const up = store.byUid(context, ref.uid);
+      if (up) {
+        cur = up.object;
+        continue;
+      }
+      const { group } = splitApiVersion(ref.apiVersion);
+      const type = store.resources(context).find((t) => t.group === group && t.kind === ref.kind && !t.resource.includes('/'));
+      if (type && !watched.has(resourceKey(type))) out.add(resourceKey(type));
+      break;
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Inventory entries of a kind this user may not list are unknown, not missing: re-labels
+ * them and rolls the worst state up again. `forbidden` holds "group/Kind" strings.
+ */
+export function markForbidden(node: TreeNode, forbidden: Map<string, string>): void {
+  for (const c of node.children) markForbidden(c, forbidden);
+  const why = node.missing && forbidden.get(`${node.missing.group}/${node.missing.kind}`);
+  if (why) {
+    node.verdict = { status: 'Unknown', reason: 'Forbidden', message: `cannot read ${node.kind} here: ${why}` };
+    node.rolledUp = { ...node.verdict, failing: 0 };
+    return;
+  }
+  let worst: NodeVerdict = node.verdict;
+  for (const c of node.children) if (severityOf(c.rolledUp.status) > severityOf(worst.status)) worst = c.rolledUp;
+  node.rolledUp = { status: worst.status, ...(worst.reason ? { reason: worst.reason } : {}), ...(worst.message ? { message: worst.message } : {}), failing: node.rolledUp.failing };
+}
+
+export async function runTreeCommand(target: string, opts: TreeCommandOptions, io: CommandIO): Promise<number> {
+  const slash = target.indexOf('/');
+  const kindQuery = slash > 0 ? target.slice(0, slash) : '';
+  const name = slash > 0 ? target.slice(slash + 1) : '';
+  if (!kindQuery || !name || name.includes('/')) {
+    io.stderr.write(`fleetdeck: tree wants KIND/NAME (e.g. deploy/web, ks/apps), got "${target}"\n`);
+    return 2;
+  }
+  let opened;
+  try {
+    opened = openFleet(opts, io.env);
+  } catch (e) {
+    io.stderr.write(`fleetdeck: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { fleet, contexts } = opened;
+  const closers: (() => void)[] = [];
+  try {
+    const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+    // first: the object's kind and the Flux objects whose inventories say what else to watch
+    const first = await takeSnapshot(fleet, { contexts, deadline, kinds: () => [kindQuery, ...FLUX_TREE_KINDS] });
+    closers.push(first.close);
+    for (const u of first.unreachable) io.stderr.write(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`);
+    if (first.reachable.length === 0) {
+      io.stderr.write('fleetdeck: no context is reachable\n');
+      return 2;
+    }
+    const types = new Map<string, ResourceType>();
+    for (const c of first.reachable) {
+      const t = fleet.resolve(c, kindQuery);
+      if (t) types.set(c, t);
+    }
+    if (types.size === 0) {
+      io.stderr.write(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`);
+      return 2;
+    }
+    const found = new Map<string, ObjRef[]>();
+    for (const [c, t] of types) {
+      const m = matches(fleet, c, t, name, opts.namespace);
+      if (m.length) found.set(c, m);
+    }
+    const kindName = `${[...types.values()][0].kind}/${name}`;
+    if (found.size === 0) {
+      const where = opts.namespace ? ` in namespace ${opts.namespace}` : ' in any namespace';
+      io.stderr.write(`fleetdeck: ${kindName} not found${where} of ${first.reachable.join(', ')}\n`);
+      if (opts.output === 'json') {
+        const doc: TreeCommandJson = { trees: [], notFound: first.reachable, unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })) };
+        io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      }
+      return 1;
+    }
+
+    // then: what trees hang off (inventory kinds, owned kinds) and the owners above
+    const watched = new Map<string, Set<string>>();
+    const treeKinds = (c: string, resources: ResourceType[]): string[] => {
+      const flux = FLUX_TREE_KINDS.flatMap((k) => fleet.list(c, k));
+      const kinds = [...kindsForTree(resources, flux), resourceKey(types.get(c)!)];
+      watched.set(c, new Set(kinds));
+      return kinds;
+    };
+    const second = await takeSnapshot(fleet, { contexts: [...found.keys()], deadline, kinds: treeKinds });
+    closers.push(second.close);
+    for (let round = 0; round < 5; round++) {
+      const more = new Map<string, string[]>();
+      for (const [c, refs] of found) {
+        const kinds = missingOwnerKinds(fleet, c, refs, watched.get(c) ?? new Set());
+        if (kinds.length) more.set(c, kinds);
+      }
+      if (more.size === 0) break;
+      for (const [c, kinds] of more) for (const k of kinds) watched.get(c)?.add(k);
+      const snap = await takeSnapshot(fleet, { contexts: [...more.keys()], deadline, kinds: (c) => more.get(c) ?? [] });
+      closers.push(snap.close);
+    }
+    for (const w of [...first.watched, ...second.watched]) {
+      if (w.phase !== 'synced' && w.phase !== 'forbidden' && found.has(w.context)) io.stderr.write(`fleetdeck: ${w.context}: ${w.resource} ${w.phase}${w.reason ? `: ${w.reason}` : ''}; the tree may be incomplete\n`);
+    }
+
+    const now = Date.now();
+    const trees: FoundTree[] = [];
+    const allWatched = [...first.watched, ...second.watched];
+    for (const [c, refs] of found) {
+      const forbidden = new Map(allWatched.filter((w) => w.context === c && w.phase === 'forbidden').map((w) => [`${w.type.group}/${w.type.kind}`, w.reason ?? 'forbidden']));
+      // the fresh objects: the first lookup may predate the second sync
+      const index = indexFromStore(fleet, c, [...(watched.get(c) ?? [])]);
+      for (const ref of refs) {
+        const live = fleet.get(c, ref.resource, ref.object.metadata.namespace, ref.object.metadata.name) ?? ref.object;
+        const root: ObjRef = { resource: ref.resource, object: live };
+        const tree = buildTree(root, index, { healthOf: healthFromIndex(index, now) });
+        if (forbidden.size) markForbidden(tree, forbidden);
+        trees.push({ context: c, owners: ownerChain(root, index), tree });
+      }
+    }
+    if (opts.output === 'json') {
+      const doc: TreeCommandJson = {
+        trees: trees.map((t) => ({ context: t.context, owners: t.owners, tree: treeToJson(t.tree) })),
+        notFound: first.reachable.filter((c) => !found.has(c)),
+        unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })),
+      };
+      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      const c = new Chalk({ level: io.stdout.isTTY === true && io.env.NO_COLOR === undefined ? 1 : 0 });
+      io.stdout.write(`${trees.map((t) => renderTreeText(t, c)).join('\n\n')}\n`);
+    }
+    return 0;
+  } catch (e) {
+    io.stderr.write(`fleetdeck: ${(e as Error).message}\n`);
+    return 2;
+  } finally {
+    for (const close of closers) close();
+    await fleet.close();
+  }
+}
