@@ -8,7 +8,7 @@ import type { KubeObject, ResourceType } from '../model/types.js';
 import { apiVersionOf, resourceKey } from '../model/types.js';
 import type { ContextClient } from './client.js';
 import { apiErrorFrom, classify, KubeApiError } from './errors.js';
-import { project } from './project.js';
+import { parseWatchLine, project } from './project.js';
 
 export type ReflectorPhaseName = 'syncing' | 'synced' | 'retrying' | 'forbidden' | 'unauthorized' | 'unreachable' | 'stopped';
 
@@ -243,7 +243,7 @@ export class Reflector {
           let start = 0;
           while (nl >= 0) {
             if (nl > start) {
-              this.apply(JSON.parse(buf.slice(start, nl)) as WatchEvent);
+              this.apply(parseWatchLine(buf.slice(start, nl)) as WatchEvent);
               delivered = true;
             }
             start = nl + 1;
@@ -252,7 +252,7 @@ export class Reflector {
           buf = buf.slice(start);
         }
         if (buf.trim() !== '') {
-          this.apply(JSON.parse(buf) as WatchEvent);
+          this.apply(parseWatchLine(buf) as WatchEvent);
           delivered = true;
         }
       } catch (e) {
