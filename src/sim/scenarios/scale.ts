@@ -86,7 +86,8 @@ function churnController(c: BuiltCluster, perSecond: number) {
       const pods = c.store.list('pods');
       while (debt >= 1 && pods.length > 0) {
         debt -= 1;
-        const p = pods[Math.floor(Math.random() * pods.length)];
+        const i = Math.floor(Math.random() * pods.length);
+        const p = pods[i];
         flip = !flip;
         if (flip) {
           c.store.mutate('pods', p.metadata.namespace, p.metadata.name, (x) => {
@@ -99,6 +100,8 @@ function churnController(c: BuiltCluster, perSecond: number) {
         } else {
           // a replacement: the ReplicaSet controller creates the new pod
           c.store.delete('pods', p.metadata.namespace, p.metadata.name);
+          // a tick that owes many changes must not touch the pod it just deleted
+          pods.splice(i, 1);
         }
       }
     },
