@@ -77,6 +77,30 @@ export function buildProgram(): Command {
         await sim.stop();
       }
     });
+  fleetOptions(program.command('logs <TARGET>'))
+    .description('merged multi-pod, multi-context log tail (stern-like): a pod, KIND/NAME, or [ctx-glob/]ns/pod-regex')
+    .option('--since <duration>', 'start this far back (30s, 5m, 1h)')
+    .option('--tail <n>', 'lines per container to start with', int)
+    .option('-c, --container <regex>', 'only containers matching')
+    .option('-i, --include <regex>', 'only lines matching')
+    .option('-e, --exclude <regex>', 'drop lines matching')
+    .option('-H, --highlight <regex>', 'highlight matches')
+    .addOption(new Option('-o, --output <format>', 'line format').choices(['raw', 'json']).default('raw'))
+    .option('-t, --timestamps', 'print each line\'s timestamp')
+    .option('-p, --previous', 'the previous (crashed) container instance')
+    .option('--init-containers', 'include init containers')
+    .option('--max-streams <n>', 'cap on concurrent streams', int)
+    .action(async (target: string, o) => {
+      const { openFleet } = await import('./fleet/open.js');
+      const { runLogsCommand } = await import('./logs/command.js');
+      const { fleet, contexts } = openFleet(o);
+      try {
+        process.exitCode = await runLogsCommand(target, o, { store: fleet, contexts, stdout: process.stdout, stderr: process.stderr });
+      } finally {
+        await fleet.close();
+      }
+    });
+
   for (const a of actionCommands) {
     const cmd = fleetOptions(program.command(`${a.id} <KIND/NAME>`).description(a.description))
       .option('--dry-run', 'print the plan (every request) and send nothing')
