@@ -74,6 +74,21 @@ function reportedViaOwner(store: Pick<FleetStore, 'byUid'>, context: string, pod
   return ownerRefs(pod).some((r) => store.byUid(context, r.uid) !== undefined);
 }
 
+/** What the problem list reads in one context: every object, workloads with their pods, pods
+ * with a watched owner left to that owner. */
+export function problemInputs(store: Pick<FleetStore, 'ownedBy' | 'byUid'>, context: string, objects: Map<string, KubeObject[]>): ProblemInput[] {
+  const rows: ProblemInput[] = [];
+  for (const [resource, list] of objects) {
+    for (const object of list) {
+      if (resource === 'pods' && reportedViaOwner(store, context, object)) continue;
+      const row: ProblemInput = { context, resource, object };
+      if (WITH_PODS.has(resource)) row.related = podsBelow(store, context, object);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
 export interface FleetReport {
   json: StatusJson;
   problems: Problem[];
@@ -102,14 +117,7 @@ export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[
       const objects = new Map<string, KubeObject[]>();
       for (const w of mine) objects.set(w.resource, store.list(name, w.resource));
       input.summary = summarizeContext(objects, now);
-      for (const [resource, list] of objects) {
-        for (const object of list) {
-          if (resource === 'pods' && reportedViaOwner(store, name, object)) continue;
-          const row: ProblemInput = { context: name, resource, object };
-          if (WITH_PODS.has(resource)) row.related = podsBelow(store, name, object);
-          rows.push(row);
-        }
-      }
+      rows.push(...problemInputs(store, name, objects));
     }
     inputs.push(input);
   }

@@ -1,0 +1,142 @@
+// The Fleet view (home): a row per context of the run: state and API latency, version, nodes,
+// pods, unhealthy workloads, Flux, unhealthy CRs, problem count with a text sparkline of its
+// trend, last error. A context that is not ready is a red row. Enter narrows the other views
+// to that context. The trend is a single-width text sparkline in the row (a blessed-contrib
+// widget cannot live inside the table's lines).
+import type { ChangeBatch } from '../../fleet/types.js';
+import { problemInputs } from '../../fleet/status.js';
+import { summarizeContext, type ContextSummary } from '../../model/fleet-summary.js';
+import { problems } from '../../model/problems.js';
+import type { ContextStatus } from '../../fleet/types.js';
+import type { ActionId } from '../actions.js';
+import type { AppContext, View } from '../view.js';
+import { renderTable, type Column, type TableState } from '../widgets/table.js';
+import { StatusWatcher } from './problems.js';
+
+const SPARKS = '▁▂▃▄▅▆▇█';
+const TREND_LENGTH = 12;
+/** A trend point is taken at most this often, so a burst of batches is one point. */
+const TREND_EVERY_MS = 5_000;
+
+/** A single-width sparkline of the last values, scaled to their maximum. Pure. */
+export function sparkline(values: number[], length = TREND_LENGTH): string {
+  const v = values.slice(-length);
+  const max = Math.max(0, ...v);
+  return v.map((x) => (max === 0 ? SPARKS[0] : SPARKS[Math.min(SPARKS.length - 1, Math.round((x / max) * (SPARKS.length - 1)))])).join('');
+}
+
+export interface FleetRow {
+  status: ContextStatus;
+  summary?: ContextSummary;
+  problems: number;
+  failed: number;
+  trend: number[];
+  selected: boolean;
+}
+
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${a}/${b}`);
+
+export function fleetColumns(): Column<FleetRow>[] {
+  const dead = (r: FleetRow) => (r.status.state === 'ready' ? undefined : ('status.error' as const));
+  return [
+    { header: 'CONTEXT', maxWidth: 20, value: (r) => `${r.selected ? '*' : ' '}${r.status.name}`, role: dead },
+    { header: 'STATE', value: (r) => r.status.state, role: (r) => dead(r) ?? 'status.ok' },
+    { header: 'LATENCY', align: 'right', value: (r) => (r.status.latencyMs === undefined ? '-' : `${Math.round(r.status.latencyMs)}ms`), role: dead },
+    { header: 'VERSION', value: (r) => r.status.serverVersion ?? '-', role: dead },
+    { header: 'NODES', align: 'right', value: (r) => ratio(r.summary?.nodes.ready, r.summary?.nodes.total), role: (r) => dead(r) ?? (r.summary && r.summary.nodes.ready < r.summary.nodes.total ? 'status.warn' : undefined) },
+    { header: 'PODS R/P/F', value: (r) => (r.summary ? `${r.summary.pods.running}/${r.summary.pods.pending}/${r.summary.pods.failed}` : '-'), role: (r) => dead(r) ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
+    { header: 'WORKLOADS', align: 'right', value: (r) => (r.summary ? `${r.summary.workloads.unhealthy} bad` : '-'), role: (r) => dead(r) ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
+    { header: 'FLUX OK/FAIL/SUSP', value: (r) => (r.summary ? `${r.summary.flux.ready}/${r.summary.flux.failed}/${r.summary.flux.suspended}` : '-'), role: (r) => dead(r) ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
+    { header: 'CRS', align: 'right', value: (r) => (r.summary ? `${r.summary.crs.unhealthy} bad` : '-'), role: (r) => dead(r) ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
+    { header: 'PROBLEMS', align: 'right', value: (r) => (r.summary ? String(r.problems) : '-'), role: (r) => dead(r) ?? (r.failed ? 'status.error' : r.problems ? 'status.warn' : 'status.ok') },
+    { header: 'TREND', value: (r) => sparkline(r.trend) },
+    { header: 'LAST ERROR', value: (r) => (r.status.state === 'ready' ? '' : (r.status.lastError ?? '')), role: dead },
+  ];
+}
+
+export class FleetView implements View {
+  readonly actions: readonly ActionId[] = ['open', 'up', 'down', 'page-up', 'page-down', 'top', 'bottom'];
+  private readonly watcher: StatusWatcher;
+  private readonly state: TableState = { selected: 0, top: 0 };
+  private readonly cache = new Map<string, { summary: ContextSummary; problems: number; failed: number }>();
+  private readonly trends = new Map<string, { at: number; values: number[] }>();
+  private readonly stale = new Set<string>();
+  private rows: FleetRow[] = [];
+
+  constructor(private readonly app: AppContext) {
+    this.watcher = new StatusWatcher(app.store);
+    this.all().forEach((c) => this.stale.add(c));
+    this.watcher.sync(this.all());
+  }
+
+  private all(): string[] {
+    return this.app.store.contexts().map((c) => c.name);
+  }
+
+  title(): string {
+    return 'fleet';
+  }
+
+  status(): string {
+    return `[${this.all().length} contexts]`;
+  }
+
+  onChange(batch: ChangeBatch): void {
+    if (batch.contexts.size) {
+      this.watcher.sync(this.all());
+      for (const c of batch.contexts) this.stale.add(c);
+    }
+    // only the contexts whose objects changed are summarised again
+    for (const key of batch.resources) this.stale.add(key.slice(0, key.indexOf('\u0000')));
+  }
+
+  private derive(): void {
+    const now = this.app.now();
+    for (const c of this.stale) {
+      if (!this.watcher.kinds.has(c)) continue;
+      const objects = this.watcher.objects(c);
+      const list = problems(problemInputs(this.app.store, c, objects), now).filter((p) => p.severity !== 'suspended');
+      this.cache.set(c, { summary: summarizeContext(objects, now), problems: list.length, failed: list.filter((p) => p.severity === 'failed').length });
+      const t = this.trends.get(c) ?? { at: 0, values: [] };
+      if (now - t.at >= TREND_EVERY_MS) this.trends.set(c, { at: now, values: [...t.values, list.length].slice(-TREND_LENGTH) });
+      else t.values[t.values.length - 1] = list.length;
+    }
+    this.stale.clear();
+    const selected = new Set(this.app.contexts());
+    this.rows = this.app.store.contexts().map((status) => {
+      const c = this.cache.get(status.name);
+      return { status, summary: c?.summary, problems: c?.problems ?? 0, failed: c?.failed ?? 0, trend: this.trends.get(status.name)?.values ?? [], selected: selected.has(status.name) };
+    });
+  }
+
+  fleetRows(): readonly FleetRow[] {
+    this.derive();
+    return this.rows;
+  }
+
+  handle(action: ActionId): boolean {
+    this.derive();
+    const moves: Partial<Record<ActionId, number>> = { up: -1, down: 1, 'page-up': -10, 'page-down': 10, top: -Infinity, bottom: Infinity };
+    const d = moves[action];
+    if (d !== undefined) {
+      this.state.selected = Math.max(0, Math.min(this.rows.length - 1, this.state.selected + d));
+      return true;
+    }
+    const row = this.rows[this.state.selected];
+    if (action === 'open' && row) {
+      this.app.setContexts([row.status.name]);
+      this.app.message(`views now cover ${row.status.name}`);
+      return true;
+    }
+    return false;
+  }
+
+  render(width: number, height: number): string[] {
+    this.derive();
+    return renderTable({ columns: fleetColumns(), rows: this.rows, width, height, state: this.state, theme: this.app.theme });
+  }
+
+  close(): void {
+    this.watcher.close();
+  }
+}

@@ -1,0 +1,220 @@
+// `:problems`: everything not Current across the selected contexts, most severe first. Rows
+// are re-derived once per change batch that touches a watched kind (never per event), and
+// only when a frame needs them. Enter opens describe, `t` the tree of the object's top owner.
+import type { ChangeBatch, FleetStore, Subscription } from '../../fleet/types.js';
+import { problemInputs, statusKinds } from '../../fleet/status.js';
+import { humanDuration } from '../../model/format.js';
+import { resolveKind } from '../../model/health.js';
+import { kindRefOf, problems, type Problem, type ProblemInput } from '../../model/problems.js';
+import type { KubeObject } from '../../model/types.js';
+import type { Role } from '../../config/theme.js';
+import type { ActionId } from '../actions.js';
+import type { AppContext, View } from '../view.js';
+import { renderTable, type Column, type TableState } from '../widgets/table.js';
+import { DescribeView } from './describe.js';
+import { ResourceTableView } from './resource-table.js';
+import { TreeView } from './tree.js';
+import { YamlView } from './yaml.js';
+
+/**
+ * Watches the kinds the fleet summary needs (statusKinds) in a set of contexts, adding a
+ * context's watches once its discovery is done. Shared by the Problems and Fleet views.
+ */
+export class StatusWatcher {
+  private subs = new Map<string, Subscription[]>();
+  readonly kinds = new Map<string, string[]>();
+
+  constructor(private readonly store: FleetStore) {}
+
+  /** (Re)aims the watches; returns true when something new is watched. */
+  sync(contexts: string[]): boolean {
+    let changed = false;
+    for (const [c, subs] of this.subs) {
+      if (contexts.includes(c)) continue;
+      for (const s of subs) s.close();
+      this.subs.delete(c);
+      this.kinds.delete(c);
+      changed = true;
+    }
+    for (const c of contexts) {
+      if (this.subs.has(c)) continue;
+      const types = this.store.resources(c);
+      if (!types.length) continue;
+      const kinds = statusKinds(types);
+      this.kinds.set(c, kinds);
+      this.subs.set(c, kinds.map((resource) => this.store.watch({ contexts: [c], resource })));
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Does the batch touch anything watched? */
+  touches(batch: ChangeBatch): boolean {
+    for (const [c, kinds] of this.kinds) for (const k of kinds) if (batch.resources.has(`${c}\u0000${k}`)) return true;
+    return false;
+  }
+
+  objects(context: string): Map<string, KubeObject[]> {
+    return new Map((this.kinds.get(context) ?? []).map((k) => [k, this.store.list(context, k)]));
+  }
+
+  close(): void {
+    for (const subs of this.subs.values()) for (const s of subs) s.close();
+    this.subs.clear();
+    this.kinds.clear();
+  }
+}
+
+export interface ProblemRow {
+  problem: Problem;
+  resource: string;
+  object: KubeObject;
+  key: string;
+}
+
+const keyOf = (context: string, kind: string, namespace: string, name: string): string => `${context}/${kind}/${namespace}/${name}`;
+
+/** The rows: the model's problems, each with the object and resource it came from. Pure. */
+export function problemRows(inputs: ProblemInput[], now: number): ProblemRow[] {
+  const byKey = new Map<string, ProblemInput>();
+  for (const i of inputs) {
+    const kind = resolveKind(i.object, kindRefOf(i.resource, i.object)).kind;
+    byKey.set(keyOf(i.context, kind, i.object.metadata.namespace ?? '', i.object.metadata.name), i);
+  }
+  return problems(inputs, now).map((p) => {
+    const key = keyOf(p.context, p.kind, p.namespace, p.name);
+    const input = byKey.get(key)!;
+    return { problem: p, resource: typeof input.resource === 'string' ? input.resource : input.resource.resource, object: input.object, key };
+  });
+}
+
+const STATUS_ROLE: Record<string, Role> = {
+  Failed: 'status.error', Terminating: 'status.warn', InProgress: 'status.progress', Suspended: 'status.muted', Unknown: 'status.warn', NotFound: 'status.error',
+};
+
+export function problemColumns(): Column<ProblemRow>[] {
+  return [
+    { header: 'CONTEXT', maxWidth: 16, value: (r) => r.problem.context },
+    { header: 'KIND', maxWidth: 22, value: (r) => r.problem.kind },
+    { header: 'NAMESPACE', maxWidth: 18, value: (r) => r.problem.namespace || '-' },
+    { header: 'NAME', maxWidth: 32, value: (r) => r.problem.name },
+    { header: 'STATUS', value: (r) => r.problem.verdict.status, role: (r) => STATUS_ROLE[r.problem.verdict.status] },
+    { header: 'SINCE', align: 'right', value: (r) => (r.problem.durationMs === undefined ? '-' : humanDuration(r.problem.durationMs)) },
+    { header: 'REASON', value: (r) => r.problem.verdict.reason },
+  ];
+}
+
+export class ProblemsView implements View {
+  readonly actions: readonly ActionId[] = [
+    'open', 'describe', 'yaml', 'events', 'tree', 'logs', 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom',
+  ];
+  private readonly watcher: StatusWatcher;
+  private readonly state: TableState = { selected: 0, top: 0 };
+  private rows: ProblemRow[] = [];
+  private dirty = true;
+  private selectedKey: string | undefined;
+  private height = 10;
+
+  constructor(private readonly app: AppContext) {
+    this.watcher = new StatusWatcher(app.store);
+    this.watcher.sync(app.contexts());
+  }
+
+  title(): string {
+    return 'problems';
+  }
+
+  status(): string {
+    this.derive();
+    const failed = this.rows.filter((r) => r.problem.severity === 'failed').length;
+    return `[${this.rows.length}${failed ? `, ${failed} failed` : ''}]`;
+  }
+
+  scopeChanged(): void {
+    this.watcher.sync(this.app.contexts());
+    this.dirty = true;
+  }
+
+  onChange(batch: ChangeBatch): void {
+    // contexts finishing discovery get their watches here
+    if (batch.contexts.size && this.watcher.sync(this.app.contexts())) this.dirty = true;
+    if (this.watcher.touches(batch)) this.dirty = true;
+  }
+
+  /** The selected row (the shell's logs and actions read it). */
+  selected(): ProblemRow | undefined {
+    this.derive();
+    return this.rows[this.state.selected];
+  }
+
+  allRows(): readonly ProblemRow[] {
+    this.derive();
+    return this.rows;
+  }
+
+  private derive(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const inputs = this.app.contexts().flatMap((c) => problemInputs(this.app.store, c, this.watcher.objects(c)));
+    this.rows = problemRows(inputs, this.app.now());
+    if (this.selectedKey) {
+      const i = this.rows.findIndex((r) => r.key === this.selectedKey);
+      if (i >= 0) this.state.selected = i;
+    }
+  }
+
+  handle(action: ActionId): boolean {
+    this.derive();
+    const page = Math.max(1, this.height - 2);
+    const moves: Partial<Record<ActionId, number>> = {
+      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2), top: -Infinity, bottom: Infinity,
+    };
+    const d = moves[action];
+    if (d !== undefined) {
+      this.state.selected = Math.max(0, Math.min(this.rows.length - 1, this.state.selected + d));
+      this.selectedKey = this.rows[this.state.selected]?.key;
+      return true;
+    }
+    const row = this.rows[this.state.selected];
+    if (!row) return false;
+    const rt = this.app.store.resolve(row.problem.context, row.resource);
+    switch (action) {
+      case 'open':
+      case 'describe':
+        if (rt) this.app.push(new DescribeView(this.app, row.problem.context, rt, row.object));
+        return true;
+      case 'yaml':
+        if (rt) this.app.push(new YamlView(this.app, row.problem.context, rt, row.object));
+        return true;
+      case 'events': {
+        const uid = row.object.metadata.uid;
+        this.app.push(new ResourceTableView(this.app, {
+          query: 'events', contexts: [row.problem.context], namespace: row.object.metadata.namespace,
+          where: (e) => (e.involvedObject as { uid?: string } | undefined)?.uid === uid, title: `events ${row.problem.kind.toLowerCase()}/${row.problem.name}`,
+        }));
+        return true;
+      }
+      case 'tree':
+        this.app.push(TreeView.forObject(this.app, row.problem.context, row.resource, row.object));
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  render(width: number, height: number): string[] {
+    this.height = height;
+    this.derive();
+    if (this.rows.length === 0) {
+      const waiting = this.app.contexts().filter((c) => !this.watcher.kinds.has(c));
+      return [waiting.length ? `waiting for ${waiting.join(', ')} to be discovered` : 'no problems: everything watched is Current'];
+    }
+    const lines = renderTable({ columns: problemColumns(), rows: this.rows, width, height, state: this.state, theme: this.app.theme });
+    this.selectedKey = this.rows[this.state.selected]?.key;
+    return lines;
+  }
+
+  close(): void {
+    this.watcher.close();
+  }
+}

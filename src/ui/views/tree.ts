@@ -1,0 +1,266 @@
+// The tree view (`t` on a row, `:xray KIND [ns]`): ownership trees rooted at the top owner,
+// live (rebuilt once per change batch that touches a watched kind), each node with its health
+// mark and reason. Enter expands/collapses (and opens grouped fan-outs); `parent()` jumps to
+// the parent row; y/d/e act on the node; `selected()` gives the shell the node for logs and
+// actions.
+import type { ChangeBatch, Subscription } from '../../fleet/types.js';
+import { healthMark } from '../../fleet/tree-command.js';
+import { buildTree, flattenTree, indexFromStore, kindsForTree, topOwner, type ObjRef, type TreeRow } from '../../model/tree.js';
+import { resourceKey, type KubeObject } from '../../model/types.js';
+import type { Role } from '../../config/theme.js';
+import type { ActionId } from '../actions.js';
+import { fit, paint } from '../style.js';
+import type { AppContext, View } from '../view.js';
+import { scrollTop } from '../widgets/table.js';
+import { DescribeView } from './describe.js';
+import { YamlView } from './yaml.js';
+
+const FLUX_KINDS = ['kustomizations.kustomize.toolkit.fluxcd.io', 'helmreleases.helm.toolkit.fluxcd.io'];
+/** Owners the top-owner walk climbs through besides the commonly owned kinds. */
+const OWNER_KINDS = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'cronjobs.batch'];
+
+export interface TreeRoot {
+  context: string;
+  resource: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface TreeLine {
+  context: string;
+  row: TreeRow;
+  /** index of the parent line, -1 for a root */
+  parent: number;
+}
+
+const ROLE: Record<string, Role> = {
+  Current: 'status.ok', Failed: 'status.error', InProgress: 'status.progress', Terminating: 'status.warn', Suspended: 'status.muted', NotFound: 'status.error', Unknown: 'status.warn',
+};
+
+/** One line of text per row: mark, tree prefix, label, status and reason. Pure. */
+export function treeLineText(row: TreeRow): { mark: string; text: string; status: string } {
+  const n = row.node;
+  const v = n.group ? n.rolledUp : n.verdict;
+  const fold = row.hasChildren && !row.open ? '+' : ' ';
+  const why = v.reason && v.reason !== v.status ? ` ${v.reason}` : '';
+  const msg = v.message ? `: ${v.message}` : '';
+  const rolled = !row.open && n.rolledUp.status !== v.status ? ` (below: ${n.rolledUp.status})` : '';
+  return { mark: healthMark(v.status), status: v.status, text: `${fold}${row.prefix}${row.label}  ${v.status}${why}${msg}${rolled}` };
+}
+
+/** Rows of several trees, with each row's parent index. Pure. */
+export function treeLines(trees: { context: string; rows: TreeRow[] }[]): TreeLine[] {
+  const out: TreeLine[] = [];
+  for (const t of trees) {
+    const stack: number[] = [];
+    for (const row of t.rows) {
+      stack.length = row.depth;
+      out.push({ context: t.context, row, parent: row.depth === 0 ? -1 : (stack[row.depth - 1] ?? -1) });
+      stack[row.depth] = out.length - 1;
+    }
+  }
+  return out;
+}
+
+export class TreeView implements View {
+  readonly actions: readonly ActionId[] = ['open', 'yaml', 'describe', 'events', 'logs', 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'];
+  private readonly subs = new Map<string, Subscription>();
+  private readonly kinds = new Map<string, Set<string>>();
+  private readonly collapsed = new Set<string>();
+  private readonly expanded = new Set<string>();
+  private lines: TreeLine[] = [];
+  private dirty = true;
+  private selectedId: string | undefined;
+  private selected_ = 0;
+  private top = 0;
+  private height = 10;
+
+  private constructor(
+    private readonly app: AppContext,
+    private readonly label: string,
+    private readonly roots: () => TreeRoot[],
+    private readonly contexts: () => string[],
+    private readonly rootKinds: string[],
+  ) {
+    this.watchKinds();
+  }
+
+  /** The tree of one object, rooted at its top owner. */
+  static forObject(app: AppContext, context: string, resource: string, obj: KubeObject): TreeView {
+    const root: TreeRoot = { context, resource, namespace: obj.metadata.namespace, name: obj.metadata.name };
+    return new TreeView(app, `tree ${obj.kind?.toLowerCase() ?? resource}/${obj.metadata.name}`, () => [root], () => [context], [resource]);
+  }
+
+  /** `:xray KIND [ns]`: every object of a kind in the selected contexts that is a top owner. */
+  static xray(app: AppContext, query: string, namespace?: string): TreeView | string {
+    const served = app.contexts().filter((c) => app.store.resolve(c, query));
+    if (!served.length) return `no selected context serves "${query}"`;
+    const roots = (): TreeRoot[] =>
+      app.contexts().flatMap((c) => {
+        const rt = app.store.resolve(c, query);
+        if (!rt) return [];
+        const rk = resourceKey(rt);
+        return app.store
+          .list(c, rk, rt.namespaced ? namespace : undefined)
+          .filter((o) => !o.metadata.ownerReferences?.length)
+          .map((o) => ({ context: c, resource: rk, namespace: o.metadata.namespace, name: o.metadata.name }));
+      });
+    return new TreeView(app, `xray ${query}${namespace ? ` ${namespace}` : ''}`, roots, () => app.contexts(), [query]);
+  }
+
+  private watchKinds(): void {
+    for (const c of this.contexts()) {
+      const types = this.app.store.resources(c);
+      if (!types.length) continue;
+      const flux = FLUX_KINDS.flatMap((k) => this.app.store.list(c, k));
+      const want = [...this.rootKinds, ...FLUX_KINDS, ...OWNER_KINDS, ...kindsForTree(types, flux)]
+        .map((k) => this.app.store.resolve(c, k))
+        .filter((t) => t !== undefined)
+        .map((t) => resourceKey(t));
+      let have = this.kinds.get(c);
+      if (!have) this.kinds.set(c, (have = new Set()));
+      for (const k of want) {
+        if (have.has(k)) continue;
+        have.add(k);
+        this.subs.set(`${c}\u0000${k}`, this.app.store.watch({ contexts: [c], resource: k }));
+      }
+    }
+  }
+
+  title(): string {
+    return this.label;
+  }
+
+  status(): string {
+    this.derive();
+    return `[${this.lines.length}]`;
+  }
+
+  scopeChanged(): void {
+    this.watchKinds();
+    this.dirty = true;
+  }
+
+  onChange(batch: ChangeBatch): void {
+    for (const key of batch.resources) {
+      if (this.subs.has(key)) {
+        this.dirty = true;
+        // new inventories may name kinds not watched yet
+        if (FLUX_KINDS.some((k) => key.endsWith(`\u0000${k}`))) this.watchKinds();
+        return;
+      }
+    }
+    if (batch.contexts.size) {
+      this.watchKinds();
+      this.dirty = true;
+    }
+  }
+
+  private derive(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const trees: { context: string; rows: TreeRow[] }[] = [];
+    const done = new Set<string>();
+    for (const r of this.roots()) {
+      const index = indexFromStore(this.app.store, r.context, [...(this.kinds.get(r.context) ?? [])]);
+      const obj = this.app.store.get(r.context, r.resource, r.namespace, r.name);
+      if (!obj) continue;
+      const top = topOwner({ resource: r.resource, object: obj }, index);
+      const id = `${r.context}/${top.object.metadata.uid ?? top.object.metadata.name}`;
+      if (done.has(id)) continue;
+      done.add(id);
+      const tree = buildTree(top, index, { expanded: this.expanded });
+      trees.push({ context: r.context, rows: flattenTree(tree, this.collapsed) });
+    }
+    this.lines = treeLines(trees);
+    if (this.selectedId) {
+      const i = this.lines.findIndex((l) => `${l.context}/${l.row.node.id}` === this.selectedId);
+      if (i >= 0) this.selected_ = i;
+    }
+    this.selected_ = Math.max(0, Math.min(this.selected_, this.lines.length - 1));
+  }
+
+  /** The selected node's object (the shell's logs and actions read it). */
+  selected(): { context: string; ref: ObjRef } | undefined {
+    this.derive();
+    const l = this.lines[this.selected_];
+    return l?.row.node.ref ? { context: l.context, ref: l.row.node.ref } : undefined;
+  }
+
+  rows(): readonly TreeLine[] {
+    this.derive();
+    return this.lines;
+  }
+
+  private select(i: number): void {
+    this.selected_ = Math.max(0, Math.min(this.lines.length - 1, i));
+    const l = this.lines[this.selected_];
+    this.selectedId = l && `${l.context}/${l.row.node.id}`;
+  }
+
+  /** Jumps to the parent node. */
+  parent(): void {
+    this.derive();
+    const p = this.lines[this.selected_]?.parent ?? -1;
+    if (p >= 0) this.select(p);
+  }
+
+  /** Expands or collapses the selected node; a grouped fan-out opens into its members. */
+  toggle(): void {
+    this.derive();
+    const n = this.lines[this.selected_]?.row.node;
+    if (!n) return;
+    if (n.group) {
+      this.expanded.add(n.id);
+    } else if (n.children.length) {
+      if (this.collapsed.has(n.id)) this.collapsed.delete(n.id);
+      else this.collapsed.add(n.id);
+    }
+    this.dirty = true;
+  }
+
+  handle(action: ActionId): boolean {
+    this.derive();
+    const page = Math.max(1, this.height - 1);
+    const moves: Partial<Record<ActionId, number>> = {
+      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2), top: -Infinity, bottom: Infinity,
+    };
+    const d = moves[action];
+    if (d !== undefined) {
+      this.select(this.selected_ + d);
+      return true;
+    }
+    if (action === 'open') {
+      this.toggle();
+      return true;
+    }
+    const sel = this.selected();
+    const rt = sel && this.app.store.resolve(sel.context, sel.ref.resource);
+    if (!sel || !rt) return false;
+    if (action === 'yaml') this.app.push(new YamlView(this.app, sel.context, rt, sel.ref.object));
+    else if (action === 'describe') this.app.push(new DescribeView(this.app, sel.context, rt, sel.ref.object));
+    else return false;
+    return true;
+  }
+
+  render(width: number, height: number): string[] {
+    this.height = height;
+    this.derive();
+    if (!this.lines.length) return ['nothing to show yet: the objects are not in the cache (still syncing, or gone)'];
+    const t = this.app.theme;
+    this.top = scrollTop(this.lines.length, this.selected_, this.top, height);
+    const multi = new Set(this.lines.map((l) => l.context)).size > 1 || this.app.contexts().length > 1;
+    return this.lines.slice(this.top, this.top + height).map((l, i) => {
+      const { mark, text, status } = treeLineText(l.row);
+      const ctx = multi && l.row.depth === 0 ? `${l.context}  ` : '';
+      const body = fit(`${ctx}${text}`, Math.max(0, width - 2));
+      if (this.top + i === this.selected_) return paint(t, 'table.selected', `${mark} ${body}`);
+      return paint(t, ROLE[status] ?? 'status.warn', mark) + paint(t, 'table.row', ` ${body}`);
+    });
+  }
+
+  close(): void {
+    for (const s of this.subs.values()) s.close();
+    this.subs.clear();
+  }
+}
