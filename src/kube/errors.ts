@@ -1,5 +1,6 @@
 // Errors from the cluster door, classified so callers can turn them into visible states.
-// Messages never carry request headers or tokens.
+// Messages are one readable line whatever the body was, and never carry request headers,
+// tokens, key material or terminal escapes.
 
 /** An HTTP error answer of the API server, with the Status it sent when it sent one. */
 export class KubeApiError extends Error {
@@ -21,15 +22,16 @@ export class KubeNetworkError extends Error {
     message: string,
     readonly code?: string,
   ) {
-    super(message);
+    super(readable(message, 500));
     this.name = 'KubeNetworkError';
   }
 }
 
 /** Getting credentials failed (exec plugin, token file, auth provider). */
 export class KubeAuthError extends Error {
+  /** an exec plugin's stderr ends up here: it may print anything, tokens included */
   constructor(message: string) {
-    super(message);
+    super(readable(message, 500));
     this.name = 'KubeAuthError';
   }
 }
@@ -43,32 +45,124 @@ const reasons: Record<number, string> = {
   406: 'NotAcceptable',
   409: 'Conflict',
   410: 'Expired',
+  413: 'RequestEntityTooLarge',
   415: 'UnsupportedMediaType',
   422: 'Invalid',
   429: 'TooManyRequests',
   500: 'InternalError',
+  502: 'BadGateway',
   503: 'ServiceUnavailable',
   504: 'Timeout',
 };
 
-/** Builds a KubeApiError from any body: a Status, other JSON, text or nothing. */
-export function apiErrorFrom(code: number, body: string): KubeApiError {
-  let status: Record<string, unknown> | undefined;
+/** Longest message kept from a body: error text ends up on one terminal line. */
+const maxMessage = 300;
+
+/** Credentials a proxy or server may echo back; they must never reach a screen or a log. */
+const secretPatterns: [RegExp, string][] = [
+  [/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, '<redacted PEM>'],
+  // a credential ends at the next non-token character or where the next "Bearer" starts
+  [/\b(proxy-)?authorization["']?\s*[:=]\s*["']?([A-Za-z]+\s+)?(?:(?!bearer)[^\s"',;<])+/gi, '<redacted credential>'],
+  [/bearer\s+(?:(?!bearer)[A-Za-z0-9\-._~+/])+=*/gi, '<redacted credential>'],
+  // the scheme word as HTTP writes it: "basic auth failed" is prose, not a credential
+  [/\bBasic\s+[A-Za-z0-9+/]{6,}=*/g, '<redacted credential>'],
+  [/\b(token|client-key-data|client-certificate-data|password)(["']?\s*[:=]\s*["']?)[^\s"',;<]+/gi, '$1$2<redacted>'],
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '<redacted JWT>'],
+];
+
+/** Masks anything that looks like a credential. */
+export function redact(text: string): string {
+  let out = text;
+  for (const [re, by] of secretPatterns) out = out.replace(re, by);
+  return out;
+}
+
+/** One printable line, credentials masked, at most `max` characters: safe to print or log. */
+export function readable(text: string, max = maxMessage): string {
+  // masked before and after stripping escapes: stripping can join what was apart
+  const line = redact(
+    redact(text)
+      // terminal escape sequences from a hostile or broken body must not drive the screen
+      .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
+      .replace(/\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?/g, '')
+      .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' '),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** The words of an HTML page: its title, else its first heading, else its text. */
+function htmlText(html: string): string {
+  const pick = (re: RegExp): string | undefined => re.exec(html)?.[1]?.replace(/<[^>]*>/g, ' ').trim() || undefined;
+  const text =
+    pick(/<title[^>]*>([\s\S]*?)<\/title>/i) ??
+    pick(/<h1[^>]*>([\s\S]*?)<\/h1>/i) ??
+    html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>?/g, ' ');
+  return text.replace(/&(#\d+|[a-z]+);/gi, (m, e: string) => (e[0] === '#' ? String.fromCharCode(Number(e.slice(1))) : (entities[e.toLowerCase()] ?? m)));
+}
+
+const isHtml = (body: string): boolean => /^\s*(<!doctype html|<html|<head|<body|<\?xml|<!--)/i.test(body) || /<\/(html|body|title|h1)>/i.test(body);
+
+/** The message of a Status cut off mid-body, if the cut came after it. */
+function truncatedMessage(body: string): string | undefined {
+  const m = /"message"\s*:\s*"((?:[^"\\]|\\.)*)/.exec(body);
+  if (!m) return undefined;
   try {
-    const v: unknown = JSON.parse(body);
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) status = v as Record<string, unknown>;
+    return JSON.parse(`"${m[1].replace(/\\$/, '')}"`) as string;
   } catch {
-    // not JSON: the text itself is the message
+    return m[1];
   }
-  const isStatus = status?.kind === 'Status';
-  const reason = (isStatus && typeof status?.reason === 'string' && status.reason) || reasons[code] || `HTTP${code}`;
-  const text = body.trim().replace(/\s+/g, ' ');
-  const message =
-    (isStatus && typeof status?.message === 'string' && status.message) ||
-    (status && typeof status.message === 'string' && status.message) ||
-    (text && !status ? text.slice(0, 300) : '') ||
-    `${code} ${reason}`;
-  return new KubeApiError(code, reason, message, isStatus ? status : undefined);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+
+/** What a Status without a message still says: the kind and name in its details. */
+function detailsText(status: Record<string, unknown>): string | undefined {
+  const d = status.details;
+  if (typeof d !== 'object' || d === null) return undefined;
+  const { kind, name } = d as Record<string, unknown>;
+  const what = [str(kind), str(name) && `"${str(name)}"`].filter(Boolean).join(' ');
+  return what || undefined;
+}
+
+/**
+ * Builds a KubeApiError from any body: a Status (with or without a message), other JSON,
+ * an HTML page from a proxy, truncated JSON, text or nothing. The message is always one
+ * readable, bounded line without credentials or terminal escapes.
+ */
+export function apiErrorFrom(code: number, body: string): KubeApiError {
+  let parsed: Record<string, unknown> | undefined;
+  const trimmed = body.trim();
+  try {
+    const v: unknown = JSON.parse(trimmed);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) parsed = v as Record<string, unknown>;
+  } catch {
+    // not JSON (or cut off): handled below by shape
+  }
+  const isStatus = parsed?.kind === 'Status';
+  const reason = (isStatus && str(parsed?.reason)) || reasons[code] || `HTTP${code}`;
+  const head = `${code} ${reason}`;
+  let message: string;
+  if (parsed) {
+    const err = parsed.error;
+    const text = str(parsed.message) ?? str(err) ?? (typeof err === 'object' && err !== null ? str((err as Record<string, unknown>).message) : undefined);
+    const details = isStatus ? detailsText(parsed) : undefined;
+    message = text ?? (details ? `${head}: ${details}` : head);
+  } else if (trimmed === '') {
+    message = head;
+  } else if (isHtml(trimmed)) {
+    const words = readable(htmlText(trimmed), 120);
+    message = `${head}: the server answered an HTML page, not an API response (a proxy in the way?)${words ? `: "${words}"` : ''}`;
+  } else if (/^[{[]/.test(trimmed)) {
+    const m = truncatedMessage(trimmed);
+    message = m !== undefined ? `${m}… (response cut off after ${body.length} bytes)` : `${head}: unreadable response (JSON cut off after ${body.length} bytes)`;
+  } else {
+    message = `${head}: ${trimmed}`;
+  }
+  return new KubeApiError(code, reason, readable(message), isStatus ? parsed : undefined);
 }
 
 /** What a failure means for the thing that hit it. */

@@ -97,7 +97,7 @@ describe('API errors', () => {
     expect(s).toMatchObject({ code: 403, reason: 'Forbidden', message: 'pods is forbidden: User "x" cannot list' });
     expect(s.status?.kind).toBe('Status');
     expect(apiErrorFrom(500, '{"message":"boom"}')).toMatchObject({ code: 500, reason: 'InternalError', message: 'boom' });
-    expect(apiErrorFrom(502, '<html>Bad   gateway</html>\n')).toMatchObject({ reason: 'HTTP502', message: '<html>Bad gateway</html>' });
+    expect(apiErrorFrom(502, '<html>Bad   gateway</html>\n')).toMatchObject({ reason: 'BadGateway', message: '502 BadGateway: the server answered an HTML page, not an API response (a proxy in the way?): "Bad gateway"' });
     expect(apiErrorFrom(404, '')).toMatchObject({ reason: 'NotFound', message: '404 NotFound' });
     expect(classify(apiErrorFrom(410, ''))).toBe('gone');
     expect(classify(apiErrorFrom(401, ''))).toBe('unauthorized');
