@@ -44,6 +44,8 @@ export const ACTIONS = {
 
   'flux.reconcile': { label: 'reconcile', section: 'Flux' },
   'flux.suspend': { label: 'suspend/resume', section: 'Flux' },
+  'flux.force': { label: 'force upgrade', section: 'Flux' },
+  'flux.reset': { label: 'reset failures', section: 'Flux' },
 
   'workload.restart': { label: 'restart', section: 'Workload' },
   'workload.scale': { label: 'scale', section: 'Workload' },

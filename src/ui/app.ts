@@ -6,13 +6,21 @@
 import blessed from 'blessed';
 import { formatKeySeq, KeyResolver, normalizeKey, type Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
+import { createAuditLog, type AuditLog } from '../actions/audit.js';
+import { createExecutor, type Executor } from '../actions/executor.js';
+import { outcomeLine } from '../actions/render.js';
+import type { ActionOptions, Outcome, Plan, Target } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
+import type { KubeObject } from '../model/types.js';
 import { ACTIONS, type ActionId } from './actions.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
 import { completions, parseCommand } from './palette.js';
 import { escapeTags, fit, paint } from './style.js';
 import { registerView, VIEWS, type AppContext, type View } from './view.js';
 import { HelpView } from './views/help.js';
+import { ConfirmView, InputView } from './views/confirm.js';
+import { FluxView } from './views/flux.js';
+import { OutcomesView } from './views/outcomes.js';
 import { ContextPicker, NamespacePicker } from './views/pickers.js';
 import { ResourceTableView } from './views/resource-table.js';
 
@@ -21,6 +29,13 @@ export interface AppOptions {
   contexts: string[];
   namespace?: string;
   readonly: boolean;
+  /** contexts needing the typed confirmation (the app config's `protected`); default /prod/ */
+  protectedPattern?: RegExp;
+  /** default: the user's audit log ($XDG_STATE_HOME/fleetdeck/audit.log) */
+  audit?: AuditLog;
+  /** how long a reconcile is followed (default 5 minutes) and how often it is polled */
+  followTimeoutMs?: number;
+  pollIntervalMs?: number;
   keymap: Keymap;
   theme: Theme;
   /** `:pods`, `flux`; default: the fleet view when registered, else pods */
@@ -103,6 +118,8 @@ function quietly<T>(fn: () => T): T {
 registerView({ names: ['help', '?'], help: 'the key bindings', create: (app) => new HelpView(app) });
 registerView({ names: ['ctx', 'context', 'contexts'], help: 'pick the contexts the views span', create: (app) => new ContextPicker(app) });
 registerView({ names: ['ns', 'namespace'], help: 'pick a namespace', create: (app) => new NamespacePicker(app) });
+registerView({ names: ['flux'], help: 'every Flux object across the selected contexts, failing first', create: (app, args) => new FluxView(app, { namespace: args[0] }) });
+registerView({ names: ['outcomes', 'out'], help: 'what the actions of this session did', create: (app) => new OutcomesView(app) });
 registerView({
   names: ['events', 'ev'], help: 'events across the selected contexts',
   create: (app, args) => new ResourceTableView(app, { query: 'events', namespace: args[0] }),
@@ -183,7 +200,114 @@ export function runApp(opts: AppOptions): Promise<void> {
     command(line) {
       runCommand(line);
     },
+    act(actionId, targets, options) {
+      act(actionId, targets, options ?? {});
+    },
+    openTree() {
+      return false;
+    },
+    outcomes: () => executor.outcomes(),
   };
+
+  const executor: Executor = createExecutor({
+    send: (context, req) => store.request(context, req),
+    read: async (context, path) => {
+      const res = await store.request(context, { method: 'GET', path });
+      if (res.status >= 400) {
+        const msg = (res.body as { message?: unknown } | null)?.message;
+        throw Object.assign(new Error(typeof msg === 'string' ? msg : `HTTP ${res.status}`), { code: res.status });
+      }
+      return res.body as KubeObject;
+    },
+    readonly: opts.readonly,
+    protectedPattern: opts.protectedPattern,
+    audit: opts.audit ?? createAuditLog(),
+    lookup: { resources: (c) => store.resources(c), get: (c, r, ns, n) => store.get(c, r, ns, n), list: (c, r, ns) => store.list(c, r, ns) },
+    followTimeoutMs: opts.followTimeoutMs,
+    pollIntervalMs: opts.pollIntervalMs,
+  });
+  const offOutcome = executor.onOutcome((o) => {
+    if (!closed) app.message(outcomeLine(o), o.status === 'succeeded' ? 'info' : 'error');
+  });
+
+  /** Pops a dialog (and anything pushed above it) off the stack. */
+  function dismiss(view: View): void {
+    const i = stack.indexOf(view);
+    if (i < 0) return;
+    for (const v of stack.splice(i)) v.close?.();
+    app.render();
+  }
+
+  function summarize(label: string, outcomes: Outcome[]): void {
+    if (outcomes.length === 1) return app.message(outcomeLine(outcomes[0]), outcomes[0].status === 'succeeded' ? 'info' : 'error');
+    const counts = new Map<string, number>();
+    for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+    const ok = outcomes.every((o) => o.status === 'succeeded');
+    app.message(`${label}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')} (:outcomes for each target)`, ok ? 'info' : 'error');
+  }
+
+  function run(plan: Plan, typed: string): void {
+    const acting = plan.targets.filter((t) => !t.refused).length;
+    app.message(`${plan.label}: running on ${acting} target${acting === 1 ? '' : 's'}…`);
+    executor.execute(plan, { typed }).then(
+      (outcomes) => !closed && summarize(plan.label, outcomes),
+      (err: unknown) => !closed && app.message(`${plan.label} failed: ${err instanceof Error ? err.message : String(err)}`, 'error'),
+    );
+  }
+
+  function act(actionId: string, targets: Target[], options: ActionOptions): void {
+    if (actionId === 'scale' && options.replicas === undefined) {
+      const current = targets.map((t) => `${t.context} / ${t.namespace ?? '-'} / ${t.kind} ${t.name}: ${String((t.object.spec as { replicas?: unknown } | undefined)?.replicas ?? 1)} replicas`);
+      const input: InputView = new InputView(app, `scale ${targets.length === 1 ? targets[0].name : `${targets.length} targets`} to replicas:`, /^\d+$/, (answer) => {
+        dismiss(input);
+        if (answer !== undefined) act(actionId, targets, { ...options, replicas: Number(answer) });
+      }, current);
+      app.push(input);
+      return;
+    }
+    let plan = executor.plan(actionId, targets, options);
+    let lead: string | undefined;
+    const acting = plan.targets.filter((t) => !t.refused);
+    if (!acting.length) {
+      const alt = plan.targets[0]?.alternative;
+      // reconcile on a suspended object: Flux would ignore it; offer to resume first
+      if (alt && plan.targets.every((t) => t.alternative === alt)) {
+        lead = `${plan.targets[0].refused} — ${alt.replace(/-/g, ' ')} instead?`;
+        actionId = alt;
+        plan = executor.plan(alt, targets, options);
+      } else {
+        app.message(plan.targets[0]?.refused ?? `${plan.label}: nothing to do`, 'error');
+        return;
+      }
+    }
+    const reconciles = ['reconcile', 'resume-and-reconcile', 'force', 'reset'].includes(actionId);
+    let withSource = options.withSource ?? false;
+    const dialog: ConfirmView = new ConfirmView(app, plan, {
+      lead,
+      confirm: (typed) => {
+        dismiss(dialog);
+        run(plan, typed);
+      },
+      cancel: () => {
+        dismiss(dialog);
+        app.message(`${plan.label} cancelled`);
+      },
+      toggle: reconciles
+        ? {
+            label: 'with source',
+            get on() {
+              return withSource;
+            },
+            run: () => {
+              withSource = !withSource;
+              plan = executor.plan(actionId, targets, { ...options, withSource });
+              return plan;
+            },
+          }
+        : undefined,
+    });
+    app.push(dialog);
+  }
 
   function openView(line: string, replace: boolean): boolean {
     const cmd = parseCommand(line, allNames);
@@ -286,6 +410,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     closed = true;
     clearTimeout(frameTimer);
     unsubscribe();
+    offOutcome();
     for (const v of stack) v.close?.();
     screen.destroy();
     done();
@@ -368,6 +493,11 @@ export function runApp(opts: AppOptions): Promise<void> {
     if (!k) return;
     if (prompt) {
       promptKey(k, ch);
+      app.render();
+      return;
+    }
+    const dialog = top();
+    if (dialog?.takeKey && k !== 'ctrl-c' && dialog.takeKey(k, ch)) {
       app.render();
       return;
     }

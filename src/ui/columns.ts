@@ -15,15 +15,18 @@ export interface Row {
   labels?: Record<string, string>;
 }
 
-export function rowOf(context: string, resource: string, obj: KubeObject): Row {
+/** `kind` joins the key when one table holds several kinds. */
+export function rowOf(context: string, resource: string, obj: KubeObject, kind?: string): Row {
   const ns = obj.metadata.namespace ?? '';
-  return { context, resource, obj, key: `${context}/${ns}/${obj.metadata.name}`, labels: obj.metadata.labels };
+  return { context, resource, obj, key: `${context}/${ns}/${kind ? `${kind}/` : ''}${obj.metadata.name}`, labels: obj.metadata.labels };
 }
 
 export const COLOR_ROLE: Record<CellColor, Role> = { ok: 'status.ok', warn: 'status.warn', error: 'status.error', muted: 'status.muted' };
 
 /** Free-text columns may grow past the model's preferred width, up to these caps. */
 const MAX_WIDTH: Record<string, number> = { name: 60, message: 100, reason: 80 };
+/** Free text gives up its width first when the terminal is narrow. */
+export const SQUEEZE: Record<string, number> = { message: 2, reason: 2, 'depends-on': 1, source: 1 };
 
 export interface TableColumn extends Column<Row> {
   id: string;
@@ -37,6 +40,7 @@ export function tableColumn(c: ModelColumn, now: () => number): TableColumn {
     header: c.header,
     align: c.align,
     maxWidth: Math.max(c.header.length, MAX_WIDTH[c.id] ?? c.width),
+    squeeze: SQUEEZE[c.id],
     value: (r) => cellText(c, r.obj, now(), { context: r.context }),
     sortValue: (r) => cellSortValue(c, r.obj, now()),
     role: (r) => {

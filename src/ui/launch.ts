@@ -25,6 +25,7 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
       contexts,
       namespace: opts.namespace,
       readonly: opts.readonly ?? false,
+      protectedPattern: config.protected,
       keymap,
       theme,
       startCommand: opts.command?.replace(/^:/, ''),

@@ -1,6 +1,7 @@
 // What a view is to the shell: a title, the actions it handles, and a render of the visible
 // content only. Views live on a stack (esc pops); the registry maps palette names to views,
 // so later views (fleet, problems, tree, flux, logs) register themselves as data.
+import type { ActionOptions, Outcome, Target } from '../actions/types.js';
 import type { Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
@@ -25,6 +26,12 @@ export interface AppContext {
   now(): number;
   /** runs a palette command (`pods`, `deploy prod-*`, `events`) */
   command(line: string): void;
+  /** Starts a catalog action (src/actions) on targets: plan, confirm dialog, execute, outcome. */
+  act(actionId: string, targets: Target[], options?: ActionOptions): void;
+  /** Opens the tree view on an object; false when no tree view is registered. */
+  openTree(target: Target): boolean;
+  /** what the actions of this session did, oldest first */
+  outcomes(): Outcome[];
 }
 
 export interface View {
@@ -44,6 +51,8 @@ export interface View {
   /** views with a `/` filter */
   filter?: { get(): string; set(text: string): void };
   close?(): void;
+  /** Dialogs take raw keys before the keymap (typed confirmations); true when consumed. */
+  takeKey?(key: string, ch: string | undefined): boolean;
 }
 
 export interface ViewFactory {

@@ -106,13 +106,31 @@ export class FakeStore implements FleetStore {
     return () => this.listeners.delete(fn);
   }
   async settled(): Promise<void> {}
-  /** GET of one stored object by its API path; everything else answers 404 or 405. */
+  /** When set, a PATCH answers with this status and message instead (the API refusing). */
+  failWrites?: { status: number; message: string };
+
+  /** GET, merge PATCH and DELETE of one stored object by its API path (as the API server
+   * would, minus validation); writes land as changes like a watch event. */
   async request(context: string, req: ApiRequest): Promise<ApiResponse> {
     this.requests.push({ context, req });
-    const m = /^\/(?:api|apis\/([^/]+))\/[^/]+\/(?:namespaces\/([^/]+)\/)?([^/]+)\/([^/]+)$/.exec(req.path);
-    if ((req.method ?? 'GET') !== 'GET') return { status: 405, body: { kind: 'Status', message: 'method not allowed' } };
-    const obj = m ? this.get(context, m[1] ? `${m[3]}.${m[1]}` : m[3], m[2], m[4]) : undefined;
-    return obj ? { status: 200, body: obj } : { status: 404, body: { kind: 'Status', message: 'not found' } };
+    const m = /^\/(?:api|apis\/([^/]+))\/[^/]+\/(?:namespaces\/([^/]+)\/)?([^/]+)\/([^/]+)(?:\/(scale))?$/.exec(req.path);
+    const resource = m ? (m[1] ? `${m[3]}.${m[1]}` : m[3]) : '';
+    const obj = m ? this.get(context, resource, m[2], m[4]) : undefined;
+    if (!obj) return { status: 404, body: { kind: 'Status', message: `${m?.[3] ?? 'object'} "${m?.[4] ?? ''}" not found` } };
+    const method = req.method ?? 'GET';
+    if (method === 'GET') return { status: 200, body: obj };
+    if (this.failWrites) return { status: this.failWrites.status, body: { kind: 'Status', message: this.failWrites.message } };
+    if (method === 'DELETE') {
+      this.remove(context, resource, m![2], m![4]);
+      return { status: 200, body: obj };
+    }
+    if (method === 'PATCH' && /merge-patch|strategic-merge-patch/.test(req.contentType ?? '')) {
+      // the scale subresource's spec.replicas is the object's
+      const next = mergePatch(obj, m![5] ? { spec: { replicas: (req.body as { spec?: { replicas?: unknown } }).spec?.replicas } } : req.body) as KubeObject;
+      this.put(context, resource, next);
+      return { status: 200, body: next };
+    }
+    return { status: 415, body: { kind: 'Status', message: `unsupported ${method} ${req.contentType ?? ''}` } };
   }
   async stream(): Promise<AsyncIterable<Uint8Array>> {
     throw new Error('FakeStore does not stream');
@@ -120,6 +138,17 @@ export class FakeStore implements FleetStore {
   async close(): Promise<void> {
     this.listeners.clear();
   }
+}
+
+/** RFC 7386 JSON merge patch: null deletes, objects merge, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
 }
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -169,6 +198,10 @@ export function demoStore(opts: { contexts?: string[]; podsPerNamespace?: number
       metadata: meta('apps', 'flux-system', 800), spec: { interval: '10m', path: './apps', sourceRef: { kind: 'GitRepository', name: 'fleet' } },
       status: { conditions: [{ type: 'Ready', status: c === 'staging' ? 'False' : 'True', reason: c === 'staging' ? 'BuildFailed' : 'ReconciliationSucceeded',
         message: c === 'staging' ? 'kustomize build failed' : 'Applied revision: main@sha1:abc123' }] } });
+    s.put(c, 'gitrepositories.source.toolkit.fluxcd.io', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository',
+      metadata: meta('fleet', 'flux-system', 800), spec: { interval: '1m', url: 'https://git.example.com/fleet.git', ref: { branch: 'main' } },
+      status: { artifact: { revision: 'main@sha1:abc1234567890abcdef1234567890abcdef12345' },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: "stored artifact for revision 'main@sha1:abc12345'" }] } });
     s.put(c, 'clusters.postgresql.cnpg.io', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: meta('orders-db', 'shop', 700),
       spec: { instances: 3 }, status: { instances: 3, readyInstances: 3, phase: 'Cluster in healthy state', currentPrimary: 'orders-db-1' } });
     s.put(c, 'certificates.cert-manager.io', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta('shop-tls', 'shop', 650),

@@ -1,66 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import xterm from '@xterm/headless';
-import { loadKeymap } from '../../src/config/keymap.js';
-import { loadTheme } from '../../src/config/theme.js';
-import { runApp } from '../../src/ui/app.js';
-import { demoStore, type FakeStore } from '../helpers/fake-store.js';
+import { start, stopAll } from '../helpers/ui-rig.js';
 
-const NOW = Date.parse('2026-11-20T10:00:00Z');
-
-interface Rig {
-  term: InstanceType<typeof xterm.Terminal>;
-  input: PassThrough;
-  done: Promise<void>;
-  store: FakeStore;
-  text(): Promise<string>;
-  waitFor(pred: string | RegExp, ms?: number): Promise<string>;
-  keys(s: string): void;
-}
-
-let rigs: Rig[] = [];
-afterEach(() => {
-  for (const r of rigs) r.input.write('\x03');
-  rigs = [];
-});
-
-function start(opts: { cols?: number; rows?: number; keymap?: string; startCommand?: string; readonly?: boolean; contexts?: string[]; undiscovered?: boolean } = {}): Rig {
-  const cols = opts.cols ?? 120;
-  const rows = opts.rows ?? 30;
-  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
-  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
-  const output = Object.assign(new PassThrough(), { isTTY: true, columns: cols, rows });
-  output.on('data', (d: Buffer) => term.write(d.toString('utf8')));
-  const store = demoStore({ now: NOW, undiscovered: opts.undiscovered });
-  const done = runApp({
-    store, contexts: opts.contexts ?? ['dev', 'staging', 'prod-eu'], readonly: opts.readonly ?? false,
-    keymap: loadKeymap(opts.keymap, { configDir: null }), theme: loadTheme(undefined, { configDir: null }),
-    startCommand: opts.startCommand ?? 'pods', input, output, terminal: 'xterm-256color', now: () => NOW,
-  });
-  const text = () => new Promise<string>((res) => term.write('', () => {
-    const b = term.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; i < term.rows; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
-    res(lines.join('\n'));
-  }));
-  const rig: Rig = {
-    term, input, done, store, text,
-    async waitFor(pred, ms = 3000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const t = await text();
-        if (typeof pred === 'string' ? t.includes(pred) : pred.test(t)) return t;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pred)}; screen:\n${t}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
-    keys(s) {
-      input.write(s);
-    },
-  };
-  rigs.push(rig);
-  return rig;
-}
+afterEach(stopAll);
 
 describe('app shell', () => {
   it('shows contexts with badges, pods from every context with a CONTEXT column', async () => {

@@ -1,11 +1,12 @@
 // Any kind across the selected contexts at once. Rows are re-derived lazily (only when a
 // frame needs them after a change), filtered and sorted; the table renders only the
 // visible window. Marks and the selection are kept by row key across updates.
+import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { ActionId } from '../actions.js';
-import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type TableColumn } from '../columns.js';
+import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import { applyFilter, FilterError, parseFilter } from '../filter.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
@@ -39,7 +40,10 @@ export function sortRows(rows: Row[], key: SortKey, desc: boolean, statusOf: (r:
 }
 
 export interface ResourceTableOptions {
-  query: string;
+  /** what the user typed: a kind's plural, singular, short name or resourceKey */
+  query?: string;
+  /** every resource type of a discovery category instead of one kind ('fluxcd') */
+  category?: string;
   /** narrows the app's contexts (e.g. `:deploy prod-*`) */
   contexts?: string[];
   /** a namespace for this view only (`:ks flux-system`) */
@@ -47,17 +51,35 @@ export interface ResourceTableOptions {
   /** keeps only some objects (events of one object) */
   where?: (obj: KubeObject) => boolean;
   title?: string;
+  /** columns other than the model's per-kind ones (the Flux view's) */
+  columns?: (scope: Scope) => TableColumn[];
+  /** the initial order */
+  sort?: { key: SortKey; desc: boolean };
 }
 
 const FILTER_DEBOUNCE_MS = 80;
 
+/** Keys of actions that go to the action executor, and the catalog action each starts. */
+export const EXECUTOR_ACTIONS: Partial<Record<ActionId, string>> = {
+  'flux.reconcile': 'reconcile',
+  'flux.suspend': 'suspend',
+  'flux.force': 'force',
+  'flux.reset': 'reset',
+  'workload.restart': 'restart',
+  'workload.scale': 'scale',
+  'workload.rollback': 'rollback',
+  'workload.delete': 'delete',
+};
+
 export class ResourceTableView implements View {
   readonly actions: readonly ActionId[] = [
     'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
-    'clear-marks', 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom', 'back',
+    'clear-marks', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
+    'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom', 'back',
   ];
   private readonly state: TableState = { selected: 0, top: 0 };
-  private types = new Map<string, ResourceType>(); // context → type
+  /** context → the resource types shown from it */
+  private types = new Map<string, ResourceType[]>();
   private subs: Subscription[] = [];
   private all: Row[] = [];
   private shown: Row[] = [];
@@ -66,21 +88,28 @@ export class ResourceTableView implements View {
   private filterTimer: NodeJS.Timeout | undefined;
   private selectedKey: string | undefined;
   private readonly marks = new Set<string>();
-  private sort: { key: SortKey; desc: boolean } = { key: 'name', desc: false };
+  private sort: { key: SortKey; desc: boolean };
   private height = 1;
   private columns: TableColumn[] = [];
   private wide = false;
 
   constructor(
-    private readonly app: AppContext,
+    protected readonly app: AppContext,
     private readonly opts: ResourceTableOptions,
   ) {
+    this.sort = opts.sort ?? { key: 'name', desc: false };
     this.scopeChanged();
   }
 
   /** undefined when no selected context serves the resource */
   get resourceType(): ResourceType | undefined {
-    return this.types.values().next().value;
+    for (const list of this.types.values()) if (list[0]) return list[0];
+    return undefined;
+  }
+
+  /** The resource type of a row. */
+  typeOf(row: Row): ResourceType | undefined {
+    return this.types.get(row.context)?.find((t) => resourceKey(t) === row.resource);
   }
 
   private contexts(): string[] {
@@ -92,11 +121,13 @@ export class ResourceTableView implements View {
     return this.opts.namespace ?? this.app.namespace();
   }
 
-  private resolveTypes(): Map<string, ResourceType> {
-    const types = new Map<string, ResourceType>();
+  private resolveTypes(): Map<string, ResourceType[]> {
+    const types = new Map<string, ResourceType[]>();
     for (const c of this.contexts()) {
-      const rt = this.app.store.resolve(c, this.opts.query);
-      if (rt) types.set(c, rt);
+      const found = this.opts.category
+        ? this.app.store.resources(c).filter((r) => r.categories?.includes(this.opts.category!) && r.verbs.includes('list'))
+        : [this.app.store.resolve(c, this.opts.query ?? '')].filter((r): r is ResourceType => !!r);
+      if (found.length) types.set(c, found);
     }
     return types;
   }
@@ -104,8 +135,17 @@ export class ResourceTableView implements View {
   scopeChanged(): void {
     for (const s of this.subs) s.close();
     this.types = this.resolveTypes();
-    const ns = this.resourceType?.namespaced ? this.namespace() : undefined;
-    this.subs = this.types.size ? [this.app.store.watch({ contexts: [...this.types.keys()], resource: this.opts.query, namespace: ns })] : [];
+    // one watch per resource type, over the contexts that serve it
+    const byKey = new Map<string, { rt: ResourceType; contexts: string[] }>();
+    for (const [c, list] of this.types) {
+      for (const rt of list) {
+        const k = resourceKey(rt);
+        const e = byKey.get(k) ?? { rt, contexts: [] };
+        e.contexts.push(c);
+        byKey.set(k, e);
+      }
+    }
+    this.subs = [...byKey].map(([k, e]) => this.app.store.watch({ contexts: e.contexts, resource: k, namespace: e.rt.namespaced ? this.namespace() : undefined }));
     this.dirty = true;
   }
 
@@ -120,16 +160,21 @@ export class ResourceTableView implements View {
     // re-resolve, so a view opened too early fills itself in
     if (this.contexts().some((c) => batch.contexts.has(c))) {
       const fresh = this.resolveTypes();
-      const same = fresh.size === this.types.size && [...fresh].every(([c, rt]) => this.types.get(c) === rt);
+      const same = fresh.size === this.types.size && [...fresh].every(([c, list]) => {
+        const old = this.types.get(c);
+        return old?.length === list.length && list.every((rt, i) => old[i] === rt);
+      });
       if (!same) {
         this.scopeChanged();
         return;
       }
     }
-    for (const [c, rt] of this.types) {
-      if (batch.resources.has(`${c}\u0000${resourceKey(rt)}`)) {
-        this.dirty = true;
-        return;
+    for (const [c, list] of this.types) {
+      for (const rt of list) {
+        if (batch.resources.has(`${c}\u0000${resourceKey(rt)}`)) {
+          this.dirty = true;
+          return;
+        }
       }
     }
   }
@@ -157,7 +202,7 @@ export class ResourceTableView implements View {
   title(): string {
     if (this.opts.title) return this.opts.title;
     const rt = this.resourceType;
-    return rt ? rt.resource : this.opts.query;
+    return rt && !this.opts.category ? rt.resource : (this.opts.query ?? this.opts.category ?? '');
   }
 
   status(): string {
@@ -192,12 +237,17 @@ export class ResourceTableView implements View {
     if (!this.dirty) return;
     this.dirty = false;
     const rt = this.resourceType;
-    const ns = rt?.namespaced ? this.namespace() : undefined;
-    this.columns = rt ? tableColumns(rt, { multiContext: this.contexts().length > 1, allNamespaces: !ns, wide: this.wide }, () => this.app.now()) : [];
+    const nsScope = this.namespace();
+    const scope = { multiContext: this.contexts().length > 1, allNamespaces: !(rt?.namespaced && nsScope), wide: this.wide };
+    this.columns = this.opts.columns ? this.opts.columns(scope) : rt ? tableColumns(rt, scope, () => this.app.now()) : [];
     const all: Row[] = [];
-    for (const [c, t] of this.types) {
-      const key = resourceKey(t);
-      for (const o of this.app.store.list(c, key, ns)) if (!this.opts.where || this.opts.where(o)) all.push(rowOf(c, key, o));
+    for (const [c, list] of this.types) {
+      for (const t of list) {
+        const key = resourceKey(t);
+        // kinds share names (a GitRepository and a Kustomization both called flux-system): the kind joins the key
+        const kind = this.opts.category ? t.kind : undefined;
+        for (const o of this.app.store.list(c, key, t.namespaced ? nsScope : undefined)) if (!this.opts.where || this.opts.where(o)) all.push(rowOf(c, key, o, kind));
+      }
     }
     this.all = all;
     let shown = all;
@@ -239,7 +289,16 @@ export class ResourceTableView implements View {
       return true;
     }
     const row = this.shown[this.state.selected];
-    const rt = row ? this.types.get(row.context) : undefined;
+    const rt = row ? this.typeOf(row) : undefined;
+    const catalogId = EXECUTOR_ACTIONS[action];
+    if (catalogId) {
+      const targets = this.targets();
+      // one key suspends and resumes: resume when every target is suspended
+      const id = catalogId === 'suspend' && targets.length && targets.every((t) => (t.object.spec as { suspend?: unknown } | undefined)?.suspend === true) ? 'resume' : catalogId;
+      if (!targets.length) this.app.message('nothing selected', 'error');
+      else this.app.act(id, targets);
+      return true;
+    }
     switch (action) {
       case 'back':
         if (!this.filterText) return false;
@@ -272,7 +331,20 @@ export class ResourceTableView implements View {
     }
   }
 
-  private openEvents(row: Row): void {
+  /** The marked rows (across contexts), else the current row, as action targets. */
+  targets(): Target[] {
+    this.derive();
+    const rows = this.marks.size ? this.all.filter((r) => this.marks.has(r.key)) : [this.shown[this.state.selected]].filter((r): r is Row => !!r);
+    return rows.map((r) => this.targetOf(r)).filter((t): t is Target => !!t);
+  }
+
+  targetOf(r: Row): Target | undefined {
+    const rt = this.typeOf(r);
+    if (!rt) return undefined;
+    return { context: r.context, resource: r.resource, kind: r.obj.kind ?? rt.kind, namespace: r.obj.metadata.namespace, name: r.obj.metadata.name, object: r.obj };
+  }
+
+  protected openEvents(row: Row): void {
     const uid = row.obj.metadata.uid;
     this.app.push(
       new ResourceTableView(this.app, {
@@ -290,7 +362,8 @@ export class ResourceTableView implements View {
     this.derive();
     if (!this.types.size) {
       const waiting = this.undiscovered();
-      return [waiting.length ? `"${this.opts.query}": waiting for discovery of ${waiting.join(', ')}` : `no selected context serves "${this.opts.query}"`];
+      const what = this.opts.query ?? `${this.opts.category} resources`;
+      return [waiting.length ? `"${what}": waiting for discovery of ${waiting.join(', ')}` : `no selected context serves "${what}"`];
     }
     const sortId = this.sort.key === 'status' ? this.statusColumn()?.id : this.sort.key;
     const sortIdx = this.columns.findIndex((c) => c.id === sortId);

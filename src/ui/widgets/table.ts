@@ -10,6 +10,10 @@ export interface Column<R> {
   maxWidth?: number;
   align?: 'left' | 'right';
   value(row: R): string;
+  /** when the row is too wide, columns with a higher squeeze give up their width first */
+  squeeze?: number;
+  /** dropped when empty in every visible row, or (last first) when the others need the room */
+  optional?: boolean;
   /** role of a cell (status colours); default table.row */
   role?(row: R, value: string): Role | undefined;
 }
@@ -39,11 +43,13 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
     return Math.min(w, c.maxWidth ?? 60);
   });
   let used = widths.reduce((a, b) => a + b, 0) + gap * Math.max(0, columns.length - 1);
-  // too wide: shrink the widest flexible columns first, never below their header
+  // too wide: shrink free-text columns (squeeze) first, then the widest flexible ones, never below their header
+  const squeeze = (i: number): number => columns[i].squeeze ?? 0;
   while (used > width) {
     let idx = -1;
     for (let i = 0; i < widths.length; i++) {
-      if (columns[i].width === undefined && widths[i] > Math.max(4, columns[i].header.length) && (idx < 0 || widths[i] > widths[idx])) idx = i;
+      if (columns[i].width !== undefined || widths[i] <= Math.max(4, columns[i].header.length)) continue;
+      if (idx < 0 || squeeze(i) > squeeze(idx) || (squeeze(i) === squeeze(idx) && widths[i] > widths[idx])) idx = i;
     }
     if (idx < 0) break;
     widths[idx]--;
@@ -51,6 +57,27 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
   }
   if (used < width && widths.length) widths[widths.length - 1] += width - used;
   return widths;
+}
+
+/** Free text keeps at least this much before optional columns are dropped for it. */
+const ROOM_FOR_SQUEEZED = 20;
+
+/** Indexes of the columns to show: optional ones go when empty, then right to left while too wide. */
+export function keptColumns<R>(columns: Column<R>[], cells: string[][], width: number): number[] {
+  let keep = columns.map((_, i) => i).filter((i) => !columns[i].optional || cells.some((row) => row[i] !== ''));
+  const need = (idx: number[]): number =>
+    idx.reduce((sum, i) => {
+      const c = columns[i];
+      if (c.width !== undefined) return sum + c.width + 2;
+      const natural = Math.min(c.maxWidth ?? 60, Math.max(c.header.length, ...cells.map((row) => row[i].length)));
+      return sum + (c.squeeze ? Math.min(natural, Math.max(c.header.length, ROOM_FOR_SQUEEZED)) : natural) + 2;
+    }, -2);
+  while (need(keep) > width) {
+    const drop = [...keep].reverse().find((i) => columns[i].optional);
+    if (drop === undefined) break;
+    keep = keep.filter((i) => i !== drop);
+  }
+  return keep;
 }
 
 export interface TableState {
@@ -76,17 +103,22 @@ export function renderTable<R>(o: RenderTableOptions<R>): string[] {
   o.state.selected = clampIndex(o.state.selected, o.rows.length);
   o.state.top = scrollTop(o.rows.length, o.state.selected, o.state.top, bodyHeight);
   const visible = o.rows.slice(o.state.top, o.state.top + bodyHeight);
-  const cells = visible.map((r) => o.columns.map((c) => c.value(r)));
-  const widths = columnWidths(o.columns, cells, o.width, o.sortColumn);
+  const all = o.columns;
+  const allCells = visible.map((r) => all.map((c) => c.value(r)));
+  const keep = keptColumns(all, allCells, o.width);
+  const columns = keep.map((i) => all[i]);
+  const cells = allCells.map((row) => keep.map((i) => row[i]));
+  const sortColumn = o.sortColumn === undefined ? undefined : keep.indexOf(o.sortColumn);
+  const widths = columnWidths(columns, cells, o.width, sortColumn);
   const sep = '  ';
-  const header = o.columns
-    .map((c, i) => fit(c.header + (o.sortColumn === i ? (o.sortDesc ? '↓' : '↑') : ''), widths[i], c.align))
+  const header = columns
+    .map((c, i) => fit(c.header + (sortColumn === i ? (o.sortDesc ? '↓' : '↑') : ''), widths[i], c.align))
     .join(sep);
   const lines = [paint(o.theme, 'table.header', fit(header, o.width))];
   visible.forEach((row, vi) => {
     const index = o.state.top + vi;
     const marked = o.isMarked?.(row) ?? false;
-    const texts = cells[vi].map((v, i) => fit(v, widths[i], o.columns[i].align));
+    const texts = cells[vi].map((v, i) => fit(v, widths[i], columns[i].align));
     if (index === o.state.selected) {
       // one style for the whole selected line: inner resets would break its background
       lines.push(paint(o.theme, 'table.selected', fit(texts.join(sep), o.width)));
@@ -94,7 +126,7 @@ export function renderTable<R>(o: RenderTableOptions<R>): string[] {
     }
     const rowRole: Role = marked ? 'table.marked' : 'table.row';
     const parts = texts.map((t, i) => {
-      const role = marked ? undefined : o.columns[i].role?.(row, cells[vi][i]);
+      const role = marked ? undefined : columns[i].role?.(row, cells[vi][i]);
       return role ? paint(o.theme, role, t) : paint(o.theme, rowRole, t);
     });
     const used = texts.reduce((a, t) => a + t.length, 0) + sep.length * Math.max(0, texts.length - 1);

@@ -1,0 +1,124 @@
+// The confirm dialog of an action: the plan exactly as it will be sent (renderPlan: context,
+// namespace, object(s), every request), and what confirms it: y/enter, or for protected
+// contexts the object name (the count, for bulk) typed out. It takes raw keys, so typing a
+// name never triggers a binding. Also the one-line input prompt (scale's replica count).
+import { renderPlan } from '../../actions/render.js';
+import type { Plan } from '../../actions/types.js';
+import { escapeTags, fit, paint } from '../style.js';
+import type { AppContext } from '../view.js';
+import { TextView } from './text.js';
+
+export interface ConfirmHandlers {
+  confirm(typed: string): void;
+  cancel(): void;
+  /** tab: re-plan with a toggled option (reconcile --with-source); returns the new plan */
+  toggle?: { label: string; on: boolean; run(): Plan };
+  /** a line above the plan (why an alternative is offered) */
+  lead?: string;
+}
+
+const PRINTABLE = (ch: string | undefined): ch is string => !!ch && ch.length === 1 && ch >= ' ' && ch <= '~';
+
+export class ConfirmView extends TextView {
+  private typed = '';
+
+  constructor(
+    app: AppContext,
+    private plan: Plan,
+    private readonly handlers: ConfirmHandlers,
+  ) {
+    super(app);
+  }
+
+  title(): string {
+    return `confirm ${this.plan.label.toLowerCase()}`;
+  }
+
+  /** Raw keys: the dialog owns the keyboard until it is answered. */
+  takeKey(k: string, ch: string | undefined): boolean {
+    const protectedPlan = this.plan.protected;
+    if (k === 'esc') {
+      this.handlers.cancel();
+      return true;
+    }
+    if (k === 'enter') {
+      if (!protectedPlan || this.typed === this.plan.confirmText) this.handlers.confirm(this.typed);
+      else this.app.message(`type ${JSON.stringify(this.plan.confirmText)} to confirm, esc to cancel`, 'error');
+      return true;
+    }
+    if (k === 'tab' && this.handlers.toggle) {
+      this.plan = this.handlers.toggle.run();
+      return true;
+    }
+    if (k === 'up' || k === 'down' || k === 'pageup' || k === 'pagedown') {
+      return this.handle(k === 'pageup' ? 'page-up' : k === 'pagedown' ? 'page-down' : k);
+    }
+    if (protectedPlan) {
+      if (k === 'backspace') this.typed = this.typed.slice(0, -1);
+      else if (PRINTABLE(ch)) this.typed += ch;
+      return true;
+    }
+    if (ch === 'y') this.handlers.confirm('');
+    else if (ch === 'n') this.handlers.cancel();
+    return true;
+  }
+
+  protected lines(width: number): string[] {
+    const t = this.app.theme;
+    const out: string[] = [];
+    if (this.handlers.lead) out.push(paint(t, 'status.warn', fit(this.handlers.lead, width)), '');
+    for (const l of renderPlan(this.plan).split('\n')) {
+      const role = /^\s+refused:/.test(l) ? 'status.error' : /^\s+note:/.test(l) ? 'status.warn' : /^\s+(GET|PATCH|POST|PUT|DELETE) /.test(l) ? 'describe.label' : undefined;
+      out.push(role ? paint(t, role, l) : escapeTags(l));
+    }
+    out.push('');
+    const toggle = this.handlers.toggle ? `   <tab> ${this.handlers.toggle.label}: ${this.handlers.toggle.on ? 'on' : 'off'}` : '';
+    if (!this.plan.targets.some((pt) => !pt.refused)) out.push(paint(t, 'message.error', 'nothing to do: every target is refused   <esc> cancel'));
+    else if (this.plan.protected) out.push(paint(t, 'prompt', `type ${JSON.stringify(this.plan.confirmText)} to confirm: ${this.typed}▏`) + escapeTags(`   <enter> confirm  <esc> cancel${toggle}`));
+    else out.push(paint(t, 'prompt', '<y>/<enter> confirm  <esc> cancel') + escapeTags(toggle));
+    return out;
+  }
+
+  override render(width: number, height: number): string[] {
+    // the answer line stays visible however long the plan is
+    const all = this.lines(width);
+    if (all.length <= height) return all;
+    const body = all.slice(0, -1);
+    this.top = Math.min(this.top, Math.max(0, body.length - (height - 1)));
+    return [...body.slice(this.top, this.top + height - 1), all[all.length - 1]];
+  }
+}
+
+/** A one-line question with a typed answer (digits for a replica count). */
+export class InputView extends TextView {
+  private text = '';
+
+  constructor(
+    app: AppContext,
+    private readonly question: string,
+    private readonly accept: RegExp,
+    private readonly done: (answer: string | undefined) => void,
+    private readonly context: string[] = [],
+  ) {
+    super(app);
+  }
+
+  title(): string {
+    return 'input';
+  }
+
+  takeKey(k: string, ch: string | undefined): boolean {
+    if (k === 'esc') this.done(undefined);
+    else if (k === 'enter') {
+      if (this.accept.test(this.text)) this.done(this.text);
+      else this.app.message(`not a valid answer: ${JSON.stringify(this.text)}`, 'error');
+    } else if (k === 'backspace') this.text = this.text.slice(0, -1);
+    else if (PRINTABLE(ch)) this.text += ch;
+    return true;
+  }
+
+  protected lines(): string[] {
+    const t = this.app.theme;
+    return [...this.context.map(escapeTags), ...(this.context.length ? [''] : []), paint(t, 'prompt', `${this.question} ${this.text}▏`), '', escapeTags('<enter> ok  <esc> cancel')];
+  }
+}

@@ -1,0 +1,113 @@
+// The Flux view (`:flux`): every Flux object the selected contexts serve (the `fluxcd`
+// discovery category), read as `flux get` reads them (fluxSummary), failing first. A
+// resource table with its own columns; enter opens the object's tree when that view
+// exists (else describe), `l` the controller's events for it.
+import { age, humanDuration } from '../../model/format.js';
+import { fluxSummary, shortenRevision, type FluxRef, type FluxSummary } from '../../model/flux.js';
+import type { KubeObject } from '../../model/types.js';
+import type { Role } from '../../config/theme.js';
+import type { ActionId } from '../actions.js';
+import { SQUEEZE, type Row, type Scope, type TableColumn } from '../columns.js';
+import type { AppContext } from '../view.js';
+import { ResourceTableView } from './resource-table.js';
+
+export const FLUX_CATEGORY = 'fluxcd';
+
+/** Failing first, then stale, undecided, suspended, ready. */
+export function fluxRank(s: FluxSummary): number {
+  if (s.suspended) return 3;
+  if (s.ready === 'False') return 0;
+  if (s.stale) return 1;
+  if (s.ready === 'Unknown') return 2;
+  return 4;
+}
+
+/** `main@sha1:abc12345`, or `applied → attempted` while a new revision is failing. */
+export function revisionText(s: FluxSummary): string {
+  if (!s.revisionPending) return s.revision;
+  return `${shortenRevision(s.appliedRevision, s.kind) || '-'} → ${shortenRevision(s.attemptedRevision, s.kind)}`;
+}
+
+/** `3m/10m`, `2h/10m stale`: the last reconcile's age against the interval. */
+export function lastReconcileText(s: FluxSummary, now: number): string {
+  const ago = s.lastReconcileAt ? age(s.lastReconcileAt, now) : '-';
+  const every = s.intervalMs !== undefined ? `/${humanDuration(s.intervalMs)}` : '';
+  return `${ago}${every}${s.stale ? ' stale' : ''}`;
+}
+
+/** Source kinds as the flux CLI's short names: `git/fleet`, `oci/podinfo`. */
+const SOURCE_KIND: Record<string, string> = { GitRepository: 'git', OCIRepository: 'oci', HelmRepository: 'helmrepo', HelmChart: 'chart', Bucket: 'bucket' };
+
+function refText(r: FluxRef, ns: string): string {
+  const kind = SOURCE_KIND[r.kind] ?? r.kind;
+  return `${kind ? `${kind}/` : ''}${r.namespace && r.namespace !== ns ? `${r.namespace}/` : ''}${r.name}`;
+}
+
+const READY_ROLE: Record<FluxSummary['ready'], Role> = { True: 'status.ok', False: 'status.error', Unknown: 'status.warn' };
+
+/** The Flux table's columns; `summary` reads (and caches) a row's FluxSummary. */
+export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now: () => number): TableColumn[] {
+  const text = (id: string, header: string, maxWidth: number, value: (s: FluxSummary, r: Row) => string, role?: (s: FluxSummary) => Role | undefined): TableColumn => ({
+    id, header, maxWidth, squeeze: SQUEEZE[id],
+    value: (r) => value(summary(r), r),
+    sortValue: (r) => value(summary(r), r),
+    role: role ? (r) => role(summary(r)) : undefined,
+  });
+  const cols: TableColumn[] = [text('kind', 'KIND', 16, (s) => s.kind)];
+  if (scope.multiContext) cols.push({ ...text('context', 'CONTEXT', 16, (_s, r) => r.context), role: () => 'table.context' });
+  cols.push(
+    text('name', 'NAMESPACE/NAME', 48, (s) => `${s.namespace ? `${s.namespace}/` : ''}${s.name}`),
+    { ...text('ready', 'READY', 7, (s) => s.ready, (s) => (s.suspended ? 'status.muted' : READY_ROLE[s.ready])), sortValue: (r) => fluxRank(summary(r)) },
+    text('suspended', 'SUSPENDED', 9, (s) => (s.suspended ? 'True' : 'False'), (s) => (s.suspended ? 'status.warn' : undefined)),
+    // optional columns give way, right to left, when a narrow terminal needs room for the message
+    { ...text('revision', 'REVISION', 40, revisionText, (s) => (s.revisionPending ? 'status.warn' : undefined)), optional: true },
+    {
+      ...text('last-reconcile', 'LAST RECONCILE', 18, (s) => lastReconcileText(s, now()), (s) => (s.stale ? 'status.error' : undefined)),
+      sortValue: (r) => summary(r).lastReconcileAt ?? '',
+      optional: true,
+    },
+    { ...text('source', 'SOURCE', 30, (s) => (s.sourceRef ? refText(s.sourceRef, s.namespace) : '')), optional: true },
+    { ...text('depends-on', 'DEPENDS ON', 30, (s) => s.dependsOn.map((d) => refText({ ...d, kind: '' }, s.namespace)).join(',')), optional: true },
+    text('message', 'MESSAGE', 100, (s) => s.message, (s) => (s.ready === 'False' && !s.suspended ? 'status.error' : undefined)),
+  );
+  return cols;
+}
+
+export class FluxView extends ResourceTableView {
+  private readonly cache = new WeakMap<KubeObject, { at: number; s: FluxSummary }>();
+
+  constructor(app: AppContext, opts: { contexts?: string[]; namespace?: string } = {}) {
+    super(app, {
+      category: FLUX_CATEGORY,
+      title: 'flux',
+      contexts: opts.contexts,
+      namespace: opts.namespace,
+      sort: { key: 'status', desc: false },
+      columns: (scope) => fluxColumns(scope, (r) => this.summary(r), () => app.now()),
+    });
+  }
+
+  /** Objects are replaced on change, so a summary per object holds for a second (ages). */
+  private summary(r: Row): FluxSummary {
+    const now = this.app.now();
+    const hit = this.cache.get(r.obj);
+    if (hit && hit.at === Math.floor(now / 1000)) return hit.s;
+    const s = fluxSummary(r.obj, r.obj.kind ?? this.typeOf(r)?.kind, now);
+    this.cache.set(r.obj, { at: Math.floor(now / 1000), s });
+    return s;
+  }
+
+  override handle(action: ActionId): boolean {
+    const row = this.selected();
+    // `l` on a Flux object: what its controller said about it (its events)
+    if (action === 'logs') {
+      if (row) this.openEvents(row);
+      return true;
+    }
+    if (action === 'open' && row) {
+      const t = this.targetOf(row);
+      if (t && this.app.openTree(t)) return true;
+    }
+    return super.handle(action);
+  }
+}

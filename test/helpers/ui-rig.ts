@@ -1,0 +1,83 @@
+// The app rendered into @xterm/headless through in-memory streams: keys in, screen out.
+import { PassThrough } from 'node:stream';
+import xterm from '@xterm/headless';
+import type { AuditEntry, AuditLog } from '../../src/actions/audit.js';
+import { loadKeymap } from '../../src/config/keymap.js';
+import { loadTheme } from '../../src/config/theme.js';
+import { runApp } from '../../src/ui/app.js';
+import { demoStore, type FakeStore } from './fake-store.js';
+
+export const NOW = Date.parse('2026-11-20T10:00:00Z');
+
+export interface Rig {
+  term: InstanceType<typeof xterm.Terminal>;
+  input: PassThrough;
+  done: Promise<void>;
+  store: FakeStore;
+  audit: AuditEntry[];
+  text(): Promise<string>;
+  waitFor(pred: string | RegExp, ms?: number): Promise<string>;
+  keys(s: string): void;
+}
+
+let rigs: Rig[] = [];
+/** Quits every app started since the last call (afterEach). */
+export function stopAll(): void {
+  for (const r of rigs) r.input.write('\x03');
+  rigs = [];
+}
+
+export interface RigOptions {
+  cols?: number;
+  rows?: number;
+  keymap?: string;
+  startCommand?: string;
+  readonly?: boolean;
+  contexts?: string[];
+  undiscovered?: boolean;
+  store?: FakeStore;
+  protectedPattern?: RegExp;
+  followTimeoutMs?: number;
+}
+
+export function start(opts: RigOptions = {}): Rig {
+  const cols = opts.cols ?? 120;
+  const rows = opts.rows ?? 30;
+  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+  const output = Object.assign(new PassThrough(), { isTTY: true, columns: cols, rows });
+  output.on('data', (d: Buffer) => term.write(d.toString('utf8')));
+  const store = opts.store ?? demoStore({ now: NOW, undiscovered: opts.undiscovered });
+  const audit: AuditEntry[] = [];
+  const auditLog: AuditLog = { path: 'memory', record: async (e) => void audit.push(e) };
+  const done = runApp({
+    store, contexts: opts.contexts ?? ['dev', 'staging', 'prod-eu'], readonly: opts.readonly ?? false,
+    keymap: loadKeymap(opts.keymap, { configDir: null }), theme: loadTheme(undefined, { configDir: null }),
+    startCommand: opts.startCommand ?? 'pods', input, output, terminal: 'xterm-256color', now: () => NOW,
+    audit: auditLog, protectedPattern: opts.protectedPattern, followTimeoutMs: opts.followTimeoutMs ?? 3000, pollIntervalMs: 10,
+  });
+  const text = () => new Promise<string>((res) => term.write('', () => {
+    const b = term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < term.rows; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+    res(lines.join('\n'));
+  }));
+  const rig: Rig = {
+    term, input, done, store, audit, text,
+    async waitFor(pred, ms = 3000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const t = await text();
+        if (typeof pred === 'string' ? t.includes(pred) : pred.test(t)) return t;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pred)}; screen:\n${t}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    keys(s) {
+      input.write(s);
+    },
+  };
+  rigs.push(rig);
+  return rig;
+}
+

@@ -1,0 +1,211 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../src/model/types.js';
+import type { FakeStore } from '../helpers/fake-store.js';
+import { demoStore } from '../helpers/fake-store.js';
+import { NOW, start, stopAll, type Rig } from '../helpers/ui-rig.js';
+
+afterEach(stopAll);
+
+const KS = 'kustomizations.kustomize.toolkit.fluxcd.io';
+const KS_PATH = '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps';
+
+/** Selects the Flux view's row of a context's Kustomization by filtering to it. */
+async function selectKs(r: Rig, context: string): Promise<void> {
+  r.keys(`/'${context}/flux-system/Kustomization\r`);
+  await r.waitFor(/\[1\/6\]/);
+}
+
+/** Plays flux's kustomize-controller: handles a requested reconcile with the given Ready. */
+function handleReconcile(store: FakeStore, context: string, ready: { status: string; reason: string; message: string }): boolean {
+  const o = store.get(context, KS, 'flux-system', 'apps') as KubeObject;
+  const token = o.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'];
+  if (!token) return false;
+  store.put(context, KS, { ...o, status: { ...(o.status as object), lastHandledReconcileAt: token, conditions: [{ type: 'Ready', ...ready }] } });
+  return true;
+}
+
+async function until(pred: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('flux view', () => {
+  it('lists every Flux kind across contexts, failing first, with revision, interval, source', async () => {
+    const o = demoStore({ now: NOW });
+    const ks = o.get('staging', KS, 'flux-system', 'apps')!;
+    o.put('staging', KS, { ...ks, spec: { ...(ks.spec as object), dependsOn: [{ name: 'infra' }] } });
+    const r = start({ startCommand: 'flux', store: o, cols: 160 });
+    const t = await r.waitFor('kustomize build failed');
+    expect(t).toMatch(/KIND\s+CONTEXT\s+NAMESPACE\/NAME\s+READY\S*\s+SUSPENDED\s+REVISION\s+LAST RECONCILE\s+SOURCE\s+DEPENDS ON\s+MESSAGE/);
+    expect(t).toMatch(/git\/fleet\s+infra\s+kustomize build failed/);
+    const rows = t.split('\n').filter((l) => /^(Kustomization|GitRepository)\s/.test(l));
+    expect(rows.length).toBe(6);
+    expect(rows[0]).toMatch(/^Kustomization\s+staging\s+flux-system\/apps\s+False\s+False/);
+    expect(t).toMatch(/GitRepository\s+dev\s+flux-system\/fleet\s+True\s+False\s+main@sha1:abc12345/);
+    expect(t).toMatch(/\/10m\s+git\/fleet/);
+  });
+
+  it('at 80 columns the optional columns give way to the message', async () => {
+    const r = start({ startCommand: 'flux', cols: 80, rows: 24 });
+    const t = await r.waitFor('kustomize');
+    expect(t).not.toContain('SOURCE');
+    expect(t).toMatch(/MESSAGE/);
+  });
+
+  it('l shows the events of the Flux object', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    r.store.put('staging', 'events', {
+      apiVersion: 'v1', kind: 'Event', metadata: { name: 'apps.1', namespace: 'flux-system', uid: 'ev1' }, type: 'Warning', reason: 'BuildFailed',
+      message: 'kustomization path not found', involvedObject: { kind: 'Kustomization', name: 'apps', namespace: 'flux-system', uid: r.store.get('staging', KS, 'flux-system', 'apps')!.metadata.uid },
+    });
+    r.keys('l');
+    await r.waitFor('kustomization path not found');
+  });
+});
+
+describe('actions from the TUI', () => {
+  it('suspends on a non-protected context after y; the plan shows the exact request; audit recorded', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    await selectKs(r, 'dev');
+    r.keys('T');
+    let t = await r.waitFor('confirm suspend');
+    expect(t).toContain(`PATCH ${KS_PATH}`);
+    expect(t).toContain('Content-Type: application/merge-patch+json');
+    expect(t).toContain('"suspend": true');
+    expect(t).toContain('dev / flux-system / Kustomization apps');
+    expect(r.store.requests.filter((q) => q.req.method === 'PATCH')).toEqual([]);
+    r.keys('y');
+    t = await r.waitFor(/Kustomization\s+dev\s+flux-system\/apps\s+True\s+True/);
+    expect(t).toContain('succeeded: suspended');
+    expect(r.audit.map((a) => [a.context, a.action, a.request.method, a.result.status])).toEqual([['dev', 'suspend', 'PATCH', 200]]);
+    // the same key resumes a suspended object
+    r.keys('T');
+    t = await r.waitFor('confirm resume');
+    expect(t).toContain('"suspend": null');
+    r.keys('\r');
+    await r.waitFor(/Kustomization\s+dev\s+flux-system\/apps\s+True\s+False/);
+  });
+
+  it('esc cancels: nothing is sent', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    await selectKs(r, 'dev');
+    r.keys('T');
+    await r.waitFor('confirm suspend');
+    r.keys('\x1b');
+    await r.waitFor('Suspend cancelled');
+    expect(r.store.requests.filter((q) => q.req.method !== 'GET')).toEqual([]);
+  });
+
+  it('a protected context refuses until the name is typed; reconcile with source follows to the Ready message', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    await selectKs(r, 'prod-eu');
+    r.keys('R');
+    let t = await r.waitFor('confirm reconcile');
+    expect(t).toContain('type "apps" to confirm');
+    r.keys('\t');
+    t = await r.waitFor('with source: on');
+    expect(t).toContain('/gitrepositories/fleet');
+    r.keys('y\r');
+    await r.waitFor('type "apps" to confirm, esc to cancel');
+    expect(r.store.requests.filter((q) => q.req.method === 'PATCH')).toEqual([]);
+    r.keys('\x7fapps\r');
+    // play both controllers: the source first, then the Kustomization
+    await until(() => {
+      const g = r.store.get('prod-eu', 'gitrepositories.source.toolkit.fluxcd.io', 'flux-system', 'fleet')!;
+      const token = g.metadata.annotations?.['reconcile.fluxcd.io/requestedAt'];
+      if (!token) return false;
+      r.store.put('prod-eu', 'gitrepositories.source.toolkit.fluxcd.io', { ...g, status: { ...(g.status as object), lastHandledReconcileAt: token, conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: 'stored artifact' }] } });
+      return true;
+    });
+    await until(() => handleReconcile(r.store, 'prod-eu', { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:def45678' }));
+    t = await r.waitFor('succeeded: Applied revision: main@sha1:def45678');
+    expect(r.audit.map((a) => `${a.context} ${a.object.kind}`)).toEqual(['prod-eu GitRepository', 'prod-eu Kustomization']);
+    r.keys(':outcomes\r');
+    t = await r.waitFor('outcomes');
+    expect(t).toMatch(/✓ prod-eu \/ flux-system \/ Kustomization apps: succeeded/);
+    expect(t).toContain(`PATCH ${KS_PATH} → 200`);
+  });
+
+  it('a failed reconcile reports the Ready reason', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    await selectKs(r, 'dev');
+    r.keys('R');
+    await r.waitFor('confirm reconcile');
+    r.keys('y');
+    await until(() => handleReconcile(r.store, 'dev', { status: 'False', reason: 'BuildFailed', message: 'path ./apps not found' }));
+    await r.waitFor('failed: BuildFailed: path ./apps not found');
+  });
+
+  it('bulk: marked rows on two contexts make one plan and report both', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    for (const c of ['dev', 'staging']) {
+      await selectKs(r, c);
+      r.keys(' ');
+      await r.waitFor(/marked/);
+    }
+    r.keys('\x1b');
+    await r.waitFor('[6] 2 marked');
+    r.keys('T');
+    const t = await r.waitFor('Suspend: 2 of 2 targets');
+    expect(t).toContain('dev / flux-system / Kustomization apps');
+    expect(t).toContain('staging / flux-system / Kustomization apps');
+    r.keys('y');
+    await r.waitFor('Suspend: 2 succeeded');
+    expect(r.audit.map((a) => a.context).sort()).toEqual(['dev', 'staging']);
+  });
+
+  it('a server refusal is shown as failed with the API message', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    r.store.failWrites = { status: 403, message: 'kustomizations "apps" is forbidden: User "dev" cannot patch' };
+    await selectKs(r, 'dev');
+    r.keys('T');
+    await r.waitFor('confirm suspend');
+    r.keys('y');
+    await r.waitFor('failed: kustomizations "apps" is forbidden');
+  });
+
+  it('readonly: the executor refuses and the UI says so; nothing is sent', async () => {
+    const r = start({ startCommand: 'flux', readonly: true });
+    await r.waitFor('kustomize build failed');
+    r.keys('T');
+    await r.waitFor('read-only mode: Suspend is not allowed');
+    expect(r.store.requests.filter((q) => q.req.method !== 'GET')).toEqual([]);
+  });
+
+  it('reconcile on a suspended object offers resume-and-reconcile', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    const o = r.store.get('dev', KS, 'flux-system', 'apps')!;
+    r.store.put('dev', KS, { ...o, spec: { ...(o.spec as object), suspend: true } });
+    await selectKs(r, 'dev');
+    r.keys('R');
+    const t = await r.waitFor('confirm resume and reconcile');
+    expect(t).toContain('is suspended: Flux ignores reconcile requests on suspended objects');
+    expect(t).toContain('"suspend": null');
+    expect(t).toContain('reconcile.fluxcd.io/requestedAt');
+  });
+
+  it('scale asks for the count, then confirms the scale request', async () => {
+    const r = start({ startCommand: 'deploy dev' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('s');
+    await r.waitFor('to replicas:');
+    r.keys('3\r');
+    const t = await r.waitFor('confirm scale');
+    expect(t).toContain('/apis/apps/v1/namespaces/default/deployments/web/scale');
+    expect(t).toContain('"replicas": 3');
+    r.keys('y');
+    await r.waitFor('succeeded: scaled');
+    expect((r.store.get('dev', 'deployments.apps', 'default', 'web')!.spec as { replicas: number }).replicas).toBe(3);
+  });
+});
