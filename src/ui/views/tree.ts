@@ -19,6 +19,16 @@ const FLUX_KINDS = ['kustomizations.kustomize.toolkit.fluxcd.io', 'helmreleases.
 /** Owners the top-owner walk climbs through besides the commonly owned kinds. */
 const OWNER_KINDS = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'cronjobs.batch'];
 
+/** Keys that start a catalog action (src/actions) on the selected node, through the shell's act(). */
+const NODE_ACTIONS: Partial<Record<ActionId, string>> = {
+  'flux.reconcile': 'reconcile',
+  'flux.suspend': 'suspend',
+  'workload.restart': 'restart',
+  'workload.scale': 'scale',
+  'workload.rollback': 'rollback',
+  'workload.delete': 'delete',
+};
+
 export interface TreeRoot {
   context: string;
   resource: string;
@@ -63,7 +73,9 @@ export function treeLines(trees: { context: string; rows: TreeRow[] }[]): TreeLi
 }
 
 export class TreeView implements View {
-  readonly actions: readonly ActionId[] = ['open', 'yaml', 'describe', 'events', 'logs', 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'];
+  readonly actions: readonly ActionId[] = [
+    'open', 'yaml', 'describe', 'logs', ...(Object.keys(NODE_ACTIONS) as ActionId[]), 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom',
+  ];
   private readonly subs = new Map<string, Subscription>();
   private readonly kinds = new Map<string, Set<string>>();
   private readonly collapsed = new Set<string>();
@@ -237,6 +249,14 @@ export class TreeView implements View {
     const sel = this.selected();
     const rt = sel && this.app.store.resolve(sel.context, sel.ref.resource);
     if (!sel || !rt) return false;
+    const catalogId = NODE_ACTIONS[action];
+    if (catalogId) {
+      const o = sel.ref.object;
+      // one key suspends and resumes, as in the resource table
+      const id = catalogId === 'suspend' && (o.spec as { suspend?: unknown } | undefined)?.suspend === true ? 'resume' : catalogId;
+      this.app.act(id, [{ context: sel.context, resource: sel.ref.resource, kind: rt.kind, namespace: o.metadata.namespace, name: o.metadata.name, object: o }]);
+      return true;
+    }
     if (action === 'yaml') this.app.push(new YamlView(this.app, sel.context, rt, sel.ref.object));
     else if (action === 'describe') this.app.push(new DescribeView(this.app, sel.context, rt, sel.ref.object));
     else return false;

@@ -1,0 +1,144 @@
+// The Problems, Fleet and Tree views over the in-memory store: rows derived from the model,
+// live after a change batch, navigation and the views they open.
+import { describe, expect, it } from 'vitest';
+import { loadKeymap } from '../../src/config/keymap.js';
+import { loadTheme } from '../../src/config/theme.js';
+import type { AppContext, View } from '../../src/ui/view.js';
+import { FleetView, sparkline } from '../../src/ui/views/fleet.js';
+import { ProblemsView } from '../../src/ui/views/problems.js';
+import { TreeView } from '../../src/ui/views/tree.js';
+import { demoStore, type FakeStore } from '../helpers/fake-store.js';
+
+const NOW = Date.parse('2026-11-20T10:00:00Z');
+
+function appOn(store: FakeStore, contexts = ['dev', 'staging', 'prod-eu']): AppContext & { pushed: View[]; selection: string[]; acted: unknown[][] } {
+  const pushed: View[] = [];
+  const acted: unknown[][] = [];
+  const app = {
+    acted, act: (...a: unknown[]) => acted.push(a), openTree: () => false, outcomes: () => [],
+    store, theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }), readonly: false,
+    pushed, selection: contexts,
+    contexts: () => app.selection, namespace: () => undefined,
+    setContexts: (names: string[]) => { app.selection = names; }, setNamespace: () => undefined,
+    push: (v: View) => pushed.push(v), pop: () => undefined, message: () => undefined, render: () => undefined, now: () => NOW, command: () => undefined,
+  };
+  return app as typeof app & AppContext;
+}
+
+const nextBatch = (store: FakeStore, view: View): Promise<void> =>
+  new Promise((resolve) => {
+    const off = store.onChange((b) => {
+      view.onChange?.(b);
+      off();
+      resolve();
+    });
+  });
+
+const plain = (lines: string[]): string[] => lines.map((l) => l.replace(/\{[^}]*\}/g, ''));
+
+describe('ProblemsView', () => {
+  it('lists what is not Current, most severe first, with the shell columns; live after a batch', async () => {
+    const store = demoStore({ now: NOW });
+    const app = appOn(store);
+    const view = new ProblemsView(app);
+    const rows = view.allRows();
+    expect(rows.map((r) => `${r.problem.context} ${r.problem.kind} ${r.problem.name} ${r.problem.verdict.status}`)).toEqual([
+      // both Failed: the longer-standing first
+      'staging Kustomization apps Failed',
+      'prod-eu Pod web-7d9f8-xxxx0 Failed',
+    ]);
+    const lines = plain(view.render(120, 10));
+    expect(lines[0]).toMatch(/^CONTEXT\s+KIND\s+NAMESPACE\s+NAME\s+STATUS\s+SINCE\s+REASON/);
+    expect(lines[1]).toContain('BuildFailed: kustomize build failed');
+
+    const changed = nextBatch(store, view);
+    store.put('dev', 'persistentvolumeclaims', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'shop', uid: 'pvc-1', creationTimestamp: '2026-11-20T09:00:00Z' }, spec: {}, status: { phase: 'Pending' } });
+    await changed;
+    expect(view.allRows().map((r) => r.problem.name)).toContain('data');
+    expect(view.status()).toBe('[3, 2 failed]');
+  });
+
+  it('enter opens describe, t the tree of the object', () => {
+    const app = appOn(demoStore({ now: NOW }));
+    const view = new ProblemsView(app);
+    view.render(120, 10);
+    expect(view.selected()?.problem.name).toBe('apps');
+    view.handle('open');
+    expect(app.pushed.at(-1)?.title()).toBe('describe kustomization/apps');
+    view.handle('tree');
+    expect(app.pushed.at(-1)?.title()).toBe('tree kustomization/apps');
+  });
+});
+
+describe('FleetView', () => {
+  it('a row per context with counts; a dead context is red with its error; enter narrows the scope', async () => {
+    const store = demoStore({ now: NOW });
+    const app = appOn(store);
+    const view = new FleetView(app);
+    const rows = view.fleetRows();
+    expect(rows.map((r) => [r.status.name, r.problems, r.failed, r.summary?.flux.failed, r.summary?.pods.failed])).toEqual([
+      ['dev', 0, 0, 0, 0], ['staging', 1, 1, 1, 0], ['prod-eu', 1, 1, 0, 1],
+    ]);
+    const changed = nextBatch(store, view);
+    store.setContext('staging', 'unreachable', { lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused' });
+    await changed;
+    const lines = view.render(200, 10);
+    const staging = lines.find((l) => l.includes('staging'))!;
+    expect(staging).toContain('connection refused');
+    expect(staging).toContain(`{${app.theme.styles['status.error'].fg}-fg}unreachable`);
+    view.handle('down');
+    view.handle('open');
+    expect(app.selection).toEqual(['staging']);
+  });
+
+  it('sparkline: single-width blocks scaled to the maximum', () => {
+    expect(sparkline([0, 1, 2, 4])).toBe('▁▃▅█');
+    expect(sparkline([0, 0])).toBe('▁▁');
+    expect(sparkline(Array.from({ length: 20 }, (_, i) => i)).length).toBe(12);
+  });
+});
+
+describe('TreeView', () => {
+  it('rooted at the top owner, toggles, jumps to the parent, opens yaml of a node', async () => {
+    const store = demoStore({ now: NOW });
+    const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-7d9f8', namespace: 'shop', uid: 'rs', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: store.get('prod-eu', 'deployments.apps', 'shop', 'web')!.metadata.uid!, controller: true }] }, spec: { replicas: 2 }, status: { replicas: 2, readyReplicas: 1, availableReplicas: 1, fullyLabeledReplicas: 2 } };
+    store.put('prod-eu', 'replicasets.apps', rs);
+    const app = appOn(store, ['prod-eu']);
+    const pod = store.get('prod-eu', 'pods', 'shop', 'web-7d9f8-xxxx0')!;
+    const view = TreeView.forObject(app, 'prod-eu', 'pods', pod);
+    const labels = () => view.rows().map((l) => `${l.row.prefix}${l.row.label}`);
+    // the fake store's pods in "default" name the same owner uid: shown with their namespace
+    expect(labels()).toEqual([
+      'Deployment/web', '└─ ReplicaSet/web-7d9f8', '   ├─ Pod/default/web-7d9f8-xxxx0', '   ├─ Pod/default/web-7d9f8-xxxx1', '   ├─ Pod/web-7d9f8-xxxx0', '   └─ Pod/web-7d9f8-xxxx1',
+    ]);
+    const text = plain(view.render(120, 10));
+    expect(text[4]).toMatch(/^✗ .*Pod\/web-7d9f8-xxxx0 {2}Failed Containers in CrashLoop state: web/);
+    expect(text[5]).toMatch(/^✓ .*Pod\/web-7d9f8-xxxx1 {2}Current Pod is Ready/);
+
+    for (let i = 0; i < 4; i++) view.handle('down');
+    view.parent();
+    expect(view.selected()?.ref.object.metadata.name).toBe('web-7d9f8');
+    view.handle('open');
+    expect(labels()).toEqual(['Deployment/web', '└─ ReplicaSet/web-7d9f8']);
+    expect(plain(view.render(120, 10))[1]).toMatch(/^✗ \+└─ ReplicaSet\/web-7d9f8 {2}Failed 1\/2 available, 1 pod CrashLoopBackOff/);
+    view.handle('yaml');
+    expect(app.pushed.at(-1)?.title()).toMatch(/replicaset\/web-7d9f8|web-7d9f8/);
+    view.handle('workload.delete');
+    expect(app.acted.at(-1)?.[0]).toBe('delete');
+    expect(app.acted.at(-1)?.[1]).toMatchObject([{ context: 'prod-eu', resource: 'replicasets.apps', kind: 'ReplicaSet', name: 'web-7d9f8' }]);
+
+    const changed = nextBatch(store, view);
+    store.remove('prod-eu', 'pods', 'shop', 'web-7d9f8-xxxx1');
+    await changed;
+    view.handle('open');
+    expect(labels()).toEqual(['Deployment/web', '└─ ReplicaSet/web-7d9f8', '   ├─ Pod/default/web-7d9f8-xxxx0', '   ├─ Pod/default/web-7d9f8-xxxx1', '   └─ Pod/web-7d9f8-xxxx0']);
+  });
+
+  it(':xray lists every root of a kind across the selected contexts', () => {
+    const app = appOn(demoStore({ now: NOW }));
+    const view = TreeView.xray(app, 'ks');
+    expect(typeof view).not.toBe('string');
+    expect((view as TreeView).rows().map((l) => `${l.context} ${l.row.label}`)).toEqual(['dev Kustomization/apps', 'staging Kustomization/apps', 'prod-eu Kustomization/apps']);
+    expect(TreeView.xray(app, 'widgets')).toBe('no selected context serves "widgets"');
+  });
+});
