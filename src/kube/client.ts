@@ -4,6 +4,7 @@
 // certificates, exec plugins with their cached credentials), and undici's fetch so aborts are
 // catchable and error bodies readable.
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { HttpMethod, RequestContext } from '@kubernetes/client-node';
 import { Agent, ProxyAgent, fetch, type Dispatcher, type Response } from 'undici';
 import { apiErrorFrom, KubeAuthError, networkError } from './errors.js';
@@ -76,10 +77,15 @@ export class ContextClient {
     this.server = config.cluster.server;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
     const { cluster, user } = config;
-    const tls = {
+    // one secure context for every connection: building one parses the CA and the key, and
+    // a reconnect storm of many watches would pay that per socket on the event loop
+    const secureContext = createSecureContext({
       ca: fileOrData(cluster.caFile, cluster.caData),
       cert: fileOrData(user.certFile, user.certData),
       key: fileOrData(user.keyFile, user.keyData),
+    });
+    const tls = {
+      secureContext,
       ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
       ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
     };
