@@ -77,6 +77,32 @@ export function buildProgram(): Command {
         await sim.stop();
       }
     });
+  fleetOptions(program.command('status'))
+    .description('fleet health summary with every problem; exit 0 healthy, 1 something is not Current, 2 error')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .option('--fail-on-suspended', 'count suspended Flux objects, Jobs and CronJobs as problems')
+    .action(async (o) => {
+      const { runStatusCommand } = await import('./fleet/status.js');
+      process.exitCode = await runStatusCommand(
+        { ...o, timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000 },
+        { stdout: process.stdout, stderr: process.stderr, env: process.env },
+      );
+    });
+
+  fleetOptions(program.command('tree <KIND/NAME>'))
+    .description('the ownership tree of an object (ownerReferences, Flux inventories, Helm labels) with health')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .action(async (target: string, o) => {
+      const { runTreeCommand } = await import('./fleet/tree-command.js');
+      process.exitCode = await runTreeCommand(
+        target,
+        { ...o, timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000 },
+        { stdout: process.stdout, stderr: process.stderr, env: process.env },
+      );
+    });
+
   fleetOptions(program.command('logs <TARGET>'))
     .description('merged multi-pod, multi-context log tail (stern-like): a pod, KIND/NAME, or [ctx-glob/]ns/pod-regex')
     .option('--since <duration>', 'start this far back (30s, 5m, 1h)')

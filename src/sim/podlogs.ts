@@ -136,8 +136,9 @@ export class PodLogStore implements PodLogSource {
 
   private catchUp(k: string, c: Container, now: number): void {
     if (!c.running || this.rate <= 0) return;
-    // a long-idle container only needs the last `capacity` lines
-    const span = (this.capacity * 1000) / this.rate;
+    // a long-idle container only needs the last `capacity` lines; gaps are at most 1.5 mean
+    // gaps long, so a window of 1.5 × capacity mean gaps always holds `capacity` lines
+    const span = (this.capacity * 1500) / this.rate;
     if (now - c.nextAt > span) c.nextAt = now - span;
     while (c.nextAt <= now) {
       this.append(k, c, c.nextAt, generateLine(c.image, c.seq));

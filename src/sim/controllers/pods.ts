@@ -76,7 +76,9 @@ export function podController(ctx: Ctx): Controller {
       rt.after(30 * SECOND, NAME, item(pod));
       return;
     }
-    const node = ns_nodes[nodeCursor++ % ns_nodes.length];
+    // a pod created bound to a node (DaemonSet pods) keeps it, as the kubelet would
+    const bound = str(pod, 'spec', 'nodeName');
+    const node = ns_nodes.find((n) => n.metadata.name === bound) ?? ns_nodes[nodeCursor++ % ns_nodes.length];
     const nodeName = node.metadata.name;
     const updated = store.mutate('pods', ns, pod.metadata.name, (p) => {
       (p.spec as Record<string, unknown>).nodeName = nodeName;
@@ -228,7 +230,7 @@ export function podController(ctx: Ctx): Controller {
       if (action === 'crash') return crash(pod);
       if (action === 'restart') return restart(pod);
       if (action === 'complete') return complete(pod);
-      if (!str(pod, 'spec', 'nodeName')) return schedule(pod);
+      if (!str(pod, 'spec', 'nodeName') || (phase === 'Pending' && !waiting)) return schedule(pod);
       if (phase === 'Pending' && waiting === 'ContainerCreating') {
         if (!known.has(base)) {
           known.add(base);
