@@ -4,7 +4,7 @@
 
 export interface ActionInfo {
   label: string;
-  section: 'General' | 'Navigation' | 'Resource' | 'Table' | 'Flux' | 'Workload' | 'Views';
+  section: 'General' | 'Navigation' | 'Resource' | 'Table' | 'Flux' | 'Workload' | 'Logs' | 'Views';
 }
 
 export const ACTIONS = {
@@ -31,6 +31,7 @@ export const ACTIONS = {
   events: { label: 'events', section: 'Resource' },
   tree: { label: 'tree', section: 'Resource' },
   logs: { label: 'logs', section: 'Resource' },
+  history: { label: 'rollout history', section: 'Resource' },
   'toggle-secret': { label: 'reveal secret', section: 'Resource' },
 
   mark: { label: 'mark', section: 'Table' },
@@ -51,6 +52,14 @@ export const ACTIONS = {
   'workload.scale': { label: 'scale', section: 'Workload' },
   'workload.rollback': { label: 'rollback', section: 'Workload' },
   'workload.delete': { label: 'delete', section: 'Workload' },
+
+  // the log view's own keys (src/ui/views/logs.ts LOG_ACTIONS)
+  'logs.pause': { label: 'pause', section: 'Logs' },
+  'logs.timestamps': { label: 'timestamps', section: 'Logs' },
+  'logs.wrap': { label: 'wrap', section: 'Logs' },
+  'logs.json': { label: 'json levels', section: 'Logs' },
+  'logs.save': { label: 'save', section: 'Logs' },
+  'logs.clear': { label: 'clear', section: 'Logs' },
 
   'view.fleet': { label: 'fleet', section: 'Views' },
   'view.problems': { label: 'problems', section: 'Views' },

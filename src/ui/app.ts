@@ -19,9 +19,13 @@ import { escapeTags, fit, paint } from './style.js';
 import { registerView, VIEWS, type AppContext, type View } from './view.js';
 import { HelpView } from './views/help.js';
 import { ConfirmView, InputView } from './views/confirm.js';
+import { FleetView } from './views/fleet.js';
 import { FluxView } from './views/flux.js';
+import { logsViewFactory } from './views/logs.js';
 import { OutcomesView } from './views/outcomes.js';
 import { ContextPicker, NamespacePicker } from './views/pickers.js';
+import { ProblemsView } from './views/problems.js';
+import { TreeView } from './views/tree.js';
 import { ResourceTableView } from './views/resource-table.js';
 
 export interface AppOptions {
@@ -50,6 +54,9 @@ export interface AppOptions {
 }
 
 const FRAME_MS = 100;
+/** Where a workload's rollout history lives. */
+const HISTORY_RESOURCE: Record<string, string> = { Deployment: 'replicasets.apps', StatefulSet: 'controllerrevisions.apps', DaemonSet: 'controllerrevisions.apps' };
+const HISTORY_WAIT_MS = 5000;
 const NAMED_KEYS = new Set(['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'tab', 'backspace', 'delete', 'insert', 'space', 'enter', 'esc']);
 const F_KEY = /^f\d{1,2}$/;
 
@@ -118,6 +125,14 @@ function quietly<T>(fn: () => T): T {
 registerView({ names: ['help', '?'], help: 'the key bindings', create: (app) => new HelpView(app) });
 registerView({ names: ['ctx', 'context', 'contexts'], help: 'pick the contexts the views span', create: (app) => new ContextPicker(app) });
 registerView({ names: ['ns', 'namespace'], help: 'pick a namespace', create: (app) => new NamespacePicker(app) });
+registerView({ names: ['fleet', 'home'], help: 'a row per context: reachability, nodes, pods, workloads, Flux, problems', create: (app) => new FleetView(app) });
+registerView({ names: ['problems', 'pr'], help: 'everything not healthy across the selected contexts, most severe first', create: (app) => new ProblemsView(app) });
+registerView({
+  names: ['xray'], help: 'ownership trees of every top owner of a kind: xray KIND [ns]',
+  // the palette reads the first free word as a namespace: here it is the kind
+  create: (app, args) => (args[0] ? TreeView.xray(app, args[0], args[1]) : 'xray: give a kind, e.g. xray deploy'),
+});
+registerView(logsViewFactory);
 registerView({ names: ['flux'], help: 'every Flux object across the selected contexts, failing first', create: (app, args) => new FluxView(app, { namespace: args[0] }) });
 registerView({ names: ['outcomes', 'out'], help: 'what the actions of this session did', create: (app) => new OutcomesView(app) });
 registerView({
@@ -203,8 +218,9 @@ export function runApp(opts: AppOptions): Promise<void> {
     act(actionId, targets, options) {
       act(actionId, targets, options ?? {});
     },
-    openTree() {
-      return false;
+    openTree(t) {
+      app.push(TreeView.forObject(app, t.context, t.resource, t.object));
+      return true;
     },
     outcomes: () => executor.outcomes(),
   };
@@ -255,7 +271,32 @@ export function runApp(opts: AppOptions): Promise<void> {
     );
   }
 
-  function act(actionId: string, targets: Target[], options: ActionOptions): void {
+  /** Rollback plans read the workloads' ReplicaSets / ControllerRevisions from the store:
+   * watch them (in the targets' namespaces) until synced, then plan. */
+  function withHistory(targets: Target[], then: () => void): void {
+    const wanted = targets.flatMap((t) => (HISTORY_RESOURCE[t.kind] ? [{ context: t.context, resource: HISTORY_RESOURCE[t.kind], namespace: t.namespace }] : []));
+    const subs = wanted.map((w) => store.watch({ contexts: [w.context], resource: w.resource, namespace: w.namespace }));
+    const synced = (): boolean =>
+      wanted.every((w) => store.reflectors().some((r) => r.context === w.context && r.resource === w.resource && r.phase === 'synced' && (r.namespace === undefined || r.namespace === w.namespace)));
+    const deadline = Date.now() + HISTORY_WAIT_MS;
+    const poll = (): void => {
+      if (closed) return;
+      if (!synced() && Date.now() < deadline) {
+        setTimeout(poll, 50);
+        return;
+      }
+      then();
+      // the dialog's plan is made; the store keeps the caches for its grace period
+      for (const sub of subs) sub.close();
+    };
+    poll();
+  }
+
+  function act(actionId: string, targets: Target[], options: ActionOptions, historyWatched = false): void {
+    if (actionId === 'rollback' && !historyWatched) {
+      withHistory(targets, () => act(actionId, targets, options, true));
+      return;
+    }
     if (actionId === 'scale' && options.replicas === undefined) {
       const current = targets.map((t) => `${t.context} / ${t.namespace ?? '-'} / ${t.kind} ${t.name}: ${String((t.object.spec as { replicas?: unknown } | undefined)?.replicas ?? 1)} replicas`);
       const input: InputView = new InputView(app, `scale ${targets.length === 1 ? targets[0].name : `${targets.length} targets`} to replicas:`, /^\d+$/, (answer) => {

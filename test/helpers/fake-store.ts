@@ -11,6 +11,8 @@ export class FakeStore implements FleetStore {
   private readonly listeners = new Set<(b: ChangeBatch) => void>();
   private pending: ChangeBatch | undefined;
   readonly watches: WatchSpec[] = [];
+  /** every watch ever opened, closed ones included */
+  readonly watched: WatchSpec[] = [];
   readonly requests: { context: string; req: ApiRequest }[] = [];
 
   /** undiscovered: contexts start connecting and serve no resources until discover(name) */
@@ -72,6 +74,7 @@ export class FakeStore implements FleetStore {
   }
   watch(spec: WatchSpec): Subscription {
     this.watches.push(spec);
+    this.watched.push(spec);
     return { close: () => this.watches.splice(this.watches.indexOf(spec), 1) };
   }
   list(context: string, resource: string, namespace?: string): KubeObject[] {
@@ -98,8 +101,12 @@ export class FakeStore implements FleetStore {
     }
     return out;
   }
+  /** Every watched (context, resource, namespace) reads as synced: the objects are all here. */
   reflectors(): ReflectorStatus[] {
-    return [];
+    return this.watches.flatMap((w) => w.contexts.map((context) => ({
+      context, resource: this.resolve(context, w.resource) ? resourceKey(this.resolve(context, w.resource)!) : w.resource, namespace: w.namespace,
+      phase: 'synced' as const, objects: this.list(context, w.resource, w.namespace).length,
+    })));
   }
   onChange(fn: (b: ChangeBatch) => void): () => void {
     this.listeners.add(fn);

@@ -31,6 +31,7 @@ export interface RigOptions {
   cols?: number;
   rows?: number;
   keymap?: string;
+  /** '' for the app's default start view */
   startCommand?: string;
   readonly?: boolean;
   contexts?: string[];
@@ -53,7 +54,7 @@ export function start(opts: RigOptions = {}): Rig {
   const done = runApp({
     store, contexts: opts.contexts ?? ['dev', 'staging', 'prod-eu'], readonly: opts.readonly ?? false,
     keymap: loadKeymap(opts.keymap, { configDir: null }), theme: loadTheme(undefined, { configDir: null }),
-    startCommand: opts.startCommand ?? 'pods', input, output, terminal: 'xterm-256color', now: () => NOW,
+    startCommand: opts.startCommand === '' ? undefined : (opts.startCommand ?? 'pods'), input, output, terminal: 'xterm-256color', now: () => NOW,
     audit: auditLog, protectedPattern: opts.protectedPattern, followTimeoutMs: opts.followTimeoutMs ?? 3000, pollIntervalMs: 10,
   });
   const text = () => new Promise<string>((res) => term.write('', () => {

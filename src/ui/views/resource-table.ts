@@ -8,9 +8,12 @@ import { resourceKey, type KubeObject, type ResourceType } from '../../model/typ
 import type { ActionId } from '../actions.js';
 import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import { applyFilter, FilterError, parseFilter } from '../filter.js';
+import type { LogTarget } from '../../logs/types.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
+import { historyView } from './history.js';
+import { logTargetFor, LogsView } from './logs.js';
 import { YamlView } from './yaml.js';
 
 export type SortKey = 'name' | 'age' | 'status' | 'context' | 'namespace';
@@ -73,7 +76,7 @@ export const EXECUTOR_ACTIONS: Partial<Record<ActionId, string>> = {
 
 export class ResourceTableView implements View {
   readonly actions: readonly ActionId[] = [
-    'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
+    'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'history', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
     'clear-marks', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
     'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom', 'back',
   ];
@@ -326,9 +329,39 @@ export class ResourceTableView implements View {
       case 'events':
         if (row) this.openEvents(row);
         return true;
+      case 'tree': {
+        const t = row && this.targetOf(row);
+        if (t) this.app.openTree(t);
+        return true;
+      }
+      case 'logs':
+        this.openLogs();
+        return true;
+      case 'history':
+        if (row && rt) this.push(historyView(this.app, { context: row.context, rt, object: row.obj }));
+        return true;
       default:
         return false;
     }
+  }
+
+  private push(view: View | string): void {
+    if (typeof view === 'string') this.app.message(view, 'error');
+    else this.app.push(view);
+  }
+
+  /** Logs of the marked rows (merged, across contexts), else of the current row. */
+  private openLogs(): void {
+    const rows = this.marks.size ? this.all.filter((r) => this.marks.has(r.key)) : [this.shown[this.state.selected]].filter((r): r is Row => !!r);
+    const targets = rows.flatMap((r) => {
+      const rt = this.typeOf(r);
+      const t = rt && logTargetFor(r.context, rt, r.obj);
+      return t ? [t] : [];
+    });
+    if (!targets.length) return this.app.message(`no logs for ${this.resourceType?.kind ?? 'these'} objects (pods, workloads and Flux objects have them)`, 'error');
+    const target: LogTarget = targets.length === 1 ? targets[0] : { kind: 'many', targets };
+    const label = rows.length === 1 ? `${rows[0].obj.kind?.toLowerCase() ?? rows[0].resource}/${rows[0].obj.metadata.name}` : `${rows.length} marked`;
+    this.app.push(new LogsView(this.app, target, { label }));
   }
 
   /** The marked rows (across contexts), else the current row, as action targets. */

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { start, stopAll } from '../helpers/ui-rig.js';
+
+afterEach(stopAll);
+
+describe('the other views in the shell', () => {
+  it('opens on the fleet view by default; 1 problems, 2 flux, 0 back home', async () => {
+    const r = start({ startCommand: '' });
+    let t = await r.waitFor(/fleet/);
+    expect(t).toMatch(/CONTEXT\s+STATE/);
+    expect(t).toMatch(/prod-eu\s+ready/);
+    r.keys('1');
+    t = await r.waitFor('CrashLoop');
+    expect(t).toMatch(/problems \[2, 2 failed\]/);
+    r.keys('2');
+    await r.waitFor('kustomize build failed');
+    r.keys('0');
+    await r.waitFor(/CONTEXT\s+STATE/);
+  });
+
+  it('t opens the tree of a row, :xray a kind; esc returns', async () => {
+    const r = start({ startCommand: 'deploy dev default' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('t');
+    await r.waitFor('tree deployment/web');
+    r.keys('\x1b');
+    await r.waitFor('UP-TO-DATE');
+    r.keys(':xray deploy\r');
+    await r.waitFor('xray deploy');
+  });
+
+  it('l opens the merged logs of the row, h its rollout history', async () => {
+    const r = start({ startCommand: 'deploy dev default' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('l');
+    await r.waitFor('deployment/web');
+    r.keys('\x1b');
+    await r.waitFor('UP-TO-DATE');
+    r.keys('h');
+    await r.waitFor(/history|REVISION/i);
+  });
+
+  it('rollback from a table row: the plan is made after the history is watched; a refusal is shown', async () => {
+    const r = start({ startCommand: 'deploy dev default' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('B');
+    await r.waitFor('no rollout history found for deployment "web"');
+    expect(r.store.watched.some((w) => w.resource === 'replicasets.apps' && w.namespace === 'default')).toBe(true);
+    expect(r.store.requests.filter((q) => q.req.method !== 'GET')).toEqual([]);
+  });
+});
