@@ -1,13 +1,21 @@
 // `npm run test:cluster`: starts the real control plane once, runs the two-backend
-// integration files against it and the simulation, samples the control plane's memory,
+// integration files against it (FLEETDECK_BACKENDS=sim,cluster adds the simulation), samples the control plane's memory,
 // stops it, and exits with vitest's status. Without Go the tier says so loudly and, with
 // CI=true, fails (test/integration/backends.ts).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startControlPlane, type ControlPlane } from './harness.js';
 import { goAvailable } from '../integration/backends.js';
+
+/** Every integration file written over the two backends (the sim half already ran in npm test). */
+function twoBackendFiles(): string[] {
+  const dir = join(repoRoot, 'test', 'integration');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts') && readFileSync(join(dir, f), 'utf8').includes("from './backends.js'"))
+    .map((f) => join('test', 'integration', f));
+}
 
 const files = process.argv.slice(2);
 const stateDir = mkdtempSync(join(tmpdir(), 'fleetdeck-tier-'));
@@ -23,8 +31,8 @@ try {
     await sample();
     sampler = setInterval(() => void sample(), 1000);
   }
-  const env = { ...process.env, FLEETDECK_BACKENDS: 'sim,cluster', ...(cp ? { FLEETDECK_CONTROLPLANE_DIR: cp.stateDir } : {}) };
-  const args = ['vitest', 'run', ...(files.length ? files : ['test/integration/cluster-'])];
+  const env = { ...process.env, FLEETDECK_BACKENDS: process.env.FLEETDECK_BACKENDS ?? 'cluster', ...(cp ? { FLEETDECK_CONTROLPLANE_DIR: cp.stateDir } : {}) };
+  const args = ['vitest', 'run', ...(files.length ? files : twoBackendFiles())];
   const child = spawn('npx', args, { stdio: 'inherit', env, cwd: repoRoot });
   code = await new Promise<number>((res) => child.on('close', (c) => res(c ?? 1)));
 } finally {
