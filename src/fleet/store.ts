@@ -730,7 +730,7 @@ export class Fleet implements FleetStore {
   }
 
   async stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>> {
-    const res = await this.client(context).open({ ...req, lateHeaders: true });
+    const res = await this.client(context).open(req);
     if (!res.body) return (async function* () {})();
     return res.body;
   }

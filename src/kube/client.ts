@@ -30,11 +30,6 @@ export interface KubeRequest {
   contentType?: string;
   accept?: string;
   signal?: AbortSignal;
-  /**
-   * A follow stream whose response headers may come only with its first line (a quiet log
-   * follow through a real API server): no headers timeout; the caller's signal ends it.
-   */
-  lateHeaders?: boolean;
 }
 
 export interface KubeResponse {
@@ -66,7 +61,6 @@ export class ContextClient {
   readonly name: string;
   readonly server: string;
   private readonly dispatcher: Dispatcher | undefined;
-  private readonly lateHeadersDispatcher: Dispatcher | undefined;
   private readonly requestTimeoutMs: number;
 
   constructor(
@@ -102,10 +96,6 @@ export class ContextClient {
       this.dispatcher = new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls, ...timeouts });
     } else {
       this.dispatcher = new Agent(timeouts);
-    }
-    if (this.dispatcher) {
-      const late = { ...timeouts, headersTimeout: 0 };
-      this.lateHeadersDispatcher = cluster.proxyUrl ? new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls, ...late }) : new Agent(late);
     }
   }
 
@@ -145,8 +135,7 @@ export class ContextClient {
     }
     let res: Response;
     try {
-      const via = req.lateHeaders && this.lateHeadersDispatcher ? this.lateHeadersDispatcher : dispatcher;
-      res = await fetch(url, { method, headers, body, dispatcher: via, signal: req.signal });
+      res = await fetch(url, { method, headers, body, dispatcher, signal: req.signal });
     } catch (e) {
       throw networkError(e, `context "${this.name}" (${this.server})`);
     }
@@ -196,7 +185,7 @@ export class ContextClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.dispatcher?.destroy(), this.lateHeadersDispatcher?.destroy(), this.socksDispatcher?.destroy()]);
+    await Promise.all([this.dispatcher?.destroy(), this.socksDispatcher?.destroy()]);
   }
 }
 
