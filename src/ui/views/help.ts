@@ -26,12 +26,16 @@ export class HelpView extends TextView {
   protected lines(width: number): string[] {
     const t = this.app.theme;
     const out: string[] = [];
-    const colWidth = 38;
+    const sections = helpEntries(this.app.keymap);
+    const all = [...sections.values()].flat();
+    // key column as wide as the longest binding ('ctrl-f, pagedown'), so keys never run into labels
+    const keyWidth = Math.max(14, ...all.map(([k]) => k.length)) + 4;
+    const colWidth = keyWidth + Math.max(16, ...all.map(([, l]) => l.length)) + 2;
     const perLine = Math.max(1, Math.floor(width / colWidth));
-    for (const [section, entries] of helpEntries(this.app.keymap)) {
+    for (const [section, entries] of sections) {
       out.push(paint(t, 'help.section', section));
       for (let i = 0; i < entries.length; i += perLine) {
-        out.push(entries.slice(i, i + perLine).map(([k, l]) => paint(t, 'help.key', `  ${k}`.padEnd(16)) + escapeTags(l.padEnd(colWidth - 16))).join(''));
+        out.push(entries.slice(i, i + perLine).map(([k, l]) => paint(t, 'help.key', `  ${k}`.padEnd(keyWidth)) + escapeTags(l.padEnd(colWidth - keyWidth))).join(''));
       }
       out.push('');
     }

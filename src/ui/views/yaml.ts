@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import type { Role } from '../../config/theme.js';
 import { isRecord } from '../../model/access.js';
-import type { KubeObject, ResourceType } from '../../model/types.js';
+import { apiVersionOf, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { ActionId } from '../actions.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext } from '../view.js';
@@ -112,7 +112,8 @@ export class YamlView extends TextView {
 
   protected lines(width: number): string[] {
     if (this.cache?.width === width) return this.cache.lines;
-    const shown = neat(this.full ?? this.obj);
+    // cached list items carry no apiVersion/kind: the resource type knows them (and masking needs the kind)
+    const shown: KubeObject = { apiVersion: apiVersionOf(this.rt), kind: this.rt.kind, ...neat(this.full ?? this.obj) };
     const text = stringify(this.revealed ? shown : maskSecret(shown), { lineWidth: 0 });
     const lines = text.replace(/\n$/, '').split('\n').map((l) => colourYamlLine(this.app, l));
     this.cache = { width, lines };
