@@ -53,6 +53,8 @@ describe('flux view', () => {
     const t = await r.waitFor('kustomize');
     expect(t).not.toContain('SOURCE');
     expect(t).toMatch(/MESSAGE/);
+    r.keys('\x17');
+    await r.waitFor(/REVISION\s+LAST RECONCILE\s+SOU/);
   });
 
   it('l shows the events of the Flux object', async () => {

@@ -70,7 +70,8 @@ export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now:
     { ...text('depends-on', 'DEPENDS ON', 30, (s) => s.dependsOn.map((d) => refText({ ...d, kind: '' }, s.namespace)).join(',')), optional: true },
     text('message', 'MESSAGE', 100, (s) => s.message, (s) => (s.ready === 'False' && !s.suspended ? 'status.error' : undefined)),
   );
-  return cols;
+  // wide (ctrl-w): every column stays, squeezed instead of dropped
+  return scope.wide ? cols.map((c) => ({ ...c, optional: false })) : cols;
 }
 
 export class FluxView extends ResourceTableView {
