@@ -62,7 +62,7 @@ describe('namespace fallback on the demo staging context', () => {
     await waitFor(() => store.get('staging', 'configmaps', 'team-new', 'hello'), 'configmap in the new namespace');
     expect(status('configmaps')!.namespaces).toContain('team-new');
     s.update('configmaps', { ...s.get('configmaps', 'team-new', 'hello')!, data: { a: '2' } });
-    await waitFor(() => store.get('staging', 'configmaps', 'team-new', 'hello')?.data?.a === '2', 'update seen');
+    await waitFor(() => (store.get('staging', 'configmaps', 'team-new', 'hello')?.data as Record<string, string> | undefined)?.a === '2', 'update seen');
     expect(changed).toBeGreaterThan(0);
     s.delete('configmaps', 'team-new', 'hello');
     s.delete('namespaces', undefined, 'team-new');
