@@ -2,11 +2,13 @@
 import type { Role } from '../config/theme.js';
 import type { ContextStatus, ReflectorStatus } from '../fleet/types.js';
 
-export type Badge = 'ready' | 'syncing' | 'degraded' | 'unreachable' | 'forbidden';
+/** 'limited': ready, but some kinds or namespaces are forbidden to this user (RBAC) */
+export type Badge = 'ready' | 'syncing' | 'degraded' | 'unreachable' | 'forbidden' | 'limited';
 
-export const BADGE_SYMBOL: Record<Badge, string> = { ready: '✓', syncing: '●', degraded: '▲', unreachable: '✗', forbidden: '⊘' };
+export const BADGE_SYMBOL: Record<Badge, string> = { ready: '✓', syncing: '●', degraded: '▲', unreachable: '✗', forbidden: '⊘', limited: '⊘' };
 export const BADGE_ROLE: Record<Badge, Role> = {
   ready: 'badge.ready', syncing: 'badge.syncing', degraded: 'badge.degraded', unreachable: 'badge.unreachable', forbidden: 'badge.forbidden',
+  limited: 'badge.forbidden',
 };
 
 export function badgeOf(status: ContextStatus | undefined, reflectors: ReflectorStatus[]): Badge {
@@ -17,7 +19,10 @@ export function badgeOf(status: ContextStatus | undefined, reflectors: Reflector
   if (status.state === 'degraded') return 'degraded';
   const mine = reflectors.filter((r) => r.context === status.name);
   if (mine.some((r) => r.phase === 'retrying' || r.phase === 'unreachable' || r.phase === 'unauthorized')) return 'degraded';
-  if (status.forbidden?.length || mine.some((r) => r.phase === 'forbidden')) return 'forbidden';
   if (mine.some((r) => r.phase === 'syncing')) return 'syncing';
+  // a user bound to some namespaces or kinds still sees the rest: that is a limit, not a wall
+  const walled = mine.filter((r) => r.phase === 'forbidden').length;
+  if (walled > 0 && walled === mine.length) return 'forbidden';
+  if (walled > 0 || status.forbidden?.length) return 'limited';
   return 'ready';
 }

@@ -28,8 +28,8 @@ function demo(args: string[] = [], opts: { cols?: number; rows?: number } = {}):
   return s;
 }
 
-/** The header's badges once every context is discovered (staging's forbidden Secrets show as ⊘). */
-const ALL_UP = /✓ dev ready\s+(✓ staging ready|⊘ staging forbidden)\s+✓ prod-eu ready/;
+/** The header's badges once every context is discovered (staging's user is denied Secrets and kube-system: limited). */
+const ALL_UP = /✓ dev ready\s+⊘ staging limited\s+✓ prod-eu ready/;
 
 async function command(s: Session, line: string, until: string | RegExp, ms = 10_000): Promise<string> {
   s.type(line);
