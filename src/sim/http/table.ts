@@ -2,10 +2,10 @@
 // Built-in kinds get the columns kubectl shows for them, from the table below; custom
 // resources get their CRD's printer columns.
 import { arr, num, rec, str, strMap } from '../../model/access.js';
+import { jsonPathValues } from '../../model/jsonpath.js';
 import type { KubeObject } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
 import type { SimResource } from '../store.js';
-import { jsonPath } from './jsonpath.js';
 
 type Cell = string | number | boolean | null;
 
@@ -375,14 +375,8 @@ const builtinColumns: Record<string, Column[]> = {
 };
 
 function crdCell(o: KubeObject, type: string, path: string, now: number): Cell {
-  let found: unknown[];
-  try {
-    found = jsonPath(o, path);
-  } catch {
-    return null;
-  }
-  if (found.length === 0 || found[0] === undefined || found[0] === null) return null;
-  const v = found[0];
+  const v = jsonPathValues(o, path)[0];
+  if (v === undefined || v === null) return null;
   if (type === 'date') return typeof v === 'string' ? since(v, now) : null;
   if (type === 'integer' || type === 'number') return typeof v === 'number' ? v : null;
   if (type === 'boolean') return typeof v === 'boolean' ? v : null;
