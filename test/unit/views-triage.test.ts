@@ -68,6 +68,18 @@ describe('ProblemsView', () => {
     view.handle('tree');
     expect(app.pushed.at(-1)?.title()).toBe('tree kustomization/apps');
   });
+
+  it('shows the selected problem\'s whole reason under the table, even on a narrow screen', () => {
+    const view = new ProblemsView(appOn(demoStore({ now: NOW })));
+    const lines = plain(view.render(60, 12));
+    expect(lines).toHaveLength(12);
+    const rule = lines.findIndex((l) => /^─+$/.test(l));
+    expect(rule).toBeGreaterThan(2);
+    expect(lines[1]).toContain('staging');
+    const detail = lines.slice(rule + 1).join('');
+    expect(detail).toContain('staging Kustomization flux-system/apps: Ready=False BuildFailed: kustomize build failed');
+    expect(plain(view.render(60, 6)).some((l) => l.startsWith('─'))).toBe(false);
+  });
 });
 
 describe('FleetView', () => {

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import type { ActionId } from '../actions.js';
 import type { AppContext, View } from '../view.js';
+import { escapeTags, paint } from '../style.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
 import { ResourceTableView } from './resource-table.js';
@@ -102,6 +103,19 @@ export function problemColumns(): Column<ProblemRow>[] {
     { header: 'SINCE', align: 'right', value: (r) => (r.problem.durationMs === undefined ? '-' : humanDuration(r.problem.durationMs)) },
     { header: 'REASON', value: (r) => r.problem.verdict.reason },
   ];
+}
+
+const clampSelected = (i: number, n: number): number => Math.max(0, Math.min(i, n - 1));
+
+/** The selected problem's full reason, wrapped to the width, at most three lines. */
+export function reasonLines(row: { problem: Problem } | undefined, width: number): string[] {
+  if (!row || width < 20) return [];
+  const p = row.problem;
+  const text = `${p.context} ${p.kind} ${p.namespace ? p.namespace + '/' : ''}${p.name}: ${p.verdict.reason}`;
+  const out: string[] = [];
+  for (let i = 0; i < text.length && out.length < 3; i += width) out.push(text.slice(i, i + width));
+  if (out.length === 3 && text.length > 3 * width) out[2] = out[2].slice(0, width - 1) + '~';
+  return out;
 }
 
 export class ProblemsView implements View {
@@ -209,9 +223,14 @@ export class ProblemsView implements View {
       const waiting = this.app.contexts().filter((c) => !this.watcher.kinds.has(c));
       return [waiting.length ? `waiting for ${waiting.join(', ')} to be discovered` : 'no problems: everything watched is Current'];
     }
-    const lines = renderTable({ columns: problemColumns(), rows: this.rows, width, height, state: this.state, theme: this.app.theme });
+    // the reason is what the on-call engineer acts on: the selected one is shown whole below
+    const detail = height >= 8 ? reasonLines(this.rows[clampSelected(this.state.selected, this.rows.length)], width) : [];
+    const tableHeight = height - (detail.length ? detail.length + 1 : 0);
+    const lines = renderTable({ columns: problemColumns(), rows: this.rows, width, height: tableHeight, state: this.state, theme: this.app.theme });
     this.selectedKey = this.rows[this.state.selected]?.key;
-    return lines;
+    if (detail.length === 0) return lines;
+    while (lines.length < tableHeight) lines.push('');
+    return [...lines, paint(this.app.theme, 'status.muted', '─'.repeat(width)), ...detail.map((l) => escapeTags(l))];
   }
 
   close(): void {
