@@ -12,23 +12,12 @@ import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
 import { project } from '../../src/kube/project.js';
 import type { KubeObject } from '../../src/model/types.js';
 import type { Faults } from '../../src/sim/cluster.js';
+import { mulberry32 } from '../helpers/prng.js';
 import type { ChaosCommand, ChaosReady, ChaosReply } from './helpers/chaos-sim.js';
 import { waitFor } from './helpers/sim.js';
 
 const seconds = Number(process.env.CHAOS_SECONDS ?? 20);
 const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
-
-/** mulberry32: a small seeded PRNG so a failing run can be replayed */
-function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const watched = [
   { key: 'pods', kind: 'Pod', apiVersion: 'v1' },
@@ -113,7 +102,7 @@ describe(`chaos on the simulated fleet (${seconds} s, seed ${seed})`, () => {
   });
 
   it('converges to the servers after random faults, never blocking the event loop', async () => {
-    const rand = prng(seed);
+    const rand = mulberry32(seed);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
     const between = (lo: number, hi: number): number => lo + rand() * (hi - lo);
     const names = ready.contexts;

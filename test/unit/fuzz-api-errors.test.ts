@@ -3,6 +3,7 @@
 // credentials echoed back; then seeded random bodies, which must never throw or leak.
 import { describe, expect, it } from 'vitest';
 import { apiErrorFrom, classify, KubeApiError, readable, redact } from '../../src/kube/errors.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 /** one printable line, bounded */
 function expectReadable(message: string): void {
@@ -88,21 +89,9 @@ describe('API error bodies', () => {
   });
 });
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('random error bodies (seeded)', () => {
   it('never throw, always give one readable line, never echo the token', () => {
-    const rand = prng(1312);
+    const rand = mulberry32(1312);
     const token = 'sim-fuzz-5ecr3t70k3n';
     const pieces = [
       '{', '}', '[', ']', '"', ':', ',', '<', '>', '</title>', '<title>', '<html>', '\\', '\u001b[', '\u0000', '\n', 'null', 'true', '12',

@@ -9,21 +9,11 @@ import { age, parseGoDuration, parseQuantity, truncate } from '../../src/model/f
 import { HEALTH_RULE_ERROR, health, type HealthStatus } from '../../src/model/health.js';
 import { problems } from '../../src/model/problems.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_a11);
 const CASES = 3000;
 const NOW = Date.parse('2024-05-01T12:00:00Z');
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = [
   '', 'True', 'False', 'Unknown', 'Degraded', 'Running', 'Pending', 'Failed', 'Succeeded', 'Bound', 'Lost', 'Terminating', 'Ready', 'Stalled', 'Reconciling',

@@ -9,17 +9,7 @@ import {
 import { helmReleaseHistory, planRollback, rolloutHistory } from '../../src/model/rollout.js';
 import { buildTree, flattenTree, indexFromObjects, kindsForTree, ownersOf, topOwner, treeToJson, treeToText, type ObjRef } from '../../src/model/tree.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/prng.js';
 
 const UIDS = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'];
 const KINDS = ['Deployment', 'ReplicaSet', 'Pod', 'StatefulSet', 'DaemonSet', 'ControllerRevision', 'Kustomization', 'HelmRelease', 'Job', 'CronJob', 'Cluster', '__proto__', 'constructor', ''];
