@@ -1,0 +1,195 @@
+// `npm run bench`: every figure of issue #11, each the median of several runs in fresh
+// processes, as one JSON document on stdout and in bench/results/latest.json.
+//   --only <id>[,<id>]   just these figures (memory, watch, frame, filter, first-paint,
+//                        churn-bytes, logs, peer)
+//   --quick              fewer runs and smaller streams (a smoke run, not the figures)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { spawn, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { median, root, round, runScript, startSim, treeRss, MB, sleep } from './lib.mjs';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? new Set(argv[onlyAt + 1].split(',')) : undefined;
+const want = (id) => !only || only.has(id);
+const RUNS = quick ? 1 : 3;
+const log = (s) => process.stderr.write(`[bench] ${s}\n`);
+
+const FLEET = { contexts: 10, namespaces: 10, deployments: 100, podsPerDeployment: 10 };
+const figures = [];
+
+/** Runs `fn` RUNS times; the figure's value is the median of `pick(run)`. */
+async function figure({ id, title, unit, target, better, command, includes }, fn, pick) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await fn(i);
+    log(`${id} run ${i + 1}/${RUNS}: ${JSON.stringify(r)}`);
+    runs.push(r);
+  }
+  const value = round(median(runs.map(pick)), 2);
+  const met = target === undefined ? null : better === 'lower' ? value < target : value >= target;
+  figures.push({ id, title, value, unit, target, met, command, includes, runs });
+}
+
+const gcNode = ['--expose-gc'];
+let sim;
+async function fleetSim() {
+  if (!sim) {
+    log('starting the simulated fleet (10 contexts x 10k pods) in its own process');
+    sim = await startSim({ ...FLEET, churn: 0 });
+    log(`sim ready in ${sim.startSeconds}s`);
+  }
+  return sim;
+}
+
+try {
+  if (want('memory')) {
+    const s = await fleetSim();
+    await figure({
+      id: 'memory', title: 'RSS of a fleet store watching pods+replicasets+deployments of 10 contexts x 10k pods, after sync and GC',
+      unit: 'MB', target: 600, better: 'lower',
+      command: `node --expose-gc bench/store-memory.mjs --kubeconfig K --contexts scale-1,...,scale-10 --resources pods,replicasets,deployments  (sim: ${s.command})`,
+      includes: 'the whole client process: Node, client-node/undici loaded, 10 HTTPS clients, reflector caches and the store indexes; the sim serves from another process',
+    }, () => runScript('store-memory.mjs', ['--kubeconfig', s.kubeconfig, '--contexts', s.contexts.join(','), '--resources', 'pods,replicasets,deployments'], { nodeArgs: gcNode }), (r) => r.rssMB);
+  }
+
+  if (want('peer')) {
+    const s = await fleetSim();
+    await figure({
+      id: 'peer', title: 'side by side on the same pods (10 contexts x 10k): fleetdeck store RSS (pods only) vs the sum of `kubectl get pods -A -w` per context',
+      unit: 'MB (fleetdeck)', target: undefined,
+      command: 'node --expose-gc bench/store-memory.mjs ... --resources pods ; kubectl --kubeconfig K --context scale-N get pods -A -w (x10, RSS of each process tree from /proc after its table is printed)',
+      includes: 'value: fleetdeck RSS; runs[].kubectlMB: the ten kubectl processes summed',
+    }, async () => {
+      const fd = await runScript('store-memory.mjs', ['--kubeconfig', s.kubeconfig, '--contexts', s.contexts.join(','), '--resources', 'pods'], { nodeArgs: gcNode });
+      const perPod = FLEET.namespaces * FLEET.deployments * FLEET.podsPerDeployment;
+      const kids = s.contexts.map((c) => {
+        const k = spawn('kubectl', ['--kubeconfig', s.kubeconfig, '--context', c, 'get', 'pods', '-A', '-w'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let lines = 0;
+        k.stdout.on('data', (d) => {
+          for (const b of d) if (b === 10) lines++;
+        });
+        return { k, lines: () => lines };
+      });
+      const t0 = performance.now();
+      while (kids.some((x) => x.lines() < perPod + 1)) {
+        if (performance.now() - t0 > 180_000) throw new Error('kubectl did not list in 180 s');
+        await sleep(50);
+      }
+      const listSeconds = (performance.now() - t0) / 1000;
+      await sleep(2000);
+      const kubectlMB = MB(kids.reduce((a, x) => a + treeRss(x.k.pid), 0));
+      for (const x of kids) x.k.kill('SIGTERM');
+      return { fleetdeckMB: fd.rssMB, kubectlMB, ratio: round(kubectlMB / fd.rssMB, 2), kubectlListSeconds: round(listSeconds, 1), fleetdeckSyncSeconds: fd.syncSeconds };
+    }, (r) => r.fleetdeckMB);
+    const f = figures.at(-1);
+    f.peer = { kubectlMB: round(median(f.runs.map((r) => r.kubectlMB)), 1) };
+    f.met = f.value < f.peer.kubectlMB;
+    f.target = `< kubectl (${f.peer.kubectlMB} MB)`;
+  }
+
+  if (want('first-paint')) {
+    const s = await fleetSim();
+    // the store alone on one context: how long warm + discovery + the paginated LIST take
+    const sync = [];
+    await figure({
+      id: 'first-paint', title: 'first paint after start, via the real CLI in a pty (one context, 10k pods)', unit: 'ms', target: 300, better: 'lower',
+      command: 'node bench/first-paint.mjs --kubeconfig K --context scale-1  (spawns: node dist/cli.js --kubeconfig K --context scale-1 --command :pods --readonly)',
+      includes: 'Node start, module loading, config, kubeconfig, screen setup, first frame',
+    }, async () => {
+      const r = await runScript('first-paint.mjs', ['--kubeconfig', s.kubeconfig, '--context', s.contexts[0]]);
+      const st = await runScript('store-memory.mjs', ['--kubeconfig', s.kubeconfig, '--contexts', s.contexts[0], '--resources', 'pods', '--settle-ms', '0'], { nodeArgs: gcNode });
+      sync.push(st.syncSeconds * 1000);
+      return { ...r, storeSyncMs: round(st.syncSeconds * 1000, 0), rowsAfterListMs: round(r.firstRowsMs - r.firstPaintMs - st.syncSeconds * 1000, 0) };
+    }, (r) => r.firstPaintMs);
+    const fp = figures.at(-1);
+    await figure({
+      id: 'first-rows', title: 'first rows after the LIST returns (10k pods): first-rows time minus first paint minus the store\'s own warm+discovery+LIST time', unit: 'ms', target: 1000, better: 'lower',
+      command: fp.command, includes: 'an estimate from the same runs: the store starts at first paint; its sync time is measured by bench/store-memory.mjs on the same context',
+    }, async (i) => fp.runs[i], (r) => Math.max(0, r.rowsAfterListMs));
+  }
+  if (sim) {
+    await sim.stop();
+    sim = undefined;
+  }
+
+  if (want('watch')) {
+    const pods = 10_000;
+    const events = quick ? 30_000 : 100_000;
+    await figure({
+      id: 'watch', title: 'MODIFIED watch events applied to the fleet store per CPU-second (one core)', unit: 'events/s', target: 50_000, better: 'higher',
+      command: `node bench/watch-server.mjs --pods ${pods} --events ${events} & node bench/watch-client.mjs --port P ...`,
+      includes: 'client process CPU from the synced LIST to the last event applied: socket reads (undici), UTF-8 decode, line split, JSON.parse (managedFields cut first), projection, reflector cache, uid/owner indexes, change batching. Events: the scale scenario\'s pods (~2 KB each with managedFields, as an API server sends them), served by a separate process',
+    }, async () => {
+      const server = spawn(process.execPath, [join(root, 'bench/watch-server.mjs'), '--pods', String(pods), '--events', String(events)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const info = await new Promise((resolve) => {
+        let out = '';
+        server.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('\n')) resolve(JSON.parse(out));
+        });
+      });
+      try {
+        return await runScript('watch-client.mjs', ['--port', String(info.port), '--pods', String(pods), '--events', String(info.events), '--last-rv', info.lastRv, '--last-key', info.lastKey]);
+      } finally {
+        server.kill();
+      }
+    }, (r) => r.eventsPerCpuSecond);
+  }
+
+  const ui = (mode, extra = []) => runScript('ui.mjs', ['--mode', mode, ...extra]);
+  if (want('frame')) {
+    await figure({
+      id: 'frame-scroll', title: 'frame render of the pod table at 100k rows after a scroll (down key)', unit: 'ms', target: 10, better: 'lower',
+      command: 'node bench/ui.mjs --mode frame', includes: 'one whole frame of the real app: header, view render (visible rows only), footer, blessed diff and write to a fake 200x50 terminal',
+    }, () => ui('frame'), (r) => r.scrollFrameMs);
+    const fr = figures.at(-1);
+    await figure({
+      id: 'frame-update', title: 'frame render of the pod table at 100k rows after an update (one pod changed)', unit: 'ms', target: 10, better: 'lower',
+      command: fr.command, includes: 'as frame-scroll, plus the view re-deriving its rows after the change batch (rows rebuilt, sorted)',
+    }, async (i) => fr.runs[i], (r) => r.updateFrameMs);
+    await figure({
+      id: 'derive-breakdown', title: 'where an update frame goes at 100k rows (diagnostic, see bench/README.md)', unit: 'ms (sortRows)', target: undefined,
+      command: 'node bench/ui-derive.mjs', includes: 'rowsMs: 100k rowOf; sortRowsMs: the view\'s sort; decoratedSortMs: same order, keys computed once; oneContextRowsMs; filterMs: applyFilter alone',
+    }, () => runScript('ui-derive.mjs'), (r) => r.sortRowsMs);
+  }
+  if (want('filter')) {
+    await figure({
+      id: 'filter', title: 'filter per keystroke over 100k rows (`/svc-42`): the frame that applies it, i.e. how long the event loop is blocked', unit: 'ms', target: 50, better: 'lower',
+      command: 'node bench/ui.mjs --mode filter', includes: 'per keystroke the slowest frame within 600 ms (debounce 80 ms): rows re-derived, filter, sort, render; value: median over the 6 keystrokes',
+    }, () => ui('filter'), (r) => r.medianFrameMs);
+  }
+  if (want('churn-bytes')) {
+    const seconds = quick ? 4 : 10;
+    await figure({
+      id: 'churn-bytes', title: 'bytes written to the terminal per second, pod view (100k rows), 1k pod events/s', unit: 'B/s', target: 20_000, better: 'lower',
+      command: `node bench/ui.mjs --mode churn --seconds ${seconds}`, includes: 'label/status changes and replacements as the sim\'s churn makes them; batches at most every 100 ms; runs[] also has frame times and CPU',
+    }, () => ui('churn', ['--seconds', String(seconds)]), (r) => r.bytesPerSecond);
+  }
+  if (want('logs')) {
+    const lines = quick ? 3000 : 20_000;
+    await figure({
+      id: 'logs', title: 'log lines merged per second from 100 pods into the 10k ring', unit: 'lines/s', target: 100_000, better: 'higher',
+      command: `node --expose-gc bench/logs.mjs --lines ${lines}`, includes: 'LogTail + readLogLines + resume dedup + LogBuffer, in-memory streams (their generation included in the CPU); runs[].heapGrowthMB: heap after GC minus before',
+    }, () => runScript('logs.mjs', ['--lines', String(lines)], { nodeArgs: gcNode }), (r) => r.linesPerSecond);
+  }
+} finally {
+  await sim?.stop();
+}
+
+const cpu = cpus();
+const machine = {
+  cpus: cpu.length, cpuModel: cpu[0]?.model, memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version, os: `${process.platform} ${release()}`,
+  loadAverage: (await import('node:os')).loadavg().map((x) => round(x, 2)),
+};
+try {
+  machine.kubectl = execFileSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).match(/"gitVersion":\s*"([^"]+)"/)?.[1];
+} catch {
+  // kubectl is only needed for the peer figure
+}
+const doc = { figures, machine, date: new Date().toISOString(), quick, command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` };
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
