@@ -1,19 +1,16 @@
 // Shapes shared by the action catalog, the executor, the renderer and the shell commands.
 // A plan is data: every request it will send is known before the user confirms.
+import type { KubeRequest, KubeResponse } from '../kube/client.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 
-export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
+/** The door's request narrowed to what a plan shows and audits: the method always spelled
+ * out, query values as text, and nothing that belongs to one sending (no abort signal). */
+export interface ApiRequest extends Pick<KubeRequest, 'path' | 'contentType' | 'body'> {
+  method: NonNullable<KubeRequest['method']>;
   query?: Record<string, string>;
-  contentType?: string;
-  body?: unknown;
 }
 
-export interface ApiResponse {
-  status: number;
-  body: unknown;
-}
+export type ApiResponse = KubeResponse;
 
 /** Sends one request to a context's API server; throws (e.g. KubeApiError) on failure. */
 export type Send = (context: string, req: ApiRequest) => Promise<ApiResponse>;

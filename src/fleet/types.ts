@@ -1,5 +1,6 @@
 // The contract of the fleet store: what every view and command reads. Implemented in
 // src/fleet/store.ts over the reflectors of src/kube.
+import type { KubeRequest, KubeResponse } from '../kube/client.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 
 export type ContextState = 'connecting' | 'ready' | 'degraded' | 'unreachable' | 'auth-error';
@@ -68,26 +69,12 @@ export interface ChangeBatch {
   contexts: Set<string>;
 }
 
-/** One API request (the action executor's unit). Errors are thrown as src/kube/errors.ts's
- * KubeApiError (code, reason, Status message), KubeNetworkError or KubeAuthError. */
-export interface ApiRequest {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** absolute API path: /apis/apps/v1/namespaces/x/deployments/y */
-  path: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  /** a string is sent as is, anything else as JSON */
-  body?: unknown;
-  /** default application/json; e.g. application/merge-patch+json */
-  contentType?: string;
-  accept?: string;
-  signal?: AbortSignal;
-}
+/** One API request (the action executor's unit): the door's request shape. Errors are thrown as
+ * src/kube/errors.ts's KubeApiError (code, reason, Status message), KubeNetworkError or KubeAuthError. */
+export type ApiRequest = KubeRequest;
 
-export interface ApiResponse {
-  status: number;
-  /** parsed JSON when the answer is JSON, else the text */
-  body: unknown;
-}
+/** The answer to an ApiRequest: status and body (parsed JSON when the answer is JSON, else the text). */
+export type ApiResponse = KubeResponse;
 
 export interface FleetStore {
   contexts(): ContextStatus[];
