@@ -1,6 +1,9 @@
 // Which contexts a run covers: the current one by default; names, globs and comma lists
 // (--context, repeatable), --all-contexts, or named fleets from the app config.
+import { globToRegExp } from '../model/glob.js';
 import { KubeconfigError } from './kubeconfig.js';
+
+export { globToRegExp };
 
 export interface ContextSelection {
   /** --context values; each may be a comma list of names and globs */
@@ -8,25 +11,6 @@ export interface ContextSelection {
   allContexts?: boolean;
   /** --fleet names */
   fleet?: string[];
-}
-
-/** `*` any run of characters, `?` one character, `[abc]` a class; everything else literal. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 const isGlob = (p: string): boolean => /[*?[]/.test(p);

@@ -3,6 +3,7 @@
 import type { FleetStore, WatchSpec } from '../fleet/types.js';
 import { arr, str } from '../model/access.js';
 import { inventory } from '../model/flux.js';
+import { globToRegExp } from '../model/glob.js';
 import { labelSelectorFromObject, matchLabels, SelectorError } from '../model/selector.js';
 import type { KubeObject } from '../model/types.js';
 import type { LogTarget } from './types.js';
@@ -138,12 +139,6 @@ export function containersOf(pod: KubeObject, opts: { container?: RegExp; initCo
     arr(pod, 'spec', path).map((c) => ({ name: str(c, 'name') ?? '', init })).filter((c) => c.name !== '');
   const all = [...(opts.initContainers ? names('initContainers', true) : []), ...names('containers', false)];
   return opts.container ? all.filter((c) => opts.container!.test(c.name)) : all;
-}
-
-/** Glob (`*`, `?`) to an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
 }
 
 /**

@@ -2,6 +2,7 @@
 // resource names, contexts and namespaces.
 import Fuse from 'fuse.js';
 import type { FleetStore } from '../fleet/types.js';
+import { globToRegExp } from '../model/glob.js';
 import { VIEWS } from './view.js';
 
 export interface ParsedCommand {
@@ -11,10 +12,6 @@ export interface ParsedCommand {
   namespace?: string;
   /** arguments that are neither contexts nor a namespace (for registered views) */
   args: string[];
-}
-
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
 
 export function parseCommand(line: string, allContexts: string[]): ParsedCommand {
