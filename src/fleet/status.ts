@@ -96,8 +96,8 @@ export interface FleetReport {
   incomplete: Map<string, string>;
 }
 
-/** Summary and problems from a snapshot already taken. Pure over the store's contents. */
-export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[], now: number): FleetReport {
+/** Summary and problems from a snapshot already taken (with `namespace`, as it was taken). Pure over the store's contents. */
+export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[], now: number, namespace?: string): FleetReport {
   const statuses = new Map(store.contexts().map((c) => [c.name, c]));
   const rows: ProblemInput[] = [];
   const inputs: StatusContextInput[] = [];
@@ -115,7 +115,8 @@ export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[
         incomplete.set(name, unsynced.map((w) => `${w.resource} ${w.phase}${w.reason ? ` (${w.reason})` : ''}`).join('; '));
       }
       const objects = new Map<string, KubeObject[]>();
-      for (const w of mine) objects.set(w.resource, store.list(name, w.resource));
+      // a namespaced snapshot has no all-namespaces reflector: its lists must name the namespace
+      for (const w of mine) objects.set(w.resource, store.list(name, w.resource, w.type.namespaced ? namespace : undefined));
       input.summary = summarizeContext(objects, now);
       rows.push(...problemInputs(store, name, objects));
     }
@@ -237,12 +238,12 @@ export async function runStatusCommand(opts: StatusOptions, io: CommandIO): Prom
         io.stderr.write(`fleetdeck: no context is reachable:\n${why}\n`);
         if (opts.output === 'json') {
           const now = Date.now();
-          io.stdout.write(`${JSON.stringify(fleetReport(fleet, snap, contexts, now).json, null, 2)}\n`);
+          io.stdout.write(`${JSON.stringify(fleetReport(fleet, snap, contexts, now, opts.namespace).json, null, 2)}\n`);
         }
         return 2;
       }
       const now = Date.now();
-      const report = fleetReport(fleet, snap, contexts, now);
+      const report = fleetReport(fleet, snap, contexts, now, opts.namespace);
       const code = statusExitCode(report, opts.failOnSuspended);
       if (opts.output === 'json') {
         // `healthy` follows the exit code, so a script can read either

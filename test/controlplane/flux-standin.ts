@@ -9,7 +9,8 @@
 //   conditions, lastHandledReconcileAt = the token, observedGeneration, artifacts,
 //   lastAppliedRevision, inventory, history;
 // - leaves suspended objects alone (status goes stale, as with Flux).
-// Simulated inputs: every Git path builds to no objects, every chart version exists.
+// Simulated inputs: every Git path builds to no objects except BROKEN_BUILD.path, whose build
+// fails (the sim's test repository has the same path); every chart version exists.
 // Run: node --import tsx test/controlplane/flux-standin.ts --kubeconfig=PATH
 import { CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from '@kubernetes/client-node';
 import { crdResources } from '../../src/sim/resources.js';
@@ -46,6 +47,12 @@ export function parseDuration(s: string): number {
   return total;
 }
 
+
+/** A Git path whose kustomize build fails, on both backends (backends.ts gives the sim's repository the same one). */
+export const BROKEN_BUILD = {
+  path: 'broken',
+  error: "kustomize build failed: accumulating resources: accumulation err='accumulating resources from './missing.yaml': open /tmp/kustomization/broken/missing.yaml: no such file or directory'",
+};
 
 const SOURCE_KINDS = new Set(['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket']);
 
@@ -169,8 +176,10 @@ export class FluxStandin {
         const namespace = d.namespace ?? ns;
         return { name: d.name, namespace, object: await this.get('Kustomization', namespace, d.name) };
       }));
-      // simulated: every path of every repository builds to nothing
-      return reconcileKustomization(o, { source, build: source ? { objects: [] } : undefined, dependencies, now }).status;
+      // simulated: every path of every repository builds to nothing, but the broken one
+      const path = String(spec.path ?? './').replace(/^\.\//, '').replace(/\/$/, '');
+      const build = path === BROKEN_BUILD.path ? { error: BROKEN_BUILD.error } : { objects: [] };
+      return reconcileKustomization(o, { source, build: source ? build : undefined, dependencies, now }).status;
     }
     if (o.kind === 'HelmRelease') {
       const chart = ((spec.chart as Record<string, Record<string, string>> | undefined)?.spec ?? {});

@@ -14,6 +14,7 @@ import {
   ADMIN_CONTEXT, appendPodLogLine, FAKE_NODES, GoMissingError, podLogFileOf, RESTRICTED_CONTEXT, RESTRICTED_USER, startControlPlane,
   type ControlPlane, type KubectlResult,
 } from '../controlplane/harness.js';
+import { BROKEN_BUILD } from '../controlplane/flux-standin.js';
 
 export type BackendName = 'sim' | 'cluster';
 
@@ -80,7 +81,7 @@ function restrictedView(admin: SimCluster, deny: { namespace: string }): SimClus
   };
 }
 
-/** A Git repository URL both backends serve: its `apps` path builds to nothing. */
+/** A Git repository URL both backends serve: its `apps` path builds to nothing, its BROKEN_BUILD.path fails to build. */
 export const TEST_GIT_URL = 'https://example.com/fleetdeck/test.git';
 
 function simBackend(): Backend {
@@ -88,7 +89,7 @@ function simBackend(): Backend {
   return {
     name: 'sim',
     async setup() {
-      const cluster = buildCluster({ name: 'sim-admin', flux: { git: { [TEST_GIT_URL]: { paths: { apps: { objects: [] } } } }, charts: {} } });
+      const cluster = buildCluster({ name: 'sim-admin', flux: { git: { [TEST_GIT_URL]: { paths: { apps: { objects: [] }, [BROKEN_BUILD.path]: { error: BROKEN_BUILD.error } } } }, charts: {} } });
       const forbiddenNamespace = 'kube-system';
       for (const name of ['default', forbiddenNamespace, 'flux-system']) cluster.store.create('namespaces', { metadata: { name } });
       // the same fake nodes the real control plane has (kwok)
