@@ -2,8 +2,7 @@
 // CI. Exit codes: 0 everything is Current (Suspended objects are listed but do not fail,
 // unless failOnSuspended), 1 something is not (a problem, an unreachable context, data that
 // did not sync in time), 2 on error (bad kubeconfig or selection, no context reachable).
-import { Chalk, type ChalkInstance } from 'chalk';
-import type { Writable } from 'node:stream';
+import type { ChalkInstance } from 'chalk';
 import { resourcesInCategory } from '../kube/resolve.js';
 import { summarizeContext, statusJson, type StatusContextInput, type StatusJson } from '../model/fleet-summary.js';
 import { isFluxGroup } from '../model/flux.js';
@@ -11,7 +10,8 @@ import { humanDuration } from '../model/format.js';
 import { problems, type Problem, type ProblemInput } from '../model/problems.js';
 import { ownerRefs } from '../model/tree.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
-import { openFleet, type FleetOptions } from './open.js';
+import { commandColours, withFleet, type CommandIO } from './command.js';
+import type { FleetOptions } from './open.js';
 import { takeSnapshot, type Snapshot } from './snapshot.js';
 import type { FleetStore } from './types.js';
 
@@ -22,12 +22,6 @@ export interface StatusOptions extends FleetOptions {
   timeoutMs?: number;
   /** count Suspended objects as failures (exit 1) */
   failOnSuspended?: boolean;
-}
-
-export interface CommandIO {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
-  env: NodeJS.ProcessEnv;
 }
 
 /** Built-in kinds the summary and the problem list read. */
@@ -137,12 +131,6 @@ export function statusExitCode(report: FleetReport, failOnSuspended = false): nu
   return failing.length === 0 && contextsOk ? 0 : 1;
 }
 
-function colours(io: CommandIO): ChalkInstance {
-  const tty = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  // 16 colours: bastion terminals
-  return new Chalk({ level: tty ? 1 : 0 });
-}
-
 function table(rows: string[][], colour: (row: number, col: number, text: string) => string = (_r, _c, t) => t): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r, ri) =>
@@ -217,15 +205,7 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
 }
 
 export async function runStatusCommand(opts: StatusOptions, io: CommandIO): Promise<number> {
-  let opened;
-  try {
-    opened = openFleet(opts, io.env);
-  } catch (e) {
-    io.stderr.write(`fleetdeck: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { fleet, contexts } = opened;
-  try {
+  return withFleet(opts, io, async ({ fleet, contexts }) => {
     const snap = await takeSnapshot(fleet, {
       contexts,
       kinds: (_ctx, types) => statusKinds(types),
@@ -249,16 +229,11 @@ export async function runStatusCommand(opts: StatusOptions, io: CommandIO): Prom
         // `healthy` follows the exit code, so a script can read either
         io.stdout.write(`${JSON.stringify({ ...report.json, healthy: code === 0 }, null, 2)}\n`);
       } else {
-        io.stdout.write(renderStatusTable(report, code, colours(io), now));
+        io.stdout.write(renderStatusTable(report, code, commandColours(io), now));
       }
       return code;
     } finally {
       snap.close();
     }
-  } catch (e) {
-    io.stderr.write(`fleetdeck: ${(e as Error).message}\n`);
-    return 2;
-  } finally {
-    await fleet.close();
-  }
+  });
 }

@@ -2,14 +2,14 @@
 // it (ownerReferences down, Flux inventories and Helm labels included), with each node's
 // health, as text or JSON. Rooted at the named object; its owners up to the top are printed
 // above it. Exit 0 when printed, 1 when no context has the object, 2 on errors.
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { FLUX_KIND_GROUPS } from '../model/flux.js';
 import { buildTree, flattenTree, healthFromIndex, indexFromStore, kindsForTree, ownersOf, severityOf, treeToJson, type NodeVerdict, type ObjRef, type TreeIndex, type TreeJson, type TreeNode } from '../model/tree.js';
 import { health } from '../model/health.js';
 import { resourceKey, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
-import { openFleet, type FleetOptions } from './open.js';
+import { commandColours, withFleet, type CommandIO } from './command.js';
+import type { FleetOptions, OpenFleet } from './open.js';
 import { takeSnapshot } from './snapshot.js';
-import type { CommandIO } from './status.js';
 import type { FleetStore } from './types.js';
 
 export interface TreeCommandOptions extends FleetOptions {
@@ -166,14 +166,11 @@ export async function runTreeCommand(target: string, opts: TreeCommandOptions, i
     io.stderr.write(`fleetdeck: tree wants KIND/NAME (e.g. deploy/web, ks/apps), got "${target}"\n`);
     return 2;
   }
-  let opened;
-  try {
-    opened = openFleet(opts, io.env);
-  } catch (e) {
-    io.stderr.write(`fleetdeck: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { fleet, contexts } = opened;
+  return withFleet(opts, io, (opened) => printTrees(kindQuery, name, opts, io, opened));
+}
+
+/** The trees of KIND/NAME in the opened fleet, written to io; the exit code. */
+async function printTrees(kindQuery: string, name: string, opts: TreeCommandOptions, io: CommandIO, { fleet, contexts }: OpenFleet): Promise<number> {
   const closers: (() => void)[] = [];
   try {
     const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
@@ -258,15 +255,11 @@ export async function runTreeCommand(target: string, opts: TreeCommandOptions, i
       };
       io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
-      const c = new Chalk({ level: io.stdout.isTTY === true && io.env.NO_COLOR === undefined ? 1 : 0 });
+      const c = commandColours(io);
       io.stdout.write(`${trees.map((t) => renderTreeText(t, c)).join('\n\n')}\n`);
     }
     return 0;
-  } catch (e) {
-    io.stderr.write(`fleetdeck: ${(e as Error).message}\n`);
-    return 2;
   } finally {
     for (const close of closers) close();
-    await fleet.close();
   }
 }
