@@ -27,6 +27,8 @@ export interface TreeIndex {
   find(group: string, kind: string, namespace: string | undefined, name: string): ObjRef | undefined;
   /** objects of any watched kind carrying all these labels */
   withLabels?(labels: Record<string, string>): ObjRef[];
+  /** why the absence of a kind's object proves nothing yet (not listed, forbidden); undefined once listed */
+  unlisted?(group: string, kind: string, namespace: string | undefined): string | undefined;
 }
 
 /** The health model's verdict, as much of it as a tree needs. */
@@ -194,7 +196,11 @@ function fluxInfo(ref: ObjRef): TreeNode['info'] {
   return { ...(source ? { source } : {}), ...(dependsOn.length ? { dependsOn } : {}) };
 }
 
-const missingVerdict = (m: MissingRef): NodeVerdict => ({
+const missingVerdict = (m: MissingRef, unlisted: string | undefined): NodeVerdict => unlisted ? {
+  status: 'Unknown',
+  reason: 'NotListed',
+  message: `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name} is in the inventory; its kind is ${unlisted}`,
+} : ({
   status: 'NotFound',
   reason: 'NotFound',
   message: `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name} is in the inventory but not in the cluster`,
@@ -341,7 +347,7 @@ export function buildTree(root: ObjRef, index: TreeIndex, opts: TreeOptions = {}
   const node = (c: Child, parentId: string, depth: number): TreeNode => {
     if (c.missing) {
       const m = c.missing;
-      const v = missingVerdict(m);
+      const v = missingVerdict(m, index.unlisted?.(m.group, m.kind, m.namespace || undefined));
       return {
         id: `missing:${m.group}/${m.kind}/${m.namespace}/${m.name}`,
         missing: m,
@@ -527,22 +533,34 @@ export function indexFromObjects(refs: ObjRef[]): TreeIndex {
 
 /**
  * The fleet store's view of one context as a TreeIndex. `labelKinds` are the resourceKeys
- * searched for Helm-labelled objects (the watched ones, e.g. kindsForTree's answer).
+ * searched for Helm-labelled objects (the watched ones, e.g. kindsForTree's answer). With the
+ * store's reflectors, an object missing from a kind not listed yet (or forbidden) is Unknown,
+ * not NotFound: a tree opened while its caches sync must not report the cluster as missing it.
  */
 export function indexFromStore(
-  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'get' | 'list' | 'resources'>,
+  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'get' | 'list' | 'resources'> & Partial<Pick<FleetStore, 'reflectors'>>,
   context: string,
   labelKinds: string[],
 ): TreeIndex {
+  const typeOf = (group: string, kind: string) => store.resources(context).find((r) => r.group === group && r.kind === kind && !r.resource.includes('/'));
   return {
     byUid: (uid) => store.byUid(context, uid),
     ownedBy: (uid) => store.ownedBy(context, uid),
     find: (group, kind, namespace, name) => {
-      const rt = store.resources(context).find((r) => r.group === group && r.kind === kind && !r.resource.includes('/'));
+      const rt = typeOf(group, kind);
       if (!rt) return undefined;
       const resource = resourceKey(rt);
       const object = store.get(context, resource, rt.namespaced ? namespace : undefined, name);
       return object && { resource, object };
+    },
+    unlisted: (group, kind, namespace) => {
+      const rt = typeOf(group, kind);
+      if (!rt || !store.reflectors) return undefined;
+      const key = resourceKey(rt);
+      const mine = store.reflectors().filter((r) => r.context === context && r.resource === key && (r.namespace === undefined || r.namespace === namespace));
+      if (mine.some((r) => r.phase === 'synced' || (r.lists ?? 0) > 0)) return undefined;
+      const denied = mine.find((r) => r.phase === 'forbidden' || r.phase === 'unauthorized');
+      return denied ? `${denied.phase} to list` : mine.length ? 'not listed yet' : 'not watched';
     },
     withLabels: (labels) =>
       labelKinds.flatMap((resource) =>

@@ -80,7 +80,8 @@ export class ConfirmView extends TextView {
   }
 
   override render(width: number, height: number): string[] {
-    // the answer line stays visible however long the plan is
+    // the answer line stays visible however long the plan is; a page is the plan's window
+    this.height = height - 1;
     const all = this.lines(width);
     if (all.length <= height) return all;
     const body = all.slice(0, -1);

@@ -7,7 +7,7 @@ const NAV: ActionId[] = ['up', 'down', 'page-up', 'page-down', 'half-page-up', '
 
 export abstract class TextView implements View {
   protected top = 0;
-  private height = 1;
+  protected height = 1;
 
   constructor(protected readonly app: AppContext) {}
 

@@ -1,0 +1,144 @@
+// Triage on the built CLI (`node dist/cli.js demo` in a pty): the fleet view counts the demo
+// scenario's injected faults per context, `1` (problems) names each of them with its reason,
+// most severe first, and the tree of staging's failing Kustomization shows it Failed with its
+// reason above its children's health marks, expanding and collapsing. Run `npm run build` first.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { run, type Session } from './harness.js';
+
+const CLI = resolve('dist/cli.js');
+const STARTUP_MS = 30_000;
+const WAIT_MS = 20_000;
+let sessions: Session[] = [];
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+});
+
+afterEach(() => {
+  for (const s of sessions) s.kill('SIGKILL');
+  sessions = [];
+});
+
+function demo(cols: number, rows: number): Session {
+  const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
+  const s = run(process.execPath, [CLI, 'demo'], { env, cols, rows });
+  sessions.push(s);
+  return s;
+}
+
+interface FleetCounts {
+  workloads: number;
+  fluxReady: number;
+  fluxFailed: number;
+  fluxSuspended: number;
+  crs: number;
+  problems: number;
+}
+
+/** A context's fleet row, parsed (undefined until it is ready and summarised). */
+function fleetRow(screen: string, context: string): FleetCounts | undefined {
+  const m = new RegExp(`^\\*${context}\\s+ready\\s+\\d+ms\\s+v\\S+\\s+\\d+/\\d+\\s+\\d+/\\d+/\\d+\\s+(\\d+) bad\\s+(\\d+)/(\\d+)/(\\d+)\\s+(\\d+) bad\\s+(\\d+)\\s`, 'm').exec(screen);
+  if (!m) return undefined;
+  const [workloads, fluxReady, fluxFailed, fluxSuspended, crs, problems] = m.slice(1).map(Number);
+  return { workloads, fluxReady, fluxFailed, fluxSuspended, crs, problems };
+}
+
+/** Each injected fault: its problems row (context, kind, namespace, name, status) and a reason fragment. */
+const FAULTS: { context: string; kind: string; namespace: string; name: string; status: string; reason: RegExp }[] = [
+  { context: 'prod-eu', kind: 'Deployment', namespace: 'checkout', name: 'cart-api', status: 'Failed', reason: /CrashLoopBackOff/ },
+  { context: 'prod-eu', kind: 'HelmRelease', namespace: 'checkout', name: 'podinfo', status: 'Failed', reason: /RetriesExceeded: Failed to upgrade/ },
+  { context: 'prod-eu', kind: 'Cluster', namespace: 'databases', name: 'payments-db', status: 'Failed', reason: /Degraded: 2\/3 instances ready/ },
+  { context: 'staging', kind: 'Kustomization', namespace: 'flux-system', name: 'apps', status: 'Failed', reason: /BuildFailed: kustomize build failed/ },
+  { context: 'staging', kind: 'Namespace', namespace: '-', name: 'legacy-reports', status: 'Terminating', reason: /held by finalizers: kubernetes/ },
+  { context: 'staging', kind: 'Certificate', namespace: 'checkout', name: 'shop-tls', status: 'InProgress', reason: /Issuing/ },
+  { context: 'dev', kind: 'PersistentVolumeClaim', namespace: 'payments', name: 'scratch-data', status: 'InProgress', reason: /not Bound\. phase: Pending/ },
+  { context: 'dev', kind: 'Kustomization', namespace: 'flux-system', name: 'monitoring-stack', status: 'Suspended', reason: /suspended/ },
+];
+
+const faultRow = (f: (typeof FAULTS)[number]): RegExp =>
+  new RegExp(`^${f.context}\\s+${f.kind}\\s+${f.namespace}\\s+${f.name}\\s+${f.status}\\s+\\S+\\s+(.*)$`, 'm');
+
+const SEVERITY = ['Failed', 'Terminating', 'InProgress', 'Suspended'];
+
+describe('triage on demo', () => {
+  it('the fleet view counts the injected faults per context; problems lists each, most severe first', async () => {
+    const s = demo(220, 40);
+    await s.waitFor(/CONTEXT\s+STATE\s+LATENCY/, STARTUP_MS);
+    // the counts settle as each context's kinds finish their first list
+    const t = await s.waitFor((x) => {
+      const dev = fleetRow(x, 'dev');
+      const staging = fleetRow(x, 'staging');
+      const prod = fleetRow(x, 'prod-eu');
+      return !!dev && !!staging && !!prod
+        && dev.fluxSuspended === 1 && dev.fluxFailed === 0 && dev.workloads === 0 && dev.crs === 0 && dev.problems >= 1
+        && staging.fluxFailed === 1 && staging.crs === 1 && staging.workloads === 0 && staging.problems >= 3
+        && prod.workloads >= 1 && prod.fluxFailed === 1 && prod.crs === 1 && prod.problems >= 3;
+    }, WAIT_MS);
+    expect(t.split('\n').filter((l) => /^\*(dev|staging|prod-eu)\s/.test(l))).toHaveLength(3);
+
+    s.press('1');
+    const p = await s.waitFor((x) => /problems \[\d+, \d+ failed\]/.test(x) && FAULTS.every((f) => faultRow(f).test(x)), WAIT_MS);
+    for (const f of FAULTS) expect(faultRow(f).exec(p)?.[1], `${f.context} ${f.kind} ${f.name}`).toMatch(f.reason);
+    // most severe first: the STATUS column never goes back up the scale
+    const statuses = p.split('\n').flatMap((l) => /^(dev|staging|prod-eu)\s+\S+\s+\S+\s+\S+\s+(\w+)\s/.exec(l)?.[2] ?? []);
+    const ranks = statuses.map((x) => SEVERITY.indexOf(x));
+    expect(ranks.every((r) => r >= 0)).toBe(true);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+
+    s.press('q');
+    expect(await s.exit(10_000)).toBe(0);
+  }, 90_000);
+
+  it("the failing Kustomization's tree: Failed with its reason, children with health marks, collapse and expand", async () => {
+    const s = demo(160, 60);
+    await s.waitFor(/CONTEXT\s+STATE\s+LATENCY/, STARTUP_MS);
+    s.press('2');
+    await s.waitFor(/flux \[\d+\]/, WAIT_MS);
+    await s.waitFor(/Kustomization\s+staging\s+flux-system\/apps\s+False/, WAIT_MS);
+    s.type("/'staging/flux-system/Kustomization/apps");
+    s.press('enter');
+    await s.waitFor(/flux \[1\/\d+\]/, WAIT_MS);
+    s.press('t');
+
+    // every inventory entry resolved once the caches are synced: workloads down to their pods
+    const full = (x: string): boolean => /tree kustomization\/apps \[(\d+)\]/.test(x) && /^✓\s+│\s+└─ ReplicaSet\/payments-api-/m.test(x) && /^✓\s+├─ ConfigMap\/payments\/payments-api-config\s+Current/m.test(x)
+      // staging may not list Secrets: that entry is unknown, not missing
+      && /^\?\s+└─ Secret\/payments\/payments-db-credentials\s+Unknown NotListed: .*its kind is forbidden to list/m.test(x);
+    let t = await s.waitFor(full, WAIT_MS);
+    expect(t).toMatch(/^✗ staging\s+Kustomization\/apps\s+Failed Ready=False BuildFailed: kustomize build failed/m);
+    for (const child of ['Deployment/payments/payments-api', 'StatefulSet/databases/redis', 'DaemonSet/monitoring/node-exporter', 'Service/checkout/checkout-web']) {
+      expect(t).toMatch(new RegExp(`^✓\\s+├─ ${child}\\s+Current`, 'm'));
+    }
+    expect(t).toMatch(/^✓\s+│\s+├─ Pod\/redis-0\s+Current Pod is Ready/m);
+    const size = Number(/tree kustomization\/apps \[(\d+)\]/.exec(t)![1]);
+    expect(size).toBeGreaterThan(20);
+    // no frame ever drew an inventory entry as missing from the cluster while its kind was
+    // still being listed (or was forbidden: staging's Secrets); the raw stream has every frame
+    expect(s.output()).not.toContain('NotFound:');
+
+
+    // enter on the root collapses it to one folded line, and again expands it
+    s.press('enter');
+    t = await s.waitFor(/tree kustomization\/apps \[1\]/, WAIT_MS);
+    expect(t).toMatch(/^✗ staging\s+\+Kustomization\/apps\s+Failed Ready=False BuildFailed/m);
+    expect(t).not.toContain('Deployment/payments/payments-api');
+    s.press('enter');
+    t = await s.waitFor(new RegExp(`tree kustomization/apps \\[${size}\\]`), WAIT_MS);
+    expect(t).toMatch(/^✓\s+├─ Deployment\/payments\/payments-api\s+Current/m);
+
+    // a child collapses on its own: the Deployment folds its ReplicaSet and pods away
+    const rows = t.split('\n');
+    const at = rows.findIndex((l) => /├─ Deployment\/payments\/payments-api/.test(l)) - rows.findIndex((l) => /Kustomization\/apps/.test(l));
+    for (let i = 0; i < at; i++) s.press('down');
+    s.press('enter');
+    t = await s.waitFor(new RegExp(`tree kustomization/apps \\[${size - 4}\\]`), WAIT_MS);
+    expect(t).toMatch(/^✓ \+├─ Deployment\/payments\/payments-api\s+Current/m);
+    expect(t).not.toMatch(/ReplicaSet\/payments-api-/);
+
+    s.press('q');
+    expect(await s.exit(10_000)).toBe(0);
+  }, 90_000);
+});
