@@ -15,6 +15,7 @@ import { classify } from '../kube/errors.js';
 import { contextConfig, loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
 import { Backoff, objectKey, Reflector, resourcePath, type ReflectorOptions, type ReflectorPhaseName } from '../kube/reflector.js';
 import { resolveResource } from '../kube/resolve.js';
+import { sleep } from '../kube/sleep.js';
 import type {
   ApiRequest,
   ApiResponse,
@@ -193,23 +194,10 @@ export class Fleet implements FleetStore {
         if (this.closed) break;
         this.setBase(c, stateFor(e), (e as Error).message);
         settle();
-        await this.sleep(backoff.next());
+        await sleep(backoff.next(), this.abort.signal);
       }
     }
     settle();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.abort.signal;
-      const done = (): void => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
   }
 
   private scheduleHealth(c: ContextEntry): void {

@@ -4,6 +4,7 @@
 // is still waiting to start is retried quietly, and a pod that goes gets a notice line.
 // The engine keeps no lines itself: listeners (a LogBuffer, stdout) do.
 import { KubeApiError, KubeNetworkError } from '../kube/errors.js';
+import { sleep } from '../kube/sleep.js';
 import type { FleetStore, Subscription } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
 import { ResumePoint, resumeFrom } from './resume.js';
@@ -70,19 +71,6 @@ class Stream {
   info(): StreamInfo {
     return { context: this.context, ...this.ref, state: this.state, reason: this.reason, lines: this.lines };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export class LogTail {
