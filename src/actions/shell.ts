@@ -5,7 +5,7 @@
 import { openFleet, type FleetOptions } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { resourceKey, type ResourceType } from '../model/types.js';
-import { createAuditLog } from './audit.js';
+import { createAuditLog, defaultAuditPath } from './audit.js';
 import { runActionCommand, type ActionCommandOptions, type Output } from './cli.js';
 import { createExecutor } from './executor.js';
 import type { KubeObject } from '../model/types.js';
@@ -43,7 +43,8 @@ export async function runShellAction(
       read: async (ctx, path) => (await fleet.request(ctx, { method: 'GET', path })).body as KubeObject,
       readonly: opts.readonly ?? false,
       protectedPattern: config.protected,
-      audit: createAuditLog({ path: undefined }),
+      // the same environment the kubeconfig was read from decides where the audit log goes
+      audit: createAuditLog({ path: defaultAuditPath(env) }),
       lookup: fleet,
       followTimeoutMs: (opts.timeoutSeconds ?? 300) * 1000,
     });
