@@ -71,3 +71,15 @@ export type ActionId = keyof typeof ACTIONS;
 export function isActionId(s: string): s is ActionId {
   return Object.prototype.hasOwnProperty.call(ACTIONS, s);
 }
+
+/** The movement keys every list and text view takes. */
+export const NAV_ACTIONS: readonly ActionId[] = ['up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'];
+
+/** Rows a movement key moves for a page of `page` rows (±Infinity: to the end); undefined if it is not one. */
+export function navDelta(action: ActionId, page: number): number | undefined {
+  const moves: Partial<Record<ActionId, number>> = {
+    up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2),
+    top: -Infinity, bottom: Infinity,
+  };
+  return moves[action];
+}

@@ -12,7 +12,7 @@ import { outcomeLine } from '../actions/render.js';
 import type { ActionOptions, Outcome, Plan, Target } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
-import { ACTIONS, type ActionId } from './actions.js';
+import { ACTIONS, NAV_ACTIONS, type ActionId } from './actions.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
 import { completions, parseCommand } from './palette.js';
 import { escapeTags, fit, paint } from './style.js';
@@ -407,7 +407,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     const v = top();
     const globals: ActionId[] = ['palette', 'filter', 'help', 'quit'];
     // globals first, so they stay visible at 80 columns
-    const acts = [...globals, ...(v?.actions ?? []).filter((a) => !['up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'].includes(a))];
+    const acts = [...globals, ...(v?.actions ?? []).filter((a) => !NAV_ACTIONS.includes(a))];
     let hints = '';
     let used = 0;
     for (const a of acts) {

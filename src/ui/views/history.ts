@@ -11,7 +11,7 @@ import { helmReleaseHistory, rolloutHistory, type HelmHistoryEntry, type Revisio
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { Outcome, Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
-import type { ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
@@ -143,8 +143,6 @@ function diffLines(app: AppContext, diff: string): string[] {
   });
 }
 
-const NAV: ActionId[] = ['up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'];
-
 export class HistoryView implements View {
   readonly actions: readonly ActionId[];
   private readonly state: TableState = { selected: 0, top: 0 };
@@ -159,7 +157,7 @@ export class HistoryView implements View {
   constructor(private readonly app: AppContext, private readonly opts: HistoryViewOptions) {
     this.resKey = resourceKey(opts.rt);
     this.helm = opts.rt.kind === 'HelmRelease';
-    this.actions = this.helm ? ['back', ...NAV] : ['mark', 'open', 'workload.rollback', 'clear-marks', 'back', ...NAV];
+    this.actions = this.helm ? ['back', ...NAV_ACTIONS] : ['mark', 'open', 'workload.rollback', 'clear-marks', 'back', ...NAV_ACTIONS];
     const ns = opts.object.metadata.namespace;
     const resources = [this.resKey];
     const src = HISTORY_SOURCES[opts.rt.kind];
@@ -202,12 +200,7 @@ export class HistoryView implements View {
   handle(action: ActionId): boolean {
     const rows = this.helm ? [] : this.rows();
     const total = this.helm ? helmRows(this.workload(), this.app.now()).length : rows.length;
-    const page = Math.max(1, this.height - 2);
-    const moves: Partial<Record<ActionId, number>> = {
-      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2),
-      top: -Infinity, bottom: Infinity,
-    };
-    const d = moves[action];
+    const d = navDelta(action, Math.max(1, this.height - 2));
     if (d !== undefined) {
       this.state.selected = Math.max(0, Math.min(total - 1, this.state.selected + d));
       return true;

@@ -13,7 +13,7 @@ import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
 import { isFluxGroup } from '../../model/flux.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
-import { isActionId, type ActionId } from '../actions.js';
+import { isActionId, NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
 import { escapeTags, openTag } from '../style.js';
 import type { AppContext, View, ViewFactory } from '../view.js';
 
@@ -29,7 +29,6 @@ export const LOG_ACTIONS = [
 
 export type LogActionId = (typeof LOG_ACTIONS)[number]['id'];
 
-const NAV: ActionId[] = ['up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom'];
 const PALETTE: Role[] = ['log.prefix.0', 'log.prefix.1', 'log.prefix.2', 'log.prefix.3', 'log.prefix.4', 'log.prefix.5', 'log.prefix.6', 'log.prefix.7'];
 const LEVEL_ROLES: Record<Level, Role> = { error: 'status.error', warn: 'status.warn', info: 'body', debug: 'status.muted' };
 const FRAME_MS = 100;
@@ -114,7 +113,7 @@ export class LogsView implements View {
   }
 
   get actions(): readonly ActionId[] {
-    return [...LOG_ACTIONS.map((a) => a.id as string).filter(isActionId), 'back', ...NAV];
+    return [...LOG_ACTIONS.map((a) => a.id as string).filter(isActionId), 'back', ...NAV_ACTIONS];
   }
 
   title(): string {
@@ -186,12 +185,7 @@ export class LogsView implements View {
   handle(action: ActionId): boolean {
     const id = action as string;
     if (LOG_ACTIONS.some((a) => a.id === id)) return this.handleLog(id as LogActionId);
-    const page = Math.max(1, this.height - 1);
-    const moves: Partial<Record<ActionId, number>> = {
-      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2),
-      top: -Infinity, bottom: Infinity,
-    };
-    const d = moves[action];
+    const d = navDelta(action, Math.max(1, this.height - 1));
     if (d === undefined) return false;
     const total = this.buffer.length;
     const lastTop = Math.max(0, total - this.height);

@@ -8,7 +8,7 @@ import { resolveKind } from '../../model/health.js';
 import { kindRefOf, problems, type Problem, type ProblemInput } from '../../model/problems.js';
 import type { KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
-import type { ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
 import type { AppContext, View } from '../view.js';
 import { escapeTags, paint } from '../style.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
@@ -120,7 +120,7 @@ export function reasonLines(row: { problem: Problem } | undefined, width: number
 
 export class ProblemsView implements View {
   readonly actions: readonly ActionId[] = [
-    'open', 'describe', 'yaml', 'events', 'tree', 'logs', 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom',
+    'open', 'describe', 'yaml', 'events', 'tree', 'logs', ...NAV_ACTIONS,
   ];
   private readonly watcher: StatusWatcher;
   private readonly state: TableState = { selected: 0, top: 0 };
@@ -179,11 +179,7 @@ export class ProblemsView implements View {
 
   handle(action: ActionId): boolean {
     this.derive();
-    const page = Math.max(1, this.height - 2);
-    const moves: Partial<Record<ActionId, number>> = {
-      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2), top: -Infinity, bottom: Infinity,
-    };
-    const d = moves[action];
+    const d = navDelta(action, Math.max(1, this.height - 2));
     if (d !== undefined) {
       this.state.selected = Math.max(0, Math.min(this.rows.length - 1, this.state.selected + d));
       this.selectedKey = this.rows[this.state.selected]?.key;

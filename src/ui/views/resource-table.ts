@@ -5,7 +5,7 @@ import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
-import type { ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
 import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import { applyFilter, FilterError, parseFilter } from '../filter.js';
 import type { LogTarget } from '../../logs/types.js';
@@ -78,7 +78,7 @@ export class ResourceTableView implements View {
   readonly actions: readonly ActionId[] = [
     'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'history', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
     'clear-marks', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
-    'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom', 'back',
+    ...NAV_ACTIONS, 'back',
   ];
   private readonly state: TableState = { selected: 0, top: 0 };
   /** context → the resource types shown from it */
@@ -274,12 +274,7 @@ export class ResourceTableView implements View {
 
   handle(action: ActionId): boolean {
     this.derive();
-    const page = Math.max(1, this.height - 2);
-    const moves: Partial<Record<ActionId, number>> = {
-      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2),
-      top: -Infinity, bottom: Infinity,
-    };
-    const d = moves[action];
+    const d = navDelta(action, Math.max(1, this.height - 2));
     if (d !== undefined) {
       this.state.selected = Math.max(0, Math.min(this.shown.length - 1, this.state.selected + d));
       this.selectedKey = this.shown[this.state.selected]?.key;

@@ -8,7 +8,7 @@ import { healthMark } from '../../fleet/tree-command.js';
 import { buildTree, flattenTree, indexFromStore, kindsForTree, topOwner, type ObjRef, type TreeRow } from '../../model/tree.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
-import type { ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
 import { fit, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { scrollTop } from '../widgets/table.js';
@@ -74,7 +74,7 @@ export function treeLines(trees: { context: string; rows: TreeRow[] }[]): TreeLi
 
 export class TreeView implements View {
   readonly actions: readonly ActionId[] = [
-    'open', 'yaml', 'describe', 'logs', ...(Object.keys(NODE_ACTIONS) as ActionId[]), 'up', 'down', 'page-up', 'page-down', 'half-page-up', 'half-page-down', 'top', 'bottom',
+    'open', 'yaml', 'describe', 'logs', ...(Object.keys(NODE_ACTIONS) as ActionId[]), ...NAV_ACTIONS,
   ];
   private readonly subs = new Map<string, Subscription>();
   private readonly kinds = new Map<string, Set<string>>();
@@ -233,11 +233,7 @@ export class TreeView implements View {
 
   handle(action: ActionId): boolean {
     this.derive();
-    const page = Math.max(1, this.height - 1);
-    const moves: Partial<Record<ActionId, number>> = {
-      up: -1, down: 1, 'page-up': -page, 'page-down': page, 'half-page-up': -Math.ceil(page / 2), 'half-page-down': Math.ceil(page / 2), top: -Infinity, bottom: Infinity,
-    };
-    const d = moves[action];
+    const d = navDelta(action, Math.max(1, this.height - 1));
     if (d !== undefined) {
       this.select(this.selected_ + d);
       return true;
