@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import type { FleetStore } from '../fleet/types.js';
 import { isFluxGroup } from '../model/flux.js';
 import { parseGoDuration } from '../model/format.js';
+import { resourceKey } from '../model/types.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from './filter.js';
 import { fleetLogOpener } from './open.js';
 import { parseQuery } from './targets.js';
@@ -54,7 +55,7 @@ export function resolveTarget(store: FleetStore, text: string, contexts: string[
       const rt = store.resolve(context, parts[0]);
       if (!rt) continue;
       const ns = namespace ?? store.contexts().find((c) => c.name === context)?.namespace ?? 'default';
-      const key = rt.group ? `${rt.resource}.${rt.group}` : rt.resource;
+      const key = resourceKey(rt);
       if (rt.kind === 'Pod') targets.push({ kind: 'pod', context, namespace: ns, name: parts[1] });
       else if (isFluxGroup(rt.group)) targets.push({ kind: 'flux', context, resource: key, namespace: ns, name: parts[1] });
       else targets.push({ kind: 'workload', context, resource: key, namespace: ns, name: parts[1] });

@@ -123,7 +123,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     const resource = sub ? `${r.resource}/${sub}` : r.resource;
     const e = forbidden(cluster.user, verb, resource, r.group, ns);
     if (!name) return e;
-    const what = r.group ? `${r.resource}.${r.group}` : r.resource;
+    const what = resourceKey(r);
     return new ApiError(403, 'Forbidden', e.message.replace(/^\S+ is forbidden/, `${what} "${name}" is forbidden`), { name, group: r.group, kind: r.resource });
   }
 

@@ -5,7 +5,7 @@
 // stores a fresh copy, so readers may hold references but must not modify them.
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, ResourceType } from '../model/types.js';
-import { resourceKey } from '../model/types.js';
+import { apiVersionOf, resourceKey } from '../model/types.js';
 import { applyApiDefaults } from './defaults.js';
 import { ApiError, alreadyExists, conflict, gone, notFound } from './errors.js';
 
@@ -138,7 +138,7 @@ export class ClusterStore {
     if (m.has(nsName(ns, name))) throw alreadyExists(r.resource, r.group, name);
     const obj = clone(input);
     applyApiDefaults(key, obj);
-    obj.apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    obj.apiVersion = apiVersionOf(r);
     obj.kind = r.kind;
     obj.metadata = { ...obj.metadata, name, uid: randomUUID(), creationTimestamp: nowSeconds() };
     if (ns !== undefined) obj.metadata.namespace = ns;

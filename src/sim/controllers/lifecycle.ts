@@ -1,6 +1,6 @@
 // Object lifecycle: the garbage collector (dependents whose owner is gone are deleted) and
 // the namespace controller (Terminating → contents deleted → gone once finalizers clear).
-import type { KubeObject } from '../../model/types.js';
+import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Ctx } from './context.js';
 import type { Controller } from './runtime.js';
 import { setCondition, statusOf } from './util.js';
@@ -11,7 +11,7 @@ export function garbageCollector(ctx: Ctx): Controller {
   const owners = new Set<string>();
   return {
     name: 'gc',
-    watches: store.allResources().map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource)),
+    watches: store.allResources().map(resourceKey),
     map(ev) {
       if (ev.type !== 'DELETED') {
         for (const ref of ev.object.metadata.ownerReferences ?? []) owners.add(ref.uid);
@@ -26,7 +26,7 @@ export function garbageCollector(ctx: Ctx): Controller {
       const [ns, uid] = id.split('|');
       for (const r of store.allResources()) {
         if (!r.namespaced && ns) continue;
-        const key = r.group ? `${r.resource}.${r.group}` : r.resource;
+        const key = resourceKey(r);
         for (const o of store.list(key, ns || undefined)) {
           const refs = o.metadata.ownerReferences ?? [];
           if (!refs.some((x) => x.uid === uid) || o.metadata.deletionTimestamp) continue;
@@ -51,7 +51,7 @@ export function namespaceController(ctx: Ctx): Controller {
       const left: { key: string; o: KubeObject }[] = [];
       for (const r of store.allResources()) {
         if (!r.namespaced) continue;
-        const key = r.group ? `${r.resource}.${r.group}` : r.resource;
+        const key = resourceKey(r);
         for (const o of store.list(key, name)) {
           if (!o.metadata.deletionTimestamp) store.delete(key, name, o.metadata.name);
           if (store.get(key, name, o.metadata.name)) left.push({ key, o: store.get(key, name, o.metadata.name)! });

@@ -4,7 +4,7 @@
 // sends BOOKMARKs, ends at timeoutSeconds, and drops consumers that stop reading.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../model/types.js';
-import { resourceKey } from '../../model/types.js';
+import { apiVersionOf, resourceKey } from '../../model/types.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { ClusterStore, SimEvent, SimResource } from '../store.js';
 import type { ObjectFilter } from './fields.js';
@@ -103,7 +103,7 @@ export function startWatch(
   };
   const bookmark = (annotations?: Record<string, string>): void => {
     const md = { resourceVersion: String(store.currentRv()), ...(annotations ? { annotations } : {}) };
-    send(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: r.kind, apiVersion: r.group ? `${r.group}/${r.version}` : r.version, metadata: md } })}\n`);
+    send(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: r.kind, apiVersion: apiVersionOf(r), metadata: md } })}\n`);
   };
 
   if (tooOld) {

@@ -2,7 +2,7 @@
 // containers for pods, and the object's events (involvedObject.uid) from the store.
 import { arr, conditions, isRecord, num, str } from '../../model/access.js';
 import { age } from '../../model/format.js';
-import type { KubeObject, ResourceType } from '../../model/types.js';
+import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';
@@ -38,7 +38,7 @@ export class DescribeView extends TextView {
 
   protected lines(): string[] {
     const t = this.app.theme;
-    const o = this.app.store.get(this.context, this.rt.group ? `${this.rt.resource}.${this.rt.group}` : this.rt.resource, this.obj.metadata.namespace, this.obj.metadata.name) ?? this.obj;
+    const o = this.app.store.get(this.context, resourceKey(this.rt), this.obj.metadata.namespace, this.obj.metadata.name) ?? this.obj;
     const out: string[] = [];
     const field = (label: string, value: string, indent = 0): void => {
       out.push(' '.repeat(indent) + paint(t, 'describe.label', `${label}:`.padEnd(Math.max(14 - indent, label.length + 2))) + escapeTags(value));

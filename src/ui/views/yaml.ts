@@ -4,6 +4,7 @@
 import { stringify } from 'yaml';
 import type { Role } from '../../config/theme.js';
 import { isRecord } from '../../model/access.js';
+import { objectPath } from '../../model/patches.js';
 import { apiVersionOf, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { ActionId } from '../actions.js';
 import { escapeTags, paint } from '../style.js';
@@ -74,9 +75,7 @@ export class YamlView extends TextView {
   }
 
   private fetch(): void {
-    const ns = this.obj.metadata.namespace;
-    const base = this.rt.group ? `/apis/${this.rt.group}/${this.rt.version}` : `/api/${this.rt.version}`;
-    const path = `${base}${ns ? `/namespaces/${ns}` : ''}/${this.rt.resource}/${this.obj.metadata.name}`;
+    const path = objectPath(this.rt, this.obj.metadata.namespace, this.obj.metadata.name);
     this.app.store.request(this.context, { path }).then(
       (res) => {
         if (res.status === 200 && isRecord(res.body)) {
