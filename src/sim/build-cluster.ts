@@ -7,6 +7,7 @@ import { ClusterStore } from './store.js';
 import type { Ctx } from './controllers/context.js';
 import { type FluxContent, fluxController } from './controllers/flux.js';
 import { garbageCollector, namespaceController } from './controllers/lifecycle.js';
+import { volumeController } from './controllers/volumes.js';
 import { operatorController } from './controllers/operators.js';
 import { podController } from './controllers/pods.js';
 import { Runtime } from './controllers/runtime.js';
@@ -68,6 +69,7 @@ export function buildCluster(opts: BuildOptions): BuiltCluster {
   const ctx: Ctx = { store, logs, rt: runtime, events };
   for (const c of [
     podController(ctx),
+    volumeController(ctx),
     replicaSetController(ctx),
     deploymentController(ctx),
     statefulSetController(ctx),

@@ -184,3 +184,24 @@ describe('sim scenarios', () => {
     expect(m.spec.versions[0].additionalPrinterColumns.map((c) => c.name)).toEqual(['Ready', 'Secret', 'Issuer', 'Status', 'Age']);
   });
 });
+
+describe('sim volume binder', () => {
+  it('binds claims of the default class; others stay Pending with the provisioning event', () => {
+    const c = cluster();
+    const claim = (name: string, storageClassName?: string): KubeObject => ({
+      metadata: { name, namespace: 'shop' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } }, ...(storageClassName ? { storageClassName } : {}) },
+    });
+    c.store.create('persistentvolumeclaims', claim('data'));
+    c.store.create('persistentvolumeclaims', claim('scratch', 'retired-ssd'));
+    c.runtime.advance(2_000);
+    const data = c.store.get('persistentvolumeclaims', 'shop', 'data') as KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> };
+    expect(data.status.phase).toBe('Bound');
+    expect(data.status.capacity).toEqual({ storage: '5Gi' });
+    expect(data.spec.volumeName).toBe(`pvc-${data.metadata.uid}`);
+    const scratch = c.store.get('persistentvolumeclaims', 'shop', 'scratch') as KubeObject & { status: Record<string, unknown> };
+    expect(scratch.status.phase).toBe('Pending');
+    const ev = c.store.list('events', 'shop').find((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === 'scratch');
+    expect((ev as { reason?: string } | undefined)?.reason).toBe('ProvisioningFailed');
+  });
+});
