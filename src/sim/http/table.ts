@@ -2,6 +2,7 @@
 // Built-in kinds get the columns kubectl shows for them, from the table below; custom
 // resources get their CRD's printer columns.
 import { arr, num, rec, str, strMap } from '../../model/access.js';
+import { humanDuration } from '../../model/format.js';
 import { jsonPathValues } from '../../model/jsonpath.js';
 import type { KubeObject } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
@@ -16,25 +17,6 @@ interface Column {
   priority?: number;
   description?: string;
   cell: (o: KubeObject, now: number) => Cell;
-}
-
-/** apimachinery's HumanDuration: 45s, 3m20s, 17m, 5h4m, 20h, 3d4h, 45d, 2y3d. */
-export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
-  const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
-  return `${Math.floor(days / 365)}y`;
 }
 
 function since(ts: string | undefined, now: number): string {
