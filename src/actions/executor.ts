@@ -1,10 +1,14 @@
 // The action executor: turns a catalog action and its targets into one plan, and runs a
 // confirmed plan. Read-only mode and the typed confirmation of protected contexts are
 // enforced here, below every view and command, so no caller can skip them.
+import { rfc3339Nano } from '../model/format.js';
 import type { AuditLog } from './audit.js';
 import { appliesTo, catalogEntry } from './catalog.js';
 import { followReconcile } from './follow.js';
 import type { ActionOptions, ApiResponse, Clock, Lookup, Outcome, OutcomeStatus, Plan, PlanTarget, Read, Send, SentRequest, Target } from './types.js';
+
+/** the reconcile request token's format (Go's RFC3339Nano, as the flux CLI writes it) */
+export { rfc3339Nano };
 
 export interface ExecutorDeps {
   send: Send;
@@ -50,11 +54,6 @@ export const systemClock: Clock = {
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-
-/** Go's time.RFC3339Nano, as the flux CLI writes it: UTC, trailing zeros of the fraction dropped. */
-export function rfc3339Nano(d: Date): string {
-  return d.toISOString().replace(/\.(\d*?)0*Z$/, (_, frac: string) => (frac ? `.${frac}Z` : 'Z'));
-}
 
 const READ_METHODS = new Set(['GET']);
 

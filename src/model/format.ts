@@ -13,11 +13,28 @@ export function parseTime(v: unknown): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-/** RFC3339Nano as Go prints it (`2024-05-01T10:00:00.123456789Z`): the Flux request token shape. */
-export function rfc3339Nano(ms: number, extraNanos = 0): string {
-  const iso = new Date(ms).toISOString(); // 2024-05-01T10:00:00.123Z
+/** RFC3339Nano as Go prints it (`2024-05-01T10:00:00.123456789Z`, trailing zeros of the
+ * fraction dropped): the Flux request token shape. */
+export function rfc3339Nano(at: number | Date, extraNanos = 0): string {
+  const iso = new Date(at).toISOString(); // 2024-05-01T10:00:00.123Z
   const nanos = `${iso.slice(20, 23)}${String(Math.max(0, Math.min(999999, Math.trunc(extraNanos)))).padStart(6, '0')}`.replace(/0+$/, '');
   return nanos ? `${iso.slice(0, 19)}.${nanos}Z` : `${iso.slice(0, 19)}Z`;
+}
+
+function pad(n: number, w = 2): string {
+  return String(Math.trunc(Math.abs(n))).padStart(w, '0');
+}
+
+/**
+ * Go's time.RFC3339 in a given offset (minutes east of UTC, default the local zone):
+ * 2024-05-01T14:03:09+02:00, or ...Z at offset 0 — what kubectl writes for restartedAt.
+ */
+export function rfc3339(date: Date, offsetMinutes = -date.getTimezoneOffset()): string {
+  const t = new Date(date.getTime() + offsetMinutes * 60_000);
+  const ymd = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  const hms = `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+  const off = offsetMinutes === 0 ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(offsetMinutes / 60)}:${pad(offsetMinutes % 60)}`;
+  return `${ymd}T${hms}${off}`;
 }
 
 /** kubectl's HumanDuration (apimachinery/pkg/util/duration): 5s, 3m12s, 2d3h, 45d, 3y. */

@@ -5,6 +5,9 @@
 import { arr, bool, str, strMap } from './access.js';
 import type { KubeObject, ResourceType } from './types.js';
 import { fluxOwner } from './flux.js';
+import { rfc3339 } from './format.js';
+
+export { rfc3339 };
 
 export const CONTENT = {
   json: 'application/json',
@@ -51,22 +54,6 @@ function target(obj: KubeObject): { ns: string; name: string; label: string } {
   const name = str(obj, 'metadata', 'name') ?? '';
   const kind = str(obj, 'kind') ?? 'object';
   return { ns, name, label: `${kind} ${ns ? `${ns}/` : ''}${name}` };
-}
-
-function pad(n: number, w = 2): string {
-  return String(Math.trunc(Math.abs(n))).padStart(w, '0');
-}
-
-/**
- * Go's time.RFC3339 in a given offset (minutes east of UTC, default the local zone):
- * 2024-05-01T14:03:09+02:00, or ...Z at offset 0 — what kubectl writes for restartedAt.
- */
-export function rfc3339(date: Date, offsetMinutes = -date.getTimezoneOffset()): string {
-  const t = new Date(date.getTime() + offsetMinutes * 60_000);
-  const ymd = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-  const hms = `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
-  const off = offsetMinutes === 0 ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(offsetMinutes / 60)}:${pad(offsetMinutes % 60)}`;
-  return `${ymd}T${hms}${off}`;
 }
 
 const RESTARTABLE = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);

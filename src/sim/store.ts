@@ -4,6 +4,7 @@
 // finalizers → deletionTimestamp). Stored objects are never mutated in place: every write
 // stores a fresh copy, so readers may hold references but must not modify them.
 import { randomUUID } from 'node:crypto';
+import { rfc3339 } from '../model/format.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import { apiVersionOf, resourceKey } from '../model/types.js';
 import { applyApiDefaults } from './defaults.js';
@@ -277,7 +278,7 @@ function cmp(a: string, b: string): number {
 }
 
 export function nowSeconds(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return rfc3339(new Date(), 0);
 }
 
 const alphabet = 'bcdfghjklmnpqrstvwxz2456789';

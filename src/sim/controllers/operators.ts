@@ -3,6 +3,7 @@
 // A CR's spec decides its health: Certificates whose issuer is missing stay not ready, a
 // CNPG Cluster with `sim.fleetdeck.io/failed-instances` stays degraded.
 import { condition, num, str } from '../../model/access.js';
+import { rfc3339 } from '../../model/format.js';
 import type { KubeObject } from '../../model/types.js';
 import { nowSeconds } from '../store.js';
 import type { Ctx } from './context.js';
@@ -32,8 +33,8 @@ export function operatorController(ctx: Ctx): Controller {
         if (ok) {
           const now = Date.now();
           st.notBefore = nowSeconds();
-          st.notAfter = new Date(now + 90 * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
-          st.renewalTime = new Date(now + 60 * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
+          st.notAfter = rfc3339(new Date(now + 90 * DAY), 0);
+          st.renewalTime = rfc3339(new Date(now + 60 * DAY), 0);
           st.revision = (num(st, 'revision') ?? 0) || 1;
           setCondition(st, { type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired', observedGeneration: c.metadata.generation });
         } else {
