@@ -6,6 +6,7 @@ import { loadKeymap } from '../../src/config/keymap.js';
 import { loadTheme } from '../../src/config/theme.js';
 import { runApp } from '../../src/ui/app.js';
 import { demoStore, type FakeStore } from './fake-store.js';
+import { waitUntil } from './wait.js';
 
 export const NOW = Date.parse('2026-11-20T10:00:00Z');
 
@@ -66,13 +67,12 @@ export function start(opts: RigOptions = {}): Rig {
   const rig: Rig = {
     term, input, done, store, audit, text,
     async waitFor(pred, ms = 3000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const t = await text();
-        if (typeof pred === 'string' ? t.includes(pred) : pred.test(t)) return t;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pred)}; screen:\n${t}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      let t = '';
+      const shown = async (): Promise<string | false> => {
+        t = await text();
+        return (typeof pred === 'string' ? t.includes(pred) : pred.test(t)) && t;
+      };
+      return waitUntil(String(pred), shown, { timeoutMs: ms, intervalMs: 10, detail: () => `; screen:\n${t}` });
     },
     keys(s) {
       input.write(s);

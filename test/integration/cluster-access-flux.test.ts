@@ -4,16 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, TEST_GIT_URL, type BackendEnv } from './backends.js';
+import { waitUntil as poll, type Truthy } from '../helpers/wait.js';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T>): Promise<Truthy<T>> => poll(what, probe, { timeoutMs: 30_000, intervalMs: 100 });
 
 async function apiError(call: Promise<unknown>): Promise<ApiException<string>> {
   try {

@@ -4,16 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, VersionApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, type BackendEnv } from './backends.js';
+import { waitUntil as poll, type Truthy } from '../helpers/wait.js';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T>): Promise<Truthy<T>> => poll(what, probe, { timeoutMs: 30_000, intervalMs: 100 });
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
 

@@ -6,17 +6,11 @@ import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
 import { fleetLogOpener } from '../../src/logs/open.js';
 import { LogTail } from '../../src/logs/tail.js';
 import type { LogEntry } from '../../src/logs/types.js';
+import { waitUntil as poll, type Truthy } from '../helpers/wait.js';
 import { backends, type BackendEnv } from './backends.js';
 
-async function until<T>(what: string, probe: () => T | Promise<T>, state: () => unknown, timeoutMs = 60_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; streams: ${JSON.stringify(state())}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => T | Promise<T>, state: () => unknown): Promise<Truthy<T>> =>
+  poll(what, probe, { timeoutMs: 60_000, intervalMs: 100, detail: () => `; streams: ${JSON.stringify(state())}` });
 
 for (const backend of backends) {
   describe(`logs on the ${backend.name} backend`, () => {

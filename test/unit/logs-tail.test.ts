@@ -8,6 +8,7 @@ import { containersOf, parseQuery, podsFor } from '../../src/logs/targets.js';
 import type { ContainerRef, LogEntry, LogLine, LogStreamOptions, OpenLog } from '../../src/logs/types.js';
 import type { KubeObject } from '../../src/model/types.js';
 import { FakeStore } from '../helpers/fake-store.js';
+import { waitUntil as poll, type Truthy } from '../helpers/wait.js';
 
 const stamp = (n: number): string => `2026-01-01T00:00:${String(Math.floor(n / 10)).padStart(2, '0')}.${String((n % 10) * 100).padStart(3, '0')}000001Z`;
 
@@ -77,15 +78,7 @@ const pod = (name: string, labels: Record<string, string>, containers = ['app'],
   status: { phase: 'Running' },
 });
 
-async function until<T>(what: string, fn: () => T): Promise<NonNullable<T>> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const v = fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = <T>(what: string, fn: () => T): Promise<Truthy<T>> => poll(what, fn, { timeoutMs: 3000, intervalMs: 5 });
 
 let tail: LogTail | undefined;
 afterEach(async () => {

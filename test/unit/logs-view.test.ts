@@ -12,6 +12,7 @@ import type { KubeObject } from '../../src/model/types.js';
 import type { AppContext } from '../../src/ui/view.js';
 import { logsViewFactory, logTargetFor, LogsView } from '../../src/ui/views/logs.js';
 import { FakeStore } from '../helpers/fake-store.js';
+import { waitUntil as poll, type Truthy } from '../helpers/wait.js';
 
 const theme = loadTheme('default', { configDir: null });
 
@@ -68,15 +69,7 @@ const pod = (name: string, containers = ['app']): KubeObject => ({
   status: { phase: 'Running' },
 });
 
-async function until<T>(what: string, fn: () => T): Promise<NonNullable<T>> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const v = fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = <T>(what: string, fn: () => T): Promise<Truthy<T>> => poll(what, fn, { timeoutMs: 3000, intervalMs: 5 });
 
 const plain = (rows: string[]): string[] => rows.map((r) => r.replace(/\{[^}]*\}/g, ''));
 

@@ -3,6 +3,7 @@ import type { KubeObject } from '../../src/model/types.js';
 import type { FakeStore } from '../helpers/fake-store.js';
 import { demoStore } from '../helpers/fake-store.js';
 import { NOW, start, stopAll, type Rig } from '../helpers/ui-rig.js';
+import { waitUntil } from '../helpers/wait.js';
 
 afterEach(stopAll);
 
@@ -24,13 +25,7 @@ function handleReconcile(store: FakeStore, context: string, ready: { status: str
   return true;
 }
 
-async function until(pred: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (pred: () => boolean): Promise<true> => waitUntil('the condition', pred, { timeoutMs: 3000, intervalMs: 10 });
 
 describe('flux view', () => {
   it('lists every Flux kind across contexts, failing first, with revision, interval, source', async () => {

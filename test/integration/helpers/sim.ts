@@ -5,6 +5,7 @@ import type { ContainerRef, LogLine, PodLogSource, SimCluster } from '../../../s
 import { builtinResources, crdResources } from '../../../src/sim/resources.js';
 import { ClusterStore } from '../../../src/sim/store.js';
 import type { KubeObject } from '../../../src/model/types.js';
+import { waitUntil, type Truthy } from '../../helpers/wait.js';
 
 export class MemoryLogs implements PodLogSource {
   private readonly lines = new Map<string, LogLine[]>();
@@ -126,12 +127,6 @@ export function testCluster(name = 'test', opts: { user?: string; denyResources?
 }
 
 /** Polls until `fn` returns a truthy value or the deadline passes. */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<Truthy<T>> {
+  return waitUntil(what, fn, { timeoutMs });
 }
