@@ -200,16 +200,19 @@ const podColumns: Column[] = [
 
 const replicas = (o: unknown): number => num(o, 'spec', 'replicas') ?? 1;
 
+/** READY of Deployments and StatefulSets: ready/desired replicas. */
+const readyReplicasColumn = col({
+  id: 'ready',
+  header: 'READY',
+  width: 7,
+  value: (o) => ratio(n(o, 'status', 'readyReplicas'), replicas(o)),
+  sortValue: (o) => n(o, 'status', 'readyReplicas') - replicas(o),
+  statusColor: (o) => ratioColor(n(o, 'status', 'readyReplicas'), replicas(o)),
+});
+
 const deploymentColumns: Column[] = [
   nameColumn,
-  col({
-    id: 'ready',
-    header: 'READY',
-    width: 7,
-    value: (o) => ratio(n(o, 'status', 'readyReplicas'), replicas(o)),
-    sortValue: (o) => n(o, 'status', 'readyReplicas') - replicas(o),
-    statusColor: (o) => ratioColor(n(o, 'status', 'readyReplicas'), replicas(o)),
-  }),
+  readyReplicasColumn,
   intColumn('up-to-date', 'UP-TO-DATE', (o) => n(o, 'status', 'updatedReplicas')),
   intColumn('available', 'AVAILABLE', (o) => n(o, 'status', 'availableReplicas')),
   ageColumn,
@@ -225,14 +228,7 @@ const replicaSetColumns: Column[] = [
 
 const statefulSetColumns: Column[] = [
   nameColumn,
-  col({
-    id: 'ready',
-    header: 'READY',
-    width: 7,
-    value: (o) => ratio(n(o, 'status', 'readyReplicas'), replicas(o)),
-    sortValue: (o) => n(o, 'status', 'readyReplicas') - replicas(o),
-    statusColor: (o) => ratioColor(n(o, 'status', 'readyReplicas'), replicas(o)),
-  }),
+  readyReplicasColumn,
   ageColumn,
 ];
 
