@@ -379,7 +379,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       `--tls-cert-file=${c('kubelet.crt')}`, `--tls-private-key-file=${c('kubelet.key')}`,
       '--cidr=10.244.0.1/16',
     ]);
-    const kubectl = makeKubectl(kubeconfigPath);
+    const kubectl = kubectlOn(kubeconfigPath);
     const must = async (args: string[], input?: string) => {
       const r = await kubectl(args, { input });
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
@@ -409,12 +409,11 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   }
 }
 
-function makeKubectl(kubeconfigPath: string) {
+/** kubectl on a kubeconfig, in `defaultContext` unless a call names another; stdin from `input`. */
+export function kubectlOn(kubeconfigPath: string, defaultContext = ADMIN_CONTEXT) {
   return (args: string[], opts: { context?: string; input?: string } = {}): Promise<KubectlResult> =>
     new Promise((res, rej) => {
-      const child = spawn('kubectl', [`--kubeconfig=${kubeconfigPath}`, `--context=${opts.context ?? ADMIN_CONTEXT}`, ...args], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn('kubectl', [`--kubeconfig=${kubeconfigPath}`, `--context=${opts.context ?? defaultContext}`, ...args]);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

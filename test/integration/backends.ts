@@ -2,7 +2,7 @@
 // (kube-apiserver + kwok, see test/controlplane/harness.ts). FLEETDECK_BACKENDS selects them:
 // 'sim' (default), 'cluster', or 'sim,cluster'. A case that passes on one backend and fails
 // on the other is a fidelity bug in the simulation or a wrong assumption in the client.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import { buildCluster } from '../../src/sim/build-cluster.js';
 import { startSimFleet, type SimFleet } from '../../src/sim/fleet.js';
 import type { SimCluster } from '../../src/sim/cluster.js';
 import {
-  ADMIN_CONTEXT, appendPodLogLine, FAKE_NODES, GoMissingError, podLogFileOf, RESTRICTED_CONTEXT, RESTRICTED_USER, startControlPlane,
+  ADMIN_CONTEXT, appendPodLogLine, FAKE_NODES, GoMissingError, kubectlOn, podLogFileOf, RESTRICTED_CONTEXT, RESTRICTED_USER, startControlPlane,
   type ControlPlane, type KubectlResult,
 } from '../controlplane/harness.js';
 import { BROKEN_BUILD } from '../controlplane/flux-standin.js';
@@ -41,20 +41,6 @@ export interface Backend {
   name: BackendName;
   setup(): Promise<BackendEnv>;
   teardown(): Promise<void>;
-}
-
-function kubectlOn(kubeconfigPath: string, defaultContext: string) {
-  return (args: string[], opts: { context?: string; input?: string } = {}): Promise<KubectlResult> =>
-    new Promise((res, rej) => {
-      const child = spawn('kubectl', [`--kubeconfig=${kubeconfigPath}`, `--context=${opts.context ?? defaultContext}`, ...args]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', rej);
-      child.on('close', (code) => res({ code: code ?? 1, stdout, stderr }));
-      child.stdin.end(opts.input ?? '');
-    });
 }
 
 function kubeConfigOn(kubeconfigPath: string) {
