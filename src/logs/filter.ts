@@ -1,5 +1,6 @@
 // Include / exclude / highlight regexes over log entries, smart-case (a pattern with an
 // upper-case letter is case-sensitive), plus the JSON level detection and per-pod colours.
+import { fnv32a } from '../model/hash.js';
 import type { LogEntry } from './types.js';
 
 export interface LogFilterSpec {
@@ -105,12 +106,7 @@ export function textLevel(text: string): Level | undefined {
 
 /** FNV-1a of context/namespace/pod → a stable palette index. */
 export function podColour(e: Pick<LogEntry, 'context' | 'namespace' | 'pod'>, paletteSize: number): number {
-  let h = 0x811c9dc5;
-  for (const ch of `${e.context}/${e.namespace}/${e.pod}`) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h % paletteSize;
+  return fnv32a(`${e.context}/${e.namespace}/${e.pod}`) % paletteSize;
 }
 
 const FLAG_FIELDS: Record<string, keyof LogFilterSpec> = { i: 'include', e: 'exclude', H: 'highlight', c: 'container' };

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Condition, KubeObject, OwnerReference } from '../../model/types.js';
 import { conditions } from '../../model/access.js';
+import { fnv32a } from '../../model/hash.js';
 import type { ClusterStore, SimEvent } from '../store.js';
 import { nowSeconds } from '../store.js';
 
@@ -18,15 +19,6 @@ export function stableJson(v: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(v);
-}
-
-export function fnv32a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
 }
 
 // apimachinery's rand.SafeEncodeString alphabet: no vowels, no confusable characters
