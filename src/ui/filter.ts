@@ -44,12 +44,22 @@ export interface Filterable {
 
 /** The rows that pass the filter, in their original order. */
 export function applyFilter<R extends Filterable>(rows: readonly R[], f: Filter): R[] {
-  let pass: Set<R> | undefined;
-  if (f.text) {
-    pass = new Set(rows.length > SUBSTRING_ABOVE ? substring(rows, f.text) : fuzzy(rows, f.text));
-  }
-  const keep = (r: R): boolean => (!pass || pass.has(r)) && (!f.labels || matchLabels(f.labels, r.labels));
-  return rows.filter((r) => keep(r) !== f.inverse);
+  return filterFor<R>(f, rows.length)(rows);
+}
+
+/**
+ * The filter as a function of rows, choosing fuzzy or substring matching by the size of
+ * the whole table (`population`), so a table can filter only the rows that changed and
+ * decide each row as a filter over all of them would. Each row's match depends on that
+ * row alone, in both methods.
+ */
+export function filterFor<R extends Filterable>(f: Filter, population: number): (rows: readonly R[]) => R[] {
+  const match = population > SUBSTRING_ABOVE ? substring : fuzzy;
+  return (rows) => {
+    const pass = f.text ? new Set(match(rows, f.text)) : undefined;
+    const keep = (r: R): boolean => (!pass || pass.has(r)) && (!f.labels || matchLabels(f.labels, r.labels));
+    return rows.filter((r) => keep(r) !== f.inverse);
+  };
 }
 
 function substring<R extends Filterable>(rows: readonly R[], text: string): R[] {

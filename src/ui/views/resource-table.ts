@@ -7,7 +7,7 @@ import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
 import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
-import { applyFilter, FilterError, parseFilter } from '../filter.js';
+import { FilterError, filterFor, parseFilter, SUBSTRING_ABOVE } from '../filter.js';
 import type { LogTarget } from '../../logs/types.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
@@ -22,24 +22,57 @@ const SORT_ACTIONS: Partial<Record<ActionId, SortKey>> = {
   'sort-name': 'name', 'sort-age': 'age', 'sort-status': 'status', 'sort-context': 'context', 'sort-namespace': 'namespace',
 };
 
+const SORT_VALUE: Record<Exclude<SortKey, 'status'>, (r: Row) => string | number> = {
+  name: (r) => r.obj.metadata.name,
+  // newest first is what "sort by age ascending" means in k9s: youngest age at the top
+  age: (r) => -(parseTime(r.obj.metadata.creationTimestamp) ?? 0),
+  context: (r) => r.context,
+  namespace: (r) => r.obj.metadata.namespace ?? '',
+};
+
+/** A row with its sort key computed once: the value, its text and whether `<` may compare them. */
+interface SortEntry {
+  row: Row;
+  num: number | undefined;
+  text: string;
+  /** the text sorts by code units exactly as the locale's collation does */
+  plain: boolean;
+  keyPlain: boolean;
+}
+
+// Lower-case DNS names, digits, '-', '.' and '/' collate in code-unit order (ICU's order
+// of these punctuation marks and digits before letters matches ASCII), so two such texts
+// compare with `<` exactly as localeCompare would; anything else goes to the collator.
+const PLAIN = /^[a-z0-9./-]*$/;
+const collator = new Intl.Collator();
+
+function entryOf(row: Row, value: string | number): SortEntry {
+  const text = String(value);
+  return { row, num: typeof value === 'number' ? value : undefined, text, plain: PLAIN.test(text), keyPlain: PLAIN.test(row.key) };
+}
+
+function compareText(x: string, xPlain: boolean, y: string, yPlain: boolean): number {
+  if (xPlain && yPlain) return x < y ? -1 : x > y ? 1 : 0;
+  return collator.compare(x, y);
+}
+
+/** The order of sortRows: the value (numbers numerically, else as text), ties by key ascending. */
+function compareEntries(a: SortEntry, b: SortEntry, dir: number): number {
+  const c = a.num !== undefined && b.num !== undefined ? a.num - b.num : compareText(a.text, a.plain, b.text, b.plain);
+  return c !== 0 ? c * dir : compareText(a.row.key, a.keyPlain, b.row.key, b.keyPlain);
+}
+
 /** Sorts rows in place by a key; ties fall back to context/namespace/name. */
 export function sortRows(rows: Row[], key: SortKey, desc: boolean, statusOf: (r: Row) => string | number): Row[] {
-  const value: Record<SortKey, (r: Row) => string | number> = {
-    name: (r) => r.obj.metadata.name,
-    // newest first is what "sort by age ascending" means in k9s: youngest age at the top
-    age: (r) => -(parseTime(r.obj.metadata.creationTimestamp) ?? 0),
-    status: statusOf,
-    context: (r) => r.context,
-    namespace: (r) => r.obj.metadata.namespace ?? '',
-  };
-  const get = value[key];
-  const dir = desc ? -1 : 1;
-  return rows.sort((a, b) => {
-    const x = get(a);
-    const y = get(b);
-    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-    return c !== 0 ? c * dir : a.key.localeCompare(b.key);
-  });
+  const get = key === 'status' ? statusOf : SORT_VALUE[key];
+  const entries = rows.map((r) => entryOf(r, get(r)));
+  sortEntries(entries, desc ? -1 : 1);
+  for (let i = 0; i < entries.length; i++) rows[i] = entries[i].row;
+  return rows;
+}
+
+function sortEntries(entries: SortEntry[], dir: number): void {
+  entries.sort((a, b) => compareEntries(a, b, dir));
 }
 
 export interface ResourceTableOptions {
@@ -61,6 +94,30 @@ export interface ResourceTableOptions {
 }
 
 const FILTER_DEBOUNCE_MS = 80;
+/** Above this many rows entering or leaving at once, one merge pass beats a binary search and splice each. */
+const FEW_CHANGES = 64;
+
+interface Pair {
+  context: string;
+  rt: ResourceType;
+  rows: Map<KubeObject, Row | null>;
+}
+
+function pairKey(context: string, rt: ResourceType): string {
+  return `${context}\u0000${resourceKey(rt)}`;
+}
+
+/** The first index in [0, n) where `before` is false (`before` is true on a prefix). */
+function lowerBound(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** Keys of actions that go to the action executor, and the catalog action each starts. */
 export const EXECUTOR_ACTIONS: Partial<Record<ActionId, string>> = {
@@ -84,9 +141,23 @@ export class ResourceTableView implements View {
   /** context → the resource types shown from it */
   private types = new Map<string, ResourceType[]>();
   private subs: Subscription[] = [];
+  /** every row, sorted */
   private all: Row[] = [];
+  /** the rows that pass the filter, in the same order (`all` itself when there is no filter) */
   private shown: Row[] = [];
-  private dirty = true;
+  /** the sort key of every row of `all`, computed once per row */
+  private entries = new Map<Row, SortEntry>();
+  /** per (context, resource) the objects listed last and their rows (null: left out by `where`);
+   * the store replaces an object when it changes, so identity tells which rows to rebuild */
+  private pairs = new Map<string, Pair>();
+  /** what a frame has to redo, cheapest last: rows of every pair, the changed pairs' rows, the order, the filter */
+  private rebuild = true;
+  private readonly changed = new Set<string>();
+  private resort = false;
+  private refilter = false;
+  /** the filter in force (undefined: none) and whether it chose substring matching for the table's size */
+  private filterFn: ((rows: readonly Row[]) => Row[]) | undefined;
+  private filterSubstring = false;
   private filterText = '';
   private filterTimer: NodeJS.Timeout | undefined;
   private selectedKey: string | undefined;
@@ -149,7 +220,7 @@ export class ResourceTableView implements View {
       }
     }
     this.subs = [...byKey].map(([k, e]) => this.app.store.watch({ contexts: e.contexts, resource: k, namespace: e.rt.namespaced ? this.namespace() : undefined }));
-    this.dirty = true;
+    this.rebuild = true;
   }
 
   /** Contexts whose discovery has not finished: the resource may still appear there. */
@@ -174,10 +245,8 @@ export class ResourceTableView implements View {
     }
     for (const [c, list] of this.types) {
       for (const rt of list) {
-        if (batch.resources.has(`${c}\u0000${resourceKey(rt)}`)) {
-          this.dirty = true;
-          return;
-        }
+        const k = pairKey(c, rt);
+        if (batch.resources.has(k)) this.changed.add(k);
       }
     }
   }
@@ -189,7 +258,7 @@ export class ResourceTableView implements View {
       // typing re-filters at most once per debounce window
       clearTimeout(this.filterTimer);
       this.filterTimer = setTimeout(() => {
-        this.dirty = true;
+        this.refilter = true;
         this.app.render();
       }, FILTER_DEBOUNCE_MS);
     },
@@ -199,7 +268,7 @@ export class ResourceTableView implements View {
   setFilterNow(text: string): void {
     clearTimeout(this.filterTimer);
     this.filterText = text;
-    this.dirty = true;
+    this.refilter = true;
   }
 
   title(): string {
@@ -237,38 +306,170 @@ export class ResourceTableView implements View {
   }
 
   private derive(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
+    if (this.rebuild) this.rebuildRows();
+    else if (this.changed.size) this.updateRows();
+    else if (this.resort) this.sortAll();
+    if (this.refilter) this.filterAll();
+    this.rebuild = this.resort = this.refilter = false;
+    this.changed.clear();
+    if (this.selectedKey && this.shown[this.state.selected]?.key !== this.selectedKey) {
+      const i = this.shown.findIndex((r) => r.key === this.selectedKey);
+      if (i >= 0) this.state.selected = i;
+    }
+  }
+
+  /** Columns and every row (reusing the rows of objects that did not change), sorted and filtered. */
+  private rebuildRows(): void {
     const rt = this.resourceType;
     const nsScope = this.namespace();
     const scope = { multiContext: this.contexts().length > 1, allNamespaces: !(rt?.namespaced && nsScope), wide: this.wide };
     this.columns = this.opts.columns ? this.opts.columns(scope) : rt ? tableColumns(rt, scope, () => this.app.now()) : [];
+    const pairs = new Map<string, Pair>();
     const all: Row[] = [];
-    for (const [c, list] of this.types) {
+    for (const [context, list] of this.types) {
       for (const t of list) {
-        const key = resourceKey(t);
-        // kinds share names (a GitRepository and a Kustomization both called flux-system): the kind joins the key
-        const kind = this.opts.category ? t.kind : undefined;
-        for (const o of this.app.store.list(c, key, t.namespaced ? nsScope : undefined)) if (!this.opts.where || this.opts.where(o)) all.push(rowOf(c, key, o, kind));
+        const k = pairKey(context, t);
+        const old = this.pairs.get(k);
+        const pair: Pair = { context, rt: t, rows: new Map() };
+        pairs.set(k, pair);
+        const prev = old && old.rt === t ? old.rows : undefined;
+        for (const o of this.list(pair)) {
+          const row = prev?.has(o) ? prev.get(o)! : this.rowFor(pair, o);
+          pair.rows.set(o, row);
+          if (row) all.push(row);
+        }
       }
     }
+    this.pairs = pairs;
     this.all = all;
-    let shown = all;
-    if (this.filterText.trim()) {
-      try {
-        shown = applyFilter(all, parseFilter(this.filterText));
-      } catch (e) {
-        if (!(e instanceof FilterError)) throw e;
-        this.app.message(e.message, 'error');
-      }
-    }
-    const status = this.statusColumn();
-    this.shown = sortRows(shown === all ? [...all] : shown, this.sort.key, this.sort.desc, (r) => status?.sortValue(r) ?? '');
+    this.refilter = true;
+    this.sortAll();
     const keys = new Set(all.map((r) => r.key));
     for (const k of this.marks) if (!keys.has(k)) this.marks.delete(k);
-    if (this.selectedKey) {
-      const i = this.shown.findIndex((r) => r.key === this.selectedKey);
-      if (i >= 0) this.state.selected = i;
+  }
+
+  private list(pair: Pair): KubeObject[] {
+    return this.app.store.list(pair.context, resourceKey(pair.rt), pair.rt.namespaced ? this.namespace() : undefined);
+  }
+
+  private rowFor(pair: Pair, o: KubeObject): Row | null {
+    if (this.opts.where && !this.opts.where(o)) return null;
+    // kinds share names (a GitRepository and a Kustomization both called flux-system): the kind joins the key
+    return rowOf(pair.context, resourceKey(pair.rt), o, this.opts.category ? pair.rt.kind : undefined);
+  }
+
+  private sortValue(): (r: Row) => string | number {
+    if (this.sort.key !== 'status') return SORT_VALUE[this.sort.key];
+    const status = this.statusColumn();
+    return (r) => status?.sortValue(r) ?? '';
+  }
+
+  /** Sort keys of every row, computed once each, then `all` and `shown` in that order. */
+  private sortAll(): void {
+    const get = this.sortValue();
+    const dir = this.sort.desc ? -1 : 1;
+    const list = this.all.map((r) => entryOf(r, get(r)));
+    sortEntries(list, dir);
+    this.entries = new Map();
+    for (let i = 0; i < list.length; i++) {
+      this.all[i] = list[i].row;
+      this.entries.set(list[i].row, list[i]);
+    }
+    if (this.filterFn && this.shown !== this.all && !this.refilter) {
+      const shown = this.shown.flatMap((r) => this.entries.get(r) ?? []);
+      sortEntries(shown, dir);
+      this.shown = shown.map((e) => e.row);
+    } else this.shown = this.all;
+  }
+
+  /** Only the pairs a batch named: their changed objects' rows leave and enter the sorted rows. */
+  private updateRows(): void {
+    const removed: Row[] = [];
+    const added: Row[] = [];
+    for (const k of this.changed) {
+      const pair = this.pairs.get(k);
+      if (!pair) continue;
+      const next = new Map<KubeObject, Row | null>();
+      for (const o of this.list(pair)) {
+        let row = pair.rows.get(o);
+        if (row === undefined) {
+          row = this.rowFor(pair, o);
+          if (row) added.push(row);
+        }
+        next.set(o, row);
+      }
+      for (const [o, row] of pair.rows) if (row && !next.has(o)) removed.push(row);
+      pair.rows = next;
+    }
+    if (!removed.length && !added.length) return;
+    const addedKeys = new Set(added.map((r) => r.key));
+    for (const r of removed) if (!addedKeys.has(r.key)) this.marks.delete(r.key);
+    // a status may read the clock or other objects: the whole order is recomputed, as before
+    if (this.sort.key === 'status') {
+      const gone = new Set(removed);
+      this.all = this.all.filter((r) => !gone.has(r)).concat(added);
+      this.refilter = true;
+      this.sortAll();
+      return;
+    }
+    const dir = this.sort.desc ? -1 : 1;
+    const get = this.sortValue();
+    const fresh = added.map((r) => entryOf(r, get(r)));
+    sortEntries(fresh, dir);
+    const filtered = this.filterFn !== undefined && this.shown !== this.all;
+    // the filter's method depends on the table's size: crossing the limit re-filters everything
+    if (filtered && this.filterSubstring !== (this.all.length - removed.length + added.length > SUBSTRING_ABOVE)) this.refilter = true;
+    // the binary searches read the entries of the rows leaving and of the rows entering
+    for (const e of fresh) this.entries.set(e.row, e);
+    const all = this.moveRows(this.all, removed, fresh, dir, true);
+    if (filtered && !this.refilter) {
+      const pass = new Set(this.filterFn!(added));
+      this.shown = this.moveRows(this.shown, removed, fresh.filter((e) => pass.has(e.row)), dir, false);
+    }
+    for (const r of removed) this.entries.delete(r);
+    this.all = all;
+    if (!filtered) this.shown = all;
+  }
+
+  /** Takes `removed` out of a sorted array and merges `fresh` (sorted) in: by binary search when few, else in one pass. */
+  private moveRows(rows: Row[], removed: Row[], fresh: SortEntry[], dir: number, present: boolean): Row[] {
+    const entry = (i: number): SortEntry => this.entries.get(rows[i])!;
+    if (removed.length + fresh.length > FEW_CHANGES) {
+      const gone = new Set(removed);
+      const out: Row[] = [];
+      let j = 0;
+      for (const r of rows) {
+        if (gone.has(r)) continue;
+        const e = this.entries.get(r)!;
+        while (j < fresh.length && compareEntries(fresh[j], e, dir) < 0) out.push(fresh[j++].row);
+        out.push(r);
+      }
+      while (j < fresh.length) out.push(fresh[j++].row);
+      return out;
+    }
+    for (const r of removed) {
+      const e = this.entries.get(r)!;
+      let i = lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) < 0);
+      while (i < rows.length && rows[i] !== r && compareEntries(entry(i), e, dir) === 0) i++;
+      if (rows[i] !== r) i = present ? rows.indexOf(r) : -1;
+      if (i >= 0) rows.splice(i, 1);
+    }
+    for (const e of fresh) rows.splice(lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) <= 0), 0, e.row);
+    return rows;
+  }
+
+  /** The filter over the sorted rows; they keep their order. */
+  private filterAll(): void {
+    this.filterFn = undefined;
+    this.shown = this.all;
+    if (!this.filterText.trim()) return;
+    try {
+      this.filterFn = filterFor<Row>(parseFilter(this.filterText), this.all.length);
+      this.filterSubstring = this.all.length > SUBSTRING_ABOVE;
+      this.shown = this.filterFn(this.all);
+    } catch (e) {
+      if (!(e instanceof FilterError)) throw e;
+      this.app.message(e.message, 'error');
     }
   }
 
@@ -283,7 +484,7 @@ export class ResourceTableView implements View {
     const sortKey = SORT_ACTIONS[action];
     if (sortKey) {
       this.sort = { key: sortKey, desc: this.sort.key === sortKey ? !this.sort.desc : false };
-      this.dirty = true;
+      this.resort = true;
       return true;
     }
     const row = this.shown[this.state.selected];
@@ -312,7 +513,7 @@ export class ResourceTableView implements View {
         return true;
       case 'toggle-wide':
         this.wide = !this.wide;
-        this.dirty = true;
+        this.rebuild = true;
         return true;
       case 'yaml':
         if (row && rt) this.app.push(new YamlView(this.app, row.context, rt, row.obj));
