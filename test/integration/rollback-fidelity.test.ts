@@ -12,6 +12,7 @@ import { ContextClient, request } from '../../src/kube/client.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import { num, rec, str, strMap } from '../../src/model/access.js';
 import { rolloutHistory, REVISION } from '../../src/model/rollout.js';
+import { waitUntil as poll, type Truthy } from '../helpers/wait.js';
 import { backends, type BackendEnv } from './backends.js';
 
 type Kind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
@@ -26,20 +27,8 @@ const STEPS = [
   { image: 'nginx:1.27', env: 'three', cause: 'kubectl set env STAGE=three' },
 ];
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T>): Promise<Truthy<T>> =>
+  poll(what, probe, { timeoutMs: 30_000, intervalMs: 100, retryErrors: true });
 
 function manifest(kind: Kind, name: string, namespace: string): KubeObject {
   const step = STEPS[0];
