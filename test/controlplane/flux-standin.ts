@@ -14,6 +14,7 @@
 // Run: node --import tsx test/controlplane/flux-standin.ts --kubeconfig=PATH
 import { CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from '@kubernetes/client-node';
 import { crdResources } from '../../src/sim/resources.js';
+import { parseGoDuration } from '../../src/model/format.js';
 import type { Condition, KubeObject } from '../../src/model/types.js';
 import { gitRevision, isSuspended, reconcileHelmRelease, reconcileKustomization, reconcileRequested, reconcileSource } from '../../src/sim/flux-logic.js';
 
@@ -38,15 +39,6 @@ type Obj = KubeObject & {
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 };
-
-/** "1h2m3s", "5m0s", "30s", "250ms" → ms (Go durations, as Flux's spec.interval). */
-export function parseDuration(s: string): number {
-  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-  let total = 0;
-  for (const [, n, u] of s.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(n) * unit[u];
-  return total;
-}
-
 
 /** A Git path whose kustomize build fails, on both backends (backends.ts gives the sim's repository the same one). */
 export const BROKEN_BUILD = {
@@ -129,7 +121,7 @@ export class FluxStandin {
     const conds = (status.conditions ?? []) as Condition[];
     const ready = conds.find((c) => c.type === 'Ready');
     if (!ready || ready.observedGeneration !== o.metadata.generation) return true;
-    const interval = parseDuration(String(o.spec?.interval ?? '10m'));
+    const interval = parseGoDuration(String(o.spec?.interval ?? '10m')) ?? 0;
     const last = this.lastRun.get(key);
     return last === undefined || (interval > 0 && Date.now() - last >= interval);
   }

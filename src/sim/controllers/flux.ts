@@ -4,6 +4,7 @@
 // renders (labelled as Flux labels them). What the Git repositories and Helm charts
 // contain comes from the scenario, through FluxContent.
 import { arr, rec, str } from '../../model/access.js';
+import { parseGoDuration } from '../../model/format.js';
 import type { KubeObject } from '../../model/types.js';
 import { resourceKey, splitApiVersion } from '../../model/types.js';
 import type { BuildResult, ChartInput } from '../flux-logic.js';
@@ -41,12 +42,10 @@ const KINDS = [GIT, OCI, HELMREPO, CHART, BUCKET, KS, HR];
 const SOURCE_KEY: Record<string, string> = { GitRepository: GIT, OCIRepository: OCI, HelmRepository: HELMREPO, Bucket: BUCKET, HelmChart: CHART };
 const FINALIZER = 'finalizers.fluxcd.io';
 
-/** Go durations as Flux writes them: 1h, 5m0s, 30s, 1m30s. */
+/** A Flux interval (a Go duration: 1h, 5m0s, 30s, 1m30s) in ms; `def` when missing, invalid or not positive. */
 export function parseDuration(s: string | undefined, def = 600_000): number {
-  if (!s) return def;
-  let ms = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) ms += Number(m[1]) * ({ h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as Record<string, number>)[m[2]];
-  return ms || def;
+  const ms = parseGoDuration(s);
+  return ms !== undefined && ms > 0 ? ms : def;
 }
 
 export function fluxController(ctx: Ctx, content: FluxContent): Controller {
