@@ -5,10 +5,9 @@
 // catchable and error bodies readable.
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { HttpMethod, RequestContext } from '@kubernetes/client-node';
 import { Agent, ProxyAgent, fetch, type Dispatcher, type Response } from 'undici';
 import { apiErrorFrom, KubeAuthError, networkError } from './errors.js';
-import type { ContextConfig } from './kubeconfig.js';
+import { clientNode, type ContextConfig } from './kubeconfig.js';
 
 export interface ClientOptions {
   /** TCP/TLS connect timeout */
@@ -42,14 +41,6 @@ export interface Warmup {
   latencyMs: number;
   serverVersion: string;
 }
-
-const methods: Record<NonNullable<KubeRequest['method']>, HttpMethod> = {
-  GET: HttpMethod.GET,
-  POST: HttpMethod.POST,
-  PUT: HttpMethod.PUT,
-  PATCH: HttpMethod.PATCH,
-  DELETE: HttpMethod.DELETE,
-};
 
 function fileOrData(file: string | undefined, data: string | undefined): Buffer | undefined {
   if (data) return Buffer.from(data, 'base64');
@@ -102,10 +93,11 @@ export class ContextClient {
   private socksDispatcher: Dispatcher | undefined;
 
   /** Auth headers for one request; exec plugins run here (their token is cached by client-node). */
-  private async auth(url: string, method: HttpMethod): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher | undefined }> {
-    const ctx = new RequestContext(url, method);
+  private async auth(url: string, method: NonNullable<KubeRequest['method']>): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher | undefined }> {
+    const { RequestContext, HttpMethod } = await clientNode();
+    const ctx = new RequestContext(url, HttpMethod[method]);
     try {
-      await this.config.kc.applySecurityAuthentication(ctx);
+      await (await this.config.kc()).applySecurityAuthentication(ctx);
     } catch (e) {
       throw new KubeAuthError(`context "${this.name}": getting credentials failed: ${(e as Error).message}`);
     }
@@ -126,7 +118,7 @@ export class ContextClient {
   async open(req: KubeRequest): Promise<Response> {
     const method = req.method ?? 'GET';
     const url = this.url(req.path, req.query);
-    const { headers, dispatcher } = await this.auth(url, methods[method]);
+    const { headers, dispatcher } = await this.auth(url, method);
     headers.Accept = req.accept ?? 'application/json';
     let body: string | undefined;
     if (req.body !== undefined) {

@@ -6,8 +6,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { parseDocument } from 'yaml';
+
+/**
+ * client-node, loaded on first use: importing it takes ~1 s (its whole generated API), and
+ * only credentials (exec plugins, auth providers) need it, so the screen paints first.
+ */
+let clientNodeModule: Promise<typeof import('@kubernetes/client-node')> | undefined;
+export function clientNode(): Promise<typeof import('@kubernetes/client-node')> {
+  return (clientNodeModule ??= import('@kubernetes/client-node'));
+}
 
 export class KubeconfigError extends Error {
   constructor(
@@ -192,8 +201,9 @@ export interface ContextConfig {
   namespace?: string;
   cluster: Cluster;
   user: User;
-  /** a KubeConfig holding only this context, current: client-node reads the current context per call */
-  kc: KubeConfig;
+  /** a KubeConfig holding only this context, current (client-node reads the current context
+   * per call); built on first call, when client-node is loaded */
+  kc(): Promise<KubeConfig>;
 }
 
 export function contextConfig(merged: MergedKubeconfig, name: string): ContextConfig {
@@ -209,9 +219,13 @@ export function contextConfig(merged: MergedKubeconfig, name: string): ContextCo
   const cluster = toCluster(ce);
   const user = ue ? toUser(ue) : { name: '' };
   const context: Context = { name, cluster: cluster.name, user: user.name, namespace: str(c.value.namespace) };
-  const kc = new KubeConfig();
-  kc.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: name });
-  return { name, namespace: context.namespace, cluster, user, kc };
+  let kc: Promise<KubeConfig> | undefined;
+  const load = async (): Promise<KubeConfig> => {
+    const k = new (await clientNode()).KubeConfig();
+    k.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: name });
+    return k;
+  };
+  return { name, namespace: context.namespace, cluster, user, kc: () => (kc ??= load()) };
 }
 
 export function contextNames(merged: MergedKubeconfig): string[] {

@@ -73,7 +73,7 @@ describe('kubeconfig loading', () => {
     expect(rev.clusters.get('shared')!.value.server).toBe('https://from-b.example');
   });
 
-  it('builds one KubeConfig per context with paths resolved against the file', () => {
+  it('builds one KubeConfig per context with paths resolved against the file', async () => {
     const m = loadKubeconfig({ env: { KUBECONFIG: [a, b].join(path.delimiter) } });
     const one = contextConfig(m, 'one');
     expect(one.namespace).toBe('team-a');
@@ -81,9 +81,10 @@ describe('kubeconfig loading', () => {
     expect(one.cluster.caFile).toBe(path.join(dir, 'certs/ca.pem'));
     expect(one.user.certFile).toBe(path.join(dir, 'certs/u1.crt'));
     expect(one.user.keyFile).toBe('/abs/u1.key');
-    expect(one.kc.getCurrentContext()).toBe('one');
-    expect(one.kc.getContexts().map((c) => c.name)).toEqual(['one']);
-    expect(one.kc.getCurrentUser()?.token).toBe('tok-a');
+    const kc = await one.kc();
+    expect(kc.getCurrentContext()).toBe('one');
+    expect(kc.getContexts().map((c) => c.name)).toEqual(['one']);
+    expect(kc.getCurrentUser()?.token).toBe('tok-a');
     // a plain-http server is spoken to as kubectl does
     expect(contextConfig(m, 'two').cluster.skipTLSVerify).toBe(true);
   });
