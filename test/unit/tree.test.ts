@@ -309,6 +309,15 @@ describe('Flux trees', () => {
     expect(t.rolledUp.status).toBe('Failed');
   });
 
+  it('an inventory entry whose kind is not listed (yet, or forbidden) is Unknown, not NotFound', () => {
+    const unlistedIndex = { ...index, unlisted: (group: string, kind: string) => (group === '' && kind === 'ConfigMap' ? 'forbidden to list' : undefined) };
+    const t = buildTree(ref(ks), unlistedIndex, { healthOf });
+    const entry = t.children[3];
+    expect(entry.missing).toMatchObject({ kind: 'ConfigMap', name: 'web-config' });
+    expect(entry.verdict).toMatchObject({ status: 'Unknown', reason: 'NotListed' });
+    expect(entry.verdict.message).toContain('its kind is forbidden to list');
+  });
+
   it('a HelmRelease with an inventory (Flux 2.8+) lists each object once', () => {
     const hr2 = { ...hr, status: { inventory: { entries: [{ id: 'shop_redis-master_apps_StatefulSet', v: 'v1' }, { id: 'shop_redis__Service', v: 'v1' }] } } };
     const idx = indexFromObjects(refs([hr2, sts, stsPod, hrSvc, chart]));
