@@ -1,27 +1,20 @@
-// From the CLI's options to a running fleet store: kubeconfig loaded once, app config read,
-// contexts selected (names, globs, fleets), the store connecting in the background.
-import { loadAppConfig, type AppConfig } from '../config/app-config.js';
-import { loadKubeconfig, contextNames, type MergedKubeconfig } from '../kube/kubeconfig.js';
-import { selectContexts, type ContextSelection } from '../kube/select.js';
+// From the CLI's options to a running fleet store: the fleet selected (src/fleet/selection.ts),
+// the store connecting in the background.
+import { selectFleet, type FleetOptions, type FleetSelection } from './selection.js';
 import { createFleetStore, type Fleet } from './store.js';
 
-export interface FleetOptions extends ContextSelection {
-  kubeconfig?: string;
-  /** an app config already loaded (tests, demo); else the user's file */
-  config?: AppConfig;
+export type { FleetOptions } from './selection.js';
+
+export interface OpenFleet extends FleetSelection {
+  fleet: Fleet;
 }
 
-export interface OpenFleet {
-  fleet: Fleet;
-  contexts: string[];
-  merged: MergedKubeconfig;
-  config: AppConfig;
+/** The store over a selection made already (the launcher paints between the two). */
+export function openSelected(sel: FleetSelection, env: NodeJS.ProcessEnv = process.env): OpenFleet {
+  const fleet = createFleetStore({ contexts: sel.contexts, merged: sel.merged, env, graceMs: sel.config.watchGraceSeconds * 1000 });
+  return { ...sel, fleet };
 }
 
 export function openFleet(opts: FleetOptions, env: NodeJS.ProcessEnv = process.env): OpenFleet {
-  const config = opts.config ?? loadAppConfig();
-  const merged = loadKubeconfig({ kubeconfig: opts.kubeconfig, env });
-  const contexts = selectContexts(opts, contextNames(merged), merged.currentContext, config.fleets);
-  const fleet = createFleetStore({ contexts, merged, env, graceMs: config.watchGraceSeconds * 1000 });
-  return { fleet, contexts, merged, config };
+  return openSelected(selectFleet(opts, env), env);
 }

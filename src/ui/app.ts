@@ -15,6 +15,7 @@ import type { KubeObject } from '../model/types.js';
 import { ACTIONS, NAV_ACTIONS, type ActionId } from './actions.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
 import { completions, parseCommand } from './palette.js';
+import { openScreen } from './shell.js';
 import { escapeTags, fit, paint } from './style.js';
 import { registerView, VIEWS, type AppContext, type View } from './view.js';
 import { HelpView } from './views/help.js';
@@ -27,6 +28,8 @@ import { ContextPicker, NamespacePicker } from './views/pickers.js';
 import { ProblemsView } from './views/problems.js';
 import { TreeView } from './views/tree.js';
 import { ResourceTableView } from './views/resource-table.js';
+
+export { installTerminalGuards } from './shell.js';
 
 export interface AppOptions {
   store: FleetStore;
@@ -49,6 +52,8 @@ export interface AppOptions {
   /** terminal type for blessed (tests) */
   terminal?: string;
   now?: () => number;
+  /** a screen already open (the launcher's, showing the shell); else one is opened */
+  screen?: blessed.Widgets.Screen;
   /** called with the screen once it exists (tests, guards) */
   onScreen?(screen: blessed.Widgets.Screen): void;
 }
@@ -74,52 +79,6 @@ export function keyName(ch: string | undefined, key: { name?: string; ctrl?: boo
     return k && key?.meta ? `alt-${k}` : k;
   }
   return undefined;
-}
-
-/** Leaves the terminal usable on signals and crashes: alternate screen off, cursor shown. */
-export function installTerminalGuards(screen: blessed.Widgets.Screen): () => void {
-  const restore = (): void => {
-    try {
-      screen.destroy();
-    } catch {
-      // the screen may already be half torn down; the process is leaving anyway
-    }
-  };
-  const signals: [NodeJS.Signals, number][] = [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]];
-  const handlers = signals.map(([sig, code]) => {
-    const h = (): void => {
-      restore();
-      process.exit(code);
-    };
-    process.on(sig, h);
-    return [sig, h] as const;
-  });
-  const crash = (err: unknown): void => {
-    restore();
-    process.stderr.write(`fleetdeck crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  };
-  process.on('uncaughtException', crash);
-  process.on('unhandledRejection', crash);
-  return () => {
-    for (const [sig, h] of handlers) process.off(sig, h);
-    process.off('uncaughtException', crash);
-    process.off('unhandledRejection', crash);
-  };
-}
-
-/** blessed prints terminfo parse errors to stderr over the UI; they are not fatal. */
-function quietly<T>(fn: () => T): T {
-  const write = process.stderr.write;
-  const error = console.error;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  console.error = () => undefined;
-  try {
-    return fn();
-  } finally {
-    process.stderr.write = write;
-    console.error = error;
-  }
 }
 
 registerView({ names: ['help', '?'], help: 'the key bindings', create: (app) => new HelpView(app) });
@@ -148,13 +107,7 @@ interface Prompt {
 
 export function runApp(opts: AppOptions): Promise<void> {
   const { store, theme, keymap } = opts;
-  const screen = quietly(() =>
-    blessed.screen({
-      smartCSR: true, fullUnicode: false, autoPadding: false, warnings: false,
-      input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean }, output: opts.output as NodeJS.WritableStream, terminal: opts.terminal,
-      title: 'fleetdeck',
-    } as unknown as blessed.Widgets.IScreenOptions),
-  );
+  const screen = opts.screen ?? openScreen(opts);
   opts.onScreen?.(screen);
   const base = { tags: true, wrap: false, style: theme.styles.body } as const;
   const header = blessed.box({ parent: screen, top: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.header });

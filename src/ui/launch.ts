@@ -1,10 +1,13 @@
 // `fleetdeck` and `fleetdeck demo`: configuration loaded and checked before the screen
-// opens (a bad keymap or theme exits 2 with its file, line and key), then the app runs on a
-// fleet store until quit; the store's connections are closed afterwards.
+// opens (a bad keymap or theme exits 2 with its file, line and key); then the shell is
+// painted (header with the contexts connecting), and only then are the app and the fleet
+// store loaded (~70 modules, the kube client and undici) and the app run until quit; the
+// store's connections are closed afterwards.
 import { loadKeymap } from '../config/keymap.js';
 import { loadTheme } from '../config/theme.js';
-import { openFleet, type FleetOptions } from '../fleet/open.js';
-import { installTerminalGuards, runApp } from './app.js';
+import type { OpenFleet } from '../fleet/open.js';
+import { selectFleet, type FleetOptions } from '../fleet/selection.js';
+import { installTerminalGuards, openScreen, paintShell } from './shell.js';
 
 export interface TuiOptions extends FleetOptions {
   namespace?: string;
@@ -16,11 +19,29 @@ export interface TuiOptions extends FleetOptions {
 }
 
 export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { fleet, contexts, config } = openFleet(opts, env);
+  const selection = selectFleet(opts, env);
+  const keymap = loadKeymap(opts.keymap ?? selection.config.keymap);
+  const theme = loadTheme(opts.theme ?? selection.config.theme);
+  const screen = openScreen({});
+  installTerminalGuards(screen);
+  const unpaint = paintShell(screen, theme, selection.contexts);
+  // an error from here on is printed by the CLI, on the terminal as it was
+  const leave: (e: unknown) => never = (e) => {
+    screen.destroy();
+    throw e;
+  };
+  const [{ openSelected }, { runApp }] = await Promise.all([import('../fleet/open.js'), import('./app.js')]).catch(leave);
+  let opened: OpenFleet;
   try {
-    const keymap = loadKeymap(opts.keymap ?? config.keymap);
-    const theme = loadTheme(opts.theme ?? config.theme);
+    opened = openSelected(selection, env);
+  } catch (e) {
+    leave(e);
+  }
+  const { fleet, contexts, config } = opened;
+  try {
+    unpaint();
     await runApp({
+      screen,
       store: fleet,
       contexts,
       namespace: opts.namespace,
@@ -29,7 +50,6 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
       keymap,
       theme,
       startCommand: opts.command?.replace(/^:/, ''),
-      onScreen: (screen) => installTerminalGuards(screen),
     });
   } finally {
     await fleet.close();

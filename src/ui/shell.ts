@@ -1,0 +1,94 @@
+// The screen and its first frame, with nothing heavier than blessed loaded: the launcher
+// paints the shell (header with every context connecting, footer) before it imports the app
+// and the fleet/kube layer, which take most of the start-up time.
+import blessed from 'blessed';
+import type { Theme } from '../config/theme.js';
+import { BADGE_ROLE, BADGE_SYMBOL } from './badges.js';
+import { escapeTags, paint } from './style.js';
+
+export interface ScreenOptions {
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  /** terminal type for blessed (tests) */
+  terminal?: string;
+}
+
+/** blessed prints terminfo parse errors to stderr over the UI; they are not fatal. */
+function quietly<T>(fn: () => T): T {
+  const write = process.stderr.write;
+  const error = console.error;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  console.error = () => undefined;
+  try {
+    return fn();
+  } finally {
+    process.stderr.write = write;
+    console.error = error;
+  }
+}
+
+export function openScreen(opts: ScreenOptions): blessed.Widgets.Screen {
+  return quietly(() =>
+    blessed.screen({
+      smartCSR: true, fullUnicode: false, autoPadding: false, warnings: false,
+      input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean }, output: opts.output as NodeJS.WritableStream, terminal: opts.terminal,
+      title: 'fleetdeck',
+    } as unknown as blessed.Widgets.IScreenOptions),
+  );
+}
+
+/** Paints the header (every context connecting) and a footer; returns what takes the shell down. */
+export function paintShell(screen: blessed.Widgets.Screen, theme: Theme, contexts: string[]): () => void {
+  const base = { tags: true, wrap: false } as const;
+  const width = (screen.width as number) || 80;
+  let line1 = paint(theme, 'header.title', ' fleetdeck ');
+  let used = 11;
+  for (const c of contexts) {
+    const text = ` ${BADGE_SYMBOL.syncing} ${c} connecting `;
+    if (used + text.length > width) {
+      line1 += escapeTags(' …');
+      break;
+    }
+    line1 += paint(theme, BADGE_ROLE.syncing, text);
+    used += text.length;
+  }
+  const header = blessed.box({ parent: screen, top: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.header, content: line1 });
+  const footer = blessed.box({ parent: screen, bottom: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.footer, content: paint(theme, 'footer.hint', ' starting…') });
+  screen.render();
+  return () => {
+    header.detach();
+    footer.detach();
+  };
+}
+
+/** Leaves the terminal usable on signals and crashes: alternate screen off, cursor shown. */
+export function installTerminalGuards(screen: blessed.Widgets.Screen): () => void {
+  const restore = (): void => {
+    try {
+      screen.destroy();
+    } catch {
+      // the screen may already be half torn down; the process is leaving anyway
+    }
+  };
+  const signals: [NodeJS.Signals, number][] = [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]];
+  const handlers = signals.map(([sig, code]) => {
+    const h = (): void => {
+      restore();
+      process.exit(code);
+    };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  const crash = (err: unknown): void => {
+    restore();
+    process.stderr.write(`fleetdeck crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  return () => {
+    for (const [sig, h] of handlers) process.off(sig, h);
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
+  };
+}
