@@ -1,6 +1,7 @@
-// Throughput of the watch path (stream parse, projection, cache, indexes, change marks) on
-// one core: a local server streams pre-serialized watch events as fast as the socket takes
-// them, and we time their application through the fleet store.
+// A flood on the watch path (stream parse, projection, cache, indexes, change marks): a local
+// server streams pre-serialized watch events as fast as the socket takes them; every event
+// must land, projected and indexed, and subscribers must see frames, not events. How fast it
+// goes is a benchmark's figure (npm run bench: watch), not this test's.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,8 +41,6 @@ function pod(i: number, rv: number, round: number): Record<string, unknown> {
 let server: http.Server;
 let store: Fleet;
 let payload: Buffer;
-let streamStarted = 0;
-let cpuStarted: NodeJS.CpuUsage | undefined;
 
 beforeAll(async () => {
   // built in small pieces so the garbage of building it is collected before the clock starts
@@ -64,8 +63,6 @@ beforeAll(async () => {
     if (u.pathname === '/api/v1/pods' && u.searchParams.get('watch') !== 'true') return json(res, { metadata: { resourceVersion: '10' }, items: [] });
     if (u.pathname === '/api/v1/pods' && u.searchParams.get('resourceVersion') === '10') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      streamStarted = performance.now();
-      cpuStarted = process.cpuUsage();
       res.write(payload);
       return; // stays open, as a watch does
     }
@@ -80,8 +77,8 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-describe('watch throughput', () => {
-  it(`applies ${EVENTS} watch events at ≥ 50k events/s`, async () => {
+describe('a flood of watch events', () => {
+  it(`applies ${EVENTS} watch events, projected and indexed, delivered in frames`, async () => {
     const port = (server.address() as AddressInfo).port;
     const merged = mergeKubeconfigs([
       {
@@ -102,17 +99,13 @@ describe('watch throughput', () => {
     const lastRv = String(10 + EVENTS);
     const applied = (): boolean => store.get('p', 'pods', `ns-${(PODS - 1) % 50}`, `web-${PODS - 1}`)?.metadata.resourceVersion === lastRv;
     await waitUntil('every event applied', applied, { timeoutMs: 30_000, intervalMs: 5 });
-    const seconds = (performance.now() - streamStarted) / 1000;
-    // CPU time, not wall time: the machine running the tests is shared, and the target is
-    // what one core does (this process's CPU includes the server's writes, so it is a bound)
-    const cpu = process.cpuUsage(cpuStarted);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const rate = Math.round(EVENTS / cpuSeconds);
-    console.log(JSON.stringify({ events: EVENTS, wallSeconds: Number(seconds.toFixed(3)), cpuSeconds, eventsPerCpuSecond: rate, eventsPerWallSecond: Math.round(EVENTS / seconds), batches }));
     expect(store.list('p', 'pods')).toHaveLength(PODS);
     const one = store.get('p', 'pods', 'ns-0', 'web-0')!;
     expect(one.metadata.managedFields).toBeUndefined();
     expect(store.ownedBy('p', 'rs-0')).toHaveLength(PODS / 100);
-    expect(rate).toBeGreaterThanOrEqual(50_000);
+    expect(one.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toBeUndefined();
+    // frames, not events: a batch at most every 100 ms while the flood lasts
+    expect(batches).toBeGreaterThan(0);
+    expect(batches).toBeLessThan(EVENTS / 100);
   }, 60_000);
 });
