@@ -54,20 +54,21 @@ export function applyFilter<R extends Filterable>(rows: readonly R[], f: Filter)
  * row alone, in both methods.
  */
 export function filterFor<R extends Filterable>(f: Filter, population: number): (rows: readonly R[]) => R[] {
-  const match = population > SUBSTRING_ABOVE ? substring : fuzzy;
+  const labels = (r: R): boolean => !f.labels || matchLabels(f.labels, r.labels);
+  if (!f.text) return (rows) => rows.filter((r) => labels(r) !== f.inverse);
+  if (population > SUBSTRING_ABOVE) {
+    // one pass, no intermediate sets: this is the path of the largest tables
+    const words = f.text.toLowerCase().split(' ');
+    const text = (r: R): boolean => {
+      const k = r.key.toLowerCase();
+      return words.every((w) => k.includes(w));
+    };
+    return (rows) => rows.filter((r) => (text(r) && labels(r)) !== f.inverse);
+  }
   return (rows) => {
-    const pass = f.text ? new Set(match(rows, f.text)) : undefined;
-    const keep = (r: R): boolean => (!pass || pass.has(r)) && (!f.labels || matchLabels(f.labels, r.labels));
-    return rows.filter((r) => keep(r) !== f.inverse);
+    const pass = new Set(fuzzy(rows, f.text));
+    return rows.filter((r) => (pass.has(r) && labels(r)) !== f.inverse);
   };
-}
-
-function substring<R extends Filterable>(rows: readonly R[], text: string): R[] {
-  const words = text.toLowerCase().split(' ');
-  return rows.filter((r) => {
-    const k = r.key.toLowerCase();
-    return words.every((w) => k.includes(w));
-  });
 }
 
 function fuzzy<R extends Filterable>(rows: readonly R[], text: string): R[] {
