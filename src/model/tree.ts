@@ -558,6 +558,14 @@ export function indexFromStore(
       if (!rt || !store.reflectors) return undefined;
       const key = resourceKey(rt);
       const mine = store.reflectors().filter((r) => r.context === context && r.resource === key && (r.namespace === undefined || r.namespace === namespace));
+      // a namespace-by-namespace fallback (RBAC) counts lists of every namespace together:
+      // only its namespace's own verdict, or the whole set synced, says the entry was listed
+      const fallback = mine.find((r) => r.namespaces !== undefined);
+      if (fallback && namespace !== undefined) {
+        if (fallback.forbiddenNamespaces?.includes(namespace)) return 'forbidden to list';
+        if (fallback.phase === 'synced' && fallback.namespaces!.includes(namespace)) return undefined;
+        return 'not listed yet';
+      }
       if (mine.some((r) => r.phase === 'synced' || (r.lists ?? 0) > 0)) return undefined;
       const denied = mine.find((r) => r.phase === 'forbidden' || r.phase === 'unauthorized');
       return denied ? `${denied.phase} to list` : mine.length ? 'not listed yet' : 'not watched';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ReflectorStatus } from '../../src/fleet/types.js';
 import {
   buildTree,
   flattenTree,
@@ -416,5 +417,20 @@ describe('indexFromStore', () => {
     const t = buildTree({ resource: 'helmreleases.helm.toolkit.fluxcd.io', object: hr }, idx, { healthOf });
     expect(shape(t)).toEqual(['HelmRelease/redis', '└─ Deployment/redis', '   └─ Pod/redis-0']);
     expect(topOwner({ resource: 'pods', object: pod }, idx).object).toBe(hr);
+  });
+  it('under a namespace-by-namespace fallback, an entry is listed only when its own namespace is', () => {
+    const deployments: ResourceType = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singular: 'deployment', namespaced: true, verbs: ['list', 'watch'], shortNames: [], categories: [] };
+    let status: ReflectorStatus = { context: 'c1', resource: 'deployments.apps', phase: 'syncing', objects: 3, lists: 1, namespaces: ['shop', 'monitoring'], forbiddenNamespaces: ['kube-system'] };
+    const store = {
+      resources: () => [deployments], list: () => [], get: () => undefined, byUid: () => undefined, ownedBy: () => [],
+      reflectors: () => [status],
+    };
+    const idx = indexFromStore(store, 'c1', []);
+    // one namespace listed (lists: 1) while the others still sync: not "missing from the cluster"
+    expect(idx.unlisted!('apps', 'Deployment', 'monitoring')).toBe('not listed yet');
+    expect(idx.unlisted!('apps', 'Deployment', 'kube-system')).toBe('forbidden to list');
+    status = { ...status, phase: 'synced' };
+    expect(idx.unlisted!('apps', 'Deployment', 'monitoring')).toBeUndefined();
+    expect(idx.unlisted!('apps', 'Deployment', 'elsewhere')).toBe('not listed yet');
   });
 });
