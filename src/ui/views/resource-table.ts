@@ -101,6 +101,8 @@ interface Pair {
   context: string;
   rt: ResourceType;
   rows: Map<KubeObject, Row | null>;
+  /** the rows by key: the row a changed object replaces (one object per key in a pair) */
+  byKey: Map<string, Row>;
 }
 
 function pairKey(context: string, rt: ResourceType): string {
@@ -330,13 +332,15 @@ export class ResourceTableView implements View {
       for (const t of list) {
         const k = pairKey(context, t);
         const old = this.pairs.get(k);
-        const pair: Pair = { context, rt: t, rows: new Map() };
+        const pair: Pair = { context, rt: t, rows: new Map(), byKey: new Map() };
         pairs.set(k, pair);
         const prev = old && old.rt === t ? old.rows : undefined;
         for (const o of this.list(pair)) {
           const row = prev?.has(o) ? prev.get(o)! : this.rowFor(pair, o);
           pair.rows.set(o, row);
-          if (row) all.push(row);
+          if (!row) continue;
+          pair.byKey.set(row.key, row);
+          all.push(row);
         }
       }
     }
@@ -389,17 +393,32 @@ export class ResourceTableView implements View {
     for (const k of this.changed) {
       const pair = this.pairs.get(k);
       if (!pair) continue;
-      const next = new Map<KubeObject, Row | null>();
-      for (const o of this.list(pair)) {
-        let row = pair.rows.get(o);
-        if (row === undefined) {
-          row = this.rowFor(pair, o);
-          if (row) added.push(row);
+      const list = this.list(pair);
+      const fresh = list.filter((o) => !pair.rows.has(o));
+      // a changed object replaces the row of its key
+      for (const o of fresh) {
+        const row = this.rowFor(pair, o);
+        pair.rows.set(o, row);
+        if (!row) continue;
+        added.push(row);
+        const old = pair.byKey.get(row.key);
+        if (old) {
+          removed.push(old);
+          pair.rows.delete(old.obj);
         }
-        next.set(o, row);
+        pair.byKey.set(row.key, row);
       }
-      for (const [o, row] of pair.rows) if (row && !next.has(o)) removed.push(row);
-      pair.rows = next;
+      // objects gone without a successor (deleted, or left out by `where`): one pass finds them
+      if (pair.rows.size !== list.length) {
+        const listed = new Set(list);
+        for (const [o, row] of pair.rows) {
+          if (listed.has(o)) continue;
+          pair.rows.delete(o);
+          if (!row) continue;
+          removed.push(row);
+          if (pair.byKey.get(row.key) === row) pair.byKey.delete(row.key);
+        }
+      }
     }
     if (!removed.length && !added.length) return;
     const addedKeys = new Set(added.map((r) => r.key));
