@@ -562,6 +562,7 @@ export function indexFromStore(
       // only its namespace's own verdict, or the whole set synced, says the entry was listed
       const fallback = mine.find((r) => r.namespaces !== undefined);
       if (fallback && namespace !== undefined) {
+        if (fallback.phase === 'forbidden' || fallback.phase === 'unauthorized') return `${fallback.phase} to list`;
         if (fallback.forbiddenNamespaces?.includes(namespace)) return 'forbidden to list';
         if (fallback.phase === 'synced' && fallback.namespaces!.includes(namespace)) return undefined;
         return 'not listed yet';

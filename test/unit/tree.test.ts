@@ -432,5 +432,8 @@ describe('indexFromStore', () => {
     status = { ...status, phase: 'synced' };
     expect(idx.unlisted!('apps', 'Deployment', 'monitoring')).toBeUndefined();
     expect(idx.unlisted!('apps', 'Deployment', 'elsewhere')).toBe('not listed yet');
+    // forbidden in every namespace: the kind is forbidden
+    status = { ...status, phase: 'forbidden', forbiddenNamespaces: undefined };
+    expect(idx.unlisted!('apps', 'Deployment', 'shop')).toBe('forbidden to list');
   });
 });
