@@ -205,3 +205,16 @@ describe('sim volume binder', () => {
     expect((ev as { reason?: string } | undefined)?.reason).toBe('ProvisioningFailed');
   });
 });
+
+describe('sim scheduler', () => {
+  it('honours spec.nodeSelector: no matching node leaves the pod Pending and Unschedulable', () => {
+    const c = cluster();
+    c.store.create('pods', { metadata: { name: 'picky', namespace: 'shop' }, spec: { nodeSelector: { 'disktype': 'nvme' }, containers: [{ name: 'app', image: 'app:1' }] } });
+    c.runtime.advance(5_000);
+    const pod = c.store.get('pods', 'shop', 'picky') as KubeObject & { spec: Record<string, unknown> };
+    expect(pod.spec.nodeName).toBeUndefined();
+    const scheduled = condition(pod, 'PodScheduled');
+    expect(scheduled).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+    expect(scheduled?.message).toContain("didn't match Pod's node affinity/selector");
+  });
+});

@@ -1,7 +1,7 @@
 // The kubelet and scheduler of the sim: Pending → ContainerCreating → Running/Ready, node
 // and IP assignment, PVC binding waits, crash loops (images whose tag says "bad" or
 // "crash") with growing restartCount and back-off, and Job pods that run to completion.
-import { arr, rec, str } from '../../model/access.js';
+import { arr, rec, str, strMap } from '../../model/access.js';
 import type { KubeObject } from '../../model/types.js';
 import { nowSeconds } from '../store.js';
 import { crashLines } from '../podlogs.js';
@@ -61,12 +61,17 @@ export function podController(ctx: Ctx): Controller {
     const ns = pod.metadata.namespace!;
     const claims = arr(pod, 'spec', 'volumes').map((v) => str(v, 'persistentVolumeClaim', 'claimName')).filter((c): c is string => !!c);
     const unbound = claims.some((c) => str(store.get('persistentvolumeclaims', ns, c), 'status', 'phase') !== 'Bound');
-    const ns_nodes = nodes();
+    const all = nodes();
+    // spec.nodeSelector as the scheduler reads it: every label must match
+    const selector = strMap(pod, 'spec', 'nodeSelector');
+    const ns_nodes = all.filter((n) => Object.entries(selector).every(([k, v]) => n.metadata.labels?.[k] === v));
     if (unbound || ns_nodes.length === 0) {
-      const n = ns_nodes.length;
+      const n = all.length;
       const message = unbound
         ? `0/${n} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`
-        : 'no nodes available to schedule pods';
+        : n === 0
+          ? 'no nodes available to schedule pods'
+          : `0/${n} nodes are available: ${n} node(s) didn't match Pod's node affinity/selector. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`;
       store.mutate('pods', ns, pod.metadata.name, (p) => {
         const st = statusOf(p);
         st.phase = 'Pending';
