@@ -1,5 +1,5 @@
 // Where a pod-table update goes at 100k rows, and what a cheaper derive would cost:
-// rows rebuilt (rowOf), the view's sortRows (localeCompare per comparison), against the
+// rows rebuilt (rowOf), the view's sortRows (keys computed once per row, then compared), against the
 // same order from keys computed once per row and compared with < (decorate-sort), and a
 // rebuild of one context's rows only (what a batch naming one context needs); the `/`
 // filter alone (substring above 50k rows) and the sort of what it keeps.
