@@ -147,6 +147,10 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Flux re-applies a workload it manages: the change can come with its owner suspended first. */
+const suspendOwnerOption = (c: Command): Command =>
+  c.option('--suspend-owner', 'a Flux-applied workload: suspend its Kustomization/HelmRelease first (resume it when done)');
+
 /** The action subcommands: the same catalog, executor and confirmations as the TUI. */
 const actionCommands: { id: string; description: string; options?: (c: Command) => void }[] = [
   { id: 'suspend', description: 'suspend Flux reconciliation of an object (spec.suspend: true)' },
@@ -164,13 +168,13 @@ const actionCommands: { id: string; description: string; options?: (c: Command) 
   {
     id: 'rollback',
     description: 'roll a Deployment, StatefulSet or DaemonSet back as kubectl rollout undo does',
-    options: (c) => c.option('--to-revision <n>', 'the revision to go back to (default: the previous one)', int),
+    options: (c) => suspendOwnerOption(c.option('--to-revision <n>', 'the revision to go back to (default: the previous one)', int)),
   },
-  { id: 'restart', description: 'rollout restart (kubectl.kubernetes.io/restartedAt)' },
+  { id: 'restart', description: 'rollout restart (kubectl.kubernetes.io/restartedAt)', options: suspendOwnerOption },
   {
     id: 'scale',
     description: 'set the replicas of a Deployment, StatefulSet, ReplicaSet or a CR with /scale',
-    options: (c) => c.requiredOption('--replicas <n>', 'the new replica count', int),
+    options: (c) => suspendOwnerOption(c.requiredOption('--replicas <n>', 'the new replica count', int)),
   },
   {
     id: 'delete',

@@ -2,11 +2,11 @@
 // plans. Bodies come from the pure request builders of src/model (patches.ts, rollout.ts);
 // this file adds what an action needs around them: refusals, sources, waits, GitOps notes.
 import { bool, str } from '../model/access.js';
-import { deletePlan, fluxManaged, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendPlan, type Plan as BuilderPlan } from '../model/patches.js';
+import { deletePlan, fluxManaged, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendOwnerFirst, suspendPlan, type Plan as BuilderPlan } from '../model/patches.js';
 import { planRollback } from '../model/rollout.js';
 import type { KubeObject } from '../model/types.js';
 import { FLUX_GROUPS, sourceChain } from './flux.js';
-import { targetObject, targetType } from './paths.js';
+import { findResource, targetObject, targetType } from './paths.js';
 import type { ActionOptions, Lookup, ObjectRef, PlannedRequest, Target } from './types.js';
 
 export interface KindMatch {
@@ -84,6 +84,29 @@ function gitOpsNotes(t: Target, change: string): string[] {
     `${owner} applies this ${t.kind} from Git: ${change} lasts only until ${until}.`,
     `To keep it: suspend ${owner} first (temporary), or annotate the object kustomize.toolkit.fluxcd.io/reconcile: disabled; the durable fix is a change in Git.`,
   ];
+}
+
+/**
+ * A workload action's plan, with --suspend-owner: the Flux owner's suspend request first (aimed
+ * at the owner, so the confirm dialog and the audit name it), then the action, as one plan.
+ */
+function ownerFirst(t: Target, input: PlanInput, p: BuilderPlan): { plan: BuilderPlan; owner?: ObjectRef; refused?: string } {
+  const m = input.options.suspendOwner ? fluxManaged(t.object) : undefined;
+  if (!m || m.reconcileDisabled || !p.ok) return { plan: p };
+  const group = m.kind === 'HelmRelease' ? FLUX_GROUPS.helm : FLUX_GROUPS.kustomize;
+  const rt = findResource(input.lookup, t.context, group, m.kind);
+  const owner = rt ? input.lookup?.get(t.context, `${rt.resource}.${rt.group}`, m.namespace, m.name) : undefined;
+  if (!rt || !owner) return { plan: p, refused: `its Flux owner ${m.kind} ${m.namespace}/${m.name} is not in the cache: cannot suspend it first` };
+  return { plan: suspendOwnerFirst(p, { ...owner, kind: m.kind }, rt), owner: { kind: m.kind, namespace: m.namespace, name: m.name } };
+}
+
+function workloadPlan(t: Target, input: PlanInput, p: BuilderPlan, notes: string[]): TargetPlan {
+  const { plan, owner, refused } = ownerFirst(t, input, p);
+  if (refused) return { requests: [], notes, refused };
+  const out = fromBuilder(plan, refOf(t), { notes: owner ? [] : notes });
+  // the first request of an owner-first plan is the owner's suspend
+  if (owner && out.requests.length > 0) out.requests[0] = { ...out.requests[0], object: owner };
+  return out;
 }
 
 function planReconcile(t: Target, input: PlanInput, allowSuspended: boolean): TargetPlan {
@@ -199,7 +222,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
     kinds: ROLLOUT,
     mutating: true,
     doneMessage: 'restarted',
-    plan: (t, input) => fromBuilder(restartPlan(targetObject(t), input.now, { rt: targetType(t, input.lookup) }), refOf(t)),
+    plan: (t, input) => workloadPlan(t, input, restartPlan(targetObject(t), input.now, { rt: targetType(t, input.lookup) }), gitOpsNotes(t, 'a restart')),
   },
   {
     id: 'scale',
@@ -211,7 +234,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
     plan: (t, input) => {
       const replicas = input.options.replicas;
       if (replicas === undefined) return { requests: [], notes: [], refused: 'scale needs a replica count' };
-      return fromBuilder(scalePlan(targetObject(t), targetType(t, input.lookup), replicas), refOf(t), { notes: gitOpsNotes(t, 'a replica count set here') });
+      return workloadPlan(t, input, scalePlan(targetObject(t), targetType(t, input.lookup), replicas), gitOpsNotes(t, 'a replica count set here'));
     },
   },
   {
@@ -226,8 +249,9 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
       if (!p.ok) return { requests: [], notes: [], refused: p.error };
       // A rollback to the running template sends nothing: the target is skipped with kubectl's words.
       if (p.skipped) return { requests: [], notes: p.notes ?? [], refused: p.summary };
-      const plan = fromBuilder(p, refOf(t), { notes: [p.summary, ...gitOpsNotes(t, 'a rollback')] });
-      return p.diff ? { ...plan, notes: [...plan.notes, p.diff] } : plan;
+      const plan = workloadPlan(t, input, p, gitOpsNotes(t, 'a rollback'));
+      if (plan.refused) return plan;
+      return { ...plan, notes: [p.summary, ...plan.notes, ...(p.diff ? [p.diff] : [])] };
     },
   },
   {

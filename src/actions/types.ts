@@ -98,6 +98,8 @@ export interface ActionOptions {
   toRevision?: number;
   /** delete */
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** restart, scale, rollback of a Flux-applied workload: suspend its Flux owner first */
+  suspendOwner?: boolean;
 }
 
 /** How plans find objects other than the target (a Kustomization's source, say). */

@@ -13,6 +13,7 @@ import type { ActionOptions, Outcome, Plan, Target } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
 import { ACTIONS, NAV_ACTIONS, type ActionId } from './actions.js';
+import { fluxManaged } from '../model/patches.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
 import { completions, parseCommand } from './palette.js';
 import { openScreen } from './shell.js';
@@ -274,8 +275,12 @@ export function runApp(opts: AppOptions): Promise<void> {
         return;
       }
     }
+    // tab re-plans with the one option that changes what is sent: the Flux source for a
+    // reconcile; suspending the Flux owner first for a workload change Flux would revert
     const reconciles = ['reconcile', 'resume-and-reconcile', 'force', 'reset'].includes(actionId);
-    let withSource = options.withSource ?? false;
+    const gitOps = ['rollback', 'restart', 'scale'].includes(actionId) && targets.some((t) => fluxManaged(t.object));
+    const option: 'withSource' | 'suspendOwner' | undefined = reconciles ? 'withSource' : gitOps ? 'suspendOwner' : undefined;
+    let toggled = option ? options[option] ?? false : false;
     const dialog: ConfirmView = new ConfirmView(app, plan, {
       lead,
       confirm: (typed) => {
@@ -286,15 +291,15 @@ export function runApp(opts: AppOptions): Promise<void> {
         dismiss(dialog);
         app.message(`${plan.label} cancelled`);
       },
-      toggle: reconciles
+      toggle: option
         ? {
-            label: 'with source',
+            label: option === 'withSource' ? 'with source' : 'suspend Flux owner first',
             get on() {
-              return withSource;
+              return toggled;
             },
             run: () => {
-              withSource = !withSource;
-              plan = executor.plan(actionId, targets, { ...options, withSource });
+              toggled = !toggled;
+              plan = executor.plan(actionId, targets, { ...options, [option]: toggled });
               return plan;
             },
           }

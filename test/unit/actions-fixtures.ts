@@ -46,10 +46,15 @@ const sourceTypes: ResourceType[] = [
   shortNames: [],
   categories: ['fluxcd'],
 }));
+const fluxTypes: ResourceType[] = [
+  ...sourceTypes,
+  { ...sourceTypes[0], group: 'kustomize.toolkit.fluxcd.io', resource: 'kustomizations', kind: 'Kustomization', singular: 'kustomization' },
+  { ...sourceTypes[0], group: 'helm.toolkit.fluxcd.io', version: 'v2', resource: 'helmreleases', kind: 'HelmRelease', singular: 'helmrelease' },
+];
 
 export function fakeLookup(objects: Record<string, KubeObject> = {}): Lookup {
   return {
-    resources: () => sourceTypes,
+    resources: () => fluxTypes,
     get: (context, resource, namespace, name) => objects[`${context}/${resource}/${namespace}/${name}`],
     list: (context, resource, namespace) =>
       Object.entries(objects)

@@ -71,6 +71,35 @@ describe('workload actions through the catalog', () => {
     expect(notes).toMatch(/Kustomization flux-system\/apps applies this Deployment from Git: a rollback lasts only until its next reconcile/);
   });
 
+  it('--suspend-owner: the Flux owner is suspended first, in the same plan, aimed at the owner', () => {
+    const labels = { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+    const ks: KubeObject = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: 'flux-system' }, spec: { interval: '10m' } };
+    const { ex } = setup({
+      'dev/replicasets.apps/shop/web-1': replicaSet(1, 'web:1'),
+      'dev/replicasets.apps/shop/web-2': replicaSet(2, 'web:2'),
+      'dev/kustomizations.kustomize.toolkit.fluxcd.io/flux-system/apps': ks,
+    });
+    const managed = deployment({ metadata: { name: 'web', labels } });
+    const pt = ex.plan('rollback', [managed], { suspendOwner: true }).targets[0];
+    expect(pt.refused).toBeUndefined();
+    expect(pt.requests).toHaveLength(2);
+    expect(pt.requests[0]).toMatchObject({
+      method: 'PATCH',
+      path: '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps',
+      contentType: 'application/merge-patch+json',
+      body: { spec: { suspend: true } },
+      object: { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' },
+    });
+    expect(pt.requests[1]).toMatchObject({ path: DEPLOY, object: { kind: 'Deployment', name: 'web' } });
+    expect(pt.notes.join('\n')).toMatch(/temporary: resume Kustomization flux-system\/apps when done/);
+
+    // the owner missing from the cache: refused rather than acting half-way
+    const bare = setup({ 'dev/replicasets.apps/shop/web-1': replicaSet(1, 'web:1'), 'dev/replicasets.apps/shop/web-2': replicaSet(2, 'web:2') });
+    expect(bare.ex.plan('rollback', [managed], { suspendOwner: true }).targets[0].refused).toMatch(/Flux owner Kustomization flux-system\/apps is not in the cache/);
+    // a workload Flux does not manage: the option changes nothing
+    expect(bare.ex.plan('restart', [deployment()], { suspendOwner: true }).targets[0].requests).toHaveLength(1);
+  });
+
   it('rollback with no history is refused with kubectl words', () => {
     const { ex } = setup();
     expect(ex.plan('rollback', [deployment()]).targets[0].refused).toBe('no rollout history found for deployment "web"');

@@ -205,4 +205,25 @@ describe('actions from the TUI', () => {
     await r.waitFor('succeeded: scaled');
     expect((r.store.get('dev', 'deployments.apps', 'default', 'web')!.spec as { replicas: number }).replicas).toBe(3);
   });
+  it('a Flux-applied workload: tab plans its Kustomization\'s suspend first, then the action', async () => {
+    const store = demoStore({ now: NOW });
+    const dep = store.get('dev', 'deployments.apps', 'default', 'web')!;
+    const labels = { ...dep.metadata.labels, 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+    store.put('dev', 'deployments.apps', { ...dep, metadata: { ...dep.metadata, labels } });
+    const r = start({ startCommand: 'deploy dev default', store });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('s');
+    await r.waitFor('to replicas:');
+    r.keys('1\r');
+    let t = await r.waitFor('suspend Flux owner first: off');
+    expect(t).toContain('applies this Deployment from Git');
+    r.keys('\t');
+    t = await r.waitFor('suspend Flux owner first: on');
+    expect(t).toContain(KS_PATH);
+    r.keys('y');
+    await r.waitFor('succeeded');
+    const patches = r.store.requests.filter((q) => q.req.method === 'PATCH').map((q) => q.req.path);
+    expect(patches).toEqual([KS_PATH, '/apis/apps/v1/namespaces/default/deployments/web/scale']);
+    expect((r.store.get('dev', KS, 'flux-system', 'apps')!.spec as { suspend?: boolean }).suspend).toBe(true);
+  });
 });

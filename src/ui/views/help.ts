@@ -18,6 +18,19 @@ export function helpEntries(keymap: Keymap): Map<string, [string, string][]> {
   return out;
 }
 
+/** What the keymap cannot say: the confirm dialog's own keys and how health is read. */
+const HELP_NOTES: [string, string[]][] = [
+  ['Confirm dialog', [
+    'y / enter confirm, esc / n cancel; on a protected context type the object name (the count, for bulk) first',
+    'tab: reconcile "with source"; rollback / restart / scale of a Flux-applied workload: suspend its Flux owner first',
+  ]],
+  ['Health', [
+    'kstatus rules (Current, InProgress, Failed, Terminating, NotFound, Unknown) plus Flux, cert-manager, CNPG,',
+    'Prometheus, Strimzi and Argo CD rules. Beyond kstatus: Ready=False (not Reconciling) is Failed with its reason,',
+    'as flux get shows READY False; Ready=Unknown is InProgress; a pod in phase Failed is Failed. Suspended is its own state.',
+  ]],
+];
+
 export class HelpView extends TextView {
   title(): string {
     return `help (${this.app.keymap.name})`;
@@ -47,6 +60,12 @@ export class HelpView extends TextView {
       out.push(paint(t, 'help.key', `  :${f.names.join(', :')}`.padEnd(24)) + escapeTags(f.help));
     }
     out.push(paint(t, 'help.key', '  :KIND [CTX-GLOB] [NS]'.padEnd(24)) + 'any resource: :pods, :deploy prod-*, :ks flux-system');
+    out.push('');
+    for (const [section, text] of HELP_NOTES) {
+      out.push(paint(t, 'help.section', section));
+      for (const line of text) out.push(escapeTags(`  ${line}`));
+      out.push('');
+    }
     return out;
   }
 }
