@@ -125,8 +125,9 @@ export interface StatusProblem {
  *       "healthy": boolean
  *     }
  *
- * healthy is true only when every context is `ready` and nothing is listed as a problem —
- * a Suspended object counts, because "everything is Current" is the promise of exit 0.
+ * healthy, as computed here, is true only when every context is `ready` and nothing is
+ * listed as a problem. `fleetdeck status` overrides it with its exit code, where a suspension
+ * alone is healthy unless --fail-on-suspended (a suspension is deliberate; it stays listed).
  */
 export interface StatusJson {
   contexts: StatusContext[];
