@@ -42,8 +42,9 @@ for (const backend of backends) {
       const core = env.kubeConfig(env.restrictedContext).makeApiClient(CoreV1Api);
       const pods = await core.listNamespacedPod({ namespace: env.namespace });
       expect(Array.isArray(pods.items)).toBe(true);
-      for (const call of [core.listNamespacedSecret({ namespace: env.namespace }), core.listNamespacedPod({ namespace: env.forbiddenNamespace })]) {
-        const err = await apiError(call);
+      // one call at a time: a second request started early could reject before it is awaited
+      for (const call of [() => core.listNamespacedSecret({ namespace: env.namespace }), () => core.listNamespacedPod({ namespace: env.forbiddenNamespace })]) {
+        const err = await apiError(call());
         expect(err.code).toBe(403);
         const status = JSON.parse(err.body) as { kind: string; code: number; reason: string; message: string };
         expect(status).toMatchObject({ kind: 'Status', code: 403, reason: 'Forbidden' });
