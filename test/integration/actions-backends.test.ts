@@ -18,22 +18,12 @@ import { ContextClient, request } from '../../src/kube/client.js';
 import { discover } from '../../src/kube/discovery.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
+import { waitUntil } from '../helpers/wait.js';
 import { backends, TEST_GIT_URL, type BackendEnv } from './backends.js';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls a probe (errors count as "not yet") until it answers, at most 30 s. */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000) =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 100, retryErrors: true });
 
 type Condition = { type: string; status: string; reason?: string; message?: string };
 type FluxObject = KubeObject & { spec?: Record<string, unknown>; status?: { conditions?: Condition[]; lastHandledReconcileAt?: string } };

@@ -13,6 +13,7 @@ import type { StatusJson } from '../../src/model/fleet-summary.js';
 import type { TreeJson } from '../../src/model/tree.js';
 import type { KubeObject } from '../../src/model/types.js';
 import { BROKEN_BUILD } from '../controlplane/flux-standin.js';
+import { waitUntil } from '../helpers/wait.js';
 import { backends, TEST_GIT_URL, type BackendEnv } from './backends.js';
 
 class Sink extends Writable {
@@ -23,20 +24,9 @@ class Sink extends Writable {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Polls a probe (errors count as "not yet") until it answers, at most 30 s. */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000) =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 100, retryErrors: true });
 
 type Condition = { type: string; status: string; reason?: string; message?: string };
 type Obj = KubeObject & { status?: { conditions?: Condition[]; readyReplicas?: number; phase?: string } };
