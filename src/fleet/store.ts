@@ -7,13 +7,14 @@
 // reflector falls back to one reflector per namespace it may see (from the namespace list,
 // else the kubeconfig namespace), merged behind the same reads; forbidden reflectors are
 // tried again when the context recovers and every forbiddenRetryMs (RBAC changes).
+import { collectionPath } from '../model/patches.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import { resourceKey } from '../model/types.js';
 import { ContextClient, type ClientOptions } from '../kube/client.js';
 import { discover, printerColumns, withPrinterColumns } from '../kube/discovery.js';
 import { classify } from '../kube/errors.js';
 import { contextConfig, loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
-import { Backoff, objectKey, Reflector, resourcePath, type ReflectorOptions, type ReflectorPhaseName } from '../kube/reflector.js';
+import { Backoff, objectKey, Reflector, type ReflectorOptions, type ReflectorPhaseName } from '../kube/reflector.js';
 import { resolveResource } from '../kube/resolve.js';
 import { sleep } from '../kube/sleep.js';
 import type {
@@ -498,7 +499,7 @@ export class Fleet implements FleetStore {
   /** A fallback whose all-namespaces list works again goes back to one reflector. */
   private async retryAllNamespaces(c: ContextEntry, e: ReflectorEntry, id: string): Promise<void> {
     try {
-      await c.client!.getJson(resourcePath(e.type), { limit: 1 }, this.abort.signal);
+      await c.client!.getJson(collectionPath(e.type), { limit: 1 }, this.abort.signal);
     } catch (err) {
       if (classify(err) !== 'forbidden' || !e.fallback) return;
       for (const [ns, r] of e.fallback.parts) {

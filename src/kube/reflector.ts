@@ -5,6 +5,7 @@
 // deletions for what vanished, backoff with jitter on errors, and every condition visible
 // as a phase. Objects stay plain JSON, projected.
 import type { KubeObject, ResourceType } from '../model/types.js';
+import { collectionPath } from '../model/patches.js';
 import { apiVersionOf, resourceKey } from '../model/types.js';
 import type { ContextClient } from './client.js';
 import { apiErrorFrom, classify, KubeApiError } from './errors.js';
@@ -48,10 +49,6 @@ export class Backoff {
 /** `${namespace}/${name}`: the cache key inside one reflector. */
 export const objectKey = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-export function resourcePath(r: ResourceType, namespace?: string): string {
-  const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
-  return r.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${r.resource}` : `${base}/${r.resource}`;
-}
 
 interface WatchEvent {
   type: string;
@@ -172,7 +169,7 @@ export class Reflector {
 
   /** Paginated LIST into a fresh map, then one diff against the cache (deletions included). */
   private async list(): Promise<void> {
-    const path = resourcePath(this.resource, this.namespace);
+    const path = collectionPath(this.resource, this.namespace);
     const next = new Map<string, KubeObject>();
     let cont: string | undefined;
     let rv = '';
@@ -225,7 +222,7 @@ export class Reflector {
     try {
       this.stats.watches++;
       const res = await this.client.open({
-        path: resourcePath(this.resource, this.namespace),
+        path: collectionPath(this.resource, this.namespace),
         query: { watch: 'true', resourceVersion: this.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds },
         signal: ac.signal,
       });

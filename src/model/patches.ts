@@ -30,11 +30,16 @@ export type Plan =
 
 export type PathType = Pick<ResourceType, 'group' | 'version' | 'resource' | 'namespaced'>;
 
-/** /api/v1/namespaces/ns/pods/name, /apis/apps/v1/namespaces/ns/deployments/name/scale, ... */
-export function objectPath(rt: PathType, namespace: string | undefined, name: string, subresource?: string): string {
+/** /api/v1/pods, /apis/apps/v1/namespaces/ns/deployments: where a resource is listed and watched */
+export function collectionPath(rt: PathType, namespace?: string): string {
   const base = rt.group ? `/apis/${rt.group}/${rt.version}` : `/api/${rt.version}`;
   const ns = rt.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  return `${base}${ns}/${rt.resource}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+  return `${base}${ns}/${rt.resource}`;
+}
+
+/** /api/v1/namespaces/ns/pods/name, /apis/apps/v1/namespaces/ns/deployments/name/scale, ... */
+export function objectPath(rt: PathType, namespace: string | undefined, name: string, subresource?: string): string {
+  return `${collectionPath(rt, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
 }
 
 // The workload kinds whose paths never depend on discovery.

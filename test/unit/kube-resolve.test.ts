@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { printerColumns, withPrinterColumns } from '../../src/kube/discovery.js';
 import { apiErrorFrom, classify, KubeNetworkError, networkError } from '../../src/kube/errors.js';
 import { project } from '../../src/kube/project.js';
-import { Backoff, resourcePath } from '../../src/kube/reflector.js';
+import { Backoff } from '../../src/kube/reflector.js';
+import { collectionPath as resourcePath } from '../../src/model/patches.js';
 import { resolveResource, resourcesInCategory } from '../../src/kube/resolve.js';
 import type { ResourceType } from '../../src/model/types.js';
 
