@@ -2,9 +2,10 @@
 // sync, discovery, writes seen through watches and equal to kubectl's view, a forbidden kind
 // in the restricted context only, API errors with the server's Status.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
+import { describe, expect, it } from 'vitest';
+import type { Fleet } from '../../src/fleet/store.js';
 import { KubeApiError } from '../../src/kube/errors.js';
+import { fleetOnBackend } from './helpers/backend-fleet.js';
 import { backends, type BackendEnv } from './backends.js';
 import { waitFor } from './helpers/sim.js';
 
@@ -15,14 +16,9 @@ for (const backend of backends) {
     const phase = (ctx: string, resource: string): string | undefined =>
       store.reflectors().find((r) => r.context === ctx && r.resource === resource)?.phase;
 
-    beforeAll(async () => {
-      env = await backend.setup();
-      store = createFleetStore({ kubeconfig: env.kubeconfigPath, contexts: [env.adminContext, env.restrictedContext], frameMs: 20, graceMs: 200 });
-      await store.settled();
-    }, 120_000);
-    afterAll(async () => {
-      await store?.close();
-      await backend.teardown();
+    fleetOnBackend(backend, (e, s) => {
+      env = e;
+      store = s;
     });
 
     it('warms and discovers both contexts', () => {

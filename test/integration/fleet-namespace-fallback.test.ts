@@ -7,6 +7,7 @@ import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
 import type { KubeObject } from '../../src/model/types.js';
 import { createScenario } from '../../src/sim/build-cluster.js';
 import { startSimFleet, type SimFleet } from '../../src/sim/fleet.js';
+import { fleetOnBackend } from './helpers/backend-fleet.js';
 import { backends, type BackendEnv } from './backends.js';
 import { waitFor } from './helpers/sim.js';
 
@@ -100,14 +101,9 @@ for (const backend of backends) {
     let store: Fleet;
     const status = (ctx: string, resource: string) => store.reflectors().find((r) => r.context === ctx && r.resource === resource);
 
-    beforeAll(async () => {
-      env = await backend.setup();
-      store = createFleetStore({ kubeconfig: env.kubeconfigPath, contexts: [env.adminContext, env.restrictedContext], frameMs: 20, graceMs: 200 });
-      await store.settled();
-    }, 120_000);
-    afterAll(async () => {
-      await store?.close();
-      await backend.teardown();
+    fleetOnBackend(backend, (e, s) => {
+      env = e;
+      store = s;
     });
 
     it('lists configmaps of every namespace the user may read, equal to the admin view of them', async () => {
