@@ -20,6 +20,10 @@ export function helpEntries(keymap: Keymap): Map<string, [string, string][]> {
 
 /** What the keymap cannot say: the confirm dialog's own keys and how health is read. */
 const HELP_NOTES: [string, string[]][] = [
+  ['Header badges', [
+    '✓ ready  ● syncing  ▲ degraded  ✗ unreachable  ⊘ forbidden (nothing visible to this user)',
+    '⊘ limited: ready, but RBAC hides some kinds or namespaces (watched namespace by namespace)',
+  ]],
   ['Confirm dialog', [
     'y / enter confirm, esc / n cancel; on a protected context type the object name (the count, for bulk) first',
     'tab: reconcile "with source"; rollback / restart / scale of a Flux-applied workload: suspend its Flux owner first',
