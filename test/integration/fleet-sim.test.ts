@@ -53,6 +53,9 @@ beforeAll(async () => {
   }
   kubeconfig = `${fleet.kubeconfigPath}.all`;
   await writeFile(kubeconfig, stringify(cfg));
+  // client-node is loaded on the first request (seconds of module evaluation on a loaded
+  // machine): load it now so the first test's ordering is about the contexts, not start-up
+  await import('@kubernetes/client-node');
 });
 
 afterAll(async () => {
@@ -92,22 +95,23 @@ const phase = (ctx: string, resource: string): string | undefined =>
   store.reflectors().find((r) => r.context === ctx && r.resource === resource)?.phase;
 
 describe('fleet store against the simulated fleet', () => {
-  it('syncs three contexts concurrently while a dead and a hanging context fail on their own', async () => {
-    const t0 = Date.now();
+  it('syncs three contexts concurrently while a dead and a hanging context fail on their own', { timeout: 120_000 }, async () => {
     store = createFleetStore({
       kubeconfig,
       contexts: [...healthy, 'dead', 'hang'],
       frameMs: 20,
       graceMs: 300,
-      client: { connectTimeoutMs: 1500, headersTimeoutMs: 2000 },
+      // the hanging context (TLS never completes) is given up only when its connection times out: long enough that a
+      // slow machine's sync still comes first, so the order below means what it says
+      client: { connectTimeoutMs: 15_000, headersTimeoutMs: 15_000 },
       reflector: { backoffMs: [100, 1000] },
     });
     store.onChange((b) => batches.push(b));
     store.watch({ contexts: [...healthy, 'dead', 'hang'], resource: 'po' });
-    await waitFor(() => healthy.every((c) => phase(c, 'pods') === 'synced'), 'healthy contexts synced', 10_000);
-    const syncMs = Date.now() - t0;
-    // far below the hanging context's timeouts: nobody waited for it
-    expect(syncMs).toBeLessThan(1200);
+    await waitFor(() => healthy.every((c) => phase(c, 'pods') === 'synced'), 'healthy contexts synced', 60_000);
+    // nobody waited for the hanging context: the healthy ones synced while it was still
+    // undecided (an ordering, not a time limit; the sync time itself is a bench figure)
+    expect(store.contexts().find((s) => s.name === 'hang')!.state).not.toBe('unreachable');
     for (const c of healthy) {
       expect(equalToServer(c, 'pods', 'Pod', 'v1')).toBe(true);
       const st = store.contexts().find((s) => s.name === c)!;
@@ -117,7 +121,7 @@ describe('fleet store against the simulated fleet', () => {
     }
     await waitFor(() => store.contexts().find((s) => s.name === 'dead')?.state === 'unreachable', 'dead context unreachable');
     expect(store.contexts().find((s) => s.name === 'dead')!.lastError).toMatch(/connection refused/);
-    await waitFor(() => store.contexts().find((s) => s.name === 'hang')?.state === 'unreachable', 'hanging context unreachable', 8000);
+    await waitFor(() => store.contexts().find((s) => s.name === 'hang')?.state === 'unreachable', 'hanging context unreachable', 30_000);
     expect(store.contexts().find((s) => s.name === 'hang')!.lastError).toMatch(/timed out/);
     expect(store.reflectors().filter((r) => r.context === 'dead' || r.context === 'hang')).toEqual([]);
   });
