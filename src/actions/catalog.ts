@@ -247,8 +247,9 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
     plan: (t, input) => {
       const p = planRollback(targetObject(t), historyObjects(t, input.lookup), { toRevision: input.options.toRevision, rt: targetType(t, input.lookup) });
       if (!p.ok) return { requests: [], notes: [], refused: p.error };
-      // A rollback to the running template sends nothing: the target is skipped with kubectl's words.
-      if (p.skipped) return { requests: [], notes: p.notes ?? [], refused: p.summary };
+      // A rollback to the running template sends nothing and succeeds, with kubectl's words
+      // (`kubectl rollout undo` prints "skipped rollback ..." and exits 0).
+      if (p.skipped) return { requests: [], notes: p.notes ?? [], noop: p.summary };
       const plan = workloadPlan(t, input, p, gitOpsNotes(t, 'a rollback'));
       if (plan.refused) return plan;
       return { ...plan, notes: [p.summary, ...plan.notes, ...(p.diff ? [p.diff] : [])] };

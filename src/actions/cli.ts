@@ -2,7 +2,7 @@
 // same plans, confirmations and executor as the TUI, for scripts and for one change across
 // many contexts. src/cli.ts parses the flags and calls runActionCommand.
 import { createInterface } from 'node:readline/promises';
-import type { Executor } from './executor.js';
+import { actionable, type Executor } from './executor.js';
 import { renderOutcomes, renderPlan } from './render.js';
 import type { ActionOptions, Target } from './types.js';
 
@@ -87,10 +87,11 @@ export async function runActionCommand(actionId: string, opts: ActionCommandOpti
     return EXIT.usage;
   }
   out(renderPlan(plan));
-  const acting = plan.targets.filter((t) => !t.refused);
+  const acting = actionable(plan);
+  const refused = plan.targets.some((t) => t.refused);
   if (opts.dryRun) {
     out('\n(dry run: nothing sent)');
-    return acting.length === plan.targets.length && missing.length === 0 ? EXIT.ok : EXIT.failed;
+    return !refused && missing.length === 0 ? EXIT.ok : EXIT.failed;
   }
 
   let typed: string | undefined;

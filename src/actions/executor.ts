@@ -57,8 +57,9 @@ export const systemClock: Clock = {
 
 const READ_METHODS = new Set(['GET']);
 
-function actionable(plan: Plan): PlanTarget[] {
-  return plan.targets.filter((t) => !t.refused);
+/** The targets that will be sent requests: neither refused nor already as asked. */
+export function actionable(plan: Plan): PlanTarget[] {
+  return plan.targets.filter((t) => !t.refused && !t.noop);
 }
 
 function protection(targets: PlanTarget[], pattern: RegExp): { protected: boolean; confirmText?: string } {
@@ -142,6 +143,7 @@ export function createExecutor(deps: ExecutorDeps): Executor {
     const finish = (status: OutcomeStatus, message: string): Outcome =>
       keep({ target: pt.target, status, message, requests: sent, startedAt, finishedAt: clock.now().toISOString() });
     if (pt.refused) return finish('skipped', pt.refused);
+    if (pt.noop) return finish('succeeded', pt.noop);
     const context = pt.target.context;
     let message = doneMessage;
     for (const planned of pt.requests) {

@@ -26,7 +26,7 @@ function requestLines(r: PlannedRequest, sameObject: boolean): string[] {
 }
 
 export function renderPlan(plan: Plan): string {
-  const acting = plan.targets.filter((t) => !t.refused);
+  const acting = plan.targets.filter((t) => !t.refused && !t.noop);
   const lines: string[] = [`${plan.label}: ${acting.length} of ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`];
   for (const pt of plan.targets) {
     lines.push('', `  ${targetLine(pt.target)}`);
@@ -34,6 +34,7 @@ export function renderPlan(plan: Plan): string {
       lines.push(`    refused: ${pt.refused}`);
       if (pt.alternative) lines.push(`    offered instead: ${pt.alternative}`);
     }
+    if (pt.noop) lines.push(`    no change: ${pt.noop}`);
     for (const r of pt.requests) {
       const same = r.object.kind === pt.target.kind && r.object.name === pt.target.name && r.object.namespace === pt.target.namespace;
       lines.push(...requestLines(r, same));

@@ -52,6 +52,10 @@ export interface PlanTarget {
   notes: string[];
   /** set when this target will not be acted on, with the reason */
   refused?: string;
+  /** set when the target already is as asked: nothing is sent and the outcome succeeds with
+   * this message (kubectl's "skipped rollback (current template already matches revision N)",
+   * exit 0) */
+  noop?: string;
   /** catalog id of an action that would do what was meant (e.g. resume-and-reconcile) */
   alternative?: string;
 }

@@ -7,7 +7,7 @@ import blessed from 'blessed';
 import { formatKeySeq, KeyResolver, normalizeKey, type Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import { createAuditLog, type AuditLog } from '../actions/audit.js';
-import { createExecutor, type Executor } from '../actions/executor.js';
+import { actionable, createExecutor, type Executor } from '../actions/executor.js';
 import { outcomeLine } from '../actions/render.js';
 import type { ActionOptions, Outcome, Plan, Target } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
@@ -217,7 +217,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   }
 
   function run(plan: Plan, typed: string): void {
-    const acting = plan.targets.filter((t) => !t.refused).length;
+    const acting = actionable(plan).length;
     app.message(`${plan.label}: running on ${acting} target${acting === 1 ? '' : 's'}…`);
     executor.execute(plan, { typed }).then(
       (outcomes) => !closed && summarize(plan.label, outcomes),
@@ -262,7 +262,12 @@ export function runApp(opts: AppOptions): Promise<void> {
     }
     let plan = executor.plan(actionId, targets, options);
     let lead: string | undefined;
-    const acting = plan.targets.filter((t) => !t.refused);
+    const acting = actionable(plan);
+    // already as asked everywhere (a rollback to the running template): kubectl's words, no dialog
+    if (!acting.length && plan.targets.length > 0 && plan.targets.every((t) => t.noop)) {
+      app.message(plan.targets.length === 1 ? plan.targets[0].noop! : `${plan.label}: no change on ${plan.targets.length} targets (${plan.targets[0].noop})`, 'info');
+      return;
+    }
     if (!acting.length) {
       const alt = plan.targets[0]?.alternative;
       // reconcile on a suspended object: Flux would ignore it; offer to resume first

@@ -5,6 +5,7 @@
 // annotations must come out equal after each rollback; refusals must read as kubectl's.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runActionCommand } from '../../src/actions/cli.js';
 import { createExecutor, type Executor } from '../../src/actions/executor.js';
 import type { KubeObject } from '../../src/model/types.js';
 import type { Lookup, Target } from '../../src/actions/types.js';
@@ -183,7 +184,28 @@ for (const backend of backends) {
       const plan = await planFor('Deployment', t.fd, 2);
       const r = await kubectlUndo('Deployment', t.kc, 2);
       expect(r.stderr).toBe('');
-      expect(r.stdout.trim()).toBe(`deployment.apps/${t.kc} ${plan.targets[0].refused}`);
+      expect(r.code).toBe(0);
+      expect(plan.targets[0].refused).toBeUndefined();
+      expect(r.stdout.trim()).toBe(`deployment.apps/${t.kc} ${plan.targets[0].noop}`);
+      // the shell command: the same words, nothing sent, and kubectl's exit code
+      let out = '';
+      let err = '';
+      const before = await getObj('Deployment', t.fd);
+      const code = await runActionCommand(
+        'rollback',
+        { target: `deploy/${t.fd}`, namespace: env.namespace, toRevision: 2, yes: true, protectedOk: true },
+        {
+          executor,
+          contexts: [env.adminContext],
+          find: async (_c, _k, _ns, name) => target('Deployment', await getObj('Deployment', name)),
+          stdout: { write: (s: string) => (out += s) },
+          stderr: { write: (s: string) => (err += s) },
+        },
+      );
+      expect(err).toBe('');
+      expect(code).toBe(r.code);
+      expect(out).toContain(`succeeded: ${r.stdout.trim().replace(`deployment.apps/${t.kc} `, '')}`);
+      expect((await getObj('Deployment', t.fd)).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     }, 60_000);
 
     it('refuses a paused Deployment with kubectl\'s message, and an unknown revision likewise', async () => {

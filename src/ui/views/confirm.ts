@@ -73,7 +73,7 @@ export class ConfirmView extends TextView {
     }
     out.push('');
     const toggle = this.handlers.toggle ? `   <tab> ${this.handlers.toggle.label}: ${this.handlers.toggle.on ? 'on' : 'off'}` : '';
-    if (!this.plan.targets.some((pt) => !pt.refused)) out.push(paint(t, 'message.error', 'nothing to do: every target is refused   <esc> cancel'));
+    if (!this.plan.targets.some((pt) => !pt.refused && !pt.noop)) out.push(paint(t, 'message.error', 'nothing to send: every target is refused or already as asked   <esc> cancel'));
     else if (this.plan.protected) out.push(paint(t, 'prompt', `type ${JSON.stringify(this.plan.confirmText)} to confirm: ${this.typed}▏`) + escapeTags(`   <enter> confirm  <esc> cancel${toggle}`));
     else out.push(paint(t, 'prompt', '<y>/<enter> confirm  <esc> cancel') + escapeTags(toggle));
     return out;
