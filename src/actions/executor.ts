@@ -140,8 +140,9 @@ export function createExecutor(deps: ExecutorDeps): Executor {
   async function runTarget(p: Plan, pt: PlanTarget, doneMessage: string): Promise<Outcome> {
     const startedAt = clock.now().toISOString();
     const sent: SentRequest[] = [];
+    const steps: string[] = [];
     const finish = (status: OutcomeStatus, message: string): Outcome =>
-      keep({ target: pt.target, status, message, requests: sent, startedAt, finishedAt: clock.now().toISOString() });
+      keep({ target: pt.target, status, message, requests: sent, ...(steps.length ? { steps } : {}), startedAt, finishedAt: clock.now().toISOString() });
     if (pt.refused) return finish('skipped', pt.refused);
     if (pt.noop) return finish('succeeded', pt.noop);
     const context = pt.target.context;
@@ -172,6 +173,7 @@ export function createExecutor(deps: ExecutorDeps): Executor {
       const isTarget = object.kind === pt.target.kind && object.name === pt.target.name && object.namespace === pt.target.namespace;
       const label = isTarget ? '' : `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}: `;
       if (followed.status !== 'succeeded') return finish(followed.status, label + followed.message);
+      if (followed.success) steps.push(followed.success);
       message = isTarget ? followed.message : message;
     }
     return finish('succeeded', message);

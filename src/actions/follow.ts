@@ -13,6 +13,39 @@ export interface FollowOptions {
 export interface FollowResult {
   status: Exclude<OutcomeStatus, 'skipped'>;
   message: string;
+  /** on success, the flux CLI's closing line for this kind (successMessage()), e.g.
+   * "fetched revision main@sha1:…" for a source, "applied revision …" for a Kustomization */
+  success?: string;
+}
+
+/**
+ * The flux CLI's `successMessage()` of `flux reconcile` (cmd/flux/reconcile_*.go): sources
+ * "fetched revision <status.artifact.revision>", a Kustomization "applied revision
+ * <status.lastAppliedRevision>", a HelmRelease "applied revision <status.lastAttemptedRevision>";
+ * undefined for kinds whose success the CLI words otherwise or when the field is unset.
+ */
+export function fluxSuccessMessage(obj: KubeObject): string | undefined {
+  const rev = (...path: string[]): string | undefined => str(obj, 'status', ...path);
+  switch (obj.kind) {
+    case 'GitRepository':
+    case 'OCIRepository':
+    case 'Bucket':
+    case 'HelmChart':
+    case 'HelmRepository': {
+      const r = rev('artifact', 'revision');
+      return r ? `fetched revision ${r}` : undefined;
+    }
+    case 'Kustomization': {
+      const r = rev('lastAppliedRevision');
+      return r ? `applied revision ${r}` : undefined;
+    }
+    case 'HelmRelease': {
+      const r = rev('lastAttemptedRevision');
+      return r ? `applied revision ${r}` : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** The verdict on an object whose controller handled the token; undefined while still undecided. */
@@ -43,6 +76,10 @@ export async function followReconcile(read: Read, context: string, path: string,
       const handled = str(obj, 'status', 'lastHandledReconcileAt');
       if (handled === token) {
         const verdict = reconcileVerdict(obj);
+        if (verdict?.status === 'succeeded') {
+          const success = fluxSuccessMessage(obj);
+          return success ? { ...verdict, success } : verdict;
+        }
         if (verdict) return verdict;
         last = 'request handled, Ready not yet decided';
       } else {

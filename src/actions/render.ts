@@ -57,6 +57,7 @@ export function outcomeLine(o: Outcome): string {
   return `${MARK[o.status]} ${targetLine(o.target)}: ${o.status}: ${o.message}`;
 }
 
+/** Each outcome's line, then its followed steps as the flux CLI prints them (`✔ fetched revision …`). */
 export function renderOutcomes(outcomes: Outcome[]): string {
-  return outcomes.map(outcomeLine).join('\n');
+  return outcomes.flatMap((o) => [outcomeLine(o), ...(o.steps ?? []).map((s) => `  ✔ ${s}`)]).join('\n');
 }

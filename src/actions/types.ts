@@ -84,6 +84,9 @@ export interface Outcome {
   target: Target;
   status: OutcomeStatus;
   message: string;
+  /** what each followed step ended with, in order, in the flux CLI's words
+   * ("fetched revision main@sha1:…" for a --with-source source, "applied revision …") */
+  steps?: string[];
   requests: SentRequest[];
   startedAt: string;
   finishedAt: string;

@@ -209,7 +209,10 @@ export function runApp(opts: AppOptions): Promise<void> {
   }
 
   function summarize(label: string, outcomes: Outcome[]): void {
-    if (outcomes.length === 1) return app.message(outcomeLine(outcomes[0]), outcomes[0].status === 'succeeded' ? 'info' : 'error');
+    if (outcomes.length === 1) {
+      const o = outcomes[0];
+      return app.message(outcomeLine(o) + (o.steps?.length ? ` (${o.steps.join('; ')})` : ''), o.status === 'succeeded' ? 'info' : 'error');
+    }
     const counts = new Map<string, number>();
     for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
     const ok = outcomes.every((o) => o.status === 'succeeded');

@@ -253,6 +253,11 @@ for (const backend of backends) {
         expect(token).toBeDefined();
         expect(ks.status?.lastHandledReconcileAt).toBe(token);
         expect(ok.out).toContain(`succeeded: ${ready(ks)?.message}`);
+        // the flux CLI's closing lines: the source's fetched revision, then the applied one
+        const git = await kubectlGet('gitrepositories.source.toolkit.fluxcd.io', 'repo');
+        const fetched = (git.status as { artifact?: { revision?: string } } | undefined)?.artifact?.revision;
+        expect(fetched).toBeTruthy();
+        expect(ok.out).toContain(`\n  ✔ fetched revision ${fetched}\n  ✔ applied revision ${String((ks.status as { lastAppliedRevision?: string }).lastAppliedRevision)}`);
         const lines = (await readFile(shellAudit, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { context: string; action: string; request: ApiRequest; result: { status?: number } });
         expect(lines.map((l) => [l.context, l.action, l.request.method, l.request.path, l.result.status])).toEqual([
           [env.adminContext, 'reconcile', 'PATCH', gitPath('repo'), 200],
