@@ -718,6 +718,11 @@ export class Fleet implements FleetStore {
     return this.client(context).request(req);
   }
 
+  /** A WebSocket on one context (exec, port-forward); see ContextClient.openWebSocket. */
+  openWebSocket(context: string, ...args: Parameters<ContextClient['openWebSocket']>): ReturnType<ContextClient['openWebSocket']> {
+    return this.client(context).openWebSocket(...args);
+  }
+
   async stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>> {
     const res = await this.client(context).open(req);
     if (!res.body) return (async function* () {})();

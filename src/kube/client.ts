@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { Agent, ProxyAgent, fetch, type Dispatcher, type Response } from 'undici';
+import WebSocket from 'ws';
 import { apiErrorFrom, KubeAuthError, networkError } from './errors.js';
 import { clientNode, type ContextConfig } from './kubeconfig.js';
 
@@ -53,6 +54,9 @@ export class ContextClient {
   readonly server: string;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly requestTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  /** the TLS options of every connection, for sockets undici does not make (WebSockets) */
+  private readonly tls: { secureContext: ReturnType<typeof createSecureContext>; rejectUnauthorized?: boolean; servername?: string };
 
   constructor(
     readonly config: ContextConfig,
@@ -74,6 +78,8 @@ export class ContextClient {
       ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
       ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
     };
+    this.tls = tls;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 5_000;
     const timeouts = {
       headersTimeout: opts.headersTimeoutMs ?? 10_000,
       // watches and log follows are quiet for long stretches; their own timers end them
@@ -136,6 +142,53 @@ export class ContextClient {
       throw apiErrorFrom(res.status, text);
     }
     return res;
+  }
+
+  /**
+   * Opens a WebSocket on an API path (exec, attach, portforward subresources), offering
+   * `protocols` in order of preference; resolves once the server accepted the upgrade, with
+   * the protocol it chose in `ws.protocol`. `query` values that are arrays become repeated
+   * parameters (exec's `command`). Same auth and TLS as every other request; a kubeconfig
+   * proxy-url is not used for WebSockets (they connect directly).
+   * Errors: an HTTP answer instead of the upgrade → KubeApiError (body read, e.g. 403, 404,
+   * 400 "container not found"); connect/TLS failures → KubeNetworkError; abort → AbortError.
+   */
+  async openWebSocket(path: string, query: Record<string, string | string[] | number | boolean | undefined>, protocols: string[], signal?: AbortSignal): Promise<WebSocket> {
+    const u = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined) continue;
+      for (const one of Array.isArray(v) ? v : [v]) u.searchParams.append(k, String(one));
+    }
+    const { headers } = await this.auth(u.toString(), 'GET');
+    u.protocol = u.protocol === 'http:' ? 'ws:' : 'wss:';
+    const target = `context "${this.name}" (${this.server})`;
+    return new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(u, protocols, { headers, ...this.tls, handshakeTimeout: this.connectTimeoutMs + 10_000, perMessageDeflate: false });
+      ws.binaryType = 'nodebuffer';
+      let settled = false;
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve(ws);
+      };
+      const onAbort = () => {
+        ws.terminate();
+        settle(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      ws.once('open', () => settle());
+      ws.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d.length + body.length < 64_000 ? d : ''));
+        res.on('end', () => settle(apiErrorFrom(res.statusCode ?? 0, body)));
+        res.on('error', (e) => settle(networkError(e, target)));
+      });
+      ws.once('error', (e) => settle(networkError(e, target)));
+    });
   }
 
   /** One request, body read whole. Errors: KubeApiError, KubeNetworkError, KubeAuthError. */

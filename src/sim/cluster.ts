@@ -54,6 +54,8 @@ export interface SimCluster {
   access: AccessRule[];
   faults: Faults;
   serverVersion: { major: string; minor: string; gitVersion: string };
+  /** serves metrics.k8s.io (as a cluster with metrics-server does); default true */
+  metrics?: boolean;
   /** starts the cluster's controllers (deployments, flux, operators, churn) */
   start(): void;
   /** stops its timers and controllers */

@@ -22,6 +22,9 @@ import { parseResourcePath, type ResourceRoute } from './http/route.js';
 import { table, type IncludeObject } from './http/table.js';
 import { simTlsCert, simTlsKey } from './http/tls.js';
 import { startWatch, type OpenWatch } from './http/watch.js';
+import { METRICS_GROUP, METRICS_VERSION, metricsGroupDoc, serveMetrics } from './http/metrics.js';
+import { rejectUpgrade, streamServer } from './http/streams.js';
+import type { Duplex } from 'node:stream';
 
 export interface ServeOptions {
   port?: number;
@@ -276,6 +279,11 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
       return sendJson(res, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(store.currentRv()) }, items: gone });
     }
 
+    if (sub === 'exec' || sub === 'portforward') {
+      // the real API server answers a plain request on a streaming subresource this way
+      throw badRequest('Upgrade request required');
+    }
+
     if (sub === 'log') {
       if (method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       checkAccess('get', route);
@@ -350,8 +358,10 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
       return true;
     }
     let doc: Record<string, unknown> | undefined;
+    const metrics = cluster.metrics !== false;
     if (pathname === '/api') doc = apiVersions();
-    else if (pathname === '/apis') doc = apiGroupList(store);
+    else if (pathname === '/apis') doc = apiGroupList(store, metrics ? [metricsGroupDoc()] : []);
+    else if (metrics && pathname === `/apis/${METRICS_GROUP}`) doc = { kind: 'APIGroup', apiVersion: 'v1', ...metricsGroupDoc() };
     else if (seg[0] === 'api' && seg.length === 2) doc = apiResourceList(store, '', seg[1]);
     else if (seg[0] === 'apis' && seg.length === 2) doc = apiGroup(store, seg[1]);
     else if (seg[0] === 'apis' && seg.length === 3) doc = apiResourceList(store, seg[1], seg[2]);
@@ -370,6 +380,14 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
       return;
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const metricsBase = `/apis/${METRICS_GROUP}/${METRICS_VERSION}`;
+    if (cluster.metrics !== false && (url.pathname === metricsBase || url.pathname.startsWith(`${metricsBase}/`))) {
+      if (cluster.faults.forbidAll) throw new ApiError(403, 'Forbidden', `forbidden: User "${cluster.user}" cannot list resource "pods" in API group "${METRICS_GROUP}"`);
+      if (req.method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      const segs = url.pathname.slice(metricsBase.length).split('/').filter((x) => x !== '').map(decodeURIComponent);
+      if (serveMetrics(store, segs, url.searchParams, res)) return;
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    }
     const route = parseResourcePath(store, url.pathname);
     if (!route) {
       if (faults.forbidAll) throw new ApiError(403, 'Forbidden', `forbidden: User "${cluster.user}" cannot get path "${url.pathname}"`);
@@ -384,6 +402,26 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     handle(req, res).catch((e) => sendError(res, e));
   };
   const server = tls ? createHttpsServer({ key: simTlsKey, cert: simTlsCert }, onRequest) : createHttpServer(onRequest);
+  const streams = streamServer(cluster);
+  // WebSocket upgrades: pods/exec and pods/portforward, with the same auth, faults and access rules
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    sockets.add(socket as Socket);
+    socket.once('close', () => sockets.delete(socket as Socket));
+    socket.on('error', () => socket.destroy());
+    void (async () => {
+      const faults = cluster.faults;
+      if (faults.hang) return;
+      if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+      if (req.headers.authorization !== `Bearer ${cluster.token}`) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const route = parseResourcePath(store, url.pathname);
+      const sub = route?.subresource;
+      if (!route || !route.name || (sub !== 'exec' && sub !== 'portforward')) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      if (req.method !== 'GET' && req.method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      checkAccess('create', route);
+      await streams.upgrade(sub, route.namespace ?? '', route.name, url.searchParams, req, socket, head);
+    })().catch((e) => rejectUpgrade(socket, e));
+  });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -398,8 +436,10 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
         resolve(typeof addr === 'object' && addr ? addr.port : port);
       });
     });
-  const shut = (): Promise<void> =>
+  const shut = (final: boolean): Promise<void> =>
     new Promise((resolve) => {
+      if (final) void streams.close();
+      else streams.drop();
       for (const w of [...watches]) w.drop();
       server.close(() => resolve());
       for (const s of sockets) s.destroy();
@@ -410,12 +450,12 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     port,
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     ...(tls ? { caCert: simTlsCert } : {}),
-    close: shut,
+    close: () => shut(true),
     dropWatches: () => {
       for (const w of [...watches]) w.drop();
     },
     restart: async () => {
-      await shut();
+      await shut(false);
       await listen(port);
     },
   };

@@ -154,7 +154,12 @@ async function kubeconfig(certs: string, server: string): Promise<string> {
   });
 }
 
-async function kwokConfig(stateDir: string, podLogFile: string): Promise<string> {
+/** The directory kwok runs every exec'd command in (ClusterExec "local"). */
+export function execDirOf(stateDir: string): string {
+  return join(stateDir, 'exec');
+}
+
+async function kwokConfig(stateDir: string, podLogFile: string, echoPort: number): Promise<string> {
   const stagesDir = join(toolsDir, 'kwok-stages');
   const stages = await Promise.all((await readdir(stagesDir)).sort().map((f) => readFile(join(stagesDir, f), 'utf8')));
   const clusterLogs = stringify({
@@ -163,8 +168,23 @@ async function kwokConfig(stateDir: string, podLogFile: string): Promise<string>
     metadata: { name: 'all-pods' },
     spec: { selector: {}, logs: [{ logsFile: podLogFile, follow: true }] },
   });
+  // exec: kwok runs the command on this machine, in the state dir's exec/ directory, as the
+  // simulated fleet does (a child process per exec, a clean working directory)
+  const clusterExec = stringify({
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterExec',
+    metadata: { name: 'all-pods' },
+    spec: { selector: {}, execs: [{ local: { workDir: execDirOf(stateDir), envs: [{ name: 'HOME', value: execDirOf(stateDir) }] } }] },
+  });
+  // port-forward: every port of every pod dials the echo/HTTP target this harness starts
+  const clusterPortForward = stringify({
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterPortForward',
+    metadata: { name: 'all-pods' },
+    spec: { selector: {}, forwards: [{ target: { address: '127.0.0.1', port: echoPort } }] },
+  });
   const file = join(stateDir, 'kwok.yaml');
-  await writeFile(file, [...stages, clusterLogs].join('\n---\n'));
+  await writeFile(file, [...stages, clusterLogs, clusterExec, clusterPortForward].join('\n---\n'));
   return file;
 }
 
@@ -178,7 +198,7 @@ function clusterObjects(): object[] {
     metadata: { name: 'fleetdeck-restricted-namespaced' },
     // RBAC only grants, so "no secrets" means listing every other resource explicitly
     rules: [
-      { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'events',
+      { apiGroups: [''], resources: ['pods', 'pods/log', 'pods/exec', 'pods/portforward', 'services', 'endpoints', 'configmaps', 'events',
         'persistentvolumeclaims', 'serviceaccounts', 'replicationcontrollers', 'resourcequotas', 'limitranges'], verbs: allVerbs },
       { apiGroups: ['apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'discovery.k8s.io', 'events.k8s.io',
         'coordination.k8s.io', ...fluxGroups], resources: ['*'], verbs: allVerbs },
@@ -299,7 +319,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'fleetdeck-cp-'));
   await stopControlPlane(stateDir);
   await rm(stateDir, { recursive: true, force: true });
-  for (const d of ['certs', 'logs', 'pids', 'etcd', 'pod-logs']) await mkdir(join(stateDir, d), { recursive: true, mode: 0o700 });
+  for (const d of ['certs', 'logs', 'pids', 'etcd', 'pod-logs', 'exec']) await mkdir(join(stateDir, d), { recursive: true, mode: 0o700 });
   const certs = join(stateDir, 'certs');
   const bin = (b: string) => join(binDir, b);
   const t0 = Date.now();
@@ -311,7 +331,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   }
 
   async function boot(): Promise<ControlPlane> {
-    const [etcdClient, etcdPeer, apiPort, kubeletPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [etcdClient, etcdPeer, apiPort, kubeletPort, echoPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     await makeCerts(certs);
     const server = `https://127.0.0.1:${apiPort}`;
     const kubeconfigPath = join(stateDir, 'kubeconfig');
@@ -372,8 +392,10 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     await launch(stateDir, 'kube-scheduler', bin('kube-scheduler'), [
       `--kubeconfig=${kubeconfigPath}`, '--leader-elect=false', '--secure-port=0', '--bind-address=127.0.0.1', '--v=0',
     ]);
+    // the target of every forwarded port (kwok ClusterPortForward)
+    await launch(stateDir, 'echo-target', process.execPath, ['--import', 'tsx', join(here, 'echo-target.ts'), `--port=${echoPort}`, `--state=${stateDir}`], repoRoot);
     await launch(stateDir, 'kwok', bin('kwok'), [
-      `--kubeconfig=${kubeconfigPath}`, `--config=${await kwokConfig(stateDir, podLogFile)}`,
+      `--kubeconfig=${kubeconfigPath}`, `--config=${await kwokConfig(stateDir, podLogFile, echoPort)}`,
       '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       '--node-ip=127.0.0.1', `--node-port=${kubeletPort}`, `--server-address=127.0.0.1:${kubeletPort}`,
       `--tls-cert-file=${c('kubelet.crt')}`, `--tls-private-key-file=${c('kubelet.key')}`,
@@ -449,7 +471,7 @@ async function rssOf(stateDir: string): Promise<number> {
 /** Ends the processes named by the state dir's pid files: TERM, then KILL after 5s. */
 export async function stopControlPlane(stateDir: string): Promise<void> {
   // dependents first, etcd last, so the apiserver does not spin on a lost store
-  const order = ['flux-standin', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+  const order = ['flux-standin', 'echo-target', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
   const all = await pids(stateDir);
   const names = [...all.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const name of names) {

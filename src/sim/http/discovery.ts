@@ -41,8 +41,9 @@ export function apiVersions(): Record<string, unknown> {
   };
 }
 
-export function apiGroupList(store: ClusterStore): Record<string, unknown> {
-  const groups = [...groupVersions(store)].map(([name, vs]) => groupDoc(name, vs));
+/** `extra`: groups served outside the store (metrics.k8s.io), as APIGroup documents. */
+export function apiGroupList(store: ClusterStore, extra: Record<string, unknown>[] = []): Record<string, unknown> {
+  const groups = [...[...groupVersions(store)].map(([name, vs]) => groupDoc(name, vs)), ...extra];
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
@@ -56,7 +57,11 @@ function subresourceEntries(r: SimResource): Record<string, unknown>[] {
   const base = { singularName: '', namespaced: r.namespaced, verbs: ['get', 'patch', 'update'] };
   if (r.subresources.status) out.push({ ...base, name: `${r.resource}/status`, kind: r.kind });
   if (r.subresources.scale) out.push({ ...base, name: `${r.resource}/scale`, group: 'autoscaling', version: 'v1', kind: 'Scale' });
-  if (r.group === '' && r.resource === 'pods') out.push({ ...base, name: 'pods/log', kind: 'Pod', verbs: ['get'] });
+  if (r.group === '' && r.resource === 'pods') {
+    out.push({ ...base, name: 'pods/log', kind: 'Pod', verbs: ['get'] });
+    out.push({ ...base, name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] });
+    out.push({ ...base, name: 'pods/portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
+  }
   return out;
 }
 

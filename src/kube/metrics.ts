@@ -1,0 +1,89 @@
+// Reading metrics.k8s.io/v1beta1 (metrics-server, or the sim): pod and node usage as plain
+// numbers. A cluster that does not serve the group answers 404 (no APIService) or 503 (the
+// APIService exists but its backend is down); both are "not served", with the reason kept,
+// so columns show "n/a" instead of a number that was never measured.
+import { parseQuantity } from '../model/format.js';
+import type { KubeResponse, KubeRequest } from './client.js';
+import { KubeApiError } from './errors.js';
+
+export const METRICS_BASE = '/apis/metrics.k8s.io/v1beta1';
+
+export interface ContainerUsage {
+  name: string;
+  /** cores */
+  cpu: number;
+  /** bytes */
+  memory: number;
+}
+
+export interface PodUsage {
+  namespace: string;
+  name: string;
+  containers: ContainerUsage[];
+  /** the sample's time (RFC3339) */
+  timestamp?: string;
+}
+
+export interface NodeUsage {
+  name: string;
+  cpu: number;
+  memory: number;
+  timestamp?: string;
+}
+
+export type MetricsRead<T> = { served: true; items: T[] } | { served: false; reason: string };
+
+type Requester = (req: KubeRequest) => Promise<KubeResponse>;
+
+interface RawItem {
+  metadata?: { name?: string; namespace?: string };
+  timestamp?: string;
+  usage?: { cpu?: string; memory?: string };
+  containers?: { name?: string; usage?: { cpu?: string; memory?: string } }[];
+}
+
+function notServed(e: unknown): { served: false; reason: string } | undefined {
+  if (!(e instanceof KubeApiError)) return undefined;
+  if (e.code === 404) return { served: false, reason: 'metrics.k8s.io is not served by this cluster (no metrics-server)' };
+  if (e.code === 503) return { served: false, reason: `metrics API unavailable: ${e.message}` };
+  if (e.code === 403) return { served: false, reason: `metrics: ${e.message}` };
+  return undefined;
+}
+
+async function list(request: Requester, path: string, signal?: AbortSignal): Promise<MetricsRead<RawItem>> {
+  try {
+    const res = await request({ path, signal });
+    const items = (res.body as { items?: RawItem[] } | null)?.items;
+    if (!Array.isArray(items)) return { served: false, reason: `metrics: ${path} did not answer a list` };
+    return { served: true, items };
+  } catch (e) {
+    const n = notServed(e);
+    if (n) return n;
+    throw e;
+  }
+}
+
+const q = (v: string | undefined): number => parseQuantity(v) ?? 0;
+
+/** Pod usage in one namespace or all (namespace undefined). Errors other than "not served" throw. */
+export async function readPodMetrics(request: Requester, namespace?: string, signal?: AbortSignal): Promise<MetricsRead<PodUsage>> {
+  const path = namespace ? `${METRICS_BASE}/namespaces/${encodeURIComponent(namespace)}/pods` : `${METRICS_BASE}/pods`;
+  const r = await list(request, path, signal);
+  if (!r.served) return r;
+  return {
+    served: true,
+    items: r.items.map((i) => ({
+      namespace: i.metadata?.namespace ?? '',
+      name: i.metadata?.name ?? '',
+      timestamp: i.timestamp,
+      containers: (i.containers ?? []).map((c) => ({ name: c.name ?? '', cpu: q(c.usage?.cpu), memory: q(c.usage?.memory) })),
+    })),
+  };
+}
+
+/** Node usage. Errors other than "not served" throw. */
+export async function readNodeMetrics(request: Requester, signal?: AbortSignal): Promise<MetricsRead<NodeUsage>> {
+  const r = await list(request, `${METRICS_BASE}/nodes`, signal);
+  if (!r.served) return r;
+  return { served: true, items: r.items.map((i) => ({ name: i.metadata?.name ?? '', cpu: q(i.usage?.cpu), memory: q(i.usage?.memory), timestamp: i.timestamp })) };
+}
