@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 // fleetdeck's command line: argument parsing and subcommands. Each subcommand's work lives
 // in its own layer and is imported lazily, so starting the TUI loads only what it needs.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+
+/** The package's version, read from the package.json beside dist/ (or src/). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const int = (v: string): number => {
@@ -24,7 +34,8 @@ export function buildProgram(): Command {
   const program = new Command('fleetdeck')
     .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
     .showHelpAfterError()
-    .enablePositionalOptions();
+    .enablePositionalOptions()
+    .version(`fleetdeck ${packageVersion()}`, '--version', 'print the version and exit');
 
   const sim = new Command('sim')
     .description('serve the simulated fleet (a Kubernetes-API server per simulated cluster) until SIGINT/SIGTERM')
@@ -125,6 +136,49 @@ export function buildProgram(): Command {
       } finally {
         await fleet.close();
       }
+    });
+
+  const sessionFlags = (c: Command): Command =>
+    fleetOptions(c)
+      .option('--dry-run', 'print the plan (the exact request) and open nothing')
+      .option('-y, --yes', 'protected contexts: with --protected-ok, do not ask for the typed name')
+      .option('--protected-ok', 'with --yes: act on protected contexts without typing the name')
+      .option('--readonly', 'refuse (read-only mode)');
+
+  sessionFlags(program.command('exec <KIND/NAME>'))
+    .description('run a command in a container (pods/exec over WebSocket), e.g. fleetdeck exec deploy/web -n shop -- ls /')
+    .argument('[command...]', 'the command and its arguments, after --')
+    .option('-c, --container <name>', 'the container (default: the only one)')
+    .option('-i, --stdin', 'pass stdin to the command')
+    .option('-t, --tty', 'allocate a terminal (with -i, for shells)')
+    .action(async (target: string, command: string[], o) => {
+      const { runExecCommand } = await import('./cli/triage.js');
+      process.exitCode = await runExecCommand(target, command, o, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+    });
+
+  sessionFlags(program.command('port-forward <TARGET>'))
+    .description('forward local ports to a pod (TARGET: pod/NAME, deploy/NAME, svc/NAME, ...) until Ctrl-C')
+    .argument('<ports...>', '[LOCAL:]REMOTE, e.g. 8080:80, :5432 (any free local port), 8443:https')
+    .action(async (target: string, ports: string[], o) => {
+      const { runPortForwardCommand } = await import('./cli/triage.js');
+      process.exitCode = await runPortForwardCommand(target, ports, o, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(fleetdeck completion bash)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./cli/completion.js');
+      process.stdout.write(completionScript(shell, buildProgram()));
+    });
+
+  program
+    .command('__contexts', { hidden: true })
+    .option('--kubeconfig <path>')
+    .action(async (o: { kubeconfig?: string }) => {
+      const { contextNames, loadKubeconfig } = await import('./kube/kubeconfig.js');
+      process.stdout.write(contextNames(loadKubeconfig({ kubeconfig: o.kubeconfig })).join('\n') + '\n');
     });
 
   for (const a of actionCommands) {

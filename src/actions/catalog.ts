@@ -8,6 +8,7 @@ import type { KubeObject } from '../model/types.js';
 import { FLUX_GROUPS, sourceChain } from './flux.js';
 import { findResource, targetObject, targetType } from './paths.js';
 import type { ActionOptions, Lookup, ObjectRef, PlannedRequest, Target } from './types.js';
+import { TRIAGE_ENTRIES } from './triage.js';
 
 export interface KindMatch {
   group: string;
@@ -38,6 +39,10 @@ export interface CatalogEntry {
   /** the kinds it applies to; 'any' for every kind (delete) */
   kinds: KindMatch[] | 'any';
   mutating: boolean;
+  /** a session (exec, port-forward): its one request is opened through Executor.session, not sent */
+  session?: boolean;
+  /** the typed confirmation is asked on every context, not only protected ones (finalizer removal) */
+  alwaysTyped?: boolean;
   /** the outcome's message when the requests succeed and none is followed */
   doneMessage: string;
   plan(target: Target, input: PlanInput): TargetPlan;
@@ -269,7 +274,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
   },
 ];
 
-export const CATALOG: CatalogEntry[] = [...FLUX_ENTRIES, ...WORKLOAD_ENTRIES];
+export const CATALOG: CatalogEntry[] = [...FLUX_ENTRIES, ...WORKLOAD_ENTRIES, ...TRIAGE_ENTRIES];
 
 export function catalogEntry(id: string): CatalogEntry | undefined {
   return CATALOG.find((e) => e.id === id);

@@ -5,7 +5,7 @@ import { rfc3339Nano } from '../model/format.js';
 import type { AuditLog } from './audit.js';
 import { appliesTo, catalogEntry } from './catalog.js';
 import { followReconcile } from './follow.js';
-import type { ActionOptions, ApiResponse, Clock, Lookup, Outcome, OutcomeStatus, Plan, PlanTarget, Read, Send, SentRequest, Target } from './types.js';
+import type { ActionOptions, ApiRequest, ApiResponse, Clock, Lookup, Outcome, OutcomeStatus, Plan, PlanTarget, Read, Send, SentRequest, Target } from './types.js';
 
 /** the reconcile request token's format (Go's RFC3339Nano, as the flux CLI writes it) */
 export { rfc3339Nano };
@@ -41,6 +41,21 @@ export interface Executor {
   outcomes(): Outcome[];
   /** called as each target finishes; returns an unsubscribe function */
   onOutcome(fn: (o: Outcome) => void): () => void;
+  /**
+   * Opens a session plan (exec, port-forward): the same gates as execute — read-only refuses,
+   * protected contexts need the typed text — then the plan's one request is written to the
+   * audit log and handed to `open`, whose result (the live session) is returned. Throws
+   * SessionRefused when a gate says no, or what `open` throws (after auditing the failure).
+   */
+  session<T>(plan: Plan, confirmation: Confirmation | undefined, open: (target: Target, request: ApiRequest) => Promise<T>): Promise<T>;
+}
+
+/** A session plan that may not be opened: read-only, unconfirmed, or refused for its target. */
+export class SessionRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionRefused';
+  }
 }
 
 export class ReadonlyError extends Error {
@@ -62,8 +77,8 @@ export function actionable(plan: Plan): PlanTarget[] {
   return plan.targets.filter((t) => !t.refused && !t.noop);
 }
 
-function protection(targets: PlanTarget[], pattern: RegExp): { protected: boolean; confirmText?: string } {
-  const isProtected = targets.some((t) => pattern.test(t.target.context));
+function protection(targets: PlanTarget[], pattern: RegExp, always = false): { protected: boolean; confirmText?: string } {
+  const isProtected = targets.length > 0 && (always || targets.some((t) => pattern.test(t.target.context)));
   if (!isProtected) return { protected: false };
   return { protected: true, confirmText: targets.length === 1 ? targets[0].target.name : String(targets.length) };
 }
@@ -134,7 +149,7 @@ export function createExecutor(deps: ExecutorDeps): Executor {
       }
     });
     const p: Plan = { action: entry.id, label: entry.label, mutating: entry.mutating, targets: planned, protected: false };
-    return { ...p, ...protection(actionable(p), pattern) };
+    return { ...p, ...protection(actionable(p), pattern, entry.alwaysTyped) };
   }
 
   async function runTarget(p: Plan, pt: PlanTarget, doneMessage: string): Promise<Outcome> {
@@ -203,20 +218,54 @@ export function createExecutor(deps: ExecutorDeps): Executor {
       return { target: pt.target, status: 'skipped', message, requests: [], startedAt: now, finishedAt: now };
     };
     if (!entry) return skipAll(`unknown action: ${p.action}`);
+    if (entry.session) return skipAll(`${entry.label} is a session: it is opened, not executed`);
     const writes = p.targets.some((pt) => pt.requests.some((r) => !READ_METHODS.has(r.method)));
     if (deps.readonly && (entry.mutating || writes)) return skipAll(`read-only mode: ${entry.label} is not allowed`);
     // Protection is recomputed from the targets: a plan cannot talk its way out of it.
-    const guard = protection(actionable(p), pattern);
+    const guard = protection(actionable(p), pattern, entry.alwaysTyped);
     if (guard.protected && (confirmation.typed ?? '').trim() !== guard.confirmText) {
       return skipAll(`protected context: type ${JSON.stringify(guard.confirmText)} to confirm`);
     }
     return pool(p.targets, deps.concurrency ?? 8, (pt) => runTarget(p, pt, entry.doneMessage));
   }
 
+  async function session<T>(p: Plan, confirmation: Confirmation = {}, open: (target: Target, request: ApiRequest) => Promise<T>): Promise<T> {
+    const entry = catalogEntry(p.action);
+    if (!entry?.session) throw new SessionRefused(`${p.label} is not a session`);
+    if (deps.readonly) throw new SessionRefused(`read-only mode: ${entry.label} is not allowed`);
+    const acting = actionable(p);
+    if (acting.length !== 1 || acting[0].requests.length !== 1) {
+      throw new SessionRefused(p.targets.find((t) => t.refused)?.refused ?? `${entry.label} opens one session on one target`);
+    }
+    const guard = protection(acting, pattern, entry.alwaysTyped);
+    if (guard.protected && (confirmation.typed ?? '').trim() !== guard.confirmText) {
+      throw new SessionRefused(`protected context: type ${JSON.stringify(guard.confirmText)} to confirm`);
+    }
+    const pt = acting[0];
+    const { object: _o, wait: _w, ...request } = pt.requests[0];
+    const record: SentRequest = { request };
+    const startedAt = clock.now().toISOString();
+    try {
+      const live = await open(pt.target, request);
+      // 101: the protocol switch the API server answered with
+      record.status = 101;
+      const auditFailure = await audit(p, pt.target.context, pt.requests[0], record);
+      keep({ target: pt.target, status: 'succeeded', message: `${entry.doneMessage}${auditFailure}`, requests: [record], startedAt, finishedAt: clock.now().toISOString() });
+      return live;
+    } catch (err) {
+      record.status = errorStatus(err);
+      record.error = errorMessage(err);
+      const auditFailure = await audit(p, pt.target.context, pt.requests[0], record);
+      keep({ target: pt.target, status: 'failed', message: record.error + auditFailure, requests: [record], startedAt, finishedAt: clock.now().toISOString() });
+      throw err;
+    }
+  }
+
   return {
     readonly: deps.readonly,
     plan,
     execute,
+    session,
     outcomes: () => [...history],
     onOutcome(fn) {
       listeners.add(fn);

@@ -2,6 +2,7 @@
 // A plan is data: every request it will send is known before the user confirms.
 import type { KubeRequest, KubeResponse } from '../kube/client.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
+import type { EditSpec, ExecSpec, FinalizerSpec, PortForwardSpec } from './triage.js';
 
 /** The door's request narrowed to what a plan shows and audits: the method always spelled
  * out, query values as text, and nothing that belongs to one sending (no abort signal). */
@@ -107,6 +108,14 @@ export interface ActionOptions {
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   /** restart, scale, rollback of a Flux-applied workload: suspend its Flux owner first */
   suspendOwner?: boolean;
+  /** exec: the container and the command */
+  exec?: ExecSpec;
+  /** port-forward: the pod port and the local one */
+  portForward?: PortForwardSpec;
+  /** edit: the object as read and as edited */
+  edit?: EditSpec;
+  /** remove-finalizers: who still holds each finalizer */
+  finalizers?: FinalizerSpec;
 }
 
 /** How plans find objects other than the target (a Kustomization's source, say). */

@@ -1,0 +1,270 @@
+// `fleetdeck exec KIND/NAME [-c C] [-i] [-t] -- CMD...` and `fleetdeck port-forward TARGET
+// [LOCAL:]REMOTE...`: kubectl's behaviour (the pod a workload or service lands on, a
+// service port translated to the pod's targetPort, "Forwarding from ..." lines, the remote
+// exit code as ours) through the action executor — read-only refuses, a protected context
+// needs the pod's name typed (or --yes --protected-ok), the audit log records the command.
+import { createInterface } from 'node:readline/promises';
+import type { Executor } from '../actions/executor.js';
+import { createExecutor, SessionRefused } from '../actions/executor.js';
+import { createAuditLog, defaultAuditPath } from '../actions/audit.js';
+import { renderPlan } from '../actions/render.js';
+import type { ActionOptions, Plan, Target } from '../actions/types.js';
+import { parseTarget } from '../actions/cli.js';
+import { openFleet, type FleetOptions } from '../fleet/open.js';
+import { takeSnapshot } from '../fleet/snapshot.js';
+import type { Fleet } from '../fleet/store.js';
+import { openExec } from '../kube/exec.js';
+import { startPortForward, type PortForward } from '../kube/portforward.js';
+import { attachablePod, parsePortPair, remotePort } from '../model/attach.js';
+import { resourceKey, type KubeObject } from '../model/types.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
+  env?: NodeJS.ProcessEnv;
+  /** asks on the terminal; default readline on stderr */
+  ask?: (question: string) => Promise<string>;
+  /** resolves when the user wants port-forwarding to end (default: SIGINT/SIGTERM) */
+  untilStopped?: () => Promise<void>;
+}
+
+export interface SessionOptions extends FleetOptions {
+  namespace?: string;
+  readonly?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  protectedOk?: boolean;
+}
+
+export interface ExecOptions extends SessionOptions {
+  container?: string;
+  stdin?: boolean;
+  tty?: boolean;
+}
+
+const EXIT_USAGE = 2;
+
+function terminalAsk(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  return new Promise<string>((resolve) => {
+    rl.once('close', () => resolve(''));
+    rl.question(question).then(resolve, () => resolve(''));
+  }).finally(() => rl.close());
+}
+
+interface Opened {
+  fleet: Fleet;
+  context: string;
+  executor: Executor;
+  object: KubeObject;
+  pod: KubeObject;
+  close(): Promise<void>;
+}
+
+/** Selects exactly one context, finds KIND/NAME and the pod it lands on. Errors are returned as text. */
+async function open(verb: string, target: string, opts: SessionOptions, io: Io): Promise<Opened | string> {
+  const parsed = parseTarget(target.includes('/') ? target : `pod/${target}`);
+  if (!parsed) return `fleetdeck ${verb}: expected KIND/NAME or a pod name, got ${JSON.stringify(target)}`;
+  const env = io.env ?? process.env;
+  const { fleet, contexts, config } = openFleet(opts, env);
+  if (contexts.length !== 1) {
+    await fleet.close();
+    return `fleetdeck ${verb}: needs exactly one context (selected: ${contexts.join(', ') || 'none'})`;
+  }
+  const context = contexts[0];
+  const snap = await takeSnapshot(fleet, { contexts, kinds: () => [parsed.kind, 'pods'], namespace: opts.namespace, deadline: Date.now() + 15_000 });
+  const close = async () => {
+    snap.close();
+    await fleet.close();
+  };
+  const fail = async (msg: string) => {
+    await close();
+    return msg;
+  };
+  if (snap.unreachable.length > 0) return fail(`fleetdeck ${verb}: ${context}: ${snap.unreachable[0].lastError ?? snap.unreachable[0].state}`);
+  const type = fleet.resolve(context, parsed.kind);
+  if (!type) return fail(`fleetdeck ${verb}: ${context}: the server doesn't have a resource type "${parsed.kind}"`);
+  const namespace = type.namespaced ? (opts.namespace ?? fleet.contexts().find((c) => c.name === context)?.namespace ?? 'default') : undefined;
+  const object = fleet.get(context, resourceKey(type), namespace, parsed.name);
+  if (!object) return fail(`fleetdeck ${verb}: ${context}: ${type.resource} "${parsed.name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
+  const pick = attachablePod({ ...object, kind: type.kind }, fleet.list(context, 'pods', namespace));
+  if (!pick.ok) return fail(`fleetdeck ${verb}: ${context}: ${pick.error}`);
+  const executor = createExecutor({
+    send: (ctx, req) => fleet.request(ctx, req),
+    read: async (ctx, path) => (await fleet.request(ctx, { method: 'GET', path })).body as KubeObject,
+    readonly: opts.readonly ?? false,
+    protectedPattern: config.protected,
+    audit: createAuditLog({ path: defaultAuditPath(env) }),
+    lookup: fleet,
+  });
+  return { fleet, context, executor, object: { ...object, kind: type.kind }, pod: pick.value, close };
+}
+
+function podTarget(context: string, pod: KubeObject): Target {
+  return { context, resource: 'pods', kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, object: { ...pod, kind: 'Pod', apiVersion: 'v1' } };
+}
+
+/** Shows the plan when asked (--dry-run) or when a protected context needs the typed name; returns the typed text. */
+async function confirm(plan: Plan, opts: SessionOptions, io: Io): Promise<{ typed?: string } | 'dry-run' | 'refused'> {
+  const refused = plan.targets.find((t) => t.refused);
+  if (opts.dryRun || plan.protected || refused) io.stderr.write(renderPlan(plan) + '\n');
+  if (refused) return 'refused';
+  if (opts.dryRun) {
+    io.stderr.write('\n(dry run: nothing sent)\n');
+    return 'dry-run';
+  }
+  if (!plan.protected) return {};
+  if (opts.yes && opts.protectedOk) return { typed: plan.confirmText };
+  const typed = (await (io.ask ?? terminalAsk)(`\nType ${JSON.stringify(plan.confirmText)} to confirm: `)).trim();
+  return { typed };
+}
+
+/**
+ * Runs one command in a container; exit code: the command's (kubectl's), 1 when the exec
+ * failed without one, 2 on usage errors or refusals.
+ */
+export async function runExecCommand(target: string, command: string[], opts: ExecOptions, io: Io): Promise<number> {
+  if (command.length === 0) {
+    io.stderr.write('fleetdeck exec: a command is required after --, e.g. fleetdeck exec pod/web -- sh\n');
+    return EXIT_USAGE;
+  }
+  const o = await open('exec', target, opts, io);
+  if (typeof o === 'string') {
+    io.stderr.write(o + '\n');
+    return EXIT_USAGE;
+  }
+  try {
+    const tty = Boolean(opts.tty && io.stdin.isTTY && io.stdout.isTTY);
+    if (opts.tty && !tty) io.stderr.write('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+    const options: ActionOptions = { exec: { container: opts.container, command, stdin: Boolean(opts.stdin), tty } };
+    const plan = o.executor.plan('exec', [podTarget(o.context, o.pod)], options);
+    const c = await confirm(plan, opts, io);
+    if (c === 'dry-run') return 0;
+    if (c === 'refused') return EXIT_USAGE;
+    const socket = { openWebSocket: (...a: Parameters<Fleet['openWebSocket']> extends [string, ...infer R] ? R : never) => o.fleet.openWebSocket(o.context, ...a) };
+    let session;
+    try {
+      session = await o.executor.session(plan, c, () =>
+        openExec(socket, { namespace: o.pod.metadata.namespace ?? '', pod: o.pod.metadata.name, container: opts.container, command, stdin: Boolean(opts.stdin), tty }, {
+          stdout: (b) => io.stdout.write(b),
+          stderr: (b) => io.stderr.write(b),
+        }),
+      );
+    } catch (e) {
+      io.stderr.write(`fleetdeck exec: ${(e as Error).message}\n`);
+      return e instanceof SessionRefused ? EXIT_USAGE : 1;
+    }
+    const cleanups: (() => void)[] = [];
+    if (opts.stdin) {
+      if (tty) {
+        io.stdin.setRawMode?.(true);
+        cleanups.push(() => io.stdin.setRawMode?.(false));
+        const resize = () => session.resize(io.stdout.columns ?? 80, io.stdout.rows ?? 24);
+        resize();
+        process.stdout.on('resize', resize);
+        cleanups.push(() => process.stdout.off('resize', resize));
+      }
+      const onData = (d: Buffer) => session.write(d);
+      const onEnd = () => session.closeStdin();
+      io.stdin.on('data', onData);
+      io.stdin.once('end', onEnd);
+      io.stdin.resume();
+      cleanups.push(() => {
+        io.stdin.off('data', onData);
+        io.stdin.off('end', onEnd);
+        io.stdin.pause();
+      });
+    }
+    const res = await session.done;
+    for (const c2 of cleanups) c2();
+    if (res.exitCode !== undefined) {
+      if (res.exitCode !== 0 && res.message) io.stderr.write(`command terminated with exit code ${res.exitCode}\n`);
+      return res.exitCode;
+    }
+    io.stderr.write(`fleetdeck exec: ${res.message ?? 'the exec ended without a status'}\n`);
+    return 1;
+  } finally {
+    await o.close();
+  }
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/**
+ * Forwards local ports until stopped (Ctrl-C): prints kubectl's "Forwarding from" lines
+ * and "Handling connection for" per connection. Exit 0 when stopped, 1 when a local port
+ * cannot be bound, 2 on usage errors or refusals.
+ */
+export async function runPortForwardCommand(target: string, pairs: string[], opts: SessionOptions, io: Io): Promise<number> {
+  if (pairs.length === 0) {
+    io.stderr.write('fleetdeck port-forward: at least one [LOCAL:]REMOTE port is required\n');
+    return EXIT_USAGE;
+  }
+  const parsedPairs = [];
+  for (const p of pairs) {
+    const pp = parsePortPair(p);
+    if (!pp.ok) {
+      io.stderr.write(`fleetdeck port-forward: ${pp.error}\n`);
+      return EXIT_USAGE;
+    }
+    parsedPairs.push(pp.value);
+  }
+  const o = await open('port-forward', target, opts, io);
+  if (typeof o === 'string') {
+    io.stderr.write(o + '\n');
+    return EXIT_USAGE;
+  }
+  const forwards: PortForward[] = [];
+  try {
+    const socket = { openWebSocket: (...a: Parameters<Fleet['openWebSocket']> extends [string, ...infer R] ? R : never) => o.fleet.openWebSocket(o.context, ...a) };
+    for (const pair of parsedPairs) {
+      const rp = remotePort(o.object, o.pod, pair.remote);
+      if (!rp.ok) {
+        io.stderr.write(`fleetdeck port-forward: ${rp.error}\n`);
+        return EXIT_USAGE;
+      }
+      const plan = o.executor.plan('port-forward', [podTarget(o.context, o.pod)], { portForward: { port: rp.value.port, localPort: pair.local, via: rp.value.via } });
+      const c = await confirm(plan, opts, io);
+      if (c === 'dry-run') continue;
+      if (c === 'refused') return EXIT_USAGE;
+      try {
+        const fwd = await o.executor.session(plan, c, () => startPortForward(socket, { namespace: o.pod.metadata.namespace ?? '', pod: o.pod.metadata.name, port: rp.value.port }, pair.local));
+        forwards.push(fwd);
+        let seen = 0;
+        let lastError: string | undefined;
+        fwd.onChange(() => {
+          const st = fwd.stats();
+          if (st.connections > seen) {
+            seen = st.connections;
+            io.stdout.write(`Handling connection for ${fwd.localPort}\n`);
+          }
+          if (st.lastError && st.lastError !== lastError) {
+            lastError = st.lastError;
+            io.stderr.write(`error: ${st.lastError}\n`);
+          }
+        });
+        io.stdout.write(`Forwarding from 127.0.0.1:${fwd.localPort} -> ${rp.value.port}\n`);
+      } catch (e) {
+        io.stderr.write(`fleetdeck port-forward: ${(e as Error).message}\n`);
+        return e instanceof SessionRefused ? EXIT_USAGE : 1;
+      }
+    }
+    if (opts.dryRun) return 0;
+    await (io.untilStopped ?? untilSignal)();
+    return 0;
+  } finally {
+    await Promise.all(forwards.map((f) => f.stop()));
+    await o.close();
+  }
+}
