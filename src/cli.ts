@@ -3,6 +3,7 @@
 // in its own layer and is imported lazily, so starting the TUI loads only what it needs.
 import { readFileSync } from 'node:fs';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { termText } from './model/sanitize.js';
 
 /** The package's version, read from the package.json beside dist/ (or src/). */
 function packageVersion(): string {
@@ -170,7 +171,7 @@ export function buildProgram(): Command {
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
     .action(async (shell: 'bash' | 'zsh' | 'fish') => {
       const { completionScript } = await import('./cli/completion.js');
-      process.stdout.write(completionScript(shell, buildProgram()));
+      process.stdout.write(completionScript(shell, buildProgram())); // terminal-safe: our own script text
     });
 
   program
@@ -178,7 +179,7 @@ export function buildProgram(): Command {
     .option('--kubeconfig <path>')
     .action(async (o: { kubeconfig?: string }) => {
       const { contextNames, loadKubeconfig } = await import('./kube/kubeconfig.js');
-      process.stdout.write(contextNames(loadKubeconfig({ kubeconfig: o.kubeconfig })).join('\n') + '\n');
+      process.stdout.write(termText(contextNames(loadKubeconfig({ kubeconfig: o.kubeconfig })).join('\n') + '\n'));
     });
 
   for (const a of actionCommands) {
@@ -243,9 +244,9 @@ function fail(e: unknown): void {
   const err = e as Error;
   const known = ['KubeconfigError', 'ConfigError', 'SelectorError', 'UsageError'];
   if (known.includes(err?.name) || known.includes(err?.constructor?.name)) {
-    process.stderr.write(`fleetdeck: ${err.message}\n`);
+    process.stderr.write(termText(`fleetdeck: ${err.message}\n`));
   } else {
-    process.stderr.write(`fleetdeck: unexpected error: ${err?.stack ?? String(e)}\n`);
+    process.stderr.write(termText(`fleetdeck: unexpected error: ${err?.stack ?? String(e)}\n`));
   }
   process.exitCode = 2;
 }

@@ -5,6 +5,7 @@ import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isRecord } from '../model/access.js';
 import type { ApiRequest, ObjectRef } from './types.js';
+import { jsonForTerminal } from '../model/sanitize.js';
 
 export interface AuditEntry {
   context: string;
@@ -59,8 +60,9 @@ export function auditRequest(req: ApiRequest): ApiRequest {
   return out;
 }
 
+/** One JSON line; control characters from cluster text escaped (jsonForTerminal), so `cat audit.log` is safe. */
 export function auditLine(entry: AuditEntry, time: Date, user: string): string {
-  return JSON.stringify({
+  return jsonForTerminal({
     time: time.toISOString(),
     user,
     context: entry.context,

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { actionable, type Executor } from './executor.js';
 import { renderOutcomes, renderPlan } from './render.js';
 import type { ActionOptions, Target } from './types.js';
+import { termText } from '../model/sanitize.js';
 
 export interface ActionCommandOptions extends ActionOptions {
   /** KIND/NAME, e.g. ks/apps, kustomization/apps, hr/podinfo */
@@ -49,8 +50,9 @@ function terminalAsk(question: string): Promise<string> {
 }
 
 export async function runActionCommand(actionId: string, opts: ActionCommandOptions, deps: ActionCommandDeps): Promise<number> {
-  const out = (s: string) => deps.stdout.write(s + '\n');
-  const err = (s: string) => deps.stderr.write(s + '\n');
+  // plans, outcomes and messages carry cluster text (names, API messages): the one sanitizer, lines kept
+  const out = (s: string) => deps.stdout.write(termText(s) + '\n');
+  const err = (s: string) => deps.stderr.write(termText(s) + '\n');
   const parsed = parseTarget(opts.target);
   if (!parsed) {
     err(`fleetdeck ${actionId}: expected KIND/NAME, got ${JSON.stringify(opts.target)}`);

@@ -9,6 +9,7 @@ import { createAuditLog, defaultAuditPath } from './audit.js';
 import { runActionCommand, type ActionCommandOptions, type Output } from './cli.js';
 import { createExecutor } from './executor.js';
 import type { KubeObject } from '../model/types.js';
+import { termText } from '../model/sanitize.js';
 
 export interface ShellActionOptions extends Omit<ActionCommandOptions, 'context'>, FleetOptions {
   readonly?: boolean;
@@ -37,7 +38,7 @@ export async function runShellAction(
     deadline: Date.now() + 15_000,
   });
   try {
-    for (const u of snap.unreachable) io.stderr.write(`✗ ${u.name}: ${u.lastError ?? u.state}\n`);
+    for (const u of snap.unreachable) io.stderr.write(termText(`✗ ${u.name}: ${u.lastError ?? u.state}\n`));
     const executor = createExecutor({
       send: (ctx, req) => fleet.request(ctx, req),
       read: async (ctx, path) => (await fleet.request(ctx, { method: 'GET', path })).body as KubeObject,

@@ -17,6 +17,7 @@ import { openExec } from '../kube/exec.js';
 import { startPortForward, type PortForward } from '../kube/portforward.js';
 import { attachablePod, parsePortPair, remotePort } from '../model/attach.js';
 import { resourceKey, type KubeObject } from '../model/types.js';
+import { termText } from '../model/sanitize.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
@@ -108,10 +109,10 @@ function podTarget(context: string, pod: KubeObject): Target {
 /** Shows the plan when asked (--dry-run) or when a protected context needs the typed name; returns the typed text. */
 async function confirm(plan: Plan, opts: SessionOptions, io: Io): Promise<{ typed?: string } | 'dry-run' | 'refused'> {
   const refused = plan.targets.find((t) => t.refused);
-  if (opts.dryRun || plan.protected || refused) io.stderr.write(renderPlan(plan) + '\n');
+  if (opts.dryRun || plan.protected || refused) io.stderr.write(termText(renderPlan(plan) + '\n'));
   if (refused) return 'refused';
   if (opts.dryRun) {
-    io.stderr.write('\n(dry run: nothing sent)\n');
+    io.stderr.write(termText('\n(dry run: nothing sent)\n'));
     return 'dry-run';
   }
   if (!plan.protected) return {};
@@ -126,17 +127,17 @@ async function confirm(plan: Plan, opts: SessionOptions, io: Io): Promise<{ type
  */
 export async function runExecCommand(target: string, command: string[], opts: ExecOptions, io: Io): Promise<number> {
   if (command.length === 0) {
-    io.stderr.write('fleetdeck exec: a command is required after --, e.g. fleetdeck exec pod/web -- sh\n');
+    io.stderr.write(termText('fleetdeck exec: a command is required after --, e.g. fleetdeck exec pod/web -- sh\n'));
     return EXIT_USAGE;
   }
   const o = await open('exec', target, opts, io);
   if (typeof o === 'string') {
-    io.stderr.write(o + '\n');
+    io.stderr.write(termText(o + '\n'));
     return EXIT_USAGE;
   }
   try {
     const tty = Boolean(opts.tty && io.stdin.isTTY && io.stdout.isTTY);
-    if (opts.tty && !tty) io.stderr.write('Unable to use a TTY - input is not a terminal or the right kind of file\n');
+    if (opts.tty && !tty) io.stderr.write(termText('Unable to use a TTY - input is not a terminal or the right kind of file\n'));
     const options: ActionOptions = { exec: { container: opts.container, command, stdin: Boolean(opts.stdin), tty } };
     const plan = o.executor.plan('exec', [podTarget(o.context, o.pod)], options);
     const c = await confirm(plan, opts, io);
@@ -147,12 +148,12 @@ export async function runExecCommand(target: string, command: string[], opts: Ex
     try {
       session = await o.executor.session(plan, c, () =>
         openExec(socket, { namespace: o.pod.metadata.namespace ?? '', pod: o.pod.metadata.name, container: opts.container, command, stdin: Boolean(opts.stdin), tty }, {
-          stdout: (b) => io.stdout.write(b),
-          stderr: (b) => io.stderr.write(b),
+          stdout: (b) => io.stdout.write(b), // terminal-safe: the exec session is the user's own remote terminal, passed as kubectl exec passes it
+          stderr: (b) => io.stderr.write(b), // terminal-safe: as stdout above
         }),
       );
     } catch (e) {
-      io.stderr.write(`fleetdeck exec: ${(e as Error).message}\n`);
+      io.stderr.write(termText(`fleetdeck exec: ${(e as Error).message}\n`));
       return e instanceof SessionRefused ? EXIT_USAGE : 1;
     }
     const cleanups: (() => void)[] = [];
@@ -179,10 +180,10 @@ export async function runExecCommand(target: string, command: string[], opts: Ex
     const res = await session.done;
     for (const c2 of cleanups) c2();
     if (res.exitCode !== undefined) {
-      if (res.exitCode !== 0 && res.message) io.stderr.write(`command terminated with exit code ${res.exitCode}\n`);
+      if (res.exitCode !== 0 && res.message) io.stderr.write(termText(`command terminated with exit code ${res.exitCode}\n`));
       return res.exitCode;
     }
-    io.stderr.write(`fleetdeck exec: ${res.message ?? 'the exec ended without a status'}\n`);
+    io.stderr.write(termText(`fleetdeck exec: ${res.message ?? 'the exec ended without a status'}\n`));
     return 1;
   } finally {
     await o.close();
@@ -208,21 +209,21 @@ function untilSignal(): Promise<void> {
  */
 export async function runPortForwardCommand(target: string, pairs: string[], opts: SessionOptions, io: Io): Promise<number> {
   if (pairs.length === 0) {
-    io.stderr.write('fleetdeck port-forward: at least one [LOCAL:]REMOTE port is required\n');
+    io.stderr.write(termText('fleetdeck port-forward: at least one [LOCAL:]REMOTE port is required\n'));
     return EXIT_USAGE;
   }
   const parsedPairs = [];
   for (const p of pairs) {
     const pp = parsePortPair(p);
     if (!pp.ok) {
-      io.stderr.write(`fleetdeck port-forward: ${pp.error}\n`);
+      io.stderr.write(termText(`fleetdeck port-forward: ${pp.error}\n`));
       return EXIT_USAGE;
     }
     parsedPairs.push(pp.value);
   }
   const o = await open('port-forward', target, opts, io);
   if (typeof o === 'string') {
-    io.stderr.write(o + '\n');
+    io.stderr.write(termText(o + '\n'));
     return EXIT_USAGE;
   }
   const forwards: PortForward[] = [];
@@ -231,7 +232,7 @@ export async function runPortForwardCommand(target: string, pairs: string[], opt
     for (const pair of parsedPairs) {
       const rp = remotePort(o.object, o.pod, pair.remote);
       if (!rp.ok) {
-        io.stderr.write(`fleetdeck port-forward: ${rp.error}\n`);
+        io.stderr.write(termText(`fleetdeck port-forward: ${rp.error}\n`));
         return EXIT_USAGE;
       }
       const plan = o.executor.plan('port-forward', [podTarget(o.context, o.pod)], { portForward: { port: rp.value.port, localPort: pair.local, via: rp.value.via } });
@@ -247,16 +248,16 @@ export async function runPortForwardCommand(target: string, pairs: string[], opt
           const st = fwd.stats();
           if (st.connections > seen) {
             seen = st.connections;
-            io.stdout.write(`Handling connection for ${fwd.localPort}\n`);
+            io.stdout.write(termText(`Handling connection for ${fwd.localPort}\n`));
           }
           if (st.lastError && st.lastError !== lastError) {
             lastError = st.lastError;
-            io.stderr.write(`error: ${st.lastError}\n`);
+            io.stderr.write(termText(`error: ${st.lastError}\n`));
           }
         });
-        io.stdout.write(`Forwarding from 127.0.0.1:${fwd.localPort} -> ${rp.value.port}\n`);
+        io.stdout.write(termText(`Forwarding from 127.0.0.1:${fwd.localPort} -> ${rp.value.port}\n`));
       } catch (e) {
-        io.stderr.write(`fleetdeck port-forward: ${(e as Error).message}\n`);
+        io.stderr.write(termText(`fleetdeck port-forward: ${(e as Error).message}\n`));
         return e instanceof SessionRefused ? EXIT_USAGE : 1;
       }
     }

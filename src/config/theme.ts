@@ -35,6 +35,8 @@ export interface Style {
 export interface Theme {
   name: string;
   styles: Record<Role, Style>;
+  /** the colours the theme targets: 16 (ANSI names only) or 256 (names and #rrggbb) */
+  colors: 16 | 256;
   files: string[];
 }
 
@@ -45,6 +47,15 @@ export const ANSI16 = [
 
 export function isColour(c: string): boolean {
   return c === 'default' || (ANSI16 as readonly string[]).includes(c) || /^#[0-9a-fA-F]{6}$/.test(c);
+}
+
+/**
+ * A theme colour as blessed's tag syntax names it: `brightwhite` is `bright-white` in a tag
+ * (`{bright-white-fg}`; blessed's tag parser knows no `brightwhite` and would print the tag
+ * literally), the others as they are (`red`, `default`, `#rrggbb`).
+ */
+export function tagColour(c: string): string {
+  return /^bright[a-z]/.test(c) ? `bright-${c.slice(6)}` : c;
 }
 
 const roleSet = new Set<string>(ROLES);
@@ -72,15 +83,18 @@ function parseStyle(f: LoadedFile, role: string, v: unknown): Style {
 interface RawTheme {
   name: string;
   extends?: string;
+  colors?: 16 | 256;
   styles: Partial<Record<Role, Style>>;
+  lf: LoadedFile;
 }
 
 function validate(f: LoadedFile): RawTheme {
   const d = f.data;
   if (!isRecord(d)) throw f.error([], 'a theme is a JSON object with "name" and "styles"');
   for (const k of Object.keys(d)) {
-    if (!['name', 'extends', 'styles', 'description'].includes(k)) throw f.error([k], 'unknown field (expected name, extends, styles)');
+    if (!['name', 'extends', 'styles', 'description', 'colors'].includes(k)) throw f.error([k], 'unknown field (expected name, extends, colors, styles)');
   }
+  if (d.colors !== undefined && d.colors !== 16 && d.colors !== 256) throw f.error(['colors'], 'must be 16 or 256 (the colours the theme targets)');
   if (d.extends !== undefined && typeof d.extends !== 'string') throw f.error(['extends'], 'must be a theme name');
   if (!isRecord(d.styles)) throw f.error(['styles'], 'must be an object of role → style');
   const styles: Partial<Record<Role, Style>> = {};
@@ -88,7 +102,7 @@ function validate(f: LoadedFile): RawTheme {
     if (!roleSet.has(role)) throw f.error(['styles', role], `unknown role "${role}"`);
     styles[role as Role] = parseStyle(f, role, v);
   }
-  return { name: typeof d.name === 'string' ? d.name : '', extends: d.extends as string | undefined, styles };
+  return { name: typeof d.name === 'string' ? d.name : '', extends: d.extends as string | undefined, colors: d.colors as 16 | 256 | undefined, styles, lf: f };
 }
 
 function builtinDir(): string {
@@ -129,8 +143,20 @@ export function loadTheme(spec: string | undefined, opts: LoadOptions = {}): The
   const baseFile = !baseSpec ? join(dir, 'default.json') : isPath(baseSpec) ? resolve(baseSpec) : resolveBuiltin(baseSpec, dir);
   const chain = loadChain(baseFile, dir, []);
   const raws = [...chain.raws, ...(userRaw ? [userRaw] : [])];
+  // the colour count the last file that declares one targets; every file is checked against it
+  const colors = [...raws].reverse().find((r) => r.colors)?.colors ?? 256;
   const styles = Object.fromEntries(ROLES.map((r) => [r, {}])) as Record<Role, Style>;
-  for (const r of raws) for (const [role, s] of Object.entries(r.styles)) styles[role as Role] = s;
+  for (const r of raws) {
+    for (const [role, s] of Object.entries(r.styles)) {
+      if (colors === 16) {
+        for (const k of ['fg', 'bg'] as const) {
+          const c = s[k];
+          if (c?.startsWith('#')) throw r.lf.error(['styles', role, k], `"${c}" is not one of the 16 ANSI colours this theme targets (colors: 16): use ${ANSI16.join(', ')} or default`);
+        }
+      }
+      styles[role as Role] = s;
+    }
+  }
   const name = chain.raws[chain.raws.length - 1].name || baseSpec || 'default';
-  return { name, styles, files: [...chain.files, ...(user ? [user] : [])] };
+  return { name, styles, colors, files: [...chain.files, ...(user ? [user] : [])] };
 }

@@ -3,6 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { openFleet, type FleetOptions, type OpenFleet } from './open.js';
+import { termText } from '../model/sanitize.js';
 
 export interface CommandIO {
   stdout: Writable & { isTTY?: boolean };
@@ -20,13 +21,13 @@ export async function withFleet(opts: FleetOptions, io: CommandIO, body: (opened
   try {
     opened = openFleet(opts, io.env);
   } catch (e) {
-    io.stderr.write(`fleetdeck: ${(e as Error).message}\n`);
+    io.stderr.write(termText(`fleetdeck: ${(e as Error).message}\n`));
     return 2;
   }
   try {
     return await body(opened);
   } catch (e) {
-    io.stderr.write(`fleetdeck: ${(e as Error).message}\n`);
+    io.stderr.write(termText(`fleetdeck: ${(e as Error).message}\n`));
     return 2;
   } finally {
     await opened.fleet.close();

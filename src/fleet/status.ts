@@ -8,6 +8,7 @@ import { summarizeContext, statusJson, type StatusContextInput, type StatusJson 
 import { isFluxGroup } from '../model/flux.js';
 import { humanDuration } from '../model/format.js';
 import { problems, type Problem, type ProblemInput } from '../model/problems.js';
+import { displayWidth, fitWidth, jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { ownerRefs } from '../model/tree.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
 import { commandColours, withFleet, type CommandIO } from './command.js';
@@ -131,11 +132,13 @@ export function statusExitCode(report: FleetReport, failOnSuspended = false): nu
   return failing.length === 0 && contextsOk ? 0 : 1;
 }
 
-function table(rows: string[][], colour: (row: number, col: number, text: string) => string = (_r, _c, t) => t): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+/** Cells are cluster text: sanitized (termLine) and measured in terminal columns before padding. */
+function table(raw: string[][], colour: (row: number, col: number, text: string) => string = (_r, _c, t) => t): string[] {
+  const rows = raw.map((r) => r.map((cell) => termLine(cell)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]))));
   return rows.map((r, ri) =>
     r
-      .map((cell, i) => colour(ri, i, i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+      .map((cell, i) => colour(ri, i, i === r.length - 1 ? cell : fitWidth(cell, widths[i])))
       .join('  ')
       .trimEnd(),
   );
@@ -215,10 +218,10 @@ export async function runStatusCommand(opts: StatusOptions, io: CommandIO): Prom
     try {
       if (snap.reachable.length === 0) {
         const why = snap.unreachable.map((c) => `  ${c.name}: ${c.state}${c.lastError ? `: ${c.lastError}` : ''}`).join('\n');
-        io.stderr.write(`fleetdeck: no context is reachable:\n${why}\n`);
+        io.stderr.write(termText(`fleetdeck: no context is reachable:\n${why}\n`));
         if (opts.output === 'json') {
           const now = Date.now();
-          io.stdout.write(`${JSON.stringify(fleetReport(fleet, snap, contexts, now, opts.namespace).json, null, 2)}\n`);
+          io.stdout.write(`${jsonForTerminal(fleetReport(fleet, snap, contexts, now, opts.namespace).json, 2)}\n`);
         }
         return 2;
       }
@@ -227,7 +230,7 @@ export async function runStatusCommand(opts: StatusOptions, io: CommandIO): Prom
       const code = statusExitCode(report, opts.failOnSuspended);
       if (opts.output === 'json') {
         // `healthy` follows the exit code, so a script can read either
-        io.stdout.write(`${JSON.stringify({ ...report.json, healthy: code === 0 }, null, 2)}\n`);
+        io.stdout.write(`${jsonForTerminal({ ...report.json, healthy: code === 0 }, 2)}\n`);
       } else {
         io.stdout.write(renderStatusTable(report, code, commandColours(io), now));
       }

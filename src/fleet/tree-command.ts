@@ -11,6 +11,7 @@ import { commandColours, withFleet, type CommandIO } from './command.js';
 import type { FleetOptions, OpenFleet } from './open.js';
 import { takeSnapshot } from './snapshot.js';
 import type { FleetStore } from './types.js';
+import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 
 export interface TreeCommandOptions extends FleetOptions {
   namespace?: string;
@@ -88,8 +89,10 @@ export function ownerChain(ref: ObjRef, index: TreeIndex): OwnerLine[] {
 /** The tree as text: a mark, the tree prefix, KIND/NAME, the health and its reason. */
 export function renderTreeText(found: FoundTree, c: ChalkInstance): string {
   const lines: string[] = [];
+  // names, reasons and messages are cluster text: each piece through termLine before colouring
+  const t = termLine;
   const owners = found.owners.map((o) => `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}${o.status ? '' : ' (gone)'}`);
-  lines.push(c.bold(`${found.context}`) + (owners.length ? c.gray(`  owned by ${owners.join(' ← ')}`) : ''));
+  lines.push(c.bold(t(found.context)) + (owners.length ? c.gray(t(`  owned by ${owners.join(' ← ')}`)) : ''));
   for (const r of flattenTree(found.tree)) {
     const n = r.node;
     const v = n.group ? n.rolledUp : n.verdict;
@@ -100,7 +103,7 @@ export function renderTreeText(found: FoundTree, c: ChalkInstance): string {
     if (n.info?.source) extra.push(`source ${n.info.source}`);
     if (n.info?.dependsOn) extra.push(`dependsOn ${n.info.dependsOn.join(',')}`);
     if (n.repeat) extra.push('shown above');
-    lines.push(`${paint(healthMark(v.status))} ${r.prefix}${r.label}  ${paint(v.status)}${why}${msg}${extra.length ? c.gray(`  [${extra.join('; ')}]`) : ''}`);
+    lines.push(`${paint(healthMark(v.status))} ${r.prefix}${t(r.label)}  ${paint(v.status)}${t(`${why}${msg}`)}${extra.length ? c.gray(t(`  [${extra.join('; ')}]`)) : ''}`);
   }
   return lines.join('\n');
 }
@@ -163,7 +166,7 @@ export async function runTreeCommand(target: string, opts: TreeCommandOptions, i
   const kindQuery = slash > 0 ? target.slice(0, slash) : '';
   const name = slash > 0 ? target.slice(slash + 1) : '';
   if (!kindQuery || !name || name.includes('/')) {
-    io.stderr.write(`fleetdeck: tree wants KIND/NAME (e.g. deploy/web, ks/apps), got "${target}"\n`);
+    io.stderr.write(termText(`fleetdeck: tree wants KIND/NAME (e.g. deploy/web, ks/apps), got "${target}"\n`));
     return 2;
   }
   return withFleet(opts, io, (opened) => printTrees(kindQuery, name, opts, io, opened));
@@ -177,9 +180,9 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
     // first: the object's kind and the Flux objects whose inventories say what else to watch
     const first = await takeSnapshot(fleet, { contexts, deadline, kinds: () => [kindQuery, ...FLUX_TREE_KINDS] });
     closers.push(first.close);
-    for (const u of first.unreachable) io.stderr.write(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`);
+    for (const u of first.unreachable) io.stderr.write(termText(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`));
     if (first.reachable.length === 0) {
-      io.stderr.write('fleetdeck: no context is reachable\n');
+      io.stderr.write(termText('fleetdeck: no context is reachable\n'));
       return 2;
     }
     const types = new Map<string, ResourceType>();
@@ -188,7 +191,7 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
       if (t) types.set(c, t);
     }
     if (types.size === 0) {
-      io.stderr.write(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`);
+      io.stderr.write(termText(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`));
       return 2;
     }
     const found = new Map<string, ObjRef[]>();
@@ -199,10 +202,10 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
     const kindName = `${[...types.values()][0].kind}/${name}`;
     if (found.size === 0) {
       const where = opts.namespace ? ` in namespace ${opts.namespace}` : ' in any namespace';
-      io.stderr.write(`fleetdeck: ${kindName} not found${where} of ${first.reachable.join(', ')}\n`);
+      io.stderr.write(termText(`fleetdeck: ${kindName} not found${where} of ${first.reachable.join(', ')}\n`));
       if (opts.output === 'json') {
         const doc: TreeCommandJson = { trees: [], notFound: first.reachable, unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })) };
-        io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        io.stdout.write(`${jsonForTerminal(doc, 2)}\n`);
       }
       return 1;
     }
@@ -229,7 +232,7 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
       closers.push(snap.close);
     }
     for (const w of [...first.watched, ...second.watched]) {
-      if (w.phase !== 'synced' && w.phase !== 'forbidden' && found.has(w.context)) io.stderr.write(`fleetdeck: ${w.context}: ${w.resource} ${w.phase}${w.reason ? `: ${w.reason}` : ''}; the tree may be incomplete\n`);
+      if (w.phase !== 'synced' && w.phase !== 'forbidden' && found.has(w.context)) io.stderr.write(termText(`fleetdeck: ${w.context}: ${w.resource} ${w.phase}${w.reason ? `: ${w.reason}` : ''}; the tree may be incomplete\n`));
     }
 
     const now = Date.now();
@@ -253,7 +256,7 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
         notFound: first.reachable.filter((c) => !found.has(c)),
         unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })),
       };
-      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      io.stdout.write(`${jsonForTerminal(doc, 2)}\n`);
     } else {
       const c = commandColours(io);
       io.stdout.write(`${trees.map((t) => renderTreeText(t, c)).join('\n\n')}\n`);

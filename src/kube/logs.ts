@@ -22,7 +22,11 @@ export interface LogStreamOptions {
 export interface LogLine {
   /** RFC3339Nano as the kubelet wrote it; '' when the line carried none */
   ts: string;
+  /** the line decoded as UTF-8 (invalid sequences as U+FFFD) */
   text: string;
+  /** the line's bytes after the timestamp, only when they are not valid UTF-8 (`logs -o raw`
+   * to a pipe writes them as they came) */
+  raw?: Uint8Array;
 }
 
 /** Anything that opens a streaming GET and hands back the body (ContextClient, FleetStore.stream). */
@@ -54,6 +58,21 @@ export function splitTimestamp(line: string): LogLine {
   return m ? { ts: m[1], text: line.slice(m[0].length) } : { ts: '', text: line };
 }
 
+const strict = new TextDecoder('utf-8', { fatal: true });
+const lenient = new TextDecoder('utf-8');
+
+/** One line's bytes → its timestamp and text; bytes that are not valid UTF-8 are kept in `raw`. */
+export function decodeLine(bytes: Uint8Array): LogLine {
+  try {
+    return splitTimestamp(strict.decode(bytes));
+  } catch {
+    const decoded = lenient.decode(bytes);
+    // the timestamp prefix is ASCII: its length in characters is its length in bytes
+    const prefix = TS_PREFIX.exec(decoded)?.[0].length ?? 0;
+    return { ...splitTimestamp(decoded), raw: Buffer.from(bytes.subarray(prefix)) };
+  }
+}
+
 function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return signal?.aborted === true || (e instanceof Error && e.name === 'AbortError');
 }
@@ -63,19 +82,22 @@ function isAbort(e: unknown, signal?: AbortSignal): boolean {
  * stream sends it again whole. Aborts end the iteration without an error.
  */
 export async function* readLogLines(body: AsyncIterable<Uint8Array>, signal?: AbortSignal): AsyncGenerator<LogLine> {
-  const decoder = new TextDecoder();
-  let rest = '';
+  // split at the newline byte (never part of a multi-byte UTF-8 sequence), then decode whole
+  // lines: a character whose bytes arrive in different chunks stays intact
+  let rest: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of body) {
       if (signal?.aborted) return;
-      rest += decoder.decode(chunk, { stream: true });
-      let nl = rest.indexOf('\n');
+      rest = rest.length ? Buffer.concat([rest, chunk]) : Buffer.from(chunk);
+      let start = 0;
+      let nl = rest.indexOf(0x0a, start);
       while (nl >= 0) {
-        const line = rest.slice(0, nl).replace(/\r$/, '');
-        rest = rest.slice(nl + 1);
-        yield splitTimestamp(line);
-        nl = rest.indexOf('\n');
+        const end = nl > start && rest[nl - 1] === 0x0d ? nl - 1 : nl;
+        yield decodeLine(rest.subarray(start, end));
+        start = nl + 1;
+        nl = rest.indexOf(0x0a, start);
       }
+      rest = rest.subarray(start);
     }
   } catch (e) {
     if (isAbort(e, signal)) return;

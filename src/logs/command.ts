@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import type { FleetStore } from '../fleet/types.js';
 import { isFluxGroup } from '../model/flux.js';
 import { parseGoDuration } from '../model/format.js';
+import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { resourceKey } from '../model/types.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from './filter.js';
 import { fleetLogOpener } from './open.js';
@@ -71,6 +72,9 @@ export interface LineFormat {
   timestamps: boolean;
   chalk: ChalkInstance;
   highlight?: RegExp;
+  /** stdout is a terminal: cluster text goes through the sanitizer (termLine); to a pipe,
+   * `raw` keeps the line as the container wrote it */
+  terminal?: boolean;
 }
 
 function paintHighlights(c: ChalkInstance, re: RegExp | undefined, text: string): string {
@@ -85,16 +89,29 @@ function paintHighlights(c: ChalkInstance, re: RegExp | undefined, text: string)
   return out + text.slice(at);
 }
 
-/** One entry as a stdout line (no newline). */
+/**
+ * One entry as a stdout line (no newline). JSON escapes every control character (jsonForTerminal);
+ * on a terminal every name and the text pass termLine (controls shown as `\e`, `\r`, never sent).
+ */
 export function formatEntry(e: LogEntry, f: LineFormat): string {
   if (f.output === 'json') {
-    return JSON.stringify({ context: e.context, namespace: e.namespace, pod: e.pod, container: e.container, ts: e.ts, message: e.text, ...(e.notice ? { notice: true } : {}) });
+    return jsonForTerminal({ context: e.context, namespace: e.namespace, pod: e.pod, container: e.container, ts: e.ts, message: e.text, ...(e.notice ? { notice: true } : {}) });
   }
+  const safe = f.terminal ? termLine : (s: string): string => s;
   const colour = PALETTE[podColour(e, PALETTE.length)];
-  if (e.notice) return f.chalk.dim(`${e.context}/${e.pod} ${e.text}`);
-  const prefix = f.chalk[colour](`${e.context}/${e.pod}/${e.container}`);
-  const ts = f.timestamps && e.ts ? `${f.chalk.dim(e.ts)} ` : '';
-  return `${prefix} ${ts}${paintHighlights(f.chalk, f.highlight, e.text)}`;
+  if (e.notice) return f.chalk.dim(safe(`${e.context}/${e.pod} ${e.text}`));
+  const prefix = f.chalk[colour](safe(`${e.context}/${e.pod}/${e.container}`));
+  const ts = f.timestamps && e.ts ? `${f.chalk.dim(safe(e.ts))} ` : '';
+  return `${prefix} ${ts}${paintHighlights(f.chalk, f.highlight, safe(e.text))}`;
+}
+
+/** What one entry writes to stdout, newline included: bytes as they came for `-o raw` to a pipe. */
+export function entryOutput(e: LogEntry, f: LineFormat): string | Uint8Array {
+  if (f.output === 'raw' && !f.terminal && e.raw && !e.notice) {
+    const head = formatEntry({ ...e, text: '' }, f);
+    return Buffer.concat([Buffer.from(head), e.raw, Buffer.from('\n')]);
+  }
+  return `${formatEntry(e, f)}\n`;
 }
 
 function sinceSeconds(since: string | undefined): number | undefined {
@@ -130,7 +147,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     since = sinceSeconds(opts.since);
     if (opts.tail !== undefined && (!Number.isInteger(opts.tail) || opts.tail < 0)) throw new SyntaxError(`--tail: must be a non-negative integer`);
   } catch (e) {
-    stderr.write(`fleetdeck logs: ${(e as Error).message}\n`);
+    stderr.write(`fleetdeck logs: ${termLine((e as Error).message)}\n`);
     return 2;
   }
   const own = deps.signal ? undefined : signalFromProcess();
@@ -142,11 +159,11 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     try {
       resolved = resolveTarget(store, target, deps.contexts, opts.namespace);
     } catch (e) {
-      stderr.write(`fleetdeck logs: ${(e as Error).message}\n`);
+      stderr.write(`fleetdeck logs: ${termLine((e as Error).message)}\n`);
       return 2;
     }
     const chalk = new Chalk({ level: (deps.colour ?? stdout.isTTY === true) ? 1 : 0 });
-    const format: LineFormat = { output: opts.output ?? 'raw', timestamps: opts.timestamps ?? false, chalk, highlight: filter.highlight };
+    const format: LineFormat = { output: opts.output ?? 'raw', timestamps: opts.timestamps ?? false, chalk, highlight: filter.highlight, terminal: stdout.isTTY === true };
     const tail = new LogTail(store, deps.openLog ?? fleetLogOpener(store), resolved, {
       container,
       initContainers: opts.initContainers,
@@ -171,7 +188,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     });
     tail.onLine((e) => {
       if (pipeClosed || !passes(filter, e)) return;
-      stdout.write(`${formatEntry(e, format)}\n`);
+      stdout.write(entryOutput(e, format));
     });
     let told = '';
     tail.onStatus(() => {
@@ -181,7 +198,8 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
         capped.length ? `${capped.length} containers not streamed (cap ${opts.maxStreams ?? 50}): ${capped.slice(0, 5).join(', ')}${capped.length > 5 ? ', …' : ''}` : '',
         ...failed.map((s) => `${s.context}/${s.pod}/${s.container}: ${s.reason ?? 'failed'}`),
       ].filter(Boolean).join('\n');
-      if (note && note !== told) stderr.write(`fleetdeck logs: ${note}\n`);
+      // names and API reasons are cluster text
+      if (note && note !== told) stderr.write(termText(`fleetdeck logs: ${note}\n`));
       told = note;
     });
     tail.start();

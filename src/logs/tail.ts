@@ -259,7 +259,7 @@ export class LogTail {
           s.lines++;
           delay = this.opts.retryMs;
           wait = delay;
-          this.emit({ context: s.context, ...s.ref, ts: l.ts, text: l.text });
+          this.emit({ context: s.context, ...s.ref, ts: l.ts, text: l.text, ...(l.raw ? { raw: l.raw } : {}) });
         }
         if (signal.aborted) break;
         if (!opts.follow) {

@@ -12,6 +12,8 @@ export interface LogEntry {
   /** RFC3339Nano; for notices the engine's clock */
   ts: string;
   text: string;
+  /** the bytes of a line that was not valid UTF-8, as the container wrote them (see LogLine.raw) */
+  raw?: Uint8Array;
   /** an engine notice ("— pod X ended —"), not a line the container wrote */
   notice?: boolean;
 }

@@ -17,6 +17,8 @@ import { fluxManaged } from '../model/patches.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
 import { completions, parseCommand } from './palette.js';
 import { openScreen } from './shell.js';
+import { teachBlessedWidths, uncutLines } from './unicode.js';
+import { escapeUnsafe } from '../model/sanitize.js';
 import { escapeTags, fit, paint } from './style.js';
 import { registerView, VIEWS, type AppContext, type View } from './view.js';
 import { HelpView } from './views/help.js';
@@ -108,12 +110,14 @@ interface Prompt {
 
 export function runApp(opts: AppOptions): Promise<void> {
   const { store, theme, keymap } = opts;
+  teachBlessedWidths();
   const screen = opts.screen ?? openScreen(opts);
   opts.onScreen?.(screen);
   const base = { tags: true, wrap: false, style: theme.styles.body } as const;
   const header = blessed.box({ parent: screen, top: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.header });
   const body = blessed.box({ parent: screen, top: 2, left: 0, right: 0, bottom: 2, ...base });
   const footer = blessed.box({ parent: screen, bottom: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.footer });
+  for (const b of [header, body, footer]) uncutLines(b);
 
   const allNames = store.contexts().map((c) => c.name);
   let selected = opts.contexts.length ? [...opts.contexts] : allNames.slice(0, 1);
@@ -398,6 +402,12 @@ export function runApp(opts: AppOptions): Promise<void> {
     return [hints, line2];
   }
 
+  /** The last gate before blessed: views sanitize their text (escapeTags, fit); a control
+   * character that got past a view anyway is shown escaped, never sent to the terminal. */
+  function gate(lines: string[]): string {
+    return lines.map(escapeUnsafe).join('\n');
+  }
+
   function frame(): void {
     frameTimer = undefined;
     if (closed) return;
@@ -405,10 +415,9 @@ export function runApp(opts: AppOptions): Promise<void> {
     const width = (screen.width as number) || 80;
     const height = (screen.height as number) || 24;
     const bodyHeight = Math.max(1, height - 4);
-    header.setContent(headerLines(width).join('\n'));
-    const lines = top()?.render(width, bodyHeight) ?? [];
-    body.setContent(lines.join('\n'));
-    footer.setContent(footerLines(width).join('\n'));
+    header.setContent(gate(headerLines(width)));
+    body.setContent(gate(top()?.render(width, bodyHeight) ?? []));
+    footer.setContent(gate(footerLines(width)));
     screen.render();
   }
 

@@ -5,6 +5,8 @@ import blessed from 'blessed';
 import type { Theme } from '../config/theme.js';
 import { BADGE_ROLE, BADGE_SYMBOL } from './badges.js';
 import { escapeTags, paint } from './style.js';
+import { teachBlessedWidths, uncutLines } from './unicode.js';
+import { termText } from '../model/sanitize.js';
 
 export interface ScreenOptions {
   input?: NodeJS.ReadableStream;
@@ -28,9 +30,12 @@ function quietly<T>(fn: () => T): T {
 }
 
 export function openScreen(opts: ScreenOptions): blessed.Widgets.Screen {
+  teachBlessedWidths();
   return quietly(() =>
     blessed.screen({
-      smartCSR: true, fullUnicode: false, autoPadding: false, warnings: false,
+      // wide characters drawn at their width (src/ui/unicode.ts); the UI's own symbols (✓ ● ▲)
+      // already need a UTF-8 terminal, so unicode is not left to the locale variables
+      smartCSR: true, fullUnicode: true, forceUnicode: true, autoPadding: false, warnings: false,
       input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean }, output: opts.output as NodeJS.WritableStream, terminal: opts.terminal,
       title: 'fleetdeck',
     } as unknown as blessed.Widgets.IScreenOptions),
@@ -54,6 +59,8 @@ export function paintShell(screen: blessed.Widgets.Screen, theme: Theme, context
   }
   const header = blessed.box({ parent: screen, top: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.header, content: line1 });
   const footer = blessed.box({ parent: screen, bottom: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.footer, content: paint(theme, 'footer.hint', ' starting…') });
+  uncutLines(header);
+  uncutLines(footer);
   screen.render();
   return () => {
     header.detach();
@@ -81,7 +88,7 @@ export function installTerminalGuards(screen: blessed.Widgets.Screen): () => voi
   });
   const crash = (err: unknown): void => {
     restore();
-    process.stderr.write(`fleetdeck crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(termText(`fleetdeck crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
     process.exit(1);
   };
   process.on('uncaughtException', crash);

@@ -1,6 +1,7 @@
 // The app rendered into @xterm/headless through in-memory streams: keys in, screen out.
 import { PassThrough } from 'node:stream';
 import xterm from '@xterm/headless';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
 import type { AuditEntry, AuditLog } from '../../src/actions/audit.js';
 import { loadKeymap } from '../../src/config/keymap.js';
 import { loadTheme } from '../../src/config/theme.js';
@@ -40,12 +41,17 @@ export interface RigOptions {
   store?: FakeStore;
   protectedPattern?: RegExp;
   followTimeoutMs?: number;
+  /** a built-in theme name (default: default) */
+  theme?: string;
 }
 
 export function start(opts: RigOptions = {}): Rig {
   const cols = opts.cols ?? 120;
   const rows = opts.rows ?? 30;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+  // widths as terminals lay them out today (CJK and emoji two columns), as the app measures them
+  term.loadAddon(new Unicode11Addon());
+  term.unicode.activeVersion = '11';
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: cols, rows });
   output.on('data', (d: Buffer) => term.write(d.toString('utf8')));
@@ -54,7 +60,7 @@ export function start(opts: RigOptions = {}): Rig {
   const auditLog: AuditLog = { path: 'memory', record: async (e) => void audit.push(e) };
   const done = runApp({
     store, contexts: opts.contexts ?? ['dev', 'staging', 'prod-eu'], readonly: opts.readonly ?? false,
-    keymap: loadKeymap(opts.keymap, { configDir: null }), theme: loadTheme(undefined, { configDir: null }),
+    keymap: loadKeymap(opts.keymap, { configDir: null }), theme: loadTheme(opts.theme, { configDir: null }),
     startCommand: opts.startCommand === '' ? undefined : (opts.startCommand ?? 'pods'), input, output, terminal: 'xterm-256color', now: () => NOW,
     audit: auditLog, protectedPattern: opts.protectedPattern, followTimeoutMs: opts.followTimeoutMs ?? 3000, pollIntervalMs: 10,
   });

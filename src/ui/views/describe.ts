@@ -3,7 +3,7 @@
 import { arr, conditions, isRecord, num, str } from '../../model/access.js';
 import { age } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
-import { escapeTags, paint } from '../style.js';
+import { escapeTags, paint, textColumns } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';
 
@@ -93,19 +93,19 @@ export class DescribeView extends TextView {
     const conds = conditions(o);
     if (conds.length) {
       section('Conditions:');
-      out.push(paint(t, 'describe.label', '  Type                Status  Reason'));
-      for (const c of conds) out.push(escapeTags(`  ${c.type.padEnd(20)}${c.status.padEnd(8)}${c.reason ?? ''}${c.message ? ` — ${c.message}` : ''}`));
+      const rows = textColumns([['Type', 'Status', 'Reason', 'Message'], ...conds.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])], '  ');
+      out.push(paint(t, 'describe.label', rows[0]), ...rows.slice(1).map(escapeTags));
     }
     section('Events:');
     const events = eventsFor(this.app, this.context, o);
     if (!events.length) out.push('  <none>');
     else {
-      out.push(paint(t, 'describe.label', '  Type     Reason          Age     Count  Message'));
-      for (const e of events) {
-        const when = str(e, 'lastTimestamp') ?? str(e, 'eventTime') ?? e.metadata.creationTimestamp;
-        const line = `  ${(str(e, 'type') ?? '').padEnd(9)}${(str(e, 'reason') ?? '').padEnd(16)}${age(when, now).padEnd(8)}${String(num(e, 'count') ?? 1).padEnd(7)}${str(e, 'message') ?? ''}`;
-        out.push(str(e, 'type') === 'Warning' ? paint(t, 'status.warn', line) : escapeTags(line));
-      }
+      const rows = textColumns([
+        ['Type', 'Reason', 'Age', 'Count', 'Message'],
+        ...events.map((e) => [str(e, 'type') ?? '', str(e, 'reason') ?? '', age(str(e, 'lastTimestamp') ?? str(e, 'eventTime') ?? e.metadata.creationTimestamp, now), String(num(e, 'count') ?? 1), str(e, 'message') ?? '']),
+      ], '  ');
+      out.push(paint(t, 'describe.label', rows[0]));
+      events.forEach((e, i) => out.push(str(e, 'type') === 'Warning' ? paint(t, 'status.warn', rows[i + 1]) : escapeTags(rows[i + 1])));
     }
     return out;
   }

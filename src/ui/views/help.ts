@@ -58,12 +58,16 @@ export class HelpView extends TextView {
     }
     out.push(paint(t, 'help.section', 'Commands (:)'));
     const seen = new Set<string>();
+    const commands: [string, string][] = [];
     for (const f of VIEWS.values()) {
       if (seen.has(f.names[0])) continue;
       seen.add(f.names[0]);
-      out.push(paint(t, 'help.key', `  :${f.names.join(', :')}`.padEnd(24)) + escapeTags(f.help));
+      commands.push([`  :${f.names.join(', :')}`, f.help]);
     }
-    out.push(paint(t, 'help.key', '  :KIND [CTX-GLOB] [NS]'.padEnd(24)) + 'any resource: :pods, :deploy prod-*, :ks flux-system');
+    commands.push(['  :KIND [CTX-GLOB] [NS]', 'any resource: :pods, :deploy prod-*, :ks flux-system']);
+    // the command column as wide as its longest entry plus two spaces: names never run into their help
+    const cmdWidth = Math.max(...commands.map(([c]) => c.length)) + 2;
+    for (const [c, h] of commands) out.push(paint(t, 'help.key', c.padEnd(cmdWidth)) + escapeTags(h));
     out.push('');
     for (const [section, text] of HELP_NOTES) {
       out.push(paint(t, 'help.section', section));

@@ -14,6 +14,7 @@ import { isFluxGroup } from '../../model/flux.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
 import { isActionId, NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { cutToWidth, displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, openTag } from '../style.js';
 import type { AppContext, View, ViewFactory } from '../view.js';
 
@@ -66,18 +67,30 @@ function layout(segments: Segment[], width: number, wrap: boolean): string[] {
   let row = '';
   let used = 0;
   for (const s of segments) {
-    let text = s.text;
+    // cluster text: sanitized before it is measured (a control is shown as `\e`, `\r`; never a new row)
+    let text = termLine(s.text);
     while (text.length > 0) {
-      if (used >= width) {
+      let take = cutToWidth(text, width - used);
+      if (take === '') {
+        // a wide character that does not fit the row's last column starts the next row
+        if (used > 0 && wrap) {
+          rows.push(row);
+          row = '';
+          used = 0;
+          continue;
+        }
+        if (used > 0) return [row];
+        take = String.fromCodePoint(text.codePointAt(0) ?? 32);
+      }
+      row += s.open ? `${s.open}${escapeTags(take)}{/}` : escapeTags(take);
+      used += displayWidth(take);
+      text = text.slice(take.length);
+      if (text.length > 0 && used >= width) {
         if (!wrap) return [row];
         rows.push(row);
         row = '';
         used = 0;
       }
-      const take = text.slice(0, width - used);
-      row += s.open ? `${s.open}${escapeTags(take)}{/}` : escapeTags(take);
-      used += take.length;
-      text = text.slice(take.length);
     }
   }
   rows.push(row);

@@ -16,6 +16,7 @@ import { DescribeView } from './describe.js';
 import { ResourceTableView } from './resource-table.js';
 import { TreeView } from './tree.js';
 import { YamlView } from './yaml.js';
+import { cutToWidth, termLine, wrapToWidth } from '../../model/sanitize.js';
 
 /**
  * Watches the kinds the fleet summary needs (statusKinds) in a set of contexts, adding a
@@ -112,9 +113,9 @@ export function reasonLines(row: { problem: Problem } | undefined, width: number
   if (!row || width < 20) return [];
   const p = row.problem;
   const text = `${p.context} ${p.kind} ${p.namespace ? p.namespace + '/' : ''}${p.name}: ${p.verdict.reason}`;
-  const out: string[] = [];
-  for (let i = 0; i < text.length && out.length < 3; i += width) out.push(text.slice(i, i + width));
-  if (out.length === 3 && text.length > 3 * width) out[2] = out[2].slice(0, width - 1) + '~';
+  const all = wrapToWidth(termLine(text), width);
+  const out = all.slice(0, 3);
+  if (all.length > 3) out[2] = `${cutToWidth(out[2], width - 1)}~`;
   return out;
 }
 

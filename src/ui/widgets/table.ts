@@ -1,6 +1,7 @@
 // A virtualized table: only the rows in the visible window are formatted and painted, so
 // the cost of a frame depends on the terminal's height, not on the number of rows.
 import type { Role, Theme } from '../../config/theme.js';
+import { displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, fit, paint } from '../style.js';
 
 export interface Column<R> {
@@ -38,8 +39,8 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
   const widths = columns.map((c, i) => {
     if (c.width !== undefined) return c.width;
     // room for the sort arrow beside the header
-    let w = c.header.length + (i === sortColumn ? 1 : 0);
-    for (const row of cells) w = Math.max(w, row[i].length);
+    let w = displayWidth(c.header) + (i === sortColumn ? 1 : 0);
+    for (const row of cells) w = Math.max(w, displayWidth(row[i]));
     return Math.min(w, c.maxWidth ?? 60);
   });
   let used = widths.reduce((a, b) => a + b, 0) + gap * Math.max(0, columns.length - 1);
@@ -48,7 +49,7 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
   while (used > width) {
     let idx = -1;
     for (let i = 0; i < widths.length; i++) {
-      if (columns[i].width !== undefined || widths[i] <= Math.max(4, columns[i].header.length)) continue;
+      if (columns[i].width !== undefined || widths[i] <= Math.max(4, displayWidth(columns[i].header))) continue;
       if (idx < 0 || squeeze(i) > squeeze(idx) || (squeeze(i) === squeeze(idx) && widths[i] > widths[idx])) idx = i;
     }
     if (idx < 0) break;
@@ -69,8 +70,8 @@ export function keptColumns<R>(columns: Column<R>[], cells: string[][], width: n
     idx.reduce((sum, i) => {
       const c = columns[i];
       if (c.width !== undefined) return sum + c.width + 2;
-      const natural = Math.min(c.maxWidth ?? 60, Math.max(c.header.length, ...cells.map((row) => row[i].length)));
-      return sum + (c.squeeze ? Math.min(natural, Math.max(c.header.length, ROOM_FOR_SQUEEZED)) : natural) + 2;
+      const natural = Math.min(c.maxWidth ?? 60, Math.max(displayWidth(c.header), ...cells.map((row) => displayWidth(row[i]))));
+      return sum + (c.squeeze ? Math.min(natural, Math.max(displayWidth(c.header), ROOM_FOR_SQUEEZED)) : natural) + 2;
     }, -2);
   while (need(keep) > width) {
     const drop = [...keep].reverse().find((i) => columns[i].optional);
@@ -104,7 +105,8 @@ export function renderTable<R>(o: RenderTableOptions<R>): string[] {
   o.state.top = scrollTop(o.rows.length, o.state.selected, o.state.top, bodyHeight);
   const visible = o.rows.slice(o.state.top, o.state.top + bodyHeight);
   const all = o.columns;
-  const allCells = visible.map((r) => all.map((c) => c.value(r)));
+  // cluster text: sanitized before it is measured, so widths are the widths drawn
+  const allCells = visible.map((r) => all.map((c) => termLine(c.value(r))));
   const keep = keptColumns(all, allCells, o.width);
   const columns = keep.map((i) => all[i]);
   const cells = allCells.map((row) => keep.map((i) => row[i]));
@@ -129,7 +131,7 @@ export function renderTable<R>(o: RenderTableOptions<R>): string[] {
       const role = marked ? undefined : columns[i].role?.(row, cells[vi][i]);
       return role ? paint(o.theme, role, t) : paint(o.theme, rowRole, t);
     });
-    const used = texts.reduce((a, t) => a + t.length, 0) + sep.length * Math.max(0, texts.length - 1);
+    const used = texts.reduce((a, t) => a + displayWidth(t), 0) + sep.length * Math.max(0, texts.length - 1);
     lines.push(parts.join(escapeTags(sep)) + ' '.repeat(Math.max(0, o.width - used)));
   });
   return lines;

@@ -1,0 +1,59 @@
+// blessed's full-unicode mode, taught today's character widths. blessed 0.1.81 measures with
+// its own 2015 tables (no emoji: 😀 counts one column, so the rest of its row shifts) and,
+// without full-unicode, draws every wide character as `??`. Here its width hooks are pointed
+// at src/model/sanitize.ts's charWidth (the East Asian Width property from
+// get-east-asian-width, combining marks and format characters zero), the one width every
+// renderer measures with, so what a view fits to N columns is drawn in N columns.
+import { createRequire } from 'node:module';
+import type blessed from 'blessed';
+import { charWidth } from '../model/sanitize.js';
+
+interface BlessedUnicode {
+  charWidth(str: string | number, i?: number): number;
+  isCombining(str: string | number, i?: number): boolean;
+  codePointAt(str: string, i: number): number;
+  combining: Record<number, boolean>;
+  chars: { all: unknown };
+}
+
+const require = createRequire(import.meta.url);
+let patched = false;
+
+/** Points blessed's unicode helpers at charWidth (idempotent; call before the screen draws). */
+export function teachBlessedWidths(): void {
+  if (patched) return;
+  patched = true;
+  const u = require('blessed/lib/unicode.js') as BlessedUnicode;
+  const original = u.charWidth.bind(u);
+  const point = (str: string | number, i?: number): number => (typeof str === 'number' ? str : u.codePointAt(str, i ?? 0));
+  u.charWidth = (str, i) => {
+    const cp = point(str, i);
+    // a tab keeps blessed's own handling (the screen's tab width); views expand tabs first anyway
+    return cp === 0x09 ? original(str, i) : charWidth(cp);
+  };
+  u.isCombining = (str, i) => {
+    const cp = point(str, i);
+    return cp >= 0x300 && charWidth(cp) === 0;
+  };
+  // render: a zero-width code point joins the cell before it
+  u.combining = new Proxy({} as Record<number, boolean>, {
+    get: (_t, p) => typeof p === 'string' && Number(p) >= 0x300 && charWidth(Number(p)) === 0,
+  });
+  // parse: blessed puts a filler (\x03) after each double-width character, which the screen's
+  // draw skips: `content.replace(chars.all, '$1\x03')` calls this replacer
+  u.chars.all = {
+    [Symbol.replace]: (s: string): string => s.replace(/[\u1100-\u{10ffff}]/gu, (ch) => (charWidth(ch.codePointAt(0) ?? 0) === 2 ? `${ch}\x03` : ch)),
+  };
+}
+
+/**
+ * blessed cuts an unwrapped line at `width` UTF-16 code units, so a line holding astral
+ * characters (two units, plus the filler) or combining marks lost its last cells. Views hand
+ * the box lines already fitted to the box's width, so its cut is given room to spare; the
+ * box still draws only its own width.
+ */
+export function uncutLines(box: blessed.Widgets.BoxElement): void {
+  const el = box as unknown as { _wrapContent(text: string, width: number): unknown };
+  const wrap = el._wrapContent.bind(box);
+  el._wrapContent = (text: string, width: number) => wrap(text, width * 4);
+}
