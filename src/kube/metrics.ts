@@ -19,6 +19,8 @@ export interface ContainerUsage {
 export interface PodUsage {
   namespace: string;
   name: string;
+  /** the pod's labels as metrics-server copies them (workload sums select by them) */
+  labels: Record<string, string>;
   containers: ContainerUsage[];
   /** the sample's time (RFC3339) */
   timestamp?: string;
@@ -36,7 +38,7 @@ export type MetricsRead<T> = { served: true; items: T[] } | { served: false; rea
 type Requester = (req: KubeRequest) => Promise<KubeResponse>;
 
 interface RawItem {
-  metadata?: { name?: string; namespace?: string };
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
   timestamp?: string;
   usage?: { cpu?: string; memory?: string };
   containers?: { name?: string; usage?: { cpu?: string; memory?: string } }[];
@@ -53,6 +55,12 @@ function notServed(e: unknown): { served: false; reason: string } | undefined {
 async function list(request: Requester, path: string, signal?: AbortSignal): Promise<MetricsRead<RawItem>> {
   try {
     const res = await request({ path, signal });
+    // a door that answers error statuses instead of throwing them
+    if (res.status >= 400) {
+      const n = notServed(new KubeApiError(res.status, '', String((res.body as { message?: unknown } | null)?.message ?? `HTTP ${res.status}`)));
+      if (n) return n;
+      throw new KubeApiError(res.status, '', `metrics: ${path}: HTTP ${res.status}`);
+    }
     const items = (res.body as { items?: RawItem[] } | null)?.items;
     if (!Array.isArray(items)) return { served: false, reason: `metrics: ${path} did not answer a list` };
     return { served: true, items };
@@ -75,6 +83,7 @@ export async function readPodMetrics(request: Requester, namespace?: string, sig
     items: r.items.map((i) => ({
       namespace: i.metadata?.namespace ?? '',
       name: i.metadata?.name ?? '',
+      labels: i.metadata?.labels ?? {},
       timestamp: i.timestamp,
       containers: (i.containers ?? []).map((c) => ({ name: c.name ?? '', cpu: q(c.usage?.cpu), memory: q(c.usage?.memory) })),
     })),

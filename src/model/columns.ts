@@ -10,14 +10,17 @@ import { health, type HealthStatus } from './health.js';
 import { jsonPathValues } from './jsonpath.js';
 import { podStatusText } from './health/pod-status.js';
 import type { KubeObject, PrinterColumn, ResourceType } from './types.js';
+import { metricCellsFor, metricSortValue, metricText, type MetricsSnapshot } from './metrics.js';
 
 export { jsonPathValues };
 
 export type CellColor = 'ok' | 'warn' | 'error' | 'muted';
 
-/** What a cell knows beyond its object: the row's context. */
+/** What a cell knows beyond its object: the row's context, its context's metrics. */
 export interface RowInfo {
   context?: string;
+  /** metrics.k8s.io as last read for the row's context (metrics columns only) */
+  metrics?: MetricsSnapshot;
 }
 
 export interface Column {
@@ -28,9 +31,9 @@ export interface Column {
   align: 'left' | 'right';
   value(obj: KubeObject, now: number, row?: RowInfo): string;
   /** a sort key when the text does not sort right (numbers, ages) */
-  sortValue?(obj: KubeObject, now: number): number | string;
+  sortValue?(obj: KubeObject, now: number, row?: RowInfo): number | string;
   /** the theme colour of the cell, when it carries a status */
-  statusColor?(obj: KubeObject, now: number): CellColor | undefined;
+  statusColor?(obj: KubeObject, now: number, row?: RowInfo): CellColor | undefined;
   /** kubectl's printer-column priority: > 0 only in a wide view */
   priority?: number;
 }
@@ -50,17 +53,17 @@ export function cellText(column: Column, obj: KubeObject, now: number, row?: Row
   }
 }
 
-export function cellSortValue(column: Column, obj: KubeObject, now: number): number | string {
+export function cellSortValue(column: Column, obj: KubeObject, now: number, row?: RowInfo): number | string {
   try {
-    return column.sortValue ? column.sortValue(obj, now) : cellText(column, obj, now);
+    return column.sortValue ? column.sortValue(obj, now, row) : cellText(column, obj, now, row);
   } catch {
     return '';
   }
 }
 
-export function cellColor(column: Column, obj: KubeObject, now: number): CellColor | undefined {
+export function cellColor(column: Column, obj: KubeObject, now: number, row?: RowInfo): CellColor | undefined {
   try {
-    return column.statusColor?.(obj, now);
+    return column.statusColor?.(obj, now, row);
   } catch {
     return undefined;
   }
@@ -612,6 +615,30 @@ export function columnsFor(resource: Pick<ResourceType, 'group' | 'kind'> & Part
   const ref = { group: resource.group, kind: resource.kind };
   if (printer.length) return [nameColumn, ...printer.map(printerColumn), healthColumn(ref)];
   return [nameColumn, healthColumn(ref), ageColumn, reasonColumn(ref)];
+}
+
+/**
+ * CPU/MEM columns of a kind from metrics.k8s.io (src/model/metrics.ts): pods, nodes and
+ * workloads; none for other kinds. The request/limit shares of pods are wide-only.
+ */
+export function metricsColumns(kind: string): Column[] {
+  return metricCellsFor(kind).map(({ cell, header, wide }) =>
+    col({
+      id: `metrics:${cell}`,
+      header,
+      width: Math.max(header.length, 6),
+      align: 'right',
+      priority: wide ? 1 : 0,
+      value: (o, _now, row) => metricText(row?.metrics, kind, o, cell),
+      sortValue: (o, _now, row) => metricSortValue(row?.metrics, kind, o, cell),
+      statusColor: (o, _now, row) => {
+        const text = metricText(row?.metrics, kind, o, cell);
+        if (text === 'n/a' || text === '…') return 'muted';
+        // a share at or above 90% of what was requested, limited or allocatable
+        return text.endsWith('%') && Number(text.slice(0, -1)) >= 90 ? 'warn' : undefined;
+      },
+    }),
+  );
 }
 
 /** Columns shown at a given width class: all for wide, priority 0 only otherwise. */

@@ -4,6 +4,7 @@
 // the key that opened a prompt land in the prompt (blessed's readInput would send them to
 // the global bindings; a pasted `/q` could quit).
 import blessed from 'blessed';
+import { createMetricsPoller } from '../fleet/metrics.js';
 import { formatKeySeq, KeyResolver, normalizeKey, type Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import { createAuditLog, type AuditLog } from '../actions/audit.js';
@@ -137,8 +138,10 @@ export function runApp(opts: AppOptions): Promise<void> {
   const top = (): View | undefined => stack[stack.length - 1];
   const keysOf = (a: ActionId): string => keymap.bindings[a].map(formatKeySeq)[0] ?? '';
 
+  const metrics = createMetricsPoller(store);
+  const offMetrics = metrics.onChange(() => app.render());
   const app: AppContext = {
-    store, theme, keymap, readonly: opts.readonly,
+    store, theme, keymap, readonly: opts.readonly, metrics,
     contexts: () => selected,
     namespace: () => namespace,
     setContexts(names) {
@@ -427,6 +430,8 @@ export function runApp(opts: AppOptions): Promise<void> {
     clearTimeout(frameTimer);
     unsubscribe();
     offOutcome();
+    offMetrics();
+    metrics.close();
     for (const v of stack) v.close?.();
     screen.destroy();
     done();

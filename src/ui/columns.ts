@@ -2,7 +2,8 @@
 // text and status colours from the model, colours mapped to the theme's status roles.
 // CONTEXT and NAMESPACE are added by the scope; wide shows the priority > 0 columns too.
 import type { Role } from '../config/theme.js';
-import { cellColor, cellSortValue, cellText, columnsFor, contextColumn, namespaceColumn, visibleColumns, type CellColor, type Column as ModelColumn } from '../model/columns.js';
+import { cellColor, cellSortValue, cellText, columnsFor, contextColumn, metricsColumns, namespaceColumn, visibleColumns, type CellColor, type Column as ModelColumn, type RowInfo } from '../model/columns.js';
+import type { MetricsSnapshot } from '../model/metrics.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import type { Column } from './widgets/table.js';
 
@@ -33,19 +34,20 @@ export interface TableColumn extends Column<Row> {
   sortValue(row: Row): number | string;
 }
 
-/** One model column for the table widget; `now` is read per frame for ages. */
-export function tableColumn(c: ModelColumn, now: () => number): TableColumn {
+/** One model column for the table widget; `now` is read per frame for ages, `metrics` per row's context. */
+export function tableColumn(c: ModelColumn, now: () => number, metrics?: (context: string) => MetricsSnapshot | undefined): TableColumn {
+  const info = (r: Row): RowInfo => (metrics ? { context: r.context, metrics: metrics(r.context) } : { context: r.context });
   return {
     id: c.id,
     header: c.header,
     align: c.align,
     maxWidth: Math.max(c.header.length, MAX_WIDTH[c.id] ?? c.width),
     squeeze: SQUEEZE[c.id],
-    value: (r) => cellText(c, r.obj, now(), { context: r.context }),
-    sortValue: (r) => cellSortValue(c, r.obj, now()),
+    value: (r) => cellText(c, r.obj, now(), info(r)),
+    sortValue: (r) => cellSortValue(c, r.obj, now(), info(r)),
     role: (r) => {
       if (c.id === 'context') return 'table.context';
-      const color = cellColor(c, r.obj, now());
+      const color = cellColor(c, r.obj, now(), info(r));
       return color ? COLOR_ROLE[color] : undefined;
     },
   };
@@ -58,6 +60,8 @@ export interface Scope {
   allNamespaces: boolean;
   /** the wide view: priority > 0 columns too */
   wide?: boolean;
+  /** metrics.k8s.io per context: adds the CPU/MEM columns of pods, nodes and workloads */
+  metrics?: (context: string) => MetricsSnapshot | undefined;
 }
 
 /** The columns of a resource type's table in a scope. */
@@ -65,8 +69,13 @@ export function tableColumns(rt: ResourceType, scope: Scope, now: () => number):
   const cols: ModelColumn[] = [];
   if (scope.multiContext) cols.push(contextColumn());
   if (scope.allNamespaces && rt.namespaced) cols.push(namespaceColumn());
-  cols.push(...visibleColumns(columnsFor(rt), scope.wide ?? false));
-  return cols.map((c) => tableColumn(c, now));
+  const kindCols = columnsFor(rt);
+  const metricCols = scope.metrics ? metricsColumns(rt.kind) : [];
+  // CPU/MEM go before AGE (as k9s places them), or last when the kind has no AGE
+  const ageAt = kindCols.findIndex((c) => c.id === 'age');
+  const all = ageAt < 0 ? [...kindCols, ...metricCols] : [...kindCols.slice(0, ageAt), ...metricCols, ...kindCols.slice(ageAt)];
+  cols.push(...visibleColumns(all, scope.wide ?? false));
+  return cols.map((c) => tableColumn(c, now, scope.metrics));
 }
 
 /** The column that best says how a row is doing (sort-status). */

@@ -5,10 +5,13 @@ import type { ActionOptions, Outcome, Target } from '../actions/types.js';
 import type { Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
+import type { MetricsPoller } from '../fleet/metrics.js';
 import type { ActionId } from './actions.js';
 
 export interface AppContext {
   readonly store: FleetStore;
+  /** metrics.k8s.io per context (CPU/MEM columns, pulses); absent in tests that do not need it */
+  readonly metrics?: MetricsPoller;
   readonly theme: Theme;
   readonly keymap: Keymap;
   readonly readonly: boolean;

@@ -13,6 +13,9 @@ import { execCapture, openExec } from '../../src/kube/exec.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import { readNodeMetrics, readPodMetrics } from '../../src/kube/metrics.js';
 import { startPortForward } from '../../src/kube/portforward.js';
+import { createMetricsPoller } from '../../src/fleet/metrics.js';
+import { metricText } from '../../src/model/metrics.js';
+import type { KubeObject } from '../../src/model/types.js';
 import { waitUntil } from '../helpers/wait.js';
 import { backends, type BackendEnv } from './backends.js';
 
@@ -155,6 +158,22 @@ for (const backend of backends) {
       const req = (r: Parameters<ContextClient['request']>[0]) => client.request(r);
       const pods = await readPodMetrics(req, env.namespace);
       const nodes = await readNodeMetrics(req);
+      // the columns' source: the poller over the same door, and the cells it gives a pod
+      const poller = createMetricsPoller({ request: (_ctx, r) => client.request(r) });
+      const release = poller.lease([env.adminContext]);
+      await poller.refresh();
+      const podObj = JSON.parse((await env.kubectl(['get', 'pod', pod, '-n', env.namespace, '-o', 'json'])).stdout) as KubeObject;
+      const cpu = metricText(poller.snapshot(env.adminContext), 'Pod', podObj, 'cpu');
+      const mem = metricText(poller.snapshot(env.adminContext), 'Pod', podObj, 'mem');
+      release();
+      poller.close();
+      if (backend.name === 'sim') {
+        expect(cpu).toMatch(/^\d+m$/);
+        expect(mem).toMatch(/^\d+(\.\d)?Mi$/);
+      } else {
+        expect(poller.snapshot(env.adminContext)).toMatchObject({ state: 'unserved' });
+        expect([cpu, mem]).toEqual(['n/a', 'n/a']);
+      }
       if (backend.name === 'sim') {
         if (!pods.served || !nodes.served) throw new Error('the sim serves metrics.k8s.io');
         const mine = pods.items.find((p) => p.name === pod);

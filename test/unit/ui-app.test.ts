@@ -17,7 +17,9 @@ describe('app shell', () => {
   it('columns come from the model: pods as kubectl prints them, a CRD with its printer columns and HEALTH, wide adds priority columns', async () => {
     const r = start();
     let t = await r.waitFor('web-7d9f8');
-    expect(t).toMatch(/CONTEXT\s+NAMESPACE\s+NAME\S*\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/);
+    expect(t).toMatch(/CONTEXT\s+NAMESPACE\s+NAME\S*\s+READY\s+STATUS\s+RESTARTS\s+CPU\s+MEM\s+AGE\s+IP\s+NODE/);
+    // the fake clusters serve no metrics.k8s.io: the usage is not known, so it is not shown as a number
+    expect(t).toMatch(/web-7d9f8\S*\s+\d+\/\d+\s+\S+\s+\d+\s+n\/a\s+n\/a\s/);
     expect(t).toMatch(/dev-node-1/);
     r.keys(':clusters shop\r');
     t = await r.waitFor('orders-db');

@@ -6,6 +6,7 @@ import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
 import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import { FilterError, filterFor, parseFilter, SUBSTRING_ABOVE } from '../filter.js';
 import type { LogTarget } from '../../logs/types.js';
@@ -208,9 +209,21 @@ export class ResourceTableView implements View {
     return types;
   }
 
+  /** holds the metrics poller on this view's contexts while it shows CPU/MEM columns */
+  private metricsLease: (() => void) | undefined;
+
+  private metricsScope(): ((context: string) => MetricsSnapshot) | undefined {
+    const rt = this.resourceType;
+    const m = this.app.metrics;
+    if (!m || !rt || this.opts.category || metricCellsFor(rt.kind).length === 0) return undefined;
+    return (c) => m.snapshot(c);
+  }
+
   scopeChanged(): void {
     for (const s of this.subs) s.close();
     this.types = this.resolveTypes();
+    this.metricsLease?.();
+    this.metricsLease = this.metricsScope() ? this.app.metrics?.lease([...this.types.keys()]) : undefined;
     // one watch per resource type, over the contexts that serve it
     const byKey = new Map<string, { rt: ResourceType; contexts: string[] }>();
     for (const [c, list] of this.types) {
@@ -324,7 +337,7 @@ export class ResourceTableView implements View {
   private rebuildRows(): void {
     const rt = this.resourceType;
     const nsScope = this.namespace();
-    const scope = { multiContext: this.contexts().length > 1, allNamespaces: !(rt?.namespaced && nsScope), wide: this.wide };
+    const scope = { multiContext: this.contexts().length > 1, allNamespaces: !(rt?.namespaced && nsScope), wide: this.wide, metrics: this.metricsScope() };
     this.columns = this.opts.columns ? this.opts.columns(scope) : rt ? tableColumns(rt, scope, () => this.app.now()) : [];
     const pairs = new Map<string, Pair>();
     const all: Row[] = [];
@@ -627,5 +640,7 @@ export class ResourceTableView implements View {
     clearTimeout(this.filterTimer);
     for (const s of this.subs) s.close();
     this.subs = [];
+    this.metricsLease?.();
+    this.metricsLease = undefined;
   }
 }
