@@ -127,13 +127,14 @@ export function buildProgram(): Command {
     .option('-t, --timestamps', 'print each line\'s timestamp')
     .option('-p, --previous', 'the previous (crashed) container instance')
     .option('--init-containers', 'include init containers')
-    .option('--max-streams <n>', 'cap on concurrent streams', int)
+    .option('--max-streams <n>', 'cap on concurrent streams (default 50); reaching it stops with an error, as stern does', int)
     .action(async (target: string, o) => {
       const { openFleet } = await import('./fleet/open.js');
       const { runLogsCommand } = await import('./logs/command.js');
-      const { fleet, contexts } = openFleet(o);
+      const { fleet, contexts, merged } = openFleet(o);
       try {
-        process.exitCode = await runLogsCommand(target, o, { store: fleet, contexts, stdout: process.stdout, stderr: process.stderr });
+        const known = [...merged.contexts.keys()];
+        process.exitCode = await runLogsCommand(target, o, { store: fleet, contexts, known, stdout: process.stdout, stderr: process.stderr });
       } finally {
         await fleet.close();
       }

@@ -10,7 +10,9 @@ import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { resourceKey } from '../model/types.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from './filter.js';
 import { fleetLogOpener } from './open.js';
+import { globToRegExp } from '../model/glob.js';
 import { parseQuery } from './targets.js';
+import { checkQueryNamespace, checkTarget, TargetError } from './verify.js';
 import { LogTail } from './tail.js';
 import type { LogEntry, LogTarget, OpenLog } from './types.js';
 
@@ -39,6 +41,8 @@ export interface LogsCommandDeps {
   stderr: Writable;
   /** colours; default: stdout is a TTY */
   colour?: boolean;
+  /** every context of the kubeconfig (for "context X is not selected") */
+  known?: string[];
   /** ends the tail (default: SIGINT or SIGTERM) */
   signal?: AbortSignal;
   openLog?: OpenLog;
@@ -47,8 +51,20 @@ export interface LogsCommandDeps {
 /** Stern's palette order; the TUI takes its colours from the theme's log.prefix roles. */
 const PALETTE = ['cyan', 'green', 'magenta', 'yellow', 'blue', 'red', 'cyanBright', 'greenBright'] as const;
 
-/** KIND/NAME in each context that serves KIND, else a pod query. */
-export function resolveTarget(store: FleetStore, text: string, contexts: string[], namespace?: string): LogTarget {
+export interface ResolveOptions {
+  /** every context of the kubeconfig: a query naming one that is not selected says which */
+  known?: string[];
+  /** how to select more contexts, for the message (the shell: `--context NAME`; the TUI: `:ctx NAME`) */
+  selectHint?: (context: string) => string;
+}
+
+/**
+ * KIND/NAME in each context that serves KIND (namespace: -n, else the context's default as
+ * kubectl takes it), else a pod query `[ctx-glob/]ns/pod-regex`. Throws TargetError when a
+ * query's context glob matches no selected context (kubectl: `error: context "x" does not
+ * exist` when the kubeconfig lacks it too).
+ */
+export function resolveTarget(store: FleetStore, text: string, contexts: string[], namespace?: string, ropts: ResolveOptions = {}): LogTarget {
   const parts = text.split('/');
   if (parts.length === 2 && parts[1] !== '') {
     const targets: LogTarget[] = [];
@@ -64,7 +80,17 @@ export function resolveTarget(store: FleetStore, text: string, contexts: string[
     if (targets.length > 0) return targets.length === 1 ? targets[0] : { kind: 'many', targets };
   }
   const available = store.contexts().map((c) => c.name);
-  return parseQuery(text, available, { contexts, namespace });
+  const q = parseQuery(text, available, { contexts, namespace });
+  if (parts.length >= 3 && q.contexts.length === 0) {
+    const glob = parts[0];
+    const re = globToRegExp(glob);
+    const inKubeconfig = (ropts.known ?? []).filter((c) => re.test(c));
+    // kubectl --context with a name the kubeconfig lacks
+    if (ropts.known && inKubeconfig.length === 0) throw new TargetError(`Error in configuration: context was not found for specified context: ${glob}`);
+    const hint = inKubeconfig.length > 0 && ropts.selectHint ? `; ${ropts.selectHint(inKubeconfig[0])}` : '';
+    throw new TargetError(`error: context "${glob}" is not selected (selected: ${available.join(', ') || 'none'})${hint}`);
+  }
+  return q;
 }
 
 export interface LineFormat {
@@ -135,7 +161,15 @@ function signalFromProcess(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-/** Runs until the signal (or, with --previous, until every stream is read). Exit code: 0, 2 on a usage error. */
+/** stern's default --max-log-requests, our --max-streams */
+export const DEFAULT_MAX_STREAMS = 50;
+
+/**
+ * Runs until the signal (or, with --previous, until every stream is read). Exit code: 0; 1
+ * when the target does not exist (kubectl's `Error from server (NotFound): …` on stderr), a
+ * query names no selected context, or the stream cap is reached (stern: "reached the maximum
+ * number of log requests"); 2 on a usage error.
+ */
 export async function runLogsCommand(target: string, opts: LogsCommandOptions, deps: LogsCommandDeps): Promise<number> {
   const { store, stdout, stderr } = deps;
   let filter: LogFilter;
@@ -157,11 +191,28 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     if (signal.aborted) return 0;
     let resolved: LogTarget;
     try {
-      resolved = resolveTarget(store, target, deps.contexts, opts.namespace);
+      resolved = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}` });
     } catch (e) {
+      if (e instanceof TargetError) {
+        stderr.write(`${termLine(e.message)}\n`);
+        return 1;
+      }
       stderr.write(`fleetdeck logs: ${termLine((e as Error).message)}\n`);
       return 2;
     }
+    // kubectl reads the object first and says at once when it is not there
+    const check = await checkTarget(store, resolved, { multiContext: deps.contexts.length > 1, signal });
+    for (const p of check.problems) stderr.write(`${termLine(p)}\n`); // the API's messages are cluster text
+    if (signal.aborted) return 0;
+    if (!check.target) return 1;
+    const parts = target.split('/');
+    const typo = parts.length === 2 ? await checkQueryNamespace(store, check.target, parts[0], signal) : undefined;
+    if (typo) {
+      stderr.write(`${termLine(typo)}\n`);
+      return 1;
+    }
+    resolved = check.target;
+    const maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
     const chalk = new Chalk({ level: (deps.colour ?? stdout.isTTY === true) ? 1 : 0 });
     const format: LineFormat = { output: opts.output ?? 'raw', timestamps: opts.timestamps ?? false, chalk, highlight: filter.highlight, terminal: stdout.isTTY === true };
     const tail = new LogTail(store, deps.openLog ?? fleetLogOpener(store), resolved, {
@@ -170,10 +221,18 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       previous: opts.previous,
       sinceSeconds: since,
       tailLines: opts.tail,
-      maxStreams: opts.maxStreams,
+      maxStreams,
     });
     let pipeClosed = false;
+    let code = 0;
     const ended = new Promise<void>((resolve) => {
+      // stern stops when one more container would exceed the cap, rather than leave it out quietly
+      tail.onStatus(() => {
+        if (code !== 0 || tail.capped().length === 0) return;
+        code = 1;
+        stderr.write(`fleetdeck logs: reached the maximum number of log streams (${maxStreams}), use --max-streams to increase the limit\n`);
+        resolve();
+      });
       signal.addEventListener('abort', () => resolve(), { once: true });
       stdout.on('error', () => {
         pipeClosed = true;
@@ -192,12 +251,8 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     });
     let told = '';
     tail.onStatus(() => {
-      const capped = tail.capped();
       const failed = tail.streams().filter((s) => s.state === 'failed');
-      const note = [
-        capped.length ? `${capped.length} containers not streamed (cap ${opts.maxStreams ?? 50}): ${capped.slice(0, 5).join(', ')}${capped.length > 5 ? ', …' : ''}` : '',
-        ...failed.map((s) => `${s.context}/${s.pod}/${s.container}: ${s.reason ?? 'failed'}`),
-      ].filter(Boolean).join('\n');
+      const note = failed.map((s) => `${s.context}/${s.pod}/${s.container}: ${s.reason ?? 'failed'}`).join('\n');
       // names and API reasons are cluster text
       if (note && note !== told) stderr.write(termText(`fleetdeck logs: ${note}\n`));
       told = note;
@@ -205,7 +260,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     tail.start();
     await ended;
     await tail.stop();
-    return 0;
+    return code;
   } finally {
     own?.dispose();
   }

@@ -45,6 +45,11 @@ export interface StreamInfo {
 
 const sep = '\u0000';
 
+/** The object without its undefined-valued keys: spread over defaults, it keeps them. */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 function nanoNow(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '000000Z');
 }
@@ -92,7 +97,8 @@ export class LogTail {
     private target: LogTarget,
     opts: TailOptions = {},
   ) {
-    this.opts = { maxStreams: 50, retryMs: 500, maxRetryMs: 10_000, waitingRetryMs: 2000, now: Date.now, ...opts };
+    // an option given as undefined (an unset CLI flag) keeps the default
+    this.opts = { maxStreams: 50, retryMs: 500, maxRetryMs: 10_000, waitingRetryMs: 2000, now: Date.now, ...definedOnly(opts) };
   }
 
   onLine(fn: (e: LogEntry) => void): () => void {

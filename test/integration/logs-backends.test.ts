@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
+import { PassThrough } from 'node:stream';
+import { runLogsCommand, type LogsCommandOptions } from '../../src/logs/command.js';
 import { fleetLogOpener } from '../../src/logs/open.js';
 import { LogTail } from '../../src/logs/tail.js';
 import type { LogEntry } from '../../src/logs/types.js';
@@ -58,5 +60,75 @@ for (const backend of backends) {
         await env.kubectl(['delete', 'deployment', name, '-n', ns, '--wait=false']);
       }
     }, 120_000);
+
+    /** `fleetdeck logs` beside `kubectl logs` on the same state: the same stderr and exit code. */
+    async function both(target: string, namespace: string | undefined, extra: Partial<LogsCommandOptions> = {}) {
+      const kc = await env.kubectl(['logs', target, ...(namespace ? ['-n', namespace] : [])]);
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const ac = new AbortController();
+      // a tail that hangs instead of failing fast is ended (and fails the exit-code check)
+      const hang = setTimeout(() => ac.abort(), 20_000);
+      const code = await runLogsCommand(target, { namespace, ...extra }, { store, contexts: [env.adminContext], known: [env.adminContext, env.restrictedContext], stdout, stderr, signal: ac.signal });
+      clearTimeout(hang);
+      return { kc, fd: { code, err } };
+    }
+
+    it('a Deployment that does not exist: kubectl\'s NotFound line and exit code, at once', async () => {
+      const { kc, fd } = await both('deploy/does-not-exist', env.namespace);
+      expect(kc.code).toBe(1);
+      expect(kc.stderr).toContain('(NotFound): deployments.apps "does-not-exist" not found');
+      expect(fd).toEqual({ code: kc.code, err: kc.stderr });
+    }, 60_000);
+
+    it('a pod that does not exist, and an unknown kind, read as kubectl reads them', async () => {
+      const pod = await both('pod/nope', env.namespace);
+      expect(pod.fd).toEqual({ code: pod.kc.code, err: pod.kc.stderr });
+      expect(pod.kc.stderr).toContain('pods "nope" not found');
+      const ns = await both('deploy/web', 'no-such-namespace');
+      expect(ns.fd).toEqual({ code: ns.kc.code, err: ns.kc.stderr });
+      expect(ns.kc.stderr).toContain('namespaces "no-such-namespace" not found');
+      const kind = await both('deploymnt/web', undefined);
+      expect(kind.kc.stderr).toBe('error: the server doesn\'t have a resource type "deploymnt"\n');
+      expect(kind.fd).toEqual({ code: kind.kc.code, err: kind.kc.stderr });
+    }, 60_000);
+
+    it('without -n the namespace is the context\'s default, not a search: an object elsewhere is NotFound as in kubectl', async () => {
+      const ns = `logs-ns-${randomBytes(3).toString('hex')}`;
+      const name = `elsewhere-${randomBytes(3).toString('hex')}`;
+      expect((await env.kubectl(['create', 'namespace', ns])).stderr).toBe('');
+      try {
+        expect((await env.kubectl(['create', 'deployment', name, '--image=busybox:1.36', '-n', ns])).stderr).toBe('');
+        const { kc, fd } = await both(`deploy/${name}`, undefined);
+        expect(kc.code).toBe(1);
+        expect(kc.stderr).toContain(`deployments.apps "${name}" not found`);
+        expect(fd).toEqual({ code: kc.code, err: kc.stderr });
+      } finally {
+        await env.kubectl(['delete', 'namespace', ns, '--wait=false']);
+      }
+    }, 60_000);
+
+    it('a query naming a context that is not selected says so (exit 1); one unknown to the kubeconfig as kubectl words it', async () => {
+      const notSelected = await both(`${env.restrictedContext}/${env.namespace}/web`, undefined);
+      expect(notSelected.fd.code).toBe(1);
+      expect(notSelected.fd.err).toBe(`error: context "${env.restrictedContext}" is not selected (selected: ${env.adminContext}); add --context ${env.restrictedContext}\n`);
+      const unknown = await env.kubectl(['logs', 'x'], { context: 'no-such-context' });
+      const fd = await both(`no-such-context/${env.namespace}/web`, undefined);
+      expect(fd.fd).toEqual({ code: unknown.code, err: unknown.stderr });
+    }, 60_000);
+
+    it('at the stream cap it stops with stern\'s error instead of leaving pods out quietly', async () => {
+      const name = `cap-${randomBytes(3).toString('hex')}`;
+      expect((await env.kubectl(['create', 'deployment', name, '--image=busybox:1.36', '--replicas=3', '-n', env.namespace])).stderr).toBe('');
+      try {
+        const { fd } = await both(`deploy/${name}`, env.namespace, { maxStreams: 2, tail: 0 });
+        expect(fd.code).toBe(1);
+        expect(fd.err).toContain('fleetdeck logs: reached the maximum number of log streams (2), use --max-streams to increase the limit');
+      } finally {
+        await env.kubectl(['delete', 'deployment', name, '-n', env.namespace, '--wait=false']);
+      }
+    }, 90_000);
   });
 }

@@ -177,6 +177,16 @@ describe('LogTail', () => {
   });
 });
 
+describe('LogTail defaults', () => {
+  it('an option passed as undefined (an unset --max-streams) keeps the default cap of 50', async () => {
+    const { store, logs, tail } = setup({ maxStreams: undefined, tailLines: undefined });
+    for (let i = 2; i <= 52; i++) store.put('east', 'pods', pod(`web-${i}`, { app: 'web' }));
+    tail.start();
+    await until('50 streams', () => logs.active() === 50);
+    expect(tail.capped()).toHaveLength(2);
+  });
+});
+
 describe('targets', () => {
   it('filters containers by regex, init containers on request', () => {
     const p = pod('x', {}, ['app', 'sidecar']);

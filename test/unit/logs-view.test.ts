@@ -86,6 +86,31 @@ function setup(opts: ConstructorParameters<typeof LogsView>[2] = {}) {
   return { store, logs, app, view };
 }
 
+describe('LogsView target check', () => {
+  it(':logs KIND/NAME of nothing says so at once (kubectl\'s words), not [0/0 | 0 pods | 0/0 streams] forever', async () => {
+    const store = new FakeStore(['east', 'west']);
+    store.put('east', 'deployments.apps', { metadata: { name: 'web', namespace: 'shop', uid: 'd1' }, spec: { selector: { matchLabels: { app: 'web' } } } });
+    for (const c of ['east', 'west']) store.put(c, 'namespaces', { metadata: { name: 'shop', uid: `ns-${c}` } });
+    const app = fakeApp(store);
+    const made = logsViewFactory.create(app as unknown as AppContext, ['deploy/cart-api']);
+    expect(made).toBeInstanceOf(LogsView);
+    view = made as LogsView;
+    const v = view;
+    await until('the not-found status', () => v.status().includes('not found'));
+    expect(v.status()).toBe('[not found: 2 targets missing]');
+    expect(app.messages[0]).toMatch(/^(east|west): error: error from server \(NotFound\): deployments "cart-api" not found in namespace "shop"$/);
+    expect(plain(v.render(120, 5)).join('\n')).toContain('east: error: error from server (NotFound)');
+    // one context has it: the view tails that one and names the other
+    const found = logsViewFactory.create(app as unknown as AppContext, ['deploy/web']) as LogsView;
+    try {
+      await until('the missing context named', () => plain(found.render(120, 5)).some((r) => r.includes('west: error: error from server (NotFound)')));
+      expect(found.status()).not.toContain('not found');
+    } finally {
+      found.close();
+    }
+  });
+});
+
 describe('LogsView', () => {
   it('shows the newest visible lines with coloured context/pod/container prefixes, and throttles frames', async () => {
     const { logs, app, view } = setup();

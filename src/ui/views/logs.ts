@@ -9,6 +9,7 @@ import { resolveTarget } from '../../logs/command.js';
 import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podColour, type Level } from '../../logs/filter.js';
 import { fleetLogOpener } from '../../logs/open.js';
 import { LogTail, type TailOptions } from '../../logs/tail.js';
+import { checkTarget } from '../../logs/verify.js';
 import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
 import { isFluxGroup } from '../../model/flux.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
@@ -123,6 +124,30 @@ export class LogsView implements View {
     });
     this.tail.onStatus(() => this.schedule());
     this.tail.start();
+    this.verify();
+  }
+
+  /** what the target check found missing (kubectl's words), shown above the lines */
+  private problems: string[] = [];
+  /** nothing of the target exists: the view says so instead of counting zero streams */
+  private notFound = false;
+  private closed = false;
+
+  /** Reads the named objects once, as kubectl does, and says at once what is not there. */
+  private verify(): void {
+    const multiContext = this.app.contexts().length > 1;
+    checkTarget(this.app.store, this.target, { multiContext }).then(
+      (check) => {
+        if (this.closed) return;
+        this.problems = check.problems;
+        if (!check.target) {
+          this.notFound = true;
+          if (check.problems[0]) this.app.message(check.problems[0], 'error');
+        } else if (check.problems.length > 0) this.tail.retarget(check.target, this.opts.container);
+        this.app.render();
+      },
+      () => undefined,
+    );
   }
 
   get actions(): readonly ActionId[] {
@@ -245,7 +270,7 @@ export class LogsView implements View {
 
   render(width: number, height: number): string[] {
     const rows: string[] = [];
-    const notices = [this.capNotice(), this.filterError].filter((x): x is string => !!x);
+    const notices = [...this.problems, this.capNotice(), this.filterError].filter((x): x is string => !!x);
     for (const n of notices) rows.push(...layout([{ text: `⚠ ${n}`, open: openTag(this.app.theme.styles['status.warn']) }], width, false));
     const room = Math.max(1, height - rows.length);
     this.height = room;
@@ -269,6 +294,7 @@ export class LogsView implements View {
 
   status(): string {
     const b = this.buffer;
+    if (this.notFound) return `[not found: ${this.problems.length} target${this.problems.length === 1 ? '' : 's'} missing]`;
     const streams = this.tail.streams();
     const live = streams.filter((s) => s.state === 'streaming').length;
     const waiting = streams.filter((s) => s.state === 'waiting').length;
@@ -282,6 +308,7 @@ export class LogsView implements View {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.frame);
     this.frame = undefined;
     void this.tail.stop();

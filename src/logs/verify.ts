@@ -1,0 +1,122 @@
+// Fail fast as kubectl does: a KIND/NAME or pod target is read from the API once before the
+// tail starts, and a missing object is said at once with the API server's own words
+// (`Error from server (NotFound): deployments.apps "x" not found`) instead of an empty tail
+// that waits forever. Queries (`[ctx-glob/]ns/pod-regex`) keep stern's semantics: they wait
+// for pods to appear, but a context glob that names no selected context is an error.
+import type { FleetStore } from '../fleet/types.js';
+import { apiErrorFrom, KubeApiError } from '../kube/errors.js';
+import { objectPath } from '../model/patches.js';
+import type { LogTarget } from './types.js';
+
+type Leaf = Exclude<LogTarget, { kind: 'many' }>;
+
+export interface TargetCheck {
+  /** the target narrowed to what exists; undefined when nothing does */
+  target: LogTarget | undefined;
+  /** one line per leaf that was not there or could not be read, kubectl's words
+   * (prefixed `context: ` when more than one context is selected) */
+  problems: string[];
+}
+
+/** A thrown target problem: the message is what kubectl prints (`error: …`, `Error from server …`). */
+export class TargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+function leaves(t: LogTarget): Leaf[] {
+  return t.kind === 'many' ? t.targets.flatMap(leaves) : [t];
+}
+
+/**
+ * kubectl's StandardErrorMessage for an API error: `Error from server (Reason): message`,
+ * `Error from server: message` when the server gave no reason; other errors as `error: …`
+ * (kubectl's CheckErr) — e.g. `Unable to connect to the server` comes from the network layer.
+ */
+export function kubectlErrorLine(e: unknown): string {
+  if (e instanceof KubeApiError) return e.reason && !/^HTTP\d+$/.test(e.reason) ? `Error from server (${e.reason}): ${e.message}` : `Error from server: ${e.message}`;
+  const name = (e as Error | undefined)?.name;
+  if (name === 'KubeNetworkError') return `Unable to connect to the server: ${(e as Error).message}`;
+  return `error: ${(e as Error | undefined)?.message ?? String(e)}`;
+}
+
+/**
+ * `kubectl logs`' words for a target it could not read (kubectl/pkg/cmd/logs): a NotFound is
+ * `error: error from server (NotFound): <message> in namespace "<ns>"`, where the message is the
+ * namespace's own NotFound when the namespace is missing (cli-runtime checks it after a 404);
+ * anything else is kubectlErrorLine.
+ */
+async function notFoundLine(store: FleetStore, context: string, namespace: string, e: unknown, signal?: AbortSignal): Promise<string> {
+  if (!(e instanceof KubeApiError && e.code === 404)) return kubectlErrorLine(e);
+  let err: KubeApiError = e;
+  try {
+    await get(store, context, `/api/v1/namespaces/${encodeURIComponent(namespace)}`, signal);
+  } catch (nsErr) {
+    if (nsErr instanceof KubeApiError && nsErr.code === 404) err = nsErr;
+  }
+  return `error: error from server (NotFound): ${err.message} in namespace "${namespace}"`;
+}
+
+/**
+ * A query's explicit namespace (`ns/pod-regex`) that exists in no selected context, where the
+ * first word is not a resource type either: kubectl's `error: the server doesn't have a
+ * resource type "x"` (the user most likely mistyped a kind). Undefined when some context has it.
+ */
+export async function checkQueryNamespace(store: FleetStore, target: LogTarget, word: string, signal?: AbortSignal): Promise<string | undefined> {
+  if (target.kind !== 'query' || target.namespace === undefined || target.contexts.length === 0) return undefined;
+  const ns = target.namespace;
+  const answers = await Promise.all(
+    target.contexts.map(async (context) => {
+      try {
+        await get(store, context, `/api/v1/namespaces/${encodeURIComponent(ns)}`, signal);
+        return 'found';
+      } catch (e) {
+        return e instanceof KubeApiError && e.code === 404 ? 'missing' : 'unknown';
+      }
+    }),
+  );
+  return answers.every((a) => a === 'missing') ? `error: the server doesn't have a resource type "${word}"` : undefined;
+}
+
+/** One GET; an error status is thrown as the KubeApiError the door would throw. */
+async function get(store: FleetStore, context: string, path: string, signal?: AbortSignal): Promise<void> {
+  const res = await store.request(context, { path, signal });
+  if (res.status >= 400) throw apiErrorFrom(res.status, typeof res.body === 'string' ? res.body : JSON.stringify(res.body));
+}
+
+/** The resource a leaf reads, as the store resolves it in its context. */
+function pathOf(store: FleetStore, t: Exclude<Leaf, { kind: 'query' }>): string | undefined {
+  const rt = store.resolve(t.context, t.kind === 'pod' ? 'pods' : t.resource);
+  return rt ? objectPath(rt, rt.namespaced ? t.namespace : undefined, t.name) : undefined;
+}
+
+/**
+ * GETs every named object of the target (one request each, through the store's client) and
+ * keeps the ones that exist. A 404 is kubectl's NotFound line; 403 its Forbidden line; an
+ * unreachable context its connection error. Queries pass through unread.
+ */
+export async function checkTarget(store: FleetStore, target: LogTarget, opts: { multiContext: boolean; signal?: AbortSignal }): Promise<TargetCheck> {
+  const problems: string[] = [];
+  const kept = await Promise.all(
+    leaves(target).map(async (t): Promise<Leaf | undefined> => {
+      if (t.kind === 'query') return t;
+      const prefix = opts.multiContext ? `${t.context}: ` : '';
+      const path = pathOf(store, t);
+      if (!path) {
+        problems.push(`${prefix}error: the server doesn't have a resource type "${t.kind === 'pod' ? 'pods' : t.resource.split('.')[0]}"`);
+        return undefined;
+      }
+      try {
+        await get(store, t.context, path, opts.signal);
+        return t;
+      } catch (e) {
+        problems.push(prefix + (await notFoundLine(store, t.context, t.namespace, e, opts.signal)));
+        return undefined;
+      }
+    }),
+  );
+  const found = kept.filter((t): t is Leaf => t !== undefined);
+  return { target: found.length === 0 ? undefined : found.length === 1 ? found[0] : { kind: 'many', targets: found }, problems };
+}
