@@ -115,6 +115,37 @@ export function buildProgram(): Command {
       );
     });
 
+  const io = () => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+  const timeoutMs = (o: { timeout?: number }) => (o.timeout === undefined ? undefined : o.timeout * 1000);
+  fleetOptions(program.command('compare <KIND/NAME>'))
+    .description('the same object side by side across contexts; exit 0 the same everywhere, 1 it differs or is missing, 2 error or a context unreadable')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .action(async (target: string, o) => {
+      const { runCompareCommand } = await import('./cli/compare.js');
+      process.exitCode = await runCompareCommand(target, { ...o, timeoutMs: timeoutMs(o) }, io());
+    });
+
+  fleetOptions(program.command('trace <KIND/NAME>'))
+    .description('an object up its owners to the Flux Kustomization/HelmRelease and source that put it there, in every context (flux trace, fleet-wide)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .action(async (target: string, o) => {
+      const { runTraceCommand } = await import('./cli/trace.js');
+      process.exitCode = await runTraceCommand(target, { ...o, timeoutMs: timeoutMs(o) }, io());
+    });
+
+  fleetOptions(program.command('changes'))
+    .description('what changed across the fleet, newest first: rollouts, Flux revisions, Helm upgrades/rollbacks, creations, Warning events')
+    .option('--since <duration>', 'how far back (30m, 1h, 2h30m)', '1h')
+    .option('--kind <kind>', 'only these kinds (deploy, ks, ...); repeatable', collect)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .action(async (o) => {
+      const { runChangesCommand } = await import('./cli/changes.js');
+      process.exitCode = await runChangesCommand({ ...o, timeoutMs: timeoutMs(o) }, io());
+    });
+
   fleetOptions(program.command('logs <TARGET>'))
     .description('merged multi-pod, multi-context log tail (stern-like): a pod, KIND/NAME, or [ctx-glob/]ns/pod-regex')
     .option('--since <duration>', 'start this far back (30s, 5m, 1h)')

@@ -123,7 +123,7 @@ function matches(store: FleetStore, context: string, type: ResourceType, name: s
 const FLUX_TREE_KINDS = [`kustomizations.${FLUX_KIND_GROUPS.Kustomization}`, `helmreleases.${FLUX_KIND_GROUPS.HelmRelease}`];
 
 /** Owner kinds not watched yet, found by walking up from the roots (CRs owning pods, CronJobs, ...). */
-function missingOwnerKinds(store: FleetStore, context: string, roots: ObjRef[], watched: Set<string>): string[] {
+export function missingOwnerKinds(store: FleetStore, context: string, roots: ObjRef[], watched: Set<string>): string[] {
   const out = new Set<string>();
   for (const root of roots) {
     let cur: KubeObject | undefined = root.object;

@@ -1,0 +1,107 @@
+// `fleetdeck changes [--since 1h] [--context …|--all-contexts] [-n NS] [--kind K …] [-o text|json]`:
+// what changed across the fleet, newest first (src/model/changes.ts), from what the objects
+// record: rollouts with their image change, Flux revisions applied and failed, HelmRelease
+// upgrades and rollbacks, creations, deletions requested, Warning events. A one-shot command
+// sees no watch history: deletions and scale changes show only in the TUI's :changes, and the
+// output says so. Kinds or contexts that could not be read are listed (stderr; `unread` in
+// JSON). Exit 0 when printed, 2 on errors.
+import { commandColours, withFleet, type CommandIO } from '../fleet/command.js';
+import type { FleetOptions, OpenFleet } from '../fleet/open.js';
+import { takeSnapshot } from '../fleet/snapshot.js';
+import { changeKinds, changesInputFor, kustomizationsWithoutHistory } from '../fleet/triage.js';
+import { coverageNotes, recordedChanges, timeline, type ChangeRow } from '../model/changes.js';
+import { parseGoDuration } from '../model/format.js';
+import { renderChanges } from '../model/triage-text.js';
+import { chalkPaint } from './paint.js';
+import { reportUnreachable } from './triage-common.js';
+
+export interface ChangesOptions extends FleetOptions {
+  namespace?: string;
+  /** a duration: 30m, 1h, 2h30m (default 1h) */
+  since?: string;
+  /** kinds to keep, as typed (deploy, ks, Kustomization); resolved per context */
+  kind?: string[];
+  output?: 'text' | 'json';
+  timeoutMs?: number;
+}
+
+/**
+ * `changes -o json`:
+ * `{since: ISO, now: ISO,
+ *   changes: [{context, kind, namespace, name, change, what, from?, to?, at (ISO), count?, evidence}],
+ *   unread: [{context, resource?, reason}], notes: [string]}` — `change` is one of rollout,
+ * rollback, scale, flux-applied, flux-failed, source-revision, helm-install, helm-upgrade,
+ * helm-rollback, helm-failed, created, deleting, deleted, warning.
+ */
+export interface ChangesJson {
+  since: string;
+  now: string;
+  changes: Omit<ChangeRow, 'atMs'>[];
+  unread: { context: string; resource?: string; reason: string }[];
+  notes: string[];
+}
+
+export async function runChangesCommand(opts: ChangesOptions, io: CommandIO): Promise<number> {
+  const window = parseGoDuration(opts.since ?? '1h');
+  if (window === undefined || window <= 0) {
+    io.stderr.write(`fleetdeck: --since wants a duration such as 30m, 1h, 2h30m; got "${opts.since}"\n`);
+    return 2;
+  }
+  return withFleet(opts, io, (opened) => changesIn(window, opts, io, opened));
+}
+
+async function changesIn(window: number, opts: ChangesOptions, io: CommandIO, { fleet, contexts }: OpenFleet): Promise<number> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  const snap = await takeSnapshot(fleet, { contexts, deadline, namespace: opts.namespace, kinds: (_c, types) => changeKinds(types) });
+  try {
+    reportUnreachable(snap, io.stderr);
+    if (snap.reachable.length === 0) {
+      io.stderr.write('fleetdeck: no context is reachable\n');
+      return 2;
+    }
+    const now = Date.now();
+    const since = now - window;
+    const unread: ChangesJson['unread'] = snap.unreachable.map((u) => ({ context: u.name, reason: `context ${u.state}${u.lastError ? `: ${u.lastError}` : ''}` }));
+    for (const w of snap.watched) if (w.phase !== 'synced') unread.push({ context: w.context, resource: w.resource, reason: `${w.phase}${w.reason ? `: ${w.reason}` : ''}` });
+    // a namespace-by-namespace fallback (RBAC) is synced but blind to its forbidden namespaces
+    for (const r of fleet.reflectors()) {
+      if (r.forbiddenNamespaces?.length && snap.reachable.includes(r.context) && snap.watched.some((w) => w.context === r.context && w.resource === r.resource)) {
+        unread.push({ context: r.context, resource: r.resource, reason: `forbidden in namespace${r.forbiddenNamespaces.length > 1 ? 's' : ''} ${r.forbiddenNamespaces.join(', ')}` });
+      }
+    }
+    const inputs = snap.reachable.map((c) => changesInputFor(fleet, c, snap.watched.filter((w) => w.context === c).map((w) => w.resource), opts.namespace));
+    const kinds = opts.kind?.length
+      ? [...new Set(opts.kind.flatMap((k) => snap.reachable.map((c) => fleet.resolve(c, k)?.kind ?? k)))]
+      : undefined;
+    const rows = timeline(inputs.flatMap((i) => recordedChanges(i, since)), { since, namespace: opts.namespace, ...(kinds ? { kinds } : {}) });
+    const notes = coverageNotes({ since, now, kustomizationsWithoutHistory: kustomizationsWithoutHistory(inputs) });
+    if (opts.output === 'json') {
+      const doc: ChangesJson = {
+        since: new Date(since).toISOString(),
+        now: new Date(now).toISOString(),
+        changes: rows.map(({ atMs: _atMs, ...r }) => r),
+        unread,
+        notes,
+      };
+      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      const p = chalkPaint(commandColours(io));
+      if (rows.length) io.stdout.write(`${renderChanges(rows, now, p).join('\n')}\n`);
+      else io.stdout.write(`no recorded change since ${new Date(since).toISOString()}${unread.length ? ' in what could be read' : ''}\n`);
+      // one line per context and reason: an RBAC namespace denial touches every kind alike
+      const grouped = new Map<string, string[]>();
+      for (const u of unread) {
+        const k = `${u.context}\u0000${u.reason}`;
+        grouped.set(k, [...(grouped.get(k) ?? []), ...(u.resource ? [u.resource] : [])]);
+      }
+      for (const [k, resources] of grouped) {
+        const [context, reason] = k.split('\u0000');
+        io.stderr.write(`fleetdeck: ${context}: not read (${p.text(reason)})${resources.length ? `: ${resources.join(', ')}` : ''}; changes there are not shown\n`);
+      }
+      for (const n of notes) io.stderr.write(`fleetdeck: note: ${n}\n`);
+    }
+    return 0;
+  } finally {
+    snap.close();
+  }
+}

@@ -1,0 +1,100 @@
+// `fleetdeck trace KIND/NAME [-n NS] [--context …|--all-contexts] [-o text|json]`: in every
+// selected context holding the object, its chain up to the source that put it there
+// (src/model/trace.ts): owners, the Flux Kustomization/HelmRelease, its source with URL and
+// revision, each with its Ready state and message — `flux trace` across the fleet.
+// Exit 0 when traced, 1 when no context has the object, 2 on errors.
+import { commandColours, withFleet, type CommandIO } from '../fleet/command.js';
+import type { FleetOptions, OpenFleet } from '../fleet/open.js';
+import { takeSnapshot } from '../fleet/snapshot.js';
+import { findNamed, FLUX_TRACE_KINDS, OWNER_KINDS, traceIn, unreadReason } from '../fleet/triage.js';
+import type { ObjRef } from '../model/tree.js';
+import type { Trace } from '../model/trace.js';
+import { renderTrace, traceChainLine } from '../model/triage-text.js';
+import { resourceKey } from '../model/types.js';
+import { chalkPaint } from './paint.js';
+import { parseTarget, reportUnreachable, watchOwnersAbove } from './triage-common.js';
+
+export interface TraceOptions extends FleetOptions {
+  namespace?: string;
+  output?: 'text' | 'json';
+  timeoutMs?: number;
+}
+
+/**
+ * `trace -o json`:
+ * `{traces: [{context, managed: flux|not-flux|unknown, note?, steps: [TraceStep]}],
+ *   notFound: [context], unknown: [{context, reason}]}` — TraceStep as in src/model/trace.ts
+ * (via, kind, group, namespace, name, presence, note?, ready?, health?, suspended?,
+ * appliedRevision?, attemptedRevision?, url?, reference?, path?, targetNamespace?).
+ */
+export interface TraceJson {
+  traces: ({ context: string } & Trace)[];
+  notFound: string[];
+  unknown: { context: string; reason: string }[];
+}
+
+export async function runTraceCommand(target: string, opts: TraceOptions, io: CommandIO): Promise<number> {
+  const t = parseTarget(target);
+  if (!t) {
+    io.stderr.write(`fleetdeck: trace wants KIND/NAME (e.g. pod/web-7d9f-abcde, deploy/web), got "${target}"\n`);
+    return 2;
+  }
+  return withFleet(opts, io, (opened) => traceAll(t.kindQuery, t.name, opts, io, opened));
+}
+
+async function traceAll(kindQuery: string, name: string, opts: TraceOptions, io: CommandIO, { fleet, contexts }: OpenFleet): Promise<number> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  const kinds = [kindQuery, ...OWNER_KINDS, ...FLUX_TRACE_KINDS];
+  const snap = await takeSnapshot(fleet, { contexts, deadline, kinds: () => kinds });
+  const closers = [snap.close];
+  try {
+    reportUnreachable(snap, io.stderr);
+    if (snap.reachable.length === 0) {
+      io.stderr.write('fleetdeck: no context is reachable\n');
+      return 2;
+    }
+    const found = new Map<string, ObjRef[]>();
+    const doc: TraceJson = { traces: [], notFound: [], unknown: snap.unreachable.map((u) => ({ context: u.name, reason: `context ${u.state}${u.lastError ? `: ${u.lastError}` : ''}` })) };
+    let served = false;
+    for (const c of snap.reachable) {
+      const type = fleet.resolve(c, kindQuery);
+      if (type) served = true;
+      const refs = type ? findNamed(fleet, c, type, name, opts.namespace) : [];
+      if (refs.length) found.set(c, refs);
+      else {
+        const why = unreadReason(fleet, c, type, opts.namespace);
+        if (why) doc.unknown.push({ context: c, reason: why });
+        else doc.notFound.push(c);
+      }
+    }
+    if (!served) {
+      io.stderr.write(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`);
+      return 2;
+    }
+    const watched = new Map(snap.reachable.map((c) => [c, new Set(snap.watched.filter((w) => w.context === c).map((w) => w.resource))]));
+    for (const s of await watchOwnersAbove(fleet, found, watched, deadline)) closers.push(s.close);
+    const now = Date.now();
+    for (const [c, refs] of found) {
+      for (const ref of refs) {
+        const live = fleet.get(c, ref.resource, ref.object.metadata.namespace, ref.object.metadata.name) ?? ref.object;
+        doc.traces.push({ context: c, ...traceIn(fleet, c, { resource: ref.resource, object: live }, now) });
+      }
+    }
+    if (opts.output === 'json') io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    else {
+      const p = chalkPaint(commandColours(io));
+      const blocks = doc.traces.map((t) => [p.bold(`${t.context}: `) + traceChainLine(t, p), '', ...renderTrace(t, p)].join('\n'));
+      if (blocks.length) io.stdout.write(`${blocks.join('\n\n')}\n`);
+      if (found.size && doc.notFound.length) io.stderr.write(`fleetdeck: not in ${doc.notFound.join(', ')}\n`);
+      for (const u of doc.unknown) io.stderr.write(`fleetdeck: ${u.context}: unknown (${p.text(u.reason)})\n`);
+    }
+    if (found.size === 0) {
+      const kind = fleet.resolve(snap.reachable.find((c) => fleet.resolve(c, kindQuery)) ?? '', kindQuery);
+      io.stderr.write(`fleetdeck: ${kind ? resourceKey(kind) : kindQuery}/${name} not found${opts.namespace ? ` in namespace ${opts.namespace}` : ' in any namespace'} of ${doc.notFound.join(', ') || '(no context could be read)'}\n`);
+      return doc.unknown.length && doc.notFound.length === 0 ? 2 : 1;
+    }
+    return 0;
+  } finally {
+    for (const close of closers) close();
+  }
+}

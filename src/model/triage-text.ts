@@ -1,0 +1,186 @@
+// Compare, trace and changes as lines of text, for the shell (chalk) and the TUI (blessed
+// tags) alike: the caller's Paint decides how a highlighted, failing or muted piece looks
+// and how cluster text is made safe for its terminal (`text`). Pure.
+import type { ChangeRow } from './changes.js';
+import type { CompareResult, CompareRow } from './compare.js';
+import { humanDuration } from './format.js';
+import type { Trace, TraceStep } from './trace.js';
+import { stepLabel, stepState } from './trace.js';
+
+export interface Paint {
+  /** a value that differs from the others, a failure */
+  bad(s: string): string;
+  /** fine */
+  good(s: string): string;
+  /** in progress, unknown, attention */
+  warn(s: string): string;
+  muted(s: string): string;
+  bold(s: string): string;
+  /** cluster text on its way to the terminal (the sanitizer; for blessed also tag escaping) */
+  text(s: string): string;
+}
+
+export const plainPaint: Paint = { bad: (s) => s, good: (s) => s, warn: (s) => s, muted: (s) => s, bold: (s) => s, text: (s) => s };
+
+const VERDICT_WORDS: Record<CompareResult['verdict'], string> = {
+  equal: 'the same in every context',
+  differ: 'DIFFERS across contexts',
+  incomplete: 'no difference among the contexts read, but not every context could be read',
+  absent: 'found in no context',
+};
+
+/** The most common value among the found contexts; values other than it are the odd ones. */
+function majority(row: CompareRow, found: string[]): string | undefined {
+  const counts = new Map<string | undefined, number>();
+  for (const c of found) counts.set(row.values[c], (counts.get(row.values[c]) ?? 0) + 1);
+  let best: string | undefined;
+  let n = -1;
+  for (const [v, k] of counts) if (k > n) [best, n] = [v, k];
+  return best;
+}
+
+/**
+ * Compare as text: a header with the verdict, a side-by-side table of the facts (a column per
+ * context; values that differ from the majority painted bad, differing rows marked `≠`), then
+ * each differing field with its value per context, then missing and unknown contexts.
+ * When the table is wider than `width`, each fact is printed as a block instead.
+ */
+export function renderCompare(r: CompareResult, p: Paint, width = 120): string[] {
+  const found = r.contexts.filter((c) => c.presence === 'found').map((c) => c.context);
+  const out: string[] = [];
+  const title = `${r.kind} ${r.namespace ? `${p.text(r.namespace)}/` : ''}${p.text(r.name)}`;
+  const verdict = r.verdict === 'equal' ? p.good(VERDICT_WORDS.equal) : r.verdict === 'differ' ? p.bad(VERDICT_WORDS.differ) : p.warn(VERDICT_WORDS[r.verdict]);
+  out.push(`${p.bold(title)}: ${verdict}${r.observedDiffers && r.verdict !== 'differ' ? p.warn(' (observed state differs)') : ''}`);
+  if (found.length > 0) {
+    const cell = (row: CompareRow, c: string): { raw: string; painted: string } => {
+      const v = row.values[c];
+      const raw = v === undefined ? '—' : v;
+      const odd = row.differs && v !== majority(row, found);
+      return { raw, painted: odd ? p.bad(p.text(raw)) : row.differs ? p.text(raw) : p.muted(p.text(raw)) };
+    };
+    const header = ['', 'FIELD', ...found];
+    const rows = r.facts.map((row) => [row.differs ? '≠' : ' ', row.field, ...found.map((c) => cell(row, c).raw)]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
+    // the last column may run long (a health reason): it counts up to 40 cells
+    const total = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0) + Math.min(40, widths[widths.length - 1]);
+    if (total <= width) {
+      const line = (cells: string[], painted: string[]) => cells.map((c, i) => painted[i] + ' '.repeat(i === cells.length - 1 ? 0 : widths[i] - c.length)).join('  ').trimEnd();
+      out.push(p.muted(line(header, header)));
+      r.facts.forEach((row, i) => {
+        const painted = [row.differs ? p.bad('≠') : ' ', row.differs ? row.field : p.muted(row.field), ...found.map((c) => cell(row, c).painted)];
+        out.push(line(rows[i], painted));
+      });
+    } else {
+      const cw = Math.max(...found.map((c) => c.length));
+      for (const row of r.facts) {
+        out.push(`${row.differs ? p.bad('≠') : ' '} ${row.differs ? row.field : p.muted(row.field)}`);
+        for (const c of found) out.push(`    ${c.padEnd(cw)}  ${cell(row, c).painted}`);
+      }
+    }
+  }
+  if (r.fields.length > 0) {
+    out.push('', p.bold(`fields that differ (${r.fields.length}):`));
+    const cw = Math.max(...found.map((c) => c.length));
+    for (const f of r.fields) {
+      out.push(`≠ ${p.text(f.field)}`);
+      const m = majority(f, found);
+      for (const c of found) {
+        const v = f.values[c];
+        const s = v === undefined ? '(absent)' : v;
+        out.push(`    ${c.padEnd(cw)}  ${v !== m ? p.bad(p.text(s)) : p.text(s)}`);
+      }
+    }
+  }
+  const missing = r.contexts.filter((c) => c.presence === 'missing');
+  const unknown = r.contexts.filter((c) => c.presence === 'unknown');
+  if (missing.length) out.push('', `${p.bad('missing')} in: ${missing.map((c) => `${c.context}${c.reason ? ` (${p.text(c.reason)})` : ''}`).join(', ')}`);
+  if (unknown.length) out.push(missing.length ? '' : '', `${p.warn('unknown')} in: ${unknown.map((c) => `${c.context} (${p.text(c.reason ?? 'not read')})`).join(', ')}`);
+  return out;
+}
+
+const STEP_TITLE_WIDTH = 16;
+
+/** HH:MM:SS in UTC (the timeline's TIME column; JSON carries the full ISO time). */
+export function shortTime(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+function stepStatePainted(s: TraceStep, p: Paint): string {
+  const st = stepState(s);
+  const word = st.status;
+  const painted = word === 'Ready' || word === 'Current' ? p.good(word) : word === 'NotReady' || word === 'Failed' || word === 'NotFound' ? p.bad(word) : p.warn(word);
+  return `${painted}${st.reason ? ` ${p.text(st.reason)}` : ''}`;
+}
+
+/** The chain on one line: `Pod/ns/x → ReplicaSet/ns/y → … → GitRepository/flux-system/flux-system @ main@sha1:…`. */
+export function traceChainLine(t: Trace, p: Paint): string {
+  const parts = t.steps.map((s) => {
+    const label = p.text(stepLabel(s));
+    const st = stepState(s).status;
+    return st === 'Ready' || st === 'Current' ? label : st === 'NotReady' || st === 'Failed' || st === 'NotFound' ? p.bad(label) : p.warn(label);
+  });
+  const last = t.steps.at(-1);
+  const rev = last?.appliedRevision ? ` @ ${p.text(last.appliedRevision)}` : '';
+  return parts.join(' → ') + rev;
+}
+
+/**
+ * A trace as `flux trace` prints it, extended to every step: a block per step (`Kind:` name,
+ * Namespace, Path/URL/reference, Revision and Attempted, Status with the Ready reason and
+ * since when, Message), separated by `---`, then whether Flux manages it.
+ */
+export function renderTrace(t: Trace, p: Paint): string[] {
+  const out: string[] = [];
+  const kv = (k: string, v: string): void => void out.push(`${`${k}:`.padEnd(STEP_TITLE_WIDTH)}${v}`);
+  t.steps.forEach((s, i) => {
+    if (i > 0) out.push(p.muted('---'));
+    kv(s.kind, `${p.text(s.name)}${s.via === 'flux-label' ? p.muted('  (by its labels)') : s.via === 'flux-inventory' ? p.muted('  (in its inventory)') : ''}`);
+    if (s.namespace) kv('Namespace', p.text(s.namespace));
+    if (s.targetNamespace) kv('Target', p.text(s.targetNamespace));
+    if (s.path) kv('Path', p.text(s.path));
+    if (s.url) kv('URL', p.text(s.url));
+    if (s.reference) {
+      const [k, ...rest] = s.reference.split(' ');
+      kv(k[0].toUpperCase() + k.slice(1), p.text(rest.join(' ')));
+    }
+    if (s.appliedRevision) kv('Revision', p.text(s.appliedRevision));
+    if (s.attemptedRevision && s.attemptedRevision !== s.appliedRevision) kv('Attempted', p.bad(p.text(s.attemptedRevision)));
+    if (s.presence !== 'found') {
+      kv('Status', s.presence === 'missing' ? p.bad('NotFound') : p.warn('Unknown'));
+      if (s.note) kv('Message', p.text(s.note));
+      return;
+    }
+    const since = s.ready?.since ? p.muted(` since ${s.ready.since}`) : '';
+    kv('Status', `${stepStatePainted(s, p)}${s.suspended ? p.warn(' (suspended)') : ''}${since}`);
+    const msg = s.ready?.message ?? (s.health && s.health.status !== 'Current' ? s.health.reason : undefined);
+    if (msg) kv('Message', p.text(msg));
+  });
+  out.push(p.muted('---'));
+  out.push(t.managed === 'flux' ? `Managed by Flux${t.note ? `: ${p.text(t.note)}` : ''}` : t.managed === 'unknown' ? p.warn(`Flux management unknown: ${p.text(t.note ?? '')}`) : p.muted(t.note ?? 'not managed by Flux'));
+  return out;
+}
+
+const CHANGE_PAINT: Record<ChangeRow['change'], keyof Pick<Paint, 'bad' | 'good' | 'warn' | 'muted'>> = {
+  rollout: 'warn', rollback: 'warn', scale: 'warn',
+  'flux-applied': 'good', 'flux-failed': 'bad', 'source-revision': 'muted',
+  'helm-install': 'good', 'helm-upgrade': 'good', 'helm-rollback': 'warn', 'helm-failed': 'bad',
+  created: 'muted', deleting: 'warn', deleted: 'warn', warning: 'bad',
+};
+
+/** The changes timeline as a table: AGE, TIME, CONTEXT, OBJECT, CHANGE, WHAT (newest first, as given). */
+export function renderChanges(rows: ChangeRow[], now: number, p: Paint): string[] {
+  const table = [['AGE', 'TIME', 'CONTEXT', 'OBJECT', 'CHANGE', 'WHAT']];
+  for (const r of rows) table.push([humanDuration(now - r.atMs), shortTime(r.atMs), r.context, `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`, r.change, r.what]);
+  const widths = table[0].map((_, i) => Math.max(...table.map((x) => x[i].length)));
+  return table.map((cells, ri) =>
+    cells
+      .map((c, i) => {
+        const pad = i === cells.length - 1 ? '' : ' '.repeat(widths[i] - c.length);
+        if (ri === 0) return p.muted(c) + pad;
+        const painted = i === 4 ? p[CHANGE_PAINT[rows[ri - 1].change]](c) : i >= 3 ? p.text(c) : c;
+        return painted + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
