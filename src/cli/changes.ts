@@ -5,6 +5,7 @@
 // sees no watch history: deletions and scale changes show only in the TUI's :changes, and the
 // output says so. Kinds or contexts that could not be read are listed (stderr; `unread` in
 // JSON). Exit 0 when printed, 2 on errors.
+import { jsonForTerminal, termText } from '../model/sanitize.js';
 import { commandColours, withFleet, type CommandIO } from '../fleet/command.js';
 import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
@@ -44,7 +45,7 @@ export interface ChangesJson {
 export async function runChangesCommand(opts: ChangesOptions, io: CommandIO): Promise<number> {
   const window = parseGoDuration(opts.since ?? '1h');
   if (window === undefined || window <= 0) {
-    io.stderr.write(`fleetdeck: --since wants a duration such as 30m, 1h, 2h30m; got "${opts.since}"\n`);
+    io.stderr.write(termText(`fleetdeck: --since wants a duration such as 30m, 1h, 2h30m; got "${opts.since}"\n`));
     return 2;
   }
   return withFleet(opts, io, (opened) => changesIn(window, opts, io, opened));
@@ -56,7 +57,7 @@ async function changesIn(window: number, opts: ChangesOptions, io: CommandIO, { 
   try {
     reportUnreachable(snap, io.stderr);
     if (snap.reachable.length === 0) {
-      io.stderr.write('fleetdeck: no context is reachable\n');
+      io.stderr.write(termText('fleetdeck: no context is reachable\n'));
       return 2;
     }
     const now = Date.now();
@@ -83,11 +84,11 @@ async function changesIn(window: number, opts: ChangesOptions, io: CommandIO, { 
         unread,
         notes,
       };
-      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      io.stdout.write(`${jsonForTerminal(doc, 2)}\n`);
     } else {
       const p = chalkPaint(commandColours(io));
       if (rows.length) io.stdout.write(`${renderChanges(rows, now, p).join('\n')}\n`);
-      else io.stdout.write(`no recorded change since ${new Date(since).toISOString()}${unread.length ? ' in what could be read' : ''}\n`);
+      else io.stdout.write(termText(`no recorded change since ${new Date(since).toISOString()}${unread.length ? ' in what could be read' : ''}\n`));
       // one line per context and reason: an RBAC namespace denial touches every kind alike
       const grouped = new Map<string, string[]>();
       for (const u of unread) {
@@ -96,9 +97,9 @@ async function changesIn(window: number, opts: ChangesOptions, io: CommandIO, { 
       }
       for (const [k, resources] of grouped) {
         const [context, reason] = k.split('\u0000');
-        io.stderr.write(`fleetdeck: ${context}: not read (${p.text(reason)})${resources.length ? `: ${resources.join(', ')}` : ''}; changes there are not shown\n`);
+        io.stderr.write(termText(`fleetdeck: ${context}: not read (${p.text(reason)})${resources.length ? `: ${resources.join(', ')}` : ''}; changes there are not shown\n`));
       }
-      for (const n of notes) io.stderr.write(`fleetdeck: note: ${n}\n`);
+      for (const n of notes) io.stderr.write(termText(`fleetdeck: note: ${n}\n`));
     }
     return 0;
   } finally {

@@ -4,6 +4,7 @@
 // be read (unreachable, forbidden, not synced in time) is "unknown". Exit 0 when it is the
 // same everywhere, 1 when it differs (or is missing somewhere, or found nowhere), 2 on errors
 // and when no difference was found but a context could not be read.
+import { jsonForTerminal, termText } from '../model/sanitize.js';
 import { commandColours, withFleet, type CommandIO } from '../fleet/command.js';
 import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
@@ -44,7 +45,7 @@ export function compareJson(r: CompareResult): unknown {
 export async function runCompareCommand(target: string, opts: CompareOptions, io: CommandIO): Promise<number> {
   const t = parseTarget(target);
   if (!t) {
-    io.stderr.write(`fleetdeck: compare wants KIND/NAME (e.g. deploy/web, cm/settings), got "${target}"\n`);
+    io.stderr.write(termText(`fleetdeck: compare wants KIND/NAME (e.g. deploy/web, cm/settings), got "${target}"\n`));
     return 2;
   }
   return withFleet(opts, io, (opened) => compareIn(t.kindQuery, t.name, opts, io, opened));
@@ -56,12 +57,12 @@ async function compareIn(kindQuery: string, name: string, opts: CompareOptions, 
   try {
     reportUnreachable(snap, io.stderr);
     if (snap.reachable.length === 0) {
-      io.stderr.write('fleetdeck: no context is reachable\n');
+      io.stderr.write(termText('fleetdeck: no context is reachable\n'));
       return 2;
     }
     const types = snap.reachable.map((c) => fleet.resolve(c, kindQuery)).filter((x) => x !== undefined);
     if (types.length === 0) {
-      io.stderr.write(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`);
+      io.stderr.write(termText(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`));
       return 2;
     }
     const type = types[0];
@@ -74,7 +75,7 @@ async function compareIn(kindQuery: string, name: string, opts: CompareOptions, 
         if (tc) for (const r of findNamed(fleet, c, tc, name, undefined)) namespaces.add(r.object.metadata.namespace ?? '');
       }
       if (namespaces.size > 1) {
-        io.stderr.write(`fleetdeck: ${type.kind}/${name} is in namespaces ${[...namespaces].sort().join(', ')}: pick one with -n\n`);
+        io.stderr.write(termText(`fleetdeck: ${type.kind}/${name} is in namespaces ${[...namespaces].sort().join(', ')}: pick one with -n\n`));
         return 2;
       }
       namespace = [...namespaces][0];
@@ -86,7 +87,7 @@ async function compareIn(kindQuery: string, name: string, opts: CompareOptions, 
         : { context: c, presence: 'unknown' as const, reason: `context ${snap.unreachable.find((u) => u.name === c)?.state ?? 'unreachable'}` },
     );
     const result = compareObjects({ kind: type.kind, namespace: namespace ?? '', name }, inputs, now);
-    if (opts.output === 'json') io.stdout.write(`${JSON.stringify(compareJson(result), null, 2)}\n`);
+    if (opts.output === 'json') io.stdout.write(`${jsonForTerminal(compareJson(result), 2)}\n`);
     else {
       const width = (io.stdout as { columns?: number }).columns ?? 120;
       io.stdout.write(`${renderCompare(result, chalkPaint(commandColours(io)), width).join('\n')}\n`);

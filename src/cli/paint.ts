@@ -1,13 +1,9 @@
 // The text renderers' Paint for a shell: chalk colours (only on a terminal, see
-// commandColours) and cluster text made safe for the terminal.
+// commandColours) and cluster text through the one sanitizer (src/model/sanitize.ts).
 import type { ChalkInstance } from 'chalk';
+import { termLine } from '../model/sanitize.js';
 import type { Paint } from '../model/triage-text.js';
 
-/** Control characters (C0 but tab, DEL, C1) shown visibly instead of reaching the terminal. */
-function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 export function chalkPaint(c: ChalkInstance): Paint {
   return {
@@ -16,6 +12,7 @@ export function chalkPaint(c: ChalkInstance): Paint {
     warn: (s) => c.yellow(s),
     muted: (s) => c.gray(s),
     bold: (s) => c.bold(s),
-    text: visible,
+    // the renderers sanitized it already (termLine is idempotent: it is applied again for writers that bypass them)
+    text: (s) => termLine(s),
   };
 }

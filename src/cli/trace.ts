@@ -3,13 +3,14 @@
 // (src/model/trace.ts): owners, the Flux Kustomization/HelmRelease, its source with URL and
 // revision, each with its Ready state and message — `flux trace` across the fleet.
 // Exit 0 when traced, 1 when no context has the object, 2 on errors.
+import { jsonForTerminal, termText } from '../model/sanitize.js';
 import { commandColours, withFleet, type CommandIO } from '../fleet/command.js';
 import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { findNamed, FLUX_TRACE_KINDS, OWNER_KINDS, traceIn, unreadReason } from '../fleet/triage.js';
 import type { ObjRef } from '../model/tree.js';
 import type { Trace } from '../model/trace.js';
-import { renderTrace, traceChainLine } from '../model/triage-text.js';
+import { renderTraces } from '../model/triage-text.js';
 import { resourceKey } from '../model/types.js';
 import { chalkPaint } from './paint.js';
 import { parseTarget, reportUnreachable, watchOwnersAbove } from './triage-common.js';
@@ -36,7 +37,7 @@ export interface TraceJson {
 export async function runTraceCommand(target: string, opts: TraceOptions, io: CommandIO): Promise<number> {
   const t = parseTarget(target);
   if (!t) {
-    io.stderr.write(`fleetdeck: trace wants KIND/NAME (e.g. pod/web-7d9f-abcde, deploy/web), got "${target}"\n`);
+    io.stderr.write(termText(`fleetdeck: trace wants KIND/NAME (e.g. pod/web-7d9f-abcde, deploy/web), got "${target}"\n`));
     return 2;
   }
   return withFleet(opts, io, (opened) => traceAll(t.kindQuery, t.name, opts, io, opened));
@@ -50,7 +51,7 @@ async function traceAll(kindQuery: string, name: string, opts: TraceOptions, io:
   try {
     reportUnreachable(snap, io.stderr);
     if (snap.reachable.length === 0) {
-      io.stderr.write('fleetdeck: no context is reachable\n');
+      io.stderr.write(termText('fleetdeck: no context is reachable\n'));
       return 2;
     }
     const found = new Map<string, ObjRef[]>();
@@ -68,7 +69,7 @@ async function traceAll(kindQuery: string, name: string, opts: TraceOptions, io:
       }
     }
     if (!served) {
-      io.stderr.write(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`);
+      io.stderr.write(termText(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`));
       return 2;
     }
     const watched = new Map(snap.reachable.map((c) => [c, new Set(snap.watched.filter((w) => w.context === c).map((w) => w.resource))]));
@@ -80,17 +81,16 @@ async function traceAll(kindQuery: string, name: string, opts: TraceOptions, io:
         doc.traces.push({ context: c, ...traceIn(fleet, c, { resource: ref.resource, object: live }, now) });
       }
     }
-    if (opts.output === 'json') io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    if (opts.output === 'json') io.stdout.write(`${jsonForTerminal(doc, 2)}\n`);
     else {
       const p = chalkPaint(commandColours(io));
-      const blocks = doc.traces.map((t) => [p.bold(`${t.context}: `) + traceChainLine(t, p), '', ...renderTrace(t, p)].join('\n'));
-      if (blocks.length) io.stdout.write(`${blocks.join('\n\n')}\n`);
-      if (found.size && doc.notFound.length) io.stderr.write(`fleetdeck: not in ${doc.notFound.join(', ')}\n`);
-      for (const u of doc.unknown) io.stderr.write(`fleetdeck: ${u.context}: unknown (${p.text(u.reason)})\n`);
+      if (doc.traces.length) io.stdout.write(`${renderTraces(doc.traces, p)}\n`);
+      if (found.size && doc.notFound.length) io.stderr.write(termText(`fleetdeck: not in ${doc.notFound.join(', ')}\n`));
+      for (const u of doc.unknown) io.stderr.write(termText(`fleetdeck: ${u.context}: unknown (${p.text(u.reason)})\n`));
     }
     if (found.size === 0) {
       const kind = fleet.resolve(snap.reachable.find((c) => fleet.resolve(c, kindQuery)) ?? '', kindQuery);
-      io.stderr.write(`fleetdeck: ${kind ? resourceKey(kind) : kindQuery}/${name} not found${opts.namespace ? ` in namespace ${opts.namespace}` : ' in any namespace'} of ${doc.notFound.join(', ') || '(no context could be read)'}\n`);
+      io.stderr.write(termText(`fleetdeck: ${kind ? resourceKey(kind) : kindQuery}/${name} not found${opts.namespace ? ` in namespace ${opts.namespace}` : ' in any namespace'} of ${doc.notFound.join(', ') || '(no context could be read)'}\n`));
       return doc.unknown.length && doc.notFound.length === 0 ? 2 : 1;
     }
     return 0;

@@ -1,5 +1,6 @@
 // What the compare, trace and changes front ends share: the KIND/NAME argument, waiting for
 // the caches they need, and printing which contexts could not be read.
+import { termText } from '../model/sanitize.js';
 import type { Writable } from 'node:stream';
 import { missingOwnerKinds } from '../fleet/tree-command.js';
 import { takeSnapshot, type Snapshot } from '../fleet/snapshot.js';
@@ -40,7 +41,7 @@ export async function watchOwnersAbove(store: FleetStore, roots: Map<string, Obj
 
 /** One line per context that could not be read at all. */
 export function reportUnreachable(snap: Snapshot, stderr: Writable): void {
-  for (const u of snap.unreachable) stderr.write(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`);
+  for (const u of snap.unreachable) stderr.write(termText(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`));
 }
 
 /** Pads each column to its widest cell; the last column is not padded. */

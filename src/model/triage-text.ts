@@ -4,6 +4,7 @@
 import type { ChangeRow } from './changes.js';
 import type { CompareResult, CompareRow } from './compare.js';
 import { humanDuration } from './format.js';
+import { displayWidth, termLine } from './sanitize.js';
 import type { Trace, TraceStep } from './trace.js';
 import { stepLabel, stepState } from './trace.js';
 
@@ -16,8 +17,18 @@ export interface Paint {
   warn(s: string): string;
   muted(s: string): string;
   bold(s: string): string;
-  /** cluster text on its way to the terminal (the sanitizer; for blessed also tag escaping) */
+  /** cluster text already through the sanitizer (termLine), escaped for the medium: nothing for a shell, tags for blessed */
   text(s: string): string;
+}
+
+/** Cluster text for the terminal: the one sanitizer, then the medium's escaping. */
+function safe(p: Paint, s: string): string {
+  return p.text(termLine(s));
+}
+
+/** s padded with spaces to `width` terminal columns (wide characters count 2). */
+function padTo(painted: string, plain: string, width: number): string {
+  return painted + ' '.repeat(Math.max(0, width - displayWidth(plain)));
 }
 
 export const plainPaint: Paint = { bad: (s) => s, good: (s) => s, warn: (s) => s, muted: (s) => s, bold: (s) => s, text: (s) => s };
@@ -48,53 +59,53 @@ function majority(row: CompareRow, found: string[]): string | undefined {
 export function renderCompare(r: CompareResult, p: Paint, width = 120): string[] {
   const found = r.contexts.filter((c) => c.presence === 'found').map((c) => c.context);
   const out: string[] = [];
-  const title = `${r.kind} ${r.namespace ? `${p.text(r.namespace)}/` : ''}${p.text(r.name)}`;
+  const title = `${r.kind} ${r.namespace ? `${safe(p, r.namespace)}/` : ''}${safe(p, r.name)}`;
   const verdict = r.verdict === 'equal' ? p.good(VERDICT_WORDS.equal) : r.verdict === 'differ' ? p.bad(VERDICT_WORDS.differ) : p.warn(VERDICT_WORDS[r.verdict]);
   out.push(`${p.bold(title)}: ${verdict}${r.observedDiffers && r.verdict !== 'differ' ? p.warn(' (observed state differs)') : ''}`);
   if (found.length > 0) {
     const cell = (row: CompareRow, c: string): { raw: string; painted: string } => {
       const v = row.values[c];
-      const raw = v === undefined ? '—' : v;
+      const raw = v === undefined ? '—' : termLine(v);
       const odd = row.differs && v !== majority(row, found);
-      return { raw, painted: odd ? p.bad(p.text(raw)) : row.differs ? p.text(raw) : p.muted(p.text(raw)) };
+      return { raw, painted: odd ? p.bad(safe(p, raw)) : row.differs ? safe(p, raw) : p.muted(safe(p, raw)) };
     };
-    const header = ['', 'FIELD', ...found];
+    const header = ['', 'FIELD', ...found.map((c) => termLine(c))];
     const rows = r.facts.map((row) => [row.differs ? '≠' : ' ', row.field, ...found.map((c) => cell(row, c).raw)]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
+    const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((x) => displayWidth(x[i]))));
     // the last column may run long (a health reason): it counts up to 40 cells
     const total = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0) + Math.min(40, widths[widths.length - 1]);
     if (total <= width) {
-      const line = (cells: string[], painted: string[]) => cells.map((c, i) => painted[i] + ' '.repeat(i === cells.length - 1 ? 0 : widths[i] - c.length)).join('  ').trimEnd();
-      out.push(p.muted(line(header, header)));
+      const line = (cells: string[], painted: string[]) => cells.map((c, i) => (i === cells.length - 1 ? painted[i] : padTo(painted[i], c, widths[i]))).join('  ').trimEnd();
+      out.push(p.muted(line(header, header.map((h) => p.text(h)))));
       r.facts.forEach((row, i) => {
         const painted = [row.differs ? p.bad('≠') : ' ', row.differs ? row.field : p.muted(row.field), ...found.map((c) => cell(row, c).painted)];
         out.push(line(rows[i], painted));
       });
     } else {
-      const cw = Math.max(...found.map((c) => c.length));
+      const cw = Math.max(...found.map((c) => displayWidth(termLine(c))));
       for (const row of r.facts) {
         out.push(`${row.differs ? p.bad('≠') : ' '} ${row.differs ? row.field : p.muted(row.field)}`);
-        for (const c of found) out.push(`    ${c.padEnd(cw)}  ${cell(row, c).painted}`);
+        for (const c of found) out.push(`    ${padTo(safe(p, c), termLine(c), cw)}  ${cell(row, c).painted}`);
       }
     }
   }
   if (r.fields.length > 0) {
     out.push('', p.bold(`fields that differ (${r.fields.length}):`));
-    const cw = Math.max(...found.map((c) => c.length));
+    const cw = Math.max(...found.map((c) => displayWidth(termLine(c))));
     for (const f of r.fields) {
-      out.push(`≠ ${p.text(f.field)}`);
+      out.push(`≠ ${safe(p, f.field)}`);
       const m = majority(f, found);
       for (const c of found) {
         const v = f.values[c];
         const s = v === undefined ? '(absent)' : v;
-        out.push(`    ${c.padEnd(cw)}  ${v !== m ? p.bad(p.text(s)) : p.text(s)}`);
+        out.push(`    ${padTo(safe(p, c), termLine(c), cw)}  ${v !== m ? p.bad(safe(p, s)) : safe(p, s)}`);
       }
     }
   }
   const missing = r.contexts.filter((c) => c.presence === 'missing');
   const unknown = r.contexts.filter((c) => c.presence === 'unknown');
-  if (missing.length) out.push('', `${p.bad('missing')} in: ${missing.map((c) => `${c.context}${c.reason ? ` (${p.text(c.reason)})` : ''}`).join(', ')}`);
-  if (unknown.length) out.push(missing.length ? '' : '', `${p.warn('unknown')} in: ${unknown.map((c) => `${c.context} (${p.text(c.reason ?? 'not read')})`).join(', ')}`);
+  if (missing.length) out.push('', `${p.bad('missing')} in: ${missing.map((c) => `${c.context}${c.reason ? ` (${safe(p, c.reason)})` : ''}`).join(', ')}`);
+  if (unknown.length) out.push(missing.length ? '' : '', `${p.warn('unknown')} in: ${unknown.map((c) => `${c.context} (${safe(p, c.reason ?? 'not read')})`).join(', ')}`);
   return out;
 }
 
@@ -109,18 +120,18 @@ function stepStatePainted(s: TraceStep, p: Paint): string {
   const st = stepState(s);
   const word = st.status;
   const painted = word === 'Ready' || word === 'Current' ? p.good(word) : word === 'NotReady' || word === 'Failed' || word === 'NotFound' ? p.bad(word) : p.warn(word);
-  return `${painted}${st.reason ? ` ${p.text(st.reason)}` : ''}`;
+  return `${painted}${st.reason ? ` ${safe(p, st.reason)}` : ''}`;
 }
 
 /** The chain on one line: `Pod/ns/x → ReplicaSet/ns/y → … → GitRepository/flux-system/flux-system @ main@sha1:…`. */
 export function traceChainLine(t: Trace, p: Paint): string {
   const parts = t.steps.map((s) => {
-    const label = p.text(stepLabel(s));
+    const label = safe(p, stepLabel(s));
     const st = stepState(s).status;
     return st === 'Ready' || st === 'Current' ? label : st === 'NotReady' || st === 'Failed' || st === 'NotFound' ? p.bad(label) : p.warn(label);
   });
   const last = t.steps.at(-1);
-  const rev = last?.appliedRevision ? ` @ ${p.text(last.appliedRevision)}` : '';
+  const rev = last?.appliedRevision ? ` @ ${safe(p, last.appliedRevision)}` : '';
   return parts.join(' → ') + rev;
 }
 
@@ -134,29 +145,29 @@ export function renderTrace(t: Trace, p: Paint): string[] {
   const kv = (k: string, v: string): void => void out.push(`${`${k}:`.padEnd(STEP_TITLE_WIDTH)}${v}`);
   t.steps.forEach((s, i) => {
     if (i > 0) out.push(p.muted('---'));
-    kv(s.kind, `${p.text(s.name)}${s.via === 'flux-label' ? p.muted('  (by its labels)') : s.via === 'flux-inventory' ? p.muted('  (in its inventory)') : ''}`);
-    if (s.namespace) kv('Namespace', p.text(s.namespace));
-    if (s.targetNamespace) kv('Target', p.text(s.targetNamespace));
-    if (s.path) kv('Path', p.text(s.path));
-    if (s.url) kv('URL', p.text(s.url));
+    kv(s.kind, `${safe(p, s.name)}${s.via === 'flux-label' ? p.muted('  (by its labels)') : s.via === 'flux-inventory' ? p.muted('  (in its inventory)') : ''}`);
+    if (s.namespace) kv('Namespace', safe(p, s.namespace));
+    if (s.targetNamespace) kv('Target', safe(p, s.targetNamespace));
+    if (s.path) kv('Path', safe(p, s.path));
+    if (s.url) kv('URL', safe(p, s.url));
     if (s.reference) {
       const [k, ...rest] = s.reference.split(' ');
-      kv(k[0].toUpperCase() + k.slice(1), p.text(rest.join(' ')));
+      kv(k[0].toUpperCase() + k.slice(1), safe(p, rest.join(' ')));
     }
-    if (s.appliedRevision) kv('Revision', p.text(s.appliedRevision));
-    if (s.attemptedRevision && s.attemptedRevision !== s.appliedRevision) kv('Attempted', p.bad(p.text(s.attemptedRevision)));
+    if (s.appliedRevision) kv('Revision', safe(p, s.appliedRevision));
+    if (s.attemptedRevision && s.attemptedRevision !== s.appliedRevision) kv('Attempted', p.bad(safe(p, s.attemptedRevision)));
     if (s.presence !== 'found') {
       kv('Status', s.presence === 'missing' ? p.bad('NotFound') : p.warn('Unknown'));
-      if (s.note) kv('Message', p.text(s.note));
+      if (s.note) kv('Message', safe(p, s.note));
       return;
     }
     const since = s.ready?.since ? p.muted(` since ${s.ready.since}`) : '';
     kv('Status', `${stepStatePainted(s, p)}${s.suspended ? p.warn(' (suspended)') : ''}${since}`);
     const msg = s.ready?.message ?? (s.health && s.health.status !== 'Current' ? s.health.reason : undefined);
-    if (msg) kv('Message', p.text(msg));
+    if (msg) kv('Message', safe(p, msg));
   });
   out.push(p.muted('---'));
-  out.push(t.managed === 'flux' ? `Managed by Flux${t.note ? `: ${p.text(t.note)}` : ''}` : t.managed === 'unknown' ? p.warn(`Flux management unknown: ${p.text(t.note ?? '')}`) : p.muted(t.note ?? 'not managed by Flux'));
+  out.push(t.managed === 'flux' ? `Managed by Flux${t.note ? `: ${safe(p, t.note)}` : ''}` : t.managed === 'unknown' ? p.warn(`Flux management unknown: ${safe(p, t.note ?? '')}`) : p.muted(t.note ?? 'not managed by Flux'));
   return out;
 }
 
@@ -170,17 +181,22 @@ const CHANGE_PAINT: Record<ChangeRow['change'], keyof Pick<Paint, 'bad' | 'good'
 /** The changes timeline as a table: AGE, TIME, CONTEXT, OBJECT, CHANGE, WHAT (newest first, as given). */
 export function renderChanges(rows: ChangeRow[], now: number, p: Paint): string[] {
   const table = [['AGE', 'TIME', 'CONTEXT', 'OBJECT', 'CHANGE', 'WHAT']];
-  for (const r of rows) table.push([humanDuration(now - r.atMs), shortTime(r.atMs), r.context, `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`, r.change, r.what]);
-  const widths = table[0].map((_, i) => Math.max(...table.map((x) => x[i].length)));
+  for (const r of rows) table.push([humanDuration(now - r.atMs), shortTime(r.atMs), termLine(r.context), termLine(`${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`), r.change, termLine(r.what)]);
+  const widths = table[0].map((_, i) => Math.max(...table.map((x) => displayWidth(x[i]))));
   return table.map((cells, ri) =>
     cells
       .map((c, i) => {
-        const pad = i === cells.length - 1 ? '' : ' '.repeat(widths[i] - c.length);
+        const pad = i === cells.length - 1 ? '' : ' '.repeat(widths[i] - displayWidth(c));
         if (ri === 0) return p.muted(c) + pad;
-        const painted = i === 4 ? p[CHANGE_PAINT[rows[ri - 1].change]](c) : i >= 3 ? p.text(c) : c;
+        const painted = i === 4 ? p[CHANGE_PAINT[rows[ri - 1].change]](c) : i >= 2 ? p.text(c) : c;
         return painted + pad;
       })
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** Every context's trace: the chain line, then the blocks; traces separated by a blank line. */
+export function renderTraces(traces: ({ context: string } & Trace)[], p: Paint): string {
+  return traces.map((t) => [p.bold(`${safe(p, t.context)}: `) + traceChainLine(t, p), '', ...renderTrace(t, p)].join('\n')).join('\n\n');
 }
