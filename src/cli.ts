@@ -48,7 +48,7 @@ export function buildProgram(): Command {
     .option('--pods-per-deployment <n>', 'scale: pods per deployment', int)
     .option('--churn <n>', 'scale: changes per second per cluster', int)
     .action(async (o) => {
-      const { runSim } = await import('./sim/command.js');
+      const { runSim } = await import('./cli/sim.js');
       process.exitCode = await runSim({
         scenario: o.scenario,
         kubeconfigOut: o.kubeconfigOut,
@@ -80,7 +80,7 @@ export function buildProgram(): Command {
     .option('--theme <name|path>', 'theme: default, light, 16color, high-contrast, or a file')
     .option('--command <cmd>', 'the view to start in')
     .action(async (o) => {
-      const { startScenarioFleet } = await import('./sim/command.js');
+      const { startScenarioFleet } = await import('./cli/sim.js');
       const { launchTui } = await import('./ui/launch.js');
       const sim = await startScenarioFleet({ scenario: o.scenario });
       try {
@@ -95,7 +95,7 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
     .option('--fail-on-suspended', 'count suspended Flux objects, Jobs and CronJobs as problems')
     .action(async (o) => {
-      const { runStatusCommand } = await import('./fleet/status.js');
+      const { runStatusCommand } = await import('./cli/status.js');
       process.exitCode = await runStatusCommand(
         { ...o, timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000 },
         { stdout: process.stdout, stderr: process.stderr, env: process.env },
@@ -107,7 +107,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
     .action(async (target: string, o) => {
-      const { runTreeCommand } = await import('./fleet/tree-command.js');
+      const { runTreeCommand } = await import('./cli/tree.js');
       process.exitCode = await runTreeCommand(
         target,
         { ...o, timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000 },
@@ -161,7 +161,7 @@ export function buildProgram(): Command {
     .option('--max-streams <n>', 'cap on concurrent streams (default 50); reaching it stops with an error, as stern does', int)
     .action(async (target: string, o) => {
       const { openFleet } = await import('./fleet/open.js');
-      const { runLogsCommand } = await import('./logs/command.js');
+      const { runLogsCommand } = await import('./cli/logs.js');
       const { fleet, contexts, merged } = openFleet(o);
       try {
         const known = [...merged.contexts.keys()];
@@ -223,7 +223,7 @@ export function buildProgram(): Command {
       .option('--timeout <seconds>', 'how long to wait for an outcome (reconcile)', int);
     a.options?.(cmd);
     cmd.action(async (target: string, o) => {
-      const { runShellAction } = await import('./actions/shell.js');
+      const { runShellAction } = await import('./cli/actions-fleet.js');
       process.exitCode = await runShellAction(
         o.resumeAndReconcile ? 'resume-and-reconcile' : a.id,
         { ...o, target, timeoutSeconds: o.timeout, propagationPolicy: o.cascade },

@@ -4,13 +4,13 @@ import { appendFile, chmod, mkdir, stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isRecord } from '../model/access.js';
-import type { ApiRequest, ObjectRef } from './types.js';
+import type { ApiRequest, ObjectName } from './types.js';
 import { jsonForTerminal } from '../model/sanitize.js';
 
 export interface AuditEntry {
   context: string;
   action: string;
-  object: ObjectRef;
+  object: ObjectName;
   request: ApiRequest;
   result: { status?: number; error?: string };
 }

@@ -2,12 +2,12 @@
 // plans. Bodies come from the pure request builders of src/model (patches.ts, rollout.ts);
 // this file adds what an action needs around them: refusals, sources, waits, GitOps notes.
 import { bool, str } from '../model/access.js';
-import { deletePlan, fluxManaged, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendOwnerFirst, suspendPlan, type Plan as BuilderPlan } from '../model/patches.js';
+import { deletePlan, fluxManaged, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendOwnerFirst, suspendPlan, type Change } from '../model/patches.js';
 import { planRollback } from '../model/rollout.js';
 import type { KubeObject } from '../model/types.js';
 import { FLUX_GROUPS, sourceChain } from './flux.js';
 import { findResource, targetObject, targetType } from './paths.js';
-import type { ActionOptions, Lookup, ObjectRef, PlannedRequest, Target } from './types.js';
+import type { ActionOptions, Lookup, ObjectName, PlannedRequest, Target } from './types.js';
 import { TRIAGE_ENTRIES } from './triage.js';
 
 export interface KindMatch {
@@ -34,8 +34,6 @@ export interface TargetPlan {
 export interface CatalogEntry {
   id: string;
   label: string;
-  /** default key; the keymap may rebind it */
-  key?: string;
   /** the kinds it applies to; 'any' for every kind (delete) */
   kinds: KindMatch[] | 'any';
   mutating: boolean;
@@ -69,11 +67,11 @@ const apps = (...kinds: string[]): KindMatch[] => kinds.map((kind) => ({ group: 
 const ROLLOUT = apps('Deployment', 'StatefulSet', 'DaemonSet');
 const SCALABLE = apps('Deployment', 'StatefulSet', 'ReplicaSet');
 
-const refOf = (t: Target): ObjectRef => ({ kind: t.kind, namespace: t.namespace, name: t.name });
+const refOf = (t: Target): ObjectName => ({ kind: t.kind, namespace: t.namespace, name: t.name });
 const isSuspended = (t: Target) => bool(t.object, 'spec', 'suspend') === true;
 
 /** A builder's answer as this target's plan: its requests aimed at `object`, its notes kept. */
-function fromBuilder(p: BuilderPlan, object: ObjectRef, extra: { notes?: string[]; wait?: string } = {}): TargetPlan {
+function fromBuilder(p: Change, object: ObjectName, extra: { notes?: string[]; wait?: string } = {}): TargetPlan {
   if (!p.ok) return { requests: [], notes: extra.notes ?? [], refused: p.error };
   const requests = p.requests.map((r): PlannedRequest => ({ ...r, object, ...(extra.wait ? { wait: { token: extra.wait } } : {}) }));
   return { requests, notes: [...(extra.notes ?? []), ...(p.notes ?? [])] };
@@ -95,7 +93,7 @@ function gitOpsNotes(t: Target, change: string): string[] {
  * A workload action's plan, with --suspend-owner: the Flux owner's suspend request first (aimed
  * at the owner, so the confirm dialog and the audit name it), then the action, as one plan.
  */
-function ownerFirst(t: Target, input: PlanInput, p: BuilderPlan): { plan: BuilderPlan; owner?: ObjectRef; refused?: string } {
+function ownerFirst(t: Target, input: PlanInput, p: Change): { plan: Change; owner?: ObjectName; refused?: string } {
   const m = input.options.suspendOwner ? fluxManaged(t.object) : undefined;
   if (!m || m.reconcileDisabled || !p.ok) return { plan: p };
   const group = m.kind === 'HelmRelease' ? FLUX_GROUPS.helm : FLUX_GROUPS.kustomize;
@@ -105,7 +103,7 @@ function ownerFirst(t: Target, input: PlanInput, p: BuilderPlan): { plan: Builde
   return { plan: suspendOwnerFirst(p, { ...owner, kind: m.kind }, rt), owner: { kind: m.kind, namespace: m.namespace, name: m.name } };
 }
 
-function workloadPlan(t: Target, input: PlanInput, p: BuilderPlan, notes: string[]): TargetPlan {
+function workloadPlan(t: Target, input: PlanInput, p: Change, notes: string[]): TargetPlan {
   const { plan, owner, refused } = ownerFirst(t, input, p);
   if (refused) return { requests: [], notes, refused };
   const out = fromBuilder(plan, refOf(t), { notes: owner ? [] : notes });
@@ -149,7 +147,6 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   {
     id: 'suspend',
     label: 'Suspend',
-    key: 'S',
     kinds: SUSPENDABLE,
     mutating: true,
     doneMessage: 'suspended',
@@ -161,7 +158,6 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   {
     id: 'resume',
     label: 'Resume',
-    key: 'U',
     kinds: SUSPENDABLE,
     mutating: true,
     doneMessage: 'resumed',
@@ -173,7 +169,6 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   {
     id: 'reconcile',
     label: 'Reconcile',
-    key: 'R',
     kinds: RECONCILED,
     mutating: true,
     doneMessage: 'reconcile requested',
@@ -196,7 +191,6 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   {
     id: 'force',
     label: 'Force upgrade (HelmRelease)',
-    key: 'F',
     kinds: HELM_RELEASE,
     mutating: true,
     doneMessage: 'forced upgrade requested',
@@ -223,7 +217,6 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
   {
     id: 'restart',
     label: 'Rollout restart',
-    key: 'r',
     kinds: ROLLOUT,
     mutating: true,
     doneMessage: 'restarted',
@@ -232,7 +225,6 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
   {
     id: 'scale',
     label: 'Scale',
-    key: 's',
     kinds: SCALABLE,
     mutating: true,
     doneMessage: 'scaled',
@@ -245,7 +237,6 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
   {
     id: 'rollback',
     label: 'Rollback',
-    key: 'u',
     kinds: ROLLOUT,
     mutating: true,
     doneMessage: 'rolled back',
@@ -263,7 +254,6 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
   {
     id: 'delete',
     label: 'Delete',
-    key: 'ctrl-d',
     kinds: 'any',
     mutating: true,
     doneMessage: 'deleted',
@@ -291,9 +281,4 @@ export function appliesTo(entry: CatalogEntry, t: Target): boolean {
   if (entry.kinds === 'any') return true;
   const group = groupOf(t);
   return entry.kinds.some((k) => k.kind === t.kind && k.group === group);
-}
-
-/** Catalog entries that apply to every one of the targets (for a menu over marked rows). */
-export function actionsFor(targets: Target[]): CatalogEntry[] {
-  return CATALOG.filter((e) => targets.length > 0 && targets.every((t) => appliesTo(e, t)));
 }

@@ -9,9 +9,9 @@ import { toYaml, unifiedDiff } from '../model/diff.js';
 import type { KubeObject } from '../model/types.js';
 import type { CatalogEntry, TargetPlan } from './catalog.js';
 import { targetPath } from './paths.js';
-import type { ObjectRef, Target } from './types.js';
+import type { ObjectName, Target } from './types.js';
 
-const refOf = (t: Target): ObjectRef => ({ kind: t.kind, namespace: t.namespace, name: t.name });
+const refOf = (t: Target): ObjectName => ({ kind: t.kind, namespace: t.namespace, name: t.name });
 const POD = [{ group: '', kind: 'Pod' }];
 
 /** The exec subresource request as one path with its query (command repeats, as the API wants it). */

@@ -1,17 +1,9 @@
 // Shapes shared by the action catalog, the executor, the renderer and the shell commands.
 // A plan is data: every request it will send is known before the user confirms.
-import type { KubeRequest, KubeResponse } from '../kube/client.js';
-import type { KubeObject, ResourceType } from '../model/types.js';
+import type { ApiRequest, ApiResponse, KubeObject, ObjectName, ResourceType } from '../model/types.js';
 import type { EditSpec, ExecSpec, FinalizerSpec, PortForwardSpec } from './triage.js';
 
-/** The door's request narrowed to what a plan shows and audits: the method always spelled
- * out, query values as text, and nothing that belongs to one sending (no abort signal). */
-export interface ApiRequest extends Pick<KubeRequest, 'path' | 'contentType' | 'body'> {
-  method: NonNullable<KubeRequest['method']>;
-  query?: Record<string, string>;
-}
-
-export type ApiResponse = KubeResponse;
+export type { ApiRequest, ApiResponse, ObjectName };
 
 /** Sends one request to a context's API server; throws (e.g. KubeApiError) on failure. */
 export type Send = (context: string, req: ApiRequest) => Promise<ApiResponse>;
@@ -29,12 +21,6 @@ export interface Target {
   object: KubeObject;
 }
 
-/** What a planned request touches: the target itself or another object (a Flux source). */
-export interface ObjectRef {
-  kind: string;
-  namespace?: string;
-  name: string;
-}
 
 /** Wait after the request until status.lastHandledReconcileAt equals the token. */
 export interface ReconcileWait {
@@ -42,7 +28,8 @@ export interface ReconcileWait {
 }
 
 export interface PlannedRequest extends ApiRequest {
-  object: ObjectRef;
+  /** what the request touches: the target itself or another object (a Flux source, a Flux owner) */
+  object: ObjectName;
   wait?: ReconcileWait;
 }
 

@@ -9,7 +9,7 @@ import { createExecutor, SessionRefused } from '../actions/executor.js';
 import { createAuditLog, defaultAuditPath } from '../actions/audit.js';
 import { renderPlan } from '../actions/render.js';
 import type { ActionOptions, Plan, Target } from '../actions/types.js';
-import { parseTarget } from '../actions/cli.js';
+import { parseTarget } from './actions.js';
 import { openFleet, type FleetOptions } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import type { Fleet } from '../fleet/store.js';

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACTIONS, isActionId, type ActionId } from '../ui/actions.js';
+import { ACTIONS, isActionId, type ActionId } from '../commands/keys.js';
 import { isRecord } from '../model/access.js';
 import { ConfigError, loadConfigFile, userConfigDir, type LoadedFile } from './load.js';
 

@@ -14,7 +14,8 @@ import { ContextClient, type ClientOptions } from '../kube/client.js';
 import { discover, printerColumns, withPrinterColumns } from '../kube/discovery.js';
 import { classify } from '../kube/errors.js';
 import { contextConfig, loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
-import { Backoff, objectKey, Reflector, type ReflectorOptions, type ReflectorPhaseName } from '../kube/reflector.js';
+import { Backoff, objectKey, Reflector, type ReflectorOptions } from '../kube/reflector.js';
+import type { ReflectorPhase } from '../model/types.js';
 import { resolveResource } from '../kube/resolve.js';
 import { sleep } from '../kube/sleep.js';
 import type {
@@ -76,14 +77,14 @@ interface ReflectorEntry {
 }
 
 interface EntryState {
-  phase: ReflectorPhaseName;
+  phase: ReflectorPhase;
   reason?: string;
   nextAttemptAt?: number;
   forbiddenNamespaces?: string[];
 }
 
 /** Worst first: the phase a set of reflectors shows as one. */
-const phaseRank: Record<ReflectorPhaseName, number> = { unauthorized: 0, unreachable: 1, retrying: 2, syncing: 3, synced: 4, forbidden: 5, stopped: 6 };
+const phaseRank: Record<ReflectorPhase, number> = { unauthorized: 0, unreachable: 1, retrying: 2, syncing: 3, synced: 4, forbidden: 5, stopped: 6 };
 
 interface ContextEntry {
   name: string;

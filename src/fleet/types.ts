@@ -1,7 +1,8 @@
 // The contract of the fleet store: what every view and command reads. Implemented in
 // src/fleet/store.ts over the reflectors of src/kube.
 import type { KubeRequest, KubeResponse } from '../kube/client.js';
-import type { KubeObject, ResourceType } from '../model/types.js';
+import type { ObjRef } from '../model/tree.js';
+import type { KubeObject, ReflectorPhase, ResourceType } from '../model/types.js';
 
 export type ContextState = 'connecting' | 'ready' | 'degraded' | 'unreachable' | 'auth-error';
 
@@ -22,7 +23,7 @@ export interface ContextStatus {
   discovered?: boolean;
 }
 
-export type ReflectorPhase = 'syncing' | 'synced' | 'retrying' | 'forbidden' | 'unauthorized' | 'unreachable' | 'stopped';
+export type { ReflectorPhase };
 
 export interface ReflectorStatus {
   context: string;
@@ -55,10 +56,8 @@ export interface Subscription {
 }
 
 /** Refs from byUid/ownedBy are live: `object` follows the cached object as it changes. */
-export interface StoredRef {
+export interface StoredRef extends ObjRef {
   context: string;
-  resource: string; // resourceKey
-  object: KubeObject;
 }
 
 /** Changes since the last batch; delivered at most once per frame. */

@@ -1,33 +1,10 @@
 // One container's log stream: the /log request (always with timestamps=true, so a dropped
 // follow can resume from the last line's time) and the body split into lines with their
 // RFC3339Nano timestamp taken off. Aborting the signal ends the iteration quietly.
+import type { ContainerRef, LogLine, LogStreamOptions } from '../model/types.js';
 import type { ContextClient, KubeRequest } from './client.js';
 
-export interface ContainerRef {
-  namespace: string;
-  pod: string;
-  container: string;
-}
-
-export interface LogStreamOptions {
-  follow?: boolean;
-  /** the last crashed instance of the container */
-  previous?: boolean;
-  sinceSeconds?: number;
-  /** RFC3339; wins over sinceSeconds */
-  sinceTime?: string;
-  tailLines?: number;
-}
-
-export interface LogLine {
-  /** RFC3339Nano as the kubelet wrote it; '' when the line carried none */
-  ts: string;
-  /** the line decoded as UTF-8 (invalid sequences as U+FFFD) */
-  text: string;
-  /** the line's bytes after the timestamp, only when they are not valid UTF-8 (`logs -o raw`
-   * to a pipe writes them as they came) */
-  raw?: Uint8Array;
-}
+export type { ContainerRef, LogLine, LogStreamOptions };
 
 /** Anything that opens a streaming GET and hands back the body (ContextClient, FleetStore.stream). */
 export type StreamOpener = (req: KubeRequest) => Promise<AsyncIterable<Uint8Array>>;

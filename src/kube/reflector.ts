@@ -4,14 +4,13 @@
 // from the last seen resourceVersion after a dropped or ended watch, relist on 410 Gone with
 // deletions for what vanished, backoff with jitter on errors, and every condition visible
 // as a phase. Objects stay plain JSON, projected.
-import type { KubeObject, ResourceType } from '../model/types.js';
+import type { KubeObject, ReflectorPhase, ResourceType } from '../model/types.js';
 import { collectionPath } from '../model/patches.js';
 import { apiVersionOf, resourceKey } from '../model/types.js';
 import type { ContextClient } from './client.js';
 import { apiErrorFrom, classify, KubeApiError } from './errors.js';
 import { parseWatchLine, project } from './project.js';
 
-export type ReflectorPhaseName = 'syncing' | 'synced' | 'retrying' | 'forbidden' | 'unauthorized' | 'unreachable' | 'stopped';
 
 export interface ReflectorSink {
   /** an object was added or changed; prev is the cached object it replaces */
@@ -60,7 +59,7 @@ class Stopped extends Error {}
 export class Reflector {
   readonly key: string;
   cache = new Map<string, KubeObject>();
-  phase: ReflectorPhaseName = 'syncing';
+  phase: ReflectorPhase = 'syncing';
   reason: string | undefined;
   nextAttemptAt: number | undefined;
   resourceVersion = '';
@@ -105,7 +104,7 @@ export class Reflector {
     this.wake?.();
   }
 
-  private setPhase(phase: ReflectorPhaseName, reason: string | undefined, nextAttemptAt?: number): void {
+  private setPhase(phase: ReflectorPhase, reason: string | undefined, nextAttemptAt?: number): void {
     if (this.phase === phase && this.reason === reason && this.nextAttemptAt === nextAttemptAt) return;
     this.phase = phase;
     this.reason = reason;

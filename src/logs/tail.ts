@@ -3,13 +3,29 @@
 // resumes from its last line's timestamp (ResumePoint drops the overlap), a container that
 // is still waiting to start is retried quietly, and a pod that goes gets a notice line.
 // The engine keeps no lines itself: listeners (a LogBuffer, stdout) do.
-import { KubeApiError, KubeNetworkError } from '../kube/errors.js';
-import { sleep } from '../kube/sleep.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FleetStore, Subscription } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
 import { ResumePoint, resumeFrom } from './resume.js';
 import { containersOf, podsFor, watchesFor, watchKey } from './targets.js';
 import type { ContainerRef, LogEntry, LogStreamOptions, LogTarget, OpenLog } from './types.js';
+
+/** The HTTP status of a door error (src/kube/errors.ts KubeApiError: a numeric `code`). */
+function apiStatus(e: unknown): number | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** The network error code of a door error (KubeNetworkError: a string `code`, e.g. UND_ERR_HEADERS_TIMEOUT). */
+function networkCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Waits `ms`, or less when the signal aborts; never rejects. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
+}
 
 export interface TailOptions {
   /** only containers whose name matches */
@@ -283,20 +299,20 @@ export class LogTail {
       } catch (e) {
         if (signal.aborted) break;
         const msg = (e as Error).message;
-        if (e instanceof KubeNetworkError && e.code === 'UND_ERR_HEADERS_TIMEOUT' && opts.follow) {
+        if (networkCode(e) === 'UND_ERR_HEADERS_TIMEOUT' && opts.follow) {
           // an API server sends a quiet follow's headers only with its first line: ask again
           this.setState(s, 'streaming', 'quiet');
           opts = next();
           s.resume.reconnect();
           continue;
         }
-        if (e instanceof KubeApiError && e.code === 400 && /is waiting to start|ContainerCreating|PodInitializing/.test(msg)) {
+        if (apiStatus(e) === 400 && /is waiting to start|ContainerCreating|PodInitializing/.test(msg)) {
           this.setState(s, 'waiting', msg);
           wait = this.opts.waitingRetryMs;
-        } else if (e instanceof KubeApiError && (e.code === 403 || e.code === 401 || (e.code === 400 && opts.previous))) {
+        } else if ([401, 403].includes(apiStatus(e) ?? 0) || (apiStatus(e) === 400 && opts.previous)) {
           this.setState(s, 'failed', msg);
           break;
-        } else if (e instanceof KubeApiError && e.code === 404) {
+        } else if (apiStatus(e) === 404) {
           // the pod is gone; the next store batch ends the stream
           this.setState(s, 'retrying', msg);
         } else {

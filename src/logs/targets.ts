@@ -2,10 +2,11 @@
 // a scale-up's new pods join), and the watches that keep those answers current.
 import type { FleetStore, WatchSpec } from '../fleet/types.js';
 import { arr, str } from '../model/access.js';
-import { inventory } from '../model/flux.js';
+import { inventory, isFluxGroup } from '../model/flux.js';
 import { globToRegExp } from '../model/glob.js';
+import { TargetError } from './verify.js';
 import { labelSelectorFromObject, matchLabels, SelectorError } from '../model/selector.js';
-import type { KubeObject } from '../model/types.js';
+import { resourceKey, type KubeObject } from '../model/types.js';
 import type { LogTarget } from './types.js';
 
 export interface LivePod {
@@ -161,4 +162,46 @@ export function parseQuery(query: string, available: string[], defaults: { conte
   } else pod = parts[0];
   if (namespace === '*' || namespace === '') namespace = undefined;
   return { kind: 'query', contexts, namespace, pod: new RegExp(pod === '' ? '.' : pod) };
+}
+
+export interface ResolveOptions {
+  /** every context of the kubeconfig: a query naming one that is not selected says which */
+  known?: string[];
+  /** how to select more contexts, for the message (the shell: `--context NAME`; the TUI: `:ctx NAME`) */
+  selectHint?: (context: string) => string;
+}
+
+/**
+ * KIND/NAME in each context that serves KIND (namespace: -n, else the context's default as
+ * kubectl takes it), else a pod query `[ctx-glob/]ns/pod-regex`. Throws TargetError when a
+ * query's context glob matches no selected context (kubectl: `error: context "x" does not
+ * exist` when the kubeconfig lacks it too).
+ */
+export function resolveTarget(store: FleetStore, text: string, contexts: string[], namespace?: string, ropts: ResolveOptions = {}): LogTarget {
+  const parts = text.split('/');
+  if (parts.length === 2 && parts[1] !== '') {
+    const targets: LogTarget[] = [];
+    for (const context of contexts) {
+      const rt = store.resolve(context, parts[0]);
+      if (!rt) continue;
+      const ns = namespace ?? store.contexts().find((c) => c.name === context)?.namespace ?? 'default';
+      const key = resourceKey(rt);
+      if (rt.kind === 'Pod') targets.push({ kind: 'pod', context, namespace: ns, name: parts[1] });
+      else if (isFluxGroup(rt.group)) targets.push({ kind: 'flux', context, resource: key, namespace: ns, name: parts[1] });
+      else targets.push({ kind: 'workload', context, resource: key, namespace: ns, name: parts[1] });
+    }
+    if (targets.length > 0) return targets.length === 1 ? targets[0] : { kind: 'many', targets };
+  }
+  const available = store.contexts().map((c) => c.name);
+  const q = parseQuery(text, available, { contexts, namespace });
+  if (parts.length >= 3 && q.contexts.length === 0) {
+    const glob = parts[0];
+    const re = globToRegExp(glob);
+    const inKubeconfig = (ropts.known ?? []).filter((c) => re.test(c));
+    // kubectl --context with a name the kubeconfig lacks
+    if (ropts.known && inKubeconfig.length === 0) throw new TargetError(`Error in configuration: context was not found for specified context: ${glob}`);
+    const hint = inKubeconfig.length > 0 && ropts.selectHint ? `; ${ropts.selectHint(inKubeconfig[0])}` : '';
+    throw new TargetError(`error: context "${glob}" is not selected (selected: ${available.join(', ') || 'none'})${hint}`);
+  }
+  return q;
 }

@@ -1,5 +1,5 @@
 // What the log engine deals in: entries in the ring, targets, and the injected opener.
-import type { ContainerRef, LogLine, LogStreamOptions } from '../kube/logs.js';
+import type { ContainerRef, LogLine, LogStreamOptions } from '../model/types.js';
 
 export type { ContainerRef, LogLine, LogStreamOptions };
 
@@ -18,7 +18,8 @@ export interface LogEntry {
   notice?: boolean;
 }
 
-/** Opens one container's log on a context; rejects with the API's error (KubeApiError). */
+/** Opens one container's log on a context; rejects with the door's errors (src/kube/errors.ts):
+ * a numeric `code` is the HTTP status (KubeApiError), a string `code` a network error code. */
 export type OpenLog = (context: string, ref: ContainerRef, opts: LogStreamOptions, signal: AbortSignal) => Promise<AsyncIterable<LogLine>>;
 
 /** What to tail. Resources are what a user types or a resourceKey ('deploy', 'deployments.apps'). */

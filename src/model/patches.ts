@@ -3,7 +3,7 @@
 // Bodies follow kubectl (restart, scale, delete) and the flux CLI (suspend, resume,
 // reconcile); REFERENCE-flux.md has the facts.
 import { arr, bool, str, strMap } from './access.js';
-import type { KubeObject, ResourceType } from './types.js';
+import type { ApiRequest, KubeObject, ResourceType } from './types.js';
 import { fluxOwner } from './flux.js';
 import { rfc3339 } from './format.js';
 
@@ -16,16 +16,13 @@ export const CONTENT = {
   strategicMerge: 'application/strategic-merge-patch+json',
 } as const;
 
-export interface PlannedRequest {
-  method: 'PATCH' | 'DELETE';
-  /** API path, e.g. /apis/apps/v1/namespaces/ns/deployments/name */
-  path: string;
-  contentType: string;
-  body: unknown;
-}
-
-export type Plan =
-  | { ok: true; requests: PlannedRequest[]; summary: string; diff?: string; notes?: string[] }
+/**
+ * What a request builder answers: the requests that make the change (in order) with a
+ * one-line summary, or why it cannot be made. The action catalog (src/actions/catalog.ts)
+ * turns a Change into a plan target: the same requests, each aimed at an object.
+ */
+export type Change =
+  | { ok: true; requests: ApiRequest[]; summary: string; diff?: string; notes?: string[] }
   | { ok: false; error: string };
 
 export type PathType = Pick<ResourceType, 'group' | 'version' | 'resource' | 'namespaced'>;
@@ -64,7 +61,7 @@ function target(obj: KubeObject): { ns: string; name: string; label: string } {
 const RESTARTABLE = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
 
 /** kubectl rollout restart: a strategic merge patch of the pod template's restartedAt annotation. */
-export function restartPlan(obj: KubeObject, now: Date, opts: { rt?: PathType; offsetMinutes?: number } = {}): Plan {
+export function restartPlan(obj: KubeObject, now: Date, opts: { rt?: PathType; offsetMinutes?: number } = {}): Change {
   const kind = str(obj, 'kind') ?? '';
   const rt = opts.rt ?? appsPath(kind);
   if (!RESTARTABLE.has(kind) || !rt) return { ok: false, error: 'restarting is not supported' };
@@ -86,7 +83,7 @@ export function restartPlan(obj: KubeObject, now: Date, opts: { rt?: PathType; o
 }
 
 /** kubectl scale: a merge patch of the /scale subresource. */
-export function scalePlan(obj: KubeObject, rt: PathType, replicas: number): Plan {
+export function scalePlan(obj: KubeObject, rt: PathType, replicas: number): Change {
   if (!Number.isInteger(replicas) || replicas < 0) return { ok: false, error: `invalid replica count ${replicas}: must be a whole number, 0 or more` };
   const t = target(obj);
   return {
@@ -99,7 +96,7 @@ export function scalePlan(obj: KubeObject, rt: PathType, replicas: number): Plan
 export type Propagation = 'Background' | 'Foreground' | 'Orphan';
 
 /** DELETE with DeleteOptions; the summary names the finalizers that will hold the object. */
-export function deletePlan(obj: KubeObject, rt: PathType, propagationPolicy: Propagation = 'Background'): Plan {
+export function deletePlan(obj: KubeObject, rt: PathType, propagationPolicy: Propagation = 'Background'): Change {
   const t = target(obj);
   const finalizers = [...new Set([
     ...arr(obj, 'metadata', 'finalizers').filter((f): f is string => typeof f === 'string'),
@@ -118,7 +115,7 @@ export function deletePlan(obj: KubeObject, rt: PathType, propagationPolicy: Pro
   };
 }
 
-export function suspendPlan(obj: KubeObject, rt: PathType): Plan {
+export function suspendPlan(obj: KubeObject, rt: PathType): Change {
   const t = target(obj);
   return {
     ok: true,
@@ -128,7 +125,7 @@ export function suspendPlan(obj: KubeObject, rt: PathType): Plan {
   };
 }
 
-export function resumePlan(obj: KubeObject, rt: PathType): Plan {
+export function resumePlan(obj: KubeObject, rt: PathType): Change {
   const t = target(obj);
   return {
     ok: true,
@@ -137,16 +134,11 @@ export function resumePlan(obj: KubeObject, rt: PathType): Plan {
   };
 }
 
-/** The requestedAt token: any unique string works; this is the flux CLI's RFC3339Nano shape. */
-export function reconcileToken(now: Date): string {
-  return now.toISOString();
-}
-
 /**
  * flux reconcile: annotate requestedAt (HelmRelease force/reset add forceAt/resetAt with the
  * same token, which the controller honours only when equal). Refuses suspended objects.
  */
-export function reconcilePlan(obj: KubeObject, rt: PathType, token: string, opts: { force?: boolean; reset?: boolean } = {}): Plan {
+export function reconcilePlan(obj: KubeObject, rt: PathType, token: string, opts: { force?: boolean; reset?: boolean } = {}): Change {
   const t = target(obj);
   if (bool(obj, 'spec', 'suspend') === true) return { ok: false, error: 'resource is suspended' };
   const kind = str(obj, 'kind');
@@ -193,7 +185,7 @@ export function fluxManaged(obj: unknown): FluxManager | undefined {
  * "Suspend the Flux owner, then act": the owner's suspend request first, then the action's
  * requests, with the reminder that resuming brings Git's version back.
  */
-export function suspendOwnerFirst(action: Plan, owner: KubeObject, ownerRt: PathType): Plan {
+export function suspendOwnerFirst(action: Change, owner: KubeObject, ownerRt: PathType): Change {
   if (!action.ok) return action;
   const suspend = suspendPlan(owner, ownerRt);
   if (!suspend.ok) return suspend;

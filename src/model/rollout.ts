@@ -5,7 +5,7 @@
 import { arr, bool, isRecord, num, rec, str, strMap } from './access.js';
 import { sortKeys, templateDiff } from './diff.js';
 import { appsPath, CONTENT, objectPath } from './patches.js';
-import type { Plan, PathType } from './patches.js';
+import type { Change, PathType } from './patches.js';
 import { labelSelectorFromObject, matchLabels } from './selector.js';
 import type { KubeObject } from './types.js';
 
@@ -226,8 +226,8 @@ export function helmReleaseHistory(hr: unknown): HelmHistoryEntry[] {
 }
 
 export type RollbackPlan =
-  | (Extract<Plan, { ok: true }> & { targetRevision: number; skipped: boolean })
-  | Extract<Plan, { ok: false }>;
+  | (Extract<Change, { ok: true }> & { targetRevision: number; skipped: boolean })
+  | Extract<Change, { ok: false }>;
 
 export interface RollbackOptions {
   /** 0 or absent: the previous revision */

@@ -5,7 +5,6 @@
 import { arr, isRecord, str, strMap } from './access.js';
 import { FLUX_KIND_GROUPS, fluxOwner, inventory, sourceRefOf } from './flux.js';
 import { health } from './health.js';
-import type { FleetStore } from '../fleet/types.js';
 import type { KubeObject, OwnerReference, ResourceType } from './types.js';
 import { resourceKey, splitApiVersion } from './types.js';
 
@@ -531,55 +530,66 @@ export function indexFromObjects(refs: ObjRef[]): TreeIndex {
   };
 }
 
+/** One single-width mark per health state, shared with the TUI's tree view. */
+export const HEALTH_MARK: Record<string, string> = {
+  Current: '✓',
+  Failed: '✗',
+  InProgress: '~',
+  Terminating: '!',
+  Suspended: '‖',
+  NotFound: '?',
+  Unknown: '?',
+};
+
+export function healthMark(status: string): string {
+  return HEALTH_MARK[status] ?? '?';
+}
+
+/** One owner above a tree's root, as `fleetdeck tree` prints it. */
+export interface OwnerLine {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** absent when the owner is gone (a dangling reference) */
+  status?: string;
+}
+
+/** Owners upward by controller (else first) reference, stopping at dangling ones and cycles. */
+export function ownerChain(ref: ObjRef, index: TreeIndex): OwnerLine[] {
+  const out: OwnerLine[] = [];
+  const seen = new Set<string>([ref.object.metadata.uid ?? '']);
+  let cur: ObjRef | undefined = ref;
+  while (cur && out.length < 30) {
+    const owner: ReturnType<typeof ownersOf>[number] | undefined = ownersOf(cur, index)[0];
+    if (!owner) break;
+    const { reference } = owner;
+    const ns = cur.object.metadata.namespace ?? '';
+    if (!owner.ref) {
+      out.push({ kind: reference.kind, namespace: ns, name: reference.name });
+      break;
+    }
+    if (seen.has(reference.uid)) break;
+    seen.add(reference.uid);
+    const o: KubeObject = owner.ref.object;
+    out.push({ kind: reference.kind, namespace: o.metadata.namespace ?? '', name: reference.name, status: health(o, { group: splitApiVersion(reference.apiVersion).group, kind: reference.kind }).status });
+    cur = owner.ref;
+  }
+  return out;
+}
+
 /**
- * The fleet store's view of one context as a TreeIndex. `labelKinds` are the resourceKeys
- * searched for Helm-labelled objects (the watched ones, e.g. kindsForTree's answer). With the
- * store's reflectors, an object missing from a kind not listed yet (or forbidden) is Unknown,
- * not NotFound: a tree opened while its caches sync must not report the cluster as missing it.
+ * Inventory entries of a kind this user may not list are unknown, not missing: re-labels
+ * them and rolls the worst state up again. `forbidden` holds "group/Kind" strings.
  */
-export function indexFromStore(
-  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'get' | 'list' | 'resources'> & Partial<Pick<FleetStore, 'reflectors'>>,
-  context: string,
-  labelKinds: string[],
-): TreeIndex {
-  const typeOf = (group: string, kind: string) => store.resources(context).find((r) => r.group === group && r.kind === kind && !r.resource.includes('/'));
-  return {
-    byUid: (uid) => store.byUid(context, uid),
-    ownedBy: (uid) => store.ownedBy(context, uid),
-    find: (group, kind, namespace, name) => {
-      const rt = typeOf(group, kind);
-      if (!rt) return undefined;
-      const resource = resourceKey(rt);
-      const object = store.get(context, resource, rt.namespaced ? namespace : undefined, name);
-      return object && { resource, object };
-    },
-    unlisted: (group, kind, namespace) => {
-      const rt = typeOf(group, kind);
-      if (!rt || !store.reflectors) return undefined;
-      const key = resourceKey(rt);
-      const mine = store.reflectors().filter((r) => r.context === context && r.resource === key && (r.namespace === undefined || r.namespace === namespace));
-      // a namespace-by-namespace fallback (RBAC) counts lists of every namespace together:
-      // only its namespace's own verdict, or the whole set synced, says the entry was listed
-      const fallback = mine.find((r) => r.namespaces !== undefined);
-      if (fallback && namespace !== undefined) {
-        if (fallback.phase === 'forbidden' || fallback.phase === 'unauthorized') return `${fallback.phase} to list`;
-        if (fallback.forbiddenNamespaces?.includes(namespace)) return 'forbidden to list';
-        if (fallback.phase === 'synced' && fallback.namespaces!.includes(namespace)) return undefined;
-        return 'not listed yet';
-      }
-      if (mine.some((r) => r.phase === 'synced' || (r.lists ?? 0) > 0)) return undefined;
-      const denied = mine.find((r) => r.phase === 'forbidden' || r.phase === 'unauthorized');
-      return denied ? `${denied.phase} to list` : mine.length ? 'not listed yet' : 'not watched';
-    },
-    withLabels: (labels) =>
-      labelKinds.flatMap((resource) =>
-        store
-          .list(context, resource)
-          .filter((o) => {
-            const l = strMap(o, 'metadata', 'labels');
-            return Object.entries(labels).every(([k, v]) => l[k] === v);
-          })
-          .map((object) => ({ resource, object })),
-      ),
-  };
+export function markForbidden(node: TreeNode, forbidden: Map<string, string>): void {
+  for (const c of node.children) markForbidden(c, forbidden);
+  const why = node.missing && forbidden.get(`${node.missing.group}/${node.missing.kind}`);
+  if (why) {
+    node.verdict = { status: 'Unknown', reason: 'Forbidden', message: `cannot read ${node.kind} here: ${why}` };
+    node.rolledUp = { ...node.verdict, failing: 0 };
+    return;
+  }
+  let worst: NodeVerdict = node.verdict;
+  for (const c of node.children) if (severityOf(c.rolledUp.status) > severityOf(worst.status)) worst = c.rolledUp;
+  node.rolledUp = { status: worst.status, ...(worst.reason ? { reason: worst.reason } : {}), ...(worst.message ? { message: worst.message } : {}), failing: node.rolledUp.failing };
 }

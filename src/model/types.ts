@@ -83,3 +83,78 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
   const i = apiVersion.indexOf('/');
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
+
+/**
+ * One API request as fleetdeck plans, shows, audits and sends it: the method always spelled
+ * out, query values as text. The door (src/kube/client.ts KubeRequest) takes it as is.
+ */
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** absolute API path, e.g. /apis/apps/v1/namespaces/ns/deployments/name */
+  path: string;
+  query?: Record<string, string>;
+  contentType?: string;
+  body?: unknown;
+}
+
+/** The answer to a request: the HTTP status and the body (parsed JSON when it was JSON, else the text). */
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * How complete one list+watch cache is (per context, resource and scope): `synced` once its
+ * LIST finished; `syncing`/`retrying` before; `forbidden`/`unauthorized`/`unreachable` when it
+ * cannot be; `stopped` once closed. Anything but `synced` means "not fully seen".
+ */
+export type ReflectorPhase = 'syncing' | 'synced' | 'retrying' | 'forbidden' | 'unauthorized' | 'unreachable' | 'stopped';
+
+/** One container of one pod (a log stream's address within a context). */
+export interface ContainerRef {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+/** How a container log is read (the /log endpoint's parameters). */
+export interface LogStreamOptions {
+  follow?: boolean;
+  /** the last crashed instance of the container */
+  previous?: boolean;
+  sinceSeconds?: number;
+  /** RFC3339; wins over sinceSeconds */
+  sinceTime?: string;
+  tailLines?: number;
+}
+
+/** One log line as the kubelet sent it, its timestamp taken off. */
+export interface LogLine {
+  /** RFC3339Nano as the kubelet wrote it; '' when the line carried none */
+  ts: string;
+  /** the line decoded as UTF-8 (invalid sequences as U+FFFD) */
+  text: string;
+  /** the line's bytes after the timestamp, only when they are not valid UTF-8 (`logs -o raw`
+   * to a pipe writes them as they came) */
+  raw?: Uint8Array;
+}
+
+/**
+ * THE reference to one object anywhere in the fleet: what a view reports as its selection,
+ * what commands act on, what logs/tree/yaml open. `resource` is the plural ('deployments'),
+ * `group` '' for the core group; `uid` when known (it tells a re-created object apart).
+ */
+export interface ObjectRef {
+  context: string;
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  /** absent for cluster-scoped objects */
+  namespace?: string;
+  name: string;
+  uid?: string;
+}
+
+/** How a plan, a dialog and the audit log name an object: an ObjectRef's kind, namespace and name. */
+export type ObjectName = Pick<ObjectRef, 'kind' | 'namespace' | 'name'>;

@@ -13,7 +13,7 @@ import { outcomeLine } from '../actions/render.js';
 import type { ActionOptions, Outcome, Plan, Target } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
-import { ACTIONS, NAV_ACTIONS, type ActionId } from './actions.js';
+import { ACTIONS, NAV_ACTIONS, type ActionId } from '../commands/keys.js';
 import { fluxManaged } from '../model/patches.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
 import { completions, parseCommand } from './palette.js';

@@ -6,7 +6,7 @@ import type { Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { MetricsPoller } from '../fleet/metrics.js';
-import type { ActionId } from './actions.js';
+import type { ActionId } from '../commands/keys.js';
 
 export interface AppContext {
   readonly store: FleetStore;

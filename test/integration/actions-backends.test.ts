@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { createAuditLog, defaultAuditPath } from '../../src/actions/audit.js';
 import { createExecutor, type Executor, type ExecutorDeps } from '../../src/actions/executor.js';
-import { runShellAction } from '../../src/actions/shell.js';
+import { runShellAction } from '../../src/cli/actions-fleet.js';
 import type { ApiRequest, Lookup, Target } from '../../src/actions/types.js';
 import { defaultAppConfig } from '../../src/config/app-config.js';
 import { ContextClient, request } from '../../src/kube/client.js';

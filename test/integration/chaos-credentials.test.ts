@@ -15,7 +15,7 @@ import { parse, stringify } from 'yaml';
 import { createAuditLog } from '../../src/actions/audit.js';
 import { createExecutor } from '../../src/actions/executor.js';
 import { defaultAppConfig } from '../../src/config/app-config.js';
-import { runStatusCommand } from '../../src/fleet/status.js';
+import { runStatusCommand } from '../../src/cli/status.js';
 import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
 import { startSimFleet, type SimFleet } from '../../src/sim/fleet.js';
 import { simTlsCert, simTlsKey } from '../../src/sim/http/tls.js';

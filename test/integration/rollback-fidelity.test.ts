@@ -5,7 +5,7 @@
 // annotations must come out equal after each rollback; refusals must read as kubectl's.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runActionCommand } from '../../src/actions/cli.js';
+import { runActionCommand } from '../../src/cli/actions.js';
 import { createExecutor, type Executor } from '../../src/actions/executor.js';
 import type { KubeObject } from '../../src/model/types.js';
 import type { Lookup, Target } from '../../src/actions/types.js';

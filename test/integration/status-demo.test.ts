@@ -10,9 +10,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { defaultAppConfig } from '../../src/config/app-config.js';
-import { runStatusCommand, type StatusOptions } from '../../src/fleet/status.js';
+import { runStatusCommand, type StatusOptions } from '../../src/cli/status.js';
 import type { StatusJson } from '../../src/model/fleet-summary.js';
-import { startScenarioFleet } from '../../src/sim/command.js';
+import { startScenarioFleet } from '../../src/cli/sim.js';
 import type { SimFleet } from '../../src/sim/fleet.js';
 
 class Sink extends Writable {

@@ -5,9 +5,9 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAppConfig } from '../../src/config/app-config.js';
-import { runTreeCommand, type TreeCommandJson, type TreeCommandOptions } from '../../src/fleet/tree-command.js';
+import { runTreeCommand, type TreeCommandJson, type TreeCommandOptions } from '../../src/cli/tree.js';
 import type { TreeJson } from '../../src/model/tree.js';
-import { startScenarioFleet } from '../../src/sim/command.js';
+import { startScenarioFleet } from '../../src/cli/sim.js';
 import type { SimFleet } from '../../src/sim/fleet.js';
 
 class Sink extends Writable {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runActionCommand, type ActionCommandDeps } from '../../src/actions/cli.js';
+import { runActionCommand, type ActionCommandDeps } from '../../src/cli/actions.js';
 import { createExecutor } from '../../src/actions/executor.js';
 import { renderPlan } from '../../src/actions/render.js';
 import { fakeClock, fakeLookup, fakeServer, fluxTarget } from './actions-fixtures.js';

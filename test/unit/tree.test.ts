@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ReflectorStatus } from '../../src/fleet/types.js';
+import { indexFromStore } from '../../src/fleet/tree-index.js';
 import {
   buildTree,
   flattenTree,
   indexFromObjects,
-  indexFromStore,
   kindsForTree,
   ownersOf,
   topOwner,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeBatch } from '../../src/fleet/types.js';
 import type { KubeObject } from '../../src/model/types.js';
-import type { ActionId } from '../../src/ui/actions.js';
+import type { ActionId } from '../../src/commands/keys.js';
 import { rowOf } from '../../src/ui/columns.js';
 import type { AppContext } from '../../src/ui/view.js';
 import { ResourceTableView, sortRows, type SortKey } from '../../src/ui/views/resource-table.js';

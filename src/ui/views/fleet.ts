@@ -4,11 +4,11 @@
 // to that context. The trend is a single-width text sparkline in the row (a blessed-contrib
 // widget cannot live inside the table's lines).
 import type { ChangeBatch } from '../../fleet/types.js';
-import { problemInputs } from '../../fleet/status.js';
+import { problemInputs } from '../../fleet/report.js';
 import { summarizeContext, type ContextSummary } from '../../model/fleet-summary.js';
 import { problems } from '../../model/problems.js';
 import type { ContextStatus } from '../../fleet/types.js';
-import type { ActionId } from '../actions.js';
+import type { ActionId } from '../../commands/keys.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
 import { StatusWatcher } from './problems.js';

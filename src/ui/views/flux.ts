@@ -6,7 +6,7 @@ import { age, humanDuration } from '../../model/format.js';
 import { fluxSummary, shortenRevision, type FluxRef, type FluxSummary } from '../../model/flux.js';
 import type { KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
-import type { ActionId } from '../actions.js';
+import type { ActionId } from '../../commands/keys.js';
 import { SQUEEZE, type Row, type Scope, type TableColumn } from '../columns.js';
 import type { AppContext } from '../view.js';
 import { ResourceTableView } from './resource-table.js';

@@ -1,6 +1,6 @@
 // The help screen, generated from the action table and the active keymap.
 import { formatKeySeq, type Keymap } from '../../config/keymap.js';
-import { ACTIONS, type ActionId } from '../actions.js';
+import { ACTIONS, type ActionId } from '../../commands/keys.js';
 import { escapeTags, paint } from '../style.js';
 import { VIEWS } from '../view.js';
 import { TextView } from './text.js';

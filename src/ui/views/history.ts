@@ -11,7 +11,7 @@ import { helmReleaseHistory, rolloutHistory, type HelmHistoryEntry, type Revisio
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { Outcome, Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';

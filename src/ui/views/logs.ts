@@ -5,21 +5,21 @@
 import { join } from 'node:path';
 import type { Role } from '../../config/theme.js';
 import { LogBuffer } from '../../logs/buffer.js';
-import { resolveTarget } from '../../logs/command.js';
+import { resolveTarget } from '../../logs/targets.js';
 import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podColour, type Level } from '../../logs/filter.js';
-import { fleetLogOpener } from '../../logs/open.js';
+import { fleetLogOpener } from '../../fleet/logs.js';
 import { LogTail, type TailOptions } from '../../logs/tail.js';
 import { checkTarget } from '../../logs/verify.js';
 import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
 import { isFluxGroup } from '../../model/flux.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
-import { isActionId, NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { isActionId, NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { cutToWidth, displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, openTag } from '../style.js';
 import type { AppContext, View, ViewFactory } from '../view.js';
 
-/** Log-view actions for src/ui/actions.ts and the keymaps (k9s-like default keys). */
+/** Log-view actions for src/commands/keys.ts and the keymaps (k9s-like default keys). */
 export const LOG_ACTIONS = [
   { id: 'logs.pause', label: 'pause', keys: ['s'] },
   { id: 'logs.timestamps', label: 'timestamps', keys: ['t'] },

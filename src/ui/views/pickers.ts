@@ -1,6 +1,6 @@
 // The context picker (toggle which contexts the views span, applied live) and the
 // namespace picker (one namespace or all).
-import type { ActionId } from '../actions.js';
+import type { ActionId } from '../../commands/keys.js';
 import { fit } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';

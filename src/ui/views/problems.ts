@@ -2,13 +2,13 @@
 // are re-derived once per change batch that touches a watched kind (never per event), and
 // only when a frame needs them. Enter opens describe, `t` the tree of the object's top owner.
 import type { ChangeBatch, FleetStore, Subscription } from '../../fleet/types.js';
-import { problemInputs, statusKinds } from '../../fleet/status.js';
+import { problemInputs, statusKinds } from '../../fleet/report.js';
 import { humanDuration } from '../../model/format.js';
 import { resolveKind } from '../../model/health.js';
 import { kindRefOf, problems, type Problem, type ProblemInput } from '../../model/problems.js';
 import type { KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import type { AppContext, View } from '../view.js';
 import { escapeTags, paint } from '../style.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';

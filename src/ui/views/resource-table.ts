@@ -5,7 +5,7 @@ import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
 import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import { FilterError, filterFor, parseFilter, SUBSTRING_ABOVE } from '../filter.js';

@@ -1,6 +1,6 @@
 // A scrollable text view (YAML, describe, help): lines are built once, only the visible
 // window is handed to the screen.
-import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import type { AppContext, View } from '../view.js';
 
 export abstract class TextView implements View {

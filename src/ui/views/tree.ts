@@ -4,11 +4,11 @@
 // the parent row; y/d/e act on the node; `selected()` gives the shell the node for logs and
 // actions.
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
-import { healthMark } from '../../fleet/tree-command.js';
-import { buildTree, flattenTree, indexFromStore, kindsForTree, topOwner, type ObjRef, type TreeRow } from '../../model/tree.js';
+import { indexFromStore } from '../../fleet/tree-index.js';
+import { buildTree, flattenTree, healthMark, kindsForTree, topOwner, type ObjRef, type TreeRow } from '../../model/tree.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { fit, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { scrollTop } from '../widgets/table.js';

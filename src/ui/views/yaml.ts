@@ -6,7 +6,7 @@ import type { Role } from '../../config/theme.js';
 import { isRecord } from '../../model/access.js';
 import { objectPath } from '../../model/patches.js';
 import { apiVersionOf, type KubeObject, type ResourceType } from '../../model/types.js';
-import type { ActionId } from '../actions.js';
+import type { ActionId } from '../../commands/keys.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';

@@ -1,6 +1,6 @@
 // `fleetdeck sim`: serves a simulated fleet until SIGINT/SIGTERM and writes its kubeconfig.
-import { createScenario, type ScenarioName, type ScaleOptions } from './build-cluster.js';
-import { startSimFleet, type SimFleet } from './fleet.js';
+import { createScenario, type ScenarioName, type ScaleOptions } from '../sim/build-cluster.js';
+import { startSimFleet, type SimFleet } from '../sim/fleet.js';
 
 export interface SimCommandOptions extends ScaleOptions {
   scenario: ScenarioName;

@@ -2,9 +2,9 @@
 // same plans, confirmations and executor as the TUI, for scripts and for one change across
 // many contexts. src/cli.ts parses the flags and calls runActionCommand.
 import { createInterface } from 'node:readline/promises';
-import { actionable, type Executor } from './executor.js';
-import { renderOutcomes, renderPlan } from './render.js';
-import type { ActionOptions, Target } from './types.js';
+import { actionable, type Executor } from '../actions/executor.js';
+import { renderOutcomes, renderPlan } from '../actions/render.js';
+import type { ActionOptions, Target } from '../actions/types.js';
 import { termText } from '../model/sanitize.js';
 
 export interface ActionCommandOptions extends ActionOptions {

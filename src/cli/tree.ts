@@ -3,14 +3,14 @@
 // health, as text or JSON. Rooted at the named object; its owners up to the top are printed
 // above it. Exit 0 when printed, 1 when no context has the object, 2 on errors.
 import type { ChalkInstance } from 'chalk';
+import type { FleetOptions, OpenFleet } from '../fleet/open.js';
+import { takeSnapshot } from '../fleet/snapshot.js';
+import { indexFromStore } from '../fleet/tree-index.js';
+import type { FleetStore } from '../fleet/types.js';
 import { FLUX_KIND_GROUPS } from '../model/flux.js';
-import { buildTree, flattenTree, healthFromIndex, indexFromStore, kindsForTree, ownersOf, severityOf, treeToJson, type NodeVerdict, type ObjRef, type TreeIndex, type TreeJson, type TreeNode } from '../model/tree.js';
-import { health } from '../model/health.js';
+import { buildTree, flattenTree, healthFromIndex, healthMark, kindsForTree, markForbidden, ownerChain, treeToJson, type ObjRef, type OwnerLine, type TreeJson, type TreeNode } from '../model/tree.js';
 import { resourceKey, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
-import { commandColours, withFleet, type CommandIO } from './command.js';
-import type { FleetOptions, OpenFleet } from './open.js';
-import { takeSnapshot } from './snapshot.js';
-import type { FleetStore } from './types.js';
+import { commandColours, withFleet, type CommandIO } from './io.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 
 export interface TreeCommandOptions extends FleetOptions {
@@ -20,32 +20,9 @@ export interface TreeCommandOptions extends FleetOptions {
   timeoutMs?: number;
 }
 
-/** One single-width mark per health state, shared with the TUI's tree view. */
-export const HEALTH_MARK: Record<string, string> = {
-  Current: '✓',
-  Failed: '✗',
-  InProgress: '~',
-  Terminating: '!',
-  Suspended: '‖',
-  NotFound: '?',
-  Unknown: '?',
-};
-
-export function healthMark(status: string): string {
-  return HEALTH_MARK[status] ?? '?';
-}
-
 const COLOUR: Record<string, 'green' | 'red' | 'yellow' | 'gray' | 'magenta'> = {
   Current: 'green', Failed: 'red', InProgress: 'yellow', Terminating: 'yellow', Suspended: 'gray', NotFound: 'red', Unknown: 'magenta',
 };
-
-export interface OwnerLine {
-  kind: string;
-  namespace: string;
-  name: string;
-  /** absent when the owner is gone (a dangling reference) */
-  status?: string;
-}
 
 export interface FoundTree {
   context: string;
@@ -61,29 +38,6 @@ export interface TreeCommandJson {
   notFound: string[];
   /** selected contexts that could not be read */
   unreachable: { context: string; state: string; error: string | null }[];
-}
-
-/** Owners upward by controller (else first) reference, stopping at dangling ones and cycles. */
-export function ownerChain(ref: ObjRef, index: TreeIndex): OwnerLine[] {
-  const out: OwnerLine[] = [];
-  const seen = new Set<string>([ref.object.metadata.uid ?? '']);
-  let cur: ObjRef | undefined = ref;
-  while (cur && out.length < 30) {
-    const owner: ReturnType<typeof ownersOf>[number] | undefined = ownersOf(cur, index)[0];
-    if (!owner) break;
-    const { reference } = owner;
-    const ns = cur.object.metadata.namespace ?? '';
-    if (!owner.ref) {
-      out.push({ kind: reference.kind, namespace: ns, name: reference.name });
-      break;
-    }
-    if (seen.has(reference.uid)) break;
-    seen.add(reference.uid);
-    const o: KubeObject = owner.ref.object;
-    out.push({ kind: reference.kind, namespace: o.metadata.namespace ?? '', name: reference.name, status: health(o, { group: splitApiVersion(reference.apiVersion).group, kind: reference.kind }).status });
-    cur = owner.ref;
-  }
-  return out;
 }
 
 /** The tree as text: a mark, the tree prefix, KIND/NAME, the health and its reason. */
@@ -142,23 +96,6 @@ export function missingOwnerKinds(store: FleetStore, context: string, roots: Obj
     }
   }
   return [...out];
-}
-
-/**
- * Inventory entries of a kind this user may not list are unknown, not missing: re-labels
- * them and rolls the worst state up again. `forbidden` holds "group/Kind" strings.
- */
-export function markForbidden(node: TreeNode, forbidden: Map<string, string>): void {
-  for (const c of node.children) markForbidden(c, forbidden);
-  const why = node.missing && forbidden.get(`${node.missing.group}/${node.missing.kind}`);
-  if (why) {
-    node.verdict = { status: 'Unknown', reason: 'Forbidden', message: `cannot read ${node.kind} here: ${why}` };
-    node.rolledUp = { ...node.verdict, failing: 0 };
-    return;
-  }
-  let worst: NodeVerdict = node.verdict;
-  for (const c of node.children) if (severityOf(c.rolledUp.status) > severityOf(worst.status)) worst = c.rolledUp;
-  node.rolledUp = { status: worst.status, ...(worst.reason ? { reason: worst.reason } : {}), ...(worst.message ? { message: worst.message } : {}), failing: node.rolledUp.failing };
 }
 
 export async function runTreeCommand(target: string, opts: TreeCommandOptions, io: CommandIO): Promise<number> {

@@ -5,9 +5,9 @@
 import { openFleet, type FleetOptions } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { resourceKey, type ResourceType } from '../model/types.js';
-import { createAuditLog, defaultAuditPath } from './audit.js';
-import { runActionCommand, type ActionCommandOptions, type Output } from './cli.js';
-import { createExecutor } from './executor.js';
+import { createAuditLog, defaultAuditPath } from '../actions/audit.js';
+import { runActionCommand, type ActionCommandOptions, type Output } from './actions.js';
+import { createExecutor } from '../actions/executor.js';
 import type { KubeObject } from '../model/types.js';
 import { termText } from '../model/sanitize.js';
 

@@ -1,0 +1,59 @@
+// The fleet store's view of one context as a TreeIndex (src/model/tree.ts): what `fleetdeck
+// tree` and the Tree view build trees over. Reads the store; the tree model stays pure.
+import { strMap } from '../model/access.js';
+import type { TreeIndex } from '../model/tree.js';
+import { resourceKey } from '../model/types.js';
+import type { FleetStore } from './types.js';
+
+/**
+ * The fleet store's view of one context as a TreeIndex. `labelKinds` are the resourceKeys
+ * searched for Helm-labelled objects (the watched ones, e.g. kindsForTree's answer). With the
+ * store's reflectors, an object missing from a kind not listed yet (or forbidden) is Unknown,
+ * not NotFound: a tree opened while its caches sync must not report the cluster as missing it.
+ */
+export function indexFromStore(
+  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'get' | 'list' | 'resources'> & Partial<Pick<FleetStore, 'reflectors'>>,
+  context: string,
+  labelKinds: string[],
+): TreeIndex {
+  const typeOf = (group: string, kind: string) => store.resources(context).find((r) => r.group === group && r.kind === kind && !r.resource.includes('/'));
+  return {
+    byUid: (uid) => store.byUid(context, uid),
+    ownedBy: (uid) => store.ownedBy(context, uid),
+    find: (group, kind, namespace, name) => {
+      const rt = typeOf(group, kind);
+      if (!rt) return undefined;
+      const resource = resourceKey(rt);
+      const object = store.get(context, resource, rt.namespaced ? namespace : undefined, name);
+      return object && { resource, object };
+    },
+    unlisted: (group, kind, namespace) => {
+      const rt = typeOf(group, kind);
+      if (!rt || !store.reflectors) return undefined;
+      const key = resourceKey(rt);
+      const mine = store.reflectors().filter((r) => r.context === context && r.resource === key && (r.namespace === undefined || r.namespace === namespace));
+      // a namespace-by-namespace fallback (RBAC) counts lists of every namespace together:
+      // only its namespace's own verdict, or the whole set synced, says the entry was listed
+      const fallback = mine.find((r) => r.namespaces !== undefined);
+      if (fallback && namespace !== undefined) {
+        if (fallback.phase === 'forbidden' || fallback.phase === 'unauthorized') return `${fallback.phase} to list`;
+        if (fallback.forbiddenNamespaces?.includes(namespace)) return 'forbidden to list';
+        if (fallback.phase === 'synced' && fallback.namespaces!.includes(namespace)) return undefined;
+        return 'not listed yet';
+      }
+      if (mine.some((r) => r.phase === 'synced' || (r.lists ?? 0) > 0)) return undefined;
+      const denied = mine.find((r) => r.phase === 'forbidden' || r.phase === 'unauthorized');
+      return denied ? `${denied.phase} to list` : mine.length ? 'not listed yet' : 'not watched';
+    },
+    withLabels: (labels) =>
+      labelKinds.flatMap((resource) =>
+        store
+          .list(context, resource)
+          .filter((o) => {
+            const l = strMap(o, 'metadata', 'labels');
+            return Object.entries(labels).every(([k, v]) => l[k] === v);
+          })
+          .map((object) => ({ resource, object })),
+      ),
+  };
+}
