@@ -6,7 +6,7 @@
 // output says so. Kinds or contexts that could not be read are listed (stderr; `unread` in
 // JSON). Exit 0 when printed, 2 on errors.
 import { jsonForTerminal, termText } from '../model/sanitize.js';
-import { commandColours, withFleet, type CommandIO } from '../fleet/command.js';
+import { commandColours, withFleet, type CommandIO } from './io.js';
 import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { changeKinds, changesInputFor, kustomizationsWithoutHistory } from '../fleet/triage.js';

@@ -5,7 +5,7 @@
 // same everywhere, 1 when it differs (or is missing somewhere, or found nowhere), 2 on errors
 // and when no difference was found but a context could not be read.
 import { jsonForTerminal, termText } from '../model/sanitize.js';
-import { commandColours, withFleet, type CommandIO } from '../fleet/command.js';
+import { commandColours, withFleet, type CommandIO } from './io.js';
 import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { compareInputFor, findNamed, FLUX_TRACE_KINDS } from '../fleet/triage.js';

@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
-import { indexFromStore } from '../fleet/tree-index.js';
+import { indexFromStore, missingOwnerKinds } from '../fleet/tree-index.js';
 import type { FleetStore } from '../fleet/types.js';
 import { FLUX_KIND_GROUPS } from '../model/flux.js';
 import { buildTree, flattenTree, healthFromIndex, healthMark, kindsForTree, markForbidden, ownerChain, treeToJson, type ObjRef, type OwnerLine, type TreeJson, type TreeNode } from '../model/tree.js';
@@ -76,27 +76,6 @@ function matches(store: FleetStore, context: string, type: ResourceType, name: s
 
 const FLUX_TREE_KINDS = [`kustomizations.${FLUX_KIND_GROUPS.Kustomization}`, `helmreleases.${FLUX_KIND_GROUPS.HelmRelease}`];
 
-/** Owner kinds not watched yet, found by walking up from the roots (CRs owning pods, CronJobs, ...). */
-export function missingOwnerKinds(store: FleetStore, context: string, roots: ObjRef[], watched: Set<string>): string[] {
-  const out = new Set<string>();
-  for (const root of roots) {
-    let cur: KubeObject | undefined = root.object;
-    for (let i = 0; cur && i < 10; i++) {
-      const ref: NonNullable<KubeObject['metadata']['ownerReferences']>[number] | undefined = cur.metadata.ownerReferences?.find((r) => r.controller) ?? cur.metadata.ownerReferences?.[0];
-      if (!ref) break;
-      const up = store.byUid(context, ref.uid);
-      if (up) {
-        cur = up.object;
-        continue;
-      }
-      const { group } = splitApiVersion(ref.apiVersion);
-      const type = store.resources(context).find((t) => t.group === group && t.kind === ref.kind && !t.resource.includes('/'));
-      if (type && !watched.has(resourceKey(type))) out.add(resourceKey(type));
-      break;
-    }
-  }
-  return [...out];
-}
 
 export async function runTreeCommand(target: string, opts: TreeCommandOptions, io: CommandIO): Promise<number> {
   const slash = target.indexOf('/');

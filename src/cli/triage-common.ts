@@ -2,7 +2,7 @@
 // the caches they need, and printing which contexts could not be read.
 import { termText } from '../model/sanitize.js';
 import type { Writable } from 'node:stream';
-import { missingOwnerKinds } from '../fleet/tree-command.js';
+import { missingOwnerKinds } from '../fleet/tree-index.js';
 import { takeSnapshot, type Snapshot } from '../fleet/snapshot.js';
 import type { FleetStore } from '../fleet/types.js';
 import type { ObjRef } from '../model/tree.js';

@@ -1,8 +1,8 @@
 // The fleet store's view of one context as a TreeIndex (src/model/tree.ts): what `fleetdeck
 // tree` and the Tree view build trees over. Reads the store; the tree model stays pure.
 import { strMap } from '../model/access.js';
-import type { TreeIndex } from '../model/tree.js';
-import { resourceKey } from '../model/types.js';
+import { resourceKey, splitApiVersion, type KubeObject } from '../model/types.js';
+import type { ObjRef, TreeIndex } from '../model/tree.js';
 import type { FleetStore } from './types.js';
 
 /**
@@ -56,4 +56,26 @@ export function indexFromStore(
           .map((object) => ({ resource, object })),
       ),
   };
+}
+
+/** Owner kinds not watched yet, found by walking up from the roots (CRs owning pods, CronJobs, ...). */
+export function missingOwnerKinds(store: FleetStore, context: string, roots: ObjRef[], watched: Set<string>): string[] {
+  const out = new Set<string>();
+  for (const root of roots) {
+    let cur: KubeObject | undefined = root.object;
+    for (let i = 0; cur && i < 10; i++) {
+      const ref: NonNullable<KubeObject['metadata']['ownerReferences']>[number] | undefined = cur.metadata.ownerReferences?.find((r) => r.controller) ?? cur.metadata.ownerReferences?.[0];
+      if (!ref) break;
+      const up = store.byUid(context, ref.uid);
+      if (up) {
+        cur = up.object;
+        continue;
+      }
+      const { group } = splitApiVersion(ref.apiVersion);
+      const type = store.resources(context).find((t) => t.group === group && t.kind === ref.kind && !t.resource.includes('/'));
+      if (type && !watched.has(resourceKey(type))) out.add(resourceKey(type));
+      break;
+    }
+  }
+  return [...out];
 }

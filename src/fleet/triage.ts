@@ -7,10 +7,11 @@ import type { CompareInput } from '../model/compare.js';
 import type { ChangesInput } from '../model/changes.js';
 import { resourcesInCategory } from '../kube/resolve.js';
 import { FLUX_KIND_GROUPS, isFluxGroup } from '../model/flux.js';
-import { indexFromStore, kindOf, type ObjRef, type TreeIndex } from '../model/tree.js';
+import { kindOf, type ObjRef, type TreeIndex } from '../model/tree.js';
+import { indexFromStore } from './tree-index.js';
 import { fluxAppliers, traceObject, type Trace } from '../model/trace.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
-import { podsBelow } from './status.js';
+import { podsBelow } from './report.js';
 import type { FleetStore } from './types.js';
 
 /** The Flux kinds a trace follows: appliers first, then sources (resourceKeys). */

@@ -9,7 +9,7 @@ import { runChangesCommand, type ChangesJson } from '../../src/cli/changes.js';
 import { runCompareCommand } from '../../src/cli/compare.js';
 import { runTraceCommand, type TraceJson } from '../../src/cli/trace.js';
 import { defaultAppConfig } from '../../src/config/app-config.js';
-import { startScenarioFleet } from '../../src/sim/command.js';
+import { startScenarioFleet } from '../../src/cli/sim.js';
 import type { SimFleet } from '../../src/sim/fleet.js';
 import { kubectlOn } from '../controlplane/harness.js';
 
