@@ -4,7 +4,8 @@
 import { bool, str } from '../model/access.js';
 import { deletePlan, fluxManaged, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendOwnerFirst, suspendPlan, type Change } from '../model/patches.js';
 import { planRollback } from '../model/rollout.js';
-import type { KubeObject } from '../model/types.js';
+import { capabilitiesOf, historyOf, KINDS, type Capability } from '../model/kinds.js';
+import { groupOfResource, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
 import { FLUX_GROUPS, sourceChain } from './flux.js';
 import { findResource, targetObject, targetType } from './paths.js';
 import type { ActionOptions, Lookup, ObjectName, PlannedRequest, Target } from './types.js';
@@ -34,8 +35,10 @@ export interface TargetPlan {
 export interface CatalogEntry {
   id: string;
   label: string;
-  /** the kinds it applies to; 'any' for every kind (delete) */
+  /** the declared kinds it applies to (from the kind registry's capabilities); 'any' for every kind (delete) */
   kinds: KindMatch[] | 'any';
+  /** the capability it needs; a kind discovery gives it (scale: a served /scale subresource) qualifies too */
+  needs?: Capability;
   mutating: boolean;
   /** a session (exec, port-forward): its one request is opened through Executor.session, not sent */
   session?: boolean;
@@ -46,26 +49,16 @@ export interface CatalogEntry {
   plan(target: Target, input: PlanInput): TargetPlan;
 }
 
-const S = FLUX_GROUPS.source;
-const SOURCES: KindMatch[] = ['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket'].map((kind) => ({ group: S, kind }));
-const RECONCILED: KindMatch[] = [
-  { group: FLUX_GROUPS.kustomize, kind: 'Kustomization' },
-  { group: FLUX_GROUPS.helm, kind: 'HelmRelease' },
-  ...SOURCES,
-  { group: FLUX_GROUPS.notification, kind: 'Receiver' },
-  { group: FLUX_GROUPS.image, kind: 'ImageRepository' },
-  { group: FLUX_GROUPS.image, kind: 'ImageUpdateAutomation' },
-];
-// Alert and Provider have spec.suspend but no status: they can be suspended, never followed.
-const SUSPENDABLE: KindMatch[] = [
-  ...RECONCILED,
-  { group: FLUX_GROUPS.notification, kind: 'Alert' },
-  { group: FLUX_GROUPS.notification, kind: 'Provider' },
-];
-const HELM_RELEASE: KindMatch[] = [{ group: FLUX_GROUPS.helm, kind: 'HelmRelease' }];
-const apps = (...kinds: string[]): KindMatch[] => kinds.map((kind) => ({ group: 'apps', kind }));
-const ROLLOUT = apps('Deployment', 'StatefulSet', 'DaemonSet');
-const SCALABLE = apps('Deployment', 'StatefulSet', 'ReplicaSet');
+/** The declared kinds with a capability (the kind registry, src/model/kinds.ts). */
+function kindsWith(cap: Capability): KindMatch[] {
+  return KINDS.filter((e) => e.can?.includes(cap)).map(({ group, kind }) => ({ group, kind }));
+}
+const RECONCILED = kindsWith('reconcile');
+const SUSPENDABLE = kindsWith('suspend');
+const HELM_RELEASE = kindsWith('helm');
+const ROLLOUT = kindsWith('rollback');
+const RESTARTABLE = kindsWith('restart');
+const SCALABLE = kindsWith('scale');
 
 const refOf = (t: Target): ObjectName => ({ kind: t.kind, namespace: t.namespace, name: t.name });
 const isSuspended = (t: Target) => bool(t.object, 'spec', 'suspend') === true;
@@ -146,6 +139,7 @@ function planReconcile(t: Target, input: PlanInput, allowSuspended: boolean): Ta
 const FLUX_ENTRIES: CatalogEntry[] = [
   {
     id: 'suspend',
+    needs: 'suspend',
     label: 'Suspend',
     kinds: SUSPENDABLE,
     mutating: true,
@@ -157,6 +151,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'resume',
+    needs: 'suspend',
     label: 'Resume',
     kinds: SUSPENDABLE,
     mutating: true,
@@ -168,6 +163,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'reconcile',
+    needs: 'reconcile',
     label: 'Reconcile',
     kinds: RECONCILED,
     mutating: true,
@@ -176,6 +172,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'resume-and-reconcile',
+    needs: 'reconcile',
     label: 'Resume and reconcile',
     kinds: RECONCILED,
     mutating: true,
@@ -190,6 +187,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'force',
+    needs: 'helm',
     label: 'Force upgrade (HelmRelease)',
     kinds: HELM_RELEASE,
     mutating: true,
@@ -198,6 +196,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'reset',
+    needs: 'helm',
     label: 'Reset failures (HelmRelease)',
     kinds: HELM_RELEASE,
     mutating: true,
@@ -208,22 +207,24 @@ const FLUX_ENTRIES: CatalogEntry[] = [
 
 /** Rollback reads the workload's history objects from the store (they must be watched). */
 function historyObjects(t: Target, lookup: Lookup | undefined): KubeObject[] {
-  const resource = t.kind === 'Deployment' ? 'replicasets.apps' : 'controllerrevisions.apps';
-  const kind = t.kind === 'Deployment' ? 'ReplicaSet' : 'ControllerRevision';
-  return (lookup?.list(t.context, resource, t.namespace) ?? []).map((o) => ({ ...o, kind: o.kind ?? kind }));
+  const src = historyOf(t.kind, groupOfResource(t.resource));
+  if (!src) return [];
+  return (lookup?.list(t.context, src.resource, t.namespace) ?? []).map((o) => ({ ...o, kind: o.kind ?? src.kind }));
 }
 
 const WORKLOAD_ENTRIES: CatalogEntry[] = [
   {
     id: 'restart',
+    needs: 'restart',
     label: 'Rollout restart',
-    kinds: ROLLOUT,
+    kinds: RESTARTABLE,
     mutating: true,
     doneMessage: 'restarted',
     plan: (t, input) => workloadPlan(t, input, restartPlan(targetObject(t), input.now, { rt: targetType(t, input.lookup) }), gitOpsNotes(t, 'a restart')),
   },
   {
     id: 'scale',
+    needs: 'scale',
     label: 'Scale',
     kinds: SCALABLE,
     mutating: true,
@@ -236,6 +237,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'rollback',
+    needs: 'rollback',
     label: 'Rollback',
     kinds: ROLLOUT,
     mutating: true,
@@ -270,15 +272,17 @@ export function catalogEntry(id: string): CatalogEntry | undefined {
   return CATALOG.find((e) => e.id === id);
 }
 
-function groupOf(t: Target): string {
-  const apiVersion = t.object.apiVersion;
-  if (apiVersion) return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  const i = t.resource.indexOf('.');
-  return i < 0 ? '' : t.resource.slice(i + 1);
-}
-
-export function appliesTo(entry: CatalogEntry, t: Target): boolean {
+/**
+ * Does the entry apply to the target: its kind is among the entry's kinds, or `served` (the
+ * context's discovery) gives the target's type the capability the entry needs (a CR with /scale).
+ */
+export function appliesTo(entry: CatalogEntry, t: Target, served: readonly ResourceType[] = []): boolean {
   if (entry.kinds === 'any') return true;
-  const group = groupOf(t);
-  return entry.kinds.some((k) => k.kind === t.kind && k.group === group);
+  const group = groupOfResource(t.resource);
+  if (entry.kinds.some((k) => k.kind === t.kind && k.group === group)) return true;
+  if (!entry.needs) return false;
+  const dot = t.resource.indexOf('.');
+  const resource = dot < 0 ? t.resource : t.resource.slice(0, dot);
+  const version = t.object.apiVersion ? splitApiVersion(t.object.apiVersion).version : undefined;
+  return capabilitiesOf({ group, kind: t.kind, resource, version }, served).has(entry.needs);
 }

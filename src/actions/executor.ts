@@ -141,7 +141,7 @@ export function createExecutor(deps: ExecutorDeps): Executor {
     const planned: PlanTarget[] = targets.map((target) => {
       // Read-only: a mutating action is refused before any request is even built.
       if (entry.mutating && deps.readonly) return { target, requests: [], notes: [], refused: `read-only mode: ${entry.label} is not allowed` };
-      if (!appliesTo(entry, target)) return { target, requests: [], notes: [], refused: `${entry.label} does not apply to ${target.kind}` };
+      if (!appliesTo(entry, target, deps.lookup?.resources(target.context))) return { target, requests: [], notes: [], refused: `${entry.label} does not apply to ${target.kind}` };
       try {
         return { target, ...entry.plan(target, { now, token, options, lookup: deps.lookup }) };
       } catch (err) {

@@ -4,6 +4,7 @@
 // through the store's door to the cluster.
 import { openFleet, type FleetOptions } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
+import { HISTORY_SOURCES } from '../model/kinds.js';
 import { resourceKey, type ResourceType } from '../model/types.js';
 import { createAuditLog, defaultAuditPath } from '../actions/audit.js';
 import { runActionCommand, type ActionCommandOptions, type Output } from './actions.js';
@@ -18,7 +19,7 @@ export interface ShellActionOptions extends Omit<ActionCommandOptions, 'context'
 
 /** What each action reads besides its target, by kind of read. */
 function extraKinds(actionId: string, opts: ShellActionOptions, types: ResourceType[]): string[] {
-  if (actionId === 'rollback') return ['replicasets.apps', 'controllerrevisions.apps'];
+  if (actionId === 'rollback') return HISTORY_SOURCES.map((h) => h.resource);
   if (opts.withSource) return types.filter((t) => t.categories.includes('fluxcd')).map(resourceKey);
   return [];
 }

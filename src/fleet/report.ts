@@ -2,40 +2,20 @@
 // Fleet view and the Problems view watch, each workload with its pods, and the report (summary
 // + problems + what did not sync) over a snapshot. Reads the store; prints nothing (the shell
 // front end is src/cli/status.ts, the views are src/ui/views/fleet.ts and problems.ts).
-import { resourcesInCategory } from '../kube/resolve.js';
 import { summarizeContext, statusJson, type StatusContextInput, type StatusJson } from '../model/fleet-summary.js';
-import { isFluxGroup } from '../model/flux.js';
+import { entryOfResource, fleetTypes } from '../model/kinds.js';
 import { problems, type Problem, type ProblemInput } from '../model/problems.js';
 import { ownerRefs } from '../model/tree.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
 import type { Snapshot } from './snapshot.js';
 import type { FleetStore } from './types.js';
 
-/** Built-in kinds the summary and the problem list read. */
-const BUILTIN_KINDS = [
-  'nodes', 'namespaces', 'pods', 'persistentvolumeclaims',
-  'deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch', 'cronjobs.batch',
-];
-
-/** Operator kinds the health model has rules for; watched only where discovery serves them. */
-export const OPERATOR_KINDS: { group: string; kind: string }[] = [
-  { group: 'cert-manager.io', kind: 'Certificate' },
-  { group: 'postgresql.cnpg.io', kind: 'Cluster' },
-  { group: 'monitoring.coreos.com', kind: 'Prometheus' },
-  { group: 'kafka.strimzi.io', kind: 'Kafka' },
-  { group: 'argoproj.io', kind: 'Application' },
-];
-
-/** Workload kinds whose verdict is sharpened by their pods ("3 pods CrashLoopBackOff"). */
-const WITH_PODS = new Set(['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch']);
-
-/** The resourceKeys `status` watches in a context: built-ins, the fluxcd category, served operator kinds. */
+/**
+ * The resourceKeys `status`, the Fleet view and the Problems view watch in a context: derived
+ * from the kind registry (entries marked `fleet`, Flux kinds) over what discovery serves.
+ */
 export function statusKinds(types: ResourceType[]): string[] {
-  const listed = types.filter((t) => !t.resource.includes('/'));
-  const flux = [...resourcesInCategory(listed, 'fluxcd'), ...listed.filter((t) => isFluxGroup(t.group))];
-  const operators = listed.filter((t) => OPERATOR_KINDS.some((k) => k.group === t.group && k.kind === t.kind));
-  const served = new Set(listed.map(resourceKey));
-  return [...new Set([...BUILTIN_KINDS.filter((k) => served.has(k)), ...flux.map(resourceKey), ...operators.map(resourceKey)])];
+  return [...new Set(fleetTypes(types).map(resourceKey))];
 }
 
 /** A workload's pods: owned directly, or one level further down (Deployment → ReplicaSet → Pod). */
@@ -63,7 +43,7 @@ export function problemInputs(store: Pick<FleetStore, 'ownedBy' | 'byUid'>, cont
     for (const object of list) {
       if (resource === 'pods' && reportedViaOwner(store, context, object)) continue;
       const row: ProblemInput = { context, resource, object };
-      if (WITH_PODS.has(resource)) row.related = podsBelow(store, context, object);
+      if (entryOfResource(resource)?.podsInVerdict) row.related = podsBelow(store, context, object);
       rows.push(row);
     }
   }

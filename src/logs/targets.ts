@@ -6,6 +6,7 @@ import { inventory, isFluxGroup } from '../model/flux.js';
 import { globToRegExp } from '../model/glob.js';
 import { TargetError } from './verify.js';
 import { labelSelectorFromObject, matchLabels, SelectorError } from '../model/selector.js';
+import { kindEntry } from '../model/kinds.js';
 import { resourceKey, type KubeObject } from '../model/types.js';
 import type { LogTarget } from './types.js';
 
@@ -13,17 +14,6 @@ export interface LivePod {
   context: string;
   pod: KubeObject;
 }
-
-/** Workload kinds by inventory group/kind → the resource to watch and read. */
-export const WORKLOAD_KINDS: Record<string, string> = {
-  'apps/Deployment': 'deployments.apps',
-  'apps/StatefulSet': 'statefulsets.apps',
-  'apps/DaemonSet': 'daemonsets.apps',
-  'apps/ReplicaSet': 'replicasets.apps',
-  'batch/Job': 'jobs.batch',
-  'batch/CronJob': 'cronjobs.batch',
-  '/Pod': 'pods',
-};
 
 const specKey = (s: WatchSpec): string => `${s.contexts.join(',')}\u0000${s.resource}\u0000${s.namespace ?? ''}`;
 
@@ -36,7 +26,8 @@ function inventoryWorkloads(store: FleetStore, t: Extract<LogTarget, { kind: 'fl
   const obj = store.get(t.context, t.resource, t.namespace, t.name);
   if (!obj) return [];
   return inventory(obj).flatMap((e): Extract<LogTarget, { kind: 'workload' | 'pod' }>[] => {
-    const resource = WORKLOAD_KINDS[`${e.group}/${e.kind}`];
+    const entry = kindEntry(e.group, e.kind);
+    const resource = entry?.resource && (entry.pods === 'self' || entry.pods === 'selector') ? resourceKey({ group: e.group, resource: entry.resource }) : undefined;
     if (!resource) return [];
     if (resource === 'pods') return [{ kind: 'pod', context: t.context, namespace: e.namespace, name: e.name }];
     return [{ kind: 'workload', context: t.context, resource, namespace: e.namespace, name: e.name }];

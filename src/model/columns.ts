@@ -8,6 +8,7 @@ import { age, humanDuration, oneLine, parseTime } from './format.js';
 import { fluxSummary, isFluxGroup } from './flux.js';
 import { health, type HealthStatus } from './health.js';
 import { jsonPathValues } from './jsonpath.js';
+import { kindEntry } from './kinds.js';
 import { podStatusText } from './health/pod-status.js';
 import type { KubeObject, PrinterColumn, ResourceType } from './types.js';
 import { metricCellsFor, metricSortValue, metricText, type MetricsSnapshot } from './metrics.js';
@@ -163,7 +164,7 @@ function restartsText(o: unknown, now: number): string {
   return String(p.restarts);
 }
 
-const podColumns: Column[] = [
+export const podColumns: Column[] = [
   nameColumn,
   col({
     id: 'ready',
@@ -213,7 +214,7 @@ const readyReplicasColumn = col({
   statusColor: (o) => ratioColor(n(o, 'status', 'readyReplicas'), replicas(o)),
 });
 
-const deploymentColumns: Column[] = [
+export const deploymentColumns: Column[] = [
   nameColumn,
   readyReplicasColumn,
   intColumn('up-to-date', 'UP-TO-DATE', (o) => n(o, 'status', 'updatedReplicas')),
@@ -221,7 +222,7 @@ const deploymentColumns: Column[] = [
   ageColumn,
 ];
 
-const replicaSetColumns: Column[] = [
+export const replicaSetColumns: Column[] = [
   nameColumn,
   intColumn('desired', 'DESIRED', (o) => replicas(o)),
   intColumn('current', 'CURRENT', (o) => n(o, 'status', 'replicas')),
@@ -229,7 +230,7 @@ const replicaSetColumns: Column[] = [
   ageColumn,
 ];
 
-const statefulSetColumns: Column[] = [
+export const statefulSetColumns: Column[] = [
   nameColumn,
   readyReplicasColumn,
   ageColumn,
@@ -241,7 +242,7 @@ function nodeSelector(o: unknown): string {
   return parts.length ? parts.join(',') : NONE;
 }
 
-const daemonSetColumns: Column[] = [
+export const daemonSetColumns: Column[] = [
   nameColumn,
   intColumn('desired', 'DESIRED', (o) => n(o, 'status', 'desiredNumberScheduled')),
   intColumn('current', 'CURRENT', (o) => n(o, 'status', 'currentNumberScheduled')),
@@ -280,7 +281,7 @@ function jobDurationMs(o: unknown, now: number): number | undefined {
   return (parseTime(str(o, 'status', 'completionTime')) ?? now) - start;
 }
 
-const jobColumns: Column[] = [
+export const jobColumns: Column[] = [
   nameColumn,
   col({ id: 'status', header: 'STATUS', width: 10, value: jobStatus, statusColor: (o) => lookup(JOB_COLORS, jobStatus(o)) }),
   col({
@@ -310,7 +311,7 @@ const jobColumns: Column[] = [
   ageColumn,
 ];
 
-const cronJobColumns: Column[] = [
+export const cronJobColumns: Column[] = [
   nameColumn,
   col({ id: 'schedule', header: 'SCHEDULE', width: 14, value: (o) => str(o, 'spec', 'schedule') ?? '' }),
   col({ id: 'timezone', header: 'TIMEZONE', width: 10, value: (o) => str(o, 'spec', 'timeZone') ?? NONE }),
@@ -365,7 +366,7 @@ function ports(o: unknown): string {
   return out.length ? out.join(',') : NONE;
 }
 
-const serviceColumns: Column[] = [
+export const serviceColumns: Column[] = [
   nameColumn,
   col({ id: 'type', header: 'TYPE', width: 12, value: (o) => str(o, 'spec', 'type') ?? 'ClusterIP' }),
   col({ id: 'cluster-ip', header: 'CLUSTER-IP', width: 15, value: (o) => str(o, 'spec', 'clusterIP') ?? NONE }),
@@ -384,16 +385,16 @@ function dataCount(o: unknown): number {
   return Object.keys(rec(o, 'data') ?? {}).length + Object.keys(rec(o, 'binaryData') ?? {}).length;
 }
 
-const configMapColumns: Column[] = [nameColumn, intColumn('data', 'DATA', dataCount), ageColumn];
+export const configMapColumns: Column[] = [nameColumn, intColumn('data', 'DATA', dataCount), ageColumn];
 
-const secretColumns: Column[] = [
+export const secretColumns: Column[] = [
   nameColumn,
   col({ id: 'type', header: 'TYPE', width: 30, value: (o) => str(o, 'type') ?? 'Opaque' }),
   intColumn('data', 'DATA', (o) => Object.keys(rec(o, 'data') ?? {}).length),
   ageColumn,
 ];
 
-const namespaceColumns: Column[] = [
+export const namespaceColumns: Column[] = [
   nameColumn,
   col({
     id: 'status',
@@ -421,7 +422,7 @@ function nodeRoles(o: unknown): string {
   return roles.size ? [...roles].sort().join(',') : NONE;
 }
 
-const nodeColumns: Column[] = [
+export const nodeColumns: Column[] = [
   nameColumn,
   col({
     id: 'status',
@@ -439,7 +440,7 @@ const PVC_COLORS: Record<string, CellColor> = { Bound: 'ok', Lost: 'error' };
 
 const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
 
-const pvcColumns: Column[] = [
+export const pvcColumns: Column[] = [
   nameColumn,
   col({
     id: 'status',
@@ -480,7 +481,7 @@ function eventObject(o: unknown): string {
   return `${kind.toLowerCase()}/${str(ref, 'name') ?? ''}`;
 }
 
-const eventColumns: Column[] = [
+export const eventColumns: Column[] = [
   col({
     id: 'last-seen',
     header: 'LAST SEEN',
@@ -507,7 +508,7 @@ const eventColumns: Column[] = [
   col({ id: 'message', header: 'MESSAGE', width: 60, value: (o) => str(o, 'message') ?? str(o, 'note') ?? '' }),
 ];
 
-const crdColumns: Column[] = [
+export const crdColumns: Column[] = [
   nameColumn,
   col({ id: 'created-at', header: 'CREATED AT', width: 20, value: (o) => str(o, 'metadata', 'creationTimestamp') ?? '' }),
 ];
@@ -517,7 +518,7 @@ const crdColumns: Column[] = [
 
 const READY_COLORS: Record<string, CellColor> = { True: 'ok', False: 'error', Unknown: 'warn' };
 
-function fluxColumns(kind: string): Column[] {
+export function fluxColumns(kind: string): Column[] {
   return [
     nameColumn,
     col({
@@ -587,29 +588,11 @@ function printerColumn(pc: PrinterColumn): Column {
 // ---------------------------------------------------------------------------------------
 // The table
 
-const BUILTIN_COLUMNS: Record<string, Column[]> = {
-  '/Pod': podColumns,
-  '/Service': serviceColumns,
-  '/ConfigMap': configMapColumns,
-  '/Secret': secretColumns,
-  '/Namespace': namespaceColumns,
-  '/Node': nodeColumns,
-  '/PersistentVolumeClaim': pvcColumns,
-  '/Event': eventColumns,
-  'events.k8s.io/Event': eventColumns,
-  'apps/Deployment': deploymentColumns,
-  'apps/ReplicaSet': replicaSetColumns,
-  'apps/StatefulSet': statefulSetColumns,
-  'apps/DaemonSet': daemonSetColumns,
-  'batch/Job': jobColumns,
-  'batch/CronJob': cronJobColumns,
-  'apiextensions.k8s.io/CustomResourceDefinition': crdColumns,
-};
-
 /** The columns of a kind, most important first (priority > 0: wide view only). */
 export function columnsFor(resource: Pick<ResourceType, 'group' | 'kind'> & Partial<ResourceType>): Column[] {
-  const builtin = lookup(BUILTIN_COLUMNS, `${resource.group}/${resource.kind}`);
-  if (builtin) return builtin;
+  // the kind registry (src/model/kinds.ts) names a kind's columns; Flux kinds share a set
+  const declared = kindEntry(resource.group, resource.kind)?.columns?.();
+  if (declared) return declared;
   if (isFluxGroup(resource.group)) return fluxColumns(resource.kind);
   const printer = (resource.printerColumns ?? []).filter((pc) => isRecord(pc) && typeof pc.name === 'string' && typeof pc.jsonPath === 'string');
   const ref = { group: resource.group, kind: resource.kind };

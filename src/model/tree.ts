@@ -5,6 +5,7 @@
 import { arr, isRecord, str, strMap } from './access.js';
 import { FLUX_KIND_GROUPS, fluxOwner, inventory, sourceRefOf } from './flux.js';
 import { health } from './health.js';
+import { ownedKinds } from './kinds.js';
 import type { KubeObject, OwnerReference, ResourceType } from './types.js';
 import { resourceKey, splitApiVersion } from './types.js';
 
@@ -469,17 +470,6 @@ export function treeToJson(n: TreeNode): TreeJson {
 }
 
 // Kinds that commonly hang below workloads and operator CRs through ownerReferences.
-const OWNED_KINDS: { group: string; kind: string }[] = [
-  { group: 'apps', kind: 'ReplicaSet' },
-  { group: '', kind: 'Pod' },
-  { group: 'apps', kind: 'ControllerRevision' },
-  { group: 'batch', kind: 'Job' },
-  { group: '', kind: 'PersistentVolumeClaim' },
-  { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
-  { group: '', kind: 'Service' },
-  { group: '', kind: 'ConfigMap' },
-];
-
 /**
  * The resourceKeys to watch for trees in a context: the commonly owned kinds, the kinds
  * named in the inventories of the given Flux objects, and (when Flux objects are given) the
@@ -492,7 +482,7 @@ export function kindsForTree(resources: ResourceType[], fluxObjects: KubeObject[
     // subresources are not listed kinds; keep the first (preferred) version
     if (!r.resource.includes('/') && !byKind.has(k)) byKind.set(k, r);
   }
-  const wanted: { group: string; kind: string }[] = [...OWNED_KINDS];
+  const wanted: { group: string; kind: string }[] = ownedKinds();
   if (fluxObjects.length) wanted.push({ group: KS_GROUP, kind: 'Kustomization' }, { group: HR_GROUP, kind: 'HelmRelease' });
   for (const o of fluxObjects) for (const e of inventory(o)) wanted.push({ group: e.group, kind: e.kind });
   const out = new Set<string>();

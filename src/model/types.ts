@@ -74,6 +74,12 @@ export function resourceKey(r: { group: string; resource: string }): string {
   return r.group ? `${r.resource}.${r.group}` : r.resource;
 }
 
+/** The group of a resourceKey: 'deployments.apps' → 'apps', 'pods' → ''. */
+export function groupOfResource(key: string): string {
+  const i = key.indexOf('.');
+  return i < 0 ? '' : key.slice(i + 1);
+}
+
 export function apiVersionOf(r: { group: string; version: string }): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }

@@ -15,6 +15,8 @@ import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
 import { ACTIONS, NAV_ACTIONS, type ActionId } from '../commands/keys.js';
 import { fluxManaged } from '../model/patches.js';
+import { historyOf } from '../model/kinds.js';
+import { groupOfResource } from '../model/types.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
 import { completions, parseCommand } from './palette.js';
 import { openScreen } from './shell.js';
@@ -63,8 +65,6 @@ export interface AppOptions {
 }
 
 const FRAME_MS = 100;
-/** Where a workload's rollout history lives. */
-const HISTORY_RESOURCE: Record<string, string> = { Deployment: 'replicasets.apps', StatefulSet: 'controllerrevisions.apps', DaemonSet: 'controllerrevisions.apps' };
 const HISTORY_WAIT_MS = 5000;
 const NAMED_KEYS = new Set(['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'tab', 'backspace', 'delete', 'insert', 'space', 'enter', 'esc']);
 const F_KEY = /^f\d{1,2}$/;
@@ -238,7 +238,10 @@ export function runApp(opts: AppOptions): Promise<void> {
   /** Rollback plans read the workloads' ReplicaSets / ControllerRevisions from the store:
    * watch them (in the targets' namespaces) until synced, then plan. */
   function withHistory(targets: Target[], then: () => void): void {
-    const wanted = targets.flatMap((t) => (HISTORY_RESOURCE[t.kind] ? [{ context: t.context, resource: HISTORY_RESOURCE[t.kind], namespace: t.namespace }] : []));
+    const wanted = targets.flatMap((t) => {
+      const src = historyOf(t.kind, groupOfResource(t.resource));
+      return src ? [{ context: t.context, resource: src.resource, namespace: t.namespace }] : [];
+    });
     const subs = wanted.map((w) => store.watch({ contexts: [w.context], resource: w.resource, namespace: w.namespace }));
     const synced = (): boolean =>
       wanted.every((w) => store.reflectors().some((r) => r.context === w.context && r.resource === w.resource && r.phase === 'synced' && (r.namespace === undefined || r.namespace === w.namespace)));

@@ -10,6 +10,7 @@ import { health, type Verdict } from '../../model/health.js';
 import { helmReleaseHistory, rolloutHistory, type HelmHistoryEntry, type Revision } from '../../model/rollout.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { Outcome, Target } from '../../actions/types.js';
+import { HISTORY_SOURCES, historyOf } from '../../model/kinds.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { escapeTags, paint } from '../style.js';
@@ -44,13 +45,6 @@ export function revisionRows(revisions: Revision[], now: number): HistoryRow[] {
       template: r.template,
     }));
 }
-
-/** The related objects a workload's history is read from, by its kind. */
-export const HISTORY_SOURCES: Record<string, { related: string; pods: boolean }> = {
-  Deployment: { related: 'replicasets.apps', pods: false },
-  StatefulSet: { related: 'controllerrevisions.apps', pods: true },
-  DaemonSet: { related: 'controllerrevisions.apps', pods: true },
-};
 
 /**
  * The diff of two revisions' pod templates, older → newer ('' when equal). `undefined` when
@@ -160,8 +154,8 @@ export class HistoryView implements View {
     this.actions = this.helm ? ['back', ...NAV_ACTIONS] : ['mark', 'open', 'workload.rollback', 'clear-marks', 'back', ...NAV_ACTIONS];
     const ns = opts.object.metadata.namespace;
     const resources = [this.resKey];
-    const src = HISTORY_SOURCES[opts.rt.kind];
-    if (src) resources.push(src.related, ...(src.pods ? ['pods'] : []));
+    const src = historyOf(opts.rt.kind, opts.rt.group);
+    if (src) resources.push(src.resource, ...(src.pods ? ['pods'] : []));
     this.subs = resources.map((resource) => app.store.watch({ contexts: [opts.context], resource, namespace: ns }));
   }
 
@@ -177,13 +171,12 @@ export class HistoryView implements View {
 
   rows(): HistoryRow[] {
     const w = this.workload();
-    const src = HISTORY_SOURCES[this.opts.rt.kind];
+    const src = historyOf(this.opts.rt.kind, this.opts.rt.group);
     if (!src) return [];
     const ns = w.metadata.namespace;
-    const related = this.app.store.list(this.opts.context, src.related, ns);
+    const related = this.app.store.list(this.opts.context, src.resource, ns);
     const pods = src.pods ? this.app.store.list(this.opts.context, 'pods', ns) : [];
-    const kind = src.related === 'replicasets.apps' ? 'ReplicaSet' : 'ControllerRevision';
-    const revisions = rolloutHistory({ ...w, kind: this.opts.rt.kind }, { related: related.map((o) => ({ ...o, kind: o.kind ?? kind })), pods, now: this.app.now() });
+    const revisions = rolloutHistory({ ...w, kind: this.opts.rt.kind }, { related: related.map((o) => ({ ...o, kind: o.kind ?? src.kind })), pods, now: this.app.now() });
     return revisionRows(revisions, this.app.now());
   }
 
@@ -193,7 +186,7 @@ export class HistoryView implements View {
   }
 
   onChange(batch: ChangeBatch): void {
-    const mine = [this.resKey, ...Object.values(HISTORY_SOURCES).flatMap((s) => [s.related, 'pods'])];
+    const mine = [this.resKey, ...HISTORY_SOURCES.flatMap((s) => [s.resource, 'pods'])];
     if (mine.some((r) => batch.resources.has(`${this.opts.context}\u0000${r}`))) this.app.render();
   }
 
@@ -327,7 +320,7 @@ export class HistoryView implements View {
 
 /** The view for an object, or why there is none (a message for the shell). */
 export function historyView(app: AppContext, opts: HistoryViewOptions): View | string {
-  if (!HISTORY_SOURCES[opts.rt.kind] && opts.rt.kind !== 'HelmRelease') {
+  if (!historyOf(opts.rt.kind, opts.rt.group) && opts.rt.kind !== 'HelmRelease') {
     return `${opts.rt.kind} has no rollout history (Deployment, StatefulSet, DaemonSet and HelmRelease do)`;
   }
   return new HistoryView(app, opts);

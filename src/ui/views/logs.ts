@@ -11,7 +11,7 @@ import { fleetLogOpener } from '../../fleet/logs.js';
 import { LogTail, type TailOptions } from '../../logs/tail.js';
 import { checkTarget } from '../../logs/verify.js';
 import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
-import { isFluxGroup } from '../../model/flux.js';
+import { entryOf } from '../../model/kinds.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
 import { isActionId, NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
@@ -49,12 +49,17 @@ export interface LogsViewOptions extends TailOptions {
 export function logTargetFor(context: string, type: ResourceType, obj: KubeObject): LogTarget | undefined {
   const namespace = obj.metadata.namespace ?? '';
   const name = obj.metadata.name;
-  if (type.kind === 'Pod') return { kind: 'pod', context, namespace, name };
-  if (isFluxGroup(type.group)) return { kind: 'flux', context, resource: resourceKey(type), namespace, name };
-  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'].includes(type.kind)) {
-    return { kind: 'workload', context, resource: resourceKey(type), namespace, name };
+  // how the kind's pods are found is the kind registry's `pods` (src/model/kinds.ts)
+  switch (entryOf(type).pods) {
+    case 'self':
+      return { kind: 'pod', context, namespace, name };
+    case 'inventory':
+      return { kind: 'flux', context, resource: resourceKey(type), namespace, name };
+    case 'selector':
+      return { kind: 'workload', context, resource: resourceKey(type), namespace, name };
+    default:
+      return undefined;
   }
-  return undefined;
 }
 
 interface Segment {

@@ -1,0 +1,204 @@
+// The kind registry: everything fleetdeck knows about a kind, in one entry — its table
+// columns, its health rule, where its rollout history lives, which commands apply to it
+// (capabilities), how its pods are found, and whether the Fleet/Problems views and
+// `fleetdeck status` watch it. Every consumer reads this table:
+//   columns.ts columnsFor, health.ts health(), fleet/report.ts fleetKinds (what the Fleet and
+//   Problems views and `status` watch), tree.ts kindsForTree (owned kinds), the action
+//   catalog and the command table (capabilities), the history view and rollback (history).
+// A kind without an entry gets the generic one: printer columns (CRDs) or name/health/age,
+// the generic kstatus pipeline, and `scale` when discovery serves its /scale subresource.
+// Pure data and pure functions; no I/O.
+//
+// Adding a kind: one entry here (see README "How to add a kind" for Argo Rollouts).
+import {
+  cronJobColumns, crdColumns, configMapColumns, daemonSetColumns, deploymentColumns, eventColumns, fluxColumns, jobColumns,
+  namespaceColumns, nodeColumns, podColumns, pvcColumns, replicaSetColumns, secretColumns, serviceColumns, statefulSetColumns,
+  type Column,
+} from './columns.js';
+import { FLUX_KIND_GROUPS, isFluxGroup } from './flux.js';
+import {
+  alwaysCurrent, argoApplicationRule, certificateRule, cnpgClusterRule, crdRule, cronJobRule, daemonSetRule, deploymentRule,
+  jobRule, kafkaRule, namespaceRule, nodeRule, podRule, prometheusRule, pvcRule, replicaSetRule, serviceRule, statefulSetRule,
+  type Rule,
+} from './health/rules.js';
+import { resourceKey, type ResourceType } from './types.js';
+
+/**
+ * What a command may do to a kind. `scale` (PATCH …/scale), `restart` (pod template
+ * annotation), `rollback` (needs `history`), `suspend`/`reconcile` (Flux spec.suspend and
+ * reconcile.fluxcd.io/requestedAt), `helm` (HelmRelease force/reset), `logs` (has pods).
+ */
+export type Capability = 'scale' | 'restart' | 'rollback' | 'suspend' | 'reconcile' | 'helm' | 'logs';
+
+/** Where a workload's rollout history lives: the kind holding one object per revision. */
+export interface HistorySource {
+  /** resourceKey of the revision objects: 'replicasets.apps', 'controllerrevisions.apps' */
+  resource: string;
+  kind: string;
+  /** the workload's pods carry the revision hash (controller-revision-hash): the history view shows them per revision */
+  pods: boolean;
+}
+
+export interface KindEntry {
+  group: string;
+  kind: string;
+  /** the plural, where callers find the kind by resourceKey (built-in workloads) */
+  resource?: string;
+  /** table columns, most important first; absent: printer columns (CRDs) or the generic set. A thunk: columns.ts reads this registry. */
+  columns?: () => Column[];
+  /** the kind's own health rule, run after the generic checks (health.ts); absent: kstatus's generic rules */
+  health?: Rule;
+  history?: HistorySource;
+  can?: readonly Capability[];
+  /** how its pods are found for logs and for sharpening its verdict: it is one, by its selector, or by its Flux inventory */
+  pods?: 'self' | 'selector' | 'inventory';
+  /** its verdict reads its pods ("3 pods CrashLoopBackOff"): the problem list hands them to health() */
+  podsInVerdict?: boolean;
+  /** watched while the Fleet and Problems views or `status` run (where discovery serves it) */
+  fleet?: boolean;
+  /** commonly owned by other objects: watched when a tree is shown */
+  owned?: boolean;
+}
+
+const APPS_HISTORY: HistorySource = { resource: 'replicasets.apps', kind: 'ReplicaSet', pods: false };
+const REVISIONS: HistorySource = { resource: 'controllerrevisions.apps', kind: 'ControllerRevision', pods: true };
+
+// ---------------------------------------------------------------------------------------
+// Built-in kinds ('' is the core group)
+
+const CORE: KindEntry[] = [
+  { group: '', kind: 'Pod', resource: 'pods', columns: () => podColumns, health: podRule, can: ['logs'], pods: 'self', fleet: true, owned: true },
+  { group: '', kind: 'Service', columns: () => serviceColumns, health: serviceRule, owned: true },
+  { group: '', kind: 'ConfigMap', columns: () => configMapColumns, health: alwaysCurrent, owned: true },
+  { group: '', kind: 'Secret', columns: () => secretColumns, health: alwaysCurrent },
+  { group: '', kind: 'Namespace', columns: () => namespaceColumns, health: namespaceRule, fleet: true },
+  { group: '', kind: 'Node', columns: () => nodeColumns, health: nodeRule, fleet: true },
+  { group: '', kind: 'PersistentVolumeClaim', columns: () => pvcColumns, health: pvcRule, fleet: true, owned: true },
+  { group: '', kind: 'Event', columns: () => eventColumns },
+  { group: 'events.k8s.io', kind: 'Event', columns: () => eventColumns },
+  { group: 'discovery.k8s.io', kind: 'EndpointSlice', owned: true },
+  { group: 'policy', kind: 'PodDisruptionBudget', health: alwaysCurrent },
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', columns: () => crdColumns, health: crdRule },
+];
+
+const WORKLOADS: KindEntry[] = [
+  {
+    group: 'apps', kind: 'Deployment', resource: 'deployments', columns: () => deploymentColumns, health: deploymentRule, history: APPS_HISTORY,
+    can: ['scale', 'restart', 'rollback', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+  },
+  {
+    group: 'apps', kind: 'StatefulSet', resource: 'statefulsets', columns: () => statefulSetColumns, health: statefulSetRule, history: REVISIONS,
+    can: ['scale', 'restart', 'rollback', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+  },
+  {
+    group: 'apps', kind: 'DaemonSet', resource: 'daemonsets', columns: () => daemonSetColumns, health: daemonSetRule, history: REVISIONS,
+    can: ['restart', 'rollback', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+  },
+  {
+    group: 'apps', kind: 'ReplicaSet', resource: 'replicasets', columns: () => replicaSetColumns, health: replicaSetRule,
+    can: ['scale', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, owned: true,
+  },
+  { group: 'apps', kind: 'ControllerRevision', resource: 'controllerrevisions', owned: true },
+  { group: 'batch', kind: 'Job', resource: 'jobs', columns: () => jobColumns, health: jobRule, can: ['logs'], pods: 'selector', podsInVerdict: true, fleet: true, owned: true },
+  { group: 'batch', kind: 'CronJob', resource: 'cronjobs', columns: () => cronJobColumns, health: cronJobRule, can: ['logs'], pods: 'selector', fleet: true },
+];
+
+// ---------------------------------------------------------------------------------------
+// Operators: health rules from each project's own status contract (see health/rules.ts)
+
+const OPERATORS: KindEntry[] = [
+  { group: 'cert-manager.io', kind: 'Certificate', health: certificateRule, fleet: true },
+  { group: 'postgresql.cnpg.io', kind: 'Cluster', health: cnpgClusterRule, fleet: true },
+  { group: 'monitoring.coreos.com', kind: 'Prometheus', health: prometheusRule, fleet: true },
+  { group: 'kafka.strimzi.io', kind: 'Kafka', health: kafkaRule, fleet: true },
+  { group: 'argoproj.io', kind: 'Application', health: argoApplicationRule, fleet: true },
+];
+
+// ---------------------------------------------------------------------------------------
+// Flux: health is the Flux pipeline in health.ts (suspend, Stalled, Reconciling, Ready);
+// columns are the Flux set; what each kind accepts follows the flux CLI.
+
+const RECONCILED = new Set(['Kustomization', 'HelmRelease', 'GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket', 'Receiver', 'ImageRepository', 'ImageUpdateAutomation']);
+// Alert and Provider have spec.suspend but no status: they can be suspended, never followed.
+const SUSPENDABLE = new Set([...RECONCILED, 'Alert', 'Provider']);
+
+function fluxEntry(kind: string, group: string): KindEntry {
+  const can: Capability[] = [];
+  if (SUSPENDABLE.has(kind)) can.push('suspend');
+  if (RECONCILED.has(kind)) can.push('reconcile');
+  if (kind === 'HelmRelease') can.push('helm');
+  if (kind === 'Kustomization' || kind === 'HelmRelease') can.push('logs');
+  return {
+    group, kind, columns: () => fluxColumns(kind), can, fleet: true,
+    ...(kind === 'Kustomization' || kind === 'HelmRelease' ? { pods: 'inventory' as const } : {}),
+  };
+}
+
+const FLUX: KindEntry[] = Object.entries(FLUX_KIND_GROUPS).map(([kind, group]) => fluxEntry(kind, group));
+
+/** Every declared kind. */
+export const KINDS: readonly KindEntry[] = [...CORE, ...WORKLOADS, ...OPERATORS, ...FLUX];
+
+const BY_KEY = new Map(KINDS.map((e) => [`${e.group}/${e.kind}`, e]));
+
+/** The declared entry of a group/kind ('' for core); Flux kinds not listed get the Flux family entry; else undefined. */
+export function kindEntry(group: string, kind: string): KindEntry | undefined {
+  const declared = BY_KEY.get(`${group}/${kind}`);
+  if (declared) return declared;
+  return isFluxGroup(group) ? fluxEntry(kind, group) : undefined;
+}
+
+/** The generic entry of a kind nothing declares (CRDs): the generic health pipeline, printer columns. */
+export function genericEntry(group: string, kind: string): KindEntry {
+  return { group, kind };
+}
+
+/** The entry of a served resource type: declared, Flux family, or generic. */
+export function entryOf(rt: Pick<ResourceType, 'group' | 'kind'>): KindEntry {
+  return kindEntry(rt.group, rt.kind) ?? genericEntry(rt.group, rt.kind);
+}
+
+/**
+ * What commands may do to objects of `rt`: the entry's capabilities, plus `scale` when
+ * discovery (`served`, the context's resource types) lists the `<resource>/scale`
+ * subresource of the same group and version — kubectl scale's own rule.
+ */
+export function capabilitiesOf(rt: Pick<ResourceType, 'group' | 'kind'> & Partial<Pick<ResourceType, 'resource' | 'version'>>, served: readonly ResourceType[] = []): Set<Capability> {
+  const caps = new Set<Capability>(entryOf(rt).can ?? []);
+  if (rt.resource && served.some((s) => s.group === rt.group && (rt.version === undefined || s.version === rt.version) && s.resource === `${rt.resource}/scale`)) caps.add('scale');
+  return caps;
+}
+
+/** Where a kind's rollout history lives; undefined when it has none fleetdeck reads. */
+export function historyOf(kind: string, group = 'apps'): HistorySource | undefined {
+  return kindEntry(group, kind)?.history;
+}
+
+/** Every history source (the resourceKeys a history view or a rollback may watch). */
+export const HISTORY_SOURCES: readonly HistorySource[] = [APPS_HISTORY, REVISIONS];
+
+/**
+ * The resource types the Fleet and Problems views and `fleetdeck status` watch in a context,
+ * from its discovery: every served kind whose entry says `fleet`, Flux kinds (by group or the
+ * `fluxcd` category) included. Subresources are skipped; one version per kind.
+ */
+export function fleetTypes(types: readonly ResourceType[]): ResourceType[] {
+  const out = new Map<string, ResourceType>();
+  for (const t of types) {
+    if (t.resource.includes('/')) continue;
+    const key = `${t.group}/${t.kind}`;
+    if (out.has(key)) continue;
+    if (entryOf(t).fleet || t.categories.includes('fluxcd')) out.set(key, t);
+  }
+  return [...out.values()];
+}
+
+/** The entry of a resourceKey ('deployments.apps') among the declared kinds that name their plural. */
+export function entryOfResource(key: string): KindEntry | undefined {
+  return KINDS.find((e) => e.resource !== undefined && resourceKey({ group: e.group, resource: e.resource }) === key);
+}
+
+/** The kinds (group/kind) commonly owned by others, watched for trees. */
+export function ownedKinds(): { group: string; kind: string }[] {
+  return KINDS.filter((e) => e.owned).map((e) => ({ group: e.group, kind: e.kind }));
+}
