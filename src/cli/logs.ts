@@ -9,7 +9,7 @@ import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../fleet/logs.js';
 import { resolveTarget } from '../logs/targets.js';
-import { checkQueryNamespace, checkTarget, TargetError } from '../logs/verify.js';
+import { checkQueryNamespace, checkTarget, TargetError, unreachableContexts } from '../logs/verify.js';
 import { LogTail } from '../logs/tail.js';
 import type { LogEntry, LogTarget, OpenLog } from '../logs/types.js';
 
@@ -144,9 +144,16 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
   try {
     await Promise.race([store.settled(), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
     if (signal.aborted) return 0;
+    // a context that could not be discovered (credentials, network) cannot resolve KIND/NAME:
+    // say why as kubectl would ("Unable to connect to the server: …") and go on without it
+    const down = await unreachableContexts(store, deps.contexts, signal);
+    for (const [name, line] of down) stderr.write(`${termText(deps.contexts.length > 1 ? `${name}: ${line}` : line)}\n`);
+    const contexts = deps.contexts.filter((c) => !down.has(c));
+    if (signal.aborted) return 0;
+    if (contexts.length === 0) return 1;
     let resolved: LogTarget;
     try {
-      resolved = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}` });
+      resolved = resolveTarget(store, target, contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}` });
     } catch (e) {
       if (e instanceof TargetError) {
         stderr.write(`${termLine(e.message)}\n`);
@@ -156,8 +163,8 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       return 2;
     }
     // kubectl reads the object first and says at once when it is not there
-    const check = await checkTarget(store, resolved, { multiContext: deps.contexts.length > 1, signal });
-    for (const p of check.problems) stderr.write(`${termLine(p)}\n`); // the API's messages are cluster text
+    const check = await checkTarget(store, resolved, { multiContext: contexts.length > 1, signal });
+    for (const p of check.problems) stderr.write(`${termText(p)}\n`); // the API's messages are cluster text (a credential error keeps its lines)
     if (signal.aborted) return 0;
     if (!check.target) return 1;
     const parts = target.split('/');

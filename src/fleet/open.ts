@@ -10,8 +10,10 @@ export interface OpenFleet extends FleetSelection {
 }
 
 /** The store over a selection made already (the launcher paints between the two). */
-export function openSelected(sel: FleetSelection, env: NodeJS.ProcessEnv = process.env): OpenFleet {
-  const fleet = createFleetStore({ contexts: sel.contexts, merged: sel.merged, env, graceMs: sel.config.watchGraceSeconds * 1000 });
+export function openSelected(sel: FleetSelection, env: NodeJS.ProcessEnv = process.env, opts: { tui?: boolean } = {}): OpenFleet {
+  // a full-screen UI owns the terminal: exec plugins get no stdin and their stderr is kept
+  const client = { tuiOwnsTerminal: opts.tui === true, env };
+  const fleet = createFleetStore({ contexts: sel.contexts, merged: sel.merged, env, graceMs: sel.config.watchGraceSeconds * 1000, client });
   return { ...sel, fleet };
 }
 

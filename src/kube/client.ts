@@ -5,9 +5,11 @@
 // catchable and error bodies readable.
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { Agent, ProxyAgent, fetch, type Dispatcher, type Response } from 'undici';
+import { fetch, type Dispatcher, type Response } from 'undici';
 import WebSocket from 'ws';
-import { apiErrorFrom, KubeAuthError, networkError } from './errors.js';
+import { apiErrorFrom, KubeApiError, KubeAuthError, networkError } from './errors.js';
+import { clusterInfoOf, ExecCredentialSource, type ExecConfig, type ExecCredential } from './exec-credential.js';
+import { effectiveProxy, makeDispatcher, type DispatcherTimeouts } from './proxy.js';
 import { clientNode, type ContextConfig } from './kubeconfig.js';
 
 export interface ClientOptions {
@@ -17,6 +19,12 @@ export interface ClientOptions {
   headersTimeoutMs?: number;
   /** whole-request timeout of non-streaming requests */
   requestTimeoutMs?: number;
+  /** a full-screen UI owns the terminal: exec plugins are never interactive, their stderr is kept */
+  tuiOwnsTerminal?: boolean;
+  /** the environment (proxy variables, exec plugins'); default process.env */
+  env?: NodeJS.ProcessEnv;
+  /** standard input is a terminal an exec plugin may prompt on; default process.stdin.isTTY */
+  stdinIsTerminal?: boolean;
 }
 
 export interface KubeRequest {
@@ -47,6 +55,16 @@ function fileOrData(file: string | undefined, data: string | undefined): Buffer 
   if (data) return Buffer.from(data, 'base64');
   if (file) return readFileSync(file);
   return undefined;
+}
+
+/** A 401 on a request made with an exec plugin's credential (retried once with a fresh one). */
+class ExecUnauthorized extends KubeApiError {
+  constructor(
+    err: KubeApiError,
+    readonly cred: ExecCredential,
+  ) {
+    super(err.code, err.reason, err.message, err.status);
+  }
 }
 
 export class ContextClient {
@@ -80,35 +98,81 @@ export class ContextClient {
     };
     this.tls = tls;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 5_000;
-    const timeouts = {
+    this.timeouts = {
       headersTimeout: opts.headersTimeoutMs ?? 10_000,
       // watches and log follows are quiet for long stretches; their own timers end them
       bodyTimeout: 0,
-      connect: { ...tls, timeout: opts.connectTimeoutMs ?? 5_000, keepAlive: true, keepAliveInitialDelay: 30_000 },
+      connectTimeoutMs: this.connectTimeoutMs,
     };
-    if (cluster.proxyUrl?.startsWith('socks')) {
-      // client-node's SOCKS connector; it gives one dispatcher per auth call, we keep the first
+    // proxy-url, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY as client-go; every scheme keeps the TLS settings
+    this.proxy = effectiveProxy(cluster.server, cluster.proxyUrl, opts.env ?? process.env);
+    try {
+      this.dispatcher = makeDispatcher(this.proxy, tls, this.timeouts);
+    } catch (e) {
       this.dispatcher = undefined;
-    } else if (cluster.proxyUrl) {
-      this.dispatcher = new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls, ...timeouts });
-    } else {
-      this.dispatcher = new Agent(timeouts);
+      this.setupError = (e as Error).message;
+    }
+    if (user.exec) {
+      this.execSource = new ExecCredentialSource(user.exec as unknown as ExecConfig, clusterInfoOf(cluster, config.execExtension), {
+        stdinIsTerminal: opts.stdinIsTerminal ?? process.stdin.isTTY === true,
+        tuiOwnsTerminal: opts.tuiOwnsTerminal,
+        env: opts.env,
+      });
     }
   }
 
-  private socksDispatcher: Dispatcher | undefined;
+  private readonly timeouts: DispatcherTimeouts;
+  /** the proxy every request goes through (proxy-url or the environment's), if any */
+  readonly proxy: string | undefined;
+  /** a kubeconfig the client cannot work with (an unsupported proxy scheme) */
+  private readonly setupError: string | undefined;
+  private readonly execSource: ExecCredentialSource | undefined;
+  /** dispatchers with an exec plugin's client certificate, by certificate */
+  private readonly certDispatchers = new Map<string, Dispatcher>();
 
-  /** Auth headers for one request; exec plugins run here (their token is cached by client-node). */
-  private async auth(url: string, method: NonNullable<KubeRequest['method']>): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher | undefined }> {
+  private certDispatcher(cred: ExecCredential): Dispatcher {
+    const key = `${cred.cert}\u0000${cred.key}`;
+    let d = this.certDispatchers.get(key);
+    if (!d) {
+      const { cluster } = this.config;
+      const secureContext = createSecureContext({ ca: fileOrData(cluster.caFile, cluster.caData), cert: cred.cert, key: cred.key });
+      d = makeDispatcher(this.proxy, { ...this.tls, secureContext }, this.timeouts);
+      // one certificate at a time: the previous one's connections go
+      for (const old of this.certDispatchers.values()) void old.close();
+      this.certDispatchers.clear();
+      this.certDispatchers.set(key, d);
+    }
+    return d;
+  }
+
+  /**
+   * Auth headers for one request. Exec plugins run here with client-go's protocol
+   * (src/kube/exec-credential.ts, their credential cached until it expires or a 401); tokens,
+   * token files, client certificates and auth providers are applied by client-node.
+   */
+  private async auth(url: string, method: NonNullable<KubeRequest['method']>): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher | undefined; cred?: ExecCredential }> {
+    if (this.setupError) throw new KubeAuthError(`context "${this.name}": ${this.setupError}`);
+    if (this.execSource) {
+      let cred: ExecCredential;
+      try {
+        cred = await this.execSource.get();
+      } catch (e) {
+        const err = e as Error & { stderr?: string };
+        throw new KubeAuthError(`context "${this.name}": getting credentials failed: ${err.message.split('\n')[0]}${err.stderr ? ` (${err.stderr})` : ''}`, `getting credentials: ${err.message}`);
+      }
+      const headers: Record<string, string> = {};
+      if (cred.token) headers.Authorization = `Bearer ${cred.token}`;
+      if (this.config.user.impersonateUser) headers['Impersonate-User'] = this.config.user.impersonateUser;
+      return { headers, dispatcher: cred.cert ? this.certDispatcher(cred) : this.dispatcher, cred };
+    }
     const { RequestContext, HttpMethod } = await clientNode();
     const ctx = new RequestContext(url, HttpMethod[method]);
     try {
       await (await this.config.kc()).applySecurityAuthentication(ctx);
     } catch (e) {
-      throw new KubeAuthError(`context "${this.name}": getting credentials failed: ${(e as Error).message}`);
+      throw new KubeAuthError(`context "${this.name}": getting credentials failed: ${(e as Error).message}`, `getting credentials: ${(e as Error).message}`);
     }
-    if (this.dispatcher === undefined && this.socksDispatcher === undefined) this.socksDispatcher = ctx.getDispatcher();
-    return { headers: ctx.getHeaders(), dispatcher: this.dispatcher ?? this.socksDispatcher };
+    return { headers: ctx.getHeaders(), dispatcher: this.dispatcher };
   }
 
   url(path: string, query?: KubeRequest['query']): string {
@@ -122,9 +186,20 @@ export class ContextClient {
    * thrown as KubeApiError (with the body read); the caller owns a successful body.
    */
   async open(req: KubeRequest): Promise<Response> {
+    try {
+      return await this.openOnce(req);
+    } catch (e) {
+      // client-go runs the exec plugin again after a 401 with its credential, and retries once
+      if (!(this.execSource && e instanceof ExecUnauthorized)) throw e;
+      this.execSource.invalidate(e.cred);
+      return this.openOnce(req, true);
+    }
+  }
+
+  private async openOnce(req: KubeRequest, retried = false): Promise<Response> {
     const method = req.method ?? 'GET';
     const url = this.url(req.path, req.query);
-    const { headers, dispatcher } = await this.auth(url, method);
+    const { headers, dispatcher, cred } = await this.auth(url, method);
     headers.Accept = req.accept ?? 'application/json';
     let body: string | undefined;
     if (req.body !== undefined) {
@@ -139,7 +214,9 @@ export class ContextClient {
     }
     if (res.status >= 400) {
       const text = await res.text().catch(() => '');
-      throw apiErrorFrom(res.status, text);
+      const err = apiErrorFrom(res.status, text);
+      if (res.status === 401 && cred && !retried) throw new ExecUnauthorized(err, cred);
+      throw err;
     }
     return res;
   }
@@ -230,7 +307,7 @@ export class ContextClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.dispatcher?.destroy(), this.socksDispatcher?.destroy()]);
+    await Promise.all([this.dispatcher?.destroy(), ...[...this.certDispatchers.values()].map((d) => d.destroy())]);
   }
 }
 

@@ -29,10 +29,14 @@ export class KubeNetworkError extends Error {
 
 /** Getting credentials failed (exec plugin, token file, auth provider). */
 export class KubeAuthError extends Error {
+  /** the credential error as kubectl prints it after "getting credentials: ", lines kept
+   * (a missing exec plugin's installHint is several lines); credentials masked */
+  readonly detail: string;
   /** an exec plugin's stderr ends up here: it may print anything, tokens included */
-  constructor(message: string) {
+  constructor(message: string, detail?: string) {
     super(readable(message, 500));
     this.name = 'KubeAuthError';
+    this.detail = redact(detail ?? message);
   }
 }
 

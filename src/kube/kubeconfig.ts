@@ -201,6 +201,9 @@ export interface ContextConfig {
   namespace?: string;
   cluster: Cluster;
   user: User;
+  /** the cluster's `extensions` entry `client.authentication.k8s.io/exec`, handed to exec
+   * plugins with provideClusterInfo (client-go's Cluster.Config) */
+  execExtension?: unknown;
   /** a KubeConfig holding only this context, current (client-node reads the current context
    * per call); built on first call, when client-node is loaded */
   kc(): Promise<KubeConfig>;
@@ -225,7 +228,10 @@ export function contextConfig(merged: MergedKubeconfig, name: string): ContextCo
     k.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: name });
     return k;
   };
-  return { name, namespace: context.namespace, cluster, user, kc: () => (kc ??= load()) };
+  const ext = Array.isArray(ce.value.extensions)
+    ? (ce.value.extensions as unknown[]).find((x): x is Raw => isMap(x) && x.name === 'client.authentication.k8s.io/exec')?.extension
+    : undefined;
+  return { name, namespace: context.namespace, cluster, user, execExtension: ext, kc: () => (kc ??= load()) };
 }
 
 export function contextNames(merged: MergedKubeconfig): string[] {

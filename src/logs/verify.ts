@@ -39,6 +39,8 @@ export function kubectlErrorLine(e: unknown): string {
   if (e instanceof KubeApiError) return e.reason && !/^HTTP\d+$/.test(e.reason) ? `Error from server (${e.reason}): ${e.message}` : `Error from server: ${e.message}`;
   const name = (e as Error | undefined)?.name;
   if (name === 'KubeNetworkError') return `Unable to connect to the server: ${(e as Error).message}`;
+  // kubectl: "Unable to connect to the server: getting credentials: exec: executable x not found\n\n…installHint"
+  if (name === 'KubeAuthError') return `Unable to connect to the server: ${(e as Error & { detail?: string }).detail ?? (e as Error).message}`;
   return `error: ${(e as Error | undefined)?.message ?? String(e)}`;
 }
 
@@ -119,4 +121,24 @@ export async function checkTarget(store: FleetStore, target: LogTarget, opts: { 
   );
   const found = kept.filter((t): t is Leaf => t !== undefined);
   return { target: found.length === 0 ? undefined : found.length === 1 ? found[0] : { kind: 'many', targets: found }, problems };
+}
+
+/**
+ * Selected contexts the store could not discover, each with kubectl's line for why (one
+ * `/version` request tells: `Unable to connect to the server: getting credentials: …`).
+ * A context that answers now is not listed.
+ */
+export async function unreachableContexts(store: FleetStore, contexts: string[], signal?: AbortSignal): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const undiscovered = store.contexts().filter((c) => contexts.includes(c.name) && c.discovered !== true && c.state !== 'ready');
+  await Promise.all(
+    undiscovered.map(async (c) => {
+      try {
+        await get(store, c.name, '/version', signal);
+      } catch (e) {
+        out.set(c.name, kubectlErrorLine(e));
+      }
+    }),
+  );
+  return out;
 }

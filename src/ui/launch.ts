@@ -33,7 +33,7 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
   const [{ openSelected }, { runApp }] = await Promise.all([import('../fleet/open.js'), import('./app.js')]).catch(leave);
   let opened: OpenFleet;
   try {
-    opened = openSelected(selection, env);
+    opened = openSelected(selection, env, { tui: true });
   } catch (e) {
     leave(e);
   }

@@ -117,7 +117,8 @@ describe('credentials under failure', () => {
     fleet.contexts[0].server.dropWatches();
     await waitFor(() => ctx().state === 'auth-error', 'context shows auth-error', 10_000);
     const reason = ctx().lastError!;
-    expect(reason).toMatch(/context "execuser": getting credentials failed: error: refresh failed;/);
+    // client-go's words for a failing plugin, with the plugin's last stderr line
+    expect(reason).toMatch(/context "execuser": getting credentials failed: exec: executable \S+ failed with exit code \d+ \(error: refresh failed;/);
     expect(reason).not.toMatch(/\u001b/);
     expect(leaks(reason)).toEqual([]);
     expect(leaks(JSON.stringify(store.reflectors()))).toEqual([]);
