@@ -37,6 +37,10 @@ export interface Column {
   statusColor?(obj: KubeObject, now: number, row?: RowInfo): CellColor | undefined;
   /** kubectl's printer-column priority: > 0 only in a wide view */
   priority?: number;
+  /** the text changes while the object does not: a time relative to `now` (an age), or
+   * data read beside the object (metrics). The filter does not search it (a row's search
+   * text is built once per object); clock-driven cells are redrawn every second. */
+  volatile?: 'clock' | 'data';
 }
 
 type Spec = Omit<Column, 'width' | 'align'> & { width?: number; align?: 'left' | 'right' };
@@ -86,6 +90,7 @@ export const ageColumn = col({
   header: 'AGE',
   width: 7,
   align: 'right',
+  volatile: 'clock',
   value: (o, now) => age(str(o, 'metadata', 'creationTimestamp'), now),
   sortValue: (o, now) => {
     const t = createdMs(o);
@@ -302,6 +307,7 @@ export const jobColumns: Column[] = [
     header: 'DURATION',
     width: 8,
     align: 'right',
+    volatile: 'clock',
     value: (o, now) => {
       const d = jobDurationMs(o, now);
       return d === undefined ? '' : humanDuration(d);
@@ -328,6 +334,7 @@ export const cronJobColumns: Column[] = [
     header: 'LAST SCHEDULE',
     width: 13,
     align: 'right',
+    volatile: 'clock',
     value: (o, now) => (str(o, 'status', 'lastScheduleTime') ? age(str(o, 'status', 'lastScheduleTime'), now) : NONE),
   }),
   ageColumn,
@@ -487,6 +494,7 @@ export const eventColumns: Column[] = [
     header: 'LAST SEEN',
     width: 9,
     align: 'right',
+    volatile: 'clock',
     value: (o, now) => {
       const t = eventLastSeen(o);
       return t === undefined ? '<unknown>' : humanDuration(now - t);
@@ -564,6 +572,7 @@ function printerColumn(pc: PrinterColumn): Column {
     width: Math.max(header.length, isDate ? 7 : numeric ? 5 : 12),
     align: numeric || isDate ? 'right' : 'left',
     priority: pc.priority ?? 0,
+    volatile: isDate ? 'clock' : undefined,
     value: (o, now) => {
       const values = jsonPathValues(o, pc.jsonPath);
       if (values.length === 0) return '';
@@ -612,6 +621,7 @@ export function metricsColumns(kind: string): Column[] {
       width: Math.max(header.length, 6),
       align: 'right',
       priority: wide ? 1 : 0,
+      volatile: 'data',
       value: (o, _now, row) => metricText(row?.metrics, kind, o, cell),
       sortValue: (o, _now, row) => metricSortValue(row?.metrics, kind, o, cell),
       statusColor: (o, _now, row) => {

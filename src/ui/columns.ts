@@ -11,15 +11,27 @@ export interface Row {
   context: string;
   resource: string;
   obj: KubeObject;
-  /** `ctx/ns/name`: identity across updates and the filter's search key */
+  /** `ctx/ns/name`: identity across updates; the filter searches it with the columns' text */
   key: string;
   labels?: Record<string, string>;
+  /** the filter's text of the row (searchText) and the columns it was built from */
+  text?: string;
+  textColumns?: readonly TableColumn[];
 }
 
 /** `kind` joins the key when one table holds several kinds. */
 export function rowOf(context: string, resource: string, obj: KubeObject, kind?: string): Row {
   const ns = obj.metadata.namespace ?? '';
-  return { context, resource, obj, key: `${context}/${ns}/${kind ? `${kind}/` : ''}${obj.metadata.name}`, labels: obj.metadata.labels };
+  return { context, resource, obj, key: `${context}/${ns}/${kind ? `${kind}/` : ''}${obj.metadata.name}`, labels: obj.metadata.labels, text: undefined, textColumns: undefined };
+}
+
+/** The row's searchText over these columns, built once per row and column set. */
+export function rowText(row: Row, columns: readonly TableColumn[]): string {
+  if (row.textColumns !== columns || row.text === undefined) {
+    row.text = searchText(row, columns);
+    row.textColumns = columns;
+  }
+  return row.text;
 }
 
 export const COLOR_ROLE: Record<CellColor, Role> = { ok: 'status.ok', warn: 'status.warn', error: 'status.error', muted: 'status.muted' };
@@ -32,6 +44,30 @@ export const SQUEEZE: Record<string, number> = { message: 2, reason: 2, 'depends
 export interface TableColumn extends Column<Row> {
   id: string;
   sortValue(row: Row): number | string;
+  /** the text changes while the object does not (ages, metrics): not searched by the filter */
+  volatile?: 'clock' | 'data';
+  /** the cell's text for the filter when cheaper than value() (no one-line folding); may throw */
+  search?(row: Row): string;
+}
+
+/**
+ * What the `/` filter searches in a row: its key (`ctx/ns/name`, so a context or namespace
+ * matches even when its column is hidden) and the text of the table's columns, ages and
+ * metrics left out (they change while the object does not), lower case, one line per column so that no word spans
+ * two cells.
+ */
+export function searchText(row: Row, columns: readonly TableColumn[]): string {
+  let text = row.key;
+  for (const c of columns) {
+    if (c.volatile) continue;
+    text += '\n';
+    try {
+      text += c.search ? c.search(row) : c.value(row);
+    } catch {
+      // a broken cell is empty, as on screen
+    }
+  }
+  return text.toLowerCase();
 }
 
 /** One model column for the table widget; `now` is read per frame for ages, `metrics` per row's context. */
@@ -43,7 +79,9 @@ export function tableColumn(c: ModelColumn, now: () => number, metrics?: (contex
     align: c.align,
     maxWidth: Math.max(c.header.length, MAX_WIDTH[c.id] ?? c.width),
     squeeze: SQUEEZE[c.id],
+    volatile: c.volatile,
     value: (r) => cellText(c, r.obj, now(), info(r)),
+    search: (r) => c.value(r.obj, now(), info(r)),
     sortValue: (r) => cellSortValue(c, r.obj, now(), info(r)),
     role: (r) => {
       if (c.id === 'context') return 'table.context';

@@ -42,7 +42,7 @@ function fresh(app: AppContext, sort: { key: SortKey; desc: boolean }, filter: s
 }
 
 describe('incremental resource table', () => {
-  for (const [key, desc, filter] of [['name', false, ''], ['age', true, ''], ['namespace', false, 'api'], ['context', true, '!-l app=web'], ['status', false, 'db']] as const) {
+  for (const [key, desc, filter] of [['name', false, ''], ['age', true, ''], ['namespace', false, 'api'], ['context', true, '!-l app=web'], ['status', false, 'db'], ['name', false, 'failed'], ['age', false, '~ap1'], ['context', false, '!~ap1']] as const) {
     it(`after random changes equals a rebuilt table (sort ${key}${desc ? ' desc' : ''}, filter "${filter}")`, () => {
       const rand = mulberry32(key.length * 31 + filter.length);
       const store = new FakeStore(CONTEXTS);

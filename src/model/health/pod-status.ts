@@ -30,7 +30,19 @@ function lastRestart(statuses: unknown[]): number | undefined {
   return newest;
 }
 
+// Objects are immutable once stored (a change replaces the object), so one computation per
+// object serves READY, STATUS, RESTARTS, colours and the filter's text.
+const memo = new WeakMap<object, PodStatusText>();
+
+/** READY, STATUS and RESTARTS of a pod as kubectl prints them; computed once per object. */
 export function podStatusText(pod: unknown): PodStatusText {
+  if (!isRecord(pod)) return computePodStatusText(pod);
+  let hit = memo.get(pod);
+  if (!hit) memo.set(pod, (hit = computePodStatusText(pod)));
+  return hit;
+}
+
+function computePodStatusText(pod: unknown): PodStatusText {
   let reason = str(pod, 'status', 'reason') || str(pod, 'status', 'phase') || 'Unknown';
   const initSpecs = arr(pod, 'spec', 'initContainers');
   const sidecars = new Set(initSpecs.filter((c) => str(c, 'restartPolicy') === 'Always').map((c) => str(c, 'name')));

@@ -65,6 +65,7 @@ export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now:
       ...text('last-reconcile', 'LAST RECONCILE', 18, (s) => lastReconcileText(s, now()), (s) => (s.stale ? 'status.error' : undefined)),
       sortValue: (r) => summary(r).lastReconcileAt ?? '',
       optional: true,
+      volatile: 'clock',
     },
     { ...text('source', 'SOURCE', 30, (s) => (s.sourceRef ? refText(s.sourceRef, s.namespace) : '')), optional: true },
     { ...text('depends-on', 'DEPENDS ON', 30, (s) => s.dependsOn.map((d) => refText({ ...d, kind: '' }, s.namespace)).join(',')), optional: true },

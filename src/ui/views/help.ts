@@ -24,6 +24,11 @@ const HELP_NOTES: [string, string[]][] = [
     '✓ ready  ● syncing  ▲ degraded  ✗ unreachable  ⊘ forbidden (nothing visible to this user)',
     '⊘ limited: ready, but RBAC hides some kinds or namespaces (watched namespace by namespace)',
   ]],
+  ['Filter (/)', [
+    'searches the visible columns (STATUS, REASON, MESSAGE...) and ctx/ns/name, case-insensitive; ages, CPU/MEM are not searched',
+    'words: all must appear (substring)   "a phrase"   ~fuzzy or -f fuzzy: letters in order, best first (ranked)',
+    '-l app=web: label selector   !text: inverse   the same meaning at every table size',
+  ]],
   ['Confirm dialog', [
     'y / enter confirm, esc / n cancel; on a protected context type the object name (the count, for bulk) first',
     'tab: reconcile "with source"; rollback / restart / scale of a Flux-applied workload: suspend its Flux owner first',

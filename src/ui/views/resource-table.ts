@@ -7,8 +7,8 @@ import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
-import { rowOf, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
-import { FilterError, filterFor, parseFilter, SUBSTRING_ABOVE } from '../filter.js';
+import { FilterError, filterFor, narrows, parseFilter, type Filter } from '../../model/filter.js';
+import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import type { LogTarget } from '../../logs/types.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
@@ -95,6 +95,8 @@ export interface ResourceTableOptions {
 }
 
 const FILTER_DEBOUNCE_MS = 80;
+/** the longest the idle building of search texts holds the event loop at a time */
+const TEXT_SLICE_MS = 8;
 /** Above this many rows entering or leaving at once, one merge pass beats a binary search and splice each. */
 const FEW_CHANGES = 64;
 
@@ -158,10 +160,14 @@ export class ResourceTableView implements View {
   private readonly changed = new Set<string>();
   private resort = false;
   private refilter = false;
-  /** the filter in force (undefined: none) and whether it chose substring matching for the table's size */
-  private filterFn: ((rows: readonly Row[]) => Row[]) | undefined;
-  private filterSubstring = false;
+  /** the filter in force (undefined: none); a ranked (fuzzy) one orders rows by score, not by the sort key */
+  private filterFn: { ranked: boolean; apply(rows: readonly Row[]): Row[] } | undefined;
   private filterText = '';
+  /** the parsed filter in force, the next row whose text the idle task builds, the task */
+  private filterParsed: Filter | undefined;
+  private textCursor = 0;
+  private textTask: NodeJS.Immediate | undefined;
+  private closed = false;
   private filterTimer: NodeJS.Timeout | undefined;
   private selectedKey: string | undefined;
   private readonly marks = new Set<string>();
@@ -295,7 +301,8 @@ export class ResourceTableView implements View {
   status(): string {
     this.derive();
     const marked = this.marks.size ? ` ${this.marks.size} marked` : '';
-    return `[${this.shown.length}${this.shown.length !== this.all.length ? `/${this.all.length}` : ''}]${marked}`;
+    const ranked = this.filterFn?.ranked ? ' ranked' : '';
+    return `[${this.shown.length}${this.shown.length !== this.all.length ? `/${this.all.length}` : ''}]${ranked}${marked}`;
   }
 
   selected(): Row | undefined {
@@ -321,10 +328,12 @@ export class ResourceTableView implements View {
   }
 
   private derive(): void {
+    // only the filter changed: the rows shown are still the old filter over every row
+    const onlyFilter = !this.rebuild && !this.changed.size && !this.resort;
     if (this.rebuild) this.rebuildRows();
     else if (this.changed.size) this.updateRows();
     else if (this.resort) this.sortAll();
-    if (this.refilter) this.filterAll();
+    if (this.refilter) this.filterAll(onlyFilter);
     this.rebuild = this.resort = this.refilter = false;
     this.changed.clear();
     if (this.selectedKey && this.shown[this.state.selected]?.key !== this.selectedKey) {
@@ -339,6 +348,7 @@ export class ResourceTableView implements View {
     const nsScope = this.namespace();
     const scope = { multiContext: this.contexts().length > 1, allNamespaces: !(rt?.namespaced && nsScope), wide: this.wide, metrics: this.metricsScope() };
     this.columns = this.opts.columns ? this.opts.columns(scope) : rt ? tableColumns(rt, scope, () => this.app.now()) : [];
+    this.textCursor = 0;
     const pairs = new Map<string, Pair>();
     const all: Row[] = [];
     for (const [context, list] of this.types) {
@@ -363,6 +373,7 @@ export class ResourceTableView implements View {
     this.sortAll();
     const keys = new Set(all.map((r) => r.key));
     for (const k of this.marks) if (!keys.has(k)) this.marks.delete(k);
+    this.scheduleTexts();
   }
 
   private list(pair: Pair): KubeObject[] {
@@ -392,7 +403,8 @@ export class ResourceTableView implements View {
       this.all[i] = list[i].row;
       this.entries.set(list[i].row, list[i]);
     }
-    if (this.filterFn && this.shown !== this.all && !this.refilter) {
+    if (this.filterFn?.ranked) this.refilter = true;
+    else if (this.filterFn && this.shown !== this.all && !this.refilter) {
       const shown = this.shown.flatMap((r) => this.entries.get(r) ?? []);
       sortEntries(shown, dir);
       this.shown = shown.map((e) => e.row);
@@ -449,13 +461,13 @@ export class ResourceTableView implements View {
     const fresh = added.map((r) => entryOf(r, get(r)));
     sortEntries(fresh, dir);
     const filtered = this.filterFn !== undefined && this.shown !== this.all;
-    // the filter's method depends on the table's size: crossing the limit re-filters everything
-    if (filtered && this.filterSubstring !== (this.all.length - removed.length + added.length > SUBSTRING_ABOVE)) this.refilter = true;
+    // a ranked filter orders by score: it is re-applied to every row
+    if (filtered && this.filterFn!.ranked) this.refilter = true;
     // the binary searches read the entries of the rows leaving and of the rows entering
     for (const e of fresh) this.entries.set(e.row, e);
     const all = this.moveRows(this.all, removed, fresh, dir, true);
     if (filtered && !this.refilter) {
-      const pass = new Set(this.filterFn!(added));
+      const pass = new Set(this.filterFn!.apply(added));
       this.shown = this.moveRows(this.shown, removed, fresh.filter((e) => pass.has(e.row)), dir, false);
     }
     for (const r of removed) this.entries.delete(r);
@@ -491,18 +503,43 @@ export class ResourceTableView implements View {
   }
 
   /** The filter over the sorted rows; they keep their order. */
-  private filterAll(): void {
+  private filterAll(mayNarrow = false): void {
+    const prev = mayNarrow && this.filterFn ? this.filterParsed : undefined;
+    const prevShown = this.shown;
     this.filterFn = undefined;
+    this.filterParsed = undefined;
     this.shown = this.all;
     if (!this.filterText.trim()) return;
     try {
-      this.filterFn = filterFor<Row>(parseFilter(this.filterText), this.all.length);
-      this.filterSubstring = this.all.length > SUBSTRING_ABOVE;
-      this.shown = this.filterFn(this.all);
+      const f = parseFilter(this.filterText);
+      this.filterFn = filterFor<Row>(f, { text: (r) => this.textOf(r), labels: (r) => r.labels });
+      this.filterParsed = f;
+      // typing on narrows: with no row changed since, the rows shown are the old filter over
+      // every row, so a filter that passes only what the old one passes needs to look at those alone
+      this.shown = this.filterFn.apply(prev && narrows(prev, f) ? prevShown : this.all);
     } catch (e) {
       if (!(e instanceof FilterError)) throw e;
       this.app.message(e.message, 'error');
     }
+  }
+
+  /** Builds the rows' search texts in slices of a few ms while the table is idle, so the first keystroke of a filter does not wait for 100k of them. */
+  private scheduleTexts(): void {
+    if (this.textTask || this.closed || this.textCursor >= this.all.length) return;
+    this.textTask = setImmediate(() => {
+      this.textTask = undefined;
+      const all = this.all;
+      const end = performance.now() + TEXT_SLICE_MS;
+      while (this.textCursor < all.length) {
+        this.textOf(all[this.textCursor++]);
+        if ((this.textCursor & 127) === 0 && performance.now() > end) break;
+      }
+      this.scheduleTexts();
+    });
+  }
+
+  private textOf(r: Row): string {
+    return rowText(r, this.columns);
   }
 
   handle(action: ActionId): boolean {
@@ -637,7 +674,10 @@ export class ResourceTableView implements View {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.filterTimer);
+    if (this.textTask) clearImmediate(this.textTask);
+    this.textTask = undefined;
     for (const s of this.subs) s.close();
     this.subs = [];
     this.metricsLease?.();
