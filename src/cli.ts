@@ -40,7 +40,8 @@ export function buildProgram(): Command {
 
   const sim = new Command('sim')
     .description('serve the simulated fleet (a Kubernetes-API server per simulated cluster) until SIGINT/SIGTERM')
-    .addOption(new Option('--scenario <name>', 'what the fleet holds').choices(['demo', 'healthy', 'scale']).default('demo'))
+    .addOption(new Option('--scenario <name>', 'what the fleet holds (hostile: the demo with hostile text everywhere)').choices(['demo', 'healthy', 'scale', 'hostile']).default('demo'))
+    .option('--seed <n>', 'hostile: the seed of its text', int)
     .option('--kubeconfig-out <file>', 'write the kubeconfig here (default: a temporary file, printed)')
     .option('--contexts <n>', 'scale: number of clusters', int)
     .option('--namespaces <n>', 'scale: namespaces per cluster', int)
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
         deployments: o.deployments,
         podsPerDeployment: o.podsPerDeployment,
         churn: o.churn,
+        seed: o.seed,
       });
     });
   program.addCommand(sim);
@@ -74,7 +76,8 @@ export function buildProgram(): Command {
   program
     .command('demo')
     .description('start the simulated fleet (dev, staging, prod-eu) in-process and open the TUI on it')
-    .addOption(new Option('--scenario <name>', 'what the fleet holds').choices(['demo', 'healthy', 'scale']).default('demo'))
+    .addOption(new Option('--scenario <name>', 'what the fleet holds (hostile: the demo with hostile text everywhere)').choices(['demo', 'healthy', 'scale', 'hostile']).default('demo'))
+    .option('--seed <n>', 'hostile: the seed of its text', int)
     .option('--readonly', 'refuse every mutating action')
     .option('--keymap <name|path>', 'keymap: default, vim, or a file')
     .option('--theme <name|path>', 'theme: default, light, 16color, high-contrast, or a file')
@@ -82,7 +85,7 @@ export function buildProgram(): Command {
     .action(async (o) => {
       const { startScenarioFleet } = await import('./cli/sim.js');
       const { launchTui } = await import('./ui/launch.js');
-      const sim = await startScenarioFleet({ scenario: o.scenario });
+      const sim = await startScenarioFleet({ scenario: o.scenario, seed: o.seed });
       try {
         process.exitCode = await launchTui({ ...o, kubeconfig: sim.kubeconfigPath, allContexts: true });
       } finally {

@@ -15,6 +15,7 @@ export const ACTIONS = {
   filter: { label: 'filter', section: 'General' },
   contexts: { label: 'pick contexts', section: 'General' },
   namespaces: { label: 'pick namespace', section: 'General' },
+  wrap: { label: 'wrap lines', section: 'General' },
 
   up: { label: 'up', section: 'Navigation' },
   down: { label: 'down', section: 'Navigation' },

@@ -1,6 +1,7 @@
 // Text formatting as kubectl prints it: ages, Go durations, resource quantities, API
 // timestamps, and cell truncation. Every function is total: bad input gives a fallback
 // ('<unknown>', undefined, '') rather than an exception.
+import { termLine } from './sanitize.js';
 
 /** Epoch ms of an API timestamp (RFC3339 or RFC3339Nano), or undefined. */
 export function parseTime(v: unknown): number | undefined {
@@ -153,10 +154,13 @@ export function formatMemory(bytes: number): string {
   return `${Math.round(bytes)}`;
 }
 
-/** Squashes a message to one printable line: control characters and runs of whitespace → one space. */
+/**
+ * Squashes a message to one printable line: runs of whitespace (newlines, tabs, CR included)
+ * → one space; every other control shown visibly by the one sanitizer (termLine: `\e]0;…`,
+ * never a bare `]0;…` with its ESC dropped).
+ */
 export function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\s]+/g, ' ').trim();
+  return termLine(s.replace(/\s+/g, ' ')).trim();
 }
 
 /** The mark put where text was cut; ASCII so it is single-width in every terminal and locale. */

@@ -23,6 +23,8 @@ export interface BuildOptions {
   access?: AccessRule[];
   /** generated log lines per second per container */
   logRate?: number;
+  /** what containers log (default: realistic access/app lines) */
+  logLines?: (image: string, seq: number) => string | Uint8Array;
   serverVersion?: SimCluster['serverVersion'];
   /** sim seconds per real second */
   speed?: number;
@@ -62,7 +64,7 @@ export function buildCluster(opts: BuildOptions): BuiltCluster {
       };
     }, { subresource: 'status' });
   }
-  const logs = new PodLogStore({ rate: opts.logRate ?? 1 });
+  const logs = new PodLogStore({ rate: opts.logRate ?? 1, lines: opts.logLines });
   const runtime = new Runtime(store, logs, { speed: opts.speed, manualClock: opts.manualClock, tickMs: opts.tickMs });
   const events = new EventRecorder(store);
   const flux: FluxContent = opts.flux ?? { git: {}, charts: {} };

@@ -7,6 +7,9 @@ export interface LogLine {
   /** RFC3339Nano timestamp, e.g. 2026-11-23T15:04:05.123456789Z */
   ts: string;
   text: string;
+  /** the line's bytes when they are not the UTF-8 of `text` (a container writing invalid UTF-8);
+   * served one byte per chunk, so a reader must put split characters back together */
+  raw?: Uint8Array;
 }
 
 export interface ContainerRef {

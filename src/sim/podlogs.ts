@@ -12,6 +12,9 @@ export interface PodLogOptions {
   /** lines kept per container instance */
   capacity?: number;
   clock?: () => number;
+  /** what a running container writes (default: generateLine's access/app logs); bytes for a
+   * line that is not valid UTF-8 */
+  lines?: (image: string, seq: number) => string | Uint8Array;
 }
 
 interface Instance {
@@ -38,6 +41,7 @@ export class PodLogStore implements PodLogSource {
   readonly rate: number;
   readonly capacity: number;
   private readonly clock: () => number;
+  private readonly lines: (image: string, seq: number) => string | Uint8Array;
   private readonly containers = new Map<string, Container>();
   private readonly listeners = new Map<string, Set<Listener>>();
 
@@ -45,6 +49,7 @@ export class PodLogStore implements PodLogSource {
     this.rate = opts.rate ?? 1;
     this.capacity = opts.capacity ?? 1000;
     this.clock = opts.clock ?? Date.now;
+    this.lines = opts.lines ?? generateLine;
   }
 
   /** A new instance of the container starts (the old one, if any, becomes `previous`). */
@@ -141,14 +146,16 @@ export class PodLogStore implements PodLogSource {
     const span = (this.capacity * 1500) / this.rate;
     if (now - c.nextAt > span) c.nextAt = now - span;
     while (c.nextAt <= now) {
-      this.append(k, c, c.nextAt, generateLine(c.image, c.seq));
+      this.append(k, c, c.nextAt, this.lines(c.image, c.seq));
       c.nextAt += this.gap();
     }
   }
 
-  private append(k: string, c: Container, ms: number, text: string): void {
+  private append(k: string, c: Container, ms: number, content: string | Uint8Array): void {
     c.seq += 1;
-    const line: LogLine = { ts: this.stamp(c, ms), text };
+    const line: LogLine = typeof content === 'string'
+      ? { ts: this.stamp(c, ms), text: content }
+      : { ts: this.stamp(c, ms), text: new TextDecoder().decode(content), raw: content };
     const inst = c.current;
     if (inst.lines.length < this.capacity) inst.lines.push(line);
     else {

@@ -22,7 +22,7 @@ import { completions, parseCommand } from './palette.js';
 import { openScreen } from './shell.js';
 import { teachBlessedWidths, uncutLines } from './unicode.js';
 import { escapeUnsafe } from '../model/sanitize.js';
-import { escapeTags, fit, paint } from './style.js';
+import { cutTagged, escapeTags, fit, paint } from './style.js';
 import { registerView, VIEWS, type AppContext, type View } from './view.js';
 import { HelpView } from './views/help.js';
 import { ConfirmView, InputView } from './views/confirm.js';
@@ -410,8 +410,9 @@ export function runApp(opts: AppOptions): Promise<void> {
 
   /** The last gate before blessed: views sanitize their text (escapeTags, fit); a control
    * character that got past a view anyway is shown escaped, never sent to the terminal. */
-  function gate(lines: string[]): string {
-    return lines.map(escapeUnsafe).join('\n');
+  function gate(lines: string[], width: number): string {
+    // each line cut to the width: blessed would otherwise carry a long line's rest onto the next rows
+    return lines.map((l) => cutTagged(escapeUnsafe(l), width)).join('\n');
   }
 
   function frame(): void {
@@ -421,9 +422,9 @@ export function runApp(opts: AppOptions): Promise<void> {
     const width = (screen.width as number) || 80;
     const height = (screen.height as number) || 24;
     const bodyHeight = Math.max(1, height - 4);
-    header.setContent(gate(headerLines(width)));
-    body.setContent(gate(top()?.render(width, bodyHeight) ?? []));
-    footer.setContent(gate(footerLines(width)));
+    header.setContent(gate(headerLines(width), width));
+    body.setContent(gate(top()?.render(width, bodyHeight) ?? [], width));
+    footer.setContent(gate(footerLines(width), width));
     screen.render();
   }
 

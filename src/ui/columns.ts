@@ -41,6 +41,14 @@ const MAX_WIDTH: Record<string, number> = { name: 60, message: 100, reason: 80 }
 /** Free text gives up its width first when the terminal is narrow. */
 export const SQUEEZE: Record<string, number> = { message: 2, reason: 2, 'depends-on': 1, source: 1 };
 
+/**
+ * A CRD's text printer column (an issuer, a reason) is as wide as its values up to this, not
+ * its 12-column preferred width: `letsencrypt-prod-missing` is the cause, `letsencrypt…` hides
+ * it. When the terminal is narrow it gives up its width like other free text.
+ */
+const PRINTER_MAX_WIDTH = 60;
+const printerText = (c: ModelColumn): boolean => c.id.startsWith('printer:') && c.align !== 'right';
+
 export interface TableColumn extends Column<Row> {
   id: string;
   sortValue(row: Row): number | string;
@@ -77,8 +85,8 @@ export function tableColumn(c: ModelColumn, now: () => number, metrics?: (contex
     id: c.id,
     header: c.header,
     align: c.align,
-    maxWidth: Math.max(c.header.length, MAX_WIDTH[c.id] ?? c.width),
-    squeeze: SQUEEZE[c.id],
+    maxWidth: Math.max(c.header.length, MAX_WIDTH[c.id] ?? (printerText(c) ? PRINTER_MAX_WIDTH : c.width)),
+    squeeze: SQUEEZE[c.id] ?? (printerText(c) ? 1 : undefined),
     volatile: c.volatile,
     value: (r) => cellText(c, r.obj, now(), info(r)),
     search: (r) => c.value(r.obj, now(), info(r)),

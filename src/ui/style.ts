@@ -4,7 +4,7 @@
 // the terminal) and escapes blessed's tag braces (`{bold}` in cluster text stays text).
 // Widths are terminal columns (displayWidth: CJK and emoji take two).
 import { tagColour, type Role, type Style, type Theme } from '../config/theme.js';
-import { displayWidth, fitWidth, termLine } from '../model/sanitize.js';
+import { charWidth, displayWidth, fitWidth, termLine } from '../model/sanitize.js';
 
 /** One line of text for a tagged blessed box: sanitized (termLine) and its braces escaped. */
 export function escapeTags(s: string): string {
@@ -49,4 +49,58 @@ export function textColumns(rows: string[][], indent = ''): string[] {
   const widths: number[] = [];
   for (const r of cells) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(c))));
   return cells.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : fitWidth(c, widths[i]))).join('  '));
+}
+
+const TAG = /\{(\/?)([\w\-,;!#]*)\}/y;
+
+/**
+ * A tagged line (blessed tags, escaped braces) split into rows of at most `width` terminal
+ * columns: tags take no room, `{open}`/`{close}` one column; a row ends with `{/}` when a
+ * style is open and the next row reopens it. Text is expected sanitized (escapeTags/paint).
+ */
+export function wrapTagged(line: string, width: number): string[] {
+  if (width <= 0) return [line];
+  const rows: string[] = [];
+  let row = '';
+  let used = 0;
+  let open: string[] = [];
+  const push = (): void => {
+    rows.push(open.length ? `${row}{/}` : row);
+    row = open.join('');
+    used = 0;
+  };
+  let i = 0;
+  while (i < line.length) {
+    if (line[i] === '{') {
+      TAG.lastIndex = i;
+      const m = TAG.exec(line);
+      if (m) {
+        i += m[0].length;
+        if (m[2] === 'open' || m[2] === 'close') {
+          if (used + 1 > width) push();
+          row += m[0];
+          used += 1;
+        } else {
+          row += m[0];
+          if (m[1]) open = m[2] ? open.slice(0, -1) : [];
+          else open.push(m[0]);
+        }
+        continue;
+      }
+    }
+    const cp = line.codePointAt(i) ?? 32;
+    const ch = String.fromCodePoint(cp);
+    const w = charWidth(cp);
+    if (w > 0 && used + w > width) push();
+    row += ch;
+    used += w;
+    i += ch.length;
+  }
+  rows.push(row);
+  return rows;
+}
+
+/** A tagged line cut to `width` terminal columns (see wrapTagged). */
+export function cutTagged(line: string, width: number): string {
+  return wrapTagged(line, width)[0];
 }

@@ -20,6 +20,10 @@ export function keyBytes(name: string): string {
 
 export interface Session {
   screenText(): Promise<string>;
+  /** the screen cell by cell: each row's cells' characters ('' for the right half of a wide character) */
+  cells(): Promise<string[][]>;
+  /** every title the program set (OSC 0/2), in order */
+  titles(): string[];
   waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   /** named keys ('enter', 'ctrl-c') or literal text, each sent as its own write */
   press(...keys: string[]): void;
@@ -42,6 +46,8 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
   // DECTCEM: CSI ?25l hides the cursor, CSI ?25h shows it
   term.parser.registerCsiHandler({ prefix: '?', final: 'l' }, (p) => ((cursorHidden ||= p.includes(25)), false));
   term.parser.registerCsiHandler({ prefix: '?', final: 'h' }, (p) => (p.includes(25) && (cursorHidden = false), false));
+  const titles: string[] = [];
+  term.onTitleChange((t) => titles.push(t));
   let raw = '';
   const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? process.cwd(), env: { ...process.env, TERM: 'xterm-256color', ...opts.env } as Record<string, string> });
   let exitCode: number | undefined;
@@ -56,8 +62,21 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
     for (let i = 0; i < term.rows; i++) out.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
     res(out.join('\n'));
   }));
+  const cells = () => new Promise<string[][]>((res) => term.write('', () => {
+    const b = term.buffer.active;
+    const out: string[][] = [];
+    for (let i = 0; i < term.rows; i++) {
+      const line = b.getLine(b.viewportY + i);
+      const row: string[] = [];
+      for (let x = 0; x < term.cols; x++) row.push(line?.getCell(x)?.getChars() ?? '');
+      out.push(row);
+    }
+    res(out);
+  }));
   return {
     screenText,
+    cells,
+    titles: () => [...titles],
     async waitFor(what, timeoutMs = 5000) {
       const test = typeof what === 'string' ? (s: string) => s.includes(what) : what instanceof RegExp ? (s: string) => what.test(s) : what;
       const deadline = Date.now() + timeoutMs;

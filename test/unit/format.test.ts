@@ -151,7 +151,8 @@ describe('quantities', () => {
 
 describe('cells', () => {
   it('squashes messages to one line', () => {
-    expect(oneLine('a\n  b\tc\u0007d ')).toBe('a b c d');
+    expect(oneLine('a\n  b\tc\u0007d ')).toBe('a b c\\ad');
+    expect(oneLine('\u001b]0;PWNED\u0007 x')).toBe('\\e]0;PWNED\\a x');
   });
 
   it.each([

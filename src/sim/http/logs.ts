@@ -79,6 +79,12 @@ export function serveLogs(cluster: SimCluster, ns: string, podName: string, q: U
   };
   const write = (l: LogLine): void => {
     if (done) return;
+    if (l.raw && limitBytes === undefined) {
+      // bytes as the container wrote them, one per chunk: the client must join split characters
+      const bytes = Buffer.concat([Buffer.from(timestamps ? `${l.ts} ` : ''), l.raw, Buffer.from('\n')]);
+      for (const b of bytes) res.write(Buffer.of(b));
+      return;
+    }
     let text = timestamps ? `${l.ts} ${l.text}\n` : `${l.text}\n`;
     if (limitBytes !== undefined && sent + Buffer.byteLength(text) >= limitBytes) {
       text = Buffer.from(text).subarray(0, limitBytes - sent).toString('utf8');

@@ -3,9 +3,12 @@
 import type { SimCluster } from '../cluster.js';
 import { buildCluster, type BuiltCluster } from '../build-cluster.js';
 import { demoCluster } from './demo.js';
+import { hostileFleet } from './hostile.js';
 import { scaleCluster } from './scale.js';
 
-export type ScenarioName = 'demo' | 'scale' | 'healthy';
+export type ScenarioName = 'demo' | 'scale' | 'healthy' | 'hostile';
+
+export const SCENARIOS: readonly ScenarioName[] = ['demo', 'healthy', 'scale', 'hostile'];
 
 export interface ScaleOptions {
   contexts?: number;
@@ -17,12 +20,17 @@ export interface ScaleOptions {
   /** sim seconds per real second */
   speed?: number;
   logRate?: number;
+  /** hostile: the seed of its text (a failing fuzz run replays with it) */
+  seed?: number;
+  /** what containers log (scenarios that write their own lines) */
+  logLines?: (image: string, seq: number) => string | Uint8Array;
 }
 
 export function createScenario(name: ScenarioName, opts: ScaleOptions = {}): BuiltCluster[] {
   if (name === 'scale') {
     return Array.from({ length: opts.contexts ?? 1 }, (_, i) => scaleCluster(buildCluster({ name: `scale-${i + 1}`, speed: opts.speed, logRate: opts.logRate }), opts));
   }
+  if (name === 'hostile') return hostileFleet(opts);
   const faults = name === 'demo';
   return (['dev', 'staging', 'prod-eu'] as const).map((env) => demoCluster(env, faults, opts));
 }

@@ -28,6 +28,8 @@ export class ConfirmView extends TextView {
     private readonly handlers: ConfirmHandlers,
   ) {
     super(app);
+    // a plan is read before it is confirmed: long lines (bodies, messages) wrap from the start
+    this.wrapped = true;
   }
 
   title(): string {
@@ -58,6 +60,10 @@ export class ConfirmView extends TextView {
       else if (PRINTABLE(ch)) this.typed += ch;
       return true;
     }
+    if (k === 'w') {
+      this.wrapped = !this.wrapped;
+      return true;
+    }
     if (ch === 'y') this.handlers.confirm('');
     else if (ch === 'n') this.handlers.cancel();
     return true;
@@ -82,7 +88,7 @@ export class ConfirmView extends TextView {
   override render(width: number, height: number): string[] {
     // the answer line stays visible however long the plan is; a page is the plan's window
     this.height = height - 1;
-    const all = this.lines(width);
+    const all = this.shown(width);
     if (all.length <= height) return all;
     const body = all.slice(0, -1);
     this.top = Math.min(this.top, Math.max(0, body.length - (height - 1)));

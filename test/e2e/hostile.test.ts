@@ -1,0 +1,191 @@
+// Seeded fuzz of cluster text on the built CLI in a pty: `fleetdeck demo --scenario hostile`
+// serves objects whose annotations, labels, events, Flux messages and printer columns, and
+// whose containers' log lines, carry escape sequences, controls, blessed tags, lone
+// surrogates, invalid UTF-8, wide characters and very long runs (src/sim/scenarios/hostile.ts).
+// Every view is visited; the terminal (xterm) must never see a sequence from the cluster: the
+// title stays "fleetdeck", no OSC/DCS/APC/PM/SOS/C1/BEL reaches it, the hostile text shows as
+// visible escapes, and table columns stay aligned. `fleetdeck logs` to a pty and to a pipe too.
+// Replay a failure with FLEETDECK_FUZZ_SEED=<seed>. Run `npm run build` first.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { run, type Session } from './harness.js';
+
+const CLI = resolve('dist/cli.js');
+const SEED = Number(process.env.FLEETDECK_FUZZ_SEED ?? 16);
+const STARTUP_MS = 60_000;
+const WAIT_MS = 30_000;
+let sessions: Session[] = [];
+const children: { kill(sig: NodeJS.Signals): boolean }[] = [];
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+});
+
+afterEach(() => {
+  for (const s of sessions) s.kill('SIGKILL');
+  sessions = [];
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+});
+
+const env = () => ({ XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) });
+
+/** What the program itself may send: blessed's own title, and nothing from the cluster. */
+function assertNothingLeaked(s: Session): void {
+  const out = s.output().split('\x1b]0;fleetdeck\x07').join('');
+  expect(s.titles().every((t) => t === 'fleetdeck')).toBe(true);
+  for (const [name, seq] of [['OSC', '\x1b]'], ['DCS', '\x1bP'], ['APC', '\x1b_'], ['PM', '\x1b^'], ['SOS', '\x1bX'], ['RIS', '\x1bc'], ['DSR', '\x1b[6n'], ['print', '\x1b[5i'], ['BEL', '\x07'], ['NUL', '\x00']] as const) {
+    expect(out.includes(seq), `${name} reached the terminal`).toBe(false);
+  }
+  expect(/[\u0080-\u009f]/.test(out), 'a C1 control reached the terminal').toBe(false);
+  expect(out.includes('\x1b[?1049l'), 'the alternate screen was left').toBe(false);
+}
+
+/**
+ * Table alignment on the screen, from one snapshot of its cells: for every column of the header
+ * row, every row below keeps its boundary — a blank cell just before the column's header word
+ * (left-aligned) or just after it (right-aligned). A wide character measured wrong or a control
+ * that moved the cursor shifts a row and puts text there.
+ */
+async function assertAligned(s: Session, header: RegExp): Promise<void> {
+  const cells = await s.cells();
+  const rows = cells.map((r) => r.map((c) => c || '').join(''));
+  const screen = cells.map((r) => r.join('')).join('\n');
+  const h = cells.findIndex((r) => header.test(r.join('')));
+  expect(h, `no header ${header} on the screen:\n${screen}`).toBeGreaterThanOrEqual(0);
+  const head = cells[h];
+  const words: [number, number][] = [];
+  for (let x = 2; x < head.length; x++) {
+    if (head[x] !== ' ' && head[x - 1] === ' ' && head[x - 2] === ' ') {
+      let e = x;
+      while (e + 1 < head.length && !(head[e + 1] === ' ' && (head[e + 2] ?? ' ') === ' ')) e++;
+      words.push([x, e]);
+    }
+  }
+  expect(words.length).toBeGreaterThan(1);
+  const body: string[][] = [];
+  for (let y = h + 1; y < cells.length - 2 && rows[y].trim() !== ''; y++) body.push(cells[y]);
+  for (const [x, e] of words) {
+    const left = body.every((r) => r[x - 1] === ' ');
+    const right = body.every((r) => e + 1 >= r.length || r[e + 1] === ' ');
+    expect(left || right, `a row runs into the column at ${x}..${e}:\n${screen}`).toBe(true);
+  }
+}
+
+async function view(s: Session, command: string, title: RegExp, ready: RegExp): Promise<string> {
+  s.type(`:${command}`);
+  s.press('enter');
+  return s.waitFor((x) => title.test(x) && ready.test(x), WAIT_MS);
+}
+
+describe('hostile cluster text in the TUI', () => {
+  it(`no view lets a control through; titles unchanged; tables aligned (seed ${SEED})`, async () => {
+    const s = run(process.execPath, [CLI, 'demo', '--scenario', 'hostile', '--seed', String(SEED)], { env: env(), cols: 160, rows: 40 });
+    sessions.push(s);
+    await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
+    // tables whose cells hold hostile text, each followed by other columns
+    for (const [cmd, title, header, marker] of [
+      ['events', /^ events \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+LAST SEEN/, /\\e\]|\\a|\{bold\}|日本|😀/],
+      ['ks', /^ kustomizations \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /\\e|\\a|\{|日本|😀|long-/],
+      ['certificates', /^ certificates \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /shop-tls/],
+      ['pods', /^ pods \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /Running/],
+      ['flux', /^ flux \[\d+\]/m, /^KIND\s+CONTEXT/, /apps/],
+    ] as const) {
+      s.type(`:${cmd}`);
+      s.press('enter');
+      await s.waitFor((x) => title.test(x) && marker.test(x) && x.split('\n').some((l) => header.test(l)), WAIT_MS);
+      await assertAligned(s, header);
+      assertNothingLeaked(s);
+    }
+    // the printer column holding a hostile issuer, wide (ctrl-w): cut, never misaligned
+    await view(s, 'certificates', /^ certificates \[\d+\]/m, /shop-tls/);
+    s.press('ctrl-w');
+    const wide = await s.waitFor(/ISSUER/, WAIT_MS);
+    await assertAligned(s, /^CONTEXT\s+NAMESPACE\s+NAME/);
+    expect(wide).toMatch(/letsencrypt-/);
+    assertNothingLeaked(s);
+    // describe and YAML of an object with hostile annotations; its events
+    await view(s, 'deploy', /^ deployments \[\d+\]/m, /cart-api/);
+    const deployments = (x: string): boolean => /^ deployments \[\d+\]/m.test(x);
+    s.press('d');
+    let t = await s.waitFor((x) => /^ describe deployment\//m.test(x) && x.includes('hostile.example'), WAIT_MS);
+    expect(t).toMatch(/\\e|\\a|\\x|\{bold\}|\{red-fg\}|日本|😀|\\u202e/);
+    assertNothingLeaked(s);
+    // w folds the long annotation onto the rows below, never past the edge
+    s.press('w');
+    t = await s.waitFor((x) => x.includes('[wrap]') || (x.match(/long-long/g) ?? []).length > 1 || !x.includes('long-'), WAIT_MS);
+    s.press('esc');
+    await s.waitFor(deployments, WAIT_MS);
+    s.press('y');
+    t = await s.waitFor((x) => /^ yaml deployment\//m.test(x) && x.includes('hostile.example'), WAIT_MS);
+    s.press('esc');
+    await s.waitFor(deployments, WAIT_MS);
+    assertNothingLeaked(s);
+    // the merged logs of a workload: every line hostile, a third not valid UTF-8
+    s.press('l');
+    t = await s.waitFor((x) => (x.match(/hostile#\d+/g) ?? []).length >= 5, WAIT_MS);
+    expect(t).toMatch(/\\e|\\a|\\r|\\x/);
+    expect(t).toContain('\ufffd');
+    // no line is pushed onto an extra row: every row that is not blank starts with a prefix
+    const body = t.split('\n').slice(2, -2).filter((l) => l.trim() !== '');
+    for (const l of body) expect(l, `a log row without its prefix:\n${t}`).toMatch(/^(dev|staging|prod-eu)\/\S+/);
+    assertNothingLeaked(s);
+    s.press('esc');
+    await s.waitFor(deployments, WAIT_MS);
+    await view(s, 'help', /^ help/m, /Commands/);
+    assertNothingLeaked(s);
+  }, 240_000);
+});
+
+describe('hostile log lines on the command line', () => {
+  async function hostileSim(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-hostile-'));
+    const kc = join(dir, 'kubeconfig');
+    const child = spawn(process.execPath, [CLI, 'sim', '--scenario', 'hostile', '--seed', String(SEED), '--kubeconfig-out', kc], { stdio: 'ignore' });
+    children.push(child);
+    for (let i = 0; i < 600 && !existsSync(kc); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(kc)).toBe(true);
+    return kc;
+  }
+
+  it('fleetdeck logs to a terminal shows hostile lines visibly and changes nothing', async () => {
+    const kc = await hostileSim();
+    const s = run(process.execPath, [CLI, 'logs', 'deploy/cart-api', '-n', 'checkout', '--kubeconfig', kc, '--context', 'dev'], { env: env(), cols: 120, rows: 40 });
+    sessions.push(s);
+    const t = await s.waitFor((x) => (x.match(/hostile#\d+/g) ?? []).length >= 8, STARTUP_MS);
+    expect(t).toMatch(/\\e\]|\\e\[|\\a|\\r/);
+    expect(t).toContain('\ufffd');
+    assertNothingLeaked(s);
+    // every printed line starts with its prefix: no \r or \n from a line made a row of its own
+    const lines = s.output().split('\n').filter((l) => l.trim() !== '');
+    for (const l of lines) expect(l.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/^dev\/cart-api-\S+\/cart-api |^fleetdeck logs:/);
+  }, 180_000);
+
+  it('-o raw to a pipe keeps the bytes as they came; -o json escapes them', async () => {
+    const kc = await hostileSim();
+    const collect = (args: string[]) =>
+      new Promise<Buffer>((res) => {
+        const child = spawn(process.execPath, [CLI, 'logs', 'deploy/cart-api', '-n', 'checkout', '--kubeconfig', kc, '--context', 'dev', '--tail', '30', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+        children.push(child);
+        const chunks: Buffer[] = [];
+        child.stdout.on('data', (d: Buffer) => {
+          chunks.push(d);
+          if (Buffer.concat(chunks).toString('latin1').split('\n').length > 20) child.kill('SIGINT');
+        });
+        child.on('close', () => res(Buffer.concat(chunks)));
+      });
+    const raw = await collect([]);
+    // bytes no UTF-8 encoder writes: the container's invalid sequences, passed through
+    expect([0xff, 0xc0].some((b) => raw.includes(b)) || raw.includes(Buffer.from([0xed, 0xa0, 0x80])) || raw.includes(Buffer.from([0xe2, 0x82, 0x20]))).toBe(true);
+    expect(raw.includes(0x1b)).toBe(true);
+    const json = (await collect(['-o', 'json'])).toString('utf8');
+    expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(json)).toBe(false);
+    const lines = json.split('\n').filter((l) => l.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(5);
+    for (const l of lines) expect(typeof JSON.parse(l).message).toBe('string');
+    expect(lines.some((l) => (JSON.parse(l).message as string).includes('\x1b'))).toBe(true);
+    void readFileSync;
+  }, 180_000);
+});
