@@ -192,7 +192,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       tail.onStatus(() => {
         if (code !== 0 || tail.capped().length === 0) return;
         code = 1;
-        stderr.write(`fleetdeck logs: reached the maximum number of log streams (${maxStreams}), use --max-streams to increase the limit\n`);
+        stderr.write(termText(`fleetdeck logs: reached the maximum number of log streams (${maxStreams}), use --max-streams to increase the limit\n`));
         resolve();
       });
       signal.addEventListener('abort', () => resolve(), { once: true });
