@@ -151,8 +151,10 @@ describe('fleetdeck status on the demo fleet', () => {
     const t = Date.now();
     const b = await status({ kubeconfig: hanging, timeoutMs: 2_000 });
     expect(b.code).toBe(2);
-    expect(Date.now() - t).toBeLessThan(8_000);
-  }, 30_000);
+    // the 2 s deadline ends the wait: well before the hanging server would (never), with room
+    // for a loaded machine
+    expect(Date.now() - t).toBeLessThan(20_000);
+  }, 60_000);
 
   it('a dead context beside live ones: exit 1, its row unreachable, the others fully read', async () => {
     const file = await kubeconfigWith([{ name: 'gone', server: 'http://127.0.0.1:1' }]);
