@@ -36,21 +36,26 @@ export interface FleetRow {
 
 const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${a}/${b}`);
 
+/**
+ * The fleet table's columns. At 80 columns identity and problems stay (CONTEXT whole, STATE,
+ * WORKLOADS, FLUX, CRS, PROBLEMS, LAST ERROR when a context has one); VERSION, TREND, LATENCY,
+ * NODES and PODS give way in that order.
+ */
 export function fleetColumns(): Column<FleetRow>[] {
   const dead = (r: FleetRow) => (r.status.state === 'ready' ? undefined : ('status.error' as const));
   return [
-    { header: 'CONTEXT', maxWidth: 20, value: (r) => `${r.selected ? '*' : ' '}${r.status.name}`, role: dead },
+    { header: 'CONTEXT', maxWidth: 20, keep: true, value: (r) => `${r.selected ? '*' : ' '}${r.status.name}`, role: dead },
     { header: 'STATE', value: (r) => r.status.state, role: (r) => dead(r) ?? 'status.ok' },
-    { header: 'LATENCY', align: 'right', value: (r) => (r.status.latencyMs === undefined ? '-' : `${Math.round(r.status.latencyMs)}ms`), role: dead },
-    { header: 'VERSION', value: (r) => r.status.serverVersion ?? '-', role: dead },
-    { header: 'NODES', align: 'right', value: (r) => ratio(r.summary?.nodes.ready, r.summary?.nodes.total), role: (r) => dead(r) ?? (r.summary && r.summary.nodes.ready < r.summary.nodes.total ? 'status.warn' : undefined) },
-    { header: 'PODS R/P/F', value: (r) => (r.summary ? `${r.summary.pods.running}/${r.summary.pods.pending}/${r.summary.pods.failed}` : '-'), role: (r) => dead(r) ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
+    { header: 'LATENCY', align: 'right', optional: true, drop: 3, value: (r) => (r.status.latencyMs === undefined ? '-' : `${Math.round(r.status.latencyMs)}ms`), role: dead },
+    { header: 'VERSION', optional: true, drop: 5, value: (r) => r.status.serverVersion ?? '-', role: dead },
+    { header: 'NODES', align: 'right', optional: true, drop: 2, value: (r) => ratio(r.summary?.nodes.ready, r.summary?.nodes.total), role: (r) => dead(r) ?? (r.summary && r.summary.nodes.ready < r.summary.nodes.total ? 'status.warn' : undefined) },
+    { header: 'PODS R/P/F', optional: true, drop: 1, value: (r) => (r.summary ? `${r.summary.pods.running}/${r.summary.pods.pending}/${r.summary.pods.failed}` : '-'), role: (r) => dead(r) ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
     { header: 'WORKLOADS', align: 'right', value: (r) => (r.summary ? `${r.summary.workloads.unhealthy} bad` : '-'), role: (r) => dead(r) ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
     { header: 'FLUX OK/FAIL/SUSP', value: (r) => (r.summary ? `${r.summary.flux.ready}/${r.summary.flux.failed}/${r.summary.flux.suspended}` : '-'), role: (r) => dead(r) ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
     { header: 'CRS', align: 'right', value: (r) => (r.summary ? `${r.summary.crs.unhealthy} bad` : '-'), role: (r) => dead(r) ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
     { header: 'PROBLEMS', align: 'right', value: (r) => (r.summary ? String(r.problems) : '-'), role: (r) => dead(r) ?? (r.failed ? 'status.error' : r.problems ? 'status.warn' : 'status.ok') },
-    { header: 'TREND', value: (r) => sparkline(r.trend) },
-    { header: 'LAST ERROR', value: (r) => (r.status.state === 'ready' ? '' : (r.status.lastError ?? '')), role: dead },
+    { header: 'TREND', optional: true, drop: 4, value: (r) => sparkline(r.trend) },
+    { header: 'LAST ERROR', optional: true, squeeze: 2, value: (r) => (r.status.state === 'ready' ? '' : (r.status.lastError ?? '')), role: dead },
   ];
 }
 

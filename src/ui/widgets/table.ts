@@ -13,8 +13,11 @@ export interface Column<R> {
   value(row: R): string;
   /** when the row is too wide, columns with a higher squeeze give up their width first */
   squeeze?: number;
-  /** dropped when empty in every visible row, or (last first) when the others need the room */
+  /** dropped when empty in every visible row, or when the others need the room (highest `drop` first, then right to left) */
   optional?: boolean;
+  drop?: number;
+  /** identity (CONTEXT, NAME): shrunk only once every other column is at its narrowest */
+  keep?: boolean;
   /** role of a cell (status colours); default table.row */
   role?(row: R, value: string): Role | undefined;
 }
@@ -46,13 +49,19 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
   let used = widths.reduce((a, b) => a + b, 0) + gap * Math.max(0, columns.length - 1);
   // too wide: shrink free-text columns (squeeze) first, then the widest flexible ones, never below their header
   const squeeze = (i: number): number => columns[i].squeeze ?? 0;
+  let spareKept = false;
   while (used > width) {
     let idx = -1;
     for (let i = 0; i < widths.length; i++) {
       if (columns[i].width !== undefined || widths[i] <= Math.max(4, displayWidth(columns[i].header))) continue;
+      if (columns[i].keep && !spareKept) continue;
       if (idx < 0 || squeeze(i) > squeeze(idx) || (squeeze(i) === squeeze(idx) && widths[i] > widths[idx])) idx = i;
     }
-    if (idx < 0) break;
+    if (idx < 0) {
+      if (spareKept) break;
+      spareKept = true;
+      continue;
+    }
     widths[idx]--;
     used--;
   }
@@ -74,7 +83,8 @@ export function keptColumns<R>(columns: Column<R>[], cells: string[][], width: n
       return sum + (c.squeeze ? Math.min(natural, Math.max(displayWidth(c.header), ROOM_FOR_SQUEEZED)) : natural) + 2;
     }, -2);
   while (need(keep) > width) {
-    const drop = [...keep].reverse().find((i) => columns[i].optional);
+    const optional = [...keep].reverse().filter((i) => columns[i].optional);
+    const drop = optional.reduce<number | undefined>((best, i) => (best === undefined || (columns[i].drop ?? 0) > (columns[best].drop ?? 0) ? i : best), undefined);
     if (drop === undefined) break;
     keep = keep.filter((i) => i !== drop);
   }
