@@ -26,6 +26,8 @@ export interface PlanInput {
 }
 
 export interface TargetPlan {
+  /** the change in words ("roll back Deployment shop/web to revision 2"), shown before the requests */
+  summary?: string;
   requests: PlannedRequest[];
   notes: string[];
   refused?: string;
@@ -67,7 +69,7 @@ const isSuspended = (t: Target) => bool(t.object, 'spec', 'suspend') === true;
 function fromBuilder(p: Change, object: ObjectName, extra: { notes?: string[]; wait?: string } = {}): TargetPlan {
   if (!p.ok) return { requests: [], notes: extra.notes ?? [], refused: p.error };
   const requests = p.requests.map((r): PlannedRequest => ({ ...r, object, ...(extra.wait ? { wait: { token: extra.wait } } : {}) }));
-  return { requests, notes: [...(extra.notes ?? []), ...(p.notes ?? [])] };
+  return { summary: p.summary, requests, notes: [...(extra.notes ?? []), ...(p.notes ?? [])] };
 }
 
 /** Flux applied this workload: say how long a manual change lasts, and the honest options. */
@@ -250,7 +252,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
       if (p.skipped) return { requests: [], notes: p.notes ?? [], noop: p.summary };
       const plan = workloadPlan(t, input, p, gitOpsNotes(t, 'a rollback'));
       if (plan.refused) return plan;
-      return { ...plan, notes: [p.summary, ...plan.notes, ...(p.diff ? [p.diff] : [])] };
+      return { ...plan, summary: p.summary, notes: [...plan.notes, ...(p.diff ? [p.diff] : [])] };
     },
   },
   {

@@ -28,20 +28,23 @@ function requestLines(r: PlannedRequest, sameObject: boolean): string[] {
 export function renderPlan(plan: Plan): string {
   const acting = plan.targets.filter((t) => !t.refused && !t.noop);
   const lines: string[] = [`${plan.label}: ${acting.length} of ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`];
+  // what matters first: each target and the change in words (summary, notes, the diff of a
+  // rollback), then the exact requests; at 80x24 the first screen says what will happen
   for (const pt of plan.targets) {
     lines.push('', `  ${targetLine(pt.target)}`);
     if (pt.refused) {
       lines.push(`    refused: ${pt.refused}`);
       if (pt.alternative) lines.push(`    offered instead: ${pt.alternative}`);
     }
-    if (pt.noop) lines.push(`    no change: ${pt.noop}`);
-    for (const r of pt.requests) {
-      const same = r.object.kind === pt.target.kind && r.object.name === pt.target.name && r.object.namespace === pt.target.namespace;
-      lines.push(...requestLines(r, same));
-    }
+    if (pt.summary) lines.push(`    change: ${pt.summary}`);
     for (const note of pt.notes) {
       const [first, ...rest] = note.split('\n');
       lines.push(`    note: ${first}`, ...rest.map((l) => `      ${l}`));
+    }
+    if (pt.requests.length) lines.push(`    requests:`);
+    for (const r of pt.requests) {
+      const same = r.object.kind === pt.target.kind && r.object.name === pt.target.name && r.object.namespace === pt.target.namespace;
+      lines.push(...requestLines(r, same));
     }
   }
   if (plan.protected) {

@@ -35,6 +35,8 @@ export interface PlannedRequest extends ApiRequest {
 
 export interface PlanTarget {
   target: Target;
+  /** the change in words, e.g. "roll back Deployment shop/web to revision 2" */
+  summary?: string;
   requests: PlannedRequest[];
   /** shown with the plan: GitOps warnings, the diff of a rollback, ... */
   notes: string[];

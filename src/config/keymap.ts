@@ -56,6 +56,21 @@ export function normalizeKey(raw: string): string | undefined {
   return [...MODIFIERS.filter((m) => mods.has(m)), base].join('-');
 }
 
+/**
+ * Why a terminal cannot deliver a (normalized) key, or undefined when it can. Terminals send
+ * ctrl only with a letter (ctrl-a … ctrl-z, as control bytes); ctrl-\\, ctrl-1, ctrl-shift-x and
+ * the like arrive as something else or not at all, so a binding to them could never fire.
+ */
+export function undeliverable(key: string): string | undefined {
+  const parts = key.split('-');
+  const base = key.endsWith('--') ? '-' : parts[parts.length - 1];
+  const mods = key.endsWith('--') ? parts.slice(0, -2) : parts.slice(0, -1);
+  if (!mods.includes('ctrl')) return undefined;
+  if (!/^[a-z]$/.test(base)) return `terminals deliver ctrl only with a letter (ctrl-a … ctrl-z), not "${key}"`;
+  if (mods.includes('shift')) return `terminals cannot tell ctrl-shift-${base} from ctrl-${base}`;
+  return undefined;
+}
+
 /** Parses 'g g' into ['g', 'g']; undefined when any part is not a key. */
 export function parseKeySeq(raw: string): KeySeq | undefined {
   const parts = raw.trim().split(/\s+/).filter(Boolean);
@@ -101,6 +116,8 @@ function validate(f: LoadedFile): RawKeymap {
     bindings[action] = list.map((k, i) => {
       const seq = typeof k === 'string' ? parseKeySeq(k) : undefined;
       if (!seq) throw new ConfigError(f.file, `unknown key name ${JSON.stringify(k)}`, f.lineOf(['bindings', action, i]), `bindings.${action}`);
+      const why = seq.map(undeliverable).find(Boolean);
+      if (why) throw new ConfigError(f.file, `key ${JSON.stringify(k)} can never be typed: ${why}`, f.lineOf(['bindings', action, i]), `bindings.${action}`);
       return seq;
     });
   }

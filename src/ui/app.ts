@@ -14,6 +14,8 @@ import type { ActionOptions, Outcome, Plan, Target } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
 import { ACTIONS, NAV_ACTIONS, type ActionId } from '../commands/keys.js';
+import { OBJECT_COMMANDS, objectCommand } from '../commands/objects.js';
+import { appliesToAll, runObjectCommand } from './objects.js';
 import { fluxManaged } from '../model/patches.js';
 import { historyOf } from '../model/kinds.js';
 import { groupOfResource } from '../model/types.js';
@@ -60,11 +62,22 @@ export interface AppOptions {
   now?: () => number;
   /** a screen already open (the launcher's, showing the shell); else one is opened */
   screen?: blessed.Widgets.Screen;
+  /** keys typed before the app was ready (the launcher queues them from the first paint): applied in order once the start view is open */
+  typeahead?(): [string | undefined, KeyEvent][];
   /** called with the screen once it exists (tests, guards) */
   onScreen?(screen: blessed.Widgets.Screen): void;
 }
 
 const FRAME_MS = 100;
+
+/** blessed's key event, as much as the shell reads. */
+export interface KeyEvent {
+  name?: string;
+  ctrl?: boolean;
+  meta?: boolean;
+  shift?: boolean;
+  full?: string;
+}
 const HISTORY_WAIT_MS = 5000;
 const NAMED_KEYS = new Set(['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'tab', 'backspace', 'delete', 'insert', 'space', 'enter', 'esc']);
 const F_KEY = /^f\d{1,2}$/;
@@ -382,16 +395,19 @@ export function runApp(opts: AppOptions): Promise<void> {
   function footerLines(width: number): string[] {
     const v = top();
     const globals: ActionId[] = ['palette', 'filter', 'help', 'quit'];
-    // globals first, so they stay visible at 80 columns
-    const acts = [...globals, ...(v?.actions ?? []).filter((a) => !NAV_ACTIONS.includes(a))];
+    // globals first, so they stay visible at 80 columns; then the view's own keys, then the
+    // object commands that apply to its selection (the command table, src/commands/objects.ts)
+    const own = (v?.actions ?? []).filter((a) => !NAV_ACTIONS.includes(a));
+    const acts = [...globals, ...own, ...objectCommandsFor(v).filter((a) => !own.includes(a))];
     let hints = '';
     let used = 0;
     for (const a of acts) {
       const k = keysOf(a);
       if (!k || (a === 'filter' && !v?.filter)) continue;
-      const text = `<${k}> ${ACTIONS[a].label} `;
+      const label = a === 'quit' && stack.length > 1 ? 'back' : ACTIONS[a].label;
+      const text = `<${k}> ${label} `;
       if (used + text.length > width) break;
-      hints += paint(theme, 'footer.key', `<${k}>`) + paint(theme, 'footer.hint', ` ${ACTIONS[a].label} `);
+      hints += paint(theme, 'footer.key', `<${k}>`) + paint(theme, 'footer.hint', ` ${label} `);
       used += text.length;
     }
     let line2: string;
@@ -441,10 +457,19 @@ export function runApp(opts: AppOptions): Promise<void> {
     done();
   }
 
+  /** The object commands that apply to the top view's selection, in table order. */
+  function objectCommandsFor(v: View | undefined): ActionId[] {
+    const sel = v?.selection?.() ?? [];
+    if (!sel.length) return [];
+    return OBJECT_COMMANDS.filter((c) => appliesToAll(app, c, sel)).map((c) => c.id);
+  }
+
   function globalAction(a: ActionId): boolean {
     switch (a) {
       case 'quit':
-        quit();
+        // k9s: q leaves a sub-view (as esc does); at the top view it quits; :q and ctrl-c always quit
+        if (stack.length > 1) app.pop();
+        else quit();
         return true;
       case 'back':
         if (stack.length > 1) app.pop();
@@ -512,10 +537,11 @@ export function runApp(opts: AppOptions): Promise<void> {
     }
   }
 
-  function onKey(ch: string | undefined, key: { name?: string; ctrl?: boolean; meta?: boolean; shift?: boolean; full?: string } | undefined): void {
+  function onKey(ch: string | undefined, key: KeyEvent | undefined): void {
     if (closed) return;
     const k = keyName(ch, key);
     if (!k) return;
+    if (k === 'ctrl-c' && !prompt) return quit();
     if (prompt) {
       promptKey(k, ch);
       app.render();
@@ -534,6 +560,13 @@ export function runApp(opts: AppOptions): Promise<void> {
     const v = top();
     for (const a of hit.actions) {
       if (v?.actions.includes(a) && v.handle(a)) break;
+      // an object command the view leaves to the shell: on the view's selection
+      const cmd = v?.selection ? objectCommand(a) : undefined;
+      if (cmd) {
+        const why = runObjectCommand(app, cmd, v!.selection!());
+        if (why) app.message(why, 'error');
+        break;
+      }
       if (globalAction(a)) break;
     }
     if (!closed) app.render();
@@ -549,6 +582,8 @@ export function runApp(opts: AppOptions): Promise<void> {
   if (!openView(opts.startCommand ?? (VIEWS.has('fleet') ? 'fleet' : 'pods'), true)) {
     stack.push(new ResourceTableView(app, { query: 'pods' }));
   }
+  // keys typed while the app loaded, in the order typed (never echoed: the launcher's listener held the terminal in raw mode)
+  for (const [ch, key] of opts.typeahead?.() ?? []) onKey(ch, key);
   frame();
   return new Promise<void>((resolve) => {
     done = resolve;

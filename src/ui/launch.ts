@@ -1,12 +1,14 @@
 // `fleetdeck` and `fleetdeck demo`: configuration loaded and checked before the screen
 // opens (a bad keymap or theme exits 2 with its file, line and key); then the shell is
-// painted (header with the contexts connecting), and only then are the app and the fleet
+// painted (header with the contexts connecting; keys typed from then on are queued, not
+// echoed, and applied in order once the app is up), and only then are the app and the fleet
 // store loaded (~70 modules, the kube client and undici) and the app run until quit; the
 // store's connections are closed afterwards.
 import { loadKeymap } from '../config/keymap.js';
 import { loadTheme } from '../config/theme.js';
 import type { OpenFleet } from '../fleet/open.js';
 import { selectFleet, type FleetOptions } from '../fleet/selection.js';
+import type { KeyEvent } from './app.js';
 import { installTerminalGuards, openScreen, paintShell } from './shell.js';
 
 export interface TuiOptions extends FleetOptions {
@@ -24,6 +26,15 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
   const theme = loadTheme(opts.theme ?? selection.config.theme);
   const screen = openScreen({});
   installTerminalGuards(screen);
+  // from the first paint, keys are read (blessed puts the terminal in raw mode once a key
+  // listener exists, so nothing typed is echoed) and queued until the app applies them
+  const early: [string | undefined, KeyEvent][] = [];
+  const queue = (ch: string | undefined, key: KeyEvent): void => {
+    // ctrl-c while loading leaves at once, as SIGINT would have (the terminal guard restores it)
+    if (key?.ctrl && key.name === 'c') process.kill(process.pid, 'SIGINT');
+    else early.push([ch, key]);
+  };
+  screen.on('keypress', queue);
   const unpaint = paintShell(screen, theme, selection.contexts);
   // an error from here on is printed by the CLI, on the terminal as it was
   const leave: (e: unknown) => never = (e) => {
@@ -50,6 +61,10 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
       keymap,
       theme,
       startCommand: opts.command?.replace(/^:/, ''),
+      typeahead: () => {
+        screen.off('keypress', queue);
+        return early.splice(0);
+      },
     });
   } finally {
     await fleet.close();

@@ -51,6 +51,12 @@ export interface View {
   onChange?(batch: ChangeBatch): void;
   /** the selected contexts or the namespace changed */
   scopeChanged?(): void;
+  /**
+   * The object(s) the view's selection stands for (marked rows, else the selected row), as
+   * action targets: every object command (src/commands/objects.ts) the view does not handle
+   * itself runs on them. Views without objects (fleet, logs, help) leave it out.
+   */
+  selection?(): Target[];
   /** views with a `/` filter */
   filter?: { get(): string; set(text: string): void };
   close?(): void;

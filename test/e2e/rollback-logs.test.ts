@@ -111,7 +111,7 @@ describe('cart-api on prod-eu: logs and rollback', () => {
     // the template diff sits below the patch: page down to it
     s.press('pagedown', 'pagedown', 'pagedown');
     t = await s.waitFor((x) => /-\s+- image: ghcr\.io\/acme\/cart-api:1\.6\.0-bad/.test(x) && /\+\s+- image: ghcr\.io\/acme\/cart-api:1\.5\.0/.test(x), WAIT_MS);
-    expect(t).toContain('note: roll back Deployment checkout/cart-api to revision 2');
+    expect(t).toContain('change: roll back Deployment checkout/cart-api to revision 2');
     expect(t).toContain('type "cart-api" to confirm:');
 
     // protected: enter alone does nothing but say what to type

@@ -65,7 +65,7 @@ describe('workload actions through the catalog', () => {
     const pt = plan.targets[0];
     expect(pt.refused).toBeUndefined();
     expect(pt.requests[0]).toMatchObject({ method: 'PATCH', path: DEPLOY, contentType: 'application/json-patch+json' });
-    const notes = pt.notes.join('\n');
+    const notes = [pt.summary, ...pt.notes].join('\n');
     expect(notes).toContain('roll back Deployment shop/web to revision 1');
     expect(notes).toMatch(/web:1/);
     expect(notes).toMatch(/Kustomization flux-system\/apps applies this Deployment from Git: a rollback lasts only until its next reconcile/);

@@ -180,6 +180,11 @@ export class HistoryView implements View {
     return revisionRows(revisions, this.app.now());
   }
 
+  /** The workload (or HelmRelease) whose history this is: object commands act on it. */
+  selection(): Target[] {
+    return [this.target(this.workload())];
+  }
+
   status(): string {
     const n = this.helm ? helmRows(this.workload(), this.app.now()).length : this.rows().length;
     return `[${n} revisions${this.marks.length ? `, marked ${this.marks.join(' ')}` : ''}]`;

@@ -1,6 +1,7 @@
 // `:problems`: everything not Current across the selected contexts, most severe first. Rows
 // are re-derived once per change batch that touches a watched kind (never per event), and
 // only when a frame needs them. Enter opens describe, `t` the tree of the object's top owner.
+import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, FleetStore, Subscription } from '../../fleet/types.js';
 import { problemInputs, statusKinds } from '../../fleet/report.js';
 import { humanDuration } from '../../model/format.js';
@@ -160,6 +161,14 @@ export class ProblemsView implements View {
   selected(): ProblemRow | undefined {
     this.derive();
     return this.rows[this.state.selected];
+  }
+
+  /** The selected problem's object: every object command works on a Problems row. */
+  selection(): Target[] {
+    const row = this.selected();
+    if (!row) return [];
+    const p = row.problem;
+    return [{ context: p.context, resource: row.resource, kind: p.kind, namespace: row.object.metadata.namespace, name: row.object.metadata.name, object: row.object }];
   }
 
   allRows(): readonly ProblemRow[] {

@@ -6,6 +6,7 @@ import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
+import { objectCommand } from '../../commands/objects.js';
 import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
 import { FilterError, filterFor, narrows, parseFilter, type Filter } from '../../model/filter.js';
 import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
@@ -543,6 +544,8 @@ export class ResourceTableView implements View {
   }
 
   handle(action: ActionId): boolean {
+    // an Event row's object commands (logs, tree, rollback, ...) act on its involved object: left to the shell's selection()
+    if (this.resourceType?.kind === 'Event' && objectCommand(action) && !['yaml', 'describe', 'events'].includes(action)) return false;
     this.derive();
     const d = navDelta(action, Math.max(1, this.height - 2));
     if (d !== undefined) {
@@ -627,6 +630,23 @@ export class ResourceTableView implements View {
     const target: LogTarget = targets.length === 1 ? targets[0] : { kind: 'many', targets };
     const label = rows.length === 1 ? `${rows[0].obj.kind?.toLowerCase() ?? rows[0].resource}/${rows[0].obj.metadata.name}` : `${rows.length} marked`;
     this.app.push(new LogsView(this.app, target, { label }));
+  }
+
+  /**
+   * What object commands act on: the marked rows, else the current row; an Event stands for
+   * its involved object (when the store holds it), so `l`, `u`, `t` on an event act on what
+   * it is about.
+   */
+  selection(): Target[] {
+    const targets = this.targets();
+    if (!targets.every((t) => t.kind === 'Event')) return targets;
+    return targets.flatMap((t) => {
+      const uid = (t.object.involvedObject as { uid?: unknown } | undefined)?.uid;
+      const ref = typeof uid === 'string' ? this.app.store.byUid(t.context, uid) : undefined;
+      if (!ref) return [];
+      const kind = ref.object.kind ?? this.app.store.resolve(t.context, ref.resource)?.kind ?? '';
+      return [{ context: t.context, resource: ref.resource, kind, namespace: ref.object.metadata.namespace, name: ref.object.metadata.name, object: ref.object }];
+    });
   }
 
   /** The marked rows (across contexts), else the current row, as action targets. */

@@ -3,6 +3,7 @@
 // mark and reason. Enter expands/collapses (and opens grouped fan-outs); `parent()` jumps to
 // the parent row; y/d/e act on the node; `selected()` gives the shell the node for logs and
 // actions.
+import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { indexFromStore } from '../../fleet/tree-index.js';
 import { buildTree, flattenTree, healthMark, kindsForTree, topOwner, type ObjRef, type TreeRow } from '../../model/tree.js';
@@ -190,6 +191,15 @@ export class TreeView implements View {
       if (i >= 0) this.selected_ = i;
     }
     this.selected_ = Math.max(0, Math.min(this.selected_, this.lines.length - 1));
+  }
+
+  /** The selected node's object: every object command works on a tree node. */
+  selection(): Target[] {
+    const sel = this.selected();
+    if (!sel) return [];
+    const o = sel.ref.object;
+    const kind = o.kind ?? this.app.store.resolve(sel.context, sel.ref.resource)?.kind ?? '';
+    return [{ context: sel.context, resource: sel.ref.resource, kind, namespace: o.metadata.namespace, name: o.metadata.name, object: o }];
   }
 
   /** The selected node's object (the shell's logs and actions read it). */
