@@ -102,7 +102,9 @@ describe('fleetdeck demo in a pty', () => {
     t = await s.waitFor((x) => x.split('\n')[0].includes('fleetdeck') && x.split('\n')[23].includes('certificates'));
     expect(t.split('\n')[22]).toContain('<:> command');
 
-    s.press('q');
+    // q only leaves a sub-view now (k9s); :q quits from anywhere
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
     expect(await s.restored()).toBe(true);
   }, 90_000);
@@ -193,7 +195,9 @@ describe('fleetdeck demo in a pty', () => {
     t = await command(s, ':outcomes', /✓ dev \/ flux-system \/ Kustomization monitoring-stack: succeeded/);
     expect(t).toMatch(/✓ staging \/ flux-system \/ Kustomization monitoring-stack: succeeded/);
 
-    s.press('q');
+    // q only leaves a sub-view now (k9s); :q quits from anywhere
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
     const audit = auditLines();
     expect(audit.map((a) => `${a.context} ${a.action}`)).toEqual(expect.arrayContaining(['dev suspend', 'staging reconcile', 'prod-eu suspend']));

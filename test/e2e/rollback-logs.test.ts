@@ -90,7 +90,9 @@ describe('cart-api on prod-eu: logs and rollback', () => {
     expect(new Set(podsOf(t)), t).toEqual(new Set([crashing]));
     for (const l of logLines(t)) expect(l, t).toMatch(/FATAL unable to start server|ERROR failed to initialise: config key "database\.url" is required/);
 
-    s.press('q');
+    // q only leaves a sub-view now (k9s); :q quits from anywhere
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
   }, 90_000);
 
@@ -134,7 +136,9 @@ describe('cart-api on prod-eu: logs and rollback', () => {
     s.press('enter');
     await s.waitFor((x) => PROD_ROW.exec(x)?.slice(1).join(' ') === '3/3 3 3', WAIT_MS);
 
-    s.press('q');
+    // q only leaves a sub-view now (k9s); :q quits from anywhere
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
     const audit = readFileSync(join(stateDir, 'fleetdeck', 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { context: string; action: string });
     expect(audit.map((a) => `${a.context} ${a.action}`)).toContain('prod-eu rollback');

@@ -88,7 +88,9 @@ describe('triage on demo', () => {
     expect(ranks.every((r) => r >= 0)).toBe(true);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
 
-    s.press('q');
+    // q only leaves a sub-view now (k9s); :q quits from anywhere
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
   }, 90_000);
 
@@ -138,7 +140,9 @@ describe('triage on demo', () => {
     expect(t).toMatch(/^✓ \+├─ Deployment\/payments\/payments-api\s+Current/m);
     expect(t).not.toMatch(/ReplicaSet\/payments-api-/);
 
-    s.press('q');
+    // q only leaves a sub-view now (k9s); :q quits from anywhere
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
   }, 90_000);
 });
