@@ -59,3 +59,20 @@ describe('the Fleet view at 80 columns', () => {
     expect(header).toMatch(/PROBLEMS/);
   });
 });
+
+describe('w in a table', () => {
+  it('shows the selected row\'s full values, every column, under the table', async () => {
+    const r = start({ cols: 120, rows: 30, startCommand: 'ks' });
+    const before = await r.waitFor('kustomize build');
+    expect(before).not.toMatch(/^MESSAGE: /m);
+    r.keys('w');
+    const t = await r.waitFor(/NAME: /);
+    expect(t).toMatch(/CONTEXT: \S+/);
+    expect(t).toMatch(/MESSAGE: /);
+    r.keys('w');
+    const after = await r.waitFor('kustomize build');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(await r.text()).not.toMatch(/CONTEXT: \S+/);
+    void after;
+  });
+});

@@ -60,7 +60,9 @@ export function fleetColumns(): Column<FleetRow>[] {
 }
 
 export class FleetView implements View {
-  readonly actions: readonly ActionId[] = ['open', 'up', 'down', 'page-up', 'page-down', 'top', 'bottom'];
+  readonly actions: readonly ActionId[] = ['open', 'wrap', 'up', 'down', 'page-up', 'page-down', 'top', 'bottom'];
+  /** `w`: the selected context's full values under the table */
+  private detail = false;
   private readonly watcher: StatusWatcher;
   private readonly state: TableState = { selected: 0, top: 0 };
   private readonly cache = new Map<string, { summary: ContextSummary; problems: number; failed: number }>();
@@ -120,6 +122,10 @@ export class FleetView implements View {
   }
 
   handle(action: ActionId): boolean {
+    if (action === 'wrap') {
+      this.detail = !this.detail;
+      return true;
+    }
     this.derive();
     const moves: Partial<Record<ActionId, number>> = { up: -1, down: 1, 'page-up': -10, 'page-down': 10, top: -Infinity, bottom: Infinity };
     const d = moves[action];
@@ -138,7 +144,7 @@ export class FleetView implements View {
 
   render(width: number, height: number): string[] {
     this.derive();
-    return renderTable({ columns: fleetColumns(), rows: this.rows, width, height, state: this.state, theme: this.app.theme });
+    return renderTable({ columns: fleetColumns(), rows: this.rows, width, height, state: this.state, theme: this.app.theme, detail: this.detail });
   }
 
   close(): void {

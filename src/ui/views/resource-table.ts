@@ -141,9 +141,11 @@ export class ResourceTableView implements View {
   readonly actions: readonly ActionId[] = [
     'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'history', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
     'clear-marks', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
-    ...NAV_ACTIONS, 'back',
+    ...NAV_ACTIONS, 'back', 'wrap',
   ];
   private readonly state: TableState = { selected: 0, top: 0 };
+  /** `w`: the selected row's full values under the table */
+  private detail = false;
   /** context → the resource types shown from it */
   private types = new Map<string, ResourceType[]>();
   private subs: Subscription[] = [];
@@ -544,6 +546,10 @@ export class ResourceTableView implements View {
   }
 
   handle(action: ActionId): boolean {
+    if (action === 'wrap') {
+      this.detail = !this.detail;
+      return true;
+    }
     // an Event row's object commands (logs, tree, rollback, ...) act on its involved object: left to the shell's selection()
     if (this.resourceType?.kind === 'Event' && objectCommand(action) && !['yaml', 'describe', 'events'].includes(action)) return false;
     this.derive();
@@ -687,7 +693,7 @@ export class ResourceTableView implements View {
     const sortIdx = this.columns.findIndex((c) => c.id === sortId);
     const lines = renderTable({
       columns: this.columns, rows: this.shown, width, height, state: this.state, theme: this.app.theme,
-      isMarked: (r) => this.marks.has(r.key), sortColumn: sortIdx >= 0 ? sortIdx : undefined, sortDesc: this.sort.desc,
+      isMarked: (r) => this.marks.has(r.key), sortColumn: sortIdx >= 0 ? sortIdx : undefined, sortDesc: this.sort.desc, detail: this.detail,
     });
     this.selectedKey = this.shown[this.state.selected]?.key;
     return lines;

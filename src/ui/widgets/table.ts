@@ -1,7 +1,7 @@
 // A virtualized table: only the rows in the visible window are formatted and painted, so
 // the cost of a frame depends on the terminal's height, not on the number of rows.
 import type { Role, Theme } from '../../config/theme.js';
-import { displayWidth, termLine } from '../../model/sanitize.js';
+import { displayWidth, termLine, wrapToWidth } from '../../model/sanitize.js';
 import { escapeTags, fit, paint } from '../style.js';
 
 export interface Column<R> {
@@ -106,10 +106,24 @@ export interface RenderTableOptions<R> {
   isMarked?(row: R): boolean;
   sortColumn?: number;
   sortDesc?: boolean;
+  /** the selected row's full values under the table (`w`): every column, wrapped, at most a third of the height */
+  detail?: boolean;
+}
+
+/** The selected row's values, every column (dropped or cut ones too), as `HEADER value` wrapped to the width. */
+export function detailLines<R>(columns: Column<R>[], row: R, width: number): string[] {
+  const text = columns.map((c) => `${termLine(c.header)}: ${termLine(c.value(row)) || '-'}`).join('   ');
+  return wrapToWidth(text, Math.max(1, width));
 }
 
 /** Renders header + visible rows as tagged lines; updates state.top for the window. */
 export function renderTable<R>(o: RenderTableOptions<R>): string[] {
+  if (o.detail && o.rows.length) {
+    const row = o.rows[clampIndex(o.state.selected, o.rows.length)];
+    const detail = detailLines(o.columns, row, o.width).slice(0, Math.max(1, Math.floor(o.height / 3)));
+    const table = renderTable({ ...o, detail: false, height: Math.max(2, o.height - detail.length) });
+    return [...table, ...detail.map((l) => paint(o.theme, 'status.muted', fit(l, o.width)))].slice(0, o.height);
+  }
   const bodyHeight = Math.max(0, o.height - 1);
   o.state.selected = clampIndex(o.state.selected, o.rows.length);
   o.state.top = scrollTop(o.rows.length, o.state.selected, o.state.top, bodyHeight);
