@@ -67,3 +67,25 @@ function at(o: unknown, path: string[]): unknown {
 export function applyApiDefaults(key: string, obj: KubeObject): void {
   for (const path of TEMPLATE_PATHS[key] ?? []) defaultTemplate(at(obj, path), !NO_RESTART_DEFAULT.has(key));
 }
+
+/**
+ * What kube-apiserver adds to a Job on create once it has a uid (pkg/registry/batch/job
+ * strategy generateSelector, then SetDefaults_Job on read): unless spec.manualSelector, the pod
+ * template gets `batch.kubernetes.io/controller-uid`, `batch.kubernetes.io/job-name` and the
+ * legacy `controller-uid`, `job-name` labels, spec.selector matches the controller-uid, and a
+ * Job without labels takes its template's. Other kinds are left alone.
+ */
+export function applyCreateDefaults(key: string, obj: KubeObject): void {
+  if (key !== 'jobs.batch' || !isRecord(obj.spec) || obj.spec.manualSelector === true) return;
+  const uid = obj.metadata.uid ?? '';
+  const name = obj.metadata.name;
+  const template = isRecord(obj.spec.template) ? obj.spec.template : (obj.spec.template = {});
+  const meta = isRecord(template.metadata) ? template.metadata : (template.metadata = {});
+  const labels = isRecord(meta.labels) ? (meta.labels as Record<string, string>) : (meta.labels = {} as Record<string, string>);
+  for (const k of ['job-name', 'batch.kubernetes.io/job-name']) labels[k] ??= name;
+  for (const k of ['controller-uid', 'batch.kubernetes.io/controller-uid']) labels[k] ??= uid;
+  const selector = isRecord(obj.spec.selector) ? obj.spec.selector : (obj.spec.selector = {});
+  const match = isRecord(selector.matchLabels) ? (selector.matchLabels as Record<string, string>) : (selector.matchLabels = {} as Record<string, string>);
+  match['batch.kubernetes.io/controller-uid'] ??= uid;
+  if (!obj.metadata.labels || Object.keys(obj.metadata.labels).length === 0) obj.metadata.labels = { ...labels };
+}

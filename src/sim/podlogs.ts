@@ -53,7 +53,8 @@ export class PodLogStore implements PodLogSource {
   }
 
   /** A new instance of the container starts (the old one, if any, becomes `previous`). */
-  start(ref: ContainerRef, image: string, at = this.clock()): void {
+  start(ref: ContainerRef, image: string, when = this.clock()): void {
+    const at = this.notAhead(when);
     const k = key(ref.namespace, ref.pod, ref.container);
     const old = this.containers.get(k);
     if (old) this.catchUp(k, old, at);
@@ -70,7 +71,8 @@ export class PodLogStore implements PodLogSource {
   }
 
   /** The container's process ends; a crash writes its fatal error first. */
-  stop(ref: ContainerRef, fatal?: string, at = this.clock()): void {
+  stop(ref: ContainerRef, fatal?: string, when = this.clock()): void {
+    const at = this.notAhead(when);
     const k = key(ref.namespace, ref.pod, ref.container);
     const c = this.containers.get(k);
     if (!c || !c.running) return;
@@ -84,12 +86,21 @@ export class PodLogStore implements PodLogSource {
   }
 
   /** Writes a line now (controllers use it for messages tied to events). */
-  write(ref: ContainerRef, text: string, at = this.clock()): void {
+  write(ref: ContainerRef, text: string, when = this.clock()): void {
+    const at = this.notAhead(when);
     const k = key(ref.namespace, ref.pod, ref.container);
     const c = this.containers.get(k);
     if (!c) return;
     this.catchUp(k, c, at);
     this.append(k, c, at, text);
+  }
+
+  /**
+   * A kubelet stamps lines with the node's wall clock: a controller's time (the sim clock,
+   * which scenarios move ahead to make history) never puts a line in the future.
+   */
+  private notAhead(at: number): number {
+    return Math.min(at, this.clock());
   }
 
   /** The pod is gone: its containers' logs go with it. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { rfc3339 } from '../model/format.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import { apiVersionOf, resourceKey } from '../model/types.js';
-import { applyApiDefaults } from './defaults.js';
+import { applyApiDefaults, applyCreateDefaults } from './defaults.js';
 import { ApiError, alreadyExists, conflict, gone, notFound } from './errors.js';
 
 export interface ScaleSubresource {
@@ -145,6 +145,7 @@ export class ClusterStore {
     if (ns !== undefined) obj.metadata.namespace = ns;
     else delete obj.metadata.namespace;
     delete obj.metadata.deletionTimestamp;
+    applyCreateDefaults(key, obj);
     if ('spec' in obj) obj.metadata.generation = 1;
     if (opts.dryRun) return obj;
     return this.commit('ADDED', key, obj);

@@ -244,6 +244,19 @@ export function podController(ctx: Ctx): Controller {
         }
         return startContainers(pod);
       }
+      // ephemeral containers (kubectl debug) run as soon as they are added, with logs of their own
+      const ephemeral = arr(pod, 'spec', 'ephemeralContainers').filter((c) => !arr(pod, 'status', 'ephemeralContainerStatuses').some((st) => str(st, 'name') === str(c, 'name')));
+      if (phase === 'Running' && ephemeral.length > 0) {
+        const now = nowSeconds();
+        store.mutate('pods', ns, name, (p) => {
+          const st = statusOf(p);
+          st.ephemeralContainerStatuses = [
+            ...arr(p, 'status', 'ephemeralContainerStatuses'),
+            ...ephemeral.map((c) => ({ ...running(str(c, 'name') ?? '', str(c, 'image') ?? '', now, false, 0), ready: false })),
+          ];
+        }, { subresource: 'status' });
+        for (const c of ephemeral) logs.start({ namespace: ns!, pod: name, container: str(c, 'name') ?? '' }, str(c, 'image') ?? '', rt.now());
+      }
       if (phase === 'Running' && !known.has(base)) {
         // created already running (bulk-built scenarios): start its logs and its life
         known.add(base);

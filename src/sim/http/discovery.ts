@@ -59,6 +59,7 @@ function subresourceEntries(r: SimResource): Record<string, unknown>[] {
   if (r.subresources.scale) out.push({ ...base, name: `${r.resource}/scale`, group: 'autoscaling', version: 'v1', kind: 'Scale' });
   if (r.group === '' && r.resource === 'pods') {
     out.push({ ...base, name: 'pods/log', kind: 'Pod', verbs: ['get'] });
+    out.push({ ...base, name: 'pods/ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] });
     out.push({ ...base, name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] });
     out.push({ ...base, name: 'pods/portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
   }

@@ -16,8 +16,10 @@ function pickContainer(pod: KubeObject, asked: string | null): string {
   const name = pod.metadata.name;
   const mains = arr(pod, 'spec', 'containers').map((c) => str(c, 'name') ?? '');
   const inits = arr(pod, 'spec', 'initContainers').map((c) => str(c, 'name') ?? '');
+  // ephemeral containers (kubectl debug) have logs like any other, asked for by name
+  const ephemeral = arr(pod, 'spec', 'ephemeralContainers').map((c) => str(c, 'name') ?? '');
   if (asked) {
-    if (!mains.includes(asked) && !inits.includes(asked)) throw badRequest(`container ${asked} is not valid for pod ${name}`);
+    if (!mains.includes(asked) && !inits.includes(asked) && !ephemeral.includes(asked)) throw badRequest(`container ${asked} is not valid for pod ${name}`);
     return asked;
   }
   if (mains.length === 1) return mains[0];
@@ -28,7 +30,7 @@ function pickContainer(pod: KubeObject, asked: string | null): string {
 /** The kubelet's validateContainerLogStatus, for a simulated container status. */
 function checkStatus(pod: KubeObject, container: string, previous: boolean): void {
   const name = pod.metadata.name;
-  const statuses = [...arr(pod, 'status', 'containerStatuses'), ...arr(pod, 'status', 'initContainerStatuses')];
+  const statuses = [...arr(pod, 'status', 'containerStatuses'), ...arr(pod, 'status', 'initContainerStatuses'), ...arr(pod, 'status', 'ephemeralContainerStatuses')];
   const st = statuses.find((s) => str(s, 'name') === container);
   const lastTerminated = rec(st, 'lastState', 'terminated');
   if (previous) {

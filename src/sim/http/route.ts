@@ -51,6 +51,6 @@ export function parseResourcePath(store: ClusterStore, pathname: string): Resour
 export function subresourceServed(r: SimResource, sub: string): boolean {
   if (sub === 'status') return r.subresources.status;
   if (sub === 'scale') return r.subresources.scale !== undefined;
-  if (sub === 'log' || sub === 'exec' || sub === 'portforward') return r.group === '' && r.resource === 'pods';
+  if (sub === 'log' || sub === 'exec' || sub === 'portforward' || sub === 'ephemeralcontainers') return r.group === '' && r.resource === 'pods';
   return false;
 }

@@ -1,5 +1,6 @@
 // The `scale` scenario: many namespaces, Deployments and pods built straight into the store
 // (already running, so 10k pods take seconds), and churn spread evenly over one ticker.
+import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../model/types.js';
 import type { BuiltCluster } from '../build-cluster.js';
 import { ownerRef, templateHash } from '../controllers/util.js';
@@ -23,6 +24,12 @@ export function addNodes(c: BuiltCluster, n: number): void {
   }
 }
 
+/** 64 hex characters derived from the text: a container or image id as a runtime reports one
+ * (stern and kubectl tail only containers whose status has a containerID). */
+function hex64(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 function runningPod(name: string, ns: string, labels: Record<string, string>, owner: KubeObject, image: string, node: string, ip: string): KubeObject {
   const t = nowSeconds();
   const ready = [
@@ -34,7 +41,7 @@ function runningPod(name: string, ns: string, labels: Record<string, string>, ow
   return {
     metadata: { name, namespace: ns, labels, ownerReferences: [ownerRef(owner)] },
     spec: { nodeName: node, containers: [{ name: 'app', image }] },
-    status: { phase: 'Running', podIP: ip, hostIP: '10.0.0.11', startTime: t, conditions: ready, qosClass: 'BestEffort', containerStatuses: [{ name: 'app', image, ready: true, started: true, restartCount: 0, state: { running: { startedAt: t } }, lastState: {} }] },
+    status: { phase: 'Running', podIP: ip, hostIP: '10.0.0.11', startTime: t, conditions: ready, qosClass: 'BestEffort', containerStatuses: [{ name: 'app', image, imageID: `${image.split(':')[0]}@sha256:${hex64(image)}`, containerID: `containerd://${hex64(`${ns}/${name}/app`)}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt: t } }, lastState: {} }] },
   };
 }
 
