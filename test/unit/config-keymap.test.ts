@@ -36,6 +36,26 @@ describe('keymaps', () => {
     expect(k.bindings['half-page-down']).toEqual([['ctrl-d']]);
   });
 
+  it('refuses keys a terminal cannot deliver (ctrl with a non-letter, ctrl-shift), naming the file and the key', () => {
+    for (const key of ['ctrl-\\', 'ctrl-1', 'ctrl-shift-x']) {
+      const cfg = dir();
+      const file = join(cfg, 'keymap.json');
+      writeFileSync(file, JSON.stringify({ name: 'mine', bindings: { 'clear-marks': [key] } }, null, 2));
+      let err: unknown;
+      try {
+        loadKeymap(undefined, { configDir: cfg });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(String((err as Error).message)).toContain(file);
+      expect(String((err as Error).message)).toContain(`key ${JSON.stringify(key)} can never be typed`);
+    }
+    // every built-in keymap passes the same check
+    expect(() => loadKeymap('default', { configDir: null })).not.toThrow();
+    expect(() => loadKeymap('vim', { configDir: null })).not.toThrow();
+  });
+
   it('resolves sequences with prefixes', () => {
     const r = new KeyResolver(loadKeymap('vim', { configDir: null }));
     expect(r.lookup(['g'])).toEqual({ kind: 'prefix' });

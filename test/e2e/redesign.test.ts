@@ -1,0 +1,104 @@
+// Issue 15 on the built CLI (`node dist/cli.js demo` in a pty): keys typed while the app
+// starts are queued and applied in order (never echoed); object commands work from Problems
+// rows and Tree nodes: logs, rollback and suspend straight from the triage starting point.
+// Run `npm run build` first.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { run, type Session } from './harness.js';
+
+const CLI = resolve('dist/cli.js');
+const STARTUP_MS = 30_000;
+const WAIT_MS = 20_000;
+let sessions: Session[] = [];
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+});
+
+afterEach(() => {
+  for (const s of sessions) s.kill('SIGKILL');
+  sessions = [];
+});
+
+function demo(cols = 160, rows = 40): Session {
+  const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
+  const s = run(process.execPath, [CLI, 'demo'], { env, cols, rows });
+  sessions.push(s);
+  return s;
+}
+
+/** Selects the Problems row matching `row`: to the top, then down as many rows as it is below the header. */
+async function selectProblem(s: Session, row: RegExp): Promise<void> {
+  const t = await s.waitFor(row, WAIT_MS);
+  const lines = t.split('\n');
+  const header = lines.findIndex((l) => /^CONTEXT\s+KIND/.test(l));
+  const at = lines.findIndex((l) => row.test(l));
+  s.press('g');
+  for (let i = 0; i < at - header - 1; i++) s.press('j');
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+describe('issue 15 in a pty', () => {
+  it('keys typed as soon as the header shows are applied in order once the app is up, never echoed', async () => {
+    const s = demo();
+    await s.waitFor(/fleetdeck/, STARTUP_MS);
+    s.type(':pods');
+    s.press('enter');
+    const t = await s.waitFor((x) => /pods \[\d+\]/.test(x) && /CONTEXT\s+NAMESPACE\s+NAME/.test(x), STARTUP_MS);
+    // the fault of the issue: the typed text printed raw over the header
+    expect(t).not.toContain(':podst');
+    expect(t.split('\n')[0]).not.toContain('pods');
+    s.type(':q');
+    s.press('enter');
+    expect(await s.exit(10_000)).toBe(0);
+  }, 90_000);
+
+  it('from Problems rows: logs, rollback (typed name on prod-eu) and suspend; logs from a Tree node', async () => {
+    const s = demo();
+    await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
+    s.press('1');
+    await s.waitFor(/problems \[\d+, \d+ failed\]/, WAIT_MS);
+    await s.waitFor(/prod-eu\s+Deployment\s+checkout\s+cart-api/, WAIT_MS);
+
+    // l on the Deployment's row: its pods' merged logs
+    await selectProblem(s, /^prod-eu\s+Deployment\s+checkout\s+cart-api\s/m);
+    s.press('l');
+    await s.waitFor(/logs deployment\/cart-api/, WAIT_MS);
+    s.press('q'); // q leaves the log view, back to Problems
+    await s.waitFor(/problems \[\d+/, WAIT_MS);
+
+    // t on the same row, then l on the tree's selected node
+    s.press('t');
+    await s.waitFor(/tree \S+\/\S+ \[\d+\]/, WAIT_MS);
+    s.press('l');
+    await s.waitFor(/logs \S+\/\S+/, WAIT_MS);
+    s.press('esc');
+    await s.waitFor(/tree \S+\/\S+ \[\d+\]/, WAIT_MS);
+    s.press('esc');
+    await s.waitFor(/problems \[\d+/, WAIT_MS);
+
+    // B (rollback) on the row: the dialog leads with the change in words; prod-eu is protected
+    await selectProblem(s, /^prod-eu\s+Deployment\s+checkout\s+cart-api\s/m);
+    s.press('B');
+    let t = await s.waitFor(/change: roll back Deployment checkout\/cart-api to revision \d+/, WAIT_MS);
+    expect(t.indexOf('change: roll back')).toBeLessThan(t.indexOf('PATCH') < 0 ? Infinity : t.indexOf('PATCH'));
+    s.type('cart-api');
+    s.press('enter');
+    await s.waitFor(/succeeded: rolled back/, WAIT_MS);
+
+    // T (suspend) on prod-eu's failing HelmRelease row (protected: the name typed)
+    await selectProblem(s, /^prod-eu\s+HelmRelease\s+checkout\s+podinfo\s/m);
+    s.press('T');
+    t = await s.waitFor(/change: suspend HelmRelease checkout\/podinfo/, WAIT_MS);
+    s.type('podinfo');
+    s.press('enter');
+    await s.waitFor(/succeeded: suspended/, WAIT_MS);
+    await s.waitFor(/^prod-eu\s+HelmRelease\s+checkout\s+podinfo\s+Suspended/m, WAIT_MS);
+
+    s.type(':q');
+    s.press('enter');
+    expect(await s.exit(10_000)).toBe(0);
+  }, 180_000);
+});
