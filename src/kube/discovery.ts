@@ -1,4 +1,5 @@
-// Discovery of one context: /api and /apis, each group at its preferred version (fetched in
+// Discovery of one context: /api and /apis, each group over every version it serves (the
+// preferred version's resources, plus those only served at another version; fetched in
 // parallel), subresources dropped; CRD printer columns read from the CRD objects themselves
 // so tables can show additionalPrinterColumns.
 import type { KubeObject, PrinterColumn, ResourceType } from '../model/types.js';
@@ -14,7 +15,7 @@ interface ApiResource {
   shortNames?: string[];
   categories?: string[];
 }
-interface ResourceList {
+export interface ResourceList {
   groupVersion?: string;
   resources?: ApiResource[];
 }
@@ -38,26 +39,69 @@ function toTypes(group: string, version: string, list: ResourceList): ResourceTy
     }));
 }
 
-/** Everything the context serves, core first, then groups in the server's order. */
+/**
+ * Kubernetes version priority (k8s.io/apimachinery's CompareKubeAwareVersionStrings): GA
+ * before beta before alpha, higher numbers first, then anything else alphabetically.
+ * Negative when `a` ranks before `b`.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] | undefined => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return undefined;
+    return [m[2] === undefined ? 3 : m[2] === 'beta' ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)];
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  if (!ra || !rb) return ra ? -1 : rb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  return rb[0] - ra[0] || rb[1] - ra[1] || rb[2] - ra[2];
+}
+
+/**
+ * The resources of one group over all its served versions: every resource of the preferred
+ * version, plus each resource the preferred version lacks, taken from the highest other
+ * version serving it (a Flux OCIRepository still served only at v1beta2 while the group
+ * prefers v1). `lists` maps a version to its resources; versions that failed are absent.
+ */
+export function mergeGroupVersions(group: string, preferred: string, lists: ReadonlyMap<string, ResourceList>): ResourceType[] {
+  const order = [...lists.keys()].sort((a, b) => (a === preferred ? -1 : b === preferred ? 1 : compareKubeVersions(a, b)));
+  const seen = new Set<string>();
+  const out: ResourceType[] = [];
+  for (const v of order) {
+    for (const t of toTypes(group, v, lists.get(v)!)) {
+      if (seen.has(t.resource)) continue;
+      seen.add(t.resource);
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything the context serves, core first, then groups in the server's order; each group
+ * over all its served versions (mergeGroupVersions). One broken version or aggregated API
+ * (metrics-server down) hides only itself.
+ */
 export async function discover(client: ContextClient, signal?: AbortSignal): Promise<ResourceType[]> {
   const [core, groups] = await Promise.all([
     client.getJson<{ versions?: string[] }>('/api', undefined, signal),
     client.getJson<GroupList>('/apis', undefined, signal),
   ]);
   const coreVersion = core.versions?.[0] ?? 'v1';
+  const fetchList = (path: string): Promise<ResourceList | undefined> =>
+    client.getJson<ResourceList>(path, undefined, signal).catch((e: unknown) => {
+      if (signal?.aborted) throw e;
+      return undefined;
+    });
   const lists = await Promise.all([
     client.getJson<ResourceList>(`/api/${coreVersion}`, undefined, signal).then((l) => toTypes('', coreVersion, l)),
-    ...(groups.groups ?? []).map((g) => {
-      const v = g.preferredVersion?.version ?? g.versions?.[0]?.version;
-      if (!v) return Promise.resolve([]);
-      return client
-        .getJson<ResourceList>(`/apis/${g.name}/${v}`, undefined, signal)
-        // one broken aggregated API (metrics-server down) must not hide the rest
-        .then((l) => toTypes(g.name, v, l))
-        .catch((e: unknown) => {
-          if (signal?.aborted) throw e;
-          return [];
-        });
+    ...(groups.groups ?? []).map(async (g) => {
+      const preferred = g.preferredVersion?.version ?? g.versions?.[0]?.version;
+      if (!preferred) return [];
+      const versions = [...new Set([preferred, ...(g.versions ?? []).map((v) => v.version)])];
+      const got = await Promise.all(versions.map(async (v) => [v, await fetchList(`/apis/${g.name}/${v}`)] as const));
+      const byVersion = new Map<string, ResourceList>();
+      for (const [v, l] of got) if (l) byVersion.set(v, l);
+      return mergeGroupVersions(g.name, preferred, byVersion);
     }),
   ]);
   return lists.flat();

@@ -1,5 +1,6 @@
 // Builds one simulated cluster: a store serving every resource (with the CRD objects of
 // the custom ones), a log source, the controllers on one runtime, and faults all off.
+import { crdController } from './controllers/crds.js';
 import type { AccessRule, SimCluster } from './cluster.js';
 import { PodLogStore } from './podlogs.js';
 import { builtinResources, crdManifest, crdResources } from './resources.js';
@@ -82,6 +83,7 @@ export function buildCluster(opts: BuildOptions): BuiltCluster {
     namespaceController(ctx),
     fluxController(ctx, flux),
     operatorController(ctx),
+    crdController(ctx),
   ]) {
     runtime.register(c);
   }

@@ -6,7 +6,7 @@
 import type { KubeObject, PrinterColumn } from '../model/types.js';
 import type { ScaleSubresource, SimResource } from './store.js';
 
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const NO_COLLECTION = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 const replicasScale: ScaleSubresource = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
