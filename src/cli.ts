@@ -1,18 +1,9 @@
 #!/usr/bin/env node
 // fleetdeck's command line: argument parsing and subcommands. Each subcommand's work lives
 // in its own layer and is imported lazily, so starting the TUI loads only what it needs.
-import { readFileSync } from 'node:fs';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { isSingleExecutable, packageVersion } from './config/shipped.js';
 import { termText } from './model/sanitize.js';
-
-/** The package's version, read from the package.json beside dist/ (or src/). */
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const int = (v: string): number => {
@@ -20,6 +11,12 @@ const int = (v: string): number => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number is expected');
   return n;
 };
+
+/** `fleetdeck 0.1.0 (single executable, node v20.20.2, linux-x64)`: what a bug report needs. */
+function versionLine(): string {
+  const how = isSingleExecutable() ? 'single executable, ' : '';
+  return `fleetdeck ${packageVersion()} (${how}node ${process.version}, ${process.platform}-${process.arch})`;
+}
 
 /** The options every command that talks to clusters shares. */
 function fleetOptions(cmd: Command): Command {
@@ -36,7 +33,7 @@ export function buildProgram(): Command {
     .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
     .showHelpAfterError()
     .enablePositionalOptions()
-    .version(`fleetdeck ${packageVersion()}`, '--version', 'print the version and exit');
+    .version(versionLine(), '--version', 'print the version (and the Node.js inside the single executable) and exit');
 
   const sim = new Command('sim')
     .description('serve the simulated fleet (a Kubernetes-API server per simulated cluster) until SIGINT/SIGTERM')

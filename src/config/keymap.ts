@@ -1,9 +1,8 @@
 // Keymaps as data: { name, extends?, bindings: { actionId: ["key", "g g", ...] } }.
 // Built-ins live in keymaps/; a user file in $XDG_CONFIG_HOME/fleetdeck/keymap.json (or
 // .yaml) is merged over the chosen base, action by action.
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileExists, shippedPath } from './shipped.js';
 import { ACTIONS, isActionId, type ActionId } from '../commands/keys.js';
 import { isRecord } from '../model/access.js';
 import { ConfigError, loadConfigFile, userConfigDir, type LoadedFile } from './load.js';
@@ -89,8 +88,7 @@ export function formatKeySeq(seq: KeySeq): string {
 }
 
 function builtinDir(): string {
-  // src/config and dist/config both sit two levels below the package root
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'keymaps');
+  return shippedPath('keymaps');
 }
 
 interface RawKeymap {
@@ -130,14 +128,14 @@ function isPath(spec: string): boolean {
 
 function resolveBuiltin(name: string, dir: string, from?: string): string {
   const file = join(dir, `${name}.json`);
-  if (!existsSync(file)) {
+  if (!fileExists(file)) {
     throw new ConfigError(from ?? name, `unknown keymap "${name}" (built-in: ${listBuiltin(dir).join(', ')})`, undefined, from ? 'extends' : undefined);
   }
   return file;
 }
 
 function listBuiltin(dir: string): string[] {
-  return ['default', 'vim'].filter((n) => existsSync(join(dir, `${n}.json`)));
+  return ['default', 'vim'].filter((n) => fileExists(join(dir, `${n}.json`)));
 }
 
 function loadChain(file: string, dir: string, seen: string[]): { raws: RawKeymap[]; files: string[] } {
@@ -157,7 +155,7 @@ export interface LoadOptions {
 }
 
 function userFile(dir: string, base: string): string | undefined {
-  return ['json', 'yaml', 'yml'].map((e) => join(dir, `${base}.${e}`)).find((p) => existsSync(p));
+  return ['json', 'yaml', 'yml'].map((e) => join(dir, `${base}.${e}`)).find((p) => fileExists(p));
 }
 
 /** Loads a keymap by built-in NAME or PATH, then merges the user's keymap file over it. */

@@ -1,7 +1,7 @@
 // The shared loader for user-editable config files (keymaps, themes, app config): JSON or
 // YAML, with every error naming the file, the line and the key, so a typo in a user file is
 // found without reading our source.
-import { readFileSync } from 'node:fs';
+import { readTextFile } from './shipped.js';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 
 export class ConfigError extends Error {
@@ -105,7 +105,7 @@ export function parseConfigText(file: string, text: string): LoadedFile {
 export function loadConfigFile(file: string): LoadedFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(file, code === 'ENOENT' ? 'no such file' : (e as Error).message);

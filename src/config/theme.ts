@@ -1,9 +1,8 @@
 // Themes as data: { name, extends?, styles: { role: colour | {fg, bg, bold, underline, inverse} } }.
 // Every colour the UI paints is one of ROLES; colours are the 16 ANSI names, "default",
 // or #rrggbb (the terminal library maps those to the nearest of 256 or 16 colours).
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileExists, shippedPath } from './shipped.js';
 import { isRecord } from '../model/access.js';
 import { ConfigError, loadConfigFile, userConfigDir, type LoadedFile } from './load.js';
 import type { LoadOptions } from './keymap.js';
@@ -106,7 +105,7 @@ function validate(f: LoadedFile): RawTheme {
 }
 
 function builtinDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'themes');
+  return shippedPath('themes');
 }
 
 export const BUILTIN_THEMES = ['default', 'light', '16color', 'high-contrast'];
@@ -117,7 +116,7 @@ function isPath(spec: string): boolean {
 
 function resolveBuiltin(name: string, dir: string, from?: string): string {
   const file = join(dir, `${name}.json`);
-  if (!existsSync(file)) throw new ConfigError(from ?? name, `unknown theme "${name}" (built-in: ${BUILTIN_THEMES.join(', ')})`, undefined, from ? 'extends' : undefined);
+  if (!fileExists(file)) throw new ConfigError(from ?? name, `unknown theme "${name}" (built-in: ${BUILTIN_THEMES.join(', ')})`, undefined, from ? 'extends' : undefined);
   return file;
 }
 
@@ -133,7 +132,7 @@ function loadChain(file: string, dir: string, seen: string[]): { raws: RawTheme[
 export function loadTheme(spec: string | undefined, opts: LoadOptions = {}): Theme {
   const dir = opts.builtinDir ?? builtinDir();
   const configDir = opts.configDir === undefined ? userConfigDir() : opts.configDir;
-  const user = configDir ? ['json', 'yaml', 'yml'].map((e) => join(configDir, `theme.${e}`)).find((p) => existsSync(p)) : undefined;
+  const user = configDir ? ['json', 'yaml', 'yml'].map((e) => join(configDir, `theme.${e}`)).find((p) => fileExists(p)) : undefined;
   let userRaw: RawTheme | undefined;
   let baseSpec = spec;
   if (user) {
