@@ -80,8 +80,9 @@ export function buildProgram(): Command {
     .option('--theme <name|path>', 'theme: default, light, 16color, high-contrast, or a file')
     .option('--command <cmd>', 'the view to start in')
     .action(async (o) => {
+      const { checkTerminal, launchTui } = await import('./ui/launch.js');
+      checkTerminal();
       const { startScenarioFleet } = await import('./cli/sim.js');
-      const { launchTui } = await import('./ui/launch.js');
       const sim = await startScenarioFleet({ scenario: o.scenario, seed: o.seed });
       try {
         process.exitCode = await launchTui({ ...o, kubeconfig: sim.kubeconfigPath, allContexts: true });
@@ -274,7 +275,7 @@ const actionCommands: { id: string; description: string; options?: (c: Command) 
 /** Known user errors print their message and exit 2; anything else is a bug and says so. */
 function fail(e: unknown): void {
   const err = e as Error;
-  const known = ['KubeconfigError', 'ConfigError', 'SelectorError', 'UsageError'];
+  const known = ['KubeconfigError', 'ConfigError', 'SelectorError', 'UsageError', 'TerminalError'];
   if (known.includes(err?.name) || known.includes(err?.constructor?.name)) {
     process.stderr.write(termText(`fleetdeck: ${err.message}\n`));
   } else {

@@ -1,8 +1,9 @@
 // The audit log: one JSON line per executed request, in the user's state directory. It
 // holds what was asked and what the server said — never credentials or Secret data.
 import { appendFile, chmod, mkdir, stat } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fallbackDir, stateDir, writableStateDir } from '../config/xdg.js';
 import { isRecord } from '../model/access.js';
 import type { ApiRequest, ObjectName } from './types.js';
 import { jsonForTerminal } from '../model/sanitize.js';
@@ -17,12 +18,18 @@ export interface AuditEntry {
 
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
+  /** the file written (or to be written) */
   readonly path: string;
+  /**
+   * Once, after the first record: why the log is not where the user looks for it (the state
+   * directory could not be written and a fallback was used), for the outcome message.
+   */
+  takeNotice?(): string | undefined;
 }
 
+/** $XDG_STATE_HOME/fleetdeck/audit.log (default ~/.local/state/...); without any home, the temp fallback's. */
 export function defaultAuditPath(env: NodeJS.ProcessEnv = process.env): string {
-  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(state, 'fleetdeck', 'audit.log');
+  return join(stateDir(env) ?? join(fallbackDir(), 'state'), 'audit.log');
 }
 
 function localUser(): string {
@@ -73,20 +80,40 @@ export function auditLine(entry: AuditEntry, time: Date, user: string): string {
   });
 }
 
-export function createAuditLog(opts: { path?: string; now?: () => Date; user?: string } = {}): AuditLog {
-  const path = opts.path ?? defaultAuditPath();
+/**
+ * The audit log. With `path` it writes exactly there; without, in the state directory of
+ * `env`, falling back to a private temp directory when that cannot be written (read-only
+ * home on a bastion) — the fallback is said once through takeNotice.
+ */
+export function createAuditLog(opts: { path?: string; env?: NodeJS.ProcessEnv; now?: () => Date; user?: string } = {}): AuditLog {
+  const env = opts.env ?? process.env;
+  let path = opts.path ?? defaultAuditPath(env);
+  let notice: string | undefined;
   const now = opts.now ?? (() => new Date());
   const user = opts.user ?? localUser();
   let ready: Promise<void> | undefined;
   // Lines are appended in order: concurrent targets queue behind one another.
   let tail: Promise<void> = Promise.resolve();
   const prepare = async () => {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    if (opts.path) {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    } else {
+      const state = await writableStateDir(env);
+      path = join(state.dir, 'audit.log');
+      notice = state.notice && `audit log: ${state.notice}`;
+    }
     const existing = await stat(path).catch(() => undefined);
     if (existing && (existing.mode & 0o077) !== 0) await chmod(path, 0o600);
   };
   return {
-    path,
+    get path() {
+      return path;
+    },
+    takeNotice() {
+      const n = notice;
+      notice = undefined;
+      return n;
+    },
     record(entry) {
       ready ??= prepare().catch((err: unknown) => {
         ready = undefined;

@@ -204,7 +204,8 @@ export function createExecutor(deps: ExecutorDeps): Executor {
         request: record.request,
         result: { ...(record.status !== undefined ? { status: record.status } : {}), ...(record.error ? { error: record.error } : {}) },
       });
-      return '';
+      const notice = deps.audit.takeNotice?.();
+      return notice ? ` (${notice})` : '';
     } catch (err) {
       return ` (audit log not written: ${errorMessage(err)})`;
     }

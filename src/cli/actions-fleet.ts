@@ -6,7 +6,7 @@ import { openFleet, type FleetOptions } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { HISTORY_SOURCES } from '../model/kinds.js';
 import { resourceKey, type ResourceType } from '../model/types.js';
-import { createAuditLog, defaultAuditPath } from '../actions/audit.js';
+import { createAuditLog } from '../actions/audit.js';
 import { runActionCommand, type ActionCommandOptions, type Output } from './actions.js';
 import { createExecutor } from '../actions/executor.js';
 import type { KubeObject } from '../model/types.js';
@@ -46,7 +46,7 @@ export async function runShellAction(
       readonly: opts.readonly ?? false,
       protectedPattern: config.protected,
       // the same environment the kubeconfig was read from decides where the audit log goes
-      audit: createAuditLog({ path: defaultAuditPath(env) }),
+      audit: createAuditLog({ env }),
       lookup: fleet,
       followTimeoutMs: (opts.timeoutSeconds ?? 300) * 1000,
     });

@@ -6,7 +6,7 @@
 //   theme: light
 // Every problem is reported with the file, line and key so the user can fix it directly.
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { configDir, homeDir } from './xdg.js';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError } from './load.js';
@@ -27,14 +27,15 @@ export interface AppConfig {
 
 export const defaultAppConfig = (): AppConfig => ({ fleets: {}, protected: /prod/, watchGraceSeconds: 30 });
 
-export function appConfigPath(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
-  const base = env.XDG_CONFIG_HOME || path.join(home, '.config');
-  return path.join(base, 'fleetdeck', 'config.yaml');
+/** $XDG_CONFIG_HOME/fleetdeck/config.yaml (default ~/.config/...); undefined without any home directory. */
+export function appConfigPath(env: NodeJS.ProcessEnv = process.env, home: string | undefined = homeDir(env)): string | undefined {
+  const dir = configDir(home === undefined ? env : { ...env, HOME: home });
+  return dir ? path.join(dir, 'config.yaml') : undefined;
 }
 
-/** Reads the config file; a missing file means defaults. */
+/** Reads the config file; a missing file (or no home to hold one) means defaults. */
 export function loadAppConfig(file = appConfigPath()): AppConfig {
-  if (!existsSync(file)) return defaultAppConfig();
+  if (!file || !existsSync(file)) return defaultAppConfig();
   return parseAppConfig(readFileSync(file, 'utf8'), file);
 }
 

@@ -2,6 +2,7 @@
 // YAML, with every error naming the file, the line and the key, so a typo in a user file is
 // found without reading our source.
 import { readTextFile } from './shipped.js';
+import { configDir } from './xdg.js';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 
 export class ConfigError extends Error {
@@ -113,8 +114,7 @@ export function loadConfigFile(file: string): LoadedFile {
   return parseConfigText(file, text);
 }
 
-/** $XDG_CONFIG_HOME/fleetdeck, defaulting to ~/.config/fleetdeck as the XDG spec says. */
-export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME || `${env.HOME ?? ''}/.config`;
-  return `${base}/fleetdeck`;
+/** $XDG_CONFIG_HOME/fleetdeck, defaulting to ~/.config/fleetdeck as the XDG spec says; undefined without any home. */
+export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return configDir(env);
 }

@@ -4,7 +4,7 @@
 // ~/.kube/config. We parse the YAML ourselves because client-node's loader throws on
 // duplicate names and lets the last file's current-context win.
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homeDir } from '../config/xdg.js';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { parseDocument } from 'yaml';
@@ -60,7 +60,9 @@ export function kubeconfigFiles(opts: LoadOptions = {}): { files: string[]; expl
   const env = opts.env ?? process.env;
   const list = (env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f !== '');
   if (list.length > 0) return { files: [...new Set(list)], explicit: false };
-  return { files: [path.join(opts.home ?? homedir(), '.kube', 'config')], explicit: false };
+  const home = opts.home ?? homeDir(env);
+  if (!home) throw new KubeconfigError('no kubeconfig: HOME is unset and this user has no home directory, so ~/.kube/config does not exist; pass --kubeconfig FILE or set KUBECONFIG');
+  return { files: [path.join(home, '.kube', 'config')], explicit: false };
 }
 
 const isMap = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

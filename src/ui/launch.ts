@@ -10,6 +10,7 @@ import type { OpenFleet } from '../fleet/open.js';
 import { selectFleet, type FleetOptions } from '../fleet/selection.js';
 import type { KeyEvent } from './app.js';
 import { installTerminalGuards, openScreen, paintShell } from './shell.js';
+import { TerminalError, terminalProblem } from './terminal.js';
 
 export interface TuiOptions extends FleetOptions {
   namespace?: string;
@@ -20,11 +21,18 @@ export interface TuiOptions extends FleetOptions {
   command?: string;
 }
 
+/** Refuses a terminal the UI cannot draw on (TERM unset or dumb) with TerminalError, before anything starts. */
+export function checkTerminal(env: NodeJS.ProcessEnv = process.env): void {
+  const problem = terminalProblem(env);
+  if (problem) throw new TerminalError(problem);
+}
+
 export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  checkTerminal(env);
   const selection = selectFleet(opts, env);
   const keymap = loadKeymap(opts.keymap ?? selection.config.keymap);
   const theme = loadTheme(opts.theme ?? selection.config.theme);
-  const screen = openScreen({});
+  const screen = openScreen({ env });
   installTerminalGuards(screen);
   // from the first paint, keys are read (blessed puts the terminal in raw mode once a key
   // listener exists, so nothing typed is echoed) and queued until the app applies them

@@ -7,12 +7,15 @@ import { BADGE_ROLE, BADGE_SYMBOL } from './badges.js';
 import { escapeTags, paint } from './style.js';
 import { teachBlessedWidths, uncutLines } from './unicode.js';
 import { termText } from '../model/sanitize.js';
+import { asciiFallback, utf8Locale } from './terminal.js';
 
 export interface ScreenOptions {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
   /** terminal type for blessed (tests) */
   terminal?: string;
+  /** where the locale is read (default: process.env) */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** blessed prints terminfo parse errors to stderr over the UI; they are not fatal. */
@@ -29,17 +32,30 @@ function quietly<T>(fn: () => T): T {
   }
 }
 
+/**
+ * The blessed screen. Outside a UTF-8 locale every non-ASCII cell is drawn in ASCII
+ * (asciiFallback: one character per cell, so columns hold), lines included: blessed would
+ * otherwise switch to the terminal's alternate character set for lines, which many terminals
+ * garble over SSH.
+ */
 export function openScreen(opts: ScreenOptions): blessed.Widgets.Screen {
   teachBlessedWidths();
-  return quietly(() =>
+  const unicode = utf8Locale(opts.env ?? process.env);
+  const screen = quietly(() =>
     blessed.screen({
-      // wide characters drawn at their width (src/ui/unicode.ts); the UI's own symbols (✓ ● ▲)
-      // already need a UTF-8 terminal, so unicode is not left to the locale variables
-      smartCSR: true, fullUnicode: true, forceUnicode: true, autoPadding: false, warnings: false,
+      // wide characters drawn at their width (src/ui/unicode.ts); whether the terminal takes
+      // UTF-8 at all is the locale's to say (utf8Locale), not blessed's own guess
+      smartCSR: true, fullUnicode: true, autoPadding: false, warnings: false,
       input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean }, output: opts.output as NodeJS.WritableStream, terminal: opts.terminal,
-      title: 'fleetdeck',
+      title: 'fleetdeck', forceUnicode: unicode,
     } as unknown as blessed.Widgets.IScreenOptions),
   );
+  if (!unicode) {
+    const { tput } = screen as unknown as { tput: { utoa: Record<string, string>; brokenACS: boolean } };
+    tput.utoa = asciiFallback(tput.utoa);
+    tput.brokenACS = true;
+  }
+  return screen;
 }
 
 /** Paints the header (every context connecting) and a footer; returns what takes the shell down. */
