@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { access, lstat, mkdir } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 
 /** $HOME, else the passwd database's home; undefined when neither knows one. */
 export function homeDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -70,6 +70,19 @@ async function writable(dir: string): Promise<void> {
 }
 
 /**
+ * The error code that says why DIR cannot be made: a recursive mkdir reports ENOENT when a
+ * missing parent cannot be created, so ask the nearest existing ancestor (EROFS, EACCES...).
+ */
+async function whyNot(dir: string, err: NodeJS.ErrnoException): Promise<string> {
+  if (err.code !== 'ENOENT') return err.code ?? err.message;
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    const found = await access(d, constants.F_OK).then(() => true, () => false);
+    if (found) return access(d, constants.W_OK).then(() => 'ENOENT', (e: NodeJS.ErrnoException) => e.code ?? e.message);
+    if (d === dirname(d)) return 'ENOENT';
+  }
+}
+
+/**
  * The state directory, created (mode 0700) and writable; when it cannot be (no home, read-only
  * file system, no permission), $TMPDIR/fleetdeck-<uid>/state with a notice naming both and the
  * reason. Throws only when the fallback cannot be written either.
@@ -82,8 +95,7 @@ export async function writableStateDir(env: NodeJS.ProcessEnv = process.env): Pr
       await writable(dir);
       return { dir };
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      reason = `${dir} is not writable (${err.code ?? err.message})`;
+      reason = `${dir} is not writable (${await whyNot(dir, e as NodeJS.ErrnoException)})`;
     }
   } else {
     reason = 'no home directory (HOME is unset and the user has no passwd entry)';

@@ -36,6 +36,10 @@ export interface Session {
   output(): string;
 }
 
+/**
+ * env: added to this process's environment with TERM=xterm-256color and a UTF-8 locale (the
+ * screens asserted hold ✓, ─ ...). For an exact environment run `/usr/bin/env -i VAR=... CMD`.
+ */
 export function run(file: string, args: string[], opts: { cols?: number; rows?: number; env?: Record<string, string>; cwd?: string } = {}): Session {
   const cols = opts.cols ?? 120;
   const rows = opts.rows ?? 30;
@@ -49,7 +53,7 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
   const titles: string[] = [];
   term.onTitleChange((t) => titles.push(t));
   let raw = '';
-  const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? process.cwd(), env: { ...process.env, TERM: 'xterm-256color', ...opts.env } as Record<string, string> });
+  const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? process.cwd(), env: { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '', ...opts.env } as Record<string, string> });
   let exitCode: number | undefined;
   const exited = new Promise<number>((res) => pty.onExit(({ exitCode: c }) => { exitCode = c; res(c); }));
   pty.onData((d) => {
