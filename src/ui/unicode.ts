@@ -4,8 +4,10 @@
 // at src/model/sanitize.ts's charWidth (the East Asian Width property from
 // get-east-asian-width, combining marks and format characters zero), the one width every
 // renderer measures with, so what a view fits to N columns is drawn in N columns.
-import { createRequire } from 'node:module';
 import type blessed from 'blessed';
+// blessed's own unicode helpers (the module its screen uses; a static import, so the single
+// executable's bundle holds it and shares the one instance)
+import blessedUnicode from 'blessed/lib/unicode.js';
 import { charWidth } from '../model/sanitize.js';
 
 interface BlessedUnicode {
@@ -16,14 +18,13 @@ interface BlessedUnicode {
   chars: { all: unknown };
 }
 
-const require = createRequire(import.meta.url);
 let patched = false;
 
 /** Points blessed's unicode helpers at charWidth (idempotent; call before the screen draws). */
 export function teachBlessedWidths(): void {
   if (patched) return;
   patched = true;
-  const u = require('blessed/lib/unicode.js') as BlessedUnicode;
+  const u = blessedUnicode as unknown as BlessedUnicode;
   const original = u.charWidth.bind(u);
   const point = (str: string | number, i?: number): number => (typeof str === 'number' ? str : u.codePointAt(str, i ?? 0));
   u.charWidth = (str, i) => {

@@ -166,6 +166,11 @@ describe('the screen outside a UTF-8 locale', () => {
     expect(glyphs).not.toMatch(/[\x00-\x7f]/);
   });
 
+  it('a double-width character is two ASCII cells, so the rest of its row stays in its columns', () => {
+    const out = draw({ LANG: 'C' }, 'a界b|');
+    expect(out).toContain('a??b|');
+  });
+
   it('draws them as they are in a UTF-8 locale (lines through the terminal\'s line-drawing set, as before)', () => {
     const out = draw({ LANG: 'en_US.UTF-8' }, '✓ dev ▁█ …');
     expect(out).toContain('✓ dev ▁█ …');

@@ -129,6 +129,10 @@ const bundled = await build({
   plugins: [absentOptionals, blessedAssets],
 });
 const bundledFrom = Object.keys(bundled.metafile.inputs);
+// the bundle has no module URL (import.meta.url is undefined there): only shipped.js may ask
+// for it, and only outside the executable
+const metaUsers = bundledFrom.filter((p) => p.startsWith('dist/') && p !== 'dist/config/shipped.js' && /\bimport\.meta\b/.test(readFileSync(join(root, p), 'utf8')));
+if (metaUsers.length) throw new Error(`import.meta used in ${metaUsers.join(', ')}: it is undefined in the single executable (read shipped files through src/config/shipped.ts, import modules statically)`);
 for (const rel of Object.keys(BLESSED_REWRITES)) {
   if (!bundledFrom.some((p) => p.endsWith(`blessed/${rel}`))) throw new Error(`blessed/${rel} was not bundled: its rewrites did not run`);
 }
