@@ -2,7 +2,6 @@
 // do: TERM names the terminal type, the locale (LC_ALL, LC_CTYPE, LANG) its character set.
 // On a bastion TERM may be unset or `dumb` and the locale plain C; the TUI then refuses with
 // a message (TERM) or draws in ASCII (locale) instead of printing bytes the terminal garbles.
-import { charWidth } from '../model/sanitize.js';
 
 /**
  * Whether the locale's character set is UTF-8. The first non-empty of LC_ALL, LC_CTYPE and
@@ -61,12 +60,9 @@ export const ASCII_GLYPHS: Readonly<Record<string, string>> = {
 
 /**
  * The table blessed's screen looks a non-ASCII cell up in when the terminal is not UTF-8
- * (its `tput.utoa`; a miss is drawn `?`): ASCII_GLYPHS over blessed's own, and `??` for a
- * double-width character, which fills two cells.
+ * (its `tput.utoa`; a miss is drawn `?`): ASCII_GLYPHS over blessed's own. (blessed has
+ * already turned each double-width character into `??` by then.)
  */
 export function asciiFallback(blessedTable: Readonly<Record<string, string>>): Record<string, string> {
-  const table: Record<string, string> = { ...blessedTable, ...ASCII_GLYPHS };
-  return new Proxy(table, {
-    get: (t, ch) => (typeof ch !== 'string' ? undefined : (t[ch] ?? (charWidth(ch.codePointAt(0) ?? 0) === 2 ? '??' : undefined))),
-  });
+  return { ...blessedTable, ...ASCII_GLYPHS };
 }

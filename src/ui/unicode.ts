@@ -41,9 +41,12 @@ export function teachBlessedWidths(): void {
     get: (_t, p) => typeof p === 'string' && Number(p) >= 0x300 && charWidth(Number(p)) === 0,
   });
   // parse: blessed puts a filler (\x03) after each double-width character, which the screen's
-  // draw skips: `content.replace(chars.all, '$1\x03')` calls this replacer
+  // draw skips (`content.replace(chars.all, '$1\x03')`), or, without full unicode (a terminal
+  // that is not UTF-8), draws it as `??` (`content.replace(chars.all, '??')`): both call this
+  // replacer, which applies the caller's replacement to what charWidth calls double-width
   u.chars.all = {
-    [Symbol.replace]: (s: string): string => s.replace(/[\u1100-\u{10ffff}]/gu, (ch) => (charWidth(ch.codePointAt(0) ?? 0) === 2 ? `${ch}\x03` : ch)),
+    [Symbol.replace]: (s: string, replacement: string): string =>
+      s.replace(/[\u1100-\u{10ffff}]/gu, (ch) => (charWidth(ch.codePointAt(0) ?? 0) === 2 ? replacement.replace('$1', ch) : ch)),
   };
 }
 
