@@ -42,7 +42,8 @@ function tui(args: string[], vars: Record<string, string>, wrapper: string[] = [
 }
 
 async function quit(s: Session): Promise<void> {
-  s.press('q');
+  s.type(':q');
+  s.press('enter');
   expect(await s.exit(10_000)).toBe(0);
   expect(await s.restored()).toBe(true);
 }
