@@ -34,6 +34,15 @@ export const ACTIONS = {
   logs: { label: 'logs', section: 'Resource' },
   history: { label: 'rollout history', section: 'Resource' },
   'toggle-secret': { label: 'reveal secret', section: 'Resource' },
+  // before workload.scale and flux.force: on a pod row `s` is the shell and `F` the
+  // port-forward (k9s); on other rows those views decline and the later binding acts
+  'pod.shell': { label: 'shell', section: 'Resource' },
+  'pod.port-forward': { label: 'port-forward', section: 'Resource' },
+  'logs.previous': { label: 'previous logs', section: 'Resource' },
+  edit: { label: 'edit', section: 'Resource' },
+  copy: { label: 'copy', section: 'Resource' },
+  'finalizers.remove': { label: 'remove finalizers', section: 'Resource' },
+  'events.warnings': { label: 'warnings only', section: 'Resource' },
 
   mark: { label: 'mark', section: 'Table' },
   'clear-marks': { label: 'clear marks', section: 'Table' },
@@ -61,6 +70,7 @@ export const ACTIONS = {
   'logs.json': { label: 'json levels', section: 'Logs' },
   'logs.save': { label: 'save', section: 'Logs' },
   'logs.clear': { label: 'clear', section: 'Logs' },
+  'logs.copy': { label: 'copy shown lines', section: 'Logs' },
 
   'view.fleet': { label: 'fleet', section: 'Views' },
   'view.problems': { label: 'problems', section: 'Views' },

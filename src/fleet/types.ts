@@ -92,6 +92,8 @@ export interface FleetStore {
   settled(): Promise<void>;
   /** One request on a context, through its client (auth, TLS, reused connections). */
   request(context: string, req: ApiRequest): Promise<ApiResponse>;
+  /** A WebSocket on a context (exec, port-forward); see ContextClient.openWebSocket. Absent in stores that cannot stream. */
+  openWebSocket?(context: string, path: string, query: Record<string, string | string[] | number | boolean | undefined>, protocols: string[], signal?: AbortSignal): Promise<import('ws').WebSocket>;
   /** A streaming GET (logs with follow=true): the body's chunks; abort with req.signal. */
   stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>>;
   close(): Promise<void>;

@@ -125,11 +125,14 @@ export interface ContainerChoice {
   init: boolean;
 }
 
-/** The pod's containers (init ones first when asked), filtered by the container regex. */
+/**
+ * The pod's containers (init ones first when asked), then its ephemeral (debug) containers —
+ * stern streams those by default (--ephemeral-containers=true) — filtered by the container regex.
+ */
 export function containersOf(pod: KubeObject, opts: { container?: RegExp; initContainers?: boolean } = {}): ContainerChoice[] {
   const names = (path: string, init: boolean): ContainerChoice[] =>
     arr(pod, 'spec', path).map((c) => ({ name: str(c, 'name') ?? '', init })).filter((c) => c.name !== '');
-  const all = [...(opts.initContainers ? names('initContainers', true) : []), ...names('containers', false)];
+  const all = [...(opts.initContainers ? names('initContainers', true) : []), ...names('containers', false), ...names('ephemeralContainers', false)];
   return opts.container ? all.filter((c) => opts.container!.test(c.name)) : all;
 }
 

@@ -472,7 +472,8 @@ export const pvcColumns: Column[] = [
   ageColumn,
 ];
 
-function eventLastSeen(o: unknown): number | undefined {
+/** When an Event was last seen (lastTimestamp, series, eventTime, creation), ms. */
+export function eventLastSeen(o: unknown): number | undefined {
   return (
     parseTime(str(o, 'lastTimestamp')) ??
     parseTime(str(o, 'series', 'lastObservedTime')) ??
@@ -618,7 +619,7 @@ export function metricsColumns(kind: string): Column[] {
     col({
       id: `metrics:${cell}`,
       header,
-      width: Math.max(header.length, 6),
+      width: Math.max(header.length, 7),
       align: 'right',
       priority: wide ? 1 : 0,
       volatile: 'data',

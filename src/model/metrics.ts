@@ -6,7 +6,7 @@
 // for the object (a pod that is not running); "…" before the first answer. The % columns
 // follow k9s (%CPU/R, %CPU/L, %MEM/R, %MEM/L), "n/a" when no request or limit is set.
 import { arr, str } from './access.js';
-import { formatCpu, formatMemory, parseQuantity } from './format.js';
+import { formatCpu, parseQuantity } from './format.js';
 import { labelSelectorFromObject, matchLabels } from './selector.js';
 import type { KubeObject } from './types.js';
 
@@ -90,7 +90,8 @@ export function metricText(snap: MetricsSnapshot | undefined, kind: string, o: K
     case 'cpu':
       return formatCpu(u.cpu);
     case 'mem':
-      return formatMemory(u.memory);
+      // kubectl top's unit: whole Mi
+      return `${Math.round(u.memory / 2 ** 20)}Mi`;
     case 'cpu%r':
       return percent(u.cpu, podResources(o, 'requests').cpu);
     case 'cpu%l':

@@ -5,6 +5,7 @@
 // the global bindings; a pasted `/q` could quit).
 import blessed from 'blessed';
 import { createMetricsPoller } from '../fleet/metrics.js';
+import { createTriage, ForwardsView, type Triage } from './triage.js';
 import { formatKeySeq, KeyResolver, normalizeKey, type Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import { createAuditLog, type AuditLog } from '../actions/audit.js';
@@ -113,7 +114,12 @@ registerView({ names: ['flux'], help: 'every Flux object across the selected con
 registerView({ names: ['outcomes', 'out'], help: 'what the actions of this session did', create: (app) => new OutcomesView(app) });
 registerView({
   names: ['events', 'ev'], help: 'events across the selected contexts',
-  create: (app, args) => new ResourceTableView(app, { query: 'events', namespace: args[0] }),
+  // newest first (by when each was last seen), as k9s; `w` keeps only warnings
+  create: (app, args) => new ResourceTableView(app, { query: 'events', namespace: args[0], sort: { key: 'age', desc: false } }),
+});
+registerView({
+  names: ['pf', 'port-forwards', 'portforwards'], help: 'active port-forwards: bytes each way, stop with ctrl-d',
+  create: (app) => (app.triage ? new ForwardsView(app, app.triage) : 'port-forwards need a terminal session'),
 });
 
 interface Prompt {
@@ -155,6 +161,9 @@ export function runApp(opts: AppOptions): Promise<void> {
   const offMetrics = metrics.onChange(() => app.render());
   const app: AppContext = {
     store, theme, keymap, readonly: opts.readonly, metrics,
+    get triage() {
+      return triage;
+    },
     contexts: () => selected,
     namespace: () => namespace,
     setContexts(names) {
@@ -216,6 +225,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     followTimeoutMs: opts.followTimeoutMs,
     pollIntervalMs: opts.pollIntervalMs,
   });
+  const triage: Triage = createTriage({ app, screen, executor, store, dismiss: (v) => dismiss(v) });
   const offOutcome = executor.onOutcome((o) => {
     if (!closed) app.message(outcomeLine(o), o.status === 'succeeded' ? 'info' : 'error');
   });
@@ -452,6 +462,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     offOutcome();
     offMetrics();
     metrics.close();
+    void triage.close();
     for (const v of stack) v.close?.();
     screen.destroy();
     done();

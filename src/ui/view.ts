@@ -7,11 +7,14 @@ import type { Theme } from '../config/theme.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { MetricsPoller } from '../fleet/metrics.js';
 import type { ActionId } from '../commands/keys.js';
+import type { Triage } from './triage.js';
 
 export interface AppContext {
   readonly store: FleetStore;
   /** metrics.k8s.io per context (CPU/MEM columns, pulses); absent in tests that do not need it */
   readonly metrics?: MetricsPoller;
+  /** shell, port-forward, edit, clipboard (src/ui/triage.ts); absent in view tests without a screen */
+  readonly triage?: Triage;
   readonly theme: Theme;
   readonly keymap: Keymap;
   readonly readonly: boolean;

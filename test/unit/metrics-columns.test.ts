@@ -40,7 +40,7 @@ describe('metrics cells', () => {
   it('a node: usage and share of allocatable', () => {
     const node: KubeObject = { kind: 'Node', metadata: { name: 'n1' }, status: { allocatable: { cpu: '3', memory: '12Gi' } } };
     expect(metricText(served, 'Node', node, 'cpu%')).toBe('50%');
-    expect(metricText(served, 'Node', node, 'mem')).toBe('6Gi');
+    expect(metricText(served, 'Node', node, 'mem')).toBe('6144Mi');
     expect(metricText(served, 'Node', node, 'mem%')).toBe('50%');
   });
 

@@ -44,6 +44,25 @@ export class DescribeView extends TextView {
       out.push(' '.repeat(indent) + paint(t, 'describe.label', `${label}:`.padEnd(Math.max(14 - indent, label.length + 2))) + escapeTags(value));
     };
     const section = (name: string): void => void out.push(paint(t, 'describe.section', name));
+    /** A container state as kubectl describe prints it: the state, its reason, exit code, times. */
+    const stateLines = (label: string, state: unknown): void => {
+      const kind = isRecord(state) ? Object.keys(state)[0] : undefined;
+      if (!kind) return field(label, 'unknown', 4);
+      const sv = (state as Record<string, unknown>)[kind];
+      field(label, kind[0].toUpperCase() + kind.slice(1), 4);
+      const reason = str(sv, 'reason');
+      if (reason) field('Reason', reason, 6);
+      const message = str(sv, 'message');
+      if (message) field('Message', message, 6);
+      const exit = num(sv, 'exitCode');
+      if (exit !== undefined) field('Exit Code', String(exit), 6);
+      const signal = num(sv, 'signal');
+      if (signal !== undefined) field('Signal', String(signal), 6);
+      for (const [k, l] of [['startedAt', 'Started'], ['finishedAt', 'Finished']] as const) {
+        const at = str(sv, k);
+        if (at) field(l, at, 6);
+      }
+    };
     const map = (label: string, m: Record<string, string>): void => {
       const entries = Object.entries(m);
       if (!entries.length) return field(label, '<none>');
@@ -70,22 +89,34 @@ export class DescribeView extends TextView {
         else if (isRecord(v) && Object.values(v).every((x) => scalar(x) !== undefined)) field(k, Object.entries(v).map(([a, b]) => `${a}=${String(b)}`).join(', '), 2);
       }
     }
-    const containers = arr(o, 'spec', 'containers');
-    if (this.rt.kind === 'Pod' && containers.length) {
-      section('Containers:');
-      const statuses = arr(o, 'status', 'containerStatuses');
-      for (const c of containers) {
-        const name = str(c, 'name') ?? '';
-        const st = statuses.find((s) => str(s, 'name') === name);
-        out.push(`  ${paint(t, 'describe.label', `${name}:`)}`);
-        field('Image', str(c, 'image') ?? '', 4);
-        const state = st && isRecord(st) && isRecord(st.state) ? Object.keys(st.state)[0] : undefined;
-        const reason = state ? str(st, 'state', state, 'reason') : undefined;
-        field('State', `${state ?? 'unknown'}${reason ? ` (${reason})` : ''}`, 4);
-        field('Ready', String(st && isRecord(st) ? st.ready === true : false), 4);
-        field('Restarts', String(num(st, 'restartCount') ?? 0), 4);
-        const ports = arr(c, 'ports').map((p) => `${num(p, 'containerPort')}/${str(p, 'protocol') ?? 'TCP'}`);
-        if (ports.length) field('Ports', ports.join(', '), 4);
+    if (this.rt.kind === 'Pod') {
+      // kubectl describe's order: Init Containers, Containers, Ephemeral Containers
+      const groups: [string, string, string][] = [
+        ['Init Containers:', 'initContainers', 'initContainerStatuses'],
+        ['Containers:', 'containers', 'containerStatuses'],
+        ['Ephemeral Containers:', 'ephemeralContainers', 'ephemeralContainerStatuses'],
+      ];
+      for (const [title, specKey, statusKey] of groups) {
+        const list = arr(o, 'spec', specKey);
+        if (!list.length) continue;
+        section(title);
+        const statuses = arr(o, 'status', statusKey);
+        for (const c of list) {
+          const name = str(c, 'name') ?? '';
+          const st = statuses.find((s) => str(s, 'name') === name);
+          out.push(`  ${paint(t, 'describe.label', `${name}:`)}`);
+          field('Image', str(c, 'image') ?? '', 4);
+          if (specKey === 'ephemeralContainers' && str(c, 'targetContainerName')) field('Target', str(c, 'targetContainerName')!, 4);
+          const command = arr(c, 'command').map(String);
+          if (command.length) field('Command', command.join(' '), 4);
+          stateLines('State', st && isRecord(st) ? st.state : undefined);
+          // the crash that restarted it: what `kubectl logs -p` shows the logs of
+          if (st && isRecord(st) && isRecord(st.lastState) && Object.keys(st.lastState).length) stateLines('Last State', st.lastState);
+          field('Ready', String(st && isRecord(st) ? st.ready === true : false), 4);
+          field('Restarts', String(num(st, 'restartCount') ?? 0), 4);
+          const ports = arr(c, 'ports').map((p) => `${num(p, 'containerPort')}/${str(p, 'protocol') ?? 'TCP'}`);
+          if (ports.length) field('Ports', ports.join(', '), 4);
+        }
       }
     }
     const phase = str(o, 'status', 'phase');

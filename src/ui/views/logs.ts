@@ -2,7 +2,9 @@
 // laid out, and new lines schedule at most one frame per ~100 ms. The `/` filter takes the
 // CLI's flags (`error -e healthz -H timeout -c app`); the log actions (pause, timestamps,
 // wrap, JSON levels, save, clear) are handled once the shell binds their ids.
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Role } from '../../config/theme.js';
 import { LogBuffer } from '../../logs/buffer.js';
 import { resolveTarget } from '../../logs/targets.js';
@@ -17,6 +19,7 @@ import { resourceKey } from '../../model/types.js';
 import { isActionId, NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { cutToWidth, displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, openTag } from '../style.js';
+import { InputView } from './confirm.js';
 import type { AppContext, View, ViewFactory } from '../view.js';
 
 /** Log-view actions for src/commands/keys.ts and the keymaps (k9s-like default keys). */
@@ -27,6 +30,8 @@ export const LOG_ACTIONS = [
   { id: 'logs.json', label: 'json levels', keys: ['shift-j'] },
   { id: 'logs.save', label: 'save', keys: ['ctrl-s'] },
   { id: 'logs.clear', label: 'clear', keys: ['c'] },
+  { id: 'logs.previous', label: 'previous', keys: ['p'] },
+  { id: 'logs.copy', label: 'copy shown', keys: ['shift-y'] },
 ] as const;
 
 export type LogActionId = (typeof LOG_ACTIONS)[number]['id'];
@@ -122,7 +127,8 @@ export class LogsView implements View {
     private readonly opts: LogsViewOptions = {},
   ) {
     this.buffer = new LogBuffer(opts.ringSize ?? 10_000);
-    this.tail = new LogTail(app.store, opts.openLog ?? fleetLogOpener(app.store), target, opts);
+    // init containers are shown by default, as stern does (--init-containers=true)
+    this.tail = new LogTail(app.store, opts.openLog ?? fleetLogOpener(app.store), target, { initContainers: true, ...opts });
     this.tail.onLine((e) => {
       this.buffer.push(e);
       this.schedule();
@@ -160,7 +166,7 @@ export class LogsView implements View {
   }
 
   title(): string {
-    return `logs ${this.opts.label ?? describeTarget(this.target)}`;
+    return `logs ${this.opts.label ?? describeTarget(this.target)}${this.opts.previous ? ' (previous)' : ''}`;
   }
 
   /** One frame per FRAME_MS at most, however fast lines arrive. */
@@ -210,19 +216,44 @@ export class LogsView implements View {
         this.anchor = undefined;
         break;
       case 'logs.save':
-        this.save();
+        this.askSave();
         break;
+      case 'logs.previous':
+        // the previous (crashed) instances: a one-shot read, as kubectl logs -p
+        this.app.push(new LogsView(this.app, this.target, { ...this.opts, previous: !this.opts.previous }));
+        break;
+      case 'logs.copy': {
+        const lines = this.buffer.slice(0, this.buffer.length).filter((e) => !e.notice).map((e) => `${e.context}/${e.pod}/${e.container} ${e.text}`);
+        if (this.app.triage) this.app.triage.copy(`${lines.length} log lines (as filtered)`, lines.join('\n') + '\n');
+        break;
+      }
     }
     return true;
   }
 
-  private save(): void {
+  /** The file save offers: under the XDG state directory, named by target and time. */
+  defaultSavePath(): string {
     const stamp = new Date(this.app.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const file = join(this.opts.saveDir ?? process.cwd(), `fleetdeck-logs-${stamp}.log`);
-    this.buffer.save(file).then(
-      (n) => this.app.message(`saved ${n} lines to ${file}`),
-      (e: unknown) => this.app.message(`could not save the logs: ${(e as Error).message}`, 'error'),
-    );
+    const label = (this.opts.label ?? describeTarget(this.target)).replace(/[^A-Za-z0-9_.-]+/g, '_');
+    const dir = this.opts.saveDir ?? join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'fleetdeck', 'logs');
+    return join(dir, `${label}-${stamp}.log`);
+  }
+
+  /** Asks where to write (the default offered), then writes the lines shown (the filter applies) and says where. */
+  private askSave(): void {
+    const suggested = this.defaultSavePath();
+    const input: InputView = new InputView(this.app, `save ${this.buffer.length} lines to (enter for ${suggested}):`, /^.*$/, (answer) => {
+      this.app.pop();
+      if (answer === undefined) return this.app.message('save cancelled');
+      const file = resolve(answer.trim() === '' ? suggested : answer.trim().replace(/^~(?=\/)/, homedir()));
+      mkdir(dirname(file), { recursive: true, mode: 0o700 })
+        .then(() => this.buffer.save(file))
+        .then(
+          (n) => this.app.message(`saved ${n} lines to ${file}`),
+          (e: unknown) => this.app.message(`could not save the logs to ${file}: ${(e as Error).message}`, 'error'),
+        );
+    });
+    this.app.push(input);
   }
 
   handle(action: ActionId): boolean {

@@ -9,6 +9,7 @@ import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { objectCommand } from '../../commands/objects.js';
 import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
 import { FilterError, filterFor, narrows, parseFilter, type Filter } from '../../model/filter.js';
+import { eventLastSeen } from '../../model/columns.js';
 import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import type { LogTarget } from '../../logs/types.js';
 import type { AppContext, View } from '../view.js';
@@ -26,8 +27,9 @@ const SORT_ACTIONS: Partial<Record<ActionId, SortKey>> = {
 
 const SORT_VALUE: Record<Exclude<SortKey, 'status'>, (r: Row) => string | number> = {
   name: (r) => r.obj.metadata.name,
-  // newest first is what "sort by age ascending" means in k9s: youngest age at the top
-  age: (r) => -(parseTime(r.obj.metadata.creationTimestamp) ?? 0),
+  // newest first is what "sort by age ascending" means in k9s: youngest age at the top; an
+  // Event's age is when it was last seen (a repeating event is as new as its last count)
+  age: (r) => -((r.resource === 'events' || r.resource === 'events.events.k8s.io' ? eventLastSeen(r.obj) : parseTime(r.obj.metadata.creationTimestamp)) ?? 0),
   context: (r) => r.context,
   namespace: (r) => r.obj.metadata.namespace ?? '',
 };
@@ -140,7 +142,7 @@ export const EXECUTOR_ACTIONS: Partial<Record<ActionId, string>> = {
 export class ResourceTableView implements View {
   readonly actions: readonly ActionId[] = [
     'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'history', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
-    'clear-marks', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
+    'clear-marks', 'pod.shell', 'pod.port-forward', 'logs.previous', 'edit', 'copy', 'finalizers.remove', 'events.warnings', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
     ...NAV_ACTIONS, 'back', 'wrap',
   ];
   private readonly state: TableState = { selected: 0, top: 0 };
@@ -178,6 +180,8 @@ export class ResourceTableView implements View {
   private height = 1;
   private columns: TableColumn[] = [];
   private wide = false;
+  /** events tables: only type Warning */
+  private warningsOnly = false;
 
   constructor(
     protected readonly app: AppContext,
@@ -296,7 +300,8 @@ export class ResourceTableView implements View {
   }
 
   title(): string {
-    if (this.opts.title) return this.opts.title;
+    if (this.opts.title) return this.opts.title + (this.warningsOnly ? ' (warnings)' : '');
+    if (this.warningsOnly) return 'events (warnings)';
     const rt = this.resourceType;
     return rt && !this.opts.category ? rt.resource : (this.opts.query ?? this.opts.category ?? '');
   }
@@ -385,6 +390,7 @@ export class ResourceTableView implements View {
 
   private rowFor(pair: Pair, o: KubeObject): Row | null {
     if (this.opts.where && !this.opts.where(o)) return null;
+    if (this.warningsOnly && pair.rt.kind === 'Event' && o.type !== 'Warning') return null;
     // kinds share names (a GitRepository and a Kustomization both called flux-system): the kind joins the key
     return rowOf(pair.context, resourceKey(pair.rt), o, this.opts.category ? pair.rt.kind : undefined);
   }
@@ -576,7 +582,33 @@ export class ResourceTableView implements View {
       else this.app.act(id, targets);
       return true;
     }
+    const one = row && this.targetOf(row);
     switch (action) {
+      case 'pod.shell':
+      case 'pod.port-forward':
+        // on other kinds the key belongs to the next binding (scale, HelmRelease force)
+        if (!one || one.kind !== 'Pod' || !this.app.triage) return false;
+        if (action === 'pod.shell') this.app.triage.shell(one);
+        else this.app.triage.portForward(one);
+        return true;
+      case 'edit':
+        if (one && this.app.triage) this.app.triage.edit(one);
+        return true;
+      case 'copy':
+        if (one && this.app.triage) this.app.triage.copy(`the name ${one.name}`, one.name);
+        return true;
+      case 'logs.previous':
+        this.openLogs(true);
+        return true;
+      case 'finalizers.remove':
+        if (one) this.removeFinalizers(one);
+        return true;
+      case 'events.warnings':
+        if (this.resourceType?.kind !== 'Event') return false;
+        this.warningsOnly = !this.warningsOnly;
+        this.rebuild = true;
+        this.app.message(this.warningsOnly ? 'events: warnings only' : 'events: all types');
+        return true;
       case 'back':
         if (!this.filterText) return false;
         this.setFilterNow('');
@@ -624,8 +656,28 @@ export class ResourceTableView implements View {
     else this.app.push(view);
   }
 
+  /**
+   * Remove finalizers: the plan names each finalizer and who still holds it — for a
+   * namespace, the objects inside it (from the caches this session watches) carrying it.
+   */
+  private removeFinalizers(t: Target): void {
+    const finalizers = (t.object.metadata.finalizers ?? []) as string[];
+    const holders: Record<string, string[]> = {};
+    if (t.kind === 'Namespace') {
+      for (const rt of this.app.store.resources(t.context)) {
+        if (!rt.namespaced) continue;
+        for (const o of this.app.store.list(t.context, resourceKey(rt), t.name)) {
+          for (const f of (o.metadata.finalizers ?? []) as string[]) (holders[f] ??= []).push(`${rt.kind} ${t.name}/${o.metadata.name}`);
+        }
+      }
+      const inside = Object.entries(holders).filter(([f]) => !finalizers.includes(f));
+      for (const [f, objs] of inside) holders[`${f} (on objects inside)`] = objs;
+    }
+    this.app.act('remove-finalizers', [t], { finalizers: { holders } });
+  }
+
   /** Logs of the marked rows (merged, across contexts), else of the current row. */
-  private openLogs(): void {
+  private openLogs(previous = false): void {
     const rows = this.marks.size ? this.all.filter((r) => this.marks.has(r.key)) : [this.shown[this.state.selected]].filter((r): r is Row => !!r);
     const targets = rows.flatMap((r) => {
       const rt = this.typeOf(r);
@@ -635,7 +687,7 @@ export class ResourceTableView implements View {
     if (!targets.length) return this.app.message(`no logs for ${this.resourceType?.kind ?? 'these'} objects (pods, workloads and Flux objects have them)`, 'error');
     const target: LogTarget = targets.length === 1 ? targets[0] : { kind: 'many', targets };
     const label = rows.length === 1 ? `${rows[0].obj.kind?.toLowerCase() ?? rows[0].resource}/${rows[0].obj.metadata.name}` : `${rows.length} marked`;
-    this.app.push(new LogsView(this.app, target, { label }));
+    this.app.push(new LogsView(this.app, target, { label, previous }));
   }
 
   /**
@@ -676,6 +728,7 @@ export class ResourceTableView implements View {
         contexts: [row.context],
         namespace: row.obj.metadata.namespace,
         where: (e) => (e.involvedObject as { uid?: string } | undefined)?.uid === uid,
+        sort: { key: 'age', desc: false },
         title: `events ${row.obj.kind?.toLowerCase() ?? ''}/${row.obj.metadata.name}`,
       }),
     );

@@ -4,6 +4,7 @@
 import { stringify } from 'yaml';
 import type { Role } from '../../config/theme.js';
 import { isRecord } from '../../model/access.js';
+import { decodeSecret } from '../../model/secret.js';
 import { objectPath } from '../../model/patches.js';
 import { apiVersionOf, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { ActionId } from '../../commands/keys.js';
@@ -89,10 +90,21 @@ export class YamlView extends TextView {
   }
 
   protected override extraActions(): ActionId[] {
-    return this.rt.kind === 'Secret' ? ['toggle-secret'] : [];
+    return this.rt.kind === 'Secret' ? ['toggle-secret', 'copy'] : ['copy'];
+  }
+
+  /** The YAML as shown (a Secret masked unless revealed): what `c` copies. */
+  text(): string {
+    // cached list items carry no apiVersion/kind: the resource type knows them (and masking needs the kind)
+    const shown: KubeObject = { apiVersion: apiVersionOf(this.rt), kind: this.rt.kind, ...neat(this.full ?? this.obj) };
+    return stringify(this.revealed ? decodeSecret(shown) : maskSecret(shown), { lineWidth: 0 });
   }
 
   override handle(action: ActionId): boolean {
+    if (action === 'copy') {
+      if (this.app.triage) this.app.triage.copy(`the YAML of ${this.rt.kind.toLowerCase()}/${this.obj.metadata.name}${this.rt.kind === 'Secret' && !this.revealed ? ' (values masked)' : ''}`, this.text());
+      return true;
+    }
     if (action === 'toggle-secret' && this.rt.kind === 'Secret') {
       this.revealed = !this.revealed;
       this.cache = undefined;
@@ -106,14 +118,14 @@ export class YamlView extends TextView {
   }
 
   override status(): string {
-    return this.rt.kind === 'Secret' ? (this.revealed ? '[revealed]' : '[masked]') : '';
+    return this.rt.kind === 'Secret' ? (this.revealed ? '[decoded]' : '[masked]') : '';
   }
 
   protected lines(width: number): string[] {
     if (this.cache?.width === width) return this.cache.lines;
-    // cached list items carry no apiVersion/kind: the resource type knows them (and masking needs the kind)
-    const shown: KubeObject = { apiVersion: apiVersionOf(this.rt), kind: this.rt.kind, ...neat(this.full ?? this.obj) };
-    const text = stringify(this.revealed ? shown : maskSecret(shown), { lineWidth: 0 });
+    // a Secret before its fetch came back has no data to decode: say so rather than show nothing
+    if (this.rt.kind === 'Secret' && this.revealed && !this.full) return [paint(this.app.theme, 'status.muted', 'reading the Secret…')];
+    const text = this.text();
     const lines = text.replace(/\n$/, '').split('\n').map((l) => colourYamlLine(this.app, l));
     this.cache = { width, lines };
     return lines;
