@@ -50,7 +50,12 @@ function fakeApp(store: FakeStore) {
     store, theme, keymap: { name: 'default', bindings: {}, files: [] }, readonly: false,
     renders: 0, messages: [] as string[],
     contexts: () => ['east', 'west'], namespace: () => 'shop',
-    setContexts: () => {}, setNamespace: () => {}, push: () => {}, pop: () => {},
+    pushed: [] as unknown[],
+    setContexts: () => {}, setNamespace: () => {},
+    push(v: unknown) {
+      app.pushed.push(v);
+    },
+    pop: () => {},
     message(text: string) {
       app.messages.push(text);
     },
@@ -196,10 +201,22 @@ describe('LogsView', () => {
     logs.write('west/web-2/app', 'keep me');
     await until('line', () => view.buffer.received === 1);
     view.handle('logs.save' as never);
+    // it asks where, offering a file under the save directory (the XDG state dir by default)
+    const ask = app.pushed.at(-1) as { takeKey(k: string, ch?: string): boolean; render(w: number, h: number): string[] };
+    expect(ask.render(200, 10).join('\n')).toContain(`save 1 lines to (enter for ${join(dir, 'shop_web-20260101T000000Z.log')})`);
+    ask.takeKey('enter');
     await until('message', () => app.messages.length > 0);
     const [file] = await readdir(dir);
+    expect(file).toBe('shop_web-20260101T000000Z.log');
     expect(app.messages[0]).toBe(`saved 1 lines to ${join(dir, file)}`);
     expect(await readFile(join(dir, file), 'utf8')).toMatch(/^west\/web-2\/app \S+ keep me\n$/);
+    // a typed path wins, its directory is created
+    view.handle('logs.save' as never);
+    const again = app.pushed.at(-1) as { takeKey(k: string, ch?: string): boolean };
+    for (const ch of `${dir}/sub/mine.log`) again.takeKey(ch, ch);
+    again.takeKey('enter');
+    await until('second message', () => app.messages.length > 1);
+    expect(app.messages[1]).toBe(`saved 1 lines to ${join(dir, 'sub', 'mine.log')}`);
   });
 
   it('turns table rows into targets and palette arguments into views', () => {

@@ -661,19 +661,22 @@ export class ResourceTableView implements View {
    * namespace, the objects inside it (from the caches this session watches) carrying it.
    */
   private removeFinalizers(t: Target): void {
-    const finalizers = (t.object.metadata.finalizers ?? []) as string[];
+    if (t.kind !== 'Namespace') return this.app.act('remove-finalizers', [t]);
+    // a namespace stuck Terminating waits for the objects inside that still carry finalizers:
+    // those are the targets (one typed confirmation for all), each finalizer named with its holders
+    const targets: Target[] = (t.object.metadata.finalizers ?? []).length ? [t] : [];
     const holders: Record<string, string[]> = {};
-    if (t.kind === 'Namespace') {
-      for (const rt of this.app.store.resources(t.context)) {
-        if (!rt.namespaced) continue;
-        for (const o of this.app.store.list(t.context, resourceKey(rt), t.name)) {
-          for (const f of (o.metadata.finalizers ?? []) as string[]) (holders[f] ??= []).push(`${rt.kind} ${t.name}/${o.metadata.name}`);
-        }
+    for (const rt of this.app.store.resources(t.context)) {
+      if (!rt.namespaced) continue;
+      for (const o of this.app.store.list(t.context, resourceKey(rt), t.name)) {
+        const fs = (o.metadata.finalizers ?? []) as string[];
+        if (!fs.length) continue;
+        targets.push({ context: t.context, resource: resourceKey(rt), kind: o.kind ?? rt.kind, namespace: t.name, name: o.metadata.name, object: { ...o, apiVersion: o.apiVersion ?? (rt.group ? `${rt.group}/${rt.version}` : rt.version) } });
+        for (const f of fs) (holders[f] ??= []).push(`${rt.kind} ${t.name}/${o.metadata.name}`);
       }
-      const inside = Object.entries(holders).filter(([f]) => !finalizers.includes(f));
-      for (const [f, objs] of inside) holders[`${f} (on objects inside)`] = objs;
     }
-    this.app.act('remove-finalizers', [t], { finalizers: { holders } });
+    if (!targets.length) return this.app.message(`namespace ${t.name}: no object inside holds a finalizer (in the kinds this session can list)`, 'error');
+    this.app.act('remove-finalizers', targets, { finalizers: { holders } });
   }
 
   /** Logs of the marked rows (merged, across contexts), else of the current row. */
