@@ -7,8 +7,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run, type Session } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
-const STARTUP_MS = 30_000;
-const WAIT_MS = 20_000;
+const STARTUP_MS = 60_000;
+const WAIT_MS = 30_000;
 let sessions: Session[] = [];
 
 beforeAll(() => {
@@ -38,7 +38,7 @@ describe('triage tools on demo', () => {
     s.type(':deploy');
     s.press('enter');
     await s.waitFor((x) => /CPU\s+MEM/.test(x) && /payments-api\s+.*\s\d+m\s+\d+Mi\s/.test(x), WAIT_MS);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('shell, copy and secrets on demo', () => {
@@ -54,8 +54,14 @@ describe('shell, copy and secrets on demo', () => {
     let t = await s.waitFor(/sum=5 host=payments-api-/, WAIT_MS);
     expect(t).not.toMatch(/CONTEXT\s+NAMESPACE/);
     s.resize(100, 28);
-    s.type('stty size\r');
-    await s.waitFor(/^28 100\s*$/m, WAIT_MS);
+    // the new size travels pty → fleetdeck (SIGWINCH) → the API → the container's terminal:
+    // ask again until it has arrived
+    for (let i = 0; ; i++) {
+      s.type('stty size\r');
+      const ok = await s.waitFor(/^28 100\s*$/m, 3000).then(() => true, () => false);
+      if (ok) break;
+      if (i === 9) throw new Error(`the resize never reached the shell:\n${await s.screenText()}`);
+    }
     s.type('exit\r');
     t = await s.waitFor((x) => /NAME\S*\s+READY\s+STATUS/.test(x) && /shell in payments-api-\S+ ended/.test(x), WAIT_MS);
     expect(t).toMatch(/payments-a\S*\s+1\/1\s+Running/);
@@ -63,7 +69,7 @@ describe('shell, copy and secrets on demo', () => {
     s.press('q');
     expect(await s.exit(10_000)).toBe(0);
     expect(await s.restored()).toBe(true);
-  }, 90_000);
+  }, 180_000);
 
   it('c copies the selected name over OSC 52; x on a Secret shows the decoded values', async () => {
     const s = demo(120, 30, ['--command', ':secrets']);
@@ -81,5 +87,5 @@ describe('shell, copy and secrets on demo', () => {
     t = await s.waitFor(/password: s3cr3t-dev/, WAIT_MS);
     expect(t).toMatch(/username: payments/);
     expect(t).toContain('[decoded]');
-  }, 90_000);
+  }, 180_000);
 });
