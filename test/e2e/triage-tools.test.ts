@@ -66,7 +66,8 @@ describe('shell, copy and secrets on demo', () => {
     t = await s.waitFor((x) => /NAME\S*\s+READY\s+STATUS/.test(x) && /shell in payments-api-\S+ ended/.test(x), WAIT_MS);
     expect(t).toMatch(/payments-a\S*\s+1\/1\s+Running/);
     // the TUI reads keys again after the hand-back
-    s.press('q');
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
     expect(await s.restored()).toBe(true);
   }, 180_000);
