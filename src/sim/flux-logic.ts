@@ -90,6 +90,24 @@ export function reconcileSource(src: KubeObject, input: SourceInput): Status {
 
 export type BuildResult = { objects: KubeObject[] } | { error: string };
 
+/** The temp dir kustomize-controller builds in (random per build there; one fixed name here). */
+export const KUSTOMIZE_TMP = '/tmp/kustomization-3049301212';
+
+/**
+ * kustomize-controller's BuildFailed message when `<path>/kustomization.yaml` names a
+ * resource file that does not exist (kustomize v5 via kustomize-controller v1.9; measured
+ * against the real controller on the control-plane tier).
+ */
+export function missingResourceBuildError(path: string, file: string): string {
+  const f = `${KUSTOMIZE_TMP}/${path}/${file}`;
+  return `kustomize build failed: accumulating resources: accumulation err='accumulating resources from '${file}': evalsymlink failure on '${f}' : lstat ${f}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '${f}' : lstat ${f}: no such file or directory`;
+}
+
+/** Helm's error for a chart template that calls `fail` (the failure text of a ChartInput). */
+export function helmTemplateFailure(chart: string, template: string, message: string): string {
+  return `execution error at (${chart}/templates/${template}:1:3): ${message}`;
+}
+
 export interface KustomizationInput {
   source?: KubeObject;
   /** the kustomize build of spec.path at the source's revision */

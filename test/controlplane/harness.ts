@@ -1,9 +1,13 @@
 // A real Kubernetes control plane on 127.0.0.1 for the integration tests: etcd,
 // kube-apiserver, kube-controller-manager, kube-scheduler and kwok (fake nodes whose pods
-// become Running and serve logs), plus the Flux stand-in. Binaries come from
-// tools/controlplane/build.sh (built once with the machine's Go, cached by version).
+// become Running and serve logs), plus the real Flux controllers (source-, kustomize- and
+// helm-controller, out-of-cluster) with their upstream CRDs, and the fixture sources they
+// fetch (Git smart HTTP and a static Helm repository, git-server.ts). Binaries come from
+// tools/controlplane/build.sh and tools/controlplane/flux/build.sh (built once with the
+// machine's Go from the module proxy, cached by version).
 // Every process runs detached with a pid file in the state dir, so `cluster:up` can exit
-// and `cluster:down` (or stop()) ends exactly those processes.
+// and `cluster:down` (or stop()) ends exactly those processes; a reaper process ends them
+// when the owning process dies without stopping them (ownerPid).
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createServer } from 'node:net';
@@ -16,6 +20,8 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { crdManifest, crdResources } from '../../src/sim/resources.js';
+import { isFluxGroup } from '../../src/model/flux.js';
+import { createRepo, gitUrl, sourceLayout, testRepoFiles, type SourceLayout } from './flux-fixtures.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,8 +45,14 @@ export interface ControlPlane {
   server: string;
   /** the CRI-format file every pod's containers log from (kwok ClusterLogs) */
   podLogFile: string;
-  /** ms from the first process spawn to nodes Ready and CRDs established */
+  /** ms from the first process spawn to nodes Ready, CRDs established and the Flux controllers ready */
   startupMs: number;
+  /** the fixture Git repositories and Helm repositories the Flux controllers fetch */
+  sources: SourceLayout;
+  /** the default test repository (testRepoFiles): `apps` builds to nothing, `broken` fails */
+  testGitUrl: string;
+  /** the directory holding the flux CLI and controllers */
+  fluxBinDir: string;
   /** appends one stdout line, in CRI format, to the pods' log file */
   appendPodLog(text: string): Promise<void>;
   /** runs kubectl against this control plane (admin context unless given) */
@@ -60,6 +72,14 @@ export interface StartOptions {
   /** defaults to a fresh temp dir; the CLI uses defaultStateDir() */
   stateDir?: string;
   log?: (line: string) => void;
+  /**
+   * A process whose death ends the control plane: a detached reaper stops every process
+   * and removes the state dir when it exits without calling stop() (a crash, SIGKILL).
+   * cluster:up leaves it unset, so the plane outlives the command.
+   */
+  ownerPid?: number;
+  /** remove the state dir when the reaper fires (a temp dir) */
+  reapRemovesState?: boolean;
 }
 
 export function defaultStateDir(): string {
@@ -68,8 +88,37 @@ export function defaultStateDir(): string {
 }
 
 /** Runs build.sh (streams its progress to log) and returns the bin directory. */
-export async function buildControlPlane(log: (line: string) => void = console.error): Promise<string> {
-  const child = spawn('bash', [join(toolsDir, 'build.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function buildControlPlane(log: (line: string) => void = console.error): Promise<string> {
+  return runBuild(join(toolsDir, 'build.sh'), log);
+}
+
+/**
+ * Runs flux/build.sh (the Flux controllers and CLI from the Go module proxy, cached by
+ * version) and returns its cache dir: bin/ (source-, kustomize-, helm-controller, flux) and
+ * crds/ (the controllers' upstream CRDs).
+ */
+export function buildFlux(log: (line: string) => void = console.error): Promise<string> {
+  return runBuild(join(toolsDir, 'flux', 'build.sh'), log);
+}
+
+/** Running builds (each in its own process group), for killBuilds(). */
+const builds = new Set<number>();
+
+/** Ends running build scripts with their go processes (an interrupted test:cluster). */
+export function killBuilds(): void {
+  for (const pid of builds) {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function runBuild(script: string, log: (line: string) => void): Promise<string> {
+  const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (child.pid !== undefined) builds.add(child.pid);
+  child.on('close', () => builds.delete(child.pid ?? 0));
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => {
@@ -77,7 +126,7 @@ export async function buildControlPlane(log: (line: string) => void = console.er
   });
   const code: number = await new Promise((res) => child.on('close', (c) => res(c ?? 1)));
   if (code === 3) throw new GoMissingError();
-  if (code !== 0) throw new Error(`tools/controlplane/build.sh failed (exit ${code})`);
+  if (code !== 0) throw new Error(`${script} failed (exit ${code})`);
   const lines = out.trim().split('\n');
   return lines[lines.length - 1];
 }
@@ -248,9 +297,12 @@ function clusterObjects(): object[] {
 }
 
 /** A detached process with its output in <state>/logs/<name>.log and its pid in <state>/pids/<name>.pid. */
-async function launch(stateDir: string, name: string, cmd: string, args: string[], cwd = stateDir): Promise<number> {
+async function launch(stateDir: string, name: string, cmd: string, args: string[], cwd = stateDir, env?: Record<string, string>): Promise<number> {
   const out = await open(join(stateDir, 'logs', `${name}.log`), 'a');
-  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out.fd, out.fd], cwd });
+  const child = spawn(cmd, args, {
+    detached: true, stdio: ['ignore', out.fd, out.fd], cwd,
+    env: { ...process.env, ...env, FLEETDECK_CONTROLPLANE_STATE: stateDir },
+  });
   await out.close();
   if (child.pid === undefined) throw new Error(`could not start ${name}`);
   child.unref();
@@ -258,12 +310,17 @@ async function launch(stateDir: string, name: string, cmd: string, args: string[
   return child.pid;
 }
 
-/** Whether pid is a live (not zombie) process started for this state dir; guards against reused pids. */
-function ours(pid: number, stateDir: string): boolean {
+/**
+ * Whether pid is a live (not zombie) process started for this state dir (its command line
+ * or, for the Flux controllers, which take the kubeconfig from KUBECONFIG, its environment
+ * names the dir); guards against reused pids.
+ */
+export function ours(pid: number, stateDir: string): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(stateDir);
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(stateDir)) return true;
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`FLEETDECK_CONTROLPLANE_STATE=${stateDir}`);
   } catch {
     return false;
   }
@@ -316,10 +373,13 @@ function criLine(text: string): string {
 export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
   const log = opts.log ?? (() => {});
   const binDir = await buildControlPlane(log);
+  const fluxDir = await buildFlux(log);
+  const fluxBinDir = join(fluxDir, 'bin');
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'fleetdeck-cp-'));
   await stopControlPlane(stateDir);
   await rm(stateDir, { recursive: true, force: true });
-  for (const d of ['certs', 'logs', 'pids', 'etcd', 'pod-logs', 'exec']) await mkdir(join(stateDir, d), { recursive: true, mode: 0o700 });
+  for (const d of ['certs', 'logs', 'pids', 'etcd', 'pod-logs', 'exec', 'flux-storage']) await mkdir(join(stateDir, d), { recursive: true, mode: 0o700 });
+  if (opts.ownerPid !== undefined) await startReaper(stateDir, opts.ownerPid, opts.reapRemovesState ?? false);
   const certs = join(stateDir, 'certs');
   const bin = (b: string) => join(binDir, b);
   const t0 = Date.now();
@@ -407,20 +467,23 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
       return r;
     };
-    const crds = crdResources().map((r) => crdManifest(r));
+    // the operators' CRDs (no operator runs: tests write their status through /status);
+    // Flux's come from the controllers' own modules (config/crd/bases)
+    const crds = crdResources().filter((r) => !isFluxGroup(r.group)).map((r) => crdManifest(r));
     const objects = [...crds, ...clusterObjects()].map((o) => stringify(o)).join('---\n');
     await must(['apply', '--server-side', '-f', '-'], objects);
+    await must(['apply', '--server-side', '--force-conflicts', '-f', join(fluxDir, 'crds')]);
     await must(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
     await must(['wait', '--for=condition=Ready', '--timeout=60s', ...FAKE_NODES.map((n) => `node/${n}`)]);
     await must(['wait', '--for=create', '--timeout=60s', '-n', 'default', 'serviceaccount/default']);
-    log('starting the Flux stand-in');
-    await launch(stateDir, 'flux-standin', process.execPath, [
-      '--import', 'tsx', join(here, 'flux-standin.ts'), `--kubeconfig=${kubeconfigPath}`,
-    ], repoRoot); // where node resolves the tsx loader from
+    const sources = await startSources(stateDir, log);
+    const testGitUrl = gitUrl(sources, TEST_REPO);
+    await createRepo(sources, TEST_REPO, testRepoFiles());
+    await startFluxControllers(stateDir, fluxBinDir, kubeconfigPath, log);
     const startupMs = Date.now() - t0;
     log(`control plane up in ${startupMs}ms (state: ${stateDir})`);
     return {
-      stateDir, binDir, kubeconfigPath, server, podLogFile, startupMs,
+      stateDir, binDir, kubeconfigPath, server, podLogFile, startupMs, sources, testGitUrl, fluxBinDir,
       adminContext: ADMIN_CONTEXT,
       restrictedContext: RESTRICTED_CONTEXT,
       appendPodLog: (text) => appendPodLogLine(podLogFile, text),
@@ -468,14 +531,73 @@ async function rssOf(stateDir: string): Promise<number> {
   return total;
 }
 
+/** The default test repository's name (served at <sources>/git/test.git). */
+export const TEST_REPO = 'test';
+
+/** Starts git-server.ts on a free loopback port; writes its base URL to <state>/sources-url. */
+async function startSources(stateDir: string, log: (line: string) => void): Promise<SourceLayout> {
+  const port = await freePort();
+  const layout = sourceLayout(stateDir, `http://127.0.0.1:${port}`);
+  await mkdir(layout.gitRoot, { recursive: true });
+  await mkdir(layout.chartsDir, { recursive: true });
+  log(`starting the fixture Git/Helm server on ${layout.baseUrl}`);
+  await launch(stateDir, 'flux-sources', process.execPath, [
+    '--import', 'tsx', join(here, 'git-server.ts'), `--port=${port}`, `--git-root=${layout.gitRoot}`, `--charts=${layout.chartsDir}`,
+  ], repoRoot); // where node resolves the tsx loader from
+  await waitFor('the fixture source server', async () => ((await fetch(`${layout.baseUrl}/charts/`)).status === 404 ? true : undefined), 30_000, stateDir);
+  await writeFile(join(stateDir, 'sources-url'), layout.baseUrl + '\n');
+  return layout;
+}
+
+/**
+ * Starts source-, kustomize- and helm-controller out-of-cluster: KUBECONFIG from the
+ * environment (they register no --kubeconfig flag), leader election off, metrics, health and
+ * artifact storage on free 127.0.0.1 ports, artifacts under <state>/flux-storage. Resolves
+ * once each health endpoint answers /readyz (objects are reconciled from then on; tests wait
+ * on conditions, as with a real cluster).
+ */
+async function startFluxControllers(stateDir: string, fluxBinDir: string, kubeconfigPath: string, log: (line: string) => void): Promise<void> {
+  const env = { KUBECONFIG: kubeconfigPath, RUNTIME_NAMESPACE: 'flux-system' };
+  const common = ['--watch-all-namespaces', '--enable-leader-election=false', '--log-encoding=console'];
+  const [storage, ...ports] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+  const ctrl = (i: number) => ({ metrics: ports[2 * i], health: ports[2 * i + 1] });
+  const specs: [string, string[]][] = [
+    ['source-controller', [`--storage-path=${join(stateDir, 'flux-storage')}`, `--storage-addr=127.0.0.1:${storage}`, `--storage-adv-addr=127.0.0.1:${storage}`]],
+    ['kustomize-controller', []],
+    ['helm-controller', []],
+  ];
+  log(`starting ${specs.map(([n]) => n).join(', ')}`);
+  await Promise.all(specs.map(async ([name, extra], i) => {
+    const { metrics, health } = ctrl(i);
+    await launch(stateDir, name, join(fluxBinDir, name), [
+      ...common, ...extra, `--metrics-addr=127.0.0.1:${metrics}`, `--health-addr=127.0.0.1:${health}`,
+    ], stateDir, env);
+    await waitFor(`${name} /readyz`, async () => ((await fetch(`http://127.0.0.1:${health}/readyz`)).ok ? true : undefined), 60_000, stateDir);
+  }));
+}
+
+/**
+ * A detached process that waits for ownerPid to exit and then stops this control plane
+ * (and removes its state dir if asked): the cleanup for a crash or a SIGKILL of the process
+ * that started it. stop() ends the reaper first.
+ */
+async function startReaper(stateDir: string, ownerPid: number, removeState: boolean): Promise<void> {
+  await launch(stateDir, 'reaper', process.execPath, [
+    '--import', 'tsx', join(here, 'reaper.ts'), `--owner=${ownerPid}`, `--state=${stateDir}`, ...(removeState ? ['--remove'] : []),
+  ], repoRoot);
+}
+
 /** Ends the processes named by the state dir's pid files: TERM, then KILL after 5s. */
-export async function stopControlPlane(stateDir: string): Promise<void> {
-  // dependents first, etcd last, so the apiserver does not spin on a lost store
-  const order = ['flux-standin', 'echo-target', 'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+export async function stopControlPlane(stateDir: string, opts: { keep?: number; keepReaper?: boolean } = {}): Promise<void> {
+  // the reaper first (it would stop the plane a second time); dependents next, etcd last,
+  // so the apiserver does not spin on a lost store
+  const order = ['reaper', 'helm-controller', 'kustomize-controller', 'source-controller', 'flux-sources', 'flux-standin', 'echo-target',
+    'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
   const all = await pids(stateDir);
   const names = [...all.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const name of names) {
     const pid = all.get(name)!;
+    if (pid === opts.keep || (opts.keepReaper && name === 'reaper')) continue;
     if (ours(pid, stateDir)) {
       process.kill(pid, 'SIGTERM');
       const deadline = Date.now() + 5000;

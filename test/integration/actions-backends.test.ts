@@ -19,7 +19,7 @@ import { discover } from '../../src/kube/discovery.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
 import { waitUntil } from '../helpers/wait.js';
-import { backends, TEST_GIT_URL, type BackendEnv } from './backends.js';
+import { backends, type BackendEnv } from './backends.js';
 
 /** Polls a probe (errors count as "not yet") until it answers, at most 30 s. */
 const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000) =>
@@ -105,7 +105,7 @@ for (const backend of backends) {
           apiVersion: 'source.toolkit.fluxcd.io/v1',
           kind: 'GitRepository',
           metadata: { name: 'repo', namespace: ns },
-          spec: { interval: '10m', url: TEST_GIT_URL, ref: { branch: 'main' } },
+          spec: { interval: '10m', url: env.flux.gitUrl, ref: { branch: 'main' } },
         },
         ks('apps'),
         ks('guarded'),

@@ -11,10 +11,16 @@ import { buildCluster } from '../../src/sim/build-cluster.js';
 import { startSimFleet, type SimFleet } from '../../src/sim/fleet.js';
 import type { SimCluster } from '../../src/sim/cluster.js';
 import {
-  ADMIN_CONTEXT, appendPodLogLine, FAKE_NODES, GoMissingError, kubectlOn, podLogFileOf, RESTRICTED_CONTEXT, RESTRICTED_USER, startControlPlane,
+  ADMIN_CONTEXT, appendPodLogLine, FAKE_NODES, GoMissingError, kubectlOn, podLogFileOf, RESTRICTED_CONTEXT, RESTRICTED_USER, startControlPlane, TEST_REPO,
   type ControlPlane, type KubectlResult,
 } from '../controlplane/harness.js';
-import { BROKEN_BUILD } from '../controlplane/flux-standin.js';
+import { gitRevision, helmTemplateFailure, KUSTOMIZE_TMP, missingResourceBuildError } from '../../src/sim/flux-logic.js';
+import type { ChartContent, FluxContent } from '../../src/sim/controllers/flux.js';
+import type { KubeObject } from '../../src/model/types.js';
+import {
+  BROKEN_PATH, EMPTY_PATH, brokenFiles, commit as gitCommit, createRepo as gitCreateRepo, demoChart, gitUrl, helmUrl, manifests, publishChart,
+  readSourceLayout, BROKEN_CHART, BROKEN_CHART_ERROR, MISSING_RESOURCE, type RepoFiles,
+} from '../controlplane/flux-fixtures.js';
 
 export type BackendName = 'sim' | 'cluster';
 
@@ -35,6 +41,40 @@ export interface BackendEnv {
   kubeConfig(context: string): KubeConfig;
   /** writes one line to a container's log, as the container would */
   writeLog(ref: { namespace: string; pod: string; container: string }, text: string): Promise<void>;
+  /** the Git and Helm repositories Flux fetches: real servers on the cluster, FluxContent in the sim */
+  flux: FluxSources;
+}
+
+/** What a path of a fixture Git repository holds. */
+export type PathContent = { objects: object[] } | 'broken' | 'empty';
+
+/**
+ * Fixture Flux sources on either backend. On the real control plane they are Git
+ * repositories served over smart HTTP and static Helm repositories (flux-fixtures.ts); in
+ * the sim the same content goes into the cluster's FluxContent. Revisions are what
+ * source-controller reports (`main@sha1:<commit>`).
+ */
+export interface FluxSources {
+  /** the default test repository: `apps` (EMPTY_PATH) builds to no objects, `broken` (BROKEN_PATH) fails to build */
+  gitUrl: string;
+  /** a new Git repository (name unique per test run) holding these paths; its URL and revision */
+  createRepo(name: string, paths: Record<string, PathContent>): Promise<{ url: string; revision: string }>;
+  /** replaces these paths of a repository made by createRepo in one new commit; the new revision */
+  commit(name: string, paths: Record<string, PathContent>): Promise<string>;
+  /** a Helm repository (name unique per test run) with demo-chart at these versions and broken-chart 0.1.0; its URL */
+  createHelmRepo(name: string, versions: string[]): Promise<string>;
+}
+
+/** A Flux message with kustomize-controller's random build dir replaced by the sim's fixed one (KUSTOMIZE_TMP). */
+export function normalizeFluxMessage(s: string): string {
+  return s.replace(/\/tmp\/kustomization-\d+/g, KUSTOMIZE_TMP);
+}
+
+/** The files a path's content is written as in a real repository. */
+export function pathFiles(path: string, content: PathContent): RepoFiles {
+  if (content === 'broken') return brokenFiles(path);
+  if (content === 'empty') return { [`${path}/README.md`]: 'kustomize builds this path to no objects\n' };
+  return { [`${path}/objects.yaml`]: manifests(...content.objects) };
 }
 
 export interface Backend {
@@ -67,15 +107,90 @@ function restrictedView(admin: SimCluster, deny: { namespace: string }): SimClus
   };
 }
 
-/** A Git repository URL both backends serve: its `apps` path builds to nothing, its BROKEN_BUILD.path fails to build. */
-export const TEST_GIT_URL = 'https://example.com/fleetdeck/test.git';
+/** The sim's default test repository (the cluster's is served by its fixture Git server): `apps` builds to nothing, `broken` fails. */
+const SIM_TEST_GIT_URL = 'https://git.sim.invalid/test.git';
+
+/** A path's content as the sim's kustomize build result (the real build's shapes: flux-fixture-messages.ts). */
+function simBuild(path: string, content: PathContent): FluxContent['git'][string]['paths'][string] {
+  if (content === 'broken') return { error: missingResourceBuildError(path, MISSING_RESOURCE) };
+  if (content === 'empty') return { objects: [] };
+  return { objects: content.objects as KubeObject[] };
+}
+
+/** demo-chart as the sim renders it: the fixture chart's ConfigMap and Deployment (flux-fixtures.ts demoChart). */
+function simChart(name: string, version: string): ChartContent {
+  return {
+    name, version, appVersion: version,
+    ...(name === BROKEN_CHART ? { failure: helmTemplateFailure(name, 'deployment.yaml', BROKEN_CHART_ERROR) } : {}),
+    render: (release, namespace) => [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${release}-config`, namespace }, data: { chartVersion: version } },
+      {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: release, namespace },
+        spec: { replicas: 1, selector: { matchLabels: { app: release } }, template: { metadata: { labels: { app: release } }, spec: { containers: [{ name: 'app', image: 'registry.invalid/app:1' }] } } },
+      },
+    ],
+  };
+}
+
+/** FluxSources over a sim cluster's FluxContent. */
+function simSources(content: FluxContent): FluxSources {
+  const url = (name: string) => `https://git.sim.invalid/${name}.git`;
+  const revisionOf = (u: string) => gitRevision('main', `${u}#main#${content.git[u].commit ?? ''}`);
+  content.git[SIM_TEST_GIT_URL] = { paths: { [EMPTY_PATH]: simBuild(EMPTY_PATH, 'empty'), [BROKEN_PATH]: simBuild(BROKEN_PATH, 'broken') } };
+  return {
+    gitUrl: SIM_TEST_GIT_URL,
+    async createRepo(name, paths) {
+      const u = url(name);
+      if (content.git[u]) throw new Error(`fixture repository ${name} exists`);
+      content.git[u] = { commit: randomBytes(8).toString('hex'), paths: Object.fromEntries(Object.entries(paths).map(([p, c]) => [p, simBuild(p, c)])) };
+      return { url: u, revision: revisionOf(u) };
+    },
+    async commit(name, paths) {
+      const git = content.git[url(name)];
+      for (const [p, c] of Object.entries(paths)) git.paths[p] = simBuild(p, c);
+      git.commit = randomBytes(8).toString('hex');
+      return revisionOf(url(name));
+    },
+    async createHelmRepo(name, versions) {
+      const u = `https://charts.sim.invalid/${name}/`;
+      content.charts[u] = [...versions.map((v) => simChart('demo-chart', v)), simChart(BROKEN_CHART, '0.1.0')];
+      return u;
+    },
+  };
+}
+
+/** FluxSources over the control plane's fixture servers (state dir: FLEETDECK_CONTROLPLANE_DIR or its own). */
+function clusterSources(stateDir: string): FluxSources {
+  const layout = readSourceLayout(stateDir);
+  return {
+    gitUrl: '', // set by clusterEnv once the layout is read
+    async createRepo(name, paths) {
+      const l = await layout;
+      const files = Object.assign({}, ...Object.entries(paths).map(([p, c]) => pathFiles(p, c))) as RepoFiles;
+      return { url: gitUrl(l, name), revision: await gitCreateRepo(l, name, files) };
+    },
+    async commit(name, paths) {
+      const l = await layout;
+      // a path's old files go: a path holds exactly its new content
+      const work = Object.assign({}, ...Object.entries(paths).map(([p, c]) => pathFiles(p, c))) as RepoFiles;
+      return gitCommit(l, name, work, 'test change', Object.keys(paths));
+    },
+    async createHelmRepo(name, versions) {
+      const l = await layout;
+      for (const v of versions) await publishChart(l, name, demoChart(v));
+      await publishChart(l, name, demoChart('0.1.0', BROKEN_CHART));
+      return helmUrl(l, name);
+    },
+  };
+}
 
 function simBackend(): Backend {
   let fleet: SimFleet | undefined;
   return {
     name: 'sim',
     async setup() {
-      const cluster = buildCluster({ name: 'sim-admin', flux: { git: { [TEST_GIT_URL]: { paths: { apps: { objects: [] }, [BROKEN_BUILD.path]: { error: BROKEN_BUILD.error } } } }, charts: {} } });
+      const cluster = buildCluster({ name: 'sim-admin', flux: { git: {}, charts: {} } });
+      const flux = simSources(cluster.flux);
       const forbiddenNamespace = 'kube-system';
       for (const name of ['default', forbiddenNamespace, 'flux-system']) cluster.store.create('namespaces', { metadata: { name } });
       // the same fake nodes the real control plane has (kwok)
@@ -99,6 +214,7 @@ function simBackend(): Backend {
         writeLog: async (ref, text) => {
           cluster.podLogs.write(ref, text);
         },
+        flux,
       };
     },
     async teardown() {
@@ -116,8 +232,11 @@ export function pinnedKubernetesVersion(): string {
   return m[1];
 }
 
-function clusterEnv(kubeconfigPath: string): BackendEnv {
+async function clusterEnv(kubeconfigPath: string): Promise<BackendEnv> {
+  const stateDir = dirname(kubeconfigPath);
+  const flux = { ...clusterSources(stateDir), gitUrl: gitUrl(await readSourceLayout(stateDir), TEST_REPO) };
   return {
+    flux,
     name: 'cluster',
     kubeconfigPath,
     adminContext: ADMIN_CONTEXT,
@@ -148,7 +267,7 @@ function clusterBackend(): Backend {
         if (!existsSync(kubeconfigPath)) throw new Error(`FLEETDECK_CONTROLPLANE_DIR=${shared} holds no running control plane`);
         return clusterEnv(kubeconfigPath);
       }
-      own = await startControlPlane({ log: (l) => console.error(`[controlplane] ${l}`) });
+      own = await startControlPlane({ ownerPid: process.pid, reapRemovesState: true, log: (l) => console.error(`[controlplane] ${l}`) });
       return clusterEnv(own.kubeconfigPath);
     },
     async teardown() {

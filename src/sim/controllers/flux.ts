@@ -1,14 +1,15 @@
 // The sim's Flux controllers: source-, kustomize- and helm-controller in one. They run each
 // object on its spec.interval and at once when reconcile.fluxcd.io/requestedAt changes,
-// leave suspended objects alone, and apply what a Kustomization builds or a HelmRelease
-// renders (labelled as Flux labels them). What the Git repositories and Helm charts
+// skip suspended objects, and apply what a Kustomization builds or a HelmRelease
+// renders (labelled as Flux labels them). A suspended object only gets a reconcile request
+// recorded (lastHandledReconcileAt), as the real controllers do. What the Git repositories and Helm charts
 // contain comes from the scenario, through FluxContent.
 import { arr, rec, str } from '../../model/access.js';
 import { parseGoDuration } from '../../model/format.js';
 import type { KubeObject } from '../../model/types.js';
 import { resourceKey, splitApiVersion } from '../../model/types.js';
 import type { BuildResult, ChartInput } from '../flux-logic.js';
-import { gitRevision, helmLabels, isSuspended, reconcileHelmRelease, reconcileKustomization, reconcileRequested, reconcileSource } from '../flux-logic.js';
+import { gitRevision, helmLabels, isSuspended, reconcileHelmRelease, reconcileKustomization, reconcileRequested, reconcileSource, requestedAt } from '../flux-logic.js';
 import { nowSeconds } from '../store.js';
 import type { Ctx } from './context.js';
 import type { Controller } from './runtime.js';
@@ -199,7 +200,19 @@ export function fluxController(ctx: Ctx, content: FluxContent): Controller {
       });
       return;
     }
-    if (isSuspended(o)) return;
+    if (isSuspended(o)) {
+      // the Flux controllers record a reconcile request even on a suspended object (their
+      // deferred status patch runs before the suspend check returns: kustomize-controller
+      // v1.9 finalizeStatus, helm-controller v1.6 Reconcile, source-controller
+      // RecordReconcileReq) and do nothing else
+      const token = requestedAt(o);
+      if (token !== undefined && token !== str(o, 'status', 'lastHandledReconcileAt')) {
+        store.mutate(key, ns, name, (x) => {
+          x.status = { ...(x.status as Record<string, unknown> | undefined), lastHandledReconcileAt: token };
+        }, { subresource: 'status' });
+      }
+      return;
+    }
     lastRun.set(o.metadata.uid ?? '', rt.now());
     handledGen.set(o.metadata.uid ?? '', o.metadata.generation ?? 0);
     if (key === KS) kustomization(o);
