@@ -5,6 +5,8 @@ import type { AccessRule, SimCluster } from './cluster.js';
 import { PodLogStore } from './podlogs.js';
 import { builtinResources, crdManifest, crdResources } from './resources.js';
 import { ClusterStore } from './store.js';
+import { serveCrds } from './crds.js';
+import { resourceKey } from '../model/types.js';
 import type { Ctx } from './controllers/context.js';
 import { type FluxContent, fluxController } from './controllers/flux.js';
 import { garbageCollector, namespaceController } from './controllers/lifecycle.js';
@@ -65,6 +67,8 @@ export function buildCluster(opts: BuildOptions): BuiltCluster {
       };
     }, { subresource: 'status' });
   }
+  // CRDs applied from now on are served too (src/sim/crds.ts); the built-in kinds stay built in
+  serveCrds(store, new Set(builtinResources().map((r) => resourceKey(r))));
   const logs = new PodLogStore({ rate: opts.logRate ?? 1, lines: opts.logLines });
   const runtime = new Runtime(store, logs, { speed: opts.speed, manualClock: opts.manualClock, tickMs: opts.tickMs });
   const events = new EventRecorder(store);

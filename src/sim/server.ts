@@ -19,6 +19,7 @@ import { serveLogs } from './http/logs.js';
 import { applyPatch, patchTypeOf } from './http/patch.js';
 import { readJson, sendError, sendJson } from './http/respond.js';
 import { parseResourcePath, type ResourceRoute } from './http/route.js';
+import { asServed } from './crds.js';
 import { table, type IncludeObject } from './http/table.js';
 import { simTlsCert, simTlsKey } from './http/tls.js';
 import { startWatch, type OpenWatch } from './http/watch.js';
@@ -224,7 +225,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
 
   function sendObject(req: IncomingMessage, res: ServerResponse, r: SimResource, q: URLSearchParams, code: number, o: KubeObject): void {
     if (wantsTable(req)) sendJson(res, code, table(r, [o], includeObjectOf(q), { resourceVersion: o.metadata.resourceVersion }));
-    else sendJson(res, code, o);
+    else sendJson(res, code, asServed(r, o));
   }
 
   /** Writes the main object as `next` says, through /status when that is the target. */
@@ -271,7 +272,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
           throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
         }
         if (r.namespaced) obj.metadata.namespace = route.namespace;
-        return sendJson(res, 201, store.create(keyOf(route), obj, { dryRun: isDryRun(q) }));
+        return sendJson(res, 201, asServed(r, store.create(keyOf(route), obj, { dryRun: isDryRun(q) })));
       }
       const filter = objectFilter(r, route.namespace, q);
       const dryRun = isDryRun(q);
@@ -312,7 +313,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
           throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
         }
       }
-      return sendJson(res, 200, store.delete(keyOf(route), route.namespace, route.name, { dryRun: isDryRun(q, body) }));
+      return sendJson(res, 200, asServed(r, store.delete(keyOf(route), route.namespace, route.name, { dryRun: isDryRun(q, body) })));
     }
     const dryRun = isDryRun(q);
     if (verb === 'update') {
@@ -326,7 +327,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
       if (r.namespaced && obj.metadata.namespace && obj.metadata.namespace !== route.namespace) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      return sendJson(res, 200, write(route, obj, dryRun));
+      return sendJson(res, 200, asServed(r, write(route, obj, dryRun)));
     }
 
     // PATCH
@@ -343,7 +344,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     if (sub === 'scale') return sendJson(res, 200, scaleOf(r, scaleWrite(route, applyPatch(type, scaleOf(r, current), body), dryRun)));
     const patched = applyPatch(type, current, body);
     if (!isRecord(patched) || !isRecord(patched.metadata)) throw new ApiError(422, 'Invalid', 'the patch removed the object metadata');
-    return sendJson(res, 200, write(route, patched as KubeObject, dryRun));
+    return sendJson(res, 200, asServed(r, write(route, patched as KubeObject, dryRun)));
   }
 
   function nonResource(pathname: string, res: ServerResponse): boolean {

@@ -5,7 +5,7 @@
 // stores a fresh copy, so readers may hold references but must not modify them.
 import { randomUUID } from 'node:crypto';
 import { rfc3339 } from '../model/format.js';
-import type { KubeObject, ResourceType } from '../model/types.js';
+import type { KubeObject, PrinterColumn, ResourceType } from '../model/types.js';
 import { apiVersionOf, resourceKey } from '../model/types.js';
 import { applyApiDefaults, applyCreateDefaults } from './defaults.js';
 import { ApiError, alreadyExists, conflict, gone, notFound } from './errors.js';
@@ -21,6 +21,10 @@ export interface SimResource extends ResourceType {
   /** Served by a CustomResourceDefinition (strategic merge patch is refused with 415). */
   crd: boolean;
   subresources: { status: boolean; scale?: ScaleSubresource };
+  /** every served version, highest priority first, when a CRD serves more than `version` (the storage one) */
+  versions?: string[];
+  /** per served version: its printer columns and subresources (a CRD keeps them per version) */
+  perVersion?: Record<string, { printerColumns?: PrinterColumn[]; subresources: { status: boolean; scale?: ScaleSubresource } }>;
 }
 
 export type SimEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

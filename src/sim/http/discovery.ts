@@ -2,6 +2,7 @@
 // the store serves. Aggregated discovery is not offered: clients asking for it get these
 // documents as application/json and fall back to per-group requests, as with older servers.
 import type { ClusterStore, SimResource } from '../store.js';
+import { atVersion, servesVersion } from '../crds.js';
 
 /** Kubernetes version priority: GA > beta > alpha, higher numbers first. */
 export function compareVersions(a: string, b: string): number {
@@ -21,7 +22,7 @@ function groupVersions(store: ClusterStore): Map<string, string[]> {
   for (const r of store.allResources()) {
     if (r.group === '') continue;
     const vs = out.get(r.group) ?? [];
-    if (!vs.includes(r.version)) vs.push(r.version);
+    for (const v of r.versions ?? [r.version]) if (!vs.includes(v)) vs.push(v);
     out.set(r.group, vs);
   }
   for (const vs of out.values()) vs.sort(compareVersions);
@@ -67,7 +68,7 @@ function subresourceEntries(r: SimResource): Record<string, unknown>[] {
 }
 
 export function apiResourceList(store: ClusterStore, group: string, version: string): Record<string, unknown> | undefined {
-  const rs = store.allResources().filter((r) => r.group === group && r.version === version);
+  const rs = store.allResources().filter((r) => r.group === group && servesVersion(r, version)).map((r) => atVersion(r, version));
   if (rs.length === 0 && !(group === '' && version === 'v1')) return undefined;
   rs.sort((a, b) => (a.resource < b.resource ? -1 : 1));
   const resources = rs.flatMap((r) => [

@@ -2,6 +2,7 @@
 // /apis/GROUP/VERSION. `namespaces` is itself a resource, so /api/v1/namespaces/x/status is
 // the namespace's status while /api/v1/namespaces/x/pods lists pods in x.
 import type { ClusterStore, SimResource } from '../store.js';
+import { atVersion, servesVersion } from '../crds.js';
 
 export interface ResourceRoute {
   resource: SimResource;
@@ -10,8 +11,9 @@ export interface ResourceRoute {
   subresource?: string;
 }
 
+/** The resource served at group/version/plural, as that version serves it (a CRD may serve several). */
 function findResource(store: ClusterStore, group: string, version: string, plural: string): SimResource | undefined {
-  for (const r of store.allResources()) if (r.group === group && r.version === version && r.resource === plural) return r;
+  for (const r of store.allResources()) if (r.group === group && r.resource === plural && servesVersion(r, version)) return atVersion(r, version);
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../model/types.js';
 import { apiVersionOf, resourceKey } from '../../model/types.js';
+import { asServed } from '../crds.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { ClusterStore, SimEvent, SimResource } from '../store.js';
 import type { ObjectFilter } from './fields.js';
@@ -99,7 +100,7 @@ export function startWatch(
       };
       firstTable = false;
       send(`{"type":"${type}","object":${JSON.stringify(t)}}\n`);
-    } else send(`{"type":"${type}","object":${objectJson(o)}}\n`);
+    } else send(`{"type":"${type}","object":${objectJson(asServed(r, o))}}\n`);
   };
   const bookmark = (annotations?: Record<string, string>): void => {
     const md = { resourceVersion: String(store.currentRv()), ...(annotations ? { annotations } : {}) };
