@@ -64,15 +64,22 @@ const BUILTINS: Def[] = [
 const ready = '.status.conditions[?(@.type=="Ready")].status';
 const readyMsg = '.status.conditions[?(@.type=="Ready")].message';
 const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
-// Flux CRDs print Age, Ready, Status (sources put their URL first)
-const fluxTail: PrinterColumn[] = [age, { name: 'Ready', type: 'string', jsonPath: ready }, { name: 'Status', type: 'string', jsonPath: readyMsg }];
+// Flux CRDs print Age, Ready, Status (sources put their URL first; OCIRepository has Age last)
+const fluxReady: PrinterColumn[] = [{ name: 'Ready', type: 'string', jsonPath: ready }, { name: 'Status', type: 'string', jsonPath: readyMsg }];
+const fluxTail: PrinterColumn[] = [age, ...fluxReady];
+// Flux's CRDs are in `all` (kubectl get all lists them) and in fluxcd-sources / fluxcd-appliers
+const fluxSources = ['all', 'fluxcd', 'fluxcd-sources'];
+const fluxAppliers = ['all', 'fluxcd', 'fluxcd-appliers'];
+// cert-manager writes its JSONPath filters with spaces
+const cmReady = '.status.conditions[?(@.type == "Ready")].status';
+const cmReadyMsg = '.status.conditions[?(@.type == "Ready")].message';
 
 const CUSTOM: Def[] = [
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'gitrepositories', kind: 'GitRepository', shortNames: ['gitrepo'], categories: ['fluxcd'], status: true, printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...fluxTail] },
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'ocirepositories', kind: 'OCIRepository', shortNames: ['ocirepo'], categories: ['fluxcd'], status: true, printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...fluxTail] },
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'helmrepositories', kind: 'HelmRepository', shortNames: ['helmrepo'], categories: ['fluxcd'], status: true, printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...fluxTail] },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'gitrepositories', kind: 'GitRepository', shortNames: ['gitrepo'], categories: fluxSources, status: true, printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...fluxTail] },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'ocirepositories', kind: 'OCIRepository', shortNames: ['ocirepo'], categories: fluxSources, status: true, printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...fluxReady, age] },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'helmrepositories', kind: 'HelmRepository', shortNames: ['helmrepo'], categories: fluxSources, status: true, printerColumns: [{ name: 'URL', type: 'string', jsonPath: '.spec.url' }, ...fluxTail] },
   {
-    group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'helmcharts', kind: 'HelmChart', shortNames: ['hc'], categories: ['fluxcd'], status: true,
+    group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'helmcharts', kind: 'HelmChart', shortNames: ['hc'], categories: fluxSources, status: true,
     printerColumns: [
       { name: 'Chart', type: 'string', jsonPath: '.spec.chart' },
       { name: 'Version', type: 'string', jsonPath: '.spec.version' },
@@ -81,16 +88,16 @@ const CUSTOM: Def[] = [
       ...fluxTail,
     ],
   },
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'buckets', kind: 'Bucket', categories: ['fluxcd'], status: true, printerColumns: [{ name: 'Endpoint', type: 'string', jsonPath: '.spec.endpoint' }, ...fluxTail] },
-  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', resource: 'kustomizations', kind: 'Kustomization', shortNames: ['ks'], categories: ['fluxcd'], status: true, printerColumns: fluxTail },
-  { group: 'helm.toolkit.fluxcd.io', version: 'v2', resource: 'helmreleases', kind: 'HelmRelease', shortNames: ['hr'], categories: ['fluxcd'], status: true, printerColumns: fluxTail },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', resource: 'buckets', kind: 'Bucket', categories: fluxSources, status: true, printerColumns: [{ name: 'Endpoint', type: 'string', jsonPath: '.spec.endpoint' }, ...fluxTail] },
+  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', resource: 'kustomizations', kind: 'Kustomization', shortNames: ['ks'], categories: fluxAppliers, status: true, printerColumns: fluxTail },
+  { group: 'helm.toolkit.fluxcd.io', version: 'v2', resource: 'helmreleases', kind: 'HelmRelease', shortNames: ['hr'], categories: fluxAppliers, status: true, printerColumns: fluxTail },
   {
     group: 'cert-manager.io', version: 'v1', resource: 'certificates', kind: 'Certificate', shortNames: ['cert', 'certs'], categories: ['cert-manager'], status: true,
     printerColumns: [
-      { name: 'Ready', type: 'string', jsonPath: ready },
+      { name: 'Ready', type: 'string', jsonPath: cmReady },
       { name: 'Secret', type: 'string', jsonPath: '.spec.secretName' },
       { name: 'Issuer', type: 'string', jsonPath: '.spec.issuerRef.name', priority: 1 },
-      { name: 'Status', type: 'string', jsonPath: readyMsg, priority: 1 },
+      { name: 'Status', type: 'string', jsonPath: cmReadyMsg, priority: 1 },
       { ...age, description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.' },
     ],
   },

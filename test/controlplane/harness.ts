@@ -18,9 +18,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { crdManifest, crdResources } from '../../src/sim/resources.js';
 import { isFluxGroup } from '../../src/model/flux.js';
+import type { KubeObject } from '../../src/model/types.js';
 import { createRepo, gitUrl, sourceLayout, testRepoFiles, type SourceLayout } from './flux-fixtures.js';
 
 const run = promisify(execFile);
@@ -113,6 +114,26 @@ export function killBuilds(): void {
       // already gone
     }
   }
+}
+
+/**
+ * Runs operators/fetch.sh (cert-manager, CloudNativePG, prometheus-operator and Argo CD CRDs
+ * from their Go modules, cached by version) and returns the directory of CRD files.
+ */
+export function fetchOperatorCrds(log: (line: string) => void = console.error): Promise<string> {
+  return runBuild(join(toolsDir, 'operators', 'fetch.sh'), log);
+}
+
+/** The CRD objects in a directory of YAML files. */
+async function crdFiles(dir: string): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (const f of (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const doc of parseAllDocuments(await readFile(join(dir, f), 'utf8'))) {
+      const o = doc.toJSON() as KubeObject | null;
+      if (o?.kind === 'CustomResourceDefinition') out.push(o);
+    }
+  }
+  return out;
 }
 
 async function runBuild(script: string, log: (line: string) => void): Promise<string> {
@@ -374,6 +395,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   const log = opts.log ?? (() => {});
   const binDir = await buildControlPlane(log);
   const fluxDir = await buildFlux(log);
+  const operatorCrdDir = await fetchOperatorCrds(log);
   const fluxBinDir = join(fluxDir, 'bin');
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'fleetdeck-cp-'));
   await stopControlPlane(stateDir);
@@ -467,12 +489,15 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
       return r;
     };
-    // the operators' CRDs (no operator runs: tests write their status through /status);
-    // Flux's come from the controllers' own modules (config/crd/bases)
-    const crds = crdResources().filter((r) => !isFluxGroup(r.group)).map((r) => crdManifest(r));
+    // upstream CRDs: Flux's from the controllers' own modules (config/crd/bases), the
+    // operators' from theirs (no operator runs: tests write their status through /status);
+    // fleetdeck's own definitions (src/sim/resources.ts) only for kinds with no upstream source here
+    const upstream = await crdFiles(operatorCrdDir);
+    const have = new Set(upstream.map((c) => c.metadata.name));
+    const crds = crdResources().filter((r) => !isFluxGroup(r.group) && !have.has(`${r.resource}.${r.group}`)).map((r) => crdManifest(r));
     const objects = [...crds, ...clusterObjects()].map((o) => stringify(o)).join('---\n');
     await must(['apply', '--server-side', '-f', '-'], objects);
-    await must(['apply', '--server-side', '--force-conflicts', '-f', join(fluxDir, 'crds')]);
+    await must(['apply', '--server-side', '--force-conflicts', '-f', join(fluxDir, 'crds'), '-f', operatorCrdDir]);
     await must(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
     await must(['wait', '--for=condition=Ready', '--timeout=60s', ...FAKE_NODES.map((n) => `node/${n}`)]);
     await must(['wait', '--for=create', '--timeout=60s', '-n', 'default', 'serviceaccount/default']);

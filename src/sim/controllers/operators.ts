@@ -1,7 +1,8 @@
 // Operator CRs whose status evolves: cert-manager Certificates, CloudNativePG Clusters (which
 // own their instance Pods and PVCs), Prometheus, Strimzi Kafka and Argo CD Applications.
 // A CR's spec decides its health: Certificates whose issuer is missing stay not ready, a
-// CNPG Cluster with `sim.fleetdeck.io/failed-instances` stays degraded.
+// CNPG Cluster with `sim.fleetdeck.io/failed-instances` stays degraded; one annotated
+// `sim.fleetdeck.io/unmanaged: "true"` is left to its clients (no operator).
 import { condition, num, str } from '../../model/access.js';
 import { rfc3339 } from '../../model/format.js';
 import type { KubeObject } from '../../model/types.js';
@@ -11,6 +12,12 @@ import type { Controller } from './runtime.js';
 import { item, ownedBy, ownerRef, setCondition, splitItem, statusOf } from './util.js';
 
 export const FAILED_INSTANCES = 'sim.fleetdeck.io/failed-instances';
+/**
+ * A CR with this annotation ("true") is left alone, as on a cluster whose operator is not
+ * running: its status is whatever clients write (the operator-CRD tests write samples on
+ * both backends; the real control plane runs no operator).
+ */
+export const UNMANAGED = 'sim.fleetdeck.io/unmanaged';
 const CERT = 'certificates.cert-manager.io';
 const CNPG = 'clusters.postgresql.cnpg.io';
 const PROM = 'prometheuses.monitoring.coreos.com';
@@ -131,7 +138,7 @@ export function operatorController(ctx: Ctx): Controller {
       const [key, rest] = id.split('|');
       const [ns, name] = splitItem(rest);
       const o = store.get(key, ns, name);
-      if (o && !o.metadata.deletionTimestamp) handlers[key]?.(o);
+      if (o && !o.metadata.deletionTimestamp && o.metadata.annotations?.[UNMANAGED] !== 'true') handlers[key]?.(o);
     },
   };
 }
