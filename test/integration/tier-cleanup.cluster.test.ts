@@ -26,7 +26,7 @@ function alive(pid: number): boolean {
 
 /** Starts `run-tier.ts` on one quick file; resolves with its state dir and the pids it launched once the plane is up. */
 async function startTier(): Promise<{ child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stateDir: string; pids: Map<string, number> }> {
-  const env = { ...process.env, FLEETDECK_BACKENDS: 'cluster' };
+  const env: NodeJS.ProcessEnv = { ...process.env, FLEETDECK_BACKENDS: 'cluster' };
   delete env.FLEETDECK_CONTROLPLANE_DIR;
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/controlplane/run-tier.ts'), 'test/integration/crd-runtime-backends.test.ts'], {
     cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
