@@ -616,7 +616,7 @@ async function startReaper(stateDir: string, ownerPid: number, removeState: bool
 export async function stopControlPlane(stateDir: string, opts: { keep?: number; keepReaper?: boolean } = {}): Promise<void> {
   // the reaper first (it would stop the plane a second time); dependents next, etcd last,
   // so the apiserver does not spin on a lost store
-  const order = ['reaper', 'helm-controller', 'kustomize-controller', 'source-controller', 'flux-sources', 'flux-standin', 'echo-target',
+  const order = ['reaper', 'helm-controller', 'kustomize-controller', 'source-controller', 'flux-sources', 'echo-target',
     'kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
   const all = await pids(stateDir);
   const names = [...all.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
