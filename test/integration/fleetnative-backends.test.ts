@@ -12,9 +12,9 @@ import { runCompareCommand } from '../../src/cli/compare.js';
 import { runTraceCommand, type TraceJson } from '../../src/cli/trace.js';
 import { defaultAppConfig } from '../../src/config/app-config.js';
 import type { KubeObject } from '../../src/model/types.js';
-import { BROKEN_BUILD } from '../controlplane/flux-standin.js';
+import { BROKEN_PATH } from '../controlplane/flux-fixtures.js';
 import { waitUntil } from '../helpers/wait.js';
-import { backends, TEST_GIT_URL, type BackendEnv } from './backends.js';
+import { backends, type BackendEnv } from './backends.js';
 
 class Sink extends Writable {
   text = '';
@@ -57,9 +57,9 @@ for (const backend of backends) {
       env = await backend.setup();
       await kubectl(['create', 'namespace', ns]);
       await apply([
-        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'repo', namespace: ns }, spec: { interval: '10m', url: TEST_GIT_URL, ref: { branch: 'main' } } },
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'repo', namespace: ns }, spec: { interval: '10m', url: env.flux.gitUrl, ref: { branch: 'main' } } },
         { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: ns }, spec: { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' } } },
-        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'broken', namespace: ns }, spec: { interval: '10m', path: `./${BROKEN_BUILD.path}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' } } },
+        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'broken', namespace: ns }, spec: { interval: '10m', path: `./${BROKEN_PATH}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' } } },
         deployment('nginx:1.27.2'),
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns }, data: { LOG_LEVEL: 'info' } },
         { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', namespace: ns }, stringData: { token: 'x' } },
@@ -89,7 +89,7 @@ for (const backend of backends) {
       const ks = await getJson(['kustomization', 'apps']);
       const git = await getJson(['gitrepository', 'repo']);
       expect(t.steps[3]).toMatchObject({ via: 'flux-label', appliedRevision: ks.status?.lastAppliedRevision, ready: { status: 'True' } });
-      expect(t.steps[4]).toMatchObject({ url: TEST_GIT_URL, reference: 'branch main', appliedRevision: git.status?.artifact?.revision });
+      expect(t.steps[4]).toMatchObject({ url: env.flux.gitUrl, reference: 'branch main', appliedRevision: git.status?.artifact?.revision });
       expect(git.status?.artifact?.revision).toMatch(/^main@sha1:[0-9a-f]{40}$/);
     });
 

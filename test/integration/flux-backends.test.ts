@@ -14,7 +14,7 @@ import { createAuditLog } from '../../src/actions/audit.js';
 import { createExecutor, type Executor } from '../../src/actions/executor.js';
 import type { Lookup, Target } from '../../src/actions/types.js';
 import { defaultAppConfig } from '../../src/config/app-config.js';
-import { runTreeCommand, type TreeCommandJson } from '../../src/fleet/tree-command.js';
+import { runTreeCommand, type TreeCommandJson } from '../../src/cli/tree.js';
 import { ContextClient, request } from '../../src/kube/client.js';
 import { discover } from '../../src/kube/discovery.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
