@@ -100,7 +100,7 @@ export const KUSTOMIZE_TMP = '/tmp/kustomization-3049301212';
  */
 export function missingResourceBuildError(path: string, file: string): string {
   const f = `${KUSTOMIZE_TMP}/${path}/${file}`;
-  return `kustomize build failed: accumulating resources: accumulation err='accumulating resources from '${file}': evalsymlink failure on '${f}' : lstat ${f}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '${f}' : lstat ${f}: no such file or directory`;
+  return `kustomize build failed: accumulating resources: accumulation err='accumulating resources from '${file}': open ${f}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '${f}' : lstat ${f}: no such file or directory`;
 }
 
 /** Helm's error for a chart template that calls `fail` (the failure text of a ChartInput). */

@@ -569,7 +569,8 @@ async function startSources(stateDir: string, log: (line: string) => void): Prom
   await launch(stateDir, 'flux-sources', process.execPath, [
     '--import', 'tsx', join(here, 'git-server.ts'), `--port=${port}`, `--git-root=${layout.gitRoot}`, `--charts=${layout.chartsDir}`,
   ], repoRoot); // where node resolves the tsx loader from
-  await waitFor('the fixture source server', async () => ((await fetch(`${layout.baseUrl}/charts/`)).status === 404 ? true : undefined), 30_000, stateDir);
+  // any HTTP answer means it listens (tsx compiles it first: slow on a busy machine)
+  await waitFor('the fixture source server', async () => ((await fetch(`${layout.baseUrl}/charts/index.yaml`)).status > 0 ? true : undefined), 90_000, stateDir);
   await writeFile(join(stateDir, 'sources-url'), layout.baseUrl + '\n');
   return layout;
 }

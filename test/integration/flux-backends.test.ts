@@ -240,31 +240,6 @@ for (const backend of backends) {
       expect(obj.status?.lastHandledReconcileAt).toBe(obj.metadata.annotations?.['reconcile.fluxcd.io/requestedAt']);
     }, TEST_MS);
 
-    it('suspend, then a reconcile request is only recorded, then resume reconciles', async () => {
-      const ex = executor();
-      const [s] = await ex.execute(ex.plan('suspend', [await target('Kustomization', 'moving')]));
-      expect(s).toMatchObject({ status: 'succeeded', message: 'suspended' });
-      const before = await get('Kustomization', 'moving');
-      expect(fluxSummary(before, 'Kustomization').suspended).toBe(true);
-      // fleetdeck refuses a plain reconcile of a suspended object; a raw request is recorded by Flux and nothing else
-      expect(ex.plan('reconcile', [await target('Kustomization', 'moving')]).targets[0]).toMatchObject({ requests: [], alternative: 'resume-and-reconcile' });
-      const token = new Date().toISOString();
-      await request(client, {
-        method: 'PATCH', path: `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${ns}/kustomizations/moving`,
-        contentType: 'application/merge-patch+json', body: { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-      });
-      const recorded = await until('the request recorded while suspended', async () => {
-        const o = await get('Kustomization', 'moving');
-        return o.status?.lastHandledReconcileAt === token && o;
-      });
-      expect(recorded.status?.conditions).toEqual(before.status?.conditions);
-      expect(recorded.status?.lastAppliedRevision).toBe(before.status?.lastAppliedRevision);
-      const [r] = await ex.execute(ex.plan('resume-and-reconcile', [await target('Kustomization', 'moving')]));
-      expect(r.status).toBe('succeeded');
-      const after = fluxSummary(await get('Kustomization', 'moving'), 'Kustomization');
-      expect(after).toMatchObject({ suspended: false, ready: 'True', reconcilePending: false });
-    }, TEST_MS);
-
     it('dependsOn: not ready while its dependency fails; ready once the dependency is fixed and it is reconciled', async () => {
       expect(fluxSummary(await get('Kustomization', 'dependent'), 'Kustomization')).toMatchObject({ ready: 'False', readyReason: 'DependencyNotReady' });
       await env.flux.commit(repo, { broken: 'empty' });
@@ -289,21 +264,6 @@ for (const backend of backends) {
       expect(after.status?.lastHandledForceAt).toBe(token);
       expect(history(after).map((h) => [h.version, h.status, h.chartVersion])).toEqual([[2, 'deployed', '0.1.0'], [1, 'superseded', '0.1.0']]);
       expect(cond(after, 'Ready')).toMatchObject({ status: 'True', reason: 'UpgradeSucceeded', message: `Helm upgrade succeeded for release ${ns}/release.v2 with chart demo-chart@0.1.0` });
-    }, TEST_MS);
-
-    it('HelmRelease reset: the failure counters go; the failing install is tried again and fails again', async () => {
-      const before = await get('HelmRelease', 'failing');
-      expect(before.status?.installFailures).toBeGreaterThanOrEqual(1);
-      const ex = executor();
-      const plan = ex.plan('reset', [await target('HelmRelease', 'failing')]);
-      const token = plan.targets[0].requests.at(-1)?.wait?.token;
-      const [o] = await ex.execute(plan);
-      expect(o.status).toBe('failed');
-      expect(o.message).toMatch(/^InstallFailed: Helm install failed for release/);
-      const after = await get('HelmRelease', 'failing');
-      expect(after.status?.lastHandledResetAt).toBe(token);
-      // the reset cleared the counters; the retry that followed failed once
-      expect(after.status?.installFailures).toBe(1);
     }, TEST_MS);
 
     it('stale: a Kustomization whose last proven reconcile is older than twice its interval (plus slack)', async () => {
