@@ -1,7 +1,7 @@
 // What the caches keep of an object: everything a view reads, minus the bulk nobody reads
 // in a table (managedFields, the last-applied copy of the whole object) and minus Secret
 // payloads, which are fetched on demand so they never sit in memory or in a dump.
-import type { KubeObject } from '../model/types.js';
+import { SECRET_DATA_COUNT, type KubeObject } from '../model/types.js';
 
 const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -27,8 +27,11 @@ export function project(o: KubeObject, resourceKey: string): KubeObject {
     if (m !== o.metadata) o.metadata = m;
   }
   if (resourceKey === 'secrets') {
+    // the count of keys stays (the DATA column, as kubectl prints it); never a value
+    const count = o.data && typeof o.data === 'object' ? Object.keys(o.data).length : 0;
     delete o.data;
     delete o.stringData;
+    o[SECRET_DATA_COUNT] = count;
   }
   return o;
 }

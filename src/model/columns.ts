@@ -10,7 +10,7 @@ import { health, type HealthStatus } from './health.js';
 import { jsonPathValues } from './jsonpath.js';
 import { kindEntry } from './kinds.js';
 import { podStatusText } from './health/pod-status.js';
-import type { KubeObject, PrinterColumn, ResourceType } from './types.js';
+import { SECRET_DATA_COUNT, type KubeObject, type PrinterColumn, type ResourceType } from './types.js';
 import { metricCellsFor, metricSortValue, metricText, type MetricsSnapshot } from './metrics.js';
 
 export { jsonPathValues };
@@ -397,7 +397,8 @@ export const configMapColumns: Column[] = [nameColumn, intColumn('data', 'DATA',
 export const secretColumns: Column[] = [
   nameColumn,
   col({ id: 'type', header: 'TYPE', width: 30, value: (o) => str(o, 'type') ?? 'Opaque' }),
-  intColumn('data', 'DATA', (o) => Object.keys(rec(o, 'data') ?? {}).length),
+  // a cached Secret has no data, only its key count (SECRET_DATA_COUNT); a fetched one has data
+  intColumn('data', 'DATA', (o) => (rec(o, 'data') ? Object.keys(rec(o, 'data')!).length : (num(o, SECRET_DATA_COUNT) ?? 0))),
   ageColumn,
 ];
 

@@ -164,3 +164,7 @@ export interface ObjectRef {
 
 /** How a plan, a dialog and the audit log name an object: an ObjectRef's kind, namespace and name. */
 export type ObjectName = Pick<ObjectRef, 'kind' | 'namespace' | 'name'>;
+
+/** The field where a cached Secret keeps the number of its data keys: the cache never holds
+ * Secret values (src/kube/project.ts), but the DATA column shows how many there are. */
+export const SECRET_DATA_COUNT = 'fleetdeckDataCount';

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Fleet } from '../../src/fleet/store.js';
+import { columnsFor } from '../../src/model/columns.js';
 import { KubeApiError } from '../../src/kube/errors.js';
 import { fleetOnBackend } from './helpers/backend-fleet.js';
 import { backends, type BackendEnv } from './backends.js';
@@ -65,6 +66,15 @@ for (const backend of backends) {
       expect(st[env.adminContext].forbidden).toBeUndefined();
       // Secret payloads never sit in the cache
       for (const s of store.list(env.adminContext, 'secrets', env.namespace)) expect(s.data).toBeUndefined();
+      // issue 20 case 6: but their key count does, as kubectl's DATA column shows it
+      const name = `fd-two-${randomBytes(3).toString('hex')}`;
+      expect((await env.kubectl(['create', 'secret', 'generic', name, '-n', env.namespace, '--from-literal=username=u', '--from-literal=password=p'])).code).toBe(0);
+      await waitFor(() => store.get(env.adminContext, 'secrets', env.namespace, name) !== undefined, 'secret seen', 10_000);
+      const cached = store.get(env.adminContext, 'secrets', env.namespace, name)!;
+      expect(cached.data).toBeUndefined();
+      const kubectlData = (await env.kubectl(['get', 'secret', name, '-n', env.namespace, '--no-headers'])).stdout.trim().split(/\s+/)[2];
+      expect(kubectlData).toBe('2');
+      expect(columnsFor(store.resolve(env.adminContext, 'secrets')!).find((c) => c.id === 'data')!.value(cached, Date.now())).toBe(kubectlData);
       sub.close();
     });
 

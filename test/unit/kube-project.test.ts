@@ -1,3 +1,4 @@
+import { columnsFor } from '../../src/model/columns.js';
 import { describe, expect, it } from 'vitest';
 import { parseWatchLine, project } from '../../src/kube/project.js';
 import type { KubeObject } from '../../src/model/types.js';
@@ -50,6 +51,14 @@ describe('project', () => {
   it('drops Secret payloads only for secrets', () => {
     const s = { kind: 'Secret', metadata: { name: 's' }, data: { k: 'dg==' } } as unknown as KubeObject;
     expect(project(s, 'secrets').data).toBeUndefined();
+    // issue 20 case 6: the key count stays for the DATA column, never a value
+    const two = project({ kind: 'Secret', metadata: { name: 't' }, data: { username: 'dQ==', password: 'cA==' } } as unknown as KubeObject, 'secrets');
+    expect(two.data).toBeUndefined();
+    expect(JSON.stringify(two)).not.toMatch(/dQ==|cA==/);
+    const rt = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', singular: 'secret', namespaced: true, verbs: [], shortNames: [], categories: [] };
+    const data = columnsFor(rt).find((c) => c.id === 'data')!;
+    expect(data.value(two, 0)).toBe('2');
+    expect(data.value(project({ kind: 'Secret', metadata: { name: 'e' } } as unknown as KubeObject, 'secrets'), 0)).toBe('0');
     const c = { kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } } as unknown as KubeObject;
     expect(project(c, 'configmaps').data).toEqual({ k: 'v' });
   });

@@ -86,7 +86,7 @@ describe('projection', () => {
     };
     const p = project(o, 'secrets');
     expect(p).toBe(o);
-    expect(p).toEqual({ metadata: { name: 'x', annotations: { keep: 'me' } }, type: 'Opaque' });
+    expect(p).toEqual({ metadata: { name: 'x', annotations: { keep: 'me' } }, type: 'Opaque', fleetdeckDataCount: 1 });
     const cm = project({ metadata: { name: 'c' }, data: { a: '1' } }, 'configmaps');
     expect(cm.data).toEqual({ a: '1' });
   });
