@@ -73,6 +73,9 @@ export function exitFromStatus(text: string): { exitCode: number | undefined; me
   const cause = st.details?.causes?.find((c) => c.reason === 'ExitCode');
   const code = cause?.message !== undefined ? Number(cause.message) : NaN;
   if (Number.isInteger(code)) return { exitCode: code, message: st.message };
+  // a runtime that reports the exit only in words (kwok's local exec: Go's "exit status 3")
+  const words = /\bexit (?:status|code) (\d+)\s*$/.exec(st.message ?? '');
+  if (words) return { exitCode: Number(words[1]), message: st.message };
   return { exitCode: undefined, message: st.message ?? 'exec failed' };
 }
 

@@ -155,5 +155,7 @@ describe('exec status', () => {
     expect(exitFromStatus('{"metadata":{},"status":"Success"}')).toEqual({ exitCode: 0 });
     expect(exitFromStatus(JSON.stringify({ status: 'Failure', reason: 'NonZeroExitCode', message: 'exit code 3', details: { causes: [{ reason: 'ExitCode', message: '3' }] } }))).toEqual({ exitCode: 3, message: 'exit code 3' });
     expect(exitFromStatus(JSON.stringify({ status: 'Failure', message: 'exec: "x": executable file not found in $PATH' }))).toEqual({ exitCode: undefined, message: 'exec: "x": executable file not found in $PATH' });
+    // kwok's local exec reports the code only in its message (Go's exec.ExitError text)
+    expect(exitFromStatus(JSON.stringify({ status: 'Failure', reason: 'InternalError', message: 'Internal error occurred: error executing command in container: exit status 3' }))).toMatchObject({ exitCode: 3 });
   });
 });
