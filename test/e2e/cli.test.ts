@@ -63,7 +63,8 @@ describe('fleetdeck demo in a pty', () => {
     expect(t).not.toContain('not known yet');
     for (const c of ['dev', 'staging', 'prod-eu']) expect(t).toMatch(new RegExp(`\\*${c}\\s+ready`));
 
-    t = await command(s, ':pods', /CONTEXT\s+NAMESPACE\s+NAME\S*\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/);
+    // CPU and MEM come from the sim's metrics.k8s.io
+    t = await command(s, ':pods', /CONTEXT\s+NAMESPACE\s+NAME\S*\s+READY\s+STATUS\s+RESTARTS\s+CPU\s+MEM\s+AGE\s+IP\s+NODE/);
     await s.waitFor((x) => ['dev', 'staging', 'prod-eu'].every((c) => new RegExp(`^${c}\\s`, 'm').test(x)));
     const total = Number(/pods \[(\d+)\]/.exec(await s.screenText())?.[1]);
     expect(total).toBeGreaterThan(10);
@@ -189,7 +190,9 @@ describe('fleetdeck demo in a pty', () => {
     s.press('T');
     t = await s.waitFor('Suspend: 2 of 2 targets');
     expect(t).toContain('dev / flux-system / Kustomization monitoring-stack');
-    expect(t).toContain('staging / flux-system / Kustomization monitoring-stack');
+    // each target leads with its change in words, then its requests: the second is further down
+    s.press('pagedown');
+    await s.waitFor('staging / flux-system / Kustomization monitoring-stack');
     s.press('y');
     await s.waitFor('Suspend: 2 succeeded');
     t = await command(s, ':outcomes', /✓ dev \/ flux-system \/ Kustomization monitoring-stack: succeeded/);
