@@ -43,6 +43,8 @@ export const ACTIONS = {
   copy: { label: 'copy', section: 'Resource' },
   'finalizers.remove': { label: 'remove finalizers', section: 'Resource' },
   'events.warnings': { label: 'warnings only', section: 'Resource' },
+  compare: { label: 'compare contexts', section: 'Resource' },
+  trace: { label: 'trace to source', section: 'Resource' },
 
   mark: { label: 'mark', section: 'Table' },
   'clear-marks': { label: 'clear marks', section: 'Table' },
@@ -75,6 +77,7 @@ export const ACTIONS = {
   'view.fleet': { label: 'fleet', section: 'Views' },
   'view.problems': { label: 'problems', section: 'Views' },
   'view.flux': { label: 'flux', section: 'Views' },
+  'view.changes': { label: 'changes', section: 'Views' },
 } as const satisfies Record<string, ActionInfo>;
 
 export type ActionId = keyof typeof ACTIONS;

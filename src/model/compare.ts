@@ -82,13 +82,14 @@ export const NOISE_ANNOTATIONS: ReadonlySet<string> = new Set([
 /**
  * Leaf paths (as flattenFields writes them, `*` for any list index or key) that every cluster
  * allocates for itself, so they differ without anyone asking: Service IPs and node ports, a
- * claim's bound volume, a Job's generated selector and controller-uid labels.
+ * claim's bound volume, a pod's node, a Job's generated selector and controller-uid labels.
  */
 export const NOISE_PATHS: readonly RegExp[] = [
   /^spec\.clusterIPs?(\[|$)/,
   /^spec\.healthCheckNodePort$/,
   /^spec\.ports\[[^\]]*\]\.nodePort$/,
   /^spec\.volumeName$/,
+  /^spec\.nodeName$/,
   /^spec\.selector\.matchLabels\["?(batch\.kubernetes\.io\/)?controller-uid"?\]$/,
   /^spec\.template\.metadata\.labels\["?(batch\.kubernetes\.io\/)?controller-uid"?\]$/,
   /^metadata\.labels\["?(batch\.kubernetes\.io\/)?controller-uid"?\]$/,

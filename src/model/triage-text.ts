@@ -4,7 +4,7 @@
 import type { ChangeRow } from './changes.js';
 import type { CompareResult, CompareRow } from './compare.js';
 import { humanDuration } from './format.js';
-import { displayWidth, termLine } from './sanitize.js';
+import { cutToWidth, displayWidth, termLine } from './sanitize.js';
 import type { Trace, TraceStep } from './trace.js';
 import { stepLabel, stepState } from './trace.js';
 
@@ -24,6 +24,12 @@ export interface Paint {
 /** Cluster text for the terminal: the one sanitizer, then the medium's escaping. */
 function safe(p: Paint, s: string): string {
   return p.text(termLine(s));
+}
+
+/** Sanitized text cut to `max` columns with a `~` (the truncation mark) when longer; Infinity keeps it whole. */
+function clip(s: string, max: number): string {
+  if (!Number.isFinite(max) || displayWidth(s) <= max) return s;
+  return `${cutToWidth(s, Math.max(1, max - 1))}~`;
 }
 
 /** s padded with spaces to `width` terminal columns (wide characters count 2). */
@@ -56,36 +62,38 @@ function majority(row: CompareRow, found: string[]): string | undefined {
  * each differing field with its value per context, then missing and unknown contexts.
  * When the table is wider than `width`, each fact is printed as a block instead.
  */
-export function renderCompare(r: CompareResult, p: Paint, width = 120): string[] {
+export function renderCompare(r: CompareResult, p: Paint, width = 120, opts: { clip?: boolean } = {}): string[] {
+  const room = (used: number): number => (opts.clip ? Math.max(8, width - used) : Infinity);
   const found = r.contexts.filter((c) => c.presence === 'found').map((c) => c.context);
   const out: string[] = [];
   const title = `${r.kind} ${r.namespace ? `${safe(p, r.namespace)}/` : ''}${safe(p, r.name)}`;
   const verdict = r.verdict === 'equal' ? p.good(VERDICT_WORDS.equal) : r.verdict === 'differ' ? p.bad(VERDICT_WORDS.differ) : p.warn(VERDICT_WORDS[r.verdict]);
   out.push(`${p.bold(title)}: ${verdict}${r.observedDiffers && r.verdict !== 'differ' ? p.warn(' (observed state differs)') : ''}`);
   if (found.length > 0) {
-    const cell = (row: CompareRow, c: string): { raw: string; painted: string } => {
+    const cell = (row: CompareRow, c: string, max = Infinity): { raw: string; painted: string } => {
       const v = row.values[c];
-      const raw = v === undefined ? '—' : termLine(v);
+      const raw = v === undefined ? '—' : clip(termLine(v), max);
       const odd = row.differs && v !== majority(row, found);
       return { raw, painted: odd ? p.bad(safe(p, raw)) : row.differs ? safe(p, raw) : p.muted(safe(p, raw)) };
     };
     const header = ['', 'FIELD', ...found.map((c) => termLine(c))];
-    const rows = r.facts.map((row) => [row.differs ? '≠' : ' ', row.field, ...found.map((c) => cell(row, c).raw)]);
+    const rows = r.facts.map((row) => [row.differs ? '≠' : ' ', termLine(row.field), ...found.map((c) => cell(row, c).raw)]);
     const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((x) => displayWidth(x[i]))));
     // the last column may run long (a health reason): it counts up to 40 cells
     const total = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0) + Math.min(40, widths[widths.length - 1]);
     if (total <= width) {
       const line = (cells: string[], painted: string[]) => cells.map((c, i) => (i === cells.length - 1 ? painted[i] : padTo(painted[i], c, widths[i]))).join('  ').trimEnd();
       out.push(p.muted(line(header, header.map((h) => p.text(h)))));
+      const lastRoom = room(widths.slice(0, -1).reduce((a, b) => a + b + 2, 0));
       r.facts.forEach((row, i) => {
-        const painted = [row.differs ? p.bad('≠') : ' ', row.differs ? row.field : p.muted(row.field), ...found.map((c) => cell(row, c).painted)];
+        const painted = [row.differs ? p.bad('≠') : ' ', row.differs ? safe(p, row.field) : p.muted(safe(p, row.field)), ...found.map((c, j) => cell(row, c, j === found.length - 1 ? lastRoom : Infinity).painted)];
         out.push(line(rows[i], painted));
       });
     } else {
       const cw = Math.max(...found.map((c) => displayWidth(termLine(c))));
       for (const row of r.facts) {
-        out.push(`${row.differs ? p.bad('≠') : ' '} ${row.differs ? row.field : p.muted(row.field)}`);
-        for (const c of found) out.push(`    ${padTo(safe(p, c), termLine(c), cw)}  ${cell(row, c).painted}`);
+        out.push(`${row.differs ? p.bad('≠') : ' '} ${row.differs ? safe(p, row.field) : p.muted(safe(p, row.field))}`);
+        for (const c of found) out.push(`    ${padTo(safe(p, c), termLine(c), cw)}  ${cell(row, c, room(cw + 6)).painted}`);
       }
     }
   }
@@ -97,7 +105,7 @@ export function renderCompare(r: CompareResult, p: Paint, width = 120): string[]
       const m = majority(f, found);
       for (const c of found) {
         const v = f.values[c];
-        const s = v === undefined ? '(absent)' : v;
+        const s = clip(termLine(v === undefined ? '(absent)' : v), room(cw + 6));
         out.push(`    ${padTo(safe(p, c), termLine(c), cw)}  ${v !== m ? p.bad(safe(p, s)) : safe(p, s)}`);
       }
     }
@@ -140,7 +148,8 @@ export function traceChainLine(t: Trace, p: Paint): string {
  * Namespace, Path/URL/reference, Revision and Attempted, Status with the Ready reason and
  * since when, Message), separated by `---`, then whether Flux manages it.
  */
-export function renderTrace(t: Trace, p: Paint): string[] {
+export function renderTrace(t: Trace, p: Paint, width = Infinity): string[] {
+  const long = (v: string): string => safe(p, clip(termLine(v), width - STEP_TITLE_WIDTH));
   const out: string[] = [];
   const kv = (k: string, v: string): void => void out.push(`${`${k}:`.padEnd(STEP_TITLE_WIDTH)}${v}`);
   t.steps.forEach((s, i) => {
@@ -149,7 +158,7 @@ export function renderTrace(t: Trace, p: Paint): string[] {
     if (s.namespace) kv('Namespace', safe(p, s.namespace));
     if (s.targetNamespace) kv('Target', safe(p, s.targetNamespace));
     if (s.path) kv('Path', safe(p, s.path));
-    if (s.url) kv('URL', safe(p, s.url));
+    if (s.url) kv('URL', long(s.url));
     if (s.reference) {
       const [k, ...rest] = s.reference.split(' ');
       kv(k[0].toUpperCase() + k.slice(1), safe(p, rest.join(' ')));
@@ -158,13 +167,13 @@ export function renderTrace(t: Trace, p: Paint): string[] {
     if (s.attemptedRevision && s.attemptedRevision !== s.appliedRevision) kv('Attempted', p.bad(safe(p, s.attemptedRevision)));
     if (s.presence !== 'found') {
       kv('Status', s.presence === 'missing' ? p.bad('NotFound') : p.warn('Unknown'));
-      if (s.note) kv('Message', safe(p, s.note));
+      if (s.note) kv('Message', long(s.note));
       return;
     }
     const since = s.ready?.since ? p.muted(` since ${s.ready.since}`) : '';
     kv('Status', `${stepStatePainted(s, p)}${s.suspended ? p.warn(' (suspended)') : ''}${since}`);
     const msg = s.ready?.message ?? (s.health && s.health.status !== 'Current' ? s.health.reason : undefined);
-    if (msg) kv('Message', safe(p, msg));
+    if (msg) kv('Message', long(msg));
   });
   out.push(p.muted('---'));
   out.push(t.managed === 'flux' ? `Managed by Flux${t.note ? `: ${safe(p, t.note)}` : ''}` : t.managed === 'unknown' ? p.warn(`Flux management unknown: ${safe(p, t.note ?? '')}`) : p.muted(t.note ?? 'not managed by Flux'));
@@ -179,10 +188,12 @@ const CHANGE_PAINT: Record<ChangeRow['change'], keyof Pick<Paint, 'bad' | 'good'
 };
 
 /** The changes timeline as a table: AGE, TIME, CONTEXT, OBJECT, CHANGE, WHAT (newest first, as given). */
-export function renderChanges(rows: ChangeRow[], now: number, p: Paint): string[] {
+export function renderChanges(rows: ChangeRow[], now: number, p: Paint, width = Infinity): string[] {
   const table = [['AGE', 'TIME', 'CONTEXT', 'OBJECT', 'CHANGE', 'WHAT']];
   for (const r of rows) table.push([humanDuration(now - r.atMs), shortTime(r.atMs), termLine(r.context), termLine(`${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`), r.change, termLine(r.what)]);
   const widths = table[0].map((_, i) => Math.max(...table.map((x) => displayWidth(x[i]))));
+  const last = widths.length - 1;
+  if (Number.isFinite(width)) for (const r of table) r[last] = clip(r[last], Math.max(8, width - widths.slice(0, last).reduce((a, b) => a + b + 2, 0)));
   return table.map((cells, ri) =>
     cells
       .map((c, i) => {
@@ -197,6 +208,18 @@ export function renderChanges(rows: ChangeRow[], now: number, p: Paint): string[
 }
 
 /** Every context's trace: the chain line, then the blocks; traces separated by a blank line. */
-export function renderTraces(traces: ({ context: string } & Trace)[], p: Paint): string {
-  return traces.map((t) => [p.bold(`${safe(p, t.context)}: `) + traceChainLine(t, p), '', ...renderTrace(t, p)].join('\n')).join('\n\n');
+export function renderTraces(traces: ({ context: string } & Trace)[], p: Paint, width = Infinity): string {
+  return traces.map((t) => [...chainLines(t, p, width), '', ...renderTrace(t, p, width)].join('\n')).join('\n\n');
+}
+
+/** The chain line, or — when it is wider than `width` — one step per line (`  → Kind/ns/name`), the revision last. */
+function chainLines(t: { context: string } & Trace, p: Paint, width: number): string[] {
+  const plainLine = `${termLine(t.context)}: ${traceChainLine(t, plainPaint)}`;
+  if (displayWidth(plainLine) <= width) return [p.bold(`${safe(p, t.context)}: `) + traceChainLine(t, p)];
+  const rev = t.steps.at(-1)?.appliedRevision;
+  return [
+    p.bold(`${safe(p, t.context)}:`),
+    ...t.steps.map((s, i) => `${i ? '  → ' : '    '}${safe(p, clip(termLine(stepLabel(s)), width - 4))}`),
+    ...(rev ? [`    @ ${safe(p, clip(termLine(rev), width - 6))}`] : []),
+  ];
 }

@@ -36,6 +36,7 @@ import { OutcomesView } from './views/outcomes.js';
 import { ContextPicker, NamespacePicker } from './views/pickers.js';
 import { ProblemsView } from './views/problems.js';
 import { TreeView } from './views/tree.js';
+import { ChangesView, changesWindow, CompareView, parseAddress, TraceView } from './views/triage.js';
 import { ResourceTableView } from './views/resource-table.js';
 
 export { installTerminalGuards } from './shell.js';
@@ -111,6 +112,18 @@ registerView({
 });
 registerView(logsViewFactory);
 registerView({ names: ['flux'], help: 'every Flux object across the selected contexts, failing first', create: (app, args) => new FluxView(app, { namespace: args[0] }) });
+registerView({
+  names: ['compare', 'cmp'], help: 'one object side by side across the selected contexts: compare KIND/NAME [ns]',
+  create: (app, args) => { const a = parseAddress(args); return a ? new CompareView(app, a) : 'compare: give KIND/NAME, e.g. compare deploy/cart-api'; },
+});
+registerView({
+  names: ['trace'], help: 'an object up to the Flux object and source that put it there: trace KIND/NAME [ns]',
+  create: (app, args) => { const a = parseAddress(args); return a ? new TraceView(app, a) : 'trace: give KIND/NAME, e.g. trace deploy/payments-api'; },
+});
+registerView({
+  names: ['changes', 'ch'], help: 'what changed across the fleet, newest first: changes [since, e.g. 30m]',
+  create: (app, args) => { const w = changesWindow(args[0]); return w === undefined ? `changes: "${args[0]}" is not a duration (30m, 1h, 2h30m)` : new ChangesView(app, w); },
+});
 registerView({ names: ['outcomes', 'out'], help: 'what the actions of this session did', create: (app) => new OutcomesView(app) });
 registerView({
   names: ['events', 'ev'], help: 'events across the selected contexts',
@@ -504,7 +517,8 @@ export function runApp(opts: AppOptions): Promise<void> {
         return true;
       case 'view.fleet':
       case 'view.problems':
-      case 'view.flux': {
+      case 'view.flux':
+      case 'view.changes': {
         const name = a.slice(5);
         if (!VIEWS.has(name)) app.message(`the ${name} view is not available yet`, 'error');
         else runCommand(name);

@@ -16,6 +16,7 @@ import { renderTable, type Column, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
 import { ResourceTableView } from './resource-table.js';
 import { TreeView } from './tree.js';
+import { addressOf, CompareView, TraceView } from './triage.js';
 import { YamlView } from './yaml.js';
 import { cutToWidth, termLine, wrapToWidth } from '../../model/sanitize.js';
 
@@ -122,7 +123,7 @@ export function reasonLines(row: { problem: Problem } | undefined, width: number
 
 export class ProblemsView implements View {
   readonly actions: readonly ActionId[] = [
-    'open', 'describe', 'yaml', 'events', 'tree', 'logs', ...NAV_ACTIONS,
+    'open', 'describe', 'yaml', 'events', 'tree', 'logs', 'trace', 'compare', ...NAV_ACTIONS,
   ];
   private readonly watcher: StatusWatcher;
   private readonly state: TableState = { selected: 0, top: 0 };
@@ -216,6 +217,12 @@ export class ProblemsView implements View {
       }
       case 'tree':
         this.app.push(TreeView.forObject(this.app, row.problem.context, row.resource, row.object));
+        return true;
+      case 'trace':
+        this.app.push(new TraceView(this.app, addressOf(row.resource, row.object), row.problem.context));
+        return true;
+      case 'compare':
+        this.app.push(new CompareView(this.app, addressOf(row.resource, row.object)));
         return true;
       default:
         return false;

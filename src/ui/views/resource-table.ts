@@ -17,6 +17,7 @@ import { renderTable, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
 import { historyView } from './history.js';
 import { logTargetFor, LogsView } from './logs.js';
+import { addressOf, CompareView, TraceView } from './triage.js';
 import { YamlView } from './yaml.js';
 
 export type SortKey = 'name' | 'age' | 'status' | 'context' | 'namespace';
@@ -143,6 +144,8 @@ export class ResourceTableView implements View {
   readonly actions: readonly ActionId[] = [
     'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'history', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
     'clear-marks', 'pod.shell', 'pod.port-forward', 'logs.previous', 'edit', 'copy', 'finalizers.remove', 'events.warnings', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
+    'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'history', 'trace', 'compare', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
+    'clear-marks', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
     ...NAV_ACTIONS, 'back', 'wrap',
   ];
   private readonly state: TableState = { selected: 0, top: 0 };
@@ -645,6 +648,12 @@ export class ResourceTableView implements View {
         return true;
       case 'history':
         if (row && rt) this.push(historyView(this.app, { context: row.context, rt, object: row.obj }));
+        return true;
+      case 'trace':
+        if (row) this.app.push(new TraceView(this.app, addressOf(row.resource, row.obj), row.context));
+        return true;
+      case 'compare':
+        if (row) this.app.push(new CompareView(this.app, addressOf(row.resource, row.obj)));
         return true;
       default:
         return false;

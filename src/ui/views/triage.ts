@@ -1,0 +1,340 @@
+// The fleet-native triage views: `:compare KIND/NAME [ns]` (one object side by side across
+// the selected contexts), `:trace KIND/NAME [ns]` (up to the Flux object and source that put
+// it there, in every selected context holding it) and `:changes [since]` (the fleet's
+// timeline, newest first). `v` (compare) and `o` (trace) open the first two from any object
+// row (resource tables, Flux, Problems, the changes timeline). They read the store through
+// src/fleet/triage.ts and print with the same renderers as the shell (src/model/triage-text.ts),
+// painted with the theme.
+import { changeKinds, compareInputFor, findNamed, FLUX_TRACE_KINDS, OWNER_KINDS, traceIn, unreadReason } from '../../fleet/triage.js';
+import type { ChangeBatch, Subscription } from '../../fleet/types.js';
+import { coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
+import { compareObjects } from '../../model/compare.js';
+import { parseGoDuration } from '../../model/format.js';
+import type { Trace } from '../../model/trace.js';
+import { renderChanges, renderCompare, renderTraces, type Paint } from '../../model/triage-text.js';
+import { resourceKey, type KubeObject } from '../../model/types.js';
+import type { Role, Theme } from '../../config/theme.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { escapeTags, fit, openTag } from '../style.js';
+import type { AppContext, View } from '../view.js';
+import { TextView } from './text.js';
+
+/** The renderers' Paint for blessed: theme roles, cluster text escaped for tags. */
+export function themePaint(theme: Theme): Paint {
+  // paint() escapes its text; the renderers hand it text already through termLine and, for
+  // cluster text, through `text` (escapeTags): decorate only what is not escaped yet
+  const role = (r: Role) => (s: string) => wrapRole(theme, r, s);
+  return { bad: role('status.error'), good: role('status.ok'), warn: role('status.warn'), muted: role('status.muted'), bold: role('table.header'), text: escapeTags };
+}
+
+/** A role's open tag around already-escaped text. */
+function wrapRole(theme: Theme, r: Role, escaped: string): string {
+  const open = openTag(theme.styles[r]);
+  return open ? `${open}${escaped}{/}` : escaped;
+}
+
+/** Plain text that is not cluster data (headers, labels) escaped for tags, for the renderers' raw pieces. */
+function plain(s: string): string {
+  return escapeTags(s);
+}
+
+/** What a row key opens: compare or trace of KIND/NAME in a namespace. */
+export interface ObjectAddress {
+  /** what resolves the kind in each context: a resourceKey or what the user typed */
+  query: string;
+  namespace?: string;
+  name: string;
+}
+
+export function addressOf(resource: string, object: KubeObject): ObjectAddress {
+  return { query: resource, namespace: object.metadata.namespace, name: object.metadata.name };
+}
+
+/** Palette arguments `KIND/NAME [ns]` (or `KIND NAME [ns]`). */
+export function parseAddress(args: string[]): ObjectAddress | undefined {
+  const [a, b, c] = args;
+  if (!a) return undefined;
+  const slash = a.indexOf('/');
+  if (slash > 0 && slash < a.length - 1) return { query: a.slice(0, slash), name: a.slice(slash + 1), ...(b ? { namespace: b } : {}) };
+  if (b) return { query: a, name: b, ...(c ? { namespace: c } : {}) };
+  return undefined;
+}
+
+/** Watches `kinds` in the selected contexts while the view lives (a context discovered later is subscribed when it is). */
+class Watches {
+  private subs = new Map<string, Subscription>();
+  constructor(private readonly app: AppContext, private readonly kinds: (context: string) => { resource: string; namespace?: string }[]) {}
+  sync(): void {
+    for (const c of this.app.contexts()) {
+      if (!this.app.store.contexts().find((s) => s.name === c)?.discovered) continue;
+      for (const k of this.kinds(c)) {
+        const id = `${c}\u0000${k.resource}\u0000${k.namespace ?? ''}`;
+        if (!this.subs.has(id)) this.subs.set(id, this.app.store.watch({ contexts: [c], resource: k.resource, namespace: k.namespace }));
+      }
+    }
+  }
+  close(): void {
+    for (const s of this.subs.values()) s.close();
+    this.subs.clear();
+  }
+}
+
+const objectKinds = (a: ObjectAddress) => (): { resource: string; namespace?: string }[] => [
+  { resource: a.query, namespace: a.namespace },
+  ...['pods', ...OWNER_KINDS, ...FLUX_TRACE_KINDS].map((resource) => ({ resource })),
+];
+
+/** `:compare`: the object side by side across the selected contexts, live. */
+export class CompareView extends TextView {
+  private readonly watches: Watches;
+  constructor(app: AppContext, private readonly addr: ObjectAddress) {
+    super(app);
+    this.watches = new Watches(app, objectKinds(addr));
+    this.watches.sync();
+  }
+  title(): string {
+    return `compare ${this.addr.query.split('.')[0]}/${this.addr.name}`;
+  }
+  protected override extraActions(): ActionId[] {
+    return ['trace'];
+  }
+  override handle(action: ActionId): boolean {
+    if (action === 'trace') {
+      this.app.push(new TraceView(this.app, this.addr));
+      return true;
+    }
+    return super.handle(action);
+  }
+  onChange(batch: ChangeBatch): void {
+    if (batch.contexts.size) this.watches.sync();
+  }
+  scopeChanged(): void {
+    this.watches.sync();
+  }
+  protected lines(width: number): string[] {
+    const store = this.app.store;
+    const contexts = this.app.contexts();
+    const now = this.app.now();
+    const type = contexts.map((c) => store.resolve(c, this.addr.query)).find((t) => t !== undefined);
+    if (!type) return [plain(`waiting for the selected contexts to serve "${this.addr.query}"`)];
+    let ns = type.namespaced ? this.addr.namespace : undefined;
+    if (type.namespaced && ns === undefined) {
+      const found = new Set(contexts.flatMap((c) => { const t = store.resolve(c, this.addr.query); return t ? findNamed(store, c, t, this.addr.name, undefined).map((r) => r.object.metadata.namespace ?? '') : []; }));
+      if (found.size > 1) return [plain(`${type.kind}/${this.addr.name} is in namespaces ${[...found].sort().join(', ')}: :compare ${this.addr.query}/${this.addr.name} <namespace>`)];
+      ns = [...found][0];
+    }
+    const inputs = contexts.map((c) => compareInputFor(store, c, this.addr.query, ns, this.addr.name, now));
+    const r = compareObjects({ kind: type.kind, namespace: ns ?? '', name: this.addr.name }, inputs, now);
+    return renderCompare(r, themePaint(this.app.theme), width, { clip: true });
+  }
+  close(): void {
+    this.watches.close();
+  }
+}
+
+/** `:trace`: the chain up to the source in every selected context holding the object, the row's own context first. */
+export class TraceView extends TextView {
+  private readonly watches: Watches;
+  constructor(app: AppContext, private readonly addr: ObjectAddress, private readonly first?: string) {
+    super(app);
+    this.watches = new Watches(app, objectKinds({ ...addr, namespace: undefined }));
+    this.watches.sync();
+  }
+  title(): string {
+    return `trace ${this.addr.query.split('.')[0]}/${this.addr.name}`;
+  }
+  protected override extraActions(): ActionId[] {
+    return ['compare'];
+  }
+  override handle(action: ActionId): boolean {
+    if (action === 'compare') {
+      this.app.push(new CompareView(this.app, this.addr));
+      return true;
+    }
+    return super.handle(action);
+  }
+  onChange(batch: ChangeBatch): void {
+    if (batch.contexts.size) this.watches.sync();
+  }
+  scopeChanged(): void {
+    this.watches.sync();
+  }
+  protected lines(width: number): string[] {
+    const store = this.app.store;
+    const now = this.app.now();
+    const contexts = [...this.app.contexts()].sort((a, b) => (a === this.first ? -1 : b === this.first ? 1 : 0));
+    const traces: ({ context: string } & Trace)[] = [];
+    const elsewhere: string[] = [];
+    for (const c of contexts) {
+      const t = store.resolve(c, this.addr.query);
+      const refs = t ? findNamed(store, c, t, this.addr.name, this.addr.namespace) : [];
+      for (const ref of refs) traces.push({ context: c, ...traceIn(store, c, ref, now) });
+      if (!refs.length) {
+        const why = unreadReason(store, c, t, this.addr.namespace);
+        elsewhere.push(`${c}: ${why ? `unknown (${why})` : 'not there'}`);
+      }
+    }
+    const p = themePaint(this.app.theme);
+    const out = traces.length ? renderTraces(traces, p, width).split('\n') : [plain(`${this.addr.query}/${this.addr.name}: not found in what could be read`)];
+    if (elsewhere.length) out.push('', p.muted(escapeTags(fit(elsewhere.join('; '), width))));
+    return out;
+  }
+  close(): void {
+    this.watches.close();
+  }
+}
+
+const DEFAULT_WINDOW_MS = 3600_000;
+const RECOMPUTE_MS = 1000;
+
+/**
+ * `:changes [since]`: the fleet's timeline, newest first — what the objects record, plus the
+ * deletions and scale changes its watches see from the moment it opened. `/` filters the rows
+ * (context, kind, namespace, name, change, text); enter or `o` traces the row's object, `v`
+ * compares it.
+ */
+export class ChangesView implements View {
+  readonly actions: readonly ActionId[] = ['open', 'trace', 'compare', 'back', ...NAV_ACTIONS];
+  private readonly watches: Watches;
+  private readonly since: number;
+  private readonly openedAt: number;
+  private readonly seen = new Map<string, Map<string, KubeObject>>();
+  private observed: ChangeRow[] = [];
+  private rows: ChangeRow[] = [];
+  private unread: string[] = [];
+  private computedAt = -Infinity;
+  private dirty = true;
+  private selected = 0;
+  private top = 0;
+  private height = 10;
+  private filterText = '';
+  readonly filter = { get: () => this.filterText, set: (t: string) => { this.filterText = t; this.dirty = true; this.selected = 0; } };
+
+  constructor(private readonly app: AppContext, windowMs = DEFAULT_WINDOW_MS) {
+    this.since = windowMs;
+    this.openedAt = app.now();
+    this.watches = new Watches(app, (c) => changeKinds(app.store.resources(c)).map((resource) => ({ resource })));
+    this.watches.sync();
+  }
+
+  title(): string {
+    return 'changes';
+  }
+
+  status(): string {
+    return `[${this.rows.length}]`;
+  }
+
+  scopeChanged(): void {
+    this.watches.sync();
+    this.dirty = true;
+  }
+
+  onChange(batch: ChangeBatch): void {
+    if (batch.contexts.size) this.watches.sync();
+    const now = this.app.now();
+    for (const key of batch.resources) {
+      const [context, rk] = key.split('\u0000');
+      if (!this.app.contexts().includes(context)) continue;
+      const t = this.app.store.resolve(context, rk);
+      if (!t || t.kind === 'Event') {
+        this.dirty = true;
+        continue;
+      }
+      const listed = this.app.store.reflectors().some((r) => r.context === context && r.resource === rk && r.phase === 'synced');
+      const list = this.app.store.list(context, rk);
+      const next = new Map(list.map((o) => [o.metadata.uid ?? `${o.metadata.namespace}/${o.metadata.name}`, o]));
+      const prev = this.seen.get(key);
+      // the first complete list is the starting point, not a change
+      if (prev && listed) {
+        for (const [uid, before] of prev) {
+          const after = next.get(uid);
+          if (after !== before) this.observed.push(...observeChange(context, { resource: rk, object: after ?? before }, before, after, now));
+        }
+      }
+      if (listed) this.seen.set(key, next);
+      this.dirty = true;
+    }
+  }
+
+  private derive(): void {
+    const now = this.app.now();
+    if (!this.dirty || now - this.computedAt < RECOMPUTE_MS) return;
+    this.dirty = false;
+    this.computedAt = now;
+    const store = this.app.store;
+    const from = now - this.since;
+    const inputs = this.app.contexts().map((c) => ({ context: c, objects: changeKinds(store.resources(c)).flatMap((k) => { const t = store.resolve(c, k); return t && t.kind !== 'Event' ? store.list(c, resourceKey(t)).map((object) => ({ resource: resourceKey(t), object })) : []; }), events: (() => { const t = store.resolve(c, 'events'); return t ? store.list(c, resourceKey(t)) : []; })() }));
+    const all = timeline([...inputs.flatMap((i) => recordedChanges(i, from)), ...this.observed], { since: from, contexts: this.app.contexts(), ...(this.app.namespace() !== undefined ? { namespace: this.app.namespace() } : {}) });
+    const f = this.filterText.toLowerCase();
+    this.rows = f ? all.filter((r) => `${r.context} ${r.kind} ${r.namespace} ${r.name} ${r.change} ${r.what}`.toLowerCase().includes(f)) : all;
+    this.unread = [];
+    for (const c of this.app.contexts()) {
+      const st = store.contexts().find((s) => s.name === c);
+      if (!st?.discovered) {
+        this.unread.push(`${c} ${st?.state ?? 'unreachable'}`);
+        continue;
+      }
+      const bad = store.reflectors().filter((r) => r.context === c && (r.phase !== 'synced' || r.forbiddenNamespaces?.length) && changeKinds(store.resources(c)).includes(r.resource));
+      const reasons = new Set(bad.map((r) => (r.phase === 'synced' ? `forbidden in ${r.forbiddenNamespaces!.join(', ')}` : r.phase)));
+      if (reasons.size) this.unread.push(`${c}: ${[...reasons].join(', ')}`);
+    }
+    this.selected = Math.max(0, Math.min(this.selected, this.rows.length - 1));
+  }
+
+  handle(action: ActionId): boolean {
+    this.derive();
+    const d = navDelta(action, Math.max(1, this.height - 4));
+    if (d !== undefined) {
+      this.selected = Math.max(0, Math.min(this.rows.length - 1, this.selected + d));
+      return true;
+    }
+    if (action === 'back' && this.filterText) {
+      this.filter.set('');
+      return true;
+    }
+    const row = this.rows[this.selected];
+    if (!row) return false;
+    const addr = { query: row.kind, namespace: row.namespace || undefined, name: row.name };
+    if (action === 'open' || action === 'trace') {
+      this.app.push(new TraceView(this.app, addr, row.context));
+      return true;
+    }
+    if (action === 'compare') {
+      this.app.push(new CompareView(this.app, addr));
+      return true;
+    }
+    return false;
+  }
+
+  render(width: number, height: number): string[] {
+    this.height = height;
+    this.derive();
+    const p = themePaint(this.app.theme);
+    const now = this.app.now();
+    const notes = coverageNotes({ since: now - this.since, watchingSince: this.openedAt, now });
+    const head = [
+      p.muted(escapeTags(fit(`last ${Math.round(this.since / 60000)}m, newest first · ${notes[0]}`, width))),
+      ...(this.unread.length ? [p.warn(escapeTags(fit(`not read: ${this.unread.join('; ')} (their changes are not shown)`, width)))] : []),
+    ];
+    const table = renderChanges(this.rows, now, p, width - 2);
+    const bodyHeight = Math.max(1, height - head.length - 1);
+    const visible = bodyHeight - 1;
+    if (this.selected < this.top) this.top = this.selected;
+    if (this.selected >= this.top + visible) this.top = this.selected - visible + 1;
+    const rows = table.slice(1 + this.top, 1 + this.top + visible).map((l, i) => (this.top + i === this.selected ? `${wrapRole(this.app.theme, 'table.selected', '›')} ${l}` : `  ${l}`));
+    if (this.rows.length === 0) rows.push(plain(this.filterText ? `no change matches /${this.filterText}` : 'no recorded change in this window in what could be read'));
+    return [...head, `  ${table[0]}`, ...rows];
+  }
+
+  close(): void {
+    this.watches.close();
+  }
+}
+
+/** `:changes 30m` → 30 minutes; undefined for a bad duration. */
+export function changesWindow(arg: string | undefined): number | undefined {
+  if (!arg) return DEFAULT_WINDOW_MS;
+  const ms = parseGoDuration(arg);
+  return ms !== undefined && ms > 0 ? ms : undefined;
+}
