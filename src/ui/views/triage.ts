@@ -14,7 +14,7 @@ import type { Trace } from '../../model/trace.js';
 import { renderChanges, renderCompare, renderTraces, type Paint } from '../../model/triage-text.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role, Theme } from '../../config/theme.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../actions.js';
+import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
 import { escapeTags, fit, openTag } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { TextView } from './text.js';
