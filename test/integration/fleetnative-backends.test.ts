@@ -62,7 +62,11 @@ for (const backend of backends) {
         { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'broken', namespace: ns }, spec: { interval: '10m', path: `./${BROKEN_PATH}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' } } },
         deployment('nginx:1.27.2'),
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns }, data: { LOG_LEVEL: 'info' } },
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', namespace: ns }, stringData: { token: 'x' } },
+      ]);
+      // in the namespace both users may read (the restricted one: everything but Secrets)
+      await apply([
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${ns}-shared`, namespace: env.namespace }, data: { LOG_LEVEL: 'info' } },
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${ns}-token`, namespace: env.namespace }, stringData: { token: 'x' } },
       ]);
       await until('the apps Kustomization Ready', async () => (await getJson(['kustomization', 'apps'])).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True');
       await until('the broken Kustomization Ready=False', async () => (await getJson(['kustomization', 'broken'])).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'False');
@@ -70,6 +74,7 @@ for (const backend of backends) {
     }, 180_000);
     afterAll(async () => {
       if (env) await env.kubectl(['delete', 'namespace', ns, '--wait=false']);
+      if (env) await env.kubectl(['delete', '-n', env.namespace, `configmap/${ns}-shared`, `secret/${ns}-token`, '--ignore-not-found']);
       await backend.teardown();
     });
 
@@ -93,25 +98,26 @@ for (const backend of backends) {
       expect(git.status?.artifact?.revision).toMatch(/^main@sha1:[0-9a-f]{40}$/);
     });
 
-    it('trace: the restricted user, denied nothing Flux needs here, gets the same chain; a Secret it may not list is unknown there', async () => {
-      const r = await run((io) => runTraceCommand('deploy/web', { ...base(), context: [env.adminContext, env.restrictedContext], namespace: ns, output: 'json' }, io));
-      const doc = JSON.parse(r.out) as TraceJson;
-      expect(doc.traces.map((t) => t.steps.map((s) => s.kind).join('>'))).toEqual(['Deployment>Kustomization>GitRepository', 'Deployment>Kustomization>GitRepository']);
-      const s = await run((io) => runTraceCommand('secret/token', { ...base(), context: [env.adminContext, env.restrictedContext], namespace: ns, output: 'json' }, io));
+    it('trace: a Secret the restricted user may not list is unknown in its context, never "not found"', async () => {
+      const s = await run((io) => runTraceCommand(`secret/${ns}-token`, { ...base(), context: [env.adminContext, env.restrictedContext], namespace: env.namespace, output: 'json' }, io));
       const sdoc = JSON.parse(s.out) as TraceJson;
       expect(sdoc.traces.map((t) => t.context)).toEqual([env.adminContext]);
+      expect(sdoc.traces[0].managed).toBe('not-flux');
       expect(sdoc.unknown.map((u) => u.context)).toEqual([env.restrictedContext]);
       expect(sdoc.notFound).toEqual([]);
     });
 
     it('compare: the same object seen by two users of one cluster is equal (exit 0); a Secret the restricted user may not list is unknown, not missing (exit 2)', async () => {
-      const same = await run((io) => runCompareCommand('deploy/web', { ...base(), context: [env.adminContext, env.restrictedContext], namespace: ns, output: 'json' }, io));
-      const doc = JSON.parse(same.out) as { verdict: string; fields: unknown[]; facts: { field: string; values: Record<string, string | null> }[] };
+      const same = await run((io) => runCompareCommand(`cm/${ns}-shared`, { ...base(), context: [env.adminContext, env.restrictedContext], namespace: env.namespace, output: 'json' }, io));
+      const doc = JSON.parse(same.out) as { verdict: string; fields: unknown[]; contexts: { presence: string }[] };
+      expect(doc.contexts.map((c) => c.presence)).toEqual(['found', 'found']);
       expect(doc.verdict).toBe('equal');
       expect(same.code).toBe(0);
-      expect(doc.facts.find((f) => f.field === 'image web')!.values).toEqual({ [env.adminContext]: 'nginx:1.27.2', [env.restrictedContext]: 'nginx:1.27.2' });
-      expect(doc.facts.find((f) => f.field === 'flux owner')!.values[env.adminContext]).toBe(`Kustomization/${ns}/apps`);
-      const secret = await run((io) => runCompareCommand('secret/token', { ...base(), context: [env.adminContext, env.restrictedContext], namespace: ns, output: 'json' }, io));
+      const flux = await run((io) => runCompareCommand('deploy/web', { ...base(), context: [env.adminContext], namespace: ns, output: 'json' }, io));
+      const fdoc = JSON.parse(flux.out) as { facts: { field: string; values: Record<string, string | null> }[] };
+      expect(fdoc.facts.find((f) => f.field === 'image web')!.values).toEqual({ [env.adminContext]: 'nginx:1.27.2' });
+      expect(fdoc.facts.find((f) => f.field === 'flux owner')!.values[env.adminContext]).toBe(`Kustomization/${ns}/apps`);
+      const secret = await run((io) => runCompareCommand(`secret/${ns}-token`, { ...base(), context: [env.adminContext, env.restrictedContext], namespace: env.namespace, output: 'json' }, io));
       const sdoc = JSON.parse(secret.out) as { verdict: string; contexts: { context: string; presence: string; reason?: string }[] };
       expect(sdoc.contexts).toEqual([{ context: env.adminContext, presence: 'found' }, { context: env.restrictedContext, presence: 'unknown', reason: expect.stringMatching(/forbidden/) }]);
       expect(sdoc.verdict).toBe('incomplete');
