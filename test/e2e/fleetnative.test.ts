@@ -51,7 +51,8 @@ describe('compare, trace and changes views on the demo', () => {
     // esc goes back to the problems
     s.press('esc');
     await s.waitFor(/problems \[\d+/, WAIT_MS);
-    s.press('q');
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
   }, 120_000);
 
@@ -67,7 +68,8 @@ describe('compare, trace and changes views on the demo', () => {
     expect(t).toMatch(/^Kustomization:\s+apps\s+\(by its labels\)/m);
     expect(t).toMatch(/^URL:\s+https:\/\/github\.com\/acme\/fleet-gitops/m);
     expect(t).toMatch(/^Revision:\s+main@sha1:[0-9a-f]{40}/m);
-    s.press('q');
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
   }, 120_000);
 
@@ -91,7 +93,8 @@ describe('compare, trace and changes views on the demo', () => {
     // enter traces the row's object
     s.press('enter');
     await s.waitFor(/^Kustomization:\s+apps/m, WAIT_MS);
-    s.press('q');
+    s.type(':q');
+    s.press('enter');
     expect(await s.exit(10_000)).toBe(0);
   }, 120_000);
 });
