@@ -208,7 +208,8 @@ export class ChangesView implements View {
   private top = 0;
   private height = 10;
   private filterText = '';
-  readonly filter = { get: () => this.filterText, set: (t: string) => { this.filterText = t; this.dirty = true; this.selected = 0; } };
+  // a new filter recomputes at once (the once-a-second bound is for change batches)
+  readonly filter = { get: () => this.filterText, set: (t: string) => { this.filterText = t; this.dirty = true; this.computedAt = -Infinity; this.selected = 0; } };
 
   constructor(private readonly app: AppContext, windowMs = DEFAULT_WINDOW_MS) {
     this.since = windowMs;
