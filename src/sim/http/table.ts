@@ -382,7 +382,8 @@ export function columnsFor(r: SimResource): Column[] {
       cell: (o, now) => crdCell(o, type, pc.jsonPath, now),
     });
   }
-  if (!pcs.some((c) => c.name.toLowerCase() === 'age')) cols.push(ageCol);
+  // apiextensions adds Age only to a CRD without printer columns (measured on kube-apiserver v1.36)
+  if (pcs.length === 0) cols.push(ageCol);
   return cols;
 }
 
