@@ -13,7 +13,9 @@ import { waitUntil } from '../helpers/wait.js';
 import { backends } from './backends.js';
 
 const PROCESSES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok',
-  'source-controller', 'kustomize-controller', 'helm-controller', 'flux-sources', 'reaper'];
+  'source-controller', 'kustomize-controller', 'helm-controller', 'flux-sources', 'reaper',
+  // the address kwok's port-forward dials (issue 17)
+  'echo-target'];
 
 function alive(pid: number): boolean {
   try {
