@@ -3,9 +3,9 @@
 // servers restart, answers slow down, a context hangs and recovers, and 403s switch on and
 // off. Afterwards, faults off, every cache must equal its server object by object and every
 // context must be ready; throughout, the event loop of this process must never block for
-// long: at most 100 ms, or 5x a reference task timed in the same process when the machine is
-// slower than that (a bound relative to this run, so a loaded CI machine cannot fail it; the
-// absolute figure is the bench's). The seed is printed; CHAOS_SEED replays a run.
+// long: at most 20x the slowest run of a reference task timed in the same process during the
+// run (a bound relative to this run, so a loaded CI machine does not fail it; the absolute
+// figure is the bench's). The seed is printed; CHAOS_SEED replays a run.
 import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
@@ -148,6 +148,10 @@ describe(`chaos on the simulated fleet (${seconds} s, seed ${seed})`, () => {
     // measured from first contact on: start-up (client-node is loaded on the first request,
     // ~1 s of module evaluation once) is not what the faults are tested for
     const monitor = blockMonitor();
+    // the reference task is timed throughout the run, so it meets the same contention the
+    // blocks do: the bound is relative to this run's machine, never a fixed figure
+    let reference = referenceTaskMs();
+    const sampler = setInterval(() => (reference = Math.max(reference, referenceTaskMs())), 2000);
 
     // faults with a duration are undone by a timer, or all at once when the run ends
     const undo = new Map<NodeJS.Timeout, () => Promise<unknown>>();
@@ -232,8 +236,8 @@ describe(`chaos on the simulated fleet (${seconds} s, seed ${seed})`, () => {
     const staging = store.contexts().find((c) => c.name === 'staging')!;
     expect(staging.forbidden).toEqual(watched.map((w) => `${w.key} in kube-system`).sort());
     for (const c of store.contexts()) if (c.name !== 'staging') expect(c.forbidden, c.name).toBeUndefined();
-    const reference = referenceTaskMs();
-    const bound = Math.max(100, 5 * reference);
+    clearInterval(sampler);
+    const bound = 20 * reference;
     console.log(`chaos: reference task ${reference.toFixed(1)} ms CPU; event-loop bound ${bound.toFixed(0)} ms`);
     expect(loop.blockMs).toBeLessThan(bound);
     for (const s of subs) s.close();
