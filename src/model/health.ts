@@ -3,6 +3,7 @@
 //   1. deletionTimestamp → Terminating (naming the finalizers that hold it, and for how long);
 //   2. Flux kinds: spec.suspend → Suspended; Stalled, Reconciling and Ready read BEFORE the
 //      generation check (a Kustomization's observedGeneration only moves on Ready=True);
+//      Reconciling=True ProgressingWithRetry with Ready=False is the failure being retried: Failed;
 //   3. everything else: observedGeneration, Reconciling=True, Stalled=True (kstatus's generic
 //      rules), then the kind's own rule (its kind registry entry, src/model/kinds.ts; the rules are in
 //      health/rules.ts), then Ready as fleetdeck reads
@@ -88,13 +89,17 @@ function readyRule(o: KubeObject): Verdict | undefined {
   return v('InProgress', condText(ready), ltt(ready));
 }
 
+const RETRYING = 'ProgressingWithRetry';
+
 function fluxHealth(o: KubeObject, kind: string): Verdict {
   if (bool(o, 'spec', 'suspend')) return v('Suspended', `${kind} is suspended: Flux does not reconcile it`);
   const stalled = isTrue(o, 'Stalled');
   if (stalled) return v('Failed', condText(stalled), ltt(stalled));
   const reconciling = isTrue(o, 'Reconciling');
-  if (reconciling) return v('InProgress', condText(reconciling), ltt(reconciling));
   const ready = condition(o, 'Ready');
+  // ProgressingWithRetry: the last attempt failed and the controller retries; Ready=False keeps
+  // that failure (fluxcd/pkg meta.ProgressingWithRetryReason), and `flux get` shows READY False
+  if (reconciling && !(reconciling.reason === RETRYING && ready?.status === 'False')) return v('InProgress', condText(reconciling), ltt(reconciling));
   if (!ready) {
     if (isStaticFluxKind(kind)) return v('Current', `${kind} has no status to report`);
     return v('InProgress', 'waiting to be reconciled');

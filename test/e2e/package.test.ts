@@ -27,7 +27,7 @@ it('npm pack holds only what runs; installed into a clean prefix, fleetdeck --ve
   const files = info.files.map((f) => f.path);
   const strays = files.filter((p) => !/^(dist\/.+\.js|themes\/[^/]+\.json|keymaps\/[^/]+\.json|package\.json|README\.md)$/.test(p));
   expect(strays).toEqual([]);
-  for (const must of ['dist/cli.js', 'dist/ui/app.js', 'dist/sim/command.js', 'themes/default.json', 'keymaps/default.json', 'README.md']) expect(files).toContain(must);
+  for (const must of ['dist/cli.js', 'dist/ui/app.js', 'dist/cli/sim.js', 'themes/default.json', 'keymaps/default.json', 'README.md']) expect(files).toContain(must);
 
   const prefix = join(tmp, 'prefix');
   const installed = spawnSync('npm', ['install', '-g', '--prefix', prefix, join(tmp, info.filename), '--prefer-offline', '--no-audit', '--no-fund'], {

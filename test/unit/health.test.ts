@@ -222,6 +222,19 @@ const cases: Case[] = [
     reason: 'Reconciling=True Progressing: Fetching manifests for revision main@sha1:abc',
   },
   {
+    // kustomize-controller v1.9 on the real tier: a failed build is retried with both conditions set
+    name: 'Kustomization retrying a failed build',
+    obj: flux('Kustomization', KS, { conditions: [cond('Reconciling', 'True', 'ProgressingWithRetry', 'Detecting drift for revision main@sha1:abc'), cond('Ready', 'False', 'BuildFailed', 'kustomize build failed: missing.yaml')] }),
+    status: 'Failed',
+    reason: 'Ready=False BuildFailed: kustomize build failed: missing.yaml',
+  },
+  {
+    name: 'Kustomization retrying, Ready not yet known',
+    obj: flux('Kustomization', KS, { conditions: [cond('Reconciling', 'True', 'ProgressingWithRetry', 'Fetching manifests'), cond('Ready', 'Unknown', 'Progressing', 'Reconciliation in progress')] }),
+    status: 'InProgress',
+    reason: 'Reconciling=True ProgressingWithRetry: Fetching manifests',
+  },
+  {
     name: 'Kustomization Ready but a new generation waits',
     obj: flux('Kustomization', KS, { observedGeneration: 1, conditions: [cond('Ready', 'True', 'ReconciliationSucceeded', 'Applied revision: main@sha1:abc')] }),
     status: 'InProgress',

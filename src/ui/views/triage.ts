@@ -204,6 +204,8 @@ export class ChangesView implements View {
   private unread: string[] = [];
   private computedAt = -Infinity;
   private dirty = true;
+  // a batch inside the once-a-second bound is drawn when the bound ends, not at the next event
+  private trailing: ReturnType<typeof setTimeout> | undefined;
   private selected = 0;
   private top = 0;
   private height = 10;
@@ -260,7 +262,15 @@ export class ChangesView implements View {
 
   private derive(): void {
     const now = this.app.now();
-    if (!this.dirty || now - this.computedAt < RECOMPUTE_MS) return;
+    if (!this.dirty) return;
+    const wait = this.computedAt + RECOMPUTE_MS - now;
+    if (wait > 0) {
+      this.trailing ??= setTimeout(() => {
+        this.trailing = undefined;
+        this.app.render();
+      }, wait);
+      return;
+    }
     this.dirty = false;
     this.computedAt = now;
     const store = this.app.store;
@@ -329,6 +339,7 @@ export class ChangesView implements View {
   }
 
   close(): void {
+    if (this.trailing) clearTimeout(this.trailing);
     this.watches.close();
   }
 }
