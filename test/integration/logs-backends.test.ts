@@ -38,18 +38,28 @@ for (const backend of backends) {
       const tail = new LogTail(store, fleetLogOpener(store), { kind: 'workload', context: env.adminContext, resource: 'deployments.apps', namespace: ns, name }, { tailLines: 0 });
       tail.onLine((e) => got.push(e));
       tail.start();
+      // a follow with tailLines 0 starts at the end of the log once the runtime has opened it,
+      // which is after the response headers that make a stream "streaming" (kubectl logs -f
+      // --tail=0 has the same window): a line written inside that window is rightly not shown,
+      // so a fresh line is written each second until one arrives
+      const writeUntilSeen = async (pod: string, word: string, what: string): Promise<LogEntry> => {
+        const deadline = Date.now() + 60_000;
+        for (let i = 0; ; i++) {
+          const text = `${word} ${name} ${i}`;
+          await env.writeLog({ namespace: ns, pod, container: 'busybox' }, text);
+          const seen = await poll(what, () => got.find((e) => e.pod === pod && e.text.startsWith(`${word} ${name} `)), { timeoutMs: 1000, intervalMs: 50 }).catch(() => undefined);
+          if (seen) return seen;
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; streams: ${JSON.stringify([tail.streams(), got.slice(-3)])}`);
+        }
+      };
       try {
         const first = await until('a streaming container', () => tail.streams().find((s) => s.state === 'streaming'), () => tail.streams());
-        const hello = `hello ${name} ${Date.now()}`;
-        await env.writeLog({ namespace: ns, pod: first.pod, container: 'busybox' }, hello);
-        await until('the first line', () => got.some((e) => e.pod === first.pod && e.text === hello), () => [tail.streams(), got.slice(-3)]);
+        await writeUntilSeen(first.pod, 'hello', 'the first line');
 
         const scaled = await env.kubectl(['scale', `deployment/${name}`, '--replicas=2', '-n', ns]);
         expect(scaled.stderr).toBe('');
         const second = await until('the new pod streaming', () => tail.streams().find((s) => s.state === 'streaming' && s.pod !== first.pod), () => tail.streams());
-        const again = `again ${name} ${Date.now()}`;
-        await env.writeLog({ namespace: ns, pod: second.pod, container: 'busybox' }, again);
-        const line = await until('a line from the new pod', () => got.find((e) => e.pod === second.pod && e.text === again), () => [tail.streams(), got.slice(-3)]);
+        const line = await writeUntilSeen(second.pod, 'again', 'a line from the new pod');
         expect(line).toMatchObject({ context: env.adminContext, namespace: ns, container: 'busybox' });
         expect(line.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
         // no line arrives twice from one container
