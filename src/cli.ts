@@ -284,4 +284,14 @@ function fail(e: unknown): void {
   process.exitCode = 2;
 }
 
+// A reader that goes away (`fleetdeck status | head -1`) ends the command quietly, as a Go
+// CLI (kubectl, flux) dies of SIGPIPE: exit 141 (128 + SIGPIPE), never an 'unhandled error'
+// trace. Node ignores SIGPIPE, so the broken pipe arrives as EPIPE on the stream instead.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(141);
+    throw e;
+  });
+}
+
 buildProgram().parseAsync(process.argv).catch(fail);

@@ -14,6 +14,7 @@ import type { SimCluster } from './cluster.js';
 import { ApiError, badRequest, forbidden, notFound } from './errors.js';
 import type { SimResource } from './store.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './http/discovery.js';
+import { AUTHZ_GROUP, AUTHZ_VERSION, authzGroupDoc, authzResourceList, review, type AccessDecision } from './http/authz.js';
 import { objectFilter } from './http/fields.js';
 import { serveLogs } from './http/logs.js';
 import { applyPatch, patchTypeOf } from './http/patch.js';
@@ -123,7 +124,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     return { denyResources: rs.flatMap((a) => a.denyResources ?? []), denyNamespaces: rs.flatMap((a) => a.denyNamespaces ?? []) };
   };
 
-  function denied(verb: Verb, r: SimResource, ns: string | undefined, name?: string, sub?: string): ApiError {
+  function denied(verb: string, r: { group: string; resource: string }, ns: string | undefined, name?: string, sub?: string): ApiError {
     const resource = sub ? `${r.resource}/${sub}` : r.resource;
     const e = forbidden(cluster.user, verb, resource, r.group, ns);
     if (!name) return e;
@@ -131,14 +132,20 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     return new ApiError(403, 'Forbidden', e.message.replace(/^\S+ is forbidden/, `${what} "${name}" is forbidden`), { name, group: r.group, kind: r.resource });
   }
 
-  function checkAccess(verb: Verb, route: ResourceRoute): void {
-    const { resource: r, namespace: ns, name, subresource: sub } = route;
-    if (cluster.faults.forbidAll) throw denied(verb, r, ns, name, sub);
+  // the one access decision: requests are refused by it and reviews (authorization.k8s.io) answer from it
+  const decide: AccessDecision = (verb, r, ns, name, sub) => {
+    if (cluster.faults.forbidAll) return denied(verb, r, ns, name, sub);
     const { denyResources, denyNamespaces } = rule();
-    if (denyResources.includes(resourceKey(r))) throw denied(verb, r, ns, name, sub);
-    if (ns !== undefined && denyNamespaces.includes(ns)) throw denied(verb, r, ns, name, sub);
+    if (denyResources.includes(resourceKey(r))) return denied(verb, r, ns, name, sub);
+    if (ns !== undefined && denyNamespaces.includes(ns)) return denied(verb, r, ns, name, sub);
     // a user bound only in some namespaces cannot list across all of them
-    if (ns === undefined && r.namespaced && denyNamespaces.length > 0) throw denied(verb, r, undefined, name, sub);
+    if (ns === undefined && r.namespaced && denyNamespaces.length > 0) return denied(verb, r, undefined, name, sub);
+    return undefined;
+  };
+
+  function checkAccess(verb: Verb, route: ResourceRoute): void {
+    const e = decide(verb, route.resource, route.namespace, route.name, route.subresource);
+    if (e) throw e;
   }
 
   function rememberSnapshot(s: Snapshot): string {
@@ -361,8 +368,10 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     let doc: Record<string, unknown> | undefined;
     const metrics = cluster.metrics !== false;
     if (pathname === '/api') doc = apiVersions();
-    else if (pathname === '/apis') doc = apiGroupList(store, metrics ? [metricsGroupDoc()] : []);
+    else if (pathname === '/apis') doc = apiGroupList(store, [...(metrics ? [metricsGroupDoc()] : []), authzGroupDoc()]);
     else if (metrics && pathname === `/apis/${METRICS_GROUP}`) doc = { kind: 'APIGroup', apiVersion: 'v1', ...metricsGroupDoc() };
+    else if (pathname === `/apis/${AUTHZ_GROUP}`) doc = { kind: 'APIGroup', apiVersion: 'v1', ...authzGroupDoc() };
+    else if (pathname === `/apis/${AUTHZ_GROUP}/${AUTHZ_VERSION}`) doc = authzResourceList();
     else if (seg[0] === 'api' && seg.length === 2) doc = apiResourceList(store, '', seg[1]);
     else if (seg[0] === 'apis' && seg.length === 2) doc = apiGroup(store, seg[1]);
     else if (seg[0] === 'apis' && seg.length === 3) doc = apiResourceList(store, seg[1], seg[2]);
@@ -388,6 +397,11 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
       const segs = url.pathname.slice(metricsBase.length).split('/').filter((x) => x !== '').map(decodeURIComponent);
       if (serveMetrics(store, segs, url.searchParams, res)) return;
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    }
+    const authzBase = `/apis/${AUTHZ_GROUP}/${AUTHZ_VERSION}/`;
+    if (req.method === 'POST' && url.pathname.startsWith(authzBase)) {
+      sendJson(res, 201, review(url.pathname.slice(authzBase.length), await readJson(req), store, decide));
+      return;
     }
     const route = parseResourcePath(store, url.pathname);
     if (!route) {

@@ -163,6 +163,26 @@ describe('hostile log lines on the command line', () => {
     for (const l of lines) expect(l.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/^dev\/cart-api-\S+\/cart-api |^fleetdeck logs:/);
   }, 180_000);
 
+  // `fleetdeck logs … | head -1`: the reader goes away while lines keep coming. kubectl dies of
+  // SIGPIPE (141, nothing on stderr); fleetdeck crashed with an unhandled EPIPE trace
+  it('a reader that goes away ends the command quietly with 141, as kubectl', async () => {
+    const kc = await hostileSim();
+    const firstLineThenClose = (cmd: string, args: string[]) =>
+      // the exit status a shell reports: a death by SIGPIPE is 128 + 13
+      new Promise<{ code: number | null; stderr: string }>((res) => {
+        const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        children.push(child);
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.stdout.once('data', () => child.stdout.destroy());
+        child.on('close', (code, signal) => res({ code: code ?? (signal === 'SIGPIPE' ? 141 : null), stderr }));
+      });
+    const ours = await firstLineThenClose(process.execPath, [CLI, 'logs', 'deploy/cart-api', '-n', 'checkout', '--kubeconfig', kc, '--context', 'dev']);
+    const theirs = await firstLineThenClose('kubectl', ['--kubeconfig', kc, '--context', 'dev', 'logs', '-f', 'deploy/cart-api', '-n', 'checkout']);
+    expect(theirs.code).toBe(141);
+    expect(ours).toEqual({ code: 141, stderr: '' });
+  }, 180_000);
+
   it('-o raw to a pipe keeps the bytes as they came; -o json escapes them', async () => {
     const kc = await hostileSim();
     const collect = (args: string[]) =>

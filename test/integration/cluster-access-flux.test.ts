@@ -55,6 +55,25 @@ for (const backend of backends) {
       expect(r.stderr).toMatch(/Error from server \(Forbidden\): secrets is forbidden/);
     });
 
+    // kubectl auth can-i asks SelfSubjectAccessReview (and --list SelfSubjectRulesReview), as k9s
+    // does before it shows a resource: the answers agree with what the requests get
+    it('kubectl auth can-i answers as the requests are answered', async () => {
+      const canI = (args: string[], context: string) => env.kubectl(['auth', 'can-i', ...args], { context });
+      const yes = await canI(['list', 'pods', '-n', env.namespace], env.restrictedContext);
+      expect([yes.code, yes.stdout.trim()]).toEqual([0, 'yes']);
+      const no = await canI(['list', 'secrets', '-n', env.namespace], env.restrictedContext);
+      expect([no.code, no.stdout.trim()]).toEqual([1, 'no']);
+      const elsewhere = await canI(['get', 'pods', '-n', env.forbiddenNamespace], env.restrictedContext);
+      expect([elsewhere.code, elsewhere.stdout.trim()]).toEqual([1, 'no']);
+      const admin = await canI(['delete', 'secrets', '-n', env.forbiddenNamespace], env.adminContext);
+      expect([admin.code, admin.stdout.trim()]).toEqual([0, 'yes']);
+      const list = await canI(['--list', '-n', env.namespace], env.restrictedContext);
+      expect(list.code).toBe(0);
+      const names = list.stdout.split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
+      expect(names).toContain('pods');
+      expect(names).not.toContain('secrets');
+    });
+
     it('reconciles on requestedAt; a suspended Kustomization only records the request', async () => {
       const ns = 'flux-system';
       const id = randomBytes(3).toString('hex');
