@@ -101,8 +101,27 @@ export function keyName(ch: string | undefined, key: { name?: string; ctrl?: boo
 }
 
 registerView({ names: ['help', '?'], help: 'the key bindings', create: (app) => new HelpView(app) });
-registerView({ names: ['ctx', 'context', 'contexts'], help: 'pick the contexts the views span', create: (app) => new ContextPicker(app) });
-registerView({ names: ['ns', 'namespace'], help: 'pick a namespace', create: (app) => new NamespacePicker(app) });
+registerView({
+  names: ['ctx', 'context', 'contexts'], help: 'pick the contexts the views span; ctx NAME|GLOB… selects them at once',
+  create: (app, args, scope) => {
+    if (args.length) return `ctx: no context named ${args.join(', ')} (the kubeconfig has ${app.store.contexts().map((c) => c.name).join(', ')})`;
+    const contexts = scope?.contexts;
+    if (!contexts) return new ContextPicker(app);
+    app.setContexts(contexts);
+    app.message(`contexts: ${contexts.join(', ')}`);
+    return undefined;
+  },
+});
+registerView({
+  names: ['ns', 'namespace'], help: 'pick a namespace; ns NAME (or all) sets it at once',
+  create: (app, args, scope) => {
+    if (scope?.allNamespaces) app.setNamespace(undefined);
+    else if (args.length) app.setNamespace(args[0]);
+    else return new NamespacePicker(app);
+    app.message(`namespace: ${app.namespace() ?? 'all'}`);
+    return undefined;
+  },
+});
 registerView({ names: ['fleet', 'home'], help: 'a row per context: reachability, nodes, pods, workloads, Flux, problems', create: (app) => new FleetView(app) });
 registerView({ names: ['problems', 'pr'], help: 'everything not healthy across the selected contexts, most severe first', create: (app) => new ProblemsView(app) });
 registerView({
@@ -366,9 +385,10 @@ export function runApp(opts: AppOptions): Promise<void> {
     const cmd = parseCommand(line, allNames);
     if (!cmd.name) return false;
     const factory = VIEWS.get(cmd.name);
-    let view: View | string;
+    let view: View | string | undefined;
     if (factory) {
-      view = factory.create(app, [...(cmd.namespace ? [cmd.namespace] : []), ...cmd.args]);
+      view = factory.create(app, [...(cmd.namespace ? [cmd.namespace] : []), ...cmd.args], { contexts: cmd.contexts, allNamespaces: cmd.allNamespaces });
+      if (view === undefined) return true;
     } else if (selected.some((c) => store.resolve(c, cmd.name)) || store.contexts().some((c) => selected.includes(c.name) && !c.discovered)) {
       // while discovery runs the table waits and resolves itself when it lands
       view = new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace });
@@ -409,7 +429,9 @@ export function runApp(opts: AppOptions): Promise<void> {
     }
     const v = top();
     const filter = v?.filter?.get();
-    const left = ` ${v?.title() ?? ''} ${v?.status?.() ?? ''}  ns:${namespace ?? 'all'}${filter ? `  filter:/${filter}` : ''}`;
+    const scope = v?.scope?.();
+    const ctx = scope?.contexts ? `  ctx:${scope.contexts.join(',')}` : '';
+    const left = ` ${v?.title() ?? ''} ${v?.status?.() ?? ''}${ctx}  ns:${scope?.namespace ?? namespace ?? 'all'}${filter ? `  filter:/${filter}` : ''}`;
     const ro = opts.readonly ? ' READONLY ' : '';
     const line2 = paint(theme, 'header.scope', fit(left, Math.max(0, width - ro.length))) + (ro ? paint(theme, 'readonly', ro) : '');
     return [line1, line2];

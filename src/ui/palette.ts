@@ -10,6 +10,8 @@ export interface ParsedCommand {
   /** context names the command narrows to, from globs or exact names */
   contexts?: string[];
   namespace?: string;
+  /** `-A` or `all` was given */
+  allNamespaces?: boolean;
   /** arguments that are neither contexts nor a namespace (for registered views) */
   args: string[];
 }
@@ -21,7 +23,10 @@ export function parseCommand(line: string, allContexts: string[]): ParsedCommand
     const re = globToRegExp(a);
     const hit = allContexts.filter((c) => re.test(c));
     if (hit.length && (a.includes('*') || a.includes('?') || allContexts.includes(a))) out.contexts = [...(out.contexts ?? []), ...hit];
-    else if (a === '-A' || a === 'all') out.namespace = undefined;
+    else if (a === '-A' || a === 'all') {
+      out.namespace = undefined;
+      out.allNamespaces = true;
+    }
     else if (!out.namespace) out.namespace = a;
     else out.args.push(a);
   }

@@ -60,6 +60,8 @@ export interface View {
    * itself runs on them. Views without objects (fleet, logs, help) leave it out.
    */
   selection?(): Target[];
+  /** the view's own narrowing of the app's scope (`:pods prod-eu databases`), for the header */
+  scope?(): { contexts?: string[]; namespace?: string };
   /** views with a `/` filter */
   filter?: { get(): string; set(text: string): void };
   close?(): void;
@@ -71,7 +73,13 @@ export interface ViewFactory {
   /** palette names: the first is the canonical one */
   names: string[];
   help: string;
-  create(app: AppContext, args: string[]): View | string;
+  /**
+   * `args`: the line's free words (a namespace first); `scope.contexts`: the contexts the line
+   * named by name or glob (`:ctx prod-eu`, `:pods prod-* shop`); `scope.allNamespaces`: `-A`
+   * or `all` was given. A string is an error to show; undefined means the command did its
+   * work without opening a view.
+   */
+  create(app: AppContext, args: string[], scope?: { contexts?: string[]; allNamespaces?: boolean }): View | string | undefined;
 }
 
 export const VIEWS = new Map<string, ViewFactory>();

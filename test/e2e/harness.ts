@@ -1,5 +1,8 @@
 // Runs a command in a pseudo-terminal and reads its screen back through a real terminal
 // emulator (@xterm/headless): keys in, visible text out, waits by condition with a deadline.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { spawn, type IPty } from 'node-pty';
 import xterm from '@xterm/headless';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
@@ -116,4 +119,14 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
     },
     output: () => raw,
   };
+}
+
+/** Fresh state and config directories, so a test never reads this machine's fleetdeck files. */
+export function isolatedEnv(): Record<string, string> {
+  return { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
+}
+
+/** `node dist/cli.js demo ARGS` in a pty of cols×rows with an isolated environment. */
+export function startDemo(args: string[] = [], opts: { cols?: number; rows?: number } = {}): Session {
+  return run(process.execPath, [resolve('dist/cli.js'), 'demo', ...args], { env: isolatedEnv(), ...opts });
 }

@@ -205,13 +205,17 @@ export class ResourceTableView implements View {
     return this.types.get(row.context)?.find((t) => resourceKey(t) === row.resource);
   }
 
+  // contexts the line named are covered even when not selected (`:pods prod-eu` from dev)
   private contexts(): string[] {
-    const sel = this.app.contexts();
-    return this.opts.contexts ? sel.filter((c) => this.opts.contexts!.includes(c)) : sel;
+    return this.opts.contexts ?? this.app.contexts();
   }
 
   private namespace(): string | undefined {
     return this.opts.namespace ?? this.app.namespace();
+  }
+
+  scope(): { contexts?: string[]; namespace?: string } {
+    return { ...(this.opts.contexts ? { contexts: this.opts.contexts } : {}), ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}) };
   }
 
   private resolveTypes(): Map<string, ResourceType[]> {
