@@ -2,7 +2,9 @@
 // build outcome, the time) they compute the status the Flux controllers would write. The
 // sim's controllers and the control-plane stand-in both apply these.
 import { createHash } from 'node:crypto';
-import { arr, num, rec, str } from '../model/access.js';
+import { stringify } from 'yaml';
+import { arr, bool, num, rec, str } from '../model/access.js';
+import { formatGoDuration, parseGoDuration } from '../model/format.js';
 import type { Condition, KubeObject } from '../model/types.js';
 import { splitApiVersion } from '../model/types.js';
 
@@ -52,7 +54,21 @@ export interface SourceInput {
   /** the artifact revision, e.g. main@sha1:…, or an error to report */
   revision?: string;
   error?: { reason: string; message: string };
+  /** a HelmChart's chart name: its Ready message names it */
+  chart?: string;
   now: string;
+}
+
+/**
+ * Ready=True reason and message as source-controller v1.9 words them per kind: a
+ * GitRepository "stored artifact for revision '<rev>'", a HelmRepository (and Bucket)
+ * "stored artifact: revision '<rev>'", a HelmChart ChartPullSucceeded "pulled '<chart>'
+ * chart with version '<version>'" (internal/controller/*_controller.go; measured on the tier).
+ */
+function sourceReady(kind: string, rev: string, chart: string | undefined): { reason: string; message: string } {
+  if (kind === 'HelmChart') return { reason: 'ChartPullSucceeded', message: `pulled '${chart ?? ''}' chart with version '${rev}'` };
+  if (kind === 'HelmRepository' || kind === 'Bucket') return { reason: 'Succeeded', message: `stored artifact: revision '${rev}'` };
+  return { reason: 'Succeeded', message: `stored artifact for revision '${rev}'` };
 }
 
 /** GitRepository / OCIRepository / HelmRepository / Bucket / HelmChart status. */
@@ -80,10 +96,10 @@ export function reconcileSource(src: KubeObject, input: SourceInput): Status {
     size: 1024 + (parseInt(sha('sha1', rev).slice(0, 4), 16) % 60000),
     url: `http://source-controller.flux-system.svc.cluster.local./${kind}/${src.metadata.namespace}/${src.metadata.name}/${sha('sha1', rev).slice(0, 40)}.tar.gz`,
   };
-  const message = `stored artifact for revision '${rev}'`;
+  const { reason, message } = sourceReady(src.kind ?? '', rev, input.chart);
   status.conditions = conds(src, [
-    { type: 'Ready', status: 'True', reason: 'Succeeded', message },
-    { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message },
+    { type: 'Ready', status: 'True', reason, message },
+    { type: 'ArtifactInStorage', status: 'True', reason, message },
   ], input.now, gen);
   return handled(src, status);
 }
@@ -129,13 +145,34 @@ export function kustomizeLabels(ks: KubeObject): Record<string, string> {
   return { 'kustomize.toolkit.fluxcd.io/name': ks.metadata.name, 'kustomize.toolkit.fluxcd.io/namespace': ks.metadata.namespace ?? '' };
 }
 
+/** A Flux object's timeout as Go prints it: spec.timeout, else spec.interval (kustomize-controller GetTimeout), e.g. 1m0s. */
+function fluxTimeout(o: KubeObject, fallback = '5m'): string {
+  return formatGoDuration(parseGoDuration(str(o, 'spec', 'timeout')) ?? parseGoDuration(str(o, 'spec', 'interval')) ?? parseGoDuration(fallback) ?? 300_000);
+}
+
+/** The Healthy message's check time (the real one is the measured time, e.g. 565.730199ms). */
+export const HEALTH_CHECK_TIME = '112.5ms';
+
+/**
+ * kustomize-controller v1.9's conditions (internal/controller/kustomization_controller.go,
+ * measured on the tier): a failure in the fetch or build stage leaves Reconciling=True, its
+ * reason turned ProgressingWithRetry by finalizeStatus, with that stage's progress message
+ * ("Fetching manifests …" / "Building manifests for revision <rev> with a timeout of <t>")
+ * beside Ready=False; a failure before the stages (source missing, dependency not ready)
+ * sets Ready only; success drops Reconciling, and with spec.wait (or health checks) adds
+ * Healthy=True "Health check passed in <t>". A Healthy condition from before stays on a failure.
+ */
 export function reconcileKustomization(ks: KubeObject, input: KustomizationInput): KustomizationResult {
   const gen = ks.metadata.generation;
   const prev = rec(ks, 'status') ?? {};
   const status: Status = { ...prev };
   if (status.observedGeneration === undefined) status.observedGeneration = -1;
-  const fail = (reason: string, message: string, attempted?: string): KustomizationResult => {
-    status.conditions = conds(ks, [{ type: 'Ready', status: 'False', reason, message }], input.now, gen);
+  const healthy = (arr(prev, 'conditions') as Condition[]).filter((c) => c.type === 'Healthy');
+  const fail = (reason: string, message: string, attempted?: string, stage?: 'Fetching' | 'Building'): KustomizationResult => {
+    const retrying: Condition[] = stage && attempted
+      ? [{ type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: `${stage} manifests for revision ${attempted} with a timeout of ${fluxTimeout(ks)}` }]
+      : [];
+    status.conditions = conds(ks, [...retrying, { type: 'Ready', status: 'False', reason, message }, ...healthy], input.now, gen);
     if (attempted) status.lastAttemptedRevision = attempted;
     return { status: handled(ks, status), apply: [], ok: false };
   };
@@ -145,8 +182,8 @@ export function reconcileKustomization(ks: KubeObject, input: KustomizationInput
   }
   const rev = str(input.source, 'status', 'artifact', 'revision');
   if (!input.source || !rev) return fail('ArtifactFailed', 'Source artifact not found, retrying in 30s');
-  if (!input.build) return fail('ArtifactFailed', `kustomization path not found: stat /tmp/kustomization-${sha('sha1', ks.metadata.name).slice(0, 9)}/${(str(ks, 'spec', 'path') ?? '').replace(/^\.\//, '')}: no such file or directory`, rev);
-  if ('error' in input.build) return fail('BuildFailed', input.build.error, rev);
+  if (!input.build) return fail('ArtifactFailed', `kustomization path not found: stat /tmp/kustomization-${sha('sha1', ks.metadata.name).slice(0, 9)}/${(str(ks, 'spec', 'path') ?? '').replace(/^\.\//, '')}: no such file or directory`, rev, 'Fetching');
+  if ('error' in input.build) return fail('BuildFailed', input.build.error, rev, 'Building');
   const labels = kustomizeLabels(ks);
   const targetNs = str(ks, 'spec', 'targetNamespace');
   const apply = input.build.objects.map((o) => {
@@ -178,7 +215,11 @@ export function reconcileKustomization(ks: KubeObject, input: KustomizationInput
     },
     ...(same ? hist.slice(1) : hist),
   ].slice(0, 5);
-  status.conditions = conds(ks, [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${rev}` }], input.now, gen);
+  const checks = bool(ks, 'spec', 'wait') === true || arr(ks, 'spec', 'healthChecks').length > 0;
+  status.conditions = conds(ks, [
+    { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${rev}` },
+    ...(checks ? [{ type: 'Healthy', status: 'True', reason: 'Succeeded', message: `Health check passed in ${HEALTH_CHECK_TIME}` }] : []),
+  ], input.now, gen);
   return { status: handled(ks, status), apply, ok: true };
 }
 
@@ -186,8 +227,10 @@ export interface ChartInput {
   name: string;
   version: string;
   appVersion: string;
-  /** the upgrade/install of this chart version fails with this error (e.g. a timeout) */
+  /** the upgrade/install of this chart version fails with this error (e.g. a timeout): Helm stores a failed release */
   failure?: string;
+  /** the chart's templates fail to render with this error: Helm stores no release (helmTemplateFailure) */
+  renderFailure?: string;
 }
 
 export interface HelmReleaseInput {
@@ -208,10 +251,28 @@ export function helmLabels(hr: KubeObject): Record<string, string> {
   return { 'helm.toolkit.fluxcd.io/name': hr.metadata.name, 'helm.toolkit.fluxcd.io/namespace': hr.metadata.namespace ?? '', 'app.kubernetes.io/managed-by': 'Helm' };
 }
 
+/**
+ * helm-controller v1.6's config digest of a HelmRelease's values (fluxcd/pkg chartutil
+ * DigestValues): sha256 of the values as YAML with sorted keys; no values → sha256 of nothing.
+ * (The YAML here is the yaml package's; the same for the plain values the fixtures use.)
+ */
+export function valuesDigest(values: Record<string, unknown> | undefined): string {
+  const empty = !values || Object.keys(values).length === 0;
+  return `sha256:${sha('sha256', empty ? '' : stringify(values, { sortMapEntries: true, indentSeq: false }))}`;
+}
+
+/**
+ * helm-controller v1.6's status after one reconcile (internal/reconcile/*.go, measured on the
+ * tier). observedGeneration moves only when a reconcile ends without an error to retry; it
+ * starts at -1. A chart whose templates fail to render stores no Helm release: `failures`
+ * counts the attempts, install/upgradeFailures (which count stored failed releases) stay
+ * unset, Reconciling=True Progressing "Running '<action>' action with timeout of <t>" stays
+ * beside Ready=False, and the controller retries with back-off.
+ */
 export function reconcileHelmRelease(hr: KubeObject, input: HelmReleaseInput): HelmReleaseResult {
   const gen = hr.metadata.generation;
   const prev = rec(hr, 'status') ?? {};
-  const status: Status = { ...prev, observedGeneration: gen };
+  const status: Status = { ...prev, observedGeneration: num(prev, 'observedGeneration') ?? -1 };
   const ns = hr.metadata.namespace ?? 'default';
   const releaseName = str(hr, 'spec', 'releaseName') ?? hr.metadata.name;
   const ann = hr.metadata.annotations ?? {};
@@ -233,7 +294,7 @@ export function reconcileHelmRelease(hr: KubeObject, input: HelmReleaseInput): H
     return { status: handled(hr, status), released: false };
   }
   const values = JSON.stringify(rec(hr, 'spec', 'values') ?? {});
-  const configDigest = `sha256:${sha('sha256', values)}`;
+  const configDigest = valuesDigest(rec(hr, 'spec', 'values'));
   const history = arr(prev, 'history').map((h) => ({ ...(rec(h) ?? {}) }));
   const current = history[0];
   const deployedSame = current && current.status === 'deployed' && current.chartVersion === chart.version && current.configDigest === configDigest;
@@ -241,8 +302,10 @@ export function reconcileHelmRelease(hr: KubeObject, input: HelmReleaseInput): H
   const exhausted = chart.failure !== undefined && status.lastAttemptedRevision === chart.version && (num(status, 'upgradeFailures') ?? 0) > retries;
   const fullName = (v: number): string => `${ns}/${releaseName}.v${v}`;
   if ((deployedSame && !force) || (exhausted && !force)) {
+    status.observedGeneration = gen;
     return { status: handled(hr, status), released: false, deployedVersion: current ? String(current.chartVersion) : undefined };
   }
+  const deployed = history.find((h) => h.status === 'deployed');
   const action = current ? 'upgrade' : 'install';
   const nextVersion = (Number(current?.version) || 0) + 1;
   const entry = (version: number, st: string, c: { version: string; appVersion: string }): Record<string, unknown> => ({
@@ -264,6 +327,18 @@ export function reconcileHelmRelease(hr: KubeObject, input: HelmReleaseInput): H
   status.lastAttemptedReleaseAction = action;
   status.storageNamespace = ns;
   const verb = action === 'install' ? 'Helm install' : 'Helm upgrade';
+  if (chart.renderFailure) {
+    const reason = action === 'install' ? 'InstallFailed' : 'UpgradeFailed';
+    const message = `${verb} failed for release ${ns}/${releaseName} with chart ${chart.name}@${chart.version}: ${chart.renderFailure}`;
+    const timeout = formatGoDuration(parseGoDuration(str(hr, 'spec', action, 'timeout')) ?? parseGoDuration(str(hr, 'spec', 'timeout')) ?? 300_000);
+    status.failures = (num(status, 'failures') ?? 0) + 1;
+    status.conditions = conds(hr, [
+      { type: 'Reconciling', status: 'True', reason: 'Progressing', message: `Running '${action}' action with timeout of ${timeout}` },
+      { type: 'Ready', status: 'False', reason, message },
+      { type: 'Released', status: 'False', reason, message },
+    ], input.now, gen);
+    return { status: handled(hr, status), released: false, deployedVersion: deployed ? String(deployed.chartVersion) : undefined };
+  }
   if (!chart.failure) {
     for (const h of history) if (h.status === 'deployed') h.status = 'superseded';
     status.history = [entry(nextVersion, 'deployed', chart), ...history].slice(0, 5);
@@ -272,6 +347,7 @@ export function reconcileHelmRelease(hr: KubeObject, input: HelmReleaseInput): H
     delete status.failures;
     delete status.upgradeFailures;
     delete status.installFailures;
+    status.observedGeneration = gen;
     status.conditions = conds(hr, [
       { type: 'Ready', status: 'True', reason, message },
       { type: 'Released', status: 'True', reason, message },

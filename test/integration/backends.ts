@@ -121,7 +121,7 @@ function simBuild(path: string, content: PathContent): FluxContent['git'][string
 function simChart(name: string, version: string): ChartContent {
   return {
     name, version, appVersion: version,
-    ...(name === BROKEN_CHART ? { failure: helmTemplateFailure(name, 'deployment.yaml', BROKEN_CHART_ERROR) } : {}),
+    ...(name === BROKEN_CHART ? { renderFailure: helmTemplateFailure(name, 'deployment.yaml', BROKEN_CHART_ERROR) } : {}),
     render: (release, namespace) => [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${release}-config`, namespace }, data: { chartVersion: version } },
       {

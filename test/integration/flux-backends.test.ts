@@ -19,6 +19,7 @@ import { ContextClient, request } from '../../src/kube/client.js';
 import { discover } from '../../src/kube/discovery.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import { fluxSummary, inventory, STALE_SLACK_MS } from '../../src/model/flux.js';
+import { health } from '../../src/model/health.js';
 import type { TreeJson } from '../../src/model/tree.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
 import { helmTemplateFailure, missingResourceBuildError } from '../../src/sim/flux-logic.js';
@@ -132,6 +133,7 @@ for (const backend of backends) {
         good: { objects: appObjects('web', ns) },
         broken: 'broken',
         moving: { objects: appObjects('moving', ns) },
+        pausable: { objects: appObjects('pausable', ns) },
         empty: 'empty',
       });
       revision = created.revision;
@@ -146,10 +148,11 @@ for (const backend of backends) {
         ks('dependent', 'empty', { dependsOn: [{ name: 'broken' }] }),
         ks('moving', 'moving'),
         ks('paused', 'empty', { suspend: true }),
+        ks('pausable', 'pausable'),
         hr('release', 'demo-chart', '0.1.0'),
         hr('failing', BROKEN_CHART, '0.1.0'),
       ]);
-      for (const [kind, name] of [['Kustomization', 'good'], ['Kustomization', 'moving'], ['HelmRelease', 'release']]) {
+      for (const [kind, name] of [['Kustomization', 'good'], ['Kustomization', 'moving'], ['Kustomization', 'pausable'], ['HelmRelease', 'release']]) {
         await until(`${kind}/${name} Ready=True`, async () => cond(await get(kind, name), 'Ready')?.status === 'True');
       }
       for (const [kind, name] of [['Kustomization', 'broken'], ['Kustomization', 'dependent'], ['HelmRelease', 'failing']]) {
@@ -188,6 +191,66 @@ for (const backend of backends) {
       const failing = await row('HelmRelease', 'failing');
       expect(failing).toMatchObject({ ready: 'False', readyReason: 'InstallFailed' });
       expect(failing.message).toBe(`Helm install failed for release ${ns}/failing with chart ${BROKEN_CHART}@0.1.0: ${helmTemplateFailure(BROKEN_CHART, 'deployment.yaml', BROKEN_CHART_ERROR)}`);
+    }, TEST_MS);
+
+    it('conditions: the same condition set on both backends, as the real controllers write them', async () => {
+      // measured on the tier (Flux v2.9.5's controllers); the sim must write the same set. Only the
+      // measured health-check time and kustomize's random build dir are normalized.
+      const norm = (m = '') => normalizeFluxMessage(m).replace(/^Health check passed in \S+$/, 'Health check passed in <t>');
+      const conditionsOf = (o: FluxObject) =>
+        (o.status?.conditions ?? []).map((c) => [c.type, c.status, c.reason, norm(c.message)]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      const helmRepo = await get('HelmRepository', 'charts');
+      const helmRev = (helmRepo.status?.artifact as { revision?: string } | undefined)?.revision;
+      expect(helmRev).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const broken = missingResourceBuildError('broken', MISSING_RESOURCE);
+      const failed = `Helm install failed for release ${ns}/failing with chart ${BROKEN_CHART}@0.1.0: ${helmTemplateFailure(BROKEN_CHART, 'deployment.yaml', BROKEN_CHART_ERROR)}`;
+      const installed = `Helm install succeeded for release ${ns}/release.v1 with chart demo-chart@0.1.0`;
+      const expected: [string, string, string[][]][] = [
+        ['GitRepository', 'repo', [
+          ['ArtifactInStorage', 'True', 'Succeeded', `stored artifact for revision '${revision}'`],
+          ['Ready', 'True', 'Succeeded', `stored artifact for revision '${revision}'`],
+        ]],
+        ['HelmRepository', 'charts', [
+          ['ArtifactInStorage', 'True', 'Succeeded', `stored artifact: revision '${helmRev}'`],
+          ['Ready', 'True', 'Succeeded', `stored artifact: revision '${helmRev}'`],
+        ]],
+        ['HelmChart', `${ns}-release`, [
+          ['ArtifactInStorage', 'True', 'ChartPullSucceeded', "pulled 'demo-chart' chart with version '0.1.0'"],
+          ['Ready', 'True', 'ChartPullSucceeded', "pulled 'demo-chart' chart with version '0.1.0'"],
+        ]],
+        ['Kustomization', 'good', [
+          ['Healthy', 'True', 'Succeeded', 'Health check passed in <t>'],
+          ['Ready', 'True', 'ReconciliationSucceeded', `Applied revision: ${revision}`],
+        ]],
+        // a failing build: Ready=False BuildFailed beside Reconciling=True ProgressingWithRetry
+        ['Kustomization', 'broken', [
+          ['Ready', 'False', 'BuildFailed', broken],
+          ['Reconciling', 'True', 'ProgressingWithRetry', `Building manifests for revision ${revision} with a timeout of 1m0s`],
+        ]],
+        ['Kustomization', 'dependent', [['Ready', 'False', 'DependencyNotReady', `dependency '${ns}/broken' is not ready`]]],
+        ['Kustomization', 'paused', []],
+        ['HelmRelease', 'release', [
+          ['Ready', 'True', 'InstallSucceeded', installed],
+          ['Released', 'True', 'InstallSucceeded', installed],
+        ]],
+        // a chart that fails to render: the Reconciling of the attempt stays beside Ready=False
+        ['HelmRelease', 'failing', [
+          ['Ready', 'False', 'InstallFailed', failed],
+          ['Reconciling', 'True', 'Progressing', "Running 'install' action with timeout of 1m0s"],
+          ['Released', 'False', 'InstallFailed', failed],
+        ]],
+      ];
+      for (const [kind, name, want] of expected) {
+        // polled: a real controller's retry passes through Ready=Unknown for a moment
+        let last: unknown[] = [];
+        await until(`${kind}/${name} conditions`, async () => {
+          last = conditionsOf(await get(kind, name));
+          return JSON.stringify(last) === JSON.stringify(want);
+        }, 20_000).catch(() => undefined);
+        expect([kind, name, last]).toEqual([kind, name, want]);
+      }
+      // fleetdeck's health reads the failing build as Failed (ProgressingWithRetry + Ready=False), as `flux get` shows READY False
+      expect(health(await get('Kustomization', 'broken'), { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization' })).toMatchObject({ status: 'Failed' });
     }, TEST_MS);
 
     it('inventory: what the Kustomization applied, as cli-utils ids, and fleetdeck tree with health below it', async () => {
@@ -240,6 +303,39 @@ for (const backend of backends) {
       expect(obj.status?.lastHandledReconcileAt).toBe(obj.metadata.annotations?.['reconcile.fluxcd.io/requestedAt']);
     }, TEST_MS);
 
+    it('suspend, then a reconcile request is only recorded, then resume reconciles', async () => {
+      // its own Kustomization: the case must not depend on what earlier cases left behind (when the
+      // pushed-commit case failed midway, `moving` stayed on a broken commit and resume reported that)
+      expect(fluxSummary(await get('Kustomization', 'pausable'), 'Kustomization')).toMatchObject({ ready: 'True', suspended: false });
+      const ex = executor();
+      const [s] = await ex.execute(ex.plan('suspend', [await target('Kustomization', 'pausable')]));
+      expect(s).toMatchObject({ status: 'succeeded', message: 'suspended' });
+      const before = await get('Kustomization', 'pausable');
+      expect(fluxSummary(before, 'Kustomization').suspended).toBe(true);
+      // fleetdeck refuses a plain reconcile of a suspended object; a raw request is recorded by Flux and nothing else
+      expect(ex.plan('reconcile', [await target('Kustomization', 'pausable')]).targets[0]).toMatchObject({ requests: [], alternative: 'resume-and-reconcile' });
+      const token = new Date().toISOString();
+      await request(client, {
+        method: 'PATCH', path: `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${ns}/kustomizations/pausable`,
+        contentType: 'application/merge-patch+json', body: { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+      });
+      const recorded = await until('the request recorded while suspended', async () => {
+        const o = await get('Kustomization', 'pausable');
+        return o.status?.lastHandledReconcileAt === token && o;
+      });
+      expect(recorded.status?.conditions).toEqual(before.status?.conditions);
+      expect(recorded.status?.lastAppliedRevision).toBe(before.status?.lastAppliedRevision);
+      const plan = ex.plan('resume-and-reconcile', [await target('Kustomization', 'pausable')]);
+      const waitFor = plan.targets[0].requests.at(-1)?.wait?.token;
+      const [r] = await ex.execute(plan);
+      // the source's revision now (earlier cases pushed commits)
+      const head = ((await get('GitRepository', 'repo')).status?.artifact as { revision: string }).revision;
+      expect(r).toMatchObject({ status: 'succeeded', message: `Applied revision: ${head}`, steps: [`applied revision ${head}`] });
+      const after = await get('Kustomization', 'pausable');
+      expect(after.status?.lastHandledReconcileAt).toBe(waitFor);
+      expect(fluxSummary(after, 'Kustomization')).toMatchObject({ suspended: false, ready: 'True', reconcilePending: false, appliedRevision: head });
+    }, TEST_MS);
+
     it('dependsOn: not ready while its dependency fails; ready once the dependency is fixed and it is reconciled', async () => {
       expect(fluxSummary(await get('Kustomization', 'dependent'), 'Kustomization')).toMatchObject({ ready: 'False', readyReason: 'DependencyNotReady' });
       await env.flux.commit(repo, { broken: 'empty' });
@@ -264,6 +360,37 @@ for (const backend of backends) {
       expect(after.status?.lastHandledForceAt).toBe(token);
       expect(history(after).map((h) => [h.version, h.status, h.chartVersion])).toEqual([[2, 'deployed', '0.1.0'], [1, 'superseded', '0.1.0']]);
       expect(cond(after, 'Ready')).toMatchObject({ status: 'True', reason: 'UpgradeSucceeded', message: `Helm upgrade succeeded for release ${ns}/release.v2 with chart demo-chart@0.1.0` });
+    }, TEST_MS);
+
+    it('HelmRelease reset: a chart that fails to render counts failures (no release stored); resetAt clears them and the install is tried again', async () => {
+      // helm-controller v1.6.4: a render failure stores no Helm release, so installFailures (the
+      // count of stored failed releases that remediation reads) stays unset and no Stalled comes;
+      // status.failures counts every failed attempt. A plain reconcile adds one; a reset clears
+      // the counters first (action.MustResetFailures → ClearFailures), so the retry leaves one.
+      const count = (o: FluxObject) => o.status?.failures as number | undefined;
+      const before = await get('HelmRelease', 'failing');
+      expect(before.status?.installFailures).toBeUndefined();
+      expect(cond(before, 'Stalled')).toBeUndefined();
+      expect(count(before)).toBeGreaterThanOrEqual(1);
+      const failed = `InstallFailed: Helm install failed for release ${ns}/failing with chart ${BROKEN_CHART}@0.1.0: ${helmTemplateFailure(BROKEN_CHART, 'deployment.yaml', BROKEN_CHART_ERROR)}`;
+      const ex = executor();
+      const [again] = await ex.execute(ex.plan('reconcile', [await target('HelmRelease', 'failing')]));
+      expect(again).toMatchObject({ status: 'failed', message: failed });
+      const counted = await get('HelmRelease', 'failing');
+      expect(count(counted)).toBeGreaterThan(count(before)!);
+      expect(counted.status?.lastHandledResetAt).toBeUndefined();
+      const plan = ex.plan('reset', [await target('HelmRelease', 'failing')]);
+      const token = plan.targets[0].requests.at(-1)?.wait?.token;
+      expect(plan.targets[0].requests.at(-1)?.body).toEqual({ metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token, 'reconcile.fluxcd.io/resetAt': token } } });
+      const [o] = await ex.execute(plan);
+      expect(o).toMatchObject({ status: 'failed', message: failed });
+      const after = await get('HelmRelease', 'failing');
+      expect(after.status?.lastHandledResetAt).toBe(token);
+      expect(after.status?.lastHandledReconcileAt).toBe(token);
+      expect(count(after)).toBe(1);
+      expect(after.status?.installFailures).toBeUndefined();
+      expect(after.status?.lastAttemptedReleaseAction).toBe('install');
+      expect(after.status?.history ?? []).toEqual([]);
     }, TEST_MS);
 
     it('stale: a Kustomization whose last proven reconcile is older than twice its interval (plus slack)', async () => {

@@ -127,7 +127,7 @@ export function fluxController(ctx: Ctx, content: FluxContent): Controller {
     } else {
       revision = `latest@sha256:${gitRevision('x', url).slice(-40)}${'0'.repeat(24)}`;
     }
-    const status = reconcileSource(o, { revision, error, now: nowSeconds() });
+    const status = reconcileSource(o, { revision, error, chart: key === CHART ? str(o, 'spec', 'chart') : undefined, now: nowSeconds() });
     const after = writeStatus(key, o, status);
     if (after) warnIfFailed(after, o, 'source-controller');
   }
@@ -170,7 +170,7 @@ export function fluxController(ctx: Ctx, content: FluxContent): Controller {
       store.create(CHART, { metadata: { name: chartObjName, namespace: repoNs, finalizers: [FINALIZER] }, spec: { chart: chartName, version: wanted, sourceRef: { kind: 'HelmRepository', name: str(cs, 'sourceRef', 'name') }, interval: str(cs, 'interval') ?? '5m0s', reconcileStrategy: 'ChartVersion' } });
     }
     const chartObj = store.get(CHART, repoNs, chartObjName)!;
-    writeStatus(CHART, chartObj, reconcileSource(chartObj, chart ? { revision: chart.version, now: nowSeconds() } : { error: { reason: 'ChartPullError', message: `no '${chartName}' chart with version matching '${wanted}' found` }, now: nowSeconds() }));
+    writeStatus(CHART, chartObj, reconcileSource(chartObj, chart ? { revision: chart.version, chart: chartName, now: nowSeconds() } : { error: { reason: 'ChartPullError', message: `no '${chartName}' chart with version matching '${wanted}' found` }, now: nowSeconds() }));
     const result = reconcileHelmRelease(hr, { chart, now: nowSeconds() });
     const deployed = available.find((c) => c.version === result.deployedVersion);
     if (deployed) {

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../model/types.js';
 import { buildCluster, type BuiltCluster } from '../build-cluster.js';
 import type { ChartContent, FluxContent } from '../controllers/flux.js';
 import { FAILED_INSTANCES } from '../controllers/operators.js';
+import { missingResourceBuildError } from '../flux-logic.js';
 import type { ScaleOptions } from './index.js';
 import { addNodes } from './scale.js';
 
@@ -59,8 +60,8 @@ function podinfoChart(version: string, failure?: string): ChartContent {
   };
 }
 
-const BUILD_ERROR =
-  "kustomize build failed: accumulating resources: accumulation err='accumulating resources from './ingress.yaml': evalsymlink failure on '/tmp/kustomization-3049301212/apps/checkout/ingress.yaml' : lstat /tmp/kustomization-3049301212/apps/checkout/ingress.yaml: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '/tmp/kustomization-3049301212/apps/checkout/ingress.yaml' : lstat /tmp/kustomization-3049301212/apps/checkout/ingress.yaml: no such file or directory";
+/** apps/checkout names ingress.yaml, which is missing: the real kustomize-controller's words (flux-logic.ts) */
+const BUILD_ERROR = missingResourceBuildError('apps/checkout', 'ingress.yaml');
 
 function content(env: Env, faults: boolean): FluxContent {
   return {
