@@ -251,6 +251,9 @@ for (const backend of backends) {
       }
       // fleetdeck's health reads the failing build as Failed (ProgressingWithRetry + Ready=False), as `flux get` shows READY False
       expect(health(await get('Kustomization', 'broken'), { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization' })).toMatchObject({ status: 'Failed' });
+      // …and the failing HelmRelease as InProgress (its Reconciling is Progressing, not ProgressingWithRetry), where
+      // `flux get hr` shows READY False: the one difference README's Health section names
+      expect(health(await get('HelmRelease', 'failing'), { group: 'helm.toolkit.fluxcd.io', kind: 'HelmRelease' })).toMatchObject({ status: 'InProgress' });
     }, TEST_MS);
 
     it('inventory: what the Kustomization applied, as cli-utils ids, and fleetdeck tree with health below it', async () => {

@@ -36,7 +36,8 @@ const HELP_NOTES: [string, string[]][] = [
   ['Health', [
     'kstatus rules (Current, InProgress, Failed, Terminating, NotFound, Unknown) plus Flux, cert-manager, CNPG,',
     'Prometheus, Strimzi and Argo CD rules. Beyond kstatus: Ready=False (not Reconciling) is Failed with its reason,',
-    'as flux get shows READY False; Ready=Unknown is InProgress; a pod in phase Failed is Failed. Suspended is its own state.',
+    'as flux get shows READY False, and so is Ready=False with Reconciling ProgressingWithRetry (a failure being retried);',
+    'Ready=Unknown is InProgress; a pod in phase Failed is Failed. Suspended is its own state.',
   ]],
 ];
 
