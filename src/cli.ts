@@ -3,6 +3,7 @@
 // in its own layer and is imported lazily, so starting the TUI loads only what it needs.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { isSingleExecutable, packageVersion } from './config/shipped.js';
+import { cliCommands, type CliOption } from './commands/table.js';
 import { termText } from './model/sanitize.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -215,18 +216,20 @@ export function buildProgram(): Command {
       process.stdout.write(termText(contextNames(loadKubeconfig({ kubeconfig: o.kubeconfig })).join('\n') + '\n'));
     });
 
-  for (const a of actionCommands) {
-    const cmd = fleetOptions(program.command(`${a.id} <KIND/NAME>`).description(a.description))
+  // the action subcommands: the command table's `cli` entries (src/commands/table.ts), with the
+  // same catalog, executor and confirmations as the TUI
+  for (const a of cliCommands()) {
+    const cmd = fleetOptions(program.command(`${a.name} <KIND/NAME>`).description(a.description))
       .option('--dry-run', 'print the plan (every request) and send nothing')
       .option('-y, --yes', 'do not ask for confirmation (protected contexts still need --protected-ok)')
       .option('--protected-ok', 'with --yes: act on protected contexts without typing the name')
       .option('--readonly', 'refuse (useful to check what a script would do)')
       .option('--timeout <seconds>', 'how long to wait for an outcome (reconcile)', int);
-    a.options?.(cmd);
+    for (const spec of a.options ?? []) cmd.addOption(cliOption(spec));
     cmd.action(async (target: string, o) => {
       const { runShellAction } = await import('./cli/actions-fleet.js');
       process.exitCode = await runShellAction(
-        o.resumeAndReconcile ? 'resume-and-reconcile' : a.id,
+        o.resumeAndReconcile ? 'resume-and-reconcile' : a.name,
         { ...o, target, timeoutSeconds: o.timeout, propagationPolicy: o.cascade },
         { stdout: process.stdout, stderr: process.stderr },
       );
@@ -235,42 +238,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Flux re-applies a workload it manages: the change can come with its owner suspended first. */
-const suspendOwnerOption = (c: Command): Command =>
-  c.option('--suspend-owner', 'a Flux-applied workload: suspend its Kustomization/HelmRelease first (resume it when done)');
-
-/** The action subcommands: the same catalog, executor and confirmations as the TUI. */
-const actionCommands: { id: string; description: string; options?: (c: Command) => void }[] = [
-  { id: 'suspend', description: 'suspend Flux reconciliation of an object (spec.suspend: true)' },
-  { id: 'resume', description: 'resume Flux reconciliation of an object' },
-  {
-    id: 'reconcile',
-    description: 'ask Flux to reconcile now and wait for the outcome',
-    options: (c) =>
-      c
-        .option('--with-source', 'reconcile the source (GitRepository, HelmChart, ...) first')
-        .option('--force', 'HelmRelease: force a one-off upgrade')
-        .option('--reset', 'HelmRelease: reset the failure counters')
-        .option('--resume-and-reconcile', 'resume a suspended object, then reconcile it'),
-  },
-  {
-    id: 'rollback',
-    description: 'roll a Deployment, StatefulSet or DaemonSet back as kubectl rollout undo does',
-    options: (c) => suspendOwnerOption(c.option('--to-revision <n>', 'the revision to go back to (default: the previous one)', int)),
-  },
-  { id: 'restart', description: 'rollout restart (kubectl.kubernetes.io/restartedAt)', options: suspendOwnerOption },
-  {
-    id: 'scale',
-    description: 'set the replicas of a Deployment, StatefulSet, ReplicaSet or a CR with /scale',
-    options: (c) => suspendOwnerOption(c.requiredOption('--replicas <n>', 'the new replica count', int)),
-  },
-  {
-    id: 'delete',
-    description: 'delete an object (finalizers that will hold it are shown)',
-    options: (c) =>
-      c.addOption(new Option('--cascade <policy>', 'propagation policy').choices(['Background', 'Foreground', 'Orphan']).default('Background')),
-  },
-];
+/** A command table option (data) as commander's. */
+function cliOption(spec: CliOption): Option {
+  const o = new Option(spec.flags, spec.description);
+  if (spec.int) o.argParser(int);
+  if (spec.choices) o.choices(spec.choices);
+  if (spec.default !== undefined) o.default(spec.default);
+  if (spec.required) o.makeOptionMandatory();
+  return o;
+}
 
 /** Known user errors print their message and exit 2; anything else is a bug and says so. */
 function fail(e: unknown): void {

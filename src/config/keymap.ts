@@ -1,9 +1,10 @@
-// Keymaps as data: { name, extends?, bindings: { actionId: ["key", "g g", ...] } }.
-// Built-ins live in keymaps/; a user file in $XDG_CONFIG_HOME/fleetdeck/keymap.json (or
+// Keymaps as data: { name, extends?, bindings: { commandId: ["key", "g g", ...] } }. The ids
+// are the command table's (src/commands/table.ts); the built-ins in keymaps/ are generated
+// from its default keys (`npm run keymaps`). A user file in $XDG_CONFIG_HOME/fleetdeck/keymap.json (or
 // .yaml) is merged over the chosen base, action by action.
 import { dirname, join, resolve } from 'node:path';
 import { fileExists, shippedPath } from './shipped.js';
-import { ACTIONS, isActionId, type ActionId } from '../commands/keys.js';
+import { COMMANDS, isCommandId, type CommandId } from '../commands/table.js';
 import { isRecord } from '../model/access.js';
 import { ConfigError, loadConfigFile, userConfigDir, type LoadedFile } from './load.js';
 
@@ -12,7 +13,7 @@ export type KeySeq = string[];
 
 export interface Keymap {
   name: string;
-  bindings: Record<ActionId, KeySeq[]>;
+  bindings: Record<CommandId, KeySeq[]>;
   /** the files it was built from, base first */
   files: string[];
 }
@@ -94,7 +95,7 @@ function builtinDir(): string {
 interface RawKeymap {
   name: string;
   extends?: string;
-  bindings: Partial<Record<ActionId, KeySeq[]>>;
+  bindings: Partial<Record<CommandId, KeySeq[]>>;
 }
 
 function validate(f: LoadedFile): RawKeymap {
@@ -106,9 +107,9 @@ function validate(f: LoadedFile): RawKeymap {
   if (d.name !== undefined && typeof d.name !== 'string') throw f.error(['name'], 'must be a string');
   if (d.extends !== undefined && typeof d.extends !== 'string') throw f.error(['extends'], 'must be a keymap name');
   if (!isRecord(d.bindings)) throw f.error(['bindings'], 'must be an object of action id → list of keys');
-  const bindings: Partial<Record<ActionId, KeySeq[]>> = {};
+  const bindings: Partial<Record<CommandId, KeySeq[]>> = {};
   for (const [action, keys] of Object.entries(d.bindings)) {
-    if (!isActionId(action)) throw f.error(['bindings', action], `unknown action id "${action}"`);
+    if (!isCommandId(action)) throw f.error(['bindings', action], `unknown action id "${action}"`);
     const list = typeof keys === 'string' ? [keys] : keys;
     if (!Array.isArray(list)) throw f.error(['bindings', action], 'must be a list of keys');
     bindings[action] = list.map((k, i) => {
@@ -175,21 +176,21 @@ export function loadKeymap(spec: string | undefined, opts: LoadOptions = {}): Ke
   const baseFile = !baseSpec ? join(dir, 'default.json') : isPath(baseSpec) ? resolve(baseSpec) : resolveBuiltin(baseSpec, dir);
   const chain = loadChain(baseFile, dir, []);
   const raws = [...chain.raws, ...(userChain?.raws ?? [])];
-  const bindings = Object.fromEntries(Object.keys(ACTIONS).map((a) => [a, [] as KeySeq[]])) as Record<ActionId, KeySeq[]>;
-  for (const r of raws) for (const [a, seqs] of Object.entries(r.bindings)) bindings[a as ActionId] = seqs;
+  const bindings = Object.fromEntries(COMMANDS.map((c) => [c.id, [] as KeySeq[]])) as Record<CommandId, KeySeq[]>;
+  for (const r of raws) for (const [a, seqs] of Object.entries(r.bindings)) bindings[a as CommandId] = seqs;
   const name = chain.raws[chain.raws.length - 1].name || baseSpec || 'default';
   return { name, bindings, files: [...chain.files, ...(userChain?.files ?? [])] };
 }
 
-export type KeyLookup = { kind: 'actions'; actions: ActionId[] } | { kind: 'prefix' } | { kind: 'none' };
+export type KeyLookup = { kind: 'actions'; actions: CommandId[] } | { kind: 'prefix' } | { kind: 'none' };
 
 /** Resolves typed keys to actions; multi-key sequences ('g g') wait on their prefix. */
 export class KeyResolver {
-  private readonly exact = new Map<string, ActionId[]>();
+  private readonly exact = new Map<string, CommandId[]>();
   private readonly prefixes = new Set<string>();
 
   constructor(keymap: Keymap) {
-    for (const [action, seqs] of Object.entries(keymap.bindings) as [ActionId, KeySeq[]][]) {
+    for (const [action, seqs] of Object.entries(keymap.bindings) as [CommandId, KeySeq[]][]) {
       for (const seq of seqs) {
         const id = seq.join(' ');
         this.exact.set(id, [...(this.exact.get(id) ?? []), action]);

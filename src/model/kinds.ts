@@ -25,10 +25,12 @@ import { resourceKey, type ResourceType } from './types.js';
 
 /**
  * What a command may do to a kind. `scale` (PATCH …/scale), `restart` (pod template
- * annotation), `rollback` (needs `history`), `suspend`/`reconcile` (Flux spec.suspend and
- * reconcile.fluxcd.io/requestedAt), `helm` (HelmRelease force/reset), `logs` (has pods).
+ * annotation), `rollback` (needs `history`), `history` (a rollout history to show: the
+ * workloads' revisions, a HelmRelease's status.history), `suspend`/`reconcile` (Flux
+ * spec.suspend and reconcile.fluxcd.io/requestedAt), `helm` (HelmRelease force/reset), `logs`
+ * (has pods), `exec` and `port-forward` (is a pod: pods/exec, pods/portforward).
  */
-export type Capability = 'scale' | 'restart' | 'rollback' | 'suspend' | 'reconcile' | 'helm' | 'logs';
+export type Capability = 'scale' | 'restart' | 'rollback' | 'history' | 'suspend' | 'reconcile' | 'helm' | 'logs' | 'exec' | 'port-forward';
 
 /** Where a workload's rollout history lives: the kind holding one object per revision. */
 export interface HistorySource {
@@ -67,7 +69,7 @@ const REVISIONS: HistorySource = { resource: 'controllerrevisions.apps', kind: '
 // Built-in kinds ('' is the core group)
 
 const CORE: KindEntry[] = [
-  { group: '', kind: 'Pod', resource: 'pods', columns: () => podColumns, health: podRule, can: ['logs'], pods: 'self', fleet: true, owned: true },
+  { group: '', kind: 'Pod', resource: 'pods', columns: () => podColumns, health: podRule, can: ['logs', 'exec', 'port-forward'], pods: 'self', fleet: true, owned: true },
   { group: '', kind: 'Service', columns: () => serviceColumns, health: serviceRule, owned: true },
   { group: '', kind: 'ConfigMap', columns: () => configMapColumns, health: alwaysCurrent, owned: true },
   { group: '', kind: 'Secret', columns: () => secretColumns, health: alwaysCurrent },
@@ -84,15 +86,15 @@ const CORE: KindEntry[] = [
 const WORKLOADS: KindEntry[] = [
   {
     group: 'apps', kind: 'Deployment', resource: 'deployments', columns: () => deploymentColumns, health: deploymentRule, history: APPS_HISTORY,
-    can: ['scale', 'restart', 'rollback', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+    can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
   },
   {
     group: 'apps', kind: 'StatefulSet', resource: 'statefulsets', columns: () => statefulSetColumns, health: statefulSetRule, history: REVISIONS,
-    can: ['scale', 'restart', 'rollback', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+    can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
   },
   {
     group: 'apps', kind: 'DaemonSet', resource: 'daemonsets', columns: () => daemonSetColumns, health: daemonSetRule, history: REVISIONS,
-    can: ['restart', 'rollback', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+    can: ['restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
   },
   {
     group: 'apps', kind: 'ReplicaSet', resource: 'replicasets', columns: () => replicaSetColumns, health: replicaSetRule,
@@ -126,7 +128,7 @@ function fluxEntry(kind: string, group: string): KindEntry {
   const can: Capability[] = [];
   if (SUSPENDABLE.has(kind)) can.push('suspend');
   if (RECONCILED.has(kind)) can.push('reconcile');
-  if (kind === 'HelmRelease') can.push('helm');
+  if (kind === 'HelmRelease') can.push('helm', 'history');
   if (kind === 'Kustomization' || kind === 'HelmRelease') can.push('logs');
   return {
     group, kind, columns: () => fluxColumns(kind), can, fleet: true,

@@ -14,9 +14,8 @@ import { outcomeLine } from '../actions/render.js';
 import type { ActionOptions, Outcome, Plan, Target } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
-import { ACTIONS, NAV_ACTIONS, type ActionId } from '../commands/keys.js';
-import { OBJECT_COMMANDS, objectCommand } from '../commands/objects.js';
-import { appliesToAll, runObjectCommand } from './objects.js';
+import { command, NAV_ACTIONS, OBJECT_COMMANDS, verbCommand, type CommandId } from '../commands/table.js';
+import { appliesToAll, refusal, runObjectCommand, runOnView, targetsFor } from './objects.js';
 import { fluxManaged } from '../model/patches.js';
 import { historyOf } from '../model/kinds.js';
 import { groupOfResource } from '../model/types.js';
@@ -187,7 +186,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   const now = opts.now ?? Date.now;
 
   const top = (): View | undefined => stack[stack.length - 1];
-  const keysOf = (a: ActionId): string => keymap.bindings[a].map(formatKeySeq)[0] ?? '';
+  const keysOf = (a: CommandId): string => keymap.bindings[a].map(formatKeySeq)[0] ?? '';
 
   const metrics = createMetricsPoller(store);
   const offMetrics = metrics.onChange(() => app.render());
@@ -407,9 +406,34 @@ export function runApp(opts: AppOptions): Promise<void> {
     if (!cmd) return;
     if (cmd === 'q' || cmd === 'quit' || cmd === 'q!') return quit();
     history.push(cmd);
+    if (runVerb(cmd)) return;
     // a resource or top-level view replaces the stack, as in k9s; pickers and help stack
     const stacked = ['help', '?', 'ctx', 'context', 'contexts', 'ns', 'namespace'].includes(cmd.split(/\s+/)[0]);
     openView(cmd, !stacked);
+  }
+
+  /**
+   * `:rollback [N]`, `:scale N`, `:suspend`, `:resume`, ...: an object command of the command
+   * table by its word, on the current view's selection. False when the word is no command's.
+   */
+  function runVerb(line: string): boolean {
+    const [word = '', arg] = line.split(/\s+/);
+    const hit = verbCommand(word.toLowerCase());
+    if (!hit) return false;
+    const n = arg === undefined ? undefined : /^\d+$/.test(arg) ? Number(arg) : NaN;
+    if (Number.isNaN(n)) {
+      app.message(`:${word}: "${arg}" is not a number`, 'error');
+      return true;
+    }
+    const options = n === undefined ? undefined : word === 'scale' ? { replicas: n } : word === 'rollback' ? { toRevision: n } : undefined;
+    if (n !== undefined && !options) {
+      app.message(`:${word} takes no argument`, 'error');
+      return true;
+    }
+    const sel = targetsFor(app, top(), hit.cmd);
+    const why = sel ? runObjectCommand(app, hit.cmd, sel.targets, { action: hit.action, options }) : `:${word}: this view shows no objects to act on`;
+    if (why) app.message(sel && !sel.targets.length ? refusal(app, hit.cmd, [], sel.missing)! : why, 'error');
+    return true;
   }
 
   function headerLines(width: number): string[] {
@@ -439,7 +463,7 @@ export function runApp(opts: AppOptions): Promise<void> {
 
   function footerLines(width: number): string[] {
     const v = top();
-    const globals: ActionId[] = ['palette', 'filter', 'help', 'quit'];
+    const globals: CommandId[] = ['palette', 'filter', 'help', 'quit'];
     // globals first, so they stay visible at 80 columns; then the view's own keys, then the
     // object commands that apply to its selection (the command table, src/commands/objects.ts)
     const own = (v?.actions ?? []).filter((a) => !NAV_ACTIONS.includes(a));
@@ -449,7 +473,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     for (const a of acts) {
       const k = keysOf(a);
       if (!k || (a === 'filter' && !v?.filter)) continue;
-      const label = a === 'quit' && stack.length > 1 ? 'back' : ACTIONS[a].label;
+      const label = a === 'quit' && stack.length > 1 ? 'back' : command(a).title;
       const text = `<${k}> ${label} `;
       if (used + text.length > width) break;
       hints += paint(theme, 'footer.key', `<${k}>`) + paint(theme, 'footer.hint', ` ${label} `);
@@ -504,13 +528,15 @@ export function runApp(opts: AppOptions): Promise<void> {
   }
 
   /** The object commands that apply to the top view's selection, in table order. */
-  function objectCommandsFor(v: View | undefined): ActionId[] {
-    const sel = v?.selection?.() ?? [];
-    if (!sel.length) return [];
-    return OBJECT_COMMANDS.filter((c) => appliesToAll(app, c, sel)).map((c) => c.id);
+  function objectCommandsFor(v: View | undefined): CommandId[] {
+    if (!v?.selection) return [];
+    return OBJECT_COMMANDS.filter((c) => {
+      const sel = targetsFor(app, v, c);
+      return sel !== undefined && appliesToAll(app, c, sel.targets);
+    }).map((c) => c.id);
   }
 
-  function globalAction(a: ActionId): boolean {
+  function globalAction(a: CommandId): boolean {
     switch (a) {
       case 'quit':
         // k9s: q leaves a sub-view (as esc does); at the top view it quits; :q and ctrl-c always quit
@@ -549,6 +575,25 @@ export function runApp(opts: AppOptions): Promise<void> {
       default:
         return false;
     }
+  }
+
+  /**
+   * One key's commands (a key may be bound to several: `s` is shell, scale and pause), in
+   * keymap order: the first the view handles, or — an object command — the first that applies
+   * to the view's selection, or the shell's own. Nothing ran: say why (the first refusal).
+   */
+  function dispatch(actions: CommandId[]): void {
+    const v = top();
+    let why: string | undefined;
+    for (const a of actions) {
+      const r = runOnView(app, v, a);
+      if (r.ran) return;
+      why ??= r.why;
+      if (globalAction(a)) return;
+    }
+    if (why) app.message(why, 'error');
+    // a key the view advertises that did nothing says so (an empty table, no row selected)
+    else if (v && actions.some((a) => v.actions.includes(a) && !NAV_ACTIONS.includes(a))) app.message(`${command(actions[0]).title}: nothing to act on here`, 'error');
   }
 
   function promptKey(k: string, ch: string | undefined): void {
@@ -604,18 +649,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     if (hit.kind === 'prefix') return;
     pending = [];
     if (hit.kind === 'none') return;
-    const v = top();
-    for (const a of hit.actions) {
-      if (v?.actions.includes(a) && v.handle(a)) break;
-      // an object command the view leaves to the shell: on the view's selection
-      const cmd = v?.selection ? objectCommand(a) : undefined;
-      if (cmd) {
-        const why = runObjectCommand(app, cmd, v!.selection!());
-        if (why) app.message(why, 'error');
-        break;
-      }
-      if (globalAction(a)) break;
-    }
+    dispatch(hit.actions);
     if (!closed) app.render();
   }
 

@@ -17,7 +17,7 @@ import { startPortForward, type PortForward } from '../kube/portforward.js';
 import { arr, num, str } from '../model/access.js';
 import { termText } from '../model/sanitize.js';
 import type { KubeObject } from '../model/types.js';
-import type { ActionId } from '../commands/keys.js';
+import type { CommandId } from '../commands/table.js';
 import { ConfirmView, InputView } from './views/confirm.js';
 import { escapeTags } from './style.js';
 import type { AppContext, View } from './view.js';
@@ -74,7 +74,7 @@ export function execContainers(pod: KubeObject): string[] {
 
 /** A list of choices (containers): enter picks, esc cancels. */
 export class ChoiceView implements View {
-  readonly actions: readonly ActionId[] = ['open', 'back', 'up', 'down'];
+  readonly actions: readonly CommandId[] = ['open', 'back', 'up', 'down'];
   private readonly state: TableState = { selected: 0, top: 0 };
   constructor(
     private readonly app: AppContext,
@@ -103,7 +103,7 @@ export class ChoiceView implements View {
 
 /** Active port-forwards: bytes each way, connections; `ctrl-d` stops the selected one. */
 export class ForwardsView implements View {
-  readonly actions: readonly ActionId[] = ['workload.delete', 'back', 'up', 'down'];
+  readonly actions: readonly CommandId[] = ['workload.delete', 'back', 'up', 'down'];
   private readonly state: TableState = { selected: 0, top: 0 };
   private readonly off: () => void;
   constructor(
@@ -119,7 +119,7 @@ export class ForwardsView implements View {
   status(): string {
     return `[${this.triage.forwards().length}]`;
   }
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     const list = this.triage.forwards();
     if (action === 'up') this.state.selected = Math.max(0, this.state.selected - 1);
     else if (action === 'down') this.state.selected = Math.min(Math.max(0, list.length - 1), this.state.selected + 1);

@@ -6,7 +6,7 @@ import type { Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { MetricsPoller } from '../fleet/metrics.js';
-import type { ActionId } from '../commands/keys.js';
+import type { CommandId } from '../commands/table.js';
 import type { Triage } from './triage.js';
 
 export interface AppContext {
@@ -44,9 +44,9 @@ export interface View {
   /** crumb text: `pods`, `yaml pod/web-1` */
   title(): string;
   /** the actions this view handles, in footer-hint order */
-  readonly actions: readonly ActionId[];
+  readonly actions: readonly CommandId[];
   /** true when handled */
-  handle(action: ActionId): boolean;
+  handle(action: CommandId): boolean;
   /** the visible lines (blessed tags allowed), at most `height` */
   render(width: number, height: number): string[];
   /** right side of the header's second line (`[42/1200]`) */

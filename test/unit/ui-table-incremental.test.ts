@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeBatch } from '../../src/fleet/types.js';
 import type { KubeObject } from '../../src/model/types.js';
-import type { ActionId } from '../../src/commands/keys.js';
+import type { CommandId } from '../../src/commands/table.js';
 import { rowOf } from '../../src/ui/columns.js';
 import type { AppContext } from '../../src/ui/view.js';
 import { ResourceTableView, sortRows, type SortKey } from '../../src/ui/views/resource-table.js';
@@ -33,7 +33,7 @@ function appOver(store: FakeStore): AppContext {
   } as unknown as AppContext;
 }
 
-const SORT_ACTION: Record<SortKey, ActionId> = { name: 'sort-name', age: 'sort-age', status: 'sort-status', context: 'sort-context', namespace: 'sort-namespace' };
+const SORT_ACTION: Record<SortKey, CommandId> = { name: 'sort-name', age: 'sort-age', status: 'sort-status', context: 'sort-context', namespace: 'sort-namespace' };
 
 function fresh(app: AppContext, sort: { key: SortKey; desc: boolean }, filter: string): string[] {
   const v = new ResourceTableView(app, { query: 'pods', sort });

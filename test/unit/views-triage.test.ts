@@ -7,6 +7,7 @@ import type { AppContext, View } from '../../src/ui/view.js';
 import { FleetView, sparkline } from '../../src/ui/views/fleet.js';
 import { ProblemsView } from '../../src/ui/views/problems.js';
 import { TreeView } from '../../src/ui/views/tree.js';
+import { runOnView } from '../../src/ui/objects.js';
 import { demoStore, type FakeStore } from '../helpers/fake-store.js';
 
 const NOW = Date.parse('2026-11-20T10:00:00Z');
@@ -65,7 +66,8 @@ describe('ProblemsView', () => {
     expect(view.selected()?.problem.name).toBe('apps');
     view.handle('open');
     expect(app.pushed.at(-1)?.title()).toBe('describe kustomization/apps');
-    view.handle('tree');
+    // object commands run on the view's selection, as the shell runs a key
+    expect(runOnView(app, view, 'tree')).toEqual({ ran: true });
     expect(app.pushed.at(-1)?.title()).toBe('tree kustomization/apps');
   });
 
@@ -133,9 +135,9 @@ describe('TreeView', () => {
     view.handle('open');
     expect(labels()).toEqual(['Deployment/web', '└─ ReplicaSet/web-7d9f8']);
     expect(plain(view.render(120, 10))[1]).toMatch(/^✗ \+└─ ReplicaSet\/web-7d9f8 {2}Failed 1\/2 available, 1 pod CrashLoopBackOff/);
-    view.handle('yaml');
+    expect(runOnView(app, view, 'yaml')).toEqual({ ran: true });
     expect(app.pushed.at(-1)?.title()).toMatch(/replicaset\/web-7d9f8|web-7d9f8/);
-    view.handle('workload.delete');
+    expect(runOnView(app, view, 'workload.delete')).toEqual({ ran: true });
     expect(app.acted.at(-1)?.[0]).toBe('delete');
     expect(app.acted.at(-1)?.[1]).toMatchObject([{ context: 'prod-eu', resource: 'replicasets.apps', kind: 'ReplicaSet', name: 'web-7d9f8' }]);
 

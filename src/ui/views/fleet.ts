@@ -8,7 +8,7 @@ import { problemInputs } from '../../fleet/report.js';
 import { summarizeContext, type ContextSummary } from '../../model/fleet-summary.js';
 import { problems } from '../../model/problems.js';
 import type { ContextStatus } from '../../fleet/types.js';
-import type { ActionId } from '../../commands/keys.js';
+import type { CommandId } from '../../commands/table.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
 import { StatusWatcher } from './problems.js';
@@ -60,7 +60,7 @@ export function fleetColumns(): Column<FleetRow>[] {
 }
 
 export class FleetView implements View {
-  readonly actions: readonly ActionId[] = ['open', 'wrap', 'up', 'down', 'page-up', 'page-down', 'top', 'bottom'];
+  readonly actions: readonly CommandId[] = ['open', 'wrap', 'up', 'down', 'page-up', 'page-down', 'top', 'bottom'];
   /** `w`: the selected context's full values under the table */
   private detail = false;
   private readonly watcher: StatusWatcher;
@@ -121,13 +121,13 @@ export class FleetView implements View {
     return this.rows;
   }
 
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     if (action === 'wrap') {
       this.detail = !this.detail;
       return true;
     }
     this.derive();
-    const moves: Partial<Record<ActionId, number>> = { up: -1, down: 1, 'page-up': -10, 'page-down': 10, top: -Infinity, bottom: Infinity };
+    const moves: Partial<Record<CommandId, number>> = { up: -1, down: 1, 'page-up': -10, 'page-down': 10, top: -Infinity, bottom: Infinity };
     const d = moves[action];
     if (d !== undefined) {
       this.state.selected = Math.max(0, Math.min(this.rows.length - 1, this.state.selected + d));

@@ -6,7 +6,7 @@ import { age, humanDuration } from '../../model/format.js';
 import { fluxSummary, shortenRevision, type FluxRef, type FluxSummary } from '../../model/flux.js';
 import type { KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
-import type { ActionId } from '../../commands/keys.js';
+import type { CommandId } from '../../commands/table.js';
 import { SQUEEZE, type Row, type Scope, type TableColumn } from '../columns.js';
 import type { AppContext } from '../view.js';
 import { ResourceTableView } from './resource-table.js';
@@ -99,7 +99,12 @@ export class FluxView extends ResourceTableView {
     return s;
   }
 
-  override handle(action: ActionId): boolean {
+  /** `l` is the view's own here: the object's events (what its controller said) */
+  override get actions(): readonly CommandId[] {
+    return ['logs', ...super.actions];
+  }
+
+  override handle(action: CommandId): boolean {
     const row = this.selected();
     // `l` on a Flux object: what its controller said about it (its events)
     if (action === 'logs') {

@@ -1,21 +1,26 @@
-// The help screen, generated from the action table and the active keymap.
+// The help screen, generated from the command table (src/commands/table.ts) and the active keymap.
 import { formatKeySeq, type Keymap } from '../../config/keymap.js';
-import { ACTIONS, type ActionId } from '../../commands/keys.js';
+import { COMMANDS, OBJECT_COMMANDS } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
 import { VIEWS } from '../view.js';
 import { TextView } from './text.js';
 
-/** Sections of [keys, label] pairs, unbound actions left out. */
+/** Sections of [keys, label] pairs, unbound commands left out. */
 export function helpEntries(keymap: Keymap): Map<string, [string, string][]> {
   const out = new Map<string, [string, string][]>();
-  for (const [id, info] of Object.entries(ACTIONS)) {
-    const seqs = keymap.bindings[id as ActionId];
+  for (const c of COMMANDS) {
+    const seqs = keymap.bindings[c.id];
     if (!seqs.length) continue;
-    const list = out.get(info.section) ?? [];
-    list.push([seqs.map(formatKeySeq).join(', '), info.label]);
-    out.set(info.section, list);
+    const list = out.get(c.section) ?? [];
+    list.push([seqs.map(formatKeySeq).join(', '), c.title]);
+    out.set(c.section, list);
   }
   return out;
+}
+
+/** The `:` words that run an object command on the selection, with what each asks. */
+export function verbEntries(): [string, string][] {
+  return OBJECT_COMMANDS.filter((c) => c.verbs?.length).map((c) => [`  :${c.verbs!.join(', :')}`, `${c.title}${c.asks ? ` (asks ${c.asks})` : ''}`]);
 }
 
 /** What the keymap cannot say: the confirm dialog's own keys and how health is read. */
@@ -71,6 +76,8 @@ export class HelpView extends TextView {
       commands.push([`  :${f.names.join(', :')}`, f.help]);
     }
     commands.push(['  :KIND [CTX-GLOB] [NS]', 'any resource: :pods, :deploy prod-*, :ks flux-system']);
+    // object commands by name, on the current view's selection (the command table's verbs)
+    commands.push(...verbEntries());
     // the command column as wide as its longest entry plus two spaces: names never run into their help
     const cmdWidth = Math.max(...commands.map(([c]) => c.length)) + 2;
     for (const [c, h] of commands) out.push(paint(t, 'help.key', c.padEnd(cmdWidth)) + escapeTags(h));

@@ -12,7 +12,7 @@ import { resourceKey, type KubeObject, type ResourceType } from '../../model/typ
 import type { Outcome, Target } from '../../actions/types.js';
 import { HISTORY_SOURCES, historyOf } from '../../model/kinds.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
+import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
@@ -138,7 +138,7 @@ function diffLines(app: AppContext, diff: string): string[] {
 }
 
 export class HistoryView implements View {
-  readonly actions: readonly ActionId[];
+  readonly actions: readonly CommandId[];
   private readonly state: TableState = { selected: 0, top: 0 };
   private marks: number[] = [];
   private subs: Subscription[] = [];
@@ -195,7 +195,7 @@ export class HistoryView implements View {
     if (mine.some((r) => batch.resources.has(`${this.opts.context}\u0000${r}`))) this.app.render();
   }
 
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     const rows = this.helm ? [] : this.rows();
     const total = this.helm ? helmRows(this.workload(), this.app.now()).length : rows.length;
     const d = navDelta(action, Math.max(1, this.height - 2));

@@ -16,25 +16,16 @@ import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
 import { entryOf } from '../../model/kinds.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
-import { isActionId, NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
+import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { cutToWidth, displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, openTag } from '../style.js';
 import { InputView } from './confirm.js';
 import type { AppContext, View, ViewFactory } from '../view.js';
 
-/** Log-view actions for src/commands/keys.ts and the keymaps (k9s-like default keys). */
-export const LOG_ACTIONS = [
-  { id: 'logs.pause', label: 'pause', keys: ['s'] },
-  { id: 'logs.timestamps', label: 'timestamps', keys: ['t'] },
-  { id: 'logs.wrap', label: 'wrap', keys: ['w'] },
-  { id: 'logs.json', label: 'json levels', keys: ['shift-j'] },
-  { id: 'logs.save', label: 'save', keys: ['ctrl-s'] },
-  { id: 'logs.clear', label: 'clear', keys: ['c'] },
-  { id: 'logs.previous', label: 'previous', keys: ['p'] },
-  { id: 'logs.copy', label: 'copy shown', keys: ['shift-y'] },
-] as const;
+/** The log view's own commands (declared in the command table, src/commands/table.ts). */
+export const LOG_ACTIONS = ['logs.pause', 'logs.timestamps', 'logs.wrap', 'logs.json', 'logs.save', 'logs.clear', 'logs.previous', 'logs.copy'] as const satisfies readonly CommandId[];
 
-export type LogActionId = (typeof LOG_ACTIONS)[number]['id'];
+export type LogActionId = (typeof LOG_ACTIONS)[number];
 
 const PALETTE: Role[] = ['log.prefix.0', 'log.prefix.1', 'log.prefix.2', 'log.prefix.3', 'log.prefix.4', 'log.prefix.5', 'log.prefix.6', 'log.prefix.7'];
 const LEVEL_ROLES: Record<Level, Role> = { error: 'status.error', warn: 'status.warn', info: 'body', debug: 'status.muted' };
@@ -161,8 +152,8 @@ export class LogsView implements View {
     );
   }
 
-  get actions(): readonly ActionId[] {
-    return [...LOG_ACTIONS.map((a) => a.id as string).filter(isActionId), 'back', ...NAV_ACTIONS];
+  get actions(): readonly CommandId[] {
+    return [...LOG_ACTIONS, 'back', ...NAV_ACTIONS];
   }
 
   title(): string {
@@ -256,9 +247,8 @@ export class LogsView implements View {
     this.app.push(input);
   }
 
-  handle(action: ActionId): boolean {
-    const id = action as string;
-    if (LOG_ACTIONS.some((a) => a.id === id)) return this.handleLog(id as LogActionId);
+  handle(action: CommandId): boolean {
+    if ((LOG_ACTIONS as readonly CommandId[]).includes(action)) return this.handleLog(action as LogActionId);
     const d = navDelta(action, Math.max(1, this.height - 1));
     if (d === undefined) return false;
     const total = this.buffer.length;

@@ -1,28 +1,28 @@
 // The context picker (toggle which contexts the views span, applied live) and the
 // namespace picker (one namespace or all).
-import type { ActionId } from '../../commands/keys.js';
+import type { CommandId } from '../../commands/table.js';
 import { fit } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
 
-const NAV: ActionId[] = ['up', 'down', 'page-up', 'page-down', 'top', 'bottom'];
+const NAV: CommandId[] = ['up', 'down', 'page-up', 'page-down', 'top', 'bottom'];
 
 abstract class ListPicker implements View {
   protected readonly state: TableState = { selected: 0, top: 0 };
-  abstract readonly actions: readonly ActionId[];
+  abstract readonly actions: readonly CommandId[];
   constructor(protected readonly app: AppContext) {}
   abstract title(): string;
   protected abstract items(): string[];
   protected abstract label(item: string): string;
 
-  protected move(action: ActionId): boolean {
-    const d: Partial<Record<ActionId, number>> = { up: -1, down: 1, 'page-up': -10, 'page-down': 10, top: -Infinity, bottom: Infinity };
+  protected move(action: CommandId): boolean {
+    const d: Partial<Record<CommandId, number>> = { up: -1, down: 1, 'page-up': -10, 'page-down': 10, top: -Infinity, bottom: Infinity };
     if (d[action] === undefined) return false;
     this.state.selected = Math.max(0, Math.min(this.items().length - 1, this.state.selected + d[action]!));
     return true;
   }
 
-  abstract handle(action: ActionId): boolean;
+  abstract handle(action: CommandId): boolean;
 
   render(width: number, height: number): string[] {
     return renderTable({
@@ -33,7 +33,7 @@ abstract class ListPicker implements View {
 }
 
 export class ContextPicker extends ListPicker {
-  readonly actions: readonly ActionId[] = ['mark', 'open', 'back', ...NAV];
+  readonly actions: readonly CommandId[] = ['mark', 'open', 'back', ...NAV];
   title(): string {
     return 'contexts';
   }
@@ -45,7 +45,7 @@ export class ContextPicker extends ListPicker {
     const st = this.app.store.contexts().find((c) => c.name === name);
     return `[${on ? 'x' : ' '}] ${fit(name, 30)} ${st?.state ?? ''}`;
   }
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     if (this.move(action)) return true;
     if (action !== 'mark' && action !== 'open') return false;
     const name = this.items()[this.state.selected];
@@ -61,7 +61,7 @@ export class ContextPicker extends ListPicker {
 export const ALL_NAMESPACES = '(all)';
 
 export class NamespacePicker extends ListPicker {
-  readonly actions: readonly ActionId[] = ['open', 'back', ...NAV];
+  readonly actions: readonly CommandId[] = ['open', 'back', ...NAV];
   title(): string {
     return 'namespaces';
   }
@@ -74,7 +74,7 @@ export class NamespacePicker extends ListPicker {
     const cur = this.app.namespace() ?? ALL_NAMESPACES;
     return `${name === cur ? '●' : ' '} ${name}`;
   }
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     if (this.move(action)) return true;
     if (action !== 'open') return false;
     const name = this.items()[this.state.selected];

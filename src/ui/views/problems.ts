@@ -9,15 +9,11 @@ import { resolveKind } from '../../model/health.js';
 import { kindRefOf, problems, type Problem, type ProblemInput } from '../../model/problems.js';
 import type { KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
+import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import type { AppContext, View } from '../view.js';
 import { escapeTags, paint } from '../style.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
-import { ResourceTableView } from './resource-table.js';
-import { TreeView } from './tree.js';
-import { addressOf, CompareView, TraceView } from './triage.js';
-import { YamlView } from './yaml.js';
 import { cutToWidth, termLine, wrapToWidth } from '../../model/sanitize.js';
 
 /**
@@ -122,9 +118,8 @@ export function reasonLines(row: { problem: Problem } | undefined, width: number
 }
 
 export class ProblemsView implements View {
-  readonly actions: readonly ActionId[] = [
-    'open', 'describe', 'yaml', 'events', 'tree', 'logs', 'trace', 'compare', ...NAV_ACTIONS,
-  ];
+  /** its own keys; every object command runs on selection() from the shell */
+  readonly actions: readonly CommandId[] = ['open', ...NAV_ACTIONS];
   private readonly watcher: StatusWatcher;
   private readonly state: TableState = { selected: 0, top: 0 };
   private rows: ProblemRow[] = [];
@@ -188,7 +183,7 @@ export class ProblemsView implements View {
     }
   }
 
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     this.derive();
     const d = navDelta(action, Math.max(1, this.height - 2));
     if (d !== undefined) {
@@ -198,35 +193,11 @@ export class ProblemsView implements View {
     }
     const row = this.rows[this.state.selected];
     if (!row) return false;
+    if (action !== 'open') return false;
     const rt = this.app.store.resolve(row.problem.context, row.resource);
-    switch (action) {
-      case 'open':
-      case 'describe':
-        if (rt) this.app.push(new DescribeView(this.app, row.problem.context, rt, row.object));
-        return true;
-      case 'yaml':
-        if (rt) this.app.push(new YamlView(this.app, row.problem.context, rt, row.object));
-        return true;
-      case 'events': {
-        const uid = row.object.metadata.uid;
-        this.app.push(new ResourceTableView(this.app, {
-          query: 'events', contexts: [row.problem.context], namespace: row.object.metadata.namespace,
-          where: (e) => (e.involvedObject as { uid?: string } | undefined)?.uid === uid, title: `events ${row.problem.kind.toLowerCase()}/${row.problem.name}`,
-        }));
-        return true;
-      }
-      case 'tree':
-        this.app.push(TreeView.forObject(this.app, row.problem.context, row.resource, row.object));
-        return true;
-      case 'trace':
-        this.app.push(new TraceView(this.app, addressOf(row.resource, row.object), row.problem.context));
-        return true;
-      case 'compare':
-        this.app.push(new CompareView(this.app, addressOf(row.resource, row.object)));
-        return true;
-      default:
-        return false;
-    }
+    if (!rt) return false;
+    this.app.push(new DescribeView(this.app, row.problem.context, rt, row.object));
+    return true;
   }
 
   render(width: number, height: number): string[] {

@@ -5,24 +5,18 @@ import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
-import { objectCommand } from '../../commands/objects.js';
+import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
 import { FilterError, filterFor, narrows, parseFilter, type Filter } from '../../model/filter.js';
 import { eventLastSeen } from '../../model/columns.js';
 import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
-import type { LogTarget } from '../../logs/types.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
-import { historyView } from './history.js';
-import { logTargetFor, LogsView } from './logs.js';
-import { addressOf, CompareView, TraceView } from './triage.js';
-import { YamlView } from './yaml.js';
 
 export type SortKey = 'name' | 'age' | 'status' | 'context' | 'namespace';
 
-const SORT_ACTIONS: Partial<Record<ActionId, SortKey>> = {
+const SORT_ACTIONS: Partial<Record<CommandId, SortKey>> = {
   'sort-name': 'name', 'sort-age': 'age', 'sort-status': 'status', 'sort-context': 'context', 'sort-namespace': 'namespace',
 };
 
@@ -128,26 +122,14 @@ function lowerBound(n: number, before: (i: number) => boolean): number {
   return lo;
 }
 
-/** Keys of actions that go to the action executor, and the catalog action each starts. */
-export const EXECUTOR_ACTIONS: Partial<Record<ActionId, string>> = {
-  'flux.reconcile': 'reconcile',
-  'flux.suspend': 'suspend',
-  'flux.force': 'force',
-  'flux.reset': 'reset',
-  'workload.restart': 'restart',
-  'workload.scale': 'scale',
-  'workload.rollback': 'rollback',
-  'workload.delete': 'delete',
-};
-
 export class ResourceTableView implements View {
-  readonly actions: readonly ActionId[] = [
-    'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'history', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
-    'clear-marks', 'pod.shell', 'pod.port-forward', 'logs.previous', 'edit', 'copy', 'finalizers.remove', 'events.warnings', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
-    'open', 'yaml', 'describe', 'events', 'logs', 'tree', 'history', 'trace', 'compare', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace',
-    'clear-marks', ...(Object.keys(EXECUTOR_ACTIONS) as ActionId[]),
-    ...NAV_ACTIONS, 'back', 'wrap',
-  ];
+  /** the table's own keys; object commands (yaml, logs, rollback, ...) run on selection() from the shell */
+  get actions(): readonly CommandId[] {
+    return [
+      'open', 'mark', 'toggle-wide', 'sort-name', 'sort-age', 'sort-status', 'sort-context', 'sort-namespace', 'clear-marks',
+      ...(this.resourceType?.kind === 'Event' ? ['events.warnings' as const] : []), ...NAV_ACTIONS, 'back', 'wrap',
+    ];
+  }
   private readonly state: TableState = { selected: 0, top: 0 };
   /** `w`: the selected row's full values under the table */
   private detail = false;
@@ -558,13 +540,11 @@ export class ResourceTableView implements View {
     return rowText(r, this.columns);
   }
 
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     if (action === 'wrap') {
       this.detail = !this.detail;
       return true;
     }
-    // an Event row's object commands (logs, tree, rollback, ...) act on its involved object: left to the shell's selection()
-    if (this.resourceType?.kind === 'Event' && objectCommand(action) && !['yaml', 'describe', 'events'].includes(action)) return false;
     this.derive();
     const d = navDelta(action, Math.max(1, this.height - 2));
     if (d !== undefined) {
@@ -580,36 +560,7 @@ export class ResourceTableView implements View {
     }
     const row = this.shown[this.state.selected];
     const rt = row ? this.typeOf(row) : undefined;
-    const catalogId = EXECUTOR_ACTIONS[action];
-    if (catalogId) {
-      const targets = this.targets();
-      // one key suspends and resumes: resume when every target is suspended
-      const id = catalogId === 'suspend' && targets.length && targets.every((t) => (t.object.spec as { suspend?: unknown } | undefined)?.suspend === true) ? 'resume' : catalogId;
-      if (!targets.length) this.app.message('nothing selected', 'error');
-      else this.app.act(id, targets);
-      return true;
-    }
-    const one = row && this.targetOf(row);
     switch (action) {
-      case 'pod.shell':
-      case 'pod.port-forward':
-        // on other kinds the key belongs to the next binding (scale, HelmRelease force)
-        if (!one || one.kind !== 'Pod' || !this.app.triage) return false;
-        if (action === 'pod.shell') this.app.triage.shell(one);
-        else this.app.triage.portForward(one);
-        return true;
-      case 'edit':
-        if (one && this.app.triage) this.app.triage.edit(one);
-        return true;
-      case 'copy':
-        if (one && this.app.triage) this.app.triage.copy(`the name ${one.name}`, one.name);
-        return true;
-      case 'logs.previous':
-        this.openLogs(true);
-        return true;
-      case 'finalizers.remove':
-        if (one) this.removeFinalizers(one);
-        return true;
       case 'events.warnings':
         if (this.resourceType?.kind !== 'Event') return false;
         this.warningsOnly = !this.warningsOnly;
@@ -621,106 +572,33 @@ export class ResourceTableView implements View {
         this.setFilterNow('');
         return true;
       case 'mark':
-        if (!row) return true;
+        if (!row) return false;
         if (this.marks.has(row.key)) this.marks.delete(row.key);
         else this.marks.add(row.key);
         return this.handle('down');
       case 'clear-marks':
+        if (!this.marks.size) this.app.message('no marks to clear');
         this.marks.clear();
         return true;
       case 'toggle-wide':
         this.wide = !this.wide;
         this.rebuild = true;
         return true;
-      case 'yaml':
-        if (row && rt) this.app.push(new YamlView(this.app, row.context, rt, row.obj));
-        return true;
-      case 'describe':
       case 'open':
-        if (row && rt) this.app.push(new DescribeView(this.app, row.context, rt, row.obj));
-        return true;
-      case 'events':
-        if (row) this.openEvents(row);
-        return true;
-      case 'tree': {
-        const t = row && this.targetOf(row);
-        if (t) this.app.openTree(t);
-        return true;
-      }
-      case 'logs':
-        this.openLogs();
-        return true;
-      case 'history':
-        if (row && rt) this.push(historyView(this.app, { context: row.context, rt, object: row.obj }));
-        return true;
-      case 'trace':
-        if (row) this.app.push(new TraceView(this.app, addressOf(row.resource, row.obj), row.context));
-        return true;
-      case 'compare':
-        if (row) this.app.push(new CompareView(this.app, addressOf(row.resource, row.obj)));
+        if (!row || !rt) return false;
+        this.app.push(new DescribeView(this.app, row.context, rt, row.obj));
         return true;
       default:
         return false;
     }
   }
 
-  private push(view: View | string): void {
-    if (typeof view === 'string') this.app.message(view, 'error');
-    else this.app.push(view);
-  }
-
   /**
-   * Remove finalizers: the plan names each finalizer and who still holds it — for a
-   * namespace, the objects inside it (from the caches this session watches) carrying it.
-   */
-  private removeFinalizers(t: Target): void {
-    if (t.kind !== 'Namespace') return this.app.act('remove-finalizers', [t]);
-    // a namespace stuck Terminating waits for the objects inside that still carry finalizers:
-    // those are the targets (one typed confirmation for all), each finalizer named with its holders
-    const targets: Target[] = (t.object.metadata.finalizers ?? []).length ? [t] : [];
-    const holders: Record<string, string[]> = {};
-    for (const rt of this.app.store.resources(t.context)) {
-      if (!rt.namespaced) continue;
-      for (const o of this.app.store.list(t.context, resourceKey(rt), t.name)) {
-        const fs = (o.metadata.finalizers ?? []) as string[];
-        if (!fs.length) continue;
-        targets.push({ context: t.context, resource: resourceKey(rt), kind: o.kind ?? rt.kind, namespace: t.name, name: o.metadata.name, object: { ...o, apiVersion: o.apiVersion ?? (rt.group ? `${rt.group}/${rt.version}` : rt.version) } });
-        for (const f of fs) (holders[f] ??= []).push(`${rt.kind} ${t.name}/${o.metadata.name}`);
-      }
-    }
-    if (!targets.length) return this.app.message(`namespace ${t.name}: no object inside holds a finalizer (in the kinds this session can list)`, 'error');
-    this.app.act('remove-finalizers', targets, { finalizers: { holders } });
-  }
-
-  /** Logs of the marked rows (merged, across contexts), else of the current row. */
-  private openLogs(previous = false): void {
-    const rows = this.marks.size ? this.all.filter((r) => this.marks.has(r.key)) : [this.shown[this.state.selected]].filter((r): r is Row => !!r);
-    const targets = rows.flatMap((r) => {
-      const rt = this.typeOf(r);
-      const t = rt && logTargetFor(r.context, rt, r.obj);
-      return t ? [t] : [];
-    });
-    if (!targets.length) return this.app.message(`no logs for ${this.resourceType?.kind ?? 'these'} objects (pods, workloads and Flux objects have them)`, 'error');
-    const target: LogTarget = targets.length === 1 ? targets[0] : { kind: 'many', targets };
-    const label = rows.length === 1 ? `${rows[0].obj.kind?.toLowerCase() ?? rows[0].resource}/${rows[0].obj.metadata.name}` : `${rows.length} marked`;
-    this.app.push(new LogsView(this.app, target, { label, previous }));
-  }
-
-  /**
-   * What object commands act on: the marked rows, else the current row; an Event stands for
-   * its involved object (when the store holds it), so `l`, `u`, `t` on an event act on what
-   * it is about.
+   * What object commands act on: the marked rows, else the current row (an Event row stands
+   * for the object it is about: the shell maps it, src/ui/objects.ts).
    */
   selection(): Target[] {
-    const targets = this.targets();
-    if (!targets.every((t) => t.kind === 'Event')) return targets;
-    return targets.flatMap((t) => {
-      const uid = (t.object.involvedObject as { uid?: unknown } | undefined)?.uid;
-      const ref = typeof uid === 'string' ? this.app.store.byUid(t.context, uid) : undefined;
-      if (!ref) return [];
-      const kind = ref.object.kind ?? this.app.store.resolve(t.context, ref.resource)?.kind ?? '';
-      return [{ context: t.context, resource: ref.resource, kind, namespace: ref.object.metadata.namespace, name: ref.object.metadata.name, object: ref.object }];
-    });
+    return this.targets();
   }
 
   /** The marked rows (across contexts), else the current row, as action targets. */

@@ -1,7 +1,7 @@
 // A scrollable text view (YAML, describe, help, dialogs): lines are built once, only the
 // visible window is handed to the screen; `wrap` (w) folds long lines onto as many rows as
 // they need instead of cutting them at the screen's edge.
-import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
+import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { wrapTagged } from '../style.js';
 import type { AppContext, View } from '../view.js';
 
@@ -12,17 +12,17 @@ export abstract class TextView implements View {
 
   constructor(protected readonly app: AppContext) {}
 
-  get actions(): readonly ActionId[] {
+  get actions(): readonly CommandId[] {
     return [...this.extraActions(), 'wrap', 'back', ...NAV_ACTIONS];
   }
 
   abstract title(): string;
   protected abstract lines(width: number): string[];
-  protected extraActions(): ActionId[] {
+  protected extraActions(): CommandId[] {
     return [];
   }
 
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     if (action === 'wrap') {
       this.wrapped = !this.wrapped;
       return true;

@@ -1,34 +1,22 @@
 // The tree view (`t` on a row, `:xray KIND [ns]`): ownership trees rooted at the top owner,
 // live (rebuilt once per change batch that touches a watched kind), each node with its health
 // mark and reason. Enter expands/collapses (and opens grouped fan-outs); `parent()` jumps to
-// the parent row; y/d/e act on the node; `selected()` gives the shell the node for logs and
-// actions.
+// the parent row; every object command (y, d, l, rollback, ...) acts on the selected node
+// through `selection()`.
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { indexFromStore } from '../../fleet/tree-index.js';
 import { buildTree, flattenTree, healthMark, kindsForTree, topOwner, type ObjRef, type TreeRow } from '../../model/tree.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
+import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { fit, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { scrollTop } from '../widgets/table.js';
-import { DescribeView } from './describe.js';
-import { YamlView } from './yaml.js';
 
 const FLUX_KINDS = ['kustomizations.kustomize.toolkit.fluxcd.io', 'helmreleases.helm.toolkit.fluxcd.io'];
 /** Owners the top-owner walk climbs through besides the commonly owned kinds. */
 const OWNER_KINDS = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'cronjobs.batch'];
-
-/** Keys that start a catalog action (src/actions) on the selected node, through the shell's act(). */
-const NODE_ACTIONS: Partial<Record<ActionId, string>> = {
-  'flux.reconcile': 'reconcile',
-  'flux.suspend': 'suspend',
-  'workload.restart': 'restart',
-  'workload.scale': 'scale',
-  'workload.rollback': 'rollback',
-  'workload.delete': 'delete',
-};
 
 export interface TreeRoot {
   context: string;
@@ -74,9 +62,8 @@ export function treeLines(trees: { context: string; rows: TreeRow[] }[]): TreeLi
 }
 
 export class TreeView implements View {
-  readonly actions: readonly ActionId[] = [
-    'open', 'yaml', 'describe', 'logs', ...(Object.keys(NODE_ACTIONS) as ActionId[]), ...NAV_ACTIONS,
-  ];
+  /** its own keys; every object command runs on the selected node (selection()) from the shell */
+  readonly actions: readonly CommandId[] = ['open', ...NAV_ACTIONS];
   private readonly subs = new Map<string, Subscription>();
   private readonly kinds = new Map<string, Set<string>>();
   private readonly collapsed = new Set<string>();
@@ -241,7 +228,7 @@ export class TreeView implements View {
     this.dirty = true;
   }
 
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     this.derive();
     const d = navDelta(action, Math.max(1, this.height - 1));
     if (d !== undefined) {
@@ -252,21 +239,7 @@ export class TreeView implements View {
       this.toggle();
       return true;
     }
-    const sel = this.selected();
-    const rt = sel && this.app.store.resolve(sel.context, sel.ref.resource);
-    if (!sel || !rt) return false;
-    const catalogId = NODE_ACTIONS[action];
-    if (catalogId) {
-      const o = sel.ref.object;
-      // one key suspends and resumes, as in the resource table
-      const id = catalogId === 'suspend' && (o.spec as { suspend?: unknown } | undefined)?.suspend === true ? 'resume' : catalogId;
-      this.app.act(id, [{ context: sel.context, resource: sel.ref.resource, kind: rt.kind, namespace: o.metadata.namespace, name: o.metadata.name, object: o }]);
-      return true;
-    }
-    if (action === 'yaml') this.app.push(new YamlView(this.app, sel.context, rt, sel.ref.object));
-    else if (action === 'describe') this.app.push(new DescribeView(this.app, sel.context, rt, sel.ref.object));
-    else return false;
-    return true;
+    return false;
   }
 
   render(width: number, height: number): string[] {

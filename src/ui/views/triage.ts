@@ -14,7 +14,8 @@ import type { Trace } from '../../model/trace.js';
 import { renderChanges, renderCompare, renderTraces, type Paint } from '../../model/triage-text.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role, Theme } from '../../config/theme.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
+import type { Target } from '../../actions/types.js';
+import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { escapeTags, fit, openTag } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { TextView } from './text.js';
@@ -95,10 +96,10 @@ export class CompareView extends TextView {
   title(): string {
     return `compare ${this.addr.query.split('.')[0]}/${this.addr.name}`;
   }
-  protected override extraActions(): ActionId[] {
+  protected override extraActions(): CommandId[] {
     return ['trace'];
   }
-  override handle(action: ActionId): boolean {
+  override handle(action: CommandId): boolean {
     if (action === 'trace') {
       this.app.push(new TraceView(this.app, this.addr));
       return true;
@@ -143,10 +144,10 @@ export class TraceView extends TextView {
   title(): string {
     return `trace ${this.addr.query.split('.')[0]}/${this.addr.name}`;
   }
-  protected override extraActions(): ActionId[] {
+  protected override extraActions(): CommandId[] {
     return ['compare'];
   }
-  override handle(action: ActionId): boolean {
+  override handle(action: CommandId): boolean {
     if (action === 'compare') {
       this.app.push(new CompareView(this.app, this.addr));
       return true;
@@ -194,7 +195,7 @@ const RECOMPUTE_MS = 1000;
  * compares it.
  */
 export class ChangesView implements View {
-  readonly actions: readonly ActionId[] = ['open', 'trace', 'compare', 'back', ...NAV_ACTIONS];
+  readonly actions: readonly CommandId[] = ['open', 'trace', 'compare', 'back', ...NAV_ACTIONS];
   private readonly watches: Watches;
   private readonly since: number;
   private readonly openedAt: number;
@@ -293,7 +294,7 @@ export class ChangesView implements View {
     this.selected = Math.max(0, Math.min(this.selected, this.rows.length - 1));
   }
 
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     this.derive();
     const d = navDelta(action, Math.max(1, this.height - 4));
     if (d !== undefined) {
@@ -316,6 +317,15 @@ export class ChangesView implements View {
       return true;
     }
     return false;
+  }
+
+  /** The selected change's object while the store holds it (a deleted one has none): object commands act on it. */
+  selection(): Target[] {
+    this.derive();
+    const row = this.rows[this.selected];
+    const rt = row && this.app.store.resolve(row.context, row.kind);
+    const object = rt && this.app.store.get(row.context, resourceKey(rt), row.namespace || undefined, row.name);
+    return row && rt && object ? [{ context: row.context, resource: resourceKey(rt), kind: rt.kind, namespace: object.metadata.namespace, name: row.name, object }] : [];
   }
 
   render(width: number, height: number): string[] {

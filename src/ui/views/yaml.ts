@@ -7,7 +7,7 @@ import { isRecord } from '../../model/access.js';
 import { decodeSecret } from '../../model/secret.js';
 import { objectPath } from '../../model/patches.js';
 import { apiVersionOf, type KubeObject, type ResourceType } from '../../model/types.js';
-import type { ActionId } from '../../commands/keys.js';
+import type { CommandId } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';
@@ -89,7 +89,7 @@ export class YamlView extends TextView {
     );
   }
 
-  protected override extraActions(): ActionId[] {
+  protected override extraActions(): CommandId[] {
     return this.rt.kind === 'Secret' ? ['toggle-secret', 'copy'] : ['copy'];
   }
 
@@ -100,7 +100,7 @@ export class YamlView extends TextView {
     return stringify(this.revealed ? decodeSecret(shown) : maskSecret(shown), { lineWidth: 0 });
   }
 
-  override handle(action: ActionId): boolean {
+  override handle(action: CommandId): boolean {
     if (action === 'copy') {
       if (this.app.triage) this.app.triage.copy(`the YAML of ${this.rt.kind.toLowerCase()}/${this.obj.metadata.name}${this.rt.kind === 'Secret' && !this.revealed ? ' (values masked)' : ''}`, this.text());
       return true;
