@@ -60,7 +60,15 @@ export interface KindEntry {
   fleet?: boolean;
   /** commonly owned by other objects: watched when a tree is shown */
   owned?: boolean;
+  /**
+   * its CPU/MEM columns from metrics.k8s.io (src/model/metrics.ts): `pod` (its own sample and
+   * its request/limit shares), `node` (its sample and allocatable shares), `selector` (the sum
+   * over the pods its selector matches); absent: no metrics columns
+   */
+  metrics?: MetricsSource;
 }
+
+export type MetricsSource = 'pod' | 'node' | 'selector';
 
 const APPS_HISTORY: HistorySource = { resource: 'replicasets.apps', kind: 'ReplicaSet', pods: false };
 const REVISIONS: HistorySource = { resource: 'controllerrevisions.apps', kind: 'ControllerRevision', pods: true };
@@ -69,12 +77,12 @@ const REVISIONS: HistorySource = { resource: 'controllerrevisions.apps', kind: '
 // Built-in kinds ('' is the core group)
 
 const CORE: KindEntry[] = [
-  { group: '', kind: 'Pod', resource: 'pods', columns: () => podColumns, health: podRule, can: ['logs', 'exec', 'port-forward'], pods: 'self', fleet: true, owned: true },
+  { group: '', kind: 'Pod', resource: 'pods', columns: () => podColumns, health: podRule, can: ['logs', 'exec', 'port-forward'], pods: 'self', fleet: true, owned: true, metrics: 'pod' },
   { group: '', kind: 'Service', columns: () => serviceColumns, health: serviceRule, owned: true },
   { group: '', kind: 'ConfigMap', columns: () => configMapColumns, health: alwaysCurrent, owned: true },
   { group: '', kind: 'Secret', columns: () => secretColumns, health: alwaysCurrent },
   { group: '', kind: 'Namespace', columns: () => namespaceColumns, health: namespaceRule, fleet: true },
-  { group: '', kind: 'Node', columns: () => nodeColumns, health: nodeRule, fleet: true },
+  { group: '', kind: 'Node', columns: () => nodeColumns, health: nodeRule, fleet: true, metrics: 'node' },
   { group: '', kind: 'PersistentVolumeClaim', columns: () => pvcColumns, health: pvcRule, fleet: true, owned: true },
   { group: '', kind: 'Event', columns: () => eventColumns },
   { group: 'events.k8s.io', kind: 'Event', columns: () => eventColumns },
@@ -86,22 +94,22 @@ const CORE: KindEntry[] = [
 const WORKLOADS: KindEntry[] = [
   {
     group: 'apps', kind: 'Deployment', resource: 'deployments', columns: () => deploymentColumns, health: deploymentRule, history: APPS_HISTORY,
-    can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+    can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
     group: 'apps', kind: 'StatefulSet', resource: 'statefulsets', columns: () => statefulSetColumns, health: statefulSetRule, history: REVISIONS,
-    can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+    can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
     group: 'apps', kind: 'DaemonSet', resource: 'daemonsets', columns: () => daemonSetColumns, health: daemonSetRule, history: REVISIONS,
-    can: ['restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true,
+    can: ['restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
     group: 'apps', kind: 'ReplicaSet', resource: 'replicasets', columns: () => replicaSetColumns, health: replicaSetRule,
-    can: ['scale', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, owned: true,
+    can: ['scale', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, owned: true, metrics: 'selector',
   },
   { group: 'apps', kind: 'ControllerRevision', resource: 'controllerrevisions', owned: true },
-  { group: 'batch', kind: 'Job', resource: 'jobs', columns: () => jobColumns, health: jobRule, can: ['logs'], pods: 'selector', podsInVerdict: true, fleet: true, owned: true },
+  { group: 'batch', kind: 'Job', resource: 'jobs', columns: () => jobColumns, health: jobRule, can: ['logs'], pods: 'selector', podsInVerdict: true, fleet: true, owned: true, metrics: 'selector' },
   { group: 'batch', kind: 'CronJob', resource: 'cronjobs', columns: () => cronJobColumns, health: cronJobRule, can: ['logs'], pods: 'selector', fleet: true },
 ];
 
@@ -203,4 +211,9 @@ export function entryOfResource(key: string): KindEntry | undefined {
 /** The kinds (group/kind) commonly owned by others, watched for trees. */
 export function ownedKinds(): { group: string; kind: string }[] {
   return KINDS.filter((e) => e.owned).map((e) => ({ group: e.group, kind: e.kind }));
+}
+
+/** How a built-in kind's CPU/MEM columns are read (by kind name: the kinds with metrics are unique by name); undefined: none. */
+export function metricsSourceOf(kind: string): MetricsSource | undefined {
+  return KINDS.find((e) => e.kind === kind && e.metrics)?.metrics;
 }

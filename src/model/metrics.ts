@@ -8,6 +8,7 @@
 import { arr, str } from './access.js';
 import { formatCpu, parseQuantity } from './format.js';
 import { labelSelectorFromObject, matchLabels } from './selector.js';
+import { metricsSourceOf, type MetricsSource } from './kinds.js';
 import type { KubeObject } from './types.js';
 
 export interface Usage {
@@ -37,8 +38,11 @@ export const podKey = (namespace: string | undefined, name: string): string => `
 /** Usage of the object a row shows, undefined when there is no sample for it. */
 export function usageOf(snap: MetricsSnapshot, kind: string, o: KubeObject): Usage | undefined {
   if (snap.state !== 'served') return undefined;
-  if (kind === 'Pod') return snap.pods.get(podKey(o.metadata.namespace, o.metadata.name));
-  if (kind === 'Node') return snap.nodes.get(o.metadata.name);
+  // how the kind's usage is read is the kind registry's `metrics` (src/model/kinds.ts)
+  const source = metricsSourceOf(kind);
+  if (source === 'pod') return snap.pods.get(podKey(o.metadata.namespace, o.metadata.name));
+  if (source === 'node') return snap.nodes.get(o.metadata.name);
+  if (source !== 'selector') return undefined;
   const sel = labelSelectorFromObject((o.spec as { selector?: unknown } | undefined)?.selector);
   if (!sel) return undefined;
   let cpu = 0;
@@ -117,31 +121,32 @@ export function metricSortValue(snap: MetricsSnapshot | undefined, kind: string,
   return cell === 'cpu' ? u.cpu : u.memory;
 }
 
-/** The cells shown per kind: pods with their request/limit shares (the shares wide-only), nodes with allocatable shares, workloads the sums. */
+const CELLS: Record<MetricsSource, { cell: MetricCell; header: string; wide: boolean }[]> = {
+  // a pod with its request/limit shares (the shares wide-only, as k9s)
+  pod: [
+    { cell: 'cpu', header: 'CPU', wide: false },
+    { cell: 'mem', header: 'MEM', wide: false },
+    { cell: 'cpu%r', header: '%CPU/R', wide: true },
+    { cell: 'cpu%l', header: '%CPU/L', wide: true },
+    { cell: 'mem%r', header: '%MEM/R', wide: true },
+    { cell: 'mem%l', header: '%MEM/L', wide: true },
+  ],
+  // a node with its allocatable shares
+  node: [
+    { cell: 'cpu', header: 'CPU', wide: false },
+    { cell: 'cpu%', header: '%CPU', wide: false },
+    { cell: 'mem', header: 'MEM', wide: false },
+    { cell: 'mem%', header: '%MEM', wide: false },
+  ],
+  // a workload: the sums over its pods
+  selector: [
+    { cell: 'cpu', header: 'CPU', wide: false },
+    { cell: 'mem', header: 'MEM', wide: false },
+  ],
+};
+
+/** The cells shown for a kind, from its registry entry's `metrics`; none for kinds without. */
 export function metricCellsFor(kind: string): { cell: MetricCell; header: string; wide: boolean }[] {
-  if (kind === 'Pod') {
-    return [
-      { cell: 'cpu', header: 'CPU', wide: false },
-      { cell: 'mem', header: 'MEM', wide: false },
-      { cell: 'cpu%r', header: '%CPU/R', wide: true },
-      { cell: 'cpu%l', header: '%CPU/L', wide: true },
-      { cell: 'mem%r', header: '%MEM/R', wide: true },
-      { cell: 'mem%l', header: '%MEM/L', wide: true },
-    ];
-  }
-  if (kind === 'Node') {
-    return [
-      { cell: 'cpu', header: 'CPU', wide: false },
-      { cell: 'cpu%', header: '%CPU', wide: false },
-      { cell: 'mem', header: 'MEM', wide: false },
-      { cell: 'mem%', header: '%MEM', wide: false },
-    ];
-  }
-  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(kind)) {
-    return [
-      { cell: 'cpu', header: 'CPU', wide: false },
-      { cell: 'mem', header: 'MEM', wide: false },
-    ];
-  }
-  return [];
+  const source = metricsSourceOf(kind);
+  return source ? CELLS[source] : [];
 }

@@ -174,7 +174,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   let selected = opts.contexts.length ? [...opts.contexts] : allNames.slice(0, 1);
   let namespace = opts.namespace;
   const stack: View[] = [];
-  let message: { text: string; kind: 'info' | 'error'; at: number } | undefined;
+  let message: { text: string; base: string; repeat: number; kind: 'info' | 'error'; at: number } | undefined;
   let prompt: Prompt | undefined;
   const history: string[] = [];
   const resolver = new KeyResolver(keymap);
@@ -217,7 +217,9 @@ export function runApp(opts: AppOptions): Promise<void> {
       app.render();
     },
     message(text, kind = 'info') {
-      message = { text, kind, at: now() };
+      // the same message again says so: a key pressed twice is seen to have been read
+      const repeat = message && message.base === text ? message.repeat + 1 : 1;
+      message = { text: repeat > 1 ? `(×${repeat}) ${text}` : text, base: text, repeat, kind, at: now() };
       app.render();
     },
     render() {
@@ -545,7 +547,9 @@ export function runApp(opts: AppOptions): Promise<void> {
         return true;
       case 'back':
         if (stack.length > 1) app.pop();
-        else message = undefined;
+        // at the top view: clears the message; with none, says where back leads
+        else if (message) message = undefined;
+        else app.message('back: this is the top view (q or :q quits)');
         return true;
       case 'help':
         app.push(new HelpView(app));
@@ -586,14 +590,23 @@ export function runApp(opts: AppOptions): Promise<void> {
     const v = top();
     let why: string | undefined;
     for (const a of actions) {
+      // a movement that moves nothing says so (at the top, at the end, or nothing to scroll)
+      const before = v && NAV_ACTIONS.includes(a) ? bodyOf(v) : undefined;
       const r = runOnView(app, v, a);
-      if (r.ran) return;
+      if (r.ran) {
+        if (before !== undefined && v === top() && bodyOf(v!) === before) app.message(`${command(a).title}: ${/up|top/.test(a) ? 'already at the top' : 'already at the end'}`);
+        return;
+      }
       why ??= r.why;
       if (globalAction(a)) return;
     }
-    if (why) app.message(why, 'error');
-    // a key the view advertises that did nothing says so (an empty table, no row selected)
-    else if (v && actions.some((a) => v.actions.includes(a) && !NAV_ACTIONS.includes(a))) app.message(`${command(actions[0]).title}: nothing to act on here`, 'error');
+    // nothing ran: say why (the first refusal), or that the key means nothing in this view
+    app.message(why ?? `${actions.map((a) => command(a).title).join(' / ')}: not available in the ${v?.title().split(' ')[0] ?? ''} view`, 'error');
+  }
+
+  /** The view's visible content at the current size (a movement's before and after). */
+  function bodyOf(v: View): string {
+    return v.render((screen.width as number) || 80, Math.max(1, ((screen.height as number) || 24) - 4)).join('\n');
   }
 
   function promptKey(k: string, ch: string | undefined): void {

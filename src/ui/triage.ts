@@ -125,7 +125,8 @@ export class ForwardsView implements View {
     else if (action === 'down') this.state.selected = Math.min(Math.max(0, list.length - 1), this.state.selected + 1);
     else if (action === 'workload.delete') {
       const f = list[this.state.selected];
-      if (f) void this.triage.stopForward(f.id).then(() => this.app.message(`stopped forwarding 127.0.0.1:${f.fwd.localPort}`));
+      if (!f) this.app.message('no port-forward to stop', 'error');
+      else void this.triage.stopForward(f.id).then(() => this.app.message(`stopped forwarding 127.0.0.1:${f.fwd.localPort}`));
     } else return false;
     return true;
   }

@@ -6,30 +6,31 @@ import type { AuditEntry, AuditLog } from '../../src/actions/audit.js';
 import { loadKeymap } from '../../src/config/keymap.js';
 import { loadTheme } from '../../src/config/theme.js';
 import { runApp } from '../../src/ui/app.js';
+import type { FleetStore } from '../../src/fleet/types.js';
 import { demoStore, type FakeStore } from './fake-store.js';
 import { waitUntil } from './wait.js';
 
 export const NOW = Date.parse('2026-11-20T10:00:00Z');
 
-export interface Rig {
+export interface Rig<S extends FleetStore = FakeStore> {
   term: InstanceType<typeof xterm.Terminal>;
   input: PassThrough;
   done: Promise<void>;
-  store: FakeStore;
+  store: S;
   audit: AuditEntry[];
   text(): Promise<string>;
   waitFor(pred: string | RegExp, ms?: number): Promise<string>;
   keys(s: string): void;
 }
 
-let rigs: Rig[] = [];
+let rigs: { input: PassThrough }[] = [];
 /** Quits every app started since the last call (afterEach). */
 export function stopAll(): void {
   for (const r of rigs) r.input.write('\x03');
   rigs = [];
 }
 
-export interface RigOptions {
+export interface RigOptions<S extends FleetStore = FakeStore> {
   cols?: number;
   rows?: number;
   keymap?: string;
@@ -38,14 +39,15 @@ export interface RigOptions {
   readonly?: boolean;
   contexts?: string[];
   undiscovered?: boolean;
-  store?: FakeStore;
+  /** default: the in-memory demo store; a real store over the sim works the same */
+  store?: S;
   protectedPattern?: RegExp;
   followTimeoutMs?: number;
   /** a built-in theme name (default: default) */
   theme?: string;
 }
 
-export function start(opts: RigOptions = {}): Rig {
+export function start<S extends FleetStore = FakeStore>(opts: RigOptions<S> = {}): Rig<S> {
   const cols = opts.cols ?? 120;
   const rows = opts.rows ?? 30;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
@@ -55,7 +57,7 @@ export function start(opts: RigOptions = {}): Rig {
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: cols, rows });
   output.on('data', (d: Buffer) => term.write(d.toString('utf8')));
-  const store = opts.store ?? demoStore({ now: NOW, undiscovered: opts.undiscovered });
+  const store = (opts.store ?? demoStore({ now: NOW, undiscovered: opts.undiscovered })) as S;
   const audit: AuditEntry[] = [];
   const auditLog: AuditLog = { path: 'memory', record: async (e) => void audit.push(e) };
   const done = runApp({
@@ -70,7 +72,7 @@ export function start(opts: RigOptions = {}): Rig {
     for (let i = 0; i < term.rows; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
     res(lines.join('\n'));
   }));
-  const rig: Rig = {
+  const rig: Rig<S> = {
     term, input, done, store, audit, text,
     async waitFor(pred, ms = 3000) {
       let t = '';

@@ -107,7 +107,7 @@ const settle = (c: BuiltCluster, minutes: number): void => c.runtime.advance(min
 
 export function demoCluster(env: Env, faults: boolean, opts: ScaleOptions = {}): BuiltCluster {
   const access = env === 'staging' ? [{ user: 'staging-dev', denyResources: ['secrets'], denyNamespaces: ['kube-system'] }] : [];
-  const c = buildCluster({ name: env, user: env === 'staging' ? 'staging-dev' : `${env}-admin`, access, flux: content(env, faults), speed: opts.speed, logRate: opts.logRate, logLines: opts.logLines });
+  const c = buildCluster({ name: env, user: env === 'staging' ? 'staging-dev' : `${env}-admin`, access, flux: content(env, faults), speed: opts.speed, manualClock: opts.manualClock, logRate: opts.logRate, logLines: opts.logLines });
   const { store } = c;
   addNodes(c, 3);
   for (const n of ['kube-system', 'flux-system', 'default']) store.create('namespaces', ns(n));

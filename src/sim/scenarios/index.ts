@@ -19,6 +19,8 @@ export interface ScaleOptions {
   churn?: number;
   /** sim seconds per real second */
   speed?: number;
+  /** demo: sim time moves only through runtime.advance() (a fleet that holds still for tests) */
+  manualClock?: boolean;
   logRate?: number;
   /** hostile: the seed of its text (a failing fuzz run replays with it) */
   seed?: number;
