@@ -6,7 +6,7 @@ import { deletePlan, fluxManaged, reconcilePlan, restartPlan, resumePlan, scaleP
 import { planRollback } from '../model/rollout.js';
 import { capabilitiesOf, historyOf, KINDS, type Capability } from '../model/kinds.js';
 import { groupOfResource, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
-import { FLUX_GROUPS, sourceChain } from './flux.js';
+import { FLUX_GROUPS, sourceChain, sourceRefs } from './flux.js';
 import { findResource, targetObject, targetType } from './paths.js';
 import type { ActionOptions, Lookup, ObjectName, PlannedRequest, Target } from './types.js';
 import { TRIAGE_ENTRIES } from './triage.js';
@@ -48,7 +48,22 @@ export interface CatalogEntry {
   alwaysTyped?: boolean;
   /** the outcome's message when the requests succeed and none is followed */
   doneMessage: string;
+  /**
+   * The objects besides the target the plan reads through the lookup (a Flux owner, a
+   * reconcile's sources), given the lookup as it stands: the executor's `readMissing` GETs
+   * those the cache lacks, so a plan never refuses for want of a watch.
+   */
+  reads?(target: Target, options: ActionOptions, lookup: Lookup | undefined): ObjectToRead[];
   plan(target: Target, input: PlanInput): TargetPlan;
+}
+
+/** An object a plan reads: its context, group, kind, namespace ('' or undefined at cluster scope) and name. */
+export interface ObjectToRead {
+  context: string;
+  group: string;
+  kind: string;
+  namespace: string | undefined;
+  name: string;
 }
 
 /** The declared kinds with a capability (the kind registry, src/model/kinds.ts). */
@@ -94,8 +109,25 @@ function ownerFirst(t: Target, input: PlanInput, p: Change): { plan: Change; own
   const group = m.kind === 'HelmRelease' ? FLUX_GROUPS.helm : FLUX_GROUPS.kustomize;
   const rt = findResource(input.lookup, t.context, group, m.kind);
   const owner = rt ? input.lookup?.get(t.context, `${rt.resource}.${rt.group}`, m.namespace, m.name) : undefined;
-  if (!rt || !owner) return { plan: p, refused: `its Flux owner ${m.kind} ${m.namespace}/${m.name} is not in the cache: cannot suspend it first` };
+  if (!rt) return { plan: p, refused: `its Flux owner's kind ${m.kind} is not served in ${t.context}: cannot suspend it first` };
+  if (!owner) {
+    const why = input.lookup?.unread?.(t.context, `${rt.resource}.${rt.group}`, m.namespace, m.name) ?? 'it was not read';
+    return { plan: p, refused: `its Flux owner ${m.kind} ${m.namespace}/${m.name} cannot be suspended first: ${why}` };
+  }
   return { plan: suspendOwnerFirst(p, { ...owner, kind: m.kind }, rt), owner: { kind: m.kind, namespace: m.namespace, name: m.name } };
+}
+
+/** A workload action with --suspend-owner reads the Flux owner its labels name. */
+function ownerReads(t: Target, options: ActionOptions): ObjectToRead[] {
+  const m = options.suspendOwner ? fluxManaged(t.object) : undefined;
+  if (!m || m.reconcileDisabled) return [];
+  return [{ context: t.context, group: m.kind === 'HelmRelease' ? FLUX_GROUPS.helm : FLUX_GROUPS.kustomize, kind: m.kind, namespace: m.namespace, name: m.name }];
+}
+
+/** A reconcile --with-source reads its sources (and a chartRef HelmChart, whose source comes next). */
+function sourceReads(t: Target, options: ActionOptions, lookup: Lookup | undefined): ObjectToRead[] {
+  if (!options.withSource) return [];
+  return sourceRefs(t, lookup).map((r) => ({ context: t.context, group: FLUX_GROUPS.source, kind: r.kind, namespace: r.namespace, name: r.name }));
 }
 
 function workloadPlan(t: Target, input: PlanInput, p: Change, notes: string[]): TargetPlan {
@@ -165,6 +197,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'reconcile',
+    reads: sourceReads,
     needs: 'reconcile',
     label: 'Reconcile',
     kinds: RECONCILED,
@@ -174,6 +207,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'resume-and-reconcile',
+    reads: sourceReads,
     needs: 'reconcile',
     label: 'Resume and reconcile',
     kinds: RECONCILED,
@@ -189,6 +223,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'force',
+    reads: sourceReads,
     needs: 'helm',
     label: 'Force upgrade (HelmRelease)',
     kinds: HELM_RELEASE,
@@ -198,6 +233,7 @@ const FLUX_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'reset',
+    reads: sourceReads,
     needs: 'helm',
     label: 'Reset failures (HelmRelease)',
     kinds: HELM_RELEASE,
@@ -217,6 +253,7 @@ function historyObjects(t: Target, lookup: Lookup | undefined): KubeObject[] {
 const WORKLOAD_ENTRIES: CatalogEntry[] = [
   {
     id: 'restart',
+    reads: (t, options) => ownerReads(t, options),
     needs: 'restart',
     label: 'Rollout restart',
     kinds: RESTARTABLE,
@@ -226,6 +263,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'scale',
+    reads: (t, options) => ownerReads(t, options),
     needs: 'scale',
     label: 'Scale',
     kinds: SCALABLE,
@@ -239,6 +277,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
   },
   {
     id: 'rollback',
+    reads: (t, options) => ownerReads(t, options),
     needs: 'rollback',
     label: 'Rollback',
     kinds: ROLLOUT,

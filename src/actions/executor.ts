@@ -5,6 +5,9 @@ import { rfc3339Nano } from '../model/format.js';
 import type { AuditLog } from './audit.js';
 import { appliesTo, catalogEntry } from './catalog.js';
 import { followReconcile } from './follow.js';
+import { objectPath } from '../model/patches.js';
+import type { KubeObject } from '../model/types.js';
+import { findResource } from './paths.js';
 import type { ActionOptions, ApiRequest, ApiResponse, Clock, Lookup, Outcome, OutcomeStatus, Plan, PlanTarget, Read, Send, SentRequest, Target } from './types.js';
 
 /** the reconcile request token's format (Go's RFC3339Nano, as the flux CLI writes it) */
@@ -35,7 +38,19 @@ export interface Confirmation {
 
 export interface Executor {
   readonly readonly: boolean;
-  plan(actionId: string, targets: Target[], options?: ActionOptions): Plan;
+  /**
+   * Plans with `lookup` (from readMissing) in place of the executor's own. Synchronous: what
+   * the plan reads besides its targets comes from the cache, or from `lookup`.
+   */
+  plan(actionId: string, targets: Target[], options?: ActionOptions, lookup?: Lookup): Plan;
+  /**
+   * GETs the objects the action's plan would read (its catalog entry's `reads`: a Flux owner,
+   * reconcile sources) that the cache does not hold, and returns the cache with them added —
+   * and with the reason (404, 403, ...) for each that could not be read. Reads are sent in
+   * read-only mode too. Rounds repeat (at most 3) while a read names further objects (a
+   * chartRef HelmChart, then its source).
+   */
+  readMissing(actionId: string, targets: Target[], options?: ActionOptions): Promise<Lookup | undefined>;
   execute(plan: Plan, confirmation?: Confirmation): Promise<Outcome[]>;
   /** recent outcomes, oldest first */
   outcomes(): Outcome[];
@@ -133,7 +148,50 @@ export function createExecutor(deps: ExecutorDeps): Executor {
     return o;
   }
 
-  function plan(actionId: string, targets: Target[], options: ActionOptions = {}): Plan {
+  async function readMissing(actionId: string, targets: Target[], options: ActionOptions = {}): Promise<Lookup | undefined> {
+    const entry = catalogEntry(actionId);
+    const base = deps.lookup;
+    if (!entry?.reads || !base) return base;
+    const fetched = new Map<string, KubeObject>();
+    const failed = new Map<string, string>();
+    const key = (context: string, resource: string, namespace: string | undefined, name: string) => [context, resource, namespace ?? '', name].join('\u0000');
+    const overlay: Lookup = {
+      resources: (c) => base.resources(c),
+      list: (c, r, ns) => base.list(c, r, ns),
+      get: (c, r, ns, n) => base.get(c, r, ns, n) ?? fetched.get(key(c, r, ns, n)),
+      unread: (c, r, ns, n) => failed.get(key(c, r, ns, n)) ?? base.unread?.(c, r, ns, n),
+    };
+    const tried = new Set<string>();
+    for (let round = 0; round < 3; round++) {
+      const wanted = targets.flatMap((t) => entry.reads!(t, options, overlay));
+      const todo: { k: string; context: string; path: string }[] = [];
+      for (const w of wanted) {
+        const rt = findResource(overlay, w.context, w.group, w.kind);
+        if (!rt) continue;
+        const resource = `${rt.resource}.${rt.group}`;
+        const ns = rt.namespaced ? w.namespace : undefined;
+        const k = key(w.context, resource, ns, w.name);
+        if (tried.has(k) || overlay.get(w.context, resource, ns, w.name)) continue;
+        tried.add(k);
+        todo.push({ k, context: w.context, path: objectPath(rt, ns, w.name) });
+      }
+      if (!todo.length) break;
+      await pool(todo, deps.concurrency ?? 8, async ({ k, context, path }) => {
+        try {
+          const res = await send(context, { method: 'GET', path });
+          const err = responseError(res);
+          if (err) failed.set(k, res.status === 404 ? `it does not exist (GET ${path}: HTTP 404)` : `GET ${path}: ${err}`);
+          else fetched.set(k, res.body as KubeObject);
+        } catch (e) {
+          const status = errorStatus(e);
+          failed.set(k, status === 404 ? `it does not exist (GET ${path}: HTTP 404)` : `GET ${path}: ${errorMessage(e)}`);
+        }
+      });
+    }
+    return overlay;
+  }
+
+  function plan(actionId: string, targets: Target[], options: ActionOptions = {}, lookup: Lookup | undefined = deps.lookup): Plan {
     const entry = catalogEntry(actionId);
     if (!entry) throw new Error(`unknown action: ${actionId}`);
     const now = clock.now();
@@ -141,9 +199,9 @@ export function createExecutor(deps: ExecutorDeps): Executor {
     const planned: PlanTarget[] = targets.map((target) => {
       // Read-only: a mutating action is refused before any request is even built.
       if (entry.mutating && deps.readonly) return { target, requests: [], notes: [], refused: `read-only mode: ${entry.label} is not allowed` };
-      if (!appliesTo(entry, target, deps.lookup?.resources(target.context))) return { target, requests: [], notes: [], refused: `${entry.label} does not apply to ${target.kind}` };
+      if (!appliesTo(entry, target, lookup?.resources(target.context))) return { target, requests: [], notes: [], refused: `${entry.label} does not apply to ${target.kind}` };
       try {
-        return { target, ...entry.plan(target, { now, token, options, lookup: deps.lookup }) };
+        return { target, ...entry.plan(target, { now, token, options, lookup }) };
       } catch (err) {
         return { target, requests: [], notes: [], refused: errorMessage(err) };
       }
@@ -265,6 +323,7 @@ export function createExecutor(deps: ExecutorDeps): Executor {
   return {
     readonly: deps.readonly,
     plan,
+    readMissing,
     execute,
     session,
     outcomes: () => [...history],

@@ -36,7 +36,7 @@ export interface SourceChain {
 }
 
 /** The refs to reconcile first, innermost first; a chartRef HelmChart is read from the store for its own source. */
-function sourceRefs(t: Target, lookup: Lookup | undefined): FluxRef[] {
+export function sourceRefs(t: Target, lookup: Lookup | undefined): FluxRef[] {
   const obj = targetObject(t);
   const chartRef = t.kind === 'HelmRelease' ? helmChartRef(obj) : undefined;
   const helmChart = chartRef ? getObject(lookup, t.context, chartRef) : undefined;
@@ -57,6 +57,8 @@ export function sourceChain(t: Target, lookup: Lookup | undefined): SourceChain 
     const r = findResource(lookup, t.context, FLUX_GROUPS.source, ref.kind);
     if (!r) return { sources, notes, error: `cannot reconcile the source ${ref.kind} ${ref.namespace}/${ref.name}: ${ref.kind} is not served in ${t.context}` };
     const obj = lookup?.get(t.context, `${r.resource}.${r.group}`, ref.namespace, ref.name);
+    const unread = obj ? undefined : lookup?.unread?.(t.context, `${r.resource}.${r.group}`, ref.namespace, ref.name);
+    if (unread) return { sources, notes, error: `cannot reconcile the source ${ref.kind} ${ref.namespace}/${ref.name}: ${unread}` };
     if (obj && bool(obj, 'spec', 'suspend') === true) {
       return { sources, notes, error: `source ${ref.kind} ${ref.namespace}/${ref.name} is suspended: Flux ignores reconcile requests on suspended objects` };
     }

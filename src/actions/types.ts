@@ -113,6 +113,8 @@ export interface Lookup {
   get(context: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
   /** rollback reads the namespace's ReplicaSets / ControllerRevisions through this */
   list(context: string, resource: string, namespace?: string): KubeObject[];
+  /** why an object `get` does not give could not be read ("not found (HTTP 404)", "forbidden: ..."); undefined when nobody tried */
+  unread?(context: string, resource: string, namespace: string | undefined, name: string): string | undefined;
 }
 
 export interface Clock {

@@ -83,7 +83,9 @@ export async function runActionCommand(actionId: string, opts: ActionCommandOpti
 
   let plan;
   try {
-    plan = deps.executor.plan(actionId, targets, opts);
+    // what the plan reads besides its targets (a Flux owner, sources) and no cache holds: a GET
+    const lookup = await deps.executor.readMissing(actionId, targets, opts);
+    plan = deps.executor.plan(actionId, targets, opts, lookup);
   } catch (e) {
     err(`fleetdeck ${actionId}: ${(e as Error).message}`);
     return EXIT.usage;

@@ -11,7 +11,7 @@ import type { Theme } from '../config/theme.js';
 import { createAuditLog, type AuditLog } from '../actions/audit.js';
 import { actionable, createExecutor, type Executor } from '../actions/executor.js';
 import { outcomeLine } from '../actions/render.js';
-import type { ActionOptions, Outcome, Plan, Target } from '../actions/types.js';
+import type { ActionOptions, Lookup, Outcome, Plan, Target } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
 import { command, NAV_ACTIONS, OBJECT_COMMANDS, verbCommand, type CommandId } from '../commands/table.js';
@@ -241,6 +241,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     outcomes: () => executor.outcomes(),
   };
 
+  const executorLookup: Lookup = { resources: (c) => store.resources(c), get: (c, r, ns, n) => store.get(c, r, ns, n), list: (c, r, ns) => store.list(c, r, ns) };
   const executor: Executor = createExecutor({
     send: (context, req) => store.request(context, req),
     read: async (context, path) => {
@@ -254,7 +255,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     readonly: opts.readonly,
     protectedPattern: opts.protectedPattern,
     audit: opts.audit ?? createAuditLog(),
-    lookup: { resources: (c) => store.resources(c), get: (c, r, ns, n) => store.get(c, r, ns, n), list: (c, r, ns) => store.list(c, r, ns) },
+    lookup: executorLookup,
     followTimeoutMs: opts.followTimeoutMs,
     pollIntervalMs: opts.pollIntervalMs,
   });
@@ -315,21 +316,31 @@ export function runApp(opts: AppOptions): Promise<void> {
     poll();
   }
 
-  function act(actionId: string, targets: Target[], options: ActionOptions, historyWatched = false): void {
+  function act(actionId: string, targets: Target[], options: ActionOptions, historyWatched = false, read?: Lookup): void {
     if (actionId === 'rollback' && !historyWatched) {
       withHistory(targets, () => act(actionId, targets, options, true));
+      return;
+    }
+    if (!read) {
+      // what the plan reads besides its targets (the Flux owner, sources) and the cache lacks
+      // is read with a GET first, for the plan and for the dialog's toggle alike
+      const all = { ...options, suspendOwner: true, withSource: true };
+      executor.readMissing(actionId, targets, all).then(
+        (lookup) => !closed && act(actionId, targets, options, historyWatched, lookup ?? executorLookup),
+        (err: unknown) => !closed && app.message(`${actionId}: ${err instanceof Error ? err.message : String(err)}`, 'error'),
+      );
       return;
     }
     if (actionId === 'scale' && options.replicas === undefined) {
       const current = targets.map((t) => `${t.context} / ${t.namespace ?? '-'} / ${t.kind} ${t.name}: ${String((t.object.spec as { replicas?: unknown } | undefined)?.replicas ?? 1)} replicas`);
       const input: InputView = new InputView(app, `scale ${targets.length === 1 ? targets[0].name : `${targets.length} targets`} to replicas:`, /^\d+$/, (answer) => {
         dismiss(input);
-        if (answer !== undefined) act(actionId, targets, { ...options, replicas: Number(answer) });
+        if (answer !== undefined) act(actionId, targets, { ...options, replicas: Number(answer) }, historyWatched, read);
       }, current);
       app.push(input);
       return;
     }
-    let plan = executor.plan(actionId, targets, options);
+    let plan = executor.plan(actionId, targets, options, read);
     let lead: string | undefined;
     const acting = actionable(plan);
     // already as asked everywhere (a rollback to the running template): kubectl's words, no dialog
@@ -343,7 +354,7 @@ export function runApp(opts: AppOptions): Promise<void> {
       if (alt && plan.targets.every((t) => t.alternative === alt)) {
         lead = `${plan.targets[0].refused} — ${alt.replace(/-/g, ' ')} instead?`;
         actionId = alt;
-        plan = executor.plan(alt, targets, options);
+        plan = executor.plan(alt, targets, options, read);
       } else {
         app.message(plan.targets[0]?.refused ?? `${plan.label}: nothing to do`, 'error');
         return;
@@ -373,7 +384,7 @@ export function runApp(opts: AppOptions): Promise<void> {
             },
             run: () => {
               toggled = !toggled;
-              plan = executor.plan(actionId, targets, { ...options, [option]: toggled });
+              plan = executor.plan(actionId, targets, { ...options, [option]: toggled }, read);
               return plan;
             },
           }

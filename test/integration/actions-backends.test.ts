@@ -110,6 +110,14 @@ for (const backend of backends) {
         ks('apps'),
         ks('guarded'),
         ks('scripted'),
+        ks('owner'),
+        // applied by Kustomization 'owner' as its labels say (Flux sets no ownerReferences)
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: ns, labels: { 'kustomize.toolkit.fluxcd.io/name': 'owner', 'kustomize.toolkit.fluxcd.io/namespace': ns } },
+          spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+        },
       ];
       // the sim serves no OpenAPI document, so client-side validation is off on both
       const r = await env.kubectl(['apply', '--validate=false', '-f', '-'], { input: objects.map((o) => stringify(o)).join('---\n') });
@@ -147,6 +155,39 @@ for (const backend of backends) {
       const resumed = await kubectlGet(KS_RESOURCE, 'apps');
       expect(resumed.spec).not.toHaveProperty('suspend');
       expect(s.requests.map((q) => q.status)).toEqual([200]);
+    });
+
+    it('issue 20 case 8: scale --suspend-owner with the Flux owner in no cache: read with a GET, suspended first, then the Deployment scaled', async () => {
+      const shellState = await mkdtemp(join(tmpdir(), 'fleetdeck-shell-state-'));
+      try {
+        const out = { text: '', write(s: string) { this.text += s; } };
+        const err = { text: '', write(s: string) { this.text += s; } };
+        // the shell command watches the Deployment's kind only: the Kustomization is not in its cache
+        const code = await runShellAction('scale', {
+          target: 'deploy/web', namespace: ns, replicas: 2, suspendOwner: true, yes: true,
+          kubeconfig: env.kubeconfigPath, context: [env.adminContext], config: { ...defaultAppConfig(), protected: /^$/ }, timeoutSeconds: 20,
+        }, { stdout: out, stderr: err, env: { XDG_STATE_HOME: shellState } });
+        expect(err.text).toBe('');
+        expect(out.text).not.toMatch(/not in the cache|cannot be suspended/);
+        expect(code).toBe(0);
+        expect(out.text.indexOf(`PATCH ${ksPath('owner')}`)).toBeGreaterThan(-1);
+        expect(out.text.indexOf(`PATCH ${ksPath('owner')}`)).toBeLessThan(out.text.indexOf(`/namespaces/${ns}/deployments/web/scale`));
+        expect((await kubectlGet(KS_RESOURCE, 'owner')).spec?.suspend).toBe(true);
+        expect((await kubectlGet('deployments.apps', 'web')).spec?.replicas).toBe(2);
+
+        // an owner the cluster does not have: the executor's GET says so, and nothing is sent
+        sent = [];
+        const ex = executor({ lookup: { resources: () => types, get: () => undefined, list: () => [] } });
+        const web = (await kubectlGet('deployments.apps', 'web')) as KubeObject;
+        web.metadata.labels = { ...web.metadata.labels, 'kustomize.toolkit.fluxcd.io/name': 'gone' };
+        const t: Target = { context: env.adminContext, resource: 'deployments.apps', kind: 'Deployment', namespace: ns, name: 'web', object: web };
+        const read = await ex.readMissing('restart', [t], { suspendOwner: true });
+        expect(sent.map((x) => `${x.req.method} ${x.req.path}`)).toEqual([`GET ${ksPath('gone')}`]);
+        const plan = ex.plan('restart', [t], { suspendOwner: true }, read);
+        expect(plan.targets[0].refused).toBe(`its Flux owner Kustomization ${ns}/gone cannot be suspended first: it does not exist (GET ${ksPath('gone')}: HTTP 404)`);
+      } finally {
+        await rm(shellState, { recursive: true, force: true });
+      }
     });
 
     it('reconcile with source: the source, then the Kustomization, annotated with one token; both handle it; Ready reported', async () => {

@@ -93,11 +93,47 @@ describe('workload actions through the catalog', () => {
     expect(pt.requests[1]).toMatchObject({ path: DEPLOY, object: { kind: 'Deployment', name: 'web' } });
     expect(pt.notes.join('\n')).toMatch(/temporary: resume Kustomization flux-system\/apps when done/);
 
-    // the owner missing from the cache: refused rather than acting half-way
+    // the owner missing from the cache and not read: refused rather than acting half-way
     const bare = setup({ 'dev/replicasets.apps/shop/web-1': replicaSet(1, 'web:1'), 'dev/replicasets.apps/shop/web-2': replicaSet(2, 'web:2') });
-    expect(bare.ex.plan('rollback', [managed], { suspendOwner: true }).targets[0].refused).toMatch(/Flux owner Kustomization flux-system\/apps is not in the cache/);
+    expect(bare.ex.plan('rollback', [managed], { suspendOwner: true }).targets[0].refused).toMatch(/Flux owner Kustomization flux-system\/apps cannot be suspended first: it was not read/);
     // a workload Flux does not manage: the option changes nothing
     expect(bare.ex.plan('restart', [deployment()], { suspendOwner: true }).targets[0].requests).toHaveLength(1);
+  });
+
+  it('issue 20 case 8: a Flux owner not in the cache is read with a GET (readMissing), then suspended first; a missing one is named', async () => {
+    const labels = { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+    const ksPath = '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps';
+    const ks: KubeObject = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: 'flux-system' }, spec: { interval: '10m' } };
+    const sent: string[] = [];
+    const cluster = new Map<string, KubeObject>([[ksPath, ks]]);
+    const ex = createExecutor({
+      send: async (_c, req) => {
+        sent.push(`${req.method} ${req.path}`);
+        const o = cluster.get(req.path);
+        return o ? { status: 200, body: o } : { status: 404, body: { kind: 'Status', message: 'not found' } };
+      },
+      read: async () => ks,
+      readonly: true, // reads are not mutations: read-only mode still reads
+      clock: fakeClock(),
+      lookup: fakeLookup({}),
+    });
+    const managed = deployment({ metadata: { name: 'web', labels } });
+    const lookup = await ex.readMissing('restart', [managed], { suspendOwner: true });
+    expect(sent).toEqual([`GET ${ksPath}`]);
+    expect(lookup?.get('dev', 'kustomizations.kustomize.toolkit.fluxcd.io', 'flux-system', 'apps')).toEqual(ks);
+    const rw = createExecutor({ send: async () => ({ status: 200, body: {} }), read: async () => ks, readonly: false, clock: fakeClock(), lookup: fakeLookup({}) });
+    const pt = rw.plan('restart', [managed], { suspendOwner: true }, lookup).targets[0];
+    expect(pt.refused).toBeUndefined();
+    expect(pt.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH ${ksPath}`, `PATCH ${DEPLOY}`]);
+    // without the option nothing is read
+    sent.length = 0;
+    await ex.readMissing('restart', [managed], {});
+    expect(sent).toEqual([]);
+    // an owner the cluster does not have: the refusal says so, with the request that proved it
+    const gone = deployment({ metadata: { name: 'web', labels: { ...labels, 'kustomize.toolkit.fluxcd.io/name': 'gone' } } });
+    const l2 = await ex.readMissing('scale', [gone], { suspendOwner: true, replicas: 1 });
+    expect(rw.plan('scale', [gone], { suspendOwner: true, replicas: 1 }, l2).targets[0].refused)
+      .toBe('its Flux owner Kustomization flux-system/gone cannot be suspended first: it does not exist (GET /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/gone: HTTP 404)');
   });
 
   it('rollback with no history is refused with kubectl words', () => {
