@@ -117,6 +117,39 @@ export function runScript(script, args = [], { nodeArgs = [], env = {} } = {}) {
   });
 }
 
+/** CPU seconds (user + system) used so far by a process and its descendants, from /proc. */
+export function treeCpuSeconds(pid) {
+  let ticks = 0;
+  for (const p of tree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/**
+ * Where the peers (k9s, stern) are, built by tools/peers/build.sh from the Go module proxy and
+ * cached by version: `{ bin }`, or `{ error }` naming why they could not be built.
+ */
+export async function peers() {
+  return new Promise((resolve) => {
+    const child = spawn('bash', [join(root, 'tools/peers/build.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.once('exit', (code) => {
+      const bin = out.trim().split('\n').pop();
+      resolve(code === 0 && bin ? { bin } : { error: `tools/peers/build.sh exit ${code}: ${err.trim().split('\n').slice(-5).join(' | ')}` });
+    });
+  });
+}
+
 /** A figure script's answer. */
 export function emit(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,13 +1,13 @@
 // `npm run bench`: every figure of issue #11, each the median of several runs in fresh
 // processes, as one JSON document on stdout and in bench/results/latest.json.
 //   --only <id>[,<id>]   just these figures (memory, watch, frame, filter, first-paint,
-//                        churn-bytes, logs, peer)
+//                        churn-bytes, logs, peer, stern)
 //   --quick              fewer runs and smaller streams (a smoke run, not the figures)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { median, root, round, runScript, startSim, treeRss, MB, sleep } from './lib.mjs';
+import { median, peers, root, round, runScript, startSim, treeRss, MB, sleep } from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -174,6 +174,26 @@ try {
       id: 'logs', title: 'log lines merged per second from 100 pods into the 10k ring', unit: 'lines/s', target: 100_000, better: 'higher',
       command: `node --expose-gc bench/logs.mjs --lines ${lines}`, includes: 'LogTail + readLogLines + resume dedup + LogBuffer, in-memory streams (their generation included in the CPU); runs[].heapGrowthMB: heap after GC minus before',
     }, () => runScript('logs.mjs', ['--lines', String(lines)], { nodeArgs: gcNode }), (r) => r.linesPerSecond);
+  }
+  if (want('stern')) {
+    // the peer is built from the Go module proxy (tools/peers/build.sh); one that cannot be
+    // built is a figure with its error, never a silent skip
+    const built = await peers();
+    if (built.error) {
+      figures.push({ id: 'logs-vs-stern', title: 'fleetdeck logs vs stern on 50 pods', error: built.error, met: false });
+      log(`stern: ${built.error}`);
+    } else {
+      const r = await runScript('logs-vs-stern.mjs', ['--stern', join(built.bin, 'stern'), '--rounds', quick ? '1' : '3', '--seconds', quick ? '8' : '20']);
+      const targets = { firstLineSeconds: 1.5, peakRssMB: 1.5, cpuSeconds: 1.5 };
+      figures.push({
+        id: 'logs-vs-stern', title: 'fleetdeck logs vs stern, 50 pods of one simulated context, --tail 1 then follow, alternating rounds',
+        unit: 'ratio fleetdeck / stern (medians)', value: r.ratio, target: Object.fromEntries(Object.entries(targets).map(([k, v]) => [k, `<= ${v}`])),
+        met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
+        command: `node bench/logs-vs-stern.mjs --stern ${join(built.bin, 'stern')}`,
+        includes: 'each tool as a fresh process against the same sim: first line = spawn to first stdout byte; peak RSS of its process tree sampled every 100 ms; CPU = utime+stime at the end of the window',
+        median: r.median, runs: r.rounds,
+      });
+    }
   }
 } finally {
   await sim?.stop();
