@@ -11,6 +11,7 @@ import { apiErrorFrom, KubeApiError, KubeAuthError, networkError } from './error
 import { clusterInfoOf, ExecCredentialSource, type ExecConfig, type ExecCredential } from './exec-credential.js';
 import { effectiveProxy, makeDispatcher, type DispatcherTimeouts } from './proxy.js';
 import { clientNode, type ContextConfig } from './kubeconfig.js';
+import { staticAuthHeaders } from './static-auth.js';
 
 export interface ClientOptions {
   /** TCP/TLS connect timeout */
@@ -165,6 +166,8 @@ export class ContextClient {
       if (this.config.user.impersonateUser) headers['Impersonate-User'] = this.config.user.impersonateUser;
       return { headers, dispatcher: cred.cert ? this.certDispatcher(cred) : this.dispatcher, cred };
     }
+    const fixed = staticAuthHeaders(this.config.user);
+    if (fixed) return { headers: fixed, dispatcher: this.dispatcher };
     const { RequestContext, HttpMethod } = await clientNode();
     const ctx = new RequestContext(url, HttpMethod[method]);
     try {
