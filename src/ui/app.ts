@@ -34,6 +34,7 @@ import { logsViewFactory } from './views/logs.js';
 import { OutcomesView } from './views/outcomes.js';
 import { ContextPicker, NamespacePicker } from './views/pickers.js';
 import { ProblemsView } from './views/problems.js';
+import { PulsesView } from './views/pulses.js';
 import { TreeView } from './views/tree.js';
 import { ChangesView, changesWindow, CompareView, parseAddress, TraceView } from './views/triage.js';
 import { ResourceTableView } from './views/resource-table.js';
@@ -149,6 +150,10 @@ registerView({
   create: (app, args) => new ResourceTableView(app, { query: 'events', namespace: args[0], sort: { key: 'age', desc: false } }),
 });
 registerView({
+  names: ['pulses', 'pu'], help: 'per-context charts: events/s, problems, restarts, CPU/MEM against allocatable',
+  create: (app) => new PulsesView(app),
+});
+registerView({
   names: ['pf', 'port-forwards', 'portforwards'], help: 'active port-forwards: bytes each way, stop with ctrl-d',
   create: (app) => (app.triage ? new ForwardsView(app, app.triage) : 'port-forwards need a terminal session'),
 });
@@ -183,6 +188,8 @@ export function runApp(opts: AppOptions): Promise<void> {
   let lastFrame = 0;
   let done: () => void = () => undefined;
   let closed = false;
+  /** the view whose widgets are on the body (View.mount) */
+  let mounted: View | undefined;
   const now = opts.now ?? Date.now;
 
   const top = (): View | undefined => stack[stack.length - 1];
@@ -520,8 +527,13 @@ export function runApp(opts: AppOptions): Promise<void> {
     const width = (screen.width as number) || 80;
     const height = (screen.height as number) || 24;
     const bodyHeight = Math.max(1, height - 4);
+    const v = top();
+    // a view drawn with widgets (pulses) takes them off the body once another is on top
+    if (mounted && mounted !== v) mounted.unmount?.();
+    mounted = v?.mount ? v : undefined;
     header.setContent(gate(headerLines(width), width));
-    body.setContent(gate(top()?.render(width, bodyHeight) ?? [], width));
+    body.setContent(gate(v?.render(width, bodyHeight) ?? [], width));
+    v?.mount?.(body, width, bodyHeight);
     footer.setContent(gate(footerLines(width), width));
     screen.render();
   }

@@ -1,6 +1,7 @@
 // What a view is to the shell: a title, the actions it handles, and a render of the visible
 // content only. Views live on a stack (esc pops); the registry maps palette names to views,
 // so later views (fleet, problems, tree, flux, logs) register themselves as data.
+import type { Widgets } from 'blessed';
 import type { ActionOptions, Outcome, Target } from '../actions/types.js';
 import type { Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
@@ -65,6 +66,14 @@ export interface View {
   /** views with a `/` filter */
   filter?: { get(): string; set(text: string): void };
   close?(): void;
+  /**
+   * Views drawn with blessed widgets (pulses: blessed-contrib charts): called after render()
+   * on every frame while the view is on top, with the shell's body box and its size; the view
+   * mounts its widgets there (children of the body, drawn over its text lines) or updates them.
+   */
+  mount?(body: Widgets.BoxElement, width: number, height: number): void;
+  /** the view is no longer on top (another was pushed, or it is closing): take the widgets off the body */
+  unmount?(): void;
   /** Dialogs take raw keys before the keymap (typed confirmations); true when consumed. */
   takeKey?(key: string, ch: string | undefined): boolean;
 }

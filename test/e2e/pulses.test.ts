@@ -1,0 +1,96 @@
+// The pulses view on the built CLI (`node dist/cli.js demo` in a pty): per-context charts drawn
+// with blessed-contrib — at 80x24 in the 16-colour theme a row of sparklines per context, at
+// 200x50 a line chart, gauges and sparklines; help and the palette list the view; leaving it
+// takes the charts off the screen. Run `npm run build` first.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Session } from './harness.js';
+
+const STARTUP_MS = 60_000;
+const WAIT_MS = 60_000;
+const CONTEXTS = ['dev', 'staging', 'prod-eu'];
+const SPARK = /[▁▂▃▄▅▆▇█]/;
+let sessions: Session[] = [];
+
+beforeAll(() => {
+  if (!existsSync(resolve('dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+});
+
+afterEach(() => {
+  for (const s of sessions) s.kill('SIGKILL');
+  sessions = [];
+});
+
+function demo(cols: number, rows: number, extra: string[] = []): Session {
+  const s = startDemo(['--command', ':fleet', ...extra], { cols, rows });
+  sessions.push(s);
+  return s;
+}
+
+/** Each context's label line, with known numbers (problems and CPU read, not '?' or '…'). */
+const labelled = (x: string): boolean =>
+  CONTEXTS.every((c) => new RegExp(`^ ${c}\\s+events/s \\S+\\s+problems \\d+\\s+restarts \\d+\\s+CPU \\d+%`, 'm').test(x));
+
+describe('pulses on demo', () => {
+  it('80x24 in 16 colours: a label and a row of sparklines per context, with data', async () => {
+    const s = demo(80, 24, ['--theme', '16color']);
+    await s.waitFor(/CONTEXT/, STARTUP_MS);
+    s.type(':pulses');
+    s.press('enter');
+    const t = await s.waitFor((x) => labelled(x) && /problems [1-9]/.test(x) && x.split('\n').filter((l) => SPARK.test(l)).length >= 3, WAIT_MS);
+    const lines = t.split('\n');
+    expect(lines[1]).toMatch(/pulses \[3 contexts/);
+    for (const c of CONTEXTS) {
+      const at = lines.findIndex((l) => l.startsWith(` ${c} `));
+      // under each label: the five sparkline titles, then their lines (contrib's sparkline widget)
+      expect(lines[at + 2]).toMatch(/events\/s \S+:\s+problems \d+:\s+restarts \+\S+:\s+CPU \d+%:\s+MEM \d+%:/);
+      expect(lines[at + 3]).toMatch(SPARK);
+    }
+    // prod-eu has problems (the crash-looping cart-api): its label says how many, above its charts
+    expect(t).toMatch(/^ prod-eu\s+events\/s \S+\s+problems [1-9]/m);
+    // help and the palette list the view
+    s.press('?');
+    await s.waitFor(/help \(default\)/, WAIT_MS);
+    for (let i = 0; ; i++) {
+      if (await s.waitFor(/:pulses, :pu\s+per-context charts/, 2000).then(() => true, () => false)) break;
+      if (i === 15) throw new Error(`help never listed :pulses:\n${await s.screenText()}`);
+      s.press('pagedown');
+    }
+    s.press('esc');
+    // back on the charts (an esc and a key in one read would be alt-key)
+    await s.waitFor((x) => labelled(x) && !/help \(default\)/.test(x), WAIT_MS);
+    s.type(':pul');
+    await s.waitFor(/:pul▏\s+pulses/, WAIT_MS);
+    s.press('esc');
+    await s.waitFor((x) => !/:pul▏/.test(x), WAIT_MS);
+    // leaving it takes the charts off the body
+    s.type(':pods');
+    s.press('enter');
+    const after = await s.waitFor(/pods \[\d+\][\s\S]*CONTEXT\s+NAMESPACE/, WAIT_MS);
+    expect(after).not.toMatch(SPARK);
+    expect(after).not.toMatch(/events\/s/);
+    s.type(':q');
+    s.press('enter');
+    expect(await s.exit(10_000)).toBe(0);
+  }, 180_000);
+
+  it('200x50: a line chart, gauges and sparklines per context', async () => {
+    const s = demo(200, 50);
+    await s.waitFor(/CONTEXT/, STARTUP_MS);
+    s.type(':pu');
+    s.press('enter');
+    const t = await s.waitFor((x) => labelled(x) && (x.match(/events\/s · problems/g) ?? []).length === 3 && (x.match(/CPU of allocatable/g) ?? []).length === 3, WAIT_MS);
+    // the line chart is braille (contrib's drawille canvas) with its legend and time axis
+    expect(t).toMatch(/[\u2801-\u28ff]{20}/);
+    expect(t).toMatch(/│events\/s\s+│/);
+    expect(t).toMatch(/│problems\s+│/);
+    expect(t).toMatch(/-\d+s\s+.*\b0s\b/);
+    // gauges say the share of allocatable, restarts have their sparkline
+    expect(t).toMatch(/│\s+\d+%\s+││\s+\d+%\s+│/);
+    expect((t.match(/restarts \+\S+:/g) ?? []).length).toBe(3);
+    // a resize re-lays the view out: down to the compact form
+    s.resize(80, 24);
+    await s.waitFor((x) => labelled(x) && /events\/s \S+:\s+problems \d+:/.test(x) && !/CPU of allocatable/.test(x), WAIT_MS);
+  }, 180_000);
+});
