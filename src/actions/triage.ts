@@ -9,7 +9,7 @@ import { toYaml, unifiedDiff } from '../model/diff.js';
 import type { KubeObject } from '../model/types.js';
 import type { CatalogEntry, TargetPlan } from './catalog.js';
 import { targetPath } from './paths.js';
-import type { ObjectName, Target } from './types.js';
+import type { ObjectName, Outcome, Target } from './types.js';
 
 const refOf = (t: Target): ObjectName => ({ kind: t.kind, namespace: t.namespace, name: t.name });
 const POD = [{ group: '', kind: 'Pod' }];
@@ -105,6 +105,16 @@ function planEdit(t: Target, spec: EditSpec | undefined, path: string): TargetPl
     requests: [{ method: 'PUT', path, body, object: refOf(t) }],
     notes: [`replaces ${t.kind} ${t.name} as read at resourceVersion ${rv}: if it changed since, the server answers 409 Conflict and nothing is written`, diff.trimEnd()],
   };
+}
+
+/**
+ * Did an edit fail because the object changed since it was read? A PUT carrying a stale
+ * resourceVersion is answered 409 Conflict ("the object has been modified; please apply your
+ * changes to the latest version", kube-apiserver's optimistic concurrency; kubectl edit says
+ * the same). The TUI offers a re-edit on the current version when this holds.
+ */
+export function editConflict(o: Outcome): boolean {
+  return o.status === 'failed' && (o.requests.some((r) => r.status === 409) || /the object has been modified|conflict/i.test(o.message));
 }
 
 function planFinalizers(t: Target, spec: FinalizerSpec | undefined, path: string): TargetPlan {

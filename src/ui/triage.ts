@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Widgets } from 'blessed';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Executor } from '../actions/executor.js';
+import { editConflict } from '../actions/triage.js';
 import type { Plan, Target } from '../actions/types.js';
 import type { FleetStore } from '../fleet/types.js';
 import { openExec } from '../kube/exec.js';
@@ -315,7 +316,7 @@ export function createTriage(deps: TriageDeps): Triage {
         confirm: (typed) => {
           deps.dismiss(dialog);
           void executor.execute(plan, { typed }).then(([o]) => {
-            if (o?.status === 'failed' && /conflict|modified/i.test(o.message)) {
+            if (o && editConflict(o)) {
               const ask: InputView = new InputView(app, `${t.kind} ${t.name} changed since it was read (409 Conflict): nothing was written. Edit again on the current version? (y/n)`, /^[yn]$/i, (answer) => {
                 deps.dismiss(ask);
                 if (answer?.toLowerCase() === 'y') doEdit(t);

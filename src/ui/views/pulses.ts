@@ -24,7 +24,7 @@ import { formatCpu } from '../../model/format.js';
 import { problems } from '../../model/problems.js';
 import { ContextPulse, eventOccurrences, fleetCapacity, knownTail, pulseNumber, restartTotal, toLevels, type Load, type PulseMetric } from '../../model/pulses.js';
 import { resourceKey } from '../../model/types.js';
-import { NAV_ACTIONS, navDelta, type ActionId } from '../../commands/keys.js';
+import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import type { Role, Theme } from '../../config/theme.js';
 import { tagColour } from '../../config/theme.js';
 import { fit, paint } from '../style.js';
@@ -70,7 +70,7 @@ interface Panel {
 const gib = (b: number): string => `${(b / 2 ** 30).toFixed(b >= 10 * 2 ** 30 ? 0 : 1)}Gi`;
 
 export class PulsesView implements View {
-  readonly actions: readonly ActionId[] = [...NAV_ACTIONS];
+  readonly actions: readonly CommandId[] = [...NAV_ACTIONS];
   private readonly watcher: StatusWatcher;
   private readonly eventSubs = new Map<string, { key: string; sub: Subscription }>();
   private readonly pulses = new Map<string, ContextPulse>();
@@ -199,7 +199,7 @@ export class PulsesView implements View {
     };
   }
 
-  handle(action: ActionId): boolean {
+  handle(action: CommandId): boolean {
     const d = navDelta(action, 1);
     if (d === undefined) return false;
     const n = this.app.contexts().length;
