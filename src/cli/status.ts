@@ -113,6 +113,8 @@ export async function runStatusCommand(opts: StatusOptions, io: CommandIO): Prom
         }
         return 2;
       }
+      // LATENCY: round trips taken now that start-up work (TLS, plugins, lists) is done
+      await fleet.measureLatency?.(snap.reachable, 3);
       const now = Date.now();
       const report = fleetReport(fleet, snap, contexts, now, opts.namespace);
       const code = statusExitCode(report, opts.failOnSuspended);

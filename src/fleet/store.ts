@@ -8,6 +8,7 @@
 // else the kubeconfig namespace), merged behind the same reads; forbidden reflectors are
 // tried again when the context recovers and every forbiddenRetryMs (RBAC changes).
 import { collectionPath } from '../model/patches.js';
+import { addSample, median } from '../model/latency.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import { resourceKey } from '../model/types.js';
 import { ContextClient, type ClientOptions } from '../kube/client.js';
@@ -45,6 +46,8 @@ export interface FleetStoreOptions {
   frameMs?: number;
   /** how often a ready context's /version is re-measured (default 15 s) */
   healthIntervalMs?: number;
+  /** once connected, the first latency probes follow each other this far apart (default 1 s, 2 probes) */
+  latencyProbeMs?: number;
   /** how often forbidden reflectors ask again while the context stays ready (default 5 min) */
   forbiddenRetryMs?: number;
   client?: ClientOptions;
@@ -101,6 +104,9 @@ interface ContextEntry {
   crd?: Reflector;
   rediscoverTimer?: NodeJS.Timeout;
   healthTimer?: NodeJS.Timeout;
+  probeTimer?: NodeJS.Timeout;
+  /** recent /version round trips after start (ms), newest last; LATENCY is their median */
+  latency: number[];
   /** epoch ms of the last time forbidden reflectors were asked again */
   forbiddenRetryAt: number;
   nsSyncQueued?: boolean;
@@ -159,6 +165,7 @@ export class Fleet implements FleetStore {
         settled: Promise.resolve(),
         byUid: new Map(),
         byOwner: new Map(),
+        latency: [],
         forbiddenRetryAt: Date.now(),
       };
       try {
@@ -185,11 +192,15 @@ export class Fleet implements FleetStore {
     const backoff = new Backoff();
     while (!this.closed) {
       try {
+        // the first request carries start-up work (TLS, exec plugins): its time is not LATENCY
         const w = await client.warm(this.abort.signal);
-        Object.assign(c.status, { latencyMs: w.latencyMs, serverVersion: w.serverVersion });
+        Object.assign(c.status, { serverVersion: w.serverVersion });
+        // the second, on the warm connection, is the first sample
+        this.sample(c, (await client.warm(this.abort.signal)).latencyMs);
         await this.rediscover(c);
         this.setBase(c, 'ready', undefined);
         this.startCrdWatch(c);
+        this.probeLatency(c, 2);
         this.scheduleHealth(c);
         break;
       } catch (e) {
@@ -202,13 +213,54 @@ export class Fleet implements FleetStore {
     settle();
   }
 
+  /** One /version round trip into the context's samples; LATENCY becomes their median (src/model/latency.ts). */
+  private sample(c: ContextEntry, ms: number): void {
+    c.latency = addSample(c.latency, ms);
+    c.status.latencyMs = median(c.latency);
+    c.status.latencySamples = [...c.latency];
+    this.markContext(c.name);
+  }
+
+  /**
+   * `n` fresh /version round trips per context, one after another, into LATENCY's samples
+   * (`fleetdeck status` calls it once its caches synced: the samples are taken after start).
+   * Failures are left to the health loop; resolves when every context is done.
+   */
+  async measureLatency(contexts: string[], n = 3): Promise<void> {
+    await Promise.all(contexts.map(async (name) => {
+      const c = this.ctxs.get(name);
+      if (!c?.client || !c.discovered) return;
+      for (let i = 0; i < n && !this.closed; i++) {
+        try {
+          this.sample(c, (await c.client.warm(this.abort.signal)).latencyMs);
+        } catch {
+          return;
+        }
+      }
+    }));
+  }
+
+  /** `n` more samples, `latencyProbeMs` apart, soon after connecting (the health loop adds one per interval). */
+  private probeLatency(c: ContextEntry, n: number): void {
+    if (n <= 0 || this.closed) return;
+    c.probeTimer = setTimeout(() => {
+      c.client!
+        .warm(this.abort.signal)
+        .then((w) => this.sample(c, w.latencyMs))
+        .catch(() => undefined) // the health loop reports trouble
+        .finally(() => this.probeLatency(c, n - 1));
+    }, this.opts.latencyProbeMs ?? 1000);
+    c.probeTimer.unref();
+  }
+
   private scheduleHealth(c: ContextEntry): void {
     clearTimeout(c.healthTimer);
     c.healthTimer = setTimeout(() => {
       c.client!
         .warm(this.abort.signal)
         .then((w) => {
-          Object.assign(c.status, { latencyMs: w.latencyMs, serverVersion: w.serverVersion });
+          Object.assign(c.status, { serverVersion: w.serverVersion });
+          this.sample(c, w.latencyMs);
           const recovered = c.baseState !== 'ready';
           if (recovered) for (const r of this.reflectorsOf(c.name)) for (const x of this.partsOf(r)) x.retryNow();
           this.setBase(c, 'ready', undefined);
@@ -742,6 +794,7 @@ export class Fleet implements FleetStore {
     }
     for (const c of this.ctxs.values()) {
       clearTimeout(c.healthTimer);
+      clearTimeout(c.probeTimer);
       clearTimeout(c.rediscoverTimer);
       if (c.crd) stops.push(c.crd.stop());
     }

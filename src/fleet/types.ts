@@ -9,8 +9,10 @@ export type ContextState = 'connecting' | 'ready' | 'degraded' | 'unreachable' |
 export interface ContextStatus {
   name: string;
   state: ContextState;
-  /** round trip of the last health request, ms */
+  /** LATENCY: the median round trip (ms) of GET /version over the last samples taken after start (src/model/latency.ts) */
   latencyMs?: number;
+  /** those samples, ms, oldest first */
+  latencySamples?: number[];
   serverVersion?: string;
   lastError?: string;
   /** resourceKeys whose reflectors are forbidden (403) in this context */
@@ -90,6 +92,8 @@ export interface FleetStore {
   onChange(fn: (batch: ChangeBatch) => void): () => void;
   /** Resolves once every context has been warmed and discovered, or has failed trying once. */
   settled(): Promise<void>;
+  /** Takes `n` /version round trips per context into LATENCY's samples (absent in stores without clients). */
+  measureLatency?(contexts: string[], n?: number): Promise<void>;
   /** One request on a context, through its client (auth, TLS, reused connections). */
   request(context: string, req: ApiRequest): Promise<ApiResponse>;
   /** A WebSocket on a context (exec, port-forward); see ContextClient.openWebSocket. Absent in stores that cannot stream. */
