@@ -3,7 +3,7 @@
 // + problems + what did not sync) over a snapshot. Reads the store; prints nothing (the shell
 // front end is src/cli/status.ts, the views are src/ui/views/fleet.ts and problems.ts).
 import { summarizeContext, statusJson, type StatusContextInput, type StatusJson } from '../model/fleet-summary.js';
-import { entryOfResource, fleetTypes } from '../model/kinds.js';
+import { entryOf, entryOfResource, fleetTypes, type KindMatch } from '../model/kinds.js';
 import { problems, type Problem, type ProblemInput } from '../model/problems.js';
 import { ownerRefs } from '../model/tree.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
@@ -35,15 +35,78 @@ function reportedViaOwner(store: Pick<FleetStore, 'byUid'>, context: string, pod
   return ownerRefs(pod).some((r) => store.byUid(context, r.uid) !== undefined);
 }
 
+type RelatedStore = Pick<FleetStore, 'ownedBy' | 'byUid'> & Partial<Pick<FleetStore, 'get' | 'resources' | 'reflectors'>>;
+
+/** group/Kind of a resourceKey in a context, by discovery. */
+function kindOfResource(store: RelatedStore, context: string, resource: string): { group: string; kind: string; type?: ResourceType } | undefined {
+  const type = store.resources?.(context).find((t) => !t.resource.includes('/') && resourceKey(t) === resource);
+  return type && { group: type.group, kind: type.kind, type };
+}
+
+/**
+ * The objects the kind registry says sharpen `object`'s verdict (its entry's `related`: a
+ * Certificate's CertificateRequests by ownerReference, its issuer by name), each stamped with
+ * apiVersion and kind, and `listed`: the related kinds whose caches are synced where the object
+ * looks for them (its namespace or cluster-wide) — only there does absence prove anything.
+ */
+export function relatedOf(store: RelatedStore, context: string, group: string, kind: string, object: KubeObject): { related: KubeObject[]; listed: string[] } | undefined {
+  const spec = entryOf({ group, kind }).related;
+  if (!spec || !store.resources) return undefined;
+  const types = store.resources(context).filter((t) => !t.resource.includes('/'));
+  const typeOf = (k: KindMatch) => types.find((t) => t.group === k.group && t.kind === k.kind);
+  const stamp = (o: KubeObject, t: ResourceType): KubeObject => ({ ...o, apiVersion: o.apiVersion ?? (t.group ? `${t.group}/${t.version}` : t.version), kind: o.kind ?? t.kind });
+  const related: KubeObject[] = [];
+  const uid = object.metadata.uid;
+  for (const k of spec.owned ?? []) {
+    const t = typeOf(k);
+    if (!t || !uid) continue;
+    const key = resourceKey(t);
+    for (const c of store.ownedBy(context, uid)) if (c.resource === key) related.push(stamp(c.object, t));
+  }
+  for (const r of spec.refs?.(object) ?? []) {
+    const t = typeOf(r);
+    const found = t && store.get?.(context, resourceKey(t), t.namespaced ? r.namespace : undefined, r.name);
+    if (t && found) related.push(stamp(found, t));
+  }
+  const ns = object.metadata.namespace;
+  const reflectors = store.reflectors?.() ?? [];
+  const listed = [...(spec.owned ?? []), ...(spec.named ?? [])].filter((k) => {
+    const t = typeOf(k);
+    if (!t) return false;
+    const key = resourceKey(t);
+    return reflectors.some((r) => r.context === context && r.resource === key && r.phase === 'synced' && !r.forbiddenNamespaces?.length && (r.namespace === undefined || (t.namespaced && r.namespace === ns)));
+  }).map((k) => `${k.group}/${k.kind}`);
+  return { related, listed };
+}
+
+/** An object of a kind its watched owner reads as `related.owned` (a CertificateRequest under its Certificate) is reported through that owner. */
+function readByOwner(store: RelatedStore, context: string, resource: string, object: KubeObject): boolean {
+  const mine = kindOfResource(store, context, resource);
+  if (!mine) return false;
+  return ownerRefs(object).some((r) => {
+    const owner = store.byUid(context, r.uid);
+    if (!owner) return false;
+    const ok = kindOfResource(store, context, owner.resource);
+    return ok !== undefined && (entryOf(ok).related?.owned ?? []).some((k) => k.group === mine.group && k.kind === mine.kind);
+  });
+}
+
 /** What the problem list reads in one context: every object, workloads with their pods, pods
- * with a watched owner left to that owner. */
-export function problemInputs(store: Pick<FleetStore, 'ownedBy' | 'byUid'>, context: string, objects: Map<string, KubeObject[]>): ProblemInput[] {
+ * with a watched owner left to that owner; kinds with related objects (the kind registry) with them. */
+export function problemInputs(store: RelatedStore, context: string, objects: Map<string, KubeObject[]>): ProblemInput[] {
   const rows: ProblemInput[] = [];
   for (const [resource, list] of objects) {
+    const k = kindOfResource(store, context, resource);
     for (const object of list) {
       if (resource === 'pods' && reportedViaOwner(store, context, object)) continue;
+      if (readByOwner(store, context, resource, object)) continue;
       const row: ProblemInput = { context, resource, object };
       if (entryOfResource(resource)?.podsInVerdict) row.related = podsBelow(store, context, object);
+      const more = k && relatedOf(store, context, k.group, k.kind, object);
+      if (more) {
+        row.related = [...(row.related ?? []), ...more.related];
+        row.listed = more.listed;
+      }
       rows.push(row);
     }
   }

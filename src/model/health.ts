@@ -113,10 +113,11 @@ function evaluate(o: KubeObject, hint: KindRef | undefined, ctx: HealthContext |
   if (!isRecord(o) || !isRecord(o.metadata)) return v('Unknown', 'Not a Kubernetes object (no metadata)');
   const now = typeof ctx?.now === 'number' && Number.isFinite(ctx.now) ? ctx.now : Date.now();
   const related = Array.isArray(ctx?.related) ? ctx.related : [];
+  const listed = new Set(Array.isArray(ctx?.listed) ? ctx.listed : []);
   const { group, kind } = resolveKind(o, hint);
   const gone = terminating(o, now);
   if (gone) return gone;
-  if (group !== undefined && isFluxGroup(group)) return fluxHealth(o, kind);
+  if (group !== undefined && isFluxGroup(group)) return deepened(fluxHealth(o, kind), o, group, kind);
 
   const generic = generationCheck(o, kind);
   if (generic) return generic;
@@ -126,9 +127,16 @@ function evaluate(o: KubeObject, hint: KindRef | undefined, ctx: HealthContext |
   if (stalled) return v('Failed', condText(stalled), ltt(stalled));
 
   const rule = group !== undefined ? kindEntry(group, kind)?.health : undefined;
-  const own = rule?.(o, { now, related, group: group ?? '', kind });
+  const own = rule?.(o, { now, related, listed, group: group ?? '', kind });
   if (own) return own;
-  return readyRule(o) ?? v('Current', 'Resource is current');
+  return deepened(readyRule(o) ?? v('Current', 'Resource is current'), o, group, kind);
+}
+
+/** A Failed verdict with the deepest cause its kind records (the registry's `cause`: a HelmRelease's Helm error) put first. */
+function deepened(verdict: Verdict, o: KubeObject, group: string | undefined, kind: string): Verdict {
+  if (verdict.status !== 'Failed' || group === undefined) return verdict;
+  const cause = kindEntry(group, kind)?.cause?.(o, verdict.reason);
+  return cause ? { ...verdict, reason: `${cause} (${verdict.reason})` } : verdict;
 }
 
 /** The health verdict of any object. Never throws: anything unreadable is Unknown. */

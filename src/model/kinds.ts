@@ -17,11 +17,11 @@ import {
 } from './columns.js';
 import { FLUX_KIND_GROUPS, isFluxGroup } from './flux.js';
 import {
-  alwaysCurrent, argoApplicationRule, certificateRule, cnpgClusterRule, crdRule, cronJobRule, daemonSetRule, deploymentRule,
+  alwaysCurrent, argoApplicationRule, certificateIssuer, certificateRule, helmReleaseCause, cnpgClusterRule, crdRule, cronJobRule, daemonSetRule, deploymentRule,
   jobRule, kafkaRule, namespaceRule, nodeRule, podRule, prometheusRule, pvcRule, replicaSetRule, serviceRule, statefulSetRule,
-  type Rule,
+  type RelatedRef, type Rule,
 } from './health/rules.js';
-import { resourceKey, type ResourceType } from './types.js';
+import { resourceKey, type KubeObject, type ResourceType } from './types.js';
 
 /**
  * What a command may do to a kind. `scale` (PATCH …/scale), `restart` (pod template
@@ -66,6 +66,20 @@ export interface KindEntry {
    * over the pods its selector matches); absent: no metrics columns
    */
   metrics?: MetricsSource;
+  /**
+   * Objects that sharpen its verdict beyond its pods (health's HealthContext.related), watched
+   * with it by the Fleet/Problems views and `status`: `owned` kinds found by ownerReference
+   * (a Certificate's CertificateRequests), `named` kinds found by `refs` (its issuer).
+   */
+  related?: { owned?: readonly KindMatch[]; named?: readonly KindMatch[]; refs?: (o: KubeObject) => RelatedRef[] };
+  /** a Failed verdict's deeper cause from the object's own status, put before the verdict's reason (HelmRelease: the Helm action's error) */
+  cause?: (o: KubeObject, shown: string) => string | undefined;
+}
+
+/** A kind by group ('' for core) and name. */
+export interface KindMatch {
+  group: string;
+  kind: string;
 }
 
 export type MetricsSource = 'pod' | 'node' | 'selector';
@@ -117,7 +131,17 @@ const WORKLOADS: KindEntry[] = [
 // Operators: health rules from each project's own status contract (see health/rules.ts)
 
 const OPERATORS: KindEntry[] = [
-  { group: 'cert-manager.io', kind: 'Certificate', health: certificateRule, fleet: true },
+  {
+    group: 'cert-manager.io', kind: 'Certificate', health: certificateRule, fleet: true,
+    related: {
+      owned: [{ group: 'cert-manager.io', kind: 'CertificateRequest' }],
+      named: [{ group: 'cert-manager.io', kind: 'Issuer' }, { group: 'cert-manager.io', kind: 'ClusterIssuer' }],
+      refs: (o) => {
+        const r = certificateIssuer(o);
+        return r ? [r] : [];
+      },
+    },
+  },
   { group: 'postgresql.cnpg.io', kind: 'Cluster', health: cnpgClusterRule, fleet: true },
   { group: 'monitoring.coreos.com', kind: 'Prometheus', health: prometheusRule, fleet: true },
   { group: 'kafka.strimzi.io', kind: 'Kafka', health: kafkaRule, fleet: true },
@@ -141,6 +165,7 @@ function fluxEntry(kind: string, group: string): KindEntry {
   return {
     group, kind, columns: () => fluxColumns(kind), can, fleet: true,
     ...(kind === 'Kustomization' || kind === 'HelmRelease' ? { pods: 'inventory' as const } : {}),
+    ...(kind === 'HelmRelease' ? { cause: helmReleaseCause } : {}),
   };
 }
 
@@ -198,9 +223,19 @@ export function fleetTypes(types: readonly ResourceType[]): ResourceType[] {
     if (t.resource.includes('/')) continue;
     const key = `${t.group}/${t.kind}`;
     if (out.has(key)) continue;
-    if (entryOf(t).fleet || t.categories.includes('fluxcd')) out.set(key, t);
+    if (entryOf(t).fleet || t.categories.includes('fluxcd') || RELATED_OF_FLEET.has(key)) out.set(key, t);
   }
   return [...out.values()];
+}
+
+/** 'group/Kind' of every kind a fleet kind's verdict reads (its `related`): watched with it. */
+const RELATED_OF_FLEET = new Set(
+  KINDS.filter((e) => e.fleet).flatMap((e) => [...(e.related?.owned ?? []), ...(e.related?.named ?? [])].map((k) => `${k.group}/${k.kind}`)),
+);
+
+/** The related kinds of a kind's entry ('group/Kind'), owned and named. */
+export function relatedKinds(entry: KindEntry): string[] {
+  return [...(entry.related?.owned ?? []), ...(entry.related?.named ?? [])].map((k) => `${k.group}/${k.kind}`);
 }
 
 /** The entry of a resourceKey ('deployments.apps') among the declared kinds that name their plural. */

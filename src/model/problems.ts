@@ -23,6 +23,8 @@ export interface ProblemInput {
   object: KubeObject;
   /** e.g. a workload's pods, to sharpen the reason */
   related?: KubeObject[];
+  /** the related kinds read completely (HealthContext.listed) */
+  listed?: string[];
 }
 
 export interface Problem {
@@ -112,7 +114,7 @@ export function problems(rows: ProblemInput[], now: number): Problem[] {
   const out: Problem[] = [];
   for (const row of rows) {
     const ref: KindRef = kindRefOf(row.resource, row.object);
-    const verdict = health(row.object, ref, { now, related: row.related });
+    const verdict = health(row.object, ref, { now, related: row.related, ...(row.listed ? { listed: row.listed } : {}) });
     if (verdict.status === 'Current') continue;
     const since = verdict.since ?? str(row.object, 'metadata', 'creationTimestamp');
     const t = parseTime(since);

@@ -5,7 +5,7 @@
 import { arr, isRecord, str, strMap } from './access.js';
 import { FLUX_KIND_GROUPS, fluxOwner, inventory, sourceRefOf } from './flux.js';
 import { health } from './health.js';
-import { ownedKinds } from './kinds.js';
+import { entryOf, ownedKinds } from './kinds.js';
 import type { KubeObject, OwnerReference, ResourceType } from './types.js';
 import { resourceKey, splitApiVersion } from './types.js';
 
@@ -292,9 +292,36 @@ export function healthFromIndex(index: TreeIndex, now?: number): HealthFn {
       const cu = uidOf(c.object);
       if (cu && kindOf(c) !== 'Pod') for (const g of index.ownedBy(cu)) if (kindOf(g) === 'Pod') pods.push(g.object);
     }
-    return health(ref.object, { group: groupOf(ref), kind: kindOf(ref) }, { ...(now !== undefined ? { now } : {}), related: pods });
+    const group = groupOf(ref);
+    const kind = kindOf(ref);
+    const more = relatedFromIndex(index, ref, group, kind);
+    return health(ref.object, { group, kind }, { ...(now !== undefined ? { now } : {}), related: [...pods, ...(more?.related ?? [])], ...(more ? { listed: more.listed } : {}) });
   };
 }
+
+/**
+ * The objects the kind registry says sharpen a verdict (its entry's `related`), read through
+ * the index, and the related kinds it has listed where the object looks (index.unlisted says
+ * undefined; an index that cannot say lists nothing).
+ */
+function relatedFromIndex(index: TreeIndex, ref: ObjRef, group: string, kind: string): { related: KubeObject[]; listed: string[] } | undefined {
+  const spec = entryOf({ group, kind }).related;
+  if (!spec) return undefined;
+  const uid = uidOf(ref.object);
+  const ns = nsOf(ref.object) || undefined;
+  const related: KubeObject[] = [];
+  const stamp = (r: ObjRef): KubeObject => ({ ...r.object, kind: kindOf(r), apiVersion: str(r.object, 'apiVersion') ?? `${groupOf(r)}/v1` });
+  for (const k of spec.owned ?? []) for (const c of uid ? index.ownedBy(uid) : []) if (kindOf(c) === k.kind && groupOf(c) === k.group) related.push(stamp(c));
+  for (const r of spec.refs?.(ref.object) ?? []) {
+    const found = index.find(r.group, r.kind, r.namespace, r.name);
+    if (found) related.push(stamp(found));
+  }
+  const listed = index.unlisted
+    ? [...(spec.owned ?? []), ...(spec.named ?? [])].filter((k) => index.unlisted!(k.group, k.kind, ns) === undefined).map((k) => `${k.group}/${k.kind}`)
+    : [];
+  return { related, listed };
+}
+
 
 /** Builds the tree below `root`. Never throws on malformed objects; every uid is expanded once. */
 export function buildTree(root: ObjRef, index: TreeIndex, opts: TreeOptions = {}): TreeNode {

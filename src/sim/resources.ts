@@ -102,6 +102,26 @@ const CUSTOM: Def[] = [
     ],
   },
   {
+    group: 'cert-manager.io', version: 'v1', resource: 'certificaterequests', kind: 'CertificateRequest', shortNames: ['cr', 'crs'], categories: ['cert-manager'], status: true,
+    printerColumns: [
+      { name: 'Approved', type: 'string', jsonPath: '.status.conditions[?(@.type == "Approved")].status' },
+      { name: 'Denied', type: 'string', jsonPath: '.status.conditions[?(@.type == "Denied")].status' },
+      { name: 'Ready', type: 'string', jsonPath: cmReady },
+      { name: 'Issuer', type: 'string', jsonPath: '.spec.issuerRef.name' },
+      { name: 'Requester', type: 'string', jsonPath: '.spec.username' },
+      { name: 'Status', type: 'string', jsonPath: cmReadyMsg, priority: 1 },
+      { ...age, description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.' },
+    ],
+  },
+  {
+    group: 'cert-manager.io', version: 'v1', resource: 'issuers', kind: 'Issuer', shortNames: ['iss'], categories: ['cert-manager'], status: true,
+    printerColumns: [{ name: 'Ready', type: 'string', jsonPath: cmReady }, { name: 'Status', type: 'string', jsonPath: cmReadyMsg, priority: 1 }, { ...age, description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.' }],
+  },
+  {
+    group: 'cert-manager.io', version: 'v1', resource: 'clusterissuers', kind: 'ClusterIssuer', namespaced: false, shortNames: ['ciss'], categories: ['cert-manager'], status: true,
+    printerColumns: [{ name: 'Ready', type: 'string', jsonPath: cmReady }, { name: 'Status', type: 'string', jsonPath: cmReadyMsg, priority: 1 }, { ...age, description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.' }],
+  },
+  {
     group: 'postgresql.cnpg.io', version: 'v1', resource: 'clusters', kind: 'Cluster', status: true,
     scale: { specReplicasPath: '.spec.instances', statusReplicasPath: '.status.instances' },
     printerColumns: [

@@ -10,6 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { Writable } from 'node:stream';
+import { runStatusCommand } from '../../src/cli/status.js';
+import { defaultAppConfig } from '../../src/config/app-config.js';
+import type { StatusJson } from '../../src/model/fleet-summary.js';
 import { health } from '../../src/model/health.js';
 import type { KubeObject } from '../../src/model/types.js';
 import { crdResources } from '../../src/sim/resources.js';
@@ -161,6 +165,66 @@ for (const backend of backends) {
         expect(row[0]).toBe(s.name);
         expect(row.filter((_, i) => i !== 0 && i !== ageAt), s.name).toEqual(s.columns);
       }
+    }, 120_000);
+
+    it('issue 20 case 11: a Certificate whose Issuer does not exist is Failed in `status`, naming the issuer, its CertificateRequest read through it', async () => {
+      class Sink extends Writable {
+        text = '';
+        override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+          this.text += chunk.toString();
+          cb();
+        }
+      }
+      const status = async () => {
+        const stdout = new Sink();
+        const stderr = new Sink();
+        await runStatusCommand({ kubeconfig: env.kubeconfigPath, context: [env.adminContext], namespace: ns, config: defaultAppConfig(), timeoutMs: 30_000, output: 'json' }, { stdout, stderr, env: {} });
+        return JSON.parse(stdout.text) as StatusJson;
+      };
+      const t = iso(now - 600_000);
+      const c = (type: string, st: string, reason: string, message: string) => ({ type, status: st, reason, message, lastTransitionTime: t });
+      const apply = async (o: Json, st?: Json) => {
+        const created = await env.kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], { input: stringify(o) });
+        expect(created.stderr).toBe('');
+        const obj = JSON.parse(created.stdout) as KubeObject;
+        if (st) {
+          const r = await env.kubectl(['patch', '-n', ns, `${String(o.kind).toLowerCase()}s.cert-manager.io/${obj.metadata.name}`, '--type=merge', '--subresource=status', '-p', JSON.stringify({ status: st })]);
+          expect(r.stderr).toBe('');
+        }
+        return obj;
+      };
+      // no cert-manager runs on either backend: the objects are as cert-manager leaves them when the issuer is missing
+      const waiting = 'Issuing certificate as Secret does not exist';
+      const certObj = await apply(
+        { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'orphan', namespace: ns, annotations: { [UNMANAGED]: 'true' } }, spec: { secretName: 'orphan-tls', dnsNames: ['orphan.example.com'], issuerRef: { name: 'no-such-issuer' } } },
+        { conditions: [c('Ready', 'False', 'DoesNotExist', waiting), c('Issuing', 'True', 'DoesNotExist', waiting)] },
+      );
+      const pendingMsg = 'Referenced "Issuer" not found: issuer.cert-manager.io "no-such-issuer" not found';
+      await apply(
+        {
+          apiVersion: 'cert-manager.io/v1', kind: 'CertificateRequest',
+          metadata: {
+            name: 'orphan-1', namespace: ns, annotations: { [UNMANAGED]: 'true', 'cert-manager.io/certificate-name': 'orphan', 'cert-manager.io/certificate-revision': '1' },
+            ownerReferences: [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: 'orphan', uid: certObj.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+          },
+          spec: { request: Buffer.from('-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n').toString('base64'), issuerRef: { name: 'no-such-issuer' } },
+        },
+        { conditions: [c('Approved', 'True', 'cert-manager.io', 'Certificate request has been approved by cert-manager.io'), c('Ready', 'False', 'Pending', pendingMsg)] },
+      );
+      const problem = (doc: StatusJson, kind: string) => doc.problems.find((p) => p.kind === kind && p.name.startsWith('orphan'));
+      const first = await status();
+      expect(problem(first, 'Certificate')).toMatchObject({ status: 'Failed' });
+      expect(problem(first, 'Certificate')!.reason).toBe(`Issuer ${ns}/no-such-issuer does not exist (spec.issuerRef); CertificateRequest orphan-1: Ready=False Pending: ${pendingMsg} (Certificate: Issuing=True DoesNotExist: ${waiting})`);
+      // the request is part of its Certificate's verdict, not a second problem
+      expect(problem(first, 'CertificateRequest')).toBeUndefined();
+
+      // the issuer appears, not ready: the verdict names what it says
+      await apply(
+        { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'no-such-issuer', namespace: ns, annotations: { [UNMANAGED]: 'true' } }, spec: { acme: { server: 'https://acme.invalid/directory', privateKeySecretRef: { name: 'acme-key' }, solvers: [{ http01: { ingress: {} } }] } } },
+        { conditions: [c('Ready', 'False', 'ErrRegisterACMEAccount', 'Failed to register ACME account: dial tcp: lookup acme.invalid: no such host')] },
+      );
+      const second = await status();
+      expect(problem(second, 'Certificate')!.reason).toMatch(new RegExp(`^Issuer ${ns}/no-such-issuer is not ready: Ready=False ErrRegisterACMEAccount: Failed to register ACME account`));
     }, 120_000);
   });
 }

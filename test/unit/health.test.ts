@@ -266,7 +266,8 @@ const cases: Case[] = [
       ],
     }),
     status: 'Failed',
-    reason: 'Ready=False RollbackSucceeded: Helm rollback to previous release shop/podinfo.v3 with chart podinfo@6.5.3 succeeded',
+    // issue 20 case 11: the Helm error (Released) first, the summary after it
+    reason: 'Released=False UpgradeFailed: Helm upgrade failed for release shop/podinfo with chart podinfo@6.5.4: context deadline exceeded (Ready=False RollbackSucceeded: Helm rollback to previous release shop/podinfo.v3 with chart podinfo@6.5.3 succeeded)',
     since: ago(3 * MIN),
   },
   {
@@ -275,7 +276,7 @@ const cases: Case[] = [
       conditions: [cond('Stalled', 'True', 'RetriesExceeded', 'Failed to upgrade after 3 attempt(s)'), cond('Ready', 'False', 'UpgradeFailed', 'Helm upgrade failed')],
     }),
     status: 'Failed',
-    reason: 'Stalled=True RetriesExceeded: Failed to upgrade after 3 attempt(s)',
+    reason: 'Ready=False UpgradeFailed: Helm upgrade failed (Stalled=True RetriesExceeded: Failed to upgrade after 3 attempt(s))',
   },
   {
     name: 'Alert (static Flux kind, no status)',
@@ -496,5 +497,76 @@ describe('resolveKind', () => {
     [{ metadata: { name: 'x' } }, 'Cluster', { group: undefined, kind: 'Cluster' }],
   ] as const)('%j with %j', (o, hint, want) => {
     expect(resolveKind(o, hint as KindRef | undefined)).toEqual(want);
+  });
+});
+
+describe('issue 20 case 11: the verdict reads the deepest cause', () => {
+  const hr = (conditions: unknown[], history: unknown[] = []): KubeObject => ({
+    apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: meta('podinfo', { namespace: 'checkout' }),
+    spec: { interval: '5m', chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+    status: { observedGeneration: 1, conditions, history },
+  });
+  const upgradeFailed = 'Helm upgrade failed for release checkout/podinfo with chart podinfo@6.5.4: context deadline exceeded';
+
+  it('HelmRelease: Stalled "Failed to upgrade after 1 attempt(s)" leads with the Helm error from Released and the failed release from history', () => {
+    const v = health(hr([
+      cond('Ready', 'False', 'RollbackSucceeded', 'Helm rollback to previous release checkout/podinfo.v1 with chart podinfo@6.5.3 succeeded'),
+      cond('Released', 'False', 'UpgradeFailed', upgradeFailed),
+      cond('Remediated', 'True', 'RollbackSucceeded', 'Helm rollback to previous release checkout/podinfo.v1 with chart podinfo@6.5.3 succeeded'),
+      cond('Stalled', 'True', 'RetriesExceeded', 'Failed to upgrade after 1 attempt(s)'),
+    ], [
+      { version: 3, status: 'deployed', chartName: 'podinfo', chartVersion: '6.5.3' },
+      { version: 2, status: 'failed', chartName: 'podinfo', chartVersion: '6.5.4' },
+    ]), undefined, { now: NOW });
+    expect(v.status).toBe('Failed');
+    expect(v.reason).toBe(`Released=False UpgradeFailed: ${upgradeFailed}; Ready=False RollbackSucceeded: Helm rollback to previous release checkout/podinfo.v1 with chart podinfo@6.5.3 succeeded; release v2 failed (chart podinfo@6.5.4) (Stalled=True RetriesExceeded: Failed to upgrade after 1 attempt(s))`);
+  });
+
+  it('HelmRelease: a Ready message that already is the Helm error is not repeated', () => {
+    const failMsg = 'Helm install failed for release checkout/podinfo with chart podinfo@6.5.4: template: broken';
+    const v = health(hr([cond('Ready', 'False', 'InstallFailed', failMsg), cond('Released', 'False', 'InstallFailed', failMsg)]), undefined, { now: NOW });
+    expect(v.reason).toBe(`Ready=False InstallFailed: ${failMsg}`);
+  });
+
+  const cert = (issuerRef: Record<string, string>, conditions: unknown[]): KubeObject => ({
+    apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta('shop-tls'),
+    spec: { secretName: 'shop-tls', dnsNames: ['shop.example.com'], issuerRef },
+    status: { conditions },
+  });
+  const issuing = [cond('Ready', 'False', 'DoesNotExist', 'Issuing certificate as Secret does not exist'), cond('Issuing', 'True', 'DoesNotExist', 'Issuing certificate as Secret does not exist')];
+  const request = (conditions: unknown[]): KubeObject => ({
+    apiVersion: 'cert-manager.io/v1', kind: 'CertificateRequest',
+    metadata: meta('shop-tls-1', { annotations: { 'cert-manager.io/certificate-revision': '1' }, ownerReferences: [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: 'shop-tls', uid: 'uid-shop-tls', controller: true }] }),
+    status: { conditions },
+  });
+  const pending = request([cond('Ready', 'False', 'Pending', 'Referenced "Issuer" not found: issuer.cert-manager.io "letsencrypt" not found')]);
+
+  it('Certificate whose Issuer does not exist (Issuers listed): Failed, naming the issuer, with the request\'s words', () => {
+    const v = health(cert({ name: 'letsencrypt' }, issuing), undefined, { now: NOW, related: [pending], listed: ['cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer', 'cert-manager.io/CertificateRequest'] });
+    expect(v.status).toBe('Failed');
+    expect(v.reason).toBe('Issuer shop/letsencrypt does not exist (spec.issuerRef); CertificateRequest shop-tls-1: Ready=False Pending: Referenced "Issuer" not found: issuer.cert-manager.io "letsencrypt" not found (Certificate: Issuing=True DoesNotExist: Issuing certificate as Secret does not exist)');
+  });
+
+  it('Certificate whose issuer kind was not listed: absence proves nothing, still InProgress with the request\'s cause', () => {
+    const v = health(cert({ name: 'letsencrypt' }, issuing), undefined, { now: NOW, related: [pending], listed: ['cert-manager.io/CertificateRequest'] });
+    expect(v.status).toBe('InProgress');
+    expect(v.reason).toBe('Certificate is being issued: Issuing=True DoesNotExist: Issuing certificate as Secret does not exist; CertificateRequest shop-tls-1: Ready=False Pending: Referenced "Issuer" not found: issuer.cert-manager.io "letsencrypt" not found');
+  });
+
+  it('Certificate: a ClusterIssuer not Ready, a denied request, a failed request', () => {
+    const ci: KubeObject = { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'acme' }, status: { conditions: [cond('Ready', 'False', 'ErrRegisterACMEAccount', 'Failed to register ACME account: 403')] } };
+    const all = ['cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer'];
+    expect(health(cert({ name: 'acme', kind: 'ClusterIssuer' }, issuing), undefined, { now: NOW, related: [ci], listed: all }).reason)
+      .toMatch(/^ClusterIssuer acme is not ready: Ready=False ErrRegisterACMEAccount: Failed to register ACME account: 403 \(Certificate: Issuing=True/);
+    const okIssuer: KubeObject = { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'ca', namespace: 'shop' }, status: { conditions: [cond('Ready', 'True', 'KeyPairVerified', 'Signing CA verified')] } };
+    const denied = request([cond('Denied', 'True', 'PolicyDenied', 'denied by approver-policy'), cond('Ready', 'False', 'Denied', 'The CertificateRequest was denied by an approval controller')]);
+    const d = health(cert({ name: 'ca' }, issuing), undefined, { now: NOW, related: [okIssuer, denied], listed: all });
+    expect([d.status, d.reason.split(' (Certificate')[0]]).toEqual(['Failed', 'CertificateRequest shop-tls-1: Denied=True PolicyDenied: denied by approver-policy']);
+    const failed = request([cond('Ready', 'False', 'Failed', 'Failed to sign certificate: CA expired')]);
+    expect(health(cert({ name: 'ca' }, issuing), undefined, { now: NOW, related: [okIssuer, failed], listed: all }).status).toBe('Failed');
+    // an external issuer (another group) is not judged: the request's words only
+    expect(health(cert({ name: 'x', group: 'awspca.cert-manager.io', kind: 'AWSPCAIssuer' }, issuing), undefined, { now: NOW, related: [], listed: all }).status).toBe('InProgress');
+    // a Ready certificate reads nothing below
+    expect(health(cert({ name: 'gone' }, [cond('Ready', 'True', 'Ready', 'Certificate is up to date and has not expired')]), undefined, { now: NOW, related: [], listed: all }).status).toBe('Current');
   });
 });

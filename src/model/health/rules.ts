@@ -24,8 +24,14 @@ export interface Verdict {
 export interface HealthContext {
   /** epoch ms; defaults to the clock */
   now?: number;
-  /** objects that sharpen the reason, e.g. a workload's pods ("3 pods CrashLoopBackOff") */
+  /** objects that sharpen the reason, e.g. a workload's pods ("3 pods CrashLoopBackOff"), a Certificate's CertificateRequests and issuer (the kind registry's `related`) */
   related?: KubeObject[];
+  /**
+   * 'group/Kind' of the related kinds read completely where this object looks for them (its
+   * namespace, or cluster-wide): only for these does absence from `related` prove an object
+   * does not exist. A kind not listed here is unknown, never missing.
+   */
+  listed?: readonly string[];
 }
 
 /** 'Deployment', 'Deployment.apps' (kubectl's Kind.group), or an explicit group and kind. */
@@ -34,6 +40,8 @@ export type KindRef = string | { group: string; kind: string };
 export interface RuleCtx {
   now: number;
   related: KubeObject[];
+  /** see HealthContext.listed */
+  listed: ReadonlySet<string>;
   group: string;
   kind: string;
 }
@@ -336,6 +344,76 @@ export const nodeRule: Rule = (o) => {
 
 const EXPIRY_WARNING_MS = 7 * 24 * 3600 * 1000;
 
+const CERT_MANAGER = 'cert-manager.io';
+
+/** A related object named by another (a Certificate's issuer): group, kind, namespace (none at cluster scope), name. */
+export interface RelatedRef {
+  group: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * The issuer a Certificate names: spec.issuerRef, kind Issuer (its namespace) unless
+ * ClusterIssuer, group cert-manager.io unless given (cert-manager's defaults). An external
+ * issuer (another group) is returned too; the rule only judges cert-manager's own kinds.
+ */
+export function certificateIssuer(o: unknown): RelatedRef | undefined {
+  const name = str(o, 'spec', 'issuerRef', 'name');
+  if (!name) return undefined;
+  const kind = str(o, 'spec', 'issuerRef', 'kind') || 'Issuer';
+  const group = str(o, 'spec', 'issuerRef', 'group') || CERT_MANAGER;
+  return kind === 'ClusterIssuer' ? { group, kind, name } : { group, kind, namespace: str(o, 'metadata', 'namespace') ?? '', name };
+}
+
+function sameObject(x: KubeObject, r: RelatedRef): boolean {
+  const { group } = splitApiVersion(str(x, 'apiVersion') ?? '');
+  return str(x, 'kind') === r.kind && group === r.group && x.metadata.name === r.name && (r.namespace === undefined || (x.metadata.namespace ?? '') === r.namespace);
+}
+
+/** The Certificate's newest CertificateRequest among `related` (owned by it; highest certificate-revision, then newest). */
+function latestRequest(o: KubeObject, related: KubeObject[]): KubeObject | undefined {
+  const uid = o.metadata.uid;
+  const mine = related.filter((x) => str(x, 'kind') === 'CertificateRequest' && uid && arr(x, 'metadata', 'ownerReferences').some((r) => str(r, 'uid') === uid));
+  const rev = (x: KubeObject) => Number(x.metadata.annotations?.['cert-manager.io/certificate-revision'] ?? 0) || 0;
+  return mine.sort((a, b) => rev(b) - rev(a) || (parseTime(b.metadata.creationTimestamp) ?? 0) - (parseTime(a.metadata.creationTimestamp) ?? 0))[0];
+}
+
+/**
+ * What stops a Certificate deeper down, read from its CertificateRequest and its issuer
+ * (cert-manager's own status contract: CertificateRequest conditions Ready (reason Pending,
+ * Failed, Issued), Denied, InvalidRequest; Issuer/ClusterIssuer Ready). Failed when the issuer
+ * does not exist (its kind listed, the object absent), is not Ready, or the request failed,
+ * was denied or invalid; else the request's pending message as a cause; undefined when
+ * nothing below says more.
+ */
+function certificateCause(o: KubeObject, x: RuleCtx): { failed: boolean; text: string } | undefined {
+  const issuerRef = certificateIssuer(o);
+  const cr = latestRequest(o, x.related);
+  const crText = (c: Condition) => `CertificateRequest ${cr!.metadata.name}: ${condText(c)}`;
+  if (cr) {
+    const denied = isTrue(cr, 'Denied');
+    if (denied) return { failed: true, text: crText(denied) };
+    const invalid = isTrue(cr, 'InvalidRequest');
+    if (invalid) return { failed: true, text: crText(invalid) };
+  }
+  const crReady = cr ? condition(cr, 'Ready') : undefined;
+  if (issuerRef && issuerRef.group === CERT_MANAGER) {
+    const where = issuerRef.namespace ? `${issuerRef.namespace}/` : '';
+    const issuer = x.related.find((r) => sameObject(r, issuerRef));
+    const pending = crReady && crReady.status !== 'True' ? `; ${crText(crReady)}` : '';
+    if (!issuer && x.listed.has(`${issuerRef.group}/${issuerRef.kind}`)) {
+      return { failed: true, text: `${issuerRef.kind} ${where}${issuerRef.name} does not exist (spec.issuerRef)${pending}` };
+    }
+    const ir = issuer ? condition(issuer, 'Ready') : undefined;
+    if (issuer && ir?.status !== 'True') return { failed: true, text: `${issuerRef.kind} ${where}${issuerRef.name} is not ready: ${ir ? condText(ir) : 'no Ready condition'}${pending}` };
+  }
+  if (crReady?.status === 'False' && crReady.reason === 'Failed') return { failed: true, text: crText(crReady) };
+  if (crReady && crReady.status !== 'True') return { failed: false, text: crText(crReady) };
+  return undefined;
+}
+
 export const certificateRule: Rule = (o, x) => {
   const ready = condition(o, 'Ready');
   const issuing = isTrue(o, 'Issuing');
@@ -343,8 +421,11 @@ export const certificateRule: Rule = (o, x) => {
   if (notAfter !== undefined && notAfter <= x.now) {
     return v('Failed', `Certificate expired ${humanDuration(x.now - notAfter)} ago (notAfter ${str(o, 'status', 'notAfter')})${ready && ready.status !== 'True' ? `; ${condText(ready)}` : ''}`, str(o, 'status', 'notAfter'));
   }
-  if (issuing) return v('InProgress', `Certificate is being issued: ${condText(issuing)}`, ltt(issuing));
-  if (ready?.status === 'False') return v('Failed', condText(ready), ltt(ready));
+  // not Ready: what its CertificateRequest and issuer say is the deepest cause
+  const cause = ready?.status === 'True' && !issuing ? undefined : certificateCause(o, x);
+  if (cause?.failed) return v('Failed', `${cause.text} (Certificate: ${issuing ? condText(issuing) : ready ? condText(ready) : 'not issued'})`, ltt(issuing ?? ready));
+  if (issuing) return v('InProgress', `Certificate is being issued: ${condText(issuing)}${cause ? `; ${cause.text}` : ''}`, ltt(issuing));
+  if (ready?.status === 'False') return v('Failed', `${condText(ready)}${cause ? `; ${cause.text}` : ''}`, ltt(ready));
   if (ready?.status === 'True') {
     if (notAfter !== undefined && notAfter - x.now < EXPIRY_WARNING_MS) {
       const renewal = str(o, 'status', 'renewalTime');
@@ -355,6 +436,37 @@ export const certificateRule: Rule = (o, x) => {
   if (ready) return v('InProgress', condText(ready), ltt(ready));
   return v('InProgress', 'Waiting for cert-manager to issue the certificate');
 };
+
+/**
+ * A HelmRelease's deepest failure cause (helm-controller, v2 API): Ready and Stalled summarise
+ * ("Failed to upgrade after 1 attempt(s)", "Helm rollback to previous release … succeeded")
+ * while the Helm action's own error is the message of Released (install/upgrade), Remediated
+ * (rollback/uninstall) or TestSuccess when False (and Ready's, under a Stalled verdict); status.history (snapshots, newest first)
+ * names the release version that failed. Source: fluxcd/helm-controller internal/reconcile
+ * (upgrade.go fmtUpgradeFailure, atomic_release.go "Failed to %s after %d attempt(s)").
+ * Messages already in `shown` are not repeated; undefined when nothing deeper is recorded.
+ */
+export function helmReleaseCause(o: KubeObject, shown: string): string | undefined {
+  const parts: string[] = [];
+  const said = [shown];
+  // Ready last: when Stalled made the verdict, Ready=False may still say more than it
+  for (const type of ['Released', 'Remediated', 'TestSuccess', 'Ready']) {
+    const c = condition(o, type);
+    if (c?.status !== 'False') continue;
+    const m = msg(c.message);
+    if (!m || said.some((x) => x.includes(m))) continue;
+    said.push(m);
+    parts.push(condText(c));
+  }
+  const failed = arr(o, 'status', 'history').find((h) => str(h, 'status') === 'failed');
+  if (failed && parts.length) {
+    const chart = str(failed, 'chartName');
+    const ver = str(failed, 'chartVersion');
+    const n = num(failed, 'version');
+    parts.push(`release${n !== undefined ? ` v${n}` : ''} failed${chart ? ` (chart ${chart}${ver ? `@${ver}` : ''})` : ''}`);
+  }
+  return parts.length ? parts.join('; ') : undefined;
+}
 
 const CNPG_HEALTHY = 'Cluster in healthy state';
 // Phases of planned change (creation, scaling, upgrade, switchover); anything else with
