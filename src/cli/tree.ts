@@ -7,8 +7,7 @@ import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { indexFromStore, missingOwnerKinds } from '../fleet/tree-index.js';
 import type { FleetStore } from '../fleet/types.js';
-import { FLUX_KIND_GROUPS } from '../model/flux.js';
-import { buildTree, flattenTree, healthFromIndex, healthMark, kindsForTree, markForbidden, ownerChain, treeToJson, type ObjRef, type OwnerLine, type TreeJson, type TreeNode } from '../model/tree.js';
+import { buildTree, flattenTree, healthFromIndex, healthMark, kindsForTree, markForbidden, ownerChain, ownersOf, treeToJson, type ObjRef, type OwnerLine, type TreeJson, type TreeNode } from '../model/tree.js';
 import { resourceKey, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
 import { commandColours, withFleet, type CommandIO } from './io.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
@@ -28,12 +27,14 @@ export interface FoundTree {
   context: string;
   /** controller owners from the object up to the top, nearest first */
   owners: OwnerLine[];
+  /** its other direct owners (non-controller ownerReferences): each has its own tree */
+  alsoOwnedBy: OwnerLine[];
   tree: TreeNode;
 }
 
 /** `fleetdeck tree -o json`: one entry per context holding the object. */
 export interface TreeCommandJson {
-  trees: { context: string; owners: OwnerLine[]; tree: TreeJson }[];
+  trees: { context: string; owners: OwnerLine[]; alsoOwnedBy: OwnerLine[]; tree: TreeJson }[];
   /** selected contexts that were read and do not have the object */
   notFound: string[];
   /** selected contexts that could not be read */
@@ -46,7 +47,8 @@ export function renderTreeText(found: FoundTree, c: ChalkInstance): string {
   // names, reasons and messages are cluster text: each piece through termLine before colouring
   const t = termLine;
   const owners = found.owners.map((o) => `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}${o.status ? '' : ' (gone)'}`);
-  lines.push(c.bold(t(found.context)) + (owners.length ? c.gray(t(`  owned by ${owners.join(' ← ')}`)) : ''));
+  const also = found.alsoOwnedBy.map((o) => `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}${o.status ? '' : ' (gone)'}`);
+  lines.push(c.bold(t(found.context)) + (owners.length ? c.gray(t(`  owned by ${owners.join(' ← ')}`)) : '') + (also.length ? c.gray(t(`; also owned by ${also.join(', ')}`)) : ''));
   for (const r of flattenTree(found.tree)) {
     const n = r.node;
     const v = n.group ? n.rolledUp : n.verdict;
@@ -74,7 +76,6 @@ function matches(store: FleetStore, context: string, type: ResourceType, name: s
     .map((object) => ({ resource, object }));
 }
 
-const FLUX_TREE_KINDS = [`kustomizations.${FLUX_KIND_GROUPS.Kustomization}`, `helmreleases.${FLUX_KIND_GROUPS.HelmRelease}`];
 
 
 export async function runTreeCommand(target: string, opts: TreeCommandOptions, io: CommandIO): Promise<number> {
@@ -94,7 +95,7 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
   try {
     const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
     // first: the object's kind and the Flux objects whose inventories say what else to watch
-    const first = await takeSnapshot(fleet, { contexts, deadline, kinds: () => [kindQuery, ...FLUX_TREE_KINDS] });
+    const first = await takeSnapshot(fleet, { contexts, deadline, kinds: () => [kindQuery] });
     closers.push(first.close);
     for (const u of first.unreachable) io.stderr.write(termText(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`));
     if (first.reachable.length === 0) {
@@ -126,11 +127,10 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
       return 1;
     }
 
-    // then: what trees hang off (inventory kinds, owned kinds) and the owners above
+    // then: every listable kind (kubectl-tree's rule: any object may own or be owned), and the owners above
     const watched = new Map<string, Set<string>>();
     const treeKinds = (c: string, resources: ResourceType[]): string[] => {
-      const flux = FLUX_TREE_KINDS.flatMap((k) => fleet.list(c, k));
-      const kinds = [...kindsForTree(resources, flux), resourceKey(types.get(c)!)];
+      const kinds = [...kindsForTree(resources), resourceKey(types.get(c)!)];
       watched.set(c, new Set(kinds));
       return kinds;
     };
@@ -163,12 +163,17 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
         const root: ObjRef = { resource: ref.resource, object: live };
         const tree = buildTree(root, index, { healthOf: healthFromIndex(index, now) });
         if (forbidden.size) markForbidden(tree, forbidden);
-        trees.push({ context: c, owners: ownerChain(root, index), tree });
+        const chain = ownerChain(root, index);
+        const alsoOwnedBy = ownersOf(root, index).slice(1).map((o): OwnerLine => ({
+          kind: o.reference.kind, namespace: o.ref?.object.metadata.namespace ?? '', name: o.reference.name,
+          ...(o.ref ? { status: healthFromIndex(index, now)(o.ref).status } : {}),
+        }));
+        trees.push({ context: c, owners: chain, alsoOwnedBy, tree });
       }
     }
     if (opts.output === 'json') {
       const doc: TreeCommandJson = {
-        trees: trees.map((t) => ({ context: t.context, owners: t.owners, tree: treeToJson(t.tree) })),
+        trees: trees.map((t) => ({ context: t.context, owners: t.owners, alsoOwnedBy: t.alsoOwnedBy, tree: treeToJson(t.tree) })),
         notFound: first.reachable.filter((c) => !found.has(c)),
         unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })),
       };

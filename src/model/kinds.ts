@@ -3,7 +3,7 @@
 // (capabilities), how its pods are found, and whether the Fleet/Problems views and
 // `fleetdeck status` watch it. Every consumer reads this table:
 //   columns.ts columnsFor, health.ts health(), fleet/report.ts fleetKinds (what the Fleet and
-//   Problems views and `status` watch), tree.ts kindsForTree (owned kinds), the action
+//   Problems views and `status` watch), tree.ts kindsForTree (kinds trees leave out), the action
 //   catalog and the command table (capabilities), the history view and rollback (history).
 // A kind without an entry gets the generic one: printer columns (CRDs) or name/health/age,
 // the generic kstatus pipeline, and `scale` when discovery serves its /scale subresource.
@@ -58,8 +58,8 @@ export interface KindEntry {
   podsInVerdict?: boolean;
   /** watched while the Fleet and Problems views or `status` run (where discovery serves it) */
   fleet?: boolean;
-  /** commonly owned by other objects: watched when a tree is shown */
-  owned?: boolean;
+  /** false: never drawn in ownership trees, so not watched for them (Events: many, never owners or owned) */
+  tree?: false;
   /**
    * its CPU/MEM columns from metrics.k8s.io (src/model/metrics.ts): `pod` (its own sample and
    * its request/limit shares), `node` (its sample and allocatable shares), `selector` (the sum
@@ -91,16 +91,16 @@ const REVISIONS: HistorySource = { resource: 'controllerrevisions.apps', kind: '
 // Built-in kinds ('' is the core group)
 
 const CORE: KindEntry[] = [
-  { group: '', kind: 'Pod', resource: 'pods', columns: () => podColumns, health: podRule, can: ['logs', 'exec', 'port-forward'], pods: 'self', fleet: true, owned: true, metrics: 'pod' },
-  { group: '', kind: 'Service', columns: () => serviceColumns, health: serviceRule, owned: true },
-  { group: '', kind: 'ConfigMap', columns: () => configMapColumns, health: alwaysCurrent, owned: true },
+  { group: '', kind: 'Pod', resource: 'pods', columns: () => podColumns, health: podRule, can: ['logs', 'exec', 'port-forward'], pods: 'self', fleet: true, metrics: 'pod' },
+  { group: '', kind: 'Service', columns: () => serviceColumns, health: serviceRule },
+  { group: '', kind: 'ConfigMap', columns: () => configMapColumns, health: alwaysCurrent },
   { group: '', kind: 'Secret', columns: () => secretColumns, health: alwaysCurrent },
   { group: '', kind: 'Namespace', columns: () => namespaceColumns, health: namespaceRule, fleet: true },
   { group: '', kind: 'Node', columns: () => nodeColumns, health: nodeRule, fleet: true, metrics: 'node' },
-  { group: '', kind: 'PersistentVolumeClaim', columns: () => pvcColumns, health: pvcRule, fleet: true, owned: true },
-  { group: '', kind: 'Event', columns: () => eventColumns },
-  { group: 'events.k8s.io', kind: 'Event', columns: () => eventColumns },
-  { group: 'discovery.k8s.io', kind: 'EndpointSlice', owned: true },
+  { group: '', kind: 'PersistentVolumeClaim', columns: () => pvcColumns, health: pvcRule, fleet: true },
+  { group: '', kind: 'Event', columns: () => eventColumns, tree: false },
+  { group: 'events.k8s.io', kind: 'Event', columns: () => eventColumns, tree: false },
+  { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
   { group: 'policy', kind: 'PodDisruptionBudget', health: alwaysCurrent },
   { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', columns: () => crdColumns, health: crdRule },
 ];
@@ -120,10 +120,10 @@ const WORKLOADS: KindEntry[] = [
   },
   {
     group: 'apps', kind: 'ReplicaSet', resource: 'replicasets', columns: () => replicaSetColumns, health: replicaSetRule,
-    can: ['scale', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, owned: true, metrics: 'selector',
+    can: ['scale', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
-  { group: 'apps', kind: 'ControllerRevision', resource: 'controllerrevisions', owned: true },
-  { group: 'batch', kind: 'Job', resource: 'jobs', columns: () => jobColumns, health: jobRule, can: ['logs'], pods: 'selector', podsInVerdict: true, fleet: true, owned: true, metrics: 'selector' },
+  { group: 'apps', kind: 'ControllerRevision', resource: 'controllerrevisions' },
+  { group: 'batch', kind: 'Job', resource: 'jobs', columns: () => jobColumns, health: jobRule, can: ['logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector' },
   { group: 'batch', kind: 'CronJob', resource: 'cronjobs', columns: () => cronJobColumns, health: cronJobRule, can: ['logs'], pods: 'selector', fleet: true },
 ];
 
@@ -241,11 +241,6 @@ export function relatedKinds(entry: KindEntry): string[] {
 /** The entry of a resourceKey ('deployments.apps') among the declared kinds that name their plural. */
 export function entryOfResource(key: string): KindEntry | undefined {
   return KINDS.find((e) => e.resource !== undefined && resourceKey({ group: e.group, resource: e.resource }) === key);
-}
-
-/** The kinds (group/kind) commonly owned by others, watched for trees. */
-export function ownedKinds(): { group: string; kind: string }[] {
-  return KINDS.filter((e) => e.owned).map((e) => ({ group: e.group, kind: e.kind }));
 }
 
 /** How a built-in kind's CPU/MEM columns are read (by kind name: the kinds with metrics are unique by name); undefined: none. */

@@ -5,7 +5,7 @@
 import { arr, isRecord, str, strMap } from './access.js';
 import { FLUX_KIND_GROUPS, fluxOwner, inventory, sourceRefOf } from './flux.js';
 import { health } from './health.js';
-import { entryOf, ownedKinds } from './kinds.js';
+import { entryOf } from './kinds.js';
 import type { KubeObject, OwnerReference, ResourceType } from './types.js';
 import { resourceKey, splitApiVersion } from './types.js';
 
@@ -496,28 +496,58 @@ export function treeToJson(n: TreeNode): TreeJson {
   };
 }
 
-// Kinds that commonly hang below workloads and operator CRs through ownerReferences.
 /**
- * The resourceKeys to watch for trees in a context: the commonly owned kinds, the kinds
- * named in the inventories of the given Flux objects, and (when Flux objects are given) the
- * Flux kinds themselves — each only if the context serves it.
+ * The resourceKeys to watch for trees in a context: every kind it serves that can be listed
+ * and watched (one version per group/kind, the preferred one first), as kubectl-tree lists
+ * every listable kind — any object may carry an ownerReference (a Namespace owned by a
+ * cluster-scoped custom resource, a StatefulSet owned by an operator's CR), so no fixed list
+ * of "owned" kinds can be complete. Kinds whose registry entry says `tree: false` (Events:
+ * many, and never an owner or owned) are left out. `fluxObjects` is accepted for callers that
+ * pass inventories; every kind an inventory can name is already included.
  */
-export function kindsForTree(resources: ResourceType[], fluxObjects: KubeObject[] = []): string[] {
-  const byKind = new Map<string, ResourceType>();
+export function kindsForTree(resources: ResourceType[], _fluxObjects: KubeObject[] = []): string[] {
+  const out = new Map<string, string>();
   for (const r of resources) {
     const k = `${r.group}/${r.kind}`;
     // subresources are not listed kinds; keep the first (preferred) version
-    if (!r.resource.includes('/') && !byKind.has(k)) byKind.set(k, r);
+    if (r.resource.includes('/') || out.has(k)) continue;
+    if (!r.verbs.includes('list') || !r.verbs.includes('watch')) continue;
+    if (entryOf(r).tree === false) continue;
+    out.set(k, resourceKey(r));
   }
-  const wanted: { group: string; kind: string }[] = ownedKinds();
-  if (fluxObjects.length) wanted.push({ group: KS_GROUP, kind: 'Kustomization' }, { group: HR_GROUP, kind: 'HelmRelease' });
-  for (const o of fluxObjects) for (const e of inventory(o)) wanted.push({ group: e.group, kind: e.kind });
-  const out = new Set<string>();
-  for (const w of wanted) {
-    const r = byKind.get(`${w.group}/${w.kind}`);
-    if (r && r.verbs.includes('watch')) out.add(resourceKey(r));
-  }
-  return [...out];
+  return [...new Set(out.values())];
+}
+
+/**
+ * Every top of `ref`'s ownership: owners followed through EVERY ownerReference (controller
+ * or not) up to objects with no owner in the index, then (with `flux`, default) through the
+ * Flux object whose labels claim them. A pod owned by a StatefulSet and by an operator's CR
+ * has two tops; each gets its tree. Cycles and dangling references end a path; the order is
+ * the controller path first.
+ */
+export function topOwners(ref: ObjRef, index: TreeIndex, opts: { flux?: boolean } = {}): ObjRef[] {
+  const tops: ObjRef[] = [];
+  const seenTops = new Set<unknown>();
+  const visited = new Set<string>();
+  const walk = (cur: ObjRef, depth: number): void => {
+    const uid = uidOf(cur.object);
+    if (uid) {
+      if (visited.has(uid)) return;
+      visited.add(uid);
+    }
+    const ups = depth < 30 ? ownersOf(cur, index).filter((o) => o.ref).map((o) => o.ref as ObjRef) : [];
+    if (ups.length) {
+      for (const up of ups) walk(up, depth + 1);
+      return;
+    }
+    const top = topOwner(cur, index, opts);
+    if (!seenTops.has(top.object)) {
+      seenTops.add(top.object);
+      tops.push(top);
+    }
+  };
+  walk(ref, 0);
+  return tops;
 }
 
 /**

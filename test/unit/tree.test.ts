@@ -8,6 +8,7 @@ import {
   kindsForTree,
   ownersOf,
   topOwner,
+  topOwners,
   treeToJson,
   treeToText,
   type NodeVerdict,
@@ -371,21 +372,41 @@ describe('kindsForTree', () => {
     rt('', 'secrets', 'Secret', ['get']),
   ];
 
-  it('common owned kinds that the context serves', () => {
-    expect(kindsForTree(served).sort()).toEqual(['controllerrevisions.apps', 'jobs.batch', 'persistentvolumeclaims', 'pods', 'replicasets.apps']);
-  });
-
-  it('plus the kinds named in inventories (only watchable, served ones)', () => {
-    const ks = obj('Kustomization', 'flux-system', 'apps', {
-      status: { inventory: { entries: [
-        { id: 'shop_web_apps_Deployment' }, { id: 'shop_w_example.com_Widget' }, { id: 'shop_sa__ServiceAccount' },
-        { id: 'shop_s__Secret' }, { id: 'shop_x_nowhere.io_Thing' }, { id: 'garbage' },
-      ] } },
-    });
-    expect(kindsForTree(served, [ks]).sort()).toEqual([
-      'controllerrevisions.apps', 'deployments.apps', 'jobs.batch', 'kustomizations.kustomize.toolkit.fluxcd.io',
+  it('issue 20 case 5: every listable, watchable kind served (kubectl-tree lists them all), one version each, Events left out', () => {
+    const withEvents = [...served, rt('', 'events', 'Event'), rt('events.k8s.io', 'events', 'Event'), rt('', 'namespaces', 'Namespace'), { ...rt('apps', 'deployments', 'Deployment'), version: 'v1beta2' }];
+    expect(kindsForTree(withEvents).sort()).toEqual([
+      'controllerrevisions.apps', 'deployments.apps', 'jobs.batch', 'kustomizations.kustomize.toolkit.fluxcd.io', 'namespaces',
       'persistentvolumeclaims', 'pods', 'replicasets.apps', 'serviceaccounts', 'widgets.example.com',
     ]);
+  });
+});
+
+describe('issue 20 case 5: edges from every ownerReference', () => {
+  const nonController = (o: KubeObject, owner: KubeObject): KubeObject => ({
+    ...o,
+    metadata: { ...o.metadata, ownerReferences: [...(o.metadata.ownerReferences ?? []), { apiVersion: owner.apiVersion ?? '', kind: owner.kind ?? '', name: owner.metadata.name, uid: owner.metadata.uid ?? '' }] },
+  });
+  const cr = obj('Cluster', 'db', 'main');
+  const sts = nonController(obj('StatefulSet', 'db', 'main', { owner: [] }), cr);
+  const pod = nonController(obj('Pod', 'db', 'main-0', { owner: sts }), cr);
+  const idx = indexFromObjects(refs([cr, sts, pod]));
+
+  it('a pod with two owners has both as tops; each tree holds it, and the second owner\'s tree holds the StatefulSet it owns', () => {
+    const lone = obj('Deployment', 'db', 'other');
+    const lonePod = nonController(obj('Pod', 'db', 'other-1', { owner: lone }), cr);
+    const idx2 = indexFromObjects(refs([cr, sts, pod, lone, lonePod]));
+    expect(topOwners(ref(lonePod), idx2).map((t) => `${t.object.kind}/${t.object.metadata.name}`)).toEqual(['Deployment/other', 'Cluster/main']);
+    const tree = buildTree(ref(cr), idx, { healthOf });
+    expect(tree.children.map((c) => `${c.kind}/${c.name}`).sort()).toEqual(['Pod/main-0', 'StatefulSet/main']);
+    expect(tree.children.find((c) => c.kind === 'StatefulSet')!.children.map((c) => `${c.kind}/${c.name}`)).toEqual(['Pod/main-0']);
+  });
+
+  it('a cluster-scoped owner of a cluster-scoped object (a Namespace owned by a CR)', () => {
+    const owner: KubeObject = { apiVersion: 'tenancy.example.com/v1', kind: 'Tenant', metadata: { name: 't1', uid: 'uid-t1' } };
+    const ns = nonController(obj('Namespace', '', 'team-a'), owner);
+    const i = indexFromObjects([{ resource: 'tenants.tenancy.example.com', object: owner }, ...refs([ns])]);
+    expect(buildTree({ resource: 'tenants.tenancy.example.com', object: owner }, i, { healthOf }).children.map((c) => `${c.kind}/${c.name}`)).toEqual(['Namespace/team-a']);
+    expect(topOwners(ref(ns), i).map((t) => t.object.metadata.name)).toEqual(['t1']);
   });
 });
 

@@ -6,7 +6,7 @@
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { indexFromStore } from '../../fleet/tree-index.js';
-import { buildTree, flattenTree, healthMark, kindsForTree, topOwner, type ObjRef, type TreeRow } from '../../model/tree.js';
+import { buildTree, flattenTree, healthMark, kindsForTree, topOwners, type ObjRef, type TreeRow } from '../../model/tree.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
@@ -14,9 +14,6 @@ import { fit, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { scrollTop } from '../widgets/table.js';
 
-const FLUX_KINDS = ['kustomizations.kustomize.toolkit.fluxcd.io', 'helmreleases.helm.toolkit.fluxcd.io'];
-/** Owners the top-owner walk climbs through besides the commonly owned kinds. */
-const OWNER_KINDS = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'cronjobs.batch'];
 
 export interface TreeRoot {
   context: string;
@@ -112,8 +109,8 @@ export class TreeView implements View {
     for (const c of this.contexts()) {
       const types = this.app.store.resources(c);
       if (!types.length) continue;
-      const flux = FLUX_KINDS.flatMap((k) => this.app.store.list(c, k));
-      const want = [...this.rootKinds, ...FLUX_KINDS, ...OWNER_KINDS, ...kindsForTree(types, flux)]
+      // every listable kind (kubectl-tree's rule): any object may own or be owned
+      const want = [...this.rootKinds, ...kindsForTree(types)]
         .map((k) => this.app.store.resolve(c, k))
         .filter((t) => t !== undefined)
         .map((t) => resourceKey(t));
@@ -145,8 +142,6 @@ export class TreeView implements View {
     for (const key of batch.resources) {
       if (this.subs.has(key)) {
         this.dirty = true;
-        // new inventories may name kinds not watched yet
-        if (FLUX_KINDS.some((k) => key.endsWith(`\u0000${k}`))) this.watchKinds();
         return;
       }
     }
@@ -165,12 +160,14 @@ export class TreeView implements View {
       const index = indexFromStore(this.app.store, r.context, [...(this.kinds.get(r.context) ?? [])]);
       const obj = this.app.store.get(r.context, r.resource, r.namespace, r.name);
       if (!obj) continue;
-      const top = topOwner({ resource: r.resource, object: obj }, index);
-      const id = `${r.context}/${top.object.metadata.uid ?? top.object.metadata.name}`;
-      if (done.has(id)) continue;
-      done.add(id);
-      const tree = buildTree(top, index, { expanded: this.expanded });
-      trees.push({ context: r.context, rows: flattenTree(tree, this.collapsed) });
+      // one tree per top owner, through every ownerReference: a pod with two owners shows under both
+      for (const top of topOwners({ resource: r.resource, object: obj }, index)) {
+        const id = `${r.context}/${top.object.metadata.uid ?? top.object.metadata.name}`;
+        if (done.has(id)) continue;
+        done.add(id);
+        const tree = buildTree(top, index, { expanded: this.expanded });
+        trees.push({ context: r.context, rows: flattenTree(tree, this.collapsed) });
+      }
     }
     this.lines = treeLines(trees);
     if (this.selectedId) {
