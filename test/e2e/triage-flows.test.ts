@@ -1,0 +1,113 @@
+// Triage flows on the built CLI (`node dist/cli.js demo` in a pty) that had no pty test:
+// port-forward from the TUI (bytes go through to the sim's echo page and :pf counts them),
+// previous-container logs (`p` on prod-eu's crash-looping cart-api pod) and remove finalizers
+// (typed confirmation; the plan names each finalizer). Run `npm run build` first.
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Session } from './harness.js';
+
+const STARTUP_MS = 60_000;
+const WAIT_MS = 45_000;
+let sessions: Session[] = [];
+
+beforeAll(() => {
+  if (!existsSync(resolve('dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+});
+
+afterEach(() => {
+  for (const s of sessions) s.kill('SIGKILL');
+  sessions = [];
+});
+
+function demo(cols: number, rows: number, command: string): Session {
+  const s = startDemo(['--command', command], { cols, rows });
+  sessions.push(s);
+  return s;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((res, rej) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: 20_000 }, (r) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => res({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', rej);
+    req.end();
+  });
+}
+
+describe('triage flows on demo', () => {
+  it('shift-f forwards a local port to a pod: an HTTP GET reaches the sim echo; :pf counts the bytes; ctrl-d stops it', async () => {
+    const s = demo(140, 30, ':pods');
+    await s.waitFor(/pods \[\d+\][\s\S]*\s1\/1\s+Running/, STARTUP_MS);
+    s.type("/'dev/payments/payments-api");
+    s.press('enter');
+    await s.waitFor(/pods \[\d+\/\d+\][\s\S]*payments-api-\S+\s+1\/1\s+Running/, WAIT_MS);
+    s.press('F');
+    const ask = await s.waitFor(/forward \[LOCAL:\]REMOTE for (payments-api-\S+) \(e\.g\. (\d+):\d+/, WAIT_MS);
+    const [, pod, remote] = /forward \[LOCAL:\]REMOTE for (payments-api-\S+) \(e\.g\. (\d+):/.exec(ask)!;
+    s.type(`:${remote}`);
+    s.press('enter');
+    // dev is not a protected context: no dialog, the executor plans, audits and starts it
+    const started = await s.waitFor(/forwarding 127\.0\.0\.1:(\d+) -> payments-api-\S+:\d+/, WAIT_MS);
+    const local = Number(/forwarding 127\.0\.0\.1:(\d+)/.exec(started)![1]);
+    const r = await get(local, '/healthz');
+    expect(r.status).toBe(200);
+    expect(r.body).toContain(`fleetdeck echo: dev pod payments/${pod} port ${remote}`);
+    expect(r.body).toContain('GET /healthz');
+    s.type(':pf');
+    s.press('enter');
+    const list = await s.waitFor((x) => new RegExp(`dev\\s+payments/${pod}\\s+127\\.0\\.0\\.1:${local}\\s+${remote}\\s+\\d+/1\\s+\\d+B\\s+\\d+B`).test(x), WAIT_MS);
+    const [, sent, received] = new RegExp(`127\\.0\\.0\\.1:${local}\\s+${remote}\\s+\\d+/1\\s+(\\d+)B\\s+(\\d+)B`).exec(list)!;
+    expect(Number(sent)).toBeGreaterThan(0);
+    expect(Number(received)).toBeGreaterThan(Number(sent));
+    s.press('ctrl-d');
+    await s.waitFor(new RegExp(`stopped forwarding 127\\.0\\.0\\.1:${local}`), WAIT_MS);
+    await expect(get(local, '/')).rejects.toThrow(/ECONNREFUSED|ECONNRESET|socket hang up/);
+    s.type(':q');
+    s.press('enter');
+    expect(await s.exit(10_000)).toBe(0);
+  }, 240_000);
+
+  it('p on the crash-looping cart-api pod shows the crashed instance\'s log, ending with its fatal error', async () => {
+    const s = demo(160, 30, ':pods prod-eu checkout');
+    await s.waitFor(/cart-api-\S+\s+0\/1\s+CrashLoopBackOff/, STARTUP_MS);
+    // the crash-looping pod(s) only: every word of the filter must appear in the row
+    s.type('/cart-api CrashLoopBackOff');
+    s.press('enter');
+    await s.waitFor(/pods \[\d+\/\d+\][\s\S]*cart-api-\S+\s+0\/1\s+CrashLoopBackOff/, WAIT_MS);
+    s.press('p');
+    await s.waitFor(/FATAL unable to start server: exiting with code 1/, WAIT_MS);
+    const t = await s.screenText();
+    expect(t).toMatch(/previous/);
+    expect(t).toMatch(/config key "database\.url" is required \(version=1\.6\.0-bad\)/);
+  }, 240_000);
+
+  it('ctrl-k on a stuck object: the plan names each finalizer, the name must be typed, then they are removed', async () => {
+    const s = demo(160, 36, ':configmaps staging legacy-reports');
+    await s.waitFor(/report-exports/, STARTUP_MS);
+    s.press('ctrl-k');
+    const plan = await s.waitFor(/type "report-exports" to confirm/, WAIT_MS);
+    // the plan names the finalizer, what removing it skips, and the exact patch (guarded by a test op)
+    expect(plan).toMatch(/Remove finalizers: 1 of 1 target/);
+    expect(plan).toMatch(/staging \/ legacy-reports \/ ConfigMap report-exports/);
+    expect(plan).toMatch(/note: finalizer reports\.acme\.io\/export-cleanup: /);
+    expect(plan).toMatch(/PATCH \/api\/v1\/namespaces\/legacy-reports\/configmaps\/report-exports/);
+    expect(plan).toMatch(/"op": "test"/);
+    // typed confirmation always (staging is not in the protected pattern): enter alone sends nothing
+    s.press('enter');
+    await pause(1500);
+    expect(await s.screenText()).toMatch(/type "report-exports" to confirm/);
+    s.type('report-exports');
+    s.press('enter');
+    // the ConfigMap was being deleted with its namespace: without its finalizer it goes
+    const done = await s.waitFor(/configmaps \[0\][\s\S]*staging \/ legacy-reports \/ ConfigMap report-exports: succeeded: finalizers removed/, WAIT_MS);
+    expect(done).not.toMatch(/report-exports\s+\d/);
+  }, 240_000);
+});
