@@ -1,12 +1,15 @@
 // Triage flows on the built CLI (`node dist/cli.js demo` in a pty) that had no pty test:
 // port-forward from the TUI (bytes go through to the sim's echo page and :pf counts them),
 // previous-container logs (`p` on prod-eu's crash-looping cart-api pod) and remove finalizers
-// (typed confirmation; the plan names each finalizer). Run `npm run build` first.
-import { existsSync } from 'node:fs';
+// (typed confirmation; the plan names each finalizer) and edit in $EDITOR (a scripted editor:
+// the diff is the plan, confirmed it is applied). Run `npm run build` first.
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Session } from './harness.js';
+import { isolatedEnv, run, startDemo, type Session } from './harness.js';
 
 const STARTUP_MS = 60_000;
 const WAIT_MS = 45_000;
@@ -87,6 +90,26 @@ describe('triage flows on demo', () => {
     const t = await s.screenText();
     expect(t).toMatch(/previous/);
     expect(t).toMatch(/config key "database\.url" is required \(version=1\.6\.0-bad\)/);
+  }, 240_000);
+
+  it('shift-e edits in $EDITOR: the diff is the plan, confirmed it is applied', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-editor-'));
+    const editor = join(dir, 'edit.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i "s/LOG_LEVEL: info/LOG_LEVEL: debug/" "$1"\n');
+    chmodSync(editor, 0o755);
+    const s = run(process.execPath, [resolve('dist/cli.js'), 'demo', '--command', ':configmaps dev payments'], { env: { ...isolatedEnv(), EDITOR: editor, VISUAL: '' }, cols: 140, rows: 36 });
+    sessions.push(s);
+    await s.waitFor(/payments-api-config/, STARTUP_MS);
+    s.type("/'payments-api-config");
+    s.press('enter');
+    await s.waitFor(/configmaps \[1\/\d+\]/, WAIT_MS);
+    s.press('E');
+    const plan = await s.waitFor(/-\s+LOG_LEVEL: info[\s\S]*\+\s+LOG_LEVEL: debug/, WAIT_MS);
+    expect(plan).toMatch(/PUT \/api\/v1\/namespaces\/payments\/configmaps\/payments-api-config/);
+    s.press('y');
+    await s.waitFor(/payments-api-config: succeeded/, WAIT_MS);
+    s.press('y');
+    await s.waitFor(/LOG_LEVEL: debug/, WAIT_MS);
   }, 240_000);
 
   it('ctrl-k on a stuck object: the plan names each finalizer, the name must be typed, then they are removed', async () => {
