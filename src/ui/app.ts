@@ -596,6 +596,7 @@ export function runApp(opts: AppOptions): Promise<void> {
       case 'view.changes': {
         const name = a.slice(5);
         if (!VIEWS.has(name)) app.message(`the ${name} view is not available yet`, 'error');
+        else if (stack.length === 1 && top()?.title().split(' ')[0] === name) app.message(`${name}: this is the ${name} view`);
         else runCommand(name);
         return true;
       }
@@ -613,11 +614,14 @@ export function runApp(opts: AppOptions): Promise<void> {
     const v = top();
     let why: string | undefined;
     for (const a of actions) {
-      // a movement that moves nothing says so (at the top, at the end, or nothing to scroll)
-      const before = v && NAV_ACTIONS.includes(a) ? bodyOf(v) : undefined;
+      // a view's own key that changes nothing on screen says so (a movement at the top or the
+      // end, wrap with no line wider than the screen, a sort or wide on an empty table)
+      const before = v && command(a).by === 'view' ? bodyOf(v) : undefined;
       const r = runOnView(app, v, a);
       if (r.ran) {
-        if (before !== undefined && v === top() && bodyOf(v!) === before) app.message(`${command(a).title}: ${/up|top/.test(a) ? 'already at the top' : 'already at the end'}`);
+        if (before !== undefined && v === top() && !prompt && bodyOf(v!) === before) {
+          app.message(`${command(a).title}: ${NAV_ACTIONS.includes(a) ? (/up|top/.test(a) ? 'already at the top' : 'already at the end') : 'nothing changes on this screen'}`);
+        }
         return;
       }
       why ??= r.why;
@@ -629,7 +633,7 @@ export function runApp(opts: AppOptions): Promise<void> {
 
   /** The view's visible content at the current size (a movement's before and after). */
   function bodyOf(v: View): string {
-    return v.render((screen.width as number) || 80, Math.max(1, ((screen.height as number) || 24) - 4)).join('\n');
+    return `${v.title()} ${v.status?.() ?? ''} ${v.filter?.get() ?? ''}\n` + v.render((screen.width as number) || 80, Math.max(1, ((screen.height as number) || 24) - 4)).join('\n');
   }
 
   function promptKey(k: string, ch: string | undefined): void {
