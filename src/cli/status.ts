@@ -1,7 +1,8 @@
 // `fleetdeck status`: the fleet summary and every problem, non-interactively, for scripts and
 // CI. Exit codes: 0 everything is Current (Suspended objects are listed but do not fail,
-// unless failOnSuspended), 1 something is not (a problem, an unreachable context, data that
-// did not sync in time), 2 on error (bad kubeconfig or selection, no context reachable).
+// unless failOnSuspended), 1 something is not or is unknown (a problem, an unreachable
+// context, a kind it reports on that did not sync in time, failed, or was forbidden by RBAC in
+// some or every namespace: "unknown" with the reason, never "healthy"), 2 on error (bad kubeconfig or selection, no context reachable).
 // The report itself is src/fleet/report.ts; this file prints it.
 import type { ChalkInstance } from 'chalk';
 import type { FleetOptions } from '../fleet/open.js';
@@ -39,7 +40,8 @@ const SEVERITY_COLOUR: Record<string, keyof Pick<ChalkInstance, 'red' | 'yellow'
 /** The human table: one row per context, then the problems, then a verdict line. */
 export function renderStatusTable(report: FleetReport, exitCode: number, c: ChalkInstance, now: number): string {
   const out: string[] = [];
-  const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${a}/${b}`);
+  // '-': the context was not read; '?': read, but a kind behind the cell is not whole (coverage)
+  const ratio = (x: { coverage: unknown }, a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? (x.coverage ? '?' : '-') : `${a}/${b}`);
   const ctxRows = [['CONTEXT', 'STATE', 'LATENCY', 'VERSION', 'NODES', 'PODS RUN/PEND/FAIL', 'WORKLOADS BAD', 'FLUX OK/FAIL/SUSP', 'CRS BAD', 'ERROR']];
   for (const x of report.json.contexts) {
     ctxRows.push([
@@ -47,11 +49,11 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
       x.state,
       x.latencyMs === null ? '-' : `${Math.round(x.latencyMs)}ms`,
       x.serverVersion ?? '-',
-      ratio(x.nodes?.ready, x.nodes?.total),
-      x.pods ? `${x.pods.running}/${x.pods.pending}/${x.pods.failed}` : '-',
-      ratio(x.workloads?.unhealthy, x.workloads?.total),
-      x.flux ? `${x.flux.ready}/${x.flux.failed}/${x.flux.suspended}` : '-',
-      ratio(x.crs?.unhealthy, x.crs?.total),
+      ratio(x, x.nodes?.ready, x.nodes?.total),
+      x.pods ? `${x.pods.running}/${x.pods.pending}/${x.pods.failed}` : x.coverage ? '?' : '-',
+      ratio(x, x.workloads?.unhealthy, x.workloads?.total),
+      x.flux ? `${x.flux.ready}/${x.flux.failed}/${x.flux.suspended}` : x.coverage ? '?' : '-',
+      ratio(x, x.crs?.unhealthy, x.crs?.total),
       x.lastError ?? '',
     ]);
   }
@@ -65,8 +67,14 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
     }),
   );
   out.push('');
+  if (report.incomplete.size) {
+    // what the numbers and the verdict do not cover: '?' cells above, never shown as fine
+    out.push(c.bold(`UNKNOWN (${report.incomplete.size} context${report.incomplete.size === 1 ? '' : 's'} not fully seen)`));
+    for (const [name, why] of report.incomplete) out.push(`${c.magenta(termLine(name))}: ${termLine(why)}`);
+    out.push('');
+  }
   if (report.problems.length === 0) {
-    out.push(c.green('no problems: every watched object is Current'));
+    out.push(report.incomplete.size ? c.magenta('no problems in what could be read') : c.green('no problems: every watched object is Current'));
   } else {
     out.push(c.bold(`PROBLEMS (${report.problems.length})`));
     const rows = [['SEVERITY', 'CONTEXT', 'KIND', 'NAMESPACE', 'NAME', 'STATUS', 'SINCE', 'REASON']];
@@ -87,10 +95,13 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
   const parts = [
     others ? `${others} problem${others === 1 ? '' : 's'}` : '',
     bad ? `${bad} context${bad === 1 ? '' : 's'} not ready` : '',
-    report.incomplete.size ? `${report.incomplete.size} context${report.incomplete.size === 1 ? '' : 's'} not fully synced` : '',
     suspended ? `${suspended} suspended${exitCode === 0 ? ' (not failing)' : ''}` : '',
   ].filter(Boolean);
-  const verdict = exitCode === 0 ? c.green(`healthy${parts.length ? `: ${parts.join(', ')}` : ''}`) : c.red(`unhealthy: ${parts.join(', ')}`);
+  const unknown = termLine([...report.incomplete].map(([name, why]) => `${name}: ${why}`).join('; '));
+  const verdict =
+    exitCode === 0 ? c.green(`healthy${parts.length ? `: ${parts.join(', ')}` : ''}`)
+    : others || bad ? c.red(`unhealthy: ${parts.join(', ')}${unknown ? `; unknown: ${unknown}` : ''}`)
+    : c.magenta(`unknown: ${unknown}${parts.length ? `; ${parts.join(', ')}` : ''}`);
   out.push(`${verdict}  (as of ${new Date(now).toISOString()})`);
   return `${out.join('\n')}\n`;
 }

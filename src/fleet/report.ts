@@ -2,6 +2,7 @@
 // Fleet view and the Problems view watch, each workload with its pods, and the report (summary
 // + problems + what did not sync) over a snapshot. Reads the store; prints nothing (the shell
 // front end is src/cli/status.ts, the views are src/ui/views/fleet.ts and problems.ts).
+import { coverageJson, coverageOf, gapText, type CoverageWant, type KindCoverage } from '../model/coverage.js';
 import { summarizeContext, statusJson, type StatusContextInput, type StatusJson } from '../model/fleet-summary.js';
 import { entryOf, entryOfResource, fleetTypes, type KindMatch } from '../model/kinds.js';
 import { problems, type Problem, type ProblemInput } from '../model/problems.js';
@@ -116,7 +117,9 @@ export function problemInputs(store: RelatedStore, context: string, objects: Map
 export interface FleetReport {
   json: StatusJson;
   problems: Problem[];
-  /** contexts whose caches did not all sync: what is missing */
+  /** every (context, kind, scope) the report read, with its knowledge state (src/model/coverage.ts) */
+  coverage: KindCoverage[];
+  /** contexts whose data is not whole (not synced, forbidden, failed): why, in words */
   incomplete: Map<string, string>;
 }
 
@@ -126,6 +129,8 @@ export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[
   const rows: ProblemInput[] = [];
   const inputs: StatusContextInput[] = [];
   const incomplete = new Map<string, string>();
+  const wants: CoverageWant[] = snap.watched.map((w) => ({ context: w.context, resource: w.resource, namespaced: w.type.namespaced, ...(w.type.namespaced && namespace ? { namespace } : {}) }));
+  const coverage = coverageOf(wants, store.reflectors(), store.contexts());
   for (const name of contexts) {
     const st = statuses.get(name);
     const input: StatusContextInput = { name, state: st?.state ?? 'unreachable' };
@@ -134,27 +139,28 @@ export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[
     if (st?.lastError !== undefined && st.state !== 'ready') input.lastError = st.lastError;
     if (snap.reachable.includes(name)) {
       const mine = snap.watched.filter((w) => w.context === name);
-      const unsynced = mine.filter((w) => w.phase !== 'synced' && w.phase !== 'forbidden');
-      if (unsynced.length) {
-        incomplete.set(name, unsynced.map((w) => `${w.resource} ${w.phase}${w.reason ? ` (${w.reason})` : ''}`).join('; '));
-      }
+      const cov = coverage.filter((c) => c.context === name);
+      input.coverage = coverageJson(cov);
+      input.unknown = new Set(cov.filter((c) => c.state !== 'synced').map((c) => c.resource));
+      if (!input.coverage.complete) incomplete.set(name, gapText(cov));
       const objects = new Map<string, KubeObject[]>();
       // a namespaced snapshot has no all-namespaces reflector: its lists must name the namespace
       for (const w of mine) objects.set(w.resource, store.list(name, w.resource, w.type.namespaced ? namespace : undefined));
       input.summary = summarizeContext(objects, now);
       rows.push(...problemInputs(store, name, objects));
+    } else {
+      // not reached: the state says so (and fails the exit code); nothing of it is known
+      input.coverage = { complete: false, syncing: [], forbidden: [], failed: [`context ${st?.state ?? 'unreachable'}${st?.lastError ? `: ${st.lastError}` : ''}`] };
     }
     inputs.push(input);
   }
-  for (const [name, what] of incomplete) {
-    const input = inputs.find((i) => i.name === name)!;
-    input.lastError = `not synced in time: ${what}`;
-  }
   const list = problems(rows, now);
-  return { json: statusJson(inputs, list), problems: list, incomplete };
+  return { json: statusJson(inputs, list), problems: list, coverage, incomplete };
 }
 
-/** 0 healthy, 1 not; see the file comment. Suspended alone is healthy unless failOnSuspended. */
+/** 0 healthy, 1 not (a problem, a context not ready, or anything it reports on not whole:
+ * syncing, forbidden by RBAC, failed — unknown is never healthy); see the file comment.
+ * Suspended alone is healthy unless failOnSuspended. */
 export function statusExitCode(report: FleetReport, failOnSuspended = false): number {
   const failing = report.problems.filter((p) => failOnSuspended || p.severity !== 'suspended');
   const contextsOk = report.json.contexts.every((c) => c.state === 'ready') && report.incomplete.size === 0;

@@ -488,6 +488,12 @@ export class Fleet implements FleetStore {
     return [...r.cache.values()].map((o) => o.metadata.name);
   }
 
+  /** True when a fallback's namespaces come from a synced namespace list (not just the kubeconfig's one). */
+  private namespacesListed(fb: Fallback): boolean {
+    const nsEntry = fb.nsId ? this.reflectorsById.get(fb.nsId) : undefined;
+    return nsEntry?.reflector.phase === 'synced';
+  }
+
   private namespacesChanged(c: ContextEntry): void {
     if (c.nsSyncQueued) return;
     c.nsSyncQueued = true;
@@ -698,9 +704,11 @@ export class Fleet implements FleetStore {
     if (!type) return undefined;
     const rk = resourceKey(type);
     const all = this.reflectorsById.get([context, rk, ''].join(sep));
+    const one = namespace && type.namespaced ? this.reflectorsById.get([context, rk, namespace].join(sep)) : undefined;
+    // a namespace-by-namespace fallback that does not cover the namespace (a user who may not
+    // list namespaces sees only the kubeconfig's) yields to a reflector of exactly that namespace
+    if (all && one && all.fallback && !all.fallback.parts.has(namespace!)) return { e: one };
     if (all) return { e: all, filter: type.namespaced ? namespace : undefined };
-    if (!namespace) return undefined;
-    const one = this.reflectorsById.get([context, rk, namespace].join(sep));
     return one ? { e: one } : undefined;
   }
 
@@ -750,7 +758,10 @@ export class Fleet implements FleetStore {
       if (e.scope) s.namespace = e.scope;
       if (st.reason) s.reason = st.reason;
       if (st.nextAttemptAt) s.nextAttemptAt = st.nextAttemptAt;
-      if (e.fallback) s.namespaces = [...e.fallback.parts.keys()].sort();
+      if (e.fallback) {
+        s.namespaces = [...e.fallback.parts.keys()].sort();
+        s.namespacesListed = this.namespacesListed(e.fallback);
+      }
       if (st.forbiddenNamespaces) s.forbiddenNamespaces = st.forbiddenNamespaces;
       return s;
     });

@@ -1,6 +1,7 @@
 // The fleet overview's numbers for one context, from its objects grouped by resourceKey, and
 // the JSON document `fleetdeck status -o json` prints.
 import { str } from './access.js';
+import type { ContextCoverageJson } from './coverage.js';
 import { health } from './health.js';
 import { isFluxGroup } from './flux.js';
 import { kindRefOf, type Problem } from './problems.js';
@@ -37,6 +38,29 @@ function groupOf(resourceKey: string): string {
 function entries(objects: ObjectsByResource): [string, KubeObject[]][] {
   const list = objects instanceof Map ? [...objects.entries()] : Object.entries(objects);
   return list.filter((e): e is [string, KubeObject[]] => Array.isArray(e[1]));
+}
+
+/** The summary cell a kind's objects count in (summarizeContext's rule), or undefined when none. */
+export type SummaryCell = 'nodes' | 'pods' | 'workloads' | 'flux' | 'crs';
+
+export function summaryCellOf(resourceKey: string): SummaryCell | undefined {
+  const group = groupOf(resourceKey);
+  if (resourceKey === 'nodes') return 'nodes';
+  if (resourceKey === 'pods') return 'pods';
+  if (WORKLOADS.has(resourceKey)) return 'workloads';
+  if (isFluxGroup(group)) return 'flux';
+  if (!isBuiltinGroup(group)) return 'crs';
+  return undefined;
+}
+
+/** The cells whose count is not whole: any kind behind them not synced (src/model/coverage.ts). */
+export function unknownCells(notSynced: Iterable<string>): Set<SummaryCell> {
+  const out = new Set<SummaryCell>();
+  for (const k of notSynced) {
+    const c = summaryCellOf(k);
+    if (c) out.add(c);
+  }
+  return out;
 }
 
 export function summarizeContext(objects: ObjectsByResource, now: number): ContextSummary {
@@ -94,6 +118,8 @@ export interface StatusContext {
   flux: ContextSummary['flux'] | null;
   crs: ContextSummary['crs'] | null;
   lastError: string | null;
+  /** what the numbers above stand on: complete, else the kinds syncing, forbidden, failed */
+  coverage: ContextCoverageJson | null;
 }
 
 export interface StatusProblem {
@@ -119,14 +145,17 @@ export interface StatusProblem {
  *                      "workloads": {"total","unhealthy"},
  *                      "flux": {"ready","failed","suspended","total"},
  *                      "crs": {"total","unhealthy"},
- *                      "lastError" }],
+ *                      "lastError",
+ *                      "coverage": {"complete", "syncing": [..], "forbidden": [..], "failed": [..]} }],
  *       "problems": [{ "context", "kind", "namespace", "name", "status", "severity",
  *                      "reason", "since" }],
  *       "healthy": boolean
  *     }
  *
- * healthy, as computed here, is true only when every context is `ready` and nothing is
- * listed as a problem. `fleetdeck status` overrides it with its exit code, where a suspension
+ * A count is null when a kind behind it is not whole (syncing, forbidden by RBAC in some or
+ * every namespace, failed): `coverage` says which and why (issue 20: unknown is never shown
+ * as a number). healthy, as computed here, is true only when every context is `ready`, every
+ * coverage complete and nothing is listed as a problem. `fleetdeck status` overrides it with its exit code, where a suspension
  * alone is healthy unless --fail-on-suspended (a suspension is deliberate; it stays listed).
  */
 export interface StatusJson {
@@ -143,21 +172,29 @@ export interface StatusContextInput {
   lastError?: string;
   /** absent when the context could not be read */
   summary?: ContextSummary;
+  coverage?: ContextCoverageJson;
+  /** resourceKeys read but not whole: their cells are null */
+  unknown?: Iterable<string>;
 }
 
 export function statusJson(contexts: StatusContextInput[], problems: Problem[]): StatusJson {
-  const ctx: StatusContext[] = contexts.map((c) => ({
-    name: c.name,
-    state: c.state,
-    latencyMs: c.latencyMs ?? null,
-    serverVersion: c.serverVersion ?? null,
-    nodes: c.summary?.nodes ?? null,
-    pods: c.summary?.pods ?? null,
-    workloads: c.summary?.workloads ?? null,
-    flux: c.summary?.flux ?? null,
-    crs: c.summary?.crs ?? null,
-    lastError: c.lastError ?? null,
-  }));
+  const ctx: StatusContext[] = contexts.map((c) => {
+    const unknown = unknownCells(c.unknown ?? []);
+    const cell = <K extends SummaryCell>(k: K): ContextSummary[K] | null => (unknown.has(k) ? null : (c.summary?.[k] ?? null));
+    return {
+      name: c.name,
+      state: c.state,
+      latencyMs: c.latencyMs ?? null,
+      serverVersion: c.serverVersion ?? null,
+      nodes: cell('nodes'),
+      pods: cell('pods'),
+      workloads: cell('workloads'),
+      flux: cell('flux'),
+      crs: cell('crs'),
+      lastError: c.lastError ?? null,
+      coverage: c.coverage ?? null,
+    };
+  });
   const probs: StatusProblem[] = problems.map((p) => ({
     context: p.context,
     kind: p.kind,
@@ -168,5 +205,5 @@ export function statusJson(contexts: StatusContextInput[], problems: Problem[]):
     reason: p.verdict.reason,
     since: p.since ?? null,
   }));
-  return { contexts: ctx, problems: probs, healthy: probs.length === 0 && ctx.every((c) => c.state === 'ready') };
+  return { contexts: ctx, problems: probs, healthy: probs.length === 0 && ctx.every((c) => c.state === 'ready' && c.coverage?.complete !== false) };
 }

@@ -35,6 +35,9 @@ export interface AccessRule {
   denyResources?: string[];
   /** namespaces the user may not touch at all (namespaced requests there are 403) */
   denyNamespaces?: string[];
+  /** when set, the only namespaces the user is bound in (a RoleBinding each, no ClusterRoleBinding):
+   * every other namespace, every all-namespaces list and every cluster-scoped resource is 403 */
+  allowNamespaces?: string[];
 }
 
 /** Faults the server injects on request (tests, chaos). All off by default. */

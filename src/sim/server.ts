@@ -119,9 +119,10 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
   const sockets = new Set<Socket>();
   const snapshots = new Map<string, Snapshot>();
 
-  const rule = (): { denyResources: string[]; denyNamespaces: string[] } => {
+  const rule = (): { denyResources: string[]; denyNamespaces: string[]; allowNamespaces?: string[] } => {
     const rs = cluster.access.filter((a) => a.user === cluster.user);
-    return { denyResources: rs.flatMap((a) => a.denyResources ?? []), denyNamespaces: rs.flatMap((a) => a.denyNamespaces ?? []) };
+    const allow = rs.filter((a) => a.allowNamespaces).flatMap((a) => a.allowNamespaces!);
+    return { denyResources: rs.flatMap((a) => a.denyResources ?? []), denyNamespaces: rs.flatMap((a) => a.denyNamespaces ?? []), ...(rs.some((a) => a.allowNamespaces) ? { allowNamespaces: allow } : {}) };
   };
 
   function denied(verb: string, r: { group: string; resource: string }, ns: string | undefined, name?: string, sub?: string): ApiError {
@@ -135,8 +136,10 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
   // the one access decision: requests are refused by it and reviews (authorization.k8s.io) answer from it
   const decide: AccessDecision = (verb, r, ns, name, sub) => {
     if (cluster.faults.forbidAll) return denied(verb, r, ns, name, sub);
-    const { denyResources, denyNamespaces } = rule();
+    const { denyResources, denyNamespaces, allowNamespaces } = rule();
     if (denyResources.includes(resourceKey(r))) return denied(verb, r, ns, name, sub);
+    // bound by RoleBindings only: nothing cluster-scoped, nothing across namespaces, nothing outside them
+    if (allowNamespaces && (!r.namespaced || ns === undefined || !allowNamespaces.includes(ns))) return denied(verb, r, ns, name, sub);
     if (ns !== undefined && denyNamespaces.includes(ns)) return denied(verb, r, ns, name, sub);
     // a user bound only in some namespaces cannot list across all of them
     if (ns === undefined && r.namespaced && denyNamespaces.length > 0) return denied(verb, r, undefined, name, sub);

@@ -4,7 +4,7 @@
 // on the other is a fidelity bug in the simulation or a wrong assumption in the client.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { buildCluster } from '../../src/sim/build-cluster.js';
@@ -43,7 +43,17 @@ export interface BackendEnv {
   writeLog(ref: { namespace: string; pod: string; container: string }, text: string): Promise<void>;
   /** the Git and Helm repositories Flux fetches: real servers on the cluster, FluxContent in the sim */
   flux: FluxSources;
+  /**
+   * A user bound in one namespace only (RBAC `view` through a RoleBinding there, nothing
+   * cluster-wide: no namespace list, no nodes, no CRDs), as its own kubeconfig context whose
+   * default namespace is NOT that one. The namespace exists; what is in it is the test's.
+   * Real plane: a ServiceAccount token (TokenRequest); sim: an access rule with allowNamespaces.
+   */
+  namespaceOnlyUser(): Promise<{ kubeconfigPath: string; context: string; namespace: string }>;
 }
+
+/** The namespace namespaceOnlyUser() is bound in. */
+export const ONLY_NAMESPACE = 'team-a';
 
 /** What a path of a fixture Git repository holds. */
 export type PathContent = { objects: object[] } | 'broken' | 'empty';
@@ -102,6 +112,20 @@ function restrictedView(admin: SimCluster, deny: { namespace: string }): SimClus
     access: [{ user: RESTRICTED_USER, denyResources: ['secrets'], denyNamespaces: [deny.namespace] }],
     faults: { latencyMs: 0, hang: false, forbidAll: false },
     // the admin view runs the controllers; this one only serves the shared store
+    start: () => {},
+    stop: () => {},
+  };
+}
+
+/** The same cluster behind a user bound in `namespace` only (RoleBinding), nothing cluster-wide. */
+function namespaceOnlyView(admin: SimCluster, namespace: string): SimCluster {
+  return {
+    ...admin,
+    name: 'sim-team-a',
+    user: 'team-a-viewer',
+    token: randomBytes(16).toString('hex'),
+    access: [{ user: 'team-a-viewer', allowNamespaces: [namespace] }],
+    faults: { latencyMs: 0, hang: false, forbidAll: false },
     start: () => {},
     stop: () => {},
   };
@@ -192,7 +216,7 @@ function simBackend(): Backend {
       const cluster = buildCluster({ name: 'sim-admin', flux: { git: {}, charts: {} } });
       const flux = simSources(cluster.flux);
       const forbiddenNamespace = 'kube-system';
-      for (const name of ['default', forbiddenNamespace, 'flux-system']) cluster.store.create('namespaces', { metadata: { name } });
+      for (const name of ['default', forbiddenNamespace, 'flux-system', ONLY_NAMESPACE]) cluster.store.create('namespaces', { metadata: { name } });
       // the same fake nodes the real control plane has (kwok)
       for (const name of FAKE_NODES) {
         cluster.store.create('nodes', {
@@ -200,7 +224,8 @@ function simBackend(): Backend {
           status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] },
         });
       }
-      fleet = await startSimFleet({ clusters: [cluster, restrictedView(cluster, { namespace: forbiddenNamespace })] });
+      fleet = await startSimFleet({ clusters: [cluster, restrictedView(cluster, { namespace: forbiddenNamespace }), namespaceOnlyView(cluster, ONLY_NAMESPACE)] });
+      const kubeconfigPath = fleet.kubeconfigPath;
       return {
         name: 'sim',
         kubeconfigPath: fleet.kubeconfigPath,
@@ -215,6 +240,7 @@ function simBackend(): Backend {
           cluster.podLogs.write(ref, text);
         },
         flux,
+        namespaceOnlyUser: async () => ({ kubeconfigPath, context: 'sim-team-a', namespace: ONLY_NAMESPACE }),
       };
     },
     async teardown() {
@@ -248,7 +274,38 @@ async function clusterEnv(kubeconfigPath: string): Promise<BackendEnv> {
     kubeConfig: kubeConfigOn(kubeconfigPath),
     // kwok serves every container's log from the one file (ClusterLogs)
     writeLog: (_ref, text) => appendPodLogLine(podLogFileOf(dirname(kubeconfigPath)), text),
+    namespaceOnlyUser: () => clusterNamespaceOnlyUser(kubeconfigPath),
   };
+}
+
+/** A ServiceAccount bound to `view` in ONLY_NAMESPACE by a RoleBinding, its token in a kubeconfig of its own. */
+async function clusterNamespaceOnlyUser(kubeconfigPath: string): Promise<{ kubeconfigPath: string; context: string; namespace: string }> {
+  const kubectl = kubectlOn(kubeconfigPath, ADMIN_CONTEXT);
+  const must = async (args: string[], input?: string): Promise<string> => {
+    const r = await kubectl(args, { input });
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const ns = ONLY_NAMESPACE;
+  await must(['apply', '-f', '-'], [
+    `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}`,
+    `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: team-a-viewer, namespace: ${ns}}`,
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: team-a-viewer, namespace: ${ns}}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\nsubjects: [{kind: ServiceAccount, name: team-a-viewer, namespace: ${ns}}]`,
+  ].join('\n---\n'));
+  const token = (await must(['create', 'token', 'team-a-viewer', '-n', ns, '--duration=2h'])).trim();
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const cluster = kc.getCluster(kc.contexts.find((c) => c.name === ADMIN_CONTEXT)!.cluster)!;
+  const doc = {
+    apiVersion: 'v1', kind: 'Config',
+    clusters: [{ name: 'team-a', cluster: { server: cluster.server, ...(cluster.caData ? { 'certificate-authority-data': cluster.caData } : { 'certificate-authority': cluster.caFile }) } }],
+    users: [{ name: 'team-a-viewer', user: { token } }],
+    contexts: [{ name: 'team-a-only', context: { cluster: 'team-a', user: 'team-a-viewer' } }],
+    'current-context': 'team-a-only',
+  };
+  const file = join(dirname(kubeconfigPath), `kubeconfig-team-a-${process.pid}`);
+  writeFileSync(file, JSON.stringify(doc), { mode: 0o600 });
+  return { kubeconfigPath: file, context: 'team-a-only', namespace: ns };
 }
 
 /**

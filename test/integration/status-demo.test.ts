@@ -90,7 +90,10 @@ describe('fleetdeck status on the demo fleet', () => {
       expect(line).toMatch(f.reason);
     }
     for (const c of ['dev', 'staging', 'prod-eu']) expect(lines.some((l) => l.startsWith(`${c} `) && l.includes(' ready '))).toBe(true);
-    expect(r.out).toMatch(/^unhealthy: \d+ problems, 1 suspended/m);
+    expect(r.out).toMatch(/^unhealthy: \d+ problems, 1 suspended; unknown: staging: .*forbidden in kube-system/m);
+    // staging's user may not read kube-system: its counts are unknown, said where they are
+    expect(r.out).toMatch(/^UNKNOWN \(1 context not fully seen\)\nstaging: .*forbidden in kube-system$/m);
+    expect(lines.find((l) => l.startsWith('staging '))!.split(/\s{2,}/).slice(5, 9)).toEqual(['?', '?', '?', '?']);
     expect(r.out).not.toContain('\x1b[');
   }, 60_000);
 
@@ -102,14 +105,18 @@ describe('fleetdeck status on the demo fleet', () => {
     expect(doc.healthy).toBe(false);
     expect(doc.contexts.map((c) => [c.name, c.state])).toEqual([['dev', 'ready'], ['staging', 'ready'], ['prod-eu', 'ready']]);
     for (const c of doc.contexts) {
-      expect(Object.keys(c)).toEqual(['name', 'state', 'latencyMs', 'serverVersion', 'nodes', 'pods', 'workloads', 'flux', 'crs', 'lastError']);
+      expect(Object.keys(c)).toEqual(['name', 'state', 'latencyMs', 'serverVersion', 'nodes', 'pods', 'workloads', 'flux', 'crs', 'lastError', 'coverage']);
       expect(c.nodes).toEqual({ ready: 3, total: 3 });
       expect(c.serverVersion).toMatch(/^v1\./);
       expect(c.lastError).toBeNull();
     }
     const byName = Object.fromEntries(doc.contexts.map((c) => [c.name, c]));
     expect(byName.dev.flux?.suspended).toBe(1);
-    expect(byName.staging.flux?.failed).toBe(1);
+    // staging's Flux kinds are forbidden in kube-system: unknown, not a count (coverage says why)
+    expect(byName.staging.flux).toBeNull();
+    expect(byName.staging.coverage?.complete).toBe(false);
+    expect(byName.staging.coverage?.forbidden).toContain('kustomizations.kustomize.toolkit.fluxcd.io in kube-system');
+    expect(byName.dev.coverage).toEqual({ complete: true, syncing: [], forbidden: [], failed: [] });
     expect(byName['prod-eu'].crs?.unhealthy).toBeGreaterThanOrEqual(1);
     expect(byName['prod-eu'].pods?.failed).toBeGreaterThanOrEqual(1);
     for (const f of FAULTS) {
@@ -178,11 +185,24 @@ describe('fleetdeck status on the healthy fleet', () => {
     await healthy?.stop();
   });
 
-  it('exits 0 with no problems listed', async () => {
-    const r = await status({ kubeconfig: healthy.kubeconfigPath, output: 'json' });
+  it('exits 0 with no problems listed on the contexts it may read whole', async () => {
+    const r = await status({ kubeconfig: healthy.kubeconfigPath, allContexts: false, context: ['dev', 'prod-eu'], output: 'json' });
     const doc = JSON.parse(r.out) as StatusJson;
     expect(doc.problems).toEqual([]);
     expect(doc.healthy).toBe(true);
     expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('issue 20 case 3: with staging (its user denied kube-system) nothing is wrong in what it sees, but the verdict is unknown, exit 1', async () => {
+    const r = await status({ kubeconfig: healthy.kubeconfigPath, output: 'table' });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('no problems in what could be read');
+    expect(r.out).toMatch(/^unknown: staging: .*forbidden in kube-system/m);
+    expect(r.out).not.toMatch(/^healthy/m);
+    // scoped to a namespace the user reads whole, staging has a verdict again
+    const scoped = await status({ kubeconfig: healthy.kubeconfigPath, namespace: 'payments', output: 'json' });
+    const doc = JSON.parse(scoped.out) as StatusJson;
+    expect(doc.contexts.map((c) => c.coverage?.complete)).toEqual([true, true, true]);
+    expect(scoped.code).toBe(0);
   }, 60_000);
 });

@@ -59,7 +59,7 @@ describe('statusJson', () => {
     );
     expect(Object.keys(doc)).toEqual(['contexts', 'problems', 'healthy']);
     expect(doc.healthy).toBe(false);
-    expect(doc.contexts[1]).toEqual({ name: 'dr', state: 'unreachable', latencyMs: null, serverVersion: null, nodes: null, pods: null, workloads: null, flux: null, crs: null, lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused' });
+    expect(doc.contexts[1]).toEqual({ name: 'dr', state: 'unreachable', latencyMs: null, serverVersion: null, nodes: null, pods: null, workloads: null, flux: null, crs: null, lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused', coverage: null });
     expect(doc.problems[0]).toEqual({ context: 'prod', kind: expect.any(String), namespace: 'shop', name: expect.any(String), status: 'Failed', severity: 'failed', reason: expect.any(String), since: expect.any(String) });
     expect(doc.problems.map((p) => p.name)).toContain('apps');
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
@@ -68,5 +68,15 @@ describe('statusJson', () => {
   it('is healthy only when every context is ready and nothing is listed', () => {
     expect(statusJson([{ name: 'a', state: 'ready' }], []).healthy).toBe(true);
     expect(statusJson([{ name: 'a', state: 'degraded' }], []).healthy).toBe(false);
+  });
+
+  it('a count whose kinds are not whole is null, and the context is not healthy (issue 20: unknown is never fine)', () => {
+    const coverage = { complete: false, syncing: ['deployments.apps'], forbidden: ['pods in kube-system'], failed: [] };
+    const doc = statusJson([{ name: 'a', state: 'ready', summary: summarizeContext(objects, NOW), coverage, unknown: ['pods', 'deployments.apps'] }], []);
+    expect(doc.contexts[0].pods).toBeNull();
+    expect(doc.contexts[0].workloads).toBeNull();
+    expect(doc.contexts[0].nodes).not.toBeNull();
+    expect(doc.contexts[0].coverage).toEqual(coverage);
+    expect(doc.healthy).toBe(false);
   });
 });

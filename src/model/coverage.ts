@@ -1,0 +1,215 @@
+// Knowledge state as data (issue 20): how complete a set of rows is, per (context, kind,
+// namespace scope). Every view and command that shows numbers or a verdict over the cache
+// reads its completeness here, from the store's reflector states, and says "syncing",
+// "forbidden" or "failed" where the numbers are instead of presenting a partial set as the
+// whole. Pure: the caller passes what the store reports (ReflectorStatus, ContextStatus shapes).
+import type { ReflectorPhase } from './types.js';
+
+/**
+ * One (context, kind, scope) as far as fleetdeck knows it:
+ * - `synced`: the list finished and the watch keeps it; absence of an object proves it absent
+ * - `syncing`: the first list is not done yet (or nothing watches it yet)
+ * - `forbidden`: RBAC refused it, whole (no namespaces named) or in `forbiddenNamespaces`,
+ *   or only `onlyNamespaces` could be listed (the user may not list namespaces)
+ * - `failed`: unreachable, unauthorized, retrying after an error, or the context is down (`reason`)
+ */
+export type Knowledge = 'synced' | 'syncing' | 'forbidden' | 'failed';
+
+/** What a view or command reads: a kind (resourceKey) of a context, all namespaces when `namespace` is undefined. */
+export interface CoverageWant {
+  context: string;
+  /** resourceKey ('pods', 'deployments.apps') */
+  resource: string;
+  /** the scope read; undefined: all namespaces (or a cluster-scoped kind) */
+  namespace?: string;
+  /** false for cluster-scoped kinds (their scope is always the whole cluster); default true */
+  namespaced?: boolean;
+}
+
+/** The store's ReflectorStatus fields this reads (src/fleet/types.ts). */
+export interface CoverageReflector {
+  context: string;
+  resource: string;
+  namespace?: string;
+  phase: ReflectorPhase;
+  reason?: string;
+  lists?: number;
+  /** a namespace-by-namespace fallback (the all-namespaces list was 403): the namespaces it watches */
+  namespaces?: string[];
+  /** of those, the ones that answered 403 */
+  forbiddenNamespaces?: string[];
+  /** the fallback's namespaces come from a complete namespace list (false: only the kubeconfig namespace is known) */
+  namespacesListed?: boolean;
+}
+
+/** The store's ContextStatus fields this reads. */
+export interface CoverageContext {
+  name: string;
+  state: string;
+  discovered?: boolean;
+  lastError?: string;
+}
+
+export interface KindCoverage extends CoverageWant {
+  state: Knowledge;
+  /** forbidden: the namespaces refused (absent: the whole kind, unless onlyNamespaces) */
+  forbiddenNamespaces?: string[];
+  /** forbidden: the kind is seen only in these namespaces (the rest is not visible to this user) */
+  onlyNamespaces?: string[];
+  /** why it is not synced, as the API or the store said it */
+  reason?: string;
+}
+
+const FAILED_PHASES: ReadonlySet<ReflectorPhase> = new Set(['retrying', 'unreachable', 'unauthorized', 'stopped']);
+
+function ofReflector(w: CoverageWant, r: CoverageReflector): KindCoverage {
+  const out: KindCoverage = { ...w, state: 'synced' };
+  if (r.reason) out.reason = r.reason;
+  if (r.phase === 'forbidden') return { ...out, state: 'forbidden' };
+  if (FAILED_PHASES.has(r.phase)) return { ...out, state: 'failed', reason: r.reason ?? r.phase };
+  if (r.phase === 'syncing') return { ...out, state: 'syncing' };
+  if (r.namespaces === undefined) {
+    delete out.reason;
+    return out;
+  }
+  // a namespace-by-namespace fallback
+  if (w.namespace !== undefined) {
+    if (r.forbiddenNamespaces?.includes(w.namespace)) return { ...out, state: 'forbidden', forbiddenNamespaces: [w.namespace] };
+    if (r.namespaces.includes(w.namespace) || r.namespacesListed) {
+      delete out.reason;
+      return out;
+    }
+    return { ...out, state: 'forbidden', forbiddenNamespaces: [w.namespace], reason: `namespace ${w.namespace} is not among those this user may list` };
+  }
+  if (!r.namespacesListed) {
+    return { ...out, state: 'forbidden', onlyNamespaces: [...r.namespaces], reason: `listed only in ${r.namespaces.join(', ') || 'no namespace'}: the user may not list all namespaces` };
+  }
+  if (r.forbiddenNamespaces?.length) return { ...out, state: 'forbidden', forbiddenNamespaces: [...r.forbiddenNamespaces] };
+  delete out.reason;
+  return out;
+}
+
+/**
+ * The knowledge state of each wanted (context, kind, scope), in the order given. A want is
+ * answered by the context's all-namespaces reflector of the kind, or by one for exactly its
+ * namespace (the store's own order: a fallback that does not cover the namespace yields to a
+ * reflector of that namespace). A context not discovered yet is `syncing` while connecting and
+ * `failed` (with its state and last error) otherwise; a kind nothing watches yet is `syncing`.
+ */
+export function coverageOf(wants: readonly CoverageWant[], reflectors: readonly CoverageReflector[], contexts: readonly CoverageContext[]): KindCoverage[] {
+  const ctx = new Map(contexts.map((c) => [c.name, c]));
+  const byKey = new Map<string, CoverageReflector>();
+  for (const r of reflectors) byKey.set(`${r.context}\u0000${r.resource}\u0000${r.namespace ?? ''}`, r);
+  return wants.map((w): KindCoverage => {
+    const c = ctx.get(w.context);
+    if (!c?.discovered) {
+      const state = c?.state ?? 'unreachable';
+      return { ...w, state: state === 'connecting' ? 'syncing' : 'failed', reason: `context ${state}${c?.lastError ? `: ${c.lastError}` : ''}` };
+    }
+    const scoped = w.namespaced !== false && w.namespace !== undefined;
+    const all = byKey.get(`${w.context}\u0000${w.resource}\u0000`);
+    const one = scoped ? byKey.get(`${w.context}\u0000${w.resource}\u0000${w.namespace}`) : undefined;
+    const r = all && !(one && all.namespaces && !all.namespaces.includes(w.namespace!)) ? all : one;
+    if (!r) return { ...w, state: 'syncing', reason: 'not watched yet' };
+    return ofReflector(scoped ? w : { ...w, namespace: undefined }, r);
+  });
+}
+
+/** True when every entry is synced: absence proves absence, counts are whole. */
+export function isComplete(cov: readonly KindCoverage[]): boolean {
+  return cov.every((c) => c.state === 'synced');
+}
+
+/** The kind's plural as people read it: 'deployments.apps' → 'deployments'. */
+export function kindLabel(resource: string): string {
+  const dot = resource.indexOf('.');
+  return dot < 0 ? resource : resource.slice(0, dot);
+}
+
+/** One entry in words: "secrets in staging: forbidden", "pods in staging: forbidden in kube-system". */
+export function coverageText(c: KindCoverage): string {
+  const where = `${kindLabel(c.resource)} in ${c.context}${c.namespace ? `/${c.namespace}` : ''}`;
+  switch (c.state) {
+    case 'synced':
+      return `${where}: synced`;
+    case 'syncing':
+      return `${where}: not loaded yet`;
+    case 'failed':
+      return `${where}: failed${c.reason ? ` (${c.reason})` : ''}`;
+    case 'forbidden':
+      if (c.onlyNamespaces) return `${where}: only ${c.onlyNamespaces.join(', ') || 'no namespace'} visible (forbidden elsewhere)`;
+      if (c.forbiddenNamespaces && !c.namespace) return `${where}: forbidden in ${c.forbiddenNamespaces.join(', ')}`;
+      return `${where}: forbidden`;
+  }
+}
+
+/** Counts by state, and the distinct kinds in each: what a title says ("2 kinds syncing"). */
+export interface CoverageSummary {
+  complete: boolean;
+  syncing: number;
+  forbidden: number;
+  failed: number;
+  /** the not-synced entries, worst (failed) first, then syncing, then forbidden */
+  gaps: KindCoverage[];
+}
+
+const GAP_ORDER: Record<Knowledge, number> = { failed: 0, syncing: 1, forbidden: 2, synced: 3 };
+
+export function summarizeCoverage(cov: readonly KindCoverage[]): CoverageSummary {
+  const kinds = (s: Knowledge): number => new Set(cov.filter((c) => c.state === s).map((c) => c.resource)).size;
+  const gaps = cov.filter((c) => c.state !== 'synced').sort((a, b) => GAP_ORDER[a.state] - GAP_ORDER[b.state]);
+  return { complete: gaps.length === 0, syncing: kinds('syncing'), forbidden: kinds('forbidden'), failed: kinds('failed'), gaps };
+}
+
+/**
+ * A count's suffix when its set is incomplete, for titles: "" when complete, else
+ * "+ · 2 kinds syncing · 1 forbidden" (the count is a lower bound: "7+").
+ */
+export function coverageBadge(s: CoverageSummary): string {
+  if (s.complete) return '';
+  const parts = [
+    s.failed ? `${s.failed} kind${s.failed === 1 ? '' : 's'} failed` : '',
+    s.syncing ? `${s.syncing} kind${s.syncing === 1 ? '' : 's'} syncing` : '',
+    s.forbidden ? `${s.forbidden} forbidden` : '',
+  ].filter(Boolean);
+  return `+ · ${parts.join(' · ')}`;
+}
+
+/** Per context, as `status -o json` carries it: complete, and each gap in words with its state. */
+export interface ContextCoverageJson {
+  complete: boolean;
+  syncing: string[];
+  forbidden: string[];
+  failed: string[];
+}
+
+/** The JSON shape of one context's coverage: resourceKeys (with " in ns, ns" for partial ones) per state. */
+export function coverageJson(cov: readonly KindCoverage[]): ContextCoverageJson {
+  const out: ContextCoverageJson = { complete: isComplete(cov), syncing: [], forbidden: [], failed: [] };
+  for (const c of cov) {
+    if (c.state === 'synced') continue;
+    const label =
+      c.state === 'forbidden' && c.onlyNamespaces ? `${c.resource} outside ${c.onlyNamespaces.join(', ') || 'every namespace'}`
+      : c.state === 'forbidden' && c.forbiddenNamespaces && !c.namespace ? `${c.resource} in ${c.forbiddenNamespaces.join(', ')}`
+      : c.state === 'failed' && c.reason ? `${c.resource}: ${c.reason}`
+      : c.resource;
+    out[c.state].push(label);
+  }
+  return out;
+}
+
+/** What a context's gaps say in one line: "pods, deployments forbidden in kube-system; nodes syncing". */
+export function gapText(cov: readonly KindCoverage[]): string {
+  const groups = new Map<string, string[]>();
+  for (const g of summarizeCoverage(cov).gaps) {
+    const how =
+      g.state === 'forbidden' ? (g.onlyNamespaces ? `forbidden outside ${g.onlyNamespaces.join(', ') || 'every namespace'}` : g.forbiddenNamespaces && !g.namespace ? `forbidden in ${g.forbiddenNamespaces.join(', ')}` : 'forbidden')
+      : g.state === 'syncing' ? 'not synced yet'
+      : `failed${g.reason ? ` (${g.reason})` : ''}`;
+    const list = groups.get(how) ?? [];
+    list.push(g.resource);
+    groups.set(how, list);
+  }
+  return [...groups].map(([how, kinds]) => `${kinds.length > 4 ? `${kinds.slice(0, 4).join(', ')} and ${kinds.length - 4} more` : kinds.join(', ')} ${how}`).join('; ');
+}
+

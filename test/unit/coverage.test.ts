@@ -1,0 +1,99 @@
+// The knowledge state model (src/model/coverage.ts): every (context, kind, scope) is synced,
+// syncing, forbidden (which namespaces) or failed (why), read from the store's reflector and
+// context states; summaries and badges never present a partial set as whole.
+import { describe, expect, it } from 'vitest';
+import {
+  coverageBadge, coverageJson, coverageOf, coverageText, gapText, isComplete, summarizeCoverage,
+  type CoverageContext, type CoverageReflector,
+} from '../../src/model/coverage.js';
+
+const ready: CoverageContext[] = [{ name: 'a', state: 'ready', discovered: true }];
+
+describe('coverageOf', () => {
+  it('maps each reflector phase to a knowledge state, with the reason', () => {
+    const refl: CoverageReflector[] = [
+      { context: 'a', resource: 'pods', phase: 'synced' },
+      { context: 'a', resource: 'nodes', phase: 'syncing' },
+      { context: 'a', resource: 'secrets', phase: 'forbidden', reason: 'secrets is forbidden' },
+      { context: 'a', resource: 'events', phase: 'retrying', reason: 'HTTP 500' },
+      { context: 'a', resource: 'services', phase: 'unreachable', reason: 'ECONNREFUSED' },
+    ];
+    const cov = coverageOf(['pods', 'nodes', 'secrets', 'events', 'services', 'configmaps'].map((resource) => ({ context: 'a', resource })), refl, ready);
+    expect(cov.map((c) => c.state)).toEqual(['synced', 'syncing', 'forbidden', 'failed', 'failed', 'syncing']);
+    expect(cov[2].reason).toBe('secrets is forbidden');
+    expect(cov[3].reason).toBe('HTTP 500');
+    expect(cov[5].reason).toBe('not watched yet');
+    expect(isComplete(cov)).toBe(false);
+    expect(isComplete(cov.slice(0, 1))).toBe(true);
+  });
+
+  it('a context not discovered: syncing while connecting, failed (with its error) otherwise', () => {
+    const ctx: CoverageContext[] = [{ name: 'a', state: 'connecting' }, { name: 'b', state: 'unreachable', lastError: 'dial tcp: refused' }];
+    const cov = coverageOf([{ context: 'a', resource: 'pods' }, { context: 'b', resource: 'pods' }, { context: 'c', resource: 'pods' }], [], ctx);
+    expect(cov.map((c) => c.state)).toEqual(['syncing', 'failed', 'failed']);
+    expect(cov[1].reason).toBe('context unreachable: dial tcp: refused');
+  });
+
+  it('a namespace fallback with forbidden namespaces: the kind is forbidden there; a readable namespace is synced', () => {
+    const refl: CoverageReflector[] = [{ context: 'a', resource: 'pods', phase: 'synced', namespaces: ['apps', 'kube-system'], forbiddenNamespaces: ['kube-system'], namespacesListed: true }];
+    const [all, apps, ks, gone] = coverageOf(
+      [{ context: 'a', resource: 'pods' }, { context: 'a', resource: 'pods', namespace: 'apps' }, { context: 'a', resource: 'pods', namespace: 'kube-system' }, { context: 'a', resource: 'pods', namespace: 'nope' }],
+      refl, ready,
+    );
+    expect(all).toMatchObject({ state: 'forbidden', forbiddenNamespaces: ['kube-system'] });
+    expect(apps.state).toBe('synced');
+    expect(ks.state).toBe('forbidden');
+    // the namespace list is complete: a namespace not in it has nothing
+    expect(gone.state).toBe('synced');
+    expect(coverageText(all)).toBe('pods in a: forbidden in kube-system');
+  });
+
+  it('a fallback whose namespaces are not listable sees only those it knows: never whole', () => {
+    const refl: CoverageReflector[] = [{ context: 'a', resource: 'pods', phase: 'synced', namespaces: ['default'], namespacesListed: false }];
+    const [all, other] = coverageOf([{ context: 'a', resource: 'pods' }, { context: 'a', resource: 'pods', namespace: 'team-a' }], refl, ready);
+    expect(all).toMatchObject({ state: 'forbidden', onlyNamespaces: ['default'] });
+    expect(other.state).toBe('forbidden');
+    expect(coverageText(all)).toBe('pods in a: only default visible (forbidden elsewhere)');
+  });
+
+  it('a namespace the fallback does not cover is answered by that namespace\'s own reflector (the store\'s order)', () => {
+    const refl: CoverageReflector[] = [
+      { context: 'a', resource: 'pods', phase: 'forbidden', namespaces: ['default'], namespacesListed: false },
+      { context: 'a', resource: 'pods', namespace: 'team-a', phase: 'synced' },
+    ];
+    const [teamA, all] = coverageOf([{ context: 'a', resource: 'pods', namespace: 'team-a' }, { context: 'a', resource: 'pods' }], refl, ready);
+    expect(teamA.state).toBe('synced');
+    expect(all.state).toBe('forbidden');
+  });
+
+  it('a cluster-scoped kind ignores the namespace asked', () => {
+    const [n] = coverageOf([{ context: 'a', resource: 'nodes', namespace: 'x', namespaced: false }], [{ context: 'a', resource: 'nodes', phase: 'synced' }], ready);
+    expect(n).toMatchObject({ state: 'synced', namespace: undefined });
+  });
+});
+
+describe('summaries', () => {
+  const refl: CoverageReflector[] = [
+    { context: 'a', resource: 'pods', phase: 'syncing' },
+    { context: 'b', resource: 'pods', phase: 'syncing' },
+    { context: 'a', resource: 'deployments.apps', phase: 'syncing' },
+    { context: 'a', resource: 'secrets', phase: 'forbidden' },
+    { context: 'a', resource: 'nodes', phase: 'synced' },
+  ];
+  const ctx: CoverageContext[] = [{ name: 'a', state: 'ready', discovered: true }, { name: 'b', state: 'ready', discovered: true }];
+  const cov = coverageOf(refl.map((r) => ({ context: r.context, resource: r.resource })), refl, ctx);
+
+  it('counts distinct kinds per state; the badge marks a count as a lower bound', () => {
+    const s = summarizeCoverage(cov);
+    expect(s).toMatchObject({ complete: false, syncing: 2, forbidden: 1, failed: 0 });
+    expect(s.gaps.map((g) => g.state)).toEqual(['syncing', 'syncing', 'syncing', 'forbidden']);
+    expect(coverageBadge(s)).toBe('+ · 2 kinds syncing · 1 forbidden');
+    expect(coverageBadge(summarizeCoverage(cov.filter((c) => c.state === 'synced')))).toBe('');
+  });
+
+  it('JSON per context and the one-line gap text', () => {
+    const a = cov.filter((c) => c.context === 'a');
+    expect(coverageJson(a)).toEqual({ complete: false, syncing: ['pods', 'deployments.apps'], forbidden: ['secrets'], failed: [] });
+    expect(gapText(a)).toBe('pods, deployments.apps not synced yet; secrets forbidden');
+  });
+});
