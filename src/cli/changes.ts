@@ -10,6 +10,8 @@ import { commandColours, withFleet, type CommandIO } from './io.js';
 import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { changeKinds, changesInputFor, kustomizationsWithoutHistory } from '../fleet/triage.js';
+import { storeCoverage } from '../fleet/report.js';
+import { coverageText } from '../model/coverage.js';
 import { coverageNotes, recordedChanges, timeline, type ChangeRow } from '../model/changes.js';
 import { parseGoDuration } from '../model/format.js';
 import { renderChanges } from '../model/triage-text.js';
@@ -63,11 +65,11 @@ async function changesIn(window: number, opts: ChangesOptions, io: CommandIO, { 
     const now = Date.now();
     const since = now - window;
     const unread: ChangesJson['unread'] = snap.unreachable.map((u) => ({ context: u.name, reason: `context ${u.state}${u.lastError ? `: ${u.lastError}` : ''}` }));
-    for (const w of snap.watched) if (w.phase !== 'synced') unread.push({ context: w.context, resource: w.resource, reason: `${w.phase}${w.reason ? `: ${w.reason}` : ''}` });
-    // a namespace-by-namespace fallback (RBAC) is synced but blind to its forbidden namespaces
-    for (const r of fleet.reflectors()) {
-      if (r.forbiddenNamespaces?.length && snap.reachable.includes(r.context) && snap.watched.some((w) => w.context === r.context && w.resource === r.resource)) {
-        unread.push({ context: r.context, resource: r.resource, reason: `forbidden in namespace${r.forbiddenNamespaces.length > 1 ? 's' : ''} ${r.forbiddenNamespaces.join(', ')}` });
+    // what is not whole, from the one model function (src/model/coverage.ts): not synced,
+    // forbidden (whole, or in some namespaces of an RBAC fallback), failed
+    for (const c of snap.reachable) {
+      for (const g of storeCoverage(fleet, [c], snap.watched.filter((w) => w.context === c).map((w) => w.resource), opts.namespace)) {
+        if (g.state !== 'synced') unread.push({ context: c, resource: g.resource, reason: coverageText(g).replace(/^[^:]*: /, '') });
       }
     }
     const inputs = snap.reachable.map((c) => changesInputFor(fleet, c, snap.watched.filter((w) => w.context === c).map((w) => w.resource), opts.namespace));

@@ -166,3 +166,26 @@ export function statusExitCode(report: FleetReport, failOnSuspended = false): nu
   const contextsOk = report.json.contexts.every((c) => c.state === 'ready') && report.incomplete.size === 0;
   return failing.length === 0 && contextsOk ? 0 : 1;
 }
+
+/**
+ * The knowledge state of what a view or command reads, from the store as it is now: one call
+ * of the model's coverageOf (src/model/coverage.ts) over the store's reflectors and contexts.
+ * `kinds` are queries or resourceKeys; a kind not served in a context is left out (nothing of
+ * it can exist there); `namespace` scopes the namespaced ones.
+ */
+export function storeCoverage(store: Pick<FleetStore, 'resolve' | 'reflectors' | 'contexts'>, contexts: readonly string[], kinds: readonly string[], namespace?: string): KindCoverage[] {
+  const wants: CoverageWant[] = [];
+  const statuses = store.contexts();
+  for (const context of contexts) {
+    if (!statuses.find((s) => s.name === context)?.discovered) {
+      wants.push({ context, resource: kinds[0] ?? '' });
+      continue;
+    }
+    for (const k of kinds) {
+      const t = store.resolve(context, k);
+      if (!t) continue;
+      wants.push({ context, resource: resourceKey(t), namespaced: t.namespaced, ...(t.namespaced && namespace ? { namespace } : {}) });
+    }
+  }
+  return coverageOf(wants, store.reflectors(), statuses);
+}

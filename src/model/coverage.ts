@@ -163,14 +163,14 @@ export function summarizeCoverage(cov: readonly KindCoverage[]): CoverageSummary
 
 /**
  * A count's suffix when its set is incomplete, for titles: "" when complete, else
- * "+ · 2 kinds syncing · 1 forbidden" (the count is a lower bound: "7+").
+ * "+ · 2 kinds syncing · 1 kind forbidden" (the count is a lower bound: "7+").
  */
 export function coverageBadge(s: CoverageSummary): string {
   if (s.complete) return '';
   const parts = [
     s.failed ? `${s.failed} kind${s.failed === 1 ? '' : 's'} failed` : '',
     s.syncing ? `${s.syncing} kind${s.syncing === 1 ? '' : 's'} syncing` : '',
-    s.forbidden ? `${s.forbidden} forbidden` : '',
+    s.forbidden ? `${s.forbidden} kind${s.forbidden === 1 ? '' : 's'} forbidden` : '',
   ].filter(Boolean);
   return `+ · ${parts.join(' · ')}`;
 }

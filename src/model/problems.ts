@@ -109,29 +109,39 @@ function classify(status: HealthStatus, durationMs: number | undefined): Severit
   }
 }
 
+/**
+ * One object's problem at `now` (epoch ms), or undefined when it is Current. Time-dependent
+ * parts (the verdict's "for 38s", SINCE, stuck/slow after STUCK_AFTER_MS) are computed here,
+ * so a view can re-evaluate only the rows it shows as the clock moves.
+ */
+export function problemOf(row: ProblemInput, now: number): Problem | undefined {
+  const ref: KindRef = kindRefOf(row.resource, row.object);
+  const verdict = health(row.object, ref, { now, related: row.related, ...(row.listed ? { listed: row.listed } : {}) });
+  if (verdict.status === 'Current') return undefined;
+  const since = verdict.since ?? str(row.object, 'metadata', 'creationTimestamp');
+  const t = parseTime(since);
+  const durationMs = t === undefined ? undefined : Math.max(0, now - t);
+  const severity = classify(verdict.status, durationMs);
+  if (!severity) return undefined;
+  const p: Problem = {
+    context: row.context,
+    kind: resolveKind(row.object, ref).kind,
+    namespace: str(row.object, 'metadata', 'namespace') ?? '',
+    name: str(row.object, 'metadata', 'name') ?? '',
+    verdict,
+    severity,
+  };
+  if (since) p.since = since;
+  if (durationMs !== undefined) p.durationMs = durationMs;
+  return p;
+}
+
 /** Everything not Current, most severe first. */
 export function problems(rows: ProblemInput[], now: number): Problem[] {
   const out: Problem[] = [];
   for (const row of rows) {
-    const ref: KindRef = kindRefOf(row.resource, row.object);
-    const verdict = health(row.object, ref, { now, related: row.related, ...(row.listed ? { listed: row.listed } : {}) });
-    if (verdict.status === 'Current') continue;
-    const since = verdict.since ?? str(row.object, 'metadata', 'creationTimestamp');
-    const t = parseTime(since);
-    const durationMs = t === undefined ? undefined : Math.max(0, now - t);
-    const severity = classify(verdict.status, durationMs);
-    if (!severity) continue;
-    const p: Problem = {
-      context: row.context,
-      kind: resolveKind(row.object, ref).kind,
-      namespace: str(row.object, 'metadata', 'namespace') ?? '',
-      name: str(row.object, 'metadata', 'name') ?? '',
-      verdict,
-      severity,
-    };
-    if (since) p.since = since;
-    if (durationMs !== undefined) p.durationMs = durationMs;
-    out.push(p);
+    const p = problemOf(row, now);
+    if (p) out.push(p);
   }
   return out.sort(compareProblems);
 }

@@ -33,7 +33,7 @@ import { FluxView } from './views/flux.js';
 import { logsViewFactory } from './views/logs.js';
 import { OutcomesView } from './views/outcomes.js';
 import { ContextPicker, NamespacePicker } from './views/pickers.js';
-import { ProblemsView } from './views/problems.js';
+import { ProblemsView, StatusWatcher } from './views/problems.js';
 import { PulsesView } from './views/pulses.js';
 import { TreeView } from './views/tree.js';
 import { ChangesView, changesWindow, CompareView, parseAddress, TraceView } from './views/triage.js';
@@ -71,6 +71,9 @@ export interface AppOptions {
 }
 
 const FRAME_MS = 100;
+/** Clock-driven cells (AGE, SINCE, "Terminating for 38s", stuck/slow) are drawn again this
+ * often with no change batch: a frame renders only the visible rows, nothing is re-derived. */
+const CLOCK_MS = 1000;
 
 /** blessed's key event, as much as the shell reads. */
 export interface KeyEvent {
@@ -197,6 +200,13 @@ export function runApp(opts: AppOptions): Promise<void> {
 
   const metrics = createMetricsPoller(store);
   const offMetrics = metrics.onChange(() => app.render());
+  // the kinds the Fleet and Problems views and the header need are watched for as long as the
+  // app is open (issue 20), not only while one of those views is: pressing 1 after a while in
+  // another view shows whole numbers at once, not a list still filling in
+  const fleetWatch = new StatusWatcher(store);
+  fleetWatch.sync(allNames);
+  const clock = setInterval(() => app.render(), CLOCK_MS);
+  clock.unref();
   const app: AppContext = {
     store, theme, keymap, readonly: opts.readonly, metrics,
     get triage() {
@@ -542,6 +552,8 @@ export function runApp(opts: AppOptions): Promise<void> {
     if (closed) return;
     closed = true;
     clearTimeout(frameTimer);
+    clearInterval(clock);
+    fleetWatch.close();
     unsubscribe();
     offOutcome();
     offMetrics();
@@ -694,6 +706,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   }
 
   const unsubscribe = store.onChange((batch: ChangeBatch) => {
+    if (batch.contexts.size) fleetWatch.sync(allNames);
     for (const v of stack) v.onChange?.(batch);
     app.render();
   });

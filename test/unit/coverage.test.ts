@@ -87,7 +87,7 @@ describe('summaries', () => {
     const s = summarizeCoverage(cov);
     expect(s).toMatchObject({ complete: false, syncing: 2, forbidden: 1, failed: 0 });
     expect(s.gaps.map((g) => g.state)).toEqual(['syncing', 'syncing', 'syncing', 'forbidden']);
-    expect(coverageBadge(s)).toBe('+ · 2 kinds syncing · 1 forbidden');
+    expect(coverageBadge(s)).toBe('+ · 2 kinds syncing · 1 kind forbidden');
     expect(coverageBadge(summarizeCoverage(cov.filter((c) => c.state === 'synced')))).toBe('');
   });
 

@@ -3,6 +3,9 @@
 import { arr, conditions, isRecord, num, str } from '../../model/access.js';
 import { age } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
+import { coverageText } from '../../model/coverage.js';
+import { storeCoverage } from '../../fleet/report.js';
+import type { Subscription } from '../../fleet/types.js';
 import { escapeTags, paint, textColumns } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';
@@ -22,7 +25,22 @@ function scalar(v: unknown): string | undefined {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
 
+/**
+ * What the Events section says when the list is empty: `<none>` only when the events of the
+ * object's namespace are fully listed; else that they are not loaded yet, forbidden or failed
+ * (issue 20: an incomplete list is never shown as "none").
+ */
+export function noEventsText(app: Pick<AppContext, 'store'>, context: string, namespace: string | undefined): string {
+  const [cov] = storeCoverage(app.store, [context], ['events'], namespace);
+  if (!cov || cov.state === 'synced') return '<none>';
+  if (cov.state === 'syncing') return '(events not loaded yet)';
+  return `(${coverageText({ ...cov, resource: 'events' }).replace(/^events in [^:]+: /, 'events ')})`;
+}
+
 export class DescribeView extends TextView {
+  /** the object's events are watched while describe is open (nothing else may be watching them) */
+  private readonly events: Subscription;
+
   constructor(
     app: AppContext,
     private readonly context: string,
@@ -30,6 +48,11 @@ export class DescribeView extends TextView {
     private readonly obj: KubeObject,
   ) {
     super(app);
+    this.events = app.store.watch({ contexts: [context], resource: 'events', namespace: obj.metadata.namespace });
+  }
+
+  close(): void {
+    this.events.close();
   }
 
   title(): string {
@@ -129,7 +152,7 @@ export class DescribeView extends TextView {
     }
     section('Events:');
     const events = eventsFor(this.app, this.context, o);
-    if (!events.length) out.push('  <none>');
+    if (!events.length) out.push(`  ${escapeTags(noEventsText(this.app, this.context, o.metadata.namespace))}`);
     else {
       const rows = textColumns([
         ['Type', 'Reason', 'Age', 'Count', 'Message'],

@@ -5,7 +5,7 @@
 // widget cannot live inside the table's lines).
 import type { ChangeBatch } from '../../fleet/types.js';
 import { problemInputs } from '../../fleet/report.js';
-import { summarizeContext, type ContextSummary } from '../../model/fleet-summary.js';
+import { summarizeContext, unknownCells, type ContextSummary, type SummaryCell } from '../../model/fleet-summary.js';
 import { problems } from '../../model/problems.js';
 import type { ContextStatus } from '../../fleet/types.js';
 import type { CommandId } from '../../commands/table.js';
@@ -32,6 +32,10 @@ export interface FleetRow {
   failed: number;
   trend: number[];
   selected: boolean;
+  /** cells whose kinds are not whole (syncing, forbidden, failed): shown as `?`, never as a count */
+  unknown?: Set<SummaryCell>;
+  /** some watched kind of the context is not whole: PROBLEMS is a lower bound (`7+`) */
+  partial?: boolean;
 }
 
 const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${a}/${b}`);
@@ -43,17 +47,20 @@ const ratio = (a: number | undefined, b: number | undefined): string => (a === u
  */
 export function fleetColumns(): Column<FleetRow>[] {
   const dead = (r: FleetRow) => (r.status.state === 'ready' ? undefined : ('status.error' as const));
+  // a count over kinds not whole is unknown (issue 20): `?`, coloured as unknown
+  const q = (r: FleetRow, cell: SummaryCell): boolean => !!r.summary && !!r.unknown?.has(cell);
+  const unknownRole = (r: FleetRow, cell: SummaryCell) => (q(r, cell) ? ('status.warn' as const) : undefined);
   return [
     { header: 'CONTEXT', maxWidth: 20, keep: true, value: (r) => `${r.selected ? '*' : ' '}${r.status.name}`, role: dead },
     { header: 'STATE', value: (r) => r.status.state, role: (r) => dead(r) ?? 'status.ok' },
     { header: 'LATENCY', align: 'right', optional: true, drop: 3, value: (r) => (r.status.latencyMs === undefined ? '-' : `${Math.round(r.status.latencyMs)}ms`), role: dead },
     { header: 'VERSION', optional: true, drop: 5, value: (r) => r.status.serverVersion ?? '-', role: dead },
-    { header: 'NODES', align: 'right', optional: true, drop: 2, value: (r) => ratio(r.summary?.nodes.ready, r.summary?.nodes.total), role: (r) => dead(r) ?? (r.summary && r.summary.nodes.ready < r.summary.nodes.total ? 'status.warn' : undefined) },
-    { header: 'PODS R/P/F', optional: true, drop: 1, value: (r) => (r.summary ? `${r.summary.pods.running}/${r.summary.pods.pending}/${r.summary.pods.failed}` : '-'), role: (r) => dead(r) ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
-    { header: 'WORKLOADS', align: 'right', value: (r) => (r.summary ? `${r.summary.workloads.unhealthy} bad` : '-'), role: (r) => dead(r) ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
-    { header: 'FLUX OK/FAIL/SUSP', value: (r) => (r.summary ? `${r.summary.flux.ready}/${r.summary.flux.failed}/${r.summary.flux.suspended}` : '-'), role: (r) => dead(r) ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
-    { header: 'CRS', align: 'right', value: (r) => (r.summary ? `${r.summary.crs.unhealthy} bad` : '-'), role: (r) => dead(r) ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
-    { header: 'PROBLEMS', align: 'right', value: (r) => (r.summary ? String(r.problems) : '-'), role: (r) => dead(r) ?? (r.failed ? 'status.error' : r.problems ? 'status.warn' : 'status.ok') },
+    { header: 'NODES', align: 'right', optional: true, drop: 2, value: (r) => (q(r, 'nodes') ? '?' : ratio(r.summary?.nodes.ready, r.summary?.nodes.total)), role: (r) => dead(r) ?? unknownRole(r, 'nodes') ?? (r.summary && r.summary.nodes.ready < r.summary.nodes.total ? 'status.warn' : undefined) },
+    { header: 'PODS R/P/F', optional: true, drop: 1, value: (r) => (q(r, 'pods') ? '?' : r.summary ? `${r.summary.pods.running}/${r.summary.pods.pending}/${r.summary.pods.failed}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'pods') ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
+    { header: 'WORKLOADS', align: 'right', value: (r) => (q(r, 'workloads') ? '?' : r.summary ? `${r.summary.workloads.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'workloads') ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
+    { header: 'FLUX OK/FAIL/SUSP', value: (r) => (q(r, 'flux') ? '?' : r.summary ? `${r.summary.flux.ready}/${r.summary.flux.failed}/${r.summary.flux.suspended}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'flux') ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
+    { header: 'CRS', align: 'right', value: (r) => (q(r, 'crs') ? '?' : r.summary ? `${r.summary.crs.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'crs') ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
+    { header: 'PROBLEMS', align: 'right', value: (r) => (r.summary ? `${r.problems}${r.partial ? '+' : ''}` : '-'), role: (r) => dead(r) ?? (r.failed ? 'status.error' : r.problems || r.partial ? 'status.warn' : 'status.ok') },
     { header: 'TREND', optional: true, drop: 4, value: (r) => sparkline(r.trend) },
     { header: 'LAST ERROR', optional: true, squeeze: 2, value: (r) => (r.status.state === 'ready' ? '' : (r.status.lastError ?? '')), role: dead },
   ];
@@ -110,9 +117,14 @@ export class FleetView implements View {
     }
     this.stale.clear();
     const selected = new Set(this.app.contexts());
+    const coverage = this.watcher.coverage(this.all());
     this.rows = this.app.store.contexts().map((status) => {
       const c = this.cache.get(status.name);
-      return { status, summary: c?.summary, problems: c?.problems ?? 0, failed: c?.failed ?? 0, trend: this.trends.get(status.name)?.values ?? [], selected: selected.has(status.name) };
+      const gaps = coverage.filter((g) => g.context === status.name && g.state !== 'synced');
+      return {
+        status, summary: c?.summary, problems: c?.problems ?? 0, failed: c?.failed ?? 0, trend: this.trends.get(status.name)?.values ?? [], selected: selected.has(status.name),
+        unknown: unknownCells(gaps.map((g) => g.resource)), partial: gaps.length > 0,
+      };
     });
   }
 

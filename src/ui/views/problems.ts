@@ -3,10 +3,11 @@
 // only when a frame needs them. Enter opens describe, `t` the tree of the object's top owner.
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, FleetStore, Subscription } from '../../fleet/types.js';
-import { problemInputs, statusKinds } from '../../fleet/report.js';
+import { problemInputs, statusKinds, storeCoverage } from '../../fleet/report.js';
+import { coverageBadge, gapText, summarizeCoverage, type KindCoverage } from '../../model/coverage.js';
 import { humanDuration } from '../../model/format.js';
 import { resolveKind } from '../../model/health.js';
-import { kindRefOf, problems, type Problem, type ProblemInput } from '../../model/problems.js';
+import { kindRefOf, problemOf, problems, STUCK_AFTER_MS, type Problem, type ProblemInput } from '../../model/problems.js';
 import type { KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
@@ -54,6 +55,12 @@ export class StatusWatcher {
     return false;
   }
 
+  /** The knowledge state of every kind watched, in these contexts (src/model/coverage.ts). */
+  coverage(contexts: readonly string[]): KindCoverage[] {
+    const kinds = [...new Set(contexts.flatMap((c) => this.kinds.get(c) ?? []))];
+    return storeCoverage(this.store, contexts, kinds.length ? kinds : ['pods']);
+  }
+
   objects(context: string): Map<string, KubeObject[]> {
     return new Map((this.kinds.get(context) ?? []).map((k) => [k, this.store.list(context, k)]));
   }
@@ -70,6 +77,8 @@ export interface ProblemRow {
   resource: string;
   object: KubeObject;
   key: string;
+  /** what the problem was derived from: re-evaluated at the frame's time for the rows shown */
+  input?: ProblemInput;
 }
 
 const keyOf = (context: string, kind: string, namespace: string, name: string): string => `${context}/${kind}/${namespace}/${name}`;
@@ -84,7 +93,7 @@ export function problemRows(inputs: ProblemInput[], now: number): ProblemRow[] {
   return problems(inputs, now).map((p) => {
     const key = keyOf(p.context, p.kind, p.namespace, p.name);
     const input = byKey.get(key)!;
-    return { problem: p, resource: typeof input.resource === 'string' ? input.resource : input.resource.resource, object: input.object, key };
+    return { problem: p, resource: typeof input.resource === 'string' ? input.resource : input.resource.resource, object: input.object, key, input };
   });
 }
 
@@ -92,16 +101,32 @@ const STATUS_ROLE: Record<string, Role> = {
   Failed: 'status.error', Terminating: 'status.warn', InProgress: 'status.progress', Suspended: 'status.muted', Unknown: 'status.warn', NotFound: 'status.error',
 };
 
-export function problemColumns(): Column<ProblemRow>[] {
+/**
+ * The Problems table. `live` gives a row's problem as of the frame being drawn (the view
+ * re-evaluates only the visible rows each second: SINCE, "Terminating for 38s" and the
+ * stuck/slow severity after STUCK_AFTER_MS move with the clock); default: as derived.
+ */
+export function problemColumns(live: (r: ProblemRow) => Problem = (r) => r.problem): Column<ProblemRow>[] {
   return [
     { header: 'CONTEXT', maxWidth: 16, value: (r) => r.problem.context },
     { header: 'KIND', maxWidth: 22, value: (r) => r.problem.kind },
     { header: 'NAMESPACE', maxWidth: 18, value: (r) => r.problem.namespace || '-' },
     { header: 'NAME', maxWidth: 32, value: (r) => r.problem.name },
-    { header: 'STATUS', value: (r) => r.problem.verdict.status, role: (r) => STATUS_ROLE[r.problem.verdict.status] },
-    { header: 'SINCE', align: 'right', value: (r) => (r.problem.durationMs === undefined ? '-' : humanDuration(r.problem.durationMs)) },
-    { header: 'REASON', value: (r) => r.problem.verdict.reason },
+    { header: 'STATUS', value: (r) => live(r).verdict.status, role: (r) => STATUS_ROLE[live(r).verdict.status] },
+    { header: 'SEVERITY', optional: true, drop: 1, value: (r) => live(r).severity, role: (r) => SEVERITY_ROLE[live(r).severity] },
+    { header: 'SINCE', align: 'right', value: (r) => { const d = live(r).durationMs; return d === undefined ? '-' : humanDuration(d); } },
+    { header: 'REASON', value: (r) => live(r).verdict.reason },
   ];
+}
+
+const SEVERITY_ROLE: Record<string, Role> = {
+  failed: 'status.error', stuck: 'status.error', slow: 'status.warn', unknown: 'status.warn', terminating: 'status.warn', progressing: 'status.progress', suspended: 'status.muted',
+};
+
+/** The gaps in words, per context: "staging: pods, deployments.apps forbidden in kube-system". */
+export function gapByContext(gaps: readonly KindCoverage[]): string {
+  const contexts = [...new Set(gaps.map((g) => g.context))];
+  return contexts.map((c) => `${c}: ${gapText(gaps.filter((g) => g.context === c))}`).join(' · ');
 }
 
 const clampSelected = (i: number, n: number): number => Math.max(0, Math.min(i, n - 1));
@@ -126,6 +151,10 @@ export class ProblemsView implements View {
   private dirty = true;
   private selectedKey: string | undefined;
   private height = 10;
+  private frameNow = 0;
+  private readonly live = new WeakMap<ProblemRow, { at: number; p: Problem }>();
+  /** epoch ms when a row's severity turns stuck/slow: the order is derived again then */
+  private nextFlip = Infinity;
 
   constructor(private readonly app: AppContext) {
     this.watcher = new StatusWatcher(app.store);
@@ -139,7 +168,18 @@ export class ProblemsView implements View {
   status(): string {
     this.derive();
     const failed = this.rows.filter((r) => r.problem.severity === 'failed').length;
-    return `[${this.rows.length}${failed ? `, ${failed} failed` : ''}]`;
+    // a count over kinds still syncing, forbidden or failed is a lower bound: "7+ · 2 kinds syncing"
+    const badge = coverageBadge(summarizeCoverage(this.watcher.coverage(this.app.contexts())));
+    return `[${this.rows.length}${badge}${failed ? `, ${failed} failed` : ''}]`;
+  }
+
+  /** A row's problem as of the frame being drawn, evaluated once per row and frame. */
+  private liveOf(r: ProblemRow): Problem {
+    const hit = this.live.get(r);
+    if (hit && hit.at === this.frameNow) return hit.p;
+    const p = (r.input && problemOf(r.input, this.frameNow)) || r.problem;
+    this.live.set(r, { at: this.frameNow, p });
+    return p;
   }
 
   scopeChanged(): void {
@@ -176,7 +216,13 @@ export class ProblemsView implements View {
     if (!this.dirty) return;
     this.dirty = false;
     const inputs = this.app.contexts().flatMap((c) => problemInputs(this.app.store, c, this.watcher.objects(c)));
-    this.rows = problemRows(inputs, this.app.now());
+    const now = this.app.now();
+    this.rows = problemRows(inputs, now);
+    this.nextFlip = Infinity;
+    for (const r of this.rows) {
+      const p = r.problem;
+      if ((p.severity === 'terminating' || p.severity === 'progressing') && p.durationMs !== undefined) this.nextFlip = Math.min(this.nextFlip, now - p.durationMs + STUCK_AFTER_MS);
+    }
     if (this.selectedKey) {
       const i = this.rows.findIndex((r) => r.key === this.selectedKey);
       if (i >= 0) this.state.selected = i;
@@ -202,19 +248,24 @@ export class ProblemsView implements View {
 
   render(width: number, height: number): string[] {
     this.height = height;
+    this.frameNow = this.app.now();
+    // a row turning stuck/slow moves up: the order is derived again at that moment only
+    if (this.frameNow >= this.nextFlip) this.dirty = true;
     this.derive();
+    const cov = summarizeCoverage(this.watcher.coverage(this.app.contexts()));
+    // what the list does not cover, where the list is (issue 20): never shown as "no problems"
+    const notice = cov.complete ? [] : [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(`not whole: ${gapByContext(cov.gaps)}`), width)))];
     if (this.rows.length === 0) {
-      const waiting = this.app.contexts().filter((c) => !this.watcher.kinds.has(c));
-      return [waiting.length ? `waiting for ${waiting.join(', ')} to be discovered` : 'no problems: everything watched is Current'];
+      return [cov.complete ? 'no problems: everything watched is Current' : 'no problems in what is loaded so far (not a verdict: see below)', ...notice];
     }
     // the reason is what the on-call engineer acts on: the selected one is shown whole below
     const detail = height >= 8 ? reasonLines(this.rows[clampSelected(this.state.selected, this.rows.length)], width) : [];
-    const tableHeight = height - (detail.length ? detail.length + 1 : 0);
-    const lines = renderTable({ columns: problemColumns(), rows: this.rows, width, height: tableHeight, state: this.state, theme: this.app.theme });
+    const tableHeight = height - (detail.length ? detail.length + 1 : 0) - notice.length;
+    const lines = renderTable({ columns: problemColumns((r) => this.liveOf(r)), rows: this.rows, width, height: tableHeight, state: this.state, theme: this.app.theme });
     this.selectedKey = this.rows[this.state.selected]?.key;
-    if (detail.length === 0) return lines;
+    if (detail.length === 0 && notice.length === 0) return lines;
     while (lines.length < tableHeight) lines.push('');
-    return [...lines, paint(this.app.theme, 'status.muted', '─'.repeat(width)), ...detail.map((l) => escapeTags(l))];
+    return [...lines, ...notice, ...(detail.length ? [paint(this.app.theme, 'status.muted', '─'.repeat(width)), ...detail.map((l) => escapeTags(l))] : [])];
   }
 
   close(): void {

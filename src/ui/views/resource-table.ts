@@ -13,6 +13,10 @@ import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, 
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
+import { storeCoverage } from '../../fleet/report.js';
+import { coverageText, summarizeCoverage } from '../../model/coverage.js';
+import { cutToWidth, termLine } from '../../model/sanitize.js';
+import { escapeTags, paint } from '../style.js';
 
 export type SortKey = 'name' | 'age' | 'status' | 'context' | 'namespace';
 
@@ -638,12 +642,29 @@ export class ResourceTableView implements View {
     }
     const sortId = this.sort.key === 'status' ? this.statusColumn()?.id : this.sort.key;
     const sortIdx = this.columns.findIndex((c) => c.id === sortId);
+    const notice = this.notice(width);
     const lines = renderTable({
-      columns: this.columns, rows: this.shown, width, height, state: this.state, theme: this.app.theme,
+      columns: this.columns, rows: this.shown, width, height: height - notice.length, state: this.state, theme: this.app.theme,
       isMarked: (r) => this.marks.has(r.key), sortColumn: sortIdx >= 0 ? sortIdx : undefined, sortDesc: this.sort.desc, detail: this.detail,
     });
     this.selectedKey = this.shown[this.state.selected]?.key;
-    return lines;
+    if (!notice.length) return lines;
+    while (lines.length < height - notice.length) lines.push('');
+    return [...lines, ...notice];
+  }
+
+  /**
+   * The notice row under the table when what it lists is not whole (issue 20): a kind still
+   * loading, forbidden (whole or in some namespaces) or failed in a context, e.g.
+   * "secrets in staging: forbidden". Empty when every (context, kind) is synced.
+   */
+  notice(width: number): string[] {
+    const kinds = [...new Set([...this.types.values()].flatMap((l) => l.map(resourceKey)))];
+    if (!kinds.length) return [];
+    const s = summarizeCoverage(storeCoverage(this.app.store, [...this.types.keys()], kinds, this.namespace()));
+    if (s.complete) return [];
+    const text = s.gaps.map(coverageText).join(' · ');
+    return [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(`not whole: ${text}`), width)))];
   }
 
   close(): void {

@@ -7,6 +7,8 @@
 // painted with the theme.
 import { changeKinds, compareInputFor, findNamed, FLUX_TRACE_KINDS, OWNER_KINDS, traceIn, unreadReason } from '../../fleet/triage.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
+import { storeCoverage } from '../../fleet/report.js';
+import { gapText } from '../../model/coverage.js';
 import { coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
 import { compareObjects } from '../../model/compare.js';
 import { parseGoDuration } from '../../model/format.js';
@@ -281,15 +283,11 @@ export class ChangesView implements View {
     const f = this.filterText.toLowerCase();
     this.rows = f ? all.filter((r) => `${r.context} ${r.kind} ${r.namespace} ${r.name} ${r.change} ${r.what}`.toLowerCase().includes(f)) : all;
     this.unread = [];
+    // one model function says what is not whole (src/model/coverage.ts)
     for (const c of this.app.contexts()) {
-      const st = store.contexts().find((s) => s.name === c);
-      if (!st?.discovered) {
-        this.unread.push(`${c} ${st?.state ?? 'unreachable'}`);
-        continue;
-      }
-      const bad = store.reflectors().filter((r) => r.context === c && (r.phase !== 'synced' || r.forbiddenNamespaces?.length) && changeKinds(store.resources(c)).includes(r.resource));
-      const reasons = new Set(bad.map((r) => (r.phase === 'synced' ? `forbidden in ${r.forbiddenNamespaces!.join(', ')}` : r.phase)));
-      if (reasons.size) this.unread.push(`${c}: ${[...reasons].join(', ')}`);
+      const kinds = changeKinds(store.resources(c));
+      const gaps = storeCoverage(store, [c], kinds.length ? kinds : ['events']).filter((g) => g.state !== 'synced');
+      if (gaps.length) this.unread.push(`${c}: ${gapText(gaps)}`);
     }
     this.selected = Math.max(0, Math.min(this.selected, this.rows.length - 1));
   }
