@@ -38,7 +38,7 @@ interface FleetCounts {
   problems: number;
 }
 
-/** A context's fleet row, parsed (undefined until it is ready and summarised). */
+/** A context's fleet row, parsed (undefined until it is ready, summarised and every kind synced). */
 function fleetRow(screen: string, context: string): FleetCounts | undefined {
   const m = new RegExp(`^\\*${context}\\s+ready\\s+\\d+ms\\s+v\\S+\\s+\\d+/\\d+\\s+\\d+/\\d+/\\d+\\s+(\\d+) bad\\s+(\\d+)/(\\d+)/(\\d+)\\s+(\\d+) bad\\s+(\\d+)\\s`, 'm').exec(screen);
   if (!m) return undefined;
@@ -70,17 +70,18 @@ describe('triage on demo', () => {
     // the counts settle as each context's kinds finish their first list
     const t = await s.waitFor((x) => {
       const dev = fleetRow(x, 'dev');
-      const staging = fleetRow(x, 'staging');
+      // staging's user may not read kube-system: its counts are unknown ('?'), its problems a lower bound (issue 20)
+      const staging = /^\*staging\s+ready\s+\d+ms\s+v\S+\s+\d+\/\d+\s+\?\s+\?\s+\?\s+\?\s+(\d+)\+\s/m.exec(x);
       const prod = fleetRow(x, 'prod-eu');
       return !!dev && !!staging && !!prod
         && dev.fluxSuspended === 1 && dev.fluxFailed === 0 && dev.workloads === 0 && dev.crs === 0 && dev.problems >= 1
-        && staging.fluxFailed === 1 && staging.crs === 1 && staging.workloads === 0 && staging.problems >= 3
+        && Number(staging[1]) >= 3
         && prod.workloads >= 1 && prod.fluxFailed === 1 && prod.crs === 1 && prod.problems >= 3;
     }, WAIT_MS);
     expect(t.split('\n').filter((l) => /^\*(dev|staging|prod-eu)\s/.test(l))).toHaveLength(3);
 
     s.press('1');
-    const p = await s.waitFor((x) => /problems \[\d+, \d+ failed\]/.test(x) && FAULTS.every((f) => faultRow(f).test(x)), WAIT_MS);
+    const p = await s.waitFor((x) => /problems \[\d+\+?(?: · [^\],]+)?, \d+ failed\]/.test(x) && FAULTS.every((f) => faultRow(f).test(x)), WAIT_MS);
     for (const f of FAULTS) expect(faultRow(f).exec(p)?.[1], `${f.context} ${f.kind} ${f.name}`).toMatch(f.reason);
     // most severe first: the STATUS column never goes back up the scale
     const statuses = p.split('\n').flatMap((l) => /^(dev|staging|prod-eu)\s+\S+\s+\S+\s+\S+\s+(\w+)\s/.exec(l)?.[2] ?? []);

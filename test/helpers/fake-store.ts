@@ -101,12 +101,20 @@ export class FakeStore implements FleetStore {
     }
     return out;
   }
-  /** Every watched (context, resource, namespace) reads as synced: the objects are all here. */
+  /** (context, resourceKey) → a reflector state other than synced (setPhase) */
+  readonly phases = new Map<string, Partial<ReflectorStatus> & { phase: ReflectorStatus['phase'] }>();
+  /** Sets what a kind's reflectors in a context report (syncing, forbidden, ...), with a change batch. */
+  setPhase(context: string, resource: string, state: (Partial<ReflectorStatus> & { phase: ReflectorStatus['phase'] }) | undefined): void {
+    if (state) this.phases.set(`${context}/${resource}`, state);
+    else this.phases.delete(`${context}/${resource}`);
+    this.queue().contexts.add(context);
+  }
+  /** Every watched (context, resource, namespace) reads as synced (the objects are all here), unless setPhase says otherwise. */
   reflectors(): ReflectorStatus[] {
-    return this.watches.flatMap((w) => w.contexts.map((context) => ({
-      context, resource: this.resolve(context, w.resource) ? resourceKey(this.resolve(context, w.resource)!) : w.resource, namespace: w.namespace,
-      phase: 'synced' as const, objects: this.list(context, w.resource, w.namespace).length,
-    })));
+    return this.watches.flatMap((w) => w.contexts.map((context) => {
+      const resource = this.resolve(context, w.resource) ? resourceKey(this.resolve(context, w.resource)!) : w.resource;
+      return { context, resource, namespace: w.namespace, phase: 'synced' as const, objects: this.list(context, w.resource, w.namespace).length, ...this.phases.get(`${context}/${resource}`) };
+    }));
   }
   onChange(fn: (b: ChangeBatch) => void): () => void {
     this.listeners.add(fn);

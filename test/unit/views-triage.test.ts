@@ -84,6 +84,43 @@ describe('ProblemsView', () => {
   });
 });
 
+describe('knowledge state in the Problems view (issue 20 cases 1, 7)', () => {
+  it('the title marks the count as a lower bound while kinds sync or are forbidden, and a notice names them', async () => {
+    const store = demoStore({ now: NOW });
+    const app = appOn(store);
+    const view = new ProblemsView(app);
+    expect(view.status()).toBe('[2, 2 failed]');
+    const changed = nextBatch(store, view);
+    store.setPhase('staging', 'deployments.apps', { phase: 'syncing' });
+    store.setPhase('prod-eu', 'pods', { phase: 'syncing' });
+    store.setPhase('dev', 'kustomizations.kustomize.toolkit.fluxcd.io', { phase: 'forbidden', reason: 'kustomizations is forbidden' });
+    await changed;
+    expect(view.status()).toBe('[2+ · 2 kinds syncing · 1 kind forbidden, 2 failed]');
+    const lines = plain(view.render(200, 12));
+    expect(lines.find((l) => l.startsWith('not whole: '))).toBe('not whole: staging: deployments.apps not synced yet · prod-eu: pods not synced yet · dev: kustomizations.kustomize.toolkit.fluxcd.io forbidden');
+    // nothing listed over an incomplete set is not "no problems"
+    const empty = new ProblemsView(appOn(store, ['dev']));
+    expect(plain(empty.render(200, 10))[0]).toBe('no problems in what is loaded so far (not a verdict: see below)');
+  });
+
+  it('SINCE, the reason and stuck advance with the clock on the visible rows, with no change batch', () => {
+    const store = demoStore({ now: NOW });
+    store.put('staging', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'legacy', uid: 'ns-legacy', creationTimestamp: '2026-11-01T00:00:00Z', deletionTimestamp: new Date(NOW - 290_000).toISOString(), finalizers: ['kubernetes'] }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Terminating' } });
+    let now = NOW;
+    const app = appOn(store);
+    app.now = () => now;
+    const view = new ProblemsView(app);
+    const row = () => plain(view.render(200, 12)).find((l) => l.includes('legacy'))!;
+    expect(row()).toMatch(/\sTerminating\s+4m50s\s/);
+    now += 3000;
+    expect(row()).toMatch(/\sTerminating\s+4m53s\s/);
+    now += 12_000;
+    // past STUCK_AFTER_MS: stuck, as `status` prints it, and moved up the list
+    expect(row()).toMatch(/\sTerminating \(stuck\)\s+5m5s\s/);
+    expect(view.allRows().findIndex((r) => r.object.metadata.name === 'legacy')).toBe(2);
+  });
+});
+
 describe('FleetView', () => {
   it('a row per context with counts; a dead context is red with its error; enter narrows the scope', async () => {
     const store = demoStore({ now: NOW });
@@ -103,6 +140,25 @@ describe('FleetView', () => {
     view.handle('down');
     view.handle('open');
     expect(app.selection).toEqual(['staging']);
+  });
+
+  it('a count whose kinds are not synced or forbidden is "?", never "0 bad"; PROBLEMS a lower bound (issue 20 case 1)', async () => {
+    const store = demoStore({ now: NOW });
+    const view = new FleetView(appOn(store));
+    view.fleetRows();
+    const changed = nextBatch(store, view);
+    store.setPhase('dev', 'deployments.apps', { phase: 'syncing' });
+    store.setPhase('dev', 'kustomizations.kustomize.toolkit.fluxcd.io', { phase: 'synced', namespaces: ['apps', 'kube-system'], forbiddenNamespaces: ['kube-system'], namespacesListed: true });
+    await changed;
+    const lines = plain(view.render(220, 10));
+    const header = lines[0];
+    const dev = lines.find((l) => l.includes('dev'))!;
+    const cell = (name: string, line: string) => line.slice(header.indexOf(name), header.indexOf(name) + name.length + 2).trim();
+    expect(cell('WORKLOADS', dev)).toBe('?');
+    expect(dev).toMatch(/\s\?\s+\S*\s*\d+ bad\s+0\+\s/);
+    const prod = lines.find((l) => l.includes('prod-eu'))!;
+    expect(prod).toMatch(/\d+ bad/);
+    expect(prod).not.toContain('?');
   });
 
   it('sparkline: single-width blocks scaled to the maximum', () => {

@@ -29,6 +29,11 @@ const HELP_NOTES: [string, string[]][] = [
     '✓ ready  ● syncing  ▲ degraded  ✗ unreachable  ⊘ forbidden (nothing visible to this user)',
     '⊘ limited: ready, but RBAC hides some kinds or namespaces (watched namespace by namespace)',
   ]],
+  ['Knowledge states', [
+    'each (context, kind, namespace) is synced (whole), syncing (not loaded yet), forbidden (RBAC: all, or some namespaces) or failed (why)',
+    'shown where the numbers are: problems [7+ · 2 kinds syncing], ? in a Fleet cell, a "not whole: ..." notice row, "events not loaded yet"',
+    'nothing incomplete is shown as fine: no "0 bad", "no problems" or "<none>" over a set still syncing or forbidden',
+  ]],
   ['Filter (/)', [
     'searches the visible columns (STATUS, REASON, MESSAGE...) and ctx/ns/name, case-insensitive; ages, CPU/MEM are not searched',
     'words: all must appear (substring)   "a phrase"   ~fuzzy or -f fuzzy: letters in order, best first (ranked)',

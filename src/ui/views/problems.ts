@@ -112,16 +112,19 @@ export function problemColumns(live: (r: ProblemRow) => Problem = (r) => r.probl
     { header: 'KIND', maxWidth: 22, value: (r) => r.problem.kind },
     { header: 'NAMESPACE', maxWidth: 18, value: (r) => r.problem.namespace || '-' },
     { header: 'NAME', maxWidth: 32, value: (r) => r.problem.name },
-    { header: 'STATUS', value: (r) => live(r).verdict.status, role: (r) => STATUS_ROLE[live(r).verdict.status] },
-    { header: 'SEVERITY', optional: true, drop: 1, value: (r) => live(r).severity, role: (r) => SEVERITY_ROLE[live(r).severity] },
+    // stuck/slow (past STUCK_AFTER_MS, as `status` prints them) joins the status it qualifies
+    { header: 'STATUS', value: (r) => statusText(live(r)), role: (r) => SEVERITY_ROLE[live(r).severity] ?? STATUS_ROLE[live(r).verdict.status] },
     { header: 'SINCE', align: 'right', value: (r) => { const d = live(r).durationMs; return d === undefined ? '-' : humanDuration(d); } },
     { header: 'REASON', value: (r) => live(r).verdict.reason },
   ];
 }
 
-const SEVERITY_ROLE: Record<string, Role> = {
-  failed: 'status.error', stuck: 'status.error', slow: 'status.warn', unknown: 'status.warn', terminating: 'status.warn', progressing: 'status.progress', suspended: 'status.muted',
-};
+const SEVERITY_ROLE: Partial<Record<string, Role>> = { stuck: 'status.error', slow: 'status.warn' };
+
+/** The STATUS cell: the verdict, with "(stuck)"/"(slow)" once it has lasted past STUCK_AFTER_MS. */
+export function statusText(p: Problem): string {
+  return p.severity === 'stuck' || p.severity === 'slow' ? `${p.verdict.status} (${p.severity})` : p.verdict.status;
+}
 
 /** The gaps in words, per context: "staging: pods, deployments.apps forbidden in kube-system". */
 export function gapByContext(gaps: readonly KindCoverage[]): string {
