@@ -71,7 +71,8 @@ const FAULTS: { context: string; kind: string; name: string; status: string; rea
   { context: 'prod-eu', kind: 'HelmRelease', name: 'podinfo', status: 'Failed', reason: /Failed to upgrade|RetriesExceeded|rollback/i },
   { context: 'prod-eu', kind: 'Deployment', name: 'cart-api', status: 'Failed', reason: /CrashLoopBackOff/ },
   { context: 'prod-eu', kind: 'Cluster', name: 'payments-db', status: 'Failed', reason: /2\/3 instances ready/ },
-  { context: 'staging', kind: 'Certificate', name: 'shop-tls', status: 'InProgress', reason: /Issuing|not ready|Ready=False/i },
+  // its ClusterIssuer does not exist: the deepest cause is the verdict (issue 20 case 11)
+  { context: 'staging', kind: 'Certificate', name: 'shop-tls', status: 'Failed', reason: /ClusterIssuer letsencrypt-prod-missing does not exist/ },
   { context: 'dev', kind: 'PersistentVolumeClaim', name: 'scratch-data', status: 'InProgress', reason: /not Bound.*fast-ssd-retired/ },
   { context: 'staging', kind: 'Namespace', name: 'legacy-reports', status: 'Terminating', reason: /reports\.acme\.io\/export-cleanup/ },
   { context: 'dev', kind: 'Kustomization', name: 'monitoring-stack', status: 'Suspended', reason: /suspended/ },
