@@ -19,6 +19,7 @@ import { ContextClient, request } from '../../src/kube/client.js';
 import { discover } from '../../src/kube/discovery.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import { fluxSummary, inventory, STALE_SLACK_MS } from '../../src/model/flux.js';
+import { health } from '../../src/model/health.js';
 import type { TreeJson } from '../../src/model/tree.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
 import { helmTemplateFailure, missingResourceBuildError } from '../../src/sim/flux-logic.js';
