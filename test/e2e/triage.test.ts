@@ -132,14 +132,17 @@ describe('triage on demo', () => {
     expect(t).toMatch(/^✗ staging\s+\+Kustomization\/apps\s+Failed Ready=False BuildFailed/m);
     expect(t).not.toContain('Deployment/payments/payments-api');
     s.press('enter');
-    t = await s.waitFor((x) => new RegExp(`tree kustomization/apps \\[${size}\\]`).test(x) && /^✓\s+├─ Deployment\/payments\/payments-api\s+Current/m.test(x), WAIT_MS);
+    // the tree may have grown meanwhile (every listable kind is watched, and ControllerRevisions
+    // land after the first full frame): expanded means its first size or more, the children back
+    t = await s.waitFor((x) => Number(/tree kustomization\/apps \[(\d+)\]/.exec(x)?.[1] ?? 0) >= size && /^✓\s+├─ Deployment\/payments\/payments-api\s+Current/m.test(x), WAIT_MS);
+    const expanded = Number(/tree kustomization\/apps \[(\d+)\]/.exec(t)![1]);
 
     // a child collapses on its own: the Deployment folds its ReplicaSet and pods away
     const rows = t.split('\n');
     const at = rows.findIndex((l) => /├─ Deployment\/payments\/payments-api/.test(l)) - rows.findIndex((l) => /Kustomization\/apps/.test(l));
     for (let i = 0; i < at; i++) s.press('down');
     s.press('enter');
-    t = await s.waitFor((x) => new RegExp(`tree kustomization/apps \\[${size - 4}\\]`).test(x) && !/ReplicaSet\/payments-api-/.test(x) && /^✓ \+├─ Deployment\/payments\/payments-api\s+Current/m.test(x), WAIT_MS);
+    t = await s.waitFor((x) => Number(/tree kustomization\/apps \[(\d+)\]/.exec(x)?.[1] ?? 0) <= expanded - 4 && !/ReplicaSet\/payments-api-/.test(x) && /^✓ \+├─ Deployment\/payments\/payments-api\s+Current/m.test(x), WAIT_MS);
     expect(t).toMatch(/^✓ \+├─ Deployment\/payments\/payments-api\s+Current/m);
     expect(t).not.toMatch(/ReplicaSet\/payments-api-/);
 
