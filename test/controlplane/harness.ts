@@ -281,6 +281,9 @@ function clusterObjects(): object[] {
     rules: [
       { apiGroups: [''], resources: ['namespaces', 'nodes'], verbs: readVerbs },
       { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: readVerbs },
+      // the cluster-scoped custom kinds (ClusterIssuer…): the sim's restricted user reads them
+      // too (it is denied only Secrets and its forbidden namespace)
+      ...crdResources().filter((r) => !r.namespaced).map((r) => ({ apiGroups: [r.group], resources: [r.resource], verbs: readVerbs })),
     ],
   };
   const subject = { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: RESTRICTED_USER };
