@@ -87,23 +87,31 @@ const objectKinds = (a: ObjectAddress) => (): { resource: string; namespace?: st
   ...['pods', ...OWNER_KINDS, ...FLUX_TRACE_KINDS].map((resource) => ({ resource })),
 ];
 
-/** `:compare`: the object side by side across the selected contexts, live. */
-export class CompareView extends TextView {
+/**
+ * A live text view of one object across the selected contexts (compare, trace): the kinds it
+ * reads are watched while it lives, and the other view of the pair is one key away.
+ */
+abstract class ObjectTextView extends TextView {
   private readonly watches: Watches;
-  constructor(app: AppContext, private readonly addr: ObjectAddress) {
+  constructor(app: AppContext, protected readonly addr: ObjectAddress, kinds: ObjectAddress) {
     super(app);
-    this.watches = new Watches(app, objectKinds(addr));
+    this.watches = new Watches(app, objectKinds(kinds));
     this.watches.sync();
   }
+  /** `compare`, `trace`: the crumb's first word */
+  protected abstract readonly verb: string;
+  /** the pair's other view and the command that opens it */
+  protected abstract sibling(): { action: CommandId; view: () => View };
   title(): string {
-    return `compare ${this.addr.query.split('.')[0]}/${this.addr.name}`;
+    return `${this.verb} ${this.addr.query.split('.')[0]}/${this.addr.name}`;
   }
   protected override extraActions(): CommandId[] {
-    return ['trace'];
+    return [this.sibling().action];
   }
   override handle(action: CommandId): boolean {
-    if (action === 'trace') {
-      this.app.push(new TraceView(this.app, this.addr));
+    const other = this.sibling();
+    if (action === other.action) {
+      this.app.push(other.view());
       return true;
     }
     return super.handle(action);
@@ -113,6 +121,20 @@ export class CompareView extends TextView {
   }
   scopeChanged(): void {
     this.watches.sync();
+  }
+  close(): void {
+    this.watches.close();
+  }
+}
+
+/** `:compare`: the object side by side across the selected contexts, live. */
+export class CompareView extends ObjectTextView {
+  protected readonly verb = 'compare';
+  constructor(app: AppContext, addr: ObjectAddress) {
+    super(app, addr, addr);
+  }
+  protected sibling(): { action: CommandId; view: () => View } {
+    return { action: 'trace', view: () => new TraceView(this.app, this.addr) };
   }
   protected lines(width: number): string[] {
     const store = this.app.store;
@@ -130,37 +152,16 @@ export class CompareView extends TextView {
     const r = compareObjects({ kind: type.kind, namespace: ns ?? '', name: this.addr.name }, inputs, now);
     return renderCompare(r, themePaint(this.app.theme), width, { clip: true });
   }
-  close(): void {
-    this.watches.close();
-  }
 }
 
 /** `:trace`: the chain up to the source in every selected context holding the object, the row's own context first. */
-export class TraceView extends TextView {
-  private readonly watches: Watches;
-  constructor(app: AppContext, private readonly addr: ObjectAddress, private readonly first?: string) {
-    super(app);
-    this.watches = new Watches(app, objectKinds({ ...addr, namespace: undefined }));
-    this.watches.sync();
+export class TraceView extends ObjectTextView {
+  protected readonly verb = 'trace';
+  constructor(app: AppContext, addr: ObjectAddress, private readonly first?: string) {
+    super(app, addr, { ...addr, namespace: undefined });
   }
-  title(): string {
-    return `trace ${this.addr.query.split('.')[0]}/${this.addr.name}`;
-  }
-  protected override extraActions(): CommandId[] {
-    return ['compare'];
-  }
-  override handle(action: CommandId): boolean {
-    if (action === 'compare') {
-      this.app.push(new CompareView(this.app, this.addr));
-      return true;
-    }
-    return super.handle(action);
-  }
-  onChange(batch: ChangeBatch): void {
-    if (batch.contexts.size) this.watches.sync();
-  }
-  scopeChanged(): void {
-    this.watches.sync();
+  protected sibling(): { action: CommandId; view: () => View } {
+    return { action: 'compare', view: () => new CompareView(this.app, this.addr) };
   }
   protected lines(width: number): string[] {
     const store = this.app.store;
@@ -181,9 +182,6 @@ export class TraceView extends TextView {
     const out = traces.length ? renderTraces(traces, p, width).split('\n') : [plain(`${this.addr.query}/${this.addr.name}: not found in what could be read`)];
     if (elsewhere.length) out.push('', p.muted(escapeTags(fit(elsewhere.join('; '), width))));
     return out;
-  }
-  close(): void {
-    this.watches.close();
   }
 }
 
