@@ -3,11 +3,10 @@
 // a Flux-applied pod traces it to its Kustomization and GitRepository with the revision;
 // `3` opens the changes timeline with prod-eu's cart-api rollout and staging's failing
 // Kustomization revision. Run `npm run build` first.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run, type Session } from './harness.js';
+import { startDemo, type Session } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
@@ -24,8 +23,7 @@ afterEach(() => {
 });
 
 function demo(cols: number, rows: number, command?: string): Session {
-  const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
-  const s = run(process.execPath, [CLI, 'demo', ...(command ? ['--command', command] : [])], { env, cols, rows });
+  const s = startDemo(command ? ['--command', command] : [], { cols, rows });
   sessions.push(s);
   return s;
 }

@@ -2,11 +2,10 @@
 // starts are queued and applied in order (never echoed); object commands work from Problems
 // rows and Tree nodes: logs, rollback and suspend straight from the triage starting point.
 // Run `npm run build` first.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run, type Session } from './harness.js';
+import { startDemo, type Session } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
@@ -23,8 +22,7 @@ afterEach(() => {
 });
 
 function demo(cols = 160, rows = 40): Session {
-  const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
-  const s = run(process.execPath, [CLI, 'demo'], { env, cols, rows });
+  const s = startDemo([], { cols, rows });
   sessions.push(s);
   return s;
 }

@@ -1,10 +1,9 @@
 // The triage tools on the built CLI (`node dist/cli.js demo` in a pty): CPU/MEM columns from
 // the sim's metrics.k8s.io. Run `npm run build` first.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run, type Session } from './harness.js';
+import { startDemo, type Session } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 60_000;
@@ -21,8 +20,7 @@ afterEach(() => {
 });
 
 function demo(cols: number, rows: number, extra: string[] = []): Session {
-  const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
-  const s = run(process.execPath, [CLI, 'demo', ...extra], { env, cols, rows });
+  const s = startDemo(extra, { cols, rows });
   sessions.push(s);
   return s;
 }
