@@ -123,6 +123,20 @@ export interface FleetReport {
   incomplete: Map<string, string>;
 }
 
+/**
+ * The lists a report scoped to `namespace` counts, from the lists it read (resourceKey →
+ * objects, the namespaced ones already listed in that namespace): the namespaced kinds, and
+ * Nodes when `use` is 'summary' (the node count stays the context's). Cluster-scoped kinds are
+ * still read, as related kinds (a Certificate's ClusterIssuer), but they are in no namespace,
+ * so they are not this namespace's problems — as kubectl's `-n` narrows `get` to one namespace.
+ * Without a namespace the lists are returned whole.
+ */
+export function listsInScope(store: Pick<FleetStore, 'resources'>, context: string, lists: Map<string, KubeObject[]>, namespace: string | undefined, use: 'summary' | 'problems'): Map<string, KubeObject[]> {
+  if (namespace === undefined) return lists;
+  const namespaced = new Set(store.resources(context).filter((t) => t.namespaced).map(resourceKey));
+  return new Map([...lists].filter(([resource]) => namespaced.has(resource) || (use === 'summary' && resource === 'nodes')));
+}
+
 /** Summary and problems from a snapshot already taken (with `namespace`, as it was taken). Pure over the store's contents. */
 export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[], now: number, namespace?: string): FleetReport {
   const statuses = new Map(store.contexts().map((c) => [c.name, c]));
@@ -146,8 +160,8 @@ export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[
       const objects = new Map<string, KubeObject[]>();
       // a namespaced snapshot has no all-namespaces reflector: its lists must name the namespace
       for (const w of mine) objects.set(w.resource, store.list(name, w.resource, w.type.namespaced ? namespace : undefined));
-      input.summary = summarizeContext(objects, now);
-      rows.push(...problemInputs(store, name, objects));
+      input.summary = summarizeContext(listsInScope(store, name, objects, namespace, 'summary'), now);
+      rows.push(...problemInputs(store, name, listsInScope(store, name, objects, namespace, 'problems')));
     } else {
       // not reached: the state says so (and fails the exit code); nothing of it is known
       input.coverage = { complete: false, syncing: [], forbidden: [], failed: [`context ${st?.state ?? 'unreachable'}${st?.lastError ? `: ${st.lastError}` : ''}`] };

@@ -14,6 +14,7 @@ import type { TreeJson } from '../../src/model/tree.js';
 import type { KubeObject } from '../../src/model/types.js';
 import { BROKEN_PATH, MISSING_RESOURCE } from '../controlplane/flux-fixtures.js';
 import { missingResourceBuildError } from '../../src/sim/flux-logic.js';
+import { UNMANAGED } from '../../src/sim/controllers/operators.js';
 import { waitUntil } from '../helpers/wait.js';
 import { backends, normalizeFluxMessage, type BackendEnv } from './backends.js';
 
@@ -51,9 +52,10 @@ for (const backend of backends) {
     const io = () => ({ stdout: new Sink(), stderr: new Sink(), env: {} });
     const selection = () => ({ kubeconfig: env.kubeconfigPath, context: [env.adminContext], namespace: ns, config: defaultAppConfig(), timeoutMs: 20_000 });
 
-    async function status(): Promise<{ code: number; doc: StatusJson & { healthy: boolean }; err: string }> {
+    async function status(namespaced = true): Promise<{ code: number; doc: StatusJson & { healthy: boolean }; err: string }> {
       const out = io();
-      const code = await runStatusCommand({ ...selection(), output: 'json' }, out);
+      const { namespace, ...whole } = selection();
+      const code = await runStatusCommand({ ...(namespaced ? { ...whole, namespace } : whole), output: 'json' }, out);
       return { code, doc: JSON.parse(out.stdout.text) as StatusJson & { healthy: boolean }, err: out.stderr.text };
     }
 
@@ -62,7 +64,10 @@ for (const backend of backends) {
       await kubectl(['create', 'namespace', ns]);
     }, 120_000);
     afterAll(async () => {
-      if (env) await env.kubectl(['delete', 'namespace', ns, '--wait=false']);
+      if (env) {
+        await env.kubectl(['delete', 'namespace', ns, '--wait=false']);
+        await env.kubectl(['delete', 'clusterissuer', ns, '--ignore-not-found', '--wait=false']);
+      }
       await backend.teardown();
     });
 
@@ -105,6 +110,12 @@ for (const backend of backends) {
         ks('broken', `./${BROKEN_PATH}`, false),
         ks('paused', './apps', true),
       ]);
+      // a cluster-scoped fault (no controller ever makes it Ready): in no namespace, so not
+      // one of this namespace's problems — it was, when a parallel file's ClusterIssuer leaked
+      // into CI's -n report
+      await apply([{ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: ns, annotations: { [UNMANAGED]: 'true' } }, spec: { selfSigned: {} } }]);
+      const notReady = { type: 'Ready', status: 'False', reason: 'ErrInitIssuer', message: 'fd test: never ready', lastTransitionTime: new Date().toISOString() };
+      await kubectl(['patch', 'clusterissuer', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [notReady] } })]);
       await until('the Deployment past its progress deadline', async () =>
         cond(await getJson(['deployment', 'stuck']), 'Progressing')?.reason === 'ProgressDeadlineExceeded');
       await until('the broken Kustomization Ready=False', async () => cond(await getJson(['kustomization', 'broken']), 'Ready')?.status === 'False');
@@ -141,6 +152,9 @@ for (const backend of backends) {
         expect(p.namespace).toBe(ns);
         expect(['PersistentVolumeClaim', 'Kustomization', 'Deployment', 'ReplicaSet']).toContain(p.kind);
       }
+      const whole = await status(false);
+      expect(whole.doc.problems.find((p) => p.kind === 'ClusterIssuer' && p.name === ns), 'the ClusterIssuer is a problem of the whole cluster').toMatchObject({ namespace: '' });
+      await kubectl(['delete', 'clusterissuer', ns]);
 
       await kubectl(['delete', '-n', ns, 'deployment/stuck', 'kustomization/broken', 'kustomization/paused', 'persistentvolumeclaim/data']);
       await until('the stuck ReplicaSet and its pod collected', async () => {

@@ -18,6 +18,31 @@ describe('the other views in the shell', () => {
     await r.waitFor(/CONTEXT\s+STATE/);
   });
 
+  it('the namespace scope narrows Problems and Fleet counts; a cluster-scoped fault is in no namespace', async () => {
+    const r = start({ startCommand: 'problems' });
+    r.store.put('dev', 'clusterissuers.cert-manager.io', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'le-broken', uid: 'ci-1' },
+      spec: { acme: {} }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'ErrRegisterACMEAccount', message: 'acme account rejected' }] } });
+    let t = await r.waitFor('le-broken');
+    expect(t).toMatch(/problems \[3, 3 failed\]/);
+    expect(t).toContain('kustomize build failed');
+    r.keys(':ns shop\r');
+    t = await r.waitFor(/problems \[1, 1 failed\]/);
+    expect(t).toContain('CrashLoop');
+    expect(t).not.toContain('le-broken');
+    expect(t).not.toContain('kustomize build failed');
+    expect(t).toContain('ns:shop');
+    r.keys('0');
+    t = await r.waitFor(/CONTEXT\s+STATE/);
+    // one problem in shop, in prod-eu only: the fleet's counts are the namespace's too
+    // one problem in shop, in prod-eu only: the fleet's counts are the namespace's too
+    const problemsOf = (ctx: string) => t.split('\n').find((l) => l.startsWith(`*${ctx} `))?.trim().split(/\s{2,}/).at(-2);
+    expect(['dev', 'staging', 'prod-eu'].map(problemsOf)).toEqual(['0', '0', '1']);
+    r.keys(':ns all\r');
+    await r.waitFor(/ns:all/);
+    r.keys('1');
+    await r.waitFor(/problems \[3, 3 failed\]/);
+  });
+
   it('t opens the tree of a row, :xray a kind; esc returns', async () => {
     const r = start({ startCommand: 'deploy dev default' });
     await r.waitFor('UP-TO-DATE');

@@ -78,7 +78,7 @@ export class FleetView implements View {
   private rows: FleetRow[] = [];
 
   constructor(private readonly app: AppContext) {
-    this.watcher = new StatusWatcher(app.store);
+    this.watcher = new StatusWatcher(app.store, () => app.namespace());
     this.all().forEach((c) => this.stale.add(c));
     this.watcher.sync(this.all());
   }
@@ -95,6 +95,11 @@ export class FleetView implements View {
     return `[${this.all().length} contexts]`;
   }
 
+  /** a new namespace scope: every context's counts are read again */
+  scopeChanged(): void {
+    this.all().forEach((c) => this.stale.add(c));
+  }
+
   onChange(batch: ChangeBatch): void {
     if (batch.contexts.size) {
       this.watcher.sync(this.all());
@@ -108,9 +113,8 @@ export class FleetView implements View {
     const now = this.app.now();
     for (const c of this.stale) {
       if (!this.watcher.kinds.has(c)) continue;
-      const objects = this.watcher.objects(c);
-      const list = problems(problemInputs(this.app.store, c, objects), now).filter((p) => p.severity !== 'suspended');
-      this.cache.set(c, { summary: summarizeContext(objects, now), problems: list.length, failed: list.filter((p) => p.severity === 'failed').length });
+      const list = problems(problemInputs(this.app.store, c, this.watcher.objects(c, 'problems')), now).filter((p) => p.severity !== 'suspended');
+      this.cache.set(c, { summary: summarizeContext(this.watcher.objects(c, 'summary'), now), problems: list.length, failed: list.filter((p) => p.severity === 'failed').length });
       const t = this.trends.get(c) ?? { at: 0, values: [] };
       if (now - t.at >= TREND_EVERY_MS) this.trends.set(c, { at: now, values: [...t.values, list.length].slice(-TREND_LENGTH) });
       else t.values[t.values.length - 1] = list.length;

@@ -3,12 +3,12 @@
 // only when a frame needs them. Enter opens describe, `t` the tree of the object's top owner.
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, FleetStore, Subscription } from '../../fleet/types.js';
-import { problemInputs, statusKinds, storeCoverage } from '../../fleet/report.js';
+import { listsInScope, problemInputs, statusKinds, storeCoverage } from '../../fleet/report.js';
 import { coverageBadge, gapText, summarizeCoverage, type KindCoverage } from '../../model/coverage.js';
 import { humanDuration } from '../../model/format.js';
 import { resolveKind } from '../../model/health.js';
 import { kindRefOf, problemOf, problems, STUCK_AFTER_MS, type Problem, type ProblemInput } from '../../model/problems.js';
-import type { KubeObject } from '../../model/types.js';
+import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import type { AppContext, View } from '../view.js';
@@ -25,7 +25,8 @@ export class StatusWatcher {
   private subs = new Map<string, Subscription[]>();
   readonly kinds = new Map<string, string[]>();
 
-  constructor(private readonly store: FleetStore) {}
+  /** `namespace`: the app's namespace scope (`-n`, `:ns`), read at each list; undefined is all */
+  constructor(private readonly store: FleetStore, private readonly namespace: () => string | undefined = () => undefined) {}
 
   /** (Re)aims the watches; returns true when something new is watched. */
   sync(contexts: string[]): boolean {
@@ -58,11 +59,15 @@ export class StatusWatcher {
   /** The knowledge state of every kind watched, in these contexts (src/model/coverage.ts). */
   coverage(contexts: readonly string[]): KindCoverage[] {
     const kinds = [...new Set(contexts.flatMap((c) => this.kinds.get(c) ?? []))];
-    return storeCoverage(this.store, contexts, kinds.length ? kinds : ['pods']);
+    return storeCoverage(this.store, contexts, kinds.length ? kinds : ['pods'], this.namespace());
   }
 
-  objects(context: string): Map<string, KubeObject[]> {
-    return new Map((this.kinds.get(context) ?? []).map((k) => [k, this.store.list(context, k)]));
+  /** The watched lists of a context in the namespace scope, for its summary or its problems (listsInScope). */
+  objects(context: string, use: 'summary' | 'problems'): Map<string, KubeObject[]> {
+    const ns = this.namespace();
+    const namespaced = new Set(this.store.resources(context).filter((t) => t.namespaced).map(resourceKey));
+    const lists = new Map((this.kinds.get(context) ?? []).map((k) => [k, this.store.list(context, k, namespaced.has(k) ? ns : undefined)]));
+    return listsInScope(this.store, context, lists, ns, use);
   }
 
   close(): void {
@@ -160,7 +165,7 @@ export class ProblemsView implements View {
   private nextFlip = Infinity;
 
   constructor(private readonly app: AppContext) {
-    this.watcher = new StatusWatcher(app.store);
+    this.watcher = new StatusWatcher(app.store, () => app.namespace());
     this.watcher.sync(app.contexts());
   }
 
@@ -218,7 +223,7 @@ export class ProblemsView implements View {
   private derive(): void {
     if (!this.dirty) return;
     this.dirty = false;
-    const inputs = this.app.contexts().flatMap((c) => problemInputs(this.app.store, c, this.watcher.objects(c)));
+    const inputs = this.app.contexts().flatMap((c) => problemInputs(this.app.store, c, this.watcher.objects(c, 'problems')));
     const now = this.app.now();
     this.rows = problemRows(inputs, now);
     this.nextFlip = Infinity;

@@ -86,7 +86,7 @@ export class PulsesView implements View {
   private lastPanelRows = COMPACT_ROWS;
 
   constructor(private readonly app: AppContext) {
-    this.watcher = new StatusWatcher(app.store);
+    this.watcher = new StatusWatcher(app.store, () => app.namespace());
     this.aim();
     this.sample();
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
@@ -127,6 +127,8 @@ export class PulsesView implements View {
 
   scopeChanged(): void {
     this.aim();
+    // counts in the new namespace scope, from the next sample
+    for (const c of this.app.contexts()) this.dirty.add(c);
     this.first = 0;
     this.app.render();
   }
@@ -153,10 +155,10 @@ export class PulsesView implements View {
       let pulse = this.pulses.get(c);
       if (!pulse) this.pulses.set(c, (pulse = new ContextPulse()));
       const kinds = this.watcher.kinds.get(c) ?? [];
-      const objects = this.watcher.objects(c);
+      const objects = this.watcher.objects(c, 'summary');
       const statusSynced = this.synced(c, kinds);
       if (statusSynced && (this.dirty.has(c) || !this.problemCount.has(c))) {
-        const list = problems(problemInputs(this.app.store, c, objects), at).filter((p) => p.severity !== 'suspended');
+        const list = problems(problemInputs(this.app.store, c, this.watcher.objects(c, 'problems')), at).filter((p) => p.severity !== 'suspended');
         this.problemCount.set(c, list.length);
       }
       let events: number | undefined;
