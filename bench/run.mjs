@@ -1,7 +1,7 @@
 // `npm run bench`: every figure of issue #11, each the median of several runs in fresh
 // processes, as one JSON document on stdout and in bench/results/latest.json.
 //   --only <id>[,<id>]   just these figures (memory, watch, frame, filter, first-paint,
-//                        churn-bytes, logs, peer, stern)
+//                        churn-bytes, logs, peer, stern, k9s)
 //   --quick              fewer runs and smaller streams (a smoke run, not the figures)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
@@ -191,6 +191,26 @@ try {
         met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
         command: `node bench/logs-vs-stern.mjs --stern ${join(built.bin, 'stern')}`,
         includes: 'each tool as a fresh process against the same sim: first line = spawn to first stdout byte; peak RSS of its process tree sampled every 100 ms; CPU = utime+stime at the end of the window',
+        median: r.median, runs: r.rounds,
+      });
+    }
+  }
+  if (want('k9s')) {
+    const built = await peers();
+    if (built.error) {
+      figures.push({ id: 'tui-vs-k9s', title: 'the TUI vs k9s on one context of 10k pods', error: built.error, met: false });
+      log(`k9s: ${built.error}`);
+    } else {
+      const k9s = join(built.bin, 'k9s');
+      const r = await runScript('tui-vs-k9s.mjs', ['--k9s', k9s, '--rounds', quick ? '1' : '3', ...(quick ? ['--pods', '2000', '--settle', '5', '--idle', '5'] : [])]);
+      // issue #22's targets: rows <= 0.5x, RSS <= 0.5x, idle CPU <= 0.1x, filter <= 0.1x
+      const targets = { rowsSeconds: 0.5, rssMB: 0.5, idleCpuPercent: 0.1, filterSeconds: 0.1 };
+      figures.push({
+        id: 'tui-vs-k9s', title: 'the TUI vs k9s, one simulated context of 10k pods, each in a pty, alternating rounds',
+        unit: 'ratio fleetdeck / k9s (medians)', value: r.ratio, target: Object.fromEntries(Object.entries(targets).map(([k, v]) => [k, `<= ${v}`])),
+        met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
+        command: `node bench/tui-vs-k9s.mjs --k9s ${k9s}`,
+        includes: 'rows: spawn to the first pod row on screen; RSS: process tree after 20 s of watching; idle CPU: the next 20 s, % of one core; filter: last keystroke of /svc-42- to a screen whose pod rows all match',
         median: r.median, runs: r.rounds,
       });
     }

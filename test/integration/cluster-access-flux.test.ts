@@ -1,6 +1,8 @@
 // The restricted context's 403s and Flux reconciliation (requestedAt, suspend), through
 // real clients, on every selected backend.
 import { randomBytes } from 'node:crypto';
+import { request, type RequestOptions } from 'node:https';
+import protobuf from 'protobufjs/light.js';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, type BackendEnv } from './backends.js';
@@ -25,6 +27,29 @@ const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 interface FluxObject {
   metadata: { annotations?: Record<string, string> };
   status?: { lastHandledReconcileAt?: string; lastAppliedRevision?: string; conditions?: { type: string; status: string; reason: string }[] };
+}
+
+/**
+ * A SelfSubjectAccessReview in Kubernetes' protobuf encoding, as client-go sends it for k9s:
+ * "k8s\0" + runtime.Unknown{typeMeta{apiVersion, kind}, raw: the review}. Written field by
+ * field from the .proto numbers (k8s.io/api authorization/v1), independently of the sim's
+ * decoder; the real apiserver is the judge of the bytes.
+ */
+function ssarProtobuf(attrs: { namespace: string; verb: string; resource: string }): Buffer {
+  const field = (w: protobuf.Writer, id: number) => w.uint32((id << 3) | 2);
+  const ra = protobuf.Writer.create();
+  field(ra, 1).string(attrs.namespace);
+  field(ra, 2).string(attrs.verb);
+  field(ra, 5).string(attrs.resource);
+  const spec = field(protobuf.Writer.create(), 1).bytes(ra.finish()).finish();
+  const review = field(protobuf.Writer.create(), 2).bytes(spec).finish();
+  const typeMeta = protobuf.Writer.create();
+  field(typeMeta, 1).string('authorization.k8s.io/v1');
+  field(typeMeta, 2).string('SelfSubjectAccessReview');
+  const unknown = protobuf.Writer.create();
+  field(unknown, 1).bytes(typeMeta.finish());
+  field(unknown, 2).bytes(review);
+  return Buffer.concat([Buffer.from('k8s\0', 'latin1'), unknown.finish()]);
 }
 
 for (const backend of backends) {
@@ -72,6 +97,35 @@ for (const backend of backends) {
       const names = list.stdout.split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
       expect(names).toContain('pods');
       expect(names).not.toContain('secrets');
+    });
+
+    // k9s's client-go sends its reviews as protobuf: without this, k9s shows the sim's
+    // contexts view instead of pods ("the body of the request was in an unknown format")
+    it('a SelfSubjectAccessReview sent as protobuf is answered as the JSON one is', async () => {
+      const kc = env.kubeConfig(env.restrictedContext);
+      const post = async (body: Buffer): Promise<{ code: number; doc: { kind?: string; status?: { allowed?: boolean } } }> => {
+        const server = new URL(kc.getCurrentCluster()!.server);
+        const opts: RequestOptions = {
+          method: 'POST', hostname: server.hostname, port: server.port, path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+          headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf', Accept: 'application/json', 'Content-Length': body.length },
+        };
+        await kc.applyToHTTPSOptions(opts);
+        return new Promise((resolve, reject) => {
+          const req = request(opts, (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ code: res.statusCode ?? 0, doc: JSON.parse(text) as { kind?: string; status?: { allowed?: boolean } } }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      };
+      const pods = await post(ssarProtobuf({ namespace: env.namespace, verb: 'list', resource: 'pods' }));
+      expect(pods.code, JSON.stringify(pods.doc)).toBe(201);
+      expect(pods.doc).toMatchObject({ kind: 'SelfSubjectAccessReview', status: { allowed: true } });
+      const secrets = await post(ssarProtobuf({ namespace: env.namespace, verb: 'list', resource: 'secrets' }));
+      expect(secrets.code).toBe(201);
+      expect(secrets.doc.status?.allowed).toBe(false);
     });
 
     it('reconciles on requestedAt; a suspended Kustomization only records the request', async () => {

@@ -1,6 +1,7 @@
 // Small HTTP helpers of the simulated API server: JSON and Status answers, body reading.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../errors.js';
+import { decodeProtobufBody, PROTOBUF } from './protobuf.js';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -19,7 +20,8 @@ export function sendError(res: ServerResponse, err: unknown): void {
 
 const maxBody = 16 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<string> {
+/** The request body as bytes (at most 16 MiB: 413 beyond). */
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -32,12 +34,19 @@ export function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+/** The request body as the JSON value it carries: JSON as sent, or a protobuf body of a kind
+ * src/sim/http/protobuf.ts describes (by Content-Type, as kube-apiserver negotiates). */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
+  if ((req.headers['content-type'] ?? '').split(';')[0].trim() === PROTOBUF) return decodeProtobufBody(await readBodyBytes(req));
   const text = await readBody(req);
   if (text.trim() === '') return undefined;
   try {
