@@ -52,6 +52,8 @@ export interface EditSpec {
 export interface FinalizerSpec {
   /** objects that still carry each finalizer (for a namespace: the objects inside) */
   holders?: Record<string, string[]>;
+  /** for a namespace: the kinds inside that could not be read, in words (their objects may hold finalizers too) */
+  unread?: string;
 }
 
 function containers(pod: KubeObject): string[] {
@@ -126,6 +128,7 @@ function planFinalizers(t: Target, spec: FinalizerSpec | undefined, path: string
     const holders = spec?.holders?.[f] ?? [];
     notes.push(holders.length ? `finalizer ${f}: still held by ${holders.join(', ')}` : `finalizer ${f}: the controller that owns it has not removed it; whatever cleanup it guards is skipped`);
   }
+  if (spec?.unread) notes.push(`not read: ${spec.unread}; objects there may hold finalizers too and keep the namespace Terminating`);
   notes.push('the controllers that set these finalizers will not run their cleanup: resources outside the cluster may be left behind');
   return {
     // the test op makes the patch fail (422) if the finalizers changed since they were read

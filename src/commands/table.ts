@@ -151,7 +151,7 @@ const TABLE = [
   },
   {
     id: 'finalizers.remove', title: 'remove finalizers', section: 'Resource', by: 'object', needs: 'any', self: true, effect: { run: 'remove-finalizers' }, asks: 'the typed confirmation, always',
-    about: 'remove finalizers (typed confirmation always; for a namespace, the objects inside that hold finalizers)', keys: { default: ['ctrl-k'] }, verbs: ['remove-finalizers'],
+    about: 'remove finalizers (typed confirmation always; for a namespace, every kind inside is listed first and the objects holding finalizers named)', keys: { default: ['ctrl-k'] }, verbs: ['remove-finalizers'],
   },
   { id: 'events.warnings', title: 'warnings only', about: 'events tables: warnings only (toggle)', section: 'Resource', by: 'view', keys: { default: ['shift-o'] } },
   {

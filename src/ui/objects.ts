@@ -6,6 +6,8 @@
 import type { Target } from '../actions/types.js';
 import { objectCommand, whyNot, type CommandId, type ObjectCommand, type ObjectRun, type ObjectView } from '../commands/table.js';
 import type { LogTarget } from '../logs/types.js';
+import { storeCoverage } from '../fleet/report.js';
+import { gapText } from '../model/coverage.js';
 import { capabilitiesOf } from '../model/kinds.js';
 import { resourceKey, type ResourceType } from '../model/types.js';
 import type { AppContext, View } from './view.js';
@@ -120,27 +122,56 @@ const VIEWS: Record<ObjectView, (app: AppContext, targets: Target[], rt: Resourc
   compare: (app, [t]) => void app.push(new CompareView(app, addressOf(t.resource, t.object))),
 };
 
+/** How long a namespace's finalizer plan waits for the lists of the kinds inside it. */
+const INSIDE_WAIT_MS = 15_000;
+
 /**
  * Remove finalizers: the plan names each finalizer and who still holds it — for a namespace,
- * the objects inside it (from the caches this session watches) carrying it.
+ * the objects inside it that carry one. Every listable namespaced kind is listed in that
+ * namespace first (watched until synced, forbidden or failed, at most INSIDE_WAIT_MS), so a
+ * kind no view had open is not read as "nothing holds a finalizer"; what could not be read is
+ * named in the plan, and "none inside" is said only over lists that are whole.
  */
 function removeFinalizers(app: AppContext, t: Target): string | undefined {
   if (t.kind !== 'Namespace') return void app.act('remove-finalizers', [t]);
-  // a namespace stuck Terminating waits for the objects inside that still carry finalizers:
-  // those are the targets (one typed confirmation for all), each finalizer named with its holders
-  const targets: Target[] = (t.object.metadata.finalizers ?? []).length ? [t] : [];
-  const holders: Record<string, string[]> = {};
-  for (const rt of app.store.resources(t.context)) {
-    if (!rt.namespaced) continue;
-    for (const o of app.store.list(t.context, resourceKey(rt), t.name)) {
-      const fs = (o.metadata.finalizers ?? []) as string[];
-      if (!fs.length) continue;
-      targets.push({ context: t.context, resource: resourceKey(rt), kind: o.kind ?? rt.kind, namespace: t.name, name: o.metadata.name, object: { ...o, apiVersion: o.apiVersion ?? (rt.group ? `${rt.group}/${rt.version}` : rt.version) } });
-      for (const f of fs) (holders[f] ??= []).push(`${rt.kind} ${t.name}/${o.metadata.name}`);
+  // what the namespace controller must delete before the namespace goes: the kinds it can list
+  // and delete (metrics.k8s.io's read-only kinds hold nothing)
+  const types = app.store.resources(t.context).filter((rt) => rt.namespaced && !rt.resource.includes('/') && rt.verbs.includes('list') && rt.verbs.includes('delete'));
+  const kinds = types.map(resourceKey);
+  const subs = kinds.map((resource) => app.store.watch({ contexts: [t.context], resource, namespace: t.name }));
+  app.message(`namespace ${t.name}: listing the ${kinds.length} kinds inside it for finalizers…`);
+  const deadline = Date.now() + INSIDE_WAIT_MS;
+  const plan = (): void => {
+    const cov = storeCoverage(app.store, [t.context], kinds, t.name);
+    if (cov.some((c) => c.state === 'syncing') && Date.now() < deadline) {
+      setTimeout(plan, 50);
+      return;
     }
-  }
-  if (!targets.length) return `namespace ${t.name}: no object inside holds a finalizer (in the kinds this session can list)`;
-  app.act('remove-finalizers', targets, { finalizers: { holders } });
+    // the caches stay for the store's grace period; the plan is made from them now
+    for (const s of subs) s.close();
+    const gaps = cov.filter((c) => c.state !== 'synced');
+    // a namespace stuck Terminating waits for the objects inside that still carry finalizers:
+    // those are the targets (one typed confirmation for all), each finalizer named with its holders
+    const targets: Target[] = (t.object.metadata.finalizers ?? []).length ? [t] : [];
+    const holders: Record<string, string[]> = {};
+    for (const rt of types) {
+      for (const o of app.store.list(t.context, resourceKey(rt), t.name)) {
+        const fs = (o.metadata.finalizers ?? []) as string[];
+        if (!fs.length) continue;
+        targets.push({ context: t.context, resource: resourceKey(rt), kind: o.kind ?? rt.kind, namespace: t.name, name: o.metadata.name, object: { ...o, apiVersion: o.apiVersion ?? (rt.group ? `${rt.group}/${rt.version}` : rt.version) } });
+        for (const f of fs) (holders[f] ??= []).push(`${rt.kind} ${t.name}/${o.metadata.name}`);
+      }
+    }
+    const unread = gaps.length ? gapText(gaps) : undefined;
+    if (!targets.length) {
+      app.message(unread
+        ? `namespace ${t.name}: no finalizer in the kinds read, but not every kind could be read (${unread}): cannot say nothing inside holds one`
+        : `namespace ${t.name}: no object inside holds a finalizer`, unread ? 'error' : 'info');
+      return;
+    }
+    app.act('remove-finalizers', targets, { finalizers: { holders, ...(unread ? { unread } : {}) } });
+  };
+  plan();
   return undefined;
 }
 
