@@ -67,6 +67,12 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
     }),
   );
   out.push('');
+  if (report.sameCluster.size) {
+    // one cluster behind several contexts: its problems are listed once, under every name
+    out.push(c.bold('SAME CLUSTER'));
+    for (const [name, sc] of report.sameCluster) out.push(termLine(`${name} = ${sc.as} (${sc.basis === 'kube-system-uid' ? 'same server and kube-system uid' : 'same server and CA; kube-system uid not readable'}): problems counted once`));
+    out.push('');
+  }
   if (report.incomplete.size) {
     // what the numbers and the verdict do not cover: '?' cells above, never shown as fine
     out.push(c.bold(`UNKNOWN (${report.incomplete.size} context${report.incomplete.size === 1 ? '' : 's'} not fully seen)`));
@@ -79,7 +85,7 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
     out.push(c.bold(`PROBLEMS (${report.problems.length})`));
     const rows = [['SEVERITY', 'CONTEXT', 'KIND', 'NAMESPACE', 'NAME', 'STATUS', 'SINCE', 'REASON']];
     for (const p of report.problems) {
-      rows.push([p.severity, p.context, p.kind, p.namespace || '-', p.name, p.verdict.status, p.durationMs === undefined ? '-' : humanDuration(p.durationMs), p.verdict.reason]);
+      rows.push([p.severity, (p.contexts ?? [p.context]).join(','), p.kind, p.namespace || '-', p.name, p.verdict.status, p.durationMs === undefined ? '-' : humanDuration(p.durationMs), p.verdict.reason]);
     }
     out.push(
       ...table(rows, (r, col, t) => {

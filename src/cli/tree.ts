@@ -10,6 +10,8 @@ import type { FleetStore } from '../fleet/types.js';
 import { buildTree, flattenTree, healthFromIndex, healthMark, kindsForTree, markForbidden, ownerChain, ownersOf, treeToJson, type ObjRef, type OwnerLine, type TreeJson, type TreeNode } from '../model/tree.js';
 import { resourceKey, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
 import { commandColours, withFleet, type CommandIO } from './io.js';
+import { storeSameClusters } from '../fleet/report.js';
+import type { SameCluster } from '../model/same-cluster.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 
 export interface TreeCommandOptions extends FleetOptions {
@@ -30,26 +32,37 @@ export interface FoundTree {
   /** its other direct owners (non-controller ownerReferences): each has its own tree */
   alsoOwnedBy: OwnerLine[];
   tree: TreeNode;
+  /** an earlier context of the selection reaches the same cluster and printed this object's tree */
+  sameClusterAs?: SameCluster;
 }
 
 /** `fleetdeck tree -o json`: one entry per context holding the object. */
 export interface TreeCommandJson {
-  trees: { context: string; owners: OwnerLine[]; alsoOwnedBy: OwnerLine[]; tree: TreeJson }[];
+  /** sameClusterAs: the earlier context reaching the same cluster whose entry holds the same tree, else null */
+  trees: { context: string; owners: OwnerLine[]; alsoOwnedBy: OwnerLine[]; tree: TreeJson; sameClusterAs: string | null }[];
   /** selected contexts that were read and do not have the object */
   notFound: string[];
   /** selected contexts that could not be read */
   unreachable: { context: string; state: string; error: string | null }[];
 }
 
-/** The tree as text: a mark, the tree prefix, KIND/NAME, the health and its reason. */
+/**
+ * The tree as text: a mark, the tree prefix, KIND/NAMESPACE/NAME (every namespaced node names
+ * its namespace), the health and its reason. A context reaching the cluster of one printed
+ * before is one line saying so, not the same tree again.
+ */
 export function renderTreeText(found: FoundTree, c: ChalkInstance): string {
   const lines: string[] = [];
+  if (found.sameClusterAs) {
+    const how = found.sameClusterAs.basis === 'kube-system-uid' ? 'same server and kube-system uid' : 'same server and CA';
+    return c.bold(termLine(found.context)) + c.gray(termLine(`  same cluster as ${found.sameClusterAs.as} (${how}): its tree is the one above`));
+  }
   // names, reasons and messages are cluster text: each piece through termLine before colouring
   const t = termLine;
   const owners = found.owners.map((o) => `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}${o.status ? '' : ' (gone)'}`);
   const also = found.alsoOwnedBy.map((o) => `${o.kind}/${o.namespace ? `${o.namespace}/` : ''}${o.name}${o.status ? '' : ' (gone)'}`);
   lines.push(c.bold(t(found.context)) + (owners.length ? c.gray(t(`  owned by ${owners.join(' ← ')}`)) : '') + (also.length ? c.gray(t(`; also owned by ${also.join(', ')}`)) : ''));
-  for (const r of flattenTree(found.tree)) {
+  for (const r of flattenTree(found.tree, undefined, { namespaceAlways: true })) {
     const n = r.node;
     const v = n.group ? n.rolledUp : n.verdict;
     const paint = c[COLOUR[v.status] ?? 'magenta'];
@@ -153,6 +166,7 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
 
     const now = Date.now();
     const trees: FoundTree[] = [];
+    const same = storeSameClusters(fleet, contexts);
     const allWatched = [...first.watched, ...second.watched];
     for (const [c, refs] of found) {
       const forbidden = new Map(allWatched.filter((w) => w.context === c && w.phase === 'forbidden').map((w) => [`${w.type.group}/${w.type.kind}`, w.reason ?? 'forbidden']));
@@ -168,12 +182,15 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
           kind: o.reference.kind, namespace: o.ref?.object.metadata.namespace ?? '', name: o.reference.name,
           ...(o.ref ? { status: healthFromIndex(index, now)(o.ref).status } : {}),
         }));
-        trees.push({ context: c, owners: chain, alsoOwnedBy, tree });
+        // the same object (uid) already found through an earlier context of its cluster
+        const sc = same.get(c);
+        const dup = sc && trees.some((t) => t.context === sc.as && t.tree.ref?.object.metadata.uid === live.metadata.uid);
+        trees.push({ context: c, owners: chain, alsoOwnedBy, tree, ...(dup ? { sameClusterAs: sc } : {}) });
       }
     }
     if (opts.output === 'json') {
       const doc: TreeCommandJson = {
-        trees: trees.map((t) => ({ context: t.context, owners: t.owners, alsoOwnedBy: t.alsoOwnedBy, tree: treeToJson(t.tree) })),
+        trees: trees.map((t) => ({ context: t.context, owners: t.owners, alsoOwnedBy: t.alsoOwnedBy, tree: treeToJson(t.tree), sameClusterAs: t.sameClusterAs?.as ?? null })),
         notFound: first.reachable.filter((c) => !found.has(c)),
         unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })),
       };

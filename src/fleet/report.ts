@@ -6,6 +6,7 @@ import { coverageJson, coverageOf, gapText, type CoverageWant, type KindCoverage
 import { summarizeContext, statusJson, type StatusContextInput, type StatusJson } from '../model/fleet-summary.js';
 import { entryOf, entryOfResource, fleetTypes, type KindMatch } from '../model/kinds.js';
 import { problems, type Problem, type ProblemInput } from '../model/problems.js';
+import { mergeSameCluster, sameClusters, type SameCluster } from '../model/same-cluster.js';
 import { ownerRefs } from '../model/tree.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
 import type { Snapshot } from './snapshot.js';
@@ -114,9 +115,30 @@ export function problemInputs(store: RelatedStore, context: string, objects: Map
   return rows;
 }
 
+/**
+ * The contexts of `contexts` (the selection, in its order) that reach the cluster of an earlier
+ * one, from what the store knows of each (server, kube-system uid, CA): src/model/same-cluster.ts.
+ */
+export function storeSameClusters(store: Pick<FleetStore, 'contexts'>, contexts: readonly string[]): Map<string, SameCluster> {
+  const st = new Map(store.contexts().map((c) => [c.name, c]));
+  return sameClusters(contexts.map((name) => {
+    const s = st.get(name);
+    return { name, server: s?.server, kubeSystemUid: s?.kubeSystemUid, kubeSystemUidUnreadable: s?.identityError !== undefined, caFingerprint: s?.caFingerprint };
+  }));
+}
+
+/** Problems seen through several contexts of one cluster, once (by object uid), with `contexts` naming them all. */
+export function problemsOnce(list: Problem[], same: ReadonlyMap<string, SameCluster>, order: readonly string[]): Problem[] {
+  if (same.size === 0) return list;
+  return mergeSameCluster(list, same, (p) => p.uid ?? `${p.kind}/${p.namespace}/${p.name}`, order);
+}
+
 export interface FleetReport {
   json: StatusJson;
+  /** once per object: a cluster reached by several contexts lists each of its problems once (`contexts`) */
   problems: Problem[];
+  /** contexts reaching the cluster of an earlier one in the selection */
+  sameCluster: Map<string, SameCluster>;
   /** every (context, kind, scope) the report read, with its knowledge state (src/model/coverage.ts) */
   coverage: KindCoverage[];
   /** contexts whose data is not whole (not synced, forbidden, failed): why, in words */
@@ -145,9 +167,12 @@ export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[
   const incomplete = new Map<string, string>();
   const wants: CoverageWant[] = snap.watched.map((w) => ({ context: w.context, resource: w.resource, namespaced: w.type.namespaced, ...(w.type.namespaced && namespace ? { namespace } : {}) }));
   const coverage = coverageOf(wants, store.reflectors(), store.contexts());
+  const same = storeSameClusters(store, contexts);
   for (const name of contexts) {
     const st = statuses.get(name);
     const input: StatusContextInput = { name, state: st?.state ?? 'unreachable' };
+    const sc = same.get(name);
+    if (sc) input.sameCluster = sc;
     if (st?.latencyMs !== undefined) input.latencyMs = st.latencyMs;
     if (st?.serverVersion !== undefined) input.serverVersion = st.serverVersion;
     if (st?.lastError !== undefined && st.state !== 'ready') input.lastError = st.lastError;
@@ -168,8 +193,8 @@ export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[
     }
     inputs.push(input);
   }
-  const list = problems(rows, now);
-  return { json: statusJson(inputs, list), problems: list, coverage, incomplete };
+  const list = problemsOnce(problems(rows, now), same, contexts);
+  return { json: statusJson(inputs, list), problems: list, sameCluster: same, coverage, incomplete };
 }
 
 /** 0 healthy, 1 not (a problem, a context not ready, or anything it reports on not whole:

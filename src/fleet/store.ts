@@ -11,7 +11,7 @@ import { collectionPath } from '../model/patches.js';
 import { addSample, median } from '../model/latency.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import { resourceKey } from '../model/types.js';
-import { ContextClient, type ClientOptions } from '../kube/client.js';
+import { caFingerprint, ContextClient, type ClientOptions } from '../kube/client.js';
 import { discover, printerColumns, withPrinterColumns } from '../kube/discovery.js';
 import { classify } from '../kube/errors.js';
 import { contextConfig, loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
@@ -173,6 +173,8 @@ export class Fleet implements FleetStore {
         entry.client = new ContextClient(cfg, opts.client);
         entry.status.namespace = cfg.namespace;
         entry.status.server = cfg.cluster.server;
+        const ca = caFingerprint(cfg.cluster);
+        if (ca) entry.status.caFingerprint = ca;
         entry.settled = new Promise((settle) => void this.connect(entry, settle));
       } catch (e) {
         // a broken entry in the kubeconfig is this context's problem only
@@ -198,6 +200,7 @@ export class Fleet implements FleetStore {
         // the second, on the warm connection, is the first sample
         this.sample(c, (await client.warm(this.abort.signal)).latencyMs);
         await this.rediscover(c);
+        await this.readIdentity(c);
         this.setBase(c, 'ready', undefined);
         this.startCrdWatch(c);
         this.probeLatency(c, 2);
@@ -211,6 +214,27 @@ export class Fleet implements FleetStore {
       }
     }
     settle();
+  }
+
+  /**
+   * The cluster's identity: the uid of its kube-system Namespace, one GET (the namespace list
+   * is not watched by default, and a GET needs only `get` on that one namespace). Refused or
+   * failed, `identityError` says why and contexts are matched on server + CA instead
+   * (src/model/same-cluster.ts). Never fails the connection.
+   */
+  private async readIdentity(c: ContextEntry): Promise<void> {
+    try {
+      const ns = await c.client!.getJson<{ metadata?: { uid?: unknown } }>('/api/v1/namespaces/kube-system', undefined, this.abort.signal);
+      const uid = ns.metadata?.uid;
+      if (typeof uid === 'string' && uid) {
+        c.status.kubeSystemUid = uid;
+        delete c.status.identityError;
+      } else c.status.identityError = 'kube-system has no uid';
+    } catch (e) {
+      if (this.closed) return;
+      c.status.identityError = `kube-system: ${classify(e)}: ${(e as Error).message}`;
+    }
+    this.markContext(c.name);
   }
 
   /** One /version round trip into the context's samples; LATENCY becomes their median (src/model/latency.ts). */

@@ -21,6 +21,13 @@ export interface ContextStatus {
   namespace?: string;
   /** the API server URL */
   server?: string;
+  /** the uid of the cluster's kube-system Namespace (one GET once connected): with `server`, the
+   * cluster's identity (src/model/same-cluster.ts); absent when it could not be read (`identityError` says why) */
+  kubeSystemUid?: string;
+  /** why kube-system's uid is not known (RBAC, not found, an error), as the API said it */
+  identityError?: string;
+  /** sha256 (hex) of the CA bundle the kubeconfig pins for this cluster; absent without one or with insecure-skip-tls-verify */
+  caFingerprint?: string;
   /** true once discovery finished: resolve() and resources() answer for this context */
   discovered?: boolean;
 }

@@ -3,6 +3,7 @@
 // TLS handshake, per call), authentication applied by client-node per request (tokens, client
 // certificates, exec plugins with their cached credentials), and undici's fetch so aborts are
 // catchable and error bodies readable.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { fetch, type Dispatcher, type Response } from 'undici';
@@ -56,6 +57,22 @@ function fileOrData(file: string | undefined, data: string | undefined): Buffer 
   if (data) return Buffer.from(data, 'base64');
   if (file) return readFileSync(file);
   return undefined;
+}
+
+/**
+ * sha256 (hex) of the CA bundle a kubeconfig cluster pins (its certificate-authority-data, or
+ * the file's bytes), or undefined when TLS is not verified (insecure-skip-tls-verify, http://)
+ * or no CA is pinned (system roots) or the file cannot be read. Half of a cluster's identity
+ * when its kube-system uid cannot be read (src/model/same-cluster.ts).
+ */
+export function caFingerprint(cluster: ContextConfig['cluster']): string | undefined {
+  if (cluster.skipTLSVerify) return undefined;
+  try {
+    const ca = fileOrData(cluster.caFile, cluster.caData);
+    return ca ? createHash('sha256').update(ca).digest('hex') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A 401 on a request made with an exec plugin's credential (retried once with a fresh one). */

@@ -5,6 +5,7 @@ import type { ContextCoverageJson } from './coverage.js';
 import { health } from './health.js';
 import { isFluxGroup } from './flux.js';
 import { kindRefOf, type Problem } from './problems.js';
+import type { SameCluster } from './same-cluster.js';
 import type { KubeObject } from './types.js';
 
 export interface ContextSummary {
@@ -120,6 +121,10 @@ export interface StatusContext {
   lastError: string | null;
   /** what the numbers above stand on: complete, else the kinds syncing, forbidden, failed */
   coverage: ContextCoverageJson | null;
+  /** the earlier context of the selection that reaches the same cluster (its problems are listed once, under both names), else null */
+  sameClusterAs: string | null;
+  /** how that was recognised: 'kube-system-uid' or 'server+ca' (src/model/same-cluster.ts), else null */
+  sameClusterBasis: string | null;
 }
 
 export interface StatusProblem {
@@ -132,6 +137,8 @@ export interface StatusProblem {
   severity: string;
   reason: string;
   since: string | null;
+  /** every selected context that sees this object: more than one when they reach the same cluster (listed once) */
+  contexts: string[];
 }
 
 /**
@@ -146,9 +153,10 @@ export interface StatusProblem {
  *                      "flux": {"ready","failed","suspended","total"},
  *                      "crs": {"total","unhealthy"},
  *                      "lastError",
- *                      "coverage": {"complete", "syncing": [..], "forbidden": [..], "failed": [..]} }],
+ *                      "coverage": {"complete", "syncing": [..], "forbidden": [..], "failed": [..]},
+ *                      "sameClusterAs", "sameClusterBasis" }],
  *       "problems": [{ "context", "kind", "namespace", "name", "status", "severity",
- *                      "reason", "since" }],
+ *                      "reason", "since", "contexts" }],
  *       "healthy": boolean
  *     }
  *
@@ -175,6 +183,8 @@ export interface StatusContextInput {
   coverage?: ContextCoverageJson;
   /** resourceKeys read but not whole: their cells are null */
   unknown?: Iterable<string>;
+  /** an earlier context of the selection reaches the same cluster */
+  sameCluster?: SameCluster;
 }
 
 export function statusJson(contexts: StatusContextInput[], problems: Problem[]): StatusJson {
@@ -193,6 +203,8 @@ export function statusJson(contexts: StatusContextInput[], problems: Problem[]):
       crs: cell('crs'),
       lastError: c.lastError ?? null,
       coverage: c.coverage ?? null,
+      sameClusterAs: c.sameCluster?.as ?? null,
+      sameClusterBasis: c.sameCluster?.basis ?? null,
     };
   });
   const probs: StatusProblem[] = problems.map((p) => ({
@@ -204,6 +216,7 @@ export function statusJson(contexts: StatusContextInput[], problems: Problem[]):
     severity: p.severity,
     reason: p.verdict.reason,
     since: p.since ?? null,
+    contexts: p.contexts ?? [p.context],
   }));
   return { contexts: ctx, problems: probs, healthy: probs.length === 0 && ctx.every((c) => c.state === 'ready' && c.coverage?.complete !== false) };
 }

@@ -38,6 +38,10 @@ export interface Problem {
   /** ms the state has lasted at `now` (undefined when no time is known) */
   durationMs?: number;
   severity: Severity;
+  /** the object's uid: one object seen through two contexts of one cluster is one problem (src/model/same-cluster.ts) */
+  uid?: string;
+  /** every context that sees this object when several reach its cluster, in selection order (set by mergeSameCluster) */
+  contexts?: string[];
 }
 
 // Plurals of the kinds health rules know, for callers holding only a resourceKey
@@ -132,6 +136,7 @@ export function problemOf(row: ProblemInput, now: number): Problem | undefined {
     severity,
   };
   if (since) p.since = since;
+  if (row.object.metadata.uid) p.uid = row.object.metadata.uid;
   if (durationMs !== undefined) p.durationMs = durationMs;
   return p;
 }

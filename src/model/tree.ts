@@ -410,15 +410,15 @@ export interface TreeRow {
   depth: number;
   /** tree-drawing prefix, single-width: '├─ ', '└─ ', '│  ' */
   prefix: string;
-  /** 'Deployment/web', with the namespace when it differs from the parent's */
+  /** 'Deployment/web', with the namespace when it differs from the parent's ('Deployment/shop/web'; always with namespaceAlways) */
   label: string;
   hasChildren: boolean;
   open: boolean;
 }
 
-function labelOf(n: TreeNode, parentNs: string | undefined): string {
+function labelOf(n: TreeNode, parentNs: string | undefined, always: boolean): string {
   if (n.group) return n.name;
-  const ns = n.namespace && parentNs !== undefined && n.namespace !== parentNs ? `${n.namespace}/` : '';
+  const ns = n.namespace && (always || (parentNs !== undefined && n.namespace !== parentNs)) ? `${n.namespace}/` : '';
   return `${n.kind}/${ns}${n.name}`;
 }
 
@@ -426,11 +426,12 @@ function labelOf(n: TreeNode, parentNs: string | undefined): string {
  * Rows for the view: every node is open unless its id is in `collapsed` (group nodes are
  * opened in buildTree through `expanded`, so their members are built on demand).
  */
-export function flattenTree(tree: TreeNode, collapsed: Set<string> = new Set()): TreeRow[] {
+export function flattenTree(tree: TreeNode, collapsed: Set<string> = new Set(), opts: { namespaceAlways?: boolean } = {}): TreeRow[] {
+  const always = opts.namespaceAlways === true;
   const rows: TreeRow[] = [];
   const walk = (n: TreeNode, depth: number, lead: string, branch: string, parentNs: string | undefined): void => {
     const open = !collapsed.has(n.id) && !n.group;
-    rows.push({ node: n, depth, prefix: lead + branch, label: labelOf(n, parentNs), hasChildren: n.children.length > 0, open: open && n.children.length > 0 });
+    rows.push({ node: n, depth, prefix: lead + branch, label: labelOf(n, parentNs, always), hasChildren: n.children.length > 0, open: open && n.children.length > 0 });
     if (!open) return;
     const next = depth === 0 ? '' : lead + (branch === '├─ ' ? '│  ' : '   ');
     n.children.forEach((c, i) => walk(c, depth + 1, next, i === n.children.length - 1 ? '└─ ' : '├─ ', n.namespace));

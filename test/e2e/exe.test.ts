@@ -105,8 +105,8 @@ describe('the single executable with no node on PATH (env -i)', { timeout: 180_0
   it('tree, logs and an action (dry run) against the simulated fleet', async () => {
     const tree = exe(['tree', 'deploy/cart-api', '-n', 'checkout', '--kubeconfig', kubeconfig, '--context', 'dev']);
     expect(tree.status).toBe(0);
-    expect(tree.stdout).toMatch(/✓ Deployment\/cart-api\s+Current/);
-    expect(tree.stdout).toMatch(/Pod\/cart-api-/);
+    expect(tree.stdout).toMatch(/✓ Deployment\/checkout\/cart-api\s+Current/);
+    expect(tree.stdout).toMatch(/Pod\/checkout\/cart-api-/);
 
     const dry = exe(['suspend', 'ks/apps', '-n', 'flux-system', '--kubeconfig', kubeconfig, '--context', 'dev', '--dry-run']);
     expect(dry.status).toBe(0);

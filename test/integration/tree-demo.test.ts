@@ -47,7 +47,7 @@ describe('fleetdeck tree on the demo fleet', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('staging');
-    expect(lines[1]).toMatch(/^✗ Kustomization\/apps {2}Failed Ready=False BuildFailed: kustomize build failed/);
+    expect(lines[1]).toMatch(/^✗ Kustomization\/flux-system\/apps {2}Failed Ready=False BuildFailed: kustomize build failed/);
     expect(lines[1]).toContain('[source GitRepository/flux-system/flux-system; dependsOn flux-system/infrastructure]');
     for (const child of ['Deployment/payments/payments-api', 'StatefulSet/databases/redis', 'CronJob/payments/nightly-reconcile']) {
       expect(lines.some((l) => l.includes(`├─ ${child}  `))).toBe(true);
@@ -98,7 +98,7 @@ describe('fleetdeck tree on the demo fleet', () => {
     expect(r.code).toBe(0);
     const rs = pod.metadata.ownerReferences![0].name;
     expect(r.out.split('\n')[0]).toBe(`dev  owned by ReplicaSet/payments/${rs} ← Deployment/payments/payments-api`);
-    expect(r.out).toMatch(new RegExp(`^✓ Pod/${pod.metadata.name} {2}Current Pod is Ready$`, 'm'));
+    expect(r.out).toMatch(new RegExp(`^✓ Pod/payments/${pod.metadata.name} {2}Current Pod is Ready$`, 'm'));
   }, 60_000);
 
   it('not found anywhere: exit 1 with a clear message; bad input and unknown kinds: exit 2', async () => {

@@ -4,7 +4,7 @@
 // to that context. The trend is a single-width text sparkline in the row (a blessed-contrib
 // widget cannot live inside the table's lines).
 import type { ChangeBatch } from '../../fleet/types.js';
-import { problemInputs } from '../../fleet/report.js';
+import { problemInputs, storeSameClusters } from '../../fleet/report.js';
 import { summarizeContext, unknownCells, type ContextSummary, type SummaryCell } from '../../model/fleet-summary.js';
 import { problems } from '../../model/problems.js';
 import type { ContextStatus } from '../../fleet/types.js';
@@ -36,6 +36,8 @@ export interface FleetRow {
   unknown?: Set<SummaryCell>;
   /** some watched kind of the context is not whole: PROBLEMS is a lower bound (`7+`) */
   partial?: boolean;
+  /** an earlier context reaches the same cluster: its problems are counted in that row (`=prod-eu`) */
+  sameAs?: string;
 }
 
 const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${a}/${b}`);
@@ -60,7 +62,8 @@ export function fleetColumns(): Column<FleetRow>[] {
     { header: 'WORKLOADS', align: 'right', value: (r) => (q(r, 'workloads') ? '?' : r.summary ? `${r.summary.workloads.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'workloads') ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
     { header: 'FLUX OK/FAIL/SUSP', value: (r) => (q(r, 'flux') ? '?' : r.summary ? `${r.summary.flux.ready}/${r.summary.flux.failed}/${r.summary.flux.suspended}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'flux') ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
     { header: 'CRS', align: 'right', value: (r) => (q(r, 'crs') ? '?' : r.summary ? `${r.summary.crs.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'crs') ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
-    { header: 'PROBLEMS', align: 'right', value: (r) => (r.summary ? `${r.problems}${r.partial ? '+' : ''}` : '-'), role: (r) => dead(r) ?? (r.failed ? 'status.error' : r.problems || r.partial ? 'status.warn' : 'status.ok') },
+    // a second context of one cluster: counted once, in the first context's row (issue 20 case 10)
+    { header: 'PROBLEMS', align: 'right', value: (r) => (r.sameAs ? `=${r.sameAs}` : r.summary ? `${r.problems}${r.partial ? '+' : ''}` : '-'), role: (r) => dead(r) ?? (r.sameAs ? 'status.muted' : r.failed ? 'status.error' : r.problems || r.partial ? 'status.warn' : 'status.ok') },
     { header: 'TREND', optional: true, drop: 4, value: (r) => sparkline(r.trend) },
     { header: 'LAST ERROR', optional: true, squeeze: 2, value: (r) => (r.status.state === 'ready' ? '' : (r.status.lastError ?? '')), role: dead },
   ];
@@ -72,7 +75,8 @@ export class FleetView implements View {
   private detail = false;
   private readonly watcher: StatusWatcher;
   private readonly state: TableState = { selected: 0, top: 0 };
-  private readonly cache = new Map<string, { summary: ContextSummary; problems: number; failed: number }>();
+  /** per context: its summary and its problems (not suspended) by object uid, true when failed */
+  private readonly cache = new Map<string, { summary: ContextSummary; problems: Map<string, boolean> }>();
   private readonly trends = new Map<string, { at: number; values: number[] }>();
   private readonly stale = new Set<string>();
   private rows: FleetRow[] = [];
@@ -92,7 +96,9 @@ export class FleetView implements View {
   }
 
   status(): string {
-    return `[${this.all().length} contexts]`;
+    const all = this.all();
+    const same = storeSameClusters(this.app.store, all);
+    return `[${all.length} contexts${same.size ? ` · ${all.length - same.size} clusters` : ''}]`;
   }
 
   /** a new namespace scope: every context's counts are read again */
@@ -114,7 +120,7 @@ export class FleetView implements View {
     for (const c of this.stale) {
       if (!this.watcher.kinds.has(c)) continue;
       const list = problems(problemInputs(this.app.store, c, this.watcher.objects(c, 'problems')), now).filter((p) => p.severity !== 'suspended');
-      this.cache.set(c, { summary: summarizeContext(this.watcher.objects(c, 'summary'), now), problems: list.length, failed: list.filter((p) => p.severity === 'failed').length });
+      this.cache.set(c, { summary: summarizeContext(this.watcher.objects(c, 'summary'), now), problems: new Map(list.map((p) => [p.uid ?? `${p.kind}/${p.namespace}/${p.name}`, p.severity === 'failed'])) });
       const t = this.trends.get(c) ?? { at: 0, values: [] };
       if (now - t.at >= TREND_EVERY_MS) this.trends.set(c, { at: now, values: [...t.values, list.length].slice(-TREND_LENGTH) });
       else t.values[t.values.length - 1] = list.length;
@@ -122,12 +128,20 @@ export class FleetView implements View {
     this.stale.clear();
     const selected = new Set(this.app.contexts());
     const coverage = this.watcher.coverage(this.all());
+    const same = storeSameClusters(this.app.store, this.all());
     this.rows = this.app.store.contexts().map((status) => {
       const c = this.cache.get(status.name);
       const gaps = coverage.filter((g) => g.context === status.name && g.state !== 'synced');
+      // a cluster reached by several contexts: its first row counts every object once, over all of them
+      const group = [status.name, ...[...same].filter(([, sc]) => sc.as === status.name).map(([n]) => n)];
+      const union = new Map<string, boolean>();
+      for (const n of group) for (const [k, f] of this.cache.get(n)?.problems ?? []) union.set(k, (union.get(k) ?? false) || f);
+      const sameAs = same.get(status.name)?.as;
+      // the union is whole when one of the group's contexts sees the cluster whole
+      const partial = group.every((n) => coverage.some((g) => g.context === n && g.state !== 'synced'));
       return {
-        status, summary: c?.summary, problems: c?.problems ?? 0, failed: c?.failed ?? 0, trend: this.trends.get(status.name)?.values ?? [], selected: selected.has(status.name),
-        unknown: unknownCells(gaps.map((g) => g.resource)), partial: gaps.length > 0,
+        status, summary: c?.summary, problems: union.size, failed: [...union.values()].filter(Boolean).length, trend: this.trends.get(status.name)?.values ?? [], selected: selected.has(status.name),
+        unknown: unknownCells(gaps.map((g) => g.resource)), partial, ...(sameAs ? { sameAs } : {}),
       };
     });
   }

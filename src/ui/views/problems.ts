@@ -3,7 +3,8 @@
 // only when a frame needs them. Enter opens describe, `t` the tree of the object's top owner.
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, FleetStore, Subscription } from '../../fleet/types.js';
-import { listsInScope, problemInputs, statusKinds, storeCoverage } from '../../fleet/report.js';
+import { listsInScope, problemInputs, statusKinds, storeCoverage, storeSameClusters } from '../../fleet/report.js';
+import { mergeSameCluster, type SameCluster } from '../../model/same-cluster.js';
 import { coverageBadge, gapText, summarizeCoverage, type KindCoverage } from '../../model/coverage.js';
 import { humanDuration } from '../../model/format.js';
 import { resolveKind } from '../../model/health.js';
@@ -102,6 +103,16 @@ export function problemRows(inputs: ProblemInput[], now: number): ProblemRow[] {
   });
 }
 
+/**
+ * Rows seen through several contexts of one cluster, once (by object uid): the first row is
+ * kept, its problem's `contexts` naming every context that sees it (issue 20 case 10). Pure.
+ */
+export function problemRowsOnce(rows: ProblemRow[], same: ReadonlyMap<string, SameCluster>, order: readonly string[]): ProblemRow[] {
+  if (same.size === 0) return rows;
+  const merged = mergeSameCluster(rows.map((row) => ({ context: row.problem.context, row })), same, (x) => x.row.problem.uid ?? x.row.key, order);
+  return merged.map((m) => (m.contexts.length > 1 ? { ...m.row, problem: { ...m.row.problem, contexts: m.contexts } } : m.row));
+}
+
 const STATUS_ROLE: Record<string, Role> = {
   Failed: 'status.error', Terminating: 'status.warn', InProgress: 'status.progress', Suspended: 'status.muted', Unknown: 'status.warn', NotFound: 'status.error',
 };
@@ -113,7 +124,8 @@ const STATUS_ROLE: Record<string, Role> = {
  */
 export function problemColumns(live: (r: ProblemRow) => Problem = (r) => r.problem): Column<ProblemRow>[] {
   return [
-    { header: 'CONTEXT', maxWidth: 16, value: (r) => r.problem.context },
+    // one cluster behind several contexts: one row, every name (`prod-eu,prod-eu-admin`)
+    { header: 'CONTEXT', maxWidth: 24, value: (r) => (r.problem.contexts ?? [r.problem.context]).join(',') },
     { header: 'KIND', maxWidth: 22, value: (r) => r.problem.kind },
     { header: 'NAMESPACE', maxWidth: 18, value: (r) => r.problem.namespace || '-' },
     { header: 'NAME', maxWidth: 32, value: (r) => r.problem.name },
@@ -163,6 +175,8 @@ export class ProblemsView implements View {
   private readonly live = new WeakMap<ProblemRow, { at: number; p: Problem }>();
   /** epoch ms when a row's severity turns stuck/slow: the order is derived again then */
   private nextFlip = Infinity;
+  /** the same-cluster map the rows were merged with, as text */
+  private sameKey = '[]';
 
   constructor(private readonly app: AppContext) {
     this.watcher = new StatusWatcher(app.store, () => app.namespace());
@@ -198,6 +212,14 @@ export class ProblemsView implements View {
   onChange(batch: ChangeBatch): void {
     // contexts finishing discovery get their watches here
     if (batch.contexts.size && this.watcher.sync(this.app.contexts())) this.dirty = true;
+    // a context's cluster identity arrived (or changed): rows of one cluster merge
+    if (batch.contexts.size) {
+      const same = JSON.stringify([...storeSameClusters(this.app.store, this.app.contexts())]);
+      if (same !== this.sameKey) {
+        this.sameKey = same;
+        this.dirty = true;
+      }
+    }
     if (this.watcher.touches(batch)) this.dirty = true;
   }
 
@@ -225,7 +247,8 @@ export class ProblemsView implements View {
     this.dirty = false;
     const inputs = this.app.contexts().flatMap((c) => problemInputs(this.app.store, c, this.watcher.objects(c, 'problems')));
     const now = this.app.now();
-    this.rows = problemRows(inputs, now);
+    const order = this.app.contexts();
+    this.rows = problemRowsOnce(problemRows(inputs, now), storeSameClusters(this.app.store, order), order);
     this.nextFlip = Infinity;
     for (const r of this.rows) {
       const p = r.problem;
