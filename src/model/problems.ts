@@ -136,7 +136,8 @@ export function problemOf(row: ProblemInput, now: number): Problem | undefined {
     severity,
   };
   if (since) p.since = since;
-  if (row.object.metadata.uid) p.uid = row.object.metadata.uid;
+  const uid = str(row.object, 'metadata', 'uid');
+  if (uid) p.uid = uid;
   if (durationMs !== undefined) p.durationMs = durationMs;
   return p;
 }

@@ -106,7 +106,7 @@ describe('fleetdeck status on the demo fleet', () => {
     expect(doc.healthy).toBe(false);
     expect(doc.contexts.map((c) => [c.name, c.state])).toEqual([['dev', 'ready'], ['staging', 'ready'], ['prod-eu', 'ready']]);
     for (const c of doc.contexts) {
-      expect(Object.keys(c)).toEqual(['name', 'state', 'latencyMs', 'serverVersion', 'nodes', 'pods', 'workloads', 'flux', 'crs', 'lastError', 'coverage']);
+      expect(Object.keys(c)).toEqual(['name', 'state', 'latencyMs', 'serverVersion', 'nodes', 'pods', 'workloads', 'flux', 'crs', 'lastError', 'coverage', 'sameClusterAs', 'sameClusterBasis']);
       expect(c.nodes).toEqual({ ready: 3, total: 3 });
       expect(c.serverVersion).toMatch(/^v1\./);
       expect(c.lastError).toBeNull();
@@ -125,7 +125,7 @@ describe('fleetdeck status on the demo fleet', () => {
       expect(p, `${f.context} ${f.kind} ${f.name}`).toBeDefined();
       expect(p!.status).toBe(f.status);
       expect(p!.reason).toMatch(f.reason);
-      expect(Object.keys(p!)).toEqual(['context', 'kind', 'namespace', 'name', 'status', 'severity', 'reason', 'since']);
+      expect(Object.keys(p!)).toEqual(['context', 'kind', 'namespace', 'name', 'status', 'severity', 'reason', 'since', 'contexts']);
     }
     // most severe first: the Failed ones lead, the suspended Kustomization comes last
     expect(doc.problems[0].severity).toBe('failed');

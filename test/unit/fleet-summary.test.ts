@@ -59,8 +59,8 @@ describe('statusJson', () => {
     );
     expect(Object.keys(doc)).toEqual(['contexts', 'problems', 'healthy']);
     expect(doc.healthy).toBe(false);
-    expect(doc.contexts[1]).toEqual({ name: 'dr', state: 'unreachable', latencyMs: null, serverVersion: null, nodes: null, pods: null, workloads: null, flux: null, crs: null, lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused', coverage: null });
-    expect(doc.problems[0]).toEqual({ context: 'prod', kind: expect.any(String), namespace: 'shop', name: expect.any(String), status: 'Failed', severity: 'failed', reason: expect.any(String), since: expect.any(String) });
+    expect(doc.contexts[1]).toEqual({ name: 'dr', state: 'unreachable', latencyMs: null, serverVersion: null, nodes: null, pods: null, workloads: null, flux: null, crs: null, lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused', coverage: null, sameClusterAs: null, sameClusterBasis: null });
+    expect(doc.problems[0]).toEqual({ context: 'prod', kind: expect.any(String), namespace: 'shop', name: expect.any(String), status: 'Failed', severity: 'failed', reason: expect.any(String), since: expect.any(String), contexts: ['prod'] });
     expect(doc.problems.map((p) => p.name)).toContain('apps');
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });

@@ -33,6 +33,7 @@ const HELP_NOTES: [string, string[]][] = [
     'each (context, kind, namespace) is synced (whole), syncing (not loaded yet), forbidden (RBAC: all, or some namespaces) or failed (why)',
     'shown where the numbers are: problems [7+ · 2 kinds syncing], ? in a Fleet cell, a "not whole: ..." notice row, "events not loaded yet"',
     'nothing incomplete is shown as fine: no "0 bad", "no problems" or "<none>" over a set still syncing or forbidden',
+    'two contexts of one cluster (same server and kube-system uid): counted once; Fleet PROBLEMS =prod-eu, Problems CONTEXT a,b',
   ]],
   ['Filter (/)', [
     'searches the visible columns (STATUS, REASON, MESSAGE...) and ctx/ns/name, case-insensitive; ages, CPU/MEM are not searched',
