@@ -33,6 +33,9 @@ export interface BuildOptions {
   speed?: number;
   /** sim time moves only through sim.runtime.advance() (tests) */
   manualClock?: boolean;
+  /** the sim time at start, epoch ms (default: now): a scenario that settles its history
+   * starts in the past (src/sim/controllers/runtime.ts SimClock) */
+  startAt?: number;
   tickMs?: number;
   /** what the Flux sources contain */
   flux?: FluxContent;
@@ -70,7 +73,7 @@ export function buildCluster(opts: BuildOptions): BuiltCluster {
   // CRDs applied from now on are served too (src/sim/crds.ts); the built-in kinds stay built in
   serveCrds(store, new Set(builtinResources().map((r) => resourceKey(r))));
   const logs = new PodLogStore({ rate: opts.logRate ?? 1, lines: opts.logLines });
-  const runtime = new Runtime(store, logs, { speed: opts.speed, manualClock: opts.manualClock, tickMs: opts.tickMs });
+  const runtime = new Runtime(store, logs, { speed: opts.speed, manualClock: opts.manualClock, tickMs: opts.tickMs, startAt: opts.startAt });
   const events = new EventRecorder(store);
   const flux: FluxContent = opts.flux ?? { git: {}, charts: {} };
   const ctx: Ctx = { store, logs, rt: runtime, events };

@@ -115,9 +115,11 @@ export class PodLogStore implements PodLogSource {
 
   /** The cluster ticker: brings every followed container up to now. */
   tick(now = this.clock()): void {
+    // a sim clock sped up (--speed) or moved ahead must not write followed lines into the future
+    const at = this.notAhead(now);
     for (const k of this.listeners.keys()) {
       const c = this.containers.get(k);
-      if (c) this.catchUp(k, c, now);
+      if (c) this.catchUp(k, c, at);
     }
   }
 

@@ -3,6 +3,7 @@
 // and `cj/…` find their pods; the demo's log lines are never stamped ahead of the clock and a
 // first follow with --tail N starts with N lines per container; ephemeral containers
 // (kubectl debug) have logs; the scale scenario's pods carry containerIDs (stern tails only those).
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +82,23 @@ describe('the simulated fleet to kubectl and stern', () => {
       const after = Date.now();
       for (const line of r.stdout.trim().split('\n').filter(Boolean)) expect(Date.parse(line.slice(0, 23) + 'Z')).toBeLessThanOrEqual(after);
     }
+    // a follow: kubectl's own --tail 1 -f for 3 s gets about one line a second (the demo's
+    // rate), stamped no later than the wall clock — not minutes of lines generated up to a sim
+    // clock that ran ahead (it printed ~1,000 lines when the demo's history ended 18 min ahead)
+    const running = pods.items.find((p) => (p.status as { containerStatuses?: { ready: boolean }[] } | undefined)?.containerStatuses?.every((c) => c.ready));
+    expect(running, 'a ready cart-api pod').toBeDefined();
+    const followed = await new Promise<string>((resolve, reject) => {
+      const child = spawn('kubectl', [`--kubeconfig=${fleet.kubeconfigPath}`, '--context=prod-eu', 'logs', '-n', 'checkout', running!.metadata.name, '--timestamps', '--tail', '1', '-f']);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+      setTimeout(() => child.kill('SIGINT'), 3000);
+    });
+    const stamps = followed.trim().split('\n').filter(Boolean).map((l) => Date.parse(l.slice(0, 23) + 'Z'));
+    expect(stamps.length).toBeGreaterThanOrEqual(1);
+    expect(stamps.length, followed.slice(0, 400)).toBeLessThanOrEqual(12);
+    for (const t of stamps) expect(t).toBeLessThanOrEqual(Date.now());
     const store = createFleetStore({ contexts: ['prod-eu'], kubeconfig: fleet.kubeconfigPath, graceMs: 0 });
     try {
       await store.settled();

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   tickMs?: number;
   /** time moves only through advance() (tests) */
   manualClock?: boolean;
+  /** the sim time at start, epoch ms (default: now); see SimClock */
+  startAt?: number;
 }
 
 interface Timer {
@@ -33,11 +35,16 @@ interface Timer {
 
 export class SimClock {
   private readonly t0 = Date.now();
-  private offset = 0;
+  private offset: number;
+  /** `startAt`: the sim time at construction (epoch ms; default now) — a scenario that builds
+   * its history with advance() starts that far in the past, so it ends at the real now */
   constructor(
     readonly speed = 1,
     readonly manual = false,
-  ) {}
+    startAt = Date.now(),
+  ) {
+    this.offset = startAt - this.t0;
+  }
   now(): number {
     return this.manual ? this.t0 + this.offset : this.t0 + (Date.now() - this.t0) * this.speed + this.offset;
   }
@@ -63,7 +70,7 @@ export class Runtime {
     readonly logs: PodLogStore,
     opts: RuntimeOptions = {},
   ) {
-    this.clock = new SimClock(opts.speed ?? 1, opts.manualClock ?? false);
+    this.clock = new SimClock(opts.speed ?? 1, opts.manualClock ?? false, opts.startAt);
     this.tickMs = opts.tickMs ?? 500;
     // listening starts at once so objects created before start() are seen
     this.unsubscribe = store.subscribe((ev) => this.onEvent(ev));

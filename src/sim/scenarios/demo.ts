@@ -105,9 +105,19 @@ function helmRelease(version: string): KubeObject {
 
 const settle = (c: BuiltCluster, minutes: number): void => c.runtime.advance(minutes * MINUTE, 5000);
 
+/**
+ * How far back the demo's history starts: its clusters are built that long ago and settled
+ * forward to the real now, so object ages, events and log timestamps read as the wall clock
+ * does (a client's sinceTime, kubectl's AGE and stern's timestamps agree with `date`). It must
+ * exceed the settles before the last one (8 min), and leave the last one at least the 12 min
+ * the faults need to show (progress deadlines of 10 min); under the CronJob's 30 min period,
+ * so its next run is 10 min after start, not during a test's first minutes.
+ */
+const HISTORY_MS = 20 * MINUTE;
+
 export function demoCluster(env: Env, faults: boolean, opts: ScaleOptions = {}): BuiltCluster {
   const access = env === 'staging' ? [{ user: 'staging-dev', denyResources: ['secrets'], denyNamespaces: ['kube-system'] }] : [];
-  const c = buildCluster({ name: env, user: env === 'staging' ? 'staging-dev' : `${env}-admin`, access, flux: content(env, faults), speed: opts.speed, manualClock: opts.manualClock, logRate: opts.logRate, logLines: opts.logLines });
+  const c = buildCluster({ name: env, user: env === 'staging' ? 'staging-dev' : `${env}-admin`, access, flux: content(env, faults), speed: opts.speed, manualClock: opts.manualClock, logRate: opts.logRate, logLines: opts.logLines, startAt: Date.now() - HISTORY_MS });
   const { store } = c;
   addNodes(c, 3);
   for (const n of ['kube-system', 'flux-system', 'default']) store.create('namespaces', ns(n));
@@ -158,6 +168,7 @@ export function demoCluster(env: Env, faults: boolean, opts: ScaleOptions = {}):
       (k.spec as Record<string, unknown>).suspend = true;
     });
   }
-  settle(c, faults ? 12 : 2);
+  // the rest of the history, up to the real now (ages and timestamps as the wall clock reads)
+  c.runtime.advance(Math.max(0, Date.now() - c.runtime.now()), 5000);
   return c;
 }
