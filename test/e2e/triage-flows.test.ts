@@ -2,7 +2,9 @@
 // port-forward from the TUI (bytes go through to the sim's echo page and :pf counts them),
 // previous-container logs (`p` on prod-eu's crash-looping cart-api pod) and remove finalizers
 // (typed confirmation; the plan names each finalizer) and edit in $EDITOR (a scripted editor:
-// the diff is the plan, confirmed it is applied). Run `npm run build` first.
+// the diff is the plan, confirmed it is applied; an object changed by kubectl while it is
+// edited gets 409 and a re-edit on the current version). Run `npm run build` first.
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +33,19 @@ function demo(cols: number, rows: number, command: string): Session {
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** stdout of a command run to its end (trimmed); rejects on a non-zero exit. */
+function spawnText(file: string, args: string[]): Promise<string> {
+  return new Promise((res, rej) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', rej);
+    child.on('close', (code) => (code === 0 ? res(out.trim()) : rej(new Error(`${file} ${args.join(' ')}: exit ${code}: ${err}`))));
+  });
+}
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((res, rej) => {
@@ -110,6 +125,52 @@ describe('triage flows on demo', () => {
     await s.waitFor(/payments-api-config: succeeded/, WAIT_MS);
     s.press('y');
     await s.waitFor(/LOG_LEVEL: debug/, WAIT_MS);
+  }, 240_000);
+
+  it('shift-e when the object changes while it is edited: 409, nothing written, a re-edit on the current version is offered and applies', async () => {
+    // the demo's own fleet, served from its own process so kubectl can change it mid-edit
+    const dir = mkdtempSync(join(tmpdir(), 'fd-conflict-'));
+    const kc = join(dir, 'kubeconfig');
+    const sim = spawn(process.execPath, [resolve('dist/cli.js'), 'sim', '--kubeconfig-out', kc], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 600 && !existsSync(kc); i++) await pause(100);
+      expect(existsSync(kc)).toBe(true);
+      const cm = ['-n', 'payments', 'configmap', 'payments-api-config'];
+      // the first edit: someone else annotates the ConfigMap while the editor is open; the second edits only
+      const marker = join(dir, 'edited-once');
+      const editor = join(dir, 'edit.sh');
+      writeFileSync(editor, [
+        '#!/bin/sh',
+        `if [ ! -e ${marker} ]; then touch ${marker}; kubectl --kubeconfig ${kc} --context dev annotate ${cm.join(' ')} ops.acme.io/touched=yes --overwrite >/dev/null; fi`,
+        'sed -i "s/LOG_LEVEL: info/LOG_LEVEL: debug/" "$1"',
+        '',
+      ].join('\n'));
+      chmodSync(editor, 0o755);
+      const s = run(process.execPath, [resolve('dist/cli.js'), '--kubeconfig', kc, '--context', 'dev', '--command', ':configmaps dev payments'], { env: { ...isolatedEnv(), EDITOR: editor, VISUAL: '' }, cols: 140, rows: 36 });
+      sessions.push(s);
+      await s.waitFor(/payments-api-config/, STARTUP_MS);
+      s.type("/'payments-api-config");
+      s.press('enter');
+      await s.waitFor(/configmaps \[1\/\d+\]/, WAIT_MS);
+      s.press('E');
+      const first = await s.waitFor(/as read at resourceVersion \d+[\s\S]*\+\s+LOG_LEVEL: debug/, WAIT_MS);
+      const rvOf = (screen: string) => Number(/as read at resourceVersion (\d+)/.exec(screen)![1]);
+      s.press('y');
+      await s.waitFor(/changed since it was read \(409 Conflict\): nothing was written\. Edit again on the current version\?/, WAIT_MS);
+      const between = await spawnText('kubectl', ['--kubeconfig', kc, '--context', 'dev', 'get', ...cm, '-o', 'jsonpath={.data.LOG_LEVEL} {.metadata.annotations.ops\\.acme\\.io/touched}']);
+      expect(between).toBe('info yes');
+      s.type('y');
+      s.press('enter');
+      // the re-edit reads the current version (with the annotation) and its plan replaces that one
+      const plan = await s.waitFor(/replaces ConfigMap payments-api-config as read at resourceVersion \d+[\s\S]*\+\s+LOG_LEVEL: debug/, WAIT_MS);
+      expect(rvOf(plan)).toBeGreaterThan(rvOf(first));
+      s.press('y');
+      await s.waitFor(/payments-api-config: succeeded/, WAIT_MS);
+      const after = await spawnText('kubectl', ['--kubeconfig', kc, '--context', 'dev', 'get', ...cm, '-o', 'jsonpath={.data.LOG_LEVEL} {.metadata.annotations.ops\\.acme\\.io/touched}']);
+      expect(after).toBe('debug yes');
+    } finally {
+      sim.kill('SIGTERM');
+    }
   }, 240_000);
 
   it('ctrl-k on a stuck object: the plan names each finalizer, the name must be typed, then they are removed', async () => {
