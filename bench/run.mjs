@@ -210,7 +210,7 @@ try {
         unit: 'ratio fleetdeck / k9s (medians)', value: r.ratio, target: Object.fromEntries(Object.entries(targets).map(([k, v]) => [k, `<= ${v}`])),
         met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
         command: `node bench/tui-vs-k9s.mjs --k9s ${k9s}`,
-        includes: 'rows: spawn to the first pod row on screen; RSS: process tree after 20 s of watching; idle CPU: the next 20 s, % of one core; filter: last keystroke of /svc-42- to a screen whose pod rows all match',
+        includes: 'rows: spawn to the first pod row on screen; RSS: process tree after 20 s of watching; idle CPU: the next 20 s, % of one core; filter: the last keystroke of /svc-42 (it turns svc-4* rows into svc-42-* rows) to a screen whose pod rows are all svc-42-*',
         median: r.median, runs: r.rounds,
       });
     }

@@ -3,7 +3,7 @@
 //   rowsSeconds    spawn → the first pod row on screen
 //   rssMB          RSS of the process tree after SETTLE s of watching
 //   idleCpuPercent CPU used over IDLE s after that, nothing typed (% of one core)
-//   filterSeconds  the last keystroke of `/svc-42-` → a screen whose pod rows all match
+//   filterSeconds  the last keystroke of `/svc-42` → a screen whose pod rows are all svc-42-*
 // Both are started as a user would: fleetdeck `--command :pods --readonly`, k9s `-c pods -A
 // --readonly`, each with an empty config directory of its own.
 //   node bench/tui-vs-k9s.mjs --k9s PATH [--rounds 3] [--pods 10000] [--settle 20] [--idle 20]
@@ -24,7 +24,10 @@ const idle = Number(arg('idle', '20'));
 const COLS = 200;
 const ROWS = 50;
 const POD = /svc-\d+-[a-z0-9]+-[a-z0-9]{5}/g;
-const FILTER = 'svc-42-';
+// typed: the last key turns svc-4* rows (svc-4-, svc-40- … svc-49-) into svc-42- rows only,
+// so the screen must change after it
+const FILTER = 'svc-42';
+const MATCH = 'svc-42-';
 
 const sim = await startSim({ contexts: 1, namespaces: Math.max(1, Math.round(pods / 1000)), deployments: 100, podsPerDeployment: 10 });
 const ctx = sim.contexts[0];
@@ -98,8 +101,8 @@ async function measure(tool) {
     p.write(FILTER.at(-1));
     const shown = await waitScreen(term, (lines) => {
       const rows = podRows(lines);
-      return rows.length > 0 && rows.every((l) => l.includes(FILTER));
-    }, 60_000, `${tool}: only ${FILTER} rows`);
+      return rows.length > 0 && rows.every((l) => l.includes(MATCH));
+    }, 60_000, `${tool}: only ${MATCH} rows`);
     return { tool, rowsSeconds: round((rowsAt - t0) / 1000, 3), rssMB: MB(rss), idleCpuPercent: round(idleCpu, 2), filterSeconds: round((shown - k) / 1000, 3) };
   } finally {
     p.kill('SIGTERM');
