@@ -166,7 +166,7 @@ const TABLE = [
   // Table: marks and order
   { id: 'mark', title: 'mark', section: 'Table', by: 'view', keys: { default: ['space'] } },
   { id: 'clear-marks', title: 'clear marks', section: 'Table', by: 'view', keys: { default: ['shift-m'] } },
-  { id: 'toggle-wide', title: 'wide', about: 'wide (priority > 0 columns too)', section: 'Table', by: 'view', keys: { default: ['ctrl-w'] } },
+  { id: 'toggle-wide', title: 'wide', about: 'wide (priority > 0 columns too; when narrow every column stays, squeezed instead of dropped)', section: 'Table', by: 'view', keys: { default: ['ctrl-w'] } },
   { id: 'sort-name', title: 'sort name', section: 'Table', by: 'view', keys: { default: ['shift-n'] } },
   { id: 'sort-age', title: 'sort age', section: 'Table', by: 'view', keys: { default: ['shift-a'] } },
   { id: 'sort-status', title: 'sort status', section: 'Table', by: 'view', keys: { default: ['shift-s'] } },

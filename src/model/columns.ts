@@ -37,6 +37,17 @@ export interface Column {
   statusColor?(obj: KubeObject, now: number, row?: RowInfo): CellColor | undefined;
   /** kubectl's printer-column priority: > 0 only in a wide view */
   priority?: number;
+  /**
+   * Narrow terminals (a table wider than the screen). `keep`: identity (CONTEXT, NAMESPACE,
+   * NAME, an event's OBJECT) and short status cells (STATUS, READY, HEALTH, TYPE): never
+   * dropped, shrunk only once every other column is at its narrowest. `drop`: dropped when the
+   * others need the room, the highest first (IP and NODE before metrics, before AGE, before
+   * RESTARTS); a dropped column's value is still read with `w`. Neither: never dropped,
+   * shrunk like any other column (free text such as MESSAGE and REASON gives its width first).
+   * Declared here, once per column, for every table built from these columns.
+   */
+  keep?: boolean;
+  drop?: number;
   /** the text changes while the object does not: a time relative to `now` (an age), or
    * data read beside the object (metrics). The filter does not search it (a row's search
    * text is built once per object); clock-driven cells are redrawn every second. */
@@ -83,7 +94,10 @@ function createdMs(o: unknown): number | undefined {
   return parseTime(str(o, 'metadata', 'creationTimestamp'));
 }
 
-export const nameColumn = col({ id: 'name', header: 'NAME', width: 40, value: (o) => str(o, 'metadata', 'name') ?? '' });
+export const nameColumn = col({ id: 'name', header: 'NAME', width: 40, keep: true, value: (o) => str(o, 'metadata', 'name') ?? '' });
+
+/** Drop ranks at narrow widths (Column.drop): where a column sits among the others. */
+const DROP = { ip: 6, node: 5, metrics: 4, age: 3, detail: 2, count: 1 } as const;
 
 export const ageColumn = col({
   id: 'age',
@@ -91,6 +105,7 @@ export const ageColumn = col({
   width: 7,
   align: 'right',
   volatile: 'clock',
+  drop: DROP.age,
   value: (o, now) => age(str(o, 'metadata', 'creationTimestamp'), now),
   sortValue: (o, now) => {
     const t = createdMs(o);
@@ -99,11 +114,11 @@ export const ageColumn = col({
 });
 
 export function contextColumn(): Column {
-  return col({ id: 'context', header: 'CONTEXT', width: 16, value: (_o, _now, row) => row?.context ?? '' });
+  return col({ id: 'context', header: 'CONTEXT', width: 16, keep: true, value: (_o, _now, row) => row?.context ?? '' });
 }
 
 export function namespaceColumn(): Column {
-  return col({ id: 'namespace', header: 'NAMESPACE', width: 16, value: (o) => str(o, 'metadata', 'namespace') ?? '' });
+  return col({ id: 'namespace', header: 'NAMESPACE', width: 16, keep: true, value: (o) => str(o, 'metadata', 'namespace') ?? '' });
 }
 
 const HEALTH_COLORS: Record<HealthStatus, CellColor> = {
@@ -123,6 +138,7 @@ export function healthColumn(resource?: Pick<ResourceType, 'group' | 'kind'>): C
     id: 'health',
     header: 'HEALTH',
     width: 11,
+    keep: true,
     value: (o, now) => health(o, ref, { now }).status,
     statusColor: (o, now) => HEALTH_COLORS[health(o, ref, { now }).status],
   });
@@ -145,8 +161,8 @@ function n(o: unknown, ...path: string[]): number {
   return num(o, ...path) ?? 0;
 }
 
-function intColumn(id: string, header: string, read: (o: KubeObject) => number): Column {
-  return col({ id, header, width: header.length + 1, align: 'right', value: (o) => String(read(o)), sortValue: (o) => read(o) });
+function intColumn(id: string, header: string, read: (o: KubeObject) => number, drop: number = DROP.count): Column {
+  return col({ id, header, width: header.length + 1, align: 'right', drop, value: (o) => String(read(o)), sortValue: (o) => read(o) });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -175,6 +191,7 @@ export const podColumns: Column[] = [
     id: 'ready',
     header: 'READY',
     width: 7,
+    keep: true,
     value: (o) => {
       const p = podStatusText(o);
       return ratio(p.ready, p.total);
@@ -192,16 +209,17 @@ export const podColumns: Column[] = [
     id: 'status',
     header: 'STATUS',
     width: 18,
+    keep: true,
     value: (o) => podStatusText(o).status,
     statusColor: (o) => {
       const p = podStatusText(o);
       return podStatusColor(p.status, p.ready, p.total);
     },
   }),
-  col({ id: 'restarts', header: 'RESTARTS', width: 14, align: 'right', value: restartsText, sortValue: (o) => podStatusText(o).restarts }),
+  col({ id: 'restarts', header: 'RESTARTS', width: 14, align: 'right', drop: DROP.count, value: restartsText, sortValue: (o) => podStatusText(o).restarts }),
   ageColumn,
-  col({ id: 'ip', header: 'IP', width: 15, value: (o) => str(o, 'status', 'podIP') ?? NONE }),
-  col({ id: 'node', header: 'NODE', width: 20, value: (o) => str(o, 'spec', 'nodeName') ?? NONE }),
+  col({ id: 'ip', header: 'IP', width: 15, drop: DROP.ip, value: (o) => str(o, 'status', 'podIP') ?? NONE }),
+  col({ id: 'node', header: 'NODE', width: 20, drop: DROP.node, value: (o) => str(o, 'spec', 'nodeName') ?? NONE }),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -214,6 +232,7 @@ const readyReplicasColumn = col({
   id: 'ready',
   header: 'READY',
   width: 7,
+  keep: true,
   value: (o) => ratio(n(o, 'status', 'readyReplicas'), replicas(o)),
   sortValue: (o) => n(o, 'status', 'readyReplicas') - replicas(o),
   statusColor: (o) => ratioColor(n(o, 'status', 'readyReplicas'), replicas(o)),
@@ -229,9 +248,9 @@ export const deploymentColumns: Column[] = [
 
 export const replicaSetColumns: Column[] = [
   nameColumn,
-  intColumn('desired', 'DESIRED', (o) => replicas(o)),
-  intColumn('current', 'CURRENT', (o) => n(o, 'status', 'replicas')),
-  intColumn('ready', 'READY', (o) => n(o, 'status', 'readyReplicas')),
+  intColumn('desired', 'DESIRED', (o) => replicas(o), DROP.detail),
+  intColumn('current', 'CURRENT', (o) => n(o, 'status', 'replicas'), DROP.detail),
+  { ...intColumn('ready', 'READY', (o) => n(o, 'status', 'readyReplicas')), drop: undefined, keep: true },
   ageColumn,
 ];
 
@@ -249,12 +268,13 @@ function nodeSelector(o: unknown): string {
 
 export const daemonSetColumns: Column[] = [
   nameColumn,
-  intColumn('desired', 'DESIRED', (o) => n(o, 'status', 'desiredNumberScheduled')),
-  intColumn('current', 'CURRENT', (o) => n(o, 'status', 'currentNumberScheduled')),
+  intColumn('desired', 'DESIRED', (o) => n(o, 'status', 'desiredNumberScheduled'), DROP.detail),
+  intColumn('current', 'CURRENT', (o) => n(o, 'status', 'currentNumberScheduled'), DROP.detail),
   col({
     id: 'ready',
     header: 'READY',
     width: 6,
+    keep: true,
     align: 'right',
     value: (o) => String(n(o, 'status', 'numberReady')),
     sortValue: (o) => n(o, 'status', 'numberReady'),
@@ -262,7 +282,7 @@ export const daemonSetColumns: Column[] = [
   }),
   intColumn('up-to-date', 'UP-TO-DATE', (o) => n(o, 'status', 'updatedNumberScheduled')),
   intColumn('available', 'AVAILABLE', (o) => n(o, 'status', 'numberAvailable')),
-  col({ id: 'node-selector', header: 'NODE SELECTOR', width: 20, value: nodeSelector }),
+  col({ id: 'node-selector', header: 'NODE SELECTOR', width: 20, drop: DROP.node, value: nodeSelector }),
   ageColumn,
 ];
 
@@ -288,11 +308,12 @@ function jobDurationMs(o: unknown, now: number): number | undefined {
 
 export const jobColumns: Column[] = [
   nameColumn,
-  col({ id: 'status', header: 'STATUS', width: 10, value: jobStatus, statusColor: (o) => lookup(JOB_COLORS, jobStatus(o)) }),
+  col({ id: 'status', header: 'STATUS', width: 10, keep: true, value: jobStatus, statusColor: (o) => lookup(JOB_COLORS, jobStatus(o)) }),
   col({
     id: 'completions',
     header: 'COMPLETIONS',
     width: 11,
+    drop: DROP.count,
     value: (o) => {
       const completions = num(o, 'spec', 'completions');
       const succeeded = n(o, 'status', 'succeeded');
@@ -307,6 +328,7 @@ export const jobColumns: Column[] = [
     header: 'DURATION',
     width: 8,
     align: 'right',
+    drop: DROP.detail,
     volatile: 'clock',
     value: (o, now) => {
       const d = jobDurationMs(o, now);
@@ -319,12 +341,13 @@ export const jobColumns: Column[] = [
 
 export const cronJobColumns: Column[] = [
   nameColumn,
-  col({ id: 'schedule', header: 'SCHEDULE', width: 14, value: (o) => str(o, 'spec', 'schedule') ?? '' }),
-  col({ id: 'timezone', header: 'TIMEZONE', width: 10, value: (o) => str(o, 'spec', 'timeZone') ?? NONE }),
+  col({ id: 'schedule', header: 'SCHEDULE', width: 14, drop: DROP.detail, value: (o) => str(o, 'spec', 'schedule') ?? '' }),
+  col({ id: 'timezone', header: 'TIMEZONE', width: 10, drop: DROP.node, value: (o) => str(o, 'spec', 'timeZone') ?? NONE }),
   col({
     id: 'suspend',
     header: 'SUSPEND',
     width: 7,
+    keep: true,
     value: (o) => String(at(o, 'spec', 'suspend') === true),
     statusColor: (o) => (at(o, 'spec', 'suspend') === true ? 'warn' : undefined),
   }),
@@ -334,6 +357,7 @@ export const cronJobColumns: Column[] = [
     header: 'LAST SCHEDULE',
     width: 13,
     align: 'right',
+    drop: DROP.detail,
     volatile: 'clock',
     value: (o, now) => (str(o, 'status', 'lastScheduleTime') ? age(str(o, 'status', 'lastScheduleTime'), now) : NONE),
   }),
@@ -375,16 +399,17 @@ function ports(o: unknown): string {
 
 export const serviceColumns: Column[] = [
   nameColumn,
-  col({ id: 'type', header: 'TYPE', width: 12, value: (o) => str(o, 'spec', 'type') ?? 'ClusterIP' }),
-  col({ id: 'cluster-ip', header: 'CLUSTER-IP', width: 15, value: (o) => str(o, 'spec', 'clusterIP') ?? NONE }),
+  col({ id: 'type', header: 'TYPE', width: 12, drop: DROP.detail, value: (o) => str(o, 'spec', 'type') ?? 'ClusterIP' }),
+  col({ id: 'cluster-ip', header: 'CLUSTER-IP', width: 15, drop: DROP.ip, value: (o) => str(o, 'spec', 'clusterIP') ?? NONE }),
   col({
     id: 'external-ip',
     header: 'EXTERNAL-IP',
     width: 15,
+    drop: DROP.count,
     value: externalIp,
     statusColor: (o) => (externalIp(o) === '<pending>' ? 'warn' : undefined),
   }),
-  col({ id: 'ports', header: 'PORT(S)', width: 20, value: ports }),
+  col({ id: 'ports', header: 'PORT(S)', width: 20, drop: DROP.detail, value: ports }),
   ageColumn,
 ];
 
@@ -396,7 +421,7 @@ export const configMapColumns: Column[] = [nameColumn, intColumn('data', 'DATA',
 
 export const secretColumns: Column[] = [
   nameColumn,
-  col({ id: 'type', header: 'TYPE', width: 30, value: (o) => str(o, 'type') ?? 'Opaque' }),
+  col({ id: 'type', header: 'TYPE', width: 30, drop: DROP.detail, value: (o) => str(o, 'type') ?? 'Opaque' }),
   // a cached Secret has no data, only its key count (SECRET_DATA_COUNT); a fetched one has data
   intColumn('data', 'DATA', (o) => (rec(o, 'data') ? Object.keys(rec(o, 'data')!).length : (num(o, SECRET_DATA_COUNT) ?? 0))),
   ageColumn,
@@ -408,6 +433,7 @@ export const namespaceColumns: Column[] = [
     id: 'status',
     header: 'STATUS',
     width: 12,
+    keep: true,
     value: (o) => str(o, 'status', 'phase') ?? 'Active',
     statusColor: (o) => ((str(o, 'status', 'phase') ?? 'Active') === 'Active' ? 'ok' : 'warn'),
   }),
@@ -436,12 +462,13 @@ export const nodeColumns: Column[] = [
     id: 'status',
     header: 'STATUS',
     width: 12,
+    keep: true,
     value: nodeStatus,
     statusColor: (o) => (nodeStatus(o).startsWith('Ready') ? (nodeStatus(o) === 'Ready' ? 'ok' : 'warn') : 'error'),
   }),
-  col({ id: 'roles', header: 'ROLES', width: 14, value: nodeRoles }),
+  col({ id: 'roles', header: 'ROLES', width: 14, drop: DROP.detail, value: nodeRoles }),
   ageColumn,
-  col({ id: 'version', header: 'VERSION', width: 10, value: (o) => str(o, 'status', 'nodeInfo', 'kubeletVersion') ?? '' }),
+  col({ id: 'version', header: 'VERSION', width: 10, drop: DROP.node, value: (o) => str(o, 'status', 'nodeInfo', 'kubeletVersion') ?? '' }),
 ];
 
 const PVC_COLORS: Record<string, CellColor> = { Bound: 'ok', Lost: 'error' };
@@ -454,22 +481,24 @@ export const pvcColumns: Column[] = [
     id: 'status',
     header: 'STATUS',
     width: 8,
+    keep: true,
     value: (o) => str(o, 'status', 'phase') ?? 'Pending',
     statusColor: (o) => lookup(PVC_COLORS, str(o, 'status', 'phase')) ?? 'warn',
   }),
-  col({ id: 'volume', header: 'VOLUME', width: 20, value: (o) => str(o, 'spec', 'volumeName') ?? '' }),
-  col({ id: 'capacity', header: 'CAPACITY', width: 8, value: (o) => str(o, 'status', 'capacity', 'storage') ?? '' }),
+  col({ id: 'volume', header: 'VOLUME', width: 20, drop: DROP.node, value: (o) => str(o, 'spec', 'volumeName') ?? '' }),
+  col({ id: 'capacity', header: 'CAPACITY', width: 8, drop: DROP.count, value: (o) => str(o, 'status', 'capacity', 'storage') ?? '' }),
   col({
     id: 'access-modes',
     header: 'ACCESS MODES',
     width: 12,
+    drop: DROP.detail,
     value: (o) =>
       arr(o, 'status', 'accessModes')
         .map((m) => (typeof m === 'string' ? (lookup(ACCESS_MODES, m) ?? m) : ''))
         .filter(Boolean)
         .join(','),
   }),
-  col({ id: 'storageclass', header: 'STORAGECLASS', width: 12, value: (o) => str(o, 'spec', 'storageClassName') ?? '' }),
+  col({ id: 'storageclass', header: 'STORAGECLASS', width: 12, drop: DROP.node, value: (o) => str(o, 'spec', 'storageClassName') ?? '' }),
   ageColumn,
 ];
 
@@ -496,6 +525,7 @@ export const eventColumns: Column[] = [
     header: 'LAST SEEN',
     width: 9,
     align: 'right',
+    drop: DROP.age,
     volatile: 'clock',
     value: (o, now) => {
       const t = eventLastSeen(o);
@@ -510,17 +540,18 @@ export const eventColumns: Column[] = [
     id: 'type',
     header: 'TYPE',
     width: 8,
+    keep: true,
     value: (o) => str(o, 'type') ?? '',
     statusColor: (o) => (str(o, 'type') === 'Warning' ? 'warn' : undefined),
   }),
   col({ id: 'reason', header: 'REASON', width: 20, value: (o) => str(o, 'reason') ?? '' }),
-  col({ id: 'object', header: 'OBJECT', width: 30, value: eventObject }),
+  col({ id: 'object', header: 'OBJECT', width: 30, keep: true, value: eventObject }),
   col({ id: 'message', header: 'MESSAGE', width: 60, value: (o) => str(o, 'message') ?? str(o, 'note') ?? '' }),
 ];
 
 export const crdColumns: Column[] = [
   nameColumn,
-  col({ id: 'created-at', header: 'CREATED AT', width: 20, value: (o) => str(o, 'metadata', 'creationTimestamp') ?? '' }),
+  col({ id: 'created-at', header: 'CREATED AT', width: 20, drop: DROP.age, value: (o) => str(o, 'metadata', 'creationTimestamp') ?? '' }),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -535,6 +566,7 @@ export function fluxColumns(kind: string): Column[] {
       id: 'ready',
       header: 'READY',
       width: 7,
+      keep: true,
       value: (o, now) => fluxSummary(o, kind, now).ready,
       statusColor: (o, now) => lookup(READY_COLORS, fluxSummary(o, kind, now).ready),
     }),
@@ -542,10 +574,11 @@ export function fluxColumns(kind: string): Column[] {
       id: 'suspended',
       header: 'SUSPENDED',
       width: 9,
+      drop: DROP.count,
       value: (o) => String(at(o, 'spec', 'suspend') === true),
       statusColor: (o) => (at(o, 'spec', 'suspend') === true ? 'warn' : undefined),
     }),
-    col({ id: 'revision', header: 'REVISION', width: 24, value: (o, now) => fluxSummary(o, kind, now).revision }),
+    col({ id: 'revision', header: 'REVISION', width: 24, drop: DROP.detail, value: (o, now) => fluxSummary(o, kind, now).revision }),
     ageColumn,
     col({ id: 'message', header: 'MESSAGE', width: 60, value: (o, now) => fluxSummary(o, kind, now).message }),
   ];
@@ -564,6 +597,19 @@ function scalarText(v: unknown): string {
   }
 }
 
+/** Printer columns that say how the object is doing (kept at narrow widths, shrunk last). */
+const PRINTER_STATUS = /^(ready|status|available|reconciled|phase|state|health|sync status|health status)$/i;
+/** Printer columns of free text about a problem: never dropped, they give their width first. */
+const PRINTER_PROBLEM_TEXT = /^(message|reason|status message|error)$/i;
+
+/** A printer column's place at narrow widths (Column.keep/drop), from its name, type and priority. */
+function printerNarrow(pc: PrinterColumn): Pick<Column, 'keep' | 'drop'> {
+  if (PRINTER_STATUS.test(pc.name)) return { keep: true };
+  if (PRINTER_PROBLEM_TEXT.test(pc.name)) return {};
+  if (pc.type === 'date') return { drop: DROP.age };
+  return { drop: (pc.priority ?? 0) > 0 ? DROP.node : DROP.detail };
+}
+
 function printerColumn(pc: PrinterColumn): Column {
   const isDate = pc.type === 'date';
   const numeric = pc.type === 'integer' || pc.type === 'number';
@@ -574,6 +620,7 @@ function printerColumn(pc: PrinterColumn): Column {
     width: Math.max(header.length, isDate ? 7 : numeric ? 5 : 12),
     align: numeric || isDate ? 'right' : 'left',
     priority: pc.priority ?? 0,
+    ...printerNarrow(pc),
     volatile: isDate ? 'clock' : undefined,
     value: (o, now) => {
       const values = jsonPathValues(o, pc.jsonPath);
@@ -623,6 +670,7 @@ export function metricsColumns(kind: string): Column[] {
       width: Math.max(header.length, 7),
       align: 'right',
       priority: wide ? 1 : 0,
+      drop: DROP.metrics,
       volatile: 'data',
       value: (o, _now, row) => metricText(row?.metrics, kind, o, cell),
       sortValue: (o, _now, row) => metricSortValue(row?.metrics, kind, o, cell),

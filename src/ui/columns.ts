@@ -86,7 +86,10 @@ export function tableColumn(c: ModelColumn, now: () => number, metrics?: (contex
     header: c.header,
     align: c.align,
     maxWidth: Math.max(c.header.length, MAX_WIDTH[c.id] ?? (printerText(c) ? PRINTER_MAX_WIDTH : c.width)),
-    squeeze: SQUEEZE[c.id] ?? (printerText(c) ? 1 : undefined),
+    squeeze: SQUEEZE[c.id] ?? (printerText(c) && !c.keep ? 1 : undefined),
+    // narrow terminals: identity and status stay (shrunk last), the rest drops by its rank
+    keep: c.keep,
+    drop: c.drop,
     volatile: c.volatile,
     value: (r) => cellText(c, r.obj, now(), info(r)),
     search: (r) => c.value(r.obj, now(), info(r)),
@@ -121,7 +124,9 @@ export function tableColumns(rt: ResourceType, scope: Scope, now: () => number):
   const ageAt = kindCols.findIndex((c) => c.id === 'age');
   const all = ageAt < 0 ? [...kindCols, ...metricCols] : [...kindCols.slice(0, ageAt), ...metricCols, ...kindCols.slice(ageAt)];
   cols.push(...visibleColumns(all, scope.wide ?? false));
-  return cols.map((c) => tableColumn(c, now, scope.metrics));
+  const table = cols.map((c) => tableColumn(c, now, scope.metrics));
+  // wide (ctrl-w): every column stays, squeezed instead of dropped (as the Flux view)
+  return scope.wide ? table.map((c) => ({ ...c, drop: undefined })) : table;
 }
 
 /** The column that best says how a row is doing (sort-status). */

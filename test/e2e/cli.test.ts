@@ -63,8 +63,10 @@ describe('fleetdeck demo in a pty', () => {
     expect(t).not.toContain('not known yet');
     for (const c of ['dev', 'staging', 'prod-eu']) expect(t).toMatch(new RegExp(`\\*${c}\\s+ready`));
 
-    // CPU and MEM come from the sim's metrics.k8s.io
-    t = await command(s, ':pods', /CONTEXT\s+NAMESPACE\s+NAME\S*\s+READY\s+STATUS\s+RESTARTS\s+CPU\s+MEM\s+AGE\s+IP\s+NODE/);
+    // CPU and MEM come from the sim's metrics.k8s.io; at 120 columns IP and NODE give way
+    // (their declared drop rank) so that whole pod names fit
+    t = await command(s, ':pods', /CONTEXT\s+NAMESPACE\s+NAME\S*\s+READY\s+STATUS\s+RESTARTS\s+CPU\s+MEM\s+AGE/);
+    expect(t).toMatch(/checkout-web-[a-z0-9]+-[a-z0-9]{5}\s/);
     await s.waitFor((x) => ['dev', 'staging', 'prod-eu'].every((c) => new RegExp(`^${c}\\s`, 'm').test(x)));
     const total = Number(/pods \[(\d+)\]/.exec(await s.screenText())?.[1]);
     expect(total).toBeGreaterThan(10);

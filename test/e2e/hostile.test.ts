@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { misaligned } from '../helpers/aligned.js';
 import { run, type Session } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
@@ -43,36 +44,10 @@ function assertNothingLeaked(s: Session): void {
   expect(out.includes('\x1b[?1049l'), 'the alternate screen was left').toBe(false);
 }
 
-/**
- * Table alignment on the screen, from one snapshot of its cells: for every column of the header
- * row, every row below keeps its boundary — a blank cell just before the column's header word
- * (left-aligned) or just after it (right-aligned). A wide character measured wrong or a control
- * that moved the cursor shifts a row and puts text there.
- */
+/** Table alignment on the screen (test/helpers/aligned.ts): every row keeps every column's boundary. */
 async function assertAligned(s: Session, header: RegExp): Promise<void> {
-  const cells = await s.cells();
-  const rows = cells.map((r) => r.map((c) => c || '').join(''));
-  const screen = cells.map((r) => r.join('')).join('\n');
-  const h = cells.findIndex((r) => header.test(r.join('')));
-  expect(h, `no header ${header} on the screen:\n${screen}`).toBeGreaterThanOrEqual(0);
-  const head = cells[h];
-  const words: [number, number][] = [];
-  for (let x = 2; x < head.length; x++) {
-    if (head[x] !== ' ' && head[x - 1] === ' ' && head[x - 2] === ' ') {
-      let e = x;
-      while (e + 1 < head.length && !(head[e + 1] === ' ' && (head[e + 2] ?? ' ') === ' ')) e++;
-      words.push([x, e]);
-    }
-  }
-  expect(words.length).toBeGreaterThan(1);
-  const body: string[][] = [];
-  // the table ends at a blank row or at the view's completeness note under it ("not whole: …")
-  for (let y = h + 1; y < cells.length - 2 && rows[y].trim() !== '' && !rows[y].startsWith('not whole: '); y++) body.push(cells[y]);
-  for (const [x, e] of words) {
-    const left = body.every((r) => r[x - 1] === ' ');
-    const right = body.every((r) => e + 1 >= r.length || r[e + 1] === ' ');
-    expect(left || right, `a row runs into the column at ${x}..${e}:\n${screen}`).toBe(true);
-  }
+  const why = misaligned(await s.cells(), header);
+  expect(why, why).toBeUndefined();
 }
 
 async function view(s: Session, command: string, title: RegExp, ready: RegExp): Promise<string> {

@@ -19,7 +19,9 @@ export interface Rig<S extends FleetStore = FakeStore> {
   store: S;
   audit: AuditEntry[];
   text(): Promise<string>;
-  waitFor(pred: string | RegExp, ms?: number): Promise<string>;
+  /** the screen cell by cell: each row's cells' characters ('' for the right half of a wide character) */
+  cells(): Promise<string[][]>;
+  waitFor(pred: string | RegExp | ((screen: string) => boolean), ms?: number): Promise<string>;
   keys(s: string): void;
 }
 
@@ -72,13 +74,20 @@ export function start<S extends FleetStore = FakeStore>(opts: RigOptions<S> = {}
     for (let i = 0; i < term.rows; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
     res(lines.join('\n'));
   }));
+  const cells = () => new Promise<string[][]>((res) => term.write('', () => {
+    const b = term.buffer.active;
+    res(Array.from({ length: term.rows }, (_, i) => {
+      const line = b.getLine(i);
+      return Array.from({ length: term.cols }, (_x, x) => line?.getCell(x)?.getChars() ?? '');
+    }));
+  }));
   const rig: Rig<S> = {
-    term, input, done, store, audit, text,
+    term, input, done, store, audit, text, cells,
     async waitFor(pred, ms = 3000) {
       let t = '';
       const shown = async (): Promise<string | false> => {
         t = await text();
-        return (typeof pred === 'string' ? t.includes(pred) : pred.test(t)) && t;
+        return (typeof pred === 'string' ? t.includes(pred) : typeof pred === 'function' ? pred(t) : pred.test(t)) && t;
       };
       return waitUntil(String(pred), shown, { timeoutMs: ms, intervalMs: 10, detail: () => `; screen:\n${t}` });
     },

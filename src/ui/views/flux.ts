@@ -54,25 +54,27 @@ export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now:
     role: role ? (r) => role(summary(r)) : undefined,
   });
   const cols: TableColumn[] = [text('kind', 'KIND', 16, (s) => s.kind)];
-  if (scope.multiContext) cols.push({ ...text('context', 'CONTEXT', 16, (_s, r) => r.context), role: () => 'table.context' });
+  if (scope.multiContext) cols.push({ ...text('context', 'CONTEXT', 16, (_s, r) => r.context), role: () => 'table.context', keep: true });
   cols.push(
-    text('name', 'NAMESPACE/NAME', 48, (s) => `${s.namespace ? `${s.namespace}/` : ''}${s.name}`),
-    { ...text('ready', 'READY', 7, (s) => s.ready, (s) => (s.suspended ? 'status.muted' : READY_ROLE[s.ready])), sortValue: (r) => fluxRank(summary(r)) },
-    text('suspended', 'SUSPENDED', 9, (s) => (s.suspended ? 'True' : 'False'), (s) => (s.suspended ? 'status.warn' : undefined)),
-    // optional columns give way, right to left, when a narrow terminal needs room for the message
-    { ...text('revision', 'REVISION', 40, revisionText, (s) => (s.revisionPending ? 'status.warn' : undefined)), optional: true },
+    // narrow terminals: identity and READY stay (keep); the others give way by their drop
+    // rank, highest first, and MESSAGE (free text) gives its width first but stays
+    { ...text('name', 'NAMESPACE/NAME', 48, (s) => `${s.namespace ? `${s.namespace}/` : ''}${s.name}`), keep: true },
+    { ...text('ready', 'READY', 7, (s) => s.ready, (s) => (s.suspended ? 'status.muted' : READY_ROLE[s.ready])), sortValue: (r) => fluxRank(summary(r)), keep: true },
+    { ...text('suspended', 'SUSPENDED', 9, (s) => (s.suspended ? 'True' : 'False'), (s) => (s.suspended ? 'status.warn' : undefined)), drop: 1 },
+    { ...text('revision', 'REVISION', 40, revisionText, (s) => (s.revisionPending ? 'status.warn' : undefined)), optional: true, drop: 2 },
     {
       ...text('last-reconcile', 'LAST RECONCILE', 18, (s) => lastReconcileText(s, now()), (s) => (s.stale ? 'status.error' : undefined)),
       sortValue: (r) => summary(r).lastReconcileAt ?? '',
       optional: true,
+      drop: 3,
       volatile: 'clock',
     },
-    { ...text('source', 'SOURCE', 30, (s) => (s.sourceRef ? refText(s.sourceRef, s.namespace) : '')), optional: true },
-    { ...text('depends-on', 'DEPENDS ON', 30, (s) => s.dependsOn.map((d) => refText({ ...d, kind: '' }, s.namespace)).join(',')), optional: true },
+    { ...text('source', 'SOURCE', 30, (s) => (s.sourceRef ? refText(s.sourceRef, s.namespace) : '')), optional: true, drop: 4 },
+    { ...text('depends-on', 'DEPENDS ON', 30, (s) => s.dependsOn.map((d) => refText({ ...d, kind: '' }, s.namespace)).join(',')), optional: true, drop: 5 },
     text('message', 'MESSAGE', 100, (s) => s.message, (s) => (s.ready === 'False' && !s.suspended ? 'status.error' : undefined)),
   );
   // wide (ctrl-w): every column stays, squeezed instead of dropped
-  return scope.wide ? cols.map((c) => ({ ...c, optional: false })) : cols;
+  return scope.wide ? cols.map((c) => ({ ...c, optional: false, drop: undefined })) : cols;
 }
 
 export class FluxView extends ResourceTableView {

@@ -40,6 +40,10 @@ const HELP_NOTES: [string, string[]][] = [
     'words: all must appear (substring)   "a phrase"   ~fuzzy or -f fuzzy: letters in order, best first (ranked)',
     '-l app=web: label selector   !text: inverse   the same meaning at every table size',
   ]],
+  ['Narrow terminals', [
+    'tables keep identity (CONTEXT, NAMESPACE, NAME) and status (STATUS, READY, HEALTH, REASON, MESSAGE); other columns give way',
+    'by a priority declared with the columns: IP and NODE first, then CPU/MEM, AGE, counts; w reads the selected row whole; ctrl-w keeps all',
+  ]],
   ['Confirm dialog', [
     'y / enter confirm, esc / n cancel; on a protected context type the object name (the count, for bulk) first',
     'tab: reconcile "with source"; rollback / restart / scale of a Flux-applied workload: suspend its Flux owner first',

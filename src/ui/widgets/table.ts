@@ -13,8 +13,11 @@ export interface Column<R> {
   value(row: R): string;
   /** when the row is too wide, columns with a higher squeeze give up their width first */
   squeeze?: number;
-  /** dropped when empty in every visible row, or when the others need the room (highest `drop` first, then right to left) */
+  /** a squeezed column keeps this much (default 20) before droppable columns go to make room for it */
+  room?: number;
+  /** dropped when empty in every visible row, or when the others need the room */
   optional?: boolean;
+  /** dropped when the others need the room (highest `drop` first, then right to left); optional columns without one rank 0 */
   drop?: number;
   /** identity (CONTEXT, NAME): shrunk only once every other column is at its narrowest */
   keep?: boolean;
@@ -47,19 +50,25 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
     return Math.min(w, c.maxWidth ?? 60);
   });
   let used = widths.reduce((a, b) => a + b, 0) + gap * Math.max(0, columns.length - 1);
-  // too wide: shrink free-text columns (squeeze) first, then the widest flexible ones, never below their header
+  // too wide: shrink free-text columns (squeeze) first, then the widest flexible ones, never
+  // below their header; identity and status (keep) only once the others are at their narrowest,
+  // free text then keeping SQUEEZED_FLOOR of its width; last, free text down to its header
   const squeeze = (i: number): number => columns[i].squeeze ?? 0;
-  let spareKept = false;
-  while (used > width) {
+  const narrowest = (i: number): number => Math.max(4, displayWidth(columns[i].header));
+  const kept = (i: number): number => (columns[i].squeeze ? Math.max(narrowest(i), Math.min(widths[i], SQUEEZED_FLOOR)) : narrowest(i));
+  const floors: number[][] = [
+    columns.map((c, i) => (c.keep ? Infinity : kept(i))),
+    columns.map((_c, i) => kept(i)),
+    columns.map((_c, i) => narrowest(i)),
+  ];
+  for (let step = 0; used > width && step < floors.length; ) {
     let idx = -1;
     for (let i = 0; i < widths.length; i++) {
-      if (columns[i].width !== undefined || widths[i] <= Math.max(4, displayWidth(columns[i].header))) continue;
-      if (columns[i].keep && !spareKept) continue;
+      if (columns[i].width !== undefined || widths[i] <= floors[step][i]) continue;
       if (idx < 0 || squeeze(i) > squeeze(idx) || (squeeze(i) === squeeze(idx) && widths[i] > widths[idx])) idx = i;
     }
     if (idx < 0) {
-      if (spareKept) break;
-      spareKept = true;
+      step++;
       continue;
     }
     widths[idx]--;
@@ -69,21 +78,29 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
   return widths;
 }
 
+/** Free text keeps this much of its width (when it has it) before identity and status columns shrink. */
+const SQUEEZED_FLOOR = 12;
+
 /** Free text keeps at least this much before optional columns are dropped for it. */
 const ROOM_FOR_SQUEEZED = 20;
 
-/** Indexes of the columns to show: optional ones go when empty, then right to left while too wide. */
+/**
+ * Indexes of the columns to show: optional ones go when empty; then, while too wide, the
+ * droppable ones (optional, or with a `drop` rank) by rank, highest first, right to left
+ * among equals.
+ */
 export function keptColumns<R>(columns: Column<R>[], cells: string[][], width: number): number[] {
+  const droppable = (c: Column<R>): boolean => c.optional === true || c.drop !== undefined;
   let keep = columns.map((_, i) => i).filter((i) => !columns[i].optional || cells.some((row) => row[i] !== ''));
   const need = (idx: number[]): number =>
     idx.reduce((sum, i) => {
       const c = columns[i];
       if (c.width !== undefined) return sum + c.width + 2;
       const natural = Math.min(c.maxWidth ?? 60, Math.max(displayWidth(c.header), ...cells.map((row) => displayWidth(row[i]))));
-      return sum + (c.squeeze ? Math.min(natural, Math.max(displayWidth(c.header), ROOM_FOR_SQUEEZED)) : natural) + 2;
+      return sum + (c.squeeze ? Math.min(natural, Math.max(displayWidth(c.header), c.room ?? ROOM_FOR_SQUEEZED)) : natural) + 2;
     }, -2);
   while (need(keep) > width) {
-    const optional = [...keep].reverse().filter((i) => columns[i].optional);
+    const optional = [...keep].reverse().filter((i) => droppable(columns[i]));
     const drop = optional.reduce<number | undefined>((best, i) => (best === undefined || (columns[i].drop ?? 0) > (columns[best].drop ?? 0) ? i : best), undefined);
     if (drop === undefined) break;
     keep = keep.filter((i) => i !== drop);

@@ -1,0 +1,111 @@
+// Every table at 60, 80 and 120 columns, rendered into @xterm/headless: identity (CONTEXT,
+// NAMESPACE, NAME) and the problem columns (STATUS, READY, HEALTH, REASON, MESSAGE) stay,
+// the other columns drop by the priority declared with them (src/model/columns.ts, the Flux
+// and Problems views), and no value is cut into its neighbour (one blank at every column's
+// boundary, on every row). The demo store gets long names and long free text so that every
+// width is under pressure.
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoStore, type FakeStore } from '../helpers/fake-store.js';
+import { misaligned } from '../helpers/aligned.js';
+import { NOW, start, stopAll } from '../helpers/ui-rig.js';
+
+afterEach(stopAll);
+
+function longStore(): FakeStore {
+  const s = demoStore({ now: NOW });
+  const long = 'checkout-payments-reconciler-7d9f8c6b5-x2x4z';
+  s.put('staging', 'pods', {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: long, namespace: 'payments-production', uid: 'long-pod', creationTimestamp: '2026-11-20T08:00:00Z' },
+    spec: { nodeName: 'staging-node-with-a-long-name-1', containers: [{ name: 'app', image: 'app:1' }] },
+    status: { phase: 'Running', podIP: '10.244.123.201', containerStatuses: [{ name: 'app', ready: false, restartCount: 42, state: { waiting: { reason: 'CreateContainerConfigError' } } }] },
+  });
+  s.put('staging', 'events', {
+    apiVersion: 'v1', kind: 'Event', metadata: { name: `${long}.2`, namespace: 'payments-production', uid: 'long-ev', creationTimestamp: '2026-11-20T09:58:00Z' },
+    type: 'Warning', reason: 'FailedToRetrieveImagePullSecret', lastTimestamp: '2026-11-20T09:59:00Z',
+    message: 'Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.',
+    involvedObject: { kind: 'Pod', name: long, namespace: 'payments-production', uid: 'long-pod' },
+  });
+  s.put('staging', 'clusters.postgresql.cnpg.io', {
+    apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'orders-db-replica-eu-west', namespace: 'payments-production', uid: 'long-db', creationTimestamp: '2026-11-20T01:00:00Z' },
+    spec: { instances: 3 }, status: { instances: 3, readyInstances: 1, phase: 'Waiting for the instances to become active', currentPrimary: 'orders-db-replica-eu-west-1' },
+  });
+  return s;
+}
+
+interface TableCase {
+  cmd: string;
+  /** the header row */
+  header: RegExp;
+  /** shown once the rows are in */
+  ready: RegExp;
+  /** columns that stay at every width */
+  stay: string[];
+}
+
+const TABLES: TableCase[] = [
+  { cmd: 'pods', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /checkout-pay/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'READY', 'STATUS'] },
+  { cmd: 'deploy', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /web/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'READY'] },
+  { cmd: 'clusters', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /Waiting fo/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'STATUS', 'HEALTH'] },
+  { cmd: 'ks', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /kustomize b/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'READY', 'MESSAGE'] },
+  { cmd: 'events', header: /^CONTEXT\s+NAMESPACE\s+/, ready: /FailedTo|Back-off/, stay: ['CONTEXT', 'NAMESPACE', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] },
+  { cmd: 'flux', header: /^KIND\s+CONTEXT/, ready: /kustomize b/, stay: ['CONTEXT', 'NAMESPACE/NAME', 'READY', 'MESSAGE'] },
+  { cmd: 'problems', header: /^CONTEXT\s+/, ready: /checkout-pay/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'STATUS', 'REASON'] },
+  { cmd: 'fleet', header: /^CONTEXT\s+STATE/, ready: /prod-eu/, stay: ['CONTEXT', 'STATE', 'PROBLEMS'] },
+];
+
+/** The header words of the table's header row. */
+function headers(screen: string, header: RegExp): string[] {
+  const line = screen.split('\n').find((l) => header.test(l)) ?? '';
+  return line.trim().split(/\s{2,}/).map((h) => h.replace(/[↑↓]$/, ''));
+}
+
+describe('tables at narrow widths', () => {
+  for (const cols of [60, 80, 120]) {
+    it(`at ${cols} columns every table keeps identity and status, aligned`, async () => {
+      const r = start({ cols, rows: 20, store: longStore(), startCommand: 'fleet' });
+      await r.waitFor(/CONTEXT/, 5000);
+      for (const t of TABLES) {
+        r.keys(`:${t.cmd}\r`);
+        const screen = await r.waitFor((x) => t.ready.test(x) && x.split('\n').some((l) => t.header.test(l)), 5000);
+        const shown = headers(screen, t.header);
+        for (const h of t.stay) expect(shown, `${t.cmd} at ${cols}: ${h}\n${screen}`).toContain(h);
+        const why = misaligned(await r.cells(), t.header);
+        expect(why, `${t.cmd} at ${cols}: ${why}`).toBeUndefined();
+        // every row ends at the screen's edge: nothing wrapped onto the next row
+        for (const l of screen.split('\n')) expect(l.length).toBeLessThanOrEqual(cols);
+      }
+    }, 60_000);
+  }
+
+  it('columns drop by their declared rank: IP and NODE before AGE before RESTARTS', async () => {
+    const seen: Record<number, string[]> = {};
+    for (const cols of [60, 80, 100, 120, 160, 200]) {
+      const r = start({ cols, rows: 20, store: longStore(), startCommand: 'pods' });
+      const screen = await r.waitFor(/checkout-pay/, 5000);
+      seen[cols] = headers(screen, /^CONTEXT\s+NAMESPACE\s+NAME/);
+      stopAll();
+    }
+    expect(seen[160]).toEqual(expect.arrayContaining(['NODE', 'AGE', 'RESTARTS', 'CPU', 'MEM']));
+    // whatever a width shows, a column of a lower rank is never gone while one of a higher rank is there
+    const ranks = ['RESTARTS', 'AGE', 'CPU', 'NODE', 'IP'];
+    for (const [cols, shown] of Object.entries(seen)) {
+      for (let i = 1; i < ranks.length; i++) {
+        if (shown.includes(ranks[i])) expect(shown, `${cols}: ${ranks[i]} shown without ${ranks[i - 1]}`).toContain(ranks[i - 1]);
+      }
+    }
+    expect(seen[200]).toContain('IP');
+    expect(seen[60]).not.toContain('RESTARTS');
+    expect(seen[80]).not.toContain('NODE');
+  }, 60_000);
+
+  it('the wide view (ctrl-w) keeps every column, squeezed instead of dropped', async () => {
+    const r = start({ cols: 120, rows: 20, store: longStore(), startCommand: 'pods' });
+    const before = headers(await r.waitFor(/checkout-pay/, 5000), /^CONTEXT/);
+    expect(before).not.toContain('IP');
+    r.keys('\x17');
+    const screen = await r.waitFor((x) => /^CONTEXT.*%CPU/m.test(x), 5000);
+    expect(headers(screen, /^CONTEXT/)).toEqual(expect.arrayContaining(['NAME', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', '%CPU/R']));
+    expect(misaligned(await r.cells(), /^CONTEXT/)).toBeUndefined();
+  });
+});
