@@ -7,6 +7,8 @@
 // marks), bidi overrides, very long runs and, in log lines, invalid UTF-8.
 import type { KubeObject } from '../../model/types.js';
 import type { BuiltCluster } from '../build-cluster.js';
+import { UNMANAGED } from '../controllers/operators.js';
+import { nowSeconds } from '../store.js';
 import { demoCluster } from './demo.js';
 import type { ScaleOptions } from './index.js';
 
@@ -82,6 +84,74 @@ function poison(c: BuiltCluster, rnd: () => number): void {
   }
 }
 
+/**
+ * An object name as hostile as an API server lets one be. The fragments minus what no server
+ * accepts in any name: '/' and '%' (they end or escape the URL path segment; RBAC names, which
+ * are only path segments, may hold anything else: controls, escapes, wide characters) and lone
+ * surrogates (a Go server's JSON has none). Prefixed so that a test can find it with the
+ * filter. The sim also stores such names on kinds whose names a real server checks as DNS
+ * subdomains (Deployments, ConfigMaps, Certificates): fleetdeck may not rely on that check
+ * (aggregated APIs, proxies, CRDs served by other servers) and must draw any name safely.
+ */
+export function hostileName(rnd: () => number, prefix: string): string {
+  const body = hostileText(rnd, 3).replace(/[/%]/g, '-').replace(/[\ud800-\udfff]/g, (c, i: number, all: string) => {
+    // keep surrogate pairs (emoji), drop lone halves
+    const hi = c >= '\ud800' && c <= '\udbff' && /[\udc00-\udfff]/.test(all[i + 1] ?? '');
+    const lo = c >= '\udc00' && /[\ud800-\udbff]/.test(all[i - 1] ?? '');
+    return hi || lo ? c : '';
+  });
+  return `${prefix}${[...body].slice(0, 200).join('')}`;
+}
+
+/**
+ * Objects named by someone hostile, and status text no controller rewrites: a Deployment (its
+ * ReplicaSets and Pods inherit the name; rolled out twice, so history has revisions), ConfigMaps,
+ * a Certificate left to its clients (sim.fleetdeck.io/unmanaged) whose Ready condition carries a
+ * hostile reason and message, a suspended Kustomization whose status says so too, and Events
+ * whose involvedObject (kind, namespace, name) is hostile.
+ */
+function hostileObjects(c: BuiltCluster, rnd: () => number): void {
+  const { store } = c;
+  const text = (n = 3): string => hostileText(rnd, n);
+  const name = hostileName(rnd, 'hx-');
+  const labels = { app: 'hx', hostile: 'name' };
+  store.create('deployments.apps', {
+    metadata: { name, namespace: 'checkout', labels, annotations: { 'kubernetes.io/change-cause': text(2) } },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'hx' } }, template: { metadata: { labels }, spec: { containers: [{ name: 'hx', image: 'ghcr.io/acme/hx:1.0.0' }] } } },
+  });
+  c.runtime.advance(60_000, 5000);
+  store.mutate('deployments.apps', 'checkout', name, (d) => {
+    d.metadata.annotations = { ...d.metadata.annotations, 'kubernetes.io/change-cause': text(2) };
+    ((d.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]).image = 'ghcr.io/acme/hx:1.1.0';
+  });
+  for (let i = 0; i < 3; i++) store.create('configmaps', { metadata: { name: hostileName(rnd, `hx-cm${i}-`), namespace: 'checkout' }, data: { note: text(2) } });
+  const cert = store.create('certificates.cert-manager.io', {
+    metadata: { name: hostileName(rnd, 'hx-cert-'), namespace: 'checkout', annotations: { [UNMANAGED]: 'true' } },
+    spec: { secretName: 'hx-tls', dnsNames: ['hx.example.com'], issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' } },
+  });
+  store.mutate('certificates.cert-manager.io', 'checkout', cert.metadata.name, (x) => {
+    x.status = { conditions: [{ type: 'Ready', status: 'False', reason: `Hx${text(1)}`, message: text(4), lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+  }, { subresource: 'status' });
+  const ks = store.create('kustomizations.kustomize.toolkit.fluxcd.io', {
+    metadata: { name: hostileName(rnd, 'hx-ks-'), namespace: 'flux-system' },
+    spec: { interval: '10m0s', path: './hx', prune: true, suspend: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+  });
+  store.mutate('kustomizations.kustomize.toolkit.fluxcd.io', 'flux-system', ks.metadata.name, (x) => {
+    x.status = { conditions: [{ type: 'Ready', status: 'False', reason: `Hx${text(1)}`, message: text(4), lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+  }, { subresource: 'status' });
+  // Events about objects that may not exist, named and namespaced by whoever wrote them
+  for (let i = 0; i < 4; i++) {
+    store.create('events', {
+      metadata: { name: `hx-event-${i}`, namespace: 'checkout' },
+      involvedObject: { apiVersion: 'v1', kind: i % 2 ? 'Pod' : `Hx${text(1)}`, name: hostileName(rnd, 'hx-obj-'), namespace: hostileName(rnd, 'hx-ns-'), uid: `hx-${i}` },
+      reason: `Hx${text(1)}`, message: text(4), type: i % 2 ? 'Warning' : 'Normal', count: 1,
+      firstTimestamp: nowSeconds(), lastTimestamp: nowSeconds(),
+      source: { component: text(1) }, reportingComponent: 'hx', reportingInstance: '',
+    });
+  }
+  c.runtime.advance(60_000, 5000);
+}
+
 /** The demo fleet with hostile text everywhere (seeded; default seed 16). */
 export function hostileFleet(opts: ScaleOptions = {}): BuiltCluster[] {
   const seed = opts.seed ?? 16;
@@ -89,6 +159,7 @@ export function hostileFleet(opts: ScaleOptions = {}): BuiltCluster[] {
     const logRnd = seeded(seed * 31 + i);
     const c = demoCluster(env, true, { ...opts, logRate: opts.logRate ?? 4, logLines: (_image, seq) => hostileLine(logRnd, seq) });
     poison(c, seeded(seed * 17 + i));
+    hostileObjects(c, seeded(seed * 13 + i));
     return c;
   });
 }
