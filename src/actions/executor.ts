@@ -92,10 +92,22 @@ export function actionable(plan: Plan): PlanTarget[] {
   return plan.targets.filter((t) => !t.refused && !t.noop);
 }
 
-function protection(targets: PlanTarget[], pattern: RegExp, always = false): { protected: boolean; confirmText?: string } {
-  const isProtected = targets.length > 0 && (always || targets.some((t) => pattern.test(t.target.context)));
-  if (!isProtected) return { protected: false };
-  return { protected: true, confirmText: targets.length === 1 ? targets[0].target.name : String(targets.length) };
+/**
+ * Whether the confirmation is typed, and why: the targets' contexts that match the protected
+ * pattern, or `always` (an action typed on every context). confirmText: the object name, or the
+ * count for bulk.
+ */
+function protection(targets: PlanTarget[], pattern: RegExp, always = false): { protected: boolean; protectedContexts: string[]; confirmText?: string } {
+  const protectedContexts = [...new Set(targets.map((t) => t.target.context).filter((c) => pattern.test(c)))];
+  const isProtected = targets.length > 0 && (always || protectedContexts.length > 0);
+  if (!isProtected) return { protected: false, protectedContexts };
+  return { protected: true, protectedContexts, confirmText: targets.length === 1 ? targets[0].target.name : String(targets.length) };
+}
+
+/** Why a typed confirmation is missing: a protected context's, or an action typed on every context. */
+function typedRefusal(guard: { protectedContexts: string[]; confirmText?: string }, label: string): string {
+  const ask = `type ${JSON.stringify(guard.confirmText)} to confirm`;
+  return guard.protectedContexts.length ? `protected context: ${ask}` : `${label} is always typed: ${ask}`;
 }
 
 function errorMessage(err: unknown): string {
@@ -283,7 +295,7 @@ export function createExecutor(deps: ExecutorDeps): Executor {
     // Protection is recomputed from the targets: a plan cannot talk its way out of it.
     const guard = protection(actionable(p), pattern, entry.alwaysTyped);
     if (guard.protected && (confirmation.typed ?? '').trim() !== guard.confirmText) {
-      return skipAll(`protected context: type ${JSON.stringify(guard.confirmText)} to confirm`);
+      return skipAll(typedRefusal(guard, entry.label));
     }
     return pool(p.targets, deps.concurrency ?? 8, (pt) => runTarget(p, pt, entry.doneMessage));
   }
@@ -298,7 +310,7 @@ export function createExecutor(deps: ExecutorDeps): Executor {
     }
     const guard = protection(acting, pattern, entry.alwaysTyped);
     if (guard.protected && (confirmation.typed ?? '').trim() !== guard.confirmText) {
-      throw new SessionRefused(`protected context: type ${JSON.stringify(guard.confirmText)} to confirm`);
+      throw new SessionRefused(typedRefusal(guard, entry.label));
     }
     const pt = acting[0];
     const { object: _o, wait: _w, ...request } = pt.requests[0];

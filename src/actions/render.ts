@@ -48,8 +48,11 @@ export function renderPlan(plan: Plan): string {
     }
   }
   if (plan.protected) {
-    const contexts = [...new Set(acting.map((t) => t.target.context))].join(', ');
-    lines.push('', `Protected context (${contexts}): type ${JSON.stringify(plan.confirmText)} to confirm.`);
+    // typed because a context is protected, or because the action is typed on every context
+    // (finalizer removal): an unprotected context is never called protected
+    const ask = `type ${JSON.stringify(plan.confirmText)} to confirm.`;
+    const contexts = plan.protectedContexts ?? [];
+    lines.push('', contexts.length ? `Protected context (${contexts.join(', ')}): ${ask}` : `${plan.label} is always typed, on any context: ${ask}`);
   }
   return lines.join('\n');
 }

@@ -55,8 +55,10 @@ export interface Plan {
   label: string;
   mutating: boolean;
   targets: PlanTarget[];
-  /** some target's context matches the protected pattern */
+  /** the confirmation is typed: some target's context matches the protected pattern, or the action is always typed (finalizer removal) */
   protected: boolean;
+  /** the acting targets' contexts that match the protected pattern (empty when the action is typed on any context) */
+  protectedContexts?: string[];
   /** what the user must type when protected: the object name, or the count for bulk */
   confirmText?: string;
 }

@@ -2,6 +2,7 @@
 // pod/port resolution kubectl does for exec and port-forward, and the exec status reading.
 import { describe, expect, it } from 'vitest';
 import { createExecutor, SessionRefused } from '../../src/actions/executor.js';
+import { renderPlan } from '../../src/actions/render.js';
 import type { ApiRequest, Target } from '../../src/actions/types.js';
 import { exitFromStatus } from '../../src/kube/exec.js';
 import { attachablePod, mostActiveFirst, parsePortPair, remotePort } from '../../src/model/attach.js';
@@ -117,6 +118,39 @@ describe('finalizer removal', () => {
     const out = await e.execute(e.plan('remove-finalizers', [t]));
     expect(out[0].status).toBe('skipped');
     expect(sent).toEqual([]);
+  });
+});
+
+describe('the typed confirmation says why it is asked', () => {
+  // finalizer removal is typed on every context: the dialog said "Protected context (dev)" on an
+  // unprotected one, and the executor's refusal "protected context" too
+  const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'legacy', deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['example.com/cleanup'] } };
+  const t: Target = { context: 'dev', resource: 'namespaces', kind: 'Namespace', name: 'legacy', object: ns };
+  const e = createExecutor({ send: async () => ({ status: 200, body: {} }), read: async () => ({ metadata: { name: 'x' } }), readonly: false, protectedPattern: /^prod/ });
+
+  it('an unprotected context is never called protected: the removal is always typed', async () => {
+    const plan = e.plan('remove-finalizers', [t]);
+    expect(plan).toMatchObject({ protected: true, protectedContexts: [], confirmText: 'legacy' });
+    const text = renderPlan(plan);
+    expect(text).not.toMatch(/protected/i);
+    expect(text).toContain('Remove finalizers is always typed, on any context: type "legacy" to confirm.');
+    const [out] = await e.execute(plan, { typed: 'wrong' });
+    expect(out).toMatchObject({ status: 'skipped', message: 'Remove finalizers is always typed: type "legacy" to confirm' });
+  });
+
+  it('a protected context is named as such, for finalizer removal and for any other action', async () => {
+    const prod = { ...t, context: 'prod-eu' };
+    const plan = e.plan('remove-finalizers', [prod, { ...t, context: 'dev' }]);
+    expect(plan.protectedContexts).toEqual(['prod-eu']);
+    expect(renderPlan(plan)).toContain('Protected context (prod-eu): type "2" to confirm.');
+    const [out] = await e.execute(e.plan('remove-finalizers', [prod]), {});
+    expect(out.message).toBe('protected context: type "legacy" to confirm');
+    const original = { ...ns, metadata: { ...ns.metadata, resourceVersion: '5' } };
+    const edit = { edit: { original, edited: { ...original, metadata: { ...original.metadata, labels: { a: 'b' } } } } };
+    expect(renderPlan(e.plan('edit', [prod], edit))).toContain('Protected context (prod-eu): type "legacy" to confirm.');
+    const devEdit = e.plan('edit', [t], edit);
+    expect(devEdit.protected).toBe(false);
+    expect(renderPlan(devEdit)).not.toMatch(/to confirm/);
   });
 });
 

@@ -46,6 +46,7 @@ const HELP_NOTES: [string, string[]][] = [
   ]],
   ['Confirm dialog', [
     'y / enter confirm, esc / n cancel; on a protected context type the object name (the count, for bulk) first',
+    'finalizer removal is typed on any context; the plan says which: "Protected context (prod-eu)" or "always typed, on any context"',
     'tab: reconcile "with source"; rollback / restart / scale of a Flux-applied workload: suspend its Flux owner first',
   ]],
   ['Health', [
