@@ -597,10 +597,13 @@ function scalarText(v: unknown): string {
   }
 }
 
-/** Printer columns that say how the object is doing (kept at narrow widths, shrunk last). */
-const PRINTER_STATUS = /^(ready|status|available|reconciled|phase|state|health|sync status|health status)$/i;
-/** Printer columns of free text about a problem: never dropped, they give their width first. */
-const PRINTER_PROBLEM_TEXT = /^(message|reason|status message|error)$/i;
+/** Printer columns that say how the object is doing in a word (kept at narrow widths, shrunk last). */
+const PRINTER_STATUS = /^(ready|available|reconciled|phase|state|health|sync status|health status)$/i;
+/**
+ * Printer columns of free text about a problem: never dropped, they give their width first
+ * (cert-manager's Status is the Ready condition's message, CloudNativePG's a sentence).
+ */
+const PRINTER_PROBLEM_TEXT = /^(status|message|reason|status message|error)$/i;
 
 /** A printer column's place at narrow widths (Column.keep/drop), from its name, type and priority. */
 function printerNarrow(pc: PrinterColumn): Pick<Column, 'keep' | 'drop'> {

@@ -5,7 +5,12 @@
 // Every view is visited; the terminal (xterm) must never see a sequence from the cluster: the
 // title stays "fleetdeck", no OSC/DCS/APC/PM/SOS/C1/BEL reaches it, the hostile text shows as
 // visible escapes, and table columns stay aligned. `fleetdeck logs` to a pty and to a pipe too.
-// Replay a failure with FLEETDECK_FUZZ_SEED=<seed>. Run `npm run build` first.
+// A second case gives objects hostile names (a Deployment and its ReplicaSets and Pods,
+// ConfigMaps, a Certificate, a Kustomization, what an Event is about) and hostile condition
+// reasons and messages, and visits Problems, Fleet, tree, history, compare, trace, a restart's
+// confirm dialog, changes and pulses.
+// Replay a failure with FLEETDECK_FUZZ_SEED=<seed> (each case's title names its seed);
+// FLEETDECK_FUZZ_DUMP=1 prints the screens the second case checked. Run `npm run build` first.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +51,17 @@ function assertNothingLeaked(s: Session): void {
 
 /** Table alignment on the screen (test/helpers/aligned.ts): every row keeps every column's boundary. */
 async function assertAligned(s: Session, header: RegExp): Promise<void> {
-  const why = misaligned(await s.cells(), header);
+  // a whole frame: two equal snapshots 150 ms apart (a snapshot taken while a frame is being
+  // written shows the new view's first rows over the old view's last ones)
+  let cells = await s.cells();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    const next = await s.cells();
+    const same = next.map((r) => r.join('')).join('\n') === cells.map((r) => r.join('')).join('\n');
+    cells = next;
+    if (same) break;
+  }
+  const why = misaligned(cells, header);
   expect(why, why).toBeUndefined();
 }
 
@@ -63,7 +78,7 @@ describe('hostile cluster text in the TUI', () => {
     await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
     // tables whose cells hold hostile text, each followed by other columns
     for (const [cmd, title, header, marker] of [
-      ['events', /^ events \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+LAST SEEN/, /\\e\]|\\a|\{bold\}|日本|😀/],
+      ['events', /^ events \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+/, /\\e\]|\\a|\{bold\}|日本|😀/],
       ['ks', /^ kustomizations \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /\\e|\\a|\{|日本|😀|long-/],
       ['certificates', /^ certificates \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /shop-tls/],
       ['pods', /^ pods \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /Running/],
@@ -113,6 +128,76 @@ describe('hostile cluster text in the TUI', () => {
     await view(s, 'help', /^ help/m, /Commands/);
     assertNothingLeaked(s);
   }, 240_000);
+});
+
+// Names of objects (a Deployment and, through it, its ReplicaSets and Pods; ConfigMaps; a
+// Certificate; a suspended Kustomization; the kind, namespace and name an Event is about) and
+// status text no controller rewrites (condition reasons and messages) are hostile too
+// (src/sim/scenarios/hostile.ts: hostileObjects, all prefixed hx- so the filter finds them). The
+// views the first case does not visit: Problems, Fleet, tree, history, compare, trace, an
+// action's confirm dialog (its plan names the object), changes, pulses.
+describe('hostile names and status text in every other view', () => {
+  it(`no view lets a control through; titles unchanged; tables aligned (seed ${SEED})`, async () => {
+    const s = run(process.execPath, [CLI, 'demo', '--scenario', 'hostile', '--seed', String(SEED)], { env: env(), cols: 160, rows: 40 });
+    sessions.push(s);
+    await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
+    await assertAligned(s, /^CONTEXT\s+STATE/);
+    assertNothingLeaked(s);
+    const seen: string[] = [];
+    const check = async (header?: RegExp): Promise<void> => {
+      seen.push(await s.screenText());
+      if (header) await assertAligned(s, header);
+      assertNothingLeaked(s);
+    };
+    const escapes = /\\e|\\x|\\a|\\r|\\t|\\b|\\0|\{bold\}|\{red-fg\}|\{\/\}|日本|😀|\\u202e/;
+    // Problems: the unmanaged Certificate's hostile Ready reason, under its hostile name
+    await view(s, 'problems', /^ problems \[/m, /hx-cert-/);
+    await check(/^CONTEXT\s+KIND\s+NAMESPACE\s+NAME/);
+    // tables of hostile names, narrowed by the filter to them
+    for (const [cmd, title, header] of [
+      ['configmaps', /^ configmaps \[/m, /^CONTEXT\s+NAMESPACE\s+NAME/],
+      ['events', /^ events \[/m, /^CONTEXT\s+NAMESPACE\s+/],
+      ['certificates', /^ certificates \[/m, /^CONTEXT\s+NAMESPACE\s+NAME/],
+      ['ks', /^ kustomizations \[/m, /^CONTEXT\s+NAMESPACE\s+NAME/],
+      ['flux', /^ flux \[/m, /^KIND\s+CONTEXT/],
+    ] as const) {
+      await view(s, cmd, title, /\S/);
+      s.type('/hx');
+      s.press('enter');
+      await s.waitFor((x) => /\[\d+\/\d+\]/.test(x) && /hx-|Hx/.test(x), WAIT_MS);
+      await check(header);
+    }
+    // the hostile Deployment: tree, history, compare, trace, a restart's confirm dialog
+    await view(s, 'deploy', /^ deployments \[/m, /\S/);
+    s.type('/hx-');
+    s.press('enter');
+    await s.waitFor((x) => /deployments \[\d+\/\d+\]/.test(x) && /^\S+\s+checkout\s+hx-/m.test(x), WAIT_MS);
+    await check(/^CONTEXT\s+NAMESPACE\s+NAME/);
+    const deployments = (x: string): boolean => /^ deployments \[/m.test(x);
+    for (const [key, opened, header] of [
+      ['t', (x: string) => /^ tree deployment\/hx-/m.test(x) && /ReplicaSet/.test(x) && /Pod/.test(x), undefined],
+      ['h', (x: string) => /^ history deployment\/hx-/m.test(x) && /^\s*\S?\s+REVISION/m.test(x) && /^\s*\*?\s+2\s/m.test(x), /REVISION\s+AGE/],
+      ['v', (x: string) => /^ compare /m.test(x) && /FIELD/.test(x), undefined],
+      ['o', (x: string) => /^ trace /m.test(x) && /hx-/.test(x), undefined],
+      ['r', (x: string) => /^ confirm rollout restart/m.test(x) && /<esc> cancel/.test(x) && /hx-/.test(x), undefined],
+    ] as const) {
+      s.press(key);
+      await s.waitFor(opened, WAIT_MS);
+      await check(header);
+      s.press('esc');
+      await s.waitFor(deployments, WAIT_MS);
+    }
+    // nothing was restarted: the dialog was cancelled
+    expect(await s.screenText()).not.toMatch(/restart(ed)? .*(done|applied)/i);
+    await view(s, 'changes', /^ changes \[\d+/m, /AGE\s+TIME\s+CONTEXT/);
+    await check(/^\S*\s*AGE\s+TIME\s+CONTEXT/);
+    await view(s, 'pulses', /^ pulses \[/m, /events\/s/);
+    await check();
+    // the hostile text was shown, visibly
+    // FLEETDECK_FUZZ_DUMP=1 prints every screen checked (what the hostile text looked like)
+    if (process.env.FLEETDECK_FUZZ_DUMP) console.log(seen.join('\n=====\n'));
+    expect(seen.join('\n')).toMatch(escapes);
+  }, 120_000);
 });
 
 describe('hostile log lines on the command line', () => {
