@@ -24,9 +24,16 @@ interface GroupList {
 }
 
 function toTypes(group: string, version: string, list: ResourceList): ResourceType[] {
+  // 'widgets/status' in the list: widgets has the status subresource
+  const subs = new Map<string, string[]>();
+  for (const r of list.resources ?? []) {
+    const i = r.name.indexOf('/');
+    if (i > 0) subs.set(r.name.slice(0, i), [...(subs.get(r.name.slice(0, i)) ?? []), r.name.slice(i + 1)]);
+  }
   return (list.resources ?? [])
     .filter((r) => !r.name.includes('/'))
     .map((r) => ({
+      ...(subs.has(r.name) ? { subresourceNames: subs.get(r.name)! } : {}),
       group,
       version,
       resource: r.name,

@@ -223,9 +223,26 @@ export function fleetTypes(types: readonly ResourceType[]): ResourceType[] {
     if (t.resource.includes('/')) continue;
     const key = `${t.group}/${t.kind}`;
     if (out.has(key)) continue;
-    if (entryOf(t).fleet || t.categories.includes('fluxcd') || RELATED_OF_FLEET.has(key)) out.set(key, t);
+    if (entryOf(t).fleet || t.categories.includes('fluxcd') || RELATED_OF_FLEET.has(key) || statusBearingCustom(t)) out.set(key, t);
   }
   return [...out.values()];
+}
+
+/**
+ * A custom kind (group outside Kubernetes' own) whose CRD declares the status subresource
+ * (discovery lists `<plural>/status`) and that can be listed and watched: an operator's
+ * object with conditions, watched for the Fleet/Problems views and `status` even with no
+ * entry of its own (the registry's generic entry reads Ready/Stalled conditions). The rule
+ * is the status subresource because a CRD that has one is written to by a controller
+ * reporting on it; kinds without one rarely carry conditions and are configuration.
+ */
+export function statusBearingCustom(t: ResourceType): boolean {
+  return !isKubernetesGroup(t.group) && (t.subresourceNames ?? []).includes('status') && t.verbs.includes('list') && t.verbs.includes('watch');
+}
+
+/** Groups Kubernetes itself serves: the core group, apps, batch, policy, autoscaling, extensions and *.k8s.io. */
+export function isKubernetesGroup(group: string): boolean {
+  return ['', 'apps', 'batch', 'policy', 'autoscaling', 'extensions', 'k8s.io'].includes(group) || group.endsWith('.k8s.io');
 }
 
 /** 'group/Kind' of every kind a fleet kind's verdict reads (its `related`): watched with it. */

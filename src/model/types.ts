@@ -67,6 +67,8 @@ export interface ResourceType {
   categories: string[];
   /** CRDs: additionalPrinterColumns of the served version. */
   printerColumns?: PrinterColumn[];
+  /** the subresources discovery lists for it ('status', 'scale', 'log'...) */
+  subresourceNames?: string[];
 }
 
 /** 'pods', 'deployments.apps', 'kustomizations.kustomize.toolkit.fluxcd.io' */

@@ -40,12 +40,16 @@ export class StatusWatcher {
       changed = true;
     }
     for (const c of contexts) {
-      if (this.subs.has(c)) continue;
       const types = this.store.resources(c);
       if (!types.length) continue;
+      // kinds come and go with discovery (a CRD applied at runtime): watch the new ones, drop the gone ones
       const kinds = statusKinds(types);
+      const had = this.kinds.get(c) ?? [];
+      if (this.subs.has(c) && kinds.length === had.length && kinds.every((k, i) => k === had[i])) continue;
+      const subs = new Map((this.subs.get(c) ?? []).map((s, i) => [had[i], s]));
+      for (const [k, s] of subs) if (!kinds.includes(k)) s.close();
       this.kinds.set(c, kinds);
-      this.subs.set(c, kinds.map((resource) => this.store.watch({ contexts: [c], resource })));
+      this.subs.set(c, kinds.map((resource) => subs.get(resource) ?? this.store.watch({ contexts: [c], resource })));
       changed = true;
     }
     return changed;
