@@ -6,6 +6,7 @@ import type { AuditLog } from './audit.js';
 import { appliesTo, catalogEntry } from './catalog.js';
 import { followReconcile } from './follow.js';
 import { objectPath } from '../model/patches.js';
+import { termLine } from '../model/sanitize.js';
 import type { KubeObject } from '../model/types.js';
 import { findResource } from './paths.js';
 import type { ActionOptions, ApiRequest, ApiResponse, Clock, Lookup, Outcome, OutcomeStatus, Plan, PlanTarget, Read, Send, SentRequest, Target } from './types.js';
@@ -94,19 +95,21 @@ export function actionable(plan: Plan): PlanTarget[] {
 
 /**
  * Whether the confirmation is typed, and why: the targets' contexts that match the protected
- * pattern, or `always` (an action typed on every context). confirmText: the object name, or the
- * count for bulk.
+ * pattern, or `always` (an action typed on every context). confirmText: the object name as a
+ * terminal shows it (termLine: controls as visible escapes), or the count for bulk.
  */
 function protection(targets: PlanTarget[], pattern: RegExp, always = false): { protected: boolean; protectedContexts: string[]; confirmText?: string } {
   const protectedContexts = [...new Set(targets.map((t) => t.target.context).filter((c) => pattern.test(c)))];
   const isProtected = targets.length > 0 && (always || protectedContexts.length > 0);
   if (!isProtected) return { protected: false, protectedContexts };
-  return { protected: true, protectedContexts, confirmText: targets.length === 1 ? targets[0].target.name : String(targets.length) };
+  // the name as the screen shows it (escapes visible): a name holding a control (RBAC names may)
+  // could not be typed as it is stored; for a plain name the two are the same
+  return { protected: true, protectedContexts, confirmText: targets.length === 1 ? termLine(targets[0].target.name) : String(targets.length) };
 }
 
 /** Why a typed confirmation is missing: a protected context's, or an action typed on every context. */
 function typedRefusal(guard: { protectedContexts: string[]; confirmText?: string }, label: string): string {
-  const ask = `type ${JSON.stringify(guard.confirmText)} to confirm`;
+  const ask = `type "${guard.confirmText}" to confirm`;
   return guard.protectedContexts.length ? `protected context: ${ask}` : `${label} is always typed: ${ask}`;
 }
 

@@ -50,7 +50,7 @@ export function renderPlan(plan: Plan): string {
   if (plan.protected) {
     // typed because a context is protected, or because the action is typed on every context
     // (finalizer removal): an unprotected context is never called protected
-    const ask = `type ${JSON.stringify(plan.confirmText)} to confirm.`;
+    const ask = `type "${plan.confirmText}" to confirm.`;
     const contexts = plan.protectedContexts ?? [];
     lines.push('', contexts.length ? `Protected context (${contexts.join(', ')}): ${ask}` : `${plan.label} is always typed, on any context: ${ask}`);
   }

@@ -102,7 +102,7 @@ export async function runActionCommand(actionId: string, opts: ActionCommandOpti
   if (acting.length > 0) {
     const ask = deps.ask ?? terminalAsk;
     if (plan.protected && opts.yes && opts.protectedOk) typed = plan.confirmText;
-    else if (plan.protected) typed = (await ask(`\nType ${JSON.stringify(plan.confirmText)} to confirm: `)).trim();
+    else if (plan.protected) typed = (await ask(`\nType "${plan.confirmText}" to confirm: `)).trim();
     else if (!opts.yes) {
       const answer = (await ask('\nProceed? [y/N] ')).trim().toLowerCase();
       if (answer !== 'y' && answer !== 'yes') {

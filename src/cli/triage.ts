@@ -117,7 +117,7 @@ async function confirm(plan: Plan, opts: SessionOptions, io: Io): Promise<{ type
   }
   if (!plan.protected) return {};
   if (opts.yes && opts.protectedOk) return { typed: plan.confirmText };
-  const typed = (await (io.ask ?? terminalAsk)(`\nType ${JSON.stringify(plan.confirmText)} to confirm: `)).trim();
+  const typed = (await (io.ask ?? terminalAsk)(`\nType "${plan.confirmText}" to confirm: `)).trim();
   return { typed };
 }
 

@@ -24,7 +24,7 @@ import { completions, parseCommand } from './palette.js';
 import { openScreen } from './shell.js';
 import { teachBlessedWidths, uncutLines } from './unicode.js';
 import { escapeUnsafe } from '../model/sanitize.js';
-import { cutTagged, escapeTags, fit, paint } from './style.js';
+import { cutTagged, dropLast, escapeTags, fit, paint, typeable } from './style.js';
 import { registerView, VIEWS, type AppContext, type View } from './view.js';
 import { HelpView } from './views/help.js';
 import { ConfirmView, InputView } from './views/confirm.js';
@@ -96,10 +96,12 @@ export function keyName(ch: string | undefined, key: { name?: string; ctrl?: boo
   if (name === 'linefeed') name = 'enter';
   if (name && key?.ctrl && /^[a-z0-9\\\]]$/.test(name)) return `ctrl-${name}`;
   if (name && (NAMED_KEYS.has(name) || F_KEY.test(name))) return `${key?.meta ? 'alt-' : ''}${key?.shift && name !== 'space' ? 'shift-' : ''}${name}`;
-  if (ch && ch.length === 1) {
+  if (ch && ch.length === 1 && ch <= '~') {
     const k = normalizeKey(ch);
     return k && key?.meta ? `alt-${k}` : k;
   }
+  // a character of another script (日本, é, an emoji): bound to nothing, typed into prompts
+  if (typeable(ch) && ch > '~') return ch;
   return undefined;
 }
 
@@ -663,7 +665,7 @@ export function runApp(opts: AppOptions): Promise<void> {
       else if (top() instanceof ResourceTableView) (top() as ResourceTableView).setFilterNow(p.text);
     } else if (k === 'backspace') {
       if (!p.text && p.kind === 'palette') prompt = undefined;
-      else setText(p.text.slice(0, -1));
+      else setText(dropLast(p.text));
     } else if (k === 'tab' && p.kind === 'palette') {
       const words = p.text.split(/\s+/);
       const first = completions(p.text, store, selected)[0];
@@ -676,7 +678,8 @@ export function runApp(opts: AppOptions): Promise<void> {
       p.text = history[p.history] ?? '';
     } else if (k === 'ctrl-c') {
       quit();
-    } else if (ch && ch.length === 1 && ch >= ' ' && ch <= '~') {
+    } else if (typeable(ch)) {
+      // any script: a filter or a :kind line may name 日本語 objects
       setText(p.text + ch);
     }
   }

@@ -104,3 +104,13 @@ export function wrapTagged(line: string, width: number): string[] {
 export function cutTagged(line: string, width: number): string {
   return wrapTagged(line, width)[0];
 }
+
+/** One character a prompt takes (filter, command line, typed confirmation): any code point but a control, so that names in any script can be typed. */
+export function typeable(ch: string | undefined): ch is string {
+  return !!ch && [...ch].length === 1 && !/[\u0000-\u001f\u007f-\u009f]/.test(ch);
+}
+
+/** The text without its last character (a whole code point: an emoji is not left half). */
+export function dropLast(text: string): string {
+  return [...text].slice(0, -1).join('');
+}

@@ -154,6 +154,24 @@ describe('the typed confirmation says why it is asked', () => {
   });
 });
 
+describe('a typed confirmation of a hostile name', () => {
+  // RBAC names may hold controls and any script: the name to type is the one the screen shows
+  // (escapes visible), so it can be typed at all
+  it('asks for the name as shown and accepts it typed so; the request still names the object as stored', async () => {
+    const sent: ApiRequest[] = [];
+    const e = createExecutor({ send: async (_c, req) => (sent.push(req), { status: 200, body: {} }), read: async () => ({ metadata: { name: 'x' } }), readonly: false, protectedPattern: /^prod/ });
+    const name = 'hx-\x1b[6n日本';
+    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', finalizers: ['example.com/x'] } };
+    const t: Target = { context: 'prod-eu', resource: 'configmaps', kind: 'ConfigMap', namespace: 'shop', name, object: cm };
+    const plan = e.plan('remove-finalizers', [t]);
+    expect(plan.confirmText).toBe('hx-\\e[6n日本');
+    expect(renderPlan(plan)).toContain('Protected context (prod-eu): type "hx-\\e[6n日本" to confirm.');
+    const [out] = await e.execute(plan, { typed: 'hx-\\e[6n日本' });
+    expect(out.status).toBe('succeeded');
+    expect(sent[0].path).toBe(`/api/v1/namespaces/shop/configmaps/${encodeURIComponent(name)}`);
+  });
+});
+
 describe('kubectl pod and port resolution', () => {
   const deploy: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } } } };
   const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ name: 'web', port: 80, targetPort: 'http' }, { port: 9000, targetPort: 9001 }] } };

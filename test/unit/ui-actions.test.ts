@@ -227,3 +227,31 @@ describe('actions from the TUI', () => {
     expect((r.store.get('dev', KS, 'flux-system', 'apps')!.spec as { suspend?: boolean }).suspend).toBe(true);
   });
 });
+
+describe('a typed confirmation of a name in another script', () => {
+  // the dialog took only ASCII: an object named 日本-cm on a protected context could not be confirmed
+  it('takes the name typed in any script; a control in a name is typed as the escape shown', async () => {
+    const store = demoStore({ now: NOW });
+    for (const name of ['日本-cm', 'hx-\x1b[6n']) {
+      store.put('prod-eu', 'configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', uid: `cm-${name}`, creationTimestamp: '2026-11-20T09:00:00Z', finalizers: ['example.com/x'] }, data: {} });
+    }
+    const r = start({ store, startCommand: 'configmaps', contexts: ['prod-eu'] });
+    for (const [filter, typed] of [['日本', '日本-cm'], ['hx-', 'hx-\\e[6n']] as const) {
+      r.keys(`/${filter}\r`);
+      await r.waitFor(/configmaps \[1\/2\]/);
+      r.keys('\x0b');
+      await r.waitFor(`type "${typed}" to confirm:`);
+      r.keys(typed);
+      await r.waitFor(`to confirm: ${typed}▏`);
+      r.keys('\r');
+      await until(() => store.requests.filter((q) => q.req.method === 'PATCH').length === (filter === '日本' ? 1 : 2));
+      await r.waitFor(/^ configmaps/m);
+      r.keys('\x1b');
+      await new Promise((res) => setTimeout(res, 60));
+    }
+    expect(store.requests.filter((q) => q.req.method === 'PATCH').map((q) => q.req.path)).toEqual([
+      `/api/v1/namespaces/shop/configmaps/${encodeURIComponent('日本-cm')}`,
+      `/api/v1/namespaces/shop/configmaps/${encodeURIComponent('hx-\x1b[6n')}`,
+    ]);
+  });
+});

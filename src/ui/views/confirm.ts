@@ -4,7 +4,7 @@
 // name never triggers a binding. Also the one-line input prompt (scale's replica count).
 import { renderPlan } from '../../actions/render.js';
 import type { Plan } from '../../actions/types.js';
-import { escapeTags, fit, paint } from '../style.js';
+import { dropLast, escapeTags, fit, paint, typeable } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';
 
@@ -17,7 +17,6 @@ export interface ConfirmHandlers {
   lead?: string;
 }
 
-const PRINTABLE = (ch: string | undefined): ch is string => !!ch && ch.length === 1 && ch >= ' ' && ch <= '~';
 
 export class ConfirmView extends TextView {
   private typed = '';
@@ -45,7 +44,7 @@ export class ConfirmView extends TextView {
     }
     if (k === 'enter') {
       if (!protectedPlan || this.typed === this.plan.confirmText) this.handlers.confirm(this.typed);
-      else this.app.message(`type ${JSON.stringify(this.plan.confirmText)} to confirm, esc to cancel`, 'error');
+      else this.app.message(`type "${this.plan.confirmText}" to confirm, esc to cancel`, 'error');
       return true;
     }
     if (k === 'tab' && this.handlers.toggle) {
@@ -56,8 +55,8 @@ export class ConfirmView extends TextView {
       return this.handle(k === 'pageup' ? 'page-up' : k === 'pagedown' ? 'page-down' : k);
     }
     if (protectedPlan) {
-      if (k === 'backspace') this.typed = this.typed.slice(0, -1);
-      else if (PRINTABLE(ch)) this.typed += ch;
+      if (k === 'backspace') this.typed = dropLast(this.typed);
+      else if (typeable(ch)) this.typed += ch;
       return true;
     }
     if (k === 'w') {
@@ -80,7 +79,7 @@ export class ConfirmView extends TextView {
     out.push('');
     const toggle = this.handlers.toggle ? `   <tab> ${this.handlers.toggle.label}: ${this.handlers.toggle.on ? 'on' : 'off'}` : '';
     if (!this.plan.targets.some((pt) => !pt.refused && !pt.noop)) out.push(paint(t, 'message.error', 'nothing to send: every target is refused or already as asked   <esc> cancel'));
-    else if (this.plan.protected) out.push(paint(t, 'prompt', `type ${JSON.stringify(this.plan.confirmText)} to confirm: ${this.typed}▏`) + escapeTags(`   <enter> confirm  <esc> cancel${toggle}`));
+    else if (this.plan.protected) out.push(paint(t, 'prompt', `type "${this.plan.confirmText}" to confirm: ${this.typed}▏`) + escapeTags(`   <enter> confirm  <esc> cancel${toggle}`));
     else out.push(paint(t, 'prompt', '<y>/<enter> confirm  <esc> cancel') + escapeTags(toggle));
     return out;
   }
@@ -119,8 +118,8 @@ export class InputView extends TextView {
     else if (k === 'enter') {
       if (this.accept.test(this.text)) this.done(this.text);
       else this.app.message(`not a valid answer: ${JSON.stringify(this.text)}`, 'error');
-    } else if (k === 'backspace') this.text = this.text.slice(0, -1);
-    else if (PRINTABLE(ch)) this.text += ch;
+    } else if (k === 'backspace') this.text = dropLast(this.text);
+    else if (typeable(ch)) this.text += ch;
     return true;
   }
 
