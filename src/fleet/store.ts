@@ -19,6 +19,8 @@ import { Backoff, objectKey, Reflector, type ReflectorOptions } from '../kube/re
 import type { ReflectorPhase } from '../model/types.js';
 import { resolveResource } from '../kube/resolve.js';
 import { sleep } from '../kube/sleep.js';
+import { FrameBatcher } from './batcher.js';
+import { ObjectIndex } from './indexers.js';
 import type {
   ApiRequest,
   ApiResponse,
@@ -99,8 +101,7 @@ interface ContextEntry {
   discovered: boolean;
   /** first warm + discovery attempt done (success or failure) */
   settled: Promise<void>;
-  byUid: Map<string, StoredRef>;
-  byOwner: Map<string, Set<string>>;
+  index: ObjectIndex;
   crd?: Reflector;
   rediscoverTimer?: NodeJS.Timeout;
   healthTimer?: NodeJS.Timeout;
@@ -124,35 +125,21 @@ function stateFor(e: unknown): ContextState {
   return kind === 'unauthorized' ? 'auth-error' : kind === 'unreachable' ? 'unreachable' : 'degraded';
 }
 
-const ownerUids = (o: KubeObject | undefined): string[] => o?.metadata.ownerReferences?.map((r) => r.uid) ?? [];
-
-function sameOwners(a: KubeObject, b: KubeObject | undefined): boolean {
-  const x = a.metadata.ownerReferences ?? [];
-  const y = b?.metadata.ownerReferences ?? [];
-  if (b === undefined || x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i].uid !== y[i].uid) return false;
-  return true;
-}
-
 export class Fleet implements FleetStore {
   private readonly ctxs = new Map<string, ContextEntry>();
   private readonly reflectorsById = new Map<string, ReflectorEntry>();
   private readonly subs = new Set<Sub>();
-  private readonly listeners = new Set<(b: ChangeBatch) => void>();
-  private pending: ChangeBatch = { resources: new Set(), contexts: new Set() };
-  private flushTimer: NodeJS.Timeout | undefined;
-  private lastFlush = 0;
+  private readonly batcher: FrameBatcher;
   private closed = false;
   private readonly abort = new AbortController();
   private readonly graceMs: number;
-  private readonly frameMs: number;
   private readonly healthMs: number;
   private readonly forbiddenRetryMs: number;
 
   constructor(private readonly opts: FleetStoreOptions) {
     this.graceMs = opts.graceMs ?? 30_000;
     this.forbiddenRetryMs = opts.forbiddenRetryMs ?? 300_000;
-    this.frameMs = opts.frameMs ?? 100;
+    this.batcher = new FrameBatcher({ frameMs: opts.frameMs });
     this.healthMs = opts.healthIntervalMs ?? 15_000;
     const merged = opts.merged ?? loadKubeconfig({ kubeconfig: opts.kubeconfig, env: opts.env });
     for (const name of opts.contexts) {
@@ -163,8 +150,7 @@ export class Fleet implements FleetStore {
         types: [],
         discovered: false,
         settled: Promise.resolve(),
-        byUid: new Map(),
-        byOwner: new Map(),
+        index: new ObjectIndex(name),
         latency: [],
         forbiddenRetryAt: Date.now(),
       };
@@ -445,7 +431,6 @@ export class Fleet implements FleetStore {
 
   /** A reflector feeding `entry` (its own, or one namespace of its fallback), its cache seeded. */
   private newReflector(c: ContextEntry, entry: ReflectorEntry, id: string, namespace: string | undefined, seed: Map<string, KubeObject>): Reflector {
-    const resKey = c.name + sep + entry.rk;
     const isNs = entry.rk === NS_KEY && entry.scope === '';
     const r: Reflector = new Reflector(
       c.client!,
@@ -453,15 +438,13 @@ export class Fleet implements FleetStore {
       namespace,
       {
         upsert: (o, prev) => {
-          this.index(c, entry.rk, o, prev);
-          this.pending.resources.add(resKey);
-          this.schedule();
+          c.index.add(entry.rk, o, prev);
+          this.batcher.markResource(c.name, entry.rk);
           if (isNs) this.namespacesChanged(c);
         },
         remove: (prev) => {
           this.unindex(c, entry, prev);
-          this.pending.resources.add(resKey);
-          this.schedule();
+          this.batcher.markResource(c.name, entry.rk);
           if (isNs) this.namespacesChanged(c);
         },
         status: () => {
@@ -630,81 +613,32 @@ export class Fleet implements FleetStore {
     return out;
   }
 
-  private index(c: ContextEntry, rk: string, o: KubeObject, prev: KubeObject | undefined): void {
-    const uid = o.metadata.uid;
-    if (!uid) return;
-    // the hot path of every MODIFIED event: reuse the ref, skip owners that did not change
-    const ref = c.byUid.get(uid);
-    if (ref && ref.resource === rk) ref.object = o;
-    else c.byUid.set(uid, { context: c.name, resource: rk, object: o });
-    if (sameOwners(o, prev)) return;
-    for (const ou of ownerUids(prev)) c.byOwner.get(ou)?.delete(uid);
-    for (const ou of ownerUids(o)) {
-      let set = c.byOwner.get(ou);
-      if (!set) c.byOwner.set(ou, (set = new Set()));
-      set.add(uid);
-    }
-  }
-
   /** Drops an object from the indexes unless another reflector (other scope) still holds it. */
   private unindex(c: ContextEntry, from: ReflectorEntry, o: KubeObject): void {
-    const uid = o.metadata.uid;
-    if (!uid) return;
+    if (!o.metadata.uid) return;
     const k = objectKey(o);
     for (const other of this.reflectorsOf(c.name)) {
       if (other === from || other.rk !== from.rk) continue;
       for (const cache of this.cachesOf(other)) {
         const still = cache.get(k);
-        if (still) {
-          c.byUid.set(uid, { context: c.name, resource: other.rk, object: still });
-          return;
-        }
+        if (still) return c.index.remove(o, { resource: other.rk, object: still });
       }
     }
-    c.byUid.delete(uid);
-    for (const ou of ownerUids(o)) {
-      const set = c.byOwner.get(ou);
-      if (!set) continue;
-      set.delete(uid);
-      if (set.size === 0) c.byOwner.delete(ou);
-    }
+    c.index.remove(o);
   }
 
   // --- change batches -----------------------------------------------------------------
 
   private markResource(context: string, rk: string): void {
-    this.pending.resources.add(context + sep + rk);
-    this.schedule();
+    this.batcher.markResource(context, rk);
   }
 
   private markContext(context: string): void {
-    this.pending.contexts.add(context);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.flushTimer || this.closed) return;
-    const wait = Math.max(0, this.lastFlush + this.frameMs - Date.now());
-    this.flushTimer = setTimeout(() => this.flush(), wait);
-  }
-
-  private flush(): void {
-    this.flushTimer = undefined;
-    this.lastFlush = Date.now();
-    const batch = this.pending;
-    this.pending = { resources: new Set(), contexts: new Set() };
-    for (const fn of this.listeners) {
-      try {
-        fn(batch);
-      } catch {
-        // a failing view must not stop the others from hearing about changes
-      }
-    }
+    this.batcher.markContext(context);
   }
 
   onChange(fn: (batch: ChangeBatch) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.batcher.onChange(fn);
   }
 
   // --- reads --------------------------------------------------------------------------
@@ -759,17 +693,11 @@ export class Fleet implements FleetStore {
   }
 
   byUid(context: string, uid: string): StoredRef | undefined {
-    return this.ctxs.get(context)?.byUid.get(uid);
+    return this.ctxs.get(context)?.index.byUid(uid);
   }
 
   ownedBy(context: string, ownerUid: string): StoredRef[] {
-    const c = this.ctxs.get(context);
-    const out: StoredRef[] = [];
-    for (const uid of c?.byOwner.get(ownerUid) ?? []) {
-      const ref = c!.byUid.get(uid);
-      if (ref) out.push(ref);
-    }
-    return out;
+    return this.ctxs.get(context)?.index.ownedBy(ownerUid) ?? [];
   }
 
   reflectors(): ReflectorStatus[] {
@@ -821,7 +749,7 @@ export class Fleet implements FleetStore {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
-    clearTimeout(this.flushTimer);
+    this.batcher.close();
     const stops: Promise<void>[] = [];
     for (const e of this.reflectorsById.values()) {
       clearTimeout(e.stopTimer);

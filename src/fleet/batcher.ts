@@ -1,0 +1,74 @@
+// The frame batcher: marks of what changed (a (context, resource) whose objects changed, a
+// context whose status or reflector states changed) coalesced into one ChangeBatch delivered
+// to every listener at most once per frame. Knows nothing of contexts or reflectors.
+import type { ChangeBatch } from './types.js';
+
+/** The key of a (context, resourceKey) in ChangeBatch.resources. */
+export const resourceMark = (context: string, rk: string): string => `${context}\u0000${rk}`;
+
+export interface FrameBatcherOptions {
+  /** minimum time between two batches, ms (default 100: at most 10 per second) */
+  frameMs?: number;
+  /** epoch ms now (default Date.now) */
+  now?: () => number;
+}
+
+export class FrameBatcher {
+  private readonly listeners = new Set<(b: ChangeBatch) => void>();
+  private pending: ChangeBatch = { resources: new Set(), contexts: new Set() };
+  private timer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
+  private closed = false;
+  private readonly frameMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: FrameBatcherOptions = {}) {
+    this.frameMs = opts.frameMs ?? 100;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The objects of `rk` in `context` changed. */
+  markResource(context: string, rk: string): void {
+    this.pending.resources.add(resourceMark(context, rk));
+    this.schedule();
+  }
+
+  /** The ContextStatus or the reflector states of `context` changed. */
+  markContext(context: string): void {
+    this.pending.contexts.add(context);
+    this.schedule();
+  }
+
+  /** Adds a listener; returns its removal. A listener that throws does not keep the others from hearing. */
+  onChange(fn: (batch: ChangeBatch) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** No batch is delivered after this (marks are dropped). */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    const wait = Math.max(0, this.lastFlush + this.frameMs - this.now());
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    this.lastFlush = this.now();
+    const batch = this.pending;
+    this.pending = { resources: new Set(), contexts: new Set() };
+    for (const fn of this.listeners) {
+      try {
+        fn(batch);
+      } catch {
+        // a failing view must not stop the others from hearing about changes
+      }
+    }
+  }
+}
