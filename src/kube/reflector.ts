@@ -58,7 +58,8 @@ class Stopped extends Error {}
 
 export class Reflector {
   readonly key: string;
-  cache = new Map<string, KubeObject>();
+  /** the cache: `${namespace}/${name}` → object; only this reflector writes it */
+  private objects: Map<string, KubeObject>;
   phase: ReflectorPhase = 'syncing';
   reason: string | undefined;
   nextAttemptAt: number | undefined;
@@ -80,12 +81,28 @@ export class Reflector {
     readonly namespace: string | undefined,
     private readonly sink: ReflectorSink,
     opts: ReflectorOptions = {},
+    /** what an earlier cache of the same scope held: the first LIST diffs against it (no upsert
+     * for an unchanged object, a remove for one that is gone) instead of starting empty */
+    seed: Map<string, KubeObject> = new Map(),
   ) {
+    this.objects = seed;
     this.key = resourceKey(resource);
     this.pageSize = opts.pageSize ?? 500;
     this.watchTimeout = opts.watchTimeoutSeconds ?? [240, 360];
     this.backoff = new Backoff(...(opts.backoffMs ?? [500, 30_000]));
     this.apiVersion = apiVersionOf(resource);
+  }
+
+  /** The cached objects by `${namespace}/${name}` (read-only: the reflector alone changes them). */
+  get cache(): ReadonlyMap<string, KubeObject> {
+    return this.objects;
+  }
+
+  /** Gives up the cache (to seed whatever serves this scope next) and holds nothing after. */
+  handOver(): Map<string, KubeObject> {
+    const out = this.objects;
+    this.objects = new Map();
+    return out;
   }
 
   start(): void {
@@ -193,14 +210,14 @@ export class Reflector {
       cont = page.metadata?.continue || undefined;
     } while (cont);
     this.stats.lists++;
-    const old = this.cache;
+    const old = this.objects;
     for (const [k, prev] of old) if (!next.has(k)) this.sink.remove(prev);
     for (const [k, o] of next) {
       const prev = old.get(k);
       if (prev && prev.metadata.resourceVersion === o.metadata.resourceVersion) next.set(k, prev);
       else this.sink.upsert(o, prev);
     }
-    this.cache = next;
+    this.objects = next;
     this.resourceVersion = rv;
   }
 
@@ -275,16 +292,16 @@ export class Reflector {
       case 'MODIFIED': {
         this.adopt(o);
         const k = objectKey(o);
-        const prev = this.cache.get(k);
-        this.cache.set(k, o);
+        const prev = this.objects.get(k);
+        this.objects.set(k, o);
         this.sink.upsert(o, prev);
         break;
       }
       case 'DELETED': {
         const k = objectKey(o);
-        const prev = this.cache.get(k);
+        const prev = this.objects.get(k);
         if (prev) {
-          this.cache.delete(k);
+          this.objects.delete(k);
           this.sink.remove(prev);
         }
         break;
