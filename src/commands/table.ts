@@ -22,7 +22,7 @@
 //
 // Adding a command: one entry here, and for an action its plan function in the catalog
 // (README "How to add a command").
-import type { Capability } from '../model/kinds.js';
+import { KINDS, type Capability } from '../model/kinds.js';
 
 export type Section = 'General' | 'Navigation' | 'Resource' | 'Table' | 'Flux' | 'Workload' | 'Logs' | 'Views';
 
@@ -349,4 +349,41 @@ const WHY_NOT: Record<Capability, string> = {
 /** Why a command does not apply to a kind, in words for the message line. */
 export function whyNot(cmd: ObjectCommand, kind: string): string {
   return cmd.needs === 'any' ? '' : `${cmd.title}: ${kind} ${WHY_NOT[cmd.needs]}`;
+}
+
+/**
+ * Where a command can take a key, for keymap conflicts: in every view (the shell's commands
+ * and the movement keys), in the log view only (its own keys), in the other views as their own
+ * key (tables, text views), or on the selection of a view that reports one (object commands,
+ * with the capability they need).
+ */
+export type KeyScope = { where: 'every' } | { where: 'log' } | { where: 'views' } | { where: 'objects'; needs: Capability | 'any' };
+
+export function keyScope(c: Command & { id: CommandId }): KeyScope {
+  if (c.by === 'shell' || NAV_ACTIONS.includes(c.id)) return { where: 'every' };
+  if (c.by === 'object') return { where: 'objects', needs: c.needs };
+  return c.section === 'Logs' ? { where: 'log' } : { where: 'views' };
+}
+
+/** True when some declared kind has both capabilities (src/model/kinds.ts): one object can be the target of both. */
+function capabilitiesMeet(a: Capability | 'any', b: Capability | 'any'): boolean {
+  if (a === 'any' || b === 'any' || a === b) return true;
+  return KINDS.some((k) => k.can?.includes(a) && k.can.includes(b));
+}
+
+/**
+ * True when one key bound to both commands would be ambiguous: some view could run either
+ * (dispatch would silently take the first in table order). Commands of different views share
+ * keys by design (`w` wraps a text view and the log view; `s` is a pod's shell, a workload's
+ * scale and the log view's pause: no kind is both a pod and scalable).
+ */
+export function keysCollide(a: Command & { id: CommandId }, b: Command & { id: CommandId }): boolean {
+  if (a.id === b.id) return false;
+  const x = keyScope(a);
+  const y = keyScope(b);
+  if (x.where === 'every' || y.where === 'every') return true;
+  if (x.where === 'objects' && y.where === 'objects') return capabilitiesMeet(x.needs, y.needs);
+  if (x.where === 'log' || y.where === 'log') return x.where === y.where;
+  // a view's own key and an object command: a view with a selection (a table, YAML) takes both
+  return true;
 }

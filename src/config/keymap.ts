@@ -4,7 +4,7 @@
 // .yaml) is merged over the chosen base, action by action.
 import { dirname, join, resolve } from 'node:path';
 import { fileExists, shippedPath } from './shipped.js';
-import { COMMANDS, isCommandId, type CommandId } from '../commands/table.js';
+import { command, COMMANDS, isCommandId, keysCollide, type CommandId } from '../commands/table.js';
 import { isRecord } from '../model/access.js';
 import { ConfigError, loadConfigFile, userConfigDir, type LoadedFile } from './load.js';
 
@@ -96,6 +96,8 @@ interface RawKeymap {
   name: string;
   extends?: string;
   bindings: Partial<Record<CommandId, KeySeq[]>>;
+  /** the line of each command's bindings in its file */
+  lines: Partial<Record<CommandId, number>>;
 }
 
 function validate(f: LoadedFile): RawKeymap {
@@ -108,8 +110,10 @@ function validate(f: LoadedFile): RawKeymap {
   if (d.extends !== undefined && typeof d.extends !== 'string') throw f.error(['extends'], 'must be a keymap name');
   if (!isRecord(d.bindings)) throw f.error(['bindings'], 'must be an object of action id → list of keys');
   const bindings: Partial<Record<CommandId, KeySeq[]>> = {};
+  const lines: Partial<Record<CommandId, number>> = {};
   for (const [action, keys] of Object.entries(d.bindings)) {
     if (!isCommandId(action)) throw f.error(['bindings', action], `unknown action id "${action}"`);
+    lines[action] = f.lineOf(['bindings', action]);
     const list = typeof keys === 'string' ? [keys] : keys;
     if (!Array.isArray(list)) throw f.error(['bindings', action], 'must be a list of keys');
     bindings[action] = list.map((k, i) => {
@@ -120,7 +124,7 @@ function validate(f: LoadedFile): RawKeymap {
       return seq;
     });
   }
-  return { name: typeof d.name === 'string' ? d.name : '', extends: d.extends as string | undefined, bindings };
+  return { name: typeof d.name === 'string' ? d.name : '', extends: d.extends as string | undefined, bindings, lines };
 }
 
 function isPath(spec: string): boolean {
@@ -176,10 +180,72 @@ export function loadKeymap(spec: string | undefined, opts: LoadOptions = {}): Ke
   const baseFile = !baseSpec ? join(dir, 'default.json') : isPath(baseSpec) ? resolve(baseSpec) : resolveBuiltin(baseSpec, dir);
   const chain = loadChain(baseFile, dir, []);
   const raws = [...chain.raws, ...(userChain?.raws ?? [])];
+  const files = [...chain.files, ...(userChain?.files ?? [])];
   const bindings = Object.fromEntries(COMMANDS.map((c) => [c.id, [] as KeySeq[]])) as Record<CommandId, KeySeq[]>;
-  for (const r of raws) for (const [a, seqs] of Object.entries(r.bindings)) bindings[a as CommandId] = seqs;
+  /** where each command's bindings come from (the last file that set them) */
+  const from = new Map<CommandId, Origin>();
+  raws.forEach((r, i) => {
+    for (const [a, seqs] of Object.entries(r.bindings)) {
+      bindings[a as CommandId] = seqs;
+      from.set(a as CommandId, { file: files[i], order: i, line: r.lines[a as CommandId] });
+    }
+  });
+  refuseConflicts(bindings, (a) => from.get(a) ?? { file: files[0], order: 0 });
   const name = chain.raws[chain.raws.length - 1].name || baseSpec || 'default';
-  return { name, bindings, files: [...chain.files, ...(userChain?.files ?? [])] };
+  return { name, bindings, files };
+}
+
+/**
+ * Refuses a keymap where one key would be ambiguous or dead: bound to two commands some view
+ * could both run (keysCollide in src/commands/table.ts), or bound alone while also the start
+ * of a longer sequence ('g' and 'g g': the resolver waits for the second key, so 'g' alone
+ * never fires). The error names the file that made the later of the two bindings, the key and
+ * both commands.
+ */
+interface Origin {
+  file: string;
+  /** its place in the merge: a base before the keymap extending it, the user's file last */
+  order: number;
+  line?: number;
+}
+
+function refuseConflicts(bindings: Record<CommandId, KeySeq[]>, originOf: (a: CommandId) => Origin): void {
+  // the binding made later in the merge made the clash: the error points at it
+  const later = (a: CommandId, b: CommandId): [Origin, CommandId] => {
+    const x = originOf(a);
+    const y = originOf(b);
+    return x.order > y.order ? [x, a] : [y, b];
+  };
+  const fail = (a: CommandId, b: CommandId, detail: string): never => {
+    const [o, id] = later(a, b);
+    throw new ConfigError(o.file, detail, o.line, `bindings.${id}`);
+  };
+  const byKey = new Map<string, CommandId[]>();
+  for (const c of COMMANDS) {
+    for (const seq of bindings[c.id]) {
+      const k = formatKeySeq(seq);
+      const list = byKey.get(k) ?? [];
+      if (!list.includes(c.id)) list.push(c.id);
+      byKey.set(k, list);
+    }
+  }
+  for (const [key, ids] of byKey) {
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        if (!keysCollide(command(ids[i]), command(ids[j]))) continue;
+        fail(ids[i], ids[j], `key "${key}" is bound to both ${ids[i]} and ${ids[j]}, which the same view could run: give one of them another key`);
+      }
+    }
+  }
+  for (const [key, ids] of byKey) {
+    const seq = key.split(' ');
+    for (let n = 1; n < seq.length; n++) {
+      const head = seq.slice(0, n).join(' ');
+      const alone = byKey.get(head);
+      if (!alone) continue;
+      fail(alone[0], ids[0], `key "${head}" (${alone.join(', ')}) can never fire alone: it starts the sequence "${key}" (${ids.join(', ')})`);
+    }
+  }
 }
 
 export type KeyLookup = { kind: 'actions'; actions: CommandId[] } | { kind: 'prefix' } | { kind: 'none' };

@@ -100,6 +100,39 @@ describe('keymaps', () => {
     expect(e.line).toBe(3);
   });
 
+  it('refuses one key bound to two commands the same view could run, naming the file, the key and both commands', () => {
+    // r is restart's default: yaml on r too would make r ambiguous on a Deployment row
+    const e = bad('{\n  "bindings": {\n    "yaml": ["y", "r"]\n  }\n}\n');
+    expect(e.file).toMatch(/keymap\.json$/);
+    expect(e.line).toBe(3);
+    expect(e.message).toContain('key "r" is bound to both');
+    expect(e.message).toContain('yaml');
+    expect(e.message).toContain('workload.restart');
+    // a shell command and a view's own key, both in one user file
+    const both = bad('{\n  "bindings": {\n    "help": ["?", "shift-n"]\n  }\n}\n');
+    expect(both.message).toMatch(/key "shift-n" is bound to both help and sort-name/);
+    // two object commands some kind takes both of (a Deployment restarts and rolls back)
+    expect(bad(JSON.stringify({ bindings: { 'workload.rollback': ['r'] } })).message).toMatch(/key "r" is bound to both workload\.restart and workload\.rollback/);
+    // a movement key runs in the log view too: it cannot share a key with the log view's own
+    expect(bad(JSON.stringify({ bindings: { 'logs.pause': ['j'] } })).message).toMatch(/key "j" is bound to both down and logs\.pause/);
+  });
+
+  it('lets commands no view runs together share a key, as the built-ins do', () => {
+    const cfg = dir();
+    // s is shell on a pod, scale on a workload, pause in the log view (no kind is a pod and scalable);
+    // w wraps text views and the log view; v on the log view's clear is no object command's business
+    writeFileSync(join(cfg, 'keymap.json'), JSON.stringify({ bindings: { 'logs.clear': ['v'], 'flux.reset': ['s'] } }));
+    const k = loadKeymap(undefined, { configDir: cfg });
+    expect(k.bindings['flux.reset']).toEqual([['s']]);
+    // ... but a HelmRelease is reset and also has logs: logs.previous's p with flux.reset is refused
+    expect(bad(JSON.stringify({ bindings: { 'flux.reset': ['p'] } })).message).toMatch(/key "p" is bound to both logs\.previous and flux\.reset/);
+  });
+
+  it('refuses a key that is also the start of a sequence (it could never fire alone)', () => {
+    const e = bad(JSON.stringify({ bindings: { describe: ['d'], 'workload.delete': ['d d'] } }));
+    expect(e.message).toContain('key "d" (describe) can never fire alone: it starts the sequence "d d" (workload.delete)');
+  });
+
   it('rejects an unknown built-in name', () => {
     expect(() => loadKeymap('emacs', { configDir: null })).toThrow(/unknown keymap "emacs"/);
   });

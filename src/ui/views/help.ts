@@ -44,6 +44,10 @@ const HELP_NOTES: [string, string[]][] = [
     'tables keep identity (CONTEXT, NAMESPACE, NAME) and status (STATUS, READY, HEALTH, REASON, MESSAGE); other columns give way',
     'by a priority declared with the columns: IP and NODE first, then CPU/MEM, AGE, counts; w reads the selected row whole; ctrl-w keeps all',
   ]],
+  ['Keymap (--keymap, ~/.config/fleetdeck/keymap.json)', [
+    'one key may run several commands that no view runs together (s: shell on a pod, scale on a workload, pause in logs);',
+    'a key bound to two commands one view could run, or a key that starts a longer sequence, is refused at start (file, key, both commands)',
+  ]],
   ['Confirm dialog', [
     'y / enter confirm, esc / n cancel; on a protected context type the object name (the count, for bulk) first',
     'finalizer removal is typed on any context; the plan says which: "Protected context (prod-eu)" or "always typed, on any context"',
