@@ -1,0 +1,99 @@
+// The shell's header and footer, as lines of blessed-tagged text: header = the selected
+// contexts with their badges, then the top view's title, status, scope, filter and READONLY;
+// footer = key hints (globals, the view's own keys, the object commands that apply to its
+// selection), then the prompt or the crumbs and the message. `gate` is the last step before
+// blessed for every line the shell draws.
+import { formatKeySeq, type Keymap } from '../config/keymap.js';
+import type { Theme } from '../config/theme.js';
+import { command, NAV_ACTIONS, type CommandId } from '../commands/table.js';
+import type { FleetStore } from '../fleet/types.js';
+import { escapeUnsafe } from '../model/sanitize.js';
+import type { ShellState, ViewStack } from './app-state.js';
+import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
+import { completions } from './palette.js';
+import { cutTagged, escapeTags, fit, paint } from './style.js';
+
+export interface ChromeDeps {
+  store: FleetStore;
+  theme: Theme;
+  keymap: Keymap;
+  readonly: boolean;
+  state: ShellState;
+  stack: ViewStack;
+  /** the object commands that apply to the top view's selection, in table order */
+  objectCommands(): CommandId[];
+}
+
+/** The first key bound to a command ('' when none). */
+export function keysOf(keymap: Keymap, a: CommandId): string {
+  return keymap.bindings[a].map(formatKeySeq)[0] ?? '';
+}
+
+/** The header's two lines at `width` columns. */
+export function headerLines(d: ChromeDeps, width: number): string[] {
+  const { store, theme, state } = d;
+  const statuses = store.contexts();
+  const reflectors = store.reflectors();
+  let line1 = paint(theme, 'header.title', ' fleetdeck ');
+  let used = 11;
+  for (const c of state.selected) {
+    const b = badgeOf(statuses.find((s) => s.name === c), reflectors);
+    const text = ` ${BADGE_SYMBOL[b]} ${c} ${b} `;
+    if (used + text.length > width) {
+      line1 += escapeTags(' …');
+      break;
+    }
+    line1 += paint(theme, BADGE_ROLE[b], text);
+    used += text.length;
+  }
+  const v = d.stack.top();
+  const filter = v?.filter?.get();
+  const scope = v?.scope?.();
+  const ctx = scope?.contexts ? `  ctx:${scope.contexts.join(',')}` : '';
+  const left = ` ${v?.title() ?? ''} ${v?.status?.() ?? ''}${ctx}  ns:${scope?.namespace ?? state.namespace ?? 'all'}${filter ? `  filter:/${filter}` : ''}`;
+  const ro = d.readonly ? ' READONLY ' : '';
+  const line2 = paint(theme, 'header.scope', fit(left, Math.max(0, width - ro.length))) + (ro ? paint(theme, 'readonly', ro) : '');
+  return [line1, line2];
+}
+
+/** The footer's two lines at `width` columns. */
+export function footerLines(d: ChromeDeps, width: number): string[] {
+  const { theme, state, stack } = d;
+  const v = stack.top();
+  const globals: CommandId[] = ['palette', 'filter', 'help', 'quit'];
+  // globals first, so they stay visible at 80 columns; then the view's own keys, then the
+  // object commands that apply to its selection (the command table, src/commands/objects.ts)
+  const own = (v?.actions ?? []).filter((a) => !NAV_ACTIONS.includes(a));
+  const acts = [...globals, ...own, ...d.objectCommands().filter((a) => !own.includes(a))];
+  let hints = '';
+  let used = 0;
+  for (const a of acts) {
+    const k = keysOf(d.keymap, a);
+    if (!k || (a === 'filter' && !v?.filter)) continue;
+    const label = a === 'quit' && stack.depth > 1 ? 'back' : command(a).title;
+    const text = `<${k}> ${label} `;
+    if (used + text.length > width) break;
+    hints += paint(theme, 'footer.key', `<${k}>`) + paint(theme, 'footer.hint', ` ${label} `);
+    used += text.length;
+  }
+  let line2: string;
+  const { prompt, message } = state;
+  if (prompt) {
+    const lead = prompt.kind === 'palette' ? ':' : '/';
+    const sugg = prompt.kind === 'palette' ? completions(prompt.text, d.store, state.selected) : [];
+    const input = `${lead}${prompt.text}▏`;
+    line2 = paint(theme, 'prompt', input) + paint(theme, 'prompt.suggestion', fit(sugg.length ? `  ${sugg.join(' ')}` : '', Math.max(0, width - input.length)));
+  } else {
+    const crumbs = ` ${stack.all().map((s) => s.title()).join(' › ')} `;
+    const msg = message ? ` ${message.text}` : '';
+    line2 = paint(theme, 'crumbs', fit(crumbs, Math.min(crumbs.length, width))) + (message ? paint(theme, message.kind === 'error' ? 'message.error' : 'message.info', fit(msg, Math.max(0, width - crumbs.length))) : '');
+  }
+  return [hints, line2];
+}
+
+/** The last gate before blessed: views sanitize their text (escapeTags, fit); a control
+ * character that got past a view anyway is shown escaped, never sent to the terminal. */
+export function gate(lines: string[], width: number): string {
+  // each line cut to the width: blessed would otherwise carry a long line's rest onto the next rows
+  return lines.map((l) => cutTagged(escapeUnsafe(l), width)).join('\n');
+}

@@ -1,0 +1,89 @@
+// The `:` command line: `:q` quits; an object command's word (`:rollback 2`, `:scale 3`) runs
+// on the top view's selection; otherwise a registered view or a resource kind opens — a
+// top-level one replaces the stack, as in k9s; pickers and help stack.
+import { verbCommand } from '../commands/table.js';
+import type { FleetStore } from '../fleet/types.js';
+import type { ShellState, ViewStack } from './app-state.js';
+import { refusal, runObjectCommand, targetsFor } from './objects.js';
+import { parseCommand } from './palette.js';
+import { VIEWS, type AppContext, type View } from './view.js';
+import { ResourceTableView } from './views/resource-table.js';
+
+export interface CommandLineDeps {
+  app: AppContext;
+  store: FleetStore;
+  state: ShellState;
+  stack: ViewStack;
+  /** every context of the run (names and globs on the line match these) */
+  allNames: string[];
+  quit(): void;
+}
+
+export interface CommandLine {
+  /** Runs one palette line (with or without its ':'); remembered in the history. */
+  run(line: string): void;
+  /** Opens a view or resource table by a palette line; false when nothing opened (the message says why). */
+  openView(line: string, replace: boolean): boolean;
+}
+
+export function createCommandLine(d: CommandLineDeps): CommandLine {
+  const { app, store, state, stack } = d;
+
+  function openView(line: string, replace: boolean): boolean {
+    const cmd = parseCommand(line, d.allNames);
+    if (!cmd.name) return false;
+    const factory = VIEWS.get(cmd.name);
+    let view: View | string | undefined;
+    if (factory) {
+      view = factory.create(app, [...(cmd.namespace ? [cmd.namespace] : []), ...cmd.args], { contexts: cmd.contexts, allNamespaces: cmd.allNamespaces });
+      if (view === undefined) return true;
+    } else if (state.selected.some((c) => store.resolve(c, cmd.name)) || store.contexts().some((c) => state.selected.includes(c.name) && !c.discovered)) {
+      // while discovery runs the table waits and resolves itself when it lands
+      view = new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace });
+    } else view = `unknown resource or view "${cmd.name}"`;
+    if (typeof view === 'string') {
+      app.message(view, 'error');
+      return false;
+    }
+    if (replace) stack.clear();
+    app.push(view);
+    return true;
+  }
+
+  function run(line: string): void {
+    const cmd = line.trim().replace(/^:/, '');
+    if (!cmd) return;
+    if (cmd === 'q' || cmd === 'quit' || cmd === 'q!') return d.quit();
+    state.history.push(cmd);
+    if (runVerb(cmd)) return;
+    // a resource or top-level view replaces the stack, as in k9s; pickers and help stack
+    const stacked = ['help', '?', 'ctx', 'context', 'contexts', 'ns', 'namespace'].includes(cmd.split(/\s+/)[0]);
+    openView(cmd, !stacked);
+  }
+
+  /**
+   * `:rollback [N]`, `:scale N`, `:suspend`, `:resume`, ...: an object command of the command
+   * table by its word, on the current view's selection. False when the word is no command's.
+   */
+  function runVerb(line: string): boolean {
+    const [word = '', arg] = line.split(/\s+/);
+    const hit = verbCommand(word.toLowerCase());
+    if (!hit) return false;
+    const n = arg === undefined ? undefined : /^\d+$/.test(arg) ? Number(arg) : NaN;
+    if (Number.isNaN(n)) {
+      app.message(`:${word}: "${arg}" is not a number`, 'error');
+      return true;
+    }
+    const options = n === undefined ? undefined : word === 'scale' ? { replicas: n } : word === 'rollback' ? { toRevision: n } : undefined;
+    if (n !== undefined && !options) {
+      app.message(`:${word} takes no argument`, 'error');
+      return true;
+    }
+    const sel = targetsFor(app, stack.top(), hit.cmd);
+    const why = sel ? runObjectCommand(app, hit.cmd, sel.targets, { action: hit.action, options }) : `:${word}: this view shows no objects to act on`;
+    if (why) app.message(sel && !sel.targets.length ? refusal(app, hit.cmd, [], sel.missing)! : why, 'error');
+    return true;
+  }
+
+  return { run, openView };
+}
