@@ -20,6 +20,9 @@ export type CellColor = 'ok' | 'warn' | 'error' | 'muted';
 /** What a cell knows beyond its object: the row's context, its context's metrics. */
 export interface RowInfo {
   context?: string;
+  /** the objects that sharpen a row's verdict (a Certificate's CertificateRequests and issuer, a
+   * workload's pods) and the related kinds read whole, as the Problems view passes them to health */
+  related?: (obj: KubeObject) => { related?: KubeObject[]; listed?: readonly string[] } | undefined;
   /** metrics.k8s.io as last read for the row's context (metrics columns only) */
   metrics?: MetricsSnapshot;
 }
@@ -139,14 +142,15 @@ export function healthColumn(resource?: Pick<ResourceType, 'group' | 'kind'>): C
     header: 'HEALTH',
     width: 11,
     keep: true,
-    value: (o, now) => health(o, ref, { now }).status,
-    statusColor: (o, now) => HEALTH_COLORS[health(o, ref, { now }).status],
+    // the same verdict as Problems: with the related objects (a missing ClusterIssuer is Failed here too)
+    value: (o, now, row) => health(o, ref, { now, ...row?.related?.(o) }).status,
+    statusColor: (o, now, row) => HEALTH_COLORS[health(o, ref, { now, ...row?.related?.(o) }).status],
   });
 }
 
 export function reasonColumn(resource?: Pick<ResourceType, 'group' | 'kind'>): Column {
   const ref = resource ? { group: resource.group, kind: resource.kind } : undefined;
-  return col({ id: 'reason', header: 'REASON', width: 50, value: (o, now) => health(o, ref, { now }).reason, priority: 1 });
+  return col({ id: 'reason', header: 'REASON', width: 50, value: (o, now, row) => health(o, ref, { now, ...row?.related?.(o) }).reason, priority: 1 });
 }
 
 function ratio(a: number, b: number): string {

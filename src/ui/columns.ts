@@ -79,8 +79,12 @@ export function searchText(row: Row, columns: readonly TableColumn[]): string {
 }
 
 /** One model column for the table widget; `now` is read per frame for ages, `metrics` per row's context. */
-export function tableColumn(c: ModelColumn, now: () => number, metrics?: (context: string) => MetricsSnapshot | undefined): TableColumn {
-  const info = (r: Row): RowInfo => (metrics ? { context: r.context, metrics: metrics(r.context) } : { context: r.context });
+export function tableColumn(c: ModelColumn, now: () => number, metrics?: (context: string) => MetricsSnapshot | undefined, related?: Scope['related']): TableColumn {
+  const info = (r: Row): RowInfo => ({
+    context: r.context,
+    ...(metrics ? { metrics: metrics(r.context) } : {}),
+    ...(related ? { related: (o: KubeObject) => related(r.context, o) } : {}),
+  });
   return {
     id: c.id,
     header: c.header,
@@ -111,6 +115,8 @@ export interface Scope {
   wide?: boolean;
   /** metrics.k8s.io per context: adds the CPU/MEM columns of pods, nodes and workloads */
   metrics?: (context: string) => MetricsSnapshot | undefined;
+  /** a row's related objects for its HEALTH and REASON cells (RowInfo.related), by context */
+  related?: (context: string, obj: KubeObject) => { related?: KubeObject[]; listed?: readonly string[] } | undefined;
 }
 
 /** The columns of a resource type's table in a scope. */
@@ -124,7 +130,7 @@ export function tableColumns(rt: ResourceType, scope: Scope, now: () => number):
   const ageAt = kindCols.findIndex((c) => c.id === 'age');
   const all = ageAt < 0 ? [...kindCols, ...metricCols] : [...kindCols.slice(0, ageAt), ...metricCols, ...kindCols.slice(ageAt)];
   cols.push(...visibleColumns(all, scope.wide ?? false));
-  const table = cols.map((c) => tableColumn(c, now, scope.metrics));
+  const table = cols.map((c) => tableColumn(c, now, scope.metrics, scope.related));
   // wide (ctrl-w): every column stays, squeezed instead of dropped (as the Flux view)
   return scope.wide ? table.map((c) => ({ ...c, drop: undefined })) : table;
 }

@@ -13,7 +13,8 @@ import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, 
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
 import { DescribeView } from './describe.js';
-import { storeCoverage } from '../../fleet/report.js';
+import { podsBelow, relatedOf, storeCoverage } from '../../fleet/report.js';
+import { entryOf as kindEntryOf } from '../../model/kinds.js';
 import { coverageText, summarizeCoverage } from '../../model/coverage.js';
 import { cutToWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, paint } from '../style.js';
@@ -343,11 +344,28 @@ export class ResourceTableView implements View {
     }
   }
 
+  /**
+   * HEALTH and REASON read what Problems reads (src/fleet/report.ts): the kind registry's
+   * related objects (a Certificate's requests and issuer) and a workload's pods, so a
+   * Certificate whose ClusterIssuer is missing is Failed here too. Undefined for kinds with neither.
+   */
+  private relatedScope(rt: ResourceType): Scope['related'] {
+    const entry = kindEntryOf(rt);
+    if (!entry.related && !entry.podsInVerdict) return undefined;
+    const store = this.app.store;
+    return (context, obj) => {
+      const more = relatedOf(store, context, rt.group, rt.kind, obj);
+      const pods = entry.podsInVerdict ? podsBelow(store, context, obj) : [];
+      if (!more && !pods.length) return undefined;
+      return { related: [...pods, ...(more?.related ?? [])], ...(more ? { listed: more.listed } : {}) };
+    };
+  }
+
   /** Columns and every row (reusing the rows of objects that did not change), sorted and filtered. */
   private rebuildRows(): void {
     const rt = this.resourceType;
     const nsScope = this.namespace();
-    const scope = { multiContext: this.contexts().length > 1, allNamespaces: !(rt?.namespaced && nsScope), wide: this.wide, metrics: this.metricsScope() };
+    const scope: Scope = { multiContext: this.contexts().length > 1, allNamespaces: !(rt?.namespaced && nsScope), wide: this.wide, metrics: this.metricsScope(), related: rt && this.relatedScope(rt) };
     this.columns = this.opts.columns ? this.opts.columns(scope) : rt ? tableColumns(rt, scope, () => this.app.now()) : [];
     this.textCursor = 0;
     const pairs = new Map<string, Pair>();
