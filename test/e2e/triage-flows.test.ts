@@ -34,6 +34,19 @@ function demo(cols: number, rows: number, command: string): Session {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The TUI (`args` pick the fleet) on dev/payments' ConfigMaps with `editor` as $EDITOR,
+ * payments-api-config selected and shift-e pressed. */
+async function editConfigMap(args: string[], editor: string): Promise<Session> {
+  const s = run(process.execPath, [resolve('dist/cli.js'), ...args, '--command', ':configmaps dev payments'], { env: { ...isolatedEnv(), EDITOR: editor, VISUAL: '' }, cols: 140, rows: 36 });
+  sessions.push(s);
+  await s.waitFor(/payments-api-config/, STARTUP_MS);
+  s.type("/'payments-api-config");
+  s.press('enter');
+  await s.waitFor(/configmaps \[1\/\d+\]/, WAIT_MS);
+  s.press('E');
+  return s;
+}
+
 /** stdout of a command run to its end (trimmed); rejects on a non-zero exit. */
 function spawnText(file: string, args: string[]): Promise<string> {
   return new Promise((res, rej) => {
@@ -112,13 +125,7 @@ describe('triage flows on demo', () => {
     const editor = join(dir, 'edit.sh');
     writeFileSync(editor, '#!/bin/sh\nsed -i "s/LOG_LEVEL: info/LOG_LEVEL: debug/" "$1"\n');
     chmodSync(editor, 0o755);
-    const s = run(process.execPath, [resolve('dist/cli.js'), 'demo', '--command', ':configmaps dev payments'], { env: { ...isolatedEnv(), EDITOR: editor, VISUAL: '' }, cols: 140, rows: 36 });
-    sessions.push(s);
-    await s.waitFor(/payments-api-config/, STARTUP_MS);
-    s.type("/'payments-api-config");
-    s.press('enter');
-    await s.waitFor(/configmaps \[1\/\d+\]/, WAIT_MS);
-    s.press('E');
+    const s = await editConfigMap(['demo'], editor);
     const plan = await s.waitFor(/-\s+LOG_LEVEL: info[\s\S]*\+\s+LOG_LEVEL: debug/, WAIT_MS);
     expect(plan).toMatch(/PUT \/api\/v1\/namespaces\/payments\/configmaps\/payments-api-config/);
     s.press('y');
@@ -146,13 +153,7 @@ describe('triage flows on demo', () => {
         '',
       ].join('\n'));
       chmodSync(editor, 0o755);
-      const s = run(process.execPath, [resolve('dist/cli.js'), '--kubeconfig', kc, '--context', 'dev', '--command', ':configmaps dev payments'], { env: { ...isolatedEnv(), EDITOR: editor, VISUAL: '' }, cols: 140, rows: 36 });
-      sessions.push(s);
-      await s.waitFor(/payments-api-config/, STARTUP_MS);
-      s.type("/'payments-api-config");
-      s.press('enter');
-      await s.waitFor(/configmaps \[1\/\d+\]/, WAIT_MS);
-      s.press('E');
+      const s = await editConfigMap(['--kubeconfig', kc, '--context', 'dev'], editor);
       const first = await s.waitFor(/as read at resourceVersion \d+[\s\S]*\+\s+LOG_LEVEL: debug/, WAIT_MS);
       const rvOf = (screen: string) => Number(/as read at resourceVersion (\d+)/.exec(screen)![1]);
       s.press('y');
