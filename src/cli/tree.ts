@@ -7,10 +7,11 @@ import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { indexFromStore, missingOwnerKinds } from '../fleet/tree-index.js';
 import type { FleetStore } from '../fleet/types.js';
-import { buildTree, flattenTree, healthFromIndex, healthMark, kindsForTree, markForbidden, ownerChain, ownersOf, treeToJson, type ObjRef, type OwnerLine, type TreeJson, type TreeNode } from '../model/tree.js';
+import { buildTree, flattenTree, healthFromIndex, healthMark, kindsForTree, ownerChain, ownersOf, treeToJson, type ObjRef, type OwnerLine, type TreeJson, type TreeNode } from '../model/tree.js';
 import { resourceKey, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
 import { commandColours, withFleet, type CommandIO } from './io.js';
 import { storeSameClusters } from '../fleet/report.js';
+import { findNamed, unreadReason } from '../fleet/triage.js';
 import type { SameCluster } from '../model/same-cluster.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 
@@ -40,8 +41,10 @@ export interface FoundTree {
 export interface TreeCommandJson {
   /** sameClusterAs: the earlier context reaching the same cluster whose entry holds the same tree, else null */
   trees: { context: string; owners: OwnerLine[]; alsoOwnedBy: OwnerLine[]; tree: TreeJson; sameClusterAs: string | null }[];
-  /** selected contexts that were read and do not have the object */
+  /** selected contexts whose list of the kind is whole and does not have the object */
   notFound: string[];
+  /** selected contexts where the object's absence proves nothing (unreachable, not listed, forbidden): why */
+  unknown: { context: string; reason: string }[];
   /** selected contexts that could not be read */
   unreachable: { context: string; state: string; error: string | null }[];
 }
@@ -77,20 +80,6 @@ export function renderTreeText(found: FoundTree, c: ChalkInstance): string {
   return lines.join('\n');
 }
 
-function matches(store: FleetStore, context: string, type: ResourceType, name: string, namespace: string | undefined): ObjRef[] {
-  const resource = resourceKey(type);
-  if (!type.namespaced || namespace) {
-    const o = store.get(context, resource, type.namespaced ? namespace : undefined, name);
-    return o ? [{ resource, object: o }] : [];
-  }
-  return store
-    .list(context, resource)
-    .filter((o) => o.metadata.name === name)
-    .map((object) => ({ resource, object }));
-}
-
-
-
 export async function runTreeCommand(target: string, opts: TreeCommandOptions, io: CommandIO): Promise<number> {
   const slash = target.indexOf('/');
   const kindQuery = slash > 0 ? target.slice(0, slash) : '';
@@ -125,19 +114,30 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
       return 2;
     }
     const found = new Map<string, ObjRef[]>();
-    for (const [c, t] of types) {
-      const m = matches(fleet, c, t, name, opts.namespace);
+    const unknown: { context: string; reason: string }[] = first.unreachable.map((u) => ({ context: u.name, reason: `context ${u.state}${u.lastError ? `: ${u.lastError}` : ''}` }));
+    const notFound: string[] = [];
+    for (const c of first.reachable) {
+      const t = types.get(c);
+      const m = t ? findNamed(fleet, c, t, name, opts.namespace) : [];
       if (m.length) found.set(c, m);
+      else {
+        // absent only where the kind's list is whole (src/model/coverage.ts); else unknown, with why
+        const why = unreadReason(fleet, c, t, opts.namespace);
+        if (why) unknown.push({ context: c, reason: why });
+        else notFound.push(c);
+      }
     }
+    for (const u of unknown.slice(first.unreachable.length)) io.stderr.write(termText(`fleetdeck: ${u.context}: unknown (${u.reason})\n`));
     const kindName = `${[...types.values()][0].kind}/${name}`;
     if (found.size === 0) {
       const where = opts.namespace ? ` in namespace ${opts.namespace}` : ' in any namespace';
-      io.stderr.write(termText(`fleetdeck: ${kindName} not found${where} of ${first.reachable.join(', ')}\n`));
+      io.stderr.write(termText(`fleetdeck: ${kindName} not found${where} of ${notFound.join(', ') || '(no context could be read)'}\n`));
       if (opts.output === 'json') {
-        const doc: TreeCommandJson = { trees: [], notFound: first.reachable, unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })) };
+        const doc: TreeCommandJson = { trees: [], notFound, unknown, unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })) };
         io.stdout.write(`${jsonForTerminal(doc, 2)}\n`);
       }
-      return 1;
+      // as trace: 2 when no context could be read at all, 1 when the object is absent where read
+      return notFound.length === 0 ? 2 : 1;
     }
 
     // then: every listable kind (kubectl-tree's rule: any object may own or be owned), and the owners above
@@ -167,16 +167,13 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
     const now = Date.now();
     const trees: FoundTree[] = [];
     const same = storeSameClusters(fleet, contexts);
-    const allWatched = [...first.watched, ...second.watched];
     for (const [c, refs] of found) {
-      const forbidden = new Map(allWatched.filter((w) => w.context === c && w.phase === 'forbidden').map((w) => [`${w.type.group}/${w.type.kind}`, w.reason ?? 'forbidden']));
       // the fresh objects: the first lookup may predate the second sync
       const index = indexFromStore(fleet, c, [...(watched.get(c) ?? [])]);
       for (const ref of refs) {
         const live = fleet.get(c, ref.resource, ref.object.metadata.namespace, ref.object.metadata.name) ?? ref.object;
         const root: ObjRef = { resource: ref.resource, object: live };
         const tree = buildTree(root, index, { healthOf: healthFromIndex(index, now) });
-        if (forbidden.size) markForbidden(tree, forbidden);
         const chain = ownerChain(root, index);
         const alsoOwnedBy = ownersOf(root, index).slice(1).map((o): OwnerLine => ({
           kind: o.reference.kind, namespace: o.ref?.object.metadata.namespace ?? '', name: o.reference.name,
@@ -191,7 +188,8 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
     if (opts.output === 'json') {
       const doc: TreeCommandJson = {
         trees: trees.map((t) => ({ context: t.context, owners: t.owners, alsoOwnedBy: t.alsoOwnedBy, tree: treeToJson(t.tree), sameClusterAs: t.sameClusterAs?.as ?? null })),
-        notFound: first.reachable.filter((c) => !found.has(c)),
+        notFound,
+        unknown,
         unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })),
       };
       io.stdout.write(`${jsonForTerminal(doc, 2)}\n`);

@@ -11,6 +11,7 @@ import { ownerRefs } from '../model/tree.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
 import type { Snapshot } from './snapshot.js';
 import type { FleetStore } from './types.js';
+import { listedWhole } from './knowledge.js';
 
 /**
  * The resourceKeys `status`, the Fleet view and the Problems view watch in a context: derived
@@ -71,12 +72,11 @@ export function relatedOf(store: RelatedStore, context: string, group: string, k
     if (t && found) related.push(stamp(found, t));
   }
   const ns = object.metadata.namespace;
-  const reflectors = store.reflectors?.() ?? [];
   const listed = [...(spec.owned ?? []), ...(spec.named ?? [])].filter((k) => {
     const t = typeOf(k);
     if (!t) return false;
     const key = resourceKey(t);
-    return reflectors.some((r) => r.context === context && r.resource === key && r.phase === 'synced' && !r.forbiddenNamespaces?.length && (r.namespace === undefined || (t.namespaced && r.namespace === ns)));
+    return listedWhole(store, context, key, t.namespaced, ns);
   }).map((k) => `${k.group}/${k.kind}`);
   return { related, listed };
 }

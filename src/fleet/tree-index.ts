@@ -1,6 +1,8 @@
 // The fleet store's view of one context as a TreeIndex (src/model/tree.ts): what `fleetdeck
 // tree` and the Tree view build trees over. Reads the store; the tree model stays pure.
 import { strMap } from '../model/access.js';
+import { unreadWhy } from '../model/coverage.js';
+import { kindCoverage } from './knowledge.js';
 import { resourceKey, splitApiVersion, type KubeObject } from '../model/types.js';
 import type { ObjRef, TreeIndex } from '../model/tree.js';
 import type { FleetStore } from './types.js';
@@ -12,7 +14,7 @@ import type { FleetStore } from './types.js';
  * not NotFound: a tree opened while its caches sync must not report the cluster as missing it.
  */
 export function indexFromStore(
-  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'get' | 'list' | 'resources'> & Partial<Pick<FleetStore, 'reflectors'>>,
+  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'get' | 'list' | 'resources'> & Partial<Pick<FleetStore, 'reflectors' | 'contexts'>>,
   context: string,
   labelKinds: string[],
 ): TreeIndex {
@@ -30,20 +32,8 @@ export function indexFromStore(
     unlisted: (group, kind, namespace) => {
       const rt = typeOf(group, kind);
       if (!rt || !store.reflectors) return undefined;
-      const key = resourceKey(rt);
-      const mine = store.reflectors().filter((r) => r.context === context && r.resource === key && (r.namespace === undefined || r.namespace === namespace));
-      // a namespace-by-namespace fallback (RBAC) counts lists of every namespace together:
-      // only its namespace's own verdict, or the whole set synced, says the entry was listed
-      const fallback = mine.find((r) => r.namespaces !== undefined);
-      if (fallback && namespace !== undefined) {
-        if (fallback.phase === 'forbidden' || fallback.phase === 'unauthorized') return `${fallback.phase} to list`;
-        if (fallback.forbiddenNamespaces?.includes(namespace)) return 'forbidden to list';
-        if (fallback.phase === 'synced' && fallback.namespaces!.includes(namespace)) return undefined;
-        return 'not listed yet';
-      }
-      if (mine.some((r) => r.phase === 'synced' || (r.lists ?? 0) > 0)) return undefined;
-      const denied = mine.find((r) => r.phase === 'forbidden' || r.phase === 'unauthorized');
-      return denied ? `${denied.phase} to list` : mine.length ? 'not listed yet' : 'not watched';
+      // one rule for "absent proves absent" (src/model/coverage.ts), as status and the views read it
+      return unreadWhy(kindCoverage(store, context, resourceKey(rt), rt.namespaced, namespace));
     },
     withLabels: (labels) =>
       labelKinds.flatMap((resource) =>

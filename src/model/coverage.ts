@@ -67,6 +67,8 @@ function ofReflector(w: CoverageWant, r: CoverageReflector): KindCoverage {
   if (r.reason) out.reason = r.reason;
   if (r.phase === 'forbidden') return { ...out, state: 'forbidden' };
   if (FAILED_PHASES.has(r.phase)) return { ...out, state: 'failed', reason: r.reason ?? r.phase };
+  // a namespace the fallback was refused stays refused while the others still sync
+  if (w.namespace !== undefined && r.forbiddenNamespaces?.includes(w.namespace)) return { ...out, state: 'forbidden', forbiddenNamespaces: [w.namespace] };
   if (r.phase === 'syncing') return { ...out, state: 'syncing' };
   if (r.namespaces === undefined) {
     delete out.reason;
@@ -74,7 +76,6 @@ function ofReflector(w: CoverageWant, r: CoverageReflector): KindCoverage {
   }
   // a namespace-by-namespace fallback
   if (w.namespace !== undefined) {
-    if (r.forbiddenNamespaces?.includes(w.namespace)) return { ...out, state: 'forbidden', forbiddenNamespaces: [w.namespace] };
     if (r.namespaces.includes(w.namespace) || r.namespacesListed) {
       delete out.reason;
       return out;
@@ -124,6 +125,26 @@ export function isComplete(cov: readonly KindCoverage[]): boolean {
 export function kindLabel(resource: string): string {
   const dot = resource.indexOf('.');
   return dot < 0 ? resource : resource.slice(0, dot);
+}
+
+/**
+ * Why the absence of an object of this (context, kind, scope) proves nothing, in the few
+ * words a tree node or trace step carries ("not listed yet", "forbidden to list", "could not
+ * list: …"); undefined when synced (absent means absent). Trees, trace and compare all read
+ * their "unknown, not missing" from here.
+ */
+export function unreadWhy(c: KindCoverage): string | undefined {
+  switch (c.state) {
+    case 'synced':
+      return undefined;
+    case 'syncing':
+      return c.reason === 'not watched yet' ? 'not watched' : 'not listed yet';
+    case 'forbidden':
+      if (c.forbiddenNamespaces && !c.namespace) return `forbidden to list in ${c.forbiddenNamespaces.join(', ')}`;
+      return 'forbidden to list';
+    case 'failed':
+      return `could not list: ${c.reason ?? 'failed'}`;
+  }
 }
 
 /** One entry in words: "secrets in staging: forbidden", "pods in staging: forbidden in kube-system". */

@@ -238,6 +238,11 @@ export function traceObject(root: ObjRef, index: TreeIndex, fluxObjects: ObjRef[
   }
   if (!flux) {
     const why = [LABELS[0], LABELS[1]].map((l) => index.unlisted?.(l.group, l.kind, undefined)).find((w) => w !== undefined);
+    // Flux labels every object it applies (kustomize-controller, helm-controller's post-renderer)
+    // and restores them on drift: with no labels, appliers hidden in a few forbidden namespaces
+    // are named, not allowed to turn the answer into "unknown"; a kind never read still does
+    const partly = why && /^forbidden to list in (.+)$/.exec(why);
+    if (partly) return { steps, managed: 'not-flux', note: `not managed by Flux: no Flux labels on the object or its owners, and no readable inventory lists them (Flux's kinds in ${partly[1]} could not be read)` };
     if (why) return { steps, managed: 'unknown', note: `no Flux labels on the object or its owners; Flux's own kinds are ${why}, so an inventory may still hold it` };
     return { steps, managed: 'not-flux', note: 'not managed by Flux: no Flux labels on the object or its owners, and no Kustomization or HelmRelease inventory lists them' };
   }

@@ -196,9 +196,10 @@ function fluxInfo(ref: ObjRef): TreeNode['info'] {
   return { ...(source ? { source } : {}), ...(dependsOn.length ? { dependsOn } : {}) };
 }
 
+// unlisted: the index's words for why the kind's list is not whole (src/model/coverage.ts unreadWhy)
 const missingVerdict = (m: MissingRef, unlisted: string | undefined): NodeVerdict => unlisted ? {
   status: 'Unknown',
-  reason: 'NotListed',
+  reason: unlisted.startsWith('forbidden') ? 'Forbidden' : 'NotListed',
   message: `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name} is in the inventory; its kind is ${unlisted}`,
 } : ({
   status: 'NotFound',
@@ -623,21 +624,4 @@ export function ownerChain(ref: ObjRef, index: TreeIndex): OwnerLine[] {
     cur = owner.ref;
   }
   return out;
-}
-
-/**
- * Inventory entries of a kind this user may not list are unknown, not missing: re-labels
- * them and rolls the worst state up again. `forbidden` holds "group/Kind" strings.
- */
-export function markForbidden(node: TreeNode, forbidden: Map<string, string>): void {
-  for (const c of node.children) markForbidden(c, forbidden);
-  const why = node.missing && forbidden.get(`${node.missing.group}/${node.missing.kind}`);
-  if (why) {
-    node.verdict = { status: 'Unknown', reason: 'Forbidden', message: `cannot read ${node.kind} here: ${why}` };
-    node.rolledUp = { ...node.verdict, failing: 0 };
-    return;
-  }
-  let worst: NodeVerdict = node.verdict;
-  for (const c of node.children) if (severityOf(c.rolledUp.status) > severityOf(worst.status)) worst = c.rolledUp;
-  node.rolledUp = { status: worst.status, ...(worst.reason ? { reason: worst.reason } : {}), ...(worst.message ? { message: worst.message } : {}), failing: node.rolledUp.failing };
 }

@@ -7,6 +7,7 @@ import { actionable, type Executor } from '../actions/executor.js';
 import { outcomeLine } from '../actions/render.js';
 import type { ActionOptions, Lookup, Outcome, Plan, Target } from '../actions/types.js';
 import type { FleetStore } from '../fleet/types.js';
+import { listedWhole } from '../fleet/knowledge.js';
 import { historyOf } from '../model/kinds.js';
 import { fluxManaged } from '../model/patches.js';
 import { groupOfResource } from '../model/types.js';
@@ -61,7 +62,7 @@ export function createActionRunner(d: ActionRunnerDeps): (actionId: string, targ
     });
     const subs = wanted.map((w) => store.watch({ contexts: [w.context], resource: w.resource, namespace: w.namespace }));
     const synced = (): boolean =>
-      wanted.every((w) => store.reflectors().some((r) => r.context === w.context && r.resource === w.resource && r.phase === 'synced' && (r.namespace === undefined || r.namespace === w.namespace)));
+      wanted.every((w) => listedWhole(store, w.context, w.resource, true, w.namespace));
     const deadline = Date.now() + HISTORY_WAIT_MS;
     const poll = (): void => {
       if (d.closed()) return;

@@ -109,7 +109,7 @@ describe('triage on demo', () => {
     const CHILDREN = ['Deployment/payments/payments-api', 'StatefulSet/databases/redis', 'DaemonSet/monitoring/node-exporter', 'Service/checkout/checkout-web'];
     const full = (x: string): boolean => /tree kustomization\/apps \[(\d+)\]/.test(x) && /^✓\s+│\s+└─ ReplicaSet\/payments-api-/m.test(x) && /^✓\s+├─ ConfigMap\/payments\/payments-api-config\s+Current/m.test(x)
       // staging may not list Secrets: that entry is unknown, not missing
-      && /^\?\s+└─ Secret\/payments\/payments-db-credentials\s+Unknown NotListed: .*its kind is forbidden to list/m.test(x)
+      && /^\?\s+└─ Secret\/payments\/payments-db-credentials\s+Unknown Forbidden: .*its kind is forbidden to list/m.test(x)
       // a frame is read whole only once every child row is in it (the tree fills kind by kind)
       && CHILDREN.every((child) => new RegExp(`^✓\\s+├─ ${child}\\s+Current`, 'm').test(x));
     let t = await s.waitFor(full, WAIT_MS);

@@ -53,7 +53,7 @@ describe('fleetdeck tree on the demo fleet', () => {
       expect(lines.some((l) => l.includes(`├─ ${child}  `))).toBe(true);
     }
     // staging's user may not list secrets: the inventory's Secret is unknown, not "missing"
-    expect(r.out).toMatch(/\? └─ Secret\/payments\/payments-db-credentials {2}Unknown Forbidden: cannot read Secret here/);
+    expect(r.out).toMatch(/\? └─ Secret\/payments\/payments-db-credentials {2}Unknown Forbidden: Secret payments\/payments-db-credentials is in the inventory; its kind is forbidden to list/);
     for (const l of lines.slice(1)) {
       if (!/ (Current|Failed|InProgress|Unknown|NotFound|Terminating|Suspended)/.test(l)) continue;
       if (!/ Current /.test(l)) expect(l, l).toMatch(/(Failed|InProgress|Unknown|NotFound|Terminating|Suspended) \S+/);
@@ -104,7 +104,21 @@ describe('fleetdeck tree on the demo fleet', () => {
   it('not found anywhere: exit 1 with a clear message; bad input and unknown kinds: exit 2', async () => {
     const missing = await tree('deploy/no-such-app', { allContexts: true });
     expect(missing.code).toBe(1);
-    expect(missing.err).toBe('fleetdeck: Deployment/no-such-app not found in any namespace of dev, staging, prod-eu\n');
+    // staging's user may not list kube-system: absence there proves nothing, so staging is unknown
+    expect(missing.err).toBe('fleetdeck: staging: unknown (forbidden to list in kube-system)\nfleetdeck: Deployment/no-such-app not found in any namespace of dev, prod-eu\n');
+    expect((await tree('deploy/no-such-app', { allContexts: true, namespace: 'payments' })).err).toBe('fleetdeck: Deployment/no-such-app not found in namespace payments of dev, staging, prod-eu\n');
+    // staging's user may not list Secrets: there the absence proves nothing, so staging is
+    // "unknown", never among the contexts the object was "not found" in
+    const secret = await tree('secret/no-such-secret', { allContexts: true, output: 'json' });
+    expect(secret.code).toBe(1);
+    const sdoc = JSON.parse(secret.out) as TreeCommandJson;
+    expect(sdoc.notFound).toEqual(['dev', 'prod-eu']);
+    expect(sdoc.unknown).toEqual([{ context: 'staging', reason: 'forbidden to list' }]);
+    expect(secret.err).toContain('fleetdeck: staging: unknown (forbidden to list)\n');
+    expect(secret.err).toContain('not found in any namespace of dev, prod-eu\n');
+    const onlyForbidden = await tree('secret/no-such-secret', { context: ['staging'] });
+    expect(onlyForbidden.code).toBe(2);
+    expect(onlyForbidden.err).toContain('not found in any namespace of (no context could be read)');
     const bad = await tree('cart-api', { allContexts: true });
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/KIND\/NAME/);

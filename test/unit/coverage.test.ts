@@ -3,7 +3,7 @@
 // context states; summaries and badges never present a partial set as whole.
 import { describe, expect, it } from 'vitest';
 import {
-  coverageBadge, coverageJson, coverageOf, coverageText, gapText, isComplete, summarizeCoverage,
+  coverageBadge, coverageJson, coverageOf, coverageText, gapText, isComplete, summarizeCoverage, unreadWhy,
   type CoverageContext, type CoverageReflector,
 } from '../../src/model/coverage.js';
 
@@ -32,6 +32,24 @@ describe('coverageOf', () => {
     const cov = coverageOf([{ context: 'a', resource: 'pods' }, { context: 'b', resource: 'pods' }, { context: 'c', resource: 'pods' }], [], ctx);
     expect(cov.map((c) => c.state)).toEqual(['syncing', 'failed', 'failed']);
     expect(cov[1].reason).toBe('context unreachable: dial tcp: refused');
+  });
+
+  it('a namespace the fallback was refused is forbidden while the other namespaces still sync', () => {
+    const refl: CoverageReflector[] = [{ context: 'a', resource: 'pods', phase: 'syncing', lists: 1, namespaces: ['apps', 'kube-system'], forbiddenNamespaces: ['kube-system'] }];
+    const [ks, apps] = coverageOf([{ context: 'a', resource: 'pods', namespace: 'kube-system' }, { context: 'a', resource: 'pods', namespace: 'apps' }], refl, ready);
+    expect(ks).toMatchObject({ state: 'forbidden', forbiddenNamespaces: ['kube-system'] });
+    expect(unreadWhy(ks)).toBe('forbidden to list');
+    expect(apps.state).toBe('syncing');
+    expect(unreadWhy(apps)).toBe('not listed yet');
+  });
+
+  it('unreadWhy: nothing for synced, the few words a tree node or trace step carries otherwise', () => {
+    const refl: CoverageReflector[] = [
+      { context: 'a', resource: 'pods', phase: 'synced' },
+      { context: 'a', resource: 'events', phase: 'retrying', reason: 'HTTP 500' },
+    ];
+    const cov = coverageOf(['pods', 'events', 'configmaps'].map((resource) => ({ context: 'a', resource })), refl, ready);
+    expect(cov.map(unreadWhy)).toEqual([undefined, 'could not list: HTTP 500', 'not watched']);
   });
 
   it('a namespace fallback with forbidden namespaces: the kind is forbidden there; a readable namespace is synced', () => {

@@ -96,6 +96,11 @@ describe('traceObject', () => {
     const t = traceObject(f.pod, blind, [], NOW);
     expect(t.managed).toBe('unknown');
     expect(t.note).toMatch(/forbidden to list/);
+    // only some namespaces hidden: no Flux labels is the evidence, the hidden namespaces are named
+    const partly: TreeIndex = { ...index, unlisted: (group, kind) => (kind === 'Kustomization' ? 'forbidden to list in kube-system' : undefined) };
+    const p = traceObject(f.pod, partly, fluxAppliers(f.all), NOW);
+    expect(p.managed).toBe('not-flux');
+    expect(p.note).toContain("Flux's kinds in kube-system could not be read");
   });
 
   it('labels naming a Kustomization that is gone: missing, or unknown when its kind was not readable', () => {

@@ -316,8 +316,10 @@ describe('Flux trees', () => {
     const t = buildTree(ref(ks), unlistedIndex, { healthOf });
     const entry = t.children[3];
     expect(entry.missing).toMatchObject({ kind: 'ConfigMap', name: 'web-config' });
-    expect(entry.verdict).toMatchObject({ status: 'Unknown', reason: 'NotListed' });
+    expect(entry.verdict).toMatchObject({ status: 'Unknown', reason: 'Forbidden' });
     expect(entry.verdict.message).toContain('its kind is forbidden to list');
+    const syncing = buildTree(ref(ks), { ...index, unlisted: (g: string, k: string) => (g === '' && k === 'ConfigMap' ? 'not listed yet' : undefined) }, { healthOf });
+    expect(syncing.children[3].verdict).toMatchObject({ status: 'Unknown', reason: 'NotListed' });
   });
 
   it('a HelmRelease with an inventory (Flux 2.8+) lists each object once', () => {
@@ -452,7 +454,8 @@ describe('indexFromStore', () => {
     expect(idx.unlisted!('apps', 'Deployment', 'kube-system')).toBe('forbidden to list');
     status = { ...status, phase: 'synced' };
     expect(idx.unlisted!('apps', 'Deployment', 'monitoring')).toBeUndefined();
-    expect(idx.unlisted!('apps', 'Deployment', 'elsewhere')).toBe('not listed yet');
+    // a namespace outside those this user may list (the namespace list itself was not whole)
+    expect(idx.unlisted!('apps', 'Deployment', 'elsewhere')).toBe('forbidden to list');
     // forbidden in every namespace: the kind is forbidden
     status = { ...status, phase: 'forbidden', forbiddenNamespaces: undefined };
     expect(idx.unlisted!('apps', 'Deployment', 'shop')).toBe('forbidden to list');

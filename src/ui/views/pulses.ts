@@ -19,6 +19,7 @@ import sparkline, { type SparklineElement } from 'blessed-contrib/lib/widget/spa
 import gauge, { type GaugeElement } from 'blessed-contrib/lib/widget/gauge.js';
 import blessedLib from 'blessed';
 import { problemInputs } from '../../fleet/report.js';
+import { listedWhole } from '../../fleet/knowledge.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { formatCpu } from '../../model/format.js';
 import { problems } from '../../model/problems.js';
@@ -144,8 +145,8 @@ export class PulsesView implements View {
   }
 
   private synced(context: string, keys: readonly string[]): boolean {
-    const refl = this.app.store.reflectors();
-    return keys.length > 0 && keys.every((k) => refl.some((r) => r.context === context && r.resource === k && r.phase === 'synced'));
+    const store = this.app.store;
+    return keys.length > 0 && keys.every((k) => listedWhole(store, context, k, store.resolve(context, k)?.namespaced ?? true));
   }
 
   /** One sample per selected context from the caches and the metrics poller. */

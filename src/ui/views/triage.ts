@@ -8,6 +8,7 @@
 import { changeKinds, compareInputFor, findNamed, FLUX_TRACE_KINDS, OWNER_KINDS, traceIn, unreadReason } from '../../fleet/triage.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { storeCoverage } from '../../fleet/report.js';
+import { listedWhole } from '../../fleet/knowledge.js';
 import { gapText } from '../../model/coverage.js';
 import { coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
 import { compareObjects } from '../../model/compare.js';
@@ -245,7 +246,7 @@ export class ChangesView implements View {
         this.dirty = true;
         continue;
       }
-      const listed = this.app.store.reflectors().some((r) => r.context === context && r.resource === rk && r.phase === 'synced');
+      const listed = listedWhole(this.app.store, context, rk, t.namespaced);
       const list = this.app.store.list(context, rk);
       const next = new Map(list.map((o) => [o.metadata.uid ?? `${o.metadata.namespace}/${o.metadata.name}`, o]));
       const prev = this.seen.get(key);
