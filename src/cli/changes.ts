@@ -10,9 +10,9 @@ import { commandColours, withFleet, type CommandIO } from './io.js';
 import type { FleetOptions, OpenFleet } from '../fleet/open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { changeKinds, changesInputFor, kustomizationsWithoutHistory } from '../fleet/triage.js';
-import { storeCoverage } from '../fleet/report.js';
+import { storeCoverage, storeSameClusters } from '../fleet/report.js';
 import { coverageText } from '../model/coverage.js';
-import { coverageNotes, recordedChanges, timeline, type ChangeRow } from '../model/changes.js';
+import { changesOnce, coverageNotes, recordedChanges, timeline, type ChangeRow } from '../model/changes.js';
 import { parseGoDuration } from '../model/format.js';
 import { renderChanges } from '../model/triage-text.js';
 import { chalkPaint } from './paint.js';
@@ -76,7 +76,8 @@ async function changesIn(window: number, opts: ChangesOptions, io: CommandIO, { 
     const kinds = opts.kind?.length
       ? [...new Set(opts.kind.flatMap((k) => snap.reachable.map((c) => fleet.resolve(c, k)?.kind ?? k)))]
       : undefined;
-    const rows = timeline(inputs.flatMap((i) => recordedChanges(i, since)), { since, namespace: opts.namespace, ...(kinds ? { kinds } : {}) });
+    // a change seen through two contexts of one cluster is one row naming both
+    const rows = changesOnce(timeline(inputs.flatMap((i) => recordedChanges(i, since)), { since, namespace: opts.namespace, ...(kinds ? { kinds } : {}) }), storeSameClusters(fleet, snap.reachable), snap.reachable);
     const notes = coverageNotes({ since, now, kustomizationsWithoutHistory: kustomizationsWithoutHistory(inputs) });
     if (opts.output === 'json') {
       const doc: ChangesJson = {

@@ -16,6 +16,7 @@
 import { arr, condition, isRecord, num, rec, str, strMap } from './access.js';
 import { parseTime } from './format.js';
 import { groupOf, kindOf, ownerRefs, type ObjRef } from './tree.js';
+import { mergeSameCluster, type SameCluster } from './same-cluster.js';
 
 export type ChangeType =
   | 'rollout'
@@ -51,6 +52,22 @@ export interface ChangeRow {
   count?: number;
   /** where the row comes from: the object's own record ('status.history', 'ReplicaSet x', 'events', ...) or 'watch' */
   evidence: string;
+  /** the same change seen through several contexts of one cluster (changesOnce): all of them, `context` first */
+  contexts?: string[];
+}
+
+/**
+ * Rows seen through several contexts that reach one cluster (same-cluster.ts), once: the same
+ * object, change, text and second are one row naming every context that saw it (`contexts`,
+ * in the selection's `order`). Rows stay in their order; other clusters are never merged.
+ */
+export function changesOnce(rows: readonly ChangeRow[], same: ReadonlyMap<string, SameCluster>, order: readonly string[]): ChangeRow[] {
+  if (same.size === 0) return [...rows];
+  const merged = mergeSameCluster(rows, same, (r) => `${r.kind}\u0000${r.namespace}\u0000${r.name}\u0000${r.change}\u0000${r.what}\u0000${Math.round(r.atMs / 1000)}`, order);
+  return merged.map((m) => {
+    const { contexts, ...row } = m;
+    return contexts.length > 1 ? { ...row, context: contexts[0], contexts } : row;
+  });
 }
 
 /** One context's objects, as listed (kinds carried by the objects or their ObjRef). */

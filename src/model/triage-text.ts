@@ -190,7 +190,7 @@ const CHANGE_PAINT: Record<ChangeRow['change'], keyof Pick<Paint, 'bad' | 'good'
 /** The changes timeline as a table: AGE, TIME, CONTEXT, OBJECT, CHANGE, WHAT (newest first, as given). */
 export function renderChanges(rows: ChangeRow[], now: number, p: Paint, width = Infinity): string[] {
   const table = [['AGE', 'TIME', 'CONTEXT', 'OBJECT', 'CHANGE', 'WHAT']];
-  for (const r of rows) table.push([humanDuration(now - r.atMs), shortTime(r.atMs), termLine(r.context), termLine(`${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`), r.change, termLine(r.what)]);
+  for (const r of rows) table.push([humanDuration(now - r.atMs), shortTime(r.atMs), termLine((r.contexts ?? [r.context]).join(',')), termLine(`${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`), r.change, termLine(r.what)]);
   const widths = table[0].map((_, i) => Math.max(...table.map((x) => displayWidth(x[i]))));
   const last = widths.length - 1;
   if (Number.isFinite(width)) for (const r of table) r[last] = clip(r[last], Math.max(8, width - widths.slice(0, last).reduce((a, b) => a + b + 2, 0)));

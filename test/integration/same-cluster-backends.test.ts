@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runStatusCommand, type StatusOptions } from '../../src/cli/status.js';
+import { runChangesCommand, type ChangesJson, type ChangesOptions } from '../../src/cli/changes.js';
 import { runTreeCommand, type TreeCommandJson, type TreeCommandOptions } from '../../src/cli/tree.js';
 import { defaultAppConfig } from '../../src/config/app-config.js';
 import type { StatusJson } from '../../src/model/fleet-summary.js';
@@ -30,6 +31,13 @@ async function status(opts: Partial<StatusOptions>): Promise<{ code: number; out
   const stdout = new Sink();
   const stderr = new Sink();
   const code = await runStatusCommand({ config: defaultAppConfig(), timeoutMs: 30_000, ...opts }, { stdout, stderr, env: {} });
+  return { code, out: stdout.text, err: stderr.text };
+}
+
+async function changes(opts: Partial<ChangesOptions>): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await runChangesCommand({ config: defaultAppConfig(), timeoutMs: 30_000, since: '1h', ...opts }, { stdout, stderr, env: {} });
   return { code, out: stdout.text, err: stderr.text };
 }
 
@@ -78,6 +86,8 @@ for (const backend of backends) {
       expect(patched.stderr).toBe('');
       const cm = await env.kubectl(['create', 'configmap', 'settings', '-n', ns, '--from-literal=a=1']);
       expect(cm.stderr).toBe('');
+      const svc = await env.kubectl(['create', 'service', 'clusterip', 'web', '--tcp=80:8080', '-n', ns]);
+      expect(svc.stderr).toBe('');
     }, 180_000);
 
     afterAll(async () => {
@@ -116,6 +126,21 @@ for (const backend of backends) {
       const row = doc.contexts.find((c) => c.name === only.context)!;
       if (backend.name === 'cluster') expect([row.sameClusterAs, row.sameClusterBasis]).toEqual([env.adminContext, 'server+ca']);
       else expect([row.sameClusterAs, row.sameClusterBasis]).toEqual([null, null]);
+    }, 120_000);
+
+    it('changes: a change seen through both contexts is one row naming both, not two', async () => {
+      const one = JSON.parse((await changes({ kubeconfig, context: [env.adminContext], namespace: ns, output: 'json' })).out) as ChangesJson;
+      const mine = (d: ChangesJson) => d.changes.filter((c) => c.kind === 'Service' && c.name === 'web' && c.change === 'created');
+      expect(mine(one)).toHaveLength(1);
+      expect(mine(one)[0].contexts).toBeUndefined();
+      const r = await changes({ kubeconfig, context: [env.adminContext, again()], namespace: ns, output: 'json' });
+      expect(r.code).toBe(0);
+      const both = JSON.parse(r.out) as ChangesJson;
+      expect(mine(both)).toHaveLength(1);
+      expect(mine(both)[0]).toMatchObject({ context: env.adminContext, contexts: [env.adminContext, again()] });
+      expect(both.changes.length).toBe(one.changes.length);
+      const text = await changes({ kubeconfig, context: [env.adminContext, again()], namespace: ns });
+      expect(text.out).toMatch(new RegExp(`\\s${env.adminContext},${again()}\\s+Service/${ns}/web\\s+created`));
     }, 120_000);
 
     it('tree: printed once, the second context says it is the same cluster; every node names its namespace', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageNotes, imageChange, observeChange, recordedChanges, timeline, type ChangeRow } from '../../src/model/changes.js';
+import { changesOnce, coverageNotes, imageChange, observeChange, recordedChanges, timeline, type ChangeRow } from '../../src/model/changes.js';
 import type { ObjRef } from '../../src/model/tree.js';
 import type { KubeObject } from '../../src/model/types.js';
 
@@ -122,5 +122,26 @@ describe('observeChange and timeline', () => {
     const notes = coverageNotes({ since: HOUR_AGO, now: NOW, kustomizationsWithoutHistory: 2 });
     expect(notes.join('\n')).toMatch(/deletions and scale changes: the API keeps no record/);
     expect(notes.join('\n')).toMatch(/2 Kustomization\(s\) have no status.history/);
+  });
+});
+
+describe('changesOnce', () => {
+  const base = { kind: 'Deployment', namespace: 'shop', name: 'web', change: 'rollout' as const, what: 'revision 1 → 2', at: '2026-11-20T10:00:00Z', atMs: Date.parse('2026-11-20T10:00:00Z'), evidence: 'ReplicaSet web-2' };
+  it('one row per change of one cluster, naming every context that saw it; other clusters stay apart', () => {
+    const rows: ChangeRow[] = [
+      { ...base, context: 'b' },
+      { ...base, context: 'a' },
+      { ...base, context: 'c' },
+      { ...base, context: 'a', what: 'revision 2 → 3' },
+    ];
+    const same = new Map([['b', { as: 'a', basis: 'kube-system-uid' as const }]]);
+    const once = changesOnce(rows, same, ['a', 'b', 'c']);
+    expect(once.map((r) => [r.context, r.contexts, r.what])).toEqual([
+      ['a', ['a', 'b'], 'revision 1 → 2'],
+      ['c', undefined, 'revision 1 → 2'],
+      ['a', undefined, 'revision 2 → 3'],
+    ]);
+    // without a same-cluster pair nothing merges, even identical rows of two contexts
+    expect(changesOnce(rows, new Map(), ['a', 'b', 'c'])).toHaveLength(4);
   });
 });

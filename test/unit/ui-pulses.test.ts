@@ -118,6 +118,15 @@ describe('PulsesView', () => {
     expect(view.render(80, 20).length).toBe(8);
   });
 
+  it('a context reaching the cluster of one before it is marked with that name, as in the Fleet view', () => {
+    const t = setup(['east', 'west'], () => ({ state: 'pending' }));
+    for (const c of ['east', 'west']) t.store.setContext(c, 'ready', { server: 'https://one:6443', kubeSystemUid: 'ks-1' });
+    view = new PulsesView(t.app);
+    const text = plain(view.render(80, 20));
+    expect(text).toMatch(/^ east\s+events/m);
+    expect(text).toMatch(/^ west =east\s+events/m);
+  });
+
   it('shows a hostile context name escaped', () => {
     const t = setup(['evil\u001b]0;pwned\u0007'], () => ({ state: 'pending' }));
     view = new PulsesView(t.app);

@@ -42,7 +42,7 @@ describe('themes', () => {
     { name: 'problems', keys: [':problems\r'], ready: /apps|CrashLoop|Failed/ },
     { name: 'events', keys: [':events\r'], ready: /REASON|BackOff/ },
     { name: 'pulses', keys: [':pulses\r'], ready: /^ pulses \[/m },
-    { name: 'tree', keys: [':xray deploy\r'], ready: /Deployment\/web/ },
+    { name: 'tree', keys: [':xray deploy\r'], ready: /Deployment\/shop\/web/ },
     { name: 'changes', keys: [':changes\r'], ready: /^ changes \[/m },
     { name: 'history', keys: [':deploy\r', 'h'], ready: /^ history deployment\//m, back: 1 },
     { name: 'compare', keys: [':deploy\r', 'v'], ready: /FIELD/, back: 1 },

@@ -8,7 +8,7 @@ import { FleetView, sparkline } from '../../src/ui/views/fleet.js';
 import { ProblemsView } from '../../src/ui/views/problems.js';
 import { TreeView } from '../../src/ui/views/tree.js';
 import { runOnView } from '../../src/ui/objects.js';
-import { demoStore, type FakeStore } from '../helpers/fake-store.js';
+import { demoStore, FakeStore } from '../helpers/fake-store.js';
 
 const NOW = Date.parse('2026-11-20T10:00:00Z');
 
@@ -177,20 +177,21 @@ describe('TreeView', () => {
     const pod = store.get('prod-eu', 'pods', 'shop', 'web-7d9f8-xxxx0')!;
     const view = TreeView.forObject(app, 'prod-eu', 'pods', pod);
     const labels = () => view.rows().map((l) => `${l.row.prefix}${l.row.label}`);
-    // the fake store's pods in "default" name the same owner uid: shown with their namespace
+    // every node names its namespace (as `fleetdeck tree` prints it): the fake store's pods in
+    // "default" name the same owner uid and are told apart from shop's
     expect(labels()).toEqual([
-      'Deployment/web', '└─ ReplicaSet/web-7d9f8', '   ├─ Pod/default/web-7d9f8-xxxx0', '   ├─ Pod/default/web-7d9f8-xxxx1', '   ├─ Pod/web-7d9f8-xxxx0', '   └─ Pod/web-7d9f8-xxxx1',
+      'Deployment/shop/web', '└─ ReplicaSet/shop/web-7d9f8', '   ├─ Pod/default/web-7d9f8-xxxx0', '   ├─ Pod/default/web-7d9f8-xxxx1', '   ├─ Pod/shop/web-7d9f8-xxxx0', '   └─ Pod/shop/web-7d9f8-xxxx1',
     ]);
     const text = plain(view.render(120, 10));
-    expect(text[4]).toMatch(/^✗ .*Pod\/web-7d9f8-xxxx0 {2}Failed Containers in CrashLoop state: web/);
-    expect(text[5]).toMatch(/^✓ .*Pod\/web-7d9f8-xxxx1 {2}Current Pod is Ready/);
+    expect(text[4]).toMatch(/^✗ .*Pod\/shop\/web-7d9f8-xxxx0 {2}Failed Containers in CrashLoop state: web/);
+    expect(text[5]).toMatch(/^✓ .*Pod\/shop\/web-7d9f8-xxxx1 {2}Current Pod is Ready/);
 
     for (let i = 0; i < 4; i++) view.handle('down');
     view.parent();
     expect(view.selected()?.ref.object.metadata.name).toBe('web-7d9f8');
     view.handle('open');
-    expect(labels()).toEqual(['Deployment/web', '└─ ReplicaSet/web-7d9f8']);
-    expect(plain(view.render(120, 10))[1]).toMatch(/^✗ \+└─ ReplicaSet\/web-7d9f8 {2}Failed 1\/2 available, 1 pod CrashLoopBackOff/);
+    expect(labels()).toEqual(['Deployment/shop/web', '└─ ReplicaSet/shop/web-7d9f8']);
+    expect(plain(view.render(120, 10))[1]).toMatch(/^✗ \+└─ ReplicaSet\/shop\/web-7d9f8 {2}Failed 1\/2 available, 1 pod CrashLoopBackOff/);
     expect(runOnView(app, view, 'yaml')).toEqual({ ran: true });
     expect(app.pushed.at(-1)?.title()).toMatch(/replicaset\/web-7d9f8|web-7d9f8/);
     expect(runOnView(app, view, 'workload.delete')).toEqual({ ran: true });
@@ -201,14 +202,25 @@ describe('TreeView', () => {
     store.remove('prod-eu', 'pods', 'shop', 'web-7d9f8-xxxx1');
     await changed;
     view.handle('open');
-    expect(labels()).toEqual(['Deployment/web', '└─ ReplicaSet/web-7d9f8', '   ├─ Pod/default/web-7d9f8-xxxx0', '   ├─ Pod/default/web-7d9f8-xxxx1', '   └─ Pod/web-7d9f8-xxxx0']);
+    expect(labels()).toEqual(['Deployment/shop/web', '└─ ReplicaSet/shop/web-7d9f8', '   ├─ Pod/default/web-7d9f8-xxxx0', '   ├─ Pod/default/web-7d9f8-xxxx1', '   └─ Pod/shop/web-7d9f8-xxxx0']);
+  });
+
+  it('two contexts reaching one cluster: the tree is shown once, under the first', () => {
+    const store = new FakeStore(['a', 'b', 'c']);
+    for (const c of ['a', 'b']) store.setContext(c, 'ready', { server: 'https://one:6443', kubeSystemUid: 'ks-1' });
+    store.setContext('c', 'ready', { server: 'https://two:6443', kubeSystemUid: 'ks-2' });
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', uid: 'dep-1' }, spec: { replicas: 0 }, status: {} };
+    for (const c of ['a', 'b']) store.put(c, 'deployments.apps', dep);
+    store.put('c', 'deployments.apps', { ...dep, metadata: { ...dep.metadata, uid: 'dep-2' } });
+    const view = TreeView.xray(appOn(store, ['a', 'b', 'c']), 'deploy') as TreeView;
+    expect(view.rows().map((l) => `${l.context} ${l.row.label}`)).toEqual(['a Deployment/shop/web', 'c Deployment/shop/web']);
   });
 
   it(':xray lists every root of a kind across the selected contexts', () => {
     const app = appOn(demoStore({ now: NOW }));
     const view = TreeView.xray(app, 'ks');
     expect(typeof view).not.toBe('string');
-    expect((view as TreeView).rows().map((l) => `${l.context} ${l.row.label}`)).toEqual(['dev Kustomization/apps', 'staging Kustomization/apps', 'prod-eu Kustomization/apps']);
+    expect((view as TreeView).rows().map((l) => `${l.context} ${l.row.label}`)).toEqual(['dev Kustomization/flux-system/apps', 'staging Kustomization/flux-system/apps', 'prod-eu Kustomization/flux-system/apps']);
     expect(TreeView.xray(app, 'widgets')).toBe('no selected context serves "widgets"');
   });
 });

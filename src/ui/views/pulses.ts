@@ -18,7 +18,7 @@ import line, { type LineElement } from 'blessed-contrib/lib/widget/charts/line.j
 import sparkline, { type SparklineElement } from 'blessed-contrib/lib/widget/sparkline.js';
 import gauge, { type GaugeElement } from 'blessed-contrib/lib/widget/gauge.js';
 import blessedLib from 'blessed';
-import { problemInputs } from '../../fleet/report.js';
+import { problemInputs, storeSameClusters } from '../../fleet/report.js';
 import { listedWhole } from '../../fleet/knowledge.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { formatCpu } from '../../model/format.js';
@@ -242,7 +242,9 @@ export class PulsesView implements View {
     ];
     const problemsNow = p?.latest('problems');
     const role: Role = problemsNow === undefined ? 'status.muted' : problemsNow > 0 ? 'status.warn' : 'status.ok';
-    const name = ` ${context} `;
+    // a context reaching the cluster of one shown before carries its name, as the Fleet row does
+    const sameAs = storeSameClusters(this.app.store, this.app.contexts()).get(context)?.as;
+    const name = ` ${context}${sameAs ? ` =${sameAs}` : ''} `;
     return paint(this.app.theme, 'table.context', name) + paint(this.app.theme, role, fit(`  ${parts.join('  ')}`, Math.max(0, width - name.length)));
   }
 

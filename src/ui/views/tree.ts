@@ -6,6 +6,8 @@
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { indexFromStore } from '../../fleet/tree-index.js';
+import { storeSameClusters } from '../../fleet/report.js';
+import { clusterOf } from '../../model/same-cluster.js';
 import { buildTree, flattenTree, healthMark, kindsForTree, topOwners, type ObjRef, type TreeRow } from '../../model/tree.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
@@ -156,17 +158,20 @@ export class TreeView implements View {
     this.dirty = false;
     const trees: { context: string; rows: TreeRow[] }[] = [];
     const done = new Set<string>();
+    // a context reaching the cluster of an earlier one shows no second copy of the same tree
+    const same = storeSameClusters(this.app.store, this.app.contexts());
     for (const r of this.roots()) {
       const index = indexFromStore(this.app.store, r.context, [...(this.kinds.get(r.context) ?? [])]);
       const obj = this.app.store.get(r.context, r.resource, r.namespace, r.name);
       if (!obj) continue;
       // one tree per top owner, through every ownerReference: a pod with two owners shows under both
       for (const top of topOwners({ resource: r.resource, object: obj }, index)) {
-        const id = `${r.context}/${top.object.metadata.uid ?? top.object.metadata.name}`;
+        const id = `${clusterOf(same, r.context)}/${top.object.metadata.uid ?? top.object.metadata.name}`;
         if (done.has(id)) continue;
         done.add(id);
         const tree = buildTree(top, index, { expanded: this.expanded });
-        trees.push({ context: r.context, rows: flattenTree(tree, this.collapsed) });
+        // every namespaced node names its namespace, as `fleetdeck tree` prints it
+        trees.push({ context: r.context, rows: flattenTree(tree, this.collapsed, { namespaceAlways: true }) });
       }
     }
     this.lines = treeLines(trees);

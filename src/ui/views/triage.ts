@@ -7,10 +7,10 @@
 // painted with the theme.
 import { changeKinds, compareInputFor, findNamed, FLUX_TRACE_KINDS, OWNER_KINDS, traceIn, unreadReason } from '../../fleet/triage.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
-import { storeCoverage } from '../../fleet/report.js';
+import { storeCoverage, storeSameClusters } from '../../fleet/report.js';
 import { listedWhole } from '../../fleet/knowledge.js';
 import { gapText } from '../../model/coverage.js';
-import { coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
+import { changesOnce, coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
 import { compareObjects } from '../../model/compare.js';
 import { parseGoDuration } from '../../model/format.js';
 import type { Trace } from '../../model/trace.js';
@@ -278,9 +278,10 @@ export class ChangesView implements View {
     const store = this.app.store;
     const from = now - this.since;
     const inputs = this.app.contexts().map((c) => ({ context: c, objects: changeKinds(store.resources(c)).flatMap((k) => { const t = store.resolve(c, k); return t && t.kind !== 'Event' ? store.list(c, resourceKey(t)).map((object) => ({ resource: resourceKey(t), object })) : []; }), events: (() => { const t = store.resolve(c, 'events'); return t ? store.list(c, resourceKey(t)) : []; })() }));
-    const all = timeline([...inputs.flatMap((i) => recordedChanges(i, from)), ...this.observed], { since: from, contexts: this.app.contexts(), ...(this.app.namespace() !== undefined ? { namespace: this.app.namespace() } : {}) });
+    const order = this.app.contexts();
+    const all = changesOnce(timeline([...inputs.flatMap((i) => recordedChanges(i, from)), ...this.observed], { since: from, contexts: order, ...(this.app.namespace() !== undefined ? { namespace: this.app.namespace() } : {}) }), storeSameClusters(store, order), order);
     const f = this.filterText.toLowerCase();
-    this.rows = f ? all.filter((r) => `${r.context} ${r.kind} ${r.namespace} ${r.name} ${r.change} ${r.what}`.toLowerCase().includes(f)) : all;
+    this.rows = f ? all.filter((r) => `${(r.contexts ?? [r.context]).join(",")} ${r.kind} ${r.namespace} ${r.name} ${r.change} ${r.what}`.toLowerCase().includes(f)) : all;
     this.unread = [];
     // one model function says what is not whole (src/model/coverage.ts)
     for (const c of this.app.contexts()) {
