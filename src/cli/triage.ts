@@ -15,7 +15,7 @@ import { takeSnapshot } from '../fleet/snapshot.js';
 import type { Fleet } from '../fleet/store.js';
 import { openExec } from '../kube/exec.js';
 import { startPortForward, type PortForward } from '../kube/portforward.js';
-import { attachablePod, parsePortPair, remotePort } from '../model/attach.js';
+import { attachablePod, parsePortPair, podSelectorOf, remotePort } from '../model/attach.js';
 import { resourceKey, type KubeObject } from '../model/types.js';
 import { termText } from '../model/sanitize.js';
 
@@ -89,7 +89,10 @@ async function open(verb: string, target: string, opts: SessionOptions, io: Io):
   const namespace = type.namespaced ? (opts.namespace ?? fleet.contexts().find((c) => c.name === context)?.namespace ?? 'default') : undefined;
   const object = fleet.get(context, resourceKey(type), namespace, parsed.name);
   if (!object) return fail(`fleetdeck ${verb}: ${context}: ${type.resource} "${parsed.name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
-  const pick = attachablePod({ ...object, kind: type.kind }, fleet.list(context, 'pods', namespace));
+  const typed = { ...object, kind: type.kind };
+  // the candidates: what its selector picks (a pod needs none), from the store's label index
+  const sel = podSelectorOf(typed);
+  const pick = attachablePod(typed, sel ? fleet.selected(context, sel, namespace).filter((r) => r.resource === 'pods').map((r) => r.object) : []);
   if (!pick.ok) return fail(`fleetdeck ${verb}: ${context}: ${pick.error}`);
   const executor = createExecutor({
     send: (ctx, req) => fleet.request(ctx, req),

@@ -30,8 +30,8 @@ export interface InformerHost {
 
 /** What the informers report. Called synchronously from inside the informers. */
 export interface InformerEvents {
-  /** an object was added or changed in (context, rk); prev is the object it replaces */
-  upserted(context: string, rk: string, o: KubeObject, prev: KubeObject | undefined): void;
+  /** an object was added or changed in (context, rk) */
+  upserted(context: string, rk: string, o: KubeObject): void;
   /** an object left a cache of (context, rk); `still` is the copy another scope of the same resource holds */
   removed(context: string, rk: string, o: KubeObject, still: { resource: string; object: KubeObject } | undefined): void;
   /** the objects of (context, rk) changed as a whole (a scope stopped) */
@@ -251,8 +251,8 @@ export class Informers {
       e.type,
       namespace,
       {
-        upsert: (o, prev) => {
-          this.events.upserted(context, e.rk, o, prev);
+        upsert: (o) => {
+          this.events.upserted(context, e.rk, o);
           if (isNs) this.namespacesChanged(context);
         },
         remove: (prev) => {

@@ -5,11 +5,12 @@
 //   informers.ts   one list+watch cache per (context, resource, scope), owning its reflector's
 //                  cache, held by subscriptions and stopped a grace period after the last leaves
 //   ns-fallback.ts an informer's namespace-by-namespace fallback when the all-namespaces list is forbidden
-//   indexers.ts    per context: objects by uid and by owner uid
+//   indexers.ts    per context: objects by uid, by owner uid, by label and by Flux inventory entry
 //   batcher.ts     changes coalesced into one ChangeBatch per frame
 // Here: the subscriptions (which informers a WatchSpec holds in which context, attached once
 // the context is discovered) and the wiring of the parts' events. A context that is dead,
 // hanging or forbidden only ever affects its own entries.
+import type { LabelSelector } from '../model/selector.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import type { ClientOptions, ContextClient } from '../kube/client.js';
 import { loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
@@ -73,8 +74,8 @@ export class Fleet implements FleetStore {
     this.batcher = new FrameBatcher({ frameMs: opts.frameMs });
     for (const name of opts.contexts) this.indexes.set(name, new ObjectIndex(name));
     this.informers = new Informers({ graceMs: opts.graceMs ?? 30_000, reflector: opts.reflector }, {
-      upserted: (context, rk, o, prev) => {
-        this.indexes.get(context)?.add(rk, o, prev);
+      upserted: (context, rk, o) => {
+        this.indexes.get(context)?.add(rk, o);
         this.batcher.markResource(context, rk);
       },
       removed: (context, rk, o, still) => {
@@ -177,6 +178,14 @@ export class Fleet implements FleetStore {
 
   ownedBy(context: string, ownerUid: string): StoredRef[] {
     return this.indexes.get(context)?.ownedBy(ownerUid) ?? [];
+  }
+
+  selected(context: string, selector: LabelSelector, namespace?: string): StoredRef[] {
+    return this.indexes.get(context)?.selected(selector, namespace) ?? [];
+  }
+
+  appliedBy(context: string, group: string, kind: string, namespace: string | undefined, name: string): StoredRef[] {
+    return this.indexes.get(context)?.appliedBy(group, kind, namespace, name) ?? [];
   }
 
   reflectors(): ReflectorStatus[] {

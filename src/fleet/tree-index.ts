@@ -1,20 +1,24 @@
 // The fleet store's view of one context as a TreeIndex (src/model/tree.ts): what `fleetdeck
 // tree` and the Tree view build trees over. Reads the store; the tree model stays pure.
-import { strMap } from '../model/access.js';
 import { unreadWhy } from '../model/coverage.js';
 import { kindCoverage } from './knowledge.js';
+import type { LabelSelector } from '../model/selector.js';
 import { resourceKey, splitApiVersion, type KubeObject } from '../model/types.js';
 import type { ObjRef, TreeIndex } from '../model/tree.js';
 import type { FleetStore } from './types.js';
 
+const byNamespacedName = (a: KubeObject, b: KubeObject): number =>
+  (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name);
+
 /**
- * The fleet store's view of one context as a TreeIndex. `labelKinds` are the resourceKeys
- * searched for Helm-labelled objects (the watched ones, e.g. kindsForTree's answer). With the
+ * The fleet store's view of one context as a TreeIndex: uids, owners, labels and Flux
+ * inventories answered by the store's indexes. `labelKinds` are the resourceKeys searched for
+ * Helm-labelled objects (the watched ones, e.g. kindsForTree's answer). With the
  * store's reflectors, an object missing from a kind not listed yet (or forbidden) is Unknown,
  * not NotFound: a tree opened while its caches sync must not report the cluster as missing it.
  */
 export function indexFromStore(
-  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'get' | 'list' | 'resources'> & Partial<Pick<FleetStore, 'reflectors' | 'contexts'>>,
+  store: Pick<FleetStore, 'byUid' | 'ownedBy' | 'selected' | 'appliedBy' | 'get' | 'resources'> & Partial<Pick<FleetStore, 'reflectors' | 'contexts'>>,
   context: string,
   labelKinds: string[],
 ): TreeIndex {
@@ -35,16 +39,16 @@ export function indexFromStore(
       // one rule for "absent proves absent" (src/model/coverage.ts), as status and the views read it
       return unreadWhy(kindCoverage(store, context, resourceKey(rt), rt.namespaced, namespace));
     },
-    withLabels: (labels) =>
-      labelKinds.flatMap((resource) =>
-        store
-          .list(context, resource)
-          .filter((o) => {
-            const l = strMap(o, 'metadata', 'labels');
-            return Object.entries(labels).every(([k, v]) => l[k] === v);
-          })
-          .map((object) => ({ resource, object })),
-      ),
+    withLabels: (labels) => {
+      // the store's label index answers; only the kinds asked for count, in their order
+      const rank = new Map(labelKinds.map((k, i) => [k, i]));
+      const selector: LabelSelector = Object.entries(labels).map(([key, v]) => ({ key, op: 'Equals', values: [v] }));
+      return store
+        .selected(context, selector)
+        .filter((r) => rank.has(r.resource))
+        .sort((a, b) => rank.get(a.resource)! - rank.get(b.resource)! || byNamespacedName(a.object, b.object));
+    },
+    appliedBy: (group, kind, namespace, name) => store.appliedBy(context, group, kind, namespace, name),
   };
 }
 

@@ -9,7 +9,7 @@ import { resourcesInCategory } from '../kube/resolve.js';
 import { FLUX_KIND_GROUPS, isFluxGroup } from '../model/flux.js';
 import { kindOf, type ObjRef, type TreeIndex } from '../model/tree.js';
 import { indexFromStore } from './tree-index.js';
-import { fluxAppliers, traceObject, type Trace } from '../model/trace.js';
+import { traceObject, type Trace } from '../model/trace.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
 import { podsBelow } from './report.js';
 import type { FleetStore } from './types.js';
@@ -62,23 +62,13 @@ export function findNamed(store: FleetStore, context: string, type: ResourceType
     .map((object) => ({ resource, object }));
 }
 
-/** A context's Kustomizations and HelmReleases, as watched. */
-export function fluxAppliersIn(store: FleetStore, context: string): ObjRef[] {
-  const out: ObjRef[] = [];
-  for (const k of FLUX_TRACE_KINDS.slice(0, 2)) {
-    const t = store.resolve(context, k);
-    if (t) for (const object of store.list(context, resourceKey(t))) out.push({ resource: resourceKey(t), object });
-  }
-  return fluxAppliers(out);
-}
-
 export function traceIndex(store: FleetStore, context: string): TreeIndex {
   return indexFromStore(store, context, []);
 }
 
 /** The trace of a cached object in one context; `now` epoch ms. */
 export function traceIn(store: FleetStore, context: string, ref: ObjRef, now: number): Trace {
-  return traceObject(ref, traceIndex(store, context), fluxAppliersIn(store, context), now);
+  return traceObject(ref, traceIndex(store, context), now);
 }
 
 /**

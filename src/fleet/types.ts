@@ -1,6 +1,7 @@
 // The contract of the fleet store: what every view and command reads. Implemented in
 // src/fleet/store.ts over the reflectors of src/kube.
 import type { KubeRequest, KubeResponse } from '../kube/client.js';
+import type { LabelSelector } from '../model/selector.js';
 import type { ObjRef } from '../model/tree.js';
 import type { KubeObject, ReflectorPhase, ResourceType } from '../model/types.js';
 
@@ -67,7 +68,7 @@ export interface Subscription {
   close(): void;
 }
 
-/** Refs from byUid/ownedBy are live: `object` follows the cached object as it changes. */
+/** Refs from byUid/ownedBy/selected/appliedBy are live: `object` follows the cached object as it changes. */
 export interface StoredRef extends ObjRef {
   context: string;
 }
@@ -98,6 +99,11 @@ export interface FleetStore {
   get(context: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
   byUid(context: string, uid: string): StoredRef | undefined;
   ownedBy(context: string, ownerUid: string): StoredRef[];
+  /** Objects of any resource (of `namespace` when given) whose labels satisfy `selector`: which
+   * pods a workload's or Service's selector picks, what carries a Flux owner's labels. */
+  selected(context: string, selector: LabelSelector, namespace?: string): StoredRef[];
+  /** The Kustomizations and HelmReleases whose status.inventory lists this object (namespace '' or undefined: cluster-scoped). */
+  appliedBy(context: string, group: string, kind: string, namespace: string | undefined, name: string): StoredRef[];
   reflectors(): ReflectorStatus[];
   onChange(fn: (batch: ChangeBatch) => void): () => void;
   /** Resolves once every context has been warmed and discovered, or has failed trying once. */

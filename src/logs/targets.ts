@@ -5,7 +5,7 @@ import { arr, str } from '../model/access.js';
 import { inventory, isFluxGroup } from '../model/flux.js';
 import { globToRegExp } from '../model/glob.js';
 import { TargetError } from './verify.js';
-import { labelSelectorFromObject, matchLabels, SelectorError } from '../model/selector.js';
+import { labelSelectorFromObject, SelectorError } from '../model/selector.js';
 import { kindEntry } from '../model/kinds.js';
 import { resourceKey, type KubeObject } from '../model/types.js';
 import type { LogTarget } from './types.js';
@@ -77,7 +77,8 @@ function selectorPods(store: FleetStore, context: string, namespace: string, sel
     throw e;
   }
   if (!sel || sel.length === 0) return [];
-  return store.list(context, 'pods', namespace).filter((p) => matchLabels(sel, p.metadata.labels));
+  // the store's label index picks them (a log view re-reads this on every change batch)
+  return store.selected(context, sel, namespace).filter((r) => r.resource === 'pods').map((r) => r.object);
 }
 
 function workloadPods(store: FleetStore, t: Extract<LogTarget, { kind: 'workload' }>): KubeObject[] {
@@ -85,7 +86,7 @@ function workloadPods(store: FleetStore, t: Extract<LogTarget, { kind: 'workload
   if (!obj) return [];
   if (obj.kind === 'CronJob' || store.resolve(t.context, t.resource)?.kind === 'CronJob') {
     const uid = obj.metadata.uid;
-    const jobs = store.list(t.context, 'jobs.batch', t.namespace).filter((j) => (j.metadata.ownerReferences ?? []).some((o) => o.uid === uid));
+    const jobs = uid ? store.ownedBy(t.context, uid).filter((r) => r.resource === 'jobs.batch').map((r) => r.object) : [];
     return jobs.flatMap((j) => selectorPods(store, t.context, t.namespace, (j.spec as Record<string, unknown> | undefined)?.selector));
   }
   return selectorPods(store, t.context, t.namespace, (obj.spec as Record<string, unknown> | undefined)?.selector);

@@ -11,7 +11,7 @@
 // through the TreeIndex of one context; a step whose kind could not be read is unknown,
 // never "not managed".
 import { condition, str } from './access.js';
-import { FLUX_KIND_GROUPS, fluxSummary, helmChartRef, inventory, sourceRefOf, type FluxRef } from './flux.js';
+import { FLUX_KIND_GROUPS, fluxSummary, helmChartRef, sourceRefOf, type FluxRef } from './flux.js';
 import { health } from './health.js';
 import { groupOf, kindOf, ownerRefs, type ObjRef, type TreeIndex } from './tree.js';
 import { splitApiVersion } from './types.js';
@@ -177,15 +177,8 @@ function sourceSteps(flux: ObjRef, kind: string, index: TreeIndex, now: number):
   return out;
 }
 
-function key(group: string, kind: string, ns: string, name: string): string {
-  return `${group}/${kind}/${ns}/${name}`;
-}
-
-/**
- * The trace of `root` within one context. `fluxObjects` are the context's Kustomizations
- * and HelmReleases (for the inventory fallback); `now` is epoch ms.
- */
-export function traceObject(root: ObjRef, index: TreeIndex, fluxObjects: ObjRef[], now: number): Trace {
+/** The trace of `root` within one context (the inventory fallback asks `index.appliedBy`); `now` is epoch ms. */
+export function traceObject(root: ObjRef, index: TreeIndex, now: number): Trace {
   const steps: TraceStep[] = [plainOrFlux('object', root, now)];
   const chain: ObjRef[] = [root];
   const seen = new Set<string>([str(root.object, 'metadata', 'uid') ?? '']);
@@ -219,14 +212,13 @@ export function traceObject(root: ObjRef, index: TreeIndex, fluxObjects: ObjRef[
     if (flux) break;
   }
   if (!flux) {
-    const ids = new Set(chain.map((c) => key(groupOf(c), kindOf(c), nsOf(c.object), nameOf(c.object))));
-    for (const f of fluxObjects) {
-      const k = kindOf(f);
-      if (k !== 'Kustomization' && k !== 'HelmRelease') continue;
-      if (inventory(f.object).some((e) => ids.has(key(e.group, e.kind, e.namespace, e.name)))) {
-        flux = { ref: f, kind: k, via: 'flux-inventory', r: { group: groupOf(f), kind: k, namespace: nsOf(f.object), name: nameOf(f.object) } };
-        break;
-      }
+    const appliers = chain.flatMap((c) => index.appliedBy(groupOf(c), kindOf(c), nsOf(c.object), nameOf(c.object)));
+    // a Kustomization before a HelmRelease, as the labels are read
+    for (const l of LABELS) {
+      const f = appliers.find((a) => kindOf(a) === l.kind && groupOf(a) === l.group);
+      if (!f) continue;
+      flux = { ref: f, kind: l.kind, via: 'flux-inventory', r: { group: l.group, kind: l.kind, namespace: nsOf(f.object), name: nameOf(f.object) } };
+      break;
     }
   }
   // the top of the chain may itself be a Flux object (tracing a Kustomization or a source)
@@ -278,10 +270,3 @@ export function stepState(s: TraceStep): { status: string; reason?: string; mess
   return { status: s.health?.status ?? 'Unknown', message: s.health?.reason };
 }
 
-/** Kustomizations and HelmReleases among refs (the inventory fallback's input). */
-export function fluxAppliers(refs: ObjRef[]): ObjRef[] {
-  return refs.filter((r) => {
-    const k = kindOf(r);
-    return (k === 'Kustomization' && groupOf(r) === KS_GROUP) || (k === 'HelmRelease' && groupOf(r) === HR_GROUP);
-  });
-}

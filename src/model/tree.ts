@@ -16,7 +16,8 @@ export interface ObjRef {
 }
 
 /**
- * What tree building reads, all within ONE context. The fleet store has byUid/ownedBy;
+ * What tree building and traces read, all within ONE context. The fleet store's indexes answer
+ * byUid/ownedBy/appliedBy;
  * `find` resolves a group+kind (as inventories name them) through discovery; `withLabels`
  * is optional — without it a HelmRelease's children come from its inventory only.
  */
@@ -27,6 +28,8 @@ export interface TreeIndex {
   find(group: string, kind: string, namespace: string | undefined, name: string): ObjRef | undefined;
   /** objects of any watched kind carrying all these labels */
   withLabels?(labels: Record<string, string>): ObjRef[];
+  /** the Kustomizations and HelmReleases whose status.inventory lists this object */
+  appliedBy(group: string, kind: string, namespace: string | undefined, name: string): ObjRef[];
   /** why the absence of a kind's object proves nothing yet (not listed, forbidden); undefined once listed */
   unlisted?(group: string, kind: string, namespace: string | undefined): string | undefined;
 }
@@ -560,17 +563,25 @@ export function indexFromObjects(refs: ObjRef[]): TreeIndex {
   const uids = new Map<string, ObjRef>();
   const owned = new Map<string, ObjRef[]>();
   const named = new Map<string, ObjRef>();
+  const applied = new Map<string, ObjRef[]>();
   for (const r of refs) {
     if (!isRecord(r.object)) continue;
     const uid = uidOf(r.object);
     if (uid) uids.set(uid, r);
     for (const o of ownerRefs(r.object)) owned.set(o.uid, [...(owned.get(o.uid) ?? []), r]);
     named.set(`${groupOf(r)}/${kindOf(r)}/${nsOf(r.object)}/${nameOf(r.object)}`, r);
+    if (isFlux(r, 'Kustomization') || isFlux(r, 'HelmRelease')) {
+      for (const e of inventory(r.object)) {
+        const k = `${e.group}/${e.kind}/${e.namespace}/${e.name}`;
+        applied.set(k, [...(applied.get(k) ?? []), r]);
+      }
+    }
   }
   return {
     byUid: (uid) => uids.get(uid),
     ownedBy: (uid) => owned.get(uid) ?? [],
     find: (group, kind, namespace, name) => named.get(`${group}/${kind}/${namespace ?? ''}/${name}`),
+    appliedBy: (group, kind, namespace, name) => applied.get(`${group}/${kind}/${namespace ?? ''}/${name}`) ?? [],
     withLabels: (labels) =>
       refs.filter((r) => {
         const l = strMap(r.object, 'metadata', 'labels');

@@ -1,6 +1,8 @@
 // An in-memory FleetStore for view tests and the e2e fixture: contexts, discovery from the
 // sim's resource catalog, objects set directly, change batches delivered on the next tick.
 import type { ApiRequest, ApiResponse, ChangeBatch, ContextState, ContextStatus, FleetStore, ReflectorStatus, StoredRef, Subscription, WatchSpec } from '../../src/fleet/types.js';
+import { inventory } from '../../src/model/flux.js';
+import { matchLabels, type LabelSelector } from '../../src/model/selector.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../src/model/types.js';
 import { builtinResources, crdResources } from '../../src/sim/resources.js';
 
@@ -98,6 +100,23 @@ export class FakeStore implements FleetStore {
       const [c, resource] = key.split('\u0000');
       if (c !== context) continue;
       for (const o of m.values()) if (o.metadata.ownerReferences?.some((r) => r.uid === ownerUid)) out.push({ context, resource, object: o });
+    }
+    return out;
+  }
+  /** By scanning (the real store answers from its label index). */
+  selected(context: string, selector: LabelSelector, namespace?: string): StoredRef[] {
+    return this.refsOf(context).filter((r) => (namespace === undefined || r.object.metadata.namespace === namespace) && matchLabels(selector, r.object.metadata.labels));
+  }
+  /** By scanning every Kustomization's and HelmRelease's inventory (the real store keeps an index). */
+  appliedBy(context: string, group: string, kind: string, namespace: string | undefined, name: string): StoredRef[] {
+    return this.refsOf(context).filter((r) => (r.resource === 'kustomizations.kustomize.toolkit.fluxcd.io' || r.resource === 'helmreleases.helm.toolkit.fluxcd.io')
+      && inventory(r.object).some((e) => e.group === group && e.kind === kind && e.namespace === (namespace ?? '') && e.name === name));
+  }
+  private refsOf(context: string): StoredRef[] {
+    const out: StoredRef[] = [];
+    for (const [key, m] of this.objects) {
+      const [c, resource] = key.split('\u0000');
+      if (c === context) for (const object of m.values()) out.push({ context, resource, object });
     }
     return out;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indexFromObjects, type ObjRef, type TreeIndex } from '../../src/model/tree.js';
-import { fluxAppliers, stepLabel, stepState, traceObject } from '../../src/model/trace.js';
+import { stepLabel, stepState, traceObject } from '../../src/model/trace.js';
 import type { KubeObject } from '../../src/model/types.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
@@ -57,7 +57,7 @@ describe('traceObject', () => {
   it('Pod → ReplicaSet → Deployment → Kustomization (labels) → GitRepository with URL, branch and revision', () => {
     const f = fluxFleet();
     const index = indexFromObjects(f.all);
-    const t = traceObject(f.pod, index, fluxAppliers(f.all), NOW);
+    const t = traceObject(f.pod, index, NOW);
     expect(t.managed).toBe('flux');
     expect(t.steps.map((s) => `${s.via}:${stepLabel(s)}`)).toEqual([
       'object:Pod/payments/payments-api-7d9f-abcde',
@@ -74,7 +74,7 @@ describe('traceObject', () => {
 
   it('a failing Kustomization: attempted differs from applied, Ready False with its message', () => {
     const f = fluxFleet({ ksFailing: true });
-    const t = traceObject(f.deploy, indexFromObjects(f.all), [], NOW);
+    const t = traceObject(f.deploy, indexFromObjects(f.all), NOW);
     const ks = t.steps.find((s) => s.kind === 'Kustomization')!;
     expect(ks.appliedRevision).toBe(REV);
     expect(ks.attemptedRevision).toMatch(/^main@sha1:ffff/);
@@ -83,7 +83,7 @@ describe('traceObject', () => {
 
   it('without labels, an inventory entry names the Kustomization (beyond flux trace)', () => {
     const f = fluxFleet({ labels: false, inventory: true });
-    const t = traceObject(f.pod, indexFromObjects(f.all), fluxAppliers(f.all), NOW);
+    const t = traceObject(f.pod, indexFromObjects(f.all), NOW);
     expect(t.managed).toBe('flux');
     expect(t.steps.map((s) => s.via)).toEqual(['object', 'owner', 'owner', 'flux-inventory', 'source']);
   });
@@ -91,14 +91,14 @@ describe('traceObject', () => {
   it('not managed, when Flux kinds were read; unknown when they could not be', () => {
     const f = fluxFleet({ labels: false });
     const index = indexFromObjects(f.all);
-    expect(traceObject(f.pod, index, fluxAppliers(f.all), NOW)).toMatchObject({ managed: 'not-flux' });
+    expect(traceObject(f.pod, index, NOW)).toMatchObject({ managed: 'not-flux' });
     const blind: TreeIndex = { ...index, unlisted: (group, kind) => (kind === 'Kustomization' ? 'forbidden to list' : undefined) };
-    const t = traceObject(f.pod, blind, [], NOW);
+    const t = traceObject(f.pod, blind, NOW);
     expect(t.managed).toBe('unknown');
     expect(t.note).toMatch(/forbidden to list/);
     // only some namespaces hidden: no Flux labels is the evidence, the hidden namespaces are named
     const partly: TreeIndex = { ...index, unlisted: (group, kind) => (kind === 'Kustomization' ? 'forbidden to list in kube-system' : undefined) };
-    const p = traceObject(f.pod, partly, fluxAppliers(f.all), NOW);
+    const p = traceObject(f.pod, partly, NOW);
     expect(p.managed).toBe('not-flux');
     expect(p.note).toContain("Flux's kinds in kube-system could not be read");
   });
@@ -106,16 +106,16 @@ describe('traceObject', () => {
   it('labels naming a Kustomization that is gone: missing, or unknown when its kind was not readable', () => {
     const f = fluxFleet();
     const without = [f.deploy, f.rs, f.pod, f.git];
-    const t = traceObject(f.deploy, indexFromObjects(without), [], NOW);
+    const t = traceObject(f.deploy, indexFromObjects(without), NOW);
     expect(t.steps.at(-1)).toMatchObject({ kind: 'Kustomization', presence: 'missing' });
     expect(stepState(t.steps.at(-1)!).status).toBe('NotFound');
     const blind: TreeIndex = { ...indexFromObjects(without), unlisted: () => 'not listed yet' };
-    expect(traceObject(f.deploy, blind, [], NOW).steps.at(-1)).toMatchObject({ presence: 'unknown' });
+    expect(traceObject(f.deploy, blind, NOW).steps.at(-1)).toMatchObject({ presence: 'unknown' });
   });
 
   it('a dangling owner reference stops the chain as missing', () => {
     const f = fluxFleet();
-    const t = traceObject(f.pod, indexFromObjects([f.pod]), [], NOW);
+    const t = traceObject(f.pod, indexFromObjects([f.pod]), NOW);
     expect(t.steps[1]).toMatchObject({ via: 'owner', kind: 'ReplicaSet', presence: 'missing' });
   });
 
@@ -128,7 +128,7 @@ describe('traceObject', () => {
     });
     const d = obj('Deployment', 'checkout', 'podinfo', { labels: { 'helm.toolkit.fluxcd.io/name': 'podinfo', 'helm.toolkit.fluxcd.io/namespace': 'checkout' } });
     const all = [repo, chart, hr, d];
-    const t = traceObject(d, indexFromObjects(all), fluxAppliers(all), NOW);
+    const t = traceObject(d, indexFromObjects(all), NOW);
     expect(t.steps.map((s) => `${s.via}:${stepLabel(s)}`)).toEqual(['object:Deployment/checkout/podinfo', 'flux-label:HelmRelease/checkout/podinfo', 'chart:HelmChart/flux-system/checkout-podinfo', 'source:HelmRepository/flux-system/podinfo']);
     expect(t.steps[1]).toMatchObject({ appliedRevision: '6.6.0', attemptedRevision: '6.7.1' });
     expect(t.steps[2]).toMatchObject({ reference: 'chart podinfo version 6.7.1', appliedRevision: '6.7.1' });
@@ -138,13 +138,13 @@ describe('traceObject', () => {
   it('a Kustomization label is preferred over a HelmRelease one, as flux trace does', () => {
     const f = fluxFleet();
     const labelled = obj('ConfigMap', 'payments', 'both', { labels: { ...KS_LABELS, 'helm.toolkit.fluxcd.io/name': 'x', 'helm.toolkit.fluxcd.io/namespace': 'y' } });
-    const t = traceObject(labelled, indexFromObjects([...f.all, labelled]), [], NOW);
+    const t = traceObject(labelled, indexFromObjects([...f.all, labelled]), NOW);
     expect(t.steps[1].kind).toBe('Kustomization');
   });
 
   it('tracing a Kustomization goes straight to its source', () => {
     const f = fluxFleet();
-    const t = traceObject(f.ks, indexFromObjects(f.all), fluxAppliers(f.all), NOW);
+    const t = traceObject(f.ks, indexFromObjects(f.all), NOW);
     expect(t.steps.map((s) => s.kind)).toEqual(['Kustomization', 'GitRepository']);
     expect(t.steps[0].ready?.status).toBe('True');
   });

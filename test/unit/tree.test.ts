@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ReflectorStatus } from '../../src/fleet/types.js';
+import { ObjectIndex } from '../../src/fleet/indexers.js';
 import { indexFromStore } from '../../src/fleet/tree-index.js';
+import { traceObject } from '../../src/model/trace.js';
+import { matchLabels, type LabelSelector } from '../../src/model/selector.js';
 import {
   buildTree,
   flattenTree,
@@ -432,6 +435,8 @@ describe('indexFromStore', () => {
         (byKey[r] ?? []).find((o) => c === 'c1' && o.metadata.name === name && (o.metadata.namespace ?? undefined) === n),
       byUid: (c: string, uid: string) => all.find((x) => c === 'c1' && x.object.metadata.uid === uid),
       ownedBy: (c: string, uid: string) => all.filter((x) => c === 'c1' && x.object.metadata.ownerReferences?.some((o) => o.uid === uid)),
+      selected: (c: string, sel: LabelSelector) => all.filter((x) => c === 'c1' && matchLabels(sel, x.object.metadata.labels)),
+      appliedBy: () => [],
     };
     const idx = indexFromStore(store, 'c1', ['pods', 'deployments.apps']);
     expect(idx.find('', 'Namespace', 'ignored', 'shop')?.object).toBe(ns);
@@ -441,11 +446,43 @@ describe('indexFromStore', () => {
     expect(shape(t)).toEqual(['HelmRelease/redis', '└─ Deployment/redis', '   └─ Pod/redis-0']);
     expect(topOwner({ resource: 'pods', object: pod }, idx).object).toBe(hr);
   });
+  it("over the store's indexes (ObjectIndex): Helm-labelled children by label, a trace's inventory fallback by inventory entry", () => {
+    const rt = (group: string, resource: string, kind: string): ResourceType => ({
+      group, version: 'v1', resource, kind, singular: kind.toLowerCase(), namespaced: true, verbs: ['list', 'watch'], shortNames: [], categories: [],
+    });
+    const resources = [rt('', 'pods', 'Pod'), rt('apps', 'deployments', 'Deployment'), rt('', 'configmaps', 'ConfigMap'), rt('helm.toolkit.fluxcd.io', 'helmreleases', 'HelmRelease'), rt('kustomize.toolkit.fluxcd.io', 'kustomizations', 'Kustomization')];
+    const ix = new ObjectIndex('c1');
+    const hr = obj('HelmRelease', 'shop', 'redis');
+    const labels = { 'helm.toolkit.fluxcd.io/name': 'redis', 'helm.toolkit.fluxcd.io/namespace': 'shop' };
+    const dep = obj('Deployment', 'shop', 'redis', { labels });
+    const pod = obj('Pod', 'shop', 'redis-0', { owner: dep, labels });
+    // a ConfigMap carrying the labels, of a kind the tree does not search
+    const cm = obj('ConfigMap', 'shop', 'redis', { labels });
+    const unlabelled = obj('Deployment', 'shop', 'api');
+    const ks = obj('Kustomization', 'flux-system', 'apps', { status: { inventory: { entries: [{ id: 'shop_api_apps_Deployment', v: 'v1' }] } } });
+    for (const o of [hr, dep, pod, cm, unlabelled, ks]) ix.add(RES[o.kind!], o);
+    const store = {
+      resources: () => resources,
+      get: (_c: string, r: string, n: string | undefined, name: string) => [hr, dep, pod, cm, unlabelled, ks].find((o) => RES[o.kind!] === r && o.metadata.name === name && o.metadata.namespace === n),
+      byUid: (_c: string, uid: string) => ix.byUid(uid),
+      ownedBy: (_c: string, uid: string) => ix.ownedBy(uid),
+      selected: (_c: string, sel: LabelSelector, ns?: string) => ix.selected(sel, ns),
+      appliedBy: (_c: string, g: string, k: string, ns: string | undefined, n: string) => ix.appliedBy(g, k, ns, n),
+    };
+    const idx = indexFromStore(store, 'c1', ['pods', 'deployments.apps']);
+    expect(shape(buildTree(ref(hr), idx, { healthOf }))).toEqual(['HelmRelease/redis', '└─ Deployment/redis', '   └─ Pod/redis-0']);
+    const t = traceObject(ref(unlabelled), idx, Date.parse('2026-01-01T00:00:00Z'));
+    expect(t.managed).toBe('flux');
+    expect(t.steps[1]).toMatchObject({ via: 'flux-inventory', kind: 'Kustomization', name: 'apps', presence: 'found' });
+    // the inventory moves on without it: no longer managed
+    ix.add(RES.Kustomization, { ...ks, status: { inventory: { entries: [] } } });
+    expect(traceObject(ref(unlabelled), idx, Date.parse('2026-01-01T00:00:00Z')).managed).toBe('not-flux');
+  });
   it('under a namespace-by-namespace fallback, an entry is listed only when its own namespace is', () => {
     const deployments: ResourceType = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', singular: 'deployment', namespaced: true, verbs: ['list', 'watch'], shortNames: [], categories: [] };
     let status: ReflectorStatus = { context: 'c1', resource: 'deployments.apps', phase: 'syncing', objects: 3, lists: 1, namespaces: ['shop', 'monitoring'], forbiddenNamespaces: ['kube-system'] };
     const store = {
-      resources: () => [deployments], list: () => [], get: () => undefined, byUid: () => undefined, ownedBy: () => [],
+      resources: () => [deployments], get: () => undefined, byUid: () => undefined, ownedBy: () => [], selected: () => [], appliedBy: () => [],
       reflectors: () => [status],
     };
     const idx = indexFromStore(store, 'c1', []);

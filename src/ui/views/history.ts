@@ -173,9 +173,10 @@ export class HistoryView implements View {
     const w = this.workload();
     const src = historyOf(this.opts.rt.kind, this.opts.rt.group);
     if (!src) return [];
-    const ns = w.metadata.namespace;
-    const related = this.app.store.list(this.opts.context, src.resource, ns);
-    const pods = src.pods ? this.app.store.list(this.opts.context, 'pods', ns) : [];
+    // what the workload controls: its ReplicaSets or ControllerRevisions and pods, from the store's owner index
+    const owned = w.metadata.uid ? this.app.store.ownedBy(this.opts.context, w.metadata.uid) : [];
+    const related = owned.filter((r) => r.resource === src.resource).map((r) => r.object);
+    const pods = src.pods ? owned.filter((r) => r.resource === 'pods').map((r) => r.object) : [];
     const revisions = rolloutHistory({ ...w, kind: this.opts.rt.kind }, { related: related.map((o) => ({ ...o, kind: o.kind ?? src.kind })), pods, now: this.app.now() });
     return revisionRows(revisions, this.app.now());
   }
