@@ -88,6 +88,8 @@ interface Entry extends FleetContext {
   latency: number[];
   /** epoch ms of the last time forbidden reflectors were asked again */
   forbiddenRetryAt: number;
+  /** the kube-system uid read failed for a reason that may pass (network, 5xx, 401): the health loop asks again */
+  identityRetry?: boolean;
 }
 
 export class Contexts {
@@ -240,13 +242,17 @@ export class Contexts {
     try {
       const ns = await c.client!.getJson<{ metadata?: { uid?: unknown } }>('/api/v1/namespaces/kube-system', undefined, this.abort.signal);
       const uid = ns.metadata?.uid;
+      c.identityRetry = false;
       if (typeof uid === 'string' && uid) {
         c.status.kubeSystemUid = uid;
         delete c.status.identityError;
       } else c.status.identityError = 'kube-system has no uid';
     } catch (e) {
       if (this.closed) return;
-      c.status.identityError = `kube-system: ${classify(e)}: ${(e as Error).message}`;
+      const kind = classify(e);
+      c.status.identityError = `kube-system: ${kind}: ${(e as Error).message}`;
+      // a refusal stands until RBAC changes (asked again with the forbidden kinds); anything else may pass
+      c.identityRetry = kind !== 'forbidden';
     }
     this.events.changed(c.name);
   }
@@ -283,10 +289,13 @@ export class Contexts {
           const recovered = c.baseState !== 'ready';
           if (recovered) this.events.recovered(c.name);
           this.setBase(c, 'ready', undefined);
-          if (recovered || Date.now() - c.forbiddenRetryAt >= this.opts.forbiddenRetryMs) {
+          const retryForbidden = recovered || Date.now() - c.forbiddenRetryAt >= this.opts.forbiddenRetryMs;
+          if (retryForbidden) {
             c.forbiddenRetryAt = Date.now();
             this.events.retryForbidden(c.name);
           }
+          // an unread cluster identity leaves same-cluster matching to server + CA: read it again
+          if (c.status.identityError !== undefined && (c.identityRetry || retryForbidden)) return this.readIdentity(c);
         })
         .catch((e: unknown) => {
           this.setBase(c, stateFor(e), (e as Error).message);
