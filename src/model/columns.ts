@@ -651,6 +651,41 @@ function printerColumn(pc: PrinterColumn): Column {
 }
 
 // ---------------------------------------------------------------------------------------
+// The views that build their own rows (Fleet, Problems, Flux): what their cells say is the
+// view's, where each column goes at narrow widths is declared here with every other table's
+
+/** A column's place at narrow widths (Column.keep/drop), for a table whose values a view computes. */
+export type NarrowPlace = Pick<Column, 'keep' | 'drop'>;
+
+/**
+ * By header. Fleet: the context and every column that counts a problem stay (STATE, WORKLOADS,
+ * FLUX, CRS, PROBLEMS); VERSION, TREND, LATENCY, NODES, PODS give way in that order; LAST ERROR
+ * (free text) gives its width first. Problems: identity and STATUS stay; SINCE, then KIND go
+ * (the selected row's kind is in the detail under the table); REASON gives its width first.
+ * Flux: identity and READY stay; DEPENDS ON, SOURCE, LAST RECONCILE, REVISION, SUSPENDED go
+ * in that order; MESSAGE gives its width first. A header missing here is a type error in the view.
+ */
+export const VIEW_COLUMNS = {
+  fleet: {
+    CONTEXT: { keep: true }, STATE: { keep: true }, LATENCY: { drop: 3 }, VERSION: { drop: 5 }, NODES: { drop: 2 }, 'PODS R/P/F': { drop: 1 },
+    WORKLOADS: { keep: true }, 'FLUX OK/FAIL/SUSP': { keep: true }, CRS: { keep: true }, PROBLEMS: { keep: true }, TREND: { drop: 4 }, 'LAST ERROR': {},
+  },
+  problems: {
+    CONTEXT: { keep: true }, KIND: { drop: 1 }, NAMESPACE: { keep: true }, NAME: { keep: true }, STATUS: { keep: true }, SINCE: { drop: 2 }, REASON: {},
+  },
+  flux: {
+    KIND: {}, CONTEXT: { keep: true }, 'NAMESPACE/NAME': { keep: true }, READY: { keep: true }, SUSPENDED: { drop: 1 }, REVISION: { drop: 2 },
+    'LAST RECONCILE': { drop: 3 }, SOURCE: { drop: 4 }, 'DEPENDS ON': { drop: 5 }, MESSAGE: {},
+  },
+} as const satisfies Record<string, Record<string, NarrowPlace>>;
+
+/** A view's column header with its declared place at narrow widths (VIEW_COLUMNS). */
+export function viewColumn<V extends keyof typeof VIEW_COLUMNS>(view: V, header: keyof (typeof VIEW_COLUMNS)[V] & string): { header: string } & NarrowPlace {
+  const place: NarrowPlace = (VIEW_COLUMNS[view] as Record<string, NarrowPlace>)[header];
+  return { header, ...place };
+}
+
+// ---------------------------------------------------------------------------------------
 // The table
 
 /** The columns of a kind, most important first (priority > 0: wide view only). */

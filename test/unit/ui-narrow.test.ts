@@ -1,10 +1,14 @@
 // Every table at 60, 80 and 120 columns, rendered into @xterm/headless: identity (CONTEXT,
 // NAMESPACE, NAME) and the problem columns (STATUS, READY, HEALTH, REASON, MESSAGE) stay,
-// the other columns drop by the priority declared with them (src/model/columns.ts, the Flux
-// and Problems views), and no value is cut into its neighbour (one blank at every column's
+// the other columns drop by the priority declared with them (src/model/columns.ts: the kinds'
+// columns, and VIEW_COLUMNS for the Fleet, Problems and Flux views' own), and no value is cut into its neighbour (one blank at every column's
 // boundary, on every row). The demo store gets long names and long free text so that every
 // width is under pressure.
 import { afterEach, describe, expect, it } from 'vitest';
+import { VIEW_COLUMNS } from '../../src/model/columns.js';
+import { fleetColumns } from '../../src/ui/views/fleet.js';
+import { fluxColumns } from '../../src/ui/views/flux.js';
+import { problemColumns } from '../../src/ui/views/problems.js';
 import { demoStore, type FakeStore } from '../helpers/fake-store.js';
 import { misaligned } from '../helpers/aligned.js';
 import { NOW, start, stopAll } from '../helpers/ui-rig.js';
@@ -51,7 +55,7 @@ const TABLES: TableCase[] = [
   { cmd: 'events', header: /^CONTEXT\s+NAMESPACE\s+/, ready: /FailedTo|Back-off/, stay: ['CONTEXT', 'NAMESPACE', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] },
   { cmd: 'flux', header: /^KIND\s+CONTEXT/, ready: /kustomize b/, stay: ['CONTEXT', 'NAMESPACE/NAME', 'READY', 'MESSAGE'] },
   { cmd: 'problems', header: /^CONTEXT\s+/, ready: /checkout-pay/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'STATUS', 'REASON'] },
-  { cmd: 'fleet', header: /^CONTEXT\s+STATE/, ready: /prod-eu/, stay: ['CONTEXT', 'STATE', 'PROBLEMS'] },
+  { cmd: 'fleet', header: /^CONTEXT\s+STATE/, ready: /prod-eu/, stay: ['CONTEXT', 'STATE', 'WORKLOADS', 'FLUX OK/FAIL/SUSP', 'CRS', 'PROBLEMS'] },
 ];
 
 /** The header words of the table's header row. */
@@ -107,5 +111,27 @@ describe('tables at narrow widths', () => {
     const screen = await r.waitFor((x) => /^CONTEXT.*%CPU/m.test(x), 5000);
     expect(headers(screen, /^CONTEXT/)).toEqual(expect.arrayContaining(['NAME', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', '%CPU/R']));
     expect(misaligned(await r.cells(), /^CONTEXT/)).toBeUndefined();
+  });
+});
+
+describe('one declaration of narrow-width places', () => {
+  it('the Fleet, Problems and Flux views take every column\'s keep/drop from VIEW_COLUMNS, and it names no column they lack', () => {
+    const never = (): never => {
+      throw new Error('not called');
+    };
+    const views = {
+      fleet: fleetColumns(),
+      problems: problemColumns(),
+      flux: fluxColumns({ multiContext: true, allNamespaces: true }, never, () => 0),
+    };
+    for (const [view, columns] of Object.entries(views) as [keyof typeof VIEW_COLUMNS, { header: string; keep?: boolean; drop?: number }[]][]) {
+      const declared: Record<string, { keep?: boolean; drop?: number }> = VIEW_COLUMNS[view];
+      expect(columns.map((c) => c.header).sort(), view).toEqual(Object.keys(declared).sort());
+      for (const c of columns) expect({ keep: c.keep, drop: c.drop }, `${view} ${c.header}`).toEqual({ keep: declared[c.header].keep, drop: declared[c.header].drop });
+    }
+    // identity and the problem columns stay in each
+    expect(VIEW_COLUMNS.fleet.PROBLEMS).toEqual({ keep: true });
+    expect(VIEW_COLUMNS.problems.NAME).toEqual({ keep: true });
+    expect(VIEW_COLUMNS.flux['NAMESPACE/NAME']).toEqual({ keep: true });
   });
 });

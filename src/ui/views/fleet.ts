@@ -9,6 +9,7 @@ import { summarizeContext, unknownCells, type ContextSummary, type SummaryCell }
 import { problems } from '../../model/problems.js';
 import type { ContextStatus } from '../../fleet/types.js';
 import type { CommandId } from '../../commands/table.js';
+import { viewColumn } from '../../model/columns.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
 import { StatusWatcher } from './problems.js';
@@ -43,9 +44,8 @@ export interface FleetRow {
 const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${a}/${b}`);
 
 /**
- * The fleet table's columns. At 80 columns identity and problems stay (CONTEXT whole, STATE,
- * WORKLOADS, FLUX, CRS, PROBLEMS, LAST ERROR when a context has one); VERSION, TREND, LATENCY,
- * NODES and PODS give way in that order.
+ * The fleet table's columns. Their places at narrow widths are declared with every other
+ * table's (VIEW_COLUMNS.fleet in src/model/columns.ts): identity and the problem columns stay.
  */
 export function fleetColumns(): Column<FleetRow>[] {
   const dead = (r: FleetRow) => (r.status.state === 'ready' ? undefined : ('status.error' as const));
@@ -53,19 +53,19 @@ export function fleetColumns(): Column<FleetRow>[] {
   const q = (r: FleetRow, cell: SummaryCell): boolean => !!r.summary && !!r.unknown?.has(cell);
   const unknownRole = (r: FleetRow, cell: SummaryCell) => (q(r, cell) ? ('status.warn' as const) : undefined);
   return [
-    { header: 'CONTEXT', maxWidth: 20, keep: true, value: (r) => `${r.selected ? '*' : ' '}${r.status.name}`, role: dead },
-    { header: 'STATE', value: (r) => r.status.state, role: (r) => dead(r) ?? 'status.ok' },
-    { header: 'LATENCY', align: 'right', optional: true, drop: 3, value: (r) => (r.status.latencyMs === undefined ? '-' : `${Math.round(r.status.latencyMs)}ms`), role: dead },
-    { header: 'VERSION', optional: true, drop: 5, value: (r) => r.status.serverVersion ?? '-', role: dead },
-    { header: 'NODES', align: 'right', optional: true, drop: 2, value: (r) => (q(r, 'nodes') ? '?' : ratio(r.summary?.nodes.ready, r.summary?.nodes.total)), role: (r) => dead(r) ?? unknownRole(r, 'nodes') ?? (r.summary && r.summary.nodes.ready < r.summary.nodes.total ? 'status.warn' : undefined) },
-    { header: 'PODS R/P/F', optional: true, drop: 1, value: (r) => (q(r, 'pods') ? '?' : r.summary ? `${r.summary.pods.running}/${r.summary.pods.pending}/${r.summary.pods.failed}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'pods') ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
-    { header: 'WORKLOADS', align: 'right', value: (r) => (q(r, 'workloads') ? '?' : r.summary ? `${r.summary.workloads.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'workloads') ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
-    { header: 'FLUX OK/FAIL/SUSP', value: (r) => (q(r, 'flux') ? '?' : r.summary ? `${r.summary.flux.ready}/${r.summary.flux.failed}/${r.summary.flux.suspended}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'flux') ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
-    { header: 'CRS', align: 'right', value: (r) => (q(r, 'crs') ? '?' : r.summary ? `${r.summary.crs.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'crs') ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'CONTEXT'), maxWidth: 20, value: (r) => `${r.selected ? '*' : ' '}${r.status.name}`, role: dead },
+    { ...viewColumn('fleet', 'STATE'), value: (r) => r.status.state, role: (r) => dead(r) ?? 'status.ok' },
+    { ...viewColumn('fleet', 'LATENCY'), align: 'right', optional: true, value: (r) => (r.status.latencyMs === undefined ? '-' : `${Math.round(r.status.latencyMs)}ms`), role: dead },
+    { ...viewColumn('fleet', 'VERSION'), optional: true, value: (r) => r.status.serverVersion ?? '-', role: dead },
+    { ...viewColumn('fleet', 'NODES'), align: 'right', optional: true, value: (r) => (q(r, 'nodes') ? '?' : ratio(r.summary?.nodes.ready, r.summary?.nodes.total)), role: (r) => dead(r) ?? unknownRole(r, 'nodes') ?? (r.summary && r.summary.nodes.ready < r.summary.nodes.total ? 'status.warn' : undefined) },
+    { ...viewColumn('fleet', 'PODS R/P/F'), optional: true, value: (r) => (q(r, 'pods') ? '?' : r.summary ? `${r.summary.pods.running}/${r.summary.pods.pending}/${r.summary.pods.failed}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'pods') ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'WORKLOADS'), align: 'right', value: (r) => (q(r, 'workloads') ? '?' : r.summary ? `${r.summary.workloads.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'workloads') ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'FLUX OK/FAIL/SUSP'), value: (r) => (q(r, 'flux') ? '?' : r.summary ? `${r.summary.flux.ready}/${r.summary.flux.failed}/${r.summary.flux.suspended}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'flux') ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'CRS'), align: 'right', value: (r) => (q(r, 'crs') ? '?' : r.summary ? `${r.summary.crs.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'crs') ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
     // a second context of one cluster: counted once, in the first context's row (issue 20 case 10)
-    { header: 'PROBLEMS', align: 'right', value: (r) => (r.sameAs ? `=${r.sameAs}` : r.summary ? `${r.problems}${r.partial ? '+' : ''}` : '-'), role: (r) => dead(r) ?? (r.sameAs ? 'status.muted' : r.failed ? 'status.error' : r.problems || r.partial ? 'status.warn' : 'status.ok') },
-    { header: 'TREND', optional: true, drop: 4, value: (r) => sparkline(r.trend) },
-    { header: 'LAST ERROR', optional: true, squeeze: 2, value: (r) => (r.status.state === 'ready' ? '' : (r.status.lastError ?? '')), role: dead },
+    { ...viewColumn('fleet', 'PROBLEMS'), align: 'right', value: (r) => (r.sameAs ? `=${r.sameAs}` : r.summary ? `${r.problems}${r.partial ? '+' : ''}` : '-'), role: (r) => dead(r) ?? (r.sameAs ? 'status.muted' : r.failed ? 'status.error' : r.problems || r.partial ? 'status.warn' : 'status.ok') },
+    { ...viewColumn('fleet', 'TREND'), optional: true, value: (r) => sparkline(r.trend) },
+    { ...viewColumn('fleet', 'LAST ERROR'), optional: true, squeeze: 2, value: (r) => (r.status.state === 'ready' ? '' : (r.status.lastError ?? '')), role: dead },
   ];
 }
 

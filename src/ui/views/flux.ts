@@ -2,6 +2,7 @@
 // discovery category), read as `flux get` reads them (fluxSummary), failing first. A
 // resource table with its own columns; enter opens the object's tree when that view
 // exists (else describe), `l` the controller's events for it.
+import { VIEW_COLUMNS, viewColumn } from '../../model/columns.js';
 import { age, humanDuration } from '../../model/format.js';
 import { fluxSummary, shortenRevision, type FluxRef, type FluxSummary } from '../../model/flux.js';
 import type { KubeObject } from '../../model/types.js';
@@ -47,30 +48,29 @@ const READY_ROLE: Record<FluxSummary['ready'], Role> = { True: 'status.ok', Fals
 
 /** The Flux table's columns; `summary` reads (and caches) a row's FluxSummary. */
 export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now: () => number): TableColumn[] {
-  const text = (id: string, header: string, maxWidth: number, value: (s: FluxSummary, r: Row) => string, role?: (s: FluxSummary) => Role | undefined): TableColumn => ({
-    id, header, maxWidth, squeeze: SQUEEZE[id],
+  // each column's place at narrow widths is declared in src/model/columns.ts (VIEW_COLUMNS.flux)
+  const text = (id: string, header: keyof typeof VIEW_COLUMNS.flux, maxWidth: number, value: (s: FluxSummary, r: Row) => string, role?: (s: FluxSummary) => Role | undefined): TableColumn => ({
+    id, ...viewColumn('flux', header), maxWidth, squeeze: SQUEEZE[id],
     value: (r) => value(summary(r), r),
     sortValue: (r) => value(summary(r), r),
     role: role ? (r) => role(summary(r)) : undefined,
   });
   const cols: TableColumn[] = [text('kind', 'KIND', 16, (s) => s.kind)];
-  if (scope.multiContext) cols.push({ ...text('context', 'CONTEXT', 16, (_s, r) => r.context), role: () => 'table.context', keep: true });
+  if (scope.multiContext) cols.push({ ...text('context', 'CONTEXT', 16, (_s, r) => r.context), role: () => 'table.context' });
   cols.push(
-    // narrow terminals: identity and READY stay (keep); the others give way by their drop
-    // rank, highest first, and MESSAGE (free text) gives its width first but stays
-    { ...text('name', 'NAMESPACE/NAME', 48, (s) => `${s.namespace ? `${s.namespace}/` : ''}${s.name}`), keep: true },
-    { ...text('ready', 'READY', 7, (s) => s.ready, (s) => (s.suspended ? 'status.muted' : READY_ROLE[s.ready])), sortValue: (r) => fluxRank(summary(r)), keep: true },
-    { ...text('suspended', 'SUSPENDED', 9, (s) => (s.suspended ? 'True' : 'False'), (s) => (s.suspended ? 'status.warn' : undefined)), drop: 1 },
-    { ...text('revision', 'REVISION', 40, revisionText, (s) => (s.revisionPending ? 'status.warn' : undefined)), optional: true, drop: 2 },
+    // MESSAGE (free text) gives its width first but stays
+    { ...text('name', 'NAMESPACE/NAME', 48, (s) => `${s.namespace ? `${s.namespace}/` : ''}${s.name}`) },
+    { ...text('ready', 'READY', 7, (s) => s.ready, (s) => (s.suspended ? 'status.muted' : READY_ROLE[s.ready])), sortValue: (r) => fluxRank(summary(r)) },
+    { ...text('suspended', 'SUSPENDED', 9, (s) => (s.suspended ? 'True' : 'False'), (s) => (s.suspended ? 'status.warn' : undefined)) },
+    { ...text('revision', 'REVISION', 40, revisionText, (s) => (s.revisionPending ? 'status.warn' : undefined)), optional: true },
     {
       ...text('last-reconcile', 'LAST RECONCILE', 18, (s) => lastReconcileText(s, now()), (s) => (s.stale ? 'status.error' : undefined)),
       sortValue: (r) => summary(r).lastReconcileAt ?? '',
       optional: true,
-      drop: 3,
       volatile: 'clock',
     },
-    { ...text('source', 'SOURCE', 30, (s) => (s.sourceRef ? refText(s.sourceRef, s.namespace) : '')), optional: true, drop: 4 },
-    { ...text('depends-on', 'DEPENDS ON', 30, (s) => s.dependsOn.map((d) => refText({ ...d, kind: '' }, s.namespace)).join(',')), optional: true, drop: 5 },
+    { ...text('source', 'SOURCE', 30, (s) => (s.sourceRef ? refText(s.sourceRef, s.namespace) : '')), optional: true },
+    { ...text('depends-on', 'DEPENDS ON', 30, (s) => s.dependsOn.map((d) => refText({ ...d, kind: '' }, s.namespace)).join(',')), optional: true },
     text('message', 'MESSAGE', 100, (s) => s.message, (s) => (s.ready === 'False' && !s.suspended ? 'status.error' : undefined)),
   );
   // wide (ctrl-w): every column stays, squeezed instead of dropped

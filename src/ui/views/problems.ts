@@ -6,6 +6,7 @@ import type { ChangeBatch, FleetStore, Subscription } from '../../fleet/types.js
 import { listsInScope, problemInputs, statusKinds, storeCoverage, storeSameClusters } from '../../fleet/report.js';
 import { mergeSameCluster, type SameCluster } from '../../model/same-cluster.js';
 import { coverageBadge, gapText, summarizeCoverage, type KindCoverage } from '../../model/coverage.js';
+import { viewColumn } from '../../model/columns.js';
 import { humanDuration } from '../../model/format.js';
 import { resolveKind } from '../../model/health.js';
 import { kindRefOf, problemOf, problems, STUCK_AFTER_MS, type Problem, type ProblemInput } from '../../model/problems.js';
@@ -127,19 +128,18 @@ const STATUS_ROLE: Record<string, Role> = {
  * stuck/slow severity after STUCK_AFTER_MS move with the clock); default: as derived.
  */
 export function problemColumns(live: (r: ProblemRow) => Problem = (r) => r.problem): Column<ProblemRow>[] {
-  // narrow terminals: identity and STATUS stay (keep, shrunk last); SINCE then KIND drop (the
-  // selected row's kind is in the detail under the table) once REASON is down to 12 columns;
-  // REASON gives its width first
+  // narrow terminals: the places declared in src/model/columns.ts (VIEW_COLUMNS.problems);
+  // REASON gives its width first, down to 12 columns before SINCE and KIND drop
   return [
     // one cluster behind several contexts: one row, every name (`prod-eu,prod-eu-admin`)
-    { header: 'CONTEXT', maxWidth: 24, keep: true, value: (r) => (r.problem.contexts ?? [r.problem.context]).join(',') },
-    { header: 'KIND', maxWidth: 22, drop: 1, value: (r) => r.problem.kind },
-    { header: 'NAMESPACE', maxWidth: 18, keep: true, value: (r) => r.problem.namespace || '-' },
-    { header: 'NAME', maxWidth: 32, keep: true, value: (r) => r.problem.name },
+    { ...viewColumn('problems', 'CONTEXT'), maxWidth: 24, value: (r) => (r.problem.contexts ?? [r.problem.context]).join(',') },
+    { ...viewColumn('problems', 'KIND'), maxWidth: 22, value: (r) => r.problem.kind },
+    { ...viewColumn('problems', 'NAMESPACE'), maxWidth: 18, value: (r) => r.problem.namespace || '-' },
+    { ...viewColumn('problems', 'NAME'), maxWidth: 32, value: (r) => r.problem.name },
     // stuck/slow (past STUCK_AFTER_MS, as `status` prints them) joins the status it qualifies
-    { header: 'STATUS', keep: true, value: (r) => statusText(live(r)), role: (r) => SEVERITY_ROLE[live(r).severity] ?? STATUS_ROLE[live(r).verdict.status] },
-    { header: 'SINCE', align: 'right', drop: 2, value: (r) => { const d = live(r).durationMs; return d === undefined ? '-' : humanDuration(d); } },
-    { header: 'REASON', squeeze: 2, room: 12, value: (r) => live(r).verdict.reason },
+    { ...viewColumn('problems', 'STATUS'), value: (r) => statusText(live(r)), role: (r) => SEVERITY_ROLE[live(r).severity] ?? STATUS_ROLE[live(r).verdict.status] },
+    { ...viewColumn('problems', 'SINCE'), align: 'right', value: (r) => { const d = live(r).durationMs; return d === undefined ? '-' : humanDuration(d); } },
+    { ...viewColumn('problems', 'REASON'), squeeze: 2, room: 12, value: (r) => live(r).verdict.reason },
   ];
 }
 
