@@ -98,7 +98,7 @@ const TABLE = [
   { id: 'namespaces', title: 'pick namespace', section: 'General', by: 'shell', keys: { default: ['shift-w'] } },
   {
     id: 'wrap', title: 'wrap lines', section: 'General', by: 'view', keys: { default: ['w'] },
-    about: 'wrap long lines (text views: YAML, describe, help, outcomes; dialogs wrap from the start); in tables, the selected row\'s full values under the table',
+    about: 'wrap long lines, the top line staying in place (text views: YAML, describe, help, compare, trace, outcomes, a row; dialogs wrap from the start); in tables (Problems too), the selected row\'s full values under the table, or in a view of their own when they do not fit there',
   },
 
   // Navigation: every list and text view
@@ -231,7 +231,7 @@ const TABLE = [
   // Logs: the log view's own
   { id: 'logs.pause', title: 'pause', about: 'pause (log view)', section: 'Logs', by: 'view', keys: { default: ['s'] } },
   { id: 'logs.timestamps', title: 'timestamps', about: 'timestamps (log view)', section: 'Logs', by: 'view', keys: { default: ['t'] } },
-  { id: 'logs.wrap', title: 'wrap', about: 'wrap (log view)', section: 'Logs', by: 'view', keys: { default: ['w'] } },
+  { id: 'logs.wrap', title: 'wrap', about: 'wrap (log view; every row of a wrapped line keeps its context/pod/container prefix)', section: 'Logs', by: 'view', keys: { default: ['w'] } },
   { id: 'logs.json', title: 'json levels', about: 'json levels (log view)', section: 'Logs', by: 'view', keys: { default: ['shift-j'] } },
   {
     id: 'logs.save', title: 'save', about: 'save: asks for the file (default `$XDG_STATE_HOME/fleetdeck/logs/<target>-<time>.log`) and says where it wrote (log view)',

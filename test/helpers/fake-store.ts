@@ -166,8 +166,17 @@ export class FakeStore implements FleetStore {
     }
     return { status: 415, body: { kind: 'Status', message: `unsupported ${method} ${req.contentType ?? ''}` } };
   }
-  async stream(): Promise<AsyncIterable<Uint8Array>> {
-    throw new Error('FakeStore does not stream');
+  /** Container logs by `context/namespace/pod/container`: the chunks a follow gets (then it stays open until aborted). */
+  readonly logs = new Map<string, Uint8Array[]>();
+  async stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>> {
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(req.path);
+    const chunks = m && this.logs.get(`${context}/${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}/${String(req.query?.container ?? '')}`);
+    if (!chunks) throw new Error('FakeStore does not stream');
+    const signal = req.signal;
+    return (async function* () {
+      for (const c of chunks) yield c;
+      await new Promise<void>((r) => (signal?.aborted ? r() : signal?.addEventListener('abort', () => r(), { once: true })));
+    })();
   }
   async close(): Promise<void> {
     this.listeners.clear();

@@ -176,7 +176,8 @@ describe('LogsView', () => {
     await until('long', () => view.buffer.received === 5);
     expect(view.render(40, 10)).toHaveLength(5);
     view.handle('logs.wrap' as never);
-    expect(plain(view.render(40, 10)).slice(-3).map((r) => r.length)).toEqual([40, 40, 35]);
+    // every continuation row keeps the prefix: 100 characters in rows of 40 - 15
+    expect(plain(view.render(40, 10)).slice(-4)).toEqual(Array(4).fill(`east/web-1/app ${'x'.repeat(25)}`));
     view.handle('logs.wrap' as never);
 
     logs.write('east/web-1/app', '{"level":"error","msg":"boom","code":7}');

@@ -4,7 +4,8 @@
 // name never triggers a binding. Also the one-line input prompt (scale's replica count).
 import { renderPlan } from '../../actions/render.js';
 import type { Plan } from '../../actions/types.js';
-import { dropLast, escapeTags, fit, paint, typeable } from '../style.js';
+import type { CommandId } from '../../commands/table.js';
+import { dropLast, escapeTags, paint, typeable, wrapTagged } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';
 
@@ -35,6 +36,11 @@ export class ConfirmView extends TextView {
     return `confirm ${this.plan.label.toLowerCase()}`;
   }
 
+  /** A typed confirmation takes `w` as a letter of the name: no wrap toggle is offered then. */
+  override get actions(): readonly CommandId[] {
+    return this.plan.protected ? super.actions.filter((a) => a !== 'wrap') : super.actions;
+  }
+
   /** Raw keys: the dialog owns the keyboard until it is answered. */
   takeKey(k: string, ch: string | undefined): boolean {
     const protectedPlan = this.plan.protected;
@@ -60,7 +66,7 @@ export class ConfirmView extends TextView {
       return true;
     }
     if (k === 'w') {
-      this.wrapped = !this.wrapped;
+      this.toggleWrap();
       return true;
     }
     if (ch === 'y') this.handlers.confirm('');
@@ -71,7 +77,7 @@ export class ConfirmView extends TextView {
   protected lines(width: number): string[] {
     const t = this.app.theme;
     const out: string[] = [];
-    if (this.handlers.lead) out.push(paint(t, 'status.warn', fit(this.handlers.lead, width)), '');
+    if (this.handlers.lead) out.push(paint(t, 'status.warn', this.handlers.lead), '');
     for (const l of renderPlan(this.plan).split('\n')) {
       const role = /^\s+refused:/.test(l) ? 'status.error' : /^\s+note:/.test(l) ? 'status.warn' : /^\s+(GET|PATCH|POST|PUT|DELETE) /.test(l) ? 'describe.label' : undefined;
       out.push(role ? paint(t, role, l) : escapeTags(l));
@@ -85,13 +91,17 @@ export class ConfirmView extends TextView {
   }
 
   override render(width: number, height: number): string[] {
-    // the answer line stays visible however long the plan is; a page is the plan's window
-    this.height = height - 1;
-    const all = this.shown(width);
-    if (all.length <= height) return all;
-    const body = all.slice(0, -1);
-    this.top = Math.min(this.top, Math.max(0, body.length - (height - 1)));
-    return [...body.slice(this.top, this.top + height - 1), all[all.length - 1]];
+    // the answer line (all its rows, when it wraps) stays visible however long the plan is; a
+    // page is the plan's window
+    this.width = width;
+    const lines = this.lines(width);
+    const fold = (ls: string[]): string[] => (this.wrapped ? ls.flatMap((l) => wrapTagged(l, width)) : ls);
+    const answer = fold(lines.slice(-1));
+    const body = fold(lines.slice(0, -1));
+    this.height = Math.max(1, height - answer.length);
+    if (body.length + answer.length <= height) return [...body, ...answer];
+    this.top = Math.min(this.top, Math.max(0, body.length - this.height));
+    return [...body.slice(this.top, this.top + this.height), ...answer];
   }
 }
 
@@ -107,10 +117,16 @@ export class InputView extends TextView {
     private readonly context: string[] = [],
   ) {
     super(app);
+    // every key is typed (w too): the question and what it is about are read whole, wrapped
+    this.wrapped = true;
   }
 
   title(): string {
     return 'input';
+  }
+
+  override get actions(): readonly CommandId[] {
+    return super.actions.filter((a) => a !== 'wrap');
   }
 
   takeKey(k: string, ch: string | undefined): boolean {

@@ -11,7 +11,8 @@ import type { ContextStatus } from '../../fleet/types.js';
 import type { CommandId } from '../../commands/table.js';
 import { viewColumn } from '../../model/columns.js';
 import type { AppContext, View } from '../view.js';
-import { renderTable, type Column, type TableState } from '../widgets/table.js';
+import { detailFits, renderTable, type Column, type TableState } from '../widgets/table.js';
+import { RowView } from './text.js';
 import { StatusWatcher } from './problems.js';
 
 const SPARKS = '▁▂▃▄▅▆▇█';
@@ -73,6 +74,7 @@ export class FleetView implements View {
   readonly actions: readonly CommandId[] = ['open', 'wrap', 'up', 'down', 'page-up', 'page-down', 'top', 'bottom'];
   /** `w`: the selected context's full values under the table */
   private detail = false;
+  private size = { width: 80, height: 24 };
   private readonly watcher: StatusWatcher;
   private readonly state: TableState = { selected: 0, top: 0 };
   /** per context: its summary and its problems (not suspended) by object uid, true when failed */
@@ -153,7 +155,12 @@ export class FleetView implements View {
 
   handle(action: CommandId): boolean {
     if (action === 'wrap') {
-      this.detail = !this.detail;
+      this.derive();
+      const row = this.rows[this.state.selected];
+      // values too long for the rows under the table: a view of their own, wrapped and scrollable
+      if (!this.detail && row && !detailFits(fleetColumns(), row, this.size.width, this.size.height)) {
+        this.app.push(new RowView(this.app, `row ${row.status.name}`, () => fleetColumns().map((c) => [c.header, c.value(row)])));
+      } else this.detail = !this.detail;
       return true;
     }
     this.derive();
@@ -173,6 +180,7 @@ export class FleetView implements View {
   }
 
   render(width: number, height: number): string[] {
+    this.size = { width, height };
     this.derive();
     return renderTable({ columns: fleetColumns(), rows: this.rows, width, height, state: this.state, theme: this.app.theme, detail: this.detail });
   }

@@ -42,7 +42,8 @@ const HELP_NOTES: [string, string[]][] = [
   ]],
   ['Narrow terminals', [
     'tables keep identity (CONTEXT, NAMESPACE, NAME) and status (STATUS, READY, HEALTH, REASON, MESSAGE); other columns give way',
-    'by a priority declared with the columns: IP and NODE first, then CPU/MEM, AGE, counts; w reads the selected row whole; ctrl-w keeps all',
+    'by a priority declared with the columns: IP and NODE first, then CPU/MEM, AGE, counts; ctrl-w keeps all',
+    'w reads the selected row whole: under the table, or in a view of its own when it is longer than the room there',
   ]],
   ['Keymap (--keymap, ~/.config/fleetdeck/keymap.json)', [
     'one key may run several commands that no view runs together (s: shell on a pod, scale on a workload, pause in logs);',
@@ -53,6 +54,7 @@ const HELP_NOTES: [string, string[]][] = [
     'finalizer removal is typed on any context; the plan says which: "Protected context (prod-eu)" or "always typed, on any context"',
     'type the name as the screen shows it, in any script (a control in a name is typed as its visible escape, e.g. \\e)',
     'tab: reconcile "with source"; rollback / restart / scale of a Flux-applied workload: suspend its Flux owner first',
+    'dialogs wrap from the start; w unwraps (a typed answer takes w as a letter: those stay wrapped)',
   ]],
   ['Health', [
     'kstatus rules (Current, InProgress, Failed, Terminating, NotFound, Unknown) plus Flux, cert-manager, CNPG,',

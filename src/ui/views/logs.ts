@@ -99,6 +99,19 @@ function layout(segments: Segment[], width: number, wrap: boolean): string[] {
   return rows;
 }
 
+/**
+ * One log entry's rows: its prefix (context/pod/container) on every row — a continuation row of
+ * a wrapped line keeps it, so every row says which container wrote it — and the text after it,
+ * cut or wrapped in the room left. A prefix wider than half the row is cut (with …) to half.
+ */
+function entryRows(prefix: Segment, body: Segment[], width: number, wrap: boolean): string[] {
+  const full = termLine(prefix.text);
+  const half = Math.max(2, Math.floor(width / 2));
+  const head = displayWidth(full) < half ? full : `${cutToWidth(full, half - 2)}…`;
+  const shown = prefix.open ? `${prefix.open}${escapeTags(head)}{/} ` : `${escapeTags(head)} `;
+  return layout(body, Math.max(1, width - displayWidth(head) - 1), wrap).map((row) => shown + row);
+}
+
 export class LogsView implements View {
   readonly buffer: LogBuffer;
   readonly tail: LogTail;
@@ -259,11 +272,18 @@ export class LogsView implements View {
     return true;
   }
 
+  /** An entry's rows at `width`: a notice as one muted text; a line as its prefix and text (entryRows). */
+  private rows(e: LogEntry, width: number): string[] {
+    const tag = (r: Role): string => openTag(this.app.theme.styles[r]);
+    if (e.notice) return layout([{ text: `${e.context}/${e.pod} ${e.text}`, open: tag('status.muted') }], width, this.wrap);
+    return entryRows({ text: `${e.context}/${e.pod}/${e.container}`, open: tag(PALETTE[podColour(e, PALETTE.length)]) }, this.segments(e), width, this.wrap);
+  }
+
+  /** A line's text after its prefix: the timestamp when shown, the text (JSON levels, highlights). */
   private segments(e: LogEntry): Segment[] {
     const t = this.app.theme;
     const tag = (r: Role): string => openTag(t.styles[r]);
-    if (e.notice) return [{ text: `${e.context}/${e.pod} ${e.text}`, open: tag('status.muted') }];
-    const out: Segment[] = [{ text: `${e.context}/${e.pod}/${e.container}`, open: tag(PALETTE[podColour(e, PALETTE.length)]) }, { text: ' ', open: '' }];
+    const out: Segment[] = [];
     if (this.timestamps && e.ts) out.push({ text: `${e.ts} `, open: tag('status.muted') });
     let text = e.text;
     let open = '';
@@ -304,7 +324,7 @@ export class LogsView implements View {
     if (this.anchor !== undefined) {
       this.anchor = Math.min(this.anchor, Math.max(0, total - room));
       for (const e of this.buffer.slice(this.anchor, this.anchor + room)) {
-        rows.push(...layout(this.segments(e), width, this.wrap));
+        rows.push(...this.rows(e, width));
         if (rows.length >= height) break;
       }
       return rows.slice(0, height);
@@ -313,7 +333,7 @@ export class LogsView implements View {
     const body: string[] = [];
     for (let i = total - 1; i >= 0 && body.length < room; i--) {
       const [e] = this.buffer.slice(i, i + 1);
-      body.unshift(...layout(this.segments(e), width, this.wrap));
+      body.unshift(...this.rows(e, width));
     }
     return [...rows, ...body.slice(Math.max(0, body.length - room))];
   }

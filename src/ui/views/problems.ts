@@ -15,7 +15,8 @@ import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import type { AppContext, View } from '../view.js';
 import { escapeTags, paint } from '../style.js';
-import { renderTable, type Column, type TableState } from '../widgets/table.js';
+import { detailFits, detailLines, detailRoom, renderTable, type Column, type TableState } from '../widgets/table.js';
+import { RowView } from './text.js';
 import { DescribeView } from './describe.js';
 import { cutToWidth, termLine, wrapToWidth } from '../../model/sanitize.js';
 
@@ -158,7 +159,7 @@ export function gapByContext(gaps: readonly KindCoverage[]): string {
 
 const clampSelected = (i: number, n: number): number => Math.max(0, Math.min(i, n - 1));
 
-/** The selected problem's full reason, wrapped to the width, at most three lines. */
+/** The selected problem's reason, wrapped to the width, at most three lines (`w` shows it whole). */
 export function reasonLines(row: { problem: Problem } | undefined, width: number): string[] {
   if (!row || width < 20) return [];
   const p = row.problem;
@@ -171,8 +172,11 @@ export function reasonLines(row: { problem: Problem } | undefined, width: number
 
 export class ProblemsView implements View {
   /** its own keys; every object command runs on selection() from the shell */
-  readonly actions: readonly CommandId[] = ['open', ...NAV_ACTIONS];
+  readonly actions: readonly CommandId[] = ['open', 'wrap', ...NAV_ACTIONS];
   private readonly watcher: StatusWatcher;
+  /** `w`: the selected problem whole under the table, every column (its reason in three lines otherwise) */
+  private whole = false;
+  private width = 80;
   private readonly state: TableState = { selected: 0, top: 0 };
   private rows: ProblemRow[] = [];
   private dirty = true;
@@ -269,6 +273,15 @@ export class ProblemsView implements View {
 
   handle(action: CommandId): boolean {
     this.derive();
+    if (action === 'wrap') {
+      const row = this.rows[this.state.selected];
+      // a reason too long for the rows under the table: a view of its own, wrapped and scrollable
+      const columns = problemColumns((r) => this.liveOf(r));
+      if (!this.whole && row && !detailFits(columns, row, this.width, this.height)) {
+        this.app.push(new RowView(this.app, `row ${row.problem.name}`, () => columns.map((c) => [c.header, c.value(row)])));
+      } else this.whole = !this.whole;
+      return true;
+    }
     const d = navDelta(action, Math.max(1, this.height - 2));
     if (d !== undefined) {
       this.state.selected = Math.max(0, Math.min(this.rows.length - 1, this.state.selected + d));
@@ -286,6 +299,7 @@ export class ProblemsView implements View {
 
   render(width: number, height: number): string[] {
     this.height = height;
+    this.width = width;
     this.frameNow = this.app.now();
     // a row turning stuck/slow moves up: the order is derived again at that moment only
     if (this.frameNow >= this.nextFlip) this.dirty = true;
@@ -297,9 +311,12 @@ export class ProblemsView implements View {
       return [cov.complete ? 'no problems: everything watched is Current' : 'no problems in what is loaded so far (not a verdict: see below)', ...notice];
     }
     // the reason is what the on-call engineer acts on: the selected one is shown whole below
-    const detail = height >= 8 ? reasonLines(this.rows[clampSelected(this.state.selected, this.rows.length)], width) : [];
+    // (w: every column of it, the reason whole)
+    const columns = problemColumns((r) => this.liveOf(r));
+    const selected = this.rows[clampSelected(this.state.selected, this.rows.length)];
+    const detail = height < 8 ? [] : this.whole ? detailLines(columns, selected, width).slice(0, detailRoom(height)) : reasonLines(selected, width);
     const tableHeight = height - (detail.length ? detail.length + 1 : 0) - notice.length;
-    const lines = renderTable({ columns: problemColumns((r) => this.liveOf(r)), rows: this.rows, width, height: tableHeight, state: this.state, theme: this.app.theme });
+    const lines = renderTable({ columns, rows: this.rows, width, height: tableHeight, state: this.state, theme: this.app.theme });
     this.selectedKey = this.rows[this.state.selected]?.key;
     if (detail.length === 0 && notice.length === 0) return lines;
     while (lines.length < tableHeight) lines.push('');

@@ -11,7 +11,8 @@ import { FilterError, filterFor, narrows, parseFilter, type Filter } from '../..
 import { eventLastSeen } from '../../model/columns.js';
 import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import type { AppContext, View } from '../view.js';
-import { renderTable, type TableState } from '../widgets/table.js';
+import { detailFits, renderTable, type TableState } from '../widgets/table.js';
+import { RowView } from './text.js';
 import { DescribeView } from './describe.js';
 import { podsBelow, relatedOf, storeCoverage } from '../../fleet/report.js';
 import { entryOf as kindEntryOf } from '../../model/kinds.js';
@@ -168,6 +169,7 @@ export class ResourceTableView implements View {
   private readonly marks = new Set<string>();
   private sort: { key: SortKey; desc: boolean };
   private height = 1;
+  private width = 80;
   private columns: TableColumn[] = [];
   private wide = false;
   /** events tables: only type Warning */
@@ -564,7 +566,12 @@ export class ResourceTableView implements View {
 
   handle(action: CommandId): boolean {
     if (action === 'wrap') {
-      this.detail = !this.detail;
+      const row = this.selected();
+      // values too long for the rows under the table: a view of their own, wrapped and scrollable
+      if (!this.detail && row && !detailFits(this.columns, row, this.width, this.height)) {
+        const columns = this.columns;
+        this.app.push(new RowView(this.app, `row ${row.obj.metadata.name}`, () => columns.map((c) => [c.header, c.value(row)])));
+      } else this.detail = !this.detail;
       return true;
     }
     this.derive();
@@ -652,6 +659,7 @@ export class ResourceTableView implements View {
 
   render(width: number, height: number): string[] {
     this.height = height;
+    this.width = width;
     this.derive();
     if (!this.types.size) {
       const waiting = this.undiscovered();

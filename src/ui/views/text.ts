@@ -2,13 +2,15 @@
 // visible window is handed to the screen; `wrap` (w) folds long lines onto as many rows as
 // they need instead of cutting them at the screen's edge.
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
-import { wrapTagged } from '../style.js';
+import { escapeTags, paint, wrapTagged } from '../style.js';
 import type { AppContext, View } from '../view.js';
 
 export abstract class TextView implements View {
   protected top = 0;
   protected height = 1;
   protected wrapped = false;
+  /** the width of the last frame (wrapping keeps the top line in place at it) */
+  protected width = 80;
 
   constructor(protected readonly app: AppContext) {}
 
@@ -24,13 +26,23 @@ export abstract class TextView implements View {
 
   handle(action: CommandId): boolean {
     if (action === 'wrap') {
-      this.wrapped = !this.wrapped;
+      this.toggleWrap();
       return true;
     }
     const d = navDelta(action, Math.max(1, this.height - 1));
     if (d === undefined) return false;
     this.top = Math.max(0, this.top + d);
     return true;
+  }
+
+  /** Wraps or unwraps, the line at the top of the window staying there (the reader keeps their place). */
+  protected toggleWrap(): void {
+    const rows = (wrapped: boolean): number[] => this.lines(this.width).map((l) => (wrapped ? wrapTagged(l, this.width).length : 1));
+    const before = rows(this.wrapped);
+    let line = 0;
+    for (let at = 0; line < before.length && at + before[line] <= this.top; line++) at += before[line];
+    this.wrapped = !this.wrapped;
+    this.top = rows(this.wrapped).slice(0, line).reduce((a, b) => a + b, 0);
   }
 
   /** The lines as shown: folded to the width when wrapping. */
@@ -41,6 +53,7 @@ export abstract class TextView implements View {
 
   render(width: number, height: number): string[] {
     this.height = height;
+    this.width = width;
     const all = this.shown(width);
     this.top = Math.min(this.top, Math.max(0, all.length - height));
     return all.slice(this.top, this.top + height);
@@ -48,5 +61,28 @@ export abstract class TextView implements View {
 
   status(): string {
     return '';
+  }
+}
+
+/**
+ * A table row's values, one column a line, wrapped from the start: what `w` opens when the
+ * selected row's values do not fit under the table (detailFits). Read at every frame.
+ */
+export class RowView extends TextView {
+  constructor(
+    app: AppContext,
+    private readonly heading: string,
+    private readonly values: () => [header: string, value: string][],
+  ) {
+    super(app);
+    this.wrapped = true;
+  }
+
+  title(): string {
+    return this.heading;
+  }
+
+  protected lines(): string[] {
+    return this.values().map(([h, v]) => `${paint(this.app.theme, 'describe.label', `${h}:`)} ${escapeTags(v || '-')}`);
   }
 }

@@ -151,7 +151,8 @@ export class CompareView extends ObjectTextView {
     }
     const inputs = contexts.map((c) => compareInputFor(store, c, this.addr.query, ns, this.addr.name, now));
     const r = compareObjects({ kind: type.kind, namespace: ns ?? '', name: this.addr.name }, inputs, now);
-    return renderCompare(r, themePaint(this.app.theme), width, { clip: true });
+    // wrapped (w): every value whole, folded onto the rows below; else cut to the screen with `~`
+    return renderCompare(r, themePaint(this.app.theme), width, { clip: !this.wrapped });
   }
 }
 
@@ -180,8 +181,10 @@ export class TraceView extends ObjectTextView {
       }
     }
     const p = themePaint(this.app.theme);
-    const out = traces.length ? renderTraces(traces, p, width).split('\n') : [plain(`${this.addr.query}/${this.addr.name}: not found in what could be read`)];
-    if (elsewhere.length) out.push('', p.muted(escapeTags(fit(elsewhere.join('; '), width))));
+    // wrapped (w): messages and names whole, folded onto the rows below
+    const room = this.wrapped ? Infinity : width;
+    const out = traces.length ? renderTraces(traces, p, room).split('\n') : [plain(`${this.addr.query}/${this.addr.name}: not found in what could be read`)];
+    if (elsewhere.length) out.push('', p.muted(escapeTags(this.wrapped ? elsewhere.join('; ') : fit(elsewhere.join('; '), width))));
     return out;
   }
 }

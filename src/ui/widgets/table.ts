@@ -123,7 +123,7 @@ export interface RenderTableOptions<R> {
   isMarked?(row: R): boolean;
   sortColumn?: number;
   sortDesc?: boolean;
-  /** the selected row's full values under the table (`w`): every column, wrapped, at most a third of the height */
+  /** the selected row's full values under the table (`w`): every column, wrapped, in the rows the table leaves (detailRoom) */
   detail?: boolean;
 }
 
@@ -133,11 +133,24 @@ export function detailLines<R>(columns: Column<R>[], row: R, width: number): str
   return wrapToWidth(text, Math.max(1, width));
 }
 
+/** Rows under a table of `height` rows for the selected row's detail: all but the header and three rows. */
+export function detailRoom(height: number): number {
+  return Math.max(1, height - 4);
+}
+
+/**
+ * Whether the selected row's values fit under the table (detailRoom). When they do not, `w`
+ * opens them in a text view of their own (RowView), so that they can always be read whole.
+ */
+export function detailFits<R>(columns: Column<R>[], row: R | undefined, width: number, height: number): boolean {
+  return !row || detailLines(columns, row, width).length <= detailRoom(height);
+}
+
 /** Renders header + visible rows as tagged lines; updates state.top for the window. */
 export function renderTable<R>(o: RenderTableOptions<R>): string[] {
   if (o.detail && o.rows.length) {
     const row = o.rows[clampIndex(o.state.selected, o.rows.length)];
-    const detail = detailLines(o.columns, row, o.width).slice(0, Math.max(1, Math.floor(o.height / 3)));
+    const detail = detailLines(o.columns, row, o.width).slice(0, detailRoom(o.height));
     const table = renderTable({ ...o, detail: false, height: Math.max(2, o.height - detail.length) });
     return [...table, ...detail.map((l) => paint(o.theme, 'status.muted', fit(l, o.width)))].slice(0, o.height);
   }
