@@ -21,9 +21,10 @@ export function headerWords(head: readonly string[]): [number, number][] {
  * for every column after the first, every row below keeps its boundary — a blank cell just
  * before the column's header word (left-aligned) or just after it (right-aligned). A value cut
  * into its neighbour, a wide character measured wrong or a control that moved the cursor puts
- * text there. The table ends at a blank row or at a view's completeness note ("not whole: …").
+ * text there. The table ends at a blank row, at a view's completeness note ("not whole: …") or
+ * at a row `end` matches (the next section of a text view: describe's `Events:`).
  */
-export function misaligned(cells: readonly (readonly string[])[], header: RegExp): string | undefined {
+export function misaligned(cells: readonly (readonly string[])[], header: RegExp, end?: RegExp): string | undefined {
   const rows = cells.map((r) => r.map((c) => c || '').join(''));
   const screen = cells.map((r) => r.join('')).join('\n');
   const h = cells.findIndex((r) => header.test(r.join('')));
@@ -31,7 +32,7 @@ export function misaligned(cells: readonly (readonly string[])[], header: RegExp
   const words = headerWords(cells[h]);
   if (words.length < 2) return `one column only under ${header}:\n${screen}`;
   const body: (readonly string[])[] = [];
-  for (let y = h + 1; y < cells.length - 2 && rows[y].trim() !== '' && !rows[y].startsWith('not whole: '); y++) body.push(cells[y]);
+  for (let y = h + 1; y < cells.length - 2 && rows[y].trim() !== '' && !rows[y].startsWith('not whole: ') && !end?.test(rows[y]); y++) body.push(cells[y]);
   for (const [x, e] of words.slice(1)) {
     const left = body.every((r) => r[x - 1] === ' ');
     const right = body.every((r) => e + 1 >= r.length || r[e + 1] === ' ');

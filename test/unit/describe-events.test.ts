@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadKeymap } from '../../src/config/keymap.js';
 import { loadTheme } from '../../src/config/theme.js';
 import type { AppContext } from '../../src/ui/view.js';
-import { DescribeView } from '../../src/ui/views/describe.js';
+import { DescribeView, layoutFields } from '../../src/ui/views/describe.js';
 import { demoStore, type FakeStore } from '../helpers/fake-store.js';
 
 const NOW = Date.parse('2026-11-20T10:00:00Z');
@@ -66,5 +66,28 @@ describe("describe's Events section (issue 20 case 2)", () => {
     expect(ev).toMatch(/Warning\s+BackOff/);
     expect(ev).not.toContain('<none>');
     view.close();
+  });
+});
+
+// describe's key/value columns: every value of a run of fields starts in one column. A label
+// longer than 12 (`Controlled By:`) put its value two columns right of the others, and a spec
+// key in a wide script was measured in UTF-16 units.
+describe('describe fields', () => {
+  const strip = (l: string): string => l.replace(/\{[^}]*\}/g, '');
+  const valueAt = (l: string): number => strip(l).search(/(?<=:\s+|^\s+)[^\s:]/u);
+
+  it('keeps each run of fields at one value column, measured in terminal columns', () => {
+    const store = demoStore({ now: NOW });
+    const pod = store.list('prod-eu', 'pods', 'shop')[0];
+    const rt = store.resolve('prod-eu', 'pods')!;
+    const lines = new DescribeView(appOn(store), 'prod-eu', rt, { ...pod, metadata: { ...pod.metadata, labels: { a: '1', b: '2' } } }).render(200, 60);
+    const top = lines.slice(0, lines.findIndex((l) => /^\S.*:\s*$/.test(strip(l))));
+    expect(top.some((l) => strip(l).startsWith('Controlled By:'))).toBe(true);
+    expect(new Set(top.map(valueAt))).toEqual(new Set([16]));
+  });
+
+  it('measures a wide label by its terminal width', () => {
+    const lines = layoutFields([{ indent: 2, label: '日本語:', value: 'x' }, { indent: 2, label: 'replicas:', value: 'y' }], (l, w) => l + ' '.repeat(w - [...l].reduce((n, c) => n + (c.charCodeAt(0) > 0x2000 ? 2 : 1), 0)));
+    expect(lines).toEqual(['  日本語:     x', '  replicas:   y']);
   });
 });

@@ -6,6 +6,7 @@ import { resourceKey, type KubeObject, type ResourceType } from '../../model/typ
 import { coverageText } from '../../model/coverage.js';
 import { storeCoverage } from '../../fleet/report.js';
 import type { Subscription } from '../../fleet/types.js';
+import { displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, paint, textColumns } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';
@@ -37,6 +38,33 @@ export function noEventsText(app: Pick<AppContext, 'store'>, context: string, na
   return `(${coverageText({ ...cov, resource: 'events' }).replace(/^events in [^:]+: /, 'events ')})`;
 }
 
+/**
+ * Describe's lines with its fields laid out: each run of consecutive fields at one indent gets
+ * one value column, two past its widest label and at least at column 14 (kubectl's); `label`
+ * paints a label padded to a width. Values are cluster text (escaped here).
+ */
+export function layoutFields(entries: readonly (string | { indent: number; label: string; value: string })[], label: (text: string, width: number) => string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < entries.length; ) {
+    const e = entries[i];
+    if (typeof e === 'string') {
+      out.push(e);
+      i++;
+      continue;
+    }
+    let j = i;
+    let width = 14 - e.indent;
+    for (; j < entries.length; j++) {
+      const f = entries[j];
+      if (typeof f === 'string' || f.indent !== e.indent) break;
+      width = Math.max(width, displayWidth(f.label) + 2);
+    }
+    for (const f of entries.slice(i, j) as { indent: number; label: string; value: string }[]) out.push(' '.repeat(f.indent) + label(f.label, width) + escapeTags(f.value));
+    i = j;
+  }
+  return out;
+}
+
 export class DescribeView extends TextView {
   /** the object's events are watched while describe is open (nothing else may be watching them) */
   private readonly events: Subscription;
@@ -62,10 +90,12 @@ export class DescribeView extends TextView {
   protected lines(): string[] {
     const t = this.app.theme;
     const o = this.app.store.get(this.context, resourceKey(this.rt), this.obj.metadata.namespace, this.obj.metadata.name) ?? this.obj;
-    const out: string[] = [];
-    const field = (label: string, value: string, indent = 0): void => {
-      out.push(' '.repeat(indent) + paint(t, 'describe.label', `${label}:`.padEnd(Math.max(14 - indent, label.length + 2))) + escapeTags(value));
-    };
+    // lines, and fields laid out at the end: a run of fields at one indent has its values in one
+    // column, past its widest label (kubectl's tabwriter); a label's width is its terminal width
+    const out: (string | { indent: number; label: string; value: string })[] = [];
+    const field = (label: string, value: string, indent = 0): void => void out.push({ indent, label: `${termLine(label)}:`, value });
+    /** the next value of a map (a label, an annotation) under the first, in the same column */
+    const more = (value: string, indent = 0): void => void out.push({ indent, label: '', value });
     const section = (name: string): void => void out.push(paint(t, 'describe.section', name));
     /** A container state as kubectl describe prints it: the state, its reason, exit code, times. */
     const stateLines = (label: string, state: unknown): void => {
@@ -89,7 +119,7 @@ export class DescribeView extends TextView {
     const map = (label: string, m: Record<string, string>): void => {
       const entries = Object.entries(m);
       if (!entries.length) return field(label, '<none>');
-      entries.forEach(([k, v], i) => (i === 0 ? field(label, `${k}=${v}`) : out.push(' '.repeat(14) + escapeTags(`${k}=${v}`))));
+      entries.forEach(([k, v], i) => (i === 0 ? field(label, `${k}=${v}`) : more(`${k}=${v}`)));
     };
     const now = this.app.now();
     field('Name', o.metadata.name);
@@ -161,6 +191,6 @@ export class DescribeView extends TextView {
       out.push(paint(t, 'describe.label', rows[0]));
       events.forEach((e, i) => out.push(str(e, 'type') === 'Warning' ? paint(t, 'status.warn', rows[i + 1]) : escapeTags(rows[i + 1])));
     }
-    return out;
+    return layoutFields(out, (label, width) => paint(t, 'describe.label', label + ' '.repeat(width - displayWidth(label))));
   }
 }
