@@ -41,13 +41,14 @@ export function blessedStyle(theme: Theme, role: Role): { fg?: string; bg?: stri
 
 /**
  * Rows of cells laid out in columns as wide as their widest cell (terminal columns, cells
- * sanitized), two spaces apart; the last column is left unpadded. Plain text: escape or
- * paint the result.
+ * sanitized), two spaces apart; the last column is left unpadded. `max`: no column but the last
+ * is wider (its longer cells cut with …), so that one long value cannot push the others off
+ * the screen. Plain text: escape or paint the result.
  */
-export function textColumns(rows: string[][], indent = ''): string[] {
+export function textColumns(rows: string[][], indent = '', max = Infinity): string[] {
   const cells = rows.map((r) => r.map((c) => termLine(c)));
   const widths: number[] = [];
-  for (const r of cells) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(c))));
+  for (const r of cells) r.forEach((c, i) => (widths[i] = Math.min(max, Math.max(widths[i] ?? 0, displayWidth(c)))));
   return cells.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : fitWidth(c, widths[i]))).join('  '));
 }
 

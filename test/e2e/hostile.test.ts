@@ -8,7 +8,9 @@
 // A second case gives objects hostile names (a Deployment and its ReplicaSets and Pods,
 // ConfigMaps, a Certificate, a Kustomization, what an Event is about) and hostile condition
 // reasons and messages, and visits Problems, Fleet, tree, history, compare, trace, a restart's
-// confirm dialog, changes and pulses.
+// confirm dialog, a confirmed restart's outcome (message line, :outcomes) and audit line,
+// changes and pulses. The first case also checks describe's key/value, condition and event
+// columns, and that every row of a wrapped log line keeps its prefix.
 // Replay a failure with FLEETDECK_FUZZ_SEED=<seed> (each case's title names its seed);
 // FLEETDECK_FUZZ_DUMP=1 prints the screens the second case checked. Run `npm run build` first.
 import { spawn } from 'node:child_process';
@@ -49,10 +51,9 @@ function assertNothingLeaked(s: Session): void {
   expect(out.includes('\x1b[?1049l'), 'the alternate screen was left').toBe(false);
 }
 
-/** Table alignment on the screen (test/helpers/aligned.ts): every row keeps every column's boundary. */
-async function assertAligned(s: Session, header: RegExp): Promise<void> {
-  // a whole frame: two equal snapshots 150 ms apart (a snapshot taken while a frame is being
-  // written shows the new view's first rows over the old view's last ones)
+/** A whole frame: two equal snapshots 150 ms apart (a snapshot taken while a frame is being
+ * written shows the new view's first rows over the old view's last ones). */
+async function settled(s: Session): Promise<string[][]> {
   let cells = await s.cells();
   for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 150));
@@ -61,8 +62,33 @@ async function assertAligned(s: Session, header: RegExp): Promise<void> {
     cells = next;
     if (same) break;
   }
-  const why = misaligned(cells, header);
+  return cells;
+}
+
+/** Table alignment on the screen (test/helpers/aligned.ts): every row keeps every column's boundary. */
+async function assertAligned(s: Session, header: RegExp, end?: RegExp): Promise<void> {
+  const cells = await settled(s);
+  const why = misaligned(cells, header, end);
   expect(why, why).toBeUndefined();
+}
+
+/**
+ * describe's key/value columns: in the block of fields from `Name:` to the first section
+ * (`Spec:`), every value — a field's, or a map's next `key=value` under it — starts in one
+ * column, counted in cells (a wide character is two).
+ */
+async function assertDescribeAligned(s: Session): Promise<void> {
+  const cells = await settled(s);
+  const rows = cells.map((r) => r.map((c) => c || '\u0000').join(''));
+  const from = rows.findIndex((r) => r.startsWith('Name:'));
+  expect(from, rows.join('\n')).toBeGreaterThan(0);
+  const starts: number[] = [];
+  for (let y = from; y < rows.length - 2 && !/^\S[^:]*:\s*$/.test(rows[y]); y++) {
+    const r = rows[y];
+    // a label's row: the value after `Label:` and its padding; a map's next value: after the blank margin
+    starts.push(/^\S/.test(r) ? (/^[A-Z][A-Za-z ]*:\s+/.exec(r)?.[0].length ?? -1) : r.search(/\S/));
+  }
+  expect(new Set(starts).size, `describe's values in ${[...new Set(starts)].join(', ')}:\n${rows.join('\n')}`).toBe(1);
 }
 
 async function view(s: Session, command: string, title: RegExp, ready: RegExp): Promise<string> {
@@ -78,7 +104,7 @@ describe('hostile cluster text in the TUI', () => {
     await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
     // tables whose cells hold hostile text, each followed by other columns
     for (const [cmd, title, header, marker] of [
-      ['events', /^ events \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+/, /\\e\]|\\a|\{bold\}|日本|😀/],
+      ['events', /^ events \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+/, /\\e|\\x|\\a|\\0|\{|日本|中文|😀|ｆ/],
       ['ks', /^ kustomizations \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /\\e|\\a|\{|日本|😀|long-/],
       ['certificates', /^ certificates \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /shop-tls/],
       ['pods', /^ pods \[\d+\]/m, /^CONTEXT\s+NAMESPACE\s+NAME/, /Running/],
@@ -104,6 +130,13 @@ describe('hostile cluster text in the TUI', () => {
     let t = await s.waitFor((x) => /^ describe deployment\//m.test(x) && x.includes('hostile.example'), WAIT_MS);
     expect(t).toMatch(/\\e|\\a|\\x|\{bold\}|\{red-fg\}|日本|😀|\\u202e/);
     assertNothingLeaked(s);
+    // its key/value columns, its conditions' and its (hostile) events' columns
+    await assertDescribeAligned(s);
+    await assertAligned(s, /^\s+Type\s+Status\s+Reason\s+Message/, /^\S/);
+    s.press('G');
+    await s.waitFor(/^\s+Type\s+Reason\s+Age\s+Count\s+Message/m, WAIT_MS);
+    await assertAligned(s, /^\s+Type\s+Reason\s+Age\s+Count\s+Message/, /^\S/);
+    s.press('g');
     // w folds the long annotation onto the rows below, never past the edge
     s.press('w');
     t = await s.waitFor((x) => x.includes('[wrap]') || (x.match(/long-long/g) ?? []).length > 1 || !x.includes('long-'), WAIT_MS);
@@ -123,6 +156,13 @@ describe('hostile cluster text in the TUI', () => {
     const body = t.split('\n').slice(2, -2).filter((l) => l.trim() !== '');
     for (const l of body) expect(l, `a log row without its prefix:\n${t}`).toMatch(/^(dev|staging|prod-eu)\/\S+/);
     assertNothingLeaked(s);
+    // wrapped (w): every continuation row of a long line keeps its prefix too
+    s.press('w');
+    // (a row that continues a line: its text after the prefix is not a line's start, `hostile#N`)
+    t = await s.waitFor((x) => /\| wrap\]/.test(x) && x.split('\n').slice(2, -2).some((l) => /^\S+ (?!hostile#)\S/.test(l)), WAIT_MS);
+    const wrapped = t.split('\n').slice(2, -2).filter((l) => l.trim() !== '');
+    for (const l of wrapped) expect(l, `a wrapped log row without its prefix:\n${t}`).toMatch(/^(dev|staging|prod-eu)\/\S+ /);
+    assertNothingLeaked(s);
     s.press('esc');
     await s.waitFor(deployments, WAIT_MS);
     await view(s, 'help', /^ help/m, /Commands/);
@@ -138,7 +178,8 @@ describe('hostile cluster text in the TUI', () => {
 // action's confirm dialog (its plan names the object), changes, pulses.
 describe('hostile names and status text in every other view', () => {
   it(`no view lets a control through; titles unchanged; tables aligned (seed ${SEED})`, async () => {
-    const s = run(process.execPath, [CLI, 'demo', '--scenario', 'hostile', '--seed', String(SEED)], { env: env(), cols: 160, rows: 40 });
+    const dirs = env();
+    const s = run(process.execPath, [CLI, 'demo', '--scenario', 'hostile', '--seed', String(SEED)], { env: dirs, cols: 160, rows: 40 });
     sessions.push(s);
     await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
     await assertAligned(s, /^CONTEXT\s+STATE/);
@@ -189,6 +230,25 @@ describe('hostile names and status text in every other view', () => {
     }
     // nothing was restarted: the dialog was cancelled
     expect(await s.screenText()).not.toMatch(/restart(ed)? .*(done|applied)/i);
+    // an action on it, confirmed: its outcome on the message line and in :outcomes, its audit line
+    await view(s, 'deploy dev', /^ deployments \[/m, /ctx:dev/);
+    s.type('/hx-');
+    s.press('enter');
+    await s.waitFor((x) => /deployments \[1\/\d+\]/.test(x) && /checkout\s+hx-/.test(x), WAIT_MS);
+    s.press('r');
+    await s.waitFor((x) => /^ confirm rollout restart/m.test(x) && /hx-/.test(x), WAIT_MS);
+    s.press('y');
+    await s.waitFor(/✓ dev \/ checkout \/ Deployment hx-/, WAIT_MS);
+    await check();
+    await view(s, 'outcomes', /^ outcomes/m, /✓ dev \/ checkout \/ Deployment hx-/);
+    await check();
+    const audit = readFileSync(join(dirs.XDG_STATE_HOME, 'fleetdeck', 'audit.log'), 'utf8').split('\n').filter(Boolean);
+    expect(audit.length).toBeGreaterThan(0);
+    for (const line of audit) {
+      // `cat audit.log` on a terminal: every control of the name escaped in the JSON
+      expect(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(line), line).toBe(false);
+      expect((JSON.parse(line) as { object: { name: string } }).object.name).toMatch(/^hx-/);
+    }
     await view(s, 'changes', /^ changes \[\d+/m, /AGE\s+TIME\s+CONTEXT/);
     await check(/^\S*\s*AGE\s+TIME\s+CONTEXT/);
     await view(s, 'pulses', /^ pulses \[/m, /events\/s/);
@@ -267,6 +327,5 @@ describe('hostile log lines on the command line', () => {
     expect(lines.length).toBeGreaterThan(5);
     for (const l of lines) expect(typeof JSON.parse(l).message).toBe('string');
     expect(lines.some((l) => (JSON.parse(l).message as string).includes('\x1b'))).toBe(true);
-    void readFileSync;
   }, 180_000);
 });

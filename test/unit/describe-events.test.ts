@@ -91,3 +91,18 @@ describe('describe fields', () => {
     expect(lines).toEqual(['  日本語:     x', '  replicas:   y']);
   });
 });
+
+describe('describe events at 80 columns', () => {
+  it('a long reason is cut to a quarter of the screen so the message stays on it; whole when wrapped', () => {
+    const store = demoStore({ now: NOW });
+    const pod = store.list('prod-eu', 'pods', 'shop').find((p) => store.list('prod-eu', 'events', 'shop').some((e) => (e.involvedObject as { uid?: string }).uid === p.metadata.uid))!;
+    const ev = store.list('prod-eu', 'events', 'shop')[0];
+    store.put('prod-eu', 'events', { ...ev, reason: `Hostile${'long-'.repeat(40)}`, message: 'the message' });
+    const view = new DescribeView(appOn(store), 'prod-eu', store.resolve('prod-eu', 'pods')!, pod);
+    const row = view.render(80, 60).find((l) => l.includes('Hostile'))!;
+    expect(row).toContain('the message');
+    expect(row).toContain('…');
+    view.handle('wrap');
+    expect(view.render(80, 60).join('')).toContain('long-'.repeat(10));
+  });
+});

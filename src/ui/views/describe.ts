@@ -87,8 +87,11 @@ export class DescribeView extends TextView {
     return `describe ${this.rt.kind.toLowerCase()}/${this.obj.metadata.name}`;
   }
 
-  protected lines(): string[] {
+  protected lines(width: number): string[] {
     const t = this.app.theme;
+    // the conditions' and events' columns before the message: cut to a quarter of the screen
+    // (a hostile reason cannot push the message off it), whole when wrapped (w)
+    const columnMax = this.wrapped ? Infinity : Math.max(16, Math.floor(width / 4));
     const o = this.app.store.get(this.context, resourceKey(this.rt), this.obj.metadata.namespace, this.obj.metadata.name) ?? this.obj;
     // lines, and fields laid out at the end: a run of fields at one indent has its values in one
     // column, past its widest label (kubectl's tabwriter); a label's width is its terminal width
@@ -177,7 +180,7 @@ export class DescribeView extends TextView {
     const conds = conditions(o);
     if (conds.length) {
       section('Conditions:');
-      const rows = textColumns([['Type', 'Status', 'Reason', 'Message'], ...conds.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])], '  ');
+      const rows = textColumns([['Type', 'Status', 'Reason', 'Message'], ...conds.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])], '  ', columnMax);
       out.push(paint(t, 'describe.label', rows[0]), ...rows.slice(1).map(escapeTags));
     }
     section('Events:');
@@ -187,7 +190,7 @@ export class DescribeView extends TextView {
       const rows = textColumns([
         ['Type', 'Reason', 'Age', 'Count', 'Message'],
         ...events.map((e) => [str(e, 'type') ?? '', str(e, 'reason') ?? '', age(str(e, 'lastTimestamp') ?? str(e, 'eventTime') ?? e.metadata.creationTimestamp, now), String(num(e, 'count') ?? 1), str(e, 'message') ?? '']),
-      ], '  ');
+      ], '  ', columnMax);
       out.push(paint(t, 'describe.label', rows[0]));
       events.forEach((e, i) => out.push(str(e, 'type') === 'Warning' ? paint(t, 'status.warn', rows[i + 1]) : escapeTags(rows[i + 1])));
     }
