@@ -1,5 +1,6 @@
 // Plans and outcomes as plain text: the confirm dialog's body and the shell's --dry-run and
 // result lines. Every request is shown exactly as it will be sent.
+import { jsonForTerminal } from '../model/sanitize.js';
 import type { ApiRequest, Outcome, OutcomeStatus, Plan, PlannedRequest, Target } from './types.js';
 
 export function targetLine(t: Target): string {
@@ -20,7 +21,9 @@ function requestLines(r: PlannedRequest, sameObject: boolean): string[] {
   if (!sameObject) lines.push(`    ${r.object.kind} ${r.object.namespace ? `${r.object.namespace}/` : ''}${r.object.name}:`);
   lines.push(`    ${requestLine(r)}`);
   if (r.contentType) lines.push(`    Content-Type: ${r.contentType}`);
-  if (r.body !== undefined) lines.push(...indent(JSON.stringify(r.body, null, 2), '    '));
+  // the body as JSON, exactly as sent; cluster text in it (a rollback's template) has its C1 and
+  // bidi controls escaped as JSON escapes them (\u009b), never raw on a terminal
+  if (r.body !== undefined) lines.push(...indent(jsonForTerminal(r.body, 2), '    '));
   if (r.wait) lines.push(`    then wait until status.lastHandledReconcileAt is ${r.wait.token}, and report Ready`);
   return lines;
 }

@@ -44,9 +44,3 @@ export function reportUnreachable(snap: Snapshot, stderr: Writable): void {
   for (const u of snap.unreachable) stderr.write(termText(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`));
 }
 
-/** Pads each column to its widest cell; the last column is not padded. */
-export function alignColumns(rows: string[][], widthOf: (s: string) => number = (s) => s.length): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, widthOf(cell))));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i] - widthOf(cell)))).join('  ').trimEnd());
-}

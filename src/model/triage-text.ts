@@ -112,8 +112,8 @@ export function renderCompare(r: CompareResult, p: Paint, width = 120, opts: { c
   }
   const missing = r.contexts.filter((c) => c.presence === 'missing');
   const unknown = r.contexts.filter((c) => c.presence === 'unknown');
-  if (missing.length) out.push('', `${p.bad('missing')} in: ${missing.map((c) => `${c.context}${c.reason ? ` (${safe(p, c.reason)})` : ''}`).join(', ')}`);
-  if (unknown.length) out.push(missing.length ? '' : '', `${p.warn('unknown')} in: ${unknown.map((c) => `${c.context} (${safe(p, c.reason ?? 'not read')})`).join(', ')}`);
+  if (missing.length) out.push('', `${p.bad('missing')} in: ${missing.map((c) => `${safe(p, c.context)}${c.reason ? ` (${safe(p, c.reason)})` : ''}`).join(', ')}`);
+  if (unknown.length) out.push(missing.length ? '' : '', `${p.warn('unknown')} in: ${unknown.map((c) => `${safe(p, c.context)} (${safe(p, c.reason ?? 'not read')})`).join(', ')}`);
   return out;
 }
 
@@ -151,7 +151,12 @@ export function traceChainLine(t: Trace, p: Paint): string {
 export function renderTrace(t: Trace, p: Paint, width = Infinity): string[] {
   const long = (v: string): string => safe(p, clip(termLine(v), width - STEP_TITLE_WIDTH));
   const out: string[] = [];
-  const kv = (k: string, v: string): void => void out.push(`${`${k}:`.padEnd(STEP_TITLE_WIDTH)}${v}`);
+  // a step's kind is cluster text too (an ownerReference names any kind): sanitized, measured in
+  // terminal columns, and at least one space before its value
+  const kv = (k: string, v: string): void => {
+    const label = termLine(`${k}:`);
+    out.push(`${p.text(label)}${' '.repeat(Math.max(1, STEP_TITLE_WIDTH - displayWidth(label)))}${v}`);
+  };
   t.steps.forEach((s, i) => {
     if (i > 0) out.push(p.muted('---'));
     kv(s.kind, `${safe(p, s.name)}${s.via === 'flux-label' ? p.muted('  (by its labels)') : s.via === 'flux-inventory' ? p.muted('  (in its inventory)') : ''}`);
@@ -176,7 +181,7 @@ export function renderTrace(t: Trace, p: Paint, width = Infinity): string[] {
     if (msg) kv('Message', long(msg));
   });
   out.push(p.muted('---'));
-  out.push(t.managed === 'flux' ? `Managed by Flux${t.note ? `: ${safe(p, t.note)}` : ''}` : t.managed === 'unknown' ? p.warn(`Flux management unknown: ${safe(p, t.note ?? '')}`) : p.muted(t.note ?? 'not managed by Flux'));
+  out.push(t.managed === 'flux' ? `Managed by Flux${t.note ? `: ${safe(p, t.note)}` : ''}` : t.managed === 'unknown' ? p.warn(`Flux management unknown: ${safe(p, t.note ?? '')}`) : p.muted(safe(p, t.note ?? 'not managed by Flux')));
   return out;
 }
 

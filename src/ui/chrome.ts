@@ -7,7 +7,7 @@ import { formatKeySeq, type Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import { command, NAV_ACTIONS, type CommandId } from '../commands/table.js';
 import type { FleetStore } from '../fleet/types.js';
-import { escapeUnsafe } from '../model/sanitize.js';
+import { displayWidth, escapeUnsafe, termLine } from '../model/sanitize.js';
 import type { ShellState, ViewStack } from './app-state.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
 import { completions } from './palette.js';
@@ -84,9 +84,11 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
     const input = `${lead}${prompt.text}▏`;
     line2 = paint(theme, 'prompt', input) + paint(theme, 'prompt.suggestion', fit(sugg.length ? `  ${sugg.join(' ')}` : '', Math.max(0, width - input.length)));
   } else {
-    const crumbs = ` ${stack.all().map((s) => s.title()).join(' › ')} `;
+    // titles hold object names (cluster text, any script): measured as drawn, in terminal columns
+    const crumbs = termLine(` ${stack.all().map((s) => s.title()).join(' › ')} `);
+    const used = Math.min(displayWidth(crumbs), width);
     const msg = message ? ` ${message.text}` : '';
-    line2 = paint(theme, 'crumbs', fit(crumbs, Math.min(crumbs.length, width))) + (message ? paint(theme, message.kind === 'error' ? 'message.error' : 'message.info', fit(msg, Math.max(0, width - crumbs.length))) : '');
+    line2 = paint(theme, 'crumbs', fit(crumbs, used)) + (message ? paint(theme, message.kind === 'error' ? 'message.error' : 'message.info', fit(msg, Math.max(0, width - used))) : '');
   }
   return [hints, line2];
 }

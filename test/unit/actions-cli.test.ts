@@ -105,4 +105,13 @@ describe('shell action commands', () => {
     expect(text).toContain('Protected context (prod-eu): type "apps" to confirm.');
     expect(text).toContain('then wait until status.lastHandledReconcileAt is 2026-03-01T10:00:00.123Z');
   });
+
+  it('a request body holding cluster text (a rollback\'s template) shows its C1 and bidi controls as JSON escapes', () => {
+    const h = harness();
+    const plan = h.deps.executor.plan('reconcile', [fluxTarget('dev', 'Kustomization', 'apps')]);
+    const req = plan.targets[0].requests[0];
+    const text = renderPlan({ ...plan, targets: [{ ...plan.targets[0], requests: [{ ...req, body: { metadata: { annotations: { note: 'a\u009b2J b\u202ec \u001b[41m' } } } }] }] });
+    expect(text).toContain('"note": "a\\u009b2J b\\u202ec \\u001b[41m"');
+    expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/.test(text)).toBe(false);
+  });
 });

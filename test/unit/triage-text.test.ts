@@ -61,6 +61,22 @@ describe('triage text renderers', () => {
     expect(renderTraces([{ context: 'prod', ...t }], plainPaint).split('\n')[0]).toBe('prod: Deployment/n/web → Kustomization/flux-system/apps → GitRepository/flux-system/flux-system @ main@sha1:b');
   });
 
+  it('trace: a step\'s kind (an ownerReference may name any) and the note are sanitized; a long kind keeps a space before its value', () => {
+    const t: Trace = {
+      managed: 'not-flux', note: `not managed ${EVIL}`,
+      steps: [
+        { via: 'object', kind: 'Pod', group: '', namespace: 'n', name: 'web-1', presence: 'found', health: { status: 'Current', reason: 'ok' } },
+        { via: 'owner', kind: `Hx${EVIL}日本`, group: 'x.io', namespace: 'n', name: 'owner', presence: 'missing', note: 'not found' },
+        { via: 'owner', kind: 'ImageUpdateAutomation', group: 'x.io', namespace: 'n', name: 'iua', presence: 'missing', note: 'not found' },
+      ],
+    };
+    const lines = renderTrace(t, plainPaint);
+    for (const l of lines) expect(l).not.toMatch(ESC);
+    expect(lines).toContain('Hx' + 'ok\\e]0;PWNED\\a\\e[2J\\rend' + '日本: owner');
+    expect(lines).toContain('ImageUpdateAutomation: iua');
+    expect(lines.at(-1)).toBe('not managed ok\\e]0;PWNED\\a\\e[2J\\rend');
+  });
+
   it('changes: a table newest first with age and time; cluster text sanitized', () => {
     const row = (m: number, what: string): ChangeRow => ({ context: 'prod', kind: 'Deployment', namespace: 'n', name: 'web', change: 'rollout', what, at: new Date(NOW - m * 60_000).toISOString(), atMs: NOW - m * 60_000, evidence: 'x' });
     const lines = renderChanges([row(3, EVIL), row(90, 'revision 1 → 2')], NOW, plainPaint);

@@ -178,3 +178,16 @@ describe('w: long text read whole at 80x24', () => {
     });
   }
 });
+
+describe('the footer\'s crumbs in a wide script', () => {
+  it('are measured as drawn: a title with CJK is whole when it fits, the message after it', async () => {
+    const store = demoStore({ now: NOW });
+    store.put('dev', 'configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '日本語-設定-cm', namespace: 'shop', uid: 'cjk-cm', creationTimestamp: new Date(NOW).toISOString() }, data: {} });
+    const r = start({ cols: 80, rows: 24, store, startCommand: 'configmaps' });
+    await r.waitFor(/日本語-設定-cm/);
+    r.keys('d');
+    const t = await r.waitFor(/^ describe configmap\//m);
+    // 14 UTF-16 units but 22 columns: it was cut to its length, `configmap/日本語-設…`
+    expect(t.split('\n').at(-1)).toContain(' configmaps › describe configmap/日本語-設定-cm ');
+  });
+});
