@@ -1,9 +1,10 @@
 // `npm run bench`: every figure of issue #11, each the median of several runs in fresh
 // processes, as one JSON document on stdout and in bench/results/latest.json.
 //   --only <id>[,<id>]   just these figures (memory, watch, frame, filter, first-paint,
-//                        churn-bytes, logs, peer, stern, k9s)
+//                        churn-bytes, logs, peer, stern, k9s, many-contexts)
 //   --quick              fewer runs and smaller streams (a smoke run, not the figures)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { cpus, totalmem, release } from 'node:os';
 import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -213,6 +214,27 @@ try {
         includes: 'rows: spawn to the first pod row on screen; RSS: process tree after 20 s of watching; idle CPU: the next 20 s, % of one core; filter: the last keystroke of /svc-42 (it turns svc-4* rows into svc-42-* rows) to a screen whose pod rows are all svc-42-*',
         median: r.median, runs: r.rounds,
       });
+    }
+  }
+  if (want('many-contexts')) {
+    // 50 contexts, each serving ~100 API groups (CRD-heavy, like real clusters); a sim of its own
+    const n = quick ? 10 : 50;
+    const many = await startSim({ contexts: n, namespaces: 2, deployments: 5, podsPerDeployment: 2, apiGroups: 100 });
+    try {
+      const cache = mkdtempSync(join(tmpdir(), 'fleetdeck-bench-cache-'));
+      const run = (dir) => runScript('fleet-rows.mjs', ['--kubeconfig', many.kubeconfig, '--contexts', many.contexts.join(','), '--cache-dir', dir]);
+      await figure({
+        id: 'many-contexts', title: `every Fleet row filled, ${n} contexts x ~100 API groups (202 CRD kinds each), TUI in a pty`,
+        unit: 's', target: 3, better: 'lower',
+        command: `node bench/fleet-rows.mjs --kubeconfig K --contexts scale-1,...,scale-${n} --cache-dir D  (sim: ${many.command})`,
+        includes: 'spawn to the screen showing every row ready with no ? and a plain PROBLEMS count: discovery (aggregated, revalidated against the disk cache of the previous run) and the first list of every kind the Fleet row counts, custom kinds with a status subresource included (issue 20)',
+      }, async (i) => {
+        // the first run starts with an empty cache (cold) and fills it; the others find it (warm)
+        const r = await run(cache);
+        return { ...r, cache: i === 0 ? 'cold' : 'warm', filledSeconds: round(r.filledMs / 1000, 2) };
+      }, (r) => r.filledSeconds);
+    } finally {
+      await many.stop();
     }
   }
 } finally {

@@ -46,6 +46,7 @@ export function buildProgram(): Command {
     .option('--deployments <n>', 'scale: deployments per namespace', int)
     .option('--pods-per-deployment <n>', 'scale: pods per deployment', int)
     .option('--churn <n>', 'scale: changes per second per cluster', int)
+    .option('--api-groups <n>', 'scale: extra API groups per cluster, served by CRDs (2 kinds, 2 versions each)', int)
     .action(async (o) => {
       const { runSim } = await import('./cli/sim.js');
       process.exitCode = await runSim({
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
         deployments: o.deployments,
         podsPerDeployment: o.podsPerDeployment,
         churn: o.churn,
+        apiGroups: o.apiGroups,
         seed: o.seed,
       });
     });

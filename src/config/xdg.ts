@@ -19,7 +19,7 @@ export function homeDir(env: NodeJS.ProcessEnv = process.env): string | undefine
   }
 }
 
-function base(env: NodeJS.ProcessEnv, variable: 'XDG_CONFIG_HOME' | 'XDG_STATE_HOME', fallback: string[]): string | undefined {
+function base(env: NodeJS.ProcessEnv, variable: 'XDG_CONFIG_HOME' | 'XDG_STATE_HOME' | 'XDG_CACHE_HOME', fallback: string[]): string | undefined {
   const set = env[variable];
   if (set && isAbsolute(set)) return set;
   const home = homeDir(env);
@@ -29,6 +29,12 @@ function base(env: NodeJS.ProcessEnv, variable: 'XDG_CONFIG_HOME' | 'XDG_STATE_H
 /** $XDG_CONFIG_HOME/fleetdeck (default ~/.config/fleetdeck); undefined without any home. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const b = base(env, 'XDG_CONFIG_HOME', ['.config']);
+  return b ? join(b, 'fleetdeck') : undefined;
+}
+
+/** $XDG_CACHE_HOME/fleetdeck (default ~/.cache/fleetdeck): what may be thrown away (the discovery cache); undefined without any home. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const b = base(env, 'XDG_CACHE_HOME', ['.cache']);
   return b ? join(b, 'fleetdeck') : undefined;
 }
 

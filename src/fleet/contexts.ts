@@ -8,7 +8,8 @@ import { addSample, median } from '../model/latency.js';
 import type { ReflectorPhase, ResourceType } from '../model/types.js';
 import { resourceKey } from '../model/types.js';
 import { caFingerprint, ContextClient, type ClientOptions } from '../kube/client.js';
-import { discover, printerColumns, withPrinterColumns } from '../kube/discovery.js';
+import { discover, printerColumns, withPrinterColumns, type DiscoveryStats } from '../kube/discovery.js';
+import type { DiscoveryCache } from '../kube/discovery-cache.js';
 import { classify } from '../kube/errors.js';
 import { contextConfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
 import { Backoff, Reflector, type ReflectorOptions } from '../kube/reflector.js';
@@ -30,6 +31,8 @@ export interface ContextsOptions {
   client?: ClientOptions;
   /** options of the CRD watch's reflector */
   reflector?: ReflectorOptions;
+  /** aggregated discovery documents kept between runs, revalidated by ETag (src/kube/discovery-cache.ts) */
+  discoveryCache?: DiscoveryCache;
 }
 
 /** What a context tells its owner. Called synchronously from inside this part. */
@@ -308,7 +311,10 @@ export class Contexts {
   }
 
   private async rediscover(c: Entry): Promise<void> {
-    const types = await discover(c.client!, this.abort.signal);
+    const t0 = performance.now();
+    const stats: DiscoveryStats = { mode: 'aggregated', requests: 0, notModified: 0 };
+    const types = await discover(c.client!, { signal: this.abort.signal, cache: this.opts.discoveryCache, server: c.client!.server, stats });
+    c.status.discovery = { ...stats, ms: Math.round(performance.now() - t0) };
     c.types = c.crd ? withPrinterColumns(types, printerColumns(c.crd.cache.values())) : types;
     c.discovered = true;
     c.status.discovered = true;

@@ -19,6 +19,7 @@ import { resolveResource } from '../kube/resolve.js';
 import { FrameBatcher } from './batcher.js';
 import { Contexts } from './contexts.js';
 import { ObjectIndex } from './indexers.js';
+import type { DiscoveryCache } from '../kube/discovery-cache.js';
 import { Informers, type InformerHost } from './informers.js';
 import type {
   ApiRequest,
@@ -52,6 +53,8 @@ export interface FleetStoreOptions {
   forbiddenRetryMs?: number;
   client?: ClientOptions;
   reflector?: ReflectorOptions;
+  /** aggregated discovery kept between runs (the CLI passes one under $XDG_CACHE_HOME/fleetdeck/discovery) */
+  discoveryCache?: DiscoveryCache;
 }
 
 interface Sub {
@@ -97,6 +100,7 @@ export class Fleet implements FleetStore {
         forbiddenRetryMs: opts.forbiddenRetryMs ?? 300_000,
         client: opts.client,
         reflector: opts.reflector,
+        discoveryCache: opts.discoveryCache,
       },
       {
         changed: (name) => this.batcher.markContext(name),

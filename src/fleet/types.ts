@@ -27,6 +27,8 @@ export interface ContextStatus {
   kubeSystemUid?: string;
   /** why kube-system's uid is not known (RBAC, not found, an error), as the API said it */
   identityError?: string;
+  /** how the last discovery went: aggregated (with how many of its 2 documents the disk cache answered by 304) or legacy, requests made, wall ms */
+  discovery?: { mode: 'aggregated' | 'legacy'; requests: number; notModified: number; ms: number };
   /** sha256 (hex) of the CA bundle the kubeconfig pins for this cluster; absent without one or with insecure-skip-tls-verify */
   caFingerprint?: string;
   /** true once discovery finished: resolve() and resources() answer for this context */

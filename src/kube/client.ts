@@ -39,6 +39,8 @@ export interface KubeRequest {
   /** defaults to application/json; patches: application/merge-patch+json, ... */
   contentType?: string;
   accept?: string;
+  /** conditional request: the ETag of a cached answer (a 304 then comes back with an empty body) */
+  ifNoneMatch?: string;
   signal?: AbortSignal;
 }
 
@@ -46,6 +48,10 @@ export interface KubeResponse {
   status: number;
   /** parsed JSON when the answer is JSON, else the text */
   body: unknown;
+  /** the answer's ETag header, when it has one */
+  etag?: string;
+  /** the answer's Content-Type */
+  contentType?: string;
 }
 
 export interface Warmup {
@@ -221,6 +227,7 @@ export class ContextClient {
     const url = this.url(req.path, req.query);
     const { headers, dispatcher, cred } = await this.auth(url, method);
     headers.Accept = req.accept ?? 'application/json';
+    if (req.ifNoneMatch) headers['If-None-Match'] = req.ifNoneMatch;
     let body: string | undefined;
     if (req.body !== undefined) {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
@@ -308,7 +315,8 @@ export class ContextClient {
         // a JSON content type with a broken body: hand the text over
       }
     }
-    return { status: res.status, body };
+    const etag = res.headers.get('etag');
+    return { status: res.status, body, ...(etag ? { etag } : {}), ...(type ? { contentType: type } : {}) };
   }
 
   /** GET and parse JSON. */

@@ -1,10 +1,12 @@
-// Discovery of one context: /api and /apis, each group over every version it serves (the
-// preferred version's resources, plus those only served at another version; fetched in
-// parallel), subresources dropped; CRD printer columns read from the CRD objects themselves
+// Discovery of one context: aggregated discovery (two documents, revalidated against a disk
+// cache) where the server offers it, else /api and /apis and each group over every version it
+// serves (the preferred version's resources, plus those only served at another version;
+// fetched in parallel); subresources dropped; CRD printer columns read from the CRD objects themselves
 // so tables can show additionalPrinterColumns.
 import type { KubeObject, PrinterColumn, ResourceType } from '../model/types.js';
 import { arr, num, str } from '../model/access.js';
 import type { ContextClient } from './client.js';
+import type { DiscoveryCache } from './discovery-cache.js';
 
 interface ApiResource {
   name: string;
@@ -84,23 +86,126 @@ export function mergeGroupVersions(group: string, preferred: string, lists: Read
 }
 
 /**
- * Everything the context serves, core first, then groups in the server's order; each group
- * over all its served versions (mergeGroupVersions). One broken version or aggregated API
- * (metrics-server down) hides only itself.
+ * The Accept header client-go sends for discovery: aggregated discovery (one document for all
+ * groups, Kubernetes >= 1.26 beta, GA in 1.30) at v2 or v2beta1, else the plain documents.
  */
-export async function discover(client: ContextClient, signal?: AbortSignal): Promise<ResourceType[]> {
-  const [core, groups] = await Promise.all([
-    client.getJson<{ versions?: string[] }>('/api', undefined, signal),
-    client.getJson<GroupList>('/apis', undefined, signal),
-  ]);
+export const AGGREGATED_ACCEPT =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+
+interface DiscoveryResource {
+  resource?: string;
+  responseKind?: { group?: string; version?: string; kind?: string };
+  scope?: string;
+  singularResource?: string;
+  verbs?: string[];
+  shortNames?: string[];
+  categories?: string[];
+  subresources?: { subresource?: string; verbs?: string[] }[];
+}
+interface GroupDiscoveryList {
+  kind?: string;
+  items?: { metadata?: { name?: string }; versions?: { version?: string; resources?: DiscoveryResource[]; freshness?: string }[] }[];
+}
+
+/**
+ * An APIGroupDiscoveryList (apidiscovery.k8s.io/v2 or v2beta1) as ResourceTypes: each group's
+ * versions in the server's order of preference (the first is preferred) merged as the plain
+ * path merges them (mergeGroupVersions). A version marked Stale (an aggregated API server that
+ * did not answer) is left out, as client-go leaves it out. Subresources become
+ * `subresourceNames` ('status', 'scale').
+ */
+export function typesFromAggregated(doc: GroupDiscoveryList): ResourceType[] {
+  const out: ResourceType[] = [];
+  for (const item of doc.items ?? []) {
+    const group = item.metadata?.name ?? '';
+    const lists = new Map<string, ResourceList>();
+    for (const v of item.versions ?? []) {
+      if (!v.version || v.freshness === 'Stale') continue;
+      lists.set(v.version, {
+        resources: (v.resources ?? []).flatMap((r): ApiResource[] => {
+          if (!r.resource || !r.responseKind?.kind) return [];
+          const one: ApiResource = {
+            name: r.resource,
+            kind: r.responseKind.kind,
+            namespaced: r.scope === 'Namespaced',
+            verbs: r.verbs ?? [],
+            ...(r.singularResource ? { singularName: r.singularResource } : {}),
+            ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+            ...(r.categories ? { categories: r.categories } : {}),
+          };
+          return [one, ...(r.subresources ?? []).flatMap((s) => (s.subresource ? [{ name: `${r.resource}/${s.subresource}`, kind: r.responseKind!.kind!, verbs: s.verbs ?? [] }] : []))];
+        }),
+      });
+    }
+    const preferred = lists.keys().next().value;
+    if (preferred !== undefined) out.push(...mergeGroupVersions(group, preferred, lists));
+  }
+  return out;
+}
+
+/** How discovery went: `aggregated` (and how many documents the disk cache answered with 304), or `legacy` (per group-version requests). */
+export interface DiscoveryStats {
+  mode: 'aggregated' | 'legacy';
+  requests: number;
+  notModified: number;
+}
+
+export interface DiscoverOptions {
+  signal?: AbortSignal;
+  /** revalidated with If-None-Match on every call (src/kube/discovery-cache.ts) */
+  cache?: DiscoveryCache;
+  /** the context's server URL, the cache's key */
+  server?: string;
+  /** filled in with how the call went */
+  stats?: DiscoveryStats;
+}
+
+/**
+ * Everything the context serves, core first, then groups in the server's order; each group
+ * over all its served versions (mergeGroupVersions). Asks for aggregated discovery first (two
+ * requests for the whole server, revalidated against the disk cache); a server that answers
+ * with the plain documents gets the per-group-version requests of older clients. One broken
+ * version or aggregated API (metrics-server down) hides only itself.
+ */
+export async function discover(client: ContextClient, opts: DiscoverOptions = {}): Promise<ResourceType[]> {
+  const { signal, cache, server } = opts;
+  const stats: DiscoveryStats = opts.stats ?? { mode: 'aggregated', requests: 0, notModified: 0 };
+  Object.assign(stats, { mode: 'aggregated', requests: 0, notModified: 0 });
+  const fetchDoc = async (path: '/api' | '/apis'): Promise<unknown> => {
+    const cached = cache && server ? await cache.get(server, path) : undefined;
+    stats.requests++;
+    const res = await client.request({ path, accept: AGGREGATED_ACCEPT, ...(cached ? { ifNoneMatch: cached.etag } : {}), signal });
+    if (res.status === 304 && cached) {
+      stats.notModified++;
+      return cached.body;
+    }
+    if (typeof res.body !== 'object' || res.body === null) throw new Error(`${path}: the server did not answer JSON`);
+    if (cache && server && res.etag && (res.body as GroupDiscoveryList).kind === 'APIGroupDiscoveryList') await cache.put(server, path, { etag: res.etag, body: res.body });
+    return res.body;
+  };
+  const [core, groups] = await Promise.all([fetchDoc('/api'), fetchDoc('/apis')]);
+  const isAggregated = (d: unknown): d is GroupDiscoveryList => (d as GroupDiscoveryList).kind === 'APIGroupDiscoveryList';
+  if (isAggregated(core) && isAggregated(groups)) return [...typesFromAggregated(core), ...typesFromAggregated(groups)];
+  stats.mode = 'legacy';
+  return legacyDiscover(client, isAggregated(core) ? undefined : (core as { versions?: string[] }), isAggregated(groups) ? undefined : (groups as GroupList), stats, signal);
+}
+
+/** The plain path: /api/v1, then every version of every group of /apis, in parallel. */
+async function legacyDiscover(client: ContextClient, core: { versions?: string[] } | undefined, groups: GroupList | undefined, stats: DiscoveryStats, signal?: AbortSignal): Promise<ResourceType[]> {
+  const get = <T>(path: string): Promise<T> => {
+    stats.requests++;
+    return client.getJson<T>(path, undefined, signal);
+  };
+  core ??= await get<{ versions?: string[] }>('/api');
+  groups ??= await get<GroupList>('/apis');
   const coreVersion = core.versions?.[0] ?? 'v1';
   const fetchList = (path: string): Promise<ResourceList | undefined> =>
-    client.getJson<ResourceList>(path, undefined, signal).catch((e: unknown) => {
+    get<ResourceList>(path).catch((e: unknown) => {
       if (signal?.aborted) throw e;
       return undefined;
     });
   const lists = await Promise.all([
-    client.getJson<ResourceList>(`/api/${coreVersion}`, undefined, signal).then((l) => toTypes('', coreVersion, l)),
+    get<ResourceList>(`/api/${coreVersion}`).then((l) => toTypes('', coreVersion, l)),
     ...(groups.groups ?? []).map(async (g) => {
       const preferred = g.preferredVersion?.version ?? g.versions?.[0]?.version;
       if (!preferred) return [];

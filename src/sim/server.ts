@@ -3,6 +3,7 @@
 // (create, update, patch in three formats, delete), /status, /scale and pod logs. Errors
 // are Status bodies as the real API writes them, so client-node and kubectl work unchanged.
 import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
@@ -13,7 +14,7 @@ import { apiVersionOf, resourceKey } from '../model/types.js';
 import type { SimCluster } from './cluster.js';
 import { ApiError, badRequest, forbidden, notFound } from './errors.js';
 import type { SimResource } from './store.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './http/discovery.js';
+import { AGGREGATED_V2, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './http/discovery.js';
 import { AUTHZ_GROUP, AUTHZ_VERSION, authzGroupDoc, authzResourceList, review, type AccessDecision } from './http/authz.js';
 import { objectFilter } from './http/fields.js';
 import { serveLogs } from './http/logs.js';
@@ -24,7 +25,7 @@ import { asServed } from './crds.js';
 import { table, type IncludeObject } from './http/table.js';
 import { simTlsCert, simTlsKey } from './http/tls.js';
 import { startWatch, type OpenWatch } from './http/watch.js';
-import { METRICS_GROUP, METRICS_VERSION, metricsGroupDoc, serveMetrics } from './http/metrics.js';
+import { METRICS_GROUP, METRICS_VERSION, metricsGroupDoc, metricsResourceList, serveMetrics } from './http/metrics.js';
 import { rejectUpgrade, streamServer } from './http/streams.js';
 import type { Duplex } from 'node:stream';
 
@@ -357,7 +358,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     return sendJson(res, 200, asServed(r, write(route, patched as KubeObject, dryRun)));
   }
 
-  function nonResource(pathname: string, res: ServerResponse): boolean {
+  function nonResource(pathname: string, req: IncomingMessage, res: ServerResponse): boolean {
     const seg = pathname.split('/').filter((s) => s !== '');
     if (pathname === '/version') {
       sendJson(res, 200, { ...cluster.serverVersion, gitCommit: 'simulated', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' });
@@ -370,6 +371,23 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     }
     let doc: Record<string, unknown> | undefined;
     const metrics = cluster.metrics !== false;
+    if ((pathname === '/api' || pathname === '/apis') && wantsAggregated(req.headers.accept)) {
+      // aggregated discovery, as kube-apiserver serves it: one document, an ETag, 304 when unchanged
+      const lists = (group: string, version: string): Record<string, unknown> | undefined =>
+        metrics && group === METRICS_GROUP && version === METRICS_VERSION ? metricsResourceList()
+        : group === AUTHZ_GROUP && version === AUTHZ_VERSION ? authzResourceList()
+        : apiResourceList(store, group, version);
+      const body = JSON.stringify(aggregatedDiscovery(store, pathname, [...(metrics ? [metricsGroupDoc()] : []), authzGroupDoc()], lists));
+      const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { ETag: etag });
+        res.end();
+        return true;
+      }
+      res.writeHead(200, { 'Content-Type': AGGREGATED_V2, ETag: etag, 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return true;
+    }
     if (pathname === '/api') doc = apiVersions();
     else if (pathname === '/apis') doc = apiGroupList(store, [...(metrics ? [metricsGroupDoc()] : []), authzGroupDoc()]);
     else if (metrics && pathname === `/apis/${METRICS_GROUP}`) doc = { kind: 'APIGroup', apiVersion: 'v1', ...metricsGroupDoc() };
@@ -409,7 +427,7 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
     const route = parseResourcePath(store, url.pathname);
     if (!route) {
       if (faults.forbidAll) throw new ApiError(403, 'Forbidden', `forbidden: User "${cluster.user}" cannot get path "${url.pathname}"`);
-      if (req.method === 'GET' && nonResource(url.pathname, res)) return;
+      if (req.method === 'GET' && nonResource(url.pathname, req, res)) return;
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
     await handleResource(route, url.searchParams, req, res);

@@ -89,23 +89,33 @@ describe('discovery', () => {
     expect(flux.resources.find((r) => r.name === 'kustomizations')).toMatchObject({ kind: 'Kustomization', namespaced: true });
   });
 
-  it('answers aggregated-discovery requests with plain JSON and unknown paths with a 404 Status', async () => {
+  it('answers aggregated-discovery requests as kube-apiserver does (v2, ETag, 304), plain requests with plain JSON, unknown paths with a 404 Status', async () => {
     const res = await fetchWithAccept('/apis', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json');
-    expect(res.headers.get('content-type')).toBe('application/json');
-    const body = (await res.json()) as { kind: string; groups: { name: string }[] };
-    expect(body.kind).toBe('APIGroupList');
-    expect(body.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['apps', 'helm.toolkit.fluxcd.io', 'cert-manager.io']));
+    expect(res.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const etag = res.headers.get('etag');
+    expect(etag).toMatch(/^"[0-9a-f]+"$/);
+    const body = (await res.json()) as { kind: string; apiVersion: string; items: { metadata: { name: string }; versions: { version: string; resources: { resource: string; scope: string; subresources?: { subresource: string }[] }[] }[] }[] };
+    expect(body).toMatchObject({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2' });
+    expect(body.items.map((g) => g.metadata.name)).toEqual(expect.arrayContaining(['apps', 'helm.toolkit.fluxcd.io', 'cert-manager.io']));
+    const deploy = body.items.find((g) => g.metadata.name === 'apps')!.versions[0].resources.find((r) => r.resource === 'deployments')!;
+    expect(deploy.scope).toBe('Namespaced');
+    expect(deploy.subresources?.map((x) => x.subresource).sort()).toEqual(['scale', 'status']);
+    const same = await fetchWithAccept('/apis', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList', { 'If-None-Match': etag! });
+    expect(same.status).toBe(304);
+    const plain = await fetchWithAccept('/apis', 'application/json');
+    expect(plain.headers.get('content-type')).toBe('application/json');
+    expect(((await plain.json()) as { kind: string }).kind).toBe('APIGroupList');
     const missing = await rawGet('/apis/nope.example.com/v1');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ kind: 'Status', code: 404, reason: 'NotFound' });
   });
 });
 
-async function fetchWithAccept(path: string, accept: string): Promise<Response> {
+async function fetchWithAccept(path: string, accept: string, extra: Record<string, string> = {}): Promise<Response> {
   const k = kc();
   const ctx = new RequestContext(`${k.getCurrentCluster()!.server}${path}`, HttpMethod.GET);
   await k.applySecurityAuthentication(ctx);
-  return (await fetch(ctx.getUrl(), { headers: { ...ctx.getHeaders(), Accept: accept }, dispatcher: ctx.getDispatcher() })) as unknown as Response;
+  return (await fetch(ctx.getUrl(), { headers: { ...ctx.getHeaders(), Accept: accept, ...extra }, dispatcher: ctx.getDispatcher() })) as unknown as Response;
 }
 
 describe('lists', () => {

@@ -1,6 +1,6 @@
-// Plain-JSON discovery (/api, /apis, /api/v1, /apis/G, /apis/G/V) built from the resources
-// the store serves. Aggregated discovery is not offered: clients asking for it get these
-// documents as application/json and fall back to per-group requests, as with older servers.
+// Discovery built from the resources the store serves: the plain documents (/api, /apis,
+// /api/v1, /apis/G, /apis/G/V) and aggregated discovery (APIGroupDiscoveryList, apidiscovery.k8s.io/v2)
+// for clients that ask for it in Accept, as kube-apiserver >= 1.30 serves both.
 import type { ClusterStore, SimResource } from '../store.js';
 import { atVersion, servesVersion } from '../crds.js';
 
@@ -84,4 +84,67 @@ export function apiResourceList(store: ClusterStore, group: string, version: str
     ...subresourceEntries(r),
   ]);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}
+
+/** The media type kube-apiserver answers aggregated discovery with (v2; v2beta1 is the same shape). */
+export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** True when an Accept header asks for aggregated discovery (v2 or v2beta1). */
+export function wantsAggregated(accept: string | undefined): boolean {
+  return /g=apidiscovery\.k8s\.io;\s*v=v2(beta1)?;\s*as=APIGroupDiscoveryList/.test(accept ?? '');
+}
+
+type Doc = Record<string, unknown>;
+
+/** One APIResourceList as the v2 resources of one version: subresources folded into their resource. */
+function discoveryResources(list: Doc): Doc[] {
+  const entries = (list.resources as Doc[] | undefined) ?? [];
+  const out: Doc[] = [];
+  const byName = new Map<string, Doc>();
+  for (const r of entries) {
+    const name = String(r.name);
+    const slash = name.indexOf('/');
+    if (slash < 0) {
+      const d: Doc = {
+        resource: name,
+        responseKind: { group: '', version: '', kind: r.kind },
+        scope: r.namespaced ? 'Namespaced' : 'Cluster',
+        singularResource: r.singularName ?? '',
+        verbs: r.verbs ?? [],
+        ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+        ...(r.categories ? { categories: r.categories } : {}),
+      };
+      byName.set(name, d);
+      out.push(d);
+      continue;
+    }
+    const parent = byName.get(name.slice(0, slash));
+    if (!parent) continue;
+    const subs = ((parent.subresources as Doc[] | undefined) ?? []);
+    subs.push({ subresource: name.slice(slash + 1), responseKind: { group: r.group ?? '', version: r.version ?? '', kind: r.kind }, verbs: r.verbs ?? [] });
+    parent.subresources = subs;
+  }
+  return out;
+}
+
+/**
+ * The aggregated discovery document (APIGroupDiscoveryList, apidiscovery.k8s.io/v2) of /api or
+ * /apis: the same groups, versions (preferred first) and resources the plain documents list.
+ * `lists(group, version)` answers a group version's APIResourceList (the store's, or the
+ * metrics and authorization groups served outside it).
+ */
+export function aggregatedDiscovery(store: ClusterStore, path: '/api' | '/apis', extra: Doc[], lists: (group: string, version: string) => Doc | undefined): Doc {
+  const items: Doc[] = [];
+  if (path === '/api') {
+    items.push({ metadata: { creationTimestamp: null }, versions: [{ version: 'v1', resources: discoveryResources(lists('', 'v1') ?? {}), freshness: 'Current' }] });
+  } else {
+    for (const g of (apiGroupList(store, extra).groups as Doc[])) {
+      const versions = ((g.versions as Doc[]) ?? []).map((v) => String(v.version));
+      items.push({
+        metadata: { name: g.name, creationTimestamp: null },
+        versions: versions.map((v) => ({ version: v, resources: discoveryResources(lists(String(g.name), v) ?? {}), freshness: 'Current' })),
+      });
+    }
+  }
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
 }

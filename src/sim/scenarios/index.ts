@@ -17,6 +17,8 @@ export interface ScaleOptions {
   podsPerDeployment?: number;
   /** pod status/label updates and replacements per second, per context */
   churn?: number;
+  /** scale: extra API groups served by CRDs (two kinds, two versions each), as on CRD-heavy clusters */
+  apiGroups?: number;
   /** sim seconds per real second */
   speed?: number;
   /** demo: sim time moves only through runtime.advance() (a fleet that holds still for tests) */

@@ -45,11 +45,39 @@ function runningPod(name: string, ns: string, labels: Record<string, string>, ow
   };
 }
 
+/**
+ * `n` API groups served by CRDs, each with two namespaced kinds at v1 and v1beta1 (v1
+ * preferred), as operators install them: what makes discovery cost grow on real clusters.
+ */
+export function addApiGroups(c: BuiltCluster, n: number): void {
+  const schema = { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } };
+  for (let g = 1; g <= n; g++) {
+    const group = `ops${g}.scale.fleetdeck.test`;
+    for (const [plural, kind] of [['engines', 'Engine'], ['pipelines', 'Pipeline']]) {
+      c.store.create('customresourcedefinitions.apiextensions.k8s.io', {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: `${plural}.${group}` },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
+          versions: [
+            { name: 'v1', served: true, storage: true, schema, subresources: { status: {} } },
+            { name: 'v1beta1', served: true, storage: false, schema, subresources: { status: {} } },
+          ],
+        },
+      });
+    }
+  }
+}
+
 export function scaleCluster(c: BuiltCluster, opts: ScaleOptions): BuiltCluster {
   const nsCount = opts.namespaces ?? 10;
   const deps = opts.deployments ?? 10;
   const per = opts.podsPerDeployment ?? 3;
   addNodes(c, 5);
+  addApiGroups(c, opts.apiGroups ?? 0);
   const nodes = c.store.list('nodes').map((n) => n.metadata.name);
   let ip = 0;
   for (let n = 0; n < nsCount; n++) {
