@@ -68,6 +68,8 @@ export class Fleet implements FleetStore {
   private readonly informers: Informers;
   private readonly batcher: FrameBatcher;
   private readonly indexes = new Map<string, ObjectIndex>();
+  /** contexts whose reflector states are gathered at the next turn of the event loop */
+  private readonly statesDue = new Set<string>();
   private readonly hosts = new Map<string, InformerHost>();
   private readonly subs = new Set<Sub>();
   private closed = false;
@@ -87,8 +89,15 @@ export class Fleet implements FleetStore {
       },
       resourceChanged: (context, rk) => this.batcher.markResource(context, rk),
       statusChanged: (context) => {
-        this.ctxs.setReflectorStates(context, this.informers.states(context));
-        this.batcher.markContext(context);
+        // many reflectors change phase together (a CRD-heavy context starts ~200): the
+        // context's states are gathered once per turn of the event loop, not once per change
+        if (this.statesDue.has(context)) return;
+        this.statesDue.add(context);
+        setImmediate(() => {
+          this.statesDue.delete(context);
+          this.ctxs.setReflectorStates(context, this.informers.states(context));
+          this.batcher.markContext(context);
+        });
       },
     });
     this.ctxs = new Contexts(
