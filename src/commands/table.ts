@@ -98,7 +98,7 @@ const TABLE = [
   { id: 'namespaces', title: 'pick namespace', section: 'General', by: 'shell', keys: { default: ['shift-w'] } },
   {
     id: 'wrap', title: 'wrap lines', section: 'General', by: 'view', keys: { default: ['w'] },
-    about: 'wrap long lines, the top line staying in place (text views: YAML, describe, help, compare, trace, outcomes, a row; dialogs wrap from the start); in tables (Problems too), the selected row\'s full values under the table, or in a view of their own when they do not fit there',
+    about: 'wrap long lines, the top line staying in place (text views: YAML, describe, help, compare, trace, outcomes, a row; dialogs wrap from the start); in tables and lists (Problems, tree, history, changes too), the selected row\'s full values under it, or in a view of their own when they do not fit there',
   },
 
   // Navigation: every list and text view

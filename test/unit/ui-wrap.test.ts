@@ -36,6 +36,14 @@ function longStore(): FakeStore {
     spec: { containers: [{ name: 'app', image: IMAGE }] },
     status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: { running: {} } }] },
   });
+  s.put('dev', 'replicasets.apps', {
+    apiVersion: 'apps/v1', kind: 'ReplicaSet',
+    metadata: { name: `${NAME}-rs`, namespace: 'shop', uid: 'long-rs', creationTimestamp: at, labels: { app: 'longdep' },
+      annotations: { 'deployment.kubernetes.io/revision': '1', 'kubernetes.io/change-cause': LONG },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: NAME, uid: 'long-dep', controller: true }] },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'longdep' } }, template: (dep.spec as { template: unknown }).template },
+    status: { replicas: 1 },
+  });
   s.put('dev', 'events', {
     apiVersion: 'v1', kind: 'Event', metadata: { name: `${NAME}.1`, namespace: 'shop', uid: 'long-ev', creationTimestamp: at },
     type: 'Warning', reason: 'LongStory', message: LONG, count: 1, lastTimestamp: at,
@@ -135,6 +143,9 @@ const CASES: Case[] = [
   { name: 'confirm dialog, typed', steps: [...DEPLOY, ['r', /to confirm/]], text: NAME, wrap: 'typed', protectedPattern: /dev/ },
   { name: 'scale\'s question', steps: [...DEPLOY, ['s', /replicas:/]], text: NAME, wrap: 'typed' },
   { name: 'resource table: the selected row', steps: DEPLOY, text: NAME, wrap: 'toggle' },
+  { name: 'tree: the selected node', steps: [...DEPLOY, ['t', /^ tree deployment\//m]], text: NAME, wrap: 'toggle' },
+  { name: 'history: the selected revision', steps: [...DEPLOY, ['h', /^\*\s+1\s/m]], text: LONG, wrap: 'toggle' },
+  { name: 'changes: the selected change', steps: [[':changes\r', /^ changes \[/m], ['/LongStory\r', /^ changes \[1\]/m]], text: LONG, wrap: 'toggle' },
   { name: 'events table: the selected row', steps: [[':events\r', /LongStory/], ['/LongStory\r', /events \[1\/\d+\]/]], text: LONG, wrap: 'toggle' },
   { name: 'flux table: the selected row', steps: [[':flux\r', /BuildFailed|w00/]], text: LONG, wrap: 'toggle' },
   {

@@ -43,7 +43,7 @@ const HELP_NOTES: [string, string[]][] = [
   ['Narrow terminals', [
     'tables keep identity (CONTEXT, NAMESPACE, NAME) and status (STATUS, READY, HEALTH, REASON, MESSAGE); other columns give way',
     'by a priority declared with the columns: IP and NODE first, then CPU/MEM, AGE, counts; ctrl-w keeps all',
-    'w reads the selected row whole: under the table, or in a view of its own when it is longer than the room there',
+    'w reads the selected row whole (tables, Problems, tree, history, changes): under it, or in a view of its own when longer than the room',
   ]],
   ['Keymap (--keymap, ~/.config/fleetdeck/keymap.json)', [
     'one key may run several commands that no view runs together (s: shell on a pod, scale on a workload, pause in logs);',

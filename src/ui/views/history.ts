@@ -16,7 +16,7 @@ import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
-import { TextView } from './text.js';
+import { TextView, toggleRowDetail } from './text.js';
 
 export interface HistoryRow {
   revision: number;
@@ -147,11 +147,16 @@ export class HistoryView implements View {
   // a rollback handed to the shell: waiting for its outcome (since = outcomes count then), then followed
   private follow: { revision: number; template: unknown; since: number; sent: boolean; state?: FollowState } | undefined;
   private height = 1;
+  private width = 80;
+  /** `w`: the selected revision whole under the table (a long CHANGE-CAUSE, an image list) */
+  private detail = false;
+  /** the selected row's values in the last frame, for `w` */
+  private selectedValues: (() => [string, string][]) | undefined;
 
   constructor(private readonly app: AppContext, private readonly opts: HistoryViewOptions) {
     this.resKey = resourceKey(opts.rt);
     this.helm = opts.rt.kind === 'HelmRelease';
-    this.actions = this.helm ? ['back', ...NAV_ACTIONS] : ['mark', 'open', 'workload.rollback', 'clear-marks', 'back', ...NAV_ACTIONS];
+    this.actions = this.helm ? ['wrap', 'back', ...NAV_ACTIONS] : ['mark', 'open', 'workload.rollback', 'clear-marks', 'wrap', 'back', ...NAV_ACTIONS];
     const ns = opts.object.metadata.namespace;
     const resources = [this.resKey];
     const src = historyOf(opts.rt.kind, opts.rt.group);
@@ -197,6 +202,10 @@ export class HistoryView implements View {
   }
 
   handle(action: CommandId): boolean {
+    if (action === 'wrap') {
+      this.detail = toggleRowDetail(this.app, this.detail, `${this.title()} row`, this.selectedValues, this.width, this.height);
+      return true;
+    }
     const rows = this.helm ? [] : this.rows();
     const total = this.helm ? helmRows(this.workload(), this.app.now()).length : rows.length;
     const d = navDelta(action, Math.max(1, this.height - 2));
@@ -279,6 +288,7 @@ export class HistoryView implements View {
 
   render(width: number, height: number): string[] {
     this.height = height;
+    this.width = width;
     if (this.helm) return this.renderHelm(width, height);
     const rows = this.rows();
     const out: string[] = [];
@@ -297,7 +307,8 @@ export class HistoryView implements View {
       { header: 'IMAGES', maxWidth: 50, value: (r) => r.images },
       { header: 'CHANGE-CAUSE', value: (r) => r.changeCause },
     ];
-    out.push(...renderTable({ columns, rows, width, height: tableHeight, state: this.state, theme: this.app.theme, isMarked: (r) => marked.has(r.revision) }));
+    this.selectedValues = valuesOf(columns, rows[Math.min(this.state.selected, rows.length - 1)]);
+    out.push(...renderTable({ columns, rows, width, height: tableHeight, state: this.state, theme: this.app.theme, isMarked: (r) => marked.has(r.revision), detail: this.detail }));
     if (diff !== undefined) out.push(...diffLines(this.app, diff).slice(0, Math.max(0, height - out.length)));
     return out.slice(0, height);
   }
@@ -315,13 +326,19 @@ export class HistoryView implements View {
       { header: 'DEPLOYED', value: (r) => r.deployed },
       { header: 'DIGEST', value: (r) => r.digest },
     ];
-    return [...renderTable({ columns, rows, width, height: Math.max(1, height - 1), state: this.state, theme: this.app.theme }), note].slice(0, height);
+    this.selectedValues = valuesOf(columns, rows[Math.min(this.state.selected, rows.length - 1)]);
+    return [...renderTable({ columns, rows, width, height: Math.max(1, height - 1), state: this.state, theme: this.app.theme, detail: this.detail }), note].slice(0, height);
   }
 
   close(): void {
     for (const s of this.subs) s.close();
     this.subs = [];
   }
+}
+
+/** A row's values by column (w), the unnamed mark column left out; undefined without a row. */
+function valuesOf<R>(columns: Column<R>[], row: R | undefined): (() => [string, string][]) | undefined {
+  return row === undefined ? undefined : () => columns.filter((c) => c.header.trim()).map((c) => [c.header, c.value(row)]);
 }
 
 /** The view for an object, or why there is none (a message for the shell). */

@@ -2,7 +2,9 @@
 // visible window is handed to the screen; `wrap` (w) folds long lines onto as many rows as
 // they need instead of cutting them at the screen's edge.
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
+import { termLine, wrapToWidth } from '../../model/sanitize.js';
 import { escapeTags, paint, wrapTagged } from '../style.js';
+import { detailRoom } from '../widgets/table.js';
 import type { AppContext, View } from '../view.js';
 
 export abstract class TextView implements View {
@@ -85,4 +87,21 @@ export class RowView extends TextView {
   protected lines(): string[] {
     return this.values().map(([h, v]) => `${paint(this.app.theme, 'describe.label', `${h}:`)} ${escapeTags(v || '-')}`);
   }
+}
+
+/** A row's values as the lines shown under its list (`HEADER: value   HEADER: value`, wrapped, sanitized). */
+export function rowDetail(values: [string, string][], width: number): string[] {
+  return wrapToWidth(values.map(([h, v]) => `${termLine(h)}: ${termLine(v) || '-'}`).join('   '), Math.max(1, width));
+}
+
+/**
+ * `w` in a list that is not a model table (tree, changes): the selected row's values under the
+ * list when they fit there (detailRoom), else in a RowView of their own. Returns the new state
+ * of the detail under the list.
+ */
+export function toggleRowDetail(app: AppContext, shown: boolean, heading: string, values: (() => [string, string][]) | undefined, width: number, height: number): boolean {
+  if (shown || !values) return false;
+  if (rowDetail(values(), width).length <= detailRoom(height)) return true;
+  app.push(new RowView(app, heading, values));
+  return false;
 }

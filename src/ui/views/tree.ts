@@ -14,7 +14,8 @@ import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { fit, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
-import { scrollTop } from '../widgets/table.js';
+import { detailRoom, scrollTop } from '../widgets/table.js';
+import { rowDetail, toggleRowDetail } from './text.js';
 
 
 export interface TreeRoot {
@@ -62,7 +63,10 @@ export function treeLines(trees: { context: string; rows: TreeRow[] }[]): TreeLi
 
 export class TreeView implements View {
   /** its own keys; every object command runs on the selected node (selection()) from the shell */
-  readonly actions: readonly CommandId[] = ['open', ...NAV_ACTIONS];
+  readonly actions: readonly CommandId[] = ['open', 'wrap', ...NAV_ACTIONS];
+  /** `w`: the selected node whole under the tree */
+  private detail = false;
+  private width = 80;
   private readonly subs = new Map<string, Subscription>();
   private readonly kinds = new Map<string, Set<string>>();
   private readonly collapsed = new Set<string>();
@@ -230,8 +234,21 @@ export class TreeView implements View {
     this.dirty = true;
   }
 
+  /** The selected node's values (w): its context, the node as the tree shows it, its health. */
+  private values(): [string, string][] | undefined {
+    const l = this.lines[this.selected_];
+    if (!l) return undefined;
+    const { text, status } = treeLineText(l.row);
+    return [['CONTEXT', l.context], ['NODE', text.trim()], ['HEALTH', status]];
+  }
+
   handle(action: CommandId): boolean {
     this.derive();
+    if (action === 'wrap') {
+      const v = this.values();
+      this.detail = toggleRowDetail(this.app, this.detail, `row ${v?.[1][1] ?? ''}`, v && (() => this.values() ?? v), this.width, this.height);
+      return true;
+    }
     const d = navDelta(action, Math.max(1, this.height - 1));
     if (d !== undefined) {
       this.select(this.selected_ + d);
@@ -245,9 +262,19 @@ export class TreeView implements View {
   }
 
   render(width: number, height: number): string[] {
-    this.height = height;
+    this.width = width;
     this.derive();
     if (!this.lines.length) return ['nothing to show yet: the objects are not in the cache (still syncing, or gone)'];
+    const t = this.app.theme;
+    const detail = this.detail ? rowDetail(this.values() ?? [], width).slice(0, detailRoom(height)) : [];
+    const tree = this.renderTree(width, height - detail.length);
+    if (!detail.length) return tree;
+    while (tree.length < height - detail.length) tree.push('');
+    return [...tree, ...detail.map((l) => paint(t, 'status.muted', l))];
+  }
+
+  private renderTree(width: number, height: number): string[] {
+    this.height = height;
     const t = this.app.theme;
     this.top = scrollTop(this.lines.length, this.selected_, this.top, height);
     const multi = new Set(this.lines.map((l) => l.context)).size > 1 || this.app.contexts().length > 1;

@@ -12,7 +12,7 @@ import { listedWhole } from '../../fleet/knowledge.js';
 import { gapText } from '../../model/coverage.js';
 import { changesOnce, coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
 import { compareObjects } from '../../model/compare.js';
-import { parseGoDuration } from '../../model/format.js';
+import { humanDuration, parseGoDuration } from '../../model/format.js';
 import type { Trace } from '../../model/trace.js';
 import { renderChanges, renderCompare, renderTraces, type Paint } from '../../model/triage-text.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
@@ -21,7 +21,8 @@ import type { Target } from '../../actions/types.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { escapeTags, fit, openTag } from '../style.js';
 import type { AppContext, View } from '../view.js';
-import { TextView } from './text.js';
+import { detailRoom } from '../widgets/table.js';
+import { rowDetail, TextView, toggleRowDetail } from './text.js';
 
 /** The renderers' Paint for blessed: theme roles, cluster text escaped for tags. */
 export function themePaint(theme: Theme): Paint {
@@ -199,9 +200,12 @@ const RECOMPUTE_MS = 1000;
  * compares it.
  */
 export class ChangesView implements View {
-  readonly actions: readonly CommandId[] = ['open', 'trace', 'compare', 'back', ...NAV_ACTIONS];
+  readonly actions: readonly CommandId[] = ['open', 'trace', 'compare', 'wrap', 'back', ...NAV_ACTIONS];
   private readonly watches: Watches;
   private readonly since: number;
+  /** `w`: the selected change whole under the table */
+  private detail = false;
+  private width = 80;
   private readonly openedAt: number;
   private readonly seen = new Map<string, Map<string, KubeObject>>();
   private observed: ChangeRow[] = [];
@@ -306,6 +310,11 @@ export class ChangesView implements View {
       this.filter.set('');
       return true;
     }
+    if (action === 'wrap') {
+      const r = this.rows[this.selected];
+      this.detail = toggleRowDetail(this.app, this.detail, `row ${r?.name ?? ''}`, r && (() => changeValues(r, this.app.now())), this.width, this.height);
+      return true;
+    }
     const row = this.rows[this.selected];
     if (!row) return false;
     const addr = { query: row.kind, namespace: row.namespace || undefined, name: row.name };
@@ -330,8 +339,18 @@ export class ChangesView implements View {
   }
 
   render(width: number, height: number): string[] {
-    this.height = height;
+    this.width = width;
     this.derive();
+    const selected = this.rows[this.selected];
+    const detail = this.detail && selected ? rowDetail(changeValues(selected, this.app.now()), width).slice(0, detailRoom(height)) : [];
+    const list = this.renderList(width, height - detail.length);
+    if (!detail.length) return list;
+    while (list.length < height - detail.length) list.push('');
+    return [...list, ...detail.map((l) => themePaint(this.app.theme).muted(escapeTags(l)))];
+  }
+
+  private renderList(width: number, height: number): string[] {
+    this.height = height;
     const p = themePaint(this.app.theme);
     const now = this.app.now();
     const notes = coverageNotes({ since: now - this.since, watchingSince: this.openedAt, now });
@@ -353,6 +372,11 @@ export class ChangesView implements View {
     if (this.trailing) clearTimeout(this.trailing);
     this.watches.close();
   }
+}
+
+/** A change row's values, every column whole (w). */
+function changeValues(r: ChangeRow, now: number): [string, string][] {
+  return [['AGE', humanDuration(now - r.atMs)], ['TIME', r.at], ['CONTEXT', r.context], ['OBJECT', `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`], ['CHANGE', r.change], ['WHAT', r.what]];
 }
 
 /** `:changes 30m` → 30 minutes; undefined for a bad duration. */
