@@ -164,7 +164,7 @@ export function buildProgram(): Command {
     .option('--init-containers', 'include init containers')
     .option('--max-streams <n>', 'cap on concurrent streams (default 50); reaching it stops with an error, as stern does', int)
     .action(async (target: string, o) => {
-      const { openFleet } = await import('./fleet/open.js');
+      const { openFleet } = await import('./cli/open.js');
       const { runLogsCommand } = await import('./cli/logs.js');
       const { fleet, contexts, merged } = openFleet(o);
       try {

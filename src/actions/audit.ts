@@ -3,7 +3,7 @@
 import { appendFile, chmod, mkdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fallbackDir, stateDir, writableStateDir } from '../config/xdg.js';
+import { fallbackDir, stateDir, writableStateDir } from '../platform/xdg.js';
 import { isRecord } from '../model/access.js';
 import type { ApiRequest, ObjectName } from './types.js';
 import { jsonForTerminal } from '../model/sanitize.js';

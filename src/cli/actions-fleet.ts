@@ -2,7 +2,7 @@
 // kinds the action reads watched until synced (the target's kind, a rollback's revisions,
 // Flux sources for --with-source), then runActionCommand with an executor whose requests go
 // through the store's door to the cluster.
-import { openFleet, type FleetOptions } from '../fleet/open.js';
+import { openFleet, type FleetOptions } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { HISTORY_SOURCES } from '../model/kinds.js';
 import { resourceKey, type ResourceType } from '../model/types.js';

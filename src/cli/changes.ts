@@ -7,7 +7,7 @@
 // JSON). Exit 0 when printed, 2 on errors.
 import { jsonForTerminal, termText } from '../model/sanitize.js';
 import { commandColours, withFleet, type CommandIO } from './io.js';
-import type { FleetOptions, OpenFleet } from '../fleet/open.js';
+import type { FleetOptions, OpenFleet } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { changeKinds, changesInputFor, kustomizationsWithoutHistory } from '../fleet/triage.js';
 import { storeCoverage, storeSameClusters } from '../fleet/report.js';

@@ -6,7 +6,7 @@
 // and when no difference was found but a context could not be read.
 import { jsonForTerminal, termText } from '../model/sanitize.js';
 import { commandColours, withFleet, type CommandIO } from './io.js';
-import type { FleetOptions, OpenFleet } from '../fleet/open.js';
+import type { FleetOptions, OpenFleet } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { compareInputFor, findNamed, FLUX_TRACE_KINDS } from '../fleet/triage.js';
 import { compareExitCode, compareObjects, type CompareResult } from '../model/compare.js';

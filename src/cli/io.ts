@@ -2,7 +2,7 @@
 // from the CLI's selection and always closed, and colours only on a terminal.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
-import { openFleet, type FleetOptions, type OpenFleet } from '../fleet/open.js';
+import { openFleet, type FleetOptions, type OpenFleet } from './open.js';
 import { termText } from '../model/sanitize.js';
 
 export interface CommandIO {

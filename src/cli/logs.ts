@@ -7,7 +7,7 @@ import type { FleetStore } from '../fleet/types.js';
 import { parseGoDuration } from '../model/format.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
-import { fleetLogOpener } from '../fleet/logs.js';
+import { fleetLogOpener } from '../logs/open.js';
 import { resolveTarget } from '../logs/targets.js';
 import { checkQueryNamespace, checkTarget, TargetError, unreachableContexts } from '../logs/verify.js';
 import { LogTail } from '../logs/tail.js';

@@ -5,7 +5,7 @@
 // some or every namespace: "unknown" with the reason, never "healthy"), 2 on error (bad kubeconfig or selection, no context reachable).
 // The report itself is src/fleet/report.ts; this file prints it.
 import type { ChalkInstance } from 'chalk';
-import type { FleetOptions } from '../fleet/open.js';
+import type { FleetOptions } from './open.js';
 import { fleetReport, statusExitCode, statusKinds, type FleetReport } from '../fleet/report.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { humanDuration } from '../model/format.js';

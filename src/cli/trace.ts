@@ -5,7 +5,7 @@
 // Exit 0 when traced, 1 when no context has the object, 2 on errors.
 import { jsonForTerminal, termText } from '../model/sanitize.js';
 import { commandColours, withFleet, type CommandIO } from './io.js';
-import type { FleetOptions, OpenFleet } from '../fleet/open.js';
+import type { FleetOptions, OpenFleet } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { findNamed, FLUX_TRACE_KINDS, OWNER_KINDS, traceIn, unreadReason } from '../fleet/triage.js';
 import type { ObjRef } from '../model/tree.js';

@@ -3,7 +3,7 @@
 // health, as text or JSON. Rooted at the named object; its owners up to the top are printed
 // above it. Exit 0 when printed, 1 when no context has the object, 2 on errors.
 import type { ChalkInstance } from 'chalk';
-import type { FleetOptions, OpenFleet } from '../fleet/open.js';
+import type { FleetOptions, OpenFleet } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { indexFromStore, missingOwnerKinds } from '../fleet/tree-index.js';
 import type { FleetStore } from '../fleet/types.js';

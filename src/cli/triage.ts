@@ -10,7 +10,7 @@ import { createAuditLog, defaultAuditPath } from '../actions/audit.js';
 import { renderPlan } from '../actions/render.js';
 import type { ActionOptions, Plan, Target } from '../actions/types.js';
 import { parseTarget } from './actions.js';
-import { openFleet, type FleetOptions } from '../fleet/open.js';
+import { openFleet, type FleetOptions } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import type { Fleet } from '../fleet/store.js';
 import { openExec } from '../kube/exec.js';

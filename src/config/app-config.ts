@@ -6,7 +6,7 @@
 //   theme: light
 // Every problem is reported with the file, line and key so the user can fix it directly.
 import { existsSync, readFileSync } from 'node:fs';
-import { configDir, homeDir } from './xdg.js';
+import { configDir, homeDir } from '../platform/xdg.js';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError } from './load.js';

@@ -6,7 +6,7 @@
 // keep the last good sample and are reported beside it.
 import { readNodeMetrics, readPodMetrics } from '../kube/metrics.js';
 import { podKey, type MetricsSnapshot, type PodSample, type Usage } from '../model/metrics.js';
-import type { ApiRequest, ApiResponse } from '../actions/types.js';
+import type { ApiRequest, ApiResponse } from './types.js';
 
 export interface MetricsSource {
   request(context: string, req: ApiRequest): Promise<ApiResponse>;

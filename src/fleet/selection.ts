@@ -1,25 +1,22 @@
-// The CLI's options resolved to a fleet without connecting: app config, kubeconfig (loaded
-// once), contexts selected (names, globs, fleets). Kept apart from the store so the
-// launcher can paint its first frame before the store and the kube client are loaded.
-import { appConfigPath, loadAppConfig, type AppConfig } from '../config/app-config.js';
+// The CLI's context options resolved to a fleet without connecting: kubeconfig (loaded once),
+// contexts selected (names, globs, the named fleets the caller's app config defines). Kept
+// apart from the store so the launcher can paint its first frame before the store and the
+// kube client are loaded. Loading the app config is the front ends' (src/cli/open.ts, src/ui/launch.ts).
 import { contextNames, loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
 import { selectContexts, type ContextSelection } from '../kube/select.js';
 
-export interface FleetOptions extends ContextSelection {
+export interface SelectionOptions extends ContextSelection {
   kubeconfig?: string;
-  /** an app config already loaded (tests, demo); else the user's file */
-  config?: AppConfig;
 }
 
 export interface FleetSelection {
   contexts: string[];
   merged: MergedKubeconfig;
-  config: AppConfig;
 }
 
-export function selectFleet(opts: FleetOptions, env: NodeJS.ProcessEnv = process.env): FleetSelection {
-  const config = opts.config ?? loadAppConfig(appConfigPath(env));
+/** `fleets`: the app config's named fleets (name → context names or globs). */
+export function selectFleet(opts: SelectionOptions, fleets: Record<string, string[]>, env: NodeJS.ProcessEnv = process.env): FleetSelection {
   const merged = loadKubeconfig({ kubeconfig: opts.kubeconfig, env });
-  const contexts = selectContexts(opts, contextNames(merged), merged.currentContext, config.fleets);
-  return { contexts, merged, config };
+  const contexts = selectContexts(opts, contextNames(merged), merged.currentContext, fleets);
+  return { contexts, merged };
 }

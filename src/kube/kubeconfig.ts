@@ -4,7 +4,7 @@
 // ~/.kube/config. We parse the YAML ourselves because client-node's loader throws on
 // duplicate names and lets the last file's current-context win.
 import { existsSync, readFileSync } from 'node:fs';
-import { homeDir } from '../config/xdg.js';
+import { homeDir } from '../platform/xdg.js';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { parseDocument } from 'yaml';

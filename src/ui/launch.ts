@@ -4,15 +4,18 @@
 // echoed, and applied in order once the app is up), and only then are the app and the fleet
 // store loaded (~70 modules, the kube client and undici) and the app run until quit; the
 // store's connections are closed afterwards.
+import { appConfigPath, loadAppConfig, type AppConfig } from '../config/app-config.js';
 import { loadKeymap } from '../config/keymap.js';
 import { loadTheme } from '../config/theme.js';
 import type { OpenFleet } from '../fleet/open.js';
-import { selectFleet, type FleetOptions } from '../fleet/selection.js';
+import { selectFleet, type SelectionOptions } from '../fleet/selection.js';
 import type { KeyEvent } from './app.js';
 import { installTerminalGuards, openScreen, paintShell } from './shell.js';
 import { TerminalError, terminalProblem } from './terminal.js';
 
-export interface TuiOptions extends FleetOptions {
+export interface TuiOptions extends SelectionOptions {
+  /** an app config already loaded (tests, demo); else the user's file */
+  config?: AppConfig;
   namespace?: string;
   readonly?: boolean;
   keymap?: string;
@@ -29,9 +32,10 @@ export function checkTerminal(env: NodeJS.ProcessEnv = process.env): void {
 
 export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   checkTerminal(env);
-  const selection = selectFleet(opts, env);
-  const keymap = loadKeymap(opts.keymap ?? selection.config.keymap);
-  const theme = loadTheme(opts.theme ?? selection.config.theme);
+  const config = opts.config ?? loadAppConfig(appConfigPath(env));
+  const selection = selectFleet(opts, config.fleets, env);
+  const keymap = loadKeymap(opts.keymap ?? config.keymap);
+  const theme = loadTheme(opts.theme ?? config.theme);
   const screen = openScreen({ env });
   installTerminalGuards(screen);
   // from the first paint, keys are read (blessed puts the terminal in raw mode once a key
@@ -52,11 +56,11 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
   const [{ openSelected }, { runApp }] = await Promise.all([import('../fleet/open.js'), import('./app.js')]).catch(leave);
   let opened: OpenFleet;
   try {
-    opened = openSelected(selection, env, { tui: true });
+    opened = openSelected(selection, env, { tui: true, graceMs: config.watchGraceSeconds * 1000 });
   } catch (e) {
     leave(e);
   }
-  const { fleet, contexts, config } = opened;
+  const { fleet, contexts } = opened;
   try {
     unpaint();
     await runApp({

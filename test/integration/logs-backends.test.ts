@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
 import { PassThrough } from 'node:stream';
 import { runLogsCommand, type LogsCommandOptions } from '../../src/cli/logs.js';
-import { fleetLogOpener } from '../../src/fleet/logs.js';
+import { fleetLogOpener } from '../../src/logs/open.js';
 import { LogTail } from '../../src/logs/tail.js';
 import type { LogEntry } from '../../src/logs/types.js';
 import { waitUntil as poll, type Truthy } from '../helpers/wait.js';

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
 import { runLogsCommand } from '../../src/cli/logs.js';
-import { fleetLogOpener } from '../../src/fleet/logs.js';
+import { fleetLogOpener } from '../../src/logs/open.js';
 import { LogTail } from '../../src/logs/tail.js';
 import type { LogEntry, LogTarget, OpenLog } from '../../src/logs/types.js';
 import { buildCluster, type BuiltCluster } from '../../src/sim/build-cluster.js';

@@ -9,7 +9,7 @@ import type { Role } from '../../config/theme.js';
 import { LogBuffer } from '../../logs/buffer.js';
 import { resolveTarget } from '../../logs/targets.js';
 import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podColour, type Level } from '../../logs/filter.js';
-import { fleetLogOpener } from '../../fleet/logs.js';
+import { fleetLogOpener } from '../../logs/open.js';
 import { LogTail, type TailOptions } from '../../logs/tail.js';
 import { checkTarget } from '../../logs/verify.js';
 import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
