@@ -13,7 +13,7 @@
 // columns, and that every row of a wrapped log line keeps its prefix.
 // Replay a failure with FLEETDECK_FUZZ_SEED=<seed> (each case's title names its seed);
 // FLEETDECK_FUZZ_DUMP=1 prints the screens the second case checked. Run `npm run build` first.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -270,6 +270,45 @@ describe('hostile log lines on the command line', () => {
     expect(existsSync(kc)).toBe(true);
     return kc;
   }
+
+  // status, tree, trace, compare, changes, an action's plan (--dry-run) and its outcome, on a
+  // terminal: every one shows the hostile names and texts visibly and sends nothing to act on
+  it('every command\'s human output on a terminal shows hostile text visibly and changes nothing', async () => {
+    const kc = await hostileSim();
+    const names = JSON.parse(execFileSync('kubectl', ['--kubeconfig', kc, '--context', 'dev', 'get', 'deploy', '-n', 'checkout', '-o', 'json'], { encoding: 'utf8' })) as { items: { metadata: { name: string } }[] };
+    // a name a command line can carry (argv has no NUL)
+    const name = names.items.map((i) => i.metadata.name).find((n) => n.startsWith('hx-') && !n.includes('\0'));
+    expect(name).toBeDefined();
+    const target = `deploy/${name}`;
+    // a ConfigMap whose owner's kind is hostile text
+    const cms = JSON.parse(execFileSync('kubectl', ['--kubeconfig', kc, '--context', 'dev', 'get', 'cm', '-n', 'checkout', '-o', 'json'], { encoding: 'utf8' })) as { items: { metadata: { name: string; ownerReferences?: unknown[] } }[] };
+    const owned = cms.items.find((i) => i.metadata.ownerReferences?.length && i.metadata.name.startsWith('hx-cm0-') && !i.metadata.name.includes('\0'))?.metadata.name;
+    const seen: string[] = [];
+    for (const args of [
+      ['status', '--all-contexts'],
+      ['tree', target, '-n', 'checkout', '--context', 'dev'],
+      ['trace', target, '-n', 'checkout', '--context', 'dev'],
+      ...(owned ? [['trace', `cm/${owned}`, '-n', 'checkout', '--context', 'dev'], ['tree', `cm/${owned}`, '-n', 'checkout', '--context', 'dev']] : []),
+      ['compare', target, '-n', 'checkout', '--all-contexts'],
+      ['changes', '--since', '1h', '--all-contexts'],
+      ['restart', target, '-n', 'checkout', '--context', 'dev', '--dry-run'],
+      ['restart', target, '-n', 'checkout', '--context', 'dev', '--yes'],
+    ]) {
+      const s = run(process.execPath, [CLI, ...args, '--kubeconfig', kc], { env: env(), cols: 200, rows: 60 });
+      sessions.push(s);
+      const code = await s.exit(STARTUP_MS);
+      expect(code, `${args.join(' ')}:\n${s.output()}`).toBeLessThan(2);
+      assertNothingLeaked(s);
+      seen.push(s.output());
+    }
+    expect(seen.join('\n')).toMatch(/\\e\[41m|\\e\]|\\x[0-9a-f]{2}|\\a/);
+    // the owner's kind, as its visible escapes (trace printed it raw)
+    // (a name holding NUL cannot be passed on a command line: then that ConfigMap is not traced)
+    if (!cms.items.some((i) => i.metadata.name.startsWith('hx-cm0-') && !i.metadata.name.includes('\0'))) return;
+    expect(seen.join('\n')).toContain('Hx\\e]0;PWNED-KIND\\a{bold}日本\\x9b2J');
+    // the action was applied: its outcome line names the hostile object as shown
+    expect(seen.at(-1)).toMatch(/dev \/ checkout \/ Deployment hx-\S*.*succeeded/);
+  }, 180_000);
 
   it('fleetdeck logs to a terminal shows hostile lines visibly and changes nothing', async () => {
     const kc = await hostileSim();

@@ -105,7 +105,8 @@ export function hostileName(rnd: () => number, prefix: string): string {
 
 /**
  * Objects named by someone hostile, and status text no controller rewrites: a Deployment (its
- * ReplicaSets and Pods inherit the name; rolled out twice, so history has revisions), ConfigMaps,
+ * ReplicaSets and Pods inherit the name; rolled out twice, so history has revisions), ConfigMaps
+ * (one owned by an object of a hostile kind),
  * a Certificate left to its clients (sim.fleetdeck.io/unmanaged) whose Ready condition carries a
  * hostile reason and message, a suspended Kustomization whose status says so too, and Events
  * whose involvedObject (kind, namespace, name) is hostile.
@@ -124,7 +125,12 @@ function hostileObjects(c: BuiltCluster, rnd: () => number): void {
     d.metadata.annotations = { ...d.metadata.annotations, 'kubernetes.io/change-cause': text(2) };
     ((d.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]).image = 'ghcr.io/acme/hx:1.1.0';
   });
-  for (let i = 0; i < 3; i++) store.create('configmaps', { metadata: { name: hostileName(rnd, `hx-cm${i}-`), namespace: 'checkout' }, data: { note: text(2) } });
+  // the first is owned by an object of a kind named by someone hostile (an ownerReference may
+  // name any kind; trace and tree print it)
+  for (let i = 0; i < 3; i++) {
+    const owners = i === 0 ? [{ apiVersion: 'hx.example/v1', kind: 'Hx\x1b]0;PWNED-KIND\x07{bold}日本\u009b2J', name: 'hx-owner', uid: 'hx-owner-uid' }] : undefined;
+    store.create('configmaps', { metadata: { name: hostileName(rnd, `hx-cm${i}-`), namespace: 'checkout', ...(owners ? { ownerReferences: owners } : {}) }, data: { note: text(2) } });
+  }
   const cert = store.create('certificates.cert-manager.io', {
     metadata: { name: hostileName(rnd, 'hx-cert-'), namespace: 'checkout', annotations: { [UNMANAGED]: 'true' } },
     spec: { secretName: 'hx-tls', dnsNames: ['hx.example.com'], issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' } },
