@@ -103,8 +103,9 @@ function protection(targets: PlanTarget[], pattern: RegExp, always = false): { p
   const isProtected = targets.length > 0 && (always || protectedContexts.length > 0);
   if (!isProtected) return { protected: false, protectedContexts };
   // the name as the screen shows it (escapes visible): a name holding a control (RBAC names may)
-  // could not be typed as it is stored; for a plain name the two are the same
-  return { protected: true, protectedContexts, confirmText: targets.length === 1 ? termLine(targets[0].target.name) : String(targets.length) };
+  // could not be typed as it is stored; for a plain name the two are the same. Trimmed: the typed
+  // answer is (a name ending in a newline shows it as a space no one could type)
+  return { protected: true, protectedContexts, confirmText: targets.length === 1 ? termLine(targets[0].target.name).trim() : String(targets.length) };
 }
 
 /** Why a typed confirmation is missing: a protected context's, or an action typed on every context. */

@@ -1,10 +1,11 @@
 // Plans and outcomes as plain text: the confirm dialog's body and the shell's --dry-run and
 // result lines. Every request is shown exactly as it will be sent.
-import { jsonForTerminal } from '../model/sanitize.js';
+import { jsonForTerminal, termLine } from '../model/sanitize.js';
 import type { ApiRequest, Outcome, OutcomeStatus, Plan, PlannedRequest, Target } from './types.js';
 
+/** A target on one line: its names are cluster text (termLine: a newline in a name is not a new line). */
 export function targetLine(t: Target): string {
-  return `${t.context} / ${t.namespace ?? '-'} / ${t.kind} ${t.name}`;
+  return termLine(`${t.context} / ${t.namespace ?? '-'} / ${t.kind} ${t.name}`);
 }
 
 export function requestLine(r: ApiRequest): string {
@@ -18,7 +19,7 @@ function indent(text: string, pad: string): string[] {
 
 function requestLines(r: PlannedRequest, sameObject: boolean): string[] {
   const lines: string[] = [];
-  if (!sameObject) lines.push(`    ${r.object.kind} ${r.object.namespace ? `${r.object.namespace}/` : ''}${r.object.name}:`);
+  if (!sameObject) lines.push(termLine(`    ${r.object.kind} ${r.object.namespace ? `${r.object.namespace}/` : ''}${r.object.name}:`));
   lines.push(`    ${requestLine(r)}`);
   if (r.contentType) lines.push(`    Content-Type: ${r.contentType}`);
   // the body as JSON, exactly as sent; cluster text in it (a rollback's template) has its C1 and
@@ -35,11 +36,12 @@ export function renderPlan(plan: Plan): string {
   // rollback), then the exact requests; at 80x24 the first screen says what will happen
   for (const pt of plan.targets) {
     lines.push('', `  ${targetLine(pt.target)}`);
+    // one-line texts that hold names or server messages: one line each
     if (pt.refused) {
-      lines.push(`    refused: ${pt.refused}`);
+      lines.push(termLine(`    refused: ${pt.refused}`));
       if (pt.alternative) lines.push(`    offered instead: ${pt.alternative}`);
     }
-    if (pt.summary) lines.push(`    change: ${pt.summary}`);
+    if (pt.summary) lines.push(termLine(`    change: ${pt.summary}`));
     for (const note of pt.notes) {
       const [first, ...rest] = note.split('\n');
       lines.push(`    note: ${first}`, ...rest.map((l) => `      ${l}`));
@@ -63,7 +65,7 @@ export function renderPlan(plan: Plan): string {
 const MARK: Record<OutcomeStatus, string> = { succeeded: '✓', failed: '✗', 'timed-out': '▲', skipped: '●' };
 
 export function outcomeLine(o: Outcome): string {
-  return `${MARK[o.status]} ${targetLine(o.target)}: ${o.status}: ${o.message}`;
+  return `${MARK[o.status]} ${targetLine(o.target)}: ${o.status}: ${termLine(o.message)}`;
 }
 
 /** Each outcome's line, then its followed steps as the flux CLI prints them (`✔ fetched revision …`). */

@@ -294,12 +294,21 @@ describe('hostile log lines on the command line', () => {
       ['restart', target, '-n', 'checkout', '--context', 'dev', '--dry-run'],
       ['restart', target, '-n', 'checkout', '--context', 'dev', '--yes'],
     ]) {
-      const s = run(process.execPath, [CLI, ...args, '--kubeconfig', kc], { env: env(), cols: 200, rows: 60 });
+      // status on a terminal wide enough that no row wraps (its alignment is read from the screen)
+      const s = run(process.execPath, [CLI, ...args, '--kubeconfig', kc], { env: env(), cols: args[0] === 'status' ? 2000 : 200, rows: 60 });
       sessions.push(s);
       const code = await s.exit(STARTUP_MS);
       expect(code, `${args.join(' ')}:\n${s.output()}`).toBeLessThan(2);
       assertNothingLeaked(s);
       seen.push(s.output());
+      // status's tables: names in any script (한국어, 中文, emoji) measured as the terminal draws them
+      if (args[0] === 'status') {
+        const cells = await s.cells();
+        for (const header of [/^CONTEXT\s+STATE\s+LATENCY/, /^SEVERITY\s+CONTEXT\s+KIND/]) {
+          const why = misaligned(cells, header);
+          expect(why, why).toBeUndefined();
+        }
+      }
     }
     expect(seen.join('\n')).toMatch(/\\e\[41m|\\e\]|\\x[0-9a-f]{2}|\\a/);
     // the owner's kind, as its visible escapes (trace printed it raw)
@@ -307,7 +316,7 @@ describe('hostile log lines on the command line', () => {
     if (!cms.items.some((i) => i.metadata.name.startsWith('hx-cm0-') && !i.metadata.name.includes('\0'))) return;
     expect(seen.join('\n')).toContain('Hx\\e]0;PWNED-KIND\\a{bold}日本\\x9b2J');
     // the action was applied: its outcome line names the hostile object as shown
-    expect(seen.at(-1)).toMatch(/dev \/ checkout \/ Deployment hx-\S*.*succeeded/);
+    expect(seen.at(-1), seen.at(-1)).toMatch(/dev \/ checkout \/ Deployment hx-\S*.*succeeded/);
   }, 180_000);
 
   it('fleetdeck logs to a terminal shows hostile lines visibly and changes nothing', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runActionCommand, type ActionCommandDeps } from '../../src/cli/actions.js';
 import { createExecutor } from '../../src/actions/executor.js';
-import { renderPlan } from '../../src/actions/render.js';
+import { outcomeLine, renderPlan } from '../../src/actions/render.js';
 import { fakeClock, fakeLookup, fakeServer, fluxTarget } from './actions-fixtures.js';
 
 function harness(opts: { answers?: string[]; readonly?: boolean; suspended?: string[]; contexts?: string[] } = {}) {
@@ -104,6 +104,18 @@ describe('shell action commands', () => {
     const text = renderPlan(plan);
     expect(text).toContain('Protected context (prod-eu): type "apps" to confirm.');
     expect(text).toContain('then wait until status.lastHandledReconcileAt is 2026-03-01T10:00:00.123Z');
+  });
+
+  it('a name holding a newline and escapes stays on its line in the plan and the outcome; its typed form can be typed', () => {
+    const h = harness();
+    const name = 'hx-\u001b]2;T\u001b\\\n';
+    const plan = h.deps.executor.plan('reconcile', [fluxTarget('prod-eu', 'Kustomization', name)]);
+    const lines = renderPlan(plan).split('\n');
+    // found by the hostile e2e: `✓ dev / checkout / Deployment hx-\e]2;T\e\` then `: succeeded` on the next line
+    expect(lines).toContain('  prod-eu / flux-system / Kustomization hx-\\e]2;T\\e\\ ');
+    expect(plan.confirmText).toBe('hx-\\e]2;T\\e\\');
+    const line = outcomeLine({ target: plan.targets[0].target, status: 'failed', message: 'denied:\nby \u001b[41mwebhook', requests: [] } as never);
+    expect(line).toBe('✗ prod-eu / flux-system / Kustomization hx-\\e]2;T\\e\\ : failed: denied: by \\e[41mwebhook');
   });
 
   it('a request body holding cluster text (a rollback\'s template) shows its C1 and bidi controls as JSON escapes', () => {
