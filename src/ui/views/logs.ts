@@ -102,12 +102,13 @@ function layout(segments: Segment[], width: number, wrap: boolean): string[] {
 /**
  * One log entry's rows: its prefix (context/pod/container) on every row — a continuation row of
  * a wrapped line keeps it, so every row says which container wrote it — and the text after it,
- * cut or wrapped in the room left. A prefix wider than half the row is cut (with …) to half.
+ * cut or wrapped in the room left. A prefix wider than two thirds of the row is cut (with …) to
+ * that, so that a long pod name never hides the line (a usual one stays whole at 80 columns).
  */
 function entryRows(prefix: Segment, body: Segment[], width: number, wrap: boolean): string[] {
   const full = termLine(prefix.text);
-  const half = Math.max(2, Math.floor(width / 2));
-  const head = displayWidth(full) < half ? full : `${cutToWidth(full, half - 2)}…`;
+  const room = Math.max(2, Math.floor((width * 2) / 3));
+  const head = displayWidth(full) < room ? full : `${cutToWidth(full, room - 2)}…`;
   const shown = prefix.open ? `${prefix.open}${escapeTags(head)}{/} ` : `${escapeTags(head)} `;
   return layout(body, Math.max(1, width - displayWidth(head) - 1), wrap).map((row) => shown + row);
 }
