@@ -110,7 +110,8 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
       pty.kill(signal);
     },
     async exit(timeoutMs = 5000) {
-      const timer = new Promise<number>((_, rej) => setTimeout(() => rej(new Error('process did not exit')), timeoutMs).unref());
+      // the screen it hung on says where (a dialog still open, a close that never finished)
+      const timer = new Promise<number>((_, rej) => setTimeout(() => void screenText().then((t) => rej(new Error(`process did not exit in ${timeoutMs} ms; screen:\n${t}`))), timeoutMs).unref());
       return Promise.race([exited, timer]);
     },
     async restored() {
