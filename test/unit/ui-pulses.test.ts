@@ -127,6 +127,17 @@ describe('PulsesView', () => {
     expect(text).toMatch(/^ west =east\s+events/m);
   });
 
+  it("a context seen only in part (RBAC: pods forbidden in a namespace) shows its counts as lower bounds, N+, never as whole", () => {
+    const t = setup(['east'], () => ({ state: 'pending' }));
+    t.store.setPhase('east', 'pods', { phase: 'synced', namespaces: ['default', 'kube-system'], forbiddenNamespaces: ['kube-system'], namespacesListed: true });
+    view = new PulsesView(t.app);
+    expect(plain(view.render(80, 20))).toMatch(/^ east\s+events\/s \S+\s+problems \d+\+\s+restarts \d+\+/m);
+    t.store.setPhase('east', 'pods', undefined);
+    clock += SAMPLE_MS;
+    vi.advanceTimersByTime(SAMPLE_MS);
+    expect(plain(view.render(80, 20))).toMatch(/^ east\s+events\/s \S+\s+problems \d+\s+restarts \d+\s/m);
+  });
+
   it('shows a hostile context name escaped', () => {
     const t = setup(['evil\u001b]0;pwned\u0007'], () => ({ state: 'pending' }));
     view = new PulsesView(t.app);

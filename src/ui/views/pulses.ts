@@ -19,7 +19,7 @@ import sparkline, { type SparklineElement } from 'blessed-contrib/lib/widget/spa
 import gauge, { type GaugeElement } from 'blessed-contrib/lib/widget/gauge.js';
 import blessedLib from 'blessed';
 import { problemInputs, storeSameClusters } from '../../fleet/report.js';
-import { listedWhole } from '../../fleet/knowledge.js';
+import { kindCoverage } from '../../fleet/knowledge.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { formatCpu } from '../../model/format.js';
 import { problems } from '../../model/problems.js';
@@ -78,6 +78,8 @@ export class PulsesView implements View {
   private readonly seen = new Map<string, Map<string, number>>();
   private readonly dirty = new Set<string>();
   private readonly problemCount = new Map<string, number>();
+  /** contexts whose counted kinds are forbidden in places: their numbers are lower bounds */
+  private readonly partial = new Set<string>();
   private releaseMetrics?: () => void;
   private timer?: NodeJS.Timeout;
   private panels: Panel[] = [];
@@ -144,9 +146,17 @@ export class PulsesView implements View {
     for (const key of batch.resources) this.dirty.add(key.slice(0, key.indexOf('\u0000')));
   }
 
-  private synced(context: string, keys: readonly string[]): boolean {
+  /**
+   * Whether the kinds are read (src/model/coverage.ts): every one synced (whole), some
+   * forbidden in places and the rest synced (partial: counts are lower bounds, shown `N+`,
+   * as the Fleet view does), or not yet (still listing, failed: no number at all).
+   */
+  private synced(context: string, keys: readonly string[]): false | 'whole' | 'partial' {
     const store = this.app.store;
-    return keys.length > 0 && keys.every((k) => listedWhole(store, context, k, store.resolve(context, k)?.namespaced ?? true));
+    if (keys.length === 0) return false;
+    const states = keys.map((k) => kindCoverage(store, context, k, store.resolve(context, k)?.namespaced ?? true).state);
+    if (states.some((s) => s === 'syncing' || s === 'failed')) return false;
+    return states.every((s) => s === 'synced') ? 'whole' : 'partial';
   }
 
   /** One sample per selected context from the caches and the metrics poller. */
@@ -158,6 +168,9 @@ export class PulsesView implements View {
       const kinds = this.watcher.kinds.get(c) ?? [];
       const objects = this.watcher.objects(c, 'summary');
       const statusSynced = this.synced(c, kinds);
+      const podsSynced = this.synced(c, ['pods']);
+      if (statusSynced === 'partial' || podsSynced === 'partial') this.partial.add(c);
+      else this.partial.delete(c);
       if (statusSynced && (this.dirty.has(c) || !this.problemCount.has(c))) {
         const list = problems(problemInputs(this.app.store, c, this.watcher.objects(c, 'problems')), at).filter((p) => p.severity !== 'suspended');
         this.problemCount.set(c, list.length);
@@ -179,7 +192,7 @@ export class PulsesView implements View {
         at,
         events,
         problems: statusSynced ? this.problemCount.get(c) : undefined,
-        restarts: pods && this.synced(c, ['pods']) ? restartTotal(pods) : undefined,
+        restarts: pods && podsSynced ? restartTotal(pods) : undefined,
         cpu,
         memory,
       });
@@ -233,10 +246,12 @@ export class PulsesView implements View {
 
   private label(context: string, width: number): string {
     const p = this.pulses.get(context);
+    const plus = this.partial.has(context) && p?.latest('problems') !== undefined ? '+' : '';
     const parts = [
       `events/s ${pulseNumber(p?.latest('events'))}`,
-      `problems ${pulseNumber(p?.latest('problems'))}`,
-      `restarts ${p?.restarts === undefined ? '?' : p.restarts}`,
+      // a context seen only in part (RBAC): its counts are lower bounds
+      `problems ${pulseNumber(p?.latest('problems'))}${plus}`,
+      `restarts ${p?.restarts === undefined ? '?' : `${p.restarts}${plus}`}`,
       `CPU ${this.metricsWord(context, p?.cpu, 'cpu')}`,
       `MEM ${this.metricsWord(context, p?.memory, 'memory')}`,
     ];
