@@ -50,7 +50,7 @@ try {
     const s = await fleetSim();
     await figure({
       id: 'memory', title: 'RSS of a fleet store watching pods+replicasets+deployments of 10 contexts x 10k pods, after sync and GC',
-      unit: 'MB', target: 600, better: 'lower',
+      unit: 'MB', target: 300, better: 'lower',
       command: `node --expose-gc bench/store-memory.mjs --kubeconfig K --contexts scale-1,...,scale-10 --resources pods,replicasets,deployments  (sim: ${s.command})`,
       includes: 'the whole client process: Node, client-node/undici loaded, 10 HTTPS clients, reflector caches and the store indexes; the sim serves from another process',
     }, () => runScript('store-memory.mjs', ['--kubeconfig', s.kubeconfig, '--contexts', s.contexts.join(','), '--resources', 'pods,replicasets,deployments'], { nodeArgs: gcNode }), (r) => r.rssMB);

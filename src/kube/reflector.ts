@@ -290,11 +290,11 @@ export class Reflector {
     switch (ev.type) {
       case 'ADDED':
       case 'MODIFIED': {
-        this.adopt(o);
-        const k = objectKey(o);
+        const kept = this.adopt(o);
+        const k = objectKey(kept);
         const prev = this.objects.get(k);
-        this.objects.set(k, o);
-        this.sink.upsert(o, prev);
+        this.objects.set(k, kept);
+        this.sink.upsert(kept, prev);
         break;
       }
       case 'DELETED': {

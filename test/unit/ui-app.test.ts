@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { project } from '../../src/kube/project.js';
+import type { KubeObject } from '../../src/model/types.js';
+import { demoStore } from '../helpers/fake-store.js';
 import { start, stopAll } from '../helpers/ui-rig.js';
 
 afterEach(stopAll);
@@ -90,6 +93,28 @@ describe('app shell', () => {
     expect(t).toContain('Containers:');
     r.keys('\x1b');
     await r.waitFor('RESTARTS');
+  });
+
+  it('yaml shows the object as the API serves it, not the projected copy the cache keeps', async () => {
+    const store = demoStore({ contexts: ['dev'] });
+    const served = structuredClone(store.get('dev', 'pods', 'default', 'web-7d9f8-xxxx0')!) as KubeObject;
+    (served.spec as Record<string, unknown>).volumes = [{ name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }];
+    // the cache holds what a reflector keeps of it: no volumes
+    store.put('dev', 'pods', project(structuredClone(served), 'pods'));
+    expect(JSON.stringify(store.get('dev', 'pods', 'default', 'web-7d9f8-xxxx0'))).not.toContain('kube-api-access');
+    const get = store.request.bind(store);
+    let gets = 0;
+    store.request = async (context, req) => {
+      if (req.path !== '/api/v1/namespaces/default/pods/web-7d9f8-xxxx0' || (req.method ?? 'GET') !== 'GET') return get(context, req);
+      gets++;
+      return { status: 200, body: served };
+    };
+    const r = start({ store, contexts: ['dev'], startCommand: 'pods default' });
+    await r.waitFor('web-7d9f8-xxxx0');
+    r.keys('y');
+    const t = await r.waitFor('kube-api-access');
+    expect(t).not.toContain('cached copy');
+    expect(gets).toBe(1);
   });
 
   it('help lists the active keymap; vim differs', async () => {

@@ -1,5 +1,7 @@
 // kubectl-describe-like text: metadata, labels, annotations, a spec summary, conditions,
-// containers for pods, and the object's events (involvedObject.uid) from the store.
+// containers for pods, and the object's events (involvedObject.uid) from the store. The object
+// is read from the API (the caches keep projected copies), again whenever the cached copy
+// changes; until the first answer, or when it fails, the cached copy is shown, said so.
 import { arr, conditions, isRecord, num, str } from '../../model/access.js';
 import { age } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
@@ -9,6 +11,7 @@ import type { Subscription } from '../../fleet/types.js';
 import { displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, paint, textColumns } from '../style.js';
 import type { AppContext } from '../view.js';
+import { FullObject } from './full-object.js';
 import { TextView } from './text.js';
 
 /** Events about the object, newest first, across the store's events of its context. */
@@ -68,6 +71,7 @@ export function layoutFields(entries: readonly (string | { indent: number; label
 export class DescribeView extends TextView {
   /** the object's events are watched while describe is open (nothing else may be watching them) */
   private readonly events: Subscription;
+  private readonly full: FullObject;
 
   constructor(
     app: AppContext,
@@ -77,10 +81,12 @@ export class DescribeView extends TextView {
   ) {
     super(app);
     this.events = app.store.watch({ contexts: [context], resource: 'events', namespace: obj.metadata.namespace });
+    this.full = new FullObject(app, context, rt, obj.metadata.namespace, obj.metadata.name);
   }
 
   close(): void {
     this.events.close();
+    this.full.close();
   }
 
   title(): string {
@@ -92,10 +98,16 @@ export class DescribeView extends TextView {
     // the conditions' and events' columns before the message: cut to a quarter of the screen
     // (a hostile reason cannot push the message off it), whole when wrapped (w)
     const columnMax = this.wrapped ? Infinity : Math.max(16, Math.floor(width / 4));
-    const o = this.app.store.get(this.context, resourceKey(this.rt), this.obj.metadata.namespace, this.obj.metadata.name) ?? this.obj;
+    const cached = this.app.store.get(this.context, resourceKey(this.rt), this.obj.metadata.namespace, this.obj.metadata.name) ?? this.obj;
+    this.full.refresh(cached.metadata.resourceVersion);
+    const o = this.full.object ?? cached;
     // lines, and fields laid out at the end: a run of fields at one indent has its values in one
     // column, past its widest label (kubectl's tabwriter); a label's width is its terminal width
     const out: (string | { indent: number; label: string; value: string })[] = [];
+    if (!this.full.object) {
+      const why = this.full.error ? `the API did not answer (${this.full.error})` : 'reading it from the API…';
+      out.push(paint(t, 'status.muted', escapeTags(termLine(`${why}: the cached copy, without the fields no table reads`))));
+    }
     const field = (label: string, value: string, indent = 0): void => void out.push({ indent, label: `${termLine(label)}:`, value });
     /** the next value of a map (a label, an annotation) under the first, in the same column */
     const more = (value: string, indent = 0): void => void out.push({ indent, label: '', value });

@@ -1,15 +1,18 @@
 // YAML of one object: neat (no managedFields, no last-applied annotation), coloured from
-// the theme, Secret data masked until toggled (per view, never persisted). The cache holds
-// no Secret data, so a Secret's YAML is fetched through the store.
+// the theme, Secret data masked until toggled (per view, never persisted). The caches hold
+// projected objects (no Secret data, a pod without its volumes, env, probes...), so the
+// object is read from the API (a GET through the store); while that is under way, or when it
+// fails, the cached copy is shown under a comment saying so.
 import { stringify } from 'yaml';
 import type { Role } from '../../config/theme.js';
 import { isRecord } from '../../model/access.js';
 import { decodeSecret } from '../../model/secret.js';
-import { objectPath } from '../../model/patches.js';
-import { apiVersionOf, type KubeObject, type ResourceType } from '../../model/types.js';
+import { termLine } from '../../model/sanitize.js';
+import { apiVersionOf, resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { CommandId } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
 import type { AppContext } from '../view.js';
+import { FullObject } from './full-object.js';
 import { TextView } from './text.js';
 
 export const MASK = '••••••';
@@ -62,8 +65,8 @@ export function colourYamlLine(app: AppContext, line: string): string {
 
 export class YamlView extends TextView {
   private revealed = false;
-  private full: KubeObject | undefined;
-  private cache: { width: number; lines: string[] } | undefined;
+  private readonly full: FullObject;
+  private cache: { width: number; rv: string | undefined; read: boolean; error: string | undefined; lines: string[] } | undefined;
 
   constructor(
     app: AppContext,
@@ -72,21 +75,17 @@ export class YamlView extends TextView {
     private readonly obj: KubeObject,
   ) {
     super(app);
-    if (rt.kind === 'Secret') this.fetch();
+    this.full = new FullObject(app, context, rt, obj.metadata.namespace, obj.metadata.name);
+    this.full.refresh(this.cached().metadata.resourceVersion);
   }
 
-  private fetch(): void {
-    const path = objectPath(this.rt, this.obj.metadata.namespace, this.obj.metadata.name);
-    this.app.store.request(this.context, { path }).then(
-      (res) => {
-        if (res.status === 200 && isRecord(res.body)) {
-          this.full = res.body as KubeObject;
-          this.cache = undefined;
-          this.app.render();
-        } else this.app.message(`could not read ${this.rt.resource}/${this.obj.metadata.name}: HTTP ${res.status}`, 'error');
-      },
-      (e: unknown) => this.app.message(`could not read ${this.rt.resource}/${this.obj.metadata.name}: ${(e as Error).message}`, 'error'),
-    );
+  close(): void {
+    this.full.close();
+  }
+
+  /** The cached copy as it is now (the one the view was opened on if it left the cache). */
+  private cached(): KubeObject {
+    return this.app.store.get(this.context, resourceKey(this.rt), this.obj.metadata.namespace, this.obj.metadata.name) ?? this.obj;
   }
 
   protected override extraActions(): CommandId[] {
@@ -96,7 +95,7 @@ export class YamlView extends TextView {
   /** The YAML as shown (a Secret masked unless revealed): what `c` copies. */
   text(): string {
     // cached list items carry no apiVersion/kind: the resource type knows them (and masking needs the kind)
-    const shown: KubeObject = { apiVersion: apiVersionOf(this.rt), kind: this.rt.kind, ...neat(this.full ?? this.obj) };
+    const shown: KubeObject = { apiVersion: apiVersionOf(this.rt), kind: this.rt.kind, ...neat(this.full.object ?? this.cached()) };
     return stringify(this.revealed ? decodeSecret(shown) : maskSecret(shown), { lineWidth: 0 });
   }
 
@@ -122,12 +121,20 @@ export class YamlView extends TextView {
   }
 
   protected lines(width: number): string[] {
-    if (this.cache?.width === width) return this.cache.lines;
+    const cached = this.cached();
+    this.full.refresh(cached.metadata.resourceVersion);
+    const read = this.full.object !== undefined;
+    const rv = (this.full.object ?? cached).metadata.resourceVersion;
+    if (this.cache?.width === width && this.cache.rv === rv && this.cache.read === read && this.cache.error === this.full.error) return this.cache.lines;
     // a Secret before its fetch came back has no data to decode: say so rather than show nothing
-    if (this.rt.kind === 'Secret' && this.revealed && !this.full) return [paint(this.app.theme, 'status.muted', 'reading the Secret…')];
+    if (this.rt.kind === 'Secret' && this.revealed && !read) return [paint(this.app.theme, 'status.muted', 'reading the Secret…')];
     const text = this.text();
     const lines = text.replace(/\n$/, '').split('\n').map((l) => colourYamlLine(this.app, l));
-    this.cache = { width, lines };
+    if (!read) {
+      const why = this.full.error ? `the API did not answer (${this.full.error})` : 'reading it from the API…';
+      lines.unshift(paint(this.app.theme, 'status.muted', escapeTags(termLine(`# ${why}: the cached copy, without the fields no table reads`))));
+    }
+    this.cache = { width, rv, read, error: this.full.error, lines };
     return lines;
   }
 }
