@@ -1,7 +1,7 @@
 // kubectl-describe-like text: metadata, labels, annotations, a spec summary, conditions,
 // containers for pods, and the object's events (involvedObject.uid) from the store. The object
 // is read from the API (the caches keep projected copies), again whenever the cached copy
-// changes; until the first answer, or when it fails, the cached copy is shown, said so.
+// changes; until the first answer, or when it fails, the cached copy is shown, said so at the end.
 import { arr, conditions, isRecord, num, str } from '../../model/access.js';
 import { age } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
@@ -104,10 +104,6 @@ export class DescribeView extends TextView {
     // lines, and fields laid out at the end: a run of fields at one indent has its values in one
     // column, past its widest label (kubectl's tabwriter); a label's width is its terminal width
     const out: (string | { indent: number; label: string; value: string })[] = [];
-    if (!this.full.object) {
-      const why = this.full.error ? `the API did not answer (${this.full.error})` : 'reading it from the API…';
-      out.push(paint(t, 'status.muted', escapeTags(termLine(`${why}: the cached copy, without the fields no table reads`))));
-    }
     const field = (label: string, value: string, indent = 0): void => void out.push({ indent, label: `${termLine(label)}:`, value });
     /** the next value of a map (a label, an annotation) under the first, in the same column */
     const more = (value: string, indent = 0): void => void out.push({ indent, label: '', value });
@@ -194,6 +190,11 @@ export class DescribeView extends TextView {
       section('Conditions:');
       const rows = textColumns([['Type', 'Status', 'Reason', 'Message'], ...conds.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])], '  ', columnMax);
       out.push(paint(t, 'describe.label', rows[0]), ...rows.slice(1).map(escapeTags));
+    }
+    // the object's part ends here: said last, so its lines do not move when the answer comes
+    if (!this.full.object) {
+      const why = this.full.error ? `the API did not answer (${this.full.error})` : 'reading it from the API…';
+      out.push(paint(t, 'status.muted', escapeTags(termLine(`(${why}: the cached copy, without the fields no table reads)`))));
     }
     section('Events:');
     const events = eventsFor(this.app, this.context, o);
