@@ -250,6 +250,16 @@ export const deploymentColumns: Column[] = [
   ageColumn,
 ];
 
+/** Argo Rollouts (argoproj.io Rollout): as `kubectl argo rollouts list rollouts` shows them. */
+export const argoRolloutColumns: Column[] = [
+  nameColumn,
+  readyReplicasColumn,
+  intColumn('up-to-date', 'UP-TO-DATE', (o) => n(o, 'status', 'updatedReplicas')),
+  intColumn('available', 'AVAILABLE', (o) => n(o, 'status', 'availableReplicas')),
+  healthColumn({ group: 'argoproj.io', kind: 'Rollout' }),
+  ageColumn,
+];
+
 export const replicaSetColumns: Column[] = [
   nameColumn,
   intColumn('desired', 'DESIRED', (o) => replicas(o), DROP.detail),

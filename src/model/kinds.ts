@@ -11,13 +11,13 @@
 //
 // Adding a kind: one entry here (see README "How to add a kind" for Argo Rollouts).
 import {
-  cronJobColumns, crdColumns, configMapColumns, daemonSetColumns, deploymentColumns, eventColumns, fluxColumns, jobColumns,
+  argoRolloutColumns, cronJobColumns, crdColumns, configMapColumns, daemonSetColumns, deploymentColumns, eventColumns, fluxColumns, jobColumns,
   namespaceColumns, nodeColumns, podColumns, pvcColumns, replicaSetColumns, secretColumns, serviceColumns, statefulSetColumns,
   type Column,
 } from './columns.js';
 import { FLUX_KIND_GROUPS, isFluxGroup } from './flux.js';
 import {
-  alwaysCurrent, argoApplicationRule, certificateIssuer, certificateRule, helmReleaseCause, cnpgClusterRule, crdRule, cronJobRule, daemonSetRule, deploymentRule,
+  alwaysCurrent, argoApplicationRule, argoRolloutRule, certificateIssuer, certificateRule, helmReleaseCause, cnpgClusterRule, crdRule, cronJobRule, daemonSetRule, deploymentRule,
   jobRule, kafkaRule, namespaceRule, nodeRule, podRule, prometheusRule, pvcRule, replicaSetRule, serviceRule, statefulSetRule,
   type RelatedRef, type Rule,
 } from './health/rules.js';
@@ -146,6 +146,8 @@ const OPERATORS: KindEntry[] = [
   { group: 'monitoring.coreos.com', kind: 'Prometheus', health: prometheusRule, fleet: true },
   { group: 'kafka.strimzi.io', kind: 'Kafka', health: kafkaRule, fleet: true },
   { group: 'argoproj.io', kind: 'Application', health: argoApplicationRule, fleet: true },
+  // the README's "How to add a kind" example, for real: scale comes from discovery (/scale)
+  { group: 'argoproj.io', kind: 'Rollout', columns: () => argoRolloutColumns, health: argoRolloutRule, can: ['logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector' },
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -200,7 +202,10 @@ export function entryOf(rt: Pick<ResourceType, 'group' | 'kind'>): KindEntry {
  */
 export function capabilitiesOf(rt: Pick<ResourceType, 'group' | 'kind'> & Partial<Pick<ResourceType, 'resource' | 'version'>>, served: readonly ResourceType[] = []): Set<Capability> {
   const caps = new Set<Capability>(entryOf(rt).can ?? []);
-  if (rt.resource && served.some((s) => s.group === rt.group && (rt.version === undefined || s.version === rt.version) && s.resource === `${rt.resource}/scale`)) caps.add('scale');
+  // discovery lists the subresource: as the resource's subresourceNames (src/kube/discovery.ts
+  // folds 'widgets/scale' into widgets) or, in a raw list, as its own 'widgets/scale' entry
+  const scaled = (s: ResourceType): boolean => s.resource === `${rt.resource}/scale` || (s.resource === rt.resource && (s.subresourceNames ?? []).includes('scale'));
+  if (rt.resource && served.some((s) => s.group === rt.group && (rt.version === undefined || s.version === rt.version) && scaled(s))) caps.add('scale');
   return caps;
 }
 

@@ -14,6 +14,7 @@ import { discover, type DiscoveryStats } from '../../src/kube/discovery.js';
 import { diskDiscoveryCache } from '../../src/kube/discovery-cache.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import type { ResourceType } from '../../src/model/types.js';
+import { capabilitiesOf } from '../../src/model/kinds.js';
 import type { Fleet } from '../../src/fleet/store.js';
 import { fleetOnBackend } from './helpers/backend-fleet.js';
 import { backends, type BackendEnv } from './backends.js';
@@ -77,6 +78,17 @@ for (const backend of backends) {
       expect(store.reflectors().find((r) => r.context === env.adminContext && r.resource === `gadgets.${GROUP}`)?.phase).toBe('synced');
       sub.close();
     }, 90_000);
+
+    it("a CR whose CRD serves /scale can be scaled: discovery's subresources reach the command table (issue 15)", async () => {
+      await waitFor(() => store.resolve(env.adminContext, 'clusters.postgresql.cnpg.io') !== undefined, 'the CNPG Cluster kind', 30_000);
+      const served = store.resources(env.adminContext);
+      const cnpg = store.resolve(env.adminContext, 'clusters.postgresql.cnpg.io')!;
+      expect(cnpg.subresourceNames).toContain('scale');
+      expect(capabilitiesOf(cnpg, served).has('scale')).toBe(true);
+      expect(capabilitiesOf(store.resolve(env.adminContext, 'deployments')!, served).has('scale')).toBe(true);
+      // a kind without /scale (Certificates serve /status only) is not offered scale
+      expect(capabilitiesOf(store.resolve(env.adminContext, 'certificates.cert-manager.io')!, served).has('scale')).toBe(false);
+    }, 60_000);
 
     it('aggregated discovery equals the per-group-version requests; the disk cache answers 304 until a CRD changes', async () => {
       const client = new ContextClient(contextConfig(loadKubeconfig({ kubeconfig: env.kubeconfigPath }), env.adminContext));

@@ -531,6 +531,22 @@ const ARGO_HEALTH: Record<string, HealthStatus> = {
   Unknown: 'Unknown',
 };
 
+/**
+ * Argo Rollouts' own status contract (argoproj.io/v1alpha1 Rollout, status.phase since v1.0):
+ * Degraded → Failed (an aborted or failed canary/blue-green step), Paused → Suspended (a pause
+ * step or spec.paused waiting for a promote), Progressing → InProgress, Healthy → Current; the
+ * reason carries status.message and the available replicas.
+ */
+export const argoRolloutRule: Rule = (o) => {
+  const phase = str(o, 'status', 'phase');
+  if (!phase) return undefined;
+  const message = msg(str(o, 'status', 'message'));
+  const text = `${phase}${message ? `: ${message}` : ''} (${num(o, 'status', 'availableReplicas') ?? 0}/${num(o, 'spec', 'replicas') ?? 1} available)`;
+  const status = lookup(ARGO_ROLLOUT_PHASE, phase);
+  return status ? v(status, text) : undefined;
+};
+const ARGO_ROLLOUT_PHASE: Record<string, HealthStatus> = { Degraded: 'Failed', Paused: 'Suspended', Progressing: 'InProgress', Healthy: 'Current' };
+
 export const argoApplicationRule: Rule = (o) => {
   const health = str(o, 'status', 'health', 'status');
   const sync = str(o, 'status', 'sync', 'status');
