@@ -29,34 +29,39 @@ function demo(cols = 160, rows = 40): Session {
 
 /** The Problems view's detail line: the selected problem (`prod-eu Deployment checkout/cart-api: reason`), under the table. */
 const DETAIL = /^[\w.-]+ [\w.-]+ [^\s:]+: /;
-const detailOf = (screen: string): string | undefined => screen.split('\n').find((l) => DETAIL.test(l));
+/** The selected problem's identity (`prod-eu Deployment checkout/cart-api`), read from the detail line. */
+const selectedOf = (screen: string): string | undefined => {
+  const d = screen.split('\n').find((l) => DETAIL.test(l));
+  return d?.slice(0, d.indexOf(': '));
+};
 
 /**
  * Selects the Problems row of `what` ('prod-eu Deployment checkout/cart-api') by its content:
- * from the top, down a row at a time until the detail under the table names it. The view keeps
- * its selection on that object however the rows re-sort afterwards, so the key pressed next
- * acts on it; rows re-sorting during the walk only make it start again from the top.
+ * from the top, down a row at a time until the detail under the table names it. One key is in
+ * flight at a time: the next is pressed only once the selection has moved (the detail names
+ * another object; its reason text changing does not count). The view keeps its selection on
+ * that object however the rows re-sort afterwards, so the key pressed next acts on it; rows
+ * re-sorting during the walk only make it start again from the top.
  */
 async function selectProblem(s: Session, what: string): Promise<void> {
-  const target = `${what}: `;
-  /** the detail once it differs from `prev` (or, after 1 s, as it is: the selection did not move) */
-  const next = async (prev: string | undefined): Promise<string | undefined> => {
-    const deadline = Date.now() + 1000;
+  /** the selection once it is not `prev` (or, after 3 s, as it is: it did not move) */
+  const moved = async (prev: string | undefined): Promise<string | undefined> => {
+    const deadline = Date.now() + 3000;
     for (;;) {
-      const d = detailOf(await s.screenText());
+      const d = selectedOf(await s.screenText());
       if (d !== prev || Date.now() > deadline) return d;
       await new Promise((r) => setTimeout(r, 20));
     }
   };
   for (let attempt = 0; attempt < 3; attempt++) {
-    const before = detailOf(await s.screenText());
+    const before = selectedOf(await s.screenText());
     s.press('g');
-    let d = await next(before); // the top row's (unchanged after 1 s when it was selected already)
+    let d = await moved(before); // the top row (unchanged when it was selected already)
     for (let i = 0; i < 100; i++) {
-      if (d?.startsWith(target)) return;
+      if (d === what) return;
       const prev = d;
       s.press('j');
-      d = await next(prev);
+      d = await moved(prev);
       if (d === prev) break; // past the last row without it: from the top again
     }
   }
