@@ -6,6 +6,14 @@ import { isSingleExecutable, packageVersion } from './config/shipped.js';
 import { cliCommands, type CliOption } from './commands/table.js';
 import { termText } from './model/sanitize.js';
 
+/**
+ * Once the TUI has restored the terminal, quitting means quitting: anything still holding the
+ * event loop 2 s later (a connection the server keeps open, a stopping simulated fleet) is
+ * not worth keeping the user at a dead screen for. The timer is unref'd: a clean exit comes first.
+ */
+const exitAfterGrace = (): void => {
+  setTimeout(() => process.exit(), 2000).unref();
+};
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const int = (v: string): number => {
   const n = Number(v);
@@ -71,6 +79,7 @@ export function buildProgram(): Command {
     .action(async (o) => {
       const { launchTui } = await import('./ui/launch.js');
       process.exitCode = await launchTui(o);
+      exitAfterGrace();
     });
 
   program
@@ -90,6 +99,7 @@ export function buildProgram(): Command {
       try {
         process.exitCode = await launchTui({ ...o, kubeconfig: sim.kubeconfigPath, allContexts: true });
       } finally {
+        exitAfterGrace();
         await sim.stop();
       }
     });

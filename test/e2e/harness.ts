@@ -124,7 +124,7 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
 
 /** Fresh state and config directories, so a test never reads this machine's fleetdeck files. */
 export function isolatedEnv(): Record<string, string> {
-  return { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
+  return { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')), XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'fd-cache-')) };
 }
 
 /** `node dist/cli.js demo ARGS` in a pty of cols×rows with an isolated environment. */
