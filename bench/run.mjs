@@ -168,6 +168,11 @@ try {
       id: 'churn-bytes', title: 'bytes written to the terminal per second, pod view (100k rows), 1k pod events/s', unit: 'B/s', target: 20_000, better: 'lower',
       command: `node bench/ui.mjs --mode churn --seconds ${seconds}`, includes: 'label/status changes and replacements as the sim\'s churn makes them; batches at most every 100 ms; runs[] also has frame times and CPU',
     }, () => ui('churn', ['--seconds', String(seconds)]), (r) => r.bytesPerSecond);
+    const cb = figures.at(-1);
+    await figure({
+      id: 'churn-frame', title: 'frame render of the pod table at 100k rows under 1k pod events/s', unit: 'ms', target: 10, better: 'lower',
+      command: cb.command, includes: 'the same runs as churn-bytes: per run the median frame (first store read to the end of screen.render) over the ~100 frames of the window; each frame applies the change batch (~100 objects named) and renders',
+    }, async (i) => cb.runs[i], (r) => r.frameMsMedian);
   }
   if (want('logs')) {
     const lines = quick ? 3000 : 20_000;

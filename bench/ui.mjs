@@ -75,11 +75,13 @@ class BenchStore {
     const m = this.objects.get(`${c}\u0000${rk}`);
     if (prevKey) m.delete(prevKey);
     if (o) m.set(key(o), o);
-    this.mark(`${c}\u0000${rk}`);
+    // as the fleet store's batcher does: the objects that changed, by namespace/name
+    if (prevKey) this.mark(`${c}\u0000${rk}`, prevKey);
+    if (o) this.mark(`${c}\u0000${rk}`, key(o));
   }
-  mark(k) {
+  mark(k, objectKey) {
     if (!this.pending) {
-      this.pending = { resources: new Set(), contexts: new Set() };
+      this.pending = { resources: new Set(), contexts: new Set(), objects: new Map() };
       setTimeout(() => {
         const b = this.pending;
         this.pending = undefined;
@@ -88,6 +90,8 @@ class BenchStore {
       }, Math.max(0, this.lastFlush + 100 - Date.now()));
     }
     this.pending.resources.add(k);
+    if (!this.pending.objects.has(k)) this.pending.objects.set(k, new Set());
+    this.pending.objects.get(k).add(objectKey);
   }
 }
 

@@ -1,6 +1,7 @@
-// The frame batcher: marks of what changed (a (context, resource) whose objects changed, a
-// context whose status or reflector states changed) coalesced into one ChangeBatch delivered
-// to every listener at most once per frame. Knows nothing of contexts or reflectors.
+// The frame batcher: marks of what changed (a (context, resource) whose objects changed, with
+// the objects when they are named, a context whose status or reflector states changed)
+// coalesced into one ChangeBatch delivered to every listener at most once per frame. Knows
+// nothing of contexts or reflectors.
 import type { ChangeBatch } from './types.js';
 
 /** The key of a (context, resourceKey) in ChangeBatch.resources. */
@@ -13,9 +14,17 @@ export interface FrameBatcherOptions {
   now?: () => number;
 }
 
+/** Past this many objects changed in one (context, resource) within a frame, the batch says
+ * "anything" instead: a listener re-lists, which is cheaper than that many lookups. */
+export const MAX_OBJECTS_PER_MARK = 1024;
+
+const emptyBatch = (): ChangeBatch => ({ resources: new Set(), contexts: new Set(), objects: new Map() });
+
 export class FrameBatcher {
   private readonly listeners = new Set<(b: ChangeBatch) => void>();
-  private pending: ChangeBatch = { resources: new Set(), contexts: new Set() };
+  private pending: ChangeBatch = emptyBatch();
+  /** marks whose objects are not all named this frame */
+  private whole = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
   private closed = false;
@@ -27,9 +36,21 @@ export class FrameBatcher {
     this.now = opts.now ?? Date.now;
   }
 
-  /** The objects of `rk` in `context` changed. */
-  markResource(context: string, rk: string): void {
-    this.pending.resources.add(resourceMark(context, rk));
+  /** The objects of `rk` in `context` changed: the one of `objectKey` (`${namespace}/${name}`), or any when not given. */
+  markResource(context: string, rk: string, objectKey?: string): void {
+    const mark = resourceMark(context, rk);
+    this.pending.resources.add(mark);
+    if (!this.whole.has(mark)) {
+      const objects = this.pending.objects!;
+      let keys = objects.get(mark);
+      if (objectKey === undefined || (keys && keys.size >= MAX_OBJECTS_PER_MARK && !keys.has(objectKey))) {
+        objects.delete(mark);
+        this.whole.add(mark);
+      } else {
+        if (!keys) objects.set(mark, (keys = new Set()));
+        keys.add(objectKey);
+      }
+    }
     this.schedule();
   }
 
@@ -62,7 +83,8 @@ export class FrameBatcher {
     this.timer = undefined;
     this.lastFlush = this.now();
     const batch = this.pending;
-    this.pending = { resources: new Set(), contexts: new Set() };
+    this.pending = emptyBatch();
+    this.whole = new Set();
     for (const fn of this.listeners) {
       try {
         fn(batch);

@@ -14,7 +14,7 @@ import type { LabelSelector } from '../model/selector.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import type { ClientOptions, ContextClient } from '../kube/client.js';
 import { loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
-import type { ReflectorOptions } from '../kube/reflector.js';
+import { objectKey, type ReflectorOptions } from '../kube/reflector.js';
 import { resolveResource } from '../kube/resolve.js';
 import { FrameBatcher } from './batcher.js';
 import { Contexts } from './contexts.js';
@@ -81,11 +81,11 @@ export class Fleet implements FleetStore {
     this.informers = new Informers({ graceMs: opts.graceMs ?? 30_000, reflector: opts.reflector }, {
       upserted: (context, rk, o) => {
         this.indexes.get(context)?.add(rk, o);
-        this.batcher.markResource(context, rk);
+        this.batcher.markResource(context, rk, objectKey(o));
       },
       removed: (context, rk, o, still) => {
         this.indexes.get(context)?.remove(o, still);
-        this.batcher.markResource(context, rk);
+        this.batcher.markResource(context, rk, objectKey(o));
       },
       resourceChanged: (context, rk) => this.batcher.markResource(context, rk),
       statusChanged: (context) => {

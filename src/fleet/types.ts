@@ -79,6 +79,11 @@ export interface StoredRef extends ObjRef {
 export interface ChangeBatch {
   /** `${context}\u0000${resourceKey}` of every (context, resource) whose objects changed */
   resources: Set<string>;
+  /** for some of those marks, every object that changed (added, changed or gone), by
+   * `${namespace}/${name}` (namespace '' when cluster-scoped): read them with get(), and only
+   * them. A mark of `resources` absent here may have changed anything (a relist, a scope that
+   * stopped): list it again. */
+  objects?: Map<string, Set<string>>;
   /** contexts whose ContextStatus or reflector states changed */
   contexts: Set<string>;
 }

@@ -60,21 +60,71 @@ describe('incremental resource table', () => {
         // a batch of 1..100 changes: small ones take the binary-search path, large ones the merge
         const changes = step % 5 === 4 ? 100 : 1 + Math.floor(rand() * 4);
         const named = new Set<string>();
+        // the fleet store's batches name the objects that changed (by namespace/name); a batch
+        // that does not (a relist) makes the table list the pair again: both, alternately
+        const objects = new Map<string, Set<string>>();
+        const touch = (c: string, o: KubeObject): void => {
+          const mark = `${c}\u0000pods`;
+          if (!objects.has(mark)) objects.set(mark, new Set());
+          objects.get(mark)!.add(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+        };
         for (let j = 0; j < changes; j++) {
           const c = CONTEXTS[Math.floor(rand() * CONTEXTS.length)];
           const existing = store.list(c, 'pods');
           const o = existing[Math.floor(rand() * existing.length)];
           const r = rand();
-          if (o && r < 0.3) store.remove(c, 'pods', o.metadata.namespace, o.metadata.name);
-          else if (o && r < 0.7) store.put(c, 'pods', { ...o, metadata: { ...o.metadata, creationTimestamp: pod(rand, n++).metadata.creationTimestamp }, status: { phase: 'Running' } });
-          else store.put(c, 'pods', pod(rand, n++));
+          if (o && r < 0.3) {
+            store.remove(c, 'pods', o.metadata.namespace, o.metadata.name);
+            touch(c, o);
+          } else if (o && r < 0.7) {
+            const next = { ...o, metadata: { ...o.metadata, creationTimestamp: pod(rand, n++).metadata.creationTimestamp }, status: { phase: 'Running' } };
+            store.put(c, 'pods', next);
+            touch(c, next);
+          } else {
+            const next = pod(rand, n++);
+            store.put(c, 'pods', next);
+            touch(c, next);
+          }
           named.add(`${c}\u0000pods`);
         }
-        view.onChange({ resources: named, contexts: new Set() });
+        view.onChange({ resources: named, contexts: new Set(), ...(step % 2 === 0 ? { objects } : {}) });
         expect(view.rows().map((r) => r.key)).toEqual(fresh(app, { key, desc }, filter));
       }
     });
   }
+
+  it('a batch naming the changed objects reads only those (no list of the pair) and moves only their rows', () => {
+    const rand = mulberry32(11);
+    const store = new FakeStore(CONTEXTS);
+    const app = appOver(store);
+    for (let i = 0; i < 200; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i));
+    const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false } });
+    // a copy: a few changes are spliced into the rows in place
+    const before = [...view.rows()];
+    const byKey = new Map(before.map((r) => [r.key, r]));
+    let lists = 0;
+    const list = store.list.bind(store);
+    store.list = (...args) => {
+      lists++;
+      return list(...args);
+    };
+    const [changed, gone] = store.list('dev', 'pods');
+    lists = 0;
+    const next = { ...changed, metadata: { ...changed.metadata, labels: { app: 'changed' } } };
+    store.put('dev', 'pods', next);
+    store.remove('dev', 'pods', gone.metadata.namespace, gone.metadata.name);
+    const id = (o: KubeObject): string => `${o.metadata.namespace}/${o.metadata.name}`;
+    view.onChange({ resources: new Set(['dev\u0000pods']), contexts: new Set(), objects: new Map([['dev\u0000pods', new Set([id(changed), id(gone)])]]) });
+    const after = view.rows();
+    expect(lists).toBe(0);
+    expect(after).toHaveLength(before.length - 1);
+    const keyOf = (o: KubeObject): string => rowOf('dev', 'pods', o).key;
+    expect(after.find((r) => r.key === keyOf(next))?.obj).toBe(next);
+    expect(after.some((r) => r.key === keyOf(gone))).toBe(false);
+    // every other row is the very row it was
+    for (const r of after) if (r.key !== keyOf(next)) expect(r).toBe(byKey.get(r.key));
+    expect(after.map((r) => r.key)).toEqual(fresh(app, { key: 'name', desc: false }, ''));
+  });
 
   it('sortRows orders as localeCompare would, ties by key', () => {
     const rand = mulberry32(7);

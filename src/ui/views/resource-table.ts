@@ -101,8 +101,8 @@ export interface ResourceTableOptions {
 const FILTER_DEBOUNCE_MS = 80;
 /** the longest the idle building of search texts holds the event loop at a time */
 const TEXT_SLICE_MS = 8;
-/** Above this many rows entering or leaving at once, one merge pass beats a binary search and splice each. */
-const FEW_CHANGES = 64;
+/** Up to this many rows entering or leaving at once, a splice each beats one copying pass over every row. */
+const FEW_CHANGES = 8;
 
 interface Pair {
   context: string;
@@ -110,6 +110,8 @@ interface Pair {
   rows: Map<KubeObject, Row | null>;
   /** the rows by key: the row a changed object replaces (one object per key in a pair) */
   byKey: Map<string, Row>;
+  /** the objects left out (`where`, warnings only) by key, so a change batch naming them finds them */
+  skipped: Map<string, KubeObject>;
 }
 
 function pairKey(context: string, rt: ResourceType): string {
@@ -148,12 +150,16 @@ export class ResourceTableView implements View {
   private shown: Row[] = [];
   /** the sort key of every row of `all`, computed once per row */
   private entries = new Map<Row, SortEntry>();
+  /** the sort entries of `all`, in its order: the binary searches over `all` read these by index */
+  private allEntries: SortEntry[] = [];
   /** per (context, resource) the objects listed last and their rows (null: left out by `where`);
    * the store replaces an object when it changes, so identity tells which rows to rebuild */
   private pairs = new Map<string, Pair>();
   /** what a frame has to redo, cheapest last: rows of every pair, the changed pairs' rows, the order, the filter */
   private rebuild = true;
   private readonly changed = new Set<string>();
+  /** of the changed pairs, the objects the batches named (`${namespace}/${name}`); null: anything may have changed */
+  private readonly changedObjects = new Map<string, Set<string> | null>();
   private resort = false;
   private refilter = false;
   /** the filter in force (undefined: none); a ranked (fuzzy) one orders rows by score, not by the sort key */
@@ -270,7 +276,15 @@ export class ResourceTableView implements View {
     for (const [c, list] of this.types) {
       for (const rt of list) {
         const k = pairKey(c, rt);
-        if (batch.resources.has(k)) this.changed.add(k);
+        if (!batch.resources.has(k)) continue;
+        const named = batch.objects?.get(k);
+        const before = this.changed.has(k) ? this.changedObjects.get(k) : new Set<string>();
+        if (!named || !before) this.changedObjects.set(k, null);
+        else {
+          for (const o of named) before.add(o);
+          this.changedObjects.set(k, before);
+        }
+        this.changed.add(k);
       }
     }
   }
@@ -340,6 +354,7 @@ export class ResourceTableView implements View {
     if (this.refilter) this.filterAll(onlyFilter);
     this.rebuild = this.resort = this.refilter = false;
     this.changed.clear();
+    this.changedObjects.clear();
     if (this.selectedKey && this.shown[this.state.selected]?.key !== this.selectedKey) {
       const i = this.shown.findIndex((r) => r.key === this.selectedKey);
       if (i >= 0) this.state.selected = i;
@@ -376,13 +391,16 @@ export class ResourceTableView implements View {
       for (const t of list) {
         const k = pairKey(context, t);
         const old = this.pairs.get(k);
-        const pair: Pair = { context, rt: t, rows: new Map(), byKey: new Map() };
+        const pair: Pair = { context, rt: t, rows: new Map(), byKey: new Map(), skipped: new Map() };
         pairs.set(k, pair);
         const prev = old && old.rt === t ? old.rows : undefined;
         for (const o of this.list(pair)) {
           const row = prev?.has(o) ? prev.get(o)! : this.rowFor(pair, o);
           pair.rows.set(o, row);
-          if (!row) continue;
+          if (!row) {
+            pair.skipped.set(this.rowKey(pair, o.metadata.namespace ?? '', o.metadata.name), o);
+            continue;
+          }
           pair.byKey.set(row.key, row);
           all.push(row);
         }
@@ -399,6 +417,11 @@ export class ResourceTableView implements View {
 
   private list(pair: Pair): KubeObject[] {
     return this.app.store.list(pair.context, resourceKey(pair.rt), pair.rt.namespaced ? this.namespace() : undefined);
+  }
+
+  /** The key rowOf gives the row of (namespace, name) in this pair. */
+  private rowKey(pair: Pair, namespace: string, name: string): string {
+    return `${pair.context}/${namespace}/${this.opts.category ? `${pair.rt.kind}/` : ''}${name}`;
   }
 
   private rowFor(pair: Pair, o: KubeObject): Row | null {
@@ -421,6 +444,7 @@ export class ResourceTableView implements View {
     const list = this.all.map((r) => entryOf(r, get(r)));
     sortEntries(list, dir);
     this.entries = new Map();
+    this.allEntries = list;
     for (let i = 0; i < list.length; i++) {
       this.all[i] = list[i].row;
       this.entries.set(list[i].row, list[i]);
@@ -433,6 +457,44 @@ export class ResourceTableView implements View {
     } else this.shown = this.all;
   }
 
+  /**
+   * The objects a batch named: each read with get() (what the store holds now, or nothing),
+   * its old row out, its new row in. Work in proportion to the objects that changed.
+   */
+  private updateNamed(pair: Pair, named: Set<string>, removed: Row[], added: Row[]): void {
+    const rk = resourceKey(pair.rt);
+    const scope = pair.rt.namespaced ? this.namespace() : undefined;
+    for (const id of named) {
+      const slash = id.indexOf('/');
+      const ns = id.slice(0, slash);
+      const name = id.slice(slash + 1);
+      if (scope !== undefined && ns !== scope) continue;
+      const now = this.app.store.get(pair.context, rk, ns || undefined, name);
+      if (now && pair.rows.has(now)) continue;
+      const key = this.rowKey(pair, ns, name);
+      const old = pair.byKey.get(key);
+      if (old) {
+        removed.push(old);
+        pair.rows.delete(old.obj);
+        pair.byKey.delete(key);
+      }
+      const hidden = pair.skipped.get(key);
+      if (hidden) {
+        pair.rows.delete(hidden);
+        pair.skipped.delete(key);
+      }
+      if (!now) continue;
+      const row = this.rowFor(pair, now);
+      pair.rows.set(now, row);
+      if (!row) {
+        pair.skipped.set(key, now);
+        continue;
+      }
+      added.push(row);
+      pair.byKey.set(key, row);
+    }
+  }
+
   /** Only the pairs a batch named: their changed objects' rows leave and enter the sorted rows. */
   private updateRows(): void {
     const removed: Row[] = [];
@@ -440,13 +502,22 @@ export class ResourceTableView implements View {
     for (const k of this.changed) {
       const pair = this.pairs.get(k);
       if (!pair) continue;
+      const named = this.changedObjects.get(k);
+      if (named) {
+        this.updateNamed(pair, named, removed, added);
+        continue;
+      }
+      // anything may have changed (a relist, a scope that stopped, a store that names nothing): list the pair again
       const list = this.list(pair);
       const fresh = list.filter((o) => !pair.rows.has(o));
       // a changed object replaces the row of its key
       for (const o of fresh) {
         const row = this.rowFor(pair, o);
         pair.rows.set(o, row);
-        if (!row) continue;
+        if (!row) {
+          pair.skipped.set(this.rowKey(pair, o.metadata.namespace ?? '', o.metadata.name), o);
+          continue;
+        }
         added.push(row);
         const old = pair.byKey.get(row.key);
         if (old) {
@@ -461,7 +532,11 @@ export class ResourceTableView implements View {
         for (const [o, row] of pair.rows) {
           if (listed.has(o)) continue;
           pair.rows.delete(o);
-          if (!row) continue;
+          if (!row) {
+            const key = this.rowKey(pair, o.metadata.namespace ?? '', o.metadata.name);
+            if (pair.skipped.get(key) === o) pair.skipped.delete(key);
+            continue;
+          }
           removed.push(row);
           if (pair.byKey.get(row.key) === row) pair.byKey.delete(row.key);
         }
@@ -487,41 +562,77 @@ export class ResourceTableView implements View {
     if (filtered && this.filterFn!.ranked) this.refilter = true;
     // the binary searches read the entries of the rows leaving and of the rows entering
     for (const e of fresh) this.entries.set(e.row, e);
-    const all = this.moveRows(this.all, removed, fresh, dir, true);
+    const [all, allEntries] = this.moveRows(this.all, removed, fresh, dir, true, this.allEntries);
     if (filtered && !this.refilter) {
       const pass = new Set(this.filterFn!.apply(added));
-      this.shown = this.moveRows(this.shown, removed, fresh.filter((e) => pass.has(e.row)), dir, false);
+      [this.shown] = this.moveRows(this.shown, removed, fresh.filter((e) => pass.has(e.row)), dir, false);
     }
+    this.allEntries = allEntries!;
     for (const r of removed) this.entries.delete(r);
     this.all = all;
     if (!filtered) this.shown = all;
   }
 
-  /** Takes `removed` out of a sorted array and merges `fresh` (sorted) in: by binary search when few, else in one pass. */
-  private moveRows(rows: Row[], removed: Row[], fresh: SortEntry[], dir: number, present: boolean): Row[] {
-    const entry = (i: number): SortEntry => this.entries.get(rows[i])!;
-    if (removed.length + fresh.length > FEW_CHANGES) {
-      const gone = new Set(removed);
-      const out: Row[] = [];
-      let j = 0;
-      for (const r of rows) {
-        if (gone.has(r)) continue;
-        const e = this.entries.get(r)!;
-        while (j < fresh.length && compareEntries(fresh[j], e, dir) < 0) out.push(fresh[j++].row);
-        out.push(r);
-      }
-      while (j < fresh.length) out.push(fresh[j++].row);
-      return out;
-    }
-    for (const r of removed) {
+  /**
+   * Takes `removed` out of a sorted array and merges `fresh` (sorted) in. Where each goes is
+   * found by binary search, so a batch costs O(changed × log rows) comparisons; a few are
+   * spliced in place, more in one copying pass (no comparison, no lookup per unchanged row).
+   * With `ents` (the entries of `rows`, in order) the searches read those by index, and they
+   * are moved alike.
+   */
+  private moveRows(rows: Row[], removed: Row[], fresh: SortEntry[], dir: number, present: boolean, ents?: SortEntry[]): [Row[], SortEntry[] | undefined] {
+    const entry = ents ? (i: number): SortEntry => ents[i] : (i: number): SortEntry => this.entries.get(rows[i])!;
+    const indexOf = (r: Row): number => {
       const e = this.entries.get(r)!;
       let i = lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) < 0);
       while (i < rows.length && rows[i] !== r && compareEntries(entry(i), e, dir) === 0) i++;
-      if (rows[i] !== r) i = present ? rows.indexOf(r) : -1;
-      if (i >= 0) rows.splice(i, 1);
+      if (rows[i] === r) return i;
+      return present ? rows.indexOf(r) : -1;
+    };
+    if (removed.length + fresh.length <= FEW_CHANGES) {
+      for (const r of removed) {
+        const i = indexOf(r);
+        if (i < 0) continue;
+        rows.splice(i, 1);
+        ents?.splice(i, 1);
+      }
+      for (const e of fresh) {
+        const i = lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) <= 0);
+        rows.splice(i, 0, e.row);
+        ents?.splice(i, 0, e);
+      }
+      return [rows, ents];
     }
-    for (const e of fresh) rows.splice(lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) <= 0), 0, e.row);
-    return rows;
+    // where each leaving row is and where each entering one goes, both in the rows as they are
+    const gone = removed.map(indexOf).filter((i) => i >= 0).sort((x, y) => x - y);
+    const at = fresh.map((e) => lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) <= 0));
+    // the unchanged runs between those places are copied whole (slice), not row by row
+    const parts: Row[][] = [];
+    const entParts: SortEntry[][] = [];
+    const keep = (a: number, b: number): void => {
+      if (b <= a) return;
+      parts.push(rows.slice(a, b));
+      if (ents) entParts.push(ents.slice(a, b));
+    };
+    let from = 0;
+    let g = 0;
+    let f = 0;
+    while (g < gone.length || f < fresh.length) {
+      const next = f < fresh.length && (g >= gone.length || at[f] <= gone[g]) ? at[f] : gone[g];
+      keep(from, next);
+      if (f < fresh.length && at[f] === next) {
+        const run: SortEntry[] = [];
+        while (f < fresh.length && at[f] === next) run.push(fresh[f++]);
+        parts.push(run.map((e) => e.row));
+        if (ents) entParts.push(run);
+        from = next;
+      } else {
+        while (g < gone.length && gone[g] === next) g++;
+        from = next + 1;
+      }
+    }
+    keep(from, rows.length);
+    return [([] as Row[]).concat(...parts), ents && ([] as SortEntry[]).concat(...entParts)];
   }
 
   /** The filter over the sorted rows; they keep their order. */
