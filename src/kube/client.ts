@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { fetch, type Dispatcher, type Response } from 'undici';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { apiErrorFrom, KubeApiError, KubeAuthError, networkError } from './errors.js';
 import { clusterInfoOf, ExecCredentialSource, type ExecConfig, type ExecCredential } from './exec-credential.js';
 import { effectiveProxy, makeDispatcher, type DispatcherTimeouts } from './proxy.js';
@@ -264,6 +264,8 @@ export class ContextClient {
       for (const one of Array.isArray(v) ? v : [v]) u.searchParams.append(k, String(one));
     }
     const { headers } = await this.auth(u.toString(), 'GET');
+    // loaded on the first WebSocket (exec, port-forward): other runs never need it
+    const { default: WebSocket } = await import('ws');
     u.protocol = u.protocol === 'http:' ? 'ws:' : 'wss:';
     const target = `context "${this.name}" (${this.server})`;
     return new Promise<WebSocket>((resolve, reject) => {
