@@ -174,15 +174,8 @@ export function buildProgram(): Command {
     .option('--init-containers', 'include init containers')
     .option('--max-streams <n>', 'cap on concurrent streams (default 50); reaching it stops with an error, as stern does', int)
     .action(async (target: string, o) => {
-      const { openFleet } = await import('./cli/open.js');
-      const { runLogsCommand } = await import('./cli/logs.js');
-      const { fleet, contexts, merged } = openFleet(o);
-      try {
-        const known = [...merged.contexts.keys()];
-        process.exitCode = await runLogsCommand(target, o, { store: fleet, contexts, known, stdout: process.stdout, stderr: process.stderr });
-      } finally {
-        await fleet.close();
-      }
+      const { runLogs } = await import('./cli/logs.js');
+      process.exitCode = await runLogs(target, o);
     });
 
   const sessionFlags = (c: Command): Command =>

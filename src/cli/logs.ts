@@ -3,12 +3,15 @@
 // `[ctx-glob/]ns/pod-regex` (a bare regex: pods of -n, or of all namespaces without it).
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
+import { appConfigPath, loadAppConfig } from '../config/app-config.js';
+import { openLean } from '../fleet/lean.js';
+import { selectFleet, type SelectionOptions } from '../fleet/selection.js';
 import type { FleetStore } from '../fleet/types.js';
 import { parseGoDuration } from '../model/format.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
-import { resolveTarget } from '../logs/targets.js';
+import { namesKind, resolveTarget } from '../logs/targets.js';
 import { checkQueryNamespace, checkTarget, TargetError, unreachableContexts } from '../logs/verify.js';
 import { LogTail } from '../logs/tail.js';
 import type { LogEntry, LogTarget, OpenLog } from '../logs/types.js';
@@ -225,5 +228,21 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     return code;
   } finally {
     own?.dispose();
+  }
+}
+
+/**
+ * The shell's `fleetdeck logs`: the selected contexts over the lean store (src/fleet/lean.ts),
+ * which does what stern does — pods listed and watched, one stream per container — and learns
+ * the served kinds only for a KIND/NAME target.
+ */
+export async function runLogs(target: string, opts: LogsCommandOptions & SelectionOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const config = loadAppConfig(appConfigPath(env));
+  const sel = selectFleet(opts, config.fleets, env);
+  const store = openLean(sel, env, { discover: namesKind(target) });
+  try {
+    return await runLogsCommand(target, opts, { store, contexts: sel.contexts, known: [...sel.merged.contexts.keys()], stdout: process.stdout, stderr: process.stderr });
+  } finally {
+    await store.close();
   }
 }

@@ -159,6 +159,13 @@ export function parseQuery(query: string, available: string[], defaults: { conte
   return { kind: 'query', contexts, namespace, pod: new RegExp(pod === '' ? '.' : pod) };
 }
 
+/** `A/B` may be KIND/NAME (resolveTarget asks the context's kinds first), where `ns/pod-regex`
+ * and `ctx/ns/pod-regex` name pods only: the one form whose answer needs the served kinds. */
+export function namesKind(text: string): boolean {
+  const parts = text.split('/');
+  return parts.length === 2 && parts[1] !== '';
+}
+
 export interface ResolveOptions {
   /** every context of the kubeconfig: a query naming one that is not selected says which */
   known?: string[];
@@ -174,7 +181,7 @@ export interface ResolveOptions {
  */
 export function resolveTarget(store: FleetStore, text: string, contexts: string[], namespace?: string, ropts: ResolveOptions = {}): LogTarget {
   const parts = text.split('/');
-  if (parts.length === 2 && parts[1] !== '') {
+  if (namesKind(text)) {
     const targets: LogTarget[] = [];
     for (const context of contexts) {
       const rt = store.resolve(context, parts[0]);

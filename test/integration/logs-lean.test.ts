@@ -1,0 +1,110 @@
+// `fleetdeck logs` over the lean store (src/fleet/lean.ts) against the simulated fleet: a pod
+// query lists and watches pods only — no discovery, no informer of another kind — and still
+// follows pods created mid-tail across contexts; a KIND/NAME target learns the served kinds first.
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLogsCommand, type LogsCommandOptions } from '../../src/cli/logs.js';
+import { LeanStore } from '../../src/fleet/lean.js';
+import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
+import { buildCluster, type BuiltCluster } from '../../src/sim/build-cluster.js';
+import { startSimFleet, type SimFleet } from '../../src/sim/fleet.js';
+import { addNodes } from '../../src/sim/scenarios/scale.js';
+import { waitFor } from './helpers/sim.js';
+
+let fleet: SimFleet;
+const clusters: BuiltCluster[] = [];
+const CONTEXTS = ['east', 'west'];
+
+const deployment = (replicas: number) => ({
+  metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'shop/web:1.4.2' }] } },
+  },
+});
+
+beforeAll(async () => {
+  for (const name of CONTEXTS) {
+    const c = buildCluster({ name, logRate: 20, tickMs: 100 });
+    addNodes(c, 1);
+    c.store.create('namespaces', { metadata: { name: 'shop' }, status: { phase: 'Active' } });
+    c.store.create('deployments.apps', deployment(1));
+    clusters.push(c);
+  }
+  fleet = await startSimFleet({ clusters });
+}, 30_000);
+
+afterAll(async () => {
+  await fleet?.stop();
+});
+
+/** Runs the command on a fresh lean store until `enough(lines)`; what it printed, and the store's informers then. */
+async function tail(target: string, opts: LogsCommandOptions, discover: boolean, enough: (lines: string[], store: LeanStore) => boolean | Promise<boolean>) {
+  const store = new LeanStore({ contexts: CONTEXTS, merged: loadKubeconfig({ kubeconfig: fleet.kubeconfigPath }), discover });
+  const stdout = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const stderr = new PassThrough();
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const ac = new AbortController();
+  const lines = () => out.split('\n').filter(Boolean);
+  try {
+    const done = runLogsCommand(target, opts, { store, contexts: CONTEXTS, stdout, stderr, signal: ac.signal });
+    await waitFor(() => enough(lines(), store), `output of ${target}`, 20_000);
+    const informers = [...new Set(store.reflectors().map((r) => `${r.context}/${r.resource}`))].sort();
+    const discovered = store.contexts().map((c) => c.discovered === true);
+    ac.abort();
+    expect(await done, err).toBe(0);
+    return { lines: lines(), informers, discovered, err };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('fleetdeck logs on the lean store', () => {
+  it('a pod query: pods listed and watched, nothing discovered, pods created mid-tail followed in every context', async () => {
+    const scale = (replicas: number) => {
+      const d = clusters[0].store.get('deployments.apps', 'shop', 'web')!;
+      clusters[0].store.update('deployments.apps', { ...d, spec: { ...(d.spec as object), replicas } });
+    };
+    let before: Set<string> | undefined;
+    const r = await tail('*/shop/web-', { tail: 1 }, false, (lines) => {
+      const pods = new Set(lines.map((l) => l.split(' ')[0]));
+      if (!before) {
+        if (!CONTEXTS.every((c) => [...pods].some((p) => p.startsWith(`${c}/`)))) return false;
+        before = pods;
+        scale(2);
+        return false;
+      }
+      return [...pods].some((p) => p.startsWith('east/') && !before!.has(p));
+    });
+    expect(r.informers).toEqual(['east/pods', 'west/pods']);
+    expect(r.discovered).toEqual([false, false]);
+    for (const l of r.lines) expect(l).toMatch(/^(east|west)\/web-[a-z0-9]+-[a-z0-9]+\/app \S/);
+    // no line twice: each has its own request id
+    expect(new Set(r.lines).size).toBe(r.lines.length);
+  }, 60_000);
+
+  it('KIND/NAME: the served kinds are discovered first, then the workload and its pods are watched', async () => {
+    const r = await tail('deploy/web', { namespace: 'shop', tail: 1, output: 'json' }, true, (lines) => CONTEXTS.every((c) => lines.some((l) => l.includes(`"context":"${c}"`))));
+    expect(r.discovered).toEqual([true, true]);
+    expect(r.informers).toEqual(['east/deployments.apps', 'east/pods', 'west/deployments.apps', 'west/pods']);
+    for (const l of r.lines) expect(JSON.parse(l)).toMatchObject({ namespace: 'shop', container: 'app' });
+  }, 60_000);
+
+  it('a missing KIND/NAME is kubectl\'s NotFound line and exit code 1', async () => {
+    const store = new LeanStore({ contexts: ['east'], merged: loadKubeconfig({ kubeconfig: fleet.kubeconfigPath }), discover: true });
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const code = await runLogsCommand('deploy/nope', { namespace: 'shop' }, { store, contexts: ['east'], stdout: new PassThrough(), stderr, signal: AbortSignal.timeout(20_000) });
+      expect(code).toBe(1);
+      expect(err).toBe('error: error from server (NotFound): deployments.apps "nope" not found in namespace "shop"\n');
+    } finally {
+      await store.close();
+    }
+  }, 30_000);
+});
