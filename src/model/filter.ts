@@ -94,17 +94,26 @@ export interface FilterSubject<R> {
 
 /**
  * The filter as a function of rows. Substring mode (and any inverse) keeps the input
- * order and decides each row by itself alone, so a table may filter only the rows that
- * changed; fuzzy mode orders the passing rows by score, best first (ties keep the input
- * order), so its caller re-filters everything when rows change (`ranked` says so).
+ * order and decides each row by itself alone (`test`, given the row's text when the caller
+ * holds it already), so a table may filter only the rows that changed; fuzzy mode orders the
+ * passing rows by score, best first (ties keep the input order), so its caller re-filters
+ * everything when rows change (`ranked` says so).
  */
-export function filterFor<R>(f: Filter, subject: FilterSubject<R>): { ranked: boolean; apply(rows: readonly R[]): R[] } {
+export type RowFilter<R> =
+  | { ranked: false; test(row: R, text: string): boolean; apply(rows: readonly R[]): R[] }
+  | { ranked: true; apply(rows: readonly R[]): R[] };
+
+export function filterFor<R>(f: Filter, subject: FilterSubject<R>): RowFilter<R> {
   const labels = (r: R): boolean => !f.labels || matchLabels(f.labels, subject.labels(r));
   const words = f.words;
-  if (!words.length) return { ranked: false, apply: (rows) => rows.filter((r) => labels(r) !== f.inverse) };
+  if (!words.length) {
+    const test = (r: R): boolean => labels(r) !== f.inverse;
+    return { ranked: false, test, apply: (rows) => rows.filter(test) };
+  }
   if (f.mode === 'substring' || f.inverse) {
     const pass = f.mode === 'substring' ? (t: string): boolean => containsAll(t, words) : (t: string): boolean => fuzzyScore(words, t) !== undefined;
-    return { ranked: false, apply: (rows) => rows.filter((r) => (pass(subject.text(r)) && labels(r)) !== f.inverse) };
+    const test = (r: R, t: string): boolean => (pass(t) && labels(r)) !== f.inverse;
+    return { ranked: false, test, apply: (rows) => rows.filter((r) => test(r, subject.text(r))) };
   }
   return {
     ranked: true,

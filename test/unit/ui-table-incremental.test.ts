@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeBatch } from '../../src/fleet/types.js';
 import type { KubeObject } from '../../src/model/types.js';
 import type { CommandId } from '../../src/commands/table.js';
+import { loadTheme } from '../../src/config/theme.js';
 import { rowOf } from '../../src/ui/columns.js';
 import type { AppContext } from '../../src/ui/view.js';
 import { ResourceTableView, sortRows, type SortKey } from '../../src/ui/views/resource-table.js';
@@ -29,7 +30,7 @@ function pod(rand: () => number, i: number): KubeObject {
 function appOver(store: FakeStore): AppContext {
   return {
     store, contexts: () => CONTEXTS, namespace: () => undefined, now: () => Date.UTC(2026, 0, 2),
-    message: () => undefined, render: () => undefined,
+    message: () => undefined, render: () => undefined, theme: loadTheme('default', { configDir: null }),
   } as unknown as AppContext;
 }
 
@@ -42,15 +43,17 @@ function fresh(app: AppContext, sort: { key: SortKey; desc: boolean }, filter: s
 }
 
 describe('incremental resource table', () => {
-  for (const [key, desc, filter] of [['name', false, ''], ['age', true, ''], ['namespace', false, 'api'], ['context', true, '!-l app=web'], ['status', false, 'db'], ['name', false, 'failed'], ['age', false, '~ap1'], ['context', false, '!~ap1']] as const) {
-    it(`after random changes equals a rebuilt table (sort ${key}${desc ? ' desc' : ''}, filter "${filter}")`, () => {
-      const rand = mulberry32(key.length * 31 + filter.length);
+  // 60 rows sit in one block of the sorted rows; 1,500 in several (512 each), so rows move
+  // between blocks, and equal sort values run across their borders
+  for (const [key, desc, filter, initial] of [['name', false, '', 60], ['age', true, '', 60], ['namespace', false, 'api', 60], ['context', true, '!-l app=web', 60], ['status', false, 'db', 60], ['name', false, 'failed', 60], ['age', false, '~ap1', 60], ['context', false, '!~ap1', 60], ['namespace', false, '', 1500], ['name', true, 'api', 1500], ['context', false, '-l app=web', 1500]] as const) {
+    it(`after random changes equals a rebuilt table (${initial} rows, sort ${key}${desc ? ' desc' : ''}, filter "${filter}")`, () => {
+      const rand = mulberry32(key.length * 31 + filter.length + initial);
       const store = new FakeStore(CONTEXTS);
       const batches: ChangeBatch[] = [];
       store.onChange((b) => batches.push(b));
       const app = appOver(store);
       let n = 0;
-      for (let i = 0; i < 60; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, n++));
+      for (let i = 0; i < initial; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, n++));
       const view = new ResourceTableView(app, { query: 'pods', sort: { key: key === 'name' ? 'age' : 'name', desc: false } });
       view.handle(SORT_ACTION[key]);
       if (desc) view.handle(SORT_ACTION[key]);
@@ -124,6 +127,72 @@ describe('incremental resource table', () => {
     // every other row is the very row it was
     for (const r of after) if (r.key !== keyOf(next)) expect(r).toBe(byKey.get(r.key));
     expect(after.map((r) => r.key)).toEqual(fresh(app, { key: 'name', desc: false }, ''));
+  });
+
+  it('typing on narrows from the rows shown, after changes too, to what a rebuilt table shows', () => {
+    const rand = mulberry32(9);
+    const store = new FakeStore(CONTEXTS);
+    const app = appOver(store);
+    for (let i = 0; i < 1500; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i));
+    const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false } });
+    let n = 1500;
+    for (const text of ['a', 'ap', 'api', 'api-', 'api', 'a', 'e', 'ed', '"d', '"db"']) {
+      view.setFilterNow(text);
+      expect(view.rows().map((r) => r.key)).toEqual(fresh(app, { key: 'name', desc: false }, text));
+      // rows change between two keys: the next key filters the changed rows too
+      const objects = new Map<string, Set<string>>();
+      for (let j = 0; j < 30; j++) {
+        const c = CONTEXTS[Math.floor(rand() * CONTEXTS.length)];
+        const o = pod(rand, n++);
+        store.put(c, 'pods', o);
+        if (!objects.has(`${c}\u0000pods`)) objects.set(`${c}\u0000pods`, new Set());
+        objects.get(`${c}\u0000pods`)!.add(`${o.metadata.namespace}/${o.metadata.name}`);
+      }
+      view.onChange({ resources: new Set(objects.keys()), contexts: new Set(), objects });
+      expect(view.rows().map((r) => r.key)).toEqual(fresh(app, { key: 'name', desc: false }, text));
+    }
+  });
+
+  it('the selected row stays selected by its key while rows enter and leave above it, and through a filter', () => {
+    const rand = mulberry32(5);
+    const store = new FakeStore(CONTEXTS);
+    const app = appOver(store);
+    for (let i = 0; i < 1500; i++) {
+      const o = pod(rand, i);
+      store.put(CONTEXTS[i % CONTEXTS.length], 'pods', { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${i}` } });
+    }
+    const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false } });
+    view.render(120, 30);
+    expect(view.rows()).toHaveLength(1500);
+    for (let i = 0; i < 700; i++) view.handle('down');
+    view.render(120, 30);
+    const key = view.selected()!.key;
+    const at = view.rows().findIndex((r) => r.key === key);
+    expect(at).toBe(700);
+    // rows that sort first enter (and some leave) above the selection, in several batches
+    let n = 10_000;
+    for (let step = 0; step < 5; step++) {
+      const objects = new Map<string, Set<string>>();
+      for (let j = 0; j < 40; j++) {
+        const c = CONTEXTS[j % CONTEXTS.length];
+        const o = { ...pod(rand, n++), metadata: { ...pod(rand, n).metadata, name: `0-first-${n}`, namespace: 'default' } };
+        store.put(c, 'pods', o);
+        if (!objects.has(`${c}\u0000pods`)) objects.set(`${c}\u0000pods`, new Set());
+        objects.get(`${c}\u0000pods`)!.add(`default/${o.metadata.name}`);
+      }
+      view.onChange({ resources: new Set(objects.keys()), contexts: new Set(), objects });
+      view.render(120, 30);
+      expect(view.selected()!.key).toBe(key);
+    }
+    expect(view.rows().findIndex((r) => r.key === key)).toBe(700 + 200);
+    // a filter that keeps the row: still the one selected, at its place among the rows kept
+    const name = view.selected()!.obj.metadata.name;
+    view.setFilterNow(name);
+    view.render(120, 30);
+    expect(view.selected()!.key).toBe(key);
+    view.setFilterNow('');
+    view.render(120, 30);
+    expect(view.selected()!.key).toBe(key);
   });
 
   it('sortRows orders as localeCompare would, ties by key', () => {

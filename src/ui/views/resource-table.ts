@@ -7,7 +7,8 @@ import { parseTime } from '../../model/format.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
-import { FilterError, filterFor, narrows, parseFilter, type Filter } from '../../model/filter.js';
+import { FilterError, filterFor, narrows, parseFilter, type Filter, type RowFilter } from '../../model/filter.js';
+import { BlockList, type ListLike } from '../../model/block-list.js';
 import { eventLastSeen } from '../../model/columns.js';
 import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
 import type { AppContext, View } from '../view.js';
@@ -101,8 +102,6 @@ export interface ResourceTableOptions {
 const FILTER_DEBOUNCE_MS = 80;
 /** the longest the idle building of search texts holds the event loop at a time */
 const TEXT_SLICE_MS = 8;
-/** Up to this many rows entering or leaving at once, a splice each beats one copying pass over every row. */
-const FEW_CHANGES = 8;
 
 interface Pair {
   context: string;
@@ -118,17 +117,8 @@ function pairKey(context: string, rt: ResourceType): string {
   return `${context}\u0000${resourceKey(rt)}`;
 }
 
-/** The first index in [0, n) where `before` is false (`before` is true on a prefix). */
-function lowerBound(n: number, before: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before(mid)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** Sorted rows: each row's sort entry, with the row's search text (once built) next to it. */
+type Rows = BlockList<SortEntry, string>;
 
 export class ResourceTableView implements View {
   /** the table's own keys; object commands (yaml, logs, rollback, ...) run on selection() from the shell */
@@ -144,14 +134,14 @@ export class ResourceTableView implements View {
   /** context → the resource types shown from it */
   private types = new Map<string, ResourceType[]>();
   private subs: Subscription[] = [];
-  /** every row, sorted */
-  private all: Row[] = [];
+  /** every row, sorted, in blocks (a change moves a block's rows, not all of them) */
+  private all: Rows = new BlockList();
   /** the rows that pass the filter, in the same order (`all` itself when there is no filter) */
-  private shown: Row[] = [];
+  private shown: Rows = this.all;
+  /** `shown` as an array, made when asked for (rows()) and dropped when it changes */
+  private shownArray: Row[] | undefined;
   /** the sort key of every row of `all`, computed once per row */
   private entries = new Map<Row, SortEntry>();
-  /** the sort entries of `all`, in its order: the binary searches over `all` read these by index */
-  private allEntries: SortEntry[] = [];
   /** per (context, resource) the objects listed last and their rows (null: left out by `where`);
    * the store replaces an object when it changes, so identity tells which rows to rebuild */
   private pairs = new Map<string, Pair>();
@@ -163,7 +153,7 @@ export class ResourceTableView implements View {
   private resort = false;
   private refilter = false;
   /** the filter in force (undefined: none); a ranked (fuzzy) one orders rows by score, not by the sort key */
-  private filterFn: { ranked: boolean; apply(rows: readonly Row[]): Row[] } | undefined;
+  private filterFn: RowFilter<SortEntry> | undefined;
   private filterText = '';
   /** the parsed filter in force, the next row whose text the idle task builds, the task */
   private filterParsed: Filter | undefined;
@@ -325,12 +315,13 @@ export class ResourceTableView implements View {
 
   selected(): Row | undefined {
     this.derive();
-    return this.shown[this.state.selected];
+    return this.shown.at(this.state.selected)?.row;
   }
 
   rows(): readonly Row[] {
     this.derive();
-    return this.shown;
+    this.shownArray ??= this.shown.slice().map((e) => e.row);
+    return this.shownArray;
   }
 
   isMarked(key: string): boolean {
@@ -348,6 +339,7 @@ export class ResourceTableView implements View {
   private derive(): void {
     // only the filter changed: the rows shown are still the old filter over every row
     const onlyFilter = !this.rebuild && !this.changed.size && !this.resort;
+    if (this.rebuild || this.changed.size || this.resort || this.refilter) this.shownArray = undefined;
     if (this.rebuild) this.rebuildRows();
     else if (this.changed.size) this.updateRows();
     else if (this.resort) this.sortAll();
@@ -355,10 +347,29 @@ export class ResourceTableView implements View {
     this.rebuild = this.resort = this.refilter = false;
     this.changed.clear();
     this.changedObjects.clear();
-    if (this.selectedKey && this.shown[this.state.selected]?.key !== this.selectedKey) {
-      const i = this.shown.findIndex((r) => r.key === this.selectedKey);
+    if (this.selectedKey && this.shown.at(this.state.selected)?.row.key !== this.selectedKey) {
+      const i = this.indexOfKey(this.selectedKey);
       if (i >= 0) this.state.selected = i;
     }
+  }
+
+  /** Where the row of a key is among the rows shown (-1: not there): found by its pair and its sort key, not by a scan. */
+  private indexOfKey(key: string): number {
+    for (const pair of this.pairs.values()) {
+      const row = pair.byKey.get(key);
+      const e = row && this.entries.get(row);
+      if (e) return this.indexOf(this.shown, e, this.filterFn?.ranked ?? false);
+    }
+    return -1;
+  }
+
+  /** Where an entry is in sorted rows (a ranked filter's rows are in score order: a scan). */
+  private indexOf(list: Rows, e: SortEntry, scan: boolean): number {
+    if (scan) return list.indexOf(e);
+    const dir = this.sort.desc ? -1 : 1;
+    let i = list.lowerBound((x) => compareEntries(x, e, dir) < 0);
+    for (let x = list.at(i); x && x !== e && compareEntries(x, e, dir) === 0; x = list.at(++i));
+    return list.at(i) === e ? i : -1;
   }
 
   /**
@@ -384,7 +395,6 @@ export class ResourceTableView implements View {
     const nsScope = this.namespace();
     const scope: Scope = { multiContext: this.contexts().length > 1, allNamespaces: !(rt?.namespaced && nsScope), wide: this.wide, metrics: this.metricsScope(), related: rt && this.relatedScope(rt) };
     this.columns = this.opts.columns ? this.opts.columns(scope) : rt ? tableColumns(rt, scope, () => this.app.now()) : [];
-    this.textCursor = 0;
     const pairs = new Map<string, Pair>();
     const all: Row[] = [];
     for (const [context, list] of this.types) {
@@ -407,9 +417,9 @@ export class ResourceTableView implements View {
       }
     }
     this.pairs = pairs;
-    this.all = all;
     this.refilter = true;
-    this.sortAll();
+    this.sortAll(all);
+    this.textCursor = 0;
     const keys = new Set(all.map((r) => r.key));
     for (const k of this.marks) if (!keys.has(k)) this.marks.delete(k);
     this.scheduleTexts();
@@ -437,23 +447,33 @@ export class ResourceTableView implements View {
     return (r) => status?.sortValue(r) ?? '';
   }
 
-  /** Sort keys of every row, computed once each, then `all` and `shown` in that order. */
-  private sortAll(): void {
+  /** The row's search text if it is built for the columns shown. */
+  private builtText(row: Row): string | undefined {
+    return row.textColumns === this.columns ? row.text : undefined;
+  }
+
+  private rowsOf(entries: readonly SortEntry[]): Rows {
+    return BlockList.build((push) => {
+      for (const e of entries) push(e, this.builtText(e.row));
+    });
+  }
+
+  /** Sort keys of every row (`rows`, else the rows as they are), computed once each, then `all` and `shown` in that order. */
+  private sortAll(rows: readonly Row[] = this.all.slice().map((e) => e.row)): void {
     const get = this.sortValue();
     const dir = this.sort.desc ? -1 : 1;
-    const list = this.all.map((r) => entryOf(r, get(r)));
+    const list = rows.map((r) => entryOf(r, get(r)));
     sortEntries(list, dir);
     this.entries = new Map();
-    this.allEntries = list;
-    for (let i = 0; i < list.length; i++) {
-      this.all[i] = list[i].row;
-      this.entries.set(list[i].row, list[i]);
-    }
+    for (const e of list) this.entries.set(e.row, e);
+    const filtered = this.filterFn && this.shown !== this.all;
+    const shownRows = filtered && !this.filterFn!.ranked && !this.refilter ? this.shown.slice().map((e) => e.row) : undefined;
+    this.all = this.rowsOf(list);
     if (this.filterFn?.ranked) this.refilter = true;
-    else if (this.filterFn && this.shown !== this.all && !this.refilter) {
-      const shown = this.shown.flatMap((r) => this.entries.get(r) ?? []);
+    if (shownRows) {
+      const shown = shownRows.flatMap((r) => this.entries.get(r) ?? []);
       sortEntries(shown, dir);
-      this.shown = shown.map((e) => e.row);
+      this.shown = this.rowsOf(shown);
     } else this.shown = this.all;
   }
 
@@ -548,9 +568,12 @@ export class ResourceTableView implements View {
     // a status may read the clock or other objects: the whole order is recomputed, as before
     if (this.sort.key === 'status') {
       const gone = new Set(removed);
-      this.all = this.all.filter((r) => !gone.has(r)).concat(added);
+      const rows: Row[] = [];
+      this.all.forEachBlock((items) => {
+        for (const e of items) if (!gone.has(e.row)) rows.push(e.row);
+      });
       this.refilter = true;
-      this.sortAll();
+      this.sortAll(rows.concat(added));
       return;
     }
     const dir = this.sort.desc ? -1 : 1;
@@ -560,79 +583,32 @@ export class ResourceTableView implements View {
     const filtered = this.filterFn !== undefined && this.shown !== this.all;
     // a ranked filter orders by score: it is re-applied to every row
     if (filtered && this.filterFn!.ranked) this.refilter = true;
-    // the binary searches read the entries of the rows leaving and of the rows entering
     for (const e of fresh) this.entries.set(e.row, e);
-    const [all, allEntries] = this.moveRows(this.all, removed, fresh, dir, true, this.allEntries);
     if (filtered && !this.refilter) {
-      const pass = new Set(this.filterFn!.apply(added));
-      [this.shown] = this.moveRows(this.shown, removed, fresh.filter((e) => pass.has(e.row)), dir, false);
+      const test = this.filterFn!.ranked ? undefined : this.filterFn!.test;
+      this.moveRows(this.shown, removed, test ? fresh.filter((e) => test(e, this.textOf(e.row))) : [], dir, false);
     }
-    this.allEntries = allEntries!;
+    this.moveRows(this.all, removed, fresh, dir, true);
     for (const r of removed) this.entries.delete(r);
-    this.all = all;
-    if (!filtered) this.shown = all;
   }
 
   /**
-   * Takes `removed` out of a sorted array and merges `fresh` (sorted) in. Where each goes is
-   * found by binary search, so a batch costs O(changed × log rows) comparisons; a few are
-   * spliced in place, more in one copying pass (no comparison, no lookup per unchanged row).
-   * With `ents` (the entries of `rows`, in order) the searches read those by index, and they
-   * are moved alike.
+   * Takes `removed` out of sorted rows and puts `fresh` (sorted) in, each where a binary
+   * search over the blocks finds it: a batch costs O(changed × (log rows + block size)),
+   * whatever the number of rows. `present`: every removed row is there (else one may be
+   * missing: a filter's rows).
    */
-  private moveRows(rows: Row[], removed: Row[], fresh: SortEntry[], dir: number, present: boolean, ents?: SortEntry[]): [Row[], SortEntry[] | undefined] {
-    const entry = ents ? (i: number): SortEntry => ents[i] : (i: number): SortEntry => this.entries.get(rows[i])!;
-    const indexOf = (r: Row): number => {
-      const e = this.entries.get(r)!;
-      let i = lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) < 0);
-      while (i < rows.length && rows[i] !== r && compareEntries(entry(i), e, dir) === 0) i++;
-      if (rows[i] === r) return i;
-      return present ? rows.indexOf(r) : -1;
-    };
-    if (removed.length + fresh.length <= FEW_CHANGES) {
-      for (const r of removed) {
-        const i = indexOf(r);
-        if (i < 0) continue;
-        rows.splice(i, 1);
-        ents?.splice(i, 1);
-      }
-      for (const e of fresh) {
-        const i = lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) <= 0);
-        rows.splice(i, 0, e.row);
-        ents?.splice(i, 0, e);
-      }
-      return [rows, ents];
-    }
-    // where each leaving row is and where each entering one goes, both in the rows as they are
-    const gone = removed.map(indexOf).filter((i) => i >= 0).sort((x, y) => x - y);
-    const at = fresh.map((e) => lowerBound(rows.length, (k) => compareEntries(entry(k), e, dir) <= 0));
-    // the unchanged runs between those places are copied whole (slice), not row by row
-    const parts: Row[][] = [];
-    const entParts: SortEntry[][] = [];
-    const keep = (a: number, b: number): void => {
-      if (b <= a) return;
-      parts.push(rows.slice(a, b));
-      if (ents) entParts.push(ents.slice(a, b));
-    };
-    let from = 0;
-    let g = 0;
-    let f = 0;
-    while (g < gone.length || f < fresh.length) {
-      const next = f < fresh.length && (g >= gone.length || at[f] <= gone[g]) ? at[f] : gone[g];
-      keep(from, next);
-      if (f < fresh.length && at[f] === next) {
-        const run: SortEntry[] = [];
-        while (f < fresh.length && at[f] === next) run.push(fresh[f++]);
-        parts.push(run.map((e) => e.row));
-        if (ents) entParts.push(run);
-        from = next;
-      } else {
-        while (g < gone.length && gone[g] === next) g++;
-        from = next + 1;
+  private moveRows(list: Rows, removed: readonly Row[], fresh: readonly SortEntry[], dir: number, present: boolean): void {
+    for (const r of removed) {
+      const e = this.entries.get(r);
+      if (!e) continue;
+      // not where its key puts it (cannot happen while keys are kept): found by a scan
+      if (!list.removeSorted(e, (x) => compareEntries(x, e, dir)) && present) {
+        const i = list.indexOf(e);
+        if (i >= 0) list.removeAt(i);
       }
     }
-    keep(from, rows.length);
-    return [([] as Row[]).concat(...parts), ents && ([] as SortEntry[]).concat(...entParts)];
+    for (const e of fresh) list.insertSorted(e, (x) => compareEntries(x, e, dir), this.builtText(e.row));
   }
 
   /** The filter over the sorted rows; they keep their order. */
@@ -645,11 +621,28 @@ export class ResourceTableView implements View {
     if (!this.filterText.trim()) return;
     try {
       const f = parseFilter(this.filterText);
-      this.filterFn = filterFor<Row>(f, { text: (r) => this.textOf(r), labels: (r) => r.labels });
+      // over the rows' entries: a pass that needs only the texts does not read the rows
+      const fn = filterFor<SortEntry>(f, { text: (e) => this.textOf(e.row), labels: (e) => e.row.labels });
+      this.filterFn = fn;
       this.filterParsed = f;
       // typing on narrows: with no row changed since, the rows shown are the old filter over
       // every row, so a filter that passes only what the old one passes needs to look at those alone
-      this.shown = this.filterFn.apply(prev && narrows(prev, f) ? prevShown : this.all);
+      const from = prev && narrows(prev, f) ? prevShown : this.all;
+      if (fn.ranked) {
+        this.shown = this.rowsOf(fn.apply(from.slice()));
+        return;
+      }
+      // one pass over the rows' texts in their blocks, building those not built yet
+      this.shown = BlockList.build((push) => {
+        from.forEachBlock((items, texts) => {
+          for (let j = 0; j < items.length; j++) {
+            const e = items[j];
+            let text = texts[j];
+            if (text === undefined) texts[j] = text = this.textOf(e.row);
+            if (fn.test(e, text)) push(e, text);
+          }
+        });
+      });
     } catch (e) {
       if (!(e instanceof FilterError)) throw e;
       this.app.message(e.message, 'error');
@@ -661,12 +654,18 @@ export class ResourceTableView implements View {
     if (this.textTask || this.closed || this.textCursor >= this.all.length) return;
     this.textTask = setImmediate(() => {
       this.textTask = undefined;
-      const all = this.all;
       const end = performance.now() + TEXT_SLICE_MS;
-      while (this.textCursor < all.length) {
-        this.textOf(all[this.textCursor++]);
-        if ((this.textCursor & 127) === 0 && performance.now() > end) break;
-      }
+      let done = false;
+      this.all.forEachBlock((items, texts, start) => {
+        if (done || start + items.length <= this.textCursor) return;
+        for (let j = this.textCursor - start; j < items.length; j++) {
+          if (texts[j] === undefined) texts[j] = this.textOf(items[j].row);
+          if ((++this.textCursor & 127) === 0 && performance.now() > end) {
+            done = true;
+            return;
+          }
+        }
+      });
       this.scheduleTexts();
     });
   }
@@ -689,7 +688,7 @@ export class ResourceTableView implements View {
     const d = navDelta(action, Math.max(1, this.height - 2));
     if (d !== undefined) {
       this.state.selected = Math.max(0, Math.min(this.shown.length - 1, this.state.selected + d));
-      this.selectedKey = this.shown[this.state.selected]?.key;
+      this.selectedKey = this.shown.at(this.state.selected)?.row.key;
       return true;
     }
     const sortKey = SORT_ACTIONS[action];
@@ -698,7 +697,7 @@ export class ResourceTableView implements View {
       this.resort = true;
       return true;
     }
-    const row = this.shown[this.state.selected];
+    const row = this.shown.at(this.state.selected)?.row;
     const rt = row ? this.typeOf(row) : undefined;
     switch (action) {
       case 'events.warnings':
@@ -744,7 +743,15 @@ export class ResourceTableView implements View {
   /** The marked rows (across contexts), else the current row, as action targets. */
   targets(): Target[] {
     this.derive();
-    const rows = this.marks.size ? this.all.filter((r) => this.marks.has(r.key)) : [this.shown[this.state.selected]].filter((r): r is Row => !!r);
+    const rows: Row[] = [];
+    if (this.marks.size) {
+      this.all.forEachBlock((items) => {
+        for (const e of items) if (this.marks.has(e.row.key)) rows.push(e.row);
+      });
+    } else {
+      const row = this.shown.at(this.state.selected)?.row;
+      if (row) rows.push(row);
+    }
     return rows.map((r) => this.targetOf(r)).filter((t): t is Target => !!t);
   }
 
@@ -781,13 +788,19 @@ export class ResourceTableView implements View {
     const sortIdx = this.columns.findIndex((c) => c.id === sortId);
     const notice = this.notice(width);
     const lines = renderTable({
-      columns: this.columns, rows: this.shown, width, height: height - notice.length, state: this.state, theme: this.app.theme,
+      columns: this.columns, rows: this.window(), width, height: height - notice.length, state: this.state, theme: this.app.theme,
       isMarked: (r) => this.marks.has(r.key), sortColumn: sortIdx >= 0 ? sortIdx : undefined, sortDesc: this.sort.desc, detail: this.detail,
     });
-    this.selectedKey = this.shown[this.state.selected]?.key;
+    this.selectedKey = this.shown.at(this.state.selected)?.row.key;
     if (!notice.length) return lines;
     while (lines.length < height - notice.length) lines.push('');
     return [...lines, ...notice];
+  }
+
+  /** The rows shown as the table widget reads them: only its window's rows are looked up. */
+  private window(): ListLike<Row> {
+    const shown = this.shown;
+    return { length: shown.length, at: (i) => shown.at(i)?.row, slice: (a, b) => shown.slice(a, b).map((e) => e.row) };
   }
 
   /**

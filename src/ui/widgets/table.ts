@@ -3,6 +3,7 @@
 import type { Role, Theme } from '../../config/theme.js';
 import { displayWidth, termLine, wrapToWidth } from '../../model/sanitize.js';
 import { escapeTags, fit, paint } from '../style.js';
+import type { ListLike } from '../../model/block-list.js';
 
 export interface Column<R> {
   header: string;
@@ -115,7 +116,8 @@ export interface TableState {
 
 export interface RenderTableOptions<R> {
   columns: Column<R>[];
-  rows: readonly R[];
+  /** an array, or any list that gives its length and the rows of a window (only those are read) */
+  rows: ListLike<R>;
   width: number;
   height: number;
   state: TableState;
@@ -149,7 +151,7 @@ export function detailFits<R>(columns: Column<R>[], row: R | undefined, width: n
 /** Renders header + visible rows as tagged lines; updates state.top for the window. */
 export function renderTable<R>(o: RenderTableOptions<R>): string[] {
   if (o.detail && o.rows.length) {
-    const row = o.rows[clampIndex(o.state.selected, o.rows.length)];
+    const row = o.rows.at(clampIndex(o.state.selected, o.rows.length))!;
     const detail = detailLines(o.columns, row, o.width).slice(0, detailRoom(o.height));
     const table = renderTable({ ...o, detail: false, height: Math.max(2, o.height - detail.length) });
     return [...table, ...detail.map((l) => paint(o.theme, 'status.muted', fit(l, o.width)))].slice(0, o.height);
