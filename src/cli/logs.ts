@@ -1,7 +1,7 @@
 // `fleetdeck logs TARGET`: the tail engine to stdout, stern-like. TARGET is KIND/NAME (a pod,
 // a workload, a Flux object) in every selected context that has it, or a query
 // `[ctx-glob/]ns/pod-regex` (a bare regex: pods of -n, or of all namespaces without it).
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { appConfigPath, loadAppConfig } from '../config/app-config.js';
 import { openLean } from '../fleet/lean.js';
@@ -54,7 +54,8 @@ const PALETTE = ['cyan', 'green', 'magenta', 'yellow', 'blue', 'red', 'cyanBrigh
 export interface LineFormat {
   output: 'raw' | 'json';
   timestamps: boolean;
-  chalk: ChalkInstance;
+  /** colours; absent: none (chalk is loaded only for a terminal) */
+  chalk?: ChalkInstance;
   highlight?: RegExp;
   /** stdout is a terminal: cluster text goes through the sanitizer (termLine); to a pipe,
    * `raw` keeps the line as the container wrote it */
@@ -62,8 +63,9 @@ export interface LineFormat {
 }
 
 function paintHighlights(c: ChalkInstance, re: RegExp | undefined, text: string): string {
+  if (!re) return text;
   const ranges = highlightRanges(re, text);
-  if (ranges.length === 0 || c.level === 0) return text;
+  if (ranges.length === 0) return text;
   let out = '';
   let at = 0;
   for (const [a, b] of ranges) {
@@ -82,11 +84,17 @@ export function formatEntry(e: LogEntry, f: LineFormat): string {
     return jsonForTerminal({ context: e.context, namespace: e.namespace, pod: e.pod, container: e.container, ts: e.ts, message: e.text, ...(e.notice ? { notice: true } : {}) });
   }
   const safe = f.terminal ? termLine : (s: string): string => s;
+  const c = f.chalk;
+  if (!c || c.level === 0) {
+    // no colours (a pipe, the bench): the line as text, no styling calls
+    if (e.notice) return safe(`${e.context}/${e.pod} ${e.text}`);
+    return `${safe(`${e.context}/${e.pod}/${e.container}`)} ${f.timestamps && e.ts ? `${safe(e.ts)} ` : ''}${safe(e.text)}`;
+  }
   const colour = PALETTE[podColour(e, PALETTE.length)];
-  if (e.notice) return f.chalk.dim(safe(`${e.context}/${e.pod} ${e.text}`));
-  const prefix = f.chalk[colour](safe(`${e.context}/${e.pod}/${e.container}`));
-  const ts = f.timestamps && e.ts ? `${f.chalk.dim(safe(e.ts))} ` : '';
-  return `${prefix} ${ts}${paintHighlights(f.chalk, f.highlight, safe(e.text))}`;
+  if (e.notice) return c.dim(safe(`${e.context}/${e.pod} ${e.text}`));
+  const prefix = c[colour](safe(`${e.context}/${e.pod}/${e.container}`));
+  const ts = f.timestamps && e.ts ? `${c.dim(safe(e.ts))} ` : '';
+  return `${prefix} ${ts}${paintHighlights(c, f.highlight, safe(e.text))}`;
 }
 
 /** What one entry writes to stdout, newline included: bytes as they came for `-o raw` to a pipe. */
@@ -96,6 +104,13 @@ export function entryOutput(e: LogEntry, f: LineFormat): string | Uint8Array {
     return Buffer.concat([Buffer.from(head), e.raw, Buffer.from('\n')]);
   }
   return `${formatEntry(e, f)}\n`;
+}
+
+/** What a run of entries writes to stdout as one write: their entryOutput, in order. */
+export function entriesOutput(es: readonly LogEntry[], f: LineFormat): string | Uint8Array {
+  const parts = es.map((e) => entryOutput(e, f));
+  if (parts.every((p) => typeof p === 'string')) return parts.join('');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 }
 
 function sinceSeconds(since: string | undefined): number | undefined {
@@ -178,7 +193,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     }
     resolved = check.target;
     const maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
-    const chalk = new Chalk({ level: (deps.colour ?? stdout.isTTY === true) ? 1 : 0 });
+    const chalk = (deps.colour ?? stdout.isTTY === true) ? new (await import('chalk')).Chalk({ level: 1 }) : undefined;
     const format: LineFormat = { output: opts.output ?? 'raw', timestamps: opts.timestamps ?? false, chalk, highlight: filter.highlight, terminal: stdout.isTTY === true };
     const tail = new LogTail(store, deps.openLog ?? fleetLogOpener(store), resolved, {
       container,
@@ -210,9 +225,17 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
         });
       }
     });
+    // the lines of one turn of the event loop (every stream's chunks read in it) go out in one
+    // write: a write per line is a system call per line on a pipe or terminal
+    let pending: LogEntry[] = [];
+    const flush = (): void => {
+      const batch = pending;
+      pending = [];
+      if (batch.length > 0 && !pipeClosed) stdout.write(entriesOutput(batch, format));
+    };
     tail.onLine((e) => {
       if (pipeClosed || !passes(filter, e)) return;
-      stdout.write(entryOutput(e, format));
+      if (pending.push(e) === 1) setImmediate(flush);
     });
     let told = '';
     tail.onStatus(() => {
@@ -225,6 +248,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     tail.start();
     await ended;
     await tail.stop();
+    flush();
     return code;
   } finally {
     own?.dispose();

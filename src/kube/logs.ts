@@ -1,6 +1,7 @@
 // One container's log stream: the /log request (always with timestamps=true, so a dropped
 // follow can resume from the last line's time) and the body split into lines with their
 // RFC3339Nano timestamp taken off. Aborting the signal ends the iteration quietly.
+import { isUtf8 } from 'node:buffer';
 import type { ContainerRef, LogLine, LogStreamOptions } from '../model/types.js';
 import type { ContextClient, KubeRequest } from './client.js';
 
@@ -54,6 +55,30 @@ function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return signal?.aborted === true || (e instanceof Error && e.name === 'AbortError');
 }
 
+/** The lines of `whole` (complete lines, their newlines between them; a CR before a newline dropped). */
+function* linesOf(whole: Buffer): Generator<LogLine> {
+  // one check and one decode for the chunk's lines when all of it is UTF-8 (the usual case)
+  if (isUtf8(whole)) {
+    const text = whole.toString('utf8');
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
+      yield splitTimestamp(end > start && text.charCodeAt(end - 1) === 0x0d ? text.slice(start, end - 1) : text.slice(start, end));
+      if (nl < 0) return;
+      start = nl + 1;
+    }
+  }
+  let start = 0;
+  for (;;) {
+    const nl = whole.indexOf(0x0a, start);
+    const stop = nl < 0 ? whole.length : nl;
+    yield decodeLine(whole.subarray(start, stop > start && whole[stop - 1] === 0x0d ? stop - 1 : stop));
+    if (nl < 0) return;
+    start = nl + 1;
+  }
+}
+
 /**
  * The body as lines. A partial last line (the stream cut mid-line) is dropped: the resumed
  * stream sends it again whole. Aborts end the iteration without an error.
@@ -65,16 +90,12 @@ export async function* readLogLines(body: AsyncIterable<Uint8Array>, signal?: Ab
   try {
     for await (const chunk of body) {
       if (signal?.aborted) return;
-      rest = rest.length ? Buffer.concat([rest, chunk]) : Buffer.from(chunk);
-      let start = 0;
-      let nl = rest.indexOf(0x0a, start);
-      while (nl >= 0) {
-        const end = nl > start && rest[nl - 1] === 0x0d ? nl - 1 : nl;
-        yield decodeLine(rest.subarray(start, end));
-        start = nl + 1;
-        nl = rest.indexOf(0x0a, start);
-      }
-      rest = rest.subarray(start);
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      rest = rest.length ? Buffer.concat([rest, bytes]) : bytes;
+      const last = rest.lastIndexOf(0x0a);
+      if (last < 0) continue;
+      yield* linesOf(rest.subarray(0, last));
+      rest = rest.subarray(last + 1);
     }
   } catch (e) {
     if (isAbort(e, signal)) return;

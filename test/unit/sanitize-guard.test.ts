@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..');
 const SRC = join(ROOT, 'src');
 /** Functions whose result is terminal-safe: the sanitizer's, and renderers that apply it inside (tested separately). */
-const SAFE = /\b(termText|termLine|termLines|jsonForTerminal|entryOutput|renderStatusTable|renderTreeText|renderCompare|renderTraces|renderChanges|gate|escapeTags|paint)\(/;
+const SAFE = /\b(termText|termLine|termLines|jsonForTerminal|entryOutput|entriesOutput|renderStatusTable|renderTreeText|renderCompare|renderTraces|renderChanges|gate|escapeTags|paint)\(/;
 const WRITER = /(\b(stdout|stderr)\.write\(|console\.(log|error|warn|info)\(|\.setContent\(|\bcontent:\s)/;
 
 function files(dir: string): string[] {
