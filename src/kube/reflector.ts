@@ -183,20 +183,28 @@ export class Reflector {
     return project(o, this.key);
   }
 
-  /** Paginated LIST into a fresh map, then one diff against the cache (deletions included). */
+  /**
+   * Paginated LIST. The first list of an empty cache fills it page by page, reporting each
+   * page's objects as it arrives, so a view shows the first rows long before the last page of
+   * 10k pods (the phase stays 'syncing' until the list is whole, so a view still says it is
+   * not). A relist, a seeded cache, or a list started over after an expired continue token
+   * builds the new list aside and reports one diff against the cache (deletions included).
+   */
   private async list(): Promise<void> {
     const path = collectionPath(this.resource, this.namespace);
-    const next = new Map<string, KubeObject>();
+    const old = this.objects;
+    let next = old.size === 0 ? old : new Map<string, KubeObject>();
     let cont: string | undefined;
     let rv = '';
-    do {
+    for (;;) {
       let page: { metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] };
       try {
         page = await this.client.getJson(path, { limit: this.pageSize, continue: cont }, this.abort.signal);
       } catch (e) {
-        // an expired continue token: the whole list starts over
+        // an expired continue token: the whole list starts over (from the first page, not out
+        // of the loop with what the pages so far held), diffed against what they put in the cache
         if (cont && e instanceof KubeApiError && e.code === 410) {
-          next.clear();
+          next = new Map();
           cont = undefined;
           continue;
         }
@@ -204,20 +212,27 @@ export class Reflector {
       }
       for (const item of page.items ?? []) {
         const o = this.adopt(item);
-        next.set(objectKey(o), o);
+        const k = objectKey(o);
+        if (next === old) {
+          const prev = old.get(k);
+          old.set(k, o);
+          this.sink.upsert(o, prev);
+        } else next.set(k, o);
       }
       rv = page.metadata?.resourceVersion ?? rv;
       cont = page.metadata?.continue || undefined;
-    } while (cont);
-    this.stats.lists++;
-    const old = this.objects;
-    for (const [k, prev] of old) if (!next.has(k)) this.sink.remove(prev);
-    for (const [k, o] of next) {
-      const prev = old.get(k);
-      if (prev && prev.metadata.resourceVersion === o.metadata.resourceVersion) next.set(k, prev);
-      else this.sink.upsert(o, prev);
+      if (!cont) break;
     }
-    this.objects = next;
+    this.stats.lists++;
+    if (next !== old) {
+      for (const [k, prev] of old) if (!next.has(k)) this.sink.remove(prev);
+      for (const [k, o] of next) {
+        const prev = old.get(k);
+        if (prev && prev.metadata.resourceVersion === o.metadata.resourceVersion) next.set(k, prev);
+        else this.sink.upsert(o, prev);
+      }
+      this.objects = next;
+    }
     this.resourceVersion = rv;
   }
 
