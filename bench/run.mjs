@@ -1,7 +1,7 @@
 // `npm run bench`: every figure of issue #11, each the median of several runs in fresh
 // processes, as one JSON document on stdout and in bench/results/latest.json.
 //   --only <id>[,<id>]   just these figures (memory, watch, frame, filter, first-paint,
-//                        churn-bytes, logs, peer, stern, k9s, many-contexts)
+//                        churn-bytes, logs, peer, kubectl, stern, k9s, many-contexts)
 //   --quick              fewer runs and smaller streams (a smoke run, not the figures)
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +89,26 @@ try {
     f.peer = { kubectlMB: round(median(f.runs.map((r) => r.kubectlMB)), 1) };
     f.met = f.value < f.peer.kubectlMB;
     f.target = `< kubectl (${f.peer.kubectlMB} MB)`;
+  }
+
+  if (want('kubectl')) {
+    // the TUI itself against kubectl on the same sim: one context's RSS, and every table of the
+    // ten contexts shown (issue 22: RSS <= 1.2x; every table no later than 10 parallel kubectl)
+    const s = await fleetSim();
+    const r = await runScript('tui-vs-kubectl.mjs', ['--kubeconfig', s.kubeconfig, '--contexts', s.contexts.join(','), '--rounds', quick ? '1' : '3', '--settle', quick ? '5' : '20']);
+    const command = `node bench/tui-vs-kubectl.mjs --kubeconfig K --contexts scale-1,...,scale-10  (sim: ${s.command})`;
+    figures.push({
+      id: 'tui-vs-kubectl-rss', title: 'the TUI (`--context scale-1 --command :pods --readonly`, in a pty) vs `kubectl get pods -A -w`, one simulated context of 10k pods, alternating rounds',
+      unit: 'ratio fleetdeck / kubectl (medians)', value: r.one.ratio.rssMB, target: '<= 1.2', met: r.one.ratio.rssMB <= 1.2, command,
+      includes: 'RSS of each process tree 20 s after its table is whole (the TUI: pod rows, no "not whole" notice, every pod counted in the title; kubectl: every pod line printed); tableSeconds: spawn to that point',
+      median: r.one.median, ratio: r.one.ratio, runs: r.one.rounds,
+    });
+    figures.push({
+      id: 'tui-vs-kubectl-tables', title: 'every table shown, 10 contexts x 10k pods: the TUI with --all-contexts vs 10 parallel `kubectl get pods -A -w`, alternating rounds',
+      unit: 'ratio fleetdeck / kubectl (medians)', value: r.all.ratio.tableSeconds, target: '<= 1', met: r.all.ratio.tableSeconds <= 1, command,
+      includes: 'spawn to the TUI showing pod rows with no "not whole" notice and all 100k pods counted in the title / to the last of the ten kubectl processes having printed every pod line; rssMB 20 s later (kubectl: the ten summed)',
+      median: r.all.median, ratio: r.all.ratio, runs: r.all.rounds,
+    });
   }
 
   if (want('first-paint')) {
