@@ -14,9 +14,9 @@
 // chart of events/s and problems, a restarts sparkline and CPU/MEM gauges. Colours are theme
 // roles, mapped to the 8 base ANSI colours blessed-contrib's canvas draws with (16-colour safe).
 import type blessed from 'blessed';
-import line, { type LineElement } from 'blessed-contrib/lib/widget/charts/line.js';
-import sparkline, { type SparklineElement } from 'blessed-contrib/lib/widget/sparkline.js';
-import gauge, { type GaugeElement } from 'blessed-contrib/lib/widget/gauge.js';
+import type { LineElement } from 'blessed-contrib/lib/widget/charts/line.js';
+import type { SparklineElement } from 'blessed-contrib/lib/widget/sparkline.js';
+import type { GaugeElement } from 'blessed-contrib/lib/widget/gauge.js';
 import blessedLib from 'blessed';
 import { problemInputs, storeSameClusters } from '../../fleet/report.js';
 import { kindCoverage } from '../../fleet/knowledge.js';
@@ -31,6 +31,31 @@ import { tagColour } from '../../config/theme.js';
 import { fit, paint } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { StatusWatcher } from './problems.js';
+
+interface ContribWidgets {
+  line: typeof import('blessed-contrib/lib/widget/charts/line.js').default;
+  sparkline: typeof import('blessed-contrib/lib/widget/sparkline.js').default;
+  gauge: typeof import('blessed-contrib/lib/widget/gauge.js').default;
+}
+let widgets: ContribWidgets | undefined;
+let loadingWidgets: Promise<void> | undefined;
+
+/**
+ * The blessed-contrib widgets, loaded when pulses first opens rather than when the TUI starts
+ * (with their canvas, lodash and gl-matrix they were ~0.3 s of a start on a loaded 2-core
+ * machine and ~3 MB of heap that most sessions never draw). Until they are in, the view shows
+ * its label lines; the charts are mounted on the frame after.
+ */
+function loadWidgets(): Promise<void> {
+  loadingWidgets ??= Promise.all([
+    import('blessed-contrib/lib/widget/charts/line.js'),
+    import('blessed-contrib/lib/widget/sparkline.js'),
+    import('blessed-contrib/lib/widget/gauge.js'),
+  ]).then(([l, s, g]) => {
+    widgets = { line: l.default, sparkline: s.default, gauge: g.default };
+  });
+  return loadingWidgets;
+}
 
 /** How often a sample is taken while the view is open. */
 export const SAMPLE_MS = 2_000;
@@ -94,6 +119,7 @@ export class PulsesView implements View {
     this.sample();
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
     this.timer.unref?.();
+    if (!widgets) void loadWidgets().then(() => this.app.render());
   }
 
   title(): string {
@@ -278,6 +304,7 @@ export class PulsesView implements View {
 
   /** Mounts (or updates) the charts in the shell's body box; rebuilt when the layout changed. */
   mount(body: blessed.Widgets.BoxElement, width: number, height: number): void {
+    if (!widgets) return;
     const lay = this.layout(width, height);
     const metricsStates = lay.shown.map((c) => (this.pulses.get(c)?.cpu ? 'c' : '-') + (this.pulses.get(c)?.memory ? 'm' : '-')).join('');
     const key = `${width}x${height}|${lay.roomy}|${lay.shown.join('\u0000')}|${metricsStates}`;
@@ -307,6 +334,7 @@ export class PulsesView implements View {
 
   private build(body: blessed.Widgets.BoxElement, context: string, top: number, width: number, lay: Layout): Panel {
     const t = this.app.theme;
+    const { line, sparkline, gauge } = widgets!;
     const panel: Panel = { context, widgets: [], sparks: [], gauges: [], drawn: -1 };
     const add = <T extends blessed.Widgets.BoxElement>(w: T): T => {
       body.append(w);
