@@ -178,9 +178,9 @@ try {
   }
   if (want('filter')) {
     await figure({
-      id: 'filter', title: 'filter per keystroke over 100k rows (`/svc-42`): the frame that applies it, i.e. how long the event loop is blocked', unit: 'ms', target: 50, better: 'lower',
-      command: 'node bench/ui.mjs --mode filter', includes: 'per keystroke the slowest frame within 600 ms (debounce 80 ms): rows re-derived, filter, sort, render; value: median over the 6 keystrokes',
-    }, () => ui('filter'), (r) => r.medianFrameMs);
+      id: 'filter', title: 'filter per keystroke over 100k rows (`/svc-42`): how long the event loop is blocked (the frame that applies it, or a slice of it after that frame)', unit: 'ms', target: 16, better: 'lower',
+      command: 'node bench/ui.mjs --mode filter', includes: 'per keystroke, within 600 ms (debounce 80 ms), the larger of the slowest frame (filter for up to 6 ms, render) and the longest event-loop stall (the filter going on in slices of <= 8 ms); value (medianBlockMs): median over the 6 keystrokes; runs[] has both',
+    }, () => ui('filter'), (r) => r.medianBlockMs);
   }
   if (want('churn-bytes')) {
     const seconds = quick ? 4 : 10;

@@ -4,7 +4,9 @@
 // pods built in-process, its pods served under 10 context names (100k rows). The store
 // delivers change batches as the fleet store does (at most one per 100 ms).
 //   --mode frame   frame time after a scroll (down key) and after an update (a change batch)
-//   --mode filter  per keystroke of a `/` filter: the frame that applies it (= event-loop block)
+//   --mode filter  per keystroke of a `/` filter: the slowest frame after it, and the longest the
+//                  event loop went without running a 1 ms timer (a filter that goes on after its
+//                  frame does so in slices between frames)
 //   --mode churn   1k pod events/s for --seconds: bytes written to the terminal per second
 // A frame is timed from its first store read (the header) to the end of screen.render().
 import { PassThrough, Writable } from 'node:stream';
@@ -168,19 +170,35 @@ if (mode === 'frame') {
   // --idle 0 types at once, so the first key also finishes that building
   const idle = Number(arg('idle', '2000'));
   await sleep(idle);
+  // the event loop's stalls: gaps between the runs of a 1 ms timer (minus that 1 ms)
+  const stalls = [];
+  let lastTick = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    stalls.push({ at: now, ms: Math.max(0, now - lastTick - 1) });
+    lastTick = now;
+  }, 1);
   let t = performance.now();
   key1('/', undefined);
   await nextFrame(t);
   await sleep(300);
   const perKey = [];
+  const perKeyStall = [];
   for (const ch of text) {
     t = performance.now();
     key1(ch);
-    await sleep(600); // the debounce (80 ms) and the frame that applies the filter
+    await sleep(600); // the debounce (80 ms), the frame that applies the filter, its slices and the frame that shows its rows
     const fs = frames.filter((f) => f.at > t);
     perKey.push(Math.max(...fs.map((f) => f.ms)));
+    perKeyStall.push(Math.max(0, ...stalls.filter((x) => x.at > t).map((x) => x.ms)));
   }
-  emit({ rows: contextsN * podsPer, text, idleMs: idle, worstFrameMs: round(Math.max(...perKey), 1), medianFrameMs: round(median(perKey), 1), perKeyMs: perKey.map((x) => round(x, 1)) });
+  clearInterval(ticker);
+  emit({
+    rows: contextsN * podsPer, text, idleMs: idle, worstFrameMs: round(Math.max(...perKey), 1), medianFrameMs: round(median(perKey), 1), perKeyMs: perKey.map((x) => round(x, 1)),
+    medianStallMs: round(median(perKeyStall), 1), perKeyStallMs: perKeyStall.map((x) => round(x, 1)),
+    // per keystroke the larger of the two: how long the event loop was held at most
+    medianBlockMs: round(median(perKey.map((x, i) => Math.max(x, perKeyStall[i]))), 1),
+  });
 } else if (mode === 'churn') {
   const podMaps = names.map((c) => store.objects.get(`${c}\u0000pods`));
   const arrays = podMaps.map((m) => [...m.keys()]);

@@ -40,18 +40,21 @@ export class BlockList<T, A = never> implements ListLike<T> {
   /** A list built by appending, one item at a time, in order. */
   static build<T, A>(fill: (push: (item: T, aux?: A) => void) => void, blockSize = BLOCK_SIZE): BlockList<T, A> {
     const list = new BlockList<T, A>([], undefined, blockSize);
-    let block: Block<T, A> | undefined;
-    fill((item, aux) => {
-      if (!block || block.items.length >= blockSize) {
-        block = { items: [], aux: [] };
-        list.blocks.push(block);
-      }
-      block.items.push(item);
-      block.aux.push(aux);
-      list.size++;
-    });
-    list.dirty = true;
+    fill((item, aux) => list.push(item, aux));
     return list;
+  }
+
+  /** Appends an item (a new block once the last is full). */
+  push(item: T, aux?: A): void {
+    let block = this.blocks[this.blocks.length - 1];
+    if (!block || block.items.length >= this.blockSize) {
+      block = { items: [], aux: [] };
+      this.blocks.push(block);
+    }
+    block.items.push(item);
+    block.aux.push(aux);
+    this.size++;
+    this.dirty = true;
   }
 
   get length(): number {

@@ -153,6 +153,51 @@ describe('incremental resource table', () => {
     }
   });
 
+  it('a typed filter that does not finish in its frame goes on in slices: the old rows stay shown until it is done, then a frame shows its rows', async () => {
+    const rand = mulberry32(13);
+    const store = new FakeStore(CONTEXTS);
+    let renders = 0;
+    const app = { ...appOver(store), render: () => void renders++ } as AppContext;
+    for (let i = 0; i < 3000; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i));
+    const all = fresh(app, { key: 'name', desc: false }, '');
+    // a frame spends nothing on it: 256 rows, then the rest in slices
+    const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false }, filterFrameMs: 0 });
+    view.render(120, 30);
+    // the slices run in setImmediate; the last one asks for a frame
+    const done = async (): Promise<void> => {
+      for (let i = 0; i < 100 && renders === 0; i++) await new Promise((r) => setImmediate(r));
+    };
+    const total = all.length;
+    view.setFilterNow('api');
+    view.render(120, 30);
+    // not done: every row is still shown
+    expect(view.status()).toBe(`[${total}]`);
+    renders = 0;
+    await done();
+    expect(renders).toBe(1);
+    const api = fresh(app, { key: 'name', desc: false }, 'api');
+    expect(view.status()).toBe(`[${api.length}/${total}]`);
+    expect(view.rows().map((r) => r.key)).toEqual(api);
+    // typing on narrows, in slices too; a change batch while it goes on: it finishes first, then the changes apply
+    view.setFilterNow('api-');
+    view.render(120, 30);
+    expect(view.status()).toBe(`[${api.length}/${total}]`);
+    const objects = new Map<string, Set<string>>();
+    for (let j = 0; j < 50; j++) {
+      const o = pod(rand, 5000 + j);
+      store.put('dev', 'pods', o);
+      if (!objects.has('dev\u0000pods')) objects.set('dev\u0000pods', new Set());
+      objects.get('dev\u0000pods')!.add(`${o.metadata.namespace}/${o.metadata.name}`);
+    }
+    view.onChange({ resources: new Set(objects.keys()), contexts: new Set(), objects });
+    view.render(120, 30);
+    expect(view.rows().map((r) => r.key)).toEqual(fresh(app, { key: 'name', desc: false }, 'api-'));
+    // rows() finishes a filter still going on
+    view.setFilterNow('db');
+    view.render(120, 30);
+    expect(view.rows().map((r) => r.key)).toEqual(fresh(app, { key: 'name', desc: false }, 'db'));
+  });
+
   it('the selected row stays selected by its key while rows enter and leave above it, and through a filter', () => {
     const rand = mulberry32(5);
     const store = new FakeStore(CONTEXTS);

@@ -97,11 +97,15 @@ export interface ResourceTableOptions {
   columns?: (scope: Scope) => TableColumn[];
   /** the initial order */
   sort?: { key: SortKey; desc: boolean };
+  /** what a frame spends applying a typed filter before it goes on in slices (FILTER_FRAME_MS; tests: 0) */
+  filterFrameMs?: number;
 }
 
 const FILTER_DEBOUNCE_MS = 80;
-/** the longest the idle building of search texts holds the event loop at a time */
+/** the longest the idle building of search texts, or a filter going on after its frame, holds the event loop at a time */
 const TEXT_SLICE_MS = 8;
+/** what a frame spends applying a typed filter; the rest goes on in slices of TEXT_SLICE_MS, and its rows are shown once it is done */
+const FILTER_FRAME_MS = 6;
 
 interface Pair {
   context: string;
@@ -159,6 +163,13 @@ export class ResourceTableView implements View {
   private filterParsed: Filter | undefined;
   private textCursor = 0;
   private textTask: NodeJS.Immediate | undefined;
+  /**
+   * A typed filter being applied in slices: the rows it has kept so far out of `from` (the
+   * rows, or the old filter's rows when it narrows those) and the next one to look at. The
+   * rows shown stay the old filter's until it is done; nothing changes `from` meanwhile (a
+   * frame with changes to apply finishes it first).
+   */
+  private pending: { fn: Extract<RowFilter<SortEntry>, { ranked: false }>; parsed: Filter; from: Rows; next: number; kept: Rows; task?: NodeJS.Immediate } | undefined;
   private closed = false;
   private filterTimer: NodeJS.Timeout | undefined;
   private selectedKey: string | undefined;
@@ -320,6 +331,7 @@ export class ResourceTableView implements View {
 
   rows(): readonly Row[] {
     this.derive();
+    this.continueFilter();
     this.shownArray ??= this.shown.slice().map((e) => e.row);
     return this.shownArray;
   }
@@ -340,13 +352,21 @@ export class ResourceTableView implements View {
     // only the filter changed: the rows shown are still the old filter over every row
     const onlyFilter = !this.rebuild && !this.changed.size && !this.resort;
     if (this.rebuild || this.changed.size || this.resort || this.refilter) this.shownArray = undefined;
+    // changes apply to whole lists: a filter still going on finishes first
+    if (this.pending && (this.rebuild || this.changed.size || this.resort)) this.continueFilter();
     if (this.rebuild) this.rebuildRows();
     else if (this.changed.size) this.updateRows();
     else if (this.resort) this.sortAll();
-    if (this.refilter) this.filterAll(onlyFilter);
+    // a typed filter (nothing else changed) takes a few ms of this frame, then goes on in slices
+    if (this.refilter) this.filterAll(onlyFilter, onlyFilter ? (this.opts.filterFrameMs ?? FILTER_FRAME_MS) : undefined);
     this.rebuild = this.resort = this.refilter = false;
     this.changed.clear();
     this.changedObjects.clear();
+    this.followSelection();
+  }
+
+  /** The selected row's key stays selected when the rows shown change. */
+  private followSelection(): void {
     if (this.selectedKey && this.shown.at(this.state.selected)?.row.key !== this.selectedKey) {
       const i = this.indexOfKey(this.selectedKey);
       if (i >= 0) this.state.selected = i;
@@ -611,42 +631,95 @@ export class ResourceTableView implements View {
     for (const e of fresh) list.insertSorted(e, (x) => compareEntries(x, e, dir), this.builtText(e.row));
   }
 
-  /** The filter over the sorted rows; they keep their order. */
-  private filterAll(mayNarrow = false): void {
+  /**
+   * The filter over the sorted rows; they keep their order. With `budgetMs`, a substring
+   * filter spends at most that long now and goes on in slices (continueFilter).
+   */
+  private filterAll(mayNarrow = false, budgetMs?: number): void {
+    this.cancelFilter();
+    const old = { fn: this.filterFn, parsed: this.filterParsed, shown: this.shown };
     const prev = mayNarrow && this.filterFn ? this.filterParsed : undefined;
-    const prevShown = this.shown;
     this.filterFn = undefined;
     this.filterParsed = undefined;
     this.shown = this.all;
     if (!this.filterText.trim()) return;
+    let f: Filter;
+    let fn: RowFilter<SortEntry>;
     try {
-      const f = parseFilter(this.filterText);
+      f = parseFilter(this.filterText);
       // over the rows' entries: a pass that needs only the texts does not read the rows
-      const fn = filterFor<SortEntry>(f, { text: (e) => this.textOf(e.row), labels: (e) => e.row.labels });
-      this.filterFn = fn;
-      this.filterParsed = f;
-      // typing on narrows: with no row changed since, the rows shown are the old filter over
-      // every row, so a filter that passes only what the old one passes needs to look at those alone
-      const from = prev && narrows(prev, f) ? prevShown : this.all;
-      if (fn.ranked) {
-        this.shown = this.rowsOf(fn.apply(from.slice()));
-        return;
-      }
-      // one pass over the rows' texts in their blocks, building those not built yet
-      this.shown = BlockList.build((push) => {
-        from.forEachBlock((items, texts) => {
-          for (let j = 0; j < items.length; j++) {
-            const e = items[j];
-            let text = texts[j];
-            if (text === undefined) texts[j] = text = this.textOf(e.row);
-            if (fn.test(e, text)) push(e, text);
-          }
-        });
-      });
+      fn = filterFor<SortEntry>(f, { text: (e) => this.textOf(e.row), labels: (e) => e.row.labels });
     } catch (e) {
       if (!(e instanceof FilterError)) throw e;
       this.app.message(e.message, 'error');
+      return;
     }
+    // typing on narrows: with no row changed since, the rows shown are the old filter over
+    // every row, so a filter that passes only what the old one passes needs to look at those alone
+    const from = prev && narrows(prev, f) ? old.shown : this.all;
+    if (fn.ranked) {
+      this.filterFn = fn;
+      this.filterParsed = f;
+      this.shown = this.rowsOf(fn.apply(from.slice()));
+      return;
+    }
+    this.pending = { fn, parsed: f, from, next: 0, kept: new BlockList() };
+    if (this.continueFilter(budgetMs)) return;
+    // until it is done the old filter and its rows stay (with no change since, they are still its rows)
+    this.filterFn = old.fn;
+    this.filterParsed = old.parsed;
+    this.shown = old.shown;
+    this.scheduleFilter();
+  }
+
+  /**
+   * Goes on with the pending filter: one pass over the rows' texts in their blocks (building
+   * those not built yet), for up to `budgetMs` (undefined: to the end). True once it is done:
+   * its rows are the rows shown.
+   */
+  private continueFilter(budgetMs?: number): boolean {
+    const p = this.pending;
+    if (!p) return true;
+    const end = budgetMs === undefined ? Infinity : performance.now() + budgetMs;
+    let stopped = false;
+    p.from.forEachBlock((items, texts, start) => {
+      if (stopped || start + items.length <= p.next) return;
+      for (let j = p.next - start; j < items.length; j++) {
+        const e = items[j];
+        let text = texts[j];
+        if (text === undefined) texts[j] = text = this.textOf(e.row);
+        if (p.fn.test(e, text)) p.kept.push(e, text);
+        if ((++p.next & 255) === 0 && performance.now() > end) {
+          stopped = true;
+          return;
+        }
+      }
+    });
+    if (p.next < p.from.length) return false;
+    this.cancelFilter();
+    this.filterFn = p.fn;
+    this.filterParsed = p.parsed;
+    this.shown = p.kept;
+    this.shownArray = undefined;
+    this.followSelection();
+    return true;
+  }
+
+  private scheduleFilter(): void {
+    const p = this.pending;
+    if (!p || p.task || this.closed) return;
+    p.task = setImmediate(() => {
+      p.task = undefined;
+      if (this.pending !== p) return;
+      // done: a frame shows its rows
+      if (this.continueFilter(TEXT_SLICE_MS)) this.app.render();
+      else this.scheduleFilter();
+    });
+  }
+
+  private cancelFilter(): void {
+    if (this.pending?.task) clearImmediate(this.pending.task);
+    this.pending = undefined;
   }
 
   /** Builds the rows' search texts in slices of a few ms while the table is idle, so the first keystroke of a filter does not wait for 100k of them. */
@@ -822,6 +895,7 @@ export class ResourceTableView implements View {
     clearTimeout(this.filterTimer);
     if (this.textTask) clearImmediate(this.textTask);
     this.textTask = undefined;
+    this.cancelFilter();
     for (const s of this.subs) s.close();
     this.subs = [];
     this.metricsLease?.();
