@@ -12,6 +12,7 @@ import { selectFleet, type SelectionOptions } from '../fleet/selection.js';
 import type { KeyEvent } from './app.js';
 import { installTerminalGuards, openScreen, paintShell } from './shell.js';
 import { TerminalError, terminalProblem } from './terminal.js';
+import { collectGarbage } from '../platform/heap.js';
 
 export interface TuiOptions extends SelectionOptions {
   /** an app config already loaded (tests, demo); else the user's file */
@@ -61,6 +62,16 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
     leave(e);
   }
   const { fleet, contexts } = opened;
+  // once every list started so far is in (synced, forbidden or failing: none still syncing),
+  // one full collection: the garbage of the first LISTs goes (measured on one context of 10k
+  // pods: RSS 165-169 MB instead of 175-188, 2 runs each, load average ~14)
+  const firstLists = setInterval(() => {
+    const rs = fleet.reflectors();
+    if (!rs.length || rs.some((r) => r.phase === 'syncing')) return;
+    clearInterval(firstLists);
+    collectGarbage();
+  }, 500);
+  firstLists.unref();
   try {
     unpaint();
     await runApp({
@@ -79,6 +90,7 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
       },
     });
   } finally {
+    clearInterval(firstLists);
     await fleet.close();
   }
   return 0;
