@@ -66,11 +66,11 @@ export const MB = (b) => round(b / 1024 / 1024, 1);
  * `fleetdeck sim --scenario scale` in its own process, so the client's RSS is its own.
  * Resolves once it printed its kubeconfig path.
  */
-export async function startSim({ contexts, namespaces, deployments, podsPerDeployment, churn = 0, apiGroups = 0 }) {
+export async function startSim({ contexts, namespaces, deployments, podsPerDeployment, churn = 0, apiGroups = 0, logRate = 1 }) {
   const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-bench-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const args = [join(root, 'dist/cli.js'), 'sim', '--scenario', 'scale', '--contexts', String(contexts), '--namespaces', String(namespaces),
-    '--deployments', String(deployments), '--pods-per-deployment', String(podsPerDeployment), '--churn', String(churn), '--api-groups', String(apiGroups), '--kubeconfig-out', kubeconfig];
+    '--deployments', String(deployments), '--pods-per-deployment', String(podsPerDeployment), '--churn', String(churn), '--api-groups', String(apiGroups), '--log-rate', String(logRate), '--kubeconfig-out', kubeconfig];
   const started = performance.now();
   const child = spawn(process.execPath, ['--max-old-space-size=8192', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

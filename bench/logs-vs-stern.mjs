@@ -1,9 +1,14 @@
-// `fleetdeck logs` and stern side by side on the same 50 pods of the simulated fleet, in
-// alternating rounds: time from start to the first line on stdout, peak RSS (the process and
-// its children, sampled every 100 ms), CPU seconds used, and lines printed in the window.
-//   node bench/logs-vs-stern.mjs --stern PATH [--rounds 3] [--seconds 20]
-// Prints one JSON line: { rounds: [{ tool, firstLineSeconds, peakRssMB, cpuSeconds, lines }],
-// median: { fleetdeck, stern }, ratio: fleetdeck / stern per figure }.
+// `fleetdeck logs` and stern side by side on the simulated fleet, in alternating rounds, two
+// figures, each tool a fresh process:
+//   tail:  the same 50 pods (1 line/s each), `--tail 1` then follow: time from start to the first
+//          line on stdout, peak RSS (the process and its children, sampled every 100 ms), CPU
+//          seconds used, and lines printed in the window;
+//   load:  100 pods each writing --load-rate lines/s (the sim's log generator), `--tail 0` then
+//          follow: lines per second printed from the first line to the end of the window (the
+//          start-up is the other figure's), with the RSS and CPU that took.
+//   node bench/logs-vs-stern.mjs --stern PATH [--rounds 3] [--seconds 20] [--load-rate 100]
+// Prints one JSON line: { rounds, median: { fleetdeck, stern }, ratio: fleetdeck / stern per
+// figure, per round (ratios[]) and of the medians, load: the same for the load figure }.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { arg, emit, median, MB, root, round, sleep, startSim, treeCpuSeconds, treeRss } from './lib.mjs';
@@ -12,24 +17,25 @@ const stern = arg('stern');
 if (!stern) throw new Error('--stern PATH is required');
 const rounds = Number(arg('rounds', '3'));
 const seconds = Number(arg('seconds', '20'));
+const loadRate = Number(arg('load-rate', '100'));
 
-const sim = await startSim({ contexts: 1, namespaces: 1, deployments: 5, podsPerDeployment: 10 });
-const ctx = sim.contexts[0];
-// the same question to both: every pod of namespace team-1, the last line of each, then follow
-const commands = {
-  fleetdeck: [process.execPath, [join(root, 'dist/cli.js'), 'logs', `${ctx}/team-1/.`, '--kubeconfig', sim.kubeconfig, '--context', ctx, '--tail', '1', '--max-streams', '60']],
-  stern: [stern, ['.', '-n', 'team-1', '--kubeconfig', sim.kubeconfig, '--context', ctx, '--tail', '1', '--max-log-requests', '60', '--color', 'never']],
-};
+/** The same question to both: every pod of namespace team-1 of the context, `tail` last lines of each, then follow. */
+function commands(sim, tail, maxStreams) {
+  const ctx = sim.contexts[0];
+  return {
+    fleetdeck: [process.execPath, [join(root, 'dist/cli.js'), 'logs', `${ctx}/team-1/.`, '--kubeconfig', sim.kubeconfig, '--context', ctx, '--tail', String(tail), '--max-streams', String(maxStreams)]],
+    stern: [stern, ['.', '-n', 'team-1', '--kubeconfig', sim.kubeconfig, '--context', ctx, '--tail', String(tail), '--max-log-requests', String(maxStreams), '--color', 'never']],
+  };
+}
 
-async function measure(tool) {
-  const [file, args] = commands[tool];
+async function measure(tool, [file, args]) {
   const t0 = performance.now();
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let first;
   let lines = 0;
   let err = '';
   child.stdout.on('data', (d) => {
-    first ??= (performance.now() - t0) / 1000;
+    first ??= performance.now();
     for (const b of d) if (b === 10) lines++;
   });
   child.stderr.on('data', (d) => (err += d));
@@ -45,20 +51,38 @@ async function measure(tool) {
     }
     await sleep(100);
   }
+  const stopped = performance.now();
   const exited = child.exitCode;
   child.kill('SIGINT');
   await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
   if (exited !== null || first === undefined) throw new Error(`${tool} ${exited !== null ? `exited ${exited}` : 'printed no line'}: ${err.slice(-500)}`);
-  return { tool, firstLineSeconds: round(first, 3), peakRssMB: MB(peak), cpuSeconds: round(cpu, 2), lines };
+  return {
+    tool,
+    firstLineSeconds: round((first - t0) / 1000, 3),
+    peakRssMB: MB(peak),
+    cpuSeconds: round(cpu, 2),
+    lines,
+    linesPerSecond: round(lines / ((stopped - first) / 1000), 0),
+  };
 }
 
-const out = [];
-try {
-  for (let i = 0; i < rounds; i++) for (const tool of i % 2 ? ['stern', 'fleetdeck'] : ['fleetdeck', 'stern']) out.push(await measure(tool));
-} finally {
-  await sim.stop();
+/** `rounds` alternating rounds on one sim; medians, and fleetdeck / stern per round and of the medians. */
+async function figure(simOpts, tail, maxStreams, keys) {
+  const sim = await startSim(simOpts);
+  const cmds = commands(sim, tail, maxStreams);
+  const out = [];
+  try {
+    for (let i = 0; i < rounds; i++) for (const tool of i % 2 ? ['stern', 'fleetdeck'] : ['fleetdeck', 'stern']) out.push(await measure(tool, cmds[tool]));
+  } finally {
+    await sim.stop();
+  }
+  const of = (tool) => out.filter((r) => r.tool === tool);
+  const med = (tool) => Object.fromEntries(keys.map((k) => [k, median(of(tool).map((r) => r[k]))]));
+  const m = { fleetdeck: med('fleetdeck'), stern: med('stern') };
+  const ratios = of('fleetdeck').map((f, i) => Object.fromEntries(keys.map((k) => [k, round(f[k] / of('stern')[i][k], 2)])));
+  return { rounds: out, median: m, ratios, ratio: Object.fromEntries(keys.map((k) => [k, round(m.fleetdeck[k] / m.stern[k], 2)])), sim: sim.command };
 }
-const keys = ['firstLineSeconds', 'peakRssMB', 'cpuSeconds', 'lines'];
-const med = (tool) => Object.fromEntries(keys.map((k) => [k, median(out.filter((r) => r.tool === tool).map((r) => r[k]))]));
-const m = { fleetdeck: med('fleetdeck'), stern: med('stern') };
-emit({ rounds: out, median: m, ratio: Object.fromEntries(keys.map((k) => [k, round(m.fleetdeck[k] / m.stern[k], 2)])) });
+
+const tail = await figure({ contexts: 1, namespaces: 1, deployments: 5, podsPerDeployment: 10 }, 1, 60, ['firstLineSeconds', 'peakRssMB', 'cpuSeconds', 'lines']);
+const load = await figure({ contexts: 1, namespaces: 1, deployments: 10, podsPerDeployment: 10, logRate: loadRate }, 0, 110, ['linesPerSecond', 'peakRssMB', 'cpuSeconds', 'firstLineSeconds']);
+emit({ ...tail, load: { pods: 100, linesPerSecondPerPod: loadRate, ...load } });

@@ -55,6 +55,7 @@ export function buildProgram(): Command {
     .option('--pods-per-deployment <n>', 'scale: pods per deployment', int)
     .option('--churn <n>', 'scale: changes per second per cluster', int)
     .option('--api-groups <n>', 'scale: extra API groups per cluster, served by CRDs (2 kinds, 2 versions each)', int)
+    .option('--log-rate <n>', 'log lines per second each running container writes (default 1)', int)
     .action(async (o) => {
       const { runSim } = await import('./cli/sim.js');
       process.exitCode = await runSim({
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
         podsPerDeployment: o.podsPerDeployment,
         churn: o.churn,
         apiGroups: o.apiGroups,
+        logRate: o.logRate,
         seed: o.seed,
       });
     });
