@@ -180,21 +180,38 @@ export class BlockList<T, A = never> implements ListLike<T> {
     this.insertIn(b, j, item, aux);
   }
 
-  /** In a list ordered as for insertSorted: takes the very `item` out from among those tied with it. False when it is not there. */
-  removeSorted(item: T, order: (x: T) => number): boolean {
+  /** In a list ordered as for insertSorted: where the very `item` is among those tied with it. */
+  private findItem(item: T, order: (x: T) => number): [number, number] | undefined {
     let [b, j] = this.find((x) => order(x) < 0);
     // the tied items may run on into the next blocks
     for (; b < this.blocks.length; b++, j = 0) {
       const items = this.blocks[b].items;
       for (; j < items.length; j++) {
-        if (items[j] === item) {
-          this.removeIn(b, j);
-          return true;
-        }
-        if (order(items[j]) !== 0) return false;
+        if (items[j] === item) return [b, j];
+        if (order(items[j]) !== 0) return undefined;
       }
     }
-    return false;
+    return undefined;
+  }
+
+  /** In a list ordered as for insertSorted: takes the very `item` out from among those tied with it. False when it is not there. */
+  removeSorted(item: T, order: (x: T) => number): boolean {
+    const at = this.findItem(item, order);
+    if (at) this.removeIn(...at);
+    return !!at;
+  }
+
+  /**
+   * In a list ordered as for insertSorted: puts `next` (which the order places where `item`
+   * is, tied with it) in the place of `item`. False when `item` is not there.
+   */
+  replaceSorted(item: T, next: T, order: (x: T) => number, aux?: A): boolean {
+    const at = this.findItem(item, order);
+    if (!at) return false;
+    const block = this.blocks[at[0]];
+    block.items[at[1]] = next;
+    block.aux[at[1]] = aux;
+    return true;
   }
 
   insert(i: number, item: T, aux?: A): void {

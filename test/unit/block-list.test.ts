@@ -31,7 +31,7 @@ function same(list: BlockList<Item, string>, model: Item[]): void {
 }
 
 describe('BlockList', () => {
-  it('sorted inserts and removals (ties among equal values) read as a sorted array, at every block size', () => {
+  it('sorted inserts, removals and replacements (ties among equal values) read as a sorted array, at every block size', () => {
     for (const size of [1, 2, 4, 16]) {
       const rand = mulberry32(size);
       const model: Item[] = [];
@@ -39,7 +39,14 @@ describe('BlockList', () => {
       const list = new BlockList<Item, string>([], undefined, size);
       let id = 0;
       for (let step = 0; step < 3000; step++) {
-        if (model.length && rand() < 0.45) {
+        if (model.length && rand() < 0.15) {
+          // a new item tied with an old one takes its place
+          const x = model[Math.floor(rand() * model.length)];
+          const y = { v: x.v, id: id++ };
+          expect(list.replaceSorted(x, y, (z) => cmp(z, x), `t${y.id}`)).toBe(true);
+          model[model.indexOf(x)] = y;
+          expect(list.replaceSorted(x, y, (z) => cmp(z, x))).toBe(false);
+        } else if (model.length && rand() < 0.45) {
           const x = model[Math.floor(rand() * model.length)];
           expect(list.removeSorted(x, (y) => cmp(y, x))).toBe(true);
           model.splice(model.indexOf(x), 1);

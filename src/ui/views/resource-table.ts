@@ -619,16 +619,27 @@ export class ResourceTableView implements View {
    * missing: a filter's rows).
    */
   private moveRows(list: Rows, removed: readonly Row[], fresh: readonly SortEntry[], dir: number, present: boolean): void {
+    // an object that changed but not in its sort value (a label, a status) keeps its place:
+    // its new row replaces the old one there, with one search instead of two
+    const byKey = new Map<string, SortEntry>();
+    for (const e of fresh) byKey.set(e.row.key, e);
+    const placed = new Set<SortEntry>();
     for (const r of removed) {
       const e = this.entries.get(r);
       if (!e) continue;
+      const order = (x: SortEntry): number => compareEntries(x, e, dir);
+      const next = byKey.get(r.key);
+      if (next && compareEntries(next, e, dir) === 0 && list.replaceSorted(e, next, order, this.builtText(next.row))) {
+        placed.add(next);
+        continue;
+      }
       // not where its key puts it (cannot happen while keys are kept): found by a scan
-      if (!list.removeSorted(e, (x) => compareEntries(x, e, dir)) && present) {
+      if (!list.removeSorted(e, order) && present) {
         const i = list.indexOf(e);
         if (i >= 0) list.removeAt(i);
       }
     }
-    for (const e of fresh) list.insertSorted(e, (x) => compareEntries(x, e, dir), this.builtText(e.row));
+    for (const e of fresh) if (!placed.has(e)) list.insertSorted(e, (x) => compareEntries(x, e, dir), this.builtText(e.row));
   }
 
   /**
