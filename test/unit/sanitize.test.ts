@@ -132,6 +132,26 @@ describe('log lines from bytes', () => {
     expect(decodeLine(Buffer.from('valid ✓')).raw).toBeUndefined();
   });
 
+  it('any chunking gives every line once, each as decodeLine reads it alone (a chunk of valid lines is decoded at once)', async () => {
+    const texts = ['2026-01-01T00:00:01.000000001Z one', '', '2026-01-01T00:00:02Z 日本語 😀', 'no stamp\r', '2026-01-01T00:00:03Z crlf\r'];
+    const bad = Buffer.concat([Buffer.from('2026-01-01T00:00:04Z bad '), Buffer.from([0xff, 0xe2, 0x82]), Buffer.from(' end')]);
+    const body = Buffer.concat([...texts.map((t) => Buffer.from(`${t}\n`)), bad, Buffer.from('\n2026-01-01T00:00:05Z after\npartial')]);
+    const want = [...texts.map((t) => decodeLine(Buffer.from(t.replace(/\r$/, '')))), decodeLine(bad), decodeLine(Buffer.from('2026-01-01T00:00:05Z after'))];
+    let seed = 7;
+    const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let run = 0; run < 50; run++) {
+      const parts: Uint8Array[] = [];
+      for (let at = 0; at < body.length; ) {
+        const n = run === 0 ? body.length : 1 + rnd(12);
+        parts.push(Uint8Array.from(body.subarray(at, at + n)));
+        at += n;
+      }
+      const lines = [];
+      for await (const l of readLogLines(chunks(parts))) lines.push(l);
+      expect(lines).toEqual(want);
+    }
+  });
+
   it('strips a CRLF line end and keeps an inner carriage return for the sanitizer to show', async () => {
     const lines = [];
     for await (const l of readLogLines(chunks([Buffer.from('a\rb\r\nc\n')]))) lines.push(l.text);
