@@ -17,9 +17,14 @@ import { listedWhole } from './knowledge.js';
  * The resourceKeys `status`, the Fleet view and the Problems view watch in a context: derived
  * from the kind registry (entries marked `fleet`, Flux kinds) over what discovery serves.
  */
-export function statusKinds(types: ResourceType[]): string[] {
-  return [...new Set(fleetTypes(types).map(resourceKey))];
+export function statusKinds(types: readonly ResourceType[]): readonly string[] {
+  let got = statusKindsOf.get(types);
+  if (!got) statusKindsOf.set(types, (got = [...new Set(fleetTypes(types).map(resourceKey))]));
+  return got;
 }
+
+// per discovery result (a context's types are replaced, never edited): views ask on every change
+const statusKindsOf = new WeakMap<readonly ResourceType[], readonly string[]>();
 
 /** A workload's pods: owned directly, or one level further down (Deployment → ReplicaSet → Pod). */
 export function podsBelow(store: Pick<FleetStore, 'ownedBy'>, context: string, obj: KubeObject): KubeObject[] {

@@ -12,7 +12,7 @@ const SETTLED_PHASES: ReadonlySet<ReflectorPhase> = new Set(['synced', 'forbidde
 export interface SnapshotOptions {
   contexts: string[];
   /** what to watch in one context, from its discovery (queries or resourceKeys) */
-  kinds(context: string, types: ResourceType[]): string[];
+  kinds(context: string, types: ResourceType[]): readonly string[];
   namespace?: string;
   /** the absolute time (epoch ms) after which we stop waiting */
   deadline: number;

@@ -131,7 +131,7 @@ export class ContextClient {
     // proxy-url, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY as client-go; every scheme keeps the TLS settings
     this.proxy = effectiveProxy(cluster.server, cluster.proxyUrl, opts.env ?? process.env);
     try {
-      this.dispatcher = makeDispatcher(this.proxy, tls, this.timeouts);
+      this.dispatcher = this.counted(makeDispatcher(this.proxy, tls, this.timeouts));
     } catch (e) {
       this.dispatcher = undefined;
       this.setupError = (e as Error).message;
@@ -153,6 +153,21 @@ export class ContextClient {
   private readonly execSource: ExecCredentialSource | undefined;
   /** dispatchers with an exec plugin's client certificate, by certificate */
   private readonly certDispatchers = new Map<string, Dispatcher>();
+  private opened = 0;
+
+  /**
+   * Connections opened to the API server (or its proxy) so far. Over HTTP/2 a context's
+   * lists, watches and log streams share a few (src/kube/multiplex-pool.ts); over HTTP/1.1
+   * every open watch holds one.
+   */
+  get connectionsOpened(): number {
+    return this.opened;
+  }
+
+  private counted(d: Dispatcher): Dispatcher {
+    d.on('connect', () => this.opened++);
+    return d;
+  }
 
   private certDispatcher(cred: ExecCredential): Dispatcher {
     const key = `${cred.cert}\u0000${cred.key}`;
@@ -160,7 +175,7 @@ export class ContextClient {
     if (!d) {
       const { cluster } = this.config;
       const secureContext = createSecureContext({ ca: fileOrData(cluster.caFile, cluster.caData), cert: cred.cert, key: cred.key });
-      d = makeDispatcher(this.proxy, { ...this.tls, secureContext }, this.timeouts);
+      d = this.counted(makeDispatcher(this.proxy, { ...this.tls, secureContext }, this.timeouts));
       // one certificate at a time: the previous one's connections go
       for (const old of this.certDispatchers.values()) void old.close();
       this.certDispatchers.clear();

@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { SocksClient } from 'socks';
 import { Agent, ProxyAgent, type buildConnector, type Dispatcher } from 'undici';
+import { MultiplexPool } from './multiplex-pool.js';
 
 /** The TLS options of the connection to the API server (and, as Go does, to an https proxy). */
 export type ServerTls = Pick<ConnectionOptions, 'secureContext' | 'rejectUnauthorized' | 'servername'>;
@@ -141,7 +142,15 @@ function socksConnector(proxyUrl: string, tls: ServerTls, timeoutMs: number): bu
  */
 export function makeDispatcher(proxy: string | undefined, tls: ServerTls, t: DispatcherTimeouts): Dispatcher {
   const timeouts = { headersTimeout: t.headersTimeout, bodyTimeout: t.bodyTimeout };
-  if (!proxy) return new Agent({ ...timeouts, connect: { ...tls, timeout: t.connectTimeoutMs, keepAlive: true, keepAliveInitialDelay: 30_000 } });
+  // HTTP/2 when the server offers it (ALPN), as client-go: src/kube/multiplex-pool.ts
+  if (!proxy) {
+    return new Agent({
+      ...timeouts,
+      allowH2: true,
+      factory: (origin, options) => new MultiplexPool(origin, options),
+      connect: { ...tls, timeout: t.connectTimeoutMs, keepAlive: true, keepAliveInitialDelay: 30_000 },
+    });
+  }
   let scheme: string;
   try {
     scheme = new URL(proxy).protocol.replace(/:$/, '');

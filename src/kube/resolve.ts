@@ -18,7 +18,25 @@ const passes: Match[] = [
 
 const groupMatches = (group: string, want: string): boolean => group === want || group.startsWith(`${want}.`);
 
+// Answers per discovery result: views ask for the same kinds of every context on each frame
+// (hundreds of kinds per CRD-heavy context). A context's types are replaced, never edited, when
+// discovery changes, so the array's identity keys its answers.
+const answers = new WeakMap<readonly ResourceType[], Map<string, ResourceType | undefined>>();
+
+/**
+ * The served resource a user's word names (kubectl's rules above), or undefined. Memoised per
+ * `types` array: callers must not change an array they have resolved against.
+ */
 export function resolveResource(types: readonly ResourceType[], query: string): ResourceType | undefined {
+  let known = answers.get(types);
+  if (!known) answers.set(types, (known = new Map()));
+  if (known.has(query)) return known.get(query);
+  const hit = resolveUncached(types, query);
+  known.set(query, hit);
+  return hit;
+}
+
+function resolveUncached(types: readonly ResourceType[], query: string): ResourceType | undefined {
   const q = query.trim().toLowerCase();
   if (q === '') return undefined;
   const candidates: { name: string; group?: string }[] = [{ name: q }];

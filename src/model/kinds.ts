@@ -222,7 +222,16 @@ export const HISTORY_SOURCES: readonly HistorySource[] = [APPS_HISTORY, REVISION
  * from its discovery: every served kind whose entry says `fleet`, Flux kinds (by group or the
  * `fluxcd` category) included. Subresources are skipped; one version per kind.
  */
-export function fleetTypes(types: readonly ResourceType[]): ResourceType[] {
+export function fleetTypes(types: readonly ResourceType[]): readonly ResourceType[] {
+  let got = fleetTypesOf.get(types);
+  if (!got) fleetTypesOf.set(types, (got = fleetTypesUncached(types)));
+  return got;
+}
+
+// per discovery result: every view derives the watched kinds of every context on each change
+const fleetTypesOf = new WeakMap<readonly ResourceType[], readonly ResourceType[]>();
+
+function fleetTypesUncached(types: readonly ResourceType[]): ResourceType[] {
   const out = new Map<string, ResourceType>();
   for (const t of types) {
     if (t.resource.includes('/')) continue;

@@ -1,12 +1,14 @@
-// The simulated Kubernetes API server of one SimCluster: node:http on 127.0.0.1, bearer
-// token auth, the cluster's access rules and faults, discovery, list/watch/get and writes
+// The simulated Kubernetes API server of one SimCluster: TLS on 127.0.0.1 speaking HTTP/2 or
+// HTTP/1.1 as the client's ALPN asks (kube-apiserver offers both: Go clients multiplex over h2,
+// upgrades to exec/port-forward stay on HTTP/1.1), bearer token auth, the cluster's access rules and faults, discovery, list/watch/get and writes
 // (create, update, patch in three formats, delete), /status, /scale and pod logs. Errors
 // are Status bodies as the real API writes them, so client-node and kubectl work unchanged.
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createH2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { at, isRecord } from '../model/access.js';
 import { formatLabelSelector, labelSelectorFromObject } from '../model/selector.js';
 import type { KubeObject } from '../model/types.js';
@@ -437,10 +439,16 @@ export async function serveCluster(cluster: SimCluster, opts: ServeOptions = {})
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e) => sendError(res, e));
   };
-  const server = tls ? createHttpsServer({ key: simTlsKey, cert: simTlsCert }, onRequest) : createHttpServer(onRequest);
+  const http1 = createHttpServer(onRequest);
+  // The h2 compatibility API has the request/response methods the handlers use (writeHead,
+  // write, end, destroy, flushHeaders, writableLength, headers, url, method, 'close').
+  const h2 = createH2Server({}, (req: Http2ServerRequest, res: Http2ServerResponse) => onRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse));
+  const server = tls
+    ? createTlsServer({ key: simTlsKey, cert: simTlsCert, ALPNProtocols: ['h2', 'http/1.1'] }, (s: TLSSocket) => (s.alpnProtocol === 'h2' ? h2 : http1).emit('connection', s))
+    : http1;
   const streams = streamServer(cluster);
   // WebSocket upgrades: pods/exec and pods/portforward, with the same auth, faults and access rules
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  http1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     sockets.add(socket as Socket);
     socket.once('close', () => sockets.delete(socket as Socket));
     socket.on('error', () => socket.destroy());

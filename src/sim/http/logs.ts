@@ -69,7 +69,7 @@ export function serveLogs(cluster: SimCluster, ns: string, podName: string, q: U
   if (cutoff !== undefined) lines = lines.filter((l) => tsMillis(l.ts) >= cutoff);
   if (tail !== undefined) lines = tail === 0 ? [] : lines.slice(-tail);
 
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, { 'Content-Type': 'text/plain' });
   let sent = 0;
   let done = false;
   const cleanups: (() => void)[] = [];

@@ -67,7 +67,7 @@ export function startWatch(
     }
   }
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, { 'Content-Type': 'application/json' });
   res.flushHeaders();
   let ended = false;
   let firstTable = true;

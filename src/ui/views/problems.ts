@@ -26,7 +26,7 @@ import { cutToWidth, termLine, wrapToWidth } from '../../model/sanitize.js';
  */
 export class StatusWatcher {
   private subs = new Map<string, Subscription[]>();
-  readonly kinds = new Map<string, string[]>();
+  readonly kinds = new Map<string, readonly string[]>();
 
   /** `namespace`: the app's namespace scope (`-n`, `:ns`), read at each list; undefined is all */
   constructor(private readonly store: FleetStore, private readonly namespace: () => string | undefined = () => undefined) {}
