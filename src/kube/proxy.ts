@@ -6,7 +6,6 @@
 // with tls-server-name fails verification) and it ignores the environment: hence this module.
 import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { SocksClient } from 'socks';
 import { Agent, ProxyAgent, type buildConnector, type Dispatcher } from 'undici';
 import { MultiplexPool } from './multiplex-pool.js';
 
@@ -98,7 +97,8 @@ function socksConnector(proxyUrl: string, tls: ServerTls, timeoutMs: number): bu
   return (options, callback) => {
     const { hostname, port, protocol } = options;
     const host = hostname.replace(/^\[|\]$/g, '');
-    SocksClient.createConnection(
+    // loaded on the first SOCKS connection: most runs never make one
+    void import('socks').then(({ SocksClient }) => SocksClient.createConnection(
       {
         proxy: { host: p.hostname.replace(/^\[|\]$/g, ''), port: Number(p.port) || 1080, type: 5, userId: user, password },
         command: 'connect',
@@ -130,7 +130,7 @@ function socksConnector(proxyUrl: string, tls: ServerTls, timeoutMs: number): bu
           callback(e, null);
         });
       },
-    );
+    ), (e: Error) => callback(e, null));
   };
 }
 
