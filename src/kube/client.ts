@@ -13,6 +13,7 @@ import { clusterInfoOf, ExecCredentialSource, type ExecConfig, type ExecCredenti
 import { effectiveProxy, makeDispatcher, type DispatcherTimeouts } from './proxy.js';
 import { clientNode, type ContextConfig } from './kubeconfig.js';
 import { staticAuthHeaders } from './static-auth.js';
+import { ListGate } from './list-gate.js';
 
 export interface ClientOptions {
   /** TCP/TLS connect timeout */
@@ -154,6 +155,7 @@ export class ContextClient {
   /** dispatchers with an exec plugin's client certificate, by certificate */
   private readonly certDispatchers = new Map<string, Dispatcher>();
   private opened = 0;
+  private readonly lists = new ListGate();
 
   /**
    * Connections opened to the API server (or its proxy) so far. Over HTTP/2 a context's
@@ -334,6 +336,11 @@ export class ContextClient {
     }
     const etag = res.headers.get('etag');
     return { status: res.status, body, ...(etag ? { etag } : {}), ...(type ? { contentType: type } : {}) };
+  }
+
+  /** One page of a LIST (GET and parse JSON), at most LISTS_IN_FLIGHT at once per context. */
+  listPage<T = Record<string, unknown>>(path: string, query: KubeRequest['query'], signal?: AbortSignal): Promise<T> {
+    return this.lists.run(() => this.getJson<T>(path, query, signal), signal);
   }
 
   /** GET and parse JSON. */

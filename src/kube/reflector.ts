@@ -199,7 +199,7 @@ export class Reflector {
     for (;;) {
       let page: { metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] };
       try {
-        page = await this.client.getJson(path, { limit: this.pageSize, continue: cont }, this.abort.signal);
+        page = await this.client.listPage(path, { limit: this.pageSize, continue: cont }, this.abort.signal);
       } catch (e) {
         // an expired continue token: the whole list starts over (from the first page, not out
         // of the loop with what the pages so far held), diffed against what they put in the cache

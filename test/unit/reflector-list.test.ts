@@ -19,7 +19,7 @@ class PagedClient {
   readonly asked: (string | undefined)[] = [];
   private waiting: ((answer: Page | Error) => void)[] = [];
 
-  getJson(_path: string, query: { continue?: string }): Promise<Page> {
+  listPage(_path: string, query: { continue?: string }): Promise<Page> {
     this.asked.push(query.continue);
     return new Promise((resolve, reject) => this.waiting.push((a) => (a instanceof Error ? reject(a) : resolve(a))));
   }
