@@ -1,7 +1,7 @@
 // `npm run bench`: every figure of issue #11, each the median of several runs in fresh
 // processes, as one JSON document on stdout and in bench/results/latest.json.
 //   --only <id>[,<id>]   just these figures (memory, watch, frame, filter, first-paint,
-//                        churn-bytes, logs, peer, kubectl, stern, k9s, many-contexts)
+//                        churn-bytes, logs, peer, kubectl, stern, k9s, k9s-real, many-contexts)
 //   --quick              fewer runs and smaller streams (a smoke run, not the figures)
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -249,6 +249,31 @@ try {
         includes: 'rows: spawn to the first pod row on screen; RSS: process tree after 20 s of watching; idle CPU: the next 20 s, % of one core; filter: the last keystroke of /svc-42 (it turns svc-4* rows into svc-42-* rows) to a screen whose pod rows are all svc-42-*',
         median: r.median, runs: r.rounds,
       });
+    }
+  }
+  if (want('k9s-real')) {
+    // the same TUI figures against the real control plane (kube-apiserver + kwok, built from
+    // the Go module proxy like the peers): one context of 10k kwok pods
+    const built = await peers();
+    if (built.error) {
+      figures.push({ id: 'tui-vs-k9s-real', title: 'the TUI vs k9s on the real control plane, 10k kwok pods', error: built.error, met: false });
+    } else {
+      const k9s = join(built.bin, 'k9s');
+      try {
+        const r = await runScript('real-plane.mjs', ['--k9s', k9s, '--rounds', quick ? '1' : '3', ...(quick ? ['--pods', '2000'] : [])]);
+        const targets = { rowsSeconds: 0.5, rssMB: 0.5, idleCpuPercent: 0.1, filterSeconds: 0.1 };
+        figures.push({
+          id: 'tui-vs-k9s-real', title: 'the TUI vs k9s on the real control plane (kube-apiserver 1.36 + kwok), one context of 10k kwok pods, each in a pty, alternating rounds',
+          unit: 'ratio fleetdeck / k9s (medians)', value: r.ratio, target: Object.fromEntries(Object.entries(targets).map(([k, v]) => [k, `<= ${v}`])),
+          met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
+          command: `node bench/real-plane.mjs --k9s ${k9s}`,
+          includes: 'as tui-vs-k9s; the plane is started by npm run cluster:up in a temp state dir (its start and the 10k pods\' creation are in plane, not in the figures)',
+          median: r.median, runs: r.rounds, plane: r.plane,
+        });
+      } catch (e) {
+        // the plane could not be built or started: a figure with its error, never a silent skip
+        figures.push({ id: 'tui-vs-k9s-real', title: 'the TUI vs k9s on the real control plane, 10k kwok pods', error: String(e.message ?? e).slice(0, 2000), met: false });
+      }
     }
   }
   if (want('many-contexts')) {

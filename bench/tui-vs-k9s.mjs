@@ -7,6 +7,7 @@
 // Both are started as a user would: fleetdeck `--command :pods --readonly`, k9s `-c pods -A
 // --readonly`, each with an empty config directory of its own.
 //   node bench/tui-vs-k9s.mjs --k9s PATH [--rounds 3] [--pods 10000] [--settle 20] [--idle 20]
+//                             [--kubeconfig K --context C]
 // Prints one JSON line: { rounds: [...], median: { fleetdeck, k9s }, ratio: fleetdeck / k9s }.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,12 @@ const POD = /svc-\d+-[a-z0-9]+-[a-z0-9]{5}/g;
 const FILTER = 'svc-42';
 const MATCH = 'svc-42-';
 
-const sim = await startSim({ contexts: 1, namespaces: Math.max(1, Math.round(pods / 1000)), deployments: 100, podsPerDeployment: 10 });
+// --kubeconfig K --context C: a cluster that already holds the pods (bench/real-plane.mjs: the
+// real control plane with kwok pods named as the sim names them), instead of a sim of our own
+const given = arg('kubeconfig');
+const sim = given
+  ? { kubeconfig: given, contexts: [arg('context')], stop: async () => {} }
+  : await startSim({ contexts: 1, namespaces: Math.max(1, Math.round(pods / 1000)), deployments: 100, podsPerDeployment: 10 });
 const ctx = sim.contexts[0];
 
 function command(tool, home) {
