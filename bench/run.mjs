@@ -191,7 +191,7 @@ try {
     const cb = figures.at(-1);
     await figure({
       id: 'churn-frame', title: 'frame render of the pod table at 100k rows under 1k pod events/s', unit: 'ms', target: 10, better: 'lower',
-      command: cb.command, includes: 'the same runs as churn-bytes: per run the median frame (first store read to the end of screen.render) over the ~100 frames of the window; each frame applies the change batch (~100 objects named) and renders',
+      command: cb.command, includes: 'the same runs as churn-bytes: per run the median frame (first store read to the end of screen.render, or to the decision not to draw a frame whose text the screen already shows) over the ~100 frames of the window; each frame applies the change batch (~100 objects named) and renders the table; runs[] also has drawnFrames, drawnFrameMsMedian and frameCpuMsMedian',
     }, async (i) => cb.runs[i], (r) => r.frameMsMedian);
   }
   if (want('logs')) {

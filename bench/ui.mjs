@@ -8,7 +8,8 @@
 //                  event loop went without running a 1 ms timer (a filter that goes on after its
 //                  frame does so in slices between frames)
 //   --mode churn   1k pod events/s for --seconds: bytes written to the terminal per second
-// A frame is timed from its first store read (the header) to the end of screen.render().
+// A frame is timed from its first store read (the header) to its end: screen.render(), or the
+// decision not to draw it when its text is what the last drawn frame showed (runApp's onFrame).
 import { PassThrough, Writable } from 'node:stream';
 import { arg, dist, emit, median, round, sleep } from './lib.mjs';
 
@@ -102,7 +103,8 @@ let bytes = 0;
 const output = Object.assign(new Writable({ write(chunk, _enc, cb) { bytes += chunk.length; cb(); } }), { isTTY: true, columns: COLS, rows: ROWS });
 const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
 let screen;
-const frames = []; // { ms, blessedMs, cpuMs, at }
+const frames = []; // { ms, blessedMs, cpuMs, drawn, at }
+let blessedMs = 0;
 let frameStart = 0;
 // CPU time of the process over the frame (its helper threads' too: GC): less bent by other jobs on the machine than wall time
 let frameCpu;
@@ -121,11 +123,14 @@ const done = runApp({
     s.render = () => {
       const t = performance.now();
       render();
-      const end = performance.now();
-      const cpu = frameStart && frameCpu ? process.cpuUsage(frameCpu) : undefined;
-      frames.push({ ms: end - (frameStart || t), blessedMs: end - t, cpuMs: cpu ? (cpu.user + cpu.system) / 1000 : undefined, at: end });
-      frameStart = 0;
+      blessedMs = performance.now() - t;
     };
+  },
+  onFrame: (drawn) => {
+    const end = performance.now();
+    const cpu = frameStart && frameCpu ? process.cpuUsage(frameCpu) : undefined;
+    frames.push({ ms: end - (frameStart || end), blessedMs: drawn ? blessedMs : 0, cpuMs: cpu ? (cpu.user + cpu.system) / 1000 : undefined, drawn, at: end });
+    frameStart = 0;
   },
 });
 
@@ -249,7 +254,9 @@ if (mode === 'frame') {
   const fs = frames.slice(frames0);
   emit({
     rows: contextsN * podsPer, events: sent, seconds: round(wall, 2), bytesPerSecond: Math.round((bytes - bytes0) / wall), frames: fs.length,
-    frameMsMedian: round(median(fs.map((f) => f.ms)), 1), frameCpuMsMedian: round(median(fs.flatMap((f) => f.cpuMs ?? [])), 1), frameMsMax: round(Math.max(...fs.map((f) => f.ms)), 1), cpuPercent: round((100 * (cpu.user + cpu.system)) / 1e6 / wall, 0),
+    frameMsMedian: round(median(fs.map((f) => f.ms)), 1), frameCpuMsMedian: round(median(fs.flatMap((f) => f.cpuMs ?? [])), 1),
+    // the frames that wrote to the terminal (the others' text was what the screen showed)
+    drawnFrames: fs.filter((f) => f.drawn).length, drawnFrameMsMedian: round(median(fs.filter((f) => f.drawn).map((f) => f.ms)), 1), frameMsMax: round(Math.max(...fs.map((f) => f.ms)), 1), cpuPercent: round((100 * (cpu.user + cpu.system)) / 1e6 / wall, 0),
   });
 }
 await quit();

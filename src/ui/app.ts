@@ -63,6 +63,8 @@ export interface AppOptions {
   typeahead?(): [string | undefined, KeyEvent][];
   /** called with the screen once it exists (tests, guards) */
   onScreen?(screen: blessed.Widgets.Screen): void;
+  /** called at the end of every frame, `drawn` false when its text was the last one drawn (bench, tests) */
+  onFrame?(drawn: boolean): void;
 }
 
 const FRAME_MS = 100;
@@ -188,6 +190,8 @@ export function runApp(opts: AppOptions): Promise<void> {
   }
   const chrome: ChromeDeps = { store, theme, keymap, readonly: opts.readonly, state, stack, objectCommands: () => objectCommandsFor(stack.top()) };
 
+  /** what the last drawn frame showed: a frame with the same text and no widgets is not drawn again */
+  let drawn: { width: number; height: number; texts: string[] } | undefined;
   function frame(): void {
     frameTimer = undefined;
     if (state.closed) return;
@@ -196,11 +200,21 @@ export function runApp(opts: AppOptions): Promise<void> {
     const bodyHeight = Math.max(1, height - 4);
     // a view drawn with widgets (pulses) takes them off the body once another is on top
     const v = stack.mountTop();
-    header.setContent(gate(headerLines(chrome, width), width));
-    body.setContent(gate(v?.render(width, bodyHeight) ?? [], width));
+    const texts = [gate(headerLines(chrome, width), width), gate(v?.render(width, bodyHeight) ?? [], width), gate(footerLines(chrome, width), width)];
+    // under churn most frames change no visible text (the changed rows are off screen): blessed
+    // would parse and lay out the whole screen again to write nothing
+    const widgets = !!v?.mount || body.children.length > 0;
+    if (!widgets && drawn && drawn.width === width && drawn.height === height && texts.every((t, i) => t === drawn!.texts[i])) {
+      opts.onFrame?.(false);
+      return;
+    }
+    header.setContent(texts[0]);
+    body.setContent(texts[1]);
     v?.mount?.(body, width, bodyHeight);
-    footer.setContent(gate(footerLines(chrome, width), width));
+    footer.setContent(texts[2]);
     screen.render();
+    drawn = widgets ? undefined : { width, height, texts };
+    opts.onFrame?.(true);
   }
 
   function quit(): void {

@@ -47,6 +47,8 @@ export interface RigOptions<S extends FleetStore = FakeStore> {
   followTimeoutMs?: number;
   /** a built-in theme name (default: default) */
   theme?: string;
+  /** runApp's onFrame: called after each frame, drawn or not */
+  onFrame?(drawn: boolean): void;
 }
 
 export function start<S extends FleetStore = FakeStore>(opts: RigOptions<S> = {}): Rig<S> {
@@ -67,6 +69,7 @@ export function start<S extends FleetStore = FakeStore>(opts: RigOptions<S> = {}
     keymap: loadKeymap(opts.keymap, { configDir: null }), theme: loadTheme(opts.theme, { configDir: null }),
     startCommand: opts.startCommand === '' ? undefined : (opts.startCommand ?? 'pods'), input, output, terminal: 'xterm-256color', now: () => NOW,
     audit: auditLog, protectedPattern: opts.protectedPattern, followTimeoutMs: opts.followTimeoutMs ?? 3000, pollIntervalMs: 10,
+    onFrame: opts.onFrame,
   });
   const text = () => new Promise<string>((res) => term.write('', () => {
     const b = term.buffer.active;

@@ -3,6 +3,7 @@ import { project } from '../../src/kube/project.js';
 import type { KubeObject } from '../../src/model/types.js';
 import { demoStore } from '../helpers/fake-store.js';
 import { start, stopAll } from '../helpers/ui-rig.js';
+import { waitUntil } from '../helpers/wait.js';
 
 afterEach(stopAll);
 
@@ -33,6 +34,21 @@ describe('app shell', () => {
     expect(t).not.toContain('ISSUER');
     r.keys('\x17');
     await r.waitFor(/READY\s+SECRET\s+ISSUER\s+STATUS/);
+  });
+
+  it('a frame whose text is what the screen shows is not drawn again; one whose text changed is', async () => {
+    const frames: boolean[] = [];
+    const r = start({ onFrame: (drawn) => frames.push(drawn) });
+    await r.waitFor('web-7d9f8');
+    // the 1 s clock asks for frames; with the rig's clock standing still their text is the same
+    await waitUntil('a frame not drawn', async () => frames.includes(false), { timeoutMs: 5000, intervalMs: 20 });
+    const before = await r.text();
+    expect(frames[0]).toBe(true);
+    const n = frames.length;
+    // the filter prompt opens: the footer's text changes, so that frame is drawn
+    r.keys('/');
+    await waitUntil('a frame drawn after the key', async () => frames.slice(n).includes(true), { timeoutMs: 5000, intervalMs: 10 });
+    await r.waitFor((t) => t !== before);
   });
 
   it('hides CONTEXT with one context and marks READONLY', async () => {
