@@ -208,10 +208,10 @@ export function runApp(opts: AppOptions): Promise<void> {
       opts.onFrame?.(false);
       return;
     }
-    header.setContent(texts[0]);
-    body.setContent(texts[1]);
+    header.setContent(texts[0]); // terminal-safe: every text is gate()'s result (above)
+    body.setContent(texts[1]); // terminal-safe: gate()'s result
     v?.mount?.(body, width, bodyHeight);
-    footer.setContent(texts[2]);
+    footer.setContent(texts[2]); // terminal-safe: gate()'s result
     screen.render();
     drawn = widgets ? undefined : { width, height, texts };
     opts.onFrame?.(true);
