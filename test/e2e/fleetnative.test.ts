@@ -34,11 +34,16 @@ describe('compare, trace and changes views on the demo', () => {
     await s.waitFor(/CONTEXT\s+STATE\s+LATENCY/, STARTUP_MS);
     s.press('1');
     await s.waitFor(/^prod-eu\s+Deployment\s+checkout\s+cart-api\s+Failed/m, WAIT_MS);
-    // walk down to cart-api's row: the selected problem's whole reason shows under the table
+    // walk down to cart-api's row: the selected problem's whole reason shows under the table.
+    // One key in flight: the next only once the detail names another object (a key every
+    // 150 ms walked past cart-api under load, the screen read between two of its frames)
     const selected = /^prod-eu Deployment checkout\/cart-api: /m;
-    for (let i = 0; i < 40 && !selected.test(await s.screenText()); i++) {
+    const detail = (x: string): string | undefined => /^((?:dev|staging|prod-eu) \S+ \S+): /m.exec(x)?.[1];
+    for (let i = 0; i < 40; i++) {
+      const before = await s.screenText();
+      if (selected.test(before)) break;
       s.press('down');
-      await new Promise((r) => setTimeout(r, 150));
+      await s.waitFor((x) => detail(x) !== detail(before), WAIT_MS);
     }
     await s.waitFor(selected, WAIT_MS);
     s.press('v');
