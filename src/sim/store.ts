@@ -134,10 +134,23 @@ export class ClusterStore {
   }
 
   // --- writes ----------------------------------------------------------------------------
+  /**
+   * `prefix` + 5 random characters, drawn again while an object of `key` in `ns` has it, as
+   * kube-apiserver retries generateName (a ReplicaSet's 10 pods in 100k collide now and then).
+   */
+  freeName(key: string, ns: string | undefined, prefix: string): string {
+    const at = this.mustResource(key).namespaced ? ns || 'default' : undefined;
+    const m = this.objects.get(key)!;
+    for (;;) {
+      const name = `${prefix}${suffix()}`;
+      if (!m.has(nsName(at, name))) return name;
+    }
+  }
+
   create(key: string, input: KubeObject, opts: WriteOptions = {}): KubeObject {
     const r = this.mustResource(key);
     const m = this.objects.get(key)!;
-    const name = input.metadata?.name ?? (input.metadata?.generateName ? `${input.metadata.generateName}${suffix()}` : '');
+    const name = input.metadata?.name ?? (input.metadata?.generateName ? this.freeName(key, input.metadata.namespace, String(input.metadata.generateName)) : '');
     if (!name) throw new ApiError(422, 'Invalid', `${r.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
     const ns = r.namespaced ? input.metadata.namespace || 'default' : undefined;
     if (m.has(nsName(ns, name))) throw alreadyExists(r.resource, r.group, name);

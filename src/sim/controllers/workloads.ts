@@ -3,7 +3,7 @@
 // DaemonSet (ControllerRevisions, ordered/one-per-node pods), Job and CronJob.
 import { arr, condition, num, rec, str, strMap } from '../../model/access.js';
 import type { KubeObject } from '../../model/types.js';
-import { nowSeconds, suffix } from '../store.js';
+import { nowSeconds } from '../store.js';
 import type { Ctx } from './context.js';
 import type { Controller } from './runtime.js';
 import { item, ownedBy, ownerItems, ownerRef, setCondition, specOf, splitItem, stableJson, statusOf, templateHash } from './util.js';
@@ -22,7 +22,7 @@ function createPod(ctx: Ctx, owner: KubeObject, template: unknown, extraLabels: 
   const meta = rec(template, 'metadata') ?? {};
   const spec = clone(rec(template, 'spec') ?? {});
   if (nodeName) spec.nodeName = nodeName;
-  const podName = name ?? `${owner.metadata.name}-${suffix()}`;
+  const podName = name ?? ctx.store.freeName('pods', owner.metadata.namespace, `${owner.metadata.name}-`);
   return ctx.store.create('pods', {
     metadata: {
       name: podName,

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../model/types.js';
 import type { BuiltCluster } from '../build-cluster.js';
 import { ownerRef, templateHash } from '../controllers/util.js';
-import { nowSeconds, suffix } from '../store.js';
+import { nowSeconds } from '../store.js';
 import type { ScaleOptions } from './index.js';
 
 export function addNodes(c: BuiltCluster, n: number): void {
@@ -96,7 +96,7 @@ export function scaleCluster(c: BuiltCluster, opts: ScaleOptions): BuiltCluster 
       });
       for (let p = 0; p < per; p++) {
         ip += 1;
-        c.store.create('pods', runningPod(`${rs.metadata.name}-${suffix()}`, ns, rsLabels, rs, template.spec.containers[0].image, nodes[ip % nodes.length], `10.244.${(ip >> 8) & 255}.${ip & 255}`));
+        c.store.create('pods', runningPod(c.store.freeName('pods', ns, `${rs.metadata.name}-`), ns, rsLabels, rs, template.spec.containers[0].image, nodes[ip % nodes.length], `10.244.${(ip >> 8) & 255}.${ip & 255}`));
       }
     }
   }
