@@ -8,7 +8,7 @@ import { entryOf, entryOfResource, fleetTypes, type KindMatch } from '../model/k
 import { problems, type Problem, type ProblemInput } from '../model/problems.js';
 import { mergeSameCluster, sameClusters, type SameCluster } from '../model/same-cluster.js';
 import { ownerRefs } from '../model/tree.js';
-import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
+import { resourceKey, typeOfKey, type KubeObject, type ResourceType } from '../model/types.js';
 import type { Snapshot } from './snapshot.js';
 import type { FleetStore } from './types.js';
 import { listedWhole } from './knowledge.js';
@@ -47,7 +47,8 @@ type RelatedStore = Pick<FleetStore, 'ownedBy' | 'byUid'> & Partial<Pick<FleetSt
 
 /** group/Kind of a resourceKey in a context, by discovery. */
 function kindOfResource(store: RelatedStore, context: string, resource: string): { group: string; kind: string; type?: ResourceType } | undefined {
-  const type = store.resources?.(context).find((t) => !t.resource.includes('/') && resourceKey(t) === resource);
+  const types = store.resources?.(context);
+  const type = types && typeOfKey(types, resource);
   return type && { group: type.group, kind: type.kind, type };
 }
 

@@ -76,6 +76,23 @@ export function resourceKey(r: { group: string; resource: string }): string {
   return r.group ? `${r.resource}.${r.group}` : r.resource;
 }
 
+// per discovery result (a context's types are replaced, never edited)
+const byKey = new WeakMap<readonly ResourceType[], Map<string, ResourceType>>();
+
+/**
+ * The served kind (not a subresource) whose resourceKey is `key` ('deployments.apps'), or
+ * undefined. Indexed once per `types` array: callers must not change an array they look up in.
+ */
+export function typeOfKey(types: readonly ResourceType[], key: string): ResourceType | undefined {
+  let index = byKey.get(types);
+  if (!index) {
+    index = new Map();
+    for (const t of types) if (!t.resource.includes('/') && !index.has(resourceKey(t))) index.set(resourceKey(t), t);
+    byKey.set(types, index);
+  }
+  return index.get(key);
+}
+
 /** The group of a resourceKey: 'deployments.apps' → 'apps', 'pods' → ''. */
 export function groupOfResource(key: string): string {
   const i = key.indexOf('.');
