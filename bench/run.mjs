@@ -21,11 +21,21 @@ const log = (s) => process.stderr.write(`[bench] ${s}\n`);
 const FLEET = { contexts: 10, namespaces: 10, deployments: 100, podsPerDeployment: 10 };
 const figures = [];
 
-/** Runs `fn` RUNS times; the figure's value is the median of `pick(run)`. */
+/**
+ * Runs `fn` RUNS times; the figure's value is the median of `pick(run)`. A run that throws
+ * makes the figure an error (reported, met: false), and the other figures still run.
+ */
 async function figure({ id, title, unit, target, better, command, includes }, fn, pick) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = await fn(i);
+    let r;
+    try {
+      r = await fn(i);
+    } catch (e) {
+      log(`${id} run ${i + 1}/${RUNS} failed: ${e.message ?? e}`);
+      figures.push({ id, title, unit, target, met: false, command, error: String(e.message ?? e).slice(0, 2000), runs });
+      return;
+    }
     log(`${id} run ${i + 1}/${RUNS}: ${JSON.stringify(r)}`);
     runs.push(r);
   }
@@ -173,7 +183,7 @@ try {
     }, async (i) => fr.runs[i], (r) => r.updateFrameMs);
     await figure({
       id: 'derive-breakdown', title: 'where an update frame goes at 100k rows (diagnostic, see bench/README.md)', unit: 'ms (sortRows)', target: undefined,
-      command: 'node bench/ui-derive.mjs', includes: 'rowsMs: 100k rowOf; sortRowsMs: the view\'s sort; decoratedSortMs: same order, keys computed once; oneContextRowsMs; filterMs: applyFilter alone',
+      command: 'node bench/ui-derive.mjs', includes: 'rowsMs: 100k rowOf; sortRowsMs: the view\'s sort; decoratedSortMs: same order, keys computed once; oneContextRowsMs',
     }, () => runScript('ui-derive.mjs'), (r) => r.sortRowsMs);
   }
   if (want('filter')) {

@@ -1,14 +1,13 @@
 // Where a pod-table update goes at 100k rows, and what a cheaper derive would cost:
 // rows rebuilt (rowOf), the view's sortRows (keys computed once per row, then compared), against the
 // same order from keys computed once per row and compared with < (decorate-sort), and a
-// rebuild of one context's rows only (what a batch naming one context needs); the `/`
-// filter alone (substring above 50k rows) and the sort of what it keeps.
+// rebuild of one context's rows only (what a batch naming one context needs). The filter has
+// its own figure (bench/ui.mjs --mode filter).
 import { arg, dist, emit, median, round } from './lib.mjs';
 
 const { createScenario } = await import(dist('sim/build-cluster.js'));
 const { rowOf } = await import(dist('ui/columns.js'));
 const { sortRows } = await import(dist('ui/views/resource-table.js'));
-const { applyFilter, parseFilter } = await import(dist('ui/filter.js'));
 
 const contexts = Number(arg('contexts', '10'));
 const [cluster] = createScenario('scale', { contexts: 1, namespaces: 10, deployments: 100, podsPerDeployment: 10 });
@@ -20,7 +19,7 @@ const time = (fn) => {
   return performance.now() - t;
 };
 const cmp = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
-const runs = { rowsMs: [], sortRowsMs: [], decoratedSortMs: [], oneContextRowsMs: [], filterMs: [], filterShownSortMs: [] };
+const runs = { rowsMs: [], sortRowsMs: [], decoratedSortMs: [], oneContextRowsMs: [] };
 for (let r = 0; r < 5; r++) {
   let rows;
   runs.rowsMs.push(time(() => (rows = names.flatMap((c) => pods.map((o) => rowOf(c, 'pods', o))))));
@@ -32,9 +31,6 @@ for (let r = 0; r < 5; r++) {
     keyed.sort((x, y) => cmp(x.k, y.k) || cmp(x.t, y.t));
     for (let i = 0; i < keyed.length; i++) b[i] = keyed[i].row;
   }));
-  let shown;
-  runs.filterMs.push(time(() => (shown = applyFilter(rows, parseFilter('svc-42')))));
-  runs.filterShownSortMs.push(time(() => sortRows(shown, 'name', false, () => '')));
   runs.oneContextRowsMs.push(time(() => pods.map((o) => rowOf(names[0], 'pods', o))));
   // same order both ways (ASCII names: < and localeCompare agree)
   if (a.some((row, i) => row !== b[i])) throw new Error('orders differ');
