@@ -25,7 +25,7 @@ describe('sim names', () => {
     spell(0);
     expect(store.freeName('pods', 'other', 'web-')).toBe('web-bbbbb');
     spell(0, 1);
-    expect(store.create('pods', { metadata: { generateName: 'web-', namespace: 'shop' } }).metadata.name).toBe('web-ccccc');
+    expect(store.create('pods', { metadata: { generateName: 'web-', namespace: 'shop' } } as never).metadata.name).toBe('web-ccccc');
     // cluster-scoped kinds too
     store.create('namespaces', { metadata: { name: 'ns-bbbbb' } });
     spell(0, 2);
