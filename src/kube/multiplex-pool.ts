@@ -64,7 +64,9 @@ export class MultiplexPool extends Dispatcher {
     const alone = opts.idempotent === false || (opts.idempotent === undefined && opts.method !== 'GET' && opts.method !== 'HEAD');
     const free = (s: Slot): boolean => !s.client.destroyed && (alone ? s.client.stats.size === 0 : s.client.stats.size < s.streams);
     const slot = this.#slots.find(free) ?? this.#open();
-    return slot.client.dispatch(opts, handler) || true;
+    slot.client.dispatch(opts, handler);
+    // never "busy": the next request finds a connection with room, or opens one
+    return true;
   }
 
   #open(): Slot {
