@@ -137,9 +137,9 @@ try {
     }, (r) => r.firstPaintMs);
     const fp = figures.at(-1);
     await figure({
-      id: 'first-rows', title: 'first rows after the LIST returns (10k pods): first-rows time minus first paint minus the store\'s own warm+discovery+LIST time', unit: 'ms', target: 1000, better: 'lower',
+      id: 'first-rows', title: 'first rows after the LIST returns (10k pods): first-rows time minus first paint minus the store\'s own warm+discovery+LIST time (negative: rows shown before the whole LIST is in, page by page)', unit: 'ms', target: 1000, better: 'lower',
       command: fp.command, includes: 'an estimate from the same runs: the store starts at first paint; its sync time is measured by bench/store-memory.mjs on the same context',
-    }, async (i) => fp.runs[i], (r) => Math.max(0, r.rowsAfterListMs));
+    }, async (i) => fp.runs[i], (r) => r.rowsAfterListMs);
   }
   if (sim) {
     await sim.stop();
