@@ -9,12 +9,9 @@
 //   node bench/tui-vs-k9s.mjs --k9s PATH [--rounds 3] [--pods 10000] [--settle 20] [--idle 20]
 //                             [--kubeconfig K --context C]
 // Prints one JSON line: { rounds: [...], median: { fleetdeck, k9s }, ratio: fleetdeck / k9s }.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pty from 'node-pty';
-import xterm from '@xterm/headless';
 import { arg, emit, median, MB, root, round, sleep, startSim, treeCpuSeconds, treeRss } from './lib.mjs';
+import { ptySession } from './pty.mjs';
 
 const k9s = arg('k9s');
 if (!k9s) throw new Error('--k9s PATH is required');
@@ -38,29 +35,18 @@ const sim = given
   : await startSim({ contexts: 1, namespaces: Math.max(1, Math.round(pods / 1000)), deployments: 100, podsPerDeployment: 10 });
 const ctx = sim.contexts[0];
 
-function command(tool, home) {
-  const env = { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), TERM: 'xterm-256color' };
+function command(tool) {
   return tool === 'fleetdeck'
-    ? [process.execPath, [join(root, 'dist/cli.js'), '--kubeconfig', sim.kubeconfig, '--context', ctx, '--command', ':pods', '--readonly'], env]
-    : [k9s, ['--kubeconfig', sim.kubeconfig, '--context', ctx, '-c', 'pods', '-A', '--readonly', '--logoless'], env];
-}
-
-/** The screen as text lines, after everything written so far has been parsed. */
-function screen(term) {
-  return new Promise((resolve) => term.write('', () => {
-    const b = term.buffer.active;
-    const lines = [];
-    for (let i = 0; i < ROWS; i++) lines.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
-    resolve(lines);
-  }));
+    ? [process.execPath, [join(root, 'dist/cli.js'), '--kubeconfig', sim.kubeconfig, '--context', ctx, '--command', ':pods', '--readonly']]
+    : [k9s, ['--kubeconfig', sim.kubeconfig, '--context', ctx, '-c', 'pods', '-A', '--readonly', '--logoless']];
 }
 
 const podRows = (lines) => lines.filter((l) => l.match(POD));
 
-async function waitScreen(term, pred, ms, what) {
+async function waitScreen(s, pred, ms, what) {
   const end = performance.now() + ms;
   for (;;) {
-    const lines = await screen(term);
+    const lines = await s.screen();
     if (pred(lines)) return performance.now();
     if (performance.now() > end) throw new Error(`${what} not seen in ${ms / 1000} s; screen:\n${lines.join('\n')}`);
     await sleep(10);
@@ -68,15 +54,11 @@ async function waitScreen(term, pred, ms, what) {
 }
 
 async function measure(tool) {
-  const home = mkdtempSync(join(tmpdir(), `fd-bench-${tool}-`));
-  const [file, args, env] = command(tool, home);
-  const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  const t0 = performance.now();
-  const p = pty.spawn(file, args, { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: root, env });
+  const s = ptySession(tool, ...command(tool), { cols: COLS, rows: ROWS });
+  const { p, t0 } = s;
   let rowsAt;
   let raw = '';
-  p.onData((d) => {
-    term.write(d);
+  s.onData((d) => {
     if (rowsAt === undefined) {
       raw += d;
       if (POD.test(raw)) rowsAt = performance.now();
@@ -84,12 +66,10 @@ async function measure(tool) {
       if (raw.length > 1 << 20) raw = raw.slice(-4096);
     }
   });
-  let exited = false;
-  p.onExit(() => (exited = true));
   try {
     const end = t0 + 120_000;
-    while (rowsAt === undefined && !exited && performance.now() < end) await sleep(5);
-    if (rowsAt === undefined) throw new Error(`${tool} showed no pod row in 120 s${exited ? ' (it exited)' : ''}; screen:\n${(await screen(term)).join('\n')}`);
+    while (rowsAt === undefined && !s.exited() && performance.now() < end) await sleep(5);
+    if (rowsAt === undefined) throw new Error(`${tool} showed no pod row in 120 s${s.exited() ? ' (it exited)' : ''}; screen:\n${(await s.screen()).join('\n')}`);
     await sleep(settle * 1000);
     const rss = treeRss(p.pid);
     const cpu0 = treeCpuSeconds(p.pid);
@@ -105,18 +85,13 @@ async function measure(tool) {
     }
     const k = performance.now();
     p.write(FILTER.at(-1));
-    const shown = await waitScreen(term, (lines) => {
+    const shown = await waitScreen(s, (lines) => {
       const rows = podRows(lines);
       return rows.length > 0 && rows.every((l) => l.includes(MATCH));
     }, 60_000, `${tool}: only ${MATCH} rows`);
     return { tool, rowsSeconds: round((rowsAt - t0) / 1000, 3), rssMB: MB(rss), idleCpuPercent: round(idleCpu, 2), filterSeconds: round((shown - k) / 1000, 3) };
   } finally {
-    p.kill('SIGTERM');
-    const by = performance.now() + 3000;
-    while (!exited && performance.now() < by) await sleep(20);
-    if (!exited) p.kill('SIGKILL');
-    term.dispose();
-    rmSync(home, { recursive: true, force: true });
+    await s.stop();
   }
 }
 

@@ -20,9 +20,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pty from 'node-pty';
-import xterm from '@xterm/headless';
 import { arg, emit, median, MB, root, round, sleep, startSim, treeRss } from './lib.mjs';
+import { ptySession } from './pty.mjs';
 
 const rounds = Number(arg('rounds', '3'));
 const settle = Number(arg('settle', '20'));
@@ -43,56 +42,34 @@ if (!kubeconfig) {
   podsPerContext = Math.max(1, Math.round(podsPerContext / 1000)) * 1000;
 }
 
-const isolated = (home) => ({ ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_DATA_HOME: join(home, 'data'), XDG_CACHE_HOME: join(home, 'cache'), TERM: 'xterm-256color' });
-
-/** The screen as text lines, after everything written so far has been parsed. */
-function screen(term) {
-  return new Promise((resolve) => term.write('', () => {
-    const b = term.buffer.active;
-    const lines = [];
-    for (let i = 0; i < ROWS; i++) lines.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
-    resolve(lines);
-  }));
-}
-
 /** The pod table is shown whole: pod rows, no "not whole" notice under them, and its title counts every pod of `n` contexts. */
 function whole(lines, n) {
   return lines.some((l) => POD.test(l)) && !lines.some((l) => l.startsWith('not whole:')) && lines.some((l) => l.includes(` pods [${n * podsPerContext}] `));
 }
 
 async function tui(names) {
-  const home = mkdtempSync(join(tmpdir(), 'fd-bench-tui-'));
   const scope = names.length === contexts.length && names.length > 1 ? ['--all-contexts'] : names.flatMap((c) => ['--context', c]);
-  const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  const t0 = performance.now();
-  const p = pty.spawn(process.execPath, [join(root, 'dist/cli.js'), '--kubeconfig', kubeconfig, ...scope, '--command', ':pods', '--readonly'], { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: root, env: isolated(home) });
-  p.onData((d) => term.write(d));
-  let exited = false;
-  p.onExit(() => (exited = true));
+  const s = ptySession('tui', process.execPath, [join(root, 'dist/cli.js'), '--kubeconfig', kubeconfig, ...scope, '--command', ':pods', '--readonly'], { cols: COLS, rows: ROWS });
+  const { p, t0 } = s;
   try {
     let shownAt;
     let firstRowAt;
     const end = t0 + 180_000;
     for (;;) {
-      const lines = await screen(term);
+      const lines = await s.screen();
       const now = performance.now();
       if (firstRowAt === undefined && lines.some((l) => POD.test(l))) firstRowAt = now;
       if (whole(lines, names.length)) {
         shownAt = now;
         break;
       }
-      if (exited || now > end) throw new Error(`fleetdeck: the pod table was not whole in 180 s${exited ? ' (it exited)' : ''}; screen:\n${lines.join('\n')}`);
+      if (s.exited() || now > end) throw new Error(`fleetdeck: the pod table was not whole in 180 s${s.exited() ? ' (it exited)' : ''}; screen:\n${lines.join('\n')}`);
       await sleep(20);
     }
     await sleep(settle * 1000);
     return { tool: 'fleetdeck', tableSeconds: round((shownAt - t0) / 1000, 3), firstRowSeconds: round((firstRowAt - t0) / 1000, 3), rssMB: MB(treeRss(p.pid)) };
   } finally {
-    p.kill('SIGTERM');
-    const by = performance.now() + 3000;
-    while (!exited && performance.now() < by) await sleep(20);
-    if (!exited) p.kill('SIGKILL');
-    term.dispose();
-    rmSync(home, { recursive: true, force: true });
+    await s.stop();
   }
 }
 

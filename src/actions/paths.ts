@@ -1,7 +1,7 @@
 // Where an object lives in the API, from what the store knows (apiVersion + resourceKey) or
 // from discovery, never from hard-coded versions.
 import { objectPath, type PathType } from '../model/patches.js';
-import { resourceKey, splitApiVersion, type ResourceType } from '../model/types.js';
+import { splitApiVersion, typeOfKey, type ResourceType } from '../model/types.js';
 import type { Lookup, Target } from './types.js';
 
 /** 'kustomizations.kustomize.toolkit.fluxcd.io' → plural 'kustomizations' */
@@ -17,7 +17,7 @@ export function targetType(t: Target, lookup?: Lookup): PathType {
     const { group, version } = splitApiVersion(apiVersion);
     return { group, version, resource: pluralOf(t.resource), namespaced: Boolean(t.namespace) };
   }
-  const r = lookup?.resources(t.context).find((x) => resourceKey(x) === t.resource);
+  const r = lookup && typeOfKey(lookup.resources(t.context), t.resource);
   if (!r) throw new Error(`cannot tell the API version of ${t.kind} ${t.name} in ${t.context}`);
   return r;
 }

@@ -6,7 +6,7 @@
 // given at construction.
 import { addSample, median } from '../model/latency.js';
 import type { ReflectorPhase, ResourceType } from '../model/types.js';
-import { resourceKey } from '../model/types.js';
+import { typeOfKey } from '../model/types.js';
 import { caFingerprint, ContextClient, type ClientOptions } from '../kube/client.js';
 import { discover, printerColumns, withPrinterColumns, type DiscoveryStats } from '../kube/discovery.js';
 import type { DiscoveryCache } from '../kube/discovery-cache.js';
@@ -325,7 +325,7 @@ export class Contexts {
 
   /** CRDs are watched so new kinds and printer columns show up without a restart. */
   private startCrdWatch(c: Entry): void {
-    const crdType = c.types.find((t) => resourceKey(t) === CRD_KEY);
+    const crdType = typeOfKey(c.types, CRD_KEY);
     if (!crdType || !crdType.verbs.includes('watch') || c.crd) return;
     const onChange = (): void => {
       clearTimeout(c.rediscoverTimer);

@@ -3,9 +3,11 @@
 // servers restart, answers slow down, a context hangs and recovers, and 403s switch on and
 // off. Afterwards, faults off, every cache must equal its server object by object and every
 // context must be ready; throughout, the event loop of this process must never block for
-// long: at most 40x the slowest run of a reference task timed in the same process during the
-// run (a bound relative to this run, so a loaded CI machine does not fail it; the absolute
-// figure is the bench's). The seed is printed; CHAOS_SEED replays a run.
+// long: no single turn may take more than 1/10 of the CPU this process used over the run (an
+// ordering within this run: a loaded or slow machine stretches both sides alike, so it cannot
+// fail for being slow; it fails when the work comes in a few big turns, e.g. a relist or a
+// cache rebuild done in one go). The absolute figures are the bench's (`churn` frame time,
+// `filter` stall). The seed is printed; CHAOS_SEED replays a run.
 import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
@@ -39,7 +41,8 @@ function blockMonitor() {
   histogram.enable();
   const every = 10;
   let wall = performance.now();
-  let cpu = process.cpuUsage();
+  const cpu0 = process.cpuUsage();
+  let cpu = cpu0;
   let busiest = 0;
   const t = setInterval(() => {
     const now = performance.now();
@@ -54,30 +57,10 @@ function blockMonitor() {
     stop: () => {
       clearInterval(t);
       histogram.disable();
-      return { maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6, blockMs: busiest };
+      const total = process.cpuUsage(cpu0);
+      return { maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6, blockMs: busiest, cpuMs: (total.user + total.system) / 1000 };
     },
   };
-}
-
-/**
- * CPU milliseconds of a reference task on this machine now (median of 5): parsing and
- * projecting a 500-pod list page, about what the store does for one big LIST chunk.
- */
-function referenceTaskMs(): number {
-  const pod = (i: number) => ({
-    metadata: { name: `p-${i}`, namespace: 'ns', uid: `u-${i}`, resourceVersion: String(i), labels: { app: 'a', i: String(i) }, ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', uid: 'x', controller: true }] },
-    spec: { nodeName: 'n', containers: [{ name: 'c', image: 'img:1', resources: { requests: { cpu: '10m' } } }] },
-    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'c', ready: true, restartCount: 0, state: { running: {} } }] },
-  });
-  const page = JSON.stringify({ kind: 'PodList', items: Array.from({ length: 500 }, (_, i) => pod(i)) });
-  const times: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const c0 = process.cpuUsage();
-    for (const o of (JSON.parse(page) as { items: KubeObject[] }).items) project(o, 'pods');
-    const c = process.cpuUsage(c0);
-    times.push((c.user + c.system) / 1000);
-  }
-  return times.sort((a, b) => a - b)[2]!;
 }
 
 describe(`chaos on the simulated fleet (${seconds} s, seed ${seed})`, () => {
@@ -148,10 +131,6 @@ describe(`chaos on the simulated fleet (${seconds} s, seed ${seed})`, () => {
     // measured from first contact on: start-up (client-node is loaded on the first request,
     // ~1 s of module evaluation once) is not what the faults are tested for
     const monitor = blockMonitor();
-    // the reference task is timed throughout the run, so it meets the same contention the
-    // blocks do: the bound is relative to this run's machine, never a fixed figure
-    let reference = referenceTaskMs();
-    const sampler = setInterval(() => (reference = Math.max(reference, referenceTaskMs())), 2000);
 
     // faults with a duration are undone by a timer, or all at once when the run ends
     const undo = new Map<NodeJS.Timeout, () => Promise<unknown>>();
@@ -236,11 +215,10 @@ describe(`chaos on the simulated fleet (${seconds} s, seed ${seed})`, () => {
     const staging = store.contexts().find((c) => c.name === 'staging')!;
     expect(staging.forbidden).toEqual(watched.map((w) => `${w.key} in kube-system`).sort());
     for (const c of store.contexts()) if (c.name !== 'staging') expect(c.forbidden, c.name).toBeUndefined();
-    clearInterval(sampler);
-    // 40x: process.cpuUsage counts GC and libuv threads too, so a "block" under contention
-    // includes work done beside the loop (a CI run measured 85 ms against a 73 ms bound at 20x)
-    const bound = 40 * reference;
-    console.log(`chaos: reference task ${reference.toFixed(1)} ms CPU; event-loop bound ${bound.toFixed(0)} ms`);
+    // 1/10: the run spends seconds of CPU on churn, relists and reconnects; one turn holding
+    // a tenth of it is the store doing a whole cache's work at once
+    const bound = loop.cpuMs / 10;
+    console.log(`chaos: ${loop.cpuMs.toFixed(0)} ms CPU over the run; event-loop bound ${bound.toFixed(0)} ms`);
     expect(loop.blockMs).toBeLessThan(bound);
     for (const s of subs) s.close();
   }, (seconds + 150) * 1000);

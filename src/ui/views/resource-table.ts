@@ -4,7 +4,7 @@
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { parseTime } from '../../model/format.js';
-import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
+import { resourceKey, typeOfKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
 import { FilterError, filterFor, narrows, parseFilter, type Filter, type RowFilter } from '../../model/filter.js';
@@ -198,7 +198,8 @@ export class ResourceTableView implements View {
 
   /** The resource type of a row. */
   typeOf(row: Row): ResourceType | undefined {
-    return this.types.get(row.context)?.find((t) => resourceKey(t) === row.resource);
+    const list = this.types.get(row.context);
+    return list && typeOfKey(list, row.resource);
   }
 
   // contexts the line named are covered even when not selected (`:pods prod-eu` from dev)
