@@ -55,7 +55,43 @@ export function openScreen(opts: ScreenOptions): blessed.Widgets.Screen {
     tput.utoa = asciiFallback(tput.utoa);
     tput.brokenACS = true;
   }
+  atomicFrames(screen);
   return screen;
+}
+
+/** DEC private mode 2026, synchronized output: begin / end of one frame's update. */
+export const SYNC_BEGIN = '\x1b[?2026h';
+export const SYNC_END = '\x1b[?2026l';
+
+/**
+ * Each frame blessed writes is bracketed by synchronized-output marks, so a terminal that knows
+ * mode 2026 (kitty, WezTerm, iTerm2, foot, Windows Terminal, xterm.js, tmux 3.4+) shows it whole
+ * instead of tearing as a slow SSH link delivers it in pieces; terminals that do not know the
+ * mode ignore it (an unknown DEC private mode is a no-op by ECMA-48). A draw that writes nothing
+ * writes no marks.
+ */
+function atomicFrames(screen: blessed.Widgets.Screen): void {
+  type Program = { _write(text: string): unknown };
+  const target = screen as unknown as { program: Program; draw(start: number, end: number): void };
+  const draw = target.draw;
+  target.draw = function drawAtomic(start, end) {
+    const program = target.program;
+    const write = program._write;
+    let opened = false;
+    program._write = (text) => {
+      if (!opened) {
+        opened = true;
+        write.call(program, SYNC_BEGIN);
+      }
+      return write.call(program, text);
+    };
+    try {
+      draw.call(this, start, end);
+    } finally {
+      program._write = write;
+      if (opened) write.call(program, SYNC_END);
+    }
+  };
 }
 
 /** Paints the header (every context connecting) and a footer; returns what takes the shell down. */

@@ -63,13 +63,25 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
     raw += d;
     term.write(d);
   });
-  const screenText = () => new Promise<string>((res) => term.write('', () => {
+  // Everything written so far parsed, and no frame half drawn: the app brackets each frame with
+  // synchronized-output marks (mode 2026), and a pty may deliver a frame in several reads
+  const whole = async (): Promise<void> => {
+    const until = Date.now() + 2000;
+    for (;;) {
+      await new Promise<void>((res) => term.write('', res));
+      if (!term.modes.synchronizedOutputMode || exitCode !== undefined || Date.now() > until) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  const screenText = async (): Promise<string> => {
+    await whole();
     const b = term.buffer.active;
     const out: string[] = [];
     for (let i = 0; i < term.rows; i++) out.push(b.getLine(b.viewportY + i)?.translateToString(true) ?? '');
-    res(out.join('\n'));
-  }));
-  const cells = () => new Promise<string[][]>((res) => term.write('', () => {
+    return out.join('\n');
+  };
+  const cells = async (): Promise<string[][]> => {
+    await whole();
     const b = term.buffer.active;
     const out: string[][] = [];
     for (let i = 0; i < term.rows; i++) {
@@ -78,8 +90,8 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
       for (let x = 0; x < term.cols; x++) row.push(line?.getCell(x)?.getChars() ?? '');
       out.push(row);
     }
-    res(out);
-  }));
+    return out;
+  };
   return {
     screenText,
     cells,
