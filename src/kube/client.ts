@@ -158,9 +158,10 @@ export class ContextClient {
   private readonly lists = new ListGate();
 
   /**
-   * Connections opened to the API server (or its proxy) so far. Over HTTP/2 a context's
-   * lists, watches and log streams share a few (src/kube/multiplex-pool.ts); over HTTP/1.1
-   * every open watch holds one.
+   * Connections opened to the API server (or through a SOCKS proxy) so far. Over HTTP/2 a
+   * context's lists, watches and log streams share a few (src/kube/multiplex-pool.ts); over
+   * HTTP/1.1 every open watch holds one. Through an HTTP(S) CONNECT proxy it stays 0: undici's
+   * ProxyAgent does not report its inner connections (the proxy's own count is the figure).
    */
   get connectionsOpened(): number {
     return this.opened;

@@ -6,7 +6,7 @@
 // with tls-server-name fails verification) and it ignores the environment: hence this module.
 import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { Agent, ProxyAgent, type buildConnector, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, type buildConnector, type Dispatcher, type Pool } from 'undici';
 import { MultiplexPool } from './multiplex-pool.js';
 
 /** The TLS options of the connection to the API server (and, as Go does, to an https proxy). */
@@ -117,7 +117,7 @@ function socksConnector(proxyUrl: string, tls: ServerTls, timeoutMs: number): bu
           return;
         }
         const servername = tls.servername ?? (isIP(host) ? undefined : host);
-        const t = tlsConnect({ ...tls, socket, host, servername, ALPNProtocols: ['http/1.1'] });
+        const t = tlsConnect({ ...tls, socket, host, servername, ALPNProtocols: ['h2', 'http/1.1'] });
         let done = false;
         t.once('secureConnect', () => {
           if (done) return;
@@ -141,29 +141,29 @@ function socksConnector(proxyUrl: string, tls: ServerTls, timeoutMs: number): bu
  * ProxyConfigError for a scheme client-go does not support.
  */
 export function makeDispatcher(proxy: string | undefined, tls: ServerTls, t: DispatcherTimeouts): Dispatcher {
-  const timeouts = { headersTimeout: t.headersTimeout, bodyTimeout: t.bodyTimeout };
-  // HTTP/2 when the server offers it (ALPN), as client-go: src/kube/multiplex-pool.ts
-  if (!proxy) {
-    return new Agent({
-      ...timeouts,
-      allowH2: true,
-      factory: (origin, options) => new MultiplexPool(origin, options),
-      connect: { ...tls, timeout: t.connectTimeoutMs, keepAlive: true, keepAliveInitialDelay: 30_000 },
-    });
-  }
+  // HTTP/2 when the server offers it (ALPN), directly and inside a proxy's tunnel, as
+  // client-go: many streams per connection (src/kube/multiplex-pool.ts)
+  const base = {
+    headersTimeout: t.headersTimeout,
+    bodyTimeout: t.bodyTimeout,
+    allowH2: true,
+    factory: (origin: string | URL, options: Pool.Options) => new MultiplexPool(origin, options),
+  };
+  if (!proxy) return new Agent({ ...base, connect: { ...tls, timeout: t.connectTimeoutMs, keepAlive: true, keepAliveInitialDelay: 30_000 } });
   let scheme: string;
   try {
     scheme = new URL(proxy).protocol.replace(/:$/, '');
   } catch {
     throw new ProxyConfigError(`proxy-url: "${proxy}" is not a URL`);
   }
-  if (scheme === 'socks5' || scheme === 'socks5h') return new Agent({ ...timeouts, connect: socksConnector(proxy, tls, t.connectTimeoutMs) });
+  if (scheme === 'socks5' || scheme === 'socks5h') return new Agent({ ...base, connect: socksConnector(proxy, tls, t.connectTimeoutMs) });
   if (scheme === 'http' || scheme === 'https') {
     const proxyHost = new URL(proxy).hostname;
     return new ProxyAgent({
       uri: proxy,
-      ...timeouts,
-      requestTls: { ...tls, timeout: t.connectTimeoutMs },
+      ...base,
+      // allowH2 here offers h2 by ALPN on the TLS inside the tunnel; the CONNECT to the proxy stays HTTP/1.1
+      requestTls: { ...tls, timeout: t.connectTimeoutMs, allowH2: true },
       proxyTls: scheme === 'https' ? { ...tls, servername: tls.servername ?? (isIP(proxyHost) ? undefined : proxyHost), timeout: t.connectTimeoutMs } : undefined,
       connect: { timeout: t.connectTimeoutMs, keepAlive: true, keepAliveInitialDelay: 30_000 },
     });

@@ -216,6 +216,41 @@ describe('proxies of every scheme honour tls-server-name and the CA, as kubectl'
     }, 60_000);
   }
 
+  // client-go speaks HTTP/2 inside the tunnel too (Go's transport negotiates it on the TLS it
+  // runs over the CONNECT or SOCKS socket): a context's watches share a few tunnels instead of
+  // holding one each
+  for (const scheme of ['socks5', 'http', 'https'] as const) {
+    it(`${scheme}: 150 open watches, lists after them and a write share a few tunnels (HTTP/2 inside, as client-go)`, async () => {
+      const proxy = proxies[scheme];
+      const file = kubeconfigFile({ server: `https://${NAME}:${port}`, 'proxy-url': proxy.url, 'tls-server-name': 'localhost' }, { token });
+      const client = new ContextClient(contextConfig(loadKubeconfig({ kubeconfig: file }), 'x'), { env: baseEnv, stdinIsTerminal: false, connectTimeoutMs: 5000 });
+      const watches = new AbortController();
+      try {
+        await client.warm();
+        const before = proxy.destinations.length;
+        const path_ = '/api/v1/namespaces/default/configmaps';
+        const open = await Promise.all(Array.from({ length: 150 }, () => client.open({ path: path_, query: { watch: 1, timeoutSeconds: 60 }, signal: watches.signal })));
+        for (const w of open) {
+          expect(w.status).toBe(200);
+          void w.body?.pipeTo(new WritableStream()).catch(() => {});
+        }
+        const lists = await Promise.all(Array.from({ length: 20 }, () => client.getJson<{ kind: string }>(path_, { limit: 1 })));
+        expect(lists.every((l) => l.kind === 'ConfigMapList')).toBe(true);
+        const name = `tunnel-${scheme}`;
+        expect((await client.request({ method: 'POST', path: path_, body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } } })).status).toBe(201);
+        expect((await client.request({ method: 'DELETE', path: `${path_}/${name}` })).status).toBe(200);
+        // HTTP/1.1 would take 150 + tunnels; h2 takes two for 150 streams, plus the handful
+        // opened before the first handshake told the pool the origin speaks h2
+        const tunnels = proxy.destinations.length - before;
+        expect(tunnels).toBeGreaterThanOrEqual(1);
+        expect(tunnels).toBeLessThanOrEqual(8);
+      } finally {
+        watches.abort();
+        await client.close();
+      }
+    }, 60_000);
+  }
+
   it('HTTPS_PROXY from the environment (no proxy-url) is used as client-go uses it; NO_PROXY exempts', async () => {
     const proxy = proxies.http;
     const file = kubeconfigFile({ server: `https://${NAME}:${port}`, 'tls-server-name': 'localhost' }, { token });
