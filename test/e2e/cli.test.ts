@@ -4,28 +4,18 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { run, type Session, sessionsOfFile } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
-let sessions: Session[] = [];
 let env: Record<string, string> = {};
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(args: string[] = [], opts: { cols?: number; rows?: number } = {}): Session {
   env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
   const s = run(process.execPath, [CLI, 'demo', ...args], { env, ...opts });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 /** The header's badges once every context is discovered (staging's user is denied Secrets and kube-system: limited). */

@@ -3,29 +3,18 @@
 // a Flux-applied pod traces it to its Kustomization and GitRepository with the revision;
 // `3` opens the changes timeline with prod-eu's cart-api rollout and staging's failing
 // Kustomization revision. Run `npm run build` first.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Session, sessionsOfFile, startDemo } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
 const WAIT_MS = 30_000;
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(cols: number, rows: number, command?: string): Session {
   const s = startDemo(command ? ['--command', command] : [], { cols, rows });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 describe('compare, trace and changes views on the demo', () => {

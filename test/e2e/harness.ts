@@ -1,11 +1,12 @@
 // Runs a command in a pseudo-terminal and reads its screen back through a real terminal
 // emulator (@xterm/headless): keys in, visible text out, waits by condition with a deadline.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawn, type IPty } from 'node-pty';
 import xterm from '@xterm/headless';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { afterEach, beforeAll } from 'vitest';
 
 const KEYS: Record<string, string> = {
   enter: '\r', esc: '\x1b', tab: '\t', backspace: '\x7f', space: ' ',
@@ -142,4 +143,25 @@ export function isolatedEnv(): Record<string, string> {
 /** `node dist/cli.js demo ARGS` in a pty of cols×rows with an isolated environment. */
 export function startDemo(args: string[] = [], opts: { cols?: number; rows?: number } = {}): Session {
   return run(process.execPath, [resolve('dist/cli.js'), 'demo', ...args], { env: isolatedEnv(), ...opts });
+}
+
+/**
+ * The pty sessions of one test file: before its tests, dist/cli.js must be built; after each
+ * test, every session it tracked is killed. `track(s)` returns `s`.
+ */
+export function sessionsOfFile(): { track(s: Session): Session } {
+  let sessions: Session[] = [];
+  beforeAll(() => {
+    if (!existsSync(resolve('dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  });
+  afterEach(() => {
+    for (const s of sessions) s.kill('SIGKILL');
+    sessions = [];
+  });
+  return {
+    track(s) {
+      sessions.push(s);
+      return s;
+    },
+  };
 }

@@ -17,24 +17,18 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { misaligned } from '../helpers/aligned.js';
-import { run, type Session } from './harness.js';
+import { run, sessionsOfFile, type Session } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const SEED = Number(process.env.FLEETDECK_FUZZ_SEED ?? 16);
 const STARTUP_MS = 60_000;
 const WAIT_MS = 30_000;
-let sessions: Session[] = [];
+const { track } = sessionsOfFile();
 const children: { kill(sig: NodeJS.Signals): boolean }[] = [];
 
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
 afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
   for (const c of children.splice(0)) c.kill('SIGKILL');
 });
 
@@ -100,7 +94,7 @@ async function view(s: Session, command: string, title: RegExp, ready: RegExp): 
 describe('hostile cluster text in the TUI', () => {
   it(`no view lets a control through; titles unchanged; tables aligned (seed ${SEED})`, async () => {
     const s = run(process.execPath, [CLI, 'demo', '--scenario', 'hostile', '--seed', String(SEED)], { env: env(), cols: 160, rows: 40 });
-    sessions.push(s);
+    track(s);
     await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
     // tables whose cells hold hostile text, each followed by other columns
     for (const [cmd, title, header, marker] of [
@@ -180,7 +174,7 @@ describe('hostile names and status text in every other view', () => {
   it(`no view lets a control through; titles unchanged; tables aligned (seed ${SEED})`, async () => {
     const dirs = env();
     const s = run(process.execPath, [CLI, 'demo', '--scenario', 'hostile', '--seed', String(SEED)], { env: dirs, cols: 160, rows: 40 });
-    sessions.push(s);
+    track(s);
     await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
     await assertAligned(s, /^CONTEXT\s+STATE/);
     assertNothingLeaked(s);
@@ -296,7 +290,7 @@ describe('hostile log lines on the command line', () => {
     ]) {
       // status on a terminal wide enough that no row wraps (its alignment is read from the screen)
       const s = run(process.execPath, [CLI, ...args, '--kubeconfig', kc], { env: env(), cols: args[0] === 'status' ? 2000 : 200, rows: 60 });
-      sessions.push(s);
+      track(s);
       const code = await s.exit(STARTUP_MS);
       expect(code, `${args.join(' ')}:\n${s.output()}`).toBeLessThan(2);
       assertNothingLeaked(s);
@@ -322,7 +316,7 @@ describe('hostile log lines on the command line', () => {
   it('fleetdeck logs to a terminal shows hostile lines visibly and changes nothing', async () => {
     const kc = await hostileSim();
     const s = run(process.execPath, [CLI, 'logs', 'deploy/cart-api', '-n', 'checkout', '--kubeconfig', kc, '--context', 'dev'], { env: env(), cols: 120, rows: 40 });
-    sessions.push(s);
+    track(s);
     const t = await s.waitFor((x) => (x.match(/hostile#\d+/g) ?? []).length >= 8, STARTUP_MS);
     expect(t).toMatch(/\\e\]|\\e\[|\\a|\\r/);
     expect(t).toContain('\ufffd');

@@ -4,30 +4,20 @@
 // `?` and its PROBLEMS a lower bound (`N+`); the Problems view's title is a lower bound and a
 // "not whole: …" line names staging's gap; `:secrets` ends its rows with the notice that
 // staging's Secrets are forbidden — never a silent partial list.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { sessionsOfFile, startDemo } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
 const WAIT_MS = 30_000;
 
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 describe('knowledge-state notices on the demo, in a pty', () => {
   it("staging's forbidden kinds: '?' Fleet cells and 'N+', a 'not whole' line under Problems, the Secrets notice under :secrets", async () => {
     const s = startDemo([], { cols: 200, rows: 40 });
-    sessions.push(s);
+    track(s);
     // Fleet: staging's user may not read kube-system, so its pods/workloads/Flux/CRs counts are unknown
     // (once dev's row is filled: at start every row is '?' because nothing is listed yet)
     const fleet = await s.waitFor((x) => /^\s?\*?dev\s+ready\s.*\s\d+ bad\s/m.test(x) && /staging limited/.test(x) && /^\s?\*?staging\s+ready\s.*\?\s+\?\s+\?\s+\?\s+\d+\+\s/m.test(x), STARTUP_MS);

@@ -2,30 +2,18 @@
 // with blessed-contrib — at 80x24 in the 16-colour theme a row of sparklines per context, at
 // 200x50 a line chart, gauges and sparklines; help and the palette list the view; leaving it
 // takes the charts off the screen. Run `npm run build` first.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Session, sessionsOfFile, startDemo } from './harness.js';
 
 const STARTUP_MS = 60_000;
 const WAIT_MS = 60_000;
 const CONTEXTS = ['dev', 'staging', 'prod-eu'];
 const SPARK = /[▁▂▃▄▅▆▇█]/;
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(resolve('dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(cols: number, rows: number, extra: string[] = []): Session {
   const s = startDemo(['--command', ':fleet', ...extra], { cols, rows });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 /** Each context's label line, with known numbers (problems and CPU read, not '?' or '…'; `N+` where RBAC hides part). */

@@ -2,29 +2,18 @@
 // starts are queued and applied in order (never echoed); object commands work from Problems
 // rows and Tree nodes: logs, rollback and suspend straight from the triage starting point.
 // Run `npm run build` first.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Session, sessionsOfFile, startDemo } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
 const WAIT_MS = 20_000;
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(cols = 160, rows = 40): Session {
   const s = startDemo([], { cols, rows });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 /** The Problems view's detail line: the selected problem (`prod-eu Deployment checkout/cart-api: reason`), under the table. */

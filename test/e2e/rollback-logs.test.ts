@@ -3,35 +3,25 @@
 // its logs merge every pod, the crashing one's fatal lines included, and a regex narrows them;
 // rolled back from the history view through the confirm dialog (template diff, the name typed
 // on a protected context) it becomes healthy. Run `npm run build` first.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { run, type Session, sessionsOfFile } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
 const WAIT_MS = 20_000;
 /** a rollout in the simulated cluster: new pods scheduled, started and ready, old ones gone */
 const ROLLOUT_MS = 60_000;
-let sessions: Session[] = [];
 let stateDir = '';
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(cols: number, rows: number): Session {
   stateDir = mkdtempSync(join(tmpdir(), 'fd-state-'));
   const env = { XDG_STATE_HOME: stateDir, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
   const s = run(process.execPath, [CLI, 'demo'], { env, cols, rows });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 const PROD_ROW = /^prod-eu\s+checkout\s+cart-api\s+(\d+\/\d+)\s+(\d+)\s+(\d+)\s/m;

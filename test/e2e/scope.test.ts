@@ -1,23 +1,12 @@
 // The `:` line's scope words on the built CLI in a pty: `:ctx NAME` selects contexts at once
 // (k9s switches; the picker opens only without a name), `:ns NAME` sets the namespace, and a
 // table narrowed by its line (`:pods dev checkout`) says so in the header. Run `npm run build` first.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Session, sessionsOfFile, startDemo } from './harness.js';
 
 const STARTUP_MS = 60_000;
 const WAIT_MS = 30_000;
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(resolve('dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 const command = (s: Session, line: string) => {
   s.type(line);
@@ -27,7 +16,7 @@ const command = (s: Session, line: string) => {
 describe('scope words on the command line', () => {
   it(':ctx NAME selects at once, an unknown name is an error, :ns NAME sets the namespace, :pods CTX NS shows its scope', async () => {
     const s = startDemo([], { cols: 200, rows: 40 });
-    sessions.push(s);
+    track(s);
     await s.waitFor(/CONTEXT\s+STATE\s+LATENCY/, STARTUP_MS);
     await s.waitFor(/dev ready.*prod-eu ready/, STARTUP_MS);
 

@@ -4,11 +4,11 @@
 // The exception is a real one thrown inside the running process: a module preloaded with
 // node's --import throws from a SIGUSR2 listener, so the product carries no test hook.
 // Run `npm run build` first.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { run, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { run, type Session, sessionsOfFile } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
@@ -17,22 +17,12 @@ const ALL_UP = /✓ dev ready\s+(✓ staging ready|⊘ staging (forbidden|limite
 /** xterm's alternate screen off (what blessed writes when it lets the terminal go) */
 const LEAVE_ALT = '\x1b[?1049l';
 const CRASH = "process.on('SIGUSR2', () => { throw new Error('boom from a SIGUSR2 listener'); });";
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(nodeArgs: string[] = []): Session {
   const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
   const s = run(process.execPath, [...nodeArgs, CLI, 'demo'], { env, cols: 120, rows: 30 });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 const WAYS: { name: string; code: string; leave(s: Session): void }[] = [

@@ -10,26 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv, run, startDemo, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, run, type Session, sessionsOfFile, startDemo } from './harness.js';
 
 const STARTUP_MS = 60_000;
 const WAIT_MS = 45_000;
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(resolve('dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(cols: number, rows: number, command: string): Session {
   const s = startDemo(['--command', command], { cols, rows });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,7 +28,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * payments-api-config selected and shift-e pressed. */
 async function editConfigMap(args: string[], editor: string): Promise<Session> {
   const s = run(process.execPath, [resolve('dist/cli.js'), ...args, '--command', ':configmaps dev payments'], { env: { ...isolatedEnv(), EDITOR: editor, VISUAL: '' }, cols: 140, rows: 36 });
-  sessions.push(s);
+  track(s);
   await s.waitFor(/payments-api-config/, STARTUP_MS);
   s.type("/'payments-api-config");
   s.press('enter');

@@ -1,28 +1,17 @@
 // The triage tools on the built CLI (`node dist/cli.js demo` in a pty): CPU/MEM columns from
 // the sim's metrics.k8s.io. Run `npm run build` first.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Session, sessionsOfFile, startDemo } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 60_000;
 const WAIT_MS = 30_000;
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(cols: number, rows: number, extra: string[] = []): Session {
   const s = startDemo(extra, { cols, rows });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 describe('triage tools on demo', () => {

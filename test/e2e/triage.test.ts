@@ -2,29 +2,18 @@
 // scenario's injected faults per context, `1` (problems) names each of them with its reason,
 // most severe first, and the tree of staging's failing Kustomization shows it Failed with its
 // reason above its children's health marks, expanding and collapsing. Run `npm run build` first.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Session } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Session, sessionsOfFile, startDemo } from './harness.js';
 
 const CLI = resolve('dist/cli.js');
 const STARTUP_MS = 30_000;
 const WAIT_MS = 20_000;
-let sessions: Session[] = [];
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-});
-
-afterEach(() => {
-  for (const s of sessions) s.kill('SIGKILL');
-  sessions = [];
-});
+const { track } = sessionsOfFile();
 
 function demo(cols: number, rows: number): Session {
   const s = startDemo([], { cols, rows });
-  sessions.push(s);
-  return s;
+  return track(s);
 }
 
 interface FleetCounts {

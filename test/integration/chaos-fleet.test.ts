@@ -16,7 +16,7 @@ import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
 import { project } from '../../src/kube/project.js';
 import type { KubeObject } from '../../src/model/types.js';
 import type { Faults } from '../../src/sim/cluster.js';
-import { mulberry32 } from '../helpers/prng.js';
+import { mulberry32 } from '../../src/model/prng.js';
 import type { ChaosCommand, ChaosReady, ChaosReply } from './helpers/chaos-sim.js';
 import { waitFor } from './helpers/sim.js';
 

@@ -4,10 +4,7 @@
 // carries per-context coverage. The store serves a namespace the kubeconfig does not name
 // (`:pods team-a`) from a reflector of that namespace even while an all-namespaces fallback
 // watches only the kubeconfig's namespace.
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { defaultAppConfig } from '../../src/config/app-config.js';
-import { runStatusCommand, type StatusOptions } from '../../src/cli/status.js';
 import { createFleetStore } from '../../src/fleet/store.js';
 import { coverageOf } from '../../src/model/coverage.js';
 import type { StatusJson } from '../../src/model/fleet-summary.js';
@@ -15,21 +12,9 @@ import type { Fleet } from '../../src/fleet/store.js';
 import { fleetOnBackend } from './helpers/backend-fleet.js';
 import { backends, type BackendEnv } from './backends.js';
 import { waitFor } from './helpers/sim.js';
+import { runStatus } from '../helpers/sink.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function status(opts: Partial<StatusOptions>): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await runStatusCommand({ config: defaultAppConfig(), timeoutMs: 30_000, ...opts }, { stdout, stderr, env: {} });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const status = runStatus;
 
 for (const backend of backends) {
   describe(`knowledge state on the ${backend.name} backend`, () => {

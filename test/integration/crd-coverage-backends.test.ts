@@ -6,11 +6,8 @@
 // (kubectl patch --subresource=status): `status` names it with its reason and exits 1, and a
 // Problems view opened BEFORE the CRD existed (a real store) picks the new kind up and lists it.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { runStatusCommand, type StatusOptions } from '../../src/cli/status.js';
-import { defaultAppConfig } from '../../src/config/app-config.js';
 import { loadKeymap } from '../../src/config/keymap.js';
 import { loadTheme } from '../../src/config/theme.js';
 import { createFleetStore, type Fleet } from '../../src/fleet/store.js';
@@ -19,20 +16,9 @@ import type { AppContext } from '../../src/ui/view.js';
 import { ProblemsView } from '../../src/ui/views/problems.js';
 import { waitUntil } from '../helpers/wait.js';
 import { backends, type BackendEnv } from './backends.js';
+import { runStatus } from '../helpers/sink.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function status(opts: Partial<StatusOptions>): Promise<{ code: number; out: string }> {
-  const stdout = new Sink();
-  const code = await runStatusCommand({ config: defaultAppConfig(), timeoutMs: 30_000, ...opts }, { stdout, stderr: new Sink(), env: {} });
-  return { code, out: stdout.text };
-}
+const status = runStatus;
 
 for (const backend of backends) {
   describe(`an operator's CR with no rule of its own on the ${backend.name} backend`, () => {

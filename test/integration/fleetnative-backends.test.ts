@@ -4,7 +4,6 @@
 // (reconciled by the backend's Flux: the sim's, or the stand-in on the real plane), a
 // Kustomization whose build fails. Checked against what kubectl reads back.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runChangesCommand, type ChangesJson } from '../../src/cli/changes.js';
@@ -15,14 +14,7 @@ import type { KubeObject } from '../../src/model/types.js';
 import { BROKEN_PATH } from '../controlplane/flux-fixtures.js';
 import { waitUntil } from '../helpers/wait.js';
 import { backends, type BackendEnv } from './backends.js';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+import { Sink } from '../helpers/sink.js';
 
 const until = <T>(what: string, probe: () => Promise<T | undefined | false>) => waitUntil(what, probe, { timeoutMs: 60_000, intervalMs: 200, retryErrors: true });
 

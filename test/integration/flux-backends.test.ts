@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createAuditLog } from '../../src/actions/audit.js';
@@ -26,6 +25,7 @@ import { helmTemplateFailure, missingResourceBuildError } from '../../src/sim/fl
 import { appObjects, BROKEN_CHART, BROKEN_CHART_ERROR, MISSING_RESOURCE } from '../controlplane/flux-fixtures.js';
 import { waitUntil } from '../helpers/wait.js';
 import { backends, normalizeFluxMessage, type BackendEnv } from './backends.js';
+import { Sink } from '../helpers/sink.js';
 
 const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000) =>
   waitUntil(what, probe, { timeoutMs, intervalMs: 200, retryErrors: true });
@@ -43,14 +43,6 @@ const RESOURCE: Record<string, string> = {
   HelmRepository: 'helmrepositories.source.toolkit.fluxcd.io',
   HelmChart: 'helmcharts.source.toolkit.fluxcd.io',
 };
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
 
 /** per test: the controllers are real and the machine may be busy */
 const TEST_MS = 120_000;

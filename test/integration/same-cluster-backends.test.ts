@@ -8,31 +8,17 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { runStatusCommand, type StatusOptions } from '../../src/cli/status.js';
 import { runChangesCommand, type ChangesJson, type ChangesOptions } from '../../src/cli/changes.js';
 import { runTreeCommand, type TreeCommandJson, type TreeCommandOptions } from '../../src/cli/tree.js';
 import { defaultAppConfig } from '../../src/config/app-config.js';
 import type { StatusJson } from '../../src/model/fleet-summary.js';
 import { UNMANAGED } from '../../src/sim/controllers/operators.js';
 import { backends, type BackendEnv } from './backends.js';
+import { Sink, runStatus } from '../helpers/sink.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function status(opts: Partial<StatusOptions>): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await runStatusCommand({ config: defaultAppConfig(), timeoutMs: 30_000, ...opts }, { stdout, stderr, env: {} });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const status = runStatus;
 
 async function changes(opts: Partial<ChangesOptions>): Promise<{ code: number; out: string; err: string }> {
   const stdout = new Sink();

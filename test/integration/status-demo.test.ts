@@ -6,32 +6,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { defaultAppConfig } from '../../src/config/app-config.js';
-import { runStatusCommand, type StatusOptions } from '../../src/cli/status.js';
+import { type StatusOptions } from '../../src/cli/status.js';
 import type { StatusJson } from '../../src/model/fleet-summary.js';
 import { startScenarioFleet } from '../../src/cli/sim.js';
 import type { SimFleet } from '../../src/sim/fleet.js';
+import { runStatus } from '../helpers/sink.js';
 
-class Sink extends Writable {
-  text = '';
-  constructor(readonly isTTY = false) {
-    super();
-  }
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function status(opts: Partial<StatusOptions>, tty = false): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Sink(tty);
-  const stderr = new Sink();
-  const code = await runStatusCommand({ config: defaultAppConfig(), allContexts: true, timeoutMs: 15_000, ...opts }, { stdout, stderr, env: {} });
-  return { code, out: stdout.text, err: stderr.text };
-}
+const status = (opts: Partial<StatusOptions>, tty = false) => runStatus({ allContexts: true, timeoutMs: 15_000, ...opts }, tty);
 
 let demo: SimFleet;
 let dir: string;

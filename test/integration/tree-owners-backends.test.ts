@@ -3,7 +3,6 @@
 // is the second owner of the StatefulSet's pod; a cluster-scoped CR (ClusterIssuer) owns a
 // Namespace. `fleetdeck tree` of each owner shows what it owns; the pod's tree names both owners.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runTreeCommand, type TreeCommandJson } from '../../src/cli/tree.js';
@@ -13,14 +12,7 @@ import type { KubeObject } from '../../src/model/types.js';
 import { UNMANAGED } from '../../src/sim/controllers/operators.js';
 import { waitUntil } from '../helpers/wait.js';
 import { backends, type BackendEnv } from './backends.js';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+import { Sink } from '../helpers/sink.js';
 
 for (const backend of backends) {
   describe(`tree edges from every ownerReference on the ${backend.name} backend`, () => {

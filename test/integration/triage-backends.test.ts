@@ -3,7 +3,6 @@
 // Deployment past its progress deadline) and exits 0 once they are gone; `fleetdeck tree`
 // of a Deployment shows exactly the ReplicaSets and Pods kubectl sees below it.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { defaultAppConfig } from '../../src/config/app-config.js';
@@ -17,14 +16,7 @@ import { missingResourceBuildError } from '../../src/sim/flux-logic.js';
 import { UNMANAGED } from '../../src/sim/controllers/operators.js';
 import { waitUntil } from '../helpers/wait.js';
 import { backends, normalizeFluxMessage, type BackendEnv } from './backends.js';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+import { Sink } from '../helpers/sink.js';
 
 /** Polls a probe (errors count as "not yet") until it answers, at most 30 s. */
 const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000) =>

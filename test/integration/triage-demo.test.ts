@@ -3,7 +3,6 @@
 // image stands out and compare exits 1; a pod of the Flux-applied payments-api traces to its
 // Kustomization and GitRepository with the revision; the last hour's changes hold the
 // cart-api rollout in prod-eu and the failing Kustomization's revision in staging.
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChangesCommand, type ChangesJson } from '../../src/cli/changes.js';
 import { runCompareCommand } from '../../src/cli/compare.js';
@@ -12,14 +11,7 @@ import { defaultAppConfig } from '../../src/config/app-config.js';
 import { startScenarioFleet } from '../../src/cli/sim.js';
 import type { SimFleet } from '../../src/sim/fleet.js';
 import { kubectlOn } from '../controlplane/harness.js';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+import { Sink } from '../helpers/sink.js';
 
 let demo: SimFleet;
 const ALL = { allContexts: true };

@@ -2,7 +2,7 @@
 // merging, emptying) it reads as the plain array the same operations make.
 import { describe, expect, it } from 'vitest';
 import { BlockList } from '../../src/model/block-list.js';
-import { mulberry32 } from '../helpers/prng.js';
+import { mulberry32 } from '../../src/model/prng.js';
 
 interface Item {
   v: number;

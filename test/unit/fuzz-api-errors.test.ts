@@ -3,7 +3,7 @@
 // credentials echoed back; then seeded random bodies, which must never throw or leak.
 import { describe, expect, it } from 'vitest';
 import { apiErrorFrom, classify, KubeApiError, readable, redact } from '../../src/kube/errors.js';
-import { mulberry32 } from '../helpers/prng.js';
+import { mulberry32 } from '../../src/model/prng.js';
 
 /** one printable line, bounded */
 function expectReadable(message: string): void {

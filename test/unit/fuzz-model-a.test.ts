@@ -9,7 +9,7 @@ import { age, parseGoDuration, parseQuantity, truncate } from '../../src/model/f
 import { HEALTH_RULE_ERROR, health, type HealthStatus } from '../../src/model/health.js';
 import { problems } from '../../src/model/problems.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
-import { mulberry32 } from '../helpers/prng.js';
+import { mulberry32 } from '../../src/model/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_a11);
 const CASES = 3000;

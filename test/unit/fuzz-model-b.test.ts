@@ -9,7 +9,7 @@ import {
 import { helmReleaseHistory, planRollback, rolloutHistory } from '../../src/model/rollout.js';
 import { buildTree, flattenTree, indexFromObjects, kindsForTree, ownersOf, topOwner, treeToJson, treeToText, type ObjRef } from '../../src/model/tree.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
-import { mulberry32 } from '../helpers/prng.js';
+import { mulberry32 } from '../../src/model/prng.js';
 
 const UIDS = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'];
 const KINDS = ['Deployment', 'ReplicaSet', 'Pod', 'StatefulSet', 'DaemonSet', 'ControllerRevision', 'Kustomization', 'HelmRelease', 'Job', 'CronJob', 'Cluster', '__proto__', 'constructor', ''];

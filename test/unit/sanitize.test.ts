@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLine, readLogLines } from '../../src/kube/logs.js';
 import { charWidth, cutToWidth, displayWidth, fitWidth, hasUnsafe, jsonForTerminal, termLine, termLines, termText, wrapToWidth } from '../../src/model/sanitize.js';
-import { mulberry32 } from '../helpers/prng.js';
+import { mulberry32 } from '../../src/model/prng.js';
 
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 

@@ -10,7 +10,7 @@ import { rowOf } from '../../src/ui/columns.js';
 import type { AppContext } from '../../src/ui/view.js';
 import { ResourceTableView, sortRows, type SortKey } from '../../src/ui/views/resource-table.js';
 import { FakeStore } from '../helpers/fake-store.js';
-import { mulberry32 } from '../helpers/prng.js';
+import { mulberry32 } from '../../src/model/prng.js';
 
 // mixed case, '_' and ':' collate differently from code units: the collator path runs too
 const CONTEXTS = ['dev', 'Prod_EU', 'arn:aws:eks:x', 'prod-us'];

@@ -5,24 +5,13 @@
 // clears, unclosed colours, DCS/APC/PM/SOS, 8-bit C1), controls (\r, \b, BEL, NUL, tabs),
 // blessed tag syntax, lone surrogates, wide characters (CJK, emoji, ZWJ sequences, combining
 // marks), bidi overrides, very long runs and, in log lines, invalid UTF-8.
+import { mulberry32 as seeded } from '../../model/prng.js';
 import type { KubeObject } from '../../model/types.js';
 import type { BuiltCluster } from '../build-cluster.js';
 import { UNMANAGED } from '../controllers/operators.js';
 import { nowSeconds } from '../store.js';
 import { demoCluster } from './demo.js';
 import type { ScaleOptions } from './index.js';
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a hostile writer puts in text: each one something a terminal would act on or mis-measure. */
 export const HOSTILE_FRAGMENTS: readonly string[] = [
