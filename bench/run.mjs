@@ -5,7 +5,7 @@
 //   --quick              fewer runs and smaller streams (a smoke run, not the figures)
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cpus, totalmem, release } from 'node:os';
+import { cpus, loadavg, totalmem, release } from 'node:os';
 import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { median, peers, root, round, runScript, startSim, treeRss, MB, sleep } from './lib.mjs';
@@ -27,13 +27,15 @@ const figures = [];
  */
 async function figure({ id, title, unit, target, better, command, includes }, fn, pick) {
   const runs = [];
+  // the 1-minute load average when the figure starts and ends: how busy the machine was
+  const loadAverage = [round(loadavg()[0], 2)];
   for (let i = 0; i < RUNS; i++) {
     let r;
     try {
       r = await fn(i);
     } catch (e) {
       log(`${id} run ${i + 1}/${RUNS} failed: ${e.message ?? e}`);
-      figures.push({ id, title, unit, target, met: false, command, error: String(e.message ?? e).slice(0, 2000), runs });
+      figures.push({ id, title, unit, target, met: false, command, error: String(e.message ?? e).slice(0, 2000), runs, loadAverage: [...loadAverage, round(loadavg()[0], 2)] });
       return;
     }
     log(`${id} run ${i + 1}/${RUNS}: ${JSON.stringify(r)}`);
@@ -41,7 +43,7 @@ async function figure({ id, title, unit, target, better, command, includes }, fn
   }
   const value = round(median(runs.map(pick)), 2);
   const met = target === undefined ? null : better === 'lower' ? value < target : value >= target;
-  figures.push({ id, title, value, unit, target, met, command, includes, runs });
+  figures.push({ id, title, value, unit, target, met, command, includes, runs, loadAverage: [...loadAverage, round(loadavg()[0], 2)] });
 }
 
 const gcNode = ['--expose-gc'];
@@ -314,7 +316,7 @@ try {
 const cpu = cpus();
 const machine = {
   cpus: cpu.length, cpuModel: cpu[0]?.model, memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version, os: `${process.platform} ${release()}`,
-  loadAverage: (await import('node:os')).loadavg().map((x) => round(x, 2)),
+  loadAverage: loadavg().map((x) => round(x, 2)),
 };
 try {
   machine.kubectl = execFileSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).match(/"gitVersion":\s*"([^"]+)"/)?.[1];
