@@ -107,19 +107,20 @@ try {
     // the TUI itself against kubectl on the same sim: one context's RSS, and every table of the
     // ten contexts shown (issue 22: RSS <= 1.2x; every table no later than 10 parallel kubectl)
     const s = await fleetSim();
+    const load0 = round(loadavg()[0], 2);
     const r = await runScript('tui-vs-kubectl.mjs', ['--kubeconfig', s.kubeconfig, '--contexts', s.contexts.join(','), '--rounds', quick ? '1' : '3', '--settle', quick ? '5' : '20']);
     const command = `node bench/tui-vs-kubectl.mjs --kubeconfig K --contexts scale-1,...,scale-10  (sim: ${s.command})`;
     figures.push({
       id: 'tui-vs-kubectl-rss', title: 'the TUI (`--context scale-1 --command :pods --readonly`, in a pty) vs `kubectl get pods -A -w`, one simulated context of 10k pods, alternating rounds',
       unit: 'ratio fleetdeck / kubectl (medians)', value: r.one.ratio.rssMB, target: '<= 1.2', met: r.one.ratio.rssMB <= 1.2, command,
       includes: 'RSS of each process tree 20 s after its table is whole (the TUI: pod rows, no "not whole" notice, every pod counted in the title; kubectl: every pod line printed); tableSeconds: spawn to that point',
-      median: r.one.median, ratio: r.one.ratio, runs: r.one.rounds,
+      median: r.one.median, ratio: r.one.ratio, runs: r.one.rounds, loadAverage: [load0, round(loadavg()[0], 2)],
     });
     figures.push({
       id: 'tui-vs-kubectl-tables', title: 'every table shown, 10 contexts x 10k pods: the TUI with --all-contexts vs 10 parallel `kubectl get pods -A -w`, alternating rounds',
       unit: 'ratio fleetdeck / kubectl (medians)', value: r.all.ratio.tableSeconds, target: '<= 1', met: r.all.ratio.tableSeconds <= 1, command,
       includes: 'spawn to the TUI showing pod rows with no "not whole" notice and all 100k pods counted in the title / to the last of the ten kubectl processes having printed every pod line; rssMB 20 s later (kubectl: the ten summed)',
-      median: r.all.median, ratio: r.all.ratio, runs: r.all.rounds,
+      median: r.all.median, ratio: r.all.ratio, runs: r.all.rounds, loadAverage: [load0, round(loadavg()[0], 2)],
     });
   }
 
@@ -222,6 +223,7 @@ try {
       figures.push({ id: 'logs-vs-stern-load', title: 'fleetdeck logs vs stern, lines/s from 100 pods under load', error: built.error, met: false });
       log(`stern: ${built.error}`);
     } else {
+      const load0 = round(loadavg()[0], 2);
       const r = await runScript('logs-vs-stern.mjs', ['--stern', join(built.bin, 'stern'), '--rounds', quick ? '1' : '3', '--seconds', quick ? '8' : '20']);
       const targets = { firstLineSeconds: 1.5, peakRssMB: 1.5, cpuSeconds: 1.5 };
       figures.push({
@@ -230,7 +232,7 @@ try {
         met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
         command: `node bench/logs-vs-stern.mjs --stern ${join(built.bin, 'stern')}`,
         includes: 'each tool as a fresh process against the same sim: first line = spawn to first stdout byte; peak RSS of its process tree sampled every 100 ms; CPU = utime+stime at the end of the window',
-        median: r.median, ratios: r.ratios, runs: r.rounds,
+        median: r.median, ratios: r.ratios, runs: r.rounds, loadAverage: [load0, round(loadavg()[0], 2)],
       });
       const l = r.load;
       figures.push({
@@ -239,7 +241,7 @@ try {
         met: l.ratio.linesPerSecond >= 1,
         command: `node bench/logs-vs-stern.mjs --stern ${join(built.bin, 'stern')} (its "load" part; sim: ${l.sim})`,
         includes: 'lines/s = lines on stdout from the first one to the end of the window, over that time (start-up is the other figure); peak RSS and CPU of the same window',
-        median: l.median, ratios: l.ratios, runs: l.rounds,
+        median: l.median, ratios: l.ratios, runs: l.rounds, loadAverage: [load0, round(loadavg()[0], 2)],
       });
     }
   }
@@ -250,6 +252,7 @@ try {
       log(`k9s: ${built.error}`);
     } else {
       const k9s = join(built.bin, 'k9s');
+      const load0 = round(loadavg()[0], 2);
       const r = await runScript('tui-vs-k9s.mjs', ['--k9s', k9s, '--rounds', quick ? '1' : '3', ...(quick ? ['--pods', '2000', '--settle', '5', '--idle', '5'] : [])]);
       // issue #22's targets: rows <= 0.5x, RSS <= 0.5x, idle CPU <= 0.1x, filter <= 0.1x
       const targets = { rowsSeconds: 0.5, rssMB: 0.5, idleCpuPercent: 0.1, filterSeconds: 0.1 };
@@ -259,7 +262,7 @@ try {
         met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
         command: `node bench/tui-vs-k9s.mjs --k9s ${k9s}`,
         includes: 'rows: spawn to the first pod row on screen; RSS: process tree after 20 s of watching; idle CPU: the next 20 s, % of one core; filter: the last keystroke of /svc-42 (it turns svc-4* rows into svc-42-* rows) to a screen whose pod rows are all svc-42-*',
-        median: r.median, runs: r.rounds,
+        median: r.median, runs: r.rounds, loadAverage: [load0, round(loadavg()[0], 2)],
       });
     }
   }
@@ -272,6 +275,7 @@ try {
     } else {
       const k9s = join(built.bin, 'k9s');
       try {
+        const load0 = round(loadavg()[0], 2);
         const r = await runScript('real-plane.mjs', ['--k9s', k9s, '--rounds', quick ? '1' : '3', ...(quick ? ['--pods', '2000'] : [])]);
         const targets = { rowsSeconds: 0.5, rssMB: 0.5, idleCpuPercent: 0.1, filterSeconds: 0.1 };
         figures.push({
@@ -280,7 +284,7 @@ try {
           met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
           command: `node bench/real-plane.mjs --k9s ${k9s}`,
           includes: 'as tui-vs-k9s; the plane is started by npm run cluster:up in a temp state dir (its start and the 10k pods\' creation are in plane, not in the figures)',
-          median: r.median, runs: r.rounds, plane: r.plane,
+          median: r.median, runs: r.rounds, plane: r.plane, loadAverage: [load0, round(loadavg()[0], 2)],
         });
       } catch (e) {
         // the plane could not be built or started: a figure with its error, never a silent skip

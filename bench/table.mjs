@@ -14,11 +14,13 @@ const num = (v) => (typeof v === 'number' ? String(Math.round(v * 1000) / 1000) 
 const target = (t) => (t === undefined ? '—' : typeof t === 'object' ? '' : String(t));
 
 out.push(`Run: \`${doc.command}\`, ${doc.date}, ${doc.machine.cpus} cores (${doc.machine.cpuModel}), load average ${doc.machine.loadAverage.join(' / ')} at the end, Node ${doc.machine.node}.`, '');
-out.push('| figure | unit | target | median | met |', '|---|---|---|---|---|');
+// the 1-minute load average as the figure started and ended (recorded since session 7)
+const load = (f) => (f.loadAverage ? f.loadAverage.join('→') : '—');
+out.push('| figure | unit | target | median | met | load |', '|---|---|---|---|---|---|');
 const sideBySide = [];
 for (const f of doc.figures) {
   if (f.error) {
-    out.push(`| ${f.id} | — | — | error: ${String(f.error).split('\n')[0].slice(0, 120).replace(/\|/g, '/')} | **no** |`);
+    out.push(`| ${f.id} | — | — | error: ${String(f.error).split('\n')[0].slice(0, 120).replace(/\|/g, '/')} | **no** | ${load(f)} |`);
     continue;
   }
   if (f.median && typeof f.median === 'object' && Object.keys(f.median).length === 2) {
@@ -26,9 +28,9 @@ for (const f of doc.figures) {
     continue;
   }
   const lower = typeof f.target === 'number' && /ms|MB|s$|B\/s/.test(f.unit) && !/events\/s|lines\/s/.test(f.unit);
-  out.push(`| ${f.id} | ${f.unit} | ${typeof f.target === 'number' ? `${lower ? '<' : '≥'} ${f.target}` : target(f.target)} | ${num(f.value)} | ${yes(f.met)} |`);
+  out.push(`| ${f.id} | ${f.unit} | ${typeof f.target === 'number' ? `${lower ? '<' : '≥'} ${f.target}` : target(f.target)} | ${num(f.value)} | ${yes(f.met)} | ${load(f)} |`);
 }
-out.push('', '| side by side | measure | fleetdeck | peer | ratio (of medians) | target | met |', '|---|---|---|---|---|---|---|');
+out.push('', '| side by side | measure | fleetdeck | peer | ratio (of medians) | target | met | load |', '|---|---|---|---|---|---|---|---|');
 for (const f of sideBySide) {
   const [ours, peer] = Object.keys(f.median);
   const ratio = f.ratio ?? (typeof f.value === 'object' ? f.value : {});
@@ -36,7 +38,7 @@ for (const f of sideBySide) {
   for (const k of Object.keys(f.median[ours])) {
     const t = targets[k] ?? (typeof f.target === 'string' && ratio[k] === f.value ? f.target : '');
     const met = t ? (t.startsWith('<=') ? ratio[k] <= Number(t.slice(2)) : ratio[k] >= Number(t.slice(2))) : undefined;
-    out.push(`| ${f.id} (${peer}) | ${k} | ${num(f.median[ours][k])} | ${num(f.median[peer][k])} | ${num(ratio[k])} | ${t || '—'} | ${yes(met)} |`);
+    out.push(`| ${f.id} (${peer}) | ${k} | ${num(f.median[ours][k])} | ${num(f.median[peer][k])} | ${num(ratio[k])} | ${t || '—'} | ${yes(met)} | ${load(f)} |`);
   }
 }
 process.stdout.write(`${out.join('\n')}\n`);
