@@ -47,6 +47,11 @@ const server = http.createServer((req, res) => {
   if (u.pathname === '/api') return json(res, { kind: 'APIVersions', versions: ['v1'] });
   if (u.pathname === '/apis') return json(res, { kind: 'APIGroupList', groups: [] });
   if (u.pathname === '/api/v1') return json(res, { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list', 'watch'], shortNames: ['po'] }] });
+  // answered as a server without the WatchList feature: the client lists, then watches (the figure is the watch's)
+  if (u.searchParams.get('sendInitialEvents') === 'true') {
+    res.writeHead(422, { 'Content-Type': 'application/json' });
+    return res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Invalid', code: 422, message: 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled' }));
+  }
   if (u.pathname === '/api/v1/pods' && u.searchParams.get('watch') !== 'true') return json(res, list);
   if (u.pathname === '/api/v1/pods' && u.searchParams.get('resourceVersion') === listRv) {
     res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -16,6 +16,14 @@ import type { ReflectorStatus } from './types.js';
 export type { InformerState };
 
 const sep = '\u0000';
+
+// a type's resourceKey, built once: views ask for every watched kind of every context per frame
+const keys = new WeakMap<ResourceType, string>();
+function keyOf(t: ResourceType): string {
+  let k = keys.get(t);
+  if (k === undefined) keys.set(t, (k = resourceKey(t)));
+  return k;
+}
 const NS_KEY = 'namespaces';
 
 /** What the informers need of a context: its client, its kinds, its default namespace. */
@@ -93,6 +101,9 @@ export interface InformersOptions {
 
 export class Informers {
   private readonly byId = new Map<string, Informer>();
+  /** the same informers by context, then resourceKey, then scope: a context's states are
+   * gathered per change and views list every watched kind per frame, over ~10k informers */
+  private readonly byContext = new Map<string, Map<string, Map<string, Informer>>>();
   private readonly nsSyncQueued = new Set<string>();
   private closed = false;
   private readonly abort = new AbortController();
@@ -111,6 +122,11 @@ export class Informers {
       e = new Informer(id, host, rk, type, scope);
       e.main = this.newReflector(e, scope || undefined, new Map());
       this.byId.set(id, e);
+      let mine = this.byContext.get(host.name);
+      if (!mine) this.byContext.set(host.name, (mine = new Map()));
+      let scopes = mine.get(rk);
+      if (!scopes) mine.set(rk, (scopes = new Map()));
+      scopes.set(scope, e);
       e.main.start();
     }
     clearTimeout(e.stopTimer);
@@ -152,9 +168,10 @@ export class Informers {
 
   /** The informer that answers for (context, type, namespace): the all-namespaces one first. */
   private holder(context: string, type: ResourceType, namespace: string | undefined): { e: Informer; filter?: string } | undefined {
-    const rk = resourceKey(type);
-    const all = this.byId.get([context, rk, ''].join(sep));
-    const one = namespace && type.namespaced ? this.byId.get([context, rk, namespace].join(sep)) : undefined;
+    const scopes = this.byContext.get(context)?.get(keyOf(type));
+    if (!scopes) return undefined;
+    const all = scopes.get('');
+    const one = namespace && type.namespaced ? scopes.get(namespace) : undefined;
     // a namespace-by-namespace fallback that does not cover the namespace (a user who may not
     // list namespaces sees only the kubeconfig's) yields to an informer of exactly that namespace
     if (all && one && all.fallback && !all.fallback.covers(namespace!)) return { e: one };
@@ -171,9 +188,9 @@ export class Informers {
     return this.holder(context, type, namespace)?.e.get(namespace, name);
   }
 
-  /** Every informer as ReflectorStatus (a fallback as one entry naming its namespaces). */
-  statuses(): ReflectorStatus[] {
-    return [...this.byId.values()].map((e) => {
+  /** Every informer (of `context` when given) as ReflectorStatus (a fallback as one entry naming its namespaces). */
+  statuses(context?: string): ReflectorStatus[] {
+    return [...(context === undefined ? this.byId.values() : this.of(context))].map((e) => {
       const st = e.state();
       const objects = e.caches().reduce((n, m) => n + m.size, 0);
       const lists = e.reflectors().reduce((n, r) => n + r.stats.lists, 0);
@@ -201,18 +218,22 @@ export class Informers {
     }
     await Promise.all(stops);
     this.byId.clear();
+    this.byContext.clear();
   }
 
   // --- inside ---------------------------------------------------------------------------
 
   private *of(context: string): Iterable<Informer> {
-    for (const e of this.byId.values()) if (e.host.name === context) yield e;
+    for (const scopes of this.byContext.get(context)?.values() ?? []) yield* scopes.values();
   }
 
   private async stopInformer(id: string): Promise<void> {
     const e = this.byId.get(id);
     if (!e || e.refs > 0) return;
     this.byId.delete(id);
+    const scopes = this.byContext.get(e.host.name)?.get(e.rk);
+    scopes?.delete(e.scope);
+    if (scopes?.size === 0) this.byContext.get(e.host.name)?.delete(e.rk);
     const fb = e.fallback;
     await Promise.all(e.reflectors().map((r) => r.stop()));
     const gone = e.fallback ? [] : [...e.main.handOver().values()];

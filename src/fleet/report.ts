@@ -218,19 +218,26 @@ export function statusExitCode(report: FleetReport, failOnSuspended = false): nu
  * `kinds` are queries or resourceKeys; a kind not served in a context is left out (nothing of
  * it can exist there); `namespace` scopes the namespaced ones.
  */
+// a served type's resourceKey, built once (views ask for every watched kind per frame)
+const keyOfType = new WeakMap<ResourceType, string>();
+
 export function storeCoverage(store: Pick<FleetStore, 'resolve' | 'reflectors' | 'contexts'>, contexts: readonly string[], kinds: readonly string[], namespace?: string): KindCoverage[] {
   const wants: CoverageWant[] = [];
   const statuses = store.contexts();
+  const discovered = new Set(statuses.filter((s) => s.discovered).map((s) => s.name));
   for (const context of contexts) {
-    if (!statuses.find((s) => s.name === context)?.discovered) {
+    if (!discovered.has(context)) {
       wants.push({ context, resource: kinds[0] ?? '' });
       continue;
     }
     for (const k of kinds) {
       const t = store.resolve(context, k);
       if (!t) continue;
-      wants.push({ context, resource: resourceKey(t), namespaced: t.namespaced, ...(t.namespaced && namespace ? { namespace } : {}) });
+      let key = keyOfType.get(t);
+      if (key === undefined) keyOfType.set(t, (key = resourceKey(t)));
+      wants.push(t.namespaced && namespace ? { context, resource: key, namespaced: true, namespace } : { context, resource: key, namespaced: t.namespaced });
     }
   }
-  return coverageOf(wants, store.reflectors(), statuses);
+  // per context: a fleet holds ~10k reflectors and a view often asks about one context
+  return coverageOf(wants, contexts.flatMap((c) => store.reflectors(c)), statuses);
 }

@@ -201,8 +201,8 @@ export class Fleet implements FleetStore {
     return this.indexes.get(context)?.appliedBy(group, kind, namespace, name) ?? [];
   }
 
-  reflectors(): ReflectorStatus[] {
-    return this.informers.statuses();
+  reflectors(context?: string): ReflectorStatus[] {
+    return this.informers.statuses(context);
   }
 
   settled(): Promise<void> {

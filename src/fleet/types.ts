@@ -111,7 +111,8 @@ export interface FleetStore {
   selected(context: string, selector: LabelSelector, namespace?: string): StoredRef[];
   /** The Kustomizations and HelmReleases whose status.inventory lists this object (namespace '' or undefined: cluster-scoped). */
   appliedBy(context: string, group: string, kind: string, namespace: string | undefined, name: string): StoredRef[];
-  reflectors(): ReflectorStatus[];
+  /** The reflectors' states: of `context` when given (a store may answer with more; callers match by context) */
+  reflectors(context?: string): ReflectorStatus[];
   onChange(fn: (batch: ChangeBatch) => void): () => void;
   /** Resolves once every context has been warmed and discovered, or has failed trying once. */
   settled(): Promise<void>;

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { fetch, type Dispatcher, type Response } from 'undici';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { fetch, getGlobalDispatcher, type Dispatcher, type Response } from 'undici';
 import type WebSocket from 'ws';
 import { apiErrorFrom, KubeApiError, KubeAuthError, networkError } from './errors.js';
 import { clusterInfoOf, ExecCredentialSource, type ExecConfig, type ExecCredential } from './exec-credential.js';
@@ -53,6 +55,18 @@ export interface KubeResponse {
   etag?: string;
   /** the answer's Content-Type */
   contentType?: string;
+}
+
+/**
+ * An answer whose headers arrived, read as a Node stream (undici's dispatcher API: fetch's
+ * WHATWG streams cost several times more per chunk, and a CRD-heavy fleet opens ~10k watches).
+ */
+export interface KubeStream {
+  status: number;
+  /** lower-case names, as undici gives them */
+  headers: Record<string, string | string[] | undefined>;
+  /** the body, already gunzipped when the server compressed it */
+  body: Readable;
 }
 
 export interface Warmup {
@@ -267,6 +281,54 @@ export class ContextClient {
   }
 
   /**
+   * Opens a request as `open` does (same auth, errors, exec-plugin retry after a 401), through
+   * undici's dispatcher API; the caller owns the body of a successful answer. Accepts gzip as
+   * client-go does (kube-apiserver compresses large lists; fetch did the same before).
+   */
+  async openStream(req: KubeRequest): Promise<KubeStream> {
+    try {
+      return await this.openStreamOnce(req);
+    } catch (e) {
+      if (!(this.execSource && e instanceof ExecUnauthorized)) throw e;
+      this.execSource.invalidate(e.cred);
+      return this.openStreamOnce(req, true);
+    }
+  }
+
+  private async openStreamOnce(req: KubeRequest, retried = false): Promise<KubeStream> {
+    const method = req.method ?? 'GET';
+    const url = new URL(this.url(req.path, req.query));
+    const { headers, dispatcher, cred } = await this.auth(url.href, method);
+    headers.accept = req.accept ?? 'application/json';
+    headers['accept-encoding'] = 'gzip';
+    if (req.ifNoneMatch) headers['if-none-match'] = req.ifNoneMatch;
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] = req.contentType ?? 'application/json';
+    }
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await (dispatcher ?? getGlobalDispatcher()).request({ origin: url.origin, path: url.pathname + url.search, method, headers, body, signal: req.signal });
+    } catch (e) {
+      throw networkError(e, `context "${this.name}" (${this.server})`);
+    }
+    let out: Readable = res.body;
+    if (res.headers['content-encoding'] === 'gzip') {
+      const gunzip = createGunzip();
+      res.body.on('error', (e) => gunzip.destroy(e));
+      out = res.body.pipe(gunzip);
+    }
+    if (res.statusCode >= 400) {
+      const text = await readText(out).catch(() => '');
+      const err = apiErrorFrom(res.statusCode, text);
+      if (res.statusCode === 401 && cred && !retried) throw new ExecUnauthorized(err, cred);
+      throw err;
+    }
+    return { status: res.statusCode, headers: res.headers, body: out };
+  }
+
+  /**
    * Opens a WebSocket on an API path (exec, attach, portforward subresources), offering
    * `protocols` in order of preference; resolves once the server accepted the upgrade, with
    * the protocol it chose in `ws.protocol`. `query` values that are arrays become repeated
@@ -317,16 +379,26 @@ export class ContextClient {
 
   /** One request, body read whole. Errors: KubeApiError, KubeNetworkError, KubeAuthError. */
   async request(req: KubeRequest): Promise<KubeResponse> {
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    const res = await this.open({ ...req, signal });
+    // one controller and one timer (AbortSignal.any and .timeout cost several times more,
+    // and a CRD-heavy fleet makes ~10k requests at start)
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.requestTimeoutMs);
+    const outer = req.signal;
+    const onAbort = (): void => ac.abort(outer?.reason);
+    if (outer?.aborted) onAbort();
+    else outer?.addEventListener('abort', onAbort, { once: true });
     let text: string;
+    let res: KubeStream;
     try {
-      text = await res.text();
-    } catch (e) {
-      throw networkError(e, `context "${this.name}" (${this.server})`);
+      res = await this.openStream({ ...req, signal: ac.signal });
+      text = await readText(res.body).catch((e: unknown) => {
+        throw networkError(e, `context "${this.name}" (${this.server})`);
+      });
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
     }
-    const type = res.headers.get('content-type') ?? '';
+    const type = header(res.headers['content-type']) ?? '';
     let body: unknown = text;
     if (type.includes('json') && text !== '') {
       try {
@@ -335,7 +407,7 @@ export class ContextClient {
         // a JSON content type with a broken body: hand the text over
       }
     }
-    const etag = res.headers.get('etag');
+    const etag = header(res.headers.etag);
     return { status: res.status, body, ...(etag ? { etag } : {}), ...(type ? { contentType: type } : {}) };
   }
 
@@ -343,6 +415,19 @@ export class ContextClient {
   listPage<T = Record<string, unknown>>(path: string, query: KubeRequest['query'], signal?: AbortSignal): Promise<T> {
     return this.lists.run(() => this.getJson<T>(path, query, signal), signal);
   }
+
+  /** A slot among the context's LISTS_IN_FLIGHT, for a watch-list until its initial state is whole; call the result to give it back. */
+  listSlot(signal?: AbortSignal): Promise<() => void> {
+    return this.lists.hold(signal);
+  }
+
+  /**
+   * Whether reflectors ask this server for watch-lists (`sendInitialEvents`, KEP 3157): true
+   * until the server refused one as invalid, as a kube-apiserver without the WatchList feature
+   * does (before 1.27, or 1.27-1.31 and 1.33 where the gate is off by default); the server's
+   * answer holds for every kind, so one refusal turns it off for the context.
+   */
+  watchList = true;
 
   /** GET and parse JSON. */
   async getJson<T = Record<string, unknown>>(path: string, query?: KubeRequest['query'], signal?: AbortSignal): Promise<T> {
@@ -362,6 +447,15 @@ export class ContextClient {
   async close(): Promise<void> {
     await Promise.all([this.dispatcher?.destroy(), ...[...this.certDispatchers.values()].map((d) => d.destroy())]);
   }
+}
+
+const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/** A body read whole as UTF-8 text. */
+async function readText(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c as Buffer);
+  return chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
 /** The action executor's entry: one request on a context's client. */

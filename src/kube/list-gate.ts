@@ -7,7 +7,7 @@
 // filled in 14.6–31.2 s without a bound and 23.0–35.7 s with 32 in the same noisy runs, so the
 // bound is kept loose.
 
-/** Lists one context runs at once; the rest wait in order. */
+/** Lists (and watch-lists until their initial state is whole) one context runs at once; the rest wait in order. */
 export const LISTS_IN_FLIGHT = 16;
 
 export class ListGate {
@@ -21,15 +21,30 @@ export class ListGate {
    * aborted while waiting (the list is then never sent).
    */
   async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.running >= this.size) await this.turn(signal);
-    else this.running++;
+    const release = await this.hold(signal);
     try {
       return await fn();
     } finally {
+      release();
+    }
+  }
+
+  /**
+   * Takes a slot once fewer than `size` are taken; resolves with the function that gives it
+   * back (once; later calls do nothing). A watch-list holds its slot until its initial state
+   * is whole. Rejects with the signal's reason if aborted while waiting.
+   */
+  async hold(signal?: AbortSignal): Promise<() => void> {
+    if (this.running >= this.size) await this.turn(signal);
+    else this.running++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       const next = this.waiting.shift();
       if (next) next();
       else this.running--;
-    }
+    };
   }
 
   /** Resolves when a finishing list hands over its slot (running stays counted). */

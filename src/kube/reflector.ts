@@ -1,13 +1,15 @@
 // A list+watch cache of one (context, resource, namespace scope), as client-go's reflector
-// does it and client-node's informer does not (see REFERENCE-client.md): paginated LIST,
-// WATCH from the list's resourceVersion with bookmarks and a randomized timeout, resume
+// does it and client-node's informer does not (see REFERENCE-client.md): a watch-list (one
+// WATCH with sendInitialEvents that streams the current state, then the changes; KEP 3157),
+// or where the server refuses one a paginated LIST, then a WATCH from the list's
+// resourceVersion, with bookmarks and a randomized timeout, resume
 // from the last seen resourceVersion after a dropped or ended watch, relist on 410 Gone with
 // deletions for what vanished, backoff with jitter on errors, and every condition visible
 // as a phase. Objects stay plain JSON, projected.
 import type { KubeObject, ReflectorPhase, ResourceType } from '../model/types.js';
 import { collectionPath } from '../model/patches.js';
 import { apiVersionOf, resourceKey } from '../model/types.js';
-import type { ContextClient } from './client.js';
+import type { ContextClient, KubeStream } from './client.js';
 import { apiErrorFrom, classify, KubeApiError } from './errors.js';
 import { parseWatchLine, project } from './project.js';
 
@@ -26,6 +28,8 @@ export interface ReflectorOptions {
   /** watch timeoutSeconds is drawn from [min, max] per watch */
   watchTimeoutSeconds?: [number, number];
   backoffMs?: [number, number];
+  /** ask for a watch-list instead of LIST then WATCH, where the client says the server takes one (default true) */
+  watchList?: boolean;
 }
 
 export class Backoff {
@@ -65,7 +69,7 @@ export class Reflector {
   nextAttemptAt: number | undefined;
   resourceVersion = '';
   /** counters for tests and the status line */
-  readonly stats = { lists: 0, watches: 0, events: 0, relists410: 0 };
+  readonly stats = { lists: 0, watches: 0, events: 0, relists410: 0, watchLists: 0 };
 
   private readonly abort = new AbortController();
   private readonly backoff: Backoff;
@@ -74,6 +78,9 @@ export class Reflector {
   private readonly apiVersion: string;
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private watchList: boolean;
+  /** a watch-list's initial state while it streams in: `next` is the cache itself on a first sync, else built aside */
+  private initial: { old: Map<string, KubeObject>; next: Map<string, KubeObject> } | undefined;
 
   constructor(
     private readonly client: ContextClient,
@@ -91,6 +98,7 @@ export class Reflector {
     this.watchTimeout = opts.watchTimeoutSeconds ?? [240, 360];
     this.backoff = new Backoff(...(opts.backoffMs ?? [500, 30_000]));
     this.apiVersion = apiVersionOf(resource);
+    this.watchList = opts.watchList ?? true;
   }
 
   /** The cached objects by `${namespace}/${name}` (read-only: the reflector alone changes them). */
@@ -133,16 +141,32 @@ export class Reflector {
     let needList = true;
     while (!this.abort.signal.aborted) {
       try {
+        if (needList && this.watchList && this.client.watchList) {
+          const got = await this.watch(true);
+          if (got === 'refused') continue; // the server takes no watch-list: LIST then WATCH
+          if (this.initial === undefined) {
+            needList = false;
+            this.backoff.reset();
+          } else {
+            // it ended before the initial state was whole: a server that ignored the request
+            // (it never marks the end) or a dropped stream; this scope lists from now on
+            this.initial = undefined;
+            this.watchList = false;
+            await this.sleep(this.backoff.next());
+          }
+          continue;
+        }
         if (needList) {
           await this.list();
           needList = false;
           this.backoff.reset();
           this.setPhase('synced', undefined);
         }
-        const delivered = await this.watch();
+        const delivered = await this.watch(false);
         if (delivered) this.backoff.reset();
         else await this.sleep(this.backoff.next());
       } catch (e) {
+        this.initial = undefined;
         if (this.abort.signal.aborted || e instanceof Stopped) break;
         const kind = classify(e);
         const reason = (e as Error).message;
@@ -224,20 +248,33 @@ export class Reflector {
       if (!cont) break;
     }
     this.stats.lists++;
-    if (next !== old) {
-      for (const [k, prev] of old) if (!next.has(k)) this.sink.remove(prev);
-      for (const [k, o] of next) {
-        const prev = old.get(k);
-        if (prev && prev.metadata.resourceVersion === o.metadata.resourceVersion) next.set(k, prev);
-        else this.sink.upsert(o, prev);
-      }
-      this.objects = next;
-    }
+    this.commit(old, next);
     this.resourceVersion = rv;
   }
 
-  /** One WATCH until it ends; returns whether it delivered anything (for backoff). */
-  private async watch(): Promise<boolean> {
+  /** A whole new state: built aside (`next` is not `old`), it replaces the cache as one diff against it. */
+  private commit(old: Map<string, KubeObject>, next: Map<string, KubeObject>): void {
+    if (next === old) return;
+    for (const [k, prev] of old) if (!next.has(k)) this.sink.remove(prev);
+    for (const [k, o] of next) {
+      const prev = old.get(k);
+      if (prev && prev.metadata.resourceVersion === o.metadata.resourceVersion) next.set(k, prev);
+      else this.sink.upsert(o, prev);
+    }
+    this.objects = next;
+  }
+
+  /**
+   * One WATCH until it ends; returns whether it delivered anything (for backoff). `initial`:
+   * a watch-list, from no resourceVersion with sendInitialEvents (the server streams every
+   * object as ADDED, then a BOOKMARK marked k8s.io/initial-events-end, then the changes); it
+   * holds a list slot until that mark, stays 'syncing' until then (`this.initial` is left set
+   * when it ended before), and returns 'refused' when the server answered it as an invalid
+   * request (the client then asks for no more).
+   */
+  private async watch(initial: true): Promise<boolean | 'refused'>;
+  private async watch(initial: false): Promise<boolean>;
+  private async watch(initial: boolean): Promise<boolean | 'refused'> {
     const [min, max] = this.watchTimeout;
     const timeoutSeconds = Math.round(min + Math.random() * (max - min));
     const ac = new AbortController();
@@ -250,22 +287,37 @@ export class Reflector {
     }, 5_000);
     idle.unref();
     let delivered = false;
+    let release: (() => void) | undefined;
     try {
+      const query: Record<string, string | number> = initial
+        ? { watch: 'true', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true', timeoutSeconds }
+        : { watch: 'true', resourceVersion: this.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds };
+      if (initial) {
+        release = await this.client.listSlot(ac.signal);
+        this.initial = { old: this.objects, next: this.objects.size === 0 ? this.objects : new Map() };
+      }
       this.stats.watches++;
-      const res = await this.client.open({
-        path: collectionPath(this.resource, this.namespace),
-        query: { watch: 'true', resourceVersion: this.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds },
-        signal: ac.signal,
-      });
+      let res: KubeStream;
+      try {
+        res = await this.client.openStream({ path: collectionPath(this.resource, this.namespace), query, signal: ac.signal });
+      } catch (e) {
+        if (initial && e instanceof KubeApiError && (e.code === 400 || e.code === 422)) {
+          this.client.watchList = false;
+          this.initial = undefined;
+          return 'refused';
+        }
+        throw e;
+      }
+      if (initial) this.stats.watchLists++;
       // the watch is established: the cache is current again
-      this.setPhase('synced', undefined);
-      if (!res.body) return false;
-      const decoder = new TextDecoder();
+      else this.setPhase('synced', undefined);
+      const body = res.body;
+      body.setEncoding('utf8');
       let buf = '';
       try {
-        for await (const chunk of res.body) {
+        for await (const chunk of body as AsyncIterable<string>) {
           lastData = Date.now();
-          buf += decoder.decode(chunk, { stream: true });
+          buf += chunk;
           let nl = buf.indexOf('\n');
           if (nl < 0) continue;
           let start = 0;
@@ -273,6 +325,10 @@ export class Reflector {
             if (nl > start) {
               this.apply(parseWatchLine(buf.slice(start, nl)) as WatchEvent);
               delivered = true;
+              if (release && !this.initial) {
+                release();
+                release = undefined;
+              }
             }
             start = nl + 1;
             nl = buf.indexOf('\n', start);
@@ -295,6 +351,7 @@ export class Reflector {
       if (ac.signal.aborted) return delivered; // idle timeout
       throw e;
     } finally {
+      release?.();
       clearInterval(idle);
       this.abort.signal.removeEventListener('abort', onStop);
     }
@@ -302,11 +359,16 @@ export class Reflector {
 
   private apply(ev: WatchEvent): void {
     const o = ev.object;
+    const initial = this.initial;
     switch (ev.type) {
       case 'ADDED':
       case 'MODIFIED': {
         const kept = this.adopt(o);
         const k = objectKey(kept);
+        if (initial && initial.next !== initial.old) {
+          initial.next.set(k, kept);
+          break;
+        }
         const prev = this.objects.get(k);
         this.objects.set(k, kept);
         this.sink.upsert(kept, prev);
@@ -314,6 +376,10 @@ export class Reflector {
       }
       case 'DELETED': {
         const k = objectKey(o);
+        if (initial && initial.next !== initial.old) {
+          initial.next.delete(k);
+          break;
+        }
         const prev = this.objects.get(k);
         if (prev) {
           this.objects.delete(k);
@@ -322,6 +388,15 @@ export class Reflector {
         break;
       }
       case 'BOOKMARK':
+        if (initial && o.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true') {
+          // the initial state is whole: it replaces the cache, and the watch goes on from here
+          this.initial = undefined;
+          this.stats.lists++;
+          this.commit(initial.old, initial.next);
+          this.resourceVersion = o.metadata.resourceVersion ?? this.resourceVersion;
+          this.setPhase('synced', undefined);
+          return;
+        }
         break;
       case 'ERROR':
         throw apiErrorFrom(typeof o.code === 'number' ? o.code : 500, JSON.stringify(o));
@@ -329,6 +404,8 @@ export class Reflector {
         throw new Error(`unexpected watch event type "${ev.type}"`);
     }
     this.stats.events++;
+    // while the initial state streams in, its resourceVersions are not the cache's to resume from
+    if (initial) return;
     const rv = o.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
   }

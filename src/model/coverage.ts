@@ -99,8 +99,15 @@ function ofReflector(w: CoverageWant, r: CoverageReflector): KindCoverage {
  */
 export function coverageOf(wants: readonly CoverageWant[], reflectors: readonly CoverageReflector[], contexts: readonly CoverageContext[]): KindCoverage[] {
   const ctx = new Map(contexts.map((c) => [c.name, c]));
-  const byKey = new Map<string, CoverageReflector>();
-  for (const r of reflectors) byKey.set(`${r.context}\u0000${r.resource}\u0000${r.namespace ?? ''}`, r);
+  // context → resource → scope ('' for all): no key strings built per lookup (views ask per frame, ~10k kinds at fleet scale)
+  const byKey = new Map<string, Map<string, Map<string, CoverageReflector>>>();
+  for (const r of reflectors) {
+    let kinds = byKey.get(r.context);
+    if (!kinds) byKey.set(r.context, (kinds = new Map()));
+    let scopes = kinds.get(r.resource);
+    if (!scopes) kinds.set(r.resource, (scopes = new Map()));
+    scopes.set(r.namespace ?? '', r);
+  }
   return wants.map((w): KindCoverage => {
     const c = ctx.get(w.context);
     if (!c?.discovered) {
@@ -108,8 +115,9 @@ export function coverageOf(wants: readonly CoverageWant[], reflectors: readonly 
       return { ...w, state: state === 'connecting' ? 'syncing' : 'failed', reason: `context ${state}${c?.lastError ? `: ${c.lastError}` : ''}` };
     }
     const scoped = w.namespaced !== false && w.namespace !== undefined;
-    const all = byKey.get(`${w.context}\u0000${w.resource}\u0000`);
-    const one = scoped ? byKey.get(`${w.context}\u0000${w.resource}\u0000${w.namespace}`) : undefined;
+    const scopes = byKey.get(w.context)?.get(w.resource);
+    const all = scopes?.get('');
+    const one = scoped ? scopes?.get(w.namespace!) : undefined;
     const r = all && !(one && all.namespaces && !all.namespaces.includes(w.namespace!)) ? all : one;
     if (!r) return { ...w, state: 'syncing', reason: 'not watched yet' };
     return ofReflector(scoped ? w : { ...w, namespace: undefined }, r);

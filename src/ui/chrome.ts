@@ -33,11 +33,10 @@ export function keysOf(keymap: Keymap, a: CommandId): string {
 export function headerLines(d: ChromeDeps, width: number): string[] {
   const { store, theme, state } = d;
   const statuses = store.contexts();
-  const reflectors = store.reflectors();
   let line1 = paint(theme, 'header.title', ' fleetdeck ');
   let used = 11;
   for (const c of state.selected) {
-    const b = badgeOf(statuses.find((s) => s.name === c), reflectors);
+    const b = badgeOf(statuses.find((s) => s.name === c), store.reflectors(c));
     const text = ` ${BADGE_SYMBOL[b]} ${c} ${b} `;
     if (used + text.length > width) {
       line1 += escapeTags(' …');

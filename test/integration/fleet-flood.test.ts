@@ -60,6 +60,12 @@ beforeAll(async () => {
     if (u.pathname === '/apis') return json(res, { groups: [] });
     if (u.pathname === '/api/v1')
       return json(res, { resources: [{ name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['list', 'watch'], shortNames: ['po'] }] });
+    // a server without the WatchList feature (kube-apiserver 1.33's default): the reflector lists, then watches
+    if (u.searchParams.get('sendInitialEvents') === 'true') {
+      res.writeHead(422, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Invalid', code: 422, message: 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled' }));
+      return;
+    }
     if (u.pathname === '/api/v1/pods' && u.searchParams.get('watch') !== 'true') return json(res, { metadata: { resourceVersion: '10' }, items: [] });
     if (u.pathname === '/api/v1/pods' && u.searchParams.get('resourceVersion') === '10') {
       res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -24,7 +24,7 @@ class PagedClient {
     return new Promise((resolve, reject) => this.waiting.push((a) => (a instanceof Error ? reject(a) : resolve(a))));
   }
 
-  open(req: { signal?: AbortSignal }): Promise<never> {
+  openStream(req: { signal?: AbortSignal }): Promise<never> {
     return new Promise((_, reject) => req.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
   }
 

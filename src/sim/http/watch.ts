@@ -89,7 +89,8 @@ export function startWatch(
     if (ended) return;
     if (!res.write(line) && res.writableLength > maxBuffered) end(true);
   };
-  const sendEvent = (type: string, o: KubeObject): void => {
+  const sendEvent = (type: string, o: KubeObject): void => send(eventLine(type, o));
+  const eventLine = (type: string, o: KubeObject): string => {
     if (opts.table) {
       const t = {
         kind: 'Table',
@@ -99,8 +100,9 @@ export function startWatch(
         rows: [tableRow(r, o, opts.table)],
       };
       firstTable = false;
-      send(`{"type":"${type}","object":${JSON.stringify(t)}}\n`);
-    } else send(`{"type":"${type}","object":${objectJson(asServed(r, o))}}\n`);
+      return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
+    }
+    return `{"type":"${type}","object":${objectJson(asServed(r, o))}}\n`;
   };
   const bookmark = (annotations?: Record<string, string>): void => {
     const md = { resourceVersion: String(store.currentRv()), ...(annotations ? { annotations } : {}) };
@@ -142,7 +144,17 @@ export function startWatch(
   const current = store.list(key, f.namespace).filter(f.matches);
   if (selected) for (const o of current) selected.add(id(o));
   if (fromNow) {
-    for (const o of current) sendEvent('ADDED', o);
+    // written in chunks, not a write per event: kube-apiserver flushes a watch only when no
+    // more events are queued, so the initial events of a watch-list leave in large writes
+    let chunk = '';
+    for (const o of current) {
+      chunk += eventLine('ADDED', o);
+      if (chunk.length >= 256 * 1024) {
+        send(chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) send(chunk);
     if (opts.sendInitialEvents && opts.bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else for (const ev of replay) deliver(ev);
   unsubscribe = store.subscribe(deliver);

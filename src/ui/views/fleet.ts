@@ -5,6 +5,7 @@
 // widget cannot live inside the table's lines).
 import type { ChangeBatch } from '../../fleet/types.js';
 import { problemInputs, storeSameClusters } from '../../fleet/report.js';
+import type { KindCoverage } from '../../model/coverage.js';
 import { summarizeContext, unknownCells, type ContextSummary, type SummaryCell } from '../../model/fleet-summary.js';
 import { problems } from '../../model/problems.js';
 import type { ContextStatus } from '../../fleet/types.js';
@@ -17,6 +18,12 @@ import { StatusWatcher } from './problems.js';
 
 const SPARKS = '▁▂▃▄▅▆▇█';
 const TREND_LENGTH = 12;
+/**
+ * A context whose watched kinds are not all synced is summarised again at most this often:
+ * 50 CRD-heavy contexts syncing together changed every frame, and summarising each of them
+ * per frame cost about a quarter of a core. Its row says `+`/`?` meanwhile.
+ */
+const PARTIAL_EVERY_MS = 500;
 /** A trend point is taken at most this often, so a burst of batches is one point. */
 const TREND_EVERY_MS = 5_000;
 
@@ -81,11 +88,16 @@ export class FleetView implements View {
   private readonly cache = new Map<string, { summary: ContextSummary; problems: Map<string, boolean> }>();
   private readonly trends = new Map<string, { at: number; values: number[] }>();
   private readonly stale = new Set<string>();
+  /** per context: its watched kinds not synced (its coverage gaps), read again only when its states changed */
+  private readonly gaps = new Map<string, KindCoverage[]>();
+  private readonly gapsStale = new Set<string>();
+  /** when each context was last summarised (the view's clock) */
+  private readonly derivedAt = new Map<string, number>();
   private rows: FleetRow[] = [];
 
   constructor(private readonly app: AppContext) {
     this.watcher = new StatusWatcher(app.store, () => app.namespace());
-    this.all().forEach((c) => this.stale.add(c));
+    this.all().forEach((c) => (this.stale.add(c), this.gapsStale.add(c)));
     this.watcher.sync(this.all());
   }
 
@@ -105,13 +117,15 @@ export class FleetView implements View {
 
   /** a new namespace scope: every context's counts are read again */
   scopeChanged(): void {
-    this.all().forEach((c) => this.stale.add(c));
+    this.all().forEach((c) => (this.stale.add(c), this.gapsStale.add(c)));
   }
 
   onChange(batch: ChangeBatch): void {
     if (batch.contexts.size) {
-      this.watcher.sync(this.all());
-      for (const c of batch.contexts) this.stale.add(c);
+      // the watched kinds changed (discovery): every context's gaps are read again
+      if (this.watcher.sync(this.all())) this.all().forEach((c) => this.gapsStale.add(c));
+      // a context's reflector states and its own state come as a changed context
+      for (const c of batch.contexts) (this.stale.add(c), this.gapsStale.add(c));
     }
     // only the contexts whose objects changed are summarised again
     for (const key of batch.resources) this.stale.add(key.slice(0, key.indexOf('\u0000')));
@@ -119,28 +133,40 @@ export class FleetView implements View {
 
   private derive(): void {
     const now = this.app.now();
+    // per context, not over the fleet: 50 CRD-heavy contexts watch ~10k kinds, and a frame
+    // during their sync would read every kind's state of every context
+    for (const c of this.gapsStale) this.gaps.set(c, this.watcher.coverage([c]).filter((g) => g.state !== 'synced'));
+    this.gapsStale.clear();
     for (const c of this.stale) {
       if (!this.watcher.kinds.has(c)) continue;
-      const list = problems(problemInputs(this.app.store, c, this.watcher.objects(c, 'problems')), now).filter((p) => p.severity !== 'suspended');
-      this.cache.set(c, { summary: summarizeContext(this.watcher.objects(c, 'summary'), now), problems: new Map(list.map((p) => [p.uid ?? `${p.kind}/${p.namespace}/${p.name}`, p.severity === 'failed'])) });
+      // a context still syncing is summarised at most every PARTIAL_EVERY_MS (its counts carry
+      // `+` meanwhile); once whole, at once
+      const last = this.derivedAt.get(c);
+      if ((this.gaps.get(c)?.length ?? 0) > 0 && last !== undefined && now - last < PARTIAL_EVERY_MS) continue;
+      this.derivedAt.set(c, now);
+      this.stale.delete(c);
+      const lists = this.watcher.objects(c, 'problems');
+      const list = problems(problemInputs(this.app.store, c, lists), now).filter((p) => p.severity !== 'suspended');
+      // without a namespace scope both uses read the same lists (listsInScope)
+      const summaryLists = this.app.namespace() === undefined ? lists : this.watcher.objects(c, 'summary');
+      this.cache.set(c, { summary: summarizeContext(summaryLists, now), problems: new Map(list.map((p) => [p.uid ?? `${p.kind}/${p.namespace}/${p.name}`, p.severity === 'failed'])) });
       const t = this.trends.get(c) ?? { at: 0, values: [] };
       if (now - t.at >= TREND_EVERY_MS) this.trends.set(c, { at: now, values: [...t.values, list.length].slice(-TREND_LENGTH) });
       else t.values[t.values.length - 1] = list.length;
     }
-    this.stale.clear();
     const selected = new Set(this.app.contexts());
-    const coverage = this.watcher.coverage(this.all());
     const same = storeSameClusters(this.app.store, this.all());
+    const gapsOf = (c: string): KindCoverage[] => this.gaps.get(c) ?? [];
     this.rows = this.app.store.contexts().map((status) => {
       const c = this.cache.get(status.name);
-      const gaps = coverage.filter((g) => g.context === status.name && g.state !== 'synced');
+      const gaps = gapsOf(status.name);
       // a cluster reached by several contexts: its first row counts every object once, over all of them
       const group = [status.name, ...[...same].filter(([, sc]) => sc.as === status.name).map(([n]) => n)];
       const union = new Map<string, boolean>();
       for (const n of group) for (const [k, f] of this.cache.get(n)?.problems ?? []) union.set(k, (union.get(k) ?? false) || f);
       const sameAs = same.get(status.name)?.as;
       // the union is whole when one of the group's contexts sees the cluster whole
-      const partial = group.every((n) => coverage.some((g) => g.context === n && g.state !== 'synced'));
+      const partial = group.every((n) => gapsOf(n).length > 0);
       return {
         status, summary: c?.summary, problems: union.size, failed: [...union.values()].filter(Boolean).length, trend: this.trends.get(status.name)?.values ?? [], selected: selected.has(status.name),
         unknown: unknownCells(gaps.map((g) => g.resource)), partial, ...(sameAs ? { sameAs } : {}),

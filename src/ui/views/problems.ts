@@ -10,7 +10,7 @@ import { viewColumn } from '../../model/columns.js';
 import { humanDuration } from '../../model/format.js';
 import { resolveKind } from '../../model/health.js';
 import { kindRefOf, problemOf, problems, STUCK_AFTER_MS, type Problem, type ProblemInput } from '../../model/problems.js';
-import { resourceKey, type KubeObject } from '../../model/types.js';
+import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import type { AppContext, View } from '../view.js';
@@ -47,7 +47,11 @@ export class StatusWatcher {
       // kinds come and go with discovery (a CRD applied at runtime): watch the new ones, drop the gone ones
       const kinds = statusKinds(types);
       const had = this.kinds.get(c) ?? [];
-      if (this.subs.has(c) && kinds.length === had.length && kinds.every((k, i) => k === had[i])) continue;
+      // the same discovery answers with the same array (statusKinds is memoised): no element-wise compare per batch
+      if (this.subs.has(c) && (kinds === had || (kinds.length === had.length && kinds.every((k, i) => k === had[i])))) {
+        this.kinds.set(c, kinds);
+        continue;
+      }
       const subs = new Map((this.subs.get(c) ?? []).map((s, i) => [had[i], s]));
       for (const [k, s] of subs) if (!kinds.includes(k)) s.close();
       this.kinds.set(c, kinds);
@@ -65,14 +69,14 @@ export class StatusWatcher {
 
   /** The knowledge state of every kind watched, in these contexts (src/model/coverage.ts). */
   coverage(contexts: readonly string[]): KindCoverage[] {
-    const kinds = [...new Set(contexts.flatMap((c) => this.kinds.get(c) ?? []))];
+    const kinds = contexts.length === 1 ? (this.kinds.get(contexts[0]) ?? []) : [...new Set(contexts.flatMap((c) => this.kinds.get(c) ?? []))];
     return storeCoverage(this.store, contexts, kinds.length ? kinds : ['pods'], this.namespace());
   }
 
   /** The watched lists of a context in the namespace scope, for its summary or its problems (listsInScope). */
   objects(context: string, use: 'summary' | 'problems'): Map<string, KubeObject[]> {
     const ns = this.namespace();
-    const namespaced = new Set(this.store.resources(context).filter((t) => t.namespaced).map(resourceKey));
+    const namespaced = namespacedKeys(this.store.resources(context));
     const lists = new Map((this.kinds.get(context) ?? []).map((k) => [k, this.store.list(context, k, namespaced.has(k) ? ns : undefined)]));
     return listsInScope(this.store, context, lists, ns, use);
   }
@@ -82,6 +86,14 @@ export class StatusWatcher {
     this.subs.clear();
     this.kinds.clear();
   }
+}
+
+// per discovery result (a context's types are replaced, never edited): read per context per frame
+const namespacedOf = new WeakMap<readonly ResourceType[], ReadonlySet<string>>();
+function namespacedKeys(types: readonly ResourceType[]): ReadonlySet<string> {
+  let got = namespacedOf.get(types);
+  if (!got) namespacedOf.set(types, (got = new Set(types.filter((t) => t.namespaced).map(resourceKey))));
+  return got;
 }
 
 export interface ProblemRow {
