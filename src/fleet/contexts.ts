@@ -360,8 +360,10 @@ export class Contexts {
     let state = c.baseState;
     const forbidden: string[] = [];
     let err: string | undefined;
+    let syncing = 0;
     for (const st of c.reflectors) {
       const p = st.phase;
+      if (p === 'syncing') syncing++;
       if (p === 'forbidden') forbidden.push(st.resource);
       for (const ns of st.forbiddenNamespaces ?? []) forbidden.push(`${st.resource} in ${ns}`);
       if (state !== 'ready') continue;
@@ -374,6 +376,8 @@ export class Contexts {
     const f = forbidden.length > 0 ? forbidden.sort() : undefined;
     const changed = s.state !== state || (err !== undefined && s.lastError !== err) || String(s.forbidden) !== String(f);
     s.state = state;
+    // not a change of its own: the reflector states that move it mark the context already
+    s.syncing = syncing;
     if (err !== undefined) s.lastError = err;
     if (f) s.forbidden = f;
     else delete s.forbidden;

@@ -33,6 +33,8 @@ export interface ContextStatus {
   caFingerprint?: string;
   /** true once discovery finished: resolve() and resources() answer for this context */
   discovered?: boolean;
+  /** how many of the context's reflectors have not finished their first list (phase 'syncing') */
+  syncing?: number;
 }
 
 export type { ReflectorPhase };

@@ -19,9 +19,10 @@ import { StatusWatcher } from './problems.js';
 const SPARKS = '▁▂▃▄▅▆▇█';
 const TREND_LENGTH = 12;
 /**
- * A context whose watched kinds are not all synced is summarised again at most this often:
- * 50 CRD-heavy contexts syncing together changed every frame, and summarising each of them
- * per frame cost about a quarter of a core. Its row says `+`/`?` meanwhile.
+ * A context whose watched kinds are not all synced is summarised again (and its gaps read
+ * again while some are in their first list) at most this often: 50 CRD-heavy contexts syncing
+ * together changed every frame, and reading each of them whole per frame cost about a third
+ * of the client's CPU. Its row says `+`/`?` meanwhile.
  */
 const PARTIAL_EVERY_MS = 500;
 /** A trend point is taken at most this often, so a burst of batches is one point. */
@@ -91,6 +92,8 @@ export class FleetView implements View {
   /** per context: its watched kinds not synced (its coverage gaps), read again only when its states changed */
   private readonly gaps = new Map<string, KindCoverage[]>();
   private readonly gapsStale = new Set<string>();
+  /** when each context's gaps were last read (the view's clock) */
+  private readonly gapsAt = new Map<string, number>();
   /** when each context was last summarised (the view's clock) */
   private readonly derivedAt = new Map<string, number>();
   private rows: FleetRow[] = [];
@@ -135,8 +138,17 @@ export class FleetView implements View {
     const now = this.app.now();
     // per context, not over the fleet: 50 CRD-heavy contexts watch ~10k kinds, and a frame
     // during their sync would read every kind's state of every context
-    for (const c of this.gapsStale) this.gaps.set(c, this.watcher.coverage([c]).filter((g) => g.state !== 'synced'));
-    this.gapsStale.clear();
+    const statuses = new Map(this.app.store.contexts().map((s) => [s.name, s]));
+    for (const c of this.gapsStale) {
+      // a context with kinds in their first list has gaps (`+`) until they are done: read them
+      // at most every PARTIAL_EVERY_MS, and at once when none is syncing any more or when it
+      // had none (a kind that stops being whole shows at the next frame)
+      const at = this.gapsAt.get(c);
+      if ((this.gaps.get(c)?.length ?? 0) > 0 && (statuses.get(c)?.syncing ?? 0) > 0 && at !== undefined && now - at < PARTIAL_EVERY_MS) continue;
+      this.gapsAt.set(c, now);
+      this.gapsStale.delete(c);
+      this.gaps.set(c, this.watcher.coverage([c]).filter((g) => g.state !== 'synced'));
+    }
     for (const c of this.stale) {
       if (!this.watcher.kinds.has(c)) continue;
       // a context still syncing is summarised at most every PARTIAL_EVERY_MS (its counts carry

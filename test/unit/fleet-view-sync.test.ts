@@ -1,0 +1,72 @@
+// The Fleet view while contexts sync: a context with kinds still in their first list is read
+// again at most every so often (50 CRD-heavy contexts syncing together changed every frame),
+// but its row is never shown whole before it is — it says `+` and `?` until the frame after
+// its last kind synced, which reads it at once; and a whole row whose kind stops being whole
+// says so at the next frame, however recently it was read.
+import { describe, expect, it } from 'vitest';
+import { loadKeymap } from '../../src/config/keymap.js';
+import { loadTheme } from '../../src/config/theme.js';
+import type { AppContext } from '../../src/ui/view.js';
+import { FleetView } from '../../src/ui/views/fleet.js';
+import { demoStore, type FakeStore } from '../helpers/fake-store.js';
+
+const NOW = Date.parse('2026-11-20T10:00:00Z');
+
+function appOn(store: FakeStore, contexts: string[], clock: { now: number }): AppContext {
+  const app = {
+    act: () => undefined, openTree: () => false, outcomes: () => [],
+    store, theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }), readonly: false,
+    contexts: () => contexts, namespace: () => undefined,
+    setContexts: () => undefined, setNamespace: () => undefined,
+    push: () => undefined, pop: () => undefined, message: () => undefined, render: () => undefined, now: () => clock.now, command: () => undefined,
+  };
+  return app as unknown as AppContext;
+}
+
+const changed = (context: string) => ({ resources: new Set<string>(), contexts: new Set([context]) });
+
+describe('Fleet rows while kinds sync', () => {
+  it('a syncing context shows + and ? until its last kind synced, and is whole at the next frame after that', () => {
+    const store = demoStore({ now: NOW, contexts: ['dev', 'prod-eu'] });
+    const clock = { now: NOW };
+    const view = new FleetView(appOn(store, ['dev', 'prod-eu'], clock));
+    store.setPhase('dev', 'pods', { phase: 'syncing' });
+    store.setPhase('dev', 'deployments.apps', { phase: 'syncing' });
+    store.setContext('dev', 'ready', { syncing: 2 });
+    view.onChange(changed('dev'));
+    let dev = view.fleetRows().find((r) => r.status.name === 'dev')!;
+    expect(dev.partial).toBe(true);
+    expect(dev.unknown?.has('pods')).toBe(true);
+
+    // one kind done, one still syncing, a moment later: still not whole
+    clock.now += 50;
+    store.setPhase('dev', 'pods', undefined);
+    store.setContext('dev', 'ready', { syncing: 1 });
+    view.onChange(changed('dev'));
+    dev = view.fleetRows().find((r) => r.status.name === 'dev')!;
+    expect(dev.partial).toBe(true);
+
+    // the last one done: whole at once, not after a wait
+    clock.now += 50;
+    store.setPhase('dev', 'deployments.apps', undefined);
+    store.setContext('dev', 'ready', { syncing: 0 });
+    view.onChange(changed('dev'));
+    dev = view.fleetRows().find((r) => r.status.name === 'dev')!;
+    expect(dev.partial).toBe(false);
+    expect(dev.unknown?.size ?? 0).toBe(0);
+  });
+
+  it('a whole row whose kind fails says so at the next frame, right after it was read', () => {
+    const store = demoStore({ now: NOW, contexts: ['dev'] });
+    const clock = { now: NOW };
+    const view = new FleetView(appOn(store, ['dev'], clock));
+    expect(view.fleetRows()[0].partial).toBe(false);
+    clock.now += 10;
+    store.setPhase('dev', 'pods', { phase: 'retrying', reason: 'connection reset' });
+    store.setContext('dev', 'ready', { syncing: 3 });
+    view.onChange(changed('dev'));
+    const dev = view.fleetRows()[0];
+    expect(dev.partial).toBe(true);
+    expect(dev.unknown?.has('pods')).toBe(true);
+  });
+});
