@@ -121,6 +121,15 @@ export class ContextClient {
   ) {
     this.name = config.name;
     this.server = config.cluster.server;
+    try {
+      const base = new URL(this.server);
+      this.origin = base.origin;
+      this.basePath = base.pathname.replace(/\/+$/, '');
+    } catch {
+      // not a URL: every request fails with what undici says about it
+      this.origin = this.server;
+      this.basePath = '';
+    }
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
     const { cluster, user } = config;
     // one secure context for every connection: building one parses the CA and the key, and
@@ -161,6 +170,9 @@ export class ContextClient {
   }
 
   private readonly timeouts: DispatcherTimeouts;
+  /** the server's origin and path prefix (a proxy's `/k8s/clusters/c-1`), parsed once: a fleet makes ~10k requests at start */
+  private readonly origin: string;
+  private readonly basePath: string;
   /** the proxy every request goes through (proxy-url or the environment's), if any */
   readonly proxy: string | undefined;
   /** a kubeconfig the client cannot work with (an unsupported proxy scheme) */
@@ -297,8 +309,8 @@ export class ContextClient {
 
   private async openStreamOnce(req: KubeRequest, retried = false): Promise<KubeStream> {
     const method = req.method ?? 'GET';
-    const url = new URL(this.url(req.path, req.query));
-    const { headers, dispatcher, cred } = await this.auth(url.href, method);
+    const path = this.basePath + req.path + queryString(req.path, req.query);
+    const { headers, dispatcher, cred } = await this.auth(this.origin + path, method);
     headers.accept = req.accept ?? 'application/json';
     headers['accept-encoding'] = 'gzip';
     if (req.ifNoneMatch) headers['if-none-match'] = req.ifNoneMatch;
@@ -309,7 +321,7 @@ export class ContextClient {
     }
     let res: Dispatcher.ResponseData;
     try {
-      res = await (dispatcher ?? getGlobalDispatcher()).request({ origin: url.origin, path: url.pathname + url.search, method, headers, body, signal: req.signal });
+      res = await (dispatcher ?? getGlobalDispatcher()).request({ origin: this.origin, path, method, headers, body, signal: req.signal });
     } catch (e) {
       throw networkError(e, `context "${this.name}" (${this.server})`);
     }
@@ -379,24 +391,17 @@ export class ContextClient {
 
   /** One request, body read whole. Errors: KubeApiError, KubeNetworkError, KubeAuthError. */
   async request(req: KubeRequest): Promise<KubeResponse> {
-    // one controller and one timer (AbortSignal.any and .timeout cost several times more,
-    // and a CRD-heavy fleet makes ~10k requests at start)
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.requestTimeoutMs);
-    const outer = req.signal;
-    const onAbort = (): void => ac.abort(outer?.reason);
-    if (outer?.aborted) onAbort();
-    else outer?.addEventListener('abort', onAbort, { once: true });
+    // AbortSignal.any, not a listener on the caller's signal: one signal (a context's, the
+    // store's) is shared by many requests at once, and its listeners would pass Node's
+    // max-listeners warning, written over the TUI
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const res = await this.openStream({ ...req, signal });
     let text: string;
-    let res: KubeStream;
     try {
-      res = await this.openStream({ ...req, signal: ac.signal });
-      text = await readText(res.body).catch((e: unknown) => {
-        throw networkError(e, `context "${this.name}" (${this.server})`);
-      });
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
+      text = await readText(res.body);
+    } catch (e) {
+      throw networkError(e, `context "${this.name}" (${this.server})`);
     }
     const type = header(res.headers['content-type']) ?? '';
     let body: unknown = text;
@@ -450,6 +455,16 @@ export class ContextClient {
 }
 
 const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/** `?k=v&...` of the defined values, encoded (`&...` after a path that has a query already). */
+function queryString(path: string, query: KubeRequest['query']): string {
+  let q = '';
+  for (const k in query) {
+    const v = query[k];
+    if (v !== undefined) q += `${q || path.includes('?') ? '&' : '?'}${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`;
+  }
+  return q;
+}
 
 /** A body read whole as UTF-8 text. */
 async function readText(body: Readable): Promise<string> {
