@@ -11,6 +11,11 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/fleetdeck/controlplane/k8s-$K8S_VERSION-kwok-$KWOK_VERSION
+# one build of this cache at a time: a second run (npm test beside test:cluster, two sessions)
+# waits for the first and then finds its binaries, instead of racing it over the same files
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock -n 9 || { echo "build.sh: another build of $(basename "$cache") is running; waiting for it" >&2; flock 9; }
 bin=$cache/bin
 want=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 missing=()

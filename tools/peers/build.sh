@@ -16,6 +16,11 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/fleetdeck/peers/k9s-$K9S_VERSION-stern-$STERN_VERSION
+# one build of this cache at a time: a second run (npm test beside test:cluster, two sessions)
+# waits for the first and then finds its binaries, instead of racing it over the same files
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock -n 9 || { echo "peers/build.sh: another build of $(basename "$cache") is running; waiting for it" >&2; flock 9; }
 bin=$cache/bin
 mkdir -p "$bin"
 work=$(mktemp -d "${TMPDIR:-/tmp}/fleetdeck-peers.XXXXXX")

@@ -25,6 +25,11 @@ done
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 key=source-$FLUX_SOURCE_VERSION-kustomize-$FLUX_KUSTOMIZE_VERSION-helm-$FLUX_HELM_VERSION-cli-$FLUX_CLI_VERSION
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/fleetdeck/flux/$key
+# one build of this cache at a time: a second run (npm test beside test:cluster, two sessions)
+# waits for the first and then finds its binaries, instead of racing it over the same files
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock -n 9 || { echo "flux/build.sh: another build of $(basename "$cache") is running; waiting for it" >&2; flock 9; }
 bin=$cache/bin
 crds=$cache/crds
 want=(source-controller kustomize-controller helm-controller flux)
