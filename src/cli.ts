@@ -3,7 +3,7 @@
 // in its own layer and is imported lazily, so starting the TUI loads only what it needs.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { isSingleExecutable, packageVersion } from './config/shipped.js';
-import { cliCommands, type CliOption } from './commands/table.js';
+import type { CliCommand, CliOption } from './commands/table.js';
 import { termText } from './model/sanitize.js';
 
 /**
@@ -37,7 +37,11 @@ function fleetOptions(cmd: Command): Command {
     .option('-n, --namespace <ns>', 'namespace scope (default: all namespaces)');
 }
 
-export function buildProgram(): Command {
+/**
+ * The whole command line. `actions`: the command table's action subcommands (suspend, scale,
+ * rollback, ...); without them the program has only the subcommands defined here.
+ */
+export function buildProgram(actions: readonly CliCommand[]): Command {
   const program = new Command('fleetdeck')
     .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
     .showHelpAfterError()
@@ -212,7 +216,7 @@ export function buildProgram(): Command {
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
     .action(async (shell: 'bash' | 'zsh' | 'fish') => {
       const { completionScript } = await import('./cli/completion.js');
-      process.stdout.write(completionScript(shell, buildProgram())); // terminal-safe: our own script text
+      process.stdout.write(completionScript(shell, buildProgram(await actionCommands()))); // terminal-safe: our own script text
     });
 
   program
@@ -225,7 +229,7 @@ export function buildProgram(): Command {
 
   // the action subcommands: the command table's `cli` entries (src/commands/table.ts), with the
   // same catalog, executor and confirmations as the TUI
-  for (const a of cliCommands()) {
+  for (const a of actions) {
     const cmd = fleetOptions(program.command(`${a.name} <KIND/NAME>`).description(a.description))
       .option('--dry-run', 'print the plan (every request) and send nothing')
       .option('-y, --yes', 'do not ask for confirmation (protected contexts still need --protected-ok)')
@@ -277,4 +281,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-buildProgram().parseAsync(process.argv).catch(fail);
+/** The command table's action subcommands: loading the table loads the kind registry. */
+async function actionCommands(): Promise<CliCommand[]> {
+  return (await import('./commands/table.js')).cliCommands();
+}
+
+// `fleetdeck logs …` needs none of the action subcommands, and their table costs ~5 MB and
+// ~30 ms of start-up (the kind registry), most of the budget of a tail that must start as fast
+// as stern (issue 22); every other command line (help, completion, an action) builds them all.
+// (no top-level await: the single executable's bundle is CommonJS)
+const onlyBuiltIns = process.argv[2] === 'logs';
+(onlyBuiltIns ? Promise.resolve([]) : actionCommands())
+  .then((actions) => buildProgram(actions).parseAsync(process.argv))
+  .catch(fail);

@@ -80,7 +80,8 @@ export class LeanStore implements FleetStore {
       const c: LeanContext = { status: { name, state: 'connecting' }, types: CORE_TYPES };
       try {
         const cfg = contextConfig(opts.merged, name);
-        c.client = new ContextClient(cfg, opts.client);
+        // node's own HTTP/2 when the server is reached directly: undici is not loaded (client.ts)
+        c.client = new ContextClient(cfg, { nodeHttp2: true, ...opts.client });
         c.status.namespace = cfg.namespace;
         c.status.server = cfg.cluster.server;
         const client = c.client;
@@ -194,9 +195,7 @@ export class LeanStore implements FleetStore {
   }
 
   async stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>> {
-    const res = await this.client(context).open(req);
-    if (!res.body) return (async function* () {})();
-    return res.body;
+    return (await this.client(context).openStream(req)).body;
   }
 
   async close(): Promise<void> {

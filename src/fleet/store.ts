@@ -237,9 +237,7 @@ export class Fleet implements FleetStore {
   }
 
   async stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>> {
-    const res = await this.client(context).open(req);
-    if (!res.body) return (async function* () {})();
-    return res.body;
+    return (await this.client(context).openStream(req)).body;
   }
 
   async close(): Promise<void> {

@@ -1,21 +1,24 @@
-// The per-context HTTP client: one reused undici dispatcher with the context's TLS options
-// (lists, watches and logs share its connections; client-node would make an Agent, hence a
-// TLS handshake, per call), authentication applied by client-node per request (tokens, client
-// certificates, exec plugins with their cached credentials), and undici's fetch so aborts are
-// catchable and error bodies readable.
+// The per-context HTTP client: one reused transport with the context's TLS options (lists,
+// watches and logs share its connections; client-node would make an Agent, hence a TLS
+// handshake, per call) and authentication per request (tokens, client certificates, exec
+// plugins with their cached credentials, auth providers through client-node). The transport
+// is undici (undici-transport.ts: every proxy, HTTP/1.1 and HTTP/2), or for a client made
+// with `nodeHttp2` node's own HTTP/2 when the server is reached directly over h2
+// (h2-transport.ts), which `fleetdeck logs` uses to start without loading undici.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { fetch, getGlobalDispatcher, type Dispatcher, type Response } from 'undici';
 import type WebSocket from 'ws';
 import { apiErrorFrom, KubeApiError, KubeAuthError, networkError } from './errors.js';
 import { clusterInfoOf, ExecCredentialSource, type ExecConfig, type ExecCredential } from './exec-credential.js';
-import { effectiveProxy, makeDispatcher, type DispatcherTimeouts } from './proxy.js';
+import { H2Transport } from './h2-transport.js';
+import { effectiveProxy, proxyScheme } from './proxy-env.js';
 import { clientNode, type ContextConfig } from './kubeconfig.js';
 import { staticAuthHeaders } from './static-auth.js';
 import { ListGate } from './list-gate.js';
+import type { HttpAnswer, ServerTls, Transport, TransportTimeouts } from './transport.js';
 
 export interface ClientOptions {
   /** TCP/TLS connect timeout */
@@ -30,6 +33,12 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
   /** standard input is a terminal an exec plugin may prompt on; default process.stdin.isTTY */
   stdinIsTerminal?: boolean;
+  /**
+   * Send over node's own HTTP/2 client when the server is reached directly (no proxy) over
+   * https and answers h2 (h2-transport.ts); undici otherwise, as without it. The same TLS
+   * options and headers either way. For one-shot commands that must start fast (`logs`).
+   */
+  nodeHttp2?: boolean;
 }
 
 export interface KubeRequest {
@@ -57,13 +66,10 @@ export interface KubeResponse {
   contentType?: string;
 }
 
-/**
- * An answer whose headers arrived, read as a Node stream (undici's dispatcher API: fetch's
- * WHATWG streams cost several times more per chunk, and a CRD-heavy fleet opens ~10k watches).
- */
+/** An answer whose headers arrived, its body read as a Node stream (openStream). */
 export interface KubeStream {
   status: number;
-  /** lower-case names, as undici gives them */
+  /** lower-case names */
   headers: Record<string, string | string[] | undefined>;
   /** the body, already gunzipped when the server compressed it */
   body: Readable;
@@ -96,6 +102,17 @@ export function caFingerprint(cluster: ContextConfig['cluster']): string | undef
   }
 }
 
+/** A transport whose module is imported on its first request: undici's costs ~0.1 s to load. */
+function lazyTransport(load: () => Promise<Transport>): Transport {
+  let loaded: Promise<Transport> | undefined;
+  return {
+    send: async (origin, path, init) => (await (loaded ??= load())).send(origin, path, init),
+    close: async () => {
+      if (loaded) await (await loaded).close();
+    },
+  };
+}
+
 /** A 401 on a request made with an exec plugin's credential (retried once with a fresh one). */
 class ExecUnauthorized extends KubeApiError {
   constructor(
@@ -109,11 +126,12 @@ class ExecUnauthorized extends KubeApiError {
 export class ContextClient {
   readonly name: string;
   readonly server: string;
-  private readonly dispatcher: Dispatcher | undefined;
+  private readonly transport: Transport | undefined;
   private readonly requestTimeoutMs: number;
   private readonly connectTimeoutMs: number;
-  /** the TLS options of every connection, for sockets undici does not make (WebSockets) */
-  private readonly tls: { secureContext: ReturnType<typeof createSecureContext>; rejectUnauthorized?: boolean; servername?: string };
+  /** the TLS options of every connection, for sockets no transport makes (WebSockets) */
+  private readonly tls: ServerTls;
+  private readonly nodeHttp2: boolean;
 
   constructor(
     readonly config: ContextConfig,
@@ -126,7 +144,7 @@ export class ContextClient {
       this.origin = base.origin;
       this.basePath = base.pathname.replace(/\/+$/, '');
     } catch {
-      // not a URL: every request fails with what undici says about it
+      // not a URL: every request fails with what the transport says about it
       this.origin = this.server;
       this.basePath = '';
     }
@@ -154,10 +172,12 @@ export class ContextClient {
     };
     // proxy-url, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY as client-go; every scheme keeps the TLS settings
     this.proxy = effectiveProxy(cluster.server, cluster.proxyUrl, opts.env ?? process.env);
+    this.nodeHttp2 = opts.nodeHttp2 === true;
     try {
-      this.dispatcher = this.counted(makeDispatcher(this.proxy, tls, this.timeouts));
+      if (this.proxy) proxyScheme(this.proxy);
+      this.transport = this.makeTransport(tls);
     } catch (e) {
-      this.dispatcher = undefined;
+      this.transport = undefined;
       this.setupError = (e as Error).message;
     }
     if (user.exec) {
@@ -169,7 +189,7 @@ export class ContextClient {
     }
   }
 
-  private readonly timeouts: DispatcherTimeouts;
+  private readonly timeouts: TransportTimeouts;
   /** the server's origin and path prefix (a proxy's `/k8s/clusters/c-1`), parsed once: a fleet makes ~10k requests at start */
   private readonly origin: string;
   private readonly basePath: string;
@@ -178,8 +198,8 @@ export class ContextClient {
   /** a kubeconfig the client cannot work with (an unsupported proxy scheme) */
   private readonly setupError: string | undefined;
   private readonly execSource: ExecCredentialSource | undefined;
-  /** dispatchers with an exec plugin's client certificate, by certificate */
-  private readonly certDispatchers = new Map<string, Dispatcher>();
+  /** transports with an exec plugin's client certificate, by certificate */
+  private readonly certTransports = new Map<string, Transport>();
   private opened = 0;
   private readonly lists = new ListGate();
 
@@ -193,24 +213,34 @@ export class ContextClient {
     return this.opened;
   }
 
-  private counted(d: Dispatcher): Dispatcher {
-    d.on('connect', () => this.opened++);
-    return d;
+  /**
+   * The transport for some TLS options: node's HTTP/2 for a `nodeHttp2` client reaching an
+   * https server directly (falling back to undici if the server does not answer h2), else
+   * undici. A proxy (proxy-url or the environment's, socks5 included) always goes through
+   * undici (proxy.ts), which h2-transport.ts does not duplicate.
+   */
+  private makeTransport(tls: ServerTls): Transport {
+    const onConnect = (): void => {
+      this.opened++;
+    };
+    const undici = lazyTransport(async () => (await import('./undici-transport.js')).undiciTransport(this.proxy, tls, this.timeouts, onConnect));
+    if (this.nodeHttp2 && !this.proxy && this.server.startsWith('https:')) return new H2Transport(this.server, tls, this.timeouts, onConnect, undici);
+    return undici;
   }
 
-  private certDispatcher(cred: ExecCredential): Dispatcher {
+  private certTransport(cred: ExecCredential): Transport {
     const key = `${cred.cert}\u0000${cred.key}`;
-    let d = this.certDispatchers.get(key);
-    if (!d) {
+    let t = this.certTransports.get(key);
+    if (!t) {
       const { cluster } = this.config;
       const secureContext = createSecureContext({ ca: fileOrData(cluster.caFile, cluster.caData), cert: cred.cert, key: cred.key });
-      d = this.counted(makeDispatcher(this.proxy, { ...this.tls, secureContext }, this.timeouts));
+      t = this.makeTransport({ ...this.tls, secureContext });
       // one certificate at a time: the previous one's connections go
-      for (const old of this.certDispatchers.values()) void old.close();
-      this.certDispatchers.clear();
-      this.certDispatchers.set(key, d);
+      for (const old of this.certTransports.values()) void old.close();
+      this.certTransports.clear();
+      this.certTransports.set(key, t);
     }
-    return d;
+    return t;
   }
 
   /**
@@ -218,8 +248,8 @@ export class ContextClient {
    * (src/kube/exec-credential.ts, their credential cached until it expires or a 401); tokens,
    * token files, client certificates and auth providers are applied by client-node.
    */
-  private async auth(url: string, method: NonNullable<KubeRequest['method']>): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher | undefined; cred?: ExecCredential }> {
-    if (this.setupError) throw new KubeAuthError(`context "${this.name}": ${this.setupError}`);
+  private async auth(url: string, method: NonNullable<KubeRequest['method']>): Promise<{ headers: Record<string, string>; transport: Transport; cred?: ExecCredential }> {
+    if (this.setupError || !this.transport) throw new KubeAuthError(`context "${this.name}": ${this.setupError}`);
     if (this.execSource) {
       let cred: ExecCredential;
       try {
@@ -231,10 +261,10 @@ export class ContextClient {
       const headers: Record<string, string> = {};
       if (cred.token) headers.Authorization = `Bearer ${cred.token}`;
       if (this.config.user.impersonateUser) headers['Impersonate-User'] = this.config.user.impersonateUser;
-      return { headers, dispatcher: cred.cert ? this.certDispatcher(cred) : this.dispatcher, cred };
+      return { headers, transport: cred.cert ? this.certTransport(cred) : this.transport, cred };
     }
     const fixed = staticAuthHeaders(this.config.user);
-    if (fixed) return { headers: fixed, dispatcher: this.dispatcher };
+    if (fixed) return { headers: fixed, transport: this.transport };
     const { RequestContext, HttpMethod } = await clientNode();
     const ctx = new RequestContext(url, HttpMethod[method]);
     try {
@@ -242,7 +272,7 @@ export class ContextClient {
     } catch (e) {
       throw new KubeAuthError(`context "${this.name}": getting credentials failed: ${(e as Error).message}`, `getting credentials: ${(e as Error).message}`);
     }
-    return { headers: ctx.getHeaders(), dispatcher: this.dispatcher };
+    return { headers: ctx.getHeaders(), transport: this.transport };
   }
 
   url(path: string, query?: KubeRequest['query']): string {
@@ -252,55 +282,17 @@ export class ContextClient {
   }
 
   /**
-   * Opens a request and returns the response once its headers arrived. Error statuses are
-   * thrown as KubeApiError (with the body read); the caller owns a successful body.
-   */
-  async open(req: KubeRequest): Promise<Response> {
-    try {
-      return await this.openOnce(req);
-    } catch (e) {
-      // client-go runs the exec plugin again after a 401 with its credential, and retries once
-      if (!(this.execSource && e instanceof ExecUnauthorized)) throw e;
-      this.execSource.invalidate(e.cred);
-      return this.openOnce(req, true);
-    }
-  }
-
-  private async openOnce(req: KubeRequest, retried = false): Promise<Response> {
-    const method = req.method ?? 'GET';
-    const url = this.url(req.path, req.query);
-    const { headers, dispatcher, cred } = await this.auth(url, method);
-    headers.Accept = req.accept ?? 'application/json';
-    if (req.ifNoneMatch) headers['If-None-Match'] = req.ifNoneMatch;
-    let body: string | undefined;
-    if (req.body !== undefined) {
-      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-      headers['Content-Type'] = req.contentType ?? 'application/json';
-    }
-    let res: Response;
-    try {
-      res = await fetch(url, { method, headers, body, dispatcher, signal: req.signal });
-    } catch (e) {
-      throw networkError(e, `context "${this.name}" (${this.server})`);
-    }
-    if (res.status >= 400) {
-      const text = await res.text().catch(() => '');
-      const err = apiErrorFrom(res.status, text);
-      if (res.status === 401 && cred && !retried) throw new ExecUnauthorized(err, cred);
-      throw err;
-    }
-    return res;
-  }
-
-  /**
-   * Opens a request as `open` does (same auth, errors, exec-plugin retry after a 401), through
-   * undici's dispatcher API; the caller owns the body of a successful answer. Accepts gzip as
-   * client-go does (kube-apiserver compresses large lists; fetch did the same before).
+   * Opens a request and returns the answer once its headers arrived, its body a Node stream
+   * (the transport's; fetch's WHATWG streams cost several times more per chunk, and a
+   * CRD-heavy fleet opens ~10k watches). Error statuses are thrown as KubeApiError (with the
+   * body read); the caller owns the body of a successful answer. Accepts gzip as client-go
+   * does (kube-apiserver compresses large lists).
    */
   async openStream(req: KubeRequest): Promise<KubeStream> {
     try {
       return await this.openStreamOnce(req);
     } catch (e) {
+      // client-go runs the exec plugin again after a 401 with its credential, and retries once
       if (!(this.execSource && e instanceof ExecUnauthorized)) throw e;
       this.execSource.invalidate(e.cred);
       return this.openStreamOnce(req, true);
@@ -310,7 +302,7 @@ export class ContextClient {
   private async openStreamOnce(req: KubeRequest, retried = false): Promise<KubeStream> {
     const method = req.method ?? 'GET';
     const path = this.basePath + req.path + queryString(req.path, req.query);
-    const { headers, dispatcher, cred } = await this.auth(this.origin + path, method);
+    const { headers, transport, cred } = await this.auth(this.origin + path, method);
     headers.accept = req.accept ?? 'application/json';
     headers['accept-encoding'] = 'gzip';
     if (req.ifNoneMatch) headers['if-none-match'] = req.ifNoneMatch;
@@ -319,9 +311,9 @@ export class ContextClient {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       headers['content-type'] = req.contentType ?? 'application/json';
     }
-    let res: Dispatcher.ResponseData;
+    let res: HttpAnswer;
     try {
-      res = await (dispatcher ?? getGlobalDispatcher()).request({ origin: this.origin, path, method, headers, body, signal: req.signal });
+      res = await transport.send(this.origin, path, { method, headers, body, signal: req.signal });
     } catch (e) {
       throw networkError(e, `context "${this.name}" (${this.server})`);
     }
@@ -450,7 +442,7 @@ export class ContextClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.dispatcher?.destroy(), ...[...this.certDispatchers.values()].map((d) => d.destroy())]);
+    await Promise.all([this.transport?.close(), ...[...this.certTransports.values()].map((t) => t.close())]);
   }
 }
 

@@ -104,11 +104,8 @@ export async function* readLogLines(body: AsyncIterable<Uint8Array>, signal?: Ab
 }
 
 /** A ContextClient as a StreamOpener. */
-export function clientOpener(client: Pick<ContextClient, 'open'>): StreamOpener {
-  return async (req) => {
-    const res = await client.open(req);
-    return res.body ?? (async function* () {})();
-  };
+export function clientOpener(client: Pick<ContextClient, 'openStream'>): StreamOpener {
+  return async (req) => (await client.openStream(req)).body;
 }
 
 /**

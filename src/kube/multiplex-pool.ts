@@ -11,13 +11,10 @@
 import type { EventEmitter } from 'node:events';
 import type { TLSSocket } from 'node:tls';
 import { buildConnector, Client, Dispatcher } from 'undici';
+import { H2_STREAMS } from './transport.js';
 
-/**
- * Concurrent streams per HTTP/2 connection: below every API server's advertised limit (Go's
- * default is 250, kube-apiserver's --http2-max-streams-per-connection 1000). Past it, the
- * pool opens another connection.
- */
-export const H2_STREAMS = 100;
+/** Concurrent streams per HTTP/2 connection (transport.ts says why 100). */
+export { H2_STREAMS };
 
 /** The options an undici Agent hands the factory of an origin's dispatcher. */
 export type OriginOptions = Client.Options & { connect?: buildConnector.BuildOptions | buildConnector.connector };

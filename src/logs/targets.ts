@@ -118,7 +118,7 @@ export function podsFor(store: FleetStore, target: LogTarget): LivePod[] {
   for (const t of leaves(target)) {
     for (const lp of leafPods(store, t)) seen.set(`${lp.context}/${lp.pod.metadata.namespace}/${lp.pod.metadata.name}`, lp);
   }
-  return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
 export interface ContainerChoice {

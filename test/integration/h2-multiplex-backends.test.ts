@@ -3,6 +3,8 @@
 // the fault undici's own pool had: with every stream of a connection held by a watch, a
 // request handed to that connection waited forever (node queues streams past the server's
 // limit silently), so lists made while hundreds of watches are open must all be answered.
+// Both transports: undici's (src/kube/multiplex-pool.ts) and node's own HTTP/2 (`nodeHttp2`,
+// src/kube/h2-transport.ts, what `fleetdeck logs` uses).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContextClient } from '../../src/kube/client.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
@@ -12,14 +14,14 @@ import { backends, type BackendEnv } from './backends.js';
 const WATCHES = 2 * H2_STREAMS + 50;
 const LISTS = 120;
 
-for (const backend of backends) {
-  describe(`HTTP/2 multiplexing on the ${backend.name} backend`, () => {
+for (const backend of backends) for (const nodeHttp2 of [false, true]) {
+  describe(`HTTP/2 multiplexing on the ${backend.name} backend, ${nodeHttp2 ? "node's http2" : 'undici'}`, () => {
     let env: BackendEnv;
     let client: ContextClient;
     const watches = new AbortController();
     beforeAll(async () => {
       env = await backend.setup();
-      client = new ContextClient(contextConfig(loadKubeconfig({ kubeconfig: env.kubeconfigPath }), env.adminContext));
+      client = new ContextClient(contextConfig(loadKubeconfig({ kubeconfig: env.kubeconfigPath }), env.adminContext), { nodeHttp2 });
     }, 120_000);
     afterAll(async () => {
       watches.abort();
@@ -31,12 +33,12 @@ for (const backend of backends) {
       await client.warm();
       const open = await Promise.all(
         Array.from({ length: WATCHES }, () =>
-          client.open({ path: `/api/v1/namespaces/${env.namespace}/configmaps`, query: { watch: 1, timeoutSeconds: 300 }, signal: watches.signal }),
+          client.openStream({ path: `/api/v1/namespaces/${env.namespace}/configmaps`, query: { watch: 1, timeoutSeconds: 300 }, signal: watches.signal }),
         ),
       );
       for (const w of open) {
         expect(w.status).toBe(200);
-        void w.body?.pipeTo(new WritableStream()).catch(() => {});
+        w.body.resume().on('error', () => {});
       }
       const answered = await Promise.all(
         Array.from({ length: LISTS }, () => client.getJson<{ kind: string }>(`/api/v1/namespaces/${env.namespace}/configmaps`, { limit: 1 })),
@@ -53,7 +55,7 @@ for (const backend of backends) {
       expect((await client.request({ method: 'DELETE', path: `${path}/${name}` })).status).toBe(200);
       // one connection per H2_STREAMS streams, plus those opened during the first burst (a
       // connection takes one request until its handshake, then the origin is known to speak
-      // h2) and one for the writes; over HTTP/1.1 it would be one per watch
+      // h2) and one for the writes (undici); over HTTP/1.1 it would be one per watch
       const floor = Math.ceil(WATCHES / H2_STREAMS);
       expect(client.connectionsOpened).toBeGreaterThanOrEqual(floor);
       expect(client.connectionsOpened).toBeLessThanOrEqual(floor + 4);

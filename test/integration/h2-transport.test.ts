@@ -1,0 +1,132 @@
+// The client's `nodeHttp2` transport (src/kube/h2-transport.ts, what `fleetdeck logs` sends
+// with): h2 to a server that answers h2 by ALPN, undici (HTTP/1.1) to one that does not, the
+// same auth header and TLS verification either way, and a server that never answers or a
+// caller that gives up end the request as with undici.
+import { createServer as createHttpsServer } from 'node:https';
+import { createSecureServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ContextClient } from '../../src/kube/client.js';
+import { KubeNetworkError } from '../../src/kube/errors.js';
+import type { ContextConfig } from '../../src/kube/kubeconfig.js';
+import { simTlsCert, simTlsKey } from '../../src/sim/http/tls.js';
+
+interface Seen {
+  version: string;
+  auth?: string;
+  path?: string;
+}
+
+type Server = { close(cb?: () => void): unknown; address(): AddressInfo | string | null; closeAllConnections?: () => void };
+const open: { server: Server; client: ContextClient }[] = [];
+afterEach(async () => {
+  for (const { server, client } of open.splice(0)) {
+    await client.close();
+    server.closeAllConnections?.();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+/** A TLS server with the sim's certificate: h2 only (as Go's servers prefer it) or HTTP/1.1 only. */
+async function serve(proto: 'h2' | 'http/1.1', handle: (req: IncomingMessage, res: ServerResponse, seen: Seen[]) => void): Promise<{ seen: Seen[]; client: ContextClient }> {
+  const seen: Seen[] = [];
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    seen.push({ version: req.httpVersion, auth: req.headers.authorization, path: req.url });
+    handle(req, res, seen);
+  };
+  const server =
+    proto === 'h2'
+      ? createSecureServer({ key: simTlsKey, cert: simTlsCert, allowHTTP1: false }, onRequest as never)
+      : createHttpsServer({ key: simTlsKey, cert: simTlsCert, ALPNProtocols: ['http/1.1'] }, onRequest);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const config: ContextConfig = {
+    name: 't',
+    cluster: { name: 't', server: `https://127.0.0.1:${port}`, caData: Buffer.from(simTlsCert).toString('base64'), skipTLSVerify: false },
+    user: { name: 'u', token: 'secret-token' },
+    kc: () => Promise.reject(new Error('client-node is not needed for a token')),
+  };
+  const client = new ContextClient(config, { nodeHttp2: true, headersTimeoutMs: 500 });
+  open.push({ server, client });
+  return { seen, client };
+}
+
+const json = (res: ServerResponse, body: unknown): void => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+describe("the client over node's HTTP/2", () => {
+  it('speaks h2 to an h2 server, with the bearer token, and reads status, JSON and headers', async () => {
+    const { seen, client } = await serve('h2', (req, res) => {
+      if (req.url === '/missing') {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Status', reason: 'NotFound', message: 'nope', code: 404 }));
+        return;
+      }
+      res.setHeader('etag', '"e1"');
+      json(res, { gitVersion: 'v1.31.0' });
+    });
+    const r = await client.request({ path: '/version', query: { a: 'b c' } });
+    expect(r).toMatchObject({ status: 200, body: { gitVersion: 'v1.31.0' }, etag: '"e1"' });
+    await expect(client.request({ path: '/missing' })).rejects.toMatchObject({ code: 404, reason: 'NotFound' });
+    expect(seen[0]).toEqual({ version: '2.0', auth: 'Bearer secret-token', path: '/version?a=b%20c' });
+    expect(client.connectionsOpened).toBe(1);
+  });
+
+  it('falls back to undici when the server does not answer h2, with the same auth', async () => {
+    const { seen, client } = await serve('http/1.1', (_req, res) => json(res, { gitVersion: 'v1.30.0' }));
+    expect((await client.getJson('/version')).gitVersion).toBe('v1.30.0');
+    expect((await client.getJson('/version')).gitVersion).toBe('v1.30.0');
+    expect(seen.map((s) => s.version)).toEqual(['1.1', '1.1']);
+    expect(seen[0].auth).toBe('Bearer secret-token');
+  });
+
+  it('a streamed body arrives chunk by chunk; aborting it ends the request', async () => {
+    const { client } = await serve('h2', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('one\n');
+      const t = setInterval(() => res.write('more\n'), 20);
+      res.on('close', () => clearInterval(t));
+    });
+    const ac = new AbortController();
+    const res = await client.openStream({ path: '/api/v1/namespaces/a/pods/p/log', query: { follow: true }, signal: ac.signal });
+    const got: string[] = [];
+    let ended: unknown = 'ended';
+    try {
+      for await (const chunk of res.body) {
+        got.push(String(chunk));
+        if (got.length === 3) ac.abort();
+      }
+    } catch (e) {
+      ended = e;
+    }
+    expect(got[0]).toBe('one\n');
+    expect(got).toHaveLength(3);
+    // readers check their signal: the iteration ends or throws, it never hangs
+    expect(ended === 'ended' || ended instanceof Error).toBe(true);
+  });
+
+  it('a server that accepts and never answers fails at the headers timeout as a network error', async () => {
+    const { client } = await serve('h2', () => {});
+    const e = await client.request({ path: '/version' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(KubeNetworkError);
+    expect((e as Error).message).toMatch(/no answer \(timed out waiting for response headers\)/);
+  });
+
+  it('a certificate the CA does not verify fails the handshake as undici reports it', async () => {
+    const { client } = await serve('h2', (_req, res) => json(res, {}));
+    const other = new ContextClient(
+      { ...client.config, cluster: { ...client.config.cluster, caData: undefined } },
+      { nodeHttp2: true },
+    );
+    try {
+      const e = await other.request({ path: '/version' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(KubeNetworkError);
+      expect((e as Error).message).toMatch(/self-signed|cannot be verified/);
+    } finally {
+      await other.close();
+    }
+  });
+});
