@@ -5,8 +5,7 @@
 // serves and the pod tail needs: pods, and namespaces for the informers' namespace-by-namespace
 // fallback. The same parts as the fleet store (store.ts): informers, indexes, the batcher.
 import { join } from 'node:path';
-import type { LabelSelector } from '../model/selector.js';
-import type { KubeObject, ResourceType } from '../model/types.js';
+import type { ResourceType } from '../model/types.js';
 import { ContextClient, type ClientOptions } from '../kube/client.js';
 import { discover } from '../kube/discovery.js';
 import { diskDiscoveryCache, type DiscoveryCache } from '../kube/discovery-cache.js';
@@ -17,8 +16,9 @@ import { cacheDir } from '../platform/xdg.js';
 import { FrameBatcher } from './batcher.js';
 import { ObjectIndex } from './indexers.js';
 import { Informers, type InformerHost } from './informers.js';
+import { StoreReads } from './reads.js';
 import type { FleetSelection } from './selection.js';
-import type { ApiRequest, ApiResponse, ChangeBatch, ContextStatus, FleetStore, ReflectorStatus, StoredRef, Subscription, WatchSpec } from './types.js';
+import type { ApiRequest, ApiResponse, ChangeBatch, ContextStatus, FleetStore, Subscription, WatchSpec } from './types.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -50,11 +50,11 @@ interface Sub {
   held: Map<string, string>;
 }
 
-export class LeanStore implements FleetStore {
+export class LeanStore extends StoreReads implements FleetStore {
   private readonly ctxs = new Map<string, LeanContext>();
   private readonly hosts = new Map<string, InformerHost>();
-  private readonly indexes = new Map<string, ObjectIndex>();
-  private readonly informers: Informers;
+  protected readonly indexes = new Map<string, ObjectIndex>();
+  protected readonly informers: Informers;
   private readonly batcher: FrameBatcher;
   private readonly subs = new Set<Sub>();
   private readonly ready: Promise<void>;
@@ -62,6 +62,7 @@ export class LeanStore implements FleetStore {
   private closed = false;
 
   constructor(opts: LeanStoreOptions) {
+    super();
     this.batcher = new FrameBatcher({ frameMs: opts.frameMs });
     // nothing outlives the command: an informer stops when its last holder lets go
     this.informers = new Informers({ graceMs: 0 }, {
@@ -146,36 +147,6 @@ export class LeanStore implements FleetStore {
   resolve(context: string, query: string): ResourceType | undefined {
     const c = this.ctxs.get(context);
     return c ? resolveResource(c.types, query) : undefined;
-  }
-
-  list(context: string, resource: string, namespace?: string): KubeObject[] {
-    const type = this.resolve(context, resource);
-    return type ? this.informers.list(context, type, namespace) : [];
-  }
-
-  get(context: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    const type = this.resolve(context, resource);
-    return type ? this.informers.get(context, type, namespace, name) : undefined;
-  }
-
-  byUid(context: string, uid: string): StoredRef | undefined {
-    return this.indexes.get(context)?.byUid(uid);
-  }
-
-  ownedBy(context: string, ownerUid: string): StoredRef[] {
-    return this.indexes.get(context)?.ownedBy(ownerUid) ?? [];
-  }
-
-  selected(context: string, selector: LabelSelector, namespace?: string): StoredRef[] {
-    return this.indexes.get(context)?.selected(selector, namespace) ?? [];
-  }
-
-  appliedBy(context: string, group: string, kind: string, namespace: string | undefined, name: string): StoredRef[] {
-    return this.indexes.get(context)?.appliedBy(group, kind, namespace, name) ?? [];
-  }
-
-  reflectors(): ReflectorStatus[] {
-    return this.informers.statuses();
   }
 
   /** Resolves at once, or once every context's discovery was tried when it was asked for. */

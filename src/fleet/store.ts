@@ -10,8 +10,7 @@
 // Here: the subscriptions (which informers a WatchSpec holds in which context, attached once
 // the context is discovered) and the wiring of the parts' events. A context that is dead,
 // hanging or forbidden only ever affects its own entries.
-import type { LabelSelector } from '../model/selector.js';
-import type { KubeObject, ResourceType } from '../model/types.js';
+import type { ResourceType } from '../model/types.js';
 import type { ClientOptions, ContextClient } from '../kube/client.js';
 import { loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
 import { objectKey, type ReflectorOptions } from '../kube/reflector.js';
@@ -21,14 +20,13 @@ import { Contexts } from './contexts.js';
 import { ObjectIndex } from './indexers.js';
 import type { DiscoveryCache } from '../kube/discovery-cache.js';
 import { Informers, type InformerHost } from './informers.js';
+import { StoreReads } from './reads.js';
 import type {
   ApiRequest,
   ApiResponse,
   ChangeBatch,
   ContextStatus,
   FleetStore,
-  ReflectorStatus,
-  StoredRef,
   Subscription,
   WatchSpec,
 } from './types.js';
@@ -63,11 +61,11 @@ interface Sub {
   held: Map<string, string>;
 }
 
-export class Fleet implements FleetStore {
+export class Fleet extends StoreReads implements FleetStore {
   private readonly ctxs: Contexts;
-  private readonly informers: Informers;
+  protected readonly informers: Informers;
   private readonly batcher: FrameBatcher;
-  private readonly indexes = new Map<string, ObjectIndex>();
+  protected readonly indexes = new Map<string, ObjectIndex>();
   /** contexts whose reflector states are gathered at the next turn of the event loop */
   private readonly statesDue = new Set<string>();
   private readonly hosts = new Map<string, InformerHost>();
@@ -75,6 +73,7 @@ export class Fleet implements FleetStore {
   private closed = false;
 
   constructor(opts: FleetStoreOptions) {
+    super();
     const merged = opts.merged ?? loadKubeconfig({ kubeconfig: opts.kubeconfig, env: opts.env });
     this.batcher = new FrameBatcher({ frameMs: opts.frameMs });
     for (const name of opts.contexts) this.indexes.set(name, new ObjectIndex(name));
@@ -173,36 +172,6 @@ export class Fleet implements FleetStore {
 
   resolve(context: string, query: string): ResourceType | undefined {
     return this.ctxs.resolve(context, query);
-  }
-
-  list(context: string, resource: string, namespace?: string): KubeObject[] {
-    const type = this.resolve(context, resource);
-    return type ? this.informers.list(context, type, namespace) : [];
-  }
-
-  get(context: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    const type = this.resolve(context, resource);
-    return type ? this.informers.get(context, type, namespace, name) : undefined;
-  }
-
-  byUid(context: string, uid: string): StoredRef | undefined {
-    return this.indexes.get(context)?.byUid(uid);
-  }
-
-  ownedBy(context: string, ownerUid: string): StoredRef[] {
-    return this.indexes.get(context)?.ownedBy(ownerUid) ?? [];
-  }
-
-  selected(context: string, selector: LabelSelector, namespace?: string): StoredRef[] {
-    return this.indexes.get(context)?.selected(selector, namespace) ?? [];
-  }
-
-  appliedBy(context: string, group: string, kind: string, namespace: string | undefined, name: string): StoredRef[] {
-    return this.indexes.get(context)?.appliedBy(group, kind, namespace, name) ?? [];
-  }
-
-  reflectors(context?: string): ReflectorStatus[] {
-    return this.informers.statuses(context);
   }
 
   settled(): Promise<void> {

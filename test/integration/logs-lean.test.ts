@@ -6,33 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLogsCommand, type LogsCommandOptions } from '../../src/cli/logs.js';
 import { LeanStore } from '../../src/fleet/lean.js';
 import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
-import { buildCluster, type BuiltCluster } from '../../src/sim/build-cluster.js';
-import { startSimFleet, type SimFleet } from '../../src/sim/fleet.js';
-import { addNodes } from '../../src/sim/scenarios/scale.js';
+import type { BuiltCluster } from '../../src/sim/build-cluster.js';
+import type { SimFleet } from '../../src/sim/fleet.js';
+import { LOG_CONTEXTS as CONTEXTS, startLogsFleet } from './helpers/logs-fleet.js';
 import { waitFor } from './helpers/sim.js';
 
 let fleet: SimFleet;
-const clusters: BuiltCluster[] = [];
-const CONTEXTS = ['east', 'west'];
-
-const deployment = (replicas: number) => ({
-  metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'shop/web:1.4.2' }] } },
-  },
-});
+let clusters: BuiltCluster[] = [];
 
 beforeAll(async () => {
-  for (const name of CONTEXTS) {
-    const c = buildCluster({ name, logRate: 20, tickMs: 100 });
-    addNodes(c, 1);
-    c.store.create('namespaces', { metadata: { name: 'shop' }, status: { phase: 'Active' } });
-    c.store.create('deployments.apps', deployment(1));
-    clusters.push(c);
-  }
-  fleet = await startSimFleet({ clusters });
+  ({ fleet, clusters } = await startLogsFleet());
 }, 30_000);
 
 afterAll(async () => {

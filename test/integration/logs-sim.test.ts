@@ -9,34 +9,17 @@ import { runLogsCommand } from '../../src/cli/logs.js';
 import { fleetLogOpener } from '../../src/logs/open.js';
 import { LogTail } from '../../src/logs/tail.js';
 import type { LogEntry, LogTarget, OpenLog } from '../../src/logs/types.js';
-import { buildCluster, type BuiltCluster } from '../../src/sim/build-cluster.js';
-import { startSimFleet, type SimFleet } from '../../src/sim/fleet.js';
-import { addNodes } from '../../src/sim/scenarios/scale.js';
+import type { BuiltCluster } from '../../src/sim/build-cluster.js';
+import type { SimFleet } from '../../src/sim/fleet.js';
+import { LOG_CONTEXTS as CONTEXTS, startLogsFleet } from './helpers/logs-fleet.js';
 import { waitFor } from './helpers/sim.js';
 
 let fleet: SimFleet;
 let store: Fleet;
-const clusters: BuiltCluster[] = [];
-const CONTEXTS = ['east', 'west'];
-
-const deployment = (replicas: number) => ({
-  metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'shop/web:1.4.2' }] } },
-  },
-});
+let clusters: BuiltCluster[] = [];
 
 beforeAll(async () => {
-  for (const name of CONTEXTS) {
-    const c = buildCluster({ name, logRate: 20, tickMs: 100 });
-    addNodes(c, 1);
-    c.store.create('namespaces', { metadata: { name: 'shop' }, status: { phase: 'Active' } });
-    c.store.create('deployments.apps', deployment(1));
-    clusters.push(c);
-  }
-  fleet = await startSimFleet({ clusters });
+  ({ fleet, clusters } = await startLogsFleet());
   store = createFleetStore({ contexts: CONTEXTS, kubeconfig: fleet.kubeconfigPath, graceMs: 0 });
   await store.settled();
 }, 30_000);
