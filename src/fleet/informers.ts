@@ -128,6 +128,8 @@ export class Informers {
       if (!scopes) mine.set(rk, (scopes = new Map()));
       scopes.set(scope, e);
       e.main.start();
+      // a new informer is syncing: the context's states say so now, not at its first phase change
+      this.events.statusChanged(host.name);
     }
     clearTimeout(e.stopTimer);
     e.stopTimer = undefined;
