@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ContextClient, type KubeRequest } from '../../src/kube/client.js';
 import { discover, type DiscoveryStats } from '../../src/kube/discovery.js';
 import { diskDiscoveryCache } from '../../src/kube/discovery-cache.js';
@@ -51,6 +51,11 @@ for (const backend of backends) {
     fleetOnBackend(backend, (e, s) => {
       env = e;
       store = s;
+    });
+    // CRDs stay on the shared control plane otherwise: a later file's restricted user (no grant
+    // on these kinds) would rightly find its namespace not readable whole (seen in test:cluster)
+    afterAll(async () => {
+      if (env) await env.kubectl(['delete', 'crd', `widgets.${GROUP}`, `gadgets.${GROUP}`, '--ignore-not-found']);
     });
 
     it('finds a kind served only at a non-preferred version, and lists and watches it there', async () => {
@@ -127,7 +132,7 @@ for (const backend of backends) {
         const cached: DiscoveryStats = { mode: 'legacy', requests: 0, notModified: 0 };
         expect((await discover(client, { cache, server: client.server, stats: cached })).some((t) => t.group === group)).toBe(true);
         expect(cached.notModified).toBe(2);
-        await env.kubectl(['delete', 'crd', `sprockets.${group}`, '--wait=false']);
+        await env.kubectl(['delete', 'crd', `sprockets.${group}`]); // waited for: see afterAll
       } finally {
         await rm(dir, { recursive: true, force: true });
         await client.close();
