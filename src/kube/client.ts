@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type WebSocket from 'ws';
 import { apiErrorFrom, KubeApiError, KubeAuthError, networkError } from './errors.js';
 import { clusterInfoOf, ExecCredentialSource, type ExecConfig, type ExecCredential } from './exec-credential.js';
@@ -319,6 +318,8 @@ export class ContextClient {
     }
     let out: Readable = res.body;
     if (res.headers['content-encoding'] === 'gzip') {
+      // zlib loads with the first compressed answer (a large list): a log tail never needs it
+      const { createGunzip } = await import('node:zlib');
       const gunzip = createGunzip();
       res.body.on('error', (e) => gunzip.destroy(e));
       out = res.body.pipe(gunzip);

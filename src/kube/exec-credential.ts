@@ -6,7 +6,6 @@
 // dropped on a 401, and client-go's messages word for word: a missing plugin's with the
 // installHint, a failing one's exit code. client-node's ExecAuth sets no KUBERNETES_EXEC_INFO,
 // ignores interactiveMode and reports a missing plugin as `spawn X ENOENT`, hence this.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Cluster } from '@kubernetes/client-node';
 
@@ -161,7 +160,8 @@ export class ExecCredentialSource {
     env.KUBERNETES_EXEC_INFO = execInfo(apiVersion, interactive, this.exec.provideClusterInfo ? this.cluster : undefined);
     // client-go: the plugin's stderr is the user's; stdin only when interactive
     const passStderr = !this.opts.tuiOwnsTerminal;
-    return new Promise<ExecCredential>((resolve, reject) => {
+    // loaded with the first plugin run: most contexts have none, and `logs` starts without it
+    return import('node:child_process').then(({ spawn }) => new Promise<ExecCredential>((resolve, reject) => {
       const child = spawn(command, this.exec.args ?? [], { env, stdio: [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
@@ -186,7 +186,7 @@ export class ExecCredentialSource {
           reject(e);
         }
       });
-    });
+    }));
   }
 }
 

@@ -6,6 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContextClient } from '../../src/kube/client.js';
 import { KubeNetworkError } from '../../src/kube/errors.js';
@@ -73,6 +74,17 @@ describe("the client over node's HTTP/2", () => {
     await expect(client.request({ path: '/missing' })).rejects.toMatchObject({ code: 404, reason: 'NotFound' });
     expect(seen[0]).toEqual({ version: '2.0', auth: 'Bearer secret-token', path: '/version?a=b%20c' });
     expect(client.connectionsOpened).toBe(1);
+  });
+
+  it('a gzipped answer (kube-apiserver compresses large lists) is read unzipped, over h2 and HTTP/1.1', async () => {
+    for (const proto of ['h2', 'http/1.1'] as const) {
+      const { seen, client } = await serve(proto, (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(gzipSync(JSON.stringify({ kind: 'PodList', items: [], accepted: req.headers['accept-encoding'] })));
+      });
+      expect(await client.getJson('/api/v1/pods')).toEqual({ kind: 'PodList', items: [], accepted: 'gzip' });
+      expect(seen[0].version).toBe(proto === 'h2' ? '2.0' : '1.1');
+    }
   });
 
   it('falls back to undici when the server does not answer h2, with the same auth', async () => {
