@@ -21,7 +21,8 @@ import type { KubeObject } from '../model/types.js';
 import { OBJECT_COMMANDS, type CommandId } from '../commands/table.js';
 import { appliesToAll, targetsFor } from './objects.js';
 import { openScreen } from './shell.js';
-import { teachBlessedWidths, uncutLines } from './unicode.js';
+import { teachBlessedWidths } from './unicode.js';
+import { lineLayer } from './line-layer.js';
 import { VIEWS, type AppContext, type View } from './view.js';
 import { StatusWatcher } from './views/problems.js';
 import { TreeView } from './views/tree.js';
@@ -68,6 +69,10 @@ export interface AppOptions {
 }
 
 const FRAME_MS = 100;
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
+}
 /** Clock-driven cells (AGE, SINCE, "Terminating for 38s", stuck/slow) are drawn again this
  * often with no change batch: a frame renders only the visible rows, nothing is re-derived. */
 const CLOCK_MS = 1000;
@@ -81,7 +86,8 @@ export function runApp(opts: AppOptions): Promise<void> {
   const header = blessed.box({ parent: screen, top: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.header });
   const body = blessed.box({ parent: screen, top: 2, left: 0, right: 0, bottom: 2, ...base });
   const footer = blessed.box({ parent: screen, bottom: 0, left: 0, right: 0, height: 2, ...base, style: theme.styles.footer });
-  for (const b of [header, body, footer]) uncutLines(b);
+  // drawn from lines, each row parsed once per change of its text (src/ui/line-layer.ts)
+  const [headerRows, bodyRows, footerRows] = [header, body, footer].map(lineLayer);
 
   const allNames = store.contexts().map((c) => c.name);
   const state: ShellState = { selected: opts.contexts.length ? [...opts.contexts] : allNames.slice(0, 1), namespace: opts.namespace, history: [], closed: false };
@@ -191,7 +197,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   const chrome: ChromeDeps = { store, theme, keymap, readonly: opts.readonly, state, stack, objectCommands: () => objectCommandsFor(stack.top()) };
 
   /** what the last drawn frame showed: a frame with the same text and no widgets is not drawn again */
-  let drawn: { width: number; height: number; texts: string[] } | undefined;
+  let drawn: { width: number; height: number; texts: string[][] } | undefined;
   function frame(): void {
     frameTimer = undefined;
     if (state.closed) return;
@@ -204,14 +210,14 @@ export function runApp(opts: AppOptions): Promise<void> {
     // under churn most frames change no visible text (the changed rows are off screen): blessed
     // would parse and lay out the whole screen again to write nothing
     const widgets = !!v?.mount || body.children.length > 0;
-    if (!widgets && drawn && drawn.width === width && drawn.height === height && texts.every((t, i) => t === drawn!.texts[i])) {
+    if (!widgets && drawn && drawn.width === width && drawn.height === height && texts.every((t, i) => sameLines(t, drawn!.texts[i]))) {
       opts.onFrame?.(false);
       return;
     }
-    header.setContent(texts[0]); // terminal-safe: every text is gate()'s result (above)
-    body.setContent(texts[1]); // terminal-safe: gate()'s result
+    headerRows.setLines(texts[0]); // terminal-safe: every text is gate()'s result (above)
+    bodyRows.setLines(texts[1]); // terminal-safe: gate()'s result
     v?.mount?.(body, width, bodyHeight);
-    footer.setContent(texts[2]); // terminal-safe: gate()'s result
+    footerRows.setLines(texts[2]); // terminal-safe: gate()'s result
     screen.render();
     drawn = widgets ? undefined : { width, height, texts };
     opts.onFrame?.(true);

@@ -94,7 +94,7 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
 
 /** The last gate before blessed: views sanitize their text (escapeTags, fit); a control
  * character that got past a view anyway is shown escaped, never sent to the terminal. */
-export function gate(lines: string[], width: number): string {
+export function gate(lines: string[], width: number): string[] {
   // each line cut to the width: blessed would otherwise carry a long line's rest onto the next rows
-  return lines.map((l) => cutTagged(escapeUnsafe(l), width)).join('\n');
+  return lines.map((l) => cutTagged(escapeUnsafe(l), width));
 }

@@ -5,6 +5,7 @@
 // Widths are terminal columns (displayWidth: CJK and emoji take two).
 import { tagColour, type Role, type Style, type Theme } from '../config/theme.js';
 import { charWidth, displayWidth, fitWidth, termLine } from '../model/sanitize.js';
+import { tagEnd } from './line-layer.js';
 
 /** One line of text for a tagged blessed box: sanitized (termLine) and its braces escaped. */
 export function escapeTags(s: string): string {
@@ -103,7 +104,32 @@ export function wrapTagged(line: string, width: number): string[] {
 
 /** A tagged line cut to `width` terminal columns (see wrapTagged). */
 export function cutTagged(line: string, width: number): string {
-  return wrapTagged(line, width)[0];
+  return fitsTagged(line, width) ? line : wrapTagged(line, width)[0];
+}
+
+/** Whether a tagged line takes at most `width` columns, measured as wrapTagged measures it
+ * (the common case: every line of every frame is gated, and most fit already). */
+function fitsTagged(line: string, width: number): boolean {
+  if (width <= 0) return true;
+  let used = 0;
+  for (let i = 0; i < line.length; ) {
+    const c = line.charCodeAt(i);
+    if (c === 123) {
+      const end = tagEnd(line, i);
+      if (end > 0) {
+        // `{open}` and `{close}` draw a brace; any other tag takes no room
+        if (line.startsWith('{open}', i) || line.startsWith('{close}', i)) used++;
+        if (used > width) return false;
+        i = end;
+        continue;
+      }
+    }
+    const cp = line.codePointAt(i) ?? 32;
+    used += c < 0x7f && c >= 0x20 ? 1 : charWidth(cp);
+    if (used > width) return false;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return true;
 }
 
 /** One character a prompt takes (filter, command line, typed confirmation): any code point but a control, so that names in any script can be typed. */

@@ -1,5 +1,5 @@
 // Guard: every writer of text to a terminal goes through the one sanitizer. A new
-// `stdout.write(...)`, `stderr.write(...)` (sockets and exec sessions are not terminals), `console.log(...)` or blessed `setContent(...)`
+// `stdout.write(...)`, `stderr.write(...)` (sockets and exec sessions are not terminals), `console.log(...)` or blessed `setContent(...)` (or a line layer's `setLines(...)`)
 // anywhere in src/ (the simulated cluster aside) fails here unless its argument passes a
 // sanitizing function, or the line says `// terminal-safe: <why>` (text that holds no
 // cluster data at all).
@@ -11,7 +11,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const SRC = join(ROOT, 'src');
 /** Functions whose result is terminal-safe: the sanitizer's, and renderers that apply it inside (tested separately). */
 const SAFE = /\b(termText|termLine|termLines|jsonForTerminal|entryOutput|entriesOutput|renderStatusTable|renderTreeText|renderCompare|renderTraces|renderChanges|gate|escapeTags|paint)\(/;
-const WRITER = /(\b(stdout|stderr)\.write\(|console\.(log|error|warn|info)\(|\.setContent\(|\bcontent:\s)/;
+const WRITER = /(\b(stdout|stderr)\.write\(|console\.(log|error|warn|info)\(|\.setContent\(|\.setLines\(|\bcontent:\s)/;
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
