@@ -103,9 +103,9 @@ export interface ResourceTableOptions {
 
 const FILTER_DEBOUNCE_MS = 80;
 /** the longest the idle building of search texts, or a filter going on after its frame, holds the event loop at a time */
-const TEXT_SLICE_MS = 8;
+const TEXT_SLICE_MS = 6;
 /** what a frame spends applying a typed filter; the rest goes on in slices of TEXT_SLICE_MS, and its rows are shown once it is done */
-const FILTER_FRAME_MS = 6;
+const FILTER_FRAME_MS = 3;
 
 interface Pair {
   context: string;
@@ -169,7 +169,7 @@ export class ResourceTableView implements View {
    * rows shown stay the old filter's until it is done; nothing changes `from` meanwhile (a
    * frame with changes to apply finishes it first).
    */
-  private pending: { fn: Extract<RowFilter<SortEntry>, { ranked: false }>; parsed: Filter; from: Rows; next: number; kept: Rows; task?: NodeJS.Immediate } | undefined;
+  private pending: { fn: Extract<RowFilter<SortEntry>, { ranked: false }>; parsed: Filter; from: Rows; next: number; kept: Rows; task?: NodeJS.Immediate | NodeJS.Timeout } | undefined;
   private closed = false;
   private filterTimer: NodeJS.Timeout | undefined;
   private selectedKey: string | undefined;
@@ -681,7 +681,7 @@ export class ResourceTableView implements View {
     this.filterFn = old.fn;
     this.filterParsed = old.parsed;
     this.shown = old.shown;
-    this.scheduleFilter();
+    this.scheduleFilter(true);
   }
 
   /**
@@ -717,20 +717,30 @@ export class ResourceTableView implements View {
     return true;
   }
 
-  private scheduleFilter(): void {
+  /**
+   * The next slice of the pending filter. `afterFrame`: the frame that began it has just held
+   * the event loop; an immediate would run in the same turn of the loop, right after it (its
+   * timers waiting for both), so the first slice waits for the next turn.
+   */
+  private scheduleFilter(afterFrame = false): void {
     const p = this.pending;
     if (!p || p.task || this.closed) return;
-    p.task = setImmediate(() => {
+    const slice = (): void => {
       p.task = undefined;
       if (this.pending !== p) return;
       // done: a frame shows its rows
       if (this.continueFilter(TEXT_SLICE_MS)) this.app.render();
       else this.scheduleFilter();
-    });
+    };
+    p.task = afterFrame ? setTimeout(slice, 0) : setImmediate(slice);
   }
 
   private cancelFilter(): void {
-    if (this.pending?.task) clearImmediate(this.pending.task);
+    const task = this.pending?.task;
+    if (task) {
+      clearImmediate(task as NodeJS.Immediate);
+      clearTimeout(task as NodeJS.Timeout);
+    }
     this.pending = undefined;
   }
 
