@@ -80,7 +80,7 @@ export class Reflector {
   private wake: (() => void) | undefined;
   private watchList: boolean;
   /** a watch-list's initial state while it streams in: `next` is the cache itself on a first sync, else built aside */
-  private initial: { old: Map<string, KubeObject>; next: Map<string, KubeObject> } | undefined;
+  private initial: { old: Map<string, KubeObject>; next: Map<string, KubeObject>; opened: boolean } | undefined;
 
   constructor(
     private readonly client: ContextClient,
@@ -148,10 +148,11 @@ export class Reflector {
             needList = false;
             this.backoff.reset();
           } else {
-            // it ended before the initial state was whole: a server that ignored the request
-            // (it never marks the end) or a dropped stream; this scope lists from now on
+            // it ended before the initial state was whole. Once the server had answered: a
+            // server that ignored the request (it never marks the end) or a dropped stream, and
+            // this scope lists from now on; before (given up waiting): it asks again
+            if (this.initial.opened) this.watchList = false;
             this.initial = undefined;
-            this.watchList = false;
             await this.sleep(this.backoff.next());
           }
           continue;
@@ -293,8 +294,9 @@ export class Reflector {
         ? { watch: 'true', sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true', timeoutSeconds }
         : { watch: 'true', resourceVersion: this.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds };
       if (initial) {
+        // set before the wait: a watch-list given up at any point is never taken as whole
+        this.initial = { old: this.objects, next: this.objects.size === 0 ? this.objects : new Map(), opened: false };
         release = await this.client.listSlot(ac.signal);
-        this.initial = { old: this.objects, next: this.objects.size === 0 ? this.objects : new Map() };
       }
       this.stats.watches++;
       let res: KubeStream;
@@ -308,7 +310,10 @@ export class Reflector {
         }
         throw e;
       }
-      if (initial) this.stats.watchLists++;
+      if (this.initial) {
+        this.initial.opened = true;
+        this.stats.watchLists++;
+      }
       // the watch is established: the cache is current again
       else this.setPhase('synced', undefined);
       const body = res.body;

@@ -5,7 +5,7 @@
 // WatchList feature answers 422) gets LIST then WATCH from then on, and so does a scope whose
 // watch-list ended before its initial state was whole (a server that ignored the parameter).
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ContextClient, KubeRequest } from '../../src/kube/client.js';
 import { KubeApiError } from '../../src/kube/errors.js';
 import { Reflector, type ReflectorSink } from '../../src/kube/reflector.js';
@@ -30,14 +30,14 @@ class StreamClient {
   refuse: KubeApiError | undefined;
   lists = 0;
 
-  async listSlot(): Promise<() => void> {
+  listSlot = async (_signal?: AbortSignal): Promise<() => void> => {
     this.held++;
     let once = true;
     return () => {
       if (once) this.held--;
       once = false;
     };
-  }
+  };
 
   async listPage(): Promise<unknown> {
     this.lists++;
@@ -152,5 +152,28 @@ describe('reflector watch-list', () => {
     expect([...r.cache.keys()]).toEqual(['ns/from-list']);
     expect(r.phase).toBe('synced');
     await r.stop();
+  });
+
+  it('a watch-list given up while it waited for a list slot is not taken as whole: it asks again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      const client = new StreamClient();
+      let slots = 0;
+      // every slot is taken: the wait ends only when the watch gives up (its silence bound)
+      client.listSlot = (signal?: AbortSignal) => {
+        slots++;
+        return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+      };
+      const r = new Reflector(client as unknown as ContextClient, CONFIGMAPS, undefined, recorder(), { watchTimeoutSeconds: [0, 0], backoffMs: [1, 1] });
+      r.start();
+      await vi.advanceTimersByTimeAsync(36_000);
+      expect(slots).toBe(2);
+      expect(r.phase).toBe('syncing');
+      // nothing was opened: no plain watch started as if the state were whole
+      expect(client.queries).toEqual([]);
+      await r.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
