@@ -10,6 +10,8 @@ import type { ApiRequest, ApiResponse } from './types.js';
 
 export interface MetricsSource {
   request(context: string, req: ApiRequest): Promise<ApiResponse>;
+  /** a streaming GET (the fleet store's): pod metrics are then read item by item */
+  stream?(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>>;
 }
 
 export interface MetricsPollerOptions {
@@ -62,7 +64,8 @@ export function createMetricsPoller(source: MetricsSource, opts: MetricsPollerOp
   async function read(context: string, e: Entry): Promise<void> {
     const request = (req: { path: string; signal?: AbortSignal }) => source.request(context, { method: 'GET', path: req.path });
     try {
-      const [pods, nodes] = await Promise.all([readPodMetrics(request), readNodeMetrics(request)]);
+      const stream = source.stream && ((req: { path: string; signal?: AbortSignal }) => source.stream!(context, { method: 'GET', path: req.path, signal: req.signal }));
+      const [pods, nodes] = await Promise.all([readPodMetrics(request, undefined, undefined, stream), readNodeMetrics(request)]);
       e.checkedAt = now();
       e.error = undefined;
       if (!pods.served) e.snap = { state: 'unserved', reason: pods.reason };

@@ -36,6 +36,76 @@ export interface NodeUsage {
 export type MetricsRead<T> = { served: true; items: T[] } | { served: false; reason: string };
 
 type Requester = (req: KubeRequest) => Promise<KubeResponse>;
+/** A streaming GET: the body's chunks (FleetStore.stream); errors thrown as KubeApiError. */
+export type Streamer = (req: { path: string; signal?: AbortSignal }) => Promise<AsyncIterable<Uint8Array>>;
+
+/**
+ * Each object of the top-level `items` array of a JSON list answer, parsed on its own as its
+ * text arrives, to `each`. A poll of 10k pods' metrics is ~3.6 MB of JSON every 15 s: read whole, its
+ * text and the tree parsed from it live until the last item is read, long enough to be moved to
+ * the old generation, where they stay until the next full collection; item by item, each one
+ * is garbage at once (issue 22: the TUI's RSS). False when the answer has no `items` array.
+ */
+export async function listItems(chunks: AsyncIterable<Uint8Array>, each: (item: unknown) => void): Promise<boolean> {
+  const decoder = new TextDecoder();
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  // the last key read at depth 1, and whether its value is the items array being read
+  let key = '';
+  let keyStart = -1;
+  let inItems = false;
+  let found = false;
+  let item = '';
+  let itemStart = -1;
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === 92) escaped = true;
+        else if (c === 34) {
+          inString = false;
+          if (keyStart >= 0) {
+            key += text.slice(keyStart, i);
+            keyStart = -1;
+          }
+        }
+        continue;
+      }
+      if (c === 34) {
+        inString = true;
+        if (depth === 1) {
+          key = '';
+          keyStart = i + 1;
+        }
+      } else if (c === 123 || c === 91) {
+        depth++;
+        if (depth === 2 && c === 91 && key === 'items') inItems = found = true;
+        else if (depth === 3 && inItems) itemStart = i;
+      } else if (c === 125 || c === 93) {
+        if (depth === 3 && inItems) {
+          each(JSON.parse(item + text.slice(itemStart, i + 1)));
+          item = '';
+          itemStart = -1;
+        }
+        if (depth === 2) inItems = false;
+        depth--;
+      }
+    }
+    // the unfinished part of a key or an item goes on in the next chunk
+    if (keyStart >= 0) {
+      key += text.slice(keyStart);
+      keyStart = 0;
+    }
+    if (itemStart >= 0) {
+      item += text.slice(itemStart);
+      itemStart = 0;
+    }
+  }
+  return found;
+}
 
 interface RawItem {
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
@@ -73,21 +143,34 @@ async function list(request: Requester, path: string, signal?: AbortSignal): Pro
 
 const q = (v: string | undefined): number => parseQuantity(v) ?? 0;
 
-/** Pod usage in one namespace or all (namespace undefined). Errors other than "not served" throw. */
-export async function readPodMetrics(request: Requester, namespace?: string, signal?: AbortSignal): Promise<MetricsRead<PodUsage>> {
+const podUsage = (i: RawItem): PodUsage => ({
+  namespace: i.metadata?.namespace ?? '',
+  name: i.metadata?.name ?? '',
+  labels: i.metadata?.labels ?? {},
+  timestamp: i.timestamp,
+  containers: (i.containers ?? []).map((c) => ({ name: c.name ?? '', cpu: q(c.usage?.cpu), memory: q(c.usage?.memory) })),
+});
+
+/**
+ * Pod usage in one namespace or all (namespace undefined). Errors other than "not served"
+ * throw. With `stream`, the answer is read item by item (listItems), not whole.
+ */
+export async function readPodMetrics(request: Requester, namespace?: string, signal?: AbortSignal, stream?: Streamer): Promise<MetricsRead<PodUsage>> {
   const path = namespace ? `${METRICS_BASE}/namespaces/${encodeURIComponent(namespace)}/pods` : `${METRICS_BASE}/pods`;
+  if (stream) {
+    try {
+      const items: PodUsage[] = [];
+      if (!(await listItems(await stream({ path, signal }), (i) => items.push(podUsage(i as RawItem))))) return { served: false, reason: `metrics: ${path} did not answer a list` };
+      return { served: true, items };
+    } catch (e) {
+      const n = notServed(e);
+      if (n) return n;
+      throw e;
+    }
+  }
   const r = await list(request, path, signal);
   if (!r.served) return r;
-  return {
-    served: true,
-    items: r.items.map((i) => ({
-      namespace: i.metadata?.namespace ?? '',
-      name: i.metadata?.name ?? '',
-      labels: i.metadata?.labels ?? {},
-      timestamp: i.timestamp,
-      containers: (i.containers ?? []).map((c) => ({ name: c.name ?? '', cpu: q(c.usage?.cpu), memory: q(c.usage?.memory) })),
-    })),
-  };
+  return { served: true, items: r.items.map(podUsage) };
 }
 
 /** Node usage. Errors other than "not served" throw. */
