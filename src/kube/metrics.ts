@@ -60,20 +60,32 @@ export async function listItems(chunks: AsyncIterable<Uint8Array>, each: (item: 
   let itemStart = -1;
   for await (const chunk of chunks) {
     const text = decoder.decode(chunk, { stream: true });
+    let backslash = text.indexOf('\\');
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === 92) escaped = true;
-        else if (c === 34) {
-          inString = false;
-          if (keyStart >= 0) {
-            key += text.slice(keyStart, i);
-            keyStart = -1;
-          }
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        // most of a list is string contents: jump to the next quote or backslash
+        let quote = text.indexOf('"', i);
+        if (quote < 0) quote = text.length;
+        if (backslash >= 0 && backslash < i) backslash = text.indexOf('\\', i);
+        if (backslash >= 0 && backslash < quote) {
+          i = backslash;
+          escaped = true;
+          continue;
+        }
+        i = quote;
+        if (i === text.length) break;
+        inString = false;
+        if (keyStart >= 0) {
+          key += text.slice(keyStart, i);
+          keyStart = -1;
         }
         continue;
       }
+      const c = text.charCodeAt(i);
       if (c === 34) {
         inString = true;
         if (depth === 1) {
