@@ -60,6 +60,17 @@ export class FrameBatcher {
     this.schedule();
   }
 
+  /**
+   * Delivers what is pending on the next turn of the event loop, frame or not: for a change a
+   * listener should not wait a frame for. `fleetdeck logs` (lean.ts) opens its streams once the
+   * pods are listed, and the frame begun when the list was asked for held that up ~100 ms.
+   */
+  flushSoon(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), 0);
+  }
+
   /** Adds a listener; returns its removal. A listener that throws does not keep the others from hearing. */
   onChange(fn: (batch: ChangeBatch) => void): () => void {
     this.listeners.add(fn);

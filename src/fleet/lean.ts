@@ -75,7 +75,11 @@ export class LeanStore extends StoreReads implements FleetStore {
         this.batcher.markResource(context, rk, objectKey(o));
       },
       resourceChanged: (context, rk) => this.batcher.markResource(context, rk),
-      statusChanged: (context) => this.batcher.markContext(context),
+      // a reflector that synced (or failed) is told at once: the tail's streams open from it
+      statusChanged: (context) => {
+        this.batcher.markContext(context);
+        this.batcher.flushSoon();
+      },
     });
     for (const name of opts.contexts) {
       const c: LeanContext = { status: { name, state: 'connecting' }, types: CORE_TYPES };

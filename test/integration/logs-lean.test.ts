@@ -23,8 +23,8 @@ afterAll(async () => {
 });
 
 /** Runs the command on a fresh lean store until `enough(lines)`; what it printed, and the store's informers then. */
-async function tail(target: string, opts: LogsCommandOptions, discover: boolean, enough: (lines: string[], store: LeanStore) => boolean | Promise<boolean>) {
-  const store = new LeanStore({ contexts: CONTEXTS, merged: loadKubeconfig({ kubeconfig: fleet.kubeconfigPath }), discover });
+async function tail(target: string, opts: LogsCommandOptions, discover: boolean, enough: (lines: string[], store: LeanStore) => boolean | Promise<boolean>, frameMs?: number) {
+  const store = new LeanStore({ contexts: CONTEXTS, merged: loadKubeconfig({ kubeconfig: fleet.kubeconfigPath }), discover, frameMs });
   const stdout = new PassThrough();
   let out = '';
   let err = '';
@@ -68,6 +68,12 @@ describe('fleetdeck logs on the lean store', () => {
     for (const l of r.lines) expect(l).toMatch(/^(east|west)\/web-[a-z0-9]+-[a-z0-9]+\/app \S/);
     // no line twice: each has its own request id
     expect(new Set(r.lines).size).toBe(r.lines.length);
+  }, 60_000);
+
+  it('the streams open once the pods are listed, not when the change frame begun by the request ends', async () => {
+    // a frame of 10 minutes: before flushSoon the listed pods waited for it (100 ms by default)
+    const r = await tail('*/shop/web-', { tail: 1 }, false, (lines) => CONTEXTS.every((c) => lines.some((l) => l.startsWith(`${c}/`))), 600_000);
+    expect(r.informers).toEqual(['east/pods', 'west/pods']);
   }, 60_000);
 
   it('KIND/NAME: the served kinds are discovered first, then the workload and its pods are watched', async () => {

@@ -56,4 +56,23 @@ describe('change batches name the objects', () => {
     expect(batches[1].objects?.has(resourceMark('dev', 'pods'))).toBe(false);
     batcher.close();
   });
+
+  it('flushSoon delivers the pending marks at once, inside a frame that has not ended', async () => {
+    const batcher = new FrameBatcher({ frameMs: 600_000 });
+    const batches: ChangeBatch[] = [];
+    batcher.onChange((b) => batches.push(b));
+    batcher.markResource('dev', 'pods', 'shop/a');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toHaveLength(1);
+    // the frame begun by the first batch holds the next one back ...
+    batcher.markResource('dev', 'pods', 'shop/b');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toHaveLength(1);
+    // ... unless it is asked for now
+    batcher.flushSoon();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(batches).toHaveLength(2);
+    expect(batches[1].objects).toEqual(new Map([[resourceMark('dev', 'pods'), new Set(['shop/b'])]]));
+    batcher.close();
+  });
 });
