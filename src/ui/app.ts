@@ -32,6 +32,7 @@ import { footerLines, gate, headerLines, type ChromeDeps } from './chrome.js';
 import { createKeyHandler, type KeyEvent } from './key-dispatch.js';
 import { createCommandLine } from './command-line.js';
 import { createActionRunner } from './action-runner.js';
+import { frameScheduler } from './schedule.js';
 import './builtin-views.js';
 
 export { installTerminalGuards } from './shell.js';
@@ -68,7 +69,10 @@ export interface AppOptions {
   onFrame?(drawn: boolean): void;
 }
 
+/** frames asked for by cluster changes: at most one per FRAME_MS however many changes arrive */
 const FRAME_MS = 100;
+/** a frame that answers a key is drawn once the last one is this old (a 60 Hz display's frame) */
+const INPUT_FRAME_MS = 16;
 
 function sameLines(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((l, i) => l === b[i]);
@@ -92,8 +96,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   const allNames = store.contexts().map((c) => c.name);
   const state: ShellState = { selected: opts.contexts.length ? [...opts.contexts] : allNames.slice(0, 1), namespace: opts.namespace, history: [], closed: false };
   const stack = new ViewStack();
-  let frameTimer: NodeJS.Timeout | undefined;
-  let lastFrame = 0;
+  const frames = frameScheduler(frame, { spacingMs: FRAME_MS, inputSpacingMs: INPUT_FRAME_MS });
   let done: () => void = () => undefined;
   const now = opts.now ?? Date.now;
   const size = (): { width: number; height: number } => ({ width: (screen.width as number) || 80, height: (screen.height as number) || 24 });
@@ -138,10 +141,8 @@ export function runApp(opts: AppOptions): Promise<void> {
       state.message = { text: repeat > 1 ? `(×${repeat}) ${text}` : text, base: text, repeat, kind, at: now() };
       app.render();
     },
-    render() {
-      if (frameTimer || state.closed) return;
-      // coalesce: at most one frame per FRAME_MS however many changes arrive
-      frameTimer = setTimeout(frame, Math.max(0, lastFrame + FRAME_MS - Date.now()));
+    render(input) {
+      if (!state.closed) frames.request(input);
     },
     now,
     command(line) {
@@ -199,9 +200,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   /** what the last drawn frame showed: a frame with the same text and no widgets is not drawn again */
   let drawn: { width: number; height: number; texts: string[][] } | undefined;
   function frame(): void {
-    frameTimer = undefined;
     if (state.closed) return;
-    lastFrame = Date.now();
     const { width, height } = size();
     const bodyHeight = Math.max(1, height - 4);
     // a view drawn with widgets (pulses) takes them off the body once another is on top
@@ -226,7 +225,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   function quit(): void {
     if (state.closed) return;
     state.closed = true;
-    clearTimeout(frameTimer);
+    frames.cancel();
     clearInterval(clock);
     fleetWatch.close();
     unsubscribe();

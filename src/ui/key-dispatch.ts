@@ -180,14 +180,15 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
     const k = keyName(ch, key);
     if (!k) return;
     if (k === 'ctrl-c' && !state.prompt) return d.quit();
+    // the frame that answers a key does not wait out the spacing of cluster-change frames
     if (state.prompt) {
       promptKey(k, ch);
-      app.render();
+      app.render(true);
       return;
     }
     const dialog = stack.top();
     if (dialog?.takeKey && k !== 'ctrl-c' && dialog.takeKey(k, ch)) {
-      app.render();
+      app.render(true);
       return;
     }
     pending.push(k);
@@ -196,6 +197,6 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
     pending = [];
     if (hit.kind === 'none') return;
     dispatch(hit.actions);
-    if (!state.closed) app.render();
+    if (!state.closed) app.render(true);
   };
 }

@@ -28,8 +28,8 @@ export interface AppContext {
   push(view: View): void;
   pop(): void;
   message(text: string, kind?: 'info' | 'error'): void;
-  /** schedule a frame (coalesced, at most ~10/s) */
-  render(): void;
+  /** schedule a frame (coalesced, at most ~10/s); `input`: it answers what the user typed, drawn as soon as the last frame is a few ms old */
+  render(input?: boolean): void;
   now(): number;
   /** runs a palette command (`pods`, `deploy prod-*`, `events`) */
   command(line: string): void;

@@ -1,7 +1,7 @@
 // The resource table keeps its sorted rows between frames and moves only the rows of
 // changed objects: after any sequence of changes, sort keys and filters it must show what
 // a table built from scratch over the same store shows.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChangeBatch } from '../../src/fleet/types.js';
 import type { KubeObject } from '../../src/model/types.js';
 import type { CommandId } from '../../src/commands/table.js';
@@ -150,6 +150,37 @@ describe('incremental resource table', () => {
       }
       view.onChange({ resources: new Set(objects.keys()), contexts: new Set(), objects });
       expect(view.rows().map((r) => r.key)).toEqual(fresh(app, { key: 'name', desc: false }, text));
+    }
+  });
+
+  it('a key typed after a pause filters at once, asking for a frame that answers input; a burst of keys filters once it pauses', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const rand = mulberry32(17);
+      const store = new FakeStore(CONTEXTS);
+      const asked: (boolean | undefined)[] = [];
+      const app = { ...appOver(store), render: (input?: boolean) => void asked.push(input) } as AppContext;
+      for (let i = 0; i < 300; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i));
+      const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false } });
+      view.render(120, 30);
+      const shown = (): string[] => (view.render(120, 30), view.rows().map((r) => r.key));
+      view.filter.set('api');
+      // no timer has run: the frame is asked for now, and it shows the filter's rows
+      expect(asked).toEqual([true]);
+      expect(shown()).toEqual(fresh(app, { key: 'name', desc: false }, 'api'));
+      // two more keys within the debounce window: a burst, applied once it pauses
+      vi.advanceTimersByTime(10);
+      view.filter.set('api-');
+      vi.advanceTimersByTime(10);
+      view.filter.set('api-1');
+      expect(asked).toEqual([true]);
+      expect(shown()).toEqual(fresh(app, { key: 'name', desc: false }, 'api'));
+      vi.advanceTimersByTime(80);
+      expect(asked).toEqual([true, true]);
+      expect(shown()).toEqual(fresh(app, { key: 'name', desc: false }, 'api-1'));
+      view.close();
+    } finally {
+      vi.useRealTimers();
     }
   });
 

@@ -20,6 +20,7 @@ import { entryOf as kindEntryOf } from '../../model/kinds.js';
 import { coverageText, summarizeCoverage } from '../../model/coverage.js';
 import { cutToWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, paint } from '../style.js';
+import { leadingDebounce } from '../schedule.js';
 
 export type SortKey = 'name' | 'age' | 'status' | 'context' | 'namespace';
 
@@ -171,7 +172,6 @@ export class ResourceTableView implements View {
    */
   private pending: { fn: Extract<RowFilter<SortEntry>, { ranked: false }>; parsed: Filter; from: Rows; next: number; kept: Rows; task?: NodeJS.Immediate | NodeJS.Timeout } | undefined;
   private closed = false;
-  private filterTimer: NodeJS.Timeout | undefined;
   private selectedKey: string | undefined;
   private readonly marks = new Set<string>();
   private sort: { key: SortKey; desc: boolean };
@@ -291,22 +291,23 @@ export class ResourceTableView implements View {
     }
   }
 
+  /** a key typed after a pause applies at once; a burst of keys, once it pauses */
+  private readonly typed = leadingDebounce(() => {
+    this.refilter = true;
+    this.app.render(true);
+  }, FILTER_DEBOUNCE_MS);
+
   filter = {
     get: (): string => this.filterText,
     set: (text: string): void => {
       this.filterText = text;
-      // typing re-filters at most once per debounce window
-      clearTimeout(this.filterTimer);
-      this.filterTimer = setTimeout(() => {
-        this.refilter = true;
-        this.app.render();
-      }, FILTER_DEBOUNCE_MS);
+      this.typed.call();
     },
   };
 
   /** Applies the filter now (tests, enter in the prompt). */
   setFilterNow(text: string): void {
-    clearTimeout(this.filterTimer);
+    this.typed.cancel();
     this.filterText = text;
     this.refilter = true;
   }
@@ -728,8 +729,8 @@ export class ResourceTableView implements View {
     const slice = (): void => {
       p.task = undefined;
       if (this.pending !== p) return;
-      // done: a frame shows its rows
-      if (this.continueFilter(TEXT_SLICE_MS)) this.app.render();
+      // done: a frame shows its rows, as soon as it may answer the key that typed the filter
+      if (this.continueFilter(TEXT_SLICE_MS)) this.app.render(true);
       else this.scheduleFilter();
     };
     p.task = afterFrame ? setTimeout(slice, 0) : setImmediate(slice);
@@ -914,7 +915,7 @@ export class ResourceTableView implements View {
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.filterTimer);
+    this.typed.cancel();
     if (this.textTask) clearImmediate(this.textTask);
     this.textTask = undefined;
     this.cancelFilter();

@@ -1,0 +1,73 @@
+// When frames are drawn and when a typed filter is applied. Cluster events ask for frames at
+// any rate; those are coalesced to at most one per `spacingMs` (never a redraw per event).
+// A frame that answers a key (or the filter the key typed) need not wait out that spacing:
+// it is drawn as soon as the last frame is `inputSpacingMs` old. Timers are the global ones,
+// so tests drive them with fake timers.
+
+export interface FrameScheduler {
+  /** a frame soon: after `spacingMs` since the last one, or `inputSpacingMs` when `input` */
+  request(input?: boolean): void;
+  /** a frame is waiting for its time */
+  readonly pending: boolean;
+  cancel(): void;
+}
+
+export function frameScheduler(draw: () => void, opts: { spacingMs: number; inputSpacingMs: number }): FrameScheduler {
+  let timer: NodeJS.Timeout | undefined;
+  /** when the waiting frame is due */
+  let due = 0;
+  let last = -Infinity;
+  const run = (): void => {
+    timer = undefined;
+    last = Date.now();
+    draw();
+  };
+  return {
+    request(input = false) {
+      const at = Math.max(Date.now(), last + (input ? opts.inputSpacingMs : opts.spacingMs));
+      // a frame already waiting is moved only earlier: later requests join it
+      if (timer && due <= at) return;
+      clearTimeout(timer);
+      due = at;
+      timer = setTimeout(run, at - Date.now());
+    },
+    get pending() {
+      return timer !== undefined;
+    },
+    cancel() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/**
+ * Calls `fn` at once when it has not been called for `ms` (the first key typed after a
+ * pause applies at once); calls within `ms` of the last are a burst, whose last call runs
+ * once the burst has paused for `ms`.
+ */
+export function leadingDebounce(fn: () => void, ms: number): { call(): void; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let trailing = false;
+  const quiet = (): void => {
+    timer = undefined;
+    if (!trailing) return;
+    trailing = false;
+    fn();
+    timer = setTimeout(quiet, ms);
+  };
+  return {
+    call() {
+      if (timer) {
+        trailing = true;
+        clearTimeout(timer);
+      } else fn();
+      timer = setTimeout(quiet, ms);
+    },
+    cancel() {
+      clearTimeout(timer);
+      timer = undefined;
+      trailing = false;
+    },
+  };
+}
