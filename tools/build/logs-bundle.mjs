@@ -9,10 +9,10 @@
 // imports dynamically (loaded when needed: undici's transport, client-node, ws, chalk) and
 // src/config/shipped.ts (it finds the package by its own file's place). The source map points
 // through tsc's maps to src/.
-import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { builtinRequires } from './esbuild-plugins.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const file = join(root, 'dist', 'cli', 'logs.js');
@@ -32,19 +32,6 @@ const keepSeparate = {
       if (!rel.startsWith('.')) rel = `./${rel}`;
       return { path: rel, external: true };
     });
-  },
-};
-
-/**
- * A CommonJS package's require() of a Node built-in (yaml's of 'process' and 'buffer') as an
- * import: an ES module has no require(), and the single executable's bundle (tools/exe) no
- * import.meta.url to make one from.
- */
-const builtinRequires = {
-  name: 'builtin-requires',
-  setup(b) {
-    b.onResolve({ filter: /^[a-z_]+$/ }, (args) => (args.kind === 'require-call' && builtinModules.includes(args.path) ? { path: args.path, namespace: 'builtin' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `export * from 'node:${args.path}';`, loader: 'js' }));
   },
 };
 
