@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // fleetdeck's command line: argument parsing and subcommands. Each subcommand's work lives
-// in its own layer and is imported lazily, so starting the TUI loads only what it needs.
-import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+// in its own layer and is imported lazily, so starting the TUI loads only what it needs, and
+// commander too: `fleetdeck logs` reads its options without it (src/cli/options.ts).
+import type { Command } from 'commander';
+import type { LogsCommandOptions } from './cli/logs.js';
+import { addLogsCommand, commanderOption, FLEET_OPTIONS, parseLogsArgs, wholeNumber } from './cli/options.js';
 import { isSingleExecutable, packageVersion } from './config/shipped.js';
-import type { CliCommand, CliOption } from './commands/table.js';
-import { termText } from './model/sanitize.js';
+import type { CliCommand } from './commands/table.js';
+import type { SelectionOptions } from './fleet/selection.js';
+
+type Commander = typeof import('commander');
 
 /**
  * Once the TUI has restored the terminal, quitting means quitting: anything still holding the
@@ -15,11 +20,6 @@ const exitAfterGrace = (): void => {
   setTimeout(() => process.exit(), 2000).unref();
 };
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number is expected');
-  return n;
-};
 
 /** `fleetdeck 0.1.0 (single executable, node v20.20.2, linux-x64)`: what a bug report needs. */
 function versionLine(): string {
@@ -27,21 +27,22 @@ function versionLine(): string {
   return `fleetdeck ${packageVersion()} (${how}node ${process.version}, ${process.platform}-${process.arch})`;
 }
 
-/** The options every command that talks to clusters shares. */
-function fleetOptions(cmd: Command): Command {
-  return cmd
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
-    .option('--context <name|glob>', 'context(s) to cover: names, globs, comma lists; repeatable', collect)
-    .option('--all-contexts', 'cover every context of the kubeconfig')
-    .option('--fleet <name>', 'a named group of contexts from the config file; repeatable', collect)
-    .option('-n, --namespace <ns>', 'namespace scope (default: all namespaces)');
-}
-
 /**
  * The whole command line. `actions`: the command table's action subcommands (suspend, scale,
  * rollback, ...); without them the program has only the subcommands defined here.
  */
-export function buildProgram(actions: readonly CliCommand[]): Command {
+export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Command {
+  const { Argument, Command, InvalidArgumentError, Option } = lib;
+  const int = (v: string): number => {
+    const n = wholeNumber(v);
+    if (n === undefined) throw new InvalidArgumentError('a whole number is expected');
+    return n;
+  };
+  /** The options every command that talks to clusters shares. */
+  const fleetOptions = (cmd: Command): Command => {
+    for (const spec of FLEET_OPTIONS) cmd.addOption(commanderOption(lib, spec));
+    return cmd;
+  };
   const program = new Command('fleetdeck')
     .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
     .showHelpAfterError()
@@ -166,19 +167,7 @@ export function buildProgram(actions: readonly CliCommand[]): Command {
       process.exitCode = await runChangesCommand({ ...o, timeoutMs: timeoutMs(o) }, io());
     });
 
-  fleetOptions(program.command('logs <TARGET>'))
-    .description('merged multi-pod, multi-context log tail (stern-like): a pod, KIND/NAME, or [ctx-glob/]ns/pod-regex')
-    .option('--since <duration>', 'start this far back (30s, 5m, 1h)')
-    .option('--tail <n>', 'lines per container to start with', int)
-    .option('-c, --container <regex>', 'only containers matching')
-    .option('-i, --include <regex>', 'only lines matching')
-    .option('-e, --exclude <regex>', 'drop lines matching')
-    .option('-H, --highlight <regex>', 'highlight matches')
-    .addOption(new Option('-o, --output <format>', 'line format').choices(['raw', 'json']).default('raw'))
-    .option('-t, --timestamps', 'print each line\'s timestamp')
-    .option('-p, --previous', 'the previous (crashed) container instance')
-    .option('--init-containers', 'include init containers')
-    .option('--max-streams <n>', 'cap on concurrent streams (default 50); reaching it stops with an error, as stern does', int)
+  addLogsCommand(lib, program)
     .action(async (target: string, o) => {
       const { runLogs } = await import('./cli/logs.js');
       process.exitCode = await runLogs(target, o);
@@ -216,7 +205,7 @@ export function buildProgram(actions: readonly CliCommand[]): Command {
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
     .action(async (shell: 'bash' | 'zsh' | 'fish') => {
       const { completionScript } = await import('./cli/completion.js');
-      process.stdout.write(completionScript(shell, buildProgram(await actionCommands()))); // terminal-safe: our own script text
+      process.stdout.write(completionScript(shell, buildProgram(lib, await actionCommands()))); // terminal-safe: our own script text
     });
 
   program
@@ -224,6 +213,7 @@ export function buildProgram(actions: readonly CliCommand[]): Command {
     .option('--kubeconfig <path>')
     .action(async (o: { kubeconfig?: string }) => {
       const { contextNames, loadKubeconfig } = await import('./kube/kubeconfig.js');
+      const { termText } = await import('./model/sanitize.js');
       process.stdout.write(termText(contextNames(loadKubeconfig({ kubeconfig: o.kubeconfig })).join('\n') + '\n'));
     });
 
@@ -236,7 +226,7 @@ export function buildProgram(actions: readonly CliCommand[]): Command {
       .option('--protected-ok', 'with --yes: act on protected contexts without typing the name')
       .option('--readonly', 'refuse (useful to check what a script would do)')
       .option('--timeout <seconds>', 'how long to wait for an outcome (reconcile)', int);
-    for (const spec of a.options ?? []) cmd.addOption(cliOption(spec));
+    for (const spec of a.options ?? []) cmd.addOption(commanderOption(lib, spec));
     cmd.action(async (target: string, o) => {
       const { runShellAction } = await import('./cli/actions-fleet.js');
       process.exitCode = await runShellAction(
@@ -249,18 +239,9 @@ export function buildProgram(actions: readonly CliCommand[]): Command {
   return program;
 }
 
-/** A command table option (data) as commander's. */
-function cliOption(spec: CliOption): Option {
-  const o = new Option(spec.flags, spec.description);
-  if (spec.int) o.argParser(int);
-  if (spec.choices) o.choices(spec.choices);
-  if (spec.default !== undefined) o.default(spec.default);
-  if (spec.required) o.makeOptionMandatory();
-  return o;
-}
-
 /** Known user errors print their message and exit 2; anything else is a bug and says so. */
-function fail(e: unknown): void {
+async function fail(e: unknown): Promise<void> {
+  const { termText } = await import('./model/sanitize.js');
   const err = e as Error;
   const known = ['KubeconfigError', 'ConfigError', 'SelectorError', 'UsageError', 'TerminalError'];
   if (known.includes(err?.name) || known.includes(err?.constructor?.name)) {
@@ -286,11 +267,17 @@ async function actionCommands(): Promise<CliCommand[]> {
   return (await import('./commands/table.js')).cliCommands();
 }
 
-// `fleetdeck logs …` needs none of the action subcommands, and their table costs ~5 MB and
-// ~30 ms of start-up (the kind registry), most of the budget of a tail that must start as fast
-// as stern (issue 22); every other command line (help, completion, an action) builds them all.
+// `fleetdeck logs …` reads its own options from the table commander's come from and starts
+// without commander or the command table (~20 ms of CPU, ~1 MB, of a tail that must start as
+// fast as stern: issue 22); what it is not sure of goes to the whole program, as every other
+// command line does. Even then logs needs none of the action subcommands, whose table costs
+// ~5 MB and ~30 ms (the kind registry); help, completion and an action build them all.
 // (no top-level await: the single executable's bundle is CommonJS)
-const onlyBuiltIns = process.argv[2] === 'logs';
-(onlyBuiltIns ? Promise.resolve([]) : actionCommands())
-  .then((actions) => buildProgram(actions).parseAsync(process.argv))
-  .catch(fail);
+const argv = process.argv;
+const quick = argv[2] === 'logs' ? parseLogsArgs(argv.slice(3)) : undefined;
+(quick
+  ? import('./cli/logs.js').then(async ({ runLogs }) => {
+      process.exitCode = await runLogs(quick.target, quick.opts as LogsCommandOptions & SelectionOptions);
+    })
+  : Promise.all([import('commander'), argv[2] === 'logs' ? [] : actionCommands()]).then(([lib, actions]) => buildProgram(lib, actions).parseAsync(argv))
+).catch(fail);

@@ -49,6 +49,8 @@ export interface CliOption {
   required?: boolean;
   choices?: readonly string[];
   default?: string;
+  /** may be given more than once: the values in a list */
+  repeatable?: boolean;
 }
 
 /** A shell subcommand that runs a catalog action: `fleetdeck <name> KIND/NAME`. */

@@ -1,0 +1,124 @@
+// The fleet options every cluster command shares and the `fleetdeck logs` subcommand, as data
+// (the command table's CliOption shape). src/cli.ts makes commander's options of them, and
+// parseLogsArgs reads a `fleetdeck logs …` command line from the same table with node's own
+// parseArgs, so that the tail starts without loading commander (~20 ms of CPU, most of a
+// start that must keep up with stern's: issue 22). What parseLogsArgs is not sure of — help,
+// an unknown or malformed option, a value commander would refuse — it leaves to commander,
+// which says what is wrong as for every other command.
+import { parseArgs } from 'node:util';
+import type { Command, Option } from 'commander';
+import type { CliOption } from '../commands/table.js';
+
+/** commander itself, loaded by the caller (this module must not load it) */
+type Commander = typeof import('commander');
+
+export const FLEET_OPTIONS: readonly CliOption[] = [
+  { flags: '--kubeconfig <path>', description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' },
+  { flags: '--context <name|glob>', description: 'context(s) to cover: names, globs, comma lists; repeatable', repeatable: true },
+  { flags: '--all-contexts', description: 'cover every context of the kubeconfig' },
+  { flags: '--fleet <name>', description: 'a named group of contexts from the config file; repeatable', repeatable: true },
+  { flags: '-n, --namespace <ns>', description: 'namespace scope (default: all namespaces)' },
+];
+
+export const LOGS_DESCRIPTION = 'merged multi-pod, multi-context log tail (stern-like): a pod, KIND/NAME, or [ctx-glob/]ns/pod-regex';
+
+export const LOGS_OPTIONS: readonly CliOption[] = [
+  { flags: '--since <duration>', description: 'start this far back (30s, 5m, 1h)' },
+  { flags: '--tail <n>', description: 'lines per container to start with', int: true },
+  { flags: '-c, --container <regex>', description: 'only containers matching' },
+  { flags: '-i, --include <regex>', description: 'only lines matching' },
+  { flags: '-e, --exclude <regex>', description: 'drop lines matching' },
+  { flags: '-H, --highlight <regex>', description: 'highlight matches' },
+  { flags: '-o, --output <format>', description: 'line format', choices: ['raw', 'json'], default: 'raw' },
+  { flags: '-t, --timestamps', description: "print each line's timestamp" },
+  { flags: '-p, --previous', description: 'the previous (crashed) container instance' },
+  { flags: '--init-containers', description: 'include init containers' },
+  { flags: '--max-streams <n>', description: 'cap on concurrent streams (default 50); reaching it stops with an error, as stern does', int: true },
+];
+
+/** A whole number (0 or more), as the option parsers take it; undefined when it is not one. */
+export function wholeNumber(v: string): number | undefined {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** The option's commander form: int and repeatable values parsed, choices, default, mandatory. */
+export function commanderOption(lib: Commander, spec: CliOption): Option {
+  const o = new lib.Option(spec.flags, spec.description);
+  if (spec.int) {
+    o.argParser((v: string) => {
+      const n = wholeNumber(v);
+      if (n === undefined) throw new lib.InvalidArgumentError('a whole number is expected');
+      return n;
+    });
+  }
+  if (spec.repeatable) o.argParser((v: string, prev: string[] = []) => [...prev, v]);
+  if (spec.choices) o.choices(spec.choices);
+  if (spec.default !== undefined) o.default(spec.default);
+  if (spec.required) o.makeOptionMandatory();
+  return o;
+}
+
+/** `fleetdeck logs <TARGET>` under `program`, with the fleet options and its own; the caller adds the action. */
+export function addLogsCommand(lib: Commander, program: Command): Command {
+  const cmd = program.command('logs <TARGET>').description(LOGS_DESCRIPTION);
+  for (const spec of [...FLEET_OPTIONS, ...LOGS_OPTIONS]) cmd.addOption(commanderOption(lib, spec));
+  return cmd;
+}
+
+interface Flag {
+  spec: CliOption;
+  long: string;
+  short?: string;
+  /** commander's key for it: --max-streams → maxStreams */
+  key: string;
+  takesValue: boolean;
+}
+
+function flagOf(spec: CliOption): Flag {
+  const m = /^(?:-(\w), )?--([\w-]+)( <[^>]+>)?$/.exec(spec.flags);
+  if (!m) throw new Error(`option "${spec.flags}": not a form parseLogsArgs reads`);
+  const long = m[2];
+  return { spec, long, short: m[1], key: long.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), takesValue: m[3] !== undefined };
+}
+
+/**
+ * The arguments after `logs` as commander would read them, `{ target, opts }` with the options
+ * under commander's keys (defaults included); undefined when commander should read them: an
+ * option it does not know (`--help` among them), `--`, short flags run together or with their
+ * value attached (`-tp`, `-nshop`), a value that looks like an option, not exactly one target,
+ * or a value commander refuses (not a whole number, not one of the choices).
+ */
+export function parseLogsArgs(args: readonly string[]): { target: string; opts: Record<string, unknown> } | undefined {
+  if (args.some((a) => a === '--' || /^-[^-]./.test(a))) return undefined;
+  const flags = [...FLEET_OPTIONS, ...LOGS_OPTIONS].map(flagOf);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(flags.map((f) => [f.long, { type: f.takesValue ? 'string' : 'boolean', multiple: f.spec.repeatable === true, ...(f.short ? { short: f.short } : {}) }] as const)),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch {
+    return undefined;
+  }
+  if (parsed.positionals.length !== 1) return undefined;
+  const opts: Record<string, unknown> = {};
+  for (const f of flags) {
+    const v = parsed.values[f.long];
+    if (v === undefined) {
+      if (f.spec.default !== undefined) opts[f.key] = f.spec.default;
+      continue;
+    }
+    if (f.spec.int) {
+      const n = wholeNumber(v as string);
+      if (n === undefined) return undefined;
+      opts[f.key] = n;
+    } else {
+      if (f.spec.choices && !f.spec.choices.includes(v as string)) return undefined;
+      opts[f.key] = v;
+    }
+  }
+  return { target: parsed.positionals[0], opts };
+}

@@ -1,0 +1,76 @@
+// `fleetdeck logs` reads its command line without commander (parseLogsArgs, src/cli/options.ts):
+// whatever it reads must come out as commander reads it from the same table, and what it
+// leaves to commander must be what commander refuses or answers (help, errors) or forms it
+// does not read itself.
+import * as commander from 'commander';
+import { describe, expect, it } from 'vitest';
+import { addLogsCommand, commanderOption, FLEET_OPTIONS, parseLogsArgs } from '../../src/cli/options.js';
+
+/** commander's reading of `fleetdeck logs ARGS`, as src/cli.ts sets it up; undefined when it refuses or answers with help. */
+function viaCommander(args: string[]): { target: string; opts: Record<string, unknown> } | undefined {
+  const program = new commander.Command('fleetdeck').enablePositionalOptions().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  for (const spec of FLEET_OPTIONS) program.addOption(commanderOption(commander, spec));
+  let got: { target: string; opts: Record<string, unknown> } | undefined;
+  addLogsCommand(commander, program)
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .action((target: string, opts: Record<string, unknown>) => {
+      got = { target, opts: { ...opts } };
+    });
+  try {
+    program.parse(['node', 'fleetdeck', 'logs', ...args]);
+  } catch {
+    return undefined;
+  }
+  return got;
+}
+
+const read = [
+  ['scale-1/team-1/.', '--kubeconfig', '/k', '--context', 'scale-1', '--tail', '1', '--max-streams', '60'],
+  ['deploy/web', '-n', 'shop', '--tail=0', '-o', 'json', '-t', '-p', '--init-containers'],
+  ['--context', 'a', '--context', 'b*', '--fleet', 'prod', '--fleet', 'dev', '.'],
+  ['-c', 'app', '-i', 'error', '-e', 'health', '-H', 'GET', '--since', '5m', 'shop/web-'],
+  ['x', '--all-contexts', '--output=raw', '--namespace=', '--tail', '3', '--tail', '7'],
+  ['--include=-x', 'pod/a'],
+  ['', '--kubeconfig', ''],
+];
+
+const left = [
+  ['--help'],
+  ['-h', 'x'],
+  ['x', '--version'],
+  ['x', '--readonly'],
+  ['x', '--tail', '-1'],
+  ['x', '--tail', 'one'],
+  ['x', '--tail', '1.5'],
+  ['x', '--max-streams', '-3'],
+  ['x', '-o', 'yaml'],
+  ['x', '--timestamps=yes'],
+  ['x', '--tail'],
+  [],
+  ['a', 'b'],
+  ['-tp', 'x'],
+  ['-nshop', 'x'],
+  ['--', '-x'],
+  ['x', '-i', '-foo'],
+];
+
+describe('fleetdeck logs: its own reading of the command line', () => {
+  it.each(read)('reads %j as commander does', (...args) => {
+    const mine = parseLogsArgs(args);
+    expect(mine).toBeDefined();
+    expect(mine).toEqual(viaCommander(args));
+  });
+
+  it.each(left)('leaves %j to commander', (...args) => {
+    expect(parseLogsArgs(args)).toBeUndefined();
+  });
+
+  it('what it leaves that commander reads comes out the same there', () => {
+    // the forms it does not read itself, read by commander, are the same command line
+    expect(viaCommander(['-tp', 'x'])?.opts).toMatchObject({ timestamps: true, previous: true });
+    expect(viaCommander(['-nshop', 'x'])?.opts).toMatchObject({ namespace: 'shop' });
+    // and what commander refuses or answers, it refuses
+    for (const args of [['--help'], ['x', '--tail', '-1'], ['x', '-o', 'yaml'], ['x', '--readonly'], []]) expect(viaCommander(args)).toBeUndefined();
+  });
+});
