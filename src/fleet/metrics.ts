@@ -4,7 +4,7 @@
 // holds a lease on the context. A context that does not serve the group is asked again at
 // most every 5 minutes (someone may install metrics-server). Errors other than "not served"
 // keep the last good sample and are reported beside it.
-import { readNodeMetrics, readPodMetrics } from '../kube/metrics.js';
+import { readNodeMetrics, readPodMetrics, streamPodMetrics, type PodUsage } from '../kube/metrics.js';
 import { podKey, type MetricsSnapshot, type PodSample, type Usage } from '../model/metrics.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
@@ -35,12 +35,31 @@ export interface MetricsPoller {
   close(): void;
 }
 
+interface Sample extends PodSample {
+  /** the read that last saw the pod (0: this one, which has not finished) */
+  read: number;
+}
+
 interface Entry {
   snap: MetricsSnapshot;
+  /**
+   * The pods' samples, kept from read to read and updated in place: the snapshot's map. A
+   * sample made anew per pod each read lived 15 s, long enough to reach the old generation,
+   * and 10k of them a read kept full collections busy while the app idled (issue 22).
+   */
+  pods: Map<string, Sample>;
+  reads: number;
   error?: string;
   leases: number;
   checkedAt: number;
   inflight?: Promise<void>;
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 export function createMetricsPoller(source: MetricsSource, opts: MetricsPollerOptions = {}): MetricsPoller {
@@ -55,7 +74,7 @@ export function createMetricsPoller(source: MetricsSource, opts: MetricsPollerOp
   const entry = (context: string): Entry => {
     let e = entries.get(context);
     if (!e) {
-      e = { snap: { state: 'pending' }, leases: 0, checkedAt: 0 };
+      e = { snap: { state: 'pending' }, pods: new Map(), reads: 0, leases: 0, checkedAt: 0 };
       entries.set(context, e);
     }
     return e;
@@ -63,22 +82,55 @@ export function createMetricsPoller(source: MetricsSource, opts: MetricsPollerOp
 
   async function read(context: string, e: Entry): Promise<void> {
     const request = (req: { path: string; signal?: AbortSignal }) => source.request(context, { method: 'GET', path: req.path });
+    // what this read says, applied once it is whole (a failed read changes nothing): the
+    // sample of each pod it names (a new one for a pod not seen before) with its numbers
+    const samples: Sample[] = [];
+    const cpu: number[] = [];
+    const memory: number[] = [];
+    const relabel: [Sample, Record<string, string>][] = [];
+    const take = (p: PodUsage): void => {
+      let c = 0;
+      let m = 0;
+      for (const u of p.containers) {
+        c += u.cpu;
+        m += u.memory;
+      }
+      const old = e.pods.get(podKey(p.namespace, p.name));
+      if (old && !sameLabels(old.labels, p.labels)) relabel.push([old, p.labels]);
+      samples.push(old ?? { cpu: c, memory: m, namespace: p.namespace, name: p.name, labels: p.labels, read: 0 });
+      cpu.push(c);
+      memory.push(m);
+    };
     try {
       const stream = source.stream && ((req: { path: string; signal?: AbortSignal }) => source.stream!(context, { method: 'GET', path: req.path, signal: req.signal }));
-      const [pods, nodes] = await Promise.all([readPodMetrics(request, undefined, undefined, stream), readNodeMetrics(request)]);
+      const readPods = async (): Promise<{ served: true } | { served: false; reason: string }> => {
+        if (stream) return streamPodMetrics(stream, take);
+        const r = await readPodMetrics(request);
+        if (r.served) r.items.forEach(take);
+        return r;
+      };
+      const [pods, nodes] = await Promise.all([readPods(), readNodeMetrics(request)]);
       e.checkedAt = now();
       e.error = undefined;
-      if (!pods.served) e.snap = { state: 'unserved', reason: pods.reason };
-      else {
-        const podMap = new Map<string, PodSample>();
-        for (const p of pods.items) {
-          const sum = p.containers.reduce((a, c) => ({ cpu: a.cpu + c.cpu, memory: a.memory + c.memory }), { cpu: 0, memory: 0 });
-          podMap.set(podKey(p.namespace, p.name), { ...sum, namespace: p.namespace, name: p.name, labels: p.labels });
+      if (!pods.served) {
+        e.snap = { state: 'unserved', reason: pods.reason };
+        e.pods.clear();
+      } else {
+        const n = ++e.reads;
+        for (let i = 0; i < samples.length; i++) {
+          const s = samples[i];
+          if (s.read === 0) e.pods.set(podKey(s.namespace, s.name), s);
+          s.cpu = cpu[i];
+          s.memory = memory[i];
+          s.read = n;
         }
+        for (const [s, labels] of relabel) s.labels = labels;
+        // pods this read did not name are gone
+        for (const [k, s] of e.pods) if (s.read !== n) e.pods.delete(k);
         const nodeMap = new Map<string, Usage>();
         // node metrics may be forbidden while pod metrics are not: pods still show
-        if (nodes.served) for (const n of nodes.items) nodeMap.set(n.name, { cpu: n.cpu, memory: n.memory });
-        e.snap = { state: 'served', at: e.checkedAt, pods: podMap, nodes: nodeMap };
+        if (nodes.served) for (const x of nodes.items) nodeMap.set(x.name, { cpu: x.cpu, memory: x.memory });
+        e.snap = { state: 'served', at: e.checkedAt, pods: e.pods, nodes: nodeMap };
       }
     } catch (err) {
       e.checkedAt = now();

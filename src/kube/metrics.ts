@@ -163,26 +163,30 @@ const podUsage = (i: RawItem): PodUsage => ({
   containers: (i.containers ?? []).map((c) => ({ name: c.name ?? '', cpu: q(c.usage?.cpu), memory: q(c.usage?.memory) })),
 });
 
-/**
- * Pod usage in one namespace or all (namespace undefined). Errors other than "not served"
- * throw. With `stream`, the answer is read item by item (listItems), not whole.
- */
-export async function readPodMetrics(request: Requester, namespace?: string, signal?: AbortSignal, stream?: Streamer): Promise<MetricsRead<PodUsage>> {
-  const path = namespace ? `${METRICS_BASE}/namespaces/${encodeURIComponent(namespace)}/pods` : `${METRICS_BASE}/pods`;
-  if (stream) {
-    try {
-      const items: PodUsage[] = [];
-      if (!(await listItems(await stream({ path, signal }), (i) => items.push(podUsage(i as RawItem))))) return { served: false, reason: `metrics: ${path} did not answer a list` };
-      return { served: true, items };
-    } catch (e) {
-      const n = notServed(e);
-      if (n) return n;
-      throw e;
-    }
-  }
-  const r = await list(request, path, signal);
+const podsPath = (namespace?: string): string => (namespace ? `${METRICS_BASE}/namespaces/${encodeURIComponent(namespace)}/pods` : `${METRICS_BASE}/pods`);
+
+/** Pod usage in one namespace or all (namespace undefined), read whole. Errors other than "not served" throw. */
+export async function readPodMetrics(request: Requester, namespace?: string, signal?: AbortSignal): Promise<MetricsRead<PodUsage>> {
+  const r = await list(request, podsPath(namespace), signal);
   if (!r.served) return r;
   return { served: true, items: r.items.map(podUsage) };
+}
+
+/**
+ * Pod usage in one namespace or all, read item by item (listItems): each pod's usage goes to
+ * `each` as its item arrives and nothing of it is kept here, so a poll of 10k pods leaves
+ * only short-lived garbage. Errors other than "not served" throw.
+ */
+export async function streamPodMetrics(stream: Streamer, each: (pod: PodUsage) => void, namespace?: string, signal?: AbortSignal): Promise<{ served: true } | { served: false; reason: string }> {
+  const path = podsPath(namespace);
+  try {
+    if (!(await listItems(await stream({ path, signal }), (i) => each(podUsage(i as RawItem))))) return { served: false, reason: `metrics: ${path} did not answer a list` };
+    return { served: true };
+  } catch (e) {
+    const n = notServed(e);
+    if (n) return n;
+    throw e;
+  }
 }
 
 /** Node usage. Errors other than "not served" throw. */

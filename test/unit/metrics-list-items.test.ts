@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../src/kube/errors.js';
-import { listItems, readPodMetrics } from '../../src/kube/metrics.js';
+import { listItems, streamPodMetrics, type PodUsage } from '../../src/kube/metrics.js';
 
 const enc = new TextEncoder();
 
@@ -47,24 +47,20 @@ describe('listItems', () => {
   });
 });
 
-describe('readPodMetrics streamed', () => {
-  const request = async (): Promise<never> => {
-    throw new Error('the streamed read does not read whole');
-  };
-
-  it('reads pod usage item by item, as the whole read does', async () => {
-    const r = await readPodMetrics(request, undefined, undefined, async () => chunked(JSON.stringify(LIST), [9]));
+describe('streamPodMetrics', () => {
+  it('gives each pod\'s usage as its item is read, as the whole read does', async () => {
+    const items: PodUsage[] = [];
+    const r = await streamPodMetrics(async () => chunked(JSON.stringify(LIST), [9]), (p) => items.push(p));
     expect(r.served).toBe(true);
-    if (!r.served) return;
-    expect(r.items.map((p) => [p.namespace, p.name, p.containers.length])).toEqual([['shop', 'web-1', 1], ['ns', 'ünïcødé-😀', 0], ['', 'nested', 2]]);
-    expect(r.items[0].labels).toEqual({ app: 'web', 'x/y': 'a\\"b}' });
-    expect(r.items[0].containers[0].memory).toBe(12 * 1024);
+    expect(items.map((p) => [p.namespace, p.name, p.containers.length])).toEqual([['shop', 'web-1', 1], ['ns', 'ünïcødé-😀', 0], ['', 'nested', 2]]);
+    expect(items[0].labels).toEqual({ app: 'web', 'x/y': 'a\\"b}' });
+    expect(items[0].containers[0].memory).toBe(12 * 1024);
   });
 
   it('a cluster without metrics-server (404) is "not served", not an error', async () => {
-    const r = await readPodMetrics(request, undefined, undefined, async () => {
+    const r = await streamPodMetrics(async () => {
       throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
-    });
+    }, () => undefined);
     expect(r.served).toBe(false);
   });
 });
