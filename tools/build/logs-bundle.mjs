@@ -35,34 +35,6 @@ const keepSeparate = {
   },
 };
 
-/**
- * yaml evaluated when first called, not when the bundle loads: the tail reads kubeconfigs with
- * src/model/block-yaml.ts and calls the package only for a file outside that subset or an app
- * config file (~6 ms of CPU and ~1 MB at each start otherwise). Our modules' imports of 'yaml'
- * get these wrappers; one the list lacks fails the build ("No matching export").
- */
-const lazyYaml = {
-  name: 'lazy-yaml',
-  setup(b) {
-    b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy-yaml' || args.importer.includes('node_modules') ? undefined : { path: 'yaml', namespace: 'lazy-yaml' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
-      resolveDir: root,
-      loader: 'js',
-      contents: `let loaded;
-const yaml = () => (loaded ??= require('yaml'));
-export const parseDocument = (...a) => yaml().parseDocument(...a);
-export const parse = (...a) => yaml().parse(...a);
-export const stringify = (...a) => yaml().stringify(...a);
-export const isMap = (n) => yaml().isMap(n);
-export const isSeq = (n) => yaml().isSeq(n);
-export const isScalar = (n) => yaml().isScalar(n);
-// a constructor that returns the package's own instance
-export function LineCounter() { return new (yaml().LineCounter)(); }
-`,
-    }));
-  },
-};
-
 const result = await build({
   entryPoints: [file],
   outfile: file,
@@ -72,7 +44,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  plugins: [lazyYaml, keepSeparate, builtinRequires],
+  plugins: [keepSeparate, builtinRequires],
   metafile: true,
   logLevel: 'warning',
 });
