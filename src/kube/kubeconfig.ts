@@ -8,7 +8,6 @@ import { homeDir } from '../platform/xdg.js';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { parseDocument } from 'yaml';
-import { readBlockYaml } from '../model/block-yaml.js';
 
 /**
  * client-node, loaded on first use: importing it takes ~1 s (its whole generated API), and
@@ -69,23 +68,16 @@ export function kubeconfigFiles(opts: LoadOptions = {}): { files: string[]; expl
 const isMap = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function parseFile(file: string, text: string): Raw {
-  // the block YAML kubeconfigs are written in is read without the yaml package (~10 ms of a
-  // start); any other form, and every error, by it
-  const block = readBlockYaml(text);
-  const v = block !== undefined ? block : parseYaml(file, text);
-  if (v === null || v === undefined) return {};
-  if (!isMap(v)) throw new KubeconfigError(`${file}: not a kubeconfig (the top level is not a mapping)`, file);
-  return v;
-}
-
-function parseYaml(file: string, text: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'unknown position';
     throw new KubeconfigError(`${file}: invalid YAML at ${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, file);
   }
-  return doc.toJS() as unknown;
+  const v: unknown = doc.toJS();
+  if (v === null || v === undefined) return {};
+  if (!isMap(v)) throw new KubeconfigError(`${file}: not a kubeconfig (the top level is not a mapping)`, file);
+  return v;
 }
 
 const sections = [
