@@ -1,8 +1,7 @@
-// `node dist/cli.js logs` as built: its own reading of the command line (src/cli/options.ts),
-// the kubeconfig read without the yaml package when it can be (src/model/block-yaml.ts), and
-// the yaml package the logs bundle evaluates only when it is called (tools/build/logs-bundle.mjs)
-// — for an app config file, and for a kubeconfig outside the block subset. No server: the
-// context is unreachable, which the command says as kubectl does. Run `npm run build` first.
+// `node dist/cli.js logs` as built: its own reading of the command line (src/cli/options.ts)
+// and the yaml package inside the logs bundle (tools/build/logs-bundle.mjs), for an app config
+// file and for kubeconfigs in block and flow style. No server: the context is unreachable,
+// which the command says as kubectl does. Run `npm run build` first.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,13 +43,13 @@ function logs(files: Record<string, string>, args: string[]): { code: number | n
 }
 
 describe('fleetdeck logs, built', () => {
-  it('a named fleet from the app config, a block kubeconfig: the unreachable context said as kubectl does, exit 1', () => {
+  it('a named fleet from the app config, a block-style kubeconfig: the unreachable context said as kubectl does, exit 1', () => {
     const r = logs({ kc: kubeconfig, 'config/fleetdeck/config.yaml': 'fleets:\n  mine: [dead]\n' }, ['shop/web-', '--kubeconfig', '$DIR/kc', '--fleet', 'mine', '--tail', '1']);
     expect(r.stderr).toBe('Unable to connect to the server: context "dead" (https://127.0.0.1:1): connection refused\n');
     expect(r.code).toBe(1);
   });
 
-  it('a kubeconfig outside the block subset is read by the yaml package: its error, with the line, exit 2', () => {
+  it('a kubeconfig yaml refuses: its error, with the line, exit 2', () => {
     const r = logs({ kc: `${kubeconfig}preferences: {colors: [true}\n` }, ['shop/web-', '--kubeconfig', '$DIR/kc']);
     expect(r.stderr).toMatch(/^fleetdeck: \S+\/kc: invalid YAML at line 17, column \d+: /);
     expect(r.code).toBe(2);
