@@ -42,27 +42,38 @@ export function frameScheduler(draw: () => void, opts: { spacingMs: number; inpu
 }
 
 /**
- * Calls `fn` at once when it has not been called for `ms` (the first key typed after a
- * pause applies at once); calls within `ms` of the last are a burst, whose last call runs
- * once the burst has paused for `ms`.
+ * Calls `fn` at once when it has not run for `ms` (the first key typed after a pause applies
+ * at once), else once when `ms` have passed since it last ran: a burst of calls runs it at most
+ * once per `ms`, the burst's last call included. Timed from when it last ran, not from the last
+ * call: a key read late (the event loop was busy) right before the next one is not held back
+ * a whole window after that one.
  */
-export function leadingDebounce(fn: () => void, ms: number): { call(): void; cancel(): void } {
+export function leadingThrottle(fn: () => void, ms: number): { call(): void; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
+  let ran = -Infinity;
   let trailing = false;
-  const quiet = (): void => {
+  const run = (): void => {
+    ran = Date.now();
+    fn();
+    // the window after a run: calls within it wait for its end
+    timer = setTimeout(end, ms);
+  };
+  const end = (): void => {
     timer = undefined;
     if (!trailing) return;
     trailing = false;
-    fn();
-    timer = setTimeout(quiet, ms);
+    run();
   };
   return {
     call() {
       if (timer) {
         trailing = true;
-        clearTimeout(timer);
-      } else fn();
-      timer = setTimeout(quiet, ms);
+        return;
+      }
+      const wait = ran + ms - Date.now();
+      if (wait <= 0) return run();
+      trailing = true;
+      timer = setTimeout(end, wait);
     },
     cancel() {
       clearTimeout(timer);

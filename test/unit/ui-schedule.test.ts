@@ -1,8 +1,8 @@
 // When frames are drawn and when a typed filter applies (src/ui/schedule.ts), on fake timers:
 // cluster changes are coalesced to one frame per spacing, a key's frame does not wait it out,
-// a key typed after a pause applies at once and a burst once it pauses.
+// a key typed after a pause applies at once and a burst at most once per window.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { frameScheduler, leadingDebounce } from '../../src/ui/schedule.js';
+import { frameScheduler, leadingThrottle } from '../../src/ui/schedule.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -95,11 +95,11 @@ describe('frameScheduler', () => {
   });
 });
 
-describe('leadingDebounce', () => {
+describe('leadingThrottle', () => {
   function typing() {
     const calls: number[] = [];
     const t0 = Date.now();
-    const d = leadingDebounce(() => calls.push(Date.now() - t0), 80);
+    const d = leadingThrottle(() => calls.push(Date.now() - t0), 80);
     return { d, calls };
   }
 
@@ -111,31 +111,39 @@ describe('leadingDebounce', () => {
     d.call();
     expect(calls).toEqual([0, 150]);
     vi.advanceTimersByTime(500);
-    // nothing was left over: no second call at the end of the quiet window
+    // nothing was left over: no second call at the end of the window
     expect(calls).toEqual([0, 150]);
   });
 
-  it('a burst applies its first key at once and its last once it pauses, nothing in between', () => {
+  it('a burst applies its first key at once, then at most once per window, its last key included', () => {
     const { d, calls } = typing();
+    // keys every 20 ms from 0 to 100
     for (let i = 0; i < 6; i++) {
       d.call();
       vi.advanceTimersByTime(20);
     }
-    // keys at 0..100: the first at once, the last (100) 80 ms after it
-    expect(calls).toEqual([0]);
-    vi.advanceTimersByTime(59);
-    expect(calls).toEqual([0]);
+    // 0 at once, the keys of 20-60 at the window's end (80), the key of 100 at the next one's (160)
+    expect(calls).toEqual([0, 80]);
+    vi.advanceTimersByTime(39);
+    expect(calls).toEqual([0, 80]);
     vi.advanceTimersByTime(1);
-    expect(calls).toEqual([0, 180]);
-    // a key right after the burst's last application is still part of the burst
-    vi.advanceTimersByTime(10);
-    d.call();
-    expect(calls).toEqual([0, 180]);
-    vi.advanceTimersByTime(80);
-    expect(calls).toEqual([0, 180, 270]);
+    expect(calls).toEqual([0, 80, 160]);
+    vi.advanceTimersByTime(500);
+    expect(calls).toEqual([0, 80, 160]);
   });
 
-  it('cancel drops what the burst left', () => {
+  it('a key read 50 ms after the last one applied waits 30 ms, not a whole window after it', () => {
+    const { d, calls } = typing();
+    d.call();
+    vi.advanceTimersByTime(50);
+    d.call();
+    vi.advanceTimersByTime(29);
+    expect(calls).toEqual([0]);
+    vi.advanceTimersByTime(1);
+    expect(calls).toEqual([0, 80]);
+  });
+
+  it('cancel drops what the burst left; the next key waits out the window of the last run only', () => {
     const { d, calls } = typing();
     d.call();
     d.call();
@@ -144,5 +152,11 @@ describe('leadingDebounce', () => {
     expect(calls).toEqual([0]);
     d.call();
     expect(calls).toEqual([0, 200]);
+    d.cancel();
+    vi.advanceTimersByTime(30);
+    d.call();
+    expect(calls).toEqual([0, 200]);
+    vi.advanceTimersByTime(50);
+    expect(calls).toEqual([0, 200, 280]);
   });
 });

@@ -20,7 +20,7 @@ import { entryOf as kindEntryOf } from '../../model/kinds.js';
 import { coverageText, summarizeCoverage } from '../../model/coverage.js';
 import { cutToWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, paint } from '../style.js';
-import { leadingDebounce } from '../schedule.js';
+import { leadingThrottle } from '../schedule.js';
 
 export type SortKey = 'name' | 'age' | 'status' | 'context' | 'namespace';
 
@@ -102,7 +102,7 @@ export interface ResourceTableOptions {
   filterFrameMs?: number;
 }
 
-const FILTER_DEBOUNCE_MS = 80;
+const FILTER_THROTTLE_MS = 80;
 /** the longest the idle building of search texts, or a filter going on after its frame, holds the event loop at a time */
 const TEXT_SLICE_MS = 6;
 /** what a frame spends applying a typed filter; the rest goes on in slices of TEXT_SLICE_MS, and its rows are shown once it is done */
@@ -291,11 +291,11 @@ export class ResourceTableView implements View {
     }
   }
 
-  /** a key typed after a pause applies at once; a burst of keys, once it pauses */
-  private readonly typed = leadingDebounce(() => {
+  /** a key typed after a pause applies at once; a burst of keys, at most once per FILTER_THROTTLE_MS */
+  private readonly typed = leadingThrottle(() => {
     this.refilter = true;
     this.app.render(true);
-  }, FILTER_DEBOUNCE_MS);
+  }, FILTER_THROTTLE_MS);
 
   filter = {
     get: (): string => this.filterText,
