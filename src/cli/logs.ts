@@ -163,36 +163,60 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
   try {
     await Promise.race([store.settled(), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
     if (signal.aborted) return 0;
+    const resolveOver = (contexts: string[]): LogTarget | number => {
+      try {
+        return resolveTarget(store, target, contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}` });
+      } catch (e) {
+        if (e instanceof TargetError) {
+          stderr.write(`${termLine(e.message)}\n`);
+          return 1;
+        }
+        stderr.write(`fleetdeck logs: ${termLine((e as Error).message)}\n`);
+        return 2;
+      }
+    };
     // a context that could not be discovered (credentials, network) cannot resolve KIND/NAME:
     // say why as kubectl would ("Unable to connect to the server: …") and go on without it
-    const down = await unreachableContexts(store, deps.contexts, signal);
-    for (const [name, line] of down) stderr.write(`${termText(deps.contexts.length > 1 ? `${name}: ${line}` : line)}\n`);
-    const contexts = deps.contexts.filter((c) => !down.has(c));
-    if (signal.aborted) return 0;
-    if (contexts.length === 0) return 1;
+    /** the tail ended: an answer of the probe after it says nothing more */
+    let over = false;
+    const probe = unreachableContexts(store, deps.contexts, signal).then((down) => {
+      if (!signal.aborted && !over) for (const [name, line] of down) stderr.write(`${termText(deps.contexts.length > 1 ? `${name}: ${line}` : line)}\n`);
+      return down;
+    });
+    // A pod query (`[ctx-glob/]ns/pod-regex`) needs nothing of that to start: its pods are listed
+    // and its streams opened while /version is asked, as stern does (one round trip less before
+    // the first line), and a context found down leaves the tail then. `ns/regex` waits for it:
+    // a namespace no context has is a typo kubectl refuses.
+    const parts = target.split('/');
+    let early: LogTarget | undefined;
+    if (!namesKind(target) && parts.length !== 2) {
+      try {
+        early = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known });
+      } catch {
+        // said once the probe is in, as for every other target
+      }
+    }
     let resolved: LogTarget;
-    try {
-      resolved = resolveTarget(store, target, contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}` });
-    } catch (e) {
-      if (e instanceof TargetError) {
-        stderr.write(`${termLine(e.message)}\n`);
+    if (early) resolved = early;
+    else {
+      const down = await probe;
+      const contexts = deps.contexts.filter((c) => !down.has(c));
+      if (signal.aborted) return 0;
+      if (contexts.length === 0) return 1;
+      const r = resolveOver(contexts);
+      if (typeof r === 'number') return r;
+      // kubectl reads the object first and says at once when it is not there
+      const check = await checkTarget(store, r, { multiContext: contexts.length > 1, signal });
+      for (const p of check.problems) stderr.write(`${termText(p)}\n`); // the API's messages are cluster text (a credential error keeps its lines)
+      if (signal.aborted) return 0;
+      if (!check.target) return 1;
+      const typo = parts.length === 2 ? await checkQueryNamespace(store, check.target, parts[0], signal) : undefined;
+      if (typo) {
+        stderr.write(`${termLine(typo)}\n`);
         return 1;
       }
-      stderr.write(`fleetdeck logs: ${termLine((e as Error).message)}\n`);
-      return 2;
+      resolved = check.target;
     }
-    // kubectl reads the object first and says at once when it is not there
-    const check = await checkTarget(store, resolved, { multiContext: contexts.length > 1, signal });
-    for (const p of check.problems) stderr.write(`${termText(p)}\n`); // the API's messages are cluster text (a credential error keeps its lines)
-    if (signal.aborted) return 0;
-    if (!check.target) return 1;
-    const parts = target.split('/');
-    const typo = parts.length === 2 ? await checkQueryNamespace(store, check.target, parts[0], signal) : undefined;
-    if (typo) {
-      stderr.write(`${termLine(typo)}\n`);
-      return 1;
-    }
-    resolved = check.target;
     const maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
     const chalk = (deps.colour ?? stdout.isTTY === true) ? new (await import('chalk')).Chalk({ level: 1 }) : undefined;
     const format: LineFormat = { output: opts.output ?? 'raw', timestamps: opts.timestamps ?? false, chalk, highlight: filter.highlight, terminal: stdout.isTTY === true };
@@ -206,7 +230,9 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     });
     let pipeClosed = false;
     let code = 0;
+    let end = (): void => undefined;
     const ended = new Promise<void>((resolve) => {
+      end = resolve;
       // stern stops when one more container would exceed the cap, rather than leave it out quietly
       tail.onStatus(() => {
         if (code !== 0 || tail.capped().length === 0) return;
@@ -247,7 +273,19 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       told = note;
     });
     tail.start();
+    if (early) {
+      void probe.then((down) => {
+        if (signal.aborted || over || down.size === 0) return;
+        const up = deps.contexts.filter((c) => !down.has(c));
+        const r = up.length === 0 ? 1 : resolveOver(up);
+        if (typeof r === 'number') {
+          code = r;
+          end();
+        } else tail.retarget(r, container);
+      });
+    }
     await ended;
+    over = true;
     await tail.stop();
     flush();
     return code;

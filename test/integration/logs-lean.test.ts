@@ -5,7 +5,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLogsCommand, type LogsCommandOptions } from '../../src/cli/logs.js';
 import { LeanStore } from '../../src/fleet/lean.js';
-import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
+import type { FleetStore } from '../../src/fleet/types.js';
+import { loadKubeconfig, type MergedKubeconfig } from '../../src/kube/kubeconfig.js';
 import type { BuiltCluster } from '../../src/sim/build-cluster.js';
 import type { SimFleet } from '../../src/sim/fleet.js';
 import { LOG_CONTEXTS as CONTEXTS, startLogsFleet } from './helpers/logs-fleet.js';
@@ -76,6 +77,56 @@ describe('fleetdeck logs on the lean store', () => {
     expect(r.informers).toEqual(['east/pods', 'west/pods']);
   }, 60_000);
 
+  it('a pod query opens its streams while /version is asked: the probe holds no line back', async () => {
+    const lean = new LeanStore({ contexts: CONTEXTS, merged: loadKubeconfig({ kubeconfig: fleet.kubeconfigPath }), discover: false });
+    // /version answers only once every context has printed: before, the tail waited for it
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const store = new Proxy(lean, {
+      get: (t, k) => (k === 'request' ? async (context: string, req: { path: string }) => (req.path === '/version' && (await held), t.request(context, req)) : Reflect.get(t, k)),
+    }) as FleetStore;
+    const out = collect();
+    const ac = new AbortController();
+    try {
+      const done = runLogsCommand('*/shop/web-', { tail: 1 }, { store, contexts: CONTEXTS, stdout: out.stream, stderr: new PassThrough(), signal: ac.signal });
+      await waitFor(() => CONTEXTS.every((c) => out.lines().some((l) => l.startsWith(`${c}/`))), 'a line of each context with /version unanswered', 20_000);
+      release();
+      ac.abort();
+      expect(await done).toBe(0);
+    } finally {
+      release();
+      await lean.close();
+    }
+  }, 60_000);
+
+  it('a pod query over a context that is down: the others tail, the dead one is said as kubectl does', async () => {
+    const store = new LeanStore({ contexts: ['east', 'dead'], merged: withDeadContext(), discover: false });
+    const out = collect();
+    const err = collect();
+    const ac = new AbortController();
+    try {
+      const done = runLogsCommand('*/shop/web-', { tail: 1 }, { store, contexts: ['east', 'dead'], stdout: out.stream, stderr: err.stream, signal: ac.signal });
+      await waitFor(() => out.lines().some((l) => l.startsWith('east/')) && err.text().includes('dead: Unable to connect to the server'), 'east tailed and dead said', 20_000);
+      ac.abort();
+      expect(await done).toBe(0);
+      expect(out.lines().every((l) => l.startsWith('east/'))).toBe(true);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it('a pod query whose every context is down: kubectl\'s line and exit code 1', async () => {
+    const store = new LeanStore({ contexts: ['dead'], merged: withDeadContext(), discover: false });
+    const err = collect();
+    try {
+      const code = await runLogsCommand('*/shop/web-', { tail: 1 }, { store, contexts: ['dead'], stdout: new PassThrough(), stderr: err.stream, signal: AbortSignal.timeout(20_000) });
+      expect(code).toBe(1);
+      expect(err.text()).toMatch(/^Unable to connect to the server: context "dead" \(https:\/\/127\.0\.0\.1:1\): connection refused\n$/);
+    } finally {
+      await store.close();
+    }
+  }, 30_000);
+
   it('KIND/NAME: the served kinds are discovered first, then the workload and its pods are watched', async () => {
     const r = await tail('deploy/web', { namespace: 'shop', tail: 1, output: 'json' }, true, (lines) => CONTEXTS.every((c) => lines.some((l) => l.includes(`"context":"${c}"`))));
     expect(r.discovered).toEqual([true, true]);
@@ -97,3 +148,21 @@ describe('fleetdeck logs on the lean store', () => {
     }
   }, 30_000);
 });
+
+/** What a stream was written, as text and as its non-empty lines. */
+function collect(): { stream: PassThrough; text: () => string; lines: () => string[] } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  return { stream, text: () => text, lines: () => text.split('\n').filter(Boolean) };
+}
+
+/** The fleet's kubeconfig and a context `dead` whose server refuses connections. */
+function withDeadContext(): MergedKubeconfig {
+  const merged = loadKubeconfig({ kubeconfig: fleet.kubeconfigPath });
+  const file = merged.files[0];
+  merged.clusters.set('dead', { name: 'dead', value: { server: 'https://127.0.0.1:1' }, file });
+  merged.users.set('dead', { name: 'dead', value: { token: 't' }, file });
+  merged.contexts.set('dead', { name: 'dead', value: { cluster: 'dead', user: 'dead' }, file });
+  return merged;
+}
