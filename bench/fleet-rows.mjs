@@ -4,19 +4,23 @@
 // every context's row is filled: STATE ready, no `?` (a count over kinds not yet synced) and a
 // PROBLEMS number without `+`. `--cache-dir D` is the XDG_CACHE_HOME of the run (the
 // discovery cache lives under it): an empty one is a cold start, a used one a warm start.
-// Prints one JSON line: {filledMs, firstPaintMs, contexts}.
+// `--sim-pid P` adds the sim's CPU seconds over the run.
+// Prints one JSON line: {filledMs, firstPaintMs, contexts, cpuSeconds (the TUI's until filled), simCpuSeconds?}.
 import pty from 'node-pty';
 import xterm from '@xterm/headless';
 import { join } from 'node:path';
-import { arg, emit, root, round, sleep } from './lib.mjs';
+import { arg, emit, root, round, sleep, treeCpuSeconds } from './lib.mjs';
 
 const kubeconfig = arg('kubeconfig');
 const contexts = arg('contexts').split(',');
 const cacheDir = arg('cache-dir');
+// the sim's pid (optional): its CPU seconds over the run are reported beside the TUI's
+const simPid = arg('sim-pid');
 const cols = 200;
 const rows = Math.max(60, contexts.length + 10);
 const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
 const args = [join(root, 'dist/cli.js'), '--kubeconfig', kubeconfig, '--all-contexts', '--readonly'];
+const sim0 = simPid ? treeCpuSeconds(Number(simPid)) : 0;
 const t0 = performance.now();
 const p = pty.spawn(process.execPath, args, {
   name: 'xterm-256color', cols, rows, cwd: root,
@@ -54,10 +58,13 @@ function filled() {
 
 const deadline = performance.now() + 120_000;
 let filledAt = 0;
+let cpu = {};
 while (!exited && performance.now() < deadline) {
   await sleep(10);
   if (filled()) {
     filledAt = performance.now() - t0;
+    // CPU seconds spent until then: the TUI's, and the sim's when its pid is given
+    cpu = { cpuSeconds: treeCpuSeconds(p.pid), ...(simPid ? { simCpuSeconds: round(treeCpuSeconds(Number(simPid)) - sim0, 2) } : {}) };
     break;
   }
 }
@@ -67,5 +74,5 @@ const quitBy = performance.now() + 5000;
 while (!exited && performance.now() < quitBy) await sleep(20);
 if (!exited) p.kill();
 if (!filledAt) throw new Error(`rows not filled within 120 s; screen:\n${last}`);
-emit({ filledMs: round(filledAt, 0), firstPaintMs: round(firstPaint, 0), contexts: contexts.length });
+emit({ filledMs: round(filledAt, 0), firstPaintMs: round(firstPaint, 0), contexts: contexts.length, ...cpu });
 process.exit(0);

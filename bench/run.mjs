@@ -298,7 +298,7 @@ try {
     const many = await startSim({ contexts: n, namespaces: 2, deployments: 5, podsPerDeployment: 2, apiGroups: 100 });
     try {
       const cache = mkdtempSync(join(tmpdir(), 'fleetdeck-bench-cache-'));
-      const run = (dir) => runScript('fleet-rows.mjs', ['--kubeconfig', many.kubeconfig, '--contexts', many.contexts.join(','), '--cache-dir', dir]);
+      const run = (dir) => runScript('fleet-rows.mjs', ['--kubeconfig', many.kubeconfig, '--contexts', many.contexts.join(','), '--cache-dir', dir, '--sim-pid', String(many.pid)]);
       await figure({
         id: 'many-contexts', title: `every Fleet row filled, ${n} contexts x ~100 API groups (202 CRD kinds each), TUI in a pty`,
         unit: 's', target: 3, better: 'lower',
