@@ -6,6 +6,7 @@
 // from the last seen resourceVersion after a dropped or ended watch, relist on 410 Gone with
 // deletions for what vanished, backoff with jitter on errors, and every condition visible
 // as a phase. Objects stay plain JSON, projected.
+import type { Readable } from 'node:stream';
 import type { KubeObject, ReflectorPhase, ResourceType } from '../model/types.js';
 import { collectionPath } from '../model/patches.js';
 import { apiVersionOf, resourceKey } from '../model/types.js';
@@ -60,6 +61,87 @@ interface WatchEvent {
 
 class Stopped extends Error {}
 
+/** An open watch as the watchdog sees it: aborted once silent past `limitMs`. */
+interface Watched {
+  lastData: number;
+  limitMs: number;
+  ac: AbortController;
+}
+
+// One timer for every open watch instead of an interval each: a CRD-heavy fleet holds ~11k
+// watches, whose 11k intervals fired ~2k callbacks a second and were as many timer objects.
+const watched = new Set<Watched>();
+let watchdog: NodeJS.Timeout | undefined;
+
+function guard(w: Watched): void {
+  watched.add(w);
+  if (watchdog) return;
+  watchdog = setInterval(() => {
+    const now = Date.now();
+    for (const x of watched) if (now - x.lastData > x.limitMs) x.ac.abort();
+  }, 5_000);
+  watchdog.unref();
+}
+
+function unguard(w: Watched): void {
+  watched.delete(w);
+  if (watched.size > 0 || !watchdog) return;
+  clearInterval(watchdog);
+  watchdog = undefined;
+}
+
+/**
+ * Reads a body of newline-separated lines (a watch) to its end, calling `onLine` for each
+ * non-empty line and `w.lastData` touched per chunk. Rejects with the body's error, with what
+ * `onLine` threw (the body is then destroyed), or when the body closes before its end (a
+ * dropped or cancelled stream). Listeners instead of `for await`: no async iterator and
+ * promise per chunk for each of ~11k mostly idle watches.
+ */
+function readLines(body: Readable, w: Watched, onLine: (line: string) => void): Promise<void> {
+  body.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let done = false;
+    const finish = (e?: unknown): void => {
+      if (done) return;
+      done = true;
+      body.off('data', onData);
+      if (e === undefined) resolve();
+      else reject(e);
+    };
+    const onData = (chunk: string): void => {
+      w.lastData = Date.now();
+      buf += chunk;
+      let nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      let start = 0;
+      try {
+        while (nl >= 0) {
+          if (nl > start) onLine(buf.slice(start, nl));
+          start = nl + 1;
+          nl = buf.indexOf('\n', start);
+        }
+      } catch (e) {
+        finish(e);
+        body.destroy();
+        return;
+      }
+      buf = buf.slice(start);
+    };
+    body.on('data', onData);
+    body.once('error', finish);
+    body.once('end', () => {
+      try {
+        if (buf.trim() !== '') onLine(buf);
+        finish();
+      } catch (e) {
+        finish(e);
+      }
+    });
+    body.once('close', () => finish(Object.assign(new Error('the watch closed before its end'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
+  });
+}
+
 export class Reflector {
   readonly key: string;
   /** the cache: `${namespace}/${name}` → object; only this reflector writes it */
@@ -71,7 +153,11 @@ export class Reflector {
   /** counters for tests and the status line */
   readonly stats = { lists: 0, watches: 0, events: 0, relists410: 0, watchLists: 0 };
 
-  private readonly abort = new AbortController();
+  /** stop() was called: no request is made after */
+  private stopped = false;
+  /** the request in flight (a list or a watch): stop() aborts it. One per request, none per
+   * reflector: a listener on a reflector-wide signal per watch cost ~25 µs each */
+  private op: AbortController | undefined;
   private readonly backoff: Backoff;
   private readonly pageSize: number;
   private readonly watchTimeout: [number, number];
@@ -118,7 +204,8 @@ export class Reflector {
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.stopped = true;
+    this.op?.abort();
     this.wake?.();
     await this.running;
     this.setPhase('stopped', undefined);
@@ -139,7 +226,7 @@ export class Reflector {
 
   private async run(): Promise<void> {
     let needList = true;
-    while (!this.abort.signal.aborted) {
+    while (!this.stopped) {
       try {
         if (needList && this.watchList && this.client.watchList) {
           const got = await this.watch(true);
@@ -168,7 +255,7 @@ export class Reflector {
         else await this.sleep(this.backoff.next());
       } catch (e) {
         this.initial = undefined;
-        if (this.abort.signal.aborted || e instanceof Stopped) break;
+        if (this.stopped || e instanceof Stopped) break;
         const kind = classify(e);
         const reason = (e as Error).message;
         if (kind === 'gone') {
@@ -221,10 +308,11 @@ export class Reflector {
     let next = old.size === 0 ? old : new Map<string, KubeObject>();
     let cont: string | undefined;
     let rv = '';
+    const ac = (this.op = new AbortController());
     for (;;) {
       let page: { metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] };
       try {
-        page = await this.client.listPage(path, { limit: this.pageSize, continue: cont }, this.abort.signal);
+        page = await this.client.listPage(path, { limit: this.pageSize, continue: cont }, ac.signal);
       } catch (e) {
         // an expired continue token: the whole list starts over (from the first page, not out
         // of the loop with what the pages so far held), diffed against what they put in the cache
@@ -278,15 +366,10 @@ export class Reflector {
   private async watch(initial: boolean): Promise<boolean | 'refused'> {
     const [min, max] = this.watchTimeout;
     const timeoutSeconds = Math.round(min + Math.random() * (max - min));
-    const ac = new AbortController();
-    const onStop = (): void => ac.abort();
-    this.abort.signal.addEventListener('abort', onStop);
+    const ac = (this.op = new AbortController());
     // a watch that goes silent past its own timeout is dead (half-open connection)
-    let lastData = Date.now();
-    const idle = setInterval(() => {
-      if (Date.now() - lastData > (timeoutSeconds + 30) * 1000) ac.abort();
-    }, 5_000);
-    idle.unref();
+    const w: Watched = { lastData: Date.now(), limitMs: (timeoutSeconds + 30) * 1000, ac };
+    guard(w);
     let delivered = false;
     let release: (() => void) | undefined;
     try {
@@ -316,49 +399,29 @@ export class Reflector {
       }
       // the watch is established: the cache is current again
       else this.setPhase('synced', undefined);
-      const body = res.body;
-      body.setEncoding('utf8');
-      let buf = '';
       try {
-        for await (const chunk of body as AsyncIterable<string>) {
-          lastData = Date.now();
-          buf += chunk;
-          let nl = buf.indexOf('\n');
-          if (nl < 0) continue;
-          let start = 0;
-          while (nl >= 0) {
-            if (nl > start) {
-              this.apply(parseWatchLine(buf.slice(start, nl)) as WatchEvent);
-              delivered = true;
-              if (release && !this.initial) {
-                release();
-                release = undefined;
-              }
-            }
-            start = nl + 1;
-            nl = buf.indexOf('\n', start);
-          }
-          buf = buf.slice(start);
-        }
-        if (buf.trim() !== '') {
-          this.apply(parseWatchLine(buf) as WatchEvent);
+        await readLines(res.body, w, (line) => {
+          this.apply(parseWatchLine(line) as WatchEvent);
           delivered = true;
-        }
+          if (release && !this.initial) {
+            release();
+            release = undefined;
+          }
+        });
       } catch (e) {
-        if (this.abort.signal.aborted) throw new Stopped();
+        if (this.stopped) throw new Stopped();
         // a dropped stream is the normal end of a watch: resume from the last resourceVersion
         if (e instanceof KubeApiError || e instanceof SyntaxError) throw e;
         return delivered;
       }
       return delivered;
     } catch (e) {
-      if (this.abort.signal.aborted) throw new Stopped();
+      if (this.stopped) throw new Stopped();
       if (ac.signal.aborted) return delivered; // idle timeout
       throw e;
     } finally {
       release?.();
-      clearInterval(idle);
-      this.abort.signal.removeEventListener('abort', onStop);
+      unguard(w);
     }
   }
 
