@@ -69,7 +69,9 @@ export class Fleet extends StoreReads implements FleetStore {
   /** contexts whose reflector states are gathered at the next turn of the event loop */
   private readonly statesDue = new Set<string>();
   private readonly hosts = new Map<string, InformerHost>();
-  private readonly subs = new Set<Sub>();
+  /** the subscriptions naming each context: a discovered context attaches its own, not every
+   * subscription of the fleet (50 CRD-heavy contexts hold ~11k) */
+  private readonly subs = new Map<string, Set<Sub>>();
   private closed = false;
 
   constructor(opts: FleetStoreOptions) {
@@ -114,7 +116,7 @@ export class Fleet extends StoreReads implements FleetStore {
         changed: (name) => this.batcher.markContext(name),
         discovered: (name) => {
           // subscriptions made before discovery (or to kinds that just appeared) start now
-          for (const s of this.subs) this.attach(s, name);
+          for (const s of this.subs.get(name) ?? []) this.attach(s, name);
         },
         recovered: (name) => this.informers.retryNow(name),
         retryForbidden: (name) => this.informers.retryForbidden(name),
@@ -133,11 +135,18 @@ export class Fleet extends StoreReads implements FleetStore {
 
   watch(spec: WatchSpec): Subscription {
     const sub: Sub = { spec, held: new Map() };
-    this.subs.add(sub);
-    for (const ctx of spec.contexts) this.attach(sub, ctx);
+    for (const ctx of spec.contexts) {
+      let mine = this.subs.get(ctx);
+      if (!mine) this.subs.set(ctx, (mine = new Set()));
+      mine.add(sub);
+      this.attach(sub, ctx);
+    }
+    let open = true;
     return {
       close: () => {
-        if (!this.subs.delete(sub)) return;
+        if (!open) return;
+        open = false;
+        for (const ctx of spec.contexts) this.subs.get(ctx)?.delete(sub);
         for (const id of sub.held.values()) this.informers.release(id);
         sub.held.clear();
       },
@@ -146,7 +155,7 @@ export class Fleet extends StoreReads implements FleetStore {
 
   /** Gives the subscription its informer in this context, if the kind is served there. */
   private attach(sub: Sub, context: string): void {
-    if (sub.held.has(context) || !sub.spec.contexts.includes(context)) return;
+    if (sub.held.has(context)) return;
     const c = this.ctxs.get(context);
     const host = this.hosts.get(context);
     if (!c?.discovered || !host) return;
