@@ -69,4 +69,31 @@ describe('Fleet rows while kinds sync', () => {
     expect(dev.partial).toBe(true);
     expect(dev.unknown?.has('pods')).toBe(true);
   });
+
+  it('past 10 syncing contexts each partial row is read less often, in proportion (20: every second); a few are read every 500 ms', () => {
+    const readAfter = (n: number, ms: number): boolean => {
+      const names = Array.from({ length: n }, (_, i) => `c${i + 1}`);
+      const store = demoStore({ now: NOW, contexts: names });
+      const clock = { now: NOW };
+      const view = new FleetView(appOn(store, names, clock));
+      for (const c of names) {
+        store.setPhase(c, 'pods', { phase: 'syncing' });
+        store.setPhase(c, 'deployments.apps', { phase: 'syncing' });
+        store.setContext(c, 'ready', { syncing: 2 });
+        view.onChange(changed(c));
+      }
+      expect(view.fleetRows()[0].unknown?.has('pods')).toBe(true);
+      // pods done in c1, deployments still syncing: the row is partial, its pods no longer unknown once read
+      clock.now += ms;
+      store.setPhase('c1', 'pods', undefined);
+      store.setContext('c1', 'ready', { syncing: 1 });
+      view.onChange(changed('c1'));
+      const c1 = view.fleetRows()[0];
+      expect(c1.partial).toBe(true);
+      return !c1.unknown?.has('pods');
+    };
+    expect(readAfter(2, 500)).toBe(true);
+    expect(readAfter(20, 600)).toBe(false);
+    expect(readAfter(20, 1000)).toBe(true);
+  });
 });

@@ -25,6 +25,13 @@ const TREND_LENGTH = 12;
  * of the client's CPU. Its row says `+`/`?` meanwhile.
  */
 const PARTIAL_EVERY_MS = 500;
+/**
+ * Past this many contexts with kinds in their first list, each is read less often, in
+ * proportion (50 syncing together: every 2.5 s each), so the reads of partial rows cost what
+ * those of this many would: at 50 CRD-heavy contexts they were ~15% of the client's CPU while
+ * every context synced.
+ */
+const PARTIAL_CONTEXTS = 10;
 /** A trend point is taken at most this often, so a burst of batches is one point. */
 const TREND_EVERY_MS = 5_000;
 
@@ -139,22 +146,25 @@ export class FleetView implements View {
     // per context, not over the fleet: 50 CRD-heavy contexts watch ~10k kinds, and a frame
     // during their sync would read every kind's state of every context
     const statuses = new Map(this.app.store.contexts().map((s) => [s.name, s]));
+    let partial = 0;
+    for (const g of this.gaps.values()) if (g.length > 0) partial++;
+    const every = PARTIAL_EVERY_MS * Math.max(1, partial / PARTIAL_CONTEXTS);
     for (const c of this.gapsStale) {
       // a context with kinds in their first list has gaps (`+`) until they are done: read them
-      // at most every PARTIAL_EVERY_MS, and at once when none is syncing any more or when it
+      // at most `every` ms, and at once when none is syncing any more or when it
       // had none (a kind that stops being whole shows at the next frame)
       const at = this.gapsAt.get(c);
-      if ((this.gaps.get(c)?.length ?? 0) > 0 && (statuses.get(c)?.syncing ?? 0) > 0 && at !== undefined && now - at < PARTIAL_EVERY_MS) continue;
+      if ((this.gaps.get(c)?.length ?? 0) > 0 && (statuses.get(c)?.syncing ?? 0) > 0 && at !== undefined && now - at < every) continue;
       this.gapsAt.set(c, now);
       this.gapsStale.delete(c);
       this.gaps.set(c, this.watcher.coverage([c]).filter((g) => g.state !== 'synced'));
     }
     for (const c of this.stale) {
       if (!this.watcher.kinds.has(c)) continue;
-      // a context still syncing is summarised at most every PARTIAL_EVERY_MS (its counts carry
+      // a context still syncing is summarised at most every `every` ms (its counts carry
       // `+` meanwhile); once whole, at once
       const last = this.derivedAt.get(c);
-      if ((this.gaps.get(c)?.length ?? 0) > 0 && last !== undefined && now - last < PARTIAL_EVERY_MS) continue;
+      if ((this.gaps.get(c)?.length ?? 0) > 0 && last !== undefined && now - last < every) continue;
       this.derivedAt.set(c, now);
       this.stale.delete(c);
       const lists = this.watcher.objects(c, 'problems');
