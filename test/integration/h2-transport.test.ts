@@ -87,6 +87,17 @@ describe("the client over node's HTTP/2", () => {
     }
   });
 
+  it("offers client-go's flow-control windows (4 MB per stream, 1 GB per connection), not node's 64 KB", async () => {
+    const { client } = await serve('h2', (req, res) => {
+      const session = (req as unknown as { stream: { session: { remoteSettings: { initialWindowSize?: number }; state: { remoteWindowSize?: number } } } }).stream.session;
+      json(res, { stream: session.remoteSettings.initialWindowSize, connection: session.state.remoteWindowSize });
+    });
+    const got = (await client.getJson('/windows')) as { stream: number; connection: number };
+    expect(got.stream).toBe(4 << 20);
+    // the connection's window as the server sees it: 1 GB, less what it sent before the update
+    expect(got.connection).toBeGreaterThan(1 << 29);
+  });
+
   it('falls back to undici when the server does not answer h2, with the same auth', async () => {
     const { seen, client } = await serve('http/1.1', (_req, res) => json(res, { gitVersion: 'v1.30.0' }));
     expect((await client.getJson('/version')).gitVersion).toBe('v1.30.0');
