@@ -104,8 +104,8 @@ export function startWatch(
     }
     return `{"type":"${type}","object":${objectJson(asServed(r, o))}}\n`;
   };
-  const bookmark = (annotations?: Record<string, string>): void => {
-    const md = { resourceVersion: String(store.currentRv()), ...(annotations ? { annotations } : {}) };
+  const bookmark = (annotations?: Record<string, string>, rv = store.currentRv()): void => {
+    const md = { resourceVersion: String(rv), ...(annotations ? { annotations } : {}) };
     send(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: r.kind, apiVersion: apiVersionOf(r), metadata: md } })}\n`);
   };
 
@@ -143,25 +143,37 @@ export function startWatch(
 
   const current = store.list(key, f.namespace).filter(f.matches);
   if (selected) for (const o of current) selected.add(id(o));
+  // the current state as synthetic ADDED events, written in chunks, not a write per event:
+  // kube-apiserver flushes a watch only when no more events are queued, so they leave in large
+  // writes. Between chunks the server goes on with other requests and the writes leave, as
+  // each kube-apiserver streams its watch cache while it reads it (one sim serves every
+  // context of a fleet; written in one go, ten 10k-pod lists left one after another, ~2 s
+  // later). Changes made meanwhile wait, and follow the initial state in order.
+  let initial = fromNow;
+  const queued: SimEvent[] = [];
+  unsubscribe = store.subscribe((ev) => (initial ? queued.push(ev) : deliver(ev)));
   if (fromNow) {
-    // written in chunks, not a write per event: kube-apiserver flushes a watch only when no
-    // more events are queued, so the initial events of a watch-list leave in large writes
-    let chunk = '';
-    for (const o of current) {
-      chunk += eventLine('ADDED', o);
-      if (chunk.length >= 256 * 1024) {
-        send(chunk);
-        chunk = '';
+    let i = 0;
+    const writeSome = (): void => {
+      if (ended) return;
+      let chunk = '';
+      while (i < current.length && chunk.length < 256 * 1024) chunk += eventLine('ADDED', current[i++]);
+      if (chunk) send(chunk);
+      if (i < current.length) {
+        setImmediate(writeSome);
+        return;
       }
-    }
-    if (chunk) send(chunk);
-    if (opts.sendInitialEvents && opts.bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+      if (opts.sendInitialEvents && opts.bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' }, startRv);
+      initial = false;
+      for (const ev of queued.splice(0)) deliver(ev);
+    };
+    writeSome();
   } else for (const ev of replay) deliver(ev);
-  unsubscribe = store.subscribe(deliver);
 
   if (opts.bookmarks) {
     const tick = (): void => {
-      bookmark();
+      // no progress bookmark inside the initial state
+      if (!initial) bookmark();
       timers[0] = setTimeout(tick, opts.bookmarkIntervalMs);
     };
     timers[0] = setTimeout(tick, opts.bookmarkIntervalMs);
