@@ -9,7 +9,7 @@ import { defaultMaxListeners, getMaxListeners, setMaxListeners } from 'node:even
 import { connect as h2Connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { H2_STREAMS, type HttpAnswer, type SendInit, type ServerTls, type Transport, type TransportTimeouts } from './transport.js';
+import { H2_CONNECTION_WINDOW, H2_STREAM_WINDOW, H2_STREAMS, type HttpAnswer, type SendInit, type ServerTls, type Transport, type TransportTimeouts } from './transport.js';
 
 interface Slot {
   /** the session once the handshake said h2; undefined: it said something else (use the fallback) */
@@ -21,10 +21,6 @@ interface Slot {
   /** errored, closed or told to go away: no new request goes to it */
   dead: boolean;
 }
-
-/** Flow-control windows, as client-go's HTTP/2 transport has them (see #connect). */
-export const H2_STREAM_WINDOW = 4 << 20;
-export const H2_CONNECTION_WINDOW = 1 << 30;
 
 const abortError = (): Error => Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
 
@@ -140,9 +136,7 @@ export class H2Transport implements Transport {
           return;
         }
         socket.setKeepAlive(true, 30_000);
-        // client-go's flow-control windows (golang.org/x/net/http2: 4 MB per stream, 1 GB per
-        // connection) instead of node's 64 KB: with those a 10k-pod list (~20 MB) waited on a
-        // window update every 64 KB, shared by every stream of the connection
+        // client-go's flow-control windows (transport.ts), not node's 64 KB
         const session = h2Connect(this.#origin, { createConnection: () => socket, settings: { enablePush: false, initialWindowSize: H2_STREAM_WINDOW } });
         session.setLocalWindowSize(H2_CONNECTION_WINDOW);
         session.once('remoteSettings', (s) => (slot.limit = Math.min(H2_STREAMS, s.maxConcurrentStreams ?? H2_STREAMS)));

@@ -9,7 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { Agent, ProxyAgent, type buildConnector, type Dispatcher, type Pool } from 'undici';
 import { MultiplexPool } from './multiplex-pool.js';
 import { proxyScheme } from './proxy-env.js';
-import type { ServerTls, TransportTimeouts } from './transport.js';
+import { H2_CONNECTION_WINDOW, H2_STREAM_WINDOW, type ServerTls, type TransportTimeouts } from './transport.js';
 
 export { effectiveProxy, proxyFromEnvironment, ProxyConfigError } from './proxy-env.js';
 export type { ServerTls };
@@ -77,6 +77,9 @@ export function makeDispatcher(proxy: string | undefined, tls: ServerTls, t: Dis
     headersTimeout: t.headersTimeout,
     bodyTimeout: t.bodyTimeout,
     allowH2: true,
+    // client-go's windows (transport.ts), not undici's 256 KB / 512 KB
+    initialWindowSize: H2_STREAM_WINDOW,
+    connectionWindowSize: H2_CONNECTION_WINDOW,
     factory: (origin: string | URL, options: Pool.Options) => new MultiplexPool(origin, options),
   };
   if (!proxy) return new Agent({ ...base, connect: { ...tls, timeout: t.connectTimeoutMs, keepAlive: true, keepAliveInitialDelay: 30_000 } });

@@ -14,6 +14,15 @@ export type ServerTls = Pick<ConnectionOptions, 'secureContext' | 'rejectUnautho
  */
 export const H2_STREAMS = 100;
 
+/**
+ * HTTP/2 flow-control windows, client-go's (golang.org/x/net/http2: 4 MB per stream, 1 GB per
+ * connection), for both transports, instead of node's 64 KB or undici's 256 KB / 512 KB: with
+ * those a 10k-pod list (~20 MB) waited on a window update every few hundred KB, shared by every
+ * stream of the connection.
+ */
+export const H2_STREAM_WINDOW = 4 << 20;
+export const H2_CONNECTION_WINDOW = 1 << 30;
+
 export interface TransportTimeouts {
   /** time to wait for response headers: a server that accepts and never answers fails here */
   headersTimeout: number;

@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 /** A TLS server with the sim's certificate: h2 only (as Go's servers prefer it) or HTTP/1.1 only. */
-async function serve(proto: 'h2' | 'http/1.1', handle: (req: IncomingMessage, res: ServerResponse, seen: Seen[]) => void): Promise<{ seen: Seen[]; client: ContextClient }> {
+async function serve(proto: 'h2' | 'http/1.1', handle: (req: IncomingMessage, res: ServerResponse, seen: Seen[]) => void, nodeHttp2 = true): Promise<{ seen: Seen[]; client: ContextClient }> {
   const seen: Seen[] = [];
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     seen.push({ version: req.httpVersion, auth: req.headers.authorization, path: req.url });
@@ -48,7 +48,7 @@ async function serve(proto: 'h2' | 'http/1.1', handle: (req: IncomingMessage, re
     user: { name: 'u', token: 'secret-token' },
     kc: () => Promise.reject(new Error('client-node is not needed for a token')),
   };
-  const client = new ContextClient(config, { nodeHttp2: true, headersTimeoutMs: 500 });
+  const client = new ContextClient(config, { nodeHttp2, headersTimeoutMs: 500 });
   open.push({ server, client });
   return { seen, client };
 }
@@ -87,16 +87,18 @@ describe("the client over node's HTTP/2", () => {
     }
   });
 
-  it("offers client-go's flow-control windows (4 MB per stream, 1 GB per connection), not node's 64 KB", async () => {
-    const { client } = await serve('h2', (req, res) => {
-      const session = (req as unknown as { stream: { session: { remoteSettings: { initialWindowSize?: number }; state: { remoteWindowSize?: number } } } }).stream.session;
-      json(res, { stream: session.remoteSettings.initialWindowSize, connection: session.state.remoteWindowSize });
+  for (const nodeHttp2 of [true, false]) {
+    it(`offers client-go's flow-control windows (4 MB per stream, 1 GB per connection), ${nodeHttp2 ? "not node's 64 KB" : "over undici too, not its 256 KB / 512 KB"}`, async () => {
+      const { client } = await serve('h2', (req, res) => {
+        const session = (req as unknown as { stream: { session: { remoteSettings: { initialWindowSize?: number }; state: { remoteWindowSize?: number } } } }).stream.session;
+        json(res, { stream: session.remoteSettings.initialWindowSize, connection: session.state.remoteWindowSize });
+      }, nodeHttp2);
+      const got = (await client.getJson('/windows')) as { stream: number; connection: number };
+      expect(got.stream).toBe(4 << 20);
+      // the connection's window as the server sees it: 1 GB, less what it sent before the update
+      expect(got.connection).toBeGreaterThan(1 << 29);
     });
-    const got = (await client.getJson('/windows')) as { stream: number; connection: number };
-    expect(got.stream).toBe(4 << 20);
-    // the connection's window as the server sees it: 1 GB, less what it sent before the update
-    expect(got.connection).toBeGreaterThan(1 << 29);
-  });
+  }
 
   it('falls back to undici when the server does not answer h2, with the same auth', async () => {
     const { seen, client } = await serve('http/1.1', (_req, res) => json(res, { gitVersion: 'v1.30.0' }));
