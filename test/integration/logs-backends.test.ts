@@ -7,6 +7,8 @@ import { PassThrough } from 'node:stream';
 import { runLogsCommand, type LogsCommandOptions } from '../../src/cli/logs.js';
 import { fleetLogOpener } from '../../src/logs/open.js';
 import { LogTail } from '../../src/logs/tail.js';
+import { LeanStore } from '../../src/fleet/lean.js';
+import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import type { LogEntry } from '../../src/logs/types.js';
 import { waitUntil as poll, type Truthy } from '../helpers/wait.js';
 import { backends, type BackendEnv } from './backends.js';
@@ -67,6 +69,43 @@ for (const backend of backends) {
         expect(new Set(keys).size).toBe(keys.length);
       } finally {
         await tail.stop();
+        await env.kubectl(['delete', 'deployment', name, '-n', ns, '--wait=false']);
+      }
+    }, 120_000);
+
+    // `fleetdeck logs` runs on the lean store, whose clients speak node's own HTTP/2 to a server
+    // reached directly over h2 (h2-transport.ts), not undici as the fleet store above: the same
+    // follow, through the command, on that transport
+    it('fleetdeck logs (lean store, node:http2) follows a Deployment\'s pod: a line written after the start is printed', async () => {
+      const name = `lean-${randomBytes(3).toString('hex')}`;
+      const ns = env.namespace;
+      expect((await env.kubectl(['create', 'deployment', name, '--image=busybox:1.36', '--replicas=1', '-n', ns])).stderr).toBe('');
+      const lean = new LeanStore({ contexts: [env.adminContext], merged: loadKubeconfig({ kubeconfig: env.kubeconfigPath }), discover: true });
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const ac = new AbortController();
+      const done = runLogsCommand(`deploy/${name}`, { namespace: ns, tail: 0 }, { store: lean, contexts: [env.adminContext], stdout, stderr, signal: ac.signal });
+      try {
+        const pod = await until('the Deployment\'s pod', async () => {
+          const r = await env.kubectl(['get', 'pods', '-n', ns, '-l', `app=${name}`, '-o', 'jsonpath={.items[0].metadata.name}']);
+          return r.stdout.trim();
+        }, () => err);
+        // written each second until one is printed: a follow with --tail 0 starts at the log's end once open
+        const deadline = Date.now() + 60_000;
+        for (let i = 0; !out.includes(`lean ${name} `); i++) {
+          if (Date.now() > deadline) throw new Error(`no line printed in 60 s; stderr: ${err}; stdout: ${out.slice(-500)}`);
+          await env.writeLog({ namespace: ns, pod, container: 'busybox' }, `lean ${name} ${i}`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        expect(out).toMatch(new RegExp(`${pod}.*lean ${name} \\d+`));
+      } finally {
+        ac.abort();
+        expect(await done, err).toBe(0);
+        await lean.close();
         await env.kubectl(['delete', 'deployment', name, '-n', ns, '--wait=false']);
       }
     }, 120_000);
