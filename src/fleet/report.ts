@@ -194,8 +194,11 @@ export function fleetReport(store: FleetStore, snap: Snapshot, contexts: string[
       input.summary = summarizeContext(listsInScope(store, name, objects, namespace, 'summary'), now);
       rows.push(...problemInputs(store, name, listsInScope(store, name, objects, namespace, 'problems')));
     } else {
-      // not reached: the state says so (and fails the exit code); nothing of it is known
-      input.coverage = { complete: false, syncing: [], forbidden: [], failed: [`context ${st?.state ?? 'unreachable'}${st?.lastError ? `: ${st.lastError}` : ''}`] };
+      // not reached: the state says so (and fails the exit code); nothing of it is known, so
+      // it is not fully seen either: no verdict ("no problems") may cover it
+      const why = `context ${st?.state ?? 'unreachable'}${st?.lastError ? `: ${st.lastError}` : ''}`;
+      input.coverage = { complete: false, syncing: [], forbidden: [], failed: [why] };
+      incomplete.set(name, why);
     }
     inputs.push(input);
   }

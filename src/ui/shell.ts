@@ -120,8 +120,33 @@ export function paintShell(screen: blessed.Widgets.Screen, theme: Theme, context
   };
 }
 
+/**
+ * Node writes its process warnings (a deprecation, an experimental feature) to stderr, which
+ * is the terminal, over the frame: the single executable bundles blessed-contrib's `new
+ * Buffer()` (DEP0005, which Node keeps quiet about only for code under node_modules) and the
+ * Pulses view's first chart printed it across the screen. While the screen is up they are
+ * held; once it is gone (quit, signal, crash) Node's own printing is put back and each held
+ * warning is written, so none is lost. Node prints them through a 'warning' listener of its
+ * own, installed unless --no-warnings.
+ */
+function holdWarnings(screen: blessed.Widgets.Screen): void {
+  const printers = process.listeners('warning');
+  const held: string[] = [];
+  const hold = (w: Error): void => {
+    held.push(`${w.name}: ${w.message}`);
+  };
+  process.removeAllListeners('warning');
+  process.on('warning', hold);
+  screen.once('destroy', () => {
+    process.off('warning', hold);
+    for (const p of printers) process.on('warning', p);
+    for (const w of held) process.stderr.write(termText(`fleetdeck: a warning while the screen was up: ${w}\n`));
+  });
+}
+
 /** Leaves the terminal usable on signals and crashes: alternate screen off, cursor shown. */
 export function installTerminalGuards(screen: blessed.Widgets.Screen): () => void {
+  holdWarnings(screen);
   const restore = (): void => {
     try {
       screen.destroy();

@@ -22,15 +22,15 @@ let hang: Server;
 const sockets: Socket[] = [];
 
 /** The demo kubeconfig plus extra contexts pointing at the given servers. */
-async function kubeconfigWith(extra: { name: string; server: string }[], only = false): Promise<string> {
-  const doc = parse(demo.kubeconfig) as { clusters: unknown[]; users: unknown[]; contexts: unknown[] };
+async function kubeconfigWith(extra: { name: string; server: string }[], only = false, base: SimFleet = demo): Promise<string> {
+  const doc = parse(base.kubeconfig) as { clusters: unknown[]; users: unknown[]; contexts: unknown[] };
   if (only) Object.assign(doc, { clusters: [], users: [], contexts: [] });
   for (const e of extra) {
     doc.clusters.push({ name: e.name, cluster: { server: e.server } });
     doc.users.push({ name: e.name, user: { token: 'x' } });
     doc.contexts.push({ name: e.name, context: { cluster: e.name, user: e.name } });
   }
-  const file = join(dir, `kubeconfig-${extra.map((e) => e.name).join('-')}${only ? '-only' : ''}`);
+  const file = join(dir, `kubeconfig-${extra.map((e) => e.name).join('-')}${only ? '-only' : ''}${base === demo ? '' : '-healthy'}`);
   await writeFile(file, stringify(doc));
   return file;
 }
@@ -175,6 +175,17 @@ describe('fleetdeck status on the healthy fleet', () => {
     expect(doc.problems).toEqual([]);
     expect(doc.healthy).toBe(true);
     expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('a dead context beside healthy ones: never "every watched object is Current"; it is listed as not fully seen, exit 1', async () => {
+    const file = await kubeconfigWith([{ name: 'gone', server: 'http://127.0.0.1:1' }], false, healthy);
+    const r = await status({ kubeconfig: file, allContexts: false, context: ['dev', 'gone'], output: 'table' });
+    expect(r.code).toBe(1);
+    expect(r.out).not.toContain('every watched object is Current');
+    expect(r.out).toContain('no problems in what could be read');
+    expect(r.out).toMatch(/^UNKNOWN \(1 context not fully seen\)$/m);
+    expect(r.out).toMatch(/^gone: context unreachable/m);
+    expect(r.out).toMatch(/^unhealthy: 1 context not ready; unknown: gone: context unreachable/m);
   }, 60_000);
 
   it('issue 20 case 3: with staging (its user denied kube-system) nothing is wrong in what it sees, but the verdict is unknown, exit 1', async () => {

@@ -926,12 +926,15 @@ export class ResourceTableView implements View {
   /**
    * The notice row under the table when what it lists is not whole (issue 20): a kind still
    * loading, forbidden (whole or in some namespaces) or failed in a context, e.g.
-   * "secrets in staging: forbidden". Empty when every (context, kind) is synced.
+   * "secrets in staging: forbidden", or a context in scope not discovered ("pods in scale-1:
+   * context unreachable"). Empty when every (context, kind) is synced.
    */
   notice(width: number): string[] {
     const kinds = [...new Set([...this.types.values()].flatMap((l) => l.map(resourceKey)))];
     if (!kinds.length) return [];
-    const s = summarizeCoverage(storeCoverage(this.app.store, [...this.types.keys()], kinds, this.namespace()));
+    // every context in scope: one not discovered (unreachable from the start) has no types, and
+    // its rows are missing, not absent
+    const s = summarizeCoverage(storeCoverage(this.app.store, this.contexts(), kinds, this.namespace()));
     if (s.complete) return [];
     const text = s.gaps.map(coverageText).join(' · ');
     return [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(`not whole: ${text}`), width)))];

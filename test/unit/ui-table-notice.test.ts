@@ -1,0 +1,39 @@
+// The notice row under a resource table names every context in scope whose rows it cannot
+// list: a kind forbidden or syncing in a discovered context, and also a context never
+// discovered (unreachable from the start), which has no types and so no rows — missing, not
+// absent (rule 1: unknown is never shown as fine). A tester's repro: `:pods` over a fleet with
+// one context pointing at a server that never answers showed `pods [100]` and no notice.
+import { describe, expect, it } from 'vitest';
+import { loadTheme } from '../../src/config/theme.js';
+import type { AppContext } from '../../src/ui/view.js';
+import { ResourceTableView } from '../../src/ui/views/resource-table.js';
+import { FakeStore } from '../helpers/fake-store.js';
+
+function setup(contexts: string[]) {
+  const store = new FakeStore(contexts);
+  const app = {
+    store, contexts: () => contexts, namespace: () => undefined, now: () => Date.UTC(2026, 0, 2),
+    message: () => undefined, render: () => undefined, theme: loadTheme('default', { configDir: null }),
+  } as unknown as AppContext;
+  return { store, app };
+}
+
+const plain = (lines: string[]): string[] => lines.map((l) => l.replace(/\{[^{}]*\}/g, ''));
+
+describe('resource table notice', () => {
+  it('names a context in scope that was never discovered', () => {
+    const { store, app } = setup(['dev', 'gone']);
+    store.setContext('gone', 'unreachable', { discovered: false, lastError: 'dial tcp 127.0.0.1:1: connect: connection refused' });
+    const view = new ResourceTableView(app, { query: 'pods' });
+    const lines = plain(view.render(160, 20));
+    expect(lines.at(-1)).toMatch(/^not whole: pods in gone: .*unreachable/);
+    view.close();
+  });
+
+  it('says nothing when every context in scope is discovered and its list synced', () => {
+    const { app } = setup(['dev', 'prod']);
+    const view = new ResourceTableView(app, { query: 'pods' });
+    expect(plain(view.render(160, 20)).some((l) => l.startsWith('not whole'))).toBe(false);
+    view.close();
+  });
+});
