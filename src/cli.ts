@@ -2,7 +2,7 @@
 // fleetdeck's command line: argument parsing and subcommands. Each subcommand's work lives
 // in its own layer and is imported lazily, so starting the TUI loads only what it needs, and
 // commander too: `fleetdeck logs` reads its options without it (src/cli/options.ts).
-import type { Command } from 'commander';
+import type { Command, CommanderError } from 'commander';
 import type { LogsCommandOptions } from './cli/logs.js';
 import { addLogsCommand, commanderOption, FLEET_OPTIONS, parseLogsArgs, wholeNumber } from './cli/options.js';
 import { isSingleExecutable, packageVersion } from './config/shipped.js';
@@ -28,6 +28,14 @@ function versionLine(): string {
 }
 
 /**
+ * Commander exits 1 on a usage error (an unknown option, a missing or bad value, an extra
+ * argument). Here 1 is a verdict — unhealthy (`status`), differs (`compare`) — so a typo must
+ * not read as one to a script: usage errors exit 2, as every other error of the command line
+ * does; help and --version still exit 0.
+ */
+const usageExit = (err: CommanderError): never => process.exit(err.exitCode === 0 ? 0 : 2);
+
+/**
  * The whole command line. `actions`: the command table's action subcommands (suspend, scale,
  * rollback, ...); without them the program has only the subcommands defined here.
  */
@@ -46,10 +54,12 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   const program = new Command('fleetdeck')
     .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
     .showHelpAfterError()
+    .exitOverride(usageExit)
     .enablePositionalOptions()
     .version(versionLine(), '--version', 'print the version (and the Node.js inside the single executable) and exit');
 
   const sim = new Command('sim')
+    .exitOverride(usageExit)
     .description('serve the simulated fleet (a Kubernetes-API server per simulated cluster) until SIGINT/SIGTERM')
     .addOption(new Option('--scenario <name>', 'what the fleet holds (hostile: the demo with hostile text everywhere)').choices(['demo', 'healthy', 'scale', 'hostile']).default('demo'))
     .option('--seed <n>', 'hostile: the seed of its text', int)

@@ -1,0 +1,37 @@
+// Usage errors exit 2 on every command, as the README says: commander's own exit code for
+// them is 1, which `status` and `compare` use as a verdict (unhealthy, differs), so a script
+// could not tell a typo from a failing fleet. Help and --version exit 0. No cluster is reached:
+// each line is refused before. Run `npm run build` first.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = resolve('dist/cli.js');
+
+function run(args: string[]): { code: number | null; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-exit-'));
+  const r = spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir }, encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, stderr: r.stderr };
+}
+
+describe('exit codes of the command line', () => {
+  it.each([
+    [['status', '--bogus'], /unknown option '--bogus'/],
+    [['status', '-o', 'yaml'], /argument 'yaml' is invalid/],
+    [['logs', '--bogus', 'x'], /unknown option '--bogus'/],
+    [['logs', '--tail=x', 'x'], /a whole number is expected/],
+    [['compare'], /missing required argument/],
+    [['sim', '--bogus'], /unknown option '--bogus'/],
+    [['no-such-command'], /unknown command|too many arguments/],
+  ])('%j: a usage error, exit 2', (args, said) => {
+    const r = run(args);
+    expect(r.stderr).toMatch(said);
+    expect(r.code).toBe(2);
+  });
+
+  it.each([[['--help']], [['--version']], [['status', '--help']], [['logs', '--help']]])('%j: exit 0', (args) => {
+    expect(run(args).code).toBe(0);
+  });
+});
