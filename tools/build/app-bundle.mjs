@@ -21,13 +21,13 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { builtinRequires } from './esbuild-plugins.mjs';
+import { builtinRequires, NODE_BUNDLE } from './esbuild-shared.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(root, 'dist');
 const entry = join(dist, 'cli.js');
 
-/** Packages bundled in: plain JavaScript that reads no file of its own (built-ins: esbuild-plugins.mjs). */
+/** Packages bundled in: plain JavaScript that reads no file of its own (built-ins: esbuild-shared.mjs). */
 const BUNDLED = /^(yaml|get-east-asian-width|fuse\.js|chalk)(\/|$)/;
 /** dist/ modules left as files, referred to from dist/ (the entry and its chunks all live there). */
 const SEPARATE = [join(dist, 'config', 'shipped.js'), join(dist, 'cli', 'logs.js')];
@@ -57,19 +57,12 @@ if (map.sources.length !== 1 || !map.sources[0].endsWith('src/cli.ts')) throw ne
 for (const f of readdirSync(dist)) if (/^chunk-[A-Z0-9]+\.js(\.map)?$/.test(f)) rmSync(join(dist, f));
 
 const result = await build({
+  ...NODE_BUNDLE,
   entryPoints: [entry],
   outdir: dist,
-  allowOverwrite: true,
-  bundle: true,
   splitting: true,
   chunkNames: 'chunk-[hash]',
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
   plugins: [keepSeparate, builtinRequires],
-  metafile: true,
-  logLevel: 'warning',
 });
 // import.meta.url in a chunk names the chunk's place, not the module's: only shipped.js may ask
 const inputs = Object.keys(result.metafile.inputs);

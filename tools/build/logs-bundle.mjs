@@ -12,7 +12,7 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { builtinRequires } from './esbuild-plugins.mjs';
+import { builtinRequires, NODE_BUNDLE } from './esbuild-shared.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const file = join(root, 'dist', 'cli', 'logs.js');
@@ -36,17 +36,10 @@ const keepSeparate = {
 };
 
 const result = await build({
+  ...NODE_BUNDLE,
   entryPoints: [file],
   outfile: file,
-  allowOverwrite: true,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
   plugins: [keepSeparate, builtinRequires],
-  metafile: true,
-  logLevel: 'warning',
 });
 const inputs = Object.keys(result.metafile.inputs).length;
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes;

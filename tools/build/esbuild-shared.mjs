@@ -1,5 +1,18 @@
-// esbuild plugins shared by the build's bundling steps (tools/build/*-bundle.mjs).
+// What the build's bundling steps (tools/build/*-bundle.mjs) share: the options of an ES
+// module bundle for Node 20 written over tsc's files, and the plugin for built-in require()s.
 import { builtinModules } from 'node:module';
+
+/** esbuild options of a bundle of tsc's output (source maps through tsc's to src/), in place. */
+export const NODE_BUNDLE = {
+  allowOverwrite: true,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+};
 
 /**
  * The Node built-ins a bundled CommonJS package may require(), each with what it reads. An ES
@@ -21,7 +34,7 @@ export const builtinRequires = {
       const name = args.path.replace(/^node:/, '');
       if (args.kind !== 'require-call' || !builtinModules.includes(name)) return undefined;
       if (!(name in REQUIRABLE)) {
-        return { errors: [{ text: `require('${args.path}') from ${args.importer}: only ${Object.keys(REQUIRABLE).join(', ')} may be required by a bundled package (see tools/build/esbuild-plugins.mjs); leave the package outside the bundle` }] };
+        return { errors: [{ text: `require('${args.path}') from ${args.importer}: only ${Object.keys(REQUIRABLE).join(', ')} may be required by a bundled package (see tools/build/esbuild-shared.mjs); leave the package outside the bundle` }] };
       }
       return { path: name, namespace: 'builtin' };
     });
