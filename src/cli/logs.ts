@@ -153,7 +153,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     filter = compileFilter({ include: opts.include, exclude: opts.exclude, highlight: opts.highlight });
     container = opts.container ? compilePattern(opts.container) : undefined;
     since = sinceSeconds(opts.since);
-    if (opts.tail !== undefined && (!Number.isInteger(opts.tail) || opts.tail < 0)) throw new SyntaxError(`--tail: must be a non-negative integer`);
+    if (opts.tail !== undefined && (!Number.isInteger(opts.tail) || opts.tail < -1)) throw new SyntaxError(`--tail: must be a whole number, or -1 for all lines`);
   } catch (e) {
     stderr.write(`fleetdeck logs: ${termLine((e as Error).message)}\n`);
     return 2;
@@ -225,7 +225,8 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       initContainers: opts.initContainers,
       previous: opts.previous,
       sinceSeconds: since,
-      tailLines: opts.tail,
+      // -1: every line, as kubectl and stern read it (the API's default without tailLines)
+      tailLines: opts.tail === -1 ? undefined : opts.tail,
       maxStreams,
     });
     let pipeClosed = false;

@@ -24,7 +24,7 @@ export const LOGS_DESCRIPTION = 'merged multi-pod, multi-context log tail (stern
 
 export const LOGS_OPTIONS: readonly CliOption[] = [
   { flags: '--since <duration>', description: 'start this far back (30s, 5m, 1h)' },
-  { flags: '--tail <n>', description: 'lines per container to start with', int: true },
+  { flags: '--tail <n>', description: 'lines per container to start with (-1: all, the default)', int: true, minusOneIsAll: true },
   { flags: '-c, --container <regex>', description: 'only containers matching' },
   { flags: '-i, --include <regex>', description: 'only lines matching' },
   { flags: '-e, --exclude <regex>', description: 'drop lines matching' },
@@ -42,13 +42,18 @@ export function wholeNumber(v: string): number | undefined {
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
+/** An int option's value: a whole number, or -1 where the option takes it for "all". */
+function intValue(spec: CliOption, v: string): number | undefined {
+  return spec.minusOneIsAll && v.trim() === '-1' ? -1 : wholeNumber(v);
+}
+
 /** The option's commander form: int and repeatable values parsed, choices, default, mandatory. */
 export function commanderOption(lib: Commander, spec: CliOption): Option {
   const o = new lib.Option(spec.flags, spec.description);
   if (spec.int) {
     o.argParser((v: string) => {
-      const n = wholeNumber(v);
-      if (n === undefined) throw new lib.InvalidArgumentError('a whole number is expected');
+      const n = intValue(spec, v);
+      if (n === undefined) throw new lib.InvalidArgumentError(spec.minusOneIsAll ? 'a whole number or -1 (all) is expected' : 'a whole number is expected');
       return n;
     });
   }
@@ -112,7 +117,7 @@ export function parseLogsArgs(args: readonly string[]): { target: string; opts: 
       continue;
     }
     if (f.spec.int) {
-      const n = wholeNumber(v as string);
+      const n = intValue(f.spec, v as string);
       if (n === undefined) return undefined;
       opts[f.key] = n;
     } else {

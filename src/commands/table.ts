@@ -44,8 +44,10 @@ export type ObjectEffect =
 export interface CliOption {
   flags: string;
   description: string;
-  /** the value is an integer */
+  /** the value is a whole number (0 or more) */
   int?: boolean;
+  /** with int: -1 is taken too, for "no limit" (kubectl's and stern's `--tail -1`: every line) */
+  minusOneIsAll?: boolean;
   required?: boolean;
   choices?: readonly string[];
   default?: string;

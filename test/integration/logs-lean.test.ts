@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLogsCommand, type LogsCommandOptions } from '../../src/cli/logs.js';
 import { LeanStore } from '../../src/fleet/lean.js';
+import { fleetLogOpener } from '../../src/logs/open.js';
 import type { FleetStore } from '../../src/fleet/types.js';
 import { loadKubeconfig, type MergedKubeconfig } from '../../src/kube/kubeconfig.js';
 import type { BuiltCluster } from '../../src/sim/build-cluster.js';
@@ -96,6 +97,28 @@ describe('fleetdeck logs on the lean store', () => {
     } finally {
       release();
       await lean.close();
+    }
+  }, 60_000);
+
+  it('--tail -1 asks for every line (no tailLines), as kubectl and stern read it; --tail 2 asks for 2', async () => {
+    for (const [tailOpt, want] of [[-1, undefined], [2, 2]] as const) {
+      const store = new LeanStore({ contexts: CONTEXTS, merged: loadKubeconfig({ kubeconfig: fleet.kubeconfigPath }), discover: false });
+      const asked: (number | undefined)[] = [];
+      const opener = fleetLogOpener(store);
+      const out = collect();
+      const ac = new AbortController();
+      try {
+        const done = runLogsCommand('east/shop/web-', { tail: tailOpt }, {
+          store, contexts: CONTEXTS, stdout: out.stream, stderr: new PassThrough(), signal: ac.signal,
+          openLog: (context, ref, opts, signal) => (asked.push(opts.tailLines), opener(context, ref, opts, signal)),
+        });
+        await waitFor(() => out.lines().length > 0, 'a line', 20_000);
+        ac.abort();
+        expect(await done).toBe(0);
+        expect(new Set(asked)).toEqual(new Set([want]));
+      } finally {
+        await store.close();
+      }
     }
   }, 60_000);
 

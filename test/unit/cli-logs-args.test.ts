@@ -32,6 +32,8 @@ const read = [
   ['-c', 'app', '-i', 'error', '-e', 'health', '-H', 'GET', '--since', '5m', 'shop/web-'],
   ['x', '--all-contexts', '--output=raw', '--namespace=', '--tail', '3', '--tail', '7'],
   ['--include=-x', 'pod/a'],
+  // -1: every line, as kubectl's and stern's --tail -1
+  ['x', '--tail=-1'],
   ['', '--kubeconfig', ''],
 ];
 
@@ -71,6 +73,7 @@ describe('fleetdeck logs: its own reading of the command line', () => {
     expect(viaCommander(['-tp', 'x'])?.opts).toMatchObject({ timestamps: true, previous: true });
     expect(viaCommander(['-nshop', 'x'])?.opts).toMatchObject({ namespace: 'shop' });
     // and what commander refuses or answers, it refuses
-    for (const args of [['--help'], ['x', '--tail', '-1'], ['x', '-o', 'yaml'], ['x', '--readonly'], []]) expect(viaCommander(args)).toBeUndefined();
+    expect(viaCommander(['x', '--tail', '-1'])?.opts).toMatchObject({ tail: -1 });
+    for (const args of [['--help'], ['x', '--tail', '-2'], ['x', '-o', 'yaml'], ['x', '--readonly'], []]) expect(viaCommander(args)).toBeUndefined();
   });
 });
