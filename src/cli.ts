@@ -55,6 +55,9 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
     .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
     .showHelpAfterError()
     .exitOverride(usageExit)
+    // `fleetdeck help logs`, as git and kubectl take it: commander adds it by itself only to a
+    // program without an action of its own (ours opens the TUI)
+    .helpCommand(true)
     .enablePositionalOptions()
     .version(versionLine(), '--version', 'print the version (and the Node.js inside the single executable) and exit');
 

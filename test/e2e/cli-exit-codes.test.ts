@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 
 const CLI = resolve('dist/cli.js');
 
-function run(args: string[]): { code: number | null; stderr: string } {
+function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fd-exit-'));
   const r = spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir }, encoding: 'utf8', timeout: 20_000 });
-  return { code: r.status, stderr: r.stderr };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('exit codes of the command line', () => {
@@ -21,7 +21,7 @@ describe('exit codes of the command line', () => {
     [['status', '--bogus'], /unknown option '--bogus'/],
     [['status', '-o', 'yaml'], /argument 'yaml' is invalid/],
     [['logs', '--bogus', 'x'], /unknown option '--bogus'/],
-    [['logs', '--tail=x', 'x'], /a whole number is expected/],
+    [['logs', '--tail=x', 'x'], /a whole number or -1 \(all\) is expected/],
     [['compare'], /missing required argument/],
     [['sim', '--bogus'], /unknown option '--bogus'/],
     [['no-such-command'], /unknown command|too many arguments/],
@@ -33,5 +33,12 @@ describe('exit codes of the command line', () => {
 
   it.each([[['--help']], [['--version']], [['status', '--help']], [['logs', '--help']]])('%j: exit 0', (args) => {
     expect(run(args).code).toBe(0);
+  });
+
+  it('`help logs` is the logs help, as `logs --help` (git and kubectl take both)', () => {
+    const r = run(['help', 'logs']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: fleetdeck logs \[options\] <TARGET>/);
+    expect(r.stdout).toBe(run(['logs', '--help']).stdout);
   });
 });
