@@ -5,14 +5,8 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ContextClient, KubeRequest } from '../../src/kube/client.js';
 import { Reflector, type ReflectorSink } from '../../src/kube/reflector.js';
-import type { ResourceType } from '../../src/model/types.js';
+import { bookmark, CONFIGMAPS, line, turns } from '../helpers/watch-stream.js';
 
-const CONFIGMAPS: ResourceType = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', singular: 'configmap', namespaced: true, verbs: ['list', 'watch'], shortNames: [], categories: [] };
-const line = (type: string, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
-const bookmark = (rv: string, end = false): string => line('BOOKMARK', { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: rv, ...(end ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) } });
-const turns = async (n = 10): Promise<void> => {
-  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
-};
 
 /** Streams the test writes; an aborted request's body fails as undici's and node's do. */
 class StreamClient {

@@ -9,17 +9,11 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ContextClient, KubeRequest } from '../../src/kube/client.js';
 import { KubeApiError } from '../../src/kube/errors.js';
 import { Reflector, type ReflectorSink } from '../../src/kube/reflector.js';
-import type { KubeObject, ResourceType } from '../../src/model/types.js';
-
-const CONFIGMAPS: ResourceType = { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', singular: 'configmap', namespaced: true, verbs: ['list', 'watch'], shortNames: [], categories: [] };
+import type { KubeObject } from '../../src/model/types.js';
+import { bookmark, CONFIGMAPS, line, turns } from '../helpers/watch-stream.js';
 
 const cm = (name: string, rv = '1'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'ns', name, resourceVersion: rv } });
-const line = (type: string, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
-const endMark = (rv: string): string => line('BOOKMARK', { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: rv, annotations: { 'k8s.io/initial-events-end': 'true' } } });
-
-const turns = async (n = 10): Promise<void> => {
-  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
-};
+const endMark = (rv: string): string => bookmark(rv, true);
 
 /** A client whose streams the test writes; LISTs answer what `pages` holds. */
 class StreamClient {
