@@ -5,6 +5,7 @@
 // limit silently), so lists made while hundreds of watches are open must all be answered.
 // Both transports: undici's (src/kube/multiplex-pool.ts) and node's own HTTP/2 (`nodeHttp2`,
 // src/kube/h2-transport.ts, what `fleetdeck logs` uses).
+import { setMaxListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContextClient } from '../../src/kube/client.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
@@ -19,6 +20,8 @@ for (const backend of backends) for (const nodeHttp2 of [false, true]) {
     let env: BackendEnv;
     let client: ContextClient;
     const watches = new AbortController();
+    // one signal stops every watch of the test; Node warns past 10 listeners on one signal
+    setMaxListeners(WATCHES + 1, watches.signal);
     beforeAll(async () => {
       env = await backend.setup();
       client = new ContextClient(contextConfig(loadKubeconfig({ kubeconfig: env.kubeconfigPath }), env.adminContext), { nodeHttp2 });
