@@ -28,6 +28,10 @@ function commands(sim, tail, maxStreams) {
   };
 }
 
+// Node's floor: a node process (the same binary, no flags) that prints one line and idles. Its
+// first line and CPU are what any Node program pays before its own code runs, beside stern's.
+const nodeFloor = [process.execPath, ['-e', "process.stdout.write('floor\\n'); setInterval(() => {}, 1 << 30)"]];
+
 async function measure(tool, [file, args]) {
   const t0 = performance.now();
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,12 +71,15 @@ async function measure(tool, [file, args]) {
 }
 
 /** `rounds` alternating rounds on one sim; medians, and fleetdeck / stern per round and of the medians. */
-async function figure(simOpts, tail, maxStreams, keys) {
+async function figure(simOpts, tail, maxStreams, keys, { floor = false } = {}) {
   const sim = await startSim(simOpts);
-  const cmds = commands(sim, tail, maxStreams);
+  const cmds = { ...commands(sim, tail, maxStreams), ...(floor ? { 'node-floor': nodeFloor } : {}) };
   const out = [];
   try {
-    for (let i = 0; i < rounds; i++) for (const tool of i % 2 ? ['stern', 'fleetdeck'] : ['fleetdeck', 'stern']) out.push(await measure(tool, cmds[tool]));
+    for (let i = 0; i < rounds; i++) {
+      for (const tool of i % 2 ? ['stern', 'fleetdeck'] : ['fleetdeck', 'stern']) out.push(await measure(tool, cmds[tool]));
+      if (floor) out.push(await measure('node-floor', cmds['node-floor']));
+    }
   } finally {
     await sim.stop();
   }
@@ -80,9 +87,16 @@ async function figure(simOpts, tail, maxStreams, keys) {
   const med = (tool) => Object.fromEntries(keys.map((k) => [k, median(of(tool).map((r) => r[k]))]));
   const m = { fleetdeck: med('fleetdeck'), stern: med('stern') };
   const ratios = of('fleetdeck').map((f, i) => Object.fromEntries(keys.map((k) => [k, round(f[k] / of('stern')[i][k], 2)])));
-  return { rounds: out, median: m, ratios, ratio: Object.fromEntries(keys.map((k) => [k, round(m.fleetdeck[k] / m.stern[k], 2)])), sim: sim.command };
+  const ratio = Object.fromEntries(keys.map((k) => [k, round(m.fleetdeck[k] / m.stern[k], 2)]));
+  if (!floor) return { rounds: out, median: m, ratios, ratio, sim: sim.command };
+  const f = med('node-floor');
+  return {
+    rounds: out, median: { ...m, nodeFloor: f }, ratios, ratio, sim: sim.command,
+    // what Node alone costs, over stern: a ratio at or above a target says no Node program meets it
+    nodeFloorRatio: { firstLineSeconds: round(f.firstLineSeconds / m.stern.firstLineSeconds, 2), cpuSeconds: round(f.cpuSeconds / m.stern.cpuSeconds, 2), peakRssMB: round(f.peakRssMB / m.stern.peakRssMB, 2) },
+  };
 }
 
-const tail = await figure({ contexts: 1, namespaces: 1, deployments: 5, podsPerDeployment: 10 }, 1, 60, ['firstLineSeconds', 'peakRssMB', 'cpuSeconds', 'lines']);
+const tail = await figure({ contexts: 1, namespaces: 1, deployments: 5, podsPerDeployment: 10 }, 1, 60, ['firstLineSeconds', 'peakRssMB', 'cpuSeconds', 'lines'], { floor: true });
 const load = await figure({ contexts: 1, namespaces: 1, deployments: 10, podsPerDeployment: 10, logRate: loadRate }, 0, 110, ['linesPerSecond', 'peakRssMB', 'cpuSeconds', 'firstLineSeconds']);
 emit({ ...tail, load: { pods: 100, linesPerSecondPerPod: loadRate, ...load } });

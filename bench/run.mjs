@@ -231,8 +231,8 @@ try {
         unit: 'ratio fleetdeck / stern (medians)', value: r.ratio, target: Object.fromEntries(Object.entries(targets).map(([k, v]) => [k, `<= ${v}`])),
         met: Object.entries(targets).every(([k, v]) => r.ratio[k] <= v),
         command: `node bench/logs-vs-stern.mjs --stern ${join(built.bin, 'stern')}`,
-        includes: 'each tool as a fresh process against the same sim: first line = spawn to first stdout byte; peak RSS of its process tree sampled every 100 ms; CPU = utime+stime at the end of the window',
-        median: r.median, ratios: r.ratios, runs: r.rounds, loadAverage: [load0, round(loadavg()[0], 2)],
+        includes: 'each tool as a fresh process against the same sim: first line = spawn to first stdout byte; peak RSS of its process tree sampled every 100 ms; CPU = utime+stime at the end of the window. nodeFloor: `node -e` printing one line, then idle, measured alike in each round (what any Node program pays first); nodeFloorRatio = its medians / stern\'s',
+        median: r.median, nodeFloorRatio: r.nodeFloorRatio, ratios: r.ratios, runs: r.rounds, loadAverage: [load0, round(loadavg()[0], 2)],
       });
       const l = r.load;
       figures.push({
