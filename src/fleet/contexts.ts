@@ -2,7 +2,7 @@
 // one request, then discovered (retried with backoff until it works); LATENCY samples; a
 // health loop; a CRD watch that rediscovers when kinds appear or change. A context's state is
 // its own reachability lowered by what its reflectors report, which the owner pushes in
-// (setReflectorStates): this part never reads the informers. It reports through the events
+// (updateReflectorStates): this part never reads the informers. It reports through the events
 // given at construction.
 import { addSample, median } from '../model/latency.js';
 import type { ReflectorPhase, ResourceType } from '../model/types.js';
@@ -79,8 +79,8 @@ interface Entry extends FleetContext {
   discovered: boolean;
   /** base state from warm/health checks; reflector trouble can lower it */
   baseState: ContextState;
-  /** the last reflector states pushed by the owner */
-  reflectors: ReflectorSummary[];
+  /** the last reflector states pushed by the owner, by informer id */
+  reflectors: Map<string, ReflectorSummary>;
   /** first warm + discovery attempt done (success or failure) */
   settled: Promise<void>;
   crd?: Reflector;
@@ -109,7 +109,7 @@ export class Contexts {
         types: [],
         discovered: false,
         settled: Promise.resolve(),
-        reflectors: [],
+        reflectors: new Map(),
         latency: [],
         forbiddenRetryAt: Date.now(),
       };
@@ -158,11 +158,17 @@ export class Contexts {
     await Promise.all([...this.ctxs.values()].map((c) => c.settled));
   }
 
-  /** The owner's word on the context's reflectors: the context's state and `forbidden` follow it. */
-  setReflectorStates(name: string, states: ReflectorSummary[]): void {
+  /**
+   * The owner's word on some of the context's reflectors, by informer id (undefined: it
+   * stopped): the context's state and `forbidden` follow all it was told.
+   */
+  updateReflectorStates(name: string, states: ReadonlyMap<string, ReflectorSummary | undefined>): void {
     const c = this.ctxs.get(name);
     if (!c) return;
-    c.reflectors = states;
+    for (const [id, st] of states) {
+      if (st) c.reflectors.set(id, st);
+      else c.reflectors.delete(id);
+    }
     this.recompute(c);
   }
 
@@ -361,7 +367,7 @@ export class Contexts {
     const forbidden: string[] = [];
     let err: string | undefined;
     let syncing = 0;
-    for (const st of c.reflectors) {
+    for (const st of c.reflectors.values()) {
       const p = st.phase;
       if (p === 'syncing') syncing++;
       if (p === 'forbidden') forbidden.push(st.resource);

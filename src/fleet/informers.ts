@@ -44,8 +44,9 @@ export interface InformerEvents {
   removed(context: string, rk: string, o: KubeObject, still: { resource: string; object: KubeObject } | undefined): void;
   /** the objects of (context, rk) changed as a whole (a scope stopped) */
   resourceChanged(context: string, rk: string): void;
-  /** a phase, reason or fallback namespace set of one of the context's informers changed */
-  statusChanged(context: string): void;
+  /** a phase, reason or fallback namespace set of the context's informer `id` changed, or it
+   * started or stopped (Informers.state reads it) */
+  statusChanged(context: string, id: string): void;
 }
 
 /** The list+watch cache of one (context, resource, scope). */
@@ -129,7 +130,7 @@ export class Informers {
       scopes.set(scope, e);
       e.main.start();
       // a new informer is syncing: the context's states say so now, not at its first phase change
-      this.events.statusChanged(host.name);
+      this.events.statusChanged(host.name, id);
     }
     clearTimeout(e.stopTimer);
     e.stopTimer = undefined;
@@ -163,9 +164,10 @@ export class Informers {
     }
   }
 
-  /** The states of the context's informers (what the context's own state reads). */
-  states(context: string): (InformerState & { resource: string })[] {
-    return [...this.of(context)].map((e) => ({ ...e.state(), resource: e.rk }));
+  /** The state of informer `id` (what its context's own state reads); undefined once it stopped. */
+  state(id: string): (InformerState & { resource: string }) | undefined {
+    const e = this.byId.get(id);
+    return e && { ...e.state(), resource: e.rk };
   }
 
   /** The informer that answers for (context, type, namespace): the all-namespaces one first. */
@@ -243,7 +245,7 @@ export class Informers {
     for (const o of gone) this.removed(e, o);
     if (fb?.nsId) this.release(fb.nsId);
     this.events.resourceChanged(e.host.name, e.rk);
-    this.events.statusChanged(e.host.name);
+    this.events.statusChanged(e.host.name, e.id);
   }
 
   /** Reports an object that left `from`'s caches, naming the copy another scope of the resource still holds. */
@@ -286,7 +288,7 @@ export class Informers {
           if (this.byId.get(e.id) !== e) return;
           if (r === e.main && !e.fallback && r.phase === 'forbidden' && e.type.namespaced && e.scope === '') this.startFallback(e);
           if (isNs) this.namespacesChanged(context);
-          this.events.statusChanged(context);
+          this.events.statusChanged(context, e.id);
         },
       },
       this.opts.reflector,
@@ -344,7 +346,7 @@ export class Informers {
     const want = this.fallbackNamespaces(e, fb);
     if (!want) return;
     fb.sync(want);
-    this.events.statusChanged(e.host.name);
+    this.events.statusChanged(e.host.name, e.id);
   }
 
   /** A fallback whose all-namespaces list works again goes back to one reflector. */
@@ -365,6 +367,6 @@ export class Informers {
     // the new list diffs against everything the namespace reflectors had
     e.main = this.newReflector(e, undefined, seed);
     e.main.start();
-    this.events.statusChanged(e.host.name);
+    this.events.statusChanged(e.host.name, e.id);
   }
 }

@@ -67,7 +67,8 @@ export class Fleet extends StoreReads implements FleetStore {
   private readonly batcher: FrameBatcher;
   protected readonly indexes = new Map<string, ObjectIndex>();
   /** contexts whose reflector states are gathered at the next turn of the event loop */
-  private readonly statesDue = new Set<string>();
+  /** per context, the informers whose state changed this turn */
+  private readonly statesDue = new Map<string, Set<string>>();
   private readonly hosts = new Map<string, InformerHost>();
   /** the subscriptions naming each context: a discovered context attaches its own, not every
    * subscription of the fleet (50 CRD-heavy contexts hold ~11k) */
@@ -89,14 +90,16 @@ export class Fleet extends StoreReads implements FleetStore {
         this.batcher.markResource(context, rk, objectKey(o));
       },
       resourceChanged: (context, rk) => this.batcher.markResource(context, rk),
-      statusChanged: (context) => {
-        // many reflectors change phase together (a CRD-heavy context starts ~200): the
-        // context's states are gathered once per turn of the event loop, not once per change
-        if (this.statesDue.has(context)) return;
-        this.statesDue.add(context);
+      statusChanged: (context, id) => {
+        // many reflectors change phase together (a CRD-heavy context starts ~200): the changed
+        // informers' states are read once per turn of the event loop, and only theirs (reading
+        // all of them per change made a context's start quadratic in its kinds)
+        let due = this.statesDue.get(context);
+        if (due) return void due.add(id);
+        this.statesDue.set(context, (due = new Set([id])));
         setImmediate(() => {
           this.statesDue.delete(context);
-          this.ctxs.setReflectorStates(context, this.informers.states(context));
+          this.ctxs.updateReflectorStates(context, new Map([...due].map((i) => [i, this.informers.state(i)])));
           this.batcher.markContext(context);
         });
       },
