@@ -30,15 +30,15 @@ afterAll(async () => {
 describe('context state from its informers', () => {
   it('every kind watched: states read per changed informer (linear in kinds), then ready with none syncing; stopped informers leave it', async () => {
     const told = vi.spyOn(Contexts.prototype, 'updateReflectorStates');
-    await waitFor(() => store.contexts()[0]?.state === 'ready' && store.resources(ctx).length > 100);
+    await waitFor(() => store.contexts()[0]?.state === 'ready' && store.resources(ctx).length > 100, 'the context discovered', 30_000);
     const kinds = store.resources(ctx).map(resourceKey);
     const subs = kinds.map((resource) => store.watch({ contexts: [ctx], resource }));
     // kinds that cannot be listed (tokenreviews, bindings...) start no informer
-    await waitFor(() => store.reflectors(ctx).length > 100 && store.reflectors(ctx).every((r) => r.phase === 'synced'));
+    await waitFor(() => store.reflectors(ctx).length > 100 && store.reflectors(ctx).every((r) => r.phase === 'synced'), 'every informer synced', 30_000);
     const informers = store.reflectors(ctx).length;
     const reads = () => told.mock.calls.reduce((n, [, states]) => n + states.size, 0);
     // the context hears of the last phase change within a turn
-    await waitFor(() => store.contexts()[0]?.syncing === 0 && reads() >= informers);
+    await waitFor(() => store.contexts()[0]?.syncing === 0 && reads() >= informers, 'the context told of every informer');
     const st = store.contexts()[0];
     expect(st.state).toBe('ready');
     expect(st.forbidden).toBeUndefined();
@@ -48,7 +48,7 @@ describe('context state from its informers', () => {
 
     // informers that stop leave the context's state: none of them counts any more
     for (const s of subs) s.close();
-    await waitFor(() => store.reflectors(ctx).length < informers / 2);
+    await waitFor(() => store.reflectors(ctx).length < informers / 2, 'the informers stopped');
     expect(store.contexts()[0]).toMatchObject({ state: 'ready', syncing: 0 });
     told.mockRestore();
   });
