@@ -36,15 +36,18 @@ export const LOGS_OPTIONS: readonly CliOption[] = [
   { flags: '--max-streams <n>', description: 'cap on concurrent streams (default 50); reaching it stops with an error, as stern does', int: true },
 ];
 
-/** A whole number (0 or more), as the option parsers take it; undefined when it is not one. */
+/**
+ * A whole number (0 or more) written in decimal digits only, as kubectl's flag parser (Go's
+ * strconv.ParseInt) takes it; undefined otherwise. Number() alone would read "" (`--tail=`) as 0
+ * and " 5", "0x10", "1e3" as numbers kubectl refuses.
+ */
 export function wholeNumber(v: string): number | undefined {
-  const n = Number(v);
-  return Number.isInteger(n) && n >= 0 ? n : undefined;
+  return /^[0-9]+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
 }
 
 /** An int option's value: a whole number, or -1 where the option takes it for "all". */
 function intValue(spec: CliOption, v: string): number | undefined {
-  return spec.minusOneIsAll && v.trim() === '-1' ? -1 : wholeNumber(v);
+  return spec.minusOneIsAll && v === '-1' ? -1 : wholeNumber(v);
 }
 
 /** The option's commander form: int and repeatable values parsed, choices, default, mandatory. */

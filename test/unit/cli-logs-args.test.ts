@@ -45,6 +45,12 @@ const left = [
   ['x', '--tail', '-1'],
   ['x', '--tail', 'one'],
   ['x', '--tail', '1.5'],
+  // kubectl refuses these (strconv.ParseInt); Number() alone read "" as 0
+  ['x', '--tail='],
+  ['x', '--tail', ' 5'],
+  ['x', '--tail=0x10'],
+  ['x', '--max-streams=1e3'],
+  ['x', '--max-streams='],
   ['x', '--max-streams', '-3'],
   ['x', '-o', 'yaml'],
   ['x', '--timestamps=yes'],
@@ -74,6 +80,6 @@ describe('fleetdeck logs: its own reading of the command line', () => {
     expect(viaCommander(['-nshop', 'x'])?.opts).toMatchObject({ namespace: 'shop' });
     // and what commander refuses or answers, it refuses
     expect(viaCommander(['x', '--tail', '-1'])?.opts).toMatchObject({ tail: -1 });
-    for (const args of [['--help'], ['x', '--tail', '-2'], ['x', '-o', 'yaml'], ['x', '--readonly'], []]) expect(viaCommander(args)).toBeUndefined();
+    for (const args of [['--help'], ['x', '--tail', '-2'], ['x', '--tail='], ['x', '--max-streams', '0x10'], ['x', '-o', 'yaml'], ['x', '--readonly'], []]) expect(viaCommander(args)).toBeUndefined();
   });
 });
