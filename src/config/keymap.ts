@@ -2,11 +2,11 @@
 // are the command table's (src/commands/table.ts); the built-ins in keymaps/ are generated
 // from its default keys (`npm run keymaps`). A user file in $XDG_CONFIG_HOME/fleetdeck/keymap.json (or
 // .yaml) is merged over the chosen base, action by action.
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileExists, shippedPath } from './shipped.js';
 import { command, COMMANDS, isCommandId, keysCollide, type CommandId } from '../commands/table.js';
 import { isRecord } from '../model/access.js';
-import { ConfigError, loadConfigFile, userConfigDir, type LoadedFile } from './load.js';
+import { ConfigError, loadConfigFile, loadExtendsChain, resolveBase, userConfigDir, type LoadedFile } from './load.js';
 
 /** A key sequence: one or more normalized keys ('g', 'shift-n', 'ctrl-d'). */
 export type KeySeq = string[];
@@ -127,31 +127,6 @@ function validate(f: LoadedFile): RawKeymap {
   return { name: typeof d.name === 'string' ? d.name : '', extends: d.extends as string | undefined, bindings, lines };
 }
 
-function isPath(spec: string): boolean {
-  return spec.includes('/') || /\.(json|ya?ml)$/.test(spec);
-}
-
-function resolveBuiltin(name: string, dir: string, from?: string): string {
-  const file = join(dir, `${name}.json`);
-  if (!fileExists(file)) {
-    throw new ConfigError(from ?? name, `unknown keymap "${name}" (built-in: ${listBuiltin(dir).join(', ')})`, undefined, from ? 'extends' : undefined);
-  }
-  return file;
-}
-
-function listBuiltin(dir: string): string[] {
-  return ['default', 'vim'].filter((n) => fileExists(join(dir, `${n}.json`)));
-}
-
-function loadChain(file: string, dir: string, seen: string[]): { raws: RawKeymap[]; files: string[] } {
-  if (seen.includes(file)) throw new ConfigError(file, `extends loops back (${[...seen, file].join(' → ')})`, undefined, 'extends');
-  const f = loadConfigFile(file);
-  const raw = validate(f);
-  if (!raw.extends) return { raws: [raw], files: [file] };
-  const parent = loadChain(isPath(raw.extends) ? resolve(dirname(file), raw.extends) : resolveBuiltin(raw.extends, dir, file), dir, [...seen, file]);
-  return { raws: [...parent.raws, raw], files: [...parent.files, file] };
-}
-
 export interface LoadOptions {
   /** default: $XDG_CONFIG_HOME/fleetdeck; null: no user overrides */
   configDir?: string | null;
@@ -166,19 +141,23 @@ function userFile(dir: string, base: string): string | undefined {
 /** Loads a keymap by built-in NAME or PATH, then merges the user's keymap file over it. */
 export function loadKeymap(spec: string | undefined, opts: LoadOptions = {}): Keymap {
   const dir = opts.builtinDir ?? builtinDir();
+  const kind = { what: 'keymap', dir, builtins: ['default', 'vim'].filter((n) => fileExists(join(dir, `${n}.json`))) };
   const configDir = opts.configDir === undefined ? userConfigDir() : opts.configDir;
   const user = configDir ? userFile(configDir, 'keymap') : undefined;
   let userChain: { raws: RawKeymap[]; files: string[] } | undefined;
   let baseSpec = spec;
+  let baseFile = spec ? resolveBase(spec, kind) : join(dir, 'default.json');
   if (user) {
     const f = loadConfigFile(user);
     const raw = validate(f);
     // the user file names its base only when no --keymap chose one
-    if (!baseSpec && raw.extends) baseSpec = raw.extends;
+    if (!spec && raw.extends) {
+      baseSpec = raw.extends;
+      baseFile = resolveBase(raw.extends, kind, f);
+    }
     userChain = { raws: [{ ...raw, extends: undefined }], files: [user] };
   }
-  const baseFile = !baseSpec ? join(dir, 'default.json') : isPath(baseSpec) ? resolve(baseSpec) : resolveBuiltin(baseSpec, dir);
-  const chain = loadChain(baseFile, dir, []);
+  const chain = loadExtendsChain(baseFile, kind, validate);
   const raws = [...chain.raws, ...(userChain?.raws ?? [])];
   const files = [...chain.files, ...(userChain?.files ?? [])];
   const bindings = Object.fromEntries(COMMANDS.map((c) => [c.id, [] as KeySeq[]])) as Record<CommandId, KeySeq[]>;

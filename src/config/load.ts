@@ -1,7 +1,8 @@
 // The shared loader for user-editable config files (keymaps, themes, app config): JSON or
 // YAML, with every error naming the file, the line and the key, so a typo in a user file is
 // found without reading our source.
-import { readTextFile } from './shipped.js';
+import { dirname, join, resolve } from 'node:path';
+import { fileExists, readTextFile } from './shipped.js';
 import { configDir } from '../platform/xdg.js';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 
@@ -121,4 +122,50 @@ export function loadConfigFile(file: string): LoadedFile {
 /** $XDG_CONFIG_HOME/fleetdeck, defaulting to ~/.config/fleetdeck as the XDG spec says; undefined without any home. */
 export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return configDir(env);
+}
+
+/** Which kind of file an `extends` chain is made of, and where its built-ins live. */
+export interface BaseKind {
+  /** "keymap" or "theme", as the errors say it */
+  what: string;
+  /** the folder of the built-in files (NAME.json) */
+  dir: string;
+  /** the built-in names, for the error that lists them */
+  builtins: readonly string[];
+}
+
+function isPath(spec: string): boolean {
+  return spec.includes('/') || /\.(json|ya?ml)$/.test(spec);
+}
+
+/**
+ * The file a base names: a built-in NAME (kind.dir/NAME.json) or a PATH, relative to the file
+ * whose `extends` names it (`from`) or, for a command-line flag, to the working directory.
+ * Errors: ConfigError naming `from`'s file and its `extends` line (the user's file, not ours),
+ * or the flag's value when no file named it.
+ */
+export function resolveBase(spec: string, kind: BaseKind, from?: LoadedFile): string {
+  const file = isPath(spec) ? (from ? resolve(dirname(from.file), spec) : resolve(spec)) : join(kind.dir, `${spec}.json`);
+  if (fileExists(file)) return file;
+  const detail = isPath(spec) ? `no such ${kind.what} file ${file}` : `unknown ${kind.what} "${spec}" (built-in: ${kind.builtins.join(', ')})`;
+  throw from ? from.error(['extends'], detail) : new ConfigError(spec, detail);
+}
+
+/**
+ * The files from `file` down its `extends` chain, base first: `{ raws, files }` in merge order.
+ * Errors: ConfigError for a loop (naming every file in it), a missing base (resolveBase) or
+ * whatever `validate` refuses.
+ */
+export function loadExtendsChain<R extends { extends?: string }>(
+  file: string,
+  kind: BaseKind,
+  validate: (f: LoadedFile) => R,
+  seen: readonly string[] = [],
+): { raws: R[]; files: string[] } {
+  if (seen.includes(file)) throw new ConfigError(file, `extends loops back (${[...seen, file].join(' → ')})`, undefined, 'extends');
+  const f = loadConfigFile(file);
+  const raw = validate(f);
+  if (!raw.extends) return { raws: [raw], files: [file] };
+  const parent = loadExtendsChain(resolveBase(raw.extends, kind, f), kind, validate, [...seen, file]);
+  return { raws: [...parent.raws, raw], files: [...parent.files, file] };
 }

@@ -1,10 +1,10 @@
 // Themes as data: { name, extends?, styles: { role: colour | {fg, bg, bold, underline, inverse} } }.
 // Every colour the UI paints is one of ROLES; colours are the 16 ANSI names, "default",
 // or #rrggbb (the terminal library maps those to the nearest of 256 or 16 colours).
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileExists, shippedPath } from './shipped.js';
 import { isRecord } from '../model/access.js';
-import { ConfigError, loadConfigFile, userConfigDir, type LoadedFile } from './load.js';
+import { loadConfigFile, loadExtendsChain, resolveBase, userConfigDir, type LoadedFile } from './load.js';
 import type { LoadOptions } from './keymap.js';
 
 export const ROLES = [
@@ -110,50 +110,58 @@ function builtinDir(): string {
 
 export const BUILTIN_THEMES = ['default', 'light', '16color', 'high-contrast'];
 
-function isPath(spec: string): boolean {
-  return spec.includes('/') || /\.(json|ya?ml)$/.test(spec);
-}
-
-function resolveBuiltin(name: string, dir: string, from?: string): string {
-  const file = join(dir, `${name}.json`);
-  if (!fileExists(file)) throw new ConfigError(from ?? name, `unknown theme "${name}" (built-in: ${BUILTIN_THEMES.join(', ')})`, undefined, from ? 'extends' : undefined);
-  return file;
-}
-
-function loadChain(file: string, dir: string, seen: string[]): { raws: RawTheme[]; files: string[] } {
-  if (seen.includes(file)) throw new ConfigError(file, `extends loops back (${[...seen, file].join(' → ')})`, undefined, 'extends');
-  const raw = validate(loadConfigFile(file));
-  if (!raw.extends) return { raws: [raw], files: [file] };
-  const parent = loadChain(isPath(raw.extends) ? resolve(dirname(file), raw.extends) : resolveBuiltin(raw.extends, dir, file), dir, [...seen, file]);
-  return { raws: [...parent.raws, raw], files: [...parent.files, file] };
-}
-
-/** Loads a theme by built-in NAME or PATH and merges the user's theme file over it, role by role. */
+/**
+ * Loads a theme by built-in NAME or PATH and merges the user's theme file over it, role by role.
+ * The colour count is the one the last file that declares one targets (default 256); with 16,
+ * every colour of the merged theme must be one of the 16 ANSI names: a #rrggbb a base sets and
+ * nothing overrides is blamed on the `colors: 16` line that made it wrong, not on the base.
+ */
 export function loadTheme(spec: string | undefined, opts: LoadOptions = {}): Theme {
   const dir = opts.builtinDir ?? builtinDir();
+  const kind = { what: 'theme', dir, builtins: BUILTIN_THEMES };
   const configDir = opts.configDir === undefined ? userConfigDir() : opts.configDir;
   const user = configDir ? ['json', 'yaml', 'yml'].map((e) => join(configDir, `theme.${e}`)).find((p) => fileExists(p)) : undefined;
   let userRaw: RawTheme | undefined;
   let baseSpec = spec;
+  let baseFile = spec ? resolveBase(spec, kind) : join(dir, 'default.json');
   if (user) {
     userRaw = validate(loadConfigFile(user));
-    if (!baseSpec && userRaw.extends) baseSpec = userRaw.extends;
+    // the user file names its base only when no --theme chose one
+    if (!spec && userRaw.extends) {
+      baseSpec = userRaw.extends;
+      baseFile = resolveBase(userRaw.extends, kind, userRaw.lf);
+    }
   }
-  const baseFile = !baseSpec ? join(dir, 'default.json') : isPath(baseSpec) ? resolve(baseSpec) : resolveBuiltin(baseSpec, dir);
-  const chain = loadChain(baseFile, dir, []);
+  const chain = loadExtendsChain(baseFile, kind, validate);
   const raws = [...chain.raws, ...(userRaw ? [userRaw] : [])];
-  // the colour count the last file that declares one targets; every file is checked against it
-  const colors = [...raws].reverse().find((r) => r.colors)?.colors ?? 256;
   const styles = Object.fromEntries(ROLES.map((r) => [r, {}])) as Record<Role, Style>;
-  for (const r of raws) {
+  /** the file each role's style comes from (the last that set it) */
+  const origin = new Map<Role, number>();
+  raws.forEach((r, i) => {
     for (const [role, s] of Object.entries(r.styles)) {
-      if (colors === 16) {
-        for (const k of ['fg', 'bg'] as const) {
-          const c = s[k];
-          if (c?.startsWith('#')) throw r.lf.error(['styles', role, k], `"${c}" is not one of the 16 ANSI colours this theme targets (colors: 16): use ${ANSI16.join(', ')} or default`);
-        }
-      }
       styles[role as Role] = s;
+      origin.set(role as Role, i);
+    }
+  });
+  let declared = -1;
+  raws.forEach((r, i) => {
+    if (r.colors !== undefined) declared = i;
+  });
+  const colors = declared >= 0 ? (raws[declared].colors ?? 256) : 256;
+  if (colors === 16) {
+    for (const [role, i] of origin) {
+      for (const k of ['fg', 'bg'] as const) {
+        const c = styles[role][k];
+        if (!c?.startsWith('#')) continue;
+        const use = `use ${ANSI16.join(', ')} or default`;
+        if (i >= declared) throw raws[i].lf.error(['styles', role, k], `"${c}" is not one of the 16 ANSI colours this theme targets (colors: 16): ${use}`);
+        const base = raws[i].lf;
+        const line = base.lineOf(['styles', role, k]);
+        throw raws[declared].lf.error(
+          ['colors'],
+          `16, but its base ${base.file}${line !== undefined ? `:${line}` : ''} sets styles.${role}.${k} to "${c}": extend a 16-colour theme (16color), or override styles.${role} here (${use})`,
+        );
+      }
     }
   }
   const name = chain.raws[chain.raws.length - 1].name || baseSpec || 'default';

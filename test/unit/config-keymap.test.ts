@@ -136,4 +136,15 @@ describe('keymaps', () => {
   it('rejects an unknown built-in name', () => {
     expect(() => loadKeymap('emacs', { configDir: null })).toThrow(/unknown keymap "emacs"/);
   });
+
+  it("a user file's bad extends names that file and its line", () => {
+    const cfg = dir();
+    const file = join(cfg, 'keymap.json');
+    writeFileSync(file, '{\n  "name": "mine",\n  "extends": "nope",\n  "bindings": {}\n}\n');
+    expect(() => loadKeymap(undefined, { configDir: cfg })).toThrow(`${file}:3: extends: unknown keymap "nope" (built-in: default, vim)`);
+    // a base file's own extends is blamed on that base
+    writeFileSync(join(cfg, 'base.yaml'), 'name: base\nbindings: {}\nextends: emacs\n');
+    writeFileSync(file, '{ "extends": "base.yaml", "bindings": {} }');
+    expect(() => loadKeymap(undefined, { configDir: cfg })).toThrow(`${join(cfg, 'base.yaml')}:3: extends: unknown keymap "emacs"`);
+  });
 });

@@ -43,6 +43,32 @@ describe('themes', () => {
     expect((err as ConfigError).message).toBe(`${file}:4: styles.header.fg: unknown colour "chartreuse" (use one of ${ANSI16.join(', ')}, default or #rrggbb)`);
   });
 
+  it("colors: 16 over a 256-colour base blames the user's colors line, and passes once every #rrggbb role is overridden", () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
+    const file = join(cfg, 'theme.json');
+    writeFileSync(file, '{\n  "name": "mine",\n  "colors": 16,\n  "styles": {}\n}\n');
+    expect(() => loadTheme(undefined, { configDir: cfg })).toThrow(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: colors: 16, but its base .*themes/default\\.json:\\d+ sets styles\\.\\S+ to "#[0-9a-f]{6}": extend a 16-colour theme \\(16color\\)`),
+    );
+    // overriding every role the base colours with #rrggbb leaves a 16-colour theme
+    const base = loadTheme('default', { configDir: null }).styles;
+    const plain = Object.fromEntries(Object.keys(base).map((r) => [r, 'white']));
+    writeFileSync(file, JSON.stringify({ name: 'mine', colors: 16, styles: plain }, null, 2));
+    expect(loadTheme(undefined, { configDir: cfg }).colors).toBe(16);
+  });
+
+  it("a user file's bad extends names that file and line: an unknown name, a missing path (relative to the file)", () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
+    const file = join(cfg, 'theme.json');
+    writeFileSync(file, '{\n  "name": "mine",\n  "extends": "nope",\n  "styles": {}\n}\n');
+    expect(() => loadTheme(undefined, { configDir: cfg })).toThrow(`${file}:3: extends: unknown theme "nope" (built-in: ${BUILTIN_THEMES.join(', ')})`);
+    writeFileSync(file, '{\n  "name": "mine",\n  "extends": "../base.json",\n  "styles": {}\n}\n');
+    expect(() => loadTheme(undefined, { configDir: cfg })).toThrow(`${file}:3: extends: no such theme file ${join(cfg, '..', 'base.json')}`);
+    writeFileSync(join(cfg, 'base.json'), JSON.stringify({ name: 'base', extends: 'light', styles: {} }));
+    writeFileSync(file, '{ "extends": "base.json", "styles": {} }');
+    expect(loadTheme(undefined, { configDir: cfg }).name).toBe('base');
+  });
+
   it('an unknown role is an error', () => {
     const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
     writeFileSync(join(cfg, 'theme.json'), '{"styles": {"sparkles": "red"}}');
