@@ -29,17 +29,25 @@ export function keysOf(keymap: Keymap, a: CommandId): string {
   return keymap.bindings[a].map(formatKeySeq)[0] ?? '';
 }
 
-/** The header's two lines at `width` columns. */
+/** the shortest a badge's text can be besides its context's name: ` ✓ NAME ready ` */
+const BADGE_FLOOR = Math.min(...Object.keys(BADGE_SYMBOL).map((b) => b.length)) + 5;
+
+/**
+ * The header's two lines at `width` columns. Line 1 holds the badges that fit, then how many
+ * selected contexts it leaves out (` … +N`: their states are the Fleet view's rows). A badge
+ * reads its context's reflectors, so the ones that cannot fit are not computed (50 selected
+ * contexts of ~150 kinds each: a frame read them all).
+ */
 export function headerLines(d: ChromeDeps, width: number): string[] {
   const { store, theme, state } = d;
-  const statuses = store.contexts();
+  const statuses = new Map(store.contexts().map((s) => [s.name, s]));
   let line1 = paint(theme, 'header.title', ' fleetdeck ');
   let used = 11;
-  for (const c of state.selected) {
-    const b = badgeOf(statuses.find((s) => s.name === c), store.reflectors(c));
-    const text = ` ${BADGE_SYMBOL[b]} ${c} ${b} `;
-    if (used + text.length > width) {
-      line1 += escapeTags(' …');
+  for (const [i, c] of state.selected.entries()) {
+    const b = used + BADGE_FLOOR + c.length <= width ? badgeOf(statuses.get(c), store.reflectors(c)) : undefined;
+    const text = b ? ` ${BADGE_SYMBOL[b]} ${c} ${b} ` : '';
+    if (!b || used + text.length > width) {
+      line1 += escapeTags(` … +${state.selected.length - i}`);
       break;
     }
     line1 += paint(theme, BADGE_ROLE[b], text);

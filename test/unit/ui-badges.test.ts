@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { loadKeymap } from '../../src/config/keymap.js';
+import { loadTheme } from '../../src/config/theme.js';
+import { ViewStack, type ShellState } from '../../src/ui/app-state.js';
 import { badgeOf } from '../../src/ui/badges.js';
+import { headerLines, type ChromeDeps } from '../../src/ui/chrome.js';
+import { FakeStore } from '../helpers/fake-store.js';
 import type { ContextStatus, ReflectorStatus } from '../../src/fleet/types.js';
 
 const ctx = (over: Partial<ContextStatus> = {}): ContextStatus => ({ name: 'staging', state: 'ready', ...over });
@@ -25,5 +30,35 @@ describe('context badges', () => {
     expect(badgeOf(ctx({ state: 'unreachable' }), [])).toBe('unreachable');
     expect(badgeOf(undefined, [])).toBe('unreachable');
     expect(badgeOf(ctx(), [refl('pods', 'syncing')])).toBe('syncing');
+  });
+});
+
+describe('the header with more contexts than fit', () => {
+  it('shows the badges that fit and how many it leaves out, and reads only those contexts', () => {
+    const names = Array.from({ length: 50 }, (_, i) => `cluster-${String(i).padStart(2, '0')}`);
+    const store = new FakeStore(names);
+    const read: string[] = [];
+    const reflectors = store.reflectors.bind(store);
+    store.reflectors = (context?: string) => {
+      if (context) read.push(context);
+      return reflectors(context);
+    };
+    const state: ShellState = { selected: names, namespace: undefined, history: [], closed: false };
+    const deps: ChromeDeps = {
+      store, state, stack: new ViewStack(), readonly: false, objectCommands: () => [],
+      theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }),
+    };
+    const line1 = headerLines(deps, 80)[0].replace(/\{[^}]*\}/g, '');
+    const shown = names.filter((n) => line1.includes(n));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual(names.slice(0, shown.length));
+    expect(line1).toContain(`… +${names.length - shown.length}`);
+    // a badge is computed for what is shown, and at most for the one that did not fit
+    expect(read.length).toBeLessThanOrEqual(shown.length + 1);
+    expect(read).toEqual(names.slice(0, read.length));
+    // all of them when they fit
+    read.length = 0;
+    expect(headerLines(deps, 2000)[0]).not.toContain('…');
+    expect(read).toEqual(names);
   });
 });

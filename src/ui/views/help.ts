@@ -28,6 +28,7 @@ const HELP_NOTES: [string, string[]][] = [
   ['Header badges', [
     '✓ ready  ● syncing  ▲ degraded  ✗ unreachable  ⊘ forbidden (nothing visible to this user)',
     '⊘ limited: ready, but RBAC hides some kinds or namespaces (watched namespace by namespace)',
+    '… +N: N more selected contexts than the width holds; the Fleet view has a row for each',
   ]],
   ['Knowledge states', [
     'each (context, kind, namespace) is synced (whole), syncing (not loaded yet), forbidden (RBAC: all, or some namespaces) or failed (why)',
