@@ -5,7 +5,8 @@
 // PROBLEMS number without `+`. `--cache-dir D` is the XDG_CACHE_HOME of the run (the
 // discovery cache lives under it): an empty one is a cold start, a used one a warm start.
 // `--sim-pid P` adds the sim's CPU seconds over the run.
-// Prints one JSON line: {filledMs, firstPaintMs, contexts, cpuSeconds (the TUI's until filled), simCpuSeconds?}.
+// Prints one JSON line: {filledMs, firstPaintMs, contexts, cpuSeconds (the TUI's until filled), simCpuSeconds?,
+// quitMs (q to the process gone; absent when it did not exit within 5 s)}.
 import pty from 'node-pty';
 import xterm from '@xterm/headless';
 import { join } from 'node:path';
@@ -69,10 +70,13 @@ while (!exited && performance.now() < deadline) {
   }
 }
 const last = screen().join('\n');
+// quitting: from the key to the process gone (every watch of every context closed)
+const q0 = performance.now();
 p.write('q');
-const quitBy = performance.now() + 5000;
-while (!exited && performance.now() < quitBy) await sleep(20);
+const quitBy = q0 + 5000;
+while (!exited && performance.now() < quitBy) await sleep(5);
+const quitMs = exited ? round(performance.now() - q0, 0) : undefined;
 if (!exited) p.kill();
 if (!filledAt) throw new Error(`rows not filled within 120 s; screen:\n${last}`);
-emit({ filledMs: round(filledAt, 0), firstPaintMs: round(firstPaint, 0), contexts: contexts.length, ...cpu });
+emit({ filledMs: round(filledAt, 0), firstPaintMs: round(firstPaint, 0), contexts: contexts.length, ...cpu, quitMs });
 process.exit(0);

@@ -224,12 +224,35 @@ export class Fleet extends StoreReads implements FleetStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const contexts = this.ctxs.stop();
-    this.batcher.close();
-    await Promise.all([contexts, this.informers.close()]);
-    await this.ctxs.closeClients();
+    // Closing aborts every watch: each abort makes errors (ours, undici's, the AbortSignal's)
+    // that say only "stopped", and nobody reads their stacks. Capturing them was most of a
+    // quit's CPU (50 contexts, ~11k watches: quit 1.1-1.2 s -> 0.6-0.7 s).
+    withoutStacks.enter();
+    try {
+      const contexts = this.ctxs.stop();
+      this.batcher.close();
+      await Promise.all([contexts, this.informers.close()]);
+      await this.ctxs.closeClients();
+    } finally {
+      withoutStacks.leave();
+    }
   }
 }
+
+/** Error.stackTraceLimit is 0 while any store closes, and what it was once none does. */
+const withoutStacks = {
+  closing: 0,
+  limit: Error.stackTraceLimit,
+  enter(): void {
+    if (this.closing++ === 0) {
+      this.limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+    }
+  },
+  leave(): void {
+    if (--this.closing === 0) Error.stackTraceLimit = this.limit;
+  },
+};
 
 /** Creates the store and starts connecting every context in the background. */
 export function createFleetStore(opts: FleetStoreOptions): Fleet {
