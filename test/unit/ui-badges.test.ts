@@ -41,7 +41,7 @@ describe('the header with more contexts than fit', () => {
     const reflectors = store.reflectors.bind(store);
     store.reflectors = (context?: string) => {
       if (context) read.push(context);
-      return reflectors(context);
+      return reflectors();
     };
     const state: ShellState = { selected: names, namespace: undefined, history: [], closed: false };
     const deps: ChromeDeps = {
