@@ -67,6 +67,11 @@ export function normalizeServer(url: string | undefined): string | undefined {
 export function sameClusterBasis(a: ClusterIdentity, b: ClusterIdentity): SameClusterBasis | undefined {
   const sa = normalizeServer(a.server);
   if (!sa || sa !== normalizeServer(b.server)) return undefined;
+  return identityBasis(a, b);
+}
+
+/** Rules 2-4 of the file comment, for two contexts behind the same server URL. */
+function identityBasis(a: ClusterIdentity, b: ClusterIdentity): SameClusterBasis | undefined {
   if (a.kubeSystemUid && b.kubeSystemUid) return a.kubeSystemUid === b.kubeSystemUid ? 'kube-system-uid' : undefined;
   // not read yet on one side: not known, so not the same (yet)
   if (!(a.kubeSystemUid || a.kubeSystemUidUnreadable) || !(b.kubeSystemUid || b.kubeSystemUidUnreadable)) return undefined;
@@ -78,22 +83,26 @@ export function sameClusterBasis(a: ClusterIdentity, b: ClusterIdentity): SameCl
  * The contexts that reach the cluster of an earlier context in `contexts` (the order of the
  * selection), keyed by name: each points at the FIRST context of its cluster, so a cluster's
  * numbers are counted under that one. Contexts not in the map are their cluster's first (or
- * alone). O(n²) over the contexts of a run (tens).
+ * alone). O(n²) over the contexts behind one server URL, O(n) over the rest.
  */
 export function sameClusters(contexts: readonly ClusterIdentity[]): Map<string, SameCluster> {
   const out = new Map<string, SameCluster>();
-  const firsts: ClusterIdentity[] = [];
+  // each URL parsed once, and only contexts behind one URL compared (views ask every frame)
+  const firsts = new Map<string, ClusterIdentity[]>();
   for (const c of contexts) {
+    const server = normalizeServer(c.server);
+    if (!server) continue;
+    const behind = firsts.get(server) ?? [];
     let found: SameCluster | undefined;
-    for (const f of firsts) {
-      const basis = sameClusterBasis(f, c);
+    for (const f of behind) {
+      const basis = identityBasis(f, c);
       if (basis) {
         found = { as: f.name, basis };
         break;
       }
     }
     if (found) out.set(c.name, found);
-    else firsts.push(c);
+    else firsts.set(server, [...behind, c]);
   }
   return out;
 }
