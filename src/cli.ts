@@ -91,6 +91,26 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
     });
   program.addCommand(sim);
 
+  // kubectl takes its global flags on either side of the subcommand (`kubectl --context x logs
+  // …`): the program's options given before a subcommand apply to it (after it, the
+  // subcommand's own value wins, as kubectl's last flag does; repeatable ones add up). One the
+  // subcommand does not take is refused, never dropped: `--context prod restart …` acted on
+  // the current context. --readonly before a command that changes nothing is true already.
+  program.hook('preAction', (_program, sub) => {
+    if (sub === program) return;
+    for (const opt of program.options) {
+      const key = opt.attributeName();
+      if (program.getOptionValueSource(key) !== 'cli') continue;
+      if (!sub.options.some((o) => o.attributeName() === key)) {
+        if (key === 'readonly') continue;
+        sub.error(`error: option '${opt.long ?? opt.flags}' does not apply to '${sub.name()}' (see fleetdeck ${sub.name()} --help)`);
+      }
+      const before: unknown = program.getOptionValue(key);
+      const after: unknown = sub.getOptionValueSource(key) === 'cli' ? sub.getOptionValue(key) : undefined;
+      sub.setOptionValueWithSource(key, Array.isArray(before) && Array.isArray(after) ? [...before, ...after] : (after ?? before), 'cli');
+    }
+  });
+
   fleetOptions(program)
     .option('--readonly', 'refuse every mutating action (enforced in the action executor)')
     .option('--keymap <name|path>', 'keymap: default, vim, or a file')

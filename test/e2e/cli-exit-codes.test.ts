@@ -25,6 +25,10 @@ describe('exit codes of the command line', () => {
     [['compare'], /missing required argument/],
     [['sim', '--bogus'], /unknown option '--bogus'/],
     [['no-such-command'], /unknown command|too many arguments/],
+    // the program's own options before a subcommand that does not take them: refused, not dropped
+    [['--keymap', 'vim', 'status'], /option '--keymap' does not apply to 'status'/],
+    [['--theme', 'light', 'logs', 'x'], /option '--theme' does not apply to 'logs'/],
+    [['--command', ':pods', 'tree', 'deploy/x'], /option '--command' does not apply to 'tree'/],
   ])('%j: a usage error, exit 2', (args, said) => {
     const r = run(args);
     expect(r.stderr).toMatch(said);
@@ -33,6 +37,19 @@ describe('exit codes of the command line', () => {
 
   it.each([[['--help']], [['--version']], [['status', '--help']], [['logs', '--help']]])('%j: exit 0', (args) => {
     expect(run(args).code).toBe(0);
+  });
+
+  // kubectl takes its global flags on either side of the subcommand (`kubectl --context x get
+  // pods`): given before it, they apply to it. These name what the command then uses (a
+  // kubeconfig or a context that is not there), so they show the option was read, not dropped.
+  it.each([
+    [['--kubeconfig', '/nonexistent/kc', 'status'], /\/nonexistent\/kc: kubeconfig file not found/],
+    [['--kubeconfig', '/nonexistent/kc', 'logs', 'x'], /\/nonexistent\/kc: kubeconfig file not found/],
+    [['--kubeconfig', '/nonexistent/kc', '--readonly', 'restart', 'deploy/x'], /\/nonexistent\/kc: kubeconfig file not found/],
+  ])('%j: the options before the subcommand are its own', (args, said) => {
+    const r = run(args);
+    expect(r.stderr).toMatch(said);
+    expect(r.code).toBe(2);
   });
 
   it('`help logs` is the logs help, as `logs --help` (git and kubectl take both)', () => {
