@@ -6,7 +6,7 @@
 // output says so. Kinds or contexts that could not be read are listed (stderr; `unread` in
 // JSON). Exit 0 when printed, 2 on errors.
 import { jsonForTerminal, termText } from '../model/sanitize.js';
-import { commandColours, withFleet, type CommandIO } from './io.js';
+import { checkNamespaceScope, commandColours, withFleet, type CommandIO } from './io.js';
 import type { FleetOptions, OpenFleet } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { changeKinds, changesInputFor, kustomizationsWithoutHistory } from '../fleet/triage.js';
@@ -62,6 +62,8 @@ async function changesIn(window: number, opts: ChangesOptions, io: CommandIO, { 
       io.stderr.write(termText('fleetdeck: no context is reachable\n'));
       return 2;
     }
+    const typo = await checkNamespaceScope(fleet, snap.reachable, opts.namespace, io.stderr);
+    if (typo) return typo;
     const now = Date.now();
     const since = now - window;
     const unread: ChangesJson['unread'] = snap.unreachable.map((u) => ({ context: u.name, reason: `context ${u.state}${u.lastError ? `: ${u.lastError}` : ''}` }));

@@ -3,6 +3,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { openFleet, type FleetOptions, type OpenFleet } from './open.js';
+import { namespacePresence } from '../fleet/namespace-presence.js';
+import type { FleetStore } from '../fleet/types.js';
 import { termText } from '../model/sanitize.js';
 
 export interface CommandIO {
@@ -38,4 +40,22 @@ export async function withFleet(opts: FleetOptions, io: CommandIO, body: (opened
 export function commandColours(io: CommandIO): ChalkInstance {
   const tty = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   return new Chalk({ level: tty ? 1 : 0 });
+}
+
+/**
+ * A `-n` namespace checked in the reachable contexts before a report over it: one that none of
+ * them has is a typo, whose empty lists would read as "healthy" or "no change" — said, and the
+ * command ends with exit 2 (returned); contexts without it are named on stderr and the report
+ * goes on over the others. Undefined: go on.
+ */
+export async function checkNamespaceScope(fleet: Pick<FleetStore, 'request'>, reachable: readonly string[], namespace: string | undefined, stderr: Writable): Promise<2 | undefined> {
+  if (namespace === undefined || reachable.length === 0) return undefined;
+  const presence = await namespacePresence(fleet, reachable, namespace);
+  const missing = [...presence].filter(([, p]) => p === 'missing').map(([c]) => c);
+  if (missing.length === presence.size) {
+    stderr.write(termText(`fleetdeck: namespace "${namespace}" not found in ${missing.length === 1 ? missing[0] : `any selected context (${missing.join(', ')})`}\n`));
+    return 2;
+  }
+  for (const c of missing) stderr.write(termText(`fleetdeck: ${c}: namespace "${namespace}" not found: nothing there is counted\n`));
+  return undefined;
 }

@@ -2,7 +2,8 @@
 // CI. Exit codes: 0 everything is Current (Suspended objects are listed but do not fail,
 // unless failOnSuspended), 1 something is not or is unknown (a problem, an unreachable
 // context, a kind it reports on that did not sync in time, failed, or was forbidden by RBAC in
-// some or every namespace: "unknown" with the reason, never "healthy"), 2 on error (bad kubeconfig or selection, no context reachable).
+// some or every namespace: "unknown" with the reason, never "healthy"), 2 on error (bad kubeconfig or selection, no context reachable,
+// a -n namespace that no reachable context has).
 // The report itself is src/fleet/report.ts; this file prints it.
 import type { ChalkInstance } from 'chalk';
 import type { FleetOptions } from './open.js';
@@ -10,7 +11,7 @@ import { fleetReport, statusExitCode, statusKinds, type FleetReport } from '../f
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { humanDuration } from '../model/format.js';
 import { displayWidth, fitWidth, jsonForTerminal, termLine, termText } from '../model/sanitize.js';
-import { commandColours, withFleet, type CommandIO } from './io.js';
+import { checkNamespaceScope, commandColours, withFleet, type CommandIO } from './io.js';
 
 export interface StatusOptions extends FleetOptions {
   output?: 'table' | 'json';
@@ -130,6 +131,8 @@ export async function runStatusCommand(opts: StatusOptions, io: CommandIO): Prom
         }
         return 2;
       }
+      const typo = await checkNamespaceScope(fleet, snap.reachable, opts.namespace, io.stderr);
+      if (typo) return typo;
       // LATENCY: round trips taken now that start-up work (TLS, plugins, lists) is done
       await fleet.measureLatency?.(snap.reachable, 3);
       const now = Date.now();

@@ -122,6 +122,22 @@ describe('fleetdeck status on the demo fleet', () => {
     expect(dev.code).toBe(1);
   }, 60_000);
 
+  it('-n with a namespace no context has is a typo: exit 2 naming it, never "healthy" from its empty lists', async () => {
+    const typo = await status({ kubeconfig: demo.kubeconfigPath, allContexts: false, context: ['prod-eu'], namespace: 'chekout' });
+    expect(typo.code).toBe(2);
+    expect(typo.err).toBe('fleetdeck: namespace "chekout" not found in prod-eu\n');
+    expect(typo.out).not.toMatch(/healthy|no problems/);
+    const everywhere = await status({ kubeconfig: demo.kubeconfigPath, namespace: 'chekout', output: 'json' });
+    expect(everywhere.code).toBe(2);
+    expect(everywhere.err).toMatch(/namespace "chekout" not found in any selected context \(dev, staging, prod-eu\)/);
+    // one that only some contexts have (staging's legacy-reports): the others are named, the report goes on
+    const some = await status({ kubeconfig: demo.kubeconfigPath, namespace: 'legacy-reports' });
+    expect(some.err).toContain('fleetdeck: dev: namespace "legacy-reports" not found: nothing there is counted');
+    expect(some.err).toContain('fleetdeck: prod-eu: namespace "legacy-reports" not found');
+    expect(some.out).toMatch(/^CONTEXT/);
+    expect(some.code).not.toBe(2);
+  }, 60_000);
+
   it('exits 2 on a malformed kubeconfig, naming the file', async () => {
     const file = join(dir, 'broken');
     await writeFile(file, 'apiVersion: v1\nclusters: [\n  - name: {\n');

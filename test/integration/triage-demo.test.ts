@@ -163,4 +163,11 @@ describe('fleetdeck changes on the demo fleet', () => {
     expect(text.out).toMatch(/prod-eu +Deployment\/checkout\/cart-api +rollout +revision 2 → 3: image cart-api: ghcr\.io\/acme\/cart-api:1\.5\.0 → ghcr\.io\/acme\/cart-api:1\.6\.0-bad/);
     expect((await run((io) => runChangesCommand({ ...base(), ...ALL, since: 'yesterday' }, io))).code).toBe(2);
   });
+
+  it('a -n namespace no context has is a typo (exit 2), never "no recorded change"', async () => {
+    const r = await run((io) => runChangesCommand({ ...base(), ...ALL, namespace: 'chekout', since: '1h' }, io));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/namespace "chekout" not found in any selected context/);
+    expect(r.out).not.toMatch(/no recorded change/i);
+  });
 });
