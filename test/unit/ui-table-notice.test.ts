@@ -9,10 +9,10 @@ import type { AppContext } from '../../src/ui/view.js';
 import { ResourceTableView } from '../../src/ui/views/resource-table.js';
 import { FakeStore } from '../helpers/fake-store.js';
 
-function setup(contexts: string[]) {
+function setup(contexts: string[], namespace?: string) {
   const store = new FakeStore(contexts);
   const app = {
-    store, contexts: () => contexts, namespace: () => undefined, now: () => Date.UTC(2026, 0, 2),
+    store, contexts: () => contexts, namespace: () => namespace, now: () => Date.UTC(2026, 0, 2),
     message: () => undefined, render: () => undefined, theme: loadTheme('default', { configDir: null }),
   } as unknown as AppContext;
   return { store, app };
@@ -35,5 +35,28 @@ describe('resource table notice', () => {
     const view = new ResourceTableView(app, { query: 'pods' });
     expect(plain(view.render(160, 20)).some((l) => l.startsWith('not whole'))).toBe(false);
     view.close();
+  });
+
+  it('a namespace scope no context has (a typo) is said once the Namespaces are known whole, not shown as an empty list', () => {
+    const { store, app } = setup(['dev', 'prod'], 'chekout');
+    store.put('dev', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'checkout', uid: 'ns-1' } });
+    const watchNamespaces = store.watch({ contexts: ['dev', 'prod'], resource: 'namespaces' });
+    const view = new ResourceTableView(app, { query: 'pods' });
+    expect(plain(view.render(160, 20)).at(-1)).toBe('namespace chekout not found in dev, prod');
+    // a context whose Namespaces are not whole yet is not named
+    store.setPhase('prod', 'namespaces', { phase: 'syncing' });
+    expect(plain(view.render(160, 20)).at(-1)).toBe('namespace chekout not found in dev');
+    view.close();
+    watchNamespaces.close();
+  });
+
+  it('a namespace one context has: only the others are named', () => {
+    const { store, app } = setup(['dev', 'prod'], 'checkout');
+    store.put('dev', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'checkout', uid: 'ns-1' } });
+    const watchNamespaces = store.watch({ contexts: ['dev', 'prod'], resource: 'namespaces' });
+    const view = new ResourceTableView(app, { query: 'pods' });
+    expect(plain(view.render(160, 20)).at(-1)).toBe('namespace checkout not found in prod');
+    view.close();
+    watchNamespaces.close();
   });
 });

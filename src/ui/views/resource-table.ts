@@ -932,12 +932,17 @@ export class ResourceTableView implements View {
   notice(width: number): string[] {
     const kinds = [...new Set([...this.types.values()].flatMap((l) => l.map(resourceKey)))];
     if (!kinds.length) return [];
+    const ns = this.namespace();
+    // a namespace scope that names no namespace of a context (a typo): its empty rows are not
+    // "nothing there", said once the context's Namespaces are known whole
+    const absent = ns === undefined ? [] : this.contexts().filter((c) => !this.app.store.get(c, 'namespaces', undefined, ns) && storeCoverage(this.app.store, [c], ['namespaces'])[0]?.state === 'synced');
+    const noNamespace = absent.length ? `namespace ${ns} not found in ${absent.join(', ')}` : '';
     // every context in scope: one not discovered (unreachable from the start) has no types, and
     // its rows are missing, not absent
-    const s = summarizeCoverage(storeCoverage(this.app.store, this.contexts(), kinds, this.namespace()));
-    if (s.complete) return [];
-    const text = s.gaps.map(coverageText).join(' · ');
-    return [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(`not whole: ${text}`), width)))];
+    const s = summarizeCoverage(storeCoverage(this.app.store, this.contexts(), kinds, ns));
+    if (s.complete && !noNamespace) return [];
+    const text = [noNamespace, s.complete ? '' : `not whole: ${s.gaps.map(coverageText).join(' · ')}`].filter(Boolean).join(' · ');
+    return [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(text), width)))];
   }
 
   close(): void {
