@@ -13,7 +13,7 @@ import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
 import { namesKind, resolveTarget } from '../logs/targets.js';
-import { checkQueryNamespace, checkTarget, TargetError, unreachableContexts } from '../logs/verify.js';
+import { checkTarget, namespaceIn, namespaceTypoLine, TargetError, unreachableLine } from '../logs/verify.js';
 import { LogTail } from '../logs/tail.js';
 import type { LogEntry, LogTarget, OpenLog } from '../logs/types.js';
 
@@ -139,10 +139,12 @@ function signalFromProcess(): { signal: AbortSignal; dispose(): void } {
 export const DEFAULT_MAX_STREAMS = 50;
 
 /**
- * Runs until the signal (or, with --previous, until every stream is read). Exit code: 0; 1
- * when the target does not exist (kubectl's `Error from server (NotFound): …` on stderr), a
- * query names no selected context, or the stream cap is reached (stern: "reached the maximum
- * number of log requests"); 2 on a usage error.
+ * Runs until the signal (or, with --previous, until every stream is read). Each selected
+ * context is tailed once it has answered, whatever the others do. Exit code: 0; 1 when every
+ * context has answered and none has the target (kubectl's `Error from server (NotFound): …` on
+ * stderr; a context that cannot be reached counts as answered), a query names no selected
+ * context, or the stream cap is reached (stern: "reached the maximum number of log requests");
+ * 2 on a usage error. Rejects only on an unexpected error.
  */
 export async function runLogsCommand(target: string, opts: LogsCommandOptions, deps: LogsCommandDeps): Promise<number> {
   const { store, stdout, stderr } = deps;
@@ -161,8 +163,6 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
   const own = deps.signal ? undefined : signalFromProcess();
   const signal = deps.signal ?? own!.signal;
   try {
-    await Promise.race([store.settled(), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
-    if (signal.aborted) return 0;
     const resolveOver = (contexts: string[]): LogTarget | number => {
       try {
         return resolveTarget(store, target, contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}` });
@@ -175,84 +175,30 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
         return 2;
       }
     };
-    // a context that could not be discovered (credentials, network) cannot resolve KIND/NAME:
-    // say why as kubectl would ("Unable to connect to the server: …") and go on without it
-    /** the tail ended: an answer of the probe after it says nothing more */
-    let over = false;
-    const probe = unreachableContexts(store, deps.contexts, signal).then((down) => {
-      if (!signal.aborted && !over) for (const [name, line] of down) stderr.write(`${termText(deps.contexts.length > 1 ? `${name}: ${line}` : line)}\n`);
-      return down;
-    });
-    // A pod query (`[ctx-glob/]ns/pod-regex`) needs nothing of that to start: its pods are listed
-    // and its streams opened while /version is asked, as stern does (one round trip less before
-    // the first line), and a context found down leaves the tail then. `ns/regex` waits for it:
-    // a namespace no context has is a typo kubectl refuses.
-    const parts = target.split('/');
-    let early: LogTarget | undefined;
-    if (!namesKind(target) && parts.length !== 2) {
-      try {
-        early = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known });
-      } catch {
-        // said once the probe is in, as for every other target
-      }
-    }
-    let resolved: LogTarget;
-    if (early) resolved = early;
-    else {
-      const down = await probe;
-      const contexts = deps.contexts.filter((c) => !down.has(c));
-      if (signal.aborted) return 0;
-      if (contexts.length === 0) return 1;
-      const r = resolveOver(contexts);
-      if (typeof r === 'number') return r;
-      // kubectl reads the object first and says at once when it is not there
-      const check = await checkTarget(store, r, { multiContext: contexts.length > 1, signal });
-      for (const p of check.problems) stderr.write(`${termText(p)}\n`); // the API's messages are cluster text (a credential error keeps its lines)
-      if (signal.aborted) return 0;
-      if (!check.target) return 1;
-      const typo = parts.length === 2 ? await checkQueryNamespace(store, check.target, parts[0], signal) : undefined;
-      if (typo) {
-        stderr.write(`${termLine(typo)}\n`);
-        return 1;
-      }
-      resolved = check.target;
-    }
     const maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
     const chalk = (deps.colour ?? stdout.isTTY === true) ? new (await import('chalk')).Chalk({ level: 1 }) : undefined;
     const format: LineFormat = { output: opts.output ?? 'raw', timestamps: opts.timestamps ?? false, chalk, highlight: filter.highlight, terminal: stdout.isTTY === true };
-    const tail = new LogTail(store, deps.openLog ?? fleetLogOpener(store), resolved, {
-      container,
-      initContainers: opts.initContainers,
-      previous: opts.previous,
-      sinceSeconds: since,
-      // -1: every line, as kubectl and stern read it (the API's default without tailLines)
-      tailLines: opts.tail === -1 ? undefined : opts.tail,
-      maxStreams,
-    });
     let pipeClosed = false;
     let code = 0;
+    /** the command is ending: what is answered after it says nothing more */
+    let over = false;
     let end = (): void => undefined;
     const ended = new Promise<void>((resolve) => {
-      end = resolve;
-      // stern stops when one more container would exceed the cap, rather than leave it out quietly
-      tail.onStatus(() => {
-        if (code !== 0 || tail.capped().length === 0) return;
-        code = 1;
-        stderr.write(termText(`fleetdeck logs: reached the maximum number of log streams (${maxStreams}), use --max-streams to increase the limit\n`));
+      end = () => {
+        over = true;
         resolve();
-      });
-      signal.addEventListener('abort', () => resolve(), { once: true });
-      stdout.on('error', () => {
-        pipeClosed = true;
-        resolve();
-      });
-      if (opts.previous) {
-        tail.onStatus(() => {
-          const s = tail.streams();
-          if (s.length > 0 && s.every((x) => x.state === 'done' || x.state === 'failed')) resolve();
-        });
-      }
+      };
     });
+    signal.addEventListener('abort', () => end(), { once: true });
+    if (signal.aborted) end();
+    stdout.on('error', () => {
+      pipeClosed = true;
+      end();
+    });
+    const fail = (c: number): void => {
+      if (code === 0) code = c;
+      end();
+    };
     // the lines of one turn of the event loop (every stream's chunks read in it) go out in one
     // write: a write per line is a system call per line on a pipe or terminal
     let pending: LogEntry[] = [];
@@ -261,34 +207,150 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       pending = [];
       if (batch.length > 0 && !pipeClosed) stdout.write(entriesOutput(batch, format));
     };
-    tail.onLine((e) => {
-      if (pipeClosed || !passes(filter, e)) return;
-      if (pending.push(e) === 1) setImmediate(flush);
-    });
-    let told = '';
-    tail.onStatus(() => {
-      const failed = tail.streams().filter((s) => s.state === 'failed');
-      const note = failed.map((s) => `${s.context}/${s.pod}/${s.container}: ${s.reason ?? 'failed'}`).join('\n');
-      // names and API reasons are cluster text
-      if (note && note !== told) stderr.write(termText(`fleetdeck logs: ${note}\n`));
-      told = note;
-    });
-    tail.start();
-    if (early) {
-      void probe.then((down) => {
-        if (signal.aborted || over || down.size === 0) return;
-        const up = deps.contexts.filter((c) => !down.has(c));
+    let tail: LogTail | undefined;
+    /** contexts that have answered: found down, or reachable and (for `A/B`) read */
+    const answered = new Set<string>();
+    /** --previous ends once every stream is read and every context has answered (a context found down is said first) */
+    const previousRead = (): void => {
+      const s = tail?.streams() ?? [];
+      if (opts.previous && answered.size === deps.contexts.length && s.length > 0 && s.every((x) => x.state === 'done' || x.state === 'failed')) end();
+    };
+    /** Tails `t`: the tail starts with the first target, later ones retarget it (contexts that answered since). */
+    const follow = (t: LogTarget): void => {
+      if (tail) return tail.retarget(t, container);
+      const lt = new LogTail(store, deps.openLog ?? fleetLogOpener(store), t, {
+        container,
+        initContainers: opts.initContainers,
+        previous: opts.previous,
+        sinceSeconds: since,
+        // -1: every line, as kubectl and stern read it (the API's default without tailLines)
+        tailLines: opts.tail === -1 ? undefined : opts.tail,
+        maxStreams,
+      });
+      tail = lt;
+      // stern stops when one more container would exceed the cap, rather than leave it out quietly
+      lt.onStatus(() => {
+        if (code !== 0 || lt.capped().length === 0) return;
+        stderr.write(termText(`fleetdeck logs: reached the maximum number of log streams (${maxStreams}), use --max-streams to increase the limit\n`));
+        fail(1);
+      });
+      lt.onStatus(previousRead);
+      lt.onLine((e) => {
+        if (pipeClosed || !passes(filter, e)) return;
+        if (pending.push(e) === 1) setImmediate(flush);
+      });
+      let told = '';
+      lt.onStatus(() => {
+        const failed = lt.streams().filter((s) => s.state === 'failed');
+        const note = failed.map((s) => `${s.context}/${s.pod}/${s.container}: ${s.reason ?? 'failed'}`).join('\n');
+        // names and API reasons are cluster text
+        if (note && note !== told) stderr.write(termText(`fleetdeck logs: ${note}\n`));
+        told = note;
+      });
+      lt.start();
+    };
+
+    // Each context answers on its own: discovered (KIND/NAME needs its kinds), else asked
+    // /version — a context that cannot be reached is said as kubectl would ("Unable to connect
+    // to the server: …") and left out. One that hangs holds up only itself: the others are
+    // tailed as soon as they have answered, and it joins later if it answers.
+    const multi = deps.contexts.length > 1;
+    const down = new Set<string>();
+    /** KIND/NAME: per answered context that serves KIND, the target as read there (undefined: not found) */
+    const found = new Map<string, LogTarget | undefined>();
+    /** `ns/pod-regex`: per answered context that does not serve the first word as a kind, whether it has the namespace */
+    const namespaces = new Map<string, 'found' | 'missing' | 'unknown'>();
+
+    // A bare regex or `ctx-glob/ns/pod-regex` names pods only and needs no answer to start: its
+    // pods are listed and its streams opened while /version is asked, as stern does (one round
+    // trip less before the first line), and a context found down leaves the tail then. A bad one
+    // is said once every context has answered, as for every other target. `A/B` (KIND/NAME or
+    // `ns/pod-regex`) is read in each context as it answers.
+    const parts = target.split('/');
+    let early: LogTarget | undefined;
+    if (parts.length !== 2) {
+      try {
+        early = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known });
+      } catch {
+        // said once every context has answered
+      }
+      if (early) follow(early);
+    }
+
+    /** `A/B` in one reachable context: kubectl reads the object first and says at once when it is not there. */
+    const read = async (context: string): Promise<void> => {
+      const r = resolveOver([context]);
+      if (typeof r === 'number') return fail(r);
+      if (r.kind !== 'query') {
+        const check = await checkTarget(store, r, { multiContext: multi, signal });
+        if (over) return;
+        for (const p of check.problems) stderr.write(`${termText(p)}\n`); // the API's messages are cluster text (a credential error keeps its lines)
+        found.set(context, check.target);
+      } else namespaces.set(context, r.namespace === undefined ? 'found' : await namespaceIn(store, context, r.namespace, signal));
+    };
+
+    /** What the answers so far say: start, retarget or end. */
+    const decide = (changedDown: boolean): void => {
+      const all = answered.size === deps.contexts.length;
+      const up = deps.contexts.filter((c) => answered.has(c) && !down.has(c));
+      if (early) {
+        if (!changedDown) return;
+        const rest = deps.contexts.filter((c) => !down.has(c));
+        const r = rest.length === 0 ? 1 : resolveOver(rest);
+        return typeof r === 'number' ? fail(r) : follow(r);
+      }
+      if (parts.length !== 2) {
+        if (!all) return;
         const r = up.length === 0 ? 1 : resolveOver(up);
-        if (typeof r === 'number') {
-          code = r;
-          end();
-        } else tail.retarget(r, container);
+        return typeof r === 'number' ? fail(r) : follow(r);
+      }
+      // --previous reads each container once and ends when every stream is read: it starts with
+      // every context's answer, or the first context's streams could end it alone
+      if (opts.previous && !all) return;
+      let t: LogTarget | undefined;
+      if (found.size > 0) {
+        const got = deps.contexts.map((c) => found.get(c)).filter((x): x is LogTarget => x !== undefined);
+        t = got.length === 0 ? undefined : got.length === 1 ? got[0] : { kind: 'many', targets: got };
+      } else if ([...namespaces.values()].some((a) => a !== 'missing')) {
+        const r = resolveOver(up);
+        if (typeof r === 'number') return fail(r);
+        t = r;
+      }
+      if (t) return follow(t);
+      if (!all) return;
+      // every context has answered and none has the target; a namespace no reachable context
+      // has is a typo kubectl refuses
+      if (found.size === 0 && up.length > 0) stderr.write(`${termLine(namespaceTypoLine(parts[0]))}\n`);
+      fail(1);
+    };
+
+    /** an error no answer should throw: the caller's, once the tail has stopped */
+    let thrown: { error: unknown } | undefined;
+    for (const context of deps.contexts) {
+      void (async () => {
+        await store.settled(context);
+        if (over) return;
+        const line = await unreachableLine(store, context, signal);
+        if (over) return;
+        if (line !== undefined) {
+          down.add(context);
+          stderr.write(`${termText(multi ? `${context}: ${line}` : line)}\n`);
+        } else if (!early) await read(context);
+        if (over) return;
+        answered.add(context);
+        decide(line !== undefined);
+        previousRead();
+      })().catch((error: unknown) => {
+        thrown ??= { error };
+        end();
       });
     }
+    // no context selected: none will answer
+    if (deps.contexts.length === 0) decide(false);
     await ended;
-    over = true;
-    await tail.stop();
+    await tail?.stop();
     flush();
+    if (thrown) throw thrown.error;
     return code;
   } finally {
     own?.dispose();

@@ -153,9 +153,10 @@ export class Contexts {
     return c ? resolveResource(c.types, query) : undefined;
   }
 
-  /** Resolves once every context has been warmed and discovered, or has failed trying once. */
-  async settled(): Promise<void> {
-    await Promise.all([...this.ctxs.values()].map((c) => c.settled));
+  /** Resolves once every context (with `name`: that one alone) has been warmed and discovered, or has failed trying once. */
+  async settled(name?: string): Promise<void> {
+    const entries = name === undefined ? [...this.ctxs.values()] : [this.ctxs.get(name)];
+    await Promise.all(entries.map((c) => c?.settled));
   }
 
   /**

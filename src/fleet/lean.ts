@@ -32,7 +32,7 @@ export interface LeanStoreOptions {
   contexts: string[];
   merged: MergedKubeconfig;
   client?: ClientOptions;
-  /** discover the served kinds of every context (settled() waits for it); default: pods and namespaces only */
+  /** discover the served kinds of every context (settled() waits for it, settled(name) for that context's); default: pods and namespaces only */
   discover?: boolean;
   discoveryCache?: DiscoveryCache;
   /** minimum time between change batches (default 100 ms) */
@@ -57,7 +57,8 @@ export class LeanStore extends StoreReads implements FleetStore {
   protected readonly informers: Informers;
   private readonly batcher: FrameBatcher;
   private readonly subs = new Set<Sub>();
-  private readonly ready: Promise<void>;
+  /** per context, its one discovery attempt (absent without discovery) */
+  private readonly ready = new Map<string, Promise<void>>();
   private readonly abort = new AbortController();
   private closed = false;
 
@@ -98,7 +99,7 @@ export class LeanStore extends StoreReads implements FleetStore {
       this.ctxs.set(name, c);
       this.indexes.set(name, new ObjectIndex(name));
     }
-    this.ready = opts.discover ? Promise.all([...this.ctxs.keys()].map((n) => this.discover(n, opts.discoveryCache))).then(() => undefined) : Promise.resolve();
+    if (opts.discover) for (const name of this.ctxs.keys()) this.ready.set(name, this.discover(name, opts.discoveryCache));
   }
 
   /** One discovery attempt: the context's kinds, or its error in the status (the caller asks /version why). */
@@ -153,9 +154,10 @@ export class LeanStore extends StoreReads implements FleetStore {
     return c ? resolveResource(c.types, query) : undefined;
   }
 
-  /** Resolves at once, or once every context's discovery was tried when it was asked for. */
-  settled(): Promise<void> {
-    return this.ready;
+  /** Without discovery at once; with it, once every context's discovery (with `context`: that
+   * one's) was tried: a context that hangs holds up only its own answer. */
+  async settled(context?: string): Promise<void> {
+    await Promise.all(context === undefined ? this.ready.values() : [this.ready.get(context)]);
   }
 
   private client(context: string): ContextClient {

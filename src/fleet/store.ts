@@ -186,8 +186,8 @@ export class Fleet extends StoreReads implements FleetStore {
     return this.ctxs.resolve(context, query);
   }
 
-  settled(): Promise<void> {
-    return this.ctxs.settled();
+  settled(context?: string): Promise<void> {
+    return this.ctxs.settled(context);
   }
 
   /**

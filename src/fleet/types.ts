@@ -116,8 +116,9 @@ export interface FleetStore {
   /** The reflectors' states: of `context` when given (a store may answer with more; callers match by context) */
   reflectors(context?: string): ReflectorStatus[];
   onChange(fn: (batch: ChangeBatch) => void): () => void;
-  /** Resolves once every context has been warmed and discovered, or has failed trying once. */
-  settled(): Promise<void>;
+  /** Resolves once every context (with `context`: that one alone) has been warmed and discovered,
+   * or has failed trying once; never rejects. An unknown context resolves at once. */
+  settled(context?: string): Promise<void>;
   /** Takes `n` /version round trips per context into LATENCY's samples (absent in stores without clients). */
   measureLatency?(contexts: string[], n?: number): Promise<void>;
   /** One request on a context, through its client (auth, TLS, reused connections). */

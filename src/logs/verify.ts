@@ -61,25 +61,23 @@ async function notFoundLine(store: FleetStore, context: string, namespace: strin
   return `error: error from server (NotFound): ${err.message} in namespace "${namespace}"`;
 }
 
+/** Whether a context has a namespace: 'missing' only when the API says 404; 'unknown' when it
+ * could not tell (403, an error). */
+export async function namespaceIn(store: FleetStore, context: string, namespace: string, signal?: AbortSignal): Promise<'found' | 'missing' | 'unknown'> {
+  try {
+    await get(store, context, `/api/v1/namespaces/${encodeURIComponent(namespace)}`, signal);
+    return 'found';
+  } catch (e) {
+    return e instanceof KubeApiError && e.code === 404 ? 'missing' : 'unknown';
+  }
+}
+
 /**
- * A query's explicit namespace (`ns/pod-regex`) that exists in no selected context, where the
- * first word is not a resource type either: kubectl's `error: the server doesn't have a
- * resource type "x"` (the user most likely mistyped a kind). Undefined when some context has it.
+ * kubectl's line for a query's first word (`ns/pod-regex`) that is a namespace in no answering
+ * context and not a resource type either: the user most likely mistyped a kind.
  */
-export async function checkQueryNamespace(store: FleetStore, target: LogTarget, word: string, signal?: AbortSignal): Promise<string | undefined> {
-  if (target.kind !== 'query' || target.namespace === undefined || target.contexts.length === 0) return undefined;
-  const ns = target.namespace;
-  const answers = await Promise.all(
-    target.contexts.map(async (context) => {
-      try {
-        await get(store, context, `/api/v1/namespaces/${encodeURIComponent(ns)}`, signal);
-        return 'found';
-      } catch (e) {
-        return e instanceof KubeApiError && e.code === 404 ? 'missing' : 'unknown';
-      }
-    }),
-  );
-  return answers.every((a) => a === 'missing') ? `error: the server doesn't have a resource type "${word}"` : undefined;
+export function namespaceTypoLine(word: string): string {
+  return `error: the server doesn't have a resource type "${word}"`;
 }
 
 /** One GET; an error status is thrown as the KubeApiError the door would throw. */
@@ -124,21 +122,17 @@ export async function checkTarget(store: FleetStore, target: LogTarget, opts: { 
 }
 
 /**
- * Selected contexts the store could not discover, each with kubectl's line for why (one
- * `/version` request tells: `Unable to connect to the server: getting credentials: …`).
- * A context that answers now is not listed.
+ * kubectl's line for why a context the store could not discover cannot be reached (one
+ * `/version` request tells: `Unable to connect to the server: getting credentials: …`);
+ * undefined when it is discovered or ready, or answers now.
  */
-export async function unreachableContexts(store: FleetStore, contexts: string[], signal?: AbortSignal): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const undiscovered = store.contexts().filter((c) => contexts.includes(c.name) && c.discovered !== true && c.state !== 'ready');
-  await Promise.all(
-    undiscovered.map(async (c) => {
-      try {
-        await get(store, c.name, '/version', signal);
-      } catch (e) {
-        out.set(c.name, kubectlErrorLine(e));
-      }
-    }),
-  );
-  return out;
+export async function unreachableLine(store: FleetStore, context: string, signal?: AbortSignal): Promise<string | undefined> {
+  const c = store.contexts().find((s) => s.name === context);
+  if (!c || c.discovered === true || c.state === 'ready') return undefined;
+  try {
+    await get(store, context, '/version', signal);
+    return undefined;
+  } catch (e) {
+    return kubectlErrorLine(e);
+  }
 }

@@ -111,6 +111,8 @@ describe('fleet store against the simulated fleet', () => {
     // ready comes after the kube-system GET that follows discovery; a watch-list can sync the pods before it answers
     const ready = (c: string): boolean => store.contexts().find((s) => s.name === c)?.state === 'ready';
     await waitFor(() => healthy.every((c) => phase(c, 'pods') === 'synced' && ready(c)), 'healthy contexts synced and ready', 60_000);
+    // and each healthy context's settled(name) is its own, not the hanging one's
+    await Promise.all(healthy.map((c) => store.settled(c)));
     // nobody waited for the hanging context: the healthy ones synced while it was still
     // undecided (an ordering, not a time limit; the sync time itself is a bench figure)
     expect(store.contexts().find((s) => s.name === 'hang')!.state).not.toBe('unreachable');
