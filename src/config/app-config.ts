@@ -2,14 +2,14 @@
 //   fleets: { prod: ["prod-*"], staging: ["stg-eu", "stg-us"] }
 //   protected: "prod"            # regex: contexts needing typed confirmation
 //   watchGraceSeconds: 30        # how long a cache lives after its last view closes
-//   keymap: vim                  # default keymap / theme names
+//   keymap: vim                  # default keymap / theme: a name, or a path relative to this file
 //   theme: light
 // Every problem is reported with the file, line and key so the user can fix it directly.
 import { existsSync, readFileSync } from 'node:fs';
 import { configDir, homeDir } from '../platform/xdg.js';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { ConfigError } from './load.js';
+import { ConfigError, type NamedBase } from './load.js';
 
 export { ConfigError };
 
@@ -17,9 +17,12 @@ export interface AppConfig {
   fleets: Record<string, string[]>;
   protected: RegExp;
   watchGraceSeconds: number;
-  /** default keymap and theme names (the --keymap / --theme flags override them) */
-  keymap?: string;
-  theme?: string;
+  /**
+   * default keymap and theme (the --keymap / --theme flags override them), with the file and
+   * line naming them: a path is relative to config.yaml, an unknown name blames its line
+   */
+  keymap?: NamedBase;
+  theme?: NamedBase;
   /** the file it was read from, if any */
   file?: string;
 }
@@ -85,14 +88,17 @@ export function parseAppConfig(text: string, file: string): AppConfig {
       cfg.watchGraceSeconds = v.value;
     },
     keymap: (v, key) => {
-      cfg.keymap = nonEmptyString(v, key);
+      cfg.keymap = namedBase(v, key);
     },
     theme: (v, key) => {
-      cfg.theme = nonEmptyString(v, key);
+      cfg.theme = namedBase(v, key);
     },
   };
-  const nonEmptyString = (v: Node | null, key: string): string =>
-    isScalar(v) && typeof v.value === 'string' && v.value !== '' ? v.value : fail(v, key, 'must be a non-empty string');
+  const namedBase = (v: Node | null, key: string): NamedBase => {
+    if (!isScalar(v) || typeof v.value !== 'string' || v.value === '') return fail(v, key, 'must be a non-empty string');
+    const line = lineOf(v);
+    return { spec: v.value, file, error: (detail) => new ConfigError(file, detail, line, key) };
+  };
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const handler = handlers[key];

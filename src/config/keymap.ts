@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileExists, shippedPath } from './shipped.js';
 import { command, COMMANDS, isCommandId, keysCollide, type CommandId } from '../commands/table.js';
 import { isRecord } from '../model/access.js';
-import { ConfigError, loadConfigFile, loadExtendsChain, resolveBase, userConfigDir, type LoadedFile } from './load.js';
+import { ConfigError, extendsOf, loadConfigFile, loadExtendsChain, resolveBase, userConfigDir, userConfigFile, type LoadedFile, type NamedBase } from './load.js';
 
 /** A key sequence: one or more normalized keys ('g', 'shift-n', 'ctrl-d'). */
 export type KeySeq = string[];
@@ -108,10 +108,12 @@ function validate(f: LoadedFile): RawKeymap {
   }
   if (d.name !== undefined && typeof d.name !== 'string') throw f.error(['name'], 'must be a string');
   if (d.extends !== undefined && typeof d.extends !== 'string') throw f.error(['extends'], 'must be a keymap name');
-  if (!isRecord(d.bindings)) throw f.error(['bindings'], 'must be an object of action id → list of keys');
+  // no bindings: a file that only picks its base (`{"extends": "vim"}`) overrides nothing
+  const given = d.bindings === undefined ? {} : d.bindings;
+  if (!isRecord(given)) throw f.error(['bindings'], 'must be an object of action id → list of keys');
   const bindings: Partial<Record<CommandId, KeySeq[]>> = {};
   const lines: Partial<Record<CommandId, number>> = {};
-  for (const [action, keys] of Object.entries(d.bindings)) {
+  for (const [action, keys] of Object.entries(given)) {
     if (!isCommandId(action)) throw f.error(['bindings', action], `unknown action id "${action}"`);
     lines[action] = f.lineOf(['bindings', action]);
     const list = typeof keys === 'string' ? [keys] : keys;
@@ -134,26 +136,27 @@ export interface LoadOptions {
   builtinDir?: string;
 }
 
-function userFile(dir: string, base: string): string | undefined {
-  return ['json', 'yaml', 'yml'].map((e) => join(dir, `${base}.${e}`)).find((p) => fileExists(p));
-}
-
-/** Loads a keymap by built-in NAME or PATH, then merges the user's keymap file over it. */
-export function loadKeymap(spec: string | undefined, opts: LoadOptions = {}): Keymap {
+/**
+ * Loads a keymap by built-in NAME or PATH, then merges the user's keymap file over it. `spec`
+ * is a --keymap flag's value (a PATH relative to the working directory) or config.yaml's
+ * `keymap:` as a NamedBase (relative to config.yaml, errors naming its line); either one
+ * overrides the user file's `extends`. Errors: ConfigError naming the file, line and key.
+ */
+export function loadKeymap(spec: string | NamedBase | undefined, opts: LoadOptions = {}): Keymap {
   const dir = opts.builtinDir ?? builtinDir();
   const kind = { what: 'keymap', dir, builtins: ['default', 'vim'].filter((n) => fileExists(join(dir, `${n}.json`))) };
   const configDir = opts.configDir === undefined ? userConfigDir() : opts.configDir;
-  const user = configDir ? userFile(configDir, 'keymap') : undefined;
+  const user = configDir ? userConfigFile(configDir, 'keymap') : undefined;
   let userChain: { raws: RawKeymap[]; files: string[] } | undefined;
-  let baseSpec = spec;
+  let baseSpec = typeof spec === 'string' ? spec : spec?.spec;
   let baseFile = spec ? resolveBase(spec, kind) : join(dir, 'default.json');
   if (user) {
     const f = loadConfigFile(user);
     const raw = validate(f);
-    // the user file names its base only when no --keymap chose one
+    // the user file names its base only when neither --keymap nor config.yaml chose one
     if (!spec && raw.extends) {
       baseSpec = raw.extends;
-      baseFile = resolveBase(raw.extends, kind, f);
+      baseFile = resolveBase(extendsOf(f, raw.extends), kind);
     }
     userChain = { raws: [{ ...raw, extends: undefined }], files: [user] };
   }

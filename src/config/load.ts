@@ -139,16 +139,47 @@ function isPath(spec: string): boolean {
 }
 
 /**
- * The file a base names: a built-in NAME (kind.dir/NAME.json) or a PATH, relative to the file
- * whose `extends` names it (`from`) or, for a command-line flag, to the working directory.
- * Errors: ConfigError naming `from`'s file and its `extends` line (the user's file, not ours),
- * or the flag's value when no file named it.
+ * A base as a file names it (an `extends`, config.yaml's `keymap:`): `spec` (NAME or PATH),
+ * the `file` naming it, whose folder a relative PATH is resolved against, and the error that
+ * blames the line and key naming it. A command-line flag's value is a plain string instead.
  */
-export function resolveBase(spec: string, kind: BaseKind, from?: LoadedFile): string {
-  const file = isPath(spec) ? (from ? resolve(dirname(from.file), spec) : resolve(spec)) : join(kind.dir, `${spec}.json`);
+export interface NamedBase {
+  spec: string;
+  file: string;
+  error(detail: string): ConfigError;
+}
+
+/** A loaded file's `extends` as a NamedBase; its line is looked up only for an error. */
+export function extendsOf(f: LoadedFile, spec: string): NamedBase {
+  return { spec, file: f.file, error: (detail) => f.error(['extends'], detail) };
+}
+
+/**
+ * The file a base names: a built-in NAME (kind.dir/NAME.json) or a PATH, relative to the file
+ * naming it or, for a command-line flag (a plain string), to the working directory.
+ * Errors: ConfigError from `base.error` (the user's file, line and key, not ours), or naming
+ * the flag's value.
+ */
+export function resolveBase(base: string | NamedBase, kind: BaseKind): string {
+  const named = typeof base === 'string' ? undefined : base;
+  const spec = typeof base === 'string' ? base : base.spec;
+  const file = isPath(spec) ? (named ? resolve(dirname(named.file), spec) : resolve(spec)) : join(kind.dir, `${spec}.json`);
   if (fileExists(file)) return file;
   const detail = isPath(spec) ? `no such ${kind.what} file ${file}` : `unknown ${kind.what} "${spec}" (built-in: ${kind.builtins.join(', ')})`;
-  throw from ? from.error(['extends'], detail) : new ConfigError(spec, detail);
+  throw named ? named.error(detail) : new ConfigError(spec, detail);
+}
+
+/**
+ * The user's NAME.json, NAME.yaml or NAME.yml in `dir`, or undefined when there is none.
+ * Errors: ConfigError naming every one present when there are several: which would be used
+ * is a guess the user should not have to make, and an error in the other would go unseen.
+ */
+export function userConfigFile(dir: string, name: string): string | undefined {
+  const found = ['json', 'yaml', 'yml'].map((e) => join(dir, `${name}.${e}`)).filter((p) => fileExists(p));
+  const others = found.slice(1);
+  if (others.length === 1) throw new ConfigError(found[0], `${others[0]} exists too: keep one ${name} file (remove or rename the other)`);
+  if (others.length > 1) throw new ConfigError(found[0], `${others.join(' and ')} exist too: keep one ${name} file (remove or rename the others)`);
+  return found[0];
 }
 
 /**
@@ -166,6 +197,6 @@ export function loadExtendsChain<R extends { extends?: string }>(
   const f = loadConfigFile(file);
   const raw = validate(f);
   if (!raw.extends) return { raws: [raw], files: [file] };
-  const parent = loadExtendsChain(resolveBase(raw.extends, kind, f), kind, validate, [...seen, file]);
+  const parent = loadExtendsChain(resolveBase(extendsOf(f, raw.extends), kind), kind, validate, [...seen, file]);
   return { raws: [...parent.raws, raw], files: [...parent.files, file] };
 }

@@ -2,9 +2,9 @@
 // Every colour the UI paints is one of ROLES; colours are the 16 ANSI names, "default",
 // or #rrggbb (the terminal library maps those to the nearest of 256 or 16 colours).
 import { join } from 'node:path';
-import { fileExists, shippedPath } from './shipped.js';
+import { shippedPath } from './shipped.js';
 import { isRecord } from '../model/access.js';
-import { loadConfigFile, loadExtendsChain, resolveBase, userConfigDir, type LoadedFile } from './load.js';
+import { extendsOf, loadConfigFile, loadExtendsChain, resolveBase, userConfigDir, userConfigFile, type LoadedFile, type NamedBase } from './load.js';
 import type { LoadOptions } from './keymap.js';
 
 export const ROLES = [
@@ -95,9 +95,11 @@ function validate(f: LoadedFile): RawTheme {
   }
   if (d.colors !== undefined && d.colors !== 16 && d.colors !== 256) throw f.error(['colors'], 'must be 16 or 256 (the colours the theme targets)');
   if (d.extends !== undefined && typeof d.extends !== 'string') throw f.error(['extends'], 'must be a theme name');
-  if (!isRecord(d.styles)) throw f.error(['styles'], 'must be an object of role → style');
+  // no styles: a file that only picks its base (`{"extends": "light"}`) overrides nothing
+  const given = d.styles === undefined ? {} : d.styles;
+  if (!isRecord(given)) throw f.error(['styles'], 'must be an object of role → style');
   const styles: Partial<Record<Role, Style>> = {};
-  for (const [role, v] of Object.entries(d.styles)) {
+  for (const [role, v] of Object.entries(given)) {
     if (!roleSet.has(role)) throw f.error(['styles', role], `unknown role "${role}"`);
     styles[role as Role] = parseStyle(f, role, v);
   }
@@ -112,24 +114,27 @@ export const BUILTIN_THEMES = ['default', 'light', '16color', 'high-contrast'];
 
 /**
  * Loads a theme by built-in NAME or PATH and merges the user's theme file over it, role by role.
+ * `spec` is a --theme flag's value (a PATH relative to the working directory) or config.yaml's
+ * `theme:` as a NamedBase (relative to config.yaml, errors naming its line); either one
+ * overrides the user file's `extends`. Errors: ConfigError naming the file, line and key.
  * The colour count is the one the last file that declares one targets (default 256); with 16,
  * every colour of the merged theme must be one of the 16 ANSI names: a #rrggbb a base sets and
  * nothing overrides is blamed on the `colors: 16` line that made it wrong, not on the base.
  */
-export function loadTheme(spec: string | undefined, opts: LoadOptions = {}): Theme {
+export function loadTheme(spec: string | NamedBase | undefined, opts: LoadOptions = {}): Theme {
   const dir = opts.builtinDir ?? builtinDir();
   const kind = { what: 'theme', dir, builtins: BUILTIN_THEMES };
   const configDir = opts.configDir === undefined ? userConfigDir() : opts.configDir;
-  const user = configDir ? ['json', 'yaml', 'yml'].map((e) => join(configDir, `theme.${e}`)).find((p) => fileExists(p)) : undefined;
+  const user = configDir ? userConfigFile(configDir, 'theme') : undefined;
   let userRaw: RawTheme | undefined;
-  let baseSpec = spec;
+  let baseSpec = typeof spec === 'string' ? spec : spec?.spec;
   let baseFile = spec ? resolveBase(spec, kind) : join(dir, 'default.json');
   if (user) {
     userRaw = validate(loadConfigFile(user));
-    // the user file names its base only when no --theme chose one
+    // the user file names its base only when neither --theme nor config.yaml chose one
     if (!spec && userRaw.extends) {
       baseSpec = userRaw.extends;
-      baseFile = resolveBase(userRaw.extends, kind, userRaw.lf);
+      baseFile = resolveBase(extendsOf(userRaw.lf, userRaw.extends), kind);
     }
   }
   const chain = loadExtendsChain(baseFile, kind, validate);

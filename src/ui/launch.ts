@@ -38,6 +38,8 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
   checkTerminal(env);
   const config = opts.config ?? loadAppConfig(appConfigPath(env));
   const selection = selectFleet(opts, config.fleets, env);
+  // a flag over config.yaml's setting: a flag's path is relative to the working directory,
+  // config.yaml's to config.yaml (it carries its file and line for that and for its errors)
   const keymap = loadKeymap(opts.keymap ?? config.keymap);
   const theme = loadTheme(opts.theme ?? config.theme);
   const screen = openScreen({ env });

@@ -133,6 +133,31 @@ describe('keymaps', () => {
     expect(e.message).toContain('key "d" (describe) can never fire alone: it starts the sequence "d d" (workload.delete)');
   });
 
+  it('a user file may only pick its base: no bindings overrides nothing; bindings of the wrong type is still refused', () => {
+    const cfg = dir();
+    const file = join(cfg, 'keymap.json');
+    writeFileSync(file, '{"extends":"vim"}');
+    const k = loadKeymap(undefined, { configDir: cfg });
+    expect(k.bindings).toEqual(loadKeymap('vim', { configDir: null }).bindings);
+    expect(k.files[k.files.length - 1]).toBe(file);
+    writeFileSync(file, '{\n  "extends": "vim",\n  "bindings": ["q"]\n}\n');
+    expect(() => loadKeymap(undefined, { configDir: cfg })).toThrow(`${file}:3: bindings: must be an object of action id → list of keys`);
+  });
+
+  it('refuses two user keymap files (keymap.yaml and keymap.yml), naming both, rather than pick one', () => {
+    const cfg = dir();
+    writeFileSync(join(cfg, 'keymap.yaml'), 'bindings: {}\n');
+    // the one that would have been ignored holds an error nobody would have seen
+    writeFileSync(join(cfg, 'keymap.yml'), 'bindings: {quit: [x\n');
+    expect(() => loadKeymap(undefined, { configDir: cfg })).toThrow(
+      `${join(cfg, 'keymap.yaml')}: ${join(cfg, 'keymap.yml')} exists too: keep one keymap file (remove or rename the other)`,
+    );
+    writeFileSync(join(cfg, 'keymap.json'), '{}');
+    expect(() => loadKeymap(undefined, { configDir: cfg })).toThrow(
+      `${join(cfg, 'keymap.json')}: ${join(cfg, 'keymap.yaml')} and ${join(cfg, 'keymap.yml')} exist too: keep one keymap file (remove or rename the others)`,
+    );
+  });
+
   it('rejects an unknown built-in name', () => {
     expect(() => loadKeymap('emacs', { configDir: null })).toThrow(/unknown keymap "emacs"/);
   });

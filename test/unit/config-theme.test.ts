@@ -69,6 +69,26 @@ describe('themes', () => {
     expect(loadTheme(undefined, { configDir: cfg }).name).toBe('base');
   });
 
+  it('a user file may only pick its base: no styles overrides nothing; styles of the wrong type is still refused', () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
+    const file = join(cfg, 'theme.json');
+    writeFileSync(file, '{"extends":"light"}');
+    const t = loadTheme(undefined, { configDir: cfg });
+    expect(t.styles).toEqual(loadTheme('light', { configDir: null }).styles);
+    expect(t.files[t.files.length - 1]).toBe(file);
+    writeFileSync(file, '{\n  "extends": "light",\n  "styles": "red"\n}\n');
+    expect(() => loadTheme(undefined, { configDir: cfg })).toThrow(`${file}:3: styles: must be an object of role → style`);
+  });
+
+  it('refuses theme.json beside theme.yaml, naming both, rather than pick one', () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
+    writeFileSync(join(cfg, 'theme.json'), '{"extends":"light"}');
+    writeFileSync(join(cfg, 'theme.yaml'), 'styles:\n  header: chartreuse\n');
+    expect(() => loadTheme(undefined, { configDir: cfg })).toThrow(
+      `${join(cfg, 'theme.json')}: ${join(cfg, 'theme.yaml')} exists too: keep one theme file (remove or rename the other)`,
+    );
+  });
+
   it('an unknown role is an error', () => {
     const cfg = mkdtempSync(join(tmpdir(), 'fd-theme-'));
     writeFileSync(join(cfg, 'theme.json'), '{"styles": {"sparkles": "red"}}');
