@@ -15,7 +15,7 @@ import { fleetLogOpener } from '../logs/open.js';
 import { namesKind, resolveTarget } from '../logs/targets.js';
 import { checkTarget, namespaceIn, namespaceTypoLine, TargetError, unreachableLine } from '../logs/verify.js';
 import { LogTail } from '../logs/tail.js';
-import type { LogEntry, LogTarget, OpenLog } from '../logs/types.js';
+import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../logs/types.js';
 
 export interface LogsCommandOptions {
   namespace?: string;
@@ -213,7 +213,10 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     /** --previous ends once every stream is read and every context has answered (a context found down is said first) */
     const previousRead = (): void => {
       const s = tail?.streams() ?? [];
-      if (opts.previous && answered.size === deps.contexts.length && s.length > 0 && s.every((x) => x.state === 'done' || x.state === 'failed')) end();
+      if (!opts.previous || answered.size !== deps.contexts.length || s.length === 0 || !s.every((x) => x.state === 'done' || x.state === 'failed')) return;
+      // kubectl logs -p exits 1 when a previous instance cannot be read
+      if (s.some((x) => x.state === 'failed')) fail(1);
+      else end();
     };
     /** Tails `t`: the tail starts with the first target, later ones retarget it (contexts that answered since). */
     const follow = (t: LogTarget): void => {
@@ -239,13 +242,33 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
         if (pipeClosed || !passes(filter, e)) return;
         if (pending.push(e) === 1) setImmediate(flush);
       });
-      let told = '';
+      // each failure once, as it happens (and again only if its reason changes)
+      const told = new Map<string, string>();
       lt.onStatus(() => {
-        const failed = lt.streams().filter((s) => s.state === 'failed');
-        const note = failed.map((s) => `${s.context}/${s.pod}/${s.container}: ${s.reason ?? 'failed'}`).join('\n');
-        // names and API reasons are cluster text
-        if (note && note !== told) stderr.write(termText(`fleetdeck logs: ${note}\n`));
-        told = note;
+        for (const s of lt.streams()) {
+          if (s.state !== 'failed') continue;
+          const key = `${s.context}/${s.pod}/${s.container}`;
+          const reason = s.reason ?? 'failed';
+          if (told.get(key) === reason) continue;
+          told.set(key, reason);
+          // names and API reasons are cluster text
+          stderr.write(termText(`fleetdeck logs: ${key}: ${reason}\n`));
+        }
+      });
+      // -c matching no container: a named pod is kubectl's error; pods of a workload or query
+      // are said once, and the tail waits for pods that have one (as stern waits)
+      let toldUnmatched = '';
+      lt.onStatus(() => {
+        const none = lt.unmatched();
+        if (none.length === 0 || lt.streams().length > 0) return;
+        if (targetLeaves(t).every((l) => l.kind === 'pod')) {
+          stderr.write(termText(`error: container ${opts.container} is not valid for pod ${none[0].pod}\n`));
+          return fail(1);
+        }
+        const said = none.map((u) => `${u.context}/${u.pod} (${u.containers.join(', ')})`).join(', ');
+        if (said === toldUnmatched) return;
+        toldUnmatched = said;
+        stderr.write(termText(`fleetdeck logs: no container matches -c ${opts.container} in ${said}; waiting for pods that have one\n`));
       });
       lt.start();
     };

@@ -94,6 +94,15 @@ class Stream {
   }
 }
 
+/** A live pod with no container the `-c` filter keeps (LogTail.unmatched). */
+export interface UnmatchedPod {
+  context: string;
+  namespace: string;
+  pod: string;
+  /** the containers it has (init containers with --init-containers) */
+  containers: string[];
+}
+
 export class LogTail {
   private readonly streamsByKey = new Map<string, Stream>();
   /** live pods by ctx/ns/name → uid */
@@ -102,6 +111,7 @@ export class LogTail {
   private readonly lineFns = new Set<(e: LogEntry) => void>();
   private readonly statusFns = new Set<() => void>();
   private cappedKeys: string[] = [];
+  private unmatchedPods: UnmatchedPod[] = [];
   private offChange: (() => void) | undefined;
   private started = 0;
   private stopped = false;
@@ -155,6 +165,14 @@ export class LogTail {
     return this.livePods.size;
   }
 
+  /**
+   * Live pods none of whose containers the container filter (`-c`) keeps, with the containers
+   * they do have: `{ context, namespace, pod, containers }`. Empty without a filter.
+   */
+  unmatched(): readonly UnmatchedPod[] {
+    return this.unmatchedPods;
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -198,12 +216,18 @@ export class LogTail {
 
     const desired = new Map<string, { context: string; pod: KubeObject; container: string }>();
     const pods = new Map<string, string>();
+    const unmatched: UnmatchedPod[] = [];
     for (const { context, pod } of podsFor(this.store, this.target)) {
       const ns = pod.metadata.namespace ?? '';
       pods.set([context, ns, pod.metadata.name].join(sep), pod.metadata.uid ?? '');
-      for (const c of containersOf(pod, this.opts)) desired.set([context, ns, pod.metadata.name, c.name].join(sep), { context, pod, container: c.name });
+      const kept = containersOf(pod, this.opts);
+      for (const c of kept) desired.set([context, ns, pod.metadata.name, c.name].join(sep), { context, pod, container: c.name });
+      if (kept.length === 0 && this.opts.container) unmatched.push({ context, namespace: ns, pod: pod.metadata.name, containers: containersOf(pod, { initContainers: this.opts.initContainers }).map((c) => c.name) });
     }
     let changed = false;
+    const unmatchedKey = (list: readonly UnmatchedPod[]): string => list.map((u) => [u.context, u.namespace, u.pod].join(sep)).join('\n');
+    if (unmatchedKey(unmatched) !== unmatchedKey(this.unmatchedPods)) changed = true;
+    this.unmatchedPods = unmatched;
     for (const [k, uid] of this.livePods) {
       if (pods.get(k) === uid) continue;
       const [context, namespace, pod] = k.split(sep);

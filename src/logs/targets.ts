@@ -8,7 +8,7 @@ import { TargetError } from './verify.js';
 import { labelSelectorFromObject, SelectorError } from '../model/selector.js';
 import { kindEntry } from '../model/kinds.js';
 import { resourceKey, type KubeObject } from '../model/types.js';
-import type { LogTarget } from './types.js';
+import { targetLeaves, type LogTarget } from './types.js';
 
 export interface LivePod {
   context: string;
@@ -16,10 +16,6 @@ export interface LivePod {
 }
 
 const specKey = (s: WatchSpec): string => `${s.contexts.join(',')}\u0000${s.resource}\u0000${s.namespace ?? ''}`;
-
-function leaves(t: LogTarget): Exclude<LogTarget, { kind: 'many' }>[] {
-  return t.kind === 'many' ? t.targets.flatMap(leaves) : [t];
-}
 
 /** Flux inventory entries that can own pods, as workload targets in the same context. */
 function inventoryWorkloads(store: FleetStore, t: Extract<LogTarget, { kind: 'flux' }>): Extract<LogTarget, { kind: 'workload' | 'pod' }>[] {
@@ -38,7 +34,7 @@ function inventoryWorkloads(store: FleetStore, t: Extract<LogTarget, { kind: 'fl
 export function watchesFor(store: FleetStore, target: LogTarget): WatchSpec[] {
   const out = new Map<string, WatchSpec>();
   const add = (s: WatchSpec): void => void out.set(specKey(s), s);
-  for (const t of leaves(target)) {
+  for (const t of targetLeaves(target)) {
     switch (t.kind) {
       case 'pod':
         add({ contexts: [t.context], resource: 'pods', namespace: t.namespace });
@@ -115,7 +111,7 @@ function leafPods(store: FleetStore, t: Exclude<LogTarget, { kind: 'many' }>): L
 /** The target's live pods, each once, in a stable order. */
 export function podsFor(store: FleetStore, target: LogTarget): LivePod[] {
   const seen = new Map<string, LivePod>();
-  for (const t of leaves(target)) {
+  for (const t of targetLeaves(target)) {
     for (const lp of leafPods(store, t)) seen.set(`${lp.context}/${lp.pod.metadata.namespace}/${lp.pod.metadata.name}`, lp);
   }
   return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);

@@ -33,3 +33,8 @@ export type LogTarget =
   | { kind: 'query'; contexts: string[]; namespace?: string; pod: RegExp }
   /** marked rows, across contexts */
   | { kind: 'many'; targets: LogTarget[] };
+
+/** A target's single targets, a `many` flattened: what it names, one object or query each. */
+export function targetLeaves(t: LogTarget): Exclude<LogTarget, { kind: 'many' }>[] {
+  return t.kind === 'many' ? t.targets.flatMap(targetLeaves) : [t];
+}

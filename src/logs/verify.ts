@@ -6,7 +6,7 @@
 import type { FleetStore } from '../fleet/types.js';
 import { apiErrorFrom, KubeApiError } from '../kube/errors.js';
 import { objectPath } from '../model/patches.js';
-import type { LogTarget } from './types.js';
+import { targetLeaves, type LogTarget } from './types.js';
 
 type Leaf = Exclude<LogTarget, { kind: 'many' }>;
 
@@ -24,10 +24,6 @@ export class TargetError extends Error {
     super(message);
     this.name = 'TargetError';
   }
-}
-
-function leaves(t: LogTarget): Leaf[] {
-  return t.kind === 'many' ? t.targets.flatMap(leaves) : [t];
 }
 
 /**
@@ -100,7 +96,7 @@ function pathOf(store: FleetStore, t: Exclude<Leaf, { kind: 'query' }>): string 
 export async function checkTarget(store: FleetStore, target: LogTarget, opts: { multiContext: boolean; signal?: AbortSignal }): Promise<TargetCheck> {
   const problems: string[] = [];
   const kept = await Promise.all(
-    leaves(target).map(async (t): Promise<Leaf | undefined> => {
+    targetLeaves(target).map(async (t): Promise<Leaf | undefined> => {
       if (t.kind === 'query') return t;
       const prefix = opts.multiContext ? `${t.context}: ` : '';
       const path = pathOf(store, t);
