@@ -77,25 +77,27 @@ function paintHighlights(c: ChalkInstance, re: RegExp | undefined, text: string)
 }
 
 /**
- * One entry as a stdout line (no newline). JSON escapes every control character (jsonForTerminal);
- * on a terminal every name and the text pass termLine (controls shown as `\e`, `\r`, never sent).
+ * One entry as a stdout line (no newline). JSON escapes every control character (jsonForTerminal).
+ * Names, timestamps and notices always pass termLine (controls shown as `\e`, `\r`, never sent):
+ * the prefix is ours, whatever reads the pipe. The container's line does too on a terminal; to a
+ * pipe `raw` keeps it as written, as kubectl and stern do.
  */
 export function formatEntry(e: LogEntry, f: LineFormat): string {
   if (f.output === 'json') {
     return jsonForTerminal({ context: e.context, namespace: e.namespace, pod: e.pod, container: e.container, ts: e.ts, message: e.text, ...(e.notice ? { notice: true } : {}) });
   }
-  const safe = f.terminal ? termLine : (s: string): string => s;
+  const line = f.terminal ? termLine(e.text) : e.text;
   const c = f.chalk;
   if (!c || c.level === 0) {
     // no colours (a pipe, the bench): the line as text, no styling calls
-    if (e.notice) return safe(`${e.context}/${e.pod} ${e.text}`);
-    return `${safe(`${e.context}/${e.pod}/${e.container}`)} ${f.timestamps && e.ts ? `${safe(e.ts)} ` : ''}${safe(e.text)}`;
+    if (e.notice) return termLine(`${e.context}/${e.pod} ${e.text}`);
+    return `${termLine(`${e.context}/${e.pod}/${e.container}`)} ${f.timestamps && e.ts ? `${termLine(e.ts)} ` : ''}${line}`;
   }
   const colour = PALETTE[podColour(e, PALETTE.length)];
-  if (e.notice) return c.dim(safe(`${e.context}/${e.pod} ${e.text}`));
-  const prefix = c[colour](safe(`${e.context}/${e.pod}/${e.container}`));
-  const ts = f.timestamps && e.ts ? `${c.dim(safe(e.ts))} ` : '';
-  return `${prefix} ${ts}${paintHighlights(c, f.highlight, safe(e.text))}`;
+  if (e.notice) return c.dim(termLine(`${e.context}/${e.pod} ${e.text}`));
+  const prefix = c[colour](termLine(`${e.context}/${e.pod}/${e.container}`));
+  const ts = f.timestamps && e.ts ? `${c.dim(termLine(e.ts))} ` : '';
+  return `${prefix} ${ts}${paintHighlights(c, f.highlight, line)}`;
 }
 
 /** What one entry writes to stdout, newline included: bytes as they came for `-o raw` to a pipe. */

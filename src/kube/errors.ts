@@ -1,6 +1,7 @@
 // Errors from the cluster door, classified so callers can turn them into visible states.
 // Messages are one readable line whatever the body was, and never carry request headers,
-// tokens, key material or terminal escapes.
+// tokens, key material or live terminal escapes (controls are shown as visible escapes).
+import { termLine } from '../model/sanitize.js';
 
 /** An HTTP error answer of the API server, with the Status it sent when it sent one. */
 export class KubeApiError extends Error {
@@ -81,18 +82,16 @@ export function redact(text: string): string {
   return out;
 }
 
-/** One printable line, credentials masked, at most `max` characters: safe to print or log. */
+/**
+ * One printable line, credentials masked, at most `max` characters: safe to print or log.
+ * Layout whitespace (newlines, tabs) becomes one space and colours go; every other control is shown as the one
+ * sanitizer shows cluster text (termLine: `ESC ] 0 ; T BEL` as `\e]0;T\a`), never stripped, so
+ * what the server said stays readable as it was sent and nothing of it can drive a terminal.
+ */
 export function readable(text: string, max = maxMessage): string {
-  // masked before and after stripping escapes: stripping can join what was apart
-  const line = redact(
-    redact(text)
-      // terminal escape sequences from a hostile or broken body must not drive the screen
-      .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
-      .replace(/\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?/g, '')
-      .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' '),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
+  // masked before and after: an escape shown as text can split or join what a pattern reads.
+  // Colours (SGR: an exec plugin's red "error") say nothing once on one line: dropped.
+  const line = redact(termLine(redact(text).replace(/\u001b\[[0-9;]*m/g, '').replace(/\s+/g, ' '))).trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

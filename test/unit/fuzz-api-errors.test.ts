@@ -71,10 +71,13 @@ describe('API error bodies', () => {
     expect(hugeStatus.message.startsWith('spec: yyy')).toBe(true);
   });
 
-  it('strips terminal escapes and control characters from bodies', () => {
+  it("shows a body's terminal escapes and control characters as visible escapes (the one sanitizer's), never live; colours are dropped", () => {
     const e = apiErrorFrom(500, 'evil \u001b[2J\u001b[31mred\u001b[0m \u001b]0;title\u0007 text\u0000\u0007\nmore');
-    expect(e.message).toBe('500 InternalError: evil red text more');
-    expect(apiErrorFrom(400, JSON.stringify({ kind: 'Status', message: 'a\u001b[Hb\tc' })).message).toBe('ab c');
+    // colours (SGR) go: they say nothing on one line
+    expect(e.message).toBe('500 InternalError: evil \\e[2Jred \\e]0;title\\a text\\0\\a more');
+    expect(apiErrorFrom(400, JSON.stringify({ kind: 'Status', message: 'a\u001b[Hb\tc' })).message).toBe('a\\e[Hb c');
+    // a name with an escape in a NotFound reads as the object was named (kubectl shows ^[ there)
+    expect(apiErrorFrom(404, JSON.stringify({ kind: 'Status', reason: 'NotFound', message: 'deployments.apps "hx-\u001b]0;T\u0007" not found' })).message).toBe('deployments.apps "hx-\\e]0;T\\a" not found');
   });
 
   it('masks credentials a proxy echoes back', () => {
