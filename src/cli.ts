@@ -4,7 +4,7 @@
 // commander too: `fleetdeck logs` reads its options without it (src/cli/options.ts).
 import type { Command, CommanderError } from 'commander';
 import type { LogsCommandOptions } from './cli/logs.js';
-import { addLogsCommand, commanderOption, FLEET_OPTIONS, parseLogsArgs, wholeNumber } from './cli/options.js';
+import { addLogsCommand, commanderOption, fleetOptions as fleetOptionsFor, parseLogsArgs, wholeNumber } from './cli/options.js';
 import { isSingleExecutable, packageVersion } from './config/shipped.js';
 import type { CliCommand } from './commands/table.js';
 import type { SelectionOptions } from './fleet/selection.js';
@@ -46,9 +46,9 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
     if (n === undefined) throw new InvalidArgumentError('a whole number is expected');
     return n;
   };
-  /** The options every command that talks to clusters shares. */
-  const fleetOptions = (cmd: Command): Command => {
-    for (const spec of FLEET_OPTIONS) cmd.addOption(commanderOption(lib, spec));
+  /** The options every command that talks to clusters shares; `-n`'s default is the command's (src/cli/options.ts). */
+  const fleetOptions = (cmd: Command, namespaceDefault: 'all' | 'context' = 'all'): Command => {
+    for (const spec of fleetOptionsFor(namespaceDefault)) cmd.addOption(commanderOption(lib, spec));
     return cmd;
   };
   const program = new Command('fleetdeck')
@@ -207,7 +207,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
     });
 
   const sessionFlags = (c: Command): Command =>
-    fleetOptions(c)
+    fleetOptions(c, 'context')
       .option('--dry-run', 'print the plan (the exact request) and open nothing')
       .option('-y, --yes', 'protected contexts: with --protected-ok, do not ask for the typed name')
       .option('--protected-ok', 'with --yes: act on protected contexts without typing the name')
@@ -253,7 +253,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   // the action subcommands: the command table's `cli` entries (src/commands/table.ts), with the
   // same catalog, executor and confirmations as the TUI
   for (const a of actions) {
-    const cmd = fleetOptions(program.command(`${a.name} <KIND/NAME>`).description(a.description))
+    const cmd = fleetOptions(program.command(`${a.name} <KIND/NAME>`).description(a.description), 'context')
       .option('--dry-run', 'print the plan (every request) and send nothing')
       .option('-y, --yes', 'do not ask for confirmation (protected contexts still need --protected-ok)')
       .option('--protected-ok', 'with --yes: act on protected contexts without typing the name')

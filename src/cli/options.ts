@@ -12,13 +12,24 @@ import type { CliOption } from '../commands/table.js';
 /** commander itself, loaded by the caller (this module must not load it) */
 type Commander = typeof import('commander');
 
-export const FLEET_OPTIONS: readonly CliOption[] = [
-  { flags: '--kubeconfig <path>', description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' },
-  { flags: '--context <name|glob>', description: 'context(s) to cover: names, globs, comma lists; repeatable', repeatable: true },
-  { flags: '--all-contexts', description: 'cover every context of the kubeconfig' },
-  { flags: '--fleet <name>', description: 'a named group of contexts from the config file; repeatable', repeatable: true },
-  { flags: '-n, --namespace <ns>', description: 'namespace scope (default: all namespaces)' },
-];
+/**
+ * The fleet options of a command: which contexts, and the namespace. Without -n, views and
+ * reports (the TUI, status, changes, tree, compare, trace) cover every namespace; commands on
+ * one named object (logs, exec, port-forward, the actions) use each context's own namespace,
+ * as kubectl does.
+ */
+export function fleetOptions(namespaceDefault: 'all' | 'context'): readonly CliOption[] {
+  return [
+    { flags: '--kubeconfig <path>', description: 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' },
+    { flags: '--context <name|glob>', description: 'context(s) to cover: names, globs, comma lists; repeatable', repeatable: true },
+    { flags: '--all-contexts', description: 'cover every context of the kubeconfig' },
+    { flags: '--fleet <name>', description: 'a named group of contexts from the config file; repeatable', repeatable: true },
+    {
+      flags: '-n, --namespace <ns>',
+      description: namespaceDefault === 'all' ? 'namespace scope (default: all namespaces)' : "namespace (default: each context's namespace, as kubectl)",
+    },
+  ];
+}
 
 export const LOGS_DESCRIPTION = 'merged multi-pod, multi-context log tail (stern-like): a pod, KIND/NAME, or [ctx-glob/]ns/pod-regex';
 
@@ -70,7 +81,7 @@ export function commanderOption(lib: Commander, spec: CliOption): Option {
 /** `fleetdeck logs <TARGET>` under `program`, with the fleet options and its own; the caller adds the action. */
 export function addLogsCommand(lib: Commander, program: Command): Command {
   const cmd = program.command('logs <TARGET>').description(LOGS_DESCRIPTION);
-  for (const spec of [...FLEET_OPTIONS, ...LOGS_OPTIONS]) cmd.addOption(commanderOption(lib, spec));
+  for (const spec of [...fleetOptions('context'), ...LOGS_OPTIONS]) cmd.addOption(commanderOption(lib, spec));
   return cmd;
 }
 
@@ -99,7 +110,7 @@ function flagOf(spec: CliOption): Flag {
  */
 export function parseLogsArgs(args: readonly string[]): { target: string; opts: Record<string, unknown> } | undefined {
   if (args.some((a) => a === '--' || /^-[^-]./.test(a))) return undefined;
-  const flags = [...FLEET_OPTIONS, ...LOGS_OPTIONS].map(flagOf);
+  const flags = [...fleetOptions('context'), ...LOGS_OPTIONS].map(flagOf);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

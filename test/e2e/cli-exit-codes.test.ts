@@ -52,6 +52,11 @@ describe('exit codes of the command line', () => {
     expect(r.code).toBe(2);
   });
 
+  it("-n's default as each command has it: all namespaces for views and reports, the context's for one object (kubectl)", () => {
+    for (const cmd of ['status', 'changes', 'tree', 'compare', 'trace']) expect(run([cmd, '--help']).stdout, cmd).toMatch(/-n, --namespace <ns> +namespace scope \(default: all namespaces\)/);
+    for (const cmd of ['logs', 'exec', 'port-forward', 'restart', 'scale', 'delete', 'rollback']) expect(run([cmd, '--help']).stdout.replace(/\s+/g, ' '), cmd).toContain("-n, --namespace <ns> namespace (default: each context's namespace, as kubectl)");
+  });
+
   it('`help logs` is the logs help, as `logs --help` (git and kubectl take both)', () => {
     const r = run(['help', 'logs']);
     expect(r.code).toBe(0);

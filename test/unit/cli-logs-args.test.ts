@@ -4,12 +4,12 @@
 // does not read itself.
 import * as commander from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addLogsCommand, commanderOption, FLEET_OPTIONS, parseLogsArgs } from '../../src/cli/options.js';
+import { addLogsCommand, commanderOption, fleetOptions, parseLogsArgs } from '../../src/cli/options.js';
 
 /** commander's reading of `fleetdeck logs ARGS`, as src/cli.ts sets it up; undefined when it refuses or answers with help. */
 function viaCommander(args: string[]): { target: string; opts: Record<string, unknown> } | undefined {
   const program = new commander.Command('fleetdeck').enablePositionalOptions().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  for (const spec of FLEET_OPTIONS) program.addOption(commanderOption(commander, spec));
+  for (const spec of fleetOptions('all')) program.addOption(commanderOption(commander, spec));
   let got: { target: string; opts: Record<string, unknown> } | undefined;
   addLogsCommand(commander, program)
     .exitOverride()
