@@ -2,7 +2,7 @@
 // plans. Bodies come from the pure request builders of src/model (patches.ts, rollout.ts);
 // this file adds what an action needs around them: refusals, sources, waits, GitOps notes.
 import { bool, str } from '../model/access.js';
-import { deletePlan, fluxManaged, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendOwnerFirst, suspendPlan, type Change } from '../model/patches.js';
+import { deletePlan, fluxManaged, fluxOwnerNotes, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendOwnerFirst, suspendPlan, type Change, type FluxManager } from '../model/patches.js';
 import { planRollback } from '../model/rollout.js';
 import { capabilitiesOf, historyOf, KINDS, type Capability } from '../model/kinds.js';
 import { groupOfResource, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
@@ -87,16 +87,22 @@ function fromBuilder(p: Change, object: ObjectName, extra: { notes?: string[]; w
   return { summary: p.summary, requests, notes: [...(extra.notes ?? []), ...(p.notes ?? [])] };
 }
 
-/** Flux applied this workload: say how long a manual change lasts, and the honest options. */
-function gitOpsNotes(t: Target, change: string): string[] {
+/** The Flux owner's group, by its kind. */
+const ownerGroup = (kind: FluxManager['kind']) => (kind === 'HelmRelease' ? FLUX_GROUPS.helm : FLUX_GROUPS.kustomize);
+
+/** The Flux owner as the lookup holds it (cached, or read by `ownerReads`), with its served type. */
+function ownerOf(t: Target, m: FluxManager, lookup: Lookup | undefined): { rt?: ResourceType; object?: KubeObject } {
+  const rt = findResource(lookup, t.context, ownerGroup(m.kind), m.kind);
+  return { rt, object: rt ? lookup?.get(t.context, `${rt.resource}.${rt.group}`, m.namespace, m.name) : undefined };
+}
+
+/** Flux applied this object: who, how long `change` lasts, and the honest options. */
+function gitOpsNotes(t: Target, lookup: Lookup | undefined, change: string): string[] {
   const m = fluxManaged(t.object);
-  if (!m || m.reconcileDisabled) return [];
-  const owner = `${m.kind} ${m.namespace}/${m.name}`;
-  const until = m.revertsOn === 'next-reconcile' ? `its next reconcile` : `its next Helm upgrade`;
-  return [
-    `${owner} applies this ${t.kind} from Git: ${change} lasts only until ${until}.`,
-    `To keep it: suspend ${owner} first (temporary), or annotate the object kustomize.toolkit.fluxcd.io/reconcile: disabled; the durable fix is a change in Git.`,
-  ];
+  if (!m) return [];
+  // a HelmRelease's own spec (its drift detection) says when helm-controller undoes the change
+  const owner = m.kind === 'HelmRelease' ? ownerOf(t, m, lookup).object : undefined;
+  return fluxOwnerNotes(fluxManaged(t.object, owner) ?? m, t.kind, change);
 }
 
 /**
@@ -106,22 +112,23 @@ function gitOpsNotes(t: Target, change: string): string[] {
 function ownerFirst(t: Target, input: PlanInput, p: Change): { plan: Change; owner?: ObjectName; refused?: string } {
   const m = input.options.suspendOwner ? fluxManaged(t.object) : undefined;
   if (!m || m.reconcileDisabled || !p.ok) return { plan: p };
-  const group = m.kind === 'HelmRelease' ? FLUX_GROUPS.helm : FLUX_GROUPS.kustomize;
-  const rt = findResource(input.lookup, t.context, group, m.kind);
-  const owner = rt ? input.lookup?.get(t.context, `${rt.resource}.${rt.group}`, m.namespace, m.name) : undefined;
+  const { rt, object } = ownerOf(t, m, input.lookup);
   if (!rt) return { plan: p, refused: `its Flux owner's kind ${m.kind} is not served in ${t.context}: cannot suspend it first` };
-  if (!owner) {
+  if (!object) {
     const why = input.lookup?.unread?.(t.context, `${rt.resource}.${rt.group}`, m.namespace, m.name) ?? 'it was not read';
     return { plan: p, refused: `its Flux owner ${m.kind} ${m.namespace}/${m.name} cannot be suspended first: ${why}` };
   }
-  return { plan: suspendOwnerFirst(p, { ...owner, kind: m.kind }, rt), owner: { kind: m.kind, namespace: m.namespace, name: m.name } };
+  return { plan: suspendOwnerFirst(p, { ...object, kind: m.kind }, rt), owner: { kind: m.kind, namespace: m.namespace, name: m.name } };
 }
 
-/** A workload action with --suspend-owner reads the Flux owner its labels name. */
+/**
+ * The Flux owner a plan reads: with --suspend-owner, to suspend it; a HelmRelease always, as
+ * its drift detection mode says when the change is undone.
+ */
 function ownerReads(t: Target, options: ActionOptions): ObjectToRead[] {
-  const m = options.suspendOwner ? fluxManaged(t.object) : undefined;
-  if (!m || m.reconcileDisabled) return [];
-  return [{ context: t.context, group: m.kind === 'HelmRelease' ? FLUX_GROUPS.helm : FLUX_GROUPS.kustomize, kind: m.kind, namespace: m.namespace, name: m.name }];
+  const m = fluxManaged(t.object);
+  if (!m || m.reconcileDisabled || (!options.suspendOwner && m.kind !== 'HelmRelease')) return [];
+  return [{ context: t.context, group: ownerGroup(m.kind), kind: m.kind, namespace: m.namespace, name: m.name }];
 }
 
 /** A reconcile --with-source reads its sources (and a chartRef HelmChart, whose source comes next). */
@@ -259,7 +266,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
     kinds: RESTARTABLE,
     mutating: true,
     doneMessage: 'restarted',
-    plan: (t, input) => workloadPlan(t, input, restartPlan(targetObject(t), input.now, { rt: targetType(t, input.lookup) }), gitOpsNotes(t, 'a restart')),
+    plan: (t, input) => workloadPlan(t, input, restartPlan(targetObject(t), input.now, { rt: targetType(t, input.lookup) }), gitOpsNotes(t, input.lookup, 'a restart')),
   },
   {
     id: 'scale',
@@ -272,7 +279,7 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
     plan: (t, input) => {
       const replicas = input.options.replicas;
       if (replicas === undefined) return { requests: [], notes: [], refused: 'scale needs a replica count' };
-      return workloadPlan(t, input, scalePlan(targetObject(t), targetType(t, input.lookup), replicas), gitOpsNotes(t, 'a replica count set here'));
+      return workloadPlan(t, input, scalePlan(targetObject(t), targetType(t, input.lookup), replicas), gitOpsNotes(t, input.lookup, 'a replica count set here'));
     },
   },
   {
@@ -289,20 +296,21 @@ const WORKLOAD_ENTRIES: CatalogEntry[] = [
       // A rollback to the running template sends nothing and succeeds, with kubectl's words
       // (`kubectl rollout undo` prints "skipped rollback ..." and exits 0).
       if (p.skipped) return { requests: [], notes: p.notes ?? [], noop: p.summary };
-      const plan = workloadPlan(t, input, p, gitOpsNotes(t, 'a rollback'));
+      const plan = workloadPlan(t, input, p, gitOpsNotes(t, input.lookup, 'a rollback'));
       if (plan.refused) return plan;
       return { ...plan, summary: p.summary, notes: [...plan.notes, ...(p.diff ? [p.diff] : [])] };
     },
   },
   {
     id: 'delete',
+    reads: (t, options) => ownerReads(t, options),
     label: 'Delete',
     kinds: 'any',
     mutating: true,
     doneMessage: 'deleted',
     plan: (t, input) =>
       fromBuilder(deletePlan(targetObject(t), targetType(t, input.lookup), input.options.propagationPolicy), refOf(t), {
-        notes: gitOpsNotes(t, 'a deleted object comes back at its next reconcile; deleting it'),
+        notes: gitOpsNotes(t, input.lookup, 'a deletion'),
       }),
   },
 ];

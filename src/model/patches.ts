@@ -156,34 +156,116 @@ export function reconcilePlan(obj: KubeObject, rt: PathType, token: string, opts
   };
 }
 
+export type FluxOwnerKind = 'Kustomization' | 'HelmRelease';
+
 export interface FluxManager {
-  kind: 'Kustomization' | 'HelmRelease';
+  kind: FluxOwnerKind;
   namespace: string;
   name: string;
-  /** kustomize-controller re-applies drift every interval; helm-controller only with drift detection */
-  revertsOn: 'next-reconcile' | 'next-upgrade';
-  /** the object carries kustomize.toolkit.fluxcd.io/reconcile: disabled */
+  /**
+   * When its controller next puts back what it applied, undoing a change made by hand:
+   * kustomize-controller at every reconcile; helm-controller at its next Helm upgrade, and at
+   * every reconcile too when the HelmRelease's drift detection corrects ('unknown': the
+   * HelmRelease was not read, so its mode is not known). FLUX_OWNERS has the sources.
+   */
+  revertsOn: 'next-reconcile' | 'next-upgrade' | 'unknown';
+  /** why, when it depends on the owner's settings ("drift detection is off") */
+  because?: string;
+  /**
+   * The object opts out of its owner's apply: kustomize.toolkit.fluxcd.io/reconcile: disabled
+   * (annotation or label). Only kustomize-controller reads it, so never under a HelmRelease.
+   */
   reconcileDisabled: boolean;
 }
 
-/** Whether Flux applied this workload (by its labels), and so will put it back. */
-export function fluxManaged(obj: unknown): FluxManager | undefined {
+/**
+ * What each Flux owner does with the objects it applied, in the words plans show. Sources:
+ * kustomize-controller's Kustomization docs (every interval it applies its source again,
+ * correcting drift; an object annotated or labelled kustomize.toolkit.fluxcd.io/reconcile:
+ * disabled is neither applied nor pruned; spec.suspend pauses both) and helm-controller's
+ * HelmRelease docs (a Helm upgrade when the chart or values change; drift is corrected at
+ * every reconcile only with spec.driftDetection.mode: enabled, `warn` only reports it, off by
+ * default, and an object labelled or annotated helm.toolkit.fluxcd.io/driftDetection: disabled
+ * is left out; spec.suspend stops releases and drift correction; no object-level opt-out
+ * keeps an upgrade from rendering the object again).
+ */
+const FLUX_OWNERS: Record<FluxOwnerKind, {
+  /** "applies this Deployment from its source" */
+  applies(kind: string): string;
+  /** what keeps a change made by hand, first the temporary way */
+  keep(owner: string): string;
+  /** where the durable fix goes */
+  durable: string;
+  /** what happens once the owner is resumed */
+  resumed: string;
+}> = {
+  Kustomization: {
+    applies: (kind) => `applies this ${kind} from its source`,
+    keep: (owner) => `suspend ${owner} first (temporary), or annotate the object kustomize.toolkit.fluxcd.io/reconcile: disabled (kustomize-controller then neither applies nor prunes it)`,
+    durable: 'a change in its source',
+    resumed: 'kustomize-controller then applies its source again',
+  },
+  HelmRelease: {
+    applies: (kind) => `installs this ${kind} from its Helm chart`,
+    keep: (owner) => `suspend ${owner} first (temporary: helm-controller then makes no Helm release and corrects no drift)`,
+    durable: 'a change to its chart or values',
+    resumed: 'helm-controller then upgrades the release if its chart or values changed, and corrects drift if its drift detection is enabled',
+  },
+};
+
+const HELM_DRIFT_OPT_OUT = 'helm.toolkit.fluxcd.io/driftDetection';
+
+/** kustomize.toolkit.fluxcd.io/reconcile: disabled, or helm.toolkit.fluxcd.io/driftDetection: disabled: a label or an annotation */
+function markedDisabled(obj: unknown, key: string): boolean {
+  return strMap(obj, 'metadata', 'annotations')[key] === 'disabled' || strMap(obj, 'metadata', 'labels')[key] === 'disabled';
+}
+
+/**
+ * Whether Flux applied this object (by its labels), and so will put it back, and when.
+ * `owner`: the HelmRelease itself when it was read (its spec.driftDetection.mode decides).
+ */
+export function fluxManaged(obj: unknown, owner?: unknown): FluxManager | undefined {
   const f = fluxOwner(obj);
   if (!f) return undefined;
-  const disabled = strMap(obj, 'metadata', 'annotations')['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled'
-    || strMap(obj, 'metadata', 'labels')['kustomize.toolkit.fluxcd.io/reconcile'] === 'disabled';
-  return {
-    kind: f.kind === 'HelmRelease' ? 'HelmRelease' : 'Kustomization',
-    namespace: f.namespace,
-    name: f.name,
-    revertsOn: f.kind === 'Kustomization' ? 'next-reconcile' : 'next-upgrade',
-    reconcileDisabled: disabled,
-  };
+  const ref = { namespace: f.namespace, name: f.name };
+  if (f.kind !== 'HelmRelease') {
+    return { kind: 'Kustomization', ...ref, revertsOn: 'next-reconcile', reconcileDisabled: markedDisabled(obj, 'kustomize.toolkit.fluxcd.io/reconcile') };
+  }
+  const hr = { kind: 'HelmRelease' as const, ...ref, reconcileDisabled: false };
+  if (markedDisabled(obj, HELM_DRIFT_OPT_OUT)) return { ...hr, revertsOn: 'next-upgrade', because: `the object is out of drift detection (${HELM_DRIFT_OPT_OUT}: disabled)` };
+  if (owner === undefined) return { ...hr, revertsOn: 'unknown' };
+  const mode = str(owner, 'spec', 'driftDetection', 'mode') ?? 'disabled';
+  if (mode === 'enabled') return { ...hr, revertsOn: 'next-reconcile', because: 'its drift detection corrects drift (spec.driftDetection.mode: enabled)' };
+  return { ...hr, revertsOn: 'next-upgrade', because: mode === 'warn' ? 'its drift detection only warns' : 'its drift detection is off' };
+}
+
+/**
+ * The notes of a plan whose change Flux will undo: who applied the object, when `change` (a
+ * noun phrase: "a rollback") is undone, and how to keep it. None when the object opted out.
+ */
+export function fluxOwnerNotes(m: FluxManager, kind: string, change: string): string[] {
+  if (m.reconcileDisabled) return [];
+  const owner = `${m.kind} ${m.namespace}/${m.name}`;
+  const words = FLUX_OWNERS[m.kind];
+  const upgrade = 'its next Helm upgrade (a new chart version or values)';
+  const until = m.revertsOn === 'unknown'
+    ? `${upgrade}, or its next reconcile if its drift detection is enabled (spec.driftDetection.mode: enabled; the HelmRelease was not read)`
+    : `${m.revertsOn === 'next-reconcile' ? 'its next reconcile' : upgrade}${m.because ? `; ${m.because}` : ''}`;
+  return [
+    `${owner} ${words.applies(kind)}: ${change} lasts only until ${until}.`,
+    `To keep it: ${words.keep(owner)}; the durable fix is ${words.durable}.`,
+  ];
+}
+
+/** What resuming the suspended owner brings back, in its controller's terms. */
+function resumedWords(owner: KubeObject): string {
+  const kind = str(owner, 'kind');
+  return kind === 'Kustomization' || kind === 'HelmRelease' ? FLUX_OWNERS[kind].resumed : 'its controller then applies it again';
 }
 
 /**
  * "Suspend the Flux owner, then act": the owner's suspend request first, then the action's
- * requests, with the reminder that resuming brings Git's version back.
+ * requests, with the reminder of what resuming the owner brings back.
  */
 export function suspendOwnerFirst(action: Change, owner: KubeObject, ownerRt: PathType): Change {
   if (!action.ok) return action;
@@ -197,7 +279,7 @@ export function suspendOwnerFirst(action: Change, owner: KubeObject, ownerRt: Pa
     notes: [
       ...(action.notes ?? []),
       ...(suspend.notes ?? []),
-      `temporary: resume ${o.label} when done — Flux then re-applies the version in Git`,
+      `temporary: resume ${o.label} when done — ${resumedWords(owner)}`,
     ],
   };
 }

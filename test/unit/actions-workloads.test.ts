@@ -68,7 +68,37 @@ describe('workload actions through the catalog', () => {
     const notes = [pt.summary, ...pt.notes].join('\n');
     expect(notes).toContain('roll back Deployment shop/web to revision 1');
     expect(notes).toMatch(/web:1/);
-    expect(notes).toMatch(/Kustomization flux-system\/apps applies this Deployment from Git: a rollback lasts only until its next reconcile/);
+    expect(notes).toMatch(/Kustomization flux-system\/apps applies this Deployment from its source: a rollback lasts only until its next reconcile/);
+  });
+
+  it('a HelmRelease-installed object: helm-controller\'s words, its drift mode read from the HelmRelease (a GET when not cached)', async () => {
+    const labels = { 'helm.toolkit.fluxcd.io/name': 'web', 'helm.toolkit.fluxcd.io/namespace': 'shop' };
+    const hrPath = '/apis/helm.toolkit.fluxcd.io/v2/namespaces/shop/helmreleases/web';
+    const hr: KubeObject = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'web', namespace: 'shop' }, spec: { interval: '10m', driftDetection: { mode: 'enabled' } } };
+    const sent: string[] = [];
+    const ex = createExecutor({
+      send: async (_c, req) => {
+        sent.push(`${req.method} ${req.path}`);
+        return req.path === hrPath ? { status: 200, body: hr } : { status: 404, body: { kind: 'Status', message: 'not found' } };
+      },
+      read: async () => hr,
+      readonly: false,
+      clock: fakeClock(),
+      lookup: fakeLookup({}),
+    });
+    const managed = deployment({ metadata: { name: 'web', labels } });
+    for (const action of ['delete', 'restart'] as const) {
+      sent.length = 0;
+      const lookup = await ex.readMissing(action, [managed], {});
+      expect(sent).toEqual([`GET ${hrPath}`]);
+      const notes = ex.plan(action, [managed], {}, lookup).targets[0].notes.join('\n');
+      expect(notes).toContain(`HelmRelease shop/web installs this Deployment from its Helm chart: ${action === 'delete' ? 'a deletion' : 'a restart'} lasts only until its next reconcile; its drift detection corrects drift`);
+      expect(notes).toContain('To keep it: suspend HelmRelease shop/web first (temporary: helm-controller then makes no Helm release and corrects no drift); the durable fix is a change to its chart or values.');
+      expect(notes).not.toMatch(/from Git|kustomize\.toolkit\.fluxcd\.io\/reconcile/);
+    }
+    // kustomize-controller's annotation does not stop helm-controller: the notes stay
+    const annotated = deployment({ metadata: { name: 'web', labels, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } });
+    expect(ex.plan('scale', [annotated], { replicas: 1 }).targets[0].notes.join('\n')).toMatch(/HelmRelease shop\/web installs this Deployment .* the HelmRelease was not read/);
   });
 
   it('--suspend-owner: the Flux owner is suspended first, in the same plan, aimed at the owner', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   deletePlan,
   fluxManaged,
+  fluxOwnerNotes,
   objectPath,
   reconcilePlan,
   restartPlan,
@@ -155,12 +156,38 @@ describe('GitOps awareness', () => {
       kind: 'Kustomization', namespace: 'flux-system', name: 'apps', revertsOn: 'next-reconcile', reconcileDisabled: false,
     });
     expect(fluxManaged(o('StatefulSet', 'shop', 'redis', { metadata: { name: 'redis', labels: { ...ksLabels, ...hrLabels } } }))).toMatchObject({
-      kind: 'HelmRelease', namespace: 'shop', name: 'redis', revertsOn: 'next-upgrade',
+      kind: 'HelmRelease', namespace: 'shop', name: 'redis', revertsOn: 'unknown',
     });
     expect(fluxManaged(o('Deployment', 'shop', 'web', {
       metadata: { name: 'web', labels: ksLabels, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } },
     }))?.reconcileDisabled).toBe(true);
     expect(fluxManaged(o('Deployment', 'shop', 'web'))).toBeUndefined();
+  });
+
+  it('says each owner kind\'s own words: a Kustomization applies from its source, a HelmRelease installs a chart', () => {
+    const ks = fluxManaged(o('Deployment', 'shop', 'web', { metadata: { name: 'web', labels: ksLabels } }))!;
+    expect(fluxOwnerNotes(ks, 'Deployment', 'a rollback')).toEqual([
+      'Kustomization flux-system/apps applies this Deployment from its source: a rollback lasts only until its next reconcile.',
+      'To keep it: suspend Kustomization flux-system/apps first (temporary), or annotate the object kustomize.toolkit.fluxcd.io/reconcile: disabled (kustomize-controller then neither applies nor prunes it); the durable fix is a change in its source.',
+    ]);
+    const redis = o('StatefulSet', 'shop', 'redis', { metadata: { name: 'redis', labels: hrLabels } });
+    const hr = (spec: Record<string, unknown> = {}) => o('HelmRelease', 'shop', 'redis', { spec });
+    // kustomize-controller's opt-out means nothing to helm-controller: never offered, never obeyed
+    const notes = fluxOwnerNotes(fluxManaged(redis, hr())!, 'StatefulSet', 'a deletion').join('\n');
+    expect(notes).not.toMatch(/kustomize|from its source|Git/);
+    expect(notes).toBe([
+      'HelmRelease shop/redis installs this StatefulSet from its Helm chart: a deletion lasts only until its next Helm upgrade (a new chart version or values); its drift detection is off.',
+      'To keep it: suspend HelmRelease shop/redis first (temporary: helm-controller then makes no Helm release and corrects no drift); the durable fix is a change to its chart or values.',
+    ].join('\n'));
+    const optedOut = { ...redis, metadata: { ...redis.metadata, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } };
+    expect(fluxManaged(optedOut, hr())?.reconcileDisabled).toBe(false);
+    // when helm-controller undoes it: drift correction on, warn only, the object left out, not read
+    expect(fluxOwnerNotes(fluxManaged(redis, hr({ driftDetection: { mode: 'enabled' } }))!, 'StatefulSet', 'a rollback')[0])
+      .toBe('HelmRelease shop/redis installs this StatefulSet from its Helm chart: a rollback lasts only until its next reconcile; its drift detection corrects drift (spec.driftDetection.mode: enabled).');
+    expect(fluxOwnerNotes(fluxManaged(redis, hr({ driftDetection: { mode: 'warn' } }))!, 'StatefulSet', 'a rollback')[0]).toMatch(/until its next Helm upgrade \(a new chart version or values\); its drift detection only warns\.$/);
+    const excluded = { ...redis, metadata: { ...redis.metadata, labels: { ...hrLabels, 'helm.toolkit.fluxcd.io/driftDetection': 'disabled' } } };
+    expect(fluxManaged(excluded, hr({ driftDetection: { mode: 'enabled' } }))).toMatchObject({ revertsOn: 'next-upgrade', because: 'the object is out of drift detection (helm.toolkit.fluxcd.io/driftDetection: disabled)' });
+    expect(fluxOwnerNotes(fluxManaged(redis)!, 'StatefulSet', 'a rollback')[0]).toMatch(/until its next Helm upgrade \(a new chart version or values\), or its next reconcile if its drift detection is enabled \(spec.driftDetection.mode: enabled; the HelmRelease was not read\)\.$/);
   });
 
   it('suspend the owner first, then act, with the reminder to resume', () => {
@@ -171,7 +198,9 @@ describe('GitOps awareness', () => {
       'PATCH /apis/apps/v1/namespaces/shop/deployments/web/scale',
     ]);
     expect(plan.ok && plan.summary).toBe('suspend Kustomization flux-system/apps, then scale Deployment shop/web to 2');
-    expect(plan.ok && plan.notes).toEqual(['temporary: resume Kustomization flux-system/apps when done — Flux then re-applies the version in Git']);
+    expect(plan.ok && plan.notes).toEqual(['temporary: resume Kustomization flux-system/apps when done — kustomize-controller then applies its source again']);
+    const hrFirst = suspendOwnerFirst(scalePlan(o('Deployment', 'shop', 'web'), deployRt, 2), o('HelmRelease', 'shop', 'web'), hrRt);
+    expect(hrFirst.ok && hrFirst.notes).toEqual(['temporary: resume HelmRelease shop/web when done — helm-controller then upgrades the release if its chart or values changed, and corrects drift if its drift detection is enabled']);
     expect(suspendOwnerFirst({ ok: false, error: 'x' }, owner, ksRt)).toEqual({ ok: false, error: 'x' });
   });
 });

@@ -216,7 +216,7 @@ describe('actions from the TUI', () => {
     await r.waitFor('to replicas:');
     r.keys('1\r');
     let t = await r.waitFor('suspend Flux owner first: off');
-    expect(t).toContain('applies this Deployment from Git');
+    expect(t).toContain('applies this Deployment from its source');
     r.keys('\t');
     t = await r.waitFor('suspend Flux owner first: on');
     expect(t).toContain(KS_PATH);
