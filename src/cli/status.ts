@@ -43,7 +43,8 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
   const out: string[] = [];
   // '-': the context was not read; '?': read, but a kind behind the cell is not whole (coverage)
   const ratio = (x: { coverage: unknown }, a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? (x.coverage ? '?' : '-') : `${a}/${b}`);
-  const ctxRows = [['CONTEXT', 'STATE', 'LATENCY', 'VERSION', 'NODES', 'PODS RUN/PEND/FAIL', 'WORKLOADS BAD', 'FLUX OK/FAIL/SUSP', 'CRS BAD', 'ERROR']];
+  // PODS RUN/PEND/FAIL: by phase, as the JSON's running/pending/failed; PODS FAILING: its failing
+  const ctxRows = [['CONTEXT', 'STATE', 'LATENCY', 'VERSION', 'NODES', 'PODS RUN/PEND/FAIL', 'PODS FAILING', 'WORKLOADS BAD', 'FLUX OK/FAIL/SUSP', 'CRS BAD', 'ERROR']];
   for (const x of report.json.contexts) {
     ctxRows.push([
       x.name,
@@ -52,6 +53,7 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
       x.serverVersion ?? '-',
       ratio(x, x.nodes?.ready, x.nodes?.total),
       x.pods ? `${x.pods.running}/${x.pods.pending}/${x.pods.failed}` : x.coverage ? '?' : '-',
+      x.pods ? String(x.pods.failing) : x.coverage ? '?' : '-',
       ratio(x, x.workloads?.unhealthy, x.workloads?.total),
       x.flux ? `${x.flux.ready}/${x.flux.failed}/${x.flux.suspended}` : x.coverage ? '?' : '-',
       ratio(x, x.crs?.unhealthy, x.crs?.total),
@@ -63,7 +65,7 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
       if (r === 0) return c.bold(t);
       const ctx = report.json.contexts[r - 1];
       if (col === 1) return ctx.state === 'ready' ? c.green(t) : c.red(t);
-      if (col === 9) return c.red(t);
+      if (col === ctxRows[0].length - 1) return c.red(t);
       return t;
     }),
   );

@@ -669,16 +669,17 @@ export type NarrowPlace = Pick<Column, 'keep' | 'drop'>;
 
 /**
  * By header. Fleet: the context and every column that counts a problem stay (STATE, WORKLOADS,
- * FLUX, CRS, PROBLEMS); VERSION, TREND, LATENCY, NODES, PODS give way in that order; LAST ERROR
- * (free text) gives its width first. Problems: identity and STATUS stay; SINCE, then KIND go
+ * FLUX, CRS, PROBLEMS); VERSION, TREND, LATENCY, NODES, PODS R/P/F, PODS FAILING (its pods
+ * count in PROBLEMS too) give way in that order; LAST ERROR (free text) gives its width first. Problems: identity and STATUS stay; SINCE, then KIND go
  * (the selected row's kind is in the detail under the table); REASON gives its width first.
  * Flux: identity and READY stay; DEPENDS ON, SOURCE, LAST RECONCILE, REVISION, SUSPENDED go
  * in that order; MESSAGE gives its width first. A header missing here is a type error in the view.
  */
 export const VIEW_COLUMNS = {
   fleet: {
-    CONTEXT: { keep: true }, STATE: { keep: true }, LATENCY: { drop: 3 }, VERSION: { drop: 5 }, NODES: { drop: 2 }, 'PODS R/P/F': { drop: 1 },
-    WORKLOADS: { keep: true }, 'FLUX OK/FAIL/SUSP': { keep: true }, CRS: { keep: true }, PROBLEMS: { keep: true }, TREND: { drop: 4 }, 'LAST ERROR': {},
+    CONTEXT: { keep: true }, STATE: { keep: true }, LATENCY: { drop: 4 }, VERSION: { drop: 6 }, NODES: { drop: 3 }, 'PODS R/P/F': { drop: 2 },
+    'PODS FAILING': { drop: 1 }, WORKLOADS: { keep: true }, 'FLUX OK/FAIL/SUSP': { keep: true }, CRS: { keep: true }, PROBLEMS: { keep: true }, TREND: { drop: 5 },
+    'LAST ERROR': {},
   },
   problems: {
     CONTEXT: { keep: true }, KIND: { drop: 1 }, NAMESPACE: { keep: true }, NAME: { keep: true }, STATUS: { keep: true }, SINCE: { drop: 2 }, REASON: {},

@@ -10,8 +10,15 @@ import type { KubeObject } from './types.js';
 
 export interface ContextSummary {
   nodes: { ready: number; total: number };
-  /** failed: phase Failed, or a pod whose verdict is Failed (CrashLoopBackOff, image pull, unschedulable) */
-  pods: { running: number; pending: number; failed: number; succeeded: number; total: number };
+  /**
+   * running, pending, succeeded, failed, unknown: by status.phase, the API's five, so they add
+   * up to total (no phase yet counts as Pending, the phase the API server gives a new pod).
+   * failing: pods whose health verdict is Failed though their phase is not (Running or Pending:
+   * a container in CrashLoopBackOff, an image it cannot pull, a container config error,
+   * unschedulable past 15 s; health/rules.ts podRule), which `kubectl get pods
+   * --field-selector status.phase=Failed` does not list.
+   */
+  pods: { running: number; pending: number; succeeded: number; failed: number; unknown: number; total: number; failing: number };
   /** Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs whose verdict is not Current */
   workloads: { total: number; unhealthy: number };
   flux: { ready: number; failed: number; suspended: number; total: number };
@@ -64,10 +71,15 @@ export function unknownCells(notSynced: Iterable<string>): Set<SummaryCell> {
   return out;
 }
 
+/** The pod phases of the API (core/v1 PodPhase) to their counts; any other value counts as unknown. */
+const POD_PHASES = new Map<string, 'running' | 'pending' | 'succeeded' | 'failed' | 'unknown'>([
+  ['Running', 'running'], ['Pending', 'pending'], ['Succeeded', 'succeeded'], ['Failed', 'failed'], ['Unknown', 'unknown'],
+]);
+
 export function summarizeContext(objects: ObjectsByResource, now: number): ContextSummary {
   const s: ContextSummary = {
     nodes: { ready: 0, total: 0 },
-    pods: { running: 0, pending: 0, failed: 0, succeeded: 0, total: 0 },
+    pods: { running: 0, pending: 0, succeeded: 0, failed: 0, unknown: 0, total: 0, failing: 0 },
     workloads: { total: 0, unhealthy: 0 },
     flux: { ready: 0, failed: 0, suspended: 0, total: 0 },
     crs: { total: 0, unhealthy: 0 },
@@ -81,11 +93,9 @@ export function summarizeContext(objects: ObjectsByResource, now: number): Conte
         if (health(o, ref, { now }).status === 'Current') s.nodes.ready++;
       } else if (key === 'pods') {
         s.pods.total++;
-        const phase = str(o, 'status', 'phase');
-        if (phase === 'Succeeded') s.pods.succeeded++;
-        else if (health(o, ref, { now }).status === 'Failed') s.pods.failed++;
-        else if (phase === 'Running') s.pods.running++;
-        else if (phase === 'Pending') s.pods.pending++;
+        const phase = POD_PHASES.get(str(o, 'status', 'phase') ?? 'Pending') ?? 'unknown';
+        s.pods[phase]++;
+        if ((phase === 'running' || phase === 'pending') && health(o, ref, { now }).status === 'Failed') s.pods.failing++;
       } else if (WORKLOADS.has(key)) {
         s.workloads.total++;
         const st = health(o, ref, { now }).status;
@@ -148,7 +158,7 @@ export interface StatusProblem {
  *     {
  *       "contexts": [{ "name", "state", "latencyMs", "serverVersion",
  *                      "nodes": {"ready","total"},
- *                      "pods": {"running","pending","failed","succeeded","total"},
+ *                      "pods": {"running","pending","succeeded","failed","unknown","total","failing"},
  *                      "workloads": {"total","unhealthy"},
  *                      "flux": {"ready","failed","suspended","total"},
  *                      "crs": {"total","unhealthy"},

@@ -77,7 +77,10 @@ describe('fleetdeck status on the demo fleet', () => {
     expect(r.out).toMatch(/^unhealthy: \d+ problems, 1 suspended; unknown: staging: .*forbidden in kube-system/m);
     // staging's user may not read kube-system: its counts are unknown, said where they are
     expect(r.out).toMatch(/^UNKNOWN \(1 context not fully seen\)\nstaging: .*forbidden in kube-system$/m);
-    expect(lines.find((l) => l.startsWith('staging '))!.split(/\s{2,}/).slice(5, 9)).toEqual(['?', '?', '?', '?']);
+    expect(lines.find((l) => l.startsWith('staging '))!.split(/\s{2,}/).slice(5, 10)).toEqual(['?', '?', '?', '?', '?']);
+    // pods by phase, then the failing ones apart: prod-eu's CrashLoopBackOff pods are Running
+    expect(lines[0].split(/\s{2,}/).slice(5, 7)).toEqual(['PODS RUN/PEND/FAIL', 'PODS FAILING']);
+    expect(lines.find((l) => l.startsWith('prod-eu '))!.split(/\s{2,}/).slice(5, 7)).toEqual([expect.stringMatching(/^\d+\/\d+\/0$/), expect.stringMatching(/^[1-9]\d*$/)]);
     expect(r.out).not.toContain('\x1b[');
   }, 60_000);
 
@@ -102,7 +105,15 @@ describe('fleetdeck status on the demo fleet', () => {
     expect(byName.staging.coverage?.forbidden).toContain('kustomizations.kustomize.toolkit.fluxcd.io in kube-system');
     expect(byName.dev.coverage).toEqual({ complete: true, syncing: [], forbidden: [], failed: [] });
     expect(byName['prod-eu'].crs?.unhealthy).toBeGreaterThanOrEqual(1);
-    expect(byName['prod-eu'].pods?.failed).toBeGreaterThanOrEqual(1);
+    // by phase, adding up, as kubectl --field-selector status.phase=Failed (none in the demo);
+    // the CrashLoopBackOff pods (phase Running) are failing, not failed
+    for (const c of doc.contexts.filter((x) => x.pods)) {
+      const p = c.pods!;
+      expect(Object.keys(p)).toEqual(['running', 'pending', 'succeeded', 'failed', 'unknown', 'total', 'failing']);
+      expect(p.running + p.pending + p.succeeded + p.failed + p.unknown).toBe(p.total);
+    }
+    expect(byName['prod-eu'].pods?.failed).toBe(0);
+    expect(byName['prod-eu'].pods?.failing).toBeGreaterThanOrEqual(1);
     for (const f of FAULTS) {
       const p = doc.problems.find((x) => x.context === f.context && x.kind === f.kind && x.name === f.name);
       expect(p, `${f.context} ${f.kind} ${f.name}`).toBeDefined();

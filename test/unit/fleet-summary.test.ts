@@ -33,11 +33,27 @@ describe('summarizeContext', () => {
   it('counts nodes, pods, workloads, Flux and CRs', () => {
     expect(summarizeContext(objects, NOW)).toEqual({
       nodes: { ready: 1, total: 2 },
-      pods: { running: 1, pending: 1, failed: 2, succeeded: 1, total: 5 },
+      pods: { running: 2, pending: 1, succeeded: 1, failed: 1, unknown: 0, total: 5, failing: 1 },
       workloads: { total: 3, unhealthy: 1 },
       flux: { ready: 2, failed: 1, suspended: 1, total: 4 },
       crs: { total: 2, unhealthy: 1 },
     });
+  });
+
+  it('pods by the API\'s phase, adding up to the total; failing apart: Failed by health, not by phase', () => {
+    const pod = (name: string, status?: Record<string, unknown>) => o(name, status ? { status } : {});
+    const crash = { containerStatuses: [{ name: 'app', restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff' } } }] };
+    const pods = summarizeContext({ pods: [
+      pod('crash', { phase: 'Running', ...crash }),
+      pod('pull', { phase: 'Pending', containerStatuses: [{ name: 'app', state: { waiting: { reason: 'ImagePullBackOff' } } }] }),
+      pod('evicted', { phase: 'Failed', reason: 'Evicted' }),
+      pod('lost', { phase: 'Unknown' }),
+      pod('new'), // no status yet: the API server makes every new pod Pending
+      pod('odd', { phase: 'Weird' }),
+      pod('constructor', { phase: 'constructor' }),
+    ] }, NOW).pods;
+    expect(pods).toEqual({ running: 1, pending: 2, succeeded: 0, failed: 1, unknown: 3, total: 7, failing: 2 });
+    expect(pods.running + pods.pending + pods.succeeded + pods.failed + pods.unknown).toBe(pods.total);
   });
 
   it('accepts a Map and ignores junk values', () => {

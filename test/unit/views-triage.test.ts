@@ -127,8 +127,8 @@ describe('FleetView', () => {
     const app = appOn(store);
     const view = new FleetView(app);
     const rows = view.fleetRows();
-    expect(rows.map((r) => [r.status.name, r.problems, r.failed, r.summary?.flux.failed, r.summary?.pods.failed])).toEqual([
-      ['dev', 0, 0, 0, 0], ['staging', 1, 1, 1, 0], ['prod-eu', 1, 1, 0, 1],
+    expect(rows.map((r) => [r.status.name, r.problems, r.failed, r.summary?.flux.failed, r.summary?.pods.failed, r.summary?.pods.failing])).toEqual([
+      ['dev', 0, 0, 0, 0, 0], ['staging', 1, 1, 1, 0, 0], ['prod-eu', 1, 1, 0, 0, 1],
     ]);
     const changed = nextBatch(store, view);
     store.setContext('staging', 'unreachable', { lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused' });

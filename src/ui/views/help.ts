@@ -37,6 +37,10 @@ const HELP_NOTES: [string, string[]][] = [
     'nothing incomplete is shown as fine: no "0 bad", "no problems" or "<none>" over a set still syncing or forbidden',
     'two contexts of one cluster (same server and kube-system uid): counted once; Fleet PROBLEMS =prod-eu, Problems CONTEXT a,b',
   ]],
+  ['Fleet columns', [
+    'PODS R/P/F: pods by phase, Running/Pending/Failed (kubectl\'s status.phase); a CrashLoopBackOff pod is still Running',
+    'PODS FAILING: pods Failed by health though not by phase: CrashLoopBackOff, image pull, config error, unschedulable',
+  ]],
   ['Filter (/)', [
     'searches the visible columns (STATUS, REASON, MESSAGE...) and ctx/ns/name, case-insensitive; ages, CPU/MEM are not searched',
     'words: all must appear (substring)   "a phrase"   ~fuzzy or -f fuzzy: letters in order, best first (ranked)',
