@@ -4,7 +4,7 @@
 // commander too: `fleetdeck logs` reads its options without it (src/cli/options.ts).
 import type { Command, CommanderError } from 'commander';
 import type { LogsCommandOptions } from './cli/logs.js';
-import { addLogsCommand, commanderOption, fleetOptions as fleetOptionsFor, parseLogsArgs, wholeNumber } from './cli/options.js';
+import { addLogsCommand, commanderOption, fleetOptions as fleetOptionsFor, intExpected, parseLogsArgs, wholeNumber } from './cli/options.js';
 import { isSingleExecutable, packageVersion } from './config/shipped.js';
 import type { CliCommand } from './commands/table.js';
 import type { SelectionOptions } from './fleet/selection.js';
@@ -41,11 +41,15 @@ const usageExit = (err: CommanderError): never => process.exit(err.exitCode === 
  */
 export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Command {
   const { Argument, Command, InvalidArgumentError, Option } = lib;
-  const int = (v: string): number => {
+  /** a whole number option's parser; `min`: the smallest value that means something */
+  const intFrom = (min: number) => (v: string): number => {
     const n = wholeNumber(v);
-    if (n === undefined) throw new InvalidArgumentError('a whole number is expected');
+    if (n === undefined || n < min) throw new InvalidArgumentError(intExpected({ min }));
     return n;
   };
+  const int = intFrom(0);
+  // caches cannot sync in 0 s: `status --timeout 0` said every context unreachable
+  const seconds = intFrom(1);
   /** The options every command that talks to clusters shares; `-n`'s default is the command's (src/cli/options.ts). */
   const fleetOptions = (cmd: Command, namespaceDefault: 'all' | 'context' = 'all'): Command => {
     for (const spec of fleetOptionsFor(namespaceDefault)) cmd.addOption(commanderOption(lib, spec));
@@ -67,7 +71,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
     .addOption(new Option('--scenario <name>', 'what the fleet holds (hostile: the demo with hostile text everywhere)').choices(['demo', 'healthy', 'scale', 'hostile']).default('demo'))
     .option('--seed <n>', 'hostile: the seed of its text', int)
     .option('--kubeconfig-out <file>', 'write the kubeconfig here (default: a temporary file, printed)')
-    .option('--contexts <n>', 'scale: number of clusters', int)
+    .option('--contexts <n>', 'scale: number of clusters (at least 1)', intFrom(1))
     .option('--namespaces <n>', 'scale: namespaces per cluster', int)
     .option('--deployments <n>', 'scale: deployments per namespace', int)
     .option('--pods-per-deployment <n>', 'scale: pods per deployment', int)
@@ -146,7 +150,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   fleetOptions(program.command('status'))
     .description('fleet health summary with every problem; exit 0 healthy, 1 something is not Current, 2 error')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
-    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20, at least 1)', seconds)
     .option('--fail-on-suspended', 'count suspended Flux objects, Jobs and CronJobs as problems')
     .action(async (o) => {
       const { runStatusCommand } = await import('./cli/status.js');
@@ -159,7 +163,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   fleetOptions(program.command('tree <KIND/NAME>'))
     .description('the ownership tree of an object (ownerReferences, Flux inventories, Helm labels) with health')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20, at least 1)', seconds)
     .action(async (target: string, o) => {
       const { runTreeCommand } = await import('./cli/tree.js');
       process.exitCode = await runTreeCommand(
@@ -174,7 +178,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   fleetOptions(program.command('compare <KIND/NAME>'))
     .description('the same object side by side across contexts; exit 0 the same everywhere, 1 it differs or is missing, 2 error or a context unreadable')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20, at least 1)', seconds)
     .action(async (target: string, o) => {
       const { runCompareCommand } = await import('./cli/compare.js');
       process.exitCode = await runCompareCommand(target, { ...o, timeoutMs: timeoutMs(o) }, io());
@@ -183,7 +187,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   fleetOptions(program.command('trace <KIND/NAME>'))
     .description('an object up its owners to the Flux Kustomization/HelmRelease and source that put it there, in every context (flux trace, fleet-wide)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20, at least 1)', seconds)
     .action(async (target: string, o) => {
       const { runTraceCommand } = await import('./cli/trace.js');
       process.exitCode = await runTraceCommand(target, { ...o, timeoutMs: timeoutMs(o) }, io());
@@ -194,7 +198,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
     .option('--since <duration>', 'how far back (30m, 1h, 2h30m)', '1h')
     .option('--kind <kind>', 'only these kinds (deploy, ks, ...); repeatable', collect)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20)', int)
+    .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20, at least 1)', seconds)
     .action(async (o) => {
       const { runChangesCommand } = await import('./cli/changes.js');
       process.exitCode = await runChangesCommand({ ...o, timeoutMs: timeoutMs(o) }, io());

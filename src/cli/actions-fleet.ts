@@ -10,7 +10,6 @@ import { createAuditLog } from '../actions/audit.js';
 import { runActionCommand, type ActionCommandOptions, type Output } from './actions.js';
 import { createExecutor } from '../actions/executor.js';
 import type { KubeObject } from '../model/types.js';
-import { termText } from '../model/sanitize.js';
 
 export interface ShellActionOptions extends Omit<ActionCommandOptions, 'context'>, FleetOptions {
   readonly?: boolean;
@@ -39,7 +38,6 @@ export async function runShellAction(
     deadline: Date.now() + 15_000,
   });
   try {
-    for (const u of snap.unreachable) io.stderr.write(termText(`✗ ${u.name}: ${u.lastError ?? u.state}\n`));
     const executor = createExecutor({
       send: (ctx, req) => fleet.request(ctx, req),
       read: async (ctx, path) => (await fleet.request(ctx, { method: 'GET', path })).body as KubeObject,
@@ -53,6 +51,7 @@ export async function runShellAction(
     return await runActionCommand(actionId, opts, {
       executor,
       contexts: snap.reachable,
+      unreachable: snap.unreachable.map((u) => `${u.name}: ${u.lastError ?? u.state}`),
       find: async (ctx, k, ns, name) => {
         const type = fleet.resolve(ctx, k);
         if (!type) return undefined;

@@ -22,8 +22,10 @@ export interface Output {
 
 export interface ActionCommandDeps {
   executor: Executor;
-  /** the contexts the command covers, already selected (names, globs, fleets) */
+  /** the contexts the command covers, already selected (names, globs, fleets) and reached */
   contexts: string[];
+  /** the selected contexts that could not be reached, as "name: why": the action does not happen there */
+  unreachable?: string[];
   /** finds the object in one context; undefined when it is not there */
   find(context: string, kind: string, namespace: string | undefined, name: string): Promise<Target | undefined>;
   stdout: Output;
@@ -32,7 +34,12 @@ export interface ActionCommandDeps {
   ask?: (question: string) => Promise<string>;
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes, the README's one rule: 1 the action did not happen everywhere (refused, failed,
+ * not found, not confirmed, a selected context unreachable while others were acted on), 2 a
+ * usage error or no selected context reachable (nothing could be read).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 2 } as const;
 
 export function parseTarget(text: string): { kind: string; name: string } | undefined {
   const i = text.indexOf('/');
@@ -59,12 +66,13 @@ export async function runActionCommand(actionId: string, opts: ActionCommandOpti
     return EXIT.usage;
   }
   const contexts = deps.contexts;
+  const missing: string[] = [...(deps.unreachable ?? [])];
   if (contexts.length === 0) {
+    for (const m of missing) err(`✗ ${m}`);
     err(`fleetdeck ${actionId}: no reachable context to act on`);
-    return EXIT.failed;
+    return EXIT.unreachable;
   }
 
-  const missing: string[] = [];
   const found = await Promise.all(
     contexts.map(async (context) => {
       try {

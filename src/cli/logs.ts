@@ -137,6 +137,9 @@ function signalFromProcess(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
+/** The exit code when no selected context answers: nothing could be read, as for every command. */
+const NO_CONTEXT = 2;
+
 /** stern's default --max-log-requests, our --max-streams */
 export const DEFAULT_MAX_STREAMS = 50;
 
@@ -146,7 +149,8 @@ export const DEFAULT_MAX_STREAMS = 50;
  * context has answered and none has the target (kubectl's `Error from server (NotFound): …` on
  * stderr; a context that cannot be reached counts as answered), a query names no selected
  * context, or the stream cap is reached (stern: "reached the maximum number of log requests");
- * 2 on a usage error. Rejects only on an unexpected error.
+ * 2 on a usage error or when no selected context answers (the README's one rule; kubectl says
+ * it with the same line and exit 1). Rejects only on an unexpected error.
  */
 export async function runLogsCommand(target: string, opts: LogsCommandOptions, deps: LogsCommandDeps): Promise<number> {
   const { store, stdout, stderr } = deps;
@@ -321,12 +325,12 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       if (early) {
         if (!changedDown) return;
         const rest = deps.contexts.filter((c) => !down.has(c));
-        const r = rest.length === 0 ? 1 : resolveOver(rest);
+        const r = rest.length === 0 ? NO_CONTEXT : resolveOver(rest);
         return typeof r === 'number' ? fail(r) : follow(r);
       }
       if (parts.length !== 2) {
         if (!all) return;
-        const r = up.length === 0 ? 1 : resolveOver(up);
+        const r = up.length === 0 ? NO_CONTEXT : resolveOver(up);
         return typeof r === 'number' ? fail(r) : follow(r);
       }
       // --previous reads each container once and ends when every stream is read: it starts with
@@ -346,7 +350,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       // every context has answered and none has the target; a namespace no reachable context
       // has is a typo kubectl refuses
       if (found.size === 0 && up.length > 0) stderr.write(`${termLine(namespaceTypoLine(parts[0]))}\n`);
-      fail(1);
+      fail(up.length === 0 ? NO_CONTEXT : 1);
     };
 
     /** an error no answer should throw: the caller's, once the tail has stopped */

@@ -44,7 +44,7 @@ export const LOGS_OPTIONS: readonly CliOption[] = [
   { flags: '-t, --timestamps', description: "print each line's timestamp" },
   { flags: '-p, --previous', description: 'the previous (crashed) container instance' },
   { flags: '--init-containers', description: 'include init containers' },
-  { flags: '--max-streams <n>', description: 'cap on concurrent streams (default 50); reaching it stops with an error, as stern does', int: true },
+  { flags: '--max-streams <n>', description: 'cap on concurrent streams (default 50, at least 1); reaching it stops with an error, as stern does', int: true, min: 1 },
 ];
 
 /**
@@ -56,9 +56,17 @@ export function wholeNumber(v: string): number | undefined {
   return /^[0-9]+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : undefined;
 }
 
-/** An int option's value: a whole number, or -1 where the option takes it for "all". */
+/** An int option's value: a whole number (at least its min), or -1 where the option takes it for "all". */
 function intValue(spec: CliOption, v: string): number | undefined {
-  return spec.minusOneIsAll && v === '-1' ? -1 : wholeNumber(v);
+  if (spec.minusOneIsAll && v === '-1') return -1;
+  const n = wholeNumber(v);
+  return n !== undefined && n >= (spec.min ?? 0) ? n : undefined;
+}
+
+/** What an int option takes, for commander's refusal ("… argument '0' is invalid. <this>"). */
+export function intExpected(spec: Pick<CliOption, 'min' | 'minusOneIsAll'>): string {
+  const n = spec.min ? `a whole number of at least ${spec.min}` : 'a whole number';
+  return `${n}${spec.minusOneIsAll ? ' or -1 (all)' : ''} is expected`;
 }
 
 /** The option's commander form: int and repeatable values parsed, choices, default, mandatory. */
@@ -67,7 +75,7 @@ export function commanderOption(lib: Commander, spec: CliOption): Option {
   if (spec.int) {
     o.argParser((v: string) => {
       const n = intValue(spec, v);
-      if (n === undefined) throw new lib.InvalidArgumentError(spec.minusOneIsAll ? 'a whole number or -1 (all) is expected' : 'a whole number is expected');
+      if (n === undefined) throw new lib.InvalidArgumentError(intExpected(spec));
       return n;
     });
   }

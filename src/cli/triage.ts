@@ -5,7 +5,7 @@
 // needs the pod's name typed (or --yes --protected-ok), the audit log records the command.
 import { createInterface } from 'node:readline/promises';
 import type { Executor } from '../actions/executor.js';
-import { createExecutor, SessionRefused } from '../actions/executor.js';
+import { createExecutor } from '../actions/executor.js';
 import { createAuditLog, defaultAuditPath } from '../actions/audit.js';
 import { renderPlan } from '../actions/render.js';
 import type { ActionOptions, Plan, Target } from '../actions/types.js';
@@ -44,7 +44,12 @@ export interface ExecOptions extends SessionOptions {
   tty?: boolean;
 }
 
-const EXIT_USAGE = 2;
+/**
+ * Exit codes, the README's one rule: 1 the session did not happen or failed (refused —
+ * --readonly, a protected context's name not typed —, the object or pod not there, as
+ * kubectl's NotFound), 2 a usage error or no context to read (unreachable).
+ */
+const EXIT = { failed: 1, usage: 2, unreachable: 2 } as const;
 
 function terminalAsk(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -63,15 +68,21 @@ interface Opened {
   close(): Promise<void>;
 }
 
-/** Selects exactly one context, finds KIND/NAME and the pod it lands on. Errors are returned as text. */
-async function open(verb: string, target: string, opts: SessionOptions, io: Io): Promise<Opened | string> {
+/** Why open() could not: what to print, and the exit code (EXIT). */
+interface NotOpened {
+  message: string;
+  code: number;
+}
+
+/** Selects exactly one context, finds KIND/NAME and the pod it lands on. */
+async function open(verb: string, target: string, opts: SessionOptions, io: Io): Promise<Opened | NotOpened> {
   const parsed = parseTarget(target.includes('/') ? target : `pod/${target}`);
-  if (!parsed) return `fleetdeck ${verb}: expected KIND/NAME or a pod name, got ${JSON.stringify(target)}`;
+  if (!parsed) return { message: `fleetdeck ${verb}: expected KIND/NAME or a pod name, got ${JSON.stringify(target)}`, code: EXIT.usage };
   const env = io.env ?? process.env;
   const { fleet, contexts, config } = openFleet(opts, env);
   if (contexts.length !== 1) {
     await fleet.close();
-    return `fleetdeck ${verb}: needs exactly one context (selected: ${contexts.join(', ') || 'none'})`;
+    return { message: `fleetdeck ${verb}: needs exactly one context (selected: ${contexts.join(', ') || 'none'})`, code: EXIT.usage };
   }
   const context = contexts[0];
   const snap = await takeSnapshot(fleet, { contexts, kinds: () => [parsed.kind, 'pods'], namespace: opts.namespace, deadline: Date.now() + 15_000 });
@@ -79,21 +90,22 @@ async function open(verb: string, target: string, opts: SessionOptions, io: Io):
     snap.close();
     await fleet.close();
   };
-  const fail = async (msg: string) => {
+  // what kubectl says with exit 1 (a type or object not there, no pod to attach to) is 1 here too
+  const fail = async (msg: string, code: number = EXIT.failed): Promise<NotOpened> => {
     await close();
-    return msg;
+    return { message: `fleetdeck ${verb}: ${context}: ${msg}`, code };
   };
-  if (snap.unreachable.length > 0) return fail(`fleetdeck ${verb}: ${context}: ${snap.unreachable[0].lastError ?? snap.unreachable[0].state}`);
+  if (snap.unreachable.length > 0) return fail(snap.unreachable[0].lastError ?? snap.unreachable[0].state, EXIT.unreachable);
   const type = fleet.resolve(context, parsed.kind);
-  if (!type) return fail(`fleetdeck ${verb}: ${context}: the server doesn't have a resource type "${parsed.kind}"`);
+  if (!type) return fail(`the server doesn't have a resource type "${parsed.kind}"`);
   const namespace = type.namespaced ? (opts.namespace ?? fleet.contexts().find((c) => c.name === context)?.namespace ?? 'default') : undefined;
   const object = fleet.get(context, resourceKey(type), namespace, parsed.name);
-  if (!object) return fail(`fleetdeck ${verb}: ${context}: ${type.resource} "${parsed.name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
+  if (!object) return fail(`${type.resource} "${parsed.name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
   const typed = { ...object, kind: type.kind };
   // the candidates: what its selector picks (a pod needs none), from the store's label index
   const sel = podSelectorOf(typed);
   const pick = attachablePod(typed, sel ? fleet.selected(context, sel, namespace).filter((r) => r.resource === 'pods').map((r) => r.object) : []);
-  if (!pick.ok) return fail(`fleetdeck ${verb}: ${context}: ${pick.error}`);
+  if (!pick.ok) return fail(pick.error);
   const executor = createExecutor({
     send: (ctx, req) => fleet.request(ctx, req),
     read: async (ctx, path) => (await fleet.request(ctx, { method: 'GET', path })).body as KubeObject,
@@ -126,17 +138,18 @@ async function confirm(plan: Plan, opts: SessionOptions, io: Io): Promise<{ type
 
 /**
  * Runs one command in a container; exit code: the command's (kubectl's), 1 when the exec
- * failed without one, 2 on usage errors or refusals.
+ * failed without one, was refused or found nothing to run in, 2 on usage errors or when the
+ * context cannot be reached.
  */
 export async function runExecCommand(target: string, command: string[], opts: ExecOptions, io: Io): Promise<number> {
   if (command.length === 0) {
     io.stderr.write(termText('fleetdeck exec: a command is required after --, e.g. fleetdeck exec pod/web -- sh\n'));
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   const o = await open('exec', target, opts, io);
-  if (typeof o === 'string') {
-    io.stderr.write(termText(o + '\n'));
-    return EXIT_USAGE;
+  if ('code' in o) {
+    io.stderr.write(termText(o.message + '\n'));
+    return o.code;
   }
   try {
     const tty = Boolean(opts.tty && io.stdin.isTTY && io.stdout.isTTY);
@@ -145,7 +158,7 @@ export async function runExecCommand(target: string, command: string[], opts: Ex
     const plan = o.executor.plan('exec', [podTarget(o.context, o.pod)], options);
     const c = await confirm(plan, opts, io);
     if (c === 'dry-run') return 0;
-    if (c === 'refused') return EXIT_USAGE;
+    if (c === 'refused') return EXIT.failed;
     const socket = { openWebSocket: (...a: Parameters<Fleet['openWebSocket']> extends [string, ...infer R] ? R : never) => o.fleet.openWebSocket(o.context, ...a) };
     let session;
     try {
@@ -157,7 +170,7 @@ export async function runExecCommand(target: string, command: string[], opts: Ex
       );
     } catch (e) {
       io.stderr.write(termText(`fleetdeck exec: ${(e as Error).message}\n`));
-      return e instanceof SessionRefused ? EXIT_USAGE : 1;
+      return EXIT.failed;
     }
     const cleanups: (() => void)[] = [];
     if (opts.stdin) {
@@ -207,27 +220,28 @@ function untilSignal(): Promise<void> {
 
 /**
  * Forwards local ports until stopped (Ctrl-C): prints kubectl's "Forwarding from" lines
- * and "Handling connection for" per connection. Exit 0 when stopped, 1 when a local port
- * cannot be bound, 2 on usage errors or refusals.
+ * and "Handling connection for" per connection. Exit 0 when stopped; 1 when a local port
+ * cannot be bound, the forward is refused, or the object, pod or port is not there; 2 on
+ * usage errors or when the context cannot be reached.
  */
 export async function runPortForwardCommand(target: string, pairs: string[], opts: SessionOptions, io: Io): Promise<number> {
   if (pairs.length === 0) {
     io.stderr.write(termText('fleetdeck port-forward: at least one [LOCAL:]REMOTE port is required\n'));
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   const parsedPairs = [];
   for (const p of pairs) {
     const pp = parsePortPair(p);
     if (!pp.ok) {
       io.stderr.write(termText(`fleetdeck port-forward: ${pp.error}\n`));
-      return EXIT_USAGE;
+      return EXIT.usage;
     }
     parsedPairs.push(pp.value);
   }
   const o = await open('port-forward', target, opts, io);
-  if (typeof o === 'string') {
-    io.stderr.write(termText(o + '\n'));
-    return EXIT_USAGE;
+  if ('code' in o) {
+    io.stderr.write(termText(o.message + '\n'));
+    return o.code;
   }
   const forwards: PortForward[] = [];
   try {
@@ -235,13 +249,14 @@ export async function runPortForwardCommand(target: string, pairs: string[], opt
     for (const pair of parsedPairs) {
       const rp = remotePort(o.object, o.pod, pair.remote);
       if (!rp.ok) {
+        // the service or pod has no such port: kubectl's "does not have a service port", exit 1
         io.stderr.write(termText(`fleetdeck port-forward: ${rp.error}\n`));
-        return EXIT_USAGE;
+        return EXIT.failed;
       }
       const plan = o.executor.plan('port-forward', [podTarget(o.context, o.pod)], { portForward: { port: rp.value.port, localPort: pair.local, via: rp.value.via } });
       const c = await confirm(plan, opts, io);
       if (c === 'dry-run') continue;
-      if (c === 'refused') return EXIT_USAGE;
+      if (c === 'refused') return EXIT.failed;
       try {
         const fwd = await o.executor.session(plan, c, () => startPortForward(socket, { namespace: o.pod.metadata.namespace ?? '', pod: o.pod.metadata.name, port: rp.value.port }, pair.local));
         forwards.push(fwd);
@@ -261,7 +276,7 @@ export async function runPortForwardCommand(target: string, pairs: string[], opt
         io.stdout.write(termText(`Forwarding from 127.0.0.1:${fwd.localPort} -> ${rp.value.port}\n`));
       } catch (e) {
         io.stderr.write(termText(`fleetdeck port-forward: ${(e as Error).message}\n`));
-        return e instanceof SessionRefused ? EXIT_USAGE : 1;
+        return EXIT.failed;
       }
     }
     if (opts.dryRun) return 0;

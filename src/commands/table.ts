@@ -46,6 +46,8 @@ export interface CliOption {
   description: string;
   /** the value is a whole number (0 or more) */
   int?: boolean;
+  /** with int: the smallest value that means something (`--max-streams 1`); a smaller one is a usage error naming the option */
+  min?: number;
   /** with int: -1 is taken too, for "no limit" (kubectl's and stern's `--tail -1`: every line) */
   minusOneIsAll?: boolean;
   required?: boolean;

@@ -66,9 +66,10 @@ function containerPort(pod: KubeObject, port: string | number): number | undefin
 }
 
 /**
- * The pod port a port-forward's REMOTE means. On a pod or workload: a number as is, a name
- * looked up in the containers' ports. On a service: the service port (number or name) →
- * its targetPort → a number, or the pod's container port of that name.
+ * The pod port a port-forward's REMOTE means. On a pod or workload: a number as is (its range
+ * is parsePortPair's to check), a name looked up in the containers' ports. On a service: the
+ * service port (number or name) → its targetPort → a number, or the pod's container port of
+ * that name.
  */
 export function remotePort(o: KubeObject, pod: KubeObject, remote: string): Choice<{ port: number; via?: string }> {
   const asNumber = /^\d+$/.test(remote) ? Number(remote) : undefined;
@@ -81,20 +82,22 @@ export function remotePort(o: KubeObject, pod: KubeObject, remote: string): Choi
     if (port === undefined) return { ok: false, error: `pod ${pod.metadata.name} has no container port named ${String(target)}` };
     return { ok: true, value: { port, via: `service ${o.metadata.namespace}/${o.metadata.name} port ${remote} → targetPort ${String(target)} → pod ${pod.metadata.name} port ${port}` } };
   }
-  if (asNumber !== undefined) {
-    if (asNumber < 1 || asNumber > 65535) return { ok: false, error: `port ${remote} is out of range (1-65535)` };
-    return { ok: true, value: { port: asNumber } };
-  }
+  if (asNumber !== undefined) return { ok: true, value: { port: asNumber } };
   const port = containerPort(pod, remote);
   if (port === undefined) return { ok: false, error: `pod ${pod.metadata.name} has no container port named ${remote}` };
   return { ok: true, value: { port, via: `port ${remote} → ${port}` } };
 }
 
-/** "[LOCAL:]REMOTE" as kubectl port-forward takes it; LOCAL empty or 0 means any free port. */
+/**
+ * "[LOCAL:]REMOTE" as kubectl port-forward takes it; LOCAL empty or 0 means any free port. A
+ * number out of range is refused here, before any request: it is a bad value, not a fact of
+ * the cluster.
+ */
 export function parsePortPair(text: string): Choice<{ local: number; remote: string }> {
   const m = /^(?:(\d*):)?([A-Za-z0-9-]+)$/.exec(text);
   if (!m) return { ok: false, error: `"${text}" is not [LOCAL:]REMOTE` };
   const local = m[1] === undefined ? (/^\d+$/.test(m[2]) ? Number(m[2]) : 0) : m[1] === '' ? 0 : Number(m[1]);
   if (local > 65535) return { ok: false, error: `local port ${local} is out of range` };
+  if (/^\d+$/.test(m[2]) && (Number(m[2]) < 1 || Number(m[2]) > 65535)) return { ok: false, error: `port ${m[2]} is out of range (1-65535)` };
   return { ok: true, value: { local, remote: m[2] } };
 }

@@ -22,6 +22,10 @@ describe('exit codes of the command line', () => {
     [['status', '-o', 'yaml'], /argument 'yaml' is invalid/],
     [['logs', '--bogus', 'x'], /unknown option '--bogus'/],
     [['logs', '--tail=x', 'x'], /a whole number or -1 \(all\) is expected/],
+    // a value the option cannot mean: said with the option's name, before any cluster is read
+    [['logs', '--max-streams', '0', 'x'], /option '--max-streams <n>' argument '0' is invalid\. a whole number of at least 1 is expected/],
+    [['status', '--timeout', '0'], /option '--timeout <seconds>' argument '0' is invalid\. a whole number of at least 1 is expected/],
+    [['port-forward', 'pod/x', '8080:70000'], /: port 70000 is out of range/],
     [['compare'], /missing required argument/],
     [['sim', '--bogus'], /unknown option '--bogus'/],
     [['no-such-command'], /unknown command|too many arguments/],

@@ -43,10 +43,10 @@ function logs(files: Record<string, string>, args: string[]): { code: number | n
 }
 
 describe('fleetdeck logs, built', () => {
-  it('a named fleet from the app config, a block-style kubeconfig: the unreachable context said as kubectl does, exit 1', () => {
+  it('a named fleet from the app config, a block-style kubeconfig: the unreachable context said as kubectl does, exit 2 (no context answers)', () => {
     const r = logs({ kc: kubeconfig, 'config/fleetdeck/config.yaml': 'fleets:\n  mine: [dead]\n' }, ['shop/web-', '--kubeconfig', '$DIR/kc', '--fleet', 'mine', '--tail', '1']);
     expect(r.stderr).toBe('Unable to connect to the server: context "dead" (https://127.0.0.1:1): connection refused\n');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
   });
 
   it('a kubeconfig yaml refuses: its error, with the line, exit 2', () => {
@@ -58,6 +58,6 @@ describe('fleetdeck logs, built', () => {
   it('and one it reads well: a flow mapping with content', () => {
     const r = logs({ kc: `${kubeconfig}preferences: {colors: true}\n` }, ['shop/web-', '--kubeconfig', '$DIR/kc']);
     expect(r.stderr).toContain('Unable to connect to the server');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
   });
 });

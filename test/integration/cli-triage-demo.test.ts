@@ -73,11 +73,11 @@ describe('fleetdeck exec on the demo fleet', () => {
     expect(r.out.text).toBe('through stdin\n');
   });
 
-  it('read-only refuses before anything is opened, and nothing is audited', async () => {
+  it('read-only refuses before anything is opened, and nothing is audited; exit 1, as a refused restart', async () => {
     const before = (await audit()).length;
     const r = io();
     const code = await runExecCommand('deploy/payments-api', ['true'], { ...base(), context: ['dev'], namespace: 'payments', readonly: true }, r);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(r.err.text).toMatch(/read-only mode: Exec is not allowed/);
     expect((await audit()).length).toBe(before);
   });
@@ -85,7 +85,7 @@ describe('fleetdeck exec on the demo fleet', () => {
   it('a protected context (prod-eu) needs the pod name typed', async () => {
     let asked = '';
     const wrong = io({ ask: async (q) => ((asked = q), 'nope') });
-    expect(await runExecCommand('deploy/payments-api', ['echo', 'x'], { ...base(), context: ['prod-eu'], namespace: 'payments' }, wrong)).toBe(2);
+    expect(await runExecCommand('deploy/payments-api', ['echo', 'x'], { ...base(), context: ['prod-eu'], namespace: 'payments' }, wrong)).toBe(1);
     expect(wrong.err.text).toMatch(/protected context: type "payments-api-/);
     expect(wrong.out.text).toBe('');
     const pod = /Type "([^"]+)"/.exec(asked)?.[1];
@@ -96,13 +96,17 @@ describe('fleetdeck exec on the demo fleet', () => {
     expect(right.err.text).toContain('GET /api/v1/namespaces/payments/pods/');
   });
 
-  it('--dry-run shows the request and runs nothing; a missing object is exit 2', async () => {
+  it('--dry-run shows the request and runs nothing; a missing object is exit 1 (kubectl\'s NotFound), a bad target 2', async () => {
     const r = io();
     expect(await runExecCommand('deploy/payments-api', ['touch', 'should-not-exist'], { ...base(), context: ['dev'], namespace: 'payments', dryRun: true }, r)).toBe(0);
     expect(r.err.text).toMatch(/Exec: 1 of 1 target[\s\S]*command=touch&command=should-not-exist[\s\S]*dry run: nothing sent/);
     const m = io();
-    expect(await runExecCommand('deploy/nope', ['true'], { ...base(), context: ['dev'], namespace: 'payments' }, m)).toBe(2);
+    expect(await runExecCommand('deploy/nope', ['true'], { ...base(), context: ['dev'], namespace: 'payments' }, m)).toBe(1);
     expect(m.err.text).toMatch(/"nope" not found in namespace payments/);
+    const kind = io();
+    expect(await runExecCommand('nokind/x', ['true'], { ...base(), context: ['dev'], namespace: 'payments' }, kind)).toBe(1);
+    expect(kind.err.text).toMatch(/the server doesn't have a resource type "nokind"/);
+    expect(await runExecCommand('deploy/', ['true'], { ...base(), context: ['dev'], namespace: 'payments' }, io())).toBe(2);
   });
 });
 
@@ -130,9 +134,16 @@ describe('fleetdeck port-forward on the demo fleet', () => {
     expect(line?.request.path).toMatch(/^\/api\/v1\/namespaces\/payments\/pods\/payments-api-[^/]+\/portforward$/);
   });
 
-  it('a service port the service does not have is exit 2 with kubectl\'s words', async () => {
+  it('a service port the service does not have is exit 1 with kubectl\'s words; a port out of range is a usage error (2); a missing object or a refusal 1', async () => {
     const r = io({ untilStopped: async () => {} });
-    expect(await runPortForwardCommand('svc/payments-api', ['9999'], { ...base(), context: ['dev'], namespace: 'payments' }, r)).toBe(2);
+    expect(await runPortForwardCommand('svc/payments-api', ['9999'], { ...base(), context: ['dev'], namespace: 'payments' }, r)).toBe(1);
     expect(r.err.text).toMatch(/Service payments-api does not have a service port 9999/);
+    const range = io({ untilStopped: async () => {} });
+    expect(await runPortForwardCommand('svc/payments-api', ['70000'], { ...base(), context: ['dev'], namespace: 'payments' }, range)).toBe(2);
+    expect(range.err.text).toMatch(/port 70000 is out of range/);
+    expect(await runPortForwardCommand('svc/nope', ['80'], { ...base(), context: ['dev'], namespace: 'payments' }, io({ untilStopped: async () => {} }))).toBe(1);
+    const ro = io({ untilStopped: async () => {} });
+    expect(await runPortForwardCommand('svc/payments-api', ['80'], { ...base(), context: ['dev'], namespace: 'payments', readonly: true }, ro)).toBe(1);
+    expect(ro.err.text).toMatch(/read-only mode/);
   });
 });

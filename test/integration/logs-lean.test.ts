@@ -138,12 +138,12 @@ describe('fleetdeck logs on the lean store', () => {
     }
   }, 60_000);
 
-  it('a pod query whose every context is down: kubectl\'s line and exit code 1', async () => {
+  it('a pod query whose every context is down: kubectl\'s line, exit code 2 (nothing could be read)', async () => {
     const store = new LeanStore({ contexts: ['dead'], merged: withDeadContext(), discover: false });
     const err = collect();
     try {
       const code = await runLogsCommand('*/shop/web-', { tail: 1 }, { store, contexts: ['dead'], stdout: new PassThrough(), stderr: err.stream, signal: AbortSignal.timeout(20_000) });
-      expect(code).toBe(1);
+      expect(code).toBe(2);
       expect(err.text()).toMatch(/^Unable to connect to the server: context "dead" \(https:\/\/127\.0\.0\.1:1\): connection refused\n$/);
     } finally {
       await store.close();

@@ -94,8 +94,19 @@ describe('shell action commands', () => {
   it('usage errors exit 2', async () => {
     const h = harness();
     expect(await runActionCommand('suspend', { target: 'apps' }, h.deps)).toBe(2);
-    expect(await runActionCommand('suspend', { target: 'ks/apps' }, harness({ contexts: [] }).deps)).toBe(1);
     expect(await runActionCommand('frobnicate', { target: 'ks/apps' }, h.deps)).toBe(2);
+  });
+
+  it('no selected context reachable exits 2, as every command; one unreachable beside others is 1 (not done there)', async () => {
+    const none = harness({ contexts: [] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps', yes: true }, { ...none.deps, unreachable: ['dead: connection refused'] })).toBe(2);
+    expect(none.err()).toBe('✗ dead: connection refused\nfleetdeck suspend: no reachable context to act on\n');
+    const some = harness();
+    expect(await runActionCommand('suspend', { target: 'ks/apps', yes: true, dryRun: true }, { ...some.deps, unreachable: ['dead: connection refused'] })).toBe(1);
+    expect(some.err()).toContain('✗ dead: connection refused');
+    const acted = harness();
+    expect(await runActionCommand('suspend', { target: 'ks/apps', yes: true }, { ...acted.deps, unreachable: ['dead: connection refused'] })).toBe(1);
+    expect(acted.server.sent).toHaveLength(1);
   });
 
   it('the rendered plan shows the protected warning and what to type', () => {

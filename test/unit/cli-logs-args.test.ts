@@ -52,6 +52,8 @@ const left = [
   ['x', '--max-streams=1e3'],
   ['x', '--max-streams='],
   ['x', '--max-streams', '-3'],
+  // below the option's min: a cap of 0 streams tails nothing (it ran and said it reached the cap)
+  ['x', '--max-streams', '0'],
   ['x', '-o', 'yaml'],
   ['x', '--timestamps=yes'],
   ['x', '--tail'],
@@ -80,6 +82,7 @@ describe('fleetdeck logs: its own reading of the command line', () => {
     expect(viaCommander(['-nshop', 'x'])?.opts).toMatchObject({ namespace: 'shop' });
     // and what commander refuses or answers, it refuses
     expect(viaCommander(['x', '--tail', '-1'])?.opts).toMatchObject({ tail: -1 });
-    for (const args of [['--help'], ['x', '--tail', '-2'], ['x', '--tail='], ['x', '--max-streams', '0x10'], ['x', '-o', 'yaml'], ['x', '--readonly'], []]) expect(viaCommander(args)).toBeUndefined();
+    for (const args of [['--help'], ['x', '--tail', '-2'], ['x', '--tail='], ['x', '--max-streams', '0x10'], ['x', '--max-streams', '0'], ['x', '-o', 'yaml'], ['x', '--readonly'], []]) expect(viaCommander(args)).toBeUndefined();
+    expect(viaCommander(['x', '--max-streams', '1'])?.opts).toMatchObject({ maxStreams: 1 });
   });
 });
