@@ -215,7 +215,10 @@ export class ProblemsView implements View {
     const failed = this.rows.filter((r) => r.problem.severity === 'failed').length;
     // a count over kinds still syncing, forbidden or failed is a lower bound: "7+ · 2 kinds syncing"
     const badge = coverageBadge(summarizeCoverage(this.watcher.coverage(this.app.contexts())));
-    return `[${this.rows.length}${badge}${failed ? `, ${failed} failed` : ''}]`;
+    // the failed count goes with the problem count, before the kinds not whole: "[9+, 6 failed ·
+    // 22 kinds forbidden]" (after them, "6 failed" read as six kinds whose sync failed)
+    const plus = badge.startsWith('+') ? '+' : '';
+    return `[${this.rows.length}${plus}${failed ? `, ${failed} failed` : ''}${badge.slice(plus.length)}]`;
   }
 
   /** A row's problem as of the frame being drawn, evaluated once per row and frame. */
@@ -320,7 +323,7 @@ export class ProblemsView implements View {
     // what the list does not cover, where the list is (issue 20): never shown as "no problems"
     const notice = cov.complete ? [] : [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(`not whole: ${gapByContext(cov.gaps)}`), width)))];
     if (this.rows.length === 0) {
-      return [cov.complete ? 'no problems: everything watched is Current' : 'no problems in what is loaded so far (not a verdict: see below)', ...notice];
+      return [cov.complete ? 'no problems: everything watched is Current' : 'no problems in what could be read so far (not a verdict: see below)', ...notice];
     }
     // the reason is what the on-call engineer acts on: the selected one is shown whole below
     // (w: every column of it, the reason whole)
