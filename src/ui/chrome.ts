@@ -74,10 +74,14 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
   const acts = [...globals, ...own, ...d.objectCommands().filter((a) => !own.includes(a))];
   let hints = '';
   let used = 0;
+  // in a sub-view q is "back" too: one hint per word, the first key that does it
+  const said = new Set<string>();
   for (const a of acts) {
     const k = keysOf(d.keymap, a);
     if (!k || (a === 'filter' && !v?.filter)) continue;
     const label = a === 'quit' && stack.depth > 1 ? 'back' : command(a).title;
+    if (said.has(label)) continue;
+    said.add(label);
     const text = `<${k}> ${label} `;
     if (used + text.length > width) break;
     hints += paint(theme, 'footer.key', `<${k}>`) + paint(theme, 'footer.hint', ` ${label} `);

@@ -3,7 +3,8 @@ import { loadKeymap } from '../../src/config/keymap.js';
 import { loadTheme } from '../../src/config/theme.js';
 import { ViewStack, type ShellState } from '../../src/ui/app-state.js';
 import { badgeOf } from '../../src/ui/badges.js';
-import { headerLines, type ChromeDeps } from '../../src/ui/chrome.js';
+import { footerLines, headerLines, type ChromeDeps } from '../../src/ui/chrome.js';
+import type { View } from '../../src/ui/view.js';
 import { FakeStore } from '../helpers/fake-store.js';
 import type { ContextStatus, ReflectorStatus } from '../../src/fleet/types.js';
 
@@ -60,5 +61,23 @@ describe('the header with more contexts than fit', () => {
     read.length = 0;
     expect(headerLines(deps, 2000)[0]).not.toContain('…');
     expect(read).toEqual(names);
+  });
+});
+
+describe('the footer', () => {
+  it("in a sub-view whose own keys include back, says back once (q is back there too)", () => {
+    const store = new FakeStore(['dev']);
+    const stack = new ViewStack();
+    const view = { title: () => 'describe', actions: ['back', 'top'], render: () => [] } as unknown as View;
+    stack.push(view);
+    stack.push(view);
+    const deps: ChromeDeps = {
+      store, state: { selected: ['dev'], namespace: undefined, history: [], closed: false }, stack, readonly: false, objectCommands: () => [],
+      theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }),
+    };
+    const hints = footerLines(deps, 200)[0].replace(/\{[^}]*\}/g, '');
+    expect(hints.match(/ back /g)).toHaveLength(1);
+    expect(hints).toContain('<q> back');
+    expect(hints).not.toContain('<esc> back');
   });
 });
