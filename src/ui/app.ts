@@ -128,11 +128,15 @@ export function runApp(opts: AppOptions): Promise<void> {
       app.render();
     },
     push(view) {
+      // a message is about the view it was said in: another view starts without it
+      state.message = undefined;
       stack.push(view);
       app.render();
     },
     pop() {
-      if (stack.pop()) app.render();
+      if (!stack.pop()) return;
+      state.message = undefined;
+      app.render();
     },
     message(text, kind = 'info') {
       // the same message again says so: a key pressed twice is seen to have been read

@@ -67,6 +67,10 @@ describe('app shell', () => {
     r.keys(':nosuchthing\r');
     t = await r.waitFor('unknown resource or view "nosuchthing"');
     expect(t).toContain('kustomize build failed');
+    // the message was about that view: the next one opened starts without it
+    r.keys(':pods\r');
+    t = await r.waitFor('web-7d9f8');
+    expect(t).not.toContain('nosuchthing');
   });
 
   it('a pasted ":pods\\r" in one chunk lands in the prompt, not in global keys', async () => {
