@@ -43,6 +43,8 @@ export const LOGS_OPTIONS: readonly CliOption[] = [
   { flags: '-o, --output <format>', description: 'line format', choices: ['raw', 'json'], default: 'raw' },
   { flags: '-t, --timestamps', description: "print each line's timestamp" },
   { flags: '-p, --previous', description: 'the previous (crashed) container instance' },
+  // kubectl's habit: `fleetdeck logs` always follows (stern's default), so -f changes nothing
+  { flags: '-f, --follow', description: 'follow the logs: always on (accepted as kubectl logs -f)' },
   { flags: '--init-containers', description: 'include init containers' },
   { flags: '--max-streams <n>', description: 'cap on concurrent streams (default 50, at least 1); reaching it stops with an error, as stern does', int: true, min: 1 },
 ];

@@ -34,6 +34,8 @@ const read = [
   ['--include=-x', 'pod/a'],
   // -1: every line, as kubectl's and stern's --tail -1
   ['x', '--tail=-1'],
+  // kubectl's -f: accepted (the tail always follows)
+  ['-f', 'deploy/web', '--follow'],
   ['', '--kubeconfig', ''],
 ];
 
