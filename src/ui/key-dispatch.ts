@@ -10,7 +10,7 @@ import type { FleetStore } from '../fleet/types.js';
 import type { ShellState, ViewStack } from './app-state.js';
 import { runOnView } from './objects.js';
 import { completions } from './palette.js';
-import { dropLast, typeable } from './style.js';
+import { dropLast, editLine, typeable } from './style.js';
 import { VIEWS, type AppContext, type View } from './view.js';
 import { HelpView } from './views/help.js';
 import { ContextPicker, NamespacePicker } from './views/pickers.js';
@@ -169,9 +169,10 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
       p.text = state.history[p.history] ?? '';
     } else if (k === 'ctrl-c') {
       d.quit();
-    } else if (typeable(ch)) {
+    } else {
       // any script: a filter or a :kind line may name 日本語 objects
-      setText(p.text + ch);
+      const t = editLine(p.text, k, ch);
+      if (t !== undefined) setText(t);
     }
   }
 

@@ -141,3 +141,16 @@ export function typeable(ch: string | undefined): ch is string {
 export function dropLast(text: string): string {
   return [...text].slice(0, -1).join('');
 }
+
+/**
+ * A one-line input's text after key `k` (the key name, src/ui/key-dispatch.ts keyName) with
+ * character `ch`, as a shell's line editor takes them: backspace drops a character, ctrl-u
+ * clears the line, ctrl-w drops the last word (and the spaces after it), a typeable character
+ * is added. Undefined: `k` is not an edit (enter, esc, arrows: the input's own).
+ */
+export function editLine(text: string, k: string, ch: string | undefined): string | undefined {
+  if (k === 'backspace') return dropLast(text);
+  if (k === 'ctrl-u') return '';
+  if (k === 'ctrl-w') return text.replace(/\S*\s*$/, '');
+  return typeable(ch) ? text + ch : undefined;
+}

@@ -112,7 +112,14 @@ describe('actions from the TUI', () => {
     r.keys('y\r');
     await r.waitFor('type "apps" to confirm, esc to cancel');
     expect(r.store.requests.filter((q) => q.req.method === 'PATCH')).toEqual([]);
-    r.keys('\x7fapps\r');
+    // the field edits as a shell's line does: ctrl-w drops a word, ctrl-u the line (the y is in it)
+    r.keys('not apps');
+    await r.waitFor('to confirm: ynot apps▏');
+    r.keys('\x17');
+    await r.waitFor('to confirm: ynot ▏');
+    r.keys('\x15');
+    await r.waitFor(/to confirm: ▏/);
+    r.keys('apps\r');
     // play both controllers: the source first, then the Kustomization
     await until(() => {
       const g = r.store.get('prod-eu', 'gitrepositories.source.toolkit.fluxcd.io', 'flux-system', 'fleet')!;

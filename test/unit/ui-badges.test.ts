@@ -4,6 +4,7 @@ import { loadTheme } from '../../src/config/theme.js';
 import { ViewStack, type ShellState } from '../../src/ui/app-state.js';
 import { badgeOf } from '../../src/ui/badges.js';
 import { footerLines, headerLines, type ChromeDeps } from '../../src/ui/chrome.js';
+import { editLine } from '../../src/ui/style.js';
 import type { View } from '../../src/ui/view.js';
 import { FakeStore } from '../helpers/fake-store.js';
 import type { ContextStatus, ReflectorStatus } from '../../src/fleet/types.js';
@@ -79,5 +80,16 @@ describe('the footer', () => {
     expect(hints.match(/ back /g)).toHaveLength(1);
     expect(hints).toContain('<q> back');
     expect(hints).not.toContain('<esc> back');
+  });
+});
+
+describe('one-line inputs', () => {
+  it('edit as a shell line does: backspace a character (a whole emoji), ctrl-w a word, ctrl-u the line; other keys are not edits', () => {
+    expect(editLine('apps 日本😀', 'backspace', undefined)).toBe('apps 日本');
+    expect(editLine('scale web  ', 'ctrl-w', undefined)).toBe('scale ');
+    expect(editLine('scale web', 'ctrl-u', undefined)).toBe('');
+    expect(editLine('ap', 'p', 'p')).toBe('app');
+    expect(editLine('ap', 'enter', '\r')).toBeUndefined();
+    expect(editLine('ap', 'up', undefined)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@
 import { renderPlan } from '../../actions/render.js';
 import type { Plan } from '../../actions/types.js';
 import type { CommandId } from '../../commands/table.js';
-import { dropLast, escapeTags, paint, typeable, wrapTagged } from '../style.js';
+import { editLine, escapeTags, paint, wrapTagged } from '../style.js';
 import type { AppContext } from '../view.js';
 import { TextView } from './text.js';
 
@@ -61,8 +61,7 @@ export class ConfirmView extends TextView {
       return this.handle(k === 'pageup' ? 'page-up' : k === 'pagedown' ? 'page-down' : k);
     }
     if (protectedPlan) {
-      if (k === 'backspace') this.typed = dropLast(this.typed);
-      else if (typeable(ch)) this.typed += ch;
+      this.typed = editLine(this.typed, k, ch) ?? this.typed;
       return true;
     }
     if (k === 'w') {
@@ -134,8 +133,7 @@ export class InputView extends TextView {
     else if (k === 'enter') {
       if (this.accept.test(this.text)) this.done(this.text);
       else this.app.message(`not a valid answer: ${JSON.stringify(this.text)}`, 'error');
-    } else if (k === 'backspace') this.text = dropLast(this.text);
-    else if (typeable(ch)) this.text += ch;
+    } else this.text = editLine(this.text, k, ch) ?? this.text;
     return true;
   }
 

@@ -59,6 +59,7 @@ const HELP_NOTES: [string, string[]][] = [
     'y / enter confirm, esc / n cancel; on a protected context type the object name (the count, for bulk) first',
     'finalizer removal is typed on any context; the plan says which: "Protected context (prod-eu)" or "always typed, on any context"',
     'type the name as the screen shows it, in any script (a control in a name is typed as its visible escape, e.g. \\e)',
+    'typing (here, in : and /): backspace a character, ctrl-w a word, ctrl-u the line',
     'tab: reconcile "with source"; rollback / restart / scale of a Flux-applied workload: suspend its Flux owner first',
     'dialogs wrap from the start; w unwraps (a typed answer takes w as a letter: those stay wrapped)',
   ]],
