@@ -261,8 +261,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
       .option('--dry-run', 'print the plan (every request) and send nothing')
       .option('-y, --yes', 'do not ask for confirmation (protected contexts still need --protected-ok)')
       .option('--protected-ok', 'with --yes: act on protected contexts without typing the name')
-      .option('--readonly', 'refuse (useful to check what a script would do)')
-      .option('--timeout <seconds>', 'how long to wait for an outcome (reconcile)', int);
+      .option('--readonly', 'refuse (useful to check what a script would do)');
     for (const spec of a.options ?? []) cmd.addOption(commanderOption(lib, spec));
     cmd.action(async (target: string, o) => {
       const { runShellAction } = await import('./cli/actions-fleet.js');

@@ -190,6 +190,8 @@ const TABLE = [
         { flags: '--force', description: 'HelmRelease: force a one-off upgrade' },
         { flags: '--reset', description: 'HelmRelease: reset the failure counters' },
         { flags: '--resume-and-reconcile', description: 'resume a suspended object, then reconcile it' },
+        // only a reconcile waits for an outcome: the other actions' plans end with their requests
+        { flags: '--timeout <seconds>', description: 'how long to wait for the outcome (default 300, as the flux CLI)', int: true, min: 1 },
       ],
     }],
   },

@@ -61,6 +61,12 @@ describe('exit codes of the command line', () => {
     for (const cmd of ['logs', 'exec', 'port-forward', 'restart', 'scale', 'delete', 'rollback']) expect(run([cmd, '--help']).stdout.replace(/\s+/g, ' '), cmd).toContain("-n, --namespace <ns> namespace (default: each context's namespace, as kubectl)");
   });
 
+  it('--timeout is an option of the one action that waits for an outcome (reconcile), not of the others', () => {
+    expect(run(['reconcile', '--help']).stdout).toMatch(/--timeout <seconds> +how long to wait for the outcome/);
+    for (const cmd of ['suspend', 'resume', 'restart', 'scale', 'rollback', 'delete']) expect(run([cmd, '--help']).stdout, cmd).not.toContain('--timeout');
+    expect(run(['restart', 'deploy/x', '--timeout', '5']).stderr).toMatch(/unknown option '--timeout'/);
+  });
+
   it('`help logs` is the logs help, as `logs --help` (git and kubectl take both)', () => {
     const r = run(['help', 'logs']);
     expect(r.code).toBe(0);
