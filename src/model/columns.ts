@@ -242,12 +242,18 @@ const readyReplicasColumn = col({
   statusColor: (o) => ratioColor(n(o, 'status', 'readyReplicas'), replicas(o)),
 });
 
+// Workloads: kubectl's columns, then fleetdeck's verdict (HEALTH; REASON in wide): READY 3/3
+// alone hides a rollout that failed behind pods still serving (ProgressDeadlineExceeded)
+const APPS = (kind: string): Pick<ResourceType, 'group' | 'kind'> => ({ group: 'apps', kind });
+
 export const deploymentColumns: Column[] = [
   nameColumn,
   readyReplicasColumn,
   intColumn('up-to-date', 'UP-TO-DATE', (o) => n(o, 'status', 'updatedReplicas')),
   intColumn('available', 'AVAILABLE', (o) => n(o, 'status', 'availableReplicas')),
+  healthColumn(APPS('Deployment')),
   ageColumn,
+  reasonColumn(APPS('Deployment')),
 ];
 
 /** Argo Rollouts (argoproj.io Rollout): as `kubectl argo rollouts list rollouts` shows them. */
@@ -271,7 +277,9 @@ export const replicaSetColumns: Column[] = [
 export const statefulSetColumns: Column[] = [
   nameColumn,
   readyReplicasColumn,
+  healthColumn(APPS('StatefulSet')),
   ageColumn,
+  reasonColumn(APPS('StatefulSet')),
 ];
 
 function nodeSelector(o: unknown): string {
@@ -297,7 +305,9 @@ export const daemonSetColumns: Column[] = [
   intColumn('up-to-date', 'UP-TO-DATE', (o) => n(o, 'status', 'updatedNumberScheduled')),
   intColumn('available', 'AVAILABLE', (o) => n(o, 'status', 'numberAvailable')),
   col({ id: 'node-selector', header: 'NODE SELECTOR', width: 20, drop: DROP.node, value: nodeSelector }),
+  healthColumn(APPS('DaemonSet')),
   ageColumn,
+  reasonColumn(APPS('DaemonSet')),
 ];
 
 function jobStatus(o: unknown): string {

@@ -79,8 +79,16 @@ describe('built-in kinds', () => {
   it('deployments', () => {
     const o: KubeObject = { metadata: meta('checkout'), spec: { replicas: 5 }, status: { readyReplicas: 2, updatedReplicas: 5, availableReplicas: 2 } };
     const cols = columnsFor(rt('apps', 'Deployment'));
-    expect(row(cols, o)).toEqual({ NAME: 'checkout', READY: '2/5', 'UP-TO-DATE': '5', AVAILABLE: '2', AGE: '3m12s' });
+    expect(row(cols, o)).toMatchObject({ NAME: 'checkout', READY: '2/5', 'UP-TO-DATE': '5', AVAILABLE: '2', HEALTH: 'InProgress', AGE: '3m12s' });
     expect(cellColor(cols[1], o, NOW)).toBe('warn');
+    // READY 3/3 with the rollout past its deadline: the verdict says Failed (kubectl's columns cannot)
+    const stuck: KubeObject = {
+      metadata: { ...meta('cart-api'), generation: 4 },
+      spec: { replicas: 3 },
+      status: { observedGeneration: 4, replicas: 4, readyReplicas: 3, updatedReplicas: 1, availableReplicas: 3, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "cart-api-6d" has timed out progressing.' }] },
+    };
+    expect(row(cols, stuck)).toMatchObject({ READY: '3/3', HEALTH: 'Failed' });
+    expect(row(cols, stuck).REASON).toMatch(/ProgressDeadlineExceeded|timed out progressing/);
   });
 
   it('services', () => {
