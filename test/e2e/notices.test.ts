@@ -25,7 +25,7 @@ describe('knowledge-state notices on the demo, in a pty', () => {
 
     // Problems: a lower bound in the title, and the gap named under the rows
     s.press('1');
-    const problems = await s.waitFor((x) => /problems \[\d+\+ · [^\]]*forbidden/.test(x) && /^not whole: .*staging: .*forbidden in .*kube-system/m.test(x), WAIT_MS);
+    const problems = await s.waitFor((x) => /problems \[\d+\+(?:, \d+ failed)? · [^\]]*forbidden/.test(x) && /^not whole: .*staging: .*forbidden in .*kube-system/m.test(x), WAIT_MS);
     expect(problems).not.toMatch(/no problems: everything watched is Current/);
 
     // :secrets: dev's and prod-eu's are listed, staging's are forbidden and the table says so
