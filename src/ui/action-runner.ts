@@ -36,7 +36,10 @@ export function createActionRunner(d: ActionRunnerDeps): (actionId: string, targ
   function summarize(label: string, outcomes: Outcome[]): void {
     if (outcomes.length === 1) {
       const o = outcomes[0];
-      return app.message(outcomeLine(o) + (o.steps?.length ? ` (${o.steps.join('; ')})` : ''), o.status === 'succeeded' ? 'info' : 'error');
+      // the executor's outcome line is on the message line already (app.ts onOutcome): the same
+      // text again read "(×2)", as a twice-run action on a protected context would
+      if (!o.steps?.length) return;
+      return app.message(`${outcomeLine(o)} (${o.steps.join('; ')})`, o.status === 'succeeded' ? 'info' : 'error');
     }
     const counts = new Map<string, number>();
     for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);

@@ -79,6 +79,9 @@ describe('actions from the TUI', () => {
     r.keys('y');
     t = await r.waitFor(/Kustomization\s+dev\s+flux-system\/apps\s+True\s+True/);
     expect(t).toContain('succeeded: suspended');
+    // one action, one outcome line: not "(×2)" (the executor's line and the summary were the same text)
+    await new Promise((res) => setTimeout(res, 150));
+    expect(await r.text()).not.toContain('(×');
     expect(r.audit.map((a) => [a.context, a.action, a.request.method, a.result.status])).toEqual([['dev', 'suspend', 'PATCH', 200]]);
     // the same key resumes a suspended object
     r.keys('T');
