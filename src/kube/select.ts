@@ -46,11 +46,13 @@ export function selectContexts(
   currentContext: string | undefined,
   fleets: Record<string, string[]> = {},
 ): string[] {
+  const patterns = (sel.context ?? []).flatMap((c) => c.split(',')).map((s) => s.trim()).filter((s) => s !== '');
   if (sel.allContexts) {
+    // which one the user meant is a guess: on an action, the wider one would act on every context
+    if (patterns.length > 0 || (sel.fleet ?? []).length > 0) throw new KubeconfigError(`--all-contexts covers every context: give it or --context/--fleet, not both`);
     if (available.length === 0) throw new KubeconfigError('--all-contexts: the kubeconfig defines no contexts');
     return [...available];
   }
-  const patterns = (sel.context ?? []).flatMap((c) => c.split(',')).map((s) => s.trim()).filter((s) => s !== '');
   const out = new Set(expand(patterns, available, 'context'));
   for (const f of sel.fleet ?? []) {
     const members = fleets[f];

@@ -127,9 +127,9 @@ describe('fleetdeck status on the demo fleet', () => {
   }, 60_000);
 
   it('colours only on a TTY; --fail-on-suspended counts the suspension', async () => {
-    const tty = await status({ kubeconfig: demo.kubeconfigPath, context: ['dev'] }, true);
+    const tty = await status({ kubeconfig: demo.kubeconfigPath, allContexts: false, context: ['dev'] }, true);
     expect(tty.out).toContain('\x1b[');
-    const dev = await status({ kubeconfig: demo.kubeconfigPath, context: ['dev'], output: 'json', failOnSuspended: true });
+    const dev = await status({ kubeconfig: demo.kubeconfigPath, allContexts: false, context: ['dev'], output: 'json', failOnSuspended: true });
     expect(dev.code).toBe(1);
   }, 60_000);
 
@@ -176,7 +176,7 @@ describe('fleetdeck status on the demo fleet', () => {
 
   it('a dead context beside live ones: exit 1, its row unreachable, the others fully read', async () => {
     const file = await kubeconfigWith([{ name: 'gone', server: 'http://127.0.0.1:1' }]);
-    const r = await status({ kubeconfig: file, output: 'json', context: ['dev', 'gone'] });
+    const r = await status({ kubeconfig: file, allContexts: false, output: 'json', context: ['dev', 'gone'] });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out) as StatusJson;
     const gone = doc.contexts.find((c) => c.name === 'gone')!;

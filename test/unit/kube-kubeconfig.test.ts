@@ -117,6 +117,9 @@ describe('context selection', () => {
     expect(selectContexts({ context: ['prod-*'] }, avail, 'dev')).toEqual(['prod-eu', 'prod-us']);
     expect(selectContexts({ context: ['stg-eu,dev', '*-eu'] }, avail, 'dev')).toEqual(['dev', 'prod-eu', 'stg-eu']);
     expect(selectContexts({ allContexts: true }, avail, 'dev')).toEqual(avail);
+    // both: which one was meant is a guess (it silently took every context)
+    expect(() => selectContexts({ allContexts: true, context: ['dev'] }, avail, 'dev')).toThrow('--all-contexts covers every context: give it or --context/--fleet, not both');
+    expect(() => selectContexts({ allContexts: true, fleet: ['prod'] }, avail, 'dev', { prod: ['prod-*'] })).toThrow(/not both/);
     expect(globToRegExp('prod-[eu]?').test('prod-eu')).toBe(true);
     expect(globToRegExp('a.b').test('axb')).toBe(false);
   });
