@@ -207,7 +207,7 @@ const FLUX_OWNERS: Record<FluxOwnerKind, {
   },
   HelmRelease: {
     applies: (kind) => `installs this ${kind} from its Helm chart`,
-    keep: (owner) => `suspend ${owner} first (temporary: helm-controller then makes no Helm release and corrects no drift)`,
+    keep: (owner) => `suspend ${owner} first (temporary: helm-controller then neither upgrades the release nor corrects drift)`,
     durable: 'a change to its chart or values',
     resumed: 'helm-controller then upgrades the release if its chart or values changed, and corrects drift if its drift detection is enabled',
   },
@@ -253,7 +253,7 @@ export function fluxOwnerNotes(m: FluxManager, kind: string, change: string): st
     : `${m.revertsOn === 'next-reconcile' ? 'its next reconcile' : upgrade}${m.because ? `; ${m.because}` : ''}`;
   return [
     `${owner} ${words.applies(kind)}: ${change} lasts only until ${until}.`,
-    `To keep it: ${words.keep(owner)}; the durable fix is ${words.durable}.`,
+    `To keep ${change}: ${words.keep(owner)}; the durable fix is ${words.durable}.`,
   ];
 }
 

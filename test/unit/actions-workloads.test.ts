@@ -93,7 +93,7 @@ describe('workload actions through the catalog', () => {
       expect(sent).toEqual([`GET ${hrPath}`]);
       const notes = ex.plan(action, [managed], {}, lookup).targets[0].notes.join('\n');
       expect(notes).toContain(`HelmRelease shop/web installs this Deployment from its Helm chart: ${action === 'delete' ? 'a deletion' : 'a restart'} lasts only until its next reconcile; its drift detection corrects drift`);
-      expect(notes).toContain('To keep it: suspend HelmRelease shop/web first (temporary: helm-controller then makes no Helm release and corrects no drift); the durable fix is a change to its chart or values.');
+      expect(notes).toContain(`To keep ${action === 'delete' ? 'a deletion' : 'a restart'}: suspend HelmRelease shop/web first (temporary: helm-controller then neither upgrades the release nor corrects drift); the durable fix is a change to its chart or values.`);
       expect(notes).not.toMatch(/from Git|kustomize\.toolkit\.fluxcd\.io\/reconcile/);
     }
     // kustomize-controller's annotation does not stop helm-controller: the notes stay

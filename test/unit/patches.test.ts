@@ -168,7 +168,7 @@ describe('GitOps awareness', () => {
     const ks = fluxManaged(o('Deployment', 'shop', 'web', { metadata: { name: 'web', labels: ksLabels } }))!;
     expect(fluxOwnerNotes(ks, 'Deployment', 'a rollback')).toEqual([
       'Kustomization flux-system/apps applies this Deployment from its source: a rollback lasts only until its next reconcile.',
-      'To keep it: suspend Kustomization flux-system/apps first (temporary), or annotate the object kustomize.toolkit.fluxcd.io/reconcile: disabled (kustomize-controller then neither applies nor prunes it); the durable fix is a change in its source.',
+      'To keep a rollback: suspend Kustomization flux-system/apps first (temporary), or annotate the object kustomize.toolkit.fluxcd.io/reconcile: disabled (kustomize-controller then neither applies nor prunes it); the durable fix is a change in its source.',
     ]);
     const redis = o('StatefulSet', 'shop', 'redis', { metadata: { name: 'redis', labels: hrLabels } });
     const hr = (spec: Record<string, unknown> = {}) => o('HelmRelease', 'shop', 'redis', { spec });
@@ -177,7 +177,7 @@ describe('GitOps awareness', () => {
     expect(notes).not.toMatch(/kustomize|from its source|Git/);
     expect(notes).toBe([
       'HelmRelease shop/redis installs this StatefulSet from its Helm chart: a deletion lasts only until its next Helm upgrade (a new chart version or values); its drift detection is off.',
-      'To keep it: suspend HelmRelease shop/redis first (temporary: helm-controller then makes no Helm release and corrects no drift); the durable fix is a change to its chart or values.',
+      'To keep a deletion: suspend HelmRelease shop/redis first (temporary: helm-controller then neither upgrades the release nor corrects drift); the durable fix is a change to its chart or values.',
     ].join('\n'));
     const optedOut = { ...redis, metadata: { ...redis.metadata, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } };
     expect(fluxManaged(optedOut, hr())?.reconcileDisabled).toBe(false);
