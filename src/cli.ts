@@ -34,6 +34,8 @@ function versionLine(): string {
  * does; help and --version still exit 0.
  */
 const usageExit = (err: CommanderError): never => process.exit(err.exitCode === 0 ? 0 : 2);
+/** after a usage error, as kubectl's "See 'kubectl logs -h' for help": the error stays the last thing read, not buried under the help */
+const USAGE_HINT = '(run with --help for usage)';
 
 /**
  * The whole command line. `actions`: the command table's action subcommands (suspend, scale,
@@ -57,7 +59,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   };
   const program = new Command('fleetdeck')
     .description('A terminal dashboard for Kubernetes fleets: many contexts at once.')
-    .showHelpAfterError()
+    .showHelpAfterError(USAGE_HINT)
     .exitOverride(usageExit)
     // `fleetdeck help logs`, as git and kubectl take it: commander adds it by itself only to a
     // program without an action of its own (ours opens the TUI)
@@ -67,6 +69,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
 
   const sim = new Command('sim')
     .exitOverride(usageExit)
+    .showHelpAfterError(USAGE_HINT)
     .description('serve the simulated fleet (a Kubernetes-API server per simulated cluster) until SIGINT/SIGTERM')
     .addOption(new Option('--scenario <name>', 'what the fleet holds (hostile: the demo with hostile text everywhere)').choices(['demo', 'healthy', 'scale', 'hostile']).default('demo'))
     .option('--seed <n>', 'hostile: the seed of its text', int)
@@ -107,7 +110,7 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
       if (program.getOptionValueSource(key) !== 'cli') continue;
       if (!sub.options.some((o) => o.attributeName() === key)) {
         if (key === 'readonly') continue;
-        sub.error(`error: option '${opt.long ?? opt.flags}' does not apply to '${sub.name()}' (see fleetdeck ${sub.name()} --help)`);
+        sub.error(`error: option '${opt.long ?? opt.flags}' does not apply to '${sub.name()}'`);
       }
       const before: unknown = program.getOptionValue(key);
       const after: unknown = sub.getOptionValueSource(key) === 'cli' ? sub.getOptionValue(key) : undefined;

@@ -37,6 +37,9 @@ describe('exit codes of the command line', () => {
     const r = run(args);
     expect(r.stderr).toMatch(said);
     expect(r.code).toBe(2);
+    // the error, then where help is, as kubectl: not the whole help burying it
+    expect(r.stderr).not.toContain('Usage:');
+    if (r.stderr.startsWith('error:')) expect(r.stderr.trimEnd().endsWith('(run with --help for usage)')).toBe(true);
   });
 
   it.each([[['--help']], [['--version']], [['status', '--help']], [['logs', '--help']]])('%j: exit 0', (args) => {
