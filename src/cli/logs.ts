@@ -13,7 +13,8 @@ import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
 import { namesKind, resolveTarget } from '../logs/targets.js';
-import { checkTarget, namespaceIn, namespaceTypoLine, TargetError, unreachableLine } from '../logs/verify.js';
+import { checkTarget, namespaceTypoLine, TargetError, unreachableLine } from '../logs/verify.js';
+import { namespaceIn } from '../fleet/namespace-presence.js';
 import { LogTail } from '../logs/tail.js';
 import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../logs/types.js';
 

@@ -57,17 +57,6 @@ async function notFoundLine(store: FleetStore, context: string, namespace: strin
   return `error: error from server (NotFound): ${err.message} in namespace "${namespace}"`;
 }
 
-/** Whether a context has a namespace: 'missing' only when the API says 404; 'unknown' when it
- * could not tell (403, an error). */
-export async function namespaceIn(store: FleetStore, context: string, namespace: string, signal?: AbortSignal): Promise<'found' | 'missing' | 'unknown'> {
-  try {
-    await get(store, context, `/api/v1/namespaces/${encodeURIComponent(namespace)}`, signal);
-    return 'found';
-  } catch (e) {
-    return e instanceof KubeApiError && e.code === 404 ? 'missing' : 'unknown';
-  }
-}
-
 /**
  * kubectl's line for a query's first word (`ns/pod-regex`) that is a namespace in no answering
  * context and not a resource type either: the user most likely mistyped a kind.
