@@ -121,8 +121,20 @@ export function suspendPlan(obj: KubeObject, rt: PathType): Change {
     ok: true,
     requests: [{ method: 'PATCH', path: objectPath(rt, t.ns, t.name), contentType: CONTENT.mergePatch, body: { spec: { suspend: true } } }],
     summary: `suspend ${t.label}`,
-    notes: fluxOwner(obj) ? [`its own Flux owner may set spec.suspend back from Git`] : [],
+    notes: suspendOwnedNotes(obj),
   };
+}
+
+/**
+ * A Flux object applied by another Flux object: its manifest there may set spec.suspend, and
+ * the owner then puts it back (kustomize-controller at every reconcile, helm-controller at an
+ * upgrade). Nothing when the object opted out of its owner's apply.
+ */
+function suspendOwnedNotes(obj: KubeObject): string[] {
+  const m = fluxManaged(obj);
+  if (!m || m.reconcileDisabled) return [];
+  const when = m.kind === 'Kustomization' ? 'its next reconcile' : 'its next Helm upgrade';
+  return [`${m.kind} ${m.namespace}/${m.name} ${FLUX_OWNERS[m.kind].applies(str(obj, 'kind') ?? 'object')}: if the manifest there sets spec.suspend, ${when} sets it back`];
 }
 
 export function resumePlan(obj: KubeObject, rt: PathType): Change {

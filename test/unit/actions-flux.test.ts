@@ -143,13 +143,13 @@ describe('Flux actions: exact requests', () => {
     expect(plan.targets[0].refused).toMatch(/source GitRepository flux-system\/repo is suspended/);
   });
 
-  it('suspending an object applied by a Kustomization warns that Git may overwrite it', () => {
+  it('suspending an object applied by a Kustomization warns that its source may set it back', () => {
     const { ex } = setup();
     const t = fluxTarget('dev', 'HelmRelease', 'podinfo', {
       metadata: { name: 'podinfo', labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } },
     });
     const plan = ex.plan('suspend', [t]);
-    expect(plan.targets[0].notes.join('\n')).toMatch(/Flux owner may set spec.suspend back from Git/);
+    expect(plan.targets[0].notes.join('\n')).toMatch(/Kustomization flux-system\/apps applies this HelmRelease from its source: if the manifest there sets spec.suspend, its next reconcile sets it back/);
     expect(ex.plan('suspend', [fluxTarget('dev', 'HelmRelease', 'podinfo')]).targets[0].notes).toEqual([]);
   });
 

@@ -143,7 +143,14 @@ describe('Flux writes (merge patches, as the flux CLI sends them)', () => {
   it('warns when suspending an object that has a Flux owner itself', () => {
     const child = o('Kustomization', 'flux-system', 'child', { metadata: { name: 'child', labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } } });
     const p = suspendPlan(child, ksRt);
-    expect(p.ok && p.notes).toEqual(['its own Flux owner may set spec.suspend back from Git']);
+    expect(p.ok && p.notes).toEqual(['Kustomization flux-system/apps applies this Kustomization from its source: if the manifest there sets spec.suspend, its next reconcile sets it back']);
+    // under a HelmRelease: its chart, at an upgrade; none when the object opted out of its owner's apply
+    const inChart = o('Kustomization', 'shop', 'sub', { metadata: { name: 'sub', labels: { 'helm.toolkit.fluxcd.io/name': 'platform', 'helm.toolkit.fluxcd.io/namespace': 'shop' } } });
+    const h = suspendPlan(inChart, ksRt);
+    expect(h.ok && h.notes).toEqual(['HelmRelease shop/platform installs this Kustomization from its Helm chart: if the manifest there sets spec.suspend, its next Helm upgrade sets it back']);
+    const optedOut = o('Kustomization', 'flux-system', 'child', { metadata: { name: 'child', labels: child.metadata.labels, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } });
+    const d = suspendPlan(optedOut, ksRt);
+    expect(d.ok && d.notes).toEqual([]);
   });
 });
 
