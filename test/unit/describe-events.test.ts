@@ -106,3 +106,22 @@ describe('describe events at 80 columns', () => {
     expect(view.render(80, 60).join('')).toContain('long-'.repeat(10));
   });
 });
+
+describe('a text view says where its window is', () => {
+  it('`[first-last/total]` rows while the text is taller than the screen, nothing once it all shows', () => {
+    const store = demoStore({ now: NOW });
+    const rt = store.resolve('prod-eu', 'pods')!;
+    const view = new DescribeView(appOn(store), 'prod-eu', rt, store.list('prod-eu', 'pods', 'shop')[0]);
+    const total = view.render(200, 400).length;
+    expect(view.status()).toBe('');
+    view.render(200, 10);
+    expect(view.status()).toBe(`[1-10/${total}]`);
+    view.handle('page-down');
+    view.render(200, 10);
+    expect(view.status()).toBe(`[10-19/${total}]`);
+    // the end key moves past the text before the next frame clamps it: the header (drawn first) still says the last rows
+    view.handle('bottom');
+    expect(view.status()).toBe(`[${total - 9}-${total}/${total}]`);
+    view.close();
+  });
+});

@@ -50,6 +50,7 @@ const HELP_NOTES: [string, string[]][] = [
     'tables keep identity (CONTEXT, NAMESPACE, NAME) and status (STATUS, READY, HEALTH, REASON, MESSAGE); other columns give way',
     'by a priority declared with the columns: IP and NODE first, then CPU/MEM, AGE, counts; ctrl-w keeps all',
     'w reads the selected row whole (tables, Problems, tree, history, changes): under it, or in a view of its own when longer than the room',
+    'a text view taller than the screen (YAML, describe, help) says which rows show in its title: [41-80/312]',
   ]],
   ['Keymap (--keymap, ~/.config/fleetdeck/keymap.json)', [
     'one key may run several commands that no view runs together (s: shell on a pod, scale on a workload, pause in logs);',

@@ -13,6 +13,8 @@ export abstract class TextView implements View {
   protected wrapped = false;
   /** the width of the last frame (wrapping keeps the top line in place at it) */
   protected width = 80;
+  /** rows of the last frame's text (the window is `height` of them from `top`) */
+  private total = 0;
 
   constructor(protected readonly app: AppContext) {}
 
@@ -58,11 +60,16 @@ export abstract class TextView implements View {
     this.width = width;
     const all = this.shown(width);
     this.top = Math.min(this.top, Math.max(0, all.length - height));
+    this.total = all.length;
     return all.slice(this.top, this.top + height);
   }
 
+  /** Where the window is when the text does not fit, as less's -M prompt: `[41-80/312]` (rows); '' when it all shows. */
   status(): string {
-    return '';
+    if (this.total <= this.height) return '';
+    // the header is drawn before the text: a key may have moved `top` past the end since
+    const top = Math.min(this.top, this.total - this.height);
+    return `[${top + 1}-${top + this.height}/${this.total}]`;
   }
 }
 

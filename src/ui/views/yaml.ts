@@ -117,7 +117,8 @@ export class YamlView extends TextView {
   }
 
   override status(): string {
-    return this.rt.kind === 'Secret' ? (this.revealed ? '[decoded]' : '[masked]') : '';
+    const secret = this.rt.kind === 'Secret' ? (this.revealed ? '[decoded]' : '[masked]') : '';
+    return [super.status(), secret].filter(Boolean).join(' ');
   }
 
   protected lines(width: number): string[] {
