@@ -34,9 +34,11 @@ function quietly<T>(fn: () => T): T {
 
 /**
  * The blessed screen. Outside a UTF-8 locale every non-ASCII cell is drawn in ASCII
- * (asciiFallback: one character per cell, so columns hold), lines included: blessed would
- * otherwise switch to the terminal's alternate character set for lines, which many terminals
- * garble over SSH.
+ * (asciiFallback: one character per cell, so columns hold), lines included. In a UTF-8 locale
+ * every character is written as itself. Either way blessed's switch to the terminal's
+ * alternate character set (ACS, which it used for lines and for ·, °, ±, ≤, ≥, ≠, £ in UTF-8
+ * too) is off (brokenACS): many terminals garble it over SSH, and a screen capture (tmux
+ * capture-pane) read the Problems title's `·` as the ACS code `~`.
  */
 export function openScreen(opts: ScreenOptions): blessed.Widgets.Screen {
   teachBlessedWidths();
@@ -50,11 +52,9 @@ export function openScreen(opts: ScreenOptions): blessed.Widgets.Screen {
       title: 'fleetdeck', forceUnicode: unicode,
     } as unknown as blessed.Widgets.IScreenOptions),
   );
-  if (!unicode) {
-    const { tput } = screen as unknown as { tput: { utoa: Record<string, string>; brokenACS: boolean } };
-    tput.utoa = asciiFallback(tput.utoa);
-    tput.brokenACS = true;
-  }
+  const { tput } = screen as unknown as { tput: { utoa: Record<string, string>; brokenACS: boolean } };
+  tput.brokenACS = true;
+  if (!unicode) tput.utoa = asciiFallback(tput.utoa);
   atomicFrames(screen);
   return screen;
 }

@@ -171,8 +171,11 @@ describe('the screen outside a UTF-8 locale', () => {
     expect(out).toContain('a??b|');
   });
 
-  it('draws them as they are in a UTF-8 locale (lines through the terminal\'s line-drawing set, as before)', () => {
-    const out = draw({ LANG: 'en_US.UTF-8' }, '✓ dev ▁█ …');
-    expect(out).toContain('✓ dev ▁█ …');
+  it('draws them as they are in a UTF-8 locale, lines and · too, never through the alternate character set', () => {
+    const out = draw({ LANG: 'en_US.UTF-8' }, '✓ dev ▁█ … [9+ · 2 failed] ± ≤ ├─ │');
+    expect(out).toContain('✓ dev ▁█ … [9+ · 2 failed] ± ≤ ├─ │');
+    expect(out).toContain('┌──'); // the box's top border
+    // ESC ( 0 switches to DEC line drawing (where `~` is drawn as ·), ESC ( B back; SI/SO likewise
+    expect(out).not.toMatch(/\x1b\(0|[\x0e\x0f]/);
   });
 });
