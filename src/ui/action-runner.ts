@@ -11,8 +11,15 @@ import { listedWhole } from '../fleet/knowledge.js';
 import { historyOf } from '../model/kinds.js';
 import { fluxManaged } from '../model/patches.js';
 import { groupOfResource } from '../model/types.js';
+import type { Preparing } from './app-state.js';
 import type { AppContext, View } from './view.js';
 import { ConfirmView, InputView } from './views/confirm.js';
+
+/** An action on its way to its dialog: cancelled by esc meanwhile; the keys typed meanwhile. */
+interface Job {
+  cancelled: boolean;
+  dropped: string[];
+}
 
 /** How long a rollback waits for the targets' revision objects to sync before planning, ms. */
 const HISTORY_WAIT_MS = 5000;
@@ -27,6 +34,8 @@ export interface ActionRunnerDeps {
   dismiss(view: View): void;
   /** true once the app quit: late answers are dropped */
   closed(): boolean;
+  /** an action's plan is being prepared (its reads in flight), or no longer (undefined) */
+  preparing(p: Preparing | undefined): void;
 }
 
 /** AppContext.act over the deps: plan, ask, confirm, execute. */
@@ -80,9 +89,17 @@ export function createActionRunner(d: ActionRunnerDeps): (actionId: string, targ
     poll();
   }
 
-  function act(actionId: string, targets: Target[], options: ActionOptions, historyWatched = false, read?: Lookup): void {
+  /** What answers one action's key: its dialog or prompt, said over the keys typed before it showed. */
+  function ask(job: Job, view: View): void {
+    app.push(view);
+    if (job.dropped.length) app.message(`typed before this showed, not run: ${job.dropped.join(' ')}`);
+  }
+
+  /** One action from its key to its dialog; `job.cancelled` once esc cancelled it while its reads were in flight. */
+  function act(job: Job, actionId: string, targets: Target[], options: ActionOptions, historyWatched = false, read?: Lookup): void {
+    if (d.closed() || job.cancelled) return;
     if (actionId === 'rollback' && !historyWatched) {
-      withHistory(targets, () => act(actionId, targets, options, true));
+      withHistory(targets, () => act(job, actionId, targets, options, true));
       return;
     }
     if (!read) {
@@ -90,18 +107,24 @@ export function createActionRunner(d: ActionRunnerDeps): (actionId: string, targ
       // is read with a GET first, for the plan and for the dialog's toggle alike
       const all = { ...options, suspendOwner: true, withSource: true };
       executor.readMissing(actionId, targets, all).then(
-        (lookup) => !d.closed() && act(actionId, targets, options, historyWatched, lookup ?? d.lookup),
-        (err: unknown) => !d.closed() && app.message(`${actionId}: ${err instanceof Error ? err.message : String(err)}`, 'error'),
+        (lookup) => act(job, actionId, targets, options, historyWatched, lookup ?? d.lookup),
+        (err: unknown) => {
+          if (d.closed() || job.cancelled) return;
+          d.preparing(undefined);
+          app.message(`${actionId}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+        },
       );
       return;
     }
+    // from here on, synchronous: a dialog, a prompt or a message answers the key
+    d.preparing(undefined);
     if (actionId === 'scale' && options.replicas === undefined) {
       const current = targets.map((t) => `${t.context} / ${t.namespace ?? '-'} / ${t.kind} ${t.name}: ${String((t.object.spec as { replicas?: unknown } | undefined)?.replicas ?? 1)} replicas`);
       const input: InputView = new InputView(app, `scale ${targets.length === 1 ? targets[0].name : `${targets.length} targets`} to replicas:`, /^\d+$/, (answer) => {
         d.dismiss(input);
-        if (answer !== undefined) act(actionId, targets, { ...options, replicas: Number(answer) }, historyWatched, read);
+        if (answer !== undefined) act(job, actionId, targets, { ...options, replicas: Number(answer) }, historyWatched, read);
       }, current);
-      app.push(input);
+      ask(job, input);
       return;
     }
     let plan = executor.plan(actionId, targets, options, read);
@@ -154,8 +177,12 @@ export function createActionRunner(d: ActionRunnerDeps): (actionId: string, targ
           }
         : undefined,
     });
-    app.push(dialog);
+    ask(job, dialog);
   }
 
-  return (actionId, targets, options) => act(actionId, targets, options);
+  return (actionId, targets, options) => {
+    const job: Job = { cancelled: false, dropped: [] };
+    d.preparing({ label: actionId, cancel: () => (job.cancelled = true), dropped: job.dropped });
+    act(job, actionId, targets, options);
+  };
 }

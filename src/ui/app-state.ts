@@ -11,6 +11,14 @@ export interface Prompt {
   history: number;
 }
 
+/** An action between its key and its dialog. */
+export interface Preparing {
+  label: string;
+  cancel(): void;
+  /** keys typed meanwhile, not run (the dialog says so when it opens) */
+  dropped: string[];
+}
+
 /** The message line: `text` as shown (`(×2) …` when `base` came again), `at` epoch ms. */
 export interface Message {
   text: string;
@@ -29,6 +37,12 @@ export interface ShellState {
   prompt?: Prompt;
   /** palette lines run, oldest first */
   history: string[];
+  /**
+   * An action whose plan is being prepared (its reads in flight: the Flux owner, the rollout
+   * history): until its dialog shows, keys are not run (a `y` typed ahead would land on the
+   * view under the coming dialog); esc cancels it.
+   */
+  preparing?: Preparing;
   /** set once the app quit: nothing draws or runs after */
   closed: boolean;
 }

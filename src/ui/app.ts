@@ -188,7 +188,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   const offOutcome = executor.onOutcome((o) => {
     if (!state.closed) app.message(outcomeLine(o), o.status === 'succeeded' ? 'info' : 'error');
   });
-  const act = createActionRunner({ app, store, executor, lookup: executorLookup, dismiss, closed: () => state.closed });
+  const act = createActionRunner({ app, store, executor, lookup: executorLookup, dismiss, closed: () => state.closed, preparing: (p) => (state.preparing = p) });
   const commandLine = createCommandLine({ app, store, state, stack, allNames, quit });
 
   /** The object commands that apply to the top view's selection, in table order. */

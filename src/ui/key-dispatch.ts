@@ -85,8 +85,10 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
         state.prompt = { kind: 'palette', text: '', history: state.history.length };
         return true;
       case 'filter':
-        if (!stack.top()?.filter) return false;
+        // a view without a filter still takes the line: refused, the letters typed after `/`
+        // ran as keys (`/ready` opened a restart and its `y` confirmed it)
         state.prompt = { kind: 'filter', text: '', history: 0 };
+        if (!stack.top()?.filter) app.message(`filter: the ${stack.top()?.title().split(' ')[0] ?? ''} view has no filter; what is typed here is dropped (esc)`, 'error');
         return true;
       case 'contexts':
         app.push(new ContextPicker(app));
@@ -181,6 +183,21 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
     const k = keyName(ch, key);
     if (!k) return;
     if (k === 'ctrl-c' && !state.prompt) return d.quit();
+    // an action's plan is being read: a key typed ahead (the `y` of `r y`) would run on the
+    // view under the coming dialog, or confirm it unseen
+    const preparing = state.preparing;
+    if (preparing) {
+      if (k === 'esc') {
+        state.preparing = undefined;
+        preparing.cancel();
+        app.message(`${preparing.label} cancelled`);
+      } else {
+        preparing.dropped.push(k);
+        app.message(`${preparing.label}: reading what the plan needs; "${k}" was not run (esc cancels)`);
+      }
+      app.render(true);
+      return;
+    }
     // the frame that answers a key does not wait out the spacing of cluster-change frames
     if (state.prompt) {
       promptKey(k, ch);

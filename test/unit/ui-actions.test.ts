@@ -238,6 +238,42 @@ describe('actions from the TUI', () => {
   });
 });
 
+describe('keys typed ahead never act unseen', () => {
+  // a tester typed `/ready` in a tree (no filter there): `/` was refused and `r` opened a
+  // restart whose `y` confirmed it; `r y` in one burst opened YAML under the coming dialog
+  it('/ in a view without a filter takes the line: the letters after it run nothing', async () => {
+    const r = start({ startCommand: 'deploy dev default' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('t');
+    await r.waitFor('tree');
+    r.keys('/ready');
+    const t = await r.waitFor('/ready');
+    expect(t).not.toContain('confirm');
+    r.keys('\r');
+    await r.waitFor((s) => !s.includes('/ready'));
+    expect(await r.text()).not.toContain('confirm');
+    expect(r.store.requests.filter((q) => q.req.method !== 'GET')).toEqual([]);
+  });
+
+  it('keys typed while a plan is read are not run: the dialog opens over the view the action came from; esc cancels it', async () => {
+    const r = start({ startCommand: 'deploy dev default' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('ry');
+    let t = await r.waitFor('confirm rollout restart');
+    expect(t).not.toMatch(/yaml deployment/);
+    expect(t).toContain("typed before this showed, not run: y");
+    expect(r.store.requests.filter((q) => q.req.method === 'PATCH')).toEqual([]);
+    r.keys('\x1b');
+    await r.waitFor('cancelled');
+    // esc while the plan is read cancels it: no dialog follows
+    r.keys('r\x1b');
+    t = await r.waitFor('cancelled');
+    await new Promise((res) => setTimeout(res, 100));
+    expect(await r.text()).not.toContain('confirm rollout restart');
+    expect(r.store.requests.filter((q) => q.req.method === 'PATCH')).toEqual([]);
+  });
+});
+
 describe('a typed confirmation of a name in another script', () => {
   // the dialog took only ASCII: an object named 日本-cm on a protected context could not be confirmed
   it('takes the name typed in any script; a control in a name is typed as the escape shown', async () => {
