@@ -38,6 +38,12 @@ describe('visible window', () => {
     const w = columnWidths(cols, [['a'.repeat(50), 'b'.repeat(50)]], 40);
     expect(w[0] + w[1] + 2).toBe(40);
   });
+
+  it('never cuts the sorted column\'s header and arrow, however narrow (the Flux view read "READ…" at 60 columns)', () => {
+    const cols = [{ header: 'KIND', value: () => '' }, { header: 'READY', keep: true, value: () => '' }, { header: 'MESSAGE', squeeze: 2, value: () => '' }];
+    const w = columnWidths(cols, [['Kustomization', 'False', 'm'.repeat(80)]], 20, 1);
+    expect(w[1]).toBe('READY↑'.length);
+  });
 });
 
 describe('filter over a table row', () => {

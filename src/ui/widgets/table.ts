@@ -55,7 +55,8 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
   // below their header; identity and status (keep) only once the others are at their narrowest,
   // free text then keeping SQUEEZED_FLOOR of its width; last, free text down to its header
   const squeeze = (i: number): number => columns[i].squeeze ?? 0;
-  const narrowest = (i: number): number => Math.max(4, displayWidth(columns[i].header));
+  // a header is never cut, its sort arrow included ("READ…" once the arrow took a cell)
+  const narrowest = (i: number): number => Math.max(4, displayWidth(columns[i].header) + (i === sortColumn ? 1 : 0));
   const kept = (i: number): number => (columns[i].squeeze ? Math.max(narrowest(i), Math.min(widths[i], SQUEEZED_FLOOR)) : narrowest(i));
   const floors: number[][] = [
     columns.map((c, i) => (c.keep ? Infinity : kept(i))),
