@@ -42,7 +42,8 @@ export interface Column {
   priority?: number;
   /**
    * Narrow terminals (a table wider than the screen). `keep`: identity (CONTEXT, NAMESPACE,
-   * NAME, an event's OBJECT) and short status cells (STATUS, READY, HEALTH, TYPE): never
+   * NAME, an event's OBJECT, KIND in a table of several kinds) and short status cells (STATUS,
+   * READY, HEALTH, TYPE, SUSPENDED: every cell with a status colour): never
    * dropped, shrunk only once every other column is at its narrowest. `drop`: dropped when the
    * others need the room, the highest first (IP and NODE before metrics, before AGE, before
    * RESTARTS); a dropped column's value is still read with `w`. Neither: never dropped,
@@ -429,7 +430,8 @@ export const serviceColumns: Column[] = [
     id: 'external-ip',
     header: 'EXTERNAL-IP',
     width: 15,
-    drop: DROP.count,
+    // status: a LoadBalancer's <pending> is the only sign the table gives of it not being served
+    keep: true,
     value: externalIp,
     statusColor: (o) => (externalIp(o) === '<pending>' ? 'warn' : undefined),
   }),
@@ -594,11 +596,12 @@ export function fluxColumns(kind: string): Column[] {
       value: (o, now) => fluxSummary(o, kind, now).ready,
       statusColor: (o, now) => lookup(READY_COLORS, fluxSummary(o, kind, now).ready),
     }),
+    // status, as `flux get` always shows it: a suspended object reads READY True
     col({
       id: 'suspended',
       header: 'SUSPENDED',
       width: 9,
-      drop: DROP.count,
+      keep: true,
       value: (o) => String(at(o, 'spec', 'suspend') === true),
       statusColor: (o) => (at(o, 'spec', 'suspend') === true ? 'warn' : undefined),
     }),
@@ -680,10 +683,12 @@ export type NarrowPlace = Pick<Column, 'keep' | 'drop'>;
 /**
  * By header. Fleet: the context and every column that counts a problem stay (STATE, WORKLOADS,
  * FLUX, CRS, PROBLEMS); VERSION, TREND, LATENCY, NODES, PODS R/P/F, PODS FAILING (its pods
- * count in PROBLEMS too) give way in that order; LAST ERROR (free text) gives its width first. Problems: identity and STATUS stay; SINCE, then KIND go
- * (the selected row's kind is in the detail under the table); REASON gives its width first.
- * Flux: identity and READY stay; DEPENDS ON, SOURCE, LAST RECONCILE, REVISION, SUSPENDED go
- * in that order; MESSAGE gives its width first. A header missing here is a type error in the view.
+ * count in PROBLEMS too) give way in that order; LAST ERROR (free text) gives its width first.
+ * Problems and Flux mix kinds, so KIND is identity there (`podinfo` is a Deployment and a
+ * HelmRelease). Problems: identity and STATUS stay; SINCE goes; REASON gives its width first.
+ * Flux: identity, READY and SUSPENDED (a suspended object reads READY True) stay; DEPENDS ON,
+ * SOURCE, LAST RECONCILE, REVISION go in that order; MESSAGE gives its width first. A header
+ * missing here is a type error in the view.
  */
 export const VIEW_COLUMNS = {
   fleet: {
@@ -692,11 +697,11 @@ export const VIEW_COLUMNS = {
     'LAST ERROR': {},
   },
   problems: {
-    CONTEXT: { keep: true }, KIND: { drop: 1 }, NAMESPACE: { keep: true }, NAME: { keep: true }, STATUS: { keep: true }, SINCE: { drop: 2 }, REASON: {},
+    CONTEXT: { keep: true }, KIND: { keep: true }, NAMESPACE: { keep: true }, NAME: { keep: true }, STATUS: { keep: true }, SINCE: { drop: 1 }, REASON: {},
   },
   flux: {
-    KIND: {}, CONTEXT: { keep: true }, 'NAMESPACE/NAME': { keep: true }, READY: { keep: true }, SUSPENDED: { drop: 1 }, REVISION: { drop: 2 },
-    'LAST RECONCILE': { drop: 3 }, SOURCE: { drop: 4 }, 'DEPENDS ON': { drop: 5 }, MESSAGE: {},
+    KIND: { keep: true }, CONTEXT: { keep: true }, 'NAMESPACE/NAME': { keep: true }, READY: { keep: true }, SUSPENDED: { keep: true }, REVISION: { drop: 1 },
+    'LAST RECONCILE': { drop: 2 }, SOURCE: { drop: 3 }, 'DEPENDS ON': { drop: 4 }, MESSAGE: {},
   },
 } as const satisfies Record<string, Record<string, NarrowPlace>>;
 

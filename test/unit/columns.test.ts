@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellColor, cellSortValue, cellText, columnsFor, contextColumn, jsonPathValues, namespaceColumn, visibleColumns, type Column } from '../../src/model/columns.js';
+import { KINDS } from '../../src/model/kinds.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
@@ -195,5 +196,22 @@ describe('context and namespace columns', () => {
     const o: KubeObject = { metadata: meta('x') };
     expect(cellText(contextColumn(), o, NOW, { context: 'prod-eu' })).toBe('prod-eu');
     expect(cellText(namespaceColumn(), o, NOW)).toBe('shop');
+  });
+});
+
+describe('narrow widths (keep/drop), declared with the columns', () => {
+  // a status cell that narrowing drops reads as fine: SUSPENDED went at 80 columns and a
+  // suspended Kustomization read "True  Applied revision…"
+  it('every column that carries a status colour is kept, in every kind\'s table', () => {
+    const printer = rt('example.com', 'Widget', ['Ready', 'Available', 'Reconciled', 'Status', 'Phase'].map((name) => ({ name, type: 'string', jsonPath: '.status.x' })));
+    const tables = [...KINDS.map((k) => rt(k.group, k.kind)), printer];
+    const dropped = tables.flatMap((t) => columnsFor(t).filter((c) => c.statusColor && !c.keep).map((c) => `${t.kind} ${c.header}`));
+    expect(dropped).toEqual([]);
+  });
+
+  it('a Flux kind keeps SUSPENDED, as flux get always shows it', () => {
+    const cols = columnsFor(rt('kustomize.toolkit.fluxcd.io', 'Kustomization'));
+    const suspended = cols.find((c) => c.header === 'SUSPENDED')!;
+    expect([suspended.keep, suspended.drop]).toEqual([true, undefined]);
   });
 });

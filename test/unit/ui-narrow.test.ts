@@ -1,5 +1,6 @@
 // Every table at 60, 80 and 120 columns, rendered into @xterm/headless: identity (CONTEXT,
-// NAMESPACE, NAME) and the problem columns (STATUS, READY, HEALTH, REASON, MESSAGE) stay,
+// NAMESPACE, NAME; KIND where a table mixes kinds) and the problem columns (STATUS, READY,
+// HEALTH, SUSPENDED, REASON, MESSAGE) stay,
 // the other columns drop by the priority declared with them (src/model/columns.ts: the kinds'
 // columns, and VIEW_COLUMNS for the Fleet, Problems and Flux views' own), and no value is cut into its neighbour (one blank at every column's
 // boundary, on every row). The demo store gets long names and long free text so that every
@@ -51,10 +52,10 @@ const TABLES: TableCase[] = [
   { cmd: 'pods', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /checkout-pay/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'READY', 'STATUS'] },
   { cmd: 'deploy', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /web/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'READY'] },
   { cmd: 'clusters', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /Waiting fo/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'STATUS', 'HEALTH'] },
-  { cmd: 'ks', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /kustomize b/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'READY', 'MESSAGE'] },
+  { cmd: 'ks', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /kustomize b/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'READY', 'SUSPENDED', 'MESSAGE'] },
   { cmd: 'events', header: /^CONTEXT\s+NAMESPACE\s+/, ready: /FailedTo|Back-off/, stay: ['CONTEXT', 'NAMESPACE', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] },
-  { cmd: 'flux', header: /^KIND\s+CONTEXT/, ready: /kustomize b/, stay: ['CONTEXT', 'NAMESPACE/NAME', 'READY', 'MESSAGE'] },
-  { cmd: 'problems', header: /^CONTEXT\s+/, ready: /checkout-pay/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'STATUS', 'REASON'] },
+  { cmd: 'flux', header: /^KIND\s+CONTEXT/, ready: /kustomize/, stay: ['KIND', 'CONTEXT', 'NAMESPACE/NAME', 'READY', 'SUSPENDED', 'MESSAGE'] },
+  { cmd: 'problems', header: /^CONTEXT\s+/, ready: /CreateConta/, stay: ['CONTEXT', 'KIND', 'NAMESPACE', 'NAME', 'STATUS', 'REASON'] },
   { cmd: 'fleet', header: /^CONTEXT\s+STATE/, ready: /prod-eu/, stay: ['CONTEXT', 'STATE', 'WORKLOADS', 'FLUX OK/FAIL/SUSP', 'CRS', 'PROBLEMS'] },
 ];
 
@@ -133,5 +134,10 @@ describe('one declaration of narrow-width places', () => {
     expect(VIEW_COLUMNS.fleet.PROBLEMS).toEqual({ keep: true });
     expect(VIEW_COLUMNS.problems.NAME).toEqual({ keep: true });
     expect(VIEW_COLUMNS.flux['NAMESPACE/NAME']).toEqual({ keep: true });
+    // both mix kinds (podinfo is a Deployment and a HelmRelease): KIND is identity there
+    expect(VIEW_COLUMNS.problems.KIND).toEqual({ keep: true });
+    expect(VIEW_COLUMNS.flux.KIND).toEqual({ keep: true });
+    // a suspended object reads READY True: SUSPENDED is its status
+    expect(VIEW_COLUMNS.flux.SUSPENDED).toEqual({ keep: true });
   });
 });

@@ -47,7 +47,8 @@ const HELP_NOTES: [string, string[]][] = [
     '-l app=web: label selector   !text: inverse   the same meaning at every table size',
   ]],
   ['Narrow terminals', [
-    'tables keep identity (CONTEXT, NAMESPACE, NAME) and status (STATUS, READY, HEALTH, REASON, MESSAGE); other columns give way',
+    'tables keep identity (CONTEXT, NAMESPACE, NAME; KIND where kinds mix: Problems, Flux) and status (STATUS, READY, HEALTH,',
+    'SUSPENDED, REASON, MESSAGE: a suspended object reads READY True); other columns give way',
     'by a priority declared with the columns: IP and NODE first, then CPU/MEM, AGE, counts; ctrl-w keeps all',
     'w reads the selected row whole (tables, Problems, tree, history, changes): under it, or in a view of its own when longer than the room',
     'a text view taller than the screen (YAML, describe, help) says which rows show in its title: [41-80/312]',
