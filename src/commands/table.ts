@@ -96,7 +96,7 @@ const SUSPEND_OWNER: CliOption = { flags: '--suspend-owner', description: 'a Flu
 const TABLE = [
   // General: the shell's own
   { id: 'quit', title: 'quit', about: 'quit (from a sub-view: back, as esc; `:q` and ctrl-c always quit)', section: 'General', by: 'shell', keys: { default: ['q', 'ctrl-c'] } },
-  { id: 'back', title: 'back', about: 'back (a table with a filter: clear the filter first)', section: 'General', by: 'shell', keys: { default: ['esc'], vim: ['esc', 'h'] } },
+  { id: 'back', title: 'back', about: 'back (a view with a filter — a table, changes, logs: clear the filter first)', section: 'General', by: 'shell', keys: { default: ['esc'], vim: ['esc', 'h'] } },
   { id: 'help', title: 'help', section: 'General', by: 'shell', keys: { default: ['?'] } },
   { id: 'palette', title: 'command', about: 'the `:` command line: views, kinds, and commands on the selection (`:rollback`, `:scale 3`)', section: 'General', by: 'shell', keys: { default: [':'] } },
   { id: 'filter', title: 'filter', section: 'General', by: 'shell', keys: { default: ['/'] } },

@@ -69,6 +69,16 @@ export class ViewStack {
     this.views.push(view);
   }
 
+  /**
+   * What `back` (esc) does now: clear the top view's `/` filter first, else close the top
+   * view; nothing on the last view with no filter. The key handler and the footer both read it,
+   * so that the footer offers back only where it works.
+   */
+  backStep(): 'filter' | 'view' | undefined {
+    if (this.top()?.filter?.get()) return 'filter';
+    return this.views.length > 1 ? 'view' : undefined;
+  }
+
   /** Closes the top view unless it is the last one; false when nothing was popped. */
   pop(): boolean {
     if (this.views.length <= 1) return false;

@@ -78,7 +78,8 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
   const said = new Set<string>();
   for (const a of acts) {
     const k = keysOf(d.keymap, a);
-    if (!k || (a === 'filter' && !v?.filter)) continue;
+    // back only where it works: not on the top view with no filter to clear
+    if (!k || (a === 'filter' && !v?.filter) || (a === 'back' && !stack.backStep())) continue;
     const label = a === 'quit' && stack.depth > 1 ? 'back' : command(a).title;
     if (said.has(label)) continue;
     said.add(label);

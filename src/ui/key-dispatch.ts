@@ -72,12 +72,15 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
         if (stack.depth > 1) app.pop();
         else d.quit();
         return true;
-      case 'back':
-        if (stack.depth > 1) app.pop();
+      case 'back': {
+        const step = stack.backStep();
+        if (step === 'filter') stack.top()!.filter!.set('');
+        else if (step === 'view') app.pop();
         // at the top view: clears the message; with none, says where back leads
         else if (state.message) state.message = undefined;
         else app.message('back: this is the top view (q or :q quits)');
         return true;
+      }
       case 'help':
         app.push(new HelpView(app));
         return true;

@@ -178,4 +178,22 @@ describe('app shell', () => {
     await r.text();
     expect(r.term.buffer.active.type).toBe('normal');
   });
+
+  it('no top-level view offers <esc> back where it would fail; esc clears a filter first, and the footer says so while one is set', async () => {
+    const r = start({ cols: 300 });
+    await r.waitFor('web-7d9f8');
+    const footer = (t: string): string => t.split('\n').slice(-2)[0];
+    for (const [keys, ready] of [[':outcomes\r', /^ outcomes/m], ['3', /^ changes/m], ['2', /^ flux/m], ['1', /^ problems/m], ['0', /^ fleet/m], [':pods\r', /^ pods/m]] as const) {
+      r.keys(keys);
+      const t = await r.waitFor((x) => ready.test(x.split('\n').slice(-1)[0]));
+      expect(footer(t), `${keys}\n${t}`).not.toContain('<esc> back');
+    }
+    r.keys('/web\r');
+    await r.waitFor((x) => footer(x).includes('<esc> back'));
+    r.keys('\x1b');
+    const t = await r.waitFor((x) => !x.includes('filter:/web'));
+    expect(footer(t)).not.toContain('<esc> back');
+    r.keys('\x1b');
+    await r.waitFor('back: this is the top view');
+  });
 });

@@ -83,6 +83,27 @@ describe('the footer', () => {
   });
 });
 
+describe('the footer offers back only where it works', () => {
+  const deps = (stack: ViewStack): ChromeDeps => ({
+    store: new FakeStore(['dev']), state: { selected: ['dev'], namespace: undefined, history: [], closed: false }, stack, readonly: false, objectCommands: () => [],
+    theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }),
+  });
+  const hints = (stack: ViewStack): string => footerLines(deps(stack), 200)[0].replace(/\{[^}]*\}/g, '');
+
+  it('a top view (:outcomes, 3 Changes) does not offer <esc> back, which would only say "this is the top view"; with a filter to clear it does', () => {
+    let text = '';
+    const view = { title: () => 'outcomes', actions: ['wrap', 'back', 'top'], filter: { get: () => text, set: (t: string) => (text = t) }, render: () => [] } as unknown as View;
+    const stack = new ViewStack();
+    stack.push(view);
+    expect(stack.backStep()).toBeUndefined();
+    expect(hints(stack)).not.toContain('back');
+    expect(hints(stack)).toContain('<q> quit');
+    text = 'web';
+    expect(stack.backStep()).toBe('filter');
+    expect(hints(stack)).toContain('<esc> back');
+  });
+});
+
 describe('one-line inputs', () => {
   it('edit as a shell line does: backspace a character (a whole emoji), ctrl-w a word, ctrl-u the line; other keys are not edits', () => {
     expect(editLine('apps 日本😀', 'backspace', undefined)).toBe('apps 日本');

@@ -826,10 +826,6 @@ export class ResourceTableView implements View {
         this.rebuild = true;
         this.app.message(this.warningsOnly ? 'events: warnings only' : 'events: all types');
         return true;
-      case 'back':
-        if (!this.filterText) return false;
-        this.setFilterNow('');
-        return true;
       case 'mark':
         if (!row) return false;
         if (this.marks.has(row.key)) this.marks.delete(row.key);

@@ -306,10 +306,6 @@ export class ChangesView implements View {
       this.selected = Math.max(0, Math.min(this.rows.length - 1, this.selected + d));
       return true;
     }
-    if (action === 'back' && this.filterText) {
-      this.filter.set('');
-      return true;
-    }
     if (action === 'wrap') {
       const r = this.rows[this.selected];
       this.detail = toggleRowDetail(this.app, this.detail, `row ${r?.name ?? ''}`, r && (() => changeValues(r, this.app.now())), this.width, this.height);
