@@ -279,6 +279,9 @@ export function objectCommand(id: CommandId): (ObjectCommand & { id: CommandId }
 /** Every object command, in table order. */
 export const OBJECT_COMMANDS: readonly (ObjectCommand & { id: CommandId })[] = COMMANDS.filter((c): c is ObjectCommand & { id: CommandId } => c.by === 'object');
 
+/** Every `:` word of an object command, in table order: what the palette completes and help lists. */
+export const VERBS: readonly string[] = OBJECT_COMMANDS.flatMap((c) => c.verbs ?? []);
+
 /** The object command a `:` word runs, and the catalog action it names (`:resume` → suspend's command, action resume). */
 export function verbCommand(word: string): { cmd: ObjectCommand & { id: CommandId }; action?: string } | undefined {
   for (const c of OBJECT_COMMANDS) {

@@ -1,6 +1,7 @@
 // The `:` command line: parsing (`deploy prod-* shop`) and fuzzy completion over views,
-// resource names, contexts and namespaces.
+// resource names, the object commands' words (the command table's verbs), contexts and namespaces.
 import Fuse from 'fuse.js';
+import { VERBS } from '../commands/table.js';
 import type { FleetStore } from '../fleet/types.js';
 import { globToRegExp } from '../model/glob.js';
 import { VIEWS } from './view.js';
@@ -39,7 +40,7 @@ export function completions(line: string, store: FleetStore, contexts: string[],
   const last = words[words.length - 1] ?? '';
   let candidates: string[];
   if (words.length <= 1) {
-    const set = new Set<string>(VIEWS.keys());
+    const set = new Set<string>([...VIEWS.keys(), ...VERBS]);
     for (const c of contexts) for (const r of store.resources(c)) {
       set.add(r.resource);
       for (const s of r.shortNames) set.add(s);

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { catalogEntry } from '../../src/actions/catalog.js';
 import { BUILTIN_KEYMAPS, builtinKeymapFile, cliCommands, COMMANDS, OBJECT_COMMANDS, verbCommand } from '../../src/commands/table.js';
 import { loadKeymap, parseKeySeq, undeliverable } from '../../src/config/keymap.js';
+import { completions } from '../../src/ui/palette.js';
 import { VIEWS } from '../../src/ui/view.js';
+import { demoStore } from '../helpers/fake-store.js';
 import '../../src/ui/app.js';
 import { docsWithTable, DOCS } from '../../tools/keymaps.js';
 
@@ -59,5 +61,19 @@ describe('the command table', () => {
     expect(verbCommand('rollback')).toMatchObject({ cmd: { id: 'workload.rollback' }, action: 'rollback' });
     expect(verbCommand('shell')).toMatchObject({ cmd: { id: 'pod.shell' } });
     expect(verbCommand('pods')).toBeUndefined();
+  });
+});
+
+describe('the palette completes what the table declares', () => {
+  // `:reco` offered only kinds and views, `:scal` nothing, though `:reconcile⏎` runs
+  it('every object command\'s `:` word, from its first letters, first among the kinds and views', () => {
+    const store = demoStore();
+    const ctx = store.contexts().map((c) => c.name);
+    const verbs = OBJECT_COMMANDS.flatMap((c) => c.verbs ?? []);
+    expect(verbs).toEqual(expect.arrayContaining(['reconcile', 'resume', 'restart', 'suspend', 'rollback', 'scale']));
+    for (const v of verbs) expect(completions(v.slice(0, 4), store, ctx), v).toContain(v);
+    expect(completions('roll', store, ctx)[0]).toBe('rollback');
+    expect(completions('scal', store, ctx)[0]).toBe('scale');
+    expect(completions('reco', store, ctx)[0]).toBe('reconcile');
   });
 });

@@ -104,7 +104,7 @@ export class HelpView extends TextView {
       commands.push([`  :${f.names.join(', :')}`, f.help]);
     }
     commands.push(['  :KIND [CTX-GLOB] [NS]', 'any resource: :pods, :deploy prod-*, :ks flux-system']);
-    // object commands by name, on the current view's selection (the command table's verbs)
+    // object commands by name, on the current view's selection (the command table's verbs, as the palette completes them)
     commands.push(...verbEntries());
     // the command column as wide as its longest entry plus two spaces: names never run into their help
     const cmdWidth = Math.max(...commands.map(([c]) => c.length)) + 2;
