@@ -41,6 +41,8 @@ const SEVERITY_COLOUR: Record<string, keyof Pick<ChalkInstance, 'red' | 'yellow'
 /** The human table: one row per context, then the problems, then a verdict line. */
 export function renderStatusTable(report: FleetReport, exitCode: number, c: ChalkInstance, now: number): string {
   const out: string[] = [];
+  // a count over contexts not read whole is a lower bound: 3+, as the TUI's Problems title says
+  const atLeast = report.json.problemsComplete ? '' : '+';
   // '-': the context was not read; '?': read, but a kind behind the cell is not whole (coverage)
   const ratio = (x: { coverage: unknown }, a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? (x.coverage ? '?' : '-') : `${a}/${b}`);
   // PODS RUN/PEND/FAIL: by phase, as the JSON's running/pending/failed; PODS FAILING: its failing
@@ -85,7 +87,7 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
   if (report.problems.length === 0) {
     out.push(report.incomplete.size ? c.magenta('no problems in what could be read') : c.green('no problems: every watched object is Current'));
   } else {
-    out.push(c.bold(`PROBLEMS (${report.problems.length})`));
+    out.push(c.bold(`PROBLEMS (${report.problems.length}${atLeast})`));
     const rows = [['SEVERITY', 'CONTEXT', 'KIND', 'NAMESPACE', 'NAME', 'STATUS', 'SINCE', 'REASON']];
     for (const p of report.problems) {
       rows.push([p.severity, (p.contexts ?? [p.context]).join(','), p.kind, p.namespace || '-', p.name, p.verdict.status, p.durationMs === undefined ? '-' : humanDuration(p.durationMs), p.verdict.reason]);
@@ -102,9 +104,9 @@ export function renderStatusTable(report: FleetReport, exitCode: number, c: Chal
   const others = report.problems.length - suspended;
   const bad = report.json.contexts.filter((x) => x.state !== 'ready').length;
   const parts = [
-    others ? `${others} problem${others === 1 ? '' : 's'}` : '',
+    others ? `${others}${atLeast} problem${others === 1 && !atLeast ? '' : 's'}` : '',
     bad ? `${bad} context${bad === 1 ? '' : 's'} not ready` : '',
-    suspended ? `${suspended} suspended${exitCode === 0 ? ' (not failing)' : ''}` : '',
+    suspended ? `${suspended}${atLeast} suspended${exitCode === 0 ? ' (not failing)' : ''}` : '',
   ].filter(Boolean);
   const unknown = termLine([...report.incomplete].map(([name, why]) => `${name}: ${why}`).join('; '));
   const verdict =

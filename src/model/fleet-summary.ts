@@ -167,18 +167,23 @@ export interface StatusProblem {
  *                      "sameClusterAs", "sameClusterBasis" }],
  *       "problems": [{ "context", "kind", "namespace", "name", "status", "severity",
  *                      "reason", "since", "contexts" }],
+ *       "problemsComplete": boolean,
  *       "healthy": boolean
  *     }
  *
  * A count is null when a kind behind it is not whole (syncing, forbidden by RBAC in some or
  * every namespace, failed): `coverage` says which and why (issue 20: unknown is never shown
- * as a number). healthy, as computed here, is true only when every context is `ready`, every
+ * as a number). `problems` is a list, so it cannot be null: problemsComplete says whether it
+ * covers everything (false: some context was not read whole, and the list is a lower bound,
+ * `9+` in the table as in the TUI). healthy, as computed here, is true only when every context is `ready`, every
  * coverage complete and nothing is listed as a problem. `fleetdeck status` overrides it with its exit code, where a suspension
  * alone is healthy unless --fail-on-suspended (a suspension is deliberate; it stays listed).
  */
 export interface StatusJson {
   contexts: StatusContext[];
   problems: StatusProblem[];
+  /** false: some context was not read whole (syncing, forbidden, failed, unreachable); `problems` is a lower bound */
+  problemsComplete: boolean;
   healthy: boolean;
 }
 
@@ -228,5 +233,7 @@ export function statusJson(contexts: StatusContextInput[], problems: Problem[]):
     since: p.since ?? null,
     contexts: p.contexts ?? [p.context],
   }));
-  return { contexts: ctx, problems: probs, healthy: probs.length === 0 && ctx.every((c) => c.state === 'ready' && c.coverage?.complete !== false) };
+  // a context given without coverage was read whole when it is ready (fleetReport gives every context one)
+  const problemsComplete = ctx.every((c) => (c.coverage ? c.coverage.complete : c.state === 'ready'));
+  return { contexts: ctx, problems: probs, problemsComplete, healthy: probs.length === 0 && ctx.every((c) => c.state === 'ready' && c.coverage?.complete !== false) };
 }

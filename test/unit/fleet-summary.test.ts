@@ -1,4 +1,6 @@
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { renderStatusTable } from '../../src/cli/status.js';
 import { statusJson, summarizeContext } from '../../src/model/fleet-summary.js';
 import { problems } from '../../src/model/problems.js';
 import type { KubeObject } from '../../src/model/types.js';
@@ -73,7 +75,9 @@ describe('statusJson', () => {
       ],
       problems(rows, NOW),
     );
-    expect(Object.keys(doc)).toEqual(['contexts', 'problems', 'healthy']);
+    expect(Object.keys(doc)).toEqual(['contexts', 'problems', 'problemsComplete', 'healthy']);
+    // dr was not read: its problems are not in the list, which is a lower bound
+    expect(doc.problemsComplete).toBe(false);
     expect(doc.healthy).toBe(false);
     expect(doc.contexts[1]).toEqual({ name: 'dr', state: 'unreachable', latencyMs: null, serverVersion: null, nodes: null, pods: null, workloads: null, flux: null, crs: null, lastError: 'dial tcp 10.0.0.1:6443: connect: connection refused', coverage: null, sameClusterAs: null, sameClusterBasis: null });
     expect(doc.problems[0]).toEqual({ context: 'prod', kind: expect.any(String), namespace: 'shop', name: expect.any(String), status: 'Failed', severity: 'failed', reason: expect.any(String), since: expect.any(String), contexts: ['prod'] });
@@ -94,5 +98,33 @@ describe('statusJson', () => {
     expect(doc.contexts[0].nodes).not.toBeNull();
     expect(doc.contexts[0].coverage).toEqual(coverage);
     expect(doc.healthy).toBe(false);
+    // what was not read may hold problems: the list is a lower bound
+    expect(doc.problemsComplete).toBe(false);
+    expect(statusJson([{ name: 'a', state: 'ready', coverage: { ...coverage, complete: true, syncing: [], forbidden: [] } }], []).problemsComplete).toBe(true);
+  });
+});
+
+describe('fleetdeck status table over a context not read whole', () => {
+  // staging's user may not read kube-system: PROBLEMS (3) read as the whole count, the TUI said 3+
+  it('says every count over the problems is a lower bound (3+), and exact once everything was read', () => {
+    const rows = Object.entries(objects).flatMap(([resource, list]) => list.map((object) => ({ context: 'staging', resource, object })));
+    const list = problems(rows, NOW);
+    const report = (complete: boolean) => {
+      const coverage = { complete, syncing: [], forbidden: complete ? [] : ['pods in kube-system'], failed: [] };
+      return {
+        json: statusJson([{ name: 'staging', state: 'ready', summary: summarizeContext(objects, NOW), coverage }], list),
+        problems: list, sameCluster: new Map(), coverage: [],
+        incomplete: new Map(complete ? [] : [['staging', 'pods forbidden in kube-system']]),
+      };
+    };
+    const others = list.filter((p) => p.severity !== 'suspended').length;
+    const suspended = list.length - others;
+    expect(suspended).toBeGreaterThan(0);
+    const partial = renderStatusTable(report(false), 1, new Chalk({ level: 0 }), NOW);
+    expect(partial).toContain(`PROBLEMS (${list.length}+)`);
+    expect(partial).toMatch(new RegExp(`^unhealthy: ${others}\\+ problems, ${suspended}\\+ suspended; unknown: staging: pods forbidden`, 'm'));
+    const whole = renderStatusTable(report(true), 1, new Chalk({ level: 0 }), NOW);
+    expect(whole).toContain(`PROBLEMS (${list.length})`);
+    expect(whole).toMatch(new RegExp(`^unhealthy: ${others} problems, ${suspended} suspended`, 'm'));
   });
 });
