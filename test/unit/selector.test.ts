@@ -40,10 +40,58 @@ describe('label selectors (string form)', () => {
     expect(sel('app=web,tier=back', l)).toBe(false);
   });
 
-  it('rejects malformed selectors with a clear message', () => {
-    expect(() => parseLabelSelector('app=web,')).toThrow(SelectorError);
-    expect(() => parseLabelSelector('a b')).toThrow(/invalid label key "a b"/);
-    expect(() => parseLabelSelector('app=we b')).toThrow(/invalid label value/);
+  it('rejects malformed selectors with kubectl\'s words', () => {
+    const err = (s: string): string => {
+      try {
+        parseLabelSelector(s);
+      } catch (e) {
+        expect(e).toBeInstanceOf(SelectorError);
+        return (e as Error).message;
+      }
+      throw new Error(`${s} parsed`);
+    };
+    expect(err('app=web,')).toBe("found '', expected: identifier after ','");
+    expect(err('=')).toBe("found '=', expected: !, identifier, or 'end of string'");
+    expect(err('a b')).toBe("unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt");
+    expect(err('app=we b')).toBe("found 'b', expected: ',' or 'end of string'");
+    expect(err('app in cart')).toBe("unable to parse requirement: found 'cart' expected: '('");
+    expect(err('app in (a b)')).toBe("unable to parse requirement: found 'b', expected: ',' or ')'");
+    expect(err('app in (a')).toBe("unable to parse requirement: found '', expected: ',' or ')'");
+    expect(err('app==(x)')).toBe("unable to parse requirement: found '(', expected: identifier");
+    expect(err('!app=x')).toBe("found '=', expected: ',' or 'end of string'");
+    expect(err('a/b/c')).toMatch(/^unable to parse requirement: invalid label key "a\/b\/c": a qualified name must consist of/);
+    expect(err('Ex.com/app')).toMatch(/invalid label key "Ex.com\/app": prefix part a lowercase RFC 1123 subdomain/);
+    expect(err('app=-x')).toMatch(/^unable to parse requirement: invalid label value: "-x": at key: "app": a valid label must be an empty string or consist of/);
+    expect(err(`app=${'x'.repeat(64)}`)).toMatch(/must be no more than 63 characters/);
+    expect(err('n>x')).toBe("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer");
+  });
+
+  it('reads the whole grammar: whitespace anywhere between tokens, in/notin as values, empty values', () => {
+    expect(parseLabelSelector('  app  in  ( cart-api ,web )  ,  tier != db ')).toEqual([
+      { key: 'app', op: 'In', values: ['cart-api', 'web'] },
+      { key: 'tier', op: 'NotEquals', values: ['db'] },
+    ]);
+    // `in` is a keyword only where an operator may stand
+    expect(parseLabelSelector('mode=in,x notin (notin)')).toEqual([
+      { key: 'mode', op: 'Equals', values: ['in'] },
+      { key: 'x', op: 'NotIn', values: ['notin'] },
+    ]);
+    expect(parseLabelSelector('a=,b in (),c in (,x,,y)')).toEqual([
+      { key: 'a', op: 'Equals', values: [''] },
+      { key: 'b', op: 'In', values: [''] },
+      { key: 'c', op: 'In', values: ['', 'x', 'y'] },
+    ]);
+    expect(sel('a=', { a: '' })).toBe(true);
+    expect(sel('a=', { b: '' })).toBe(false);
+    expect(sel('! a', {})).toBe(true);
+  });
+
+  it('gt and lt compare integers; a label that is no integer matches neither', () => {
+    expect(sel('n>3', { n: '10' })).toBe(true);
+    expect(sel('n < 3', { n: '10' })).toBe(false);
+    expect(sel('n>3', { n: 'x' })).toBe(false);
+    expect(sel('n<3', {})).toBe(false);
+    expect(formatLabelSelector(parseLabelSelector('n>3,m<4'))).toBe('n>3,m<4');
   });
 
   it('formats back to a string that parses to the same selector', () => {
