@@ -1,18 +1,18 @@
-// The `/` filter of tables, as pure functions over a row's text (the text of its visible
-// columns; the table view builds it) and its labels.
-//
-// Syntax, the same at every table size:
+// The `/` filter of tables, as pure functions over a row's text (searchText: its identity and
+// the text of its visible columns) and its labels. Every view with a `/` filter reads a line
+// through rowFilter, so the syntax below means the same in every one and at every table size:
 //   web api          every word is a case-insensitive substring of the row's text (AND);
 //                    what k9s users expect from a name fragment: `svc-77-` narrows
 //   "back-off pull"  a quoted phrase is one word, spaces included
 //   'svc-13-         a leading `'` (fzf's and fuse's "exact" marker) is the same as plain
 //   ~crsh bkof       fuzzy: each word's letters in order (fzf-style), rows ranked best first
 //                    (`-f` as in k9s means the same)
-//   -l app=web       a label selector (kubectl's syntax), combinable with the above
+//   -l app=web       a label selector (kubectl's grammar, src/model/selector.ts), combinable
+//                    with the above; it ends where the grammar does (`-l app in (a, b) web`)
 //   !...             inverse: the rows that do NOT pass (never ranked)
 // Why: plain typing must narrow the way the eye expects, at 100k rows as at 10; ranking is
 // only useful when asked for, and it costs more, so it is a mode and not the default.
-import { matchLabels, parseLabelSelector, SelectorError, type LabelSelector } from './selector.js';
+import { matchLabels, parseLabelSelector, parseLabelSelectorPrefix, SelectorError, type LabelSelector } from './selector.js';
 
 export type FilterMode = 'substring' | 'fuzzy';
 
@@ -33,8 +33,9 @@ export function isEmptyFilter(f: Filter): boolean {
 }
 
 /**
- * Parses a filter (see the syntax above). `!` and `~` lead; `-l SELECTOR` and `-f` may
- * stand anywhere. Throws FilterError for a bad selector or an unterminated quote.
+ * Parses a filter (see the syntax above). `!` and `~` lead; `-l SELECTOR` and `-f` are words
+ * of their own and may stand anywhere. Throws FilterError for a bad selector, `-l` with none,
+ * or an unterminated quote.
  */
 export function parseFilter(source: string): Filter {
   let s = source.trim();
@@ -46,33 +47,59 @@ export function parseFilter(source: string): Filter {
     else break;
     s = s.slice(1).trimStart();
   }
-  let labels: LabelSelector | undefined;
-  const m = /(?:^|\s)-l\s*(\S+)/.exec(s);
-  if (m) {
-    try {
-      labels = parseLabelSelector(m[1]);
-    } catch (e) {
-      throw new FilterError(e instanceof SelectorError ? e.message : String(e));
-    }
-    s = `${s.slice(0, m.index)} ${s.slice(m.index + m[0].length)}`;
-  }
+  const labels: LabelSelector = [];
+  let selected = false;
   const words: string[] = [];
-  const re = /"([^"]*)("?)|(\S+)/g;
-  for (let w = re.exec(s); w; w = re.exec(s)) {
-    if (w[1] !== undefined) {
-      if (!w[2]) throw new FilterError('unterminated quote in the filter');
-      if (w[1]) words.push(w[1].toLowerCase());
+  for (let i = 0; i < s.length; ) {
+    if (/\s/.test(s[i])) {
+      i++;
       continue;
     }
-    const word = w[3];
-    if (word === '-f') {
-      mode = 'fuzzy';
+    if (s[i] === '"') {
+      const close = s.indexOf('"', i + 1);
+      if (close < 0) throw new FilterError(UNTERMINATED);
+      if (close > i + 1) words.push(s.slice(i + 1, close).toLowerCase());
+      i = close + 1;
       continue;
     }
-    const plain = word.startsWith("'") ? word.slice(1) : word;
-    if (plain) words.push(plain.toLowerCase());
+    const end = s.slice(i).search(/\s|$/) + i;
+    const word = s.slice(i, end);
+    i = end;
+    if (word === '-l') {
+      const sel = selectorAt(s, i);
+      labels.push(...sel.selector);
+      selected = true;
+      i = sel.end;
+    } else if (word === '-f') mode = 'fuzzy';
+    else {
+      const plain = word.startsWith("'") ? word.slice(1) : word;
+      if (plain) words.push(plain.toLowerCase());
+    }
   }
-  return { source, inverse, mode, words, labels };
+  return { source, inverse, mode, words, ...(selected ? { labels } : {}) };
+}
+
+const UNTERMINATED = 'unterminated quote in the filter';
+
+/**
+ * The selector after `-l` at `from`: quoted (`-l "app in (a, b)"`, as a shell would pass it)
+ * it is the quote's text; bare, it runs as far as kubectl's grammar reads one selector, so
+ * `-l app in (a, b) web` is the selector `app in (a, b)` and the word `web`.
+ */
+function selectorAt(s: string, from: number): { selector: LabelSelector; end: number } {
+  const at = s.slice(from).search(/\S/);
+  // kubectl's words for `-l` with nothing after it
+  if (at < 0) throw new FilterError("flag needs an argument: 'l' in -l");
+  const start = from + at;
+  try {
+    const q = s[start];
+    if (q !== '"' && q !== "'") return parseLabelSelectorPrefix(s, start);
+    const close = s.indexOf(q, start + 1);
+    if (close < 0) throw new FilterError(UNTERMINATED);
+    return { selector: parseLabelSelector(s.slice(start + 1, close)), end: close + 1 };
+  } catch (e) {
+    throw e instanceof SelectorError ? new FilterError(e.message) : e;
+  }
 }
 
 /**
@@ -102,6 +129,40 @@ export interface FilterSubject<R> {
 export type RowFilter<R> =
   | { ranked: false; test(row: R, text: string): boolean; apply(rows: readonly R[]): R[] }
   | { ranked: true; apply(rows: readonly R[]): R[] };
+
+/**
+ * What the filter searches in a row: its identity (`ctx/ns/name`, so a context or namespace
+ * matches even when its column is hidden) and the text of its columns (the caller leaves out
+ * the ones that change while the object does not: ages, metrics), lower case, one line per
+ * cell so that no word spans two cells.
+ */
+export function searchText(identity: string, cells: readonly string[]): string {
+  return (cells.length ? `${identity}\n${cells.join('\n')}` : identity).toLowerCase();
+}
+
+/** Keeps no row: what an invalid filter shows. */
+const NOTHING: RowFilter<never> = { ranked: false, test: () => false, apply: () => [] };
+
+/**
+ * A view's filter line as a row filter: none for an empty line. An invalid line keeps no row
+ * (never every row, as if it matched) and says why in `error` until a line that parses
+ * replaces it; the view shows that where the rows would be (invalidFilterText).
+ */
+export function rowFilter<R>(line: string, subject: FilterSubject<R>): { fn?: RowFilter<R>; parsed?: Filter; error?: string } {
+  if (!line.trim()) return {};
+  try {
+    const parsed = parseFilter(line);
+    return { fn: filterFor(parsed, subject), parsed };
+  } catch (e) {
+    if (!(e instanceof FilterError)) throw e;
+    return { fn: NOTHING as RowFilter<R>, error: e.message };
+  }
+}
+
+/** The line a view shows instead of rows while its filter does not parse. */
+export function invalidFilterText(line: string, error: string): string {
+  return `invalid filter /${line}: ${error} (no row is shown until it parses)`;
+}
 
 export function filterFor<R>(f: Filter, subject: FilterSubject<R>): RowFilter<R> {
   const labels = (r: R): boolean => !f.labels || matchLabels(f.labels, subject.labels(r));

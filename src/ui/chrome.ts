@@ -55,9 +55,13 @@ export function headerLines(d: ChromeDeps, width: number): string[] {
   }
   const v = d.stack.top();
   const filter = v?.filter?.get();
+  // status first: it brings the view's rows (and its filter's verdict) up to date
+  const status = v?.status?.() ?? '';
+  // an invalid filter keeps no row: the header says so next to it (the view says why)
+  const invalid = v?.filter?.error?.() !== undefined ? ' (invalid)' : '';
   const scope = v?.scope?.();
   const ctx = scope?.contexts ? `  ctx:${scope.contexts.join(',')}` : '';
-  const left = ` ${v?.title() ?? ''} ${v?.status?.() ?? ''}${ctx}  ns:${scope?.namespace ?? state.namespace ?? 'all'}${filter ? `  filter:/${filter}` : ''}`;
+  const left = ` ${v?.title() ?? ''} ${status}${ctx}  ns:${scope?.namespace ?? state.namespace ?? 'all'}${filter ? `  filter:/${filter}${invalid}` : ''}`;
   const ro = d.readonly ? ' READONLY ' : '';
   const line2 = paint(theme, 'header.scope', fit(left, Math.max(0, width - ro.length))) + (ro ? paint(theme, 'readonly', ro) : '');
   return [line1, line2];

@@ -3,6 +3,7 @@
 // CONTEXT and NAMESPACE are added by the scope; wide shows the priority > 0 columns too.
 import type { Role } from '../config/theme.js';
 import { cellColor, cellSortValue, cellText, columnsFor, contextColumn, metricsColumns, namespaceColumn, visibleColumns, type CellColor, type Column as ModelColumn, type RowInfo } from '../model/columns.js';
+import { searchText } from '../model/filter.js';
 import type { MetricsSnapshot } from '../model/metrics.js';
 import type { KubeObject, ResourceType } from '../model/types.js';
 import type { Column } from './widgets/table.js';
@@ -14,7 +15,7 @@ export interface Row {
   /** `ctx/ns/name`: identity across updates; the filter searches it with the columns' text */
   key: string;
   labels?: Record<string, string>;
-  /** the filter's text of the row (searchText) and the columns it was built from */
+  /** the filter's text of the row (tableSearchText) and the columns it was built from */
   text?: string;
   textColumns?: readonly TableColumn[];
 }
@@ -25,10 +26,10 @@ export function rowOf(context: string, resource: string, obj: KubeObject, kind?:
   return { context, resource, obj, key: `${context}/${ns}/${kind ? `${kind}/` : ''}${obj.metadata.name}`, labels: obj.metadata.labels, text: undefined, textColumns: undefined };
 }
 
-/** The row's searchText over these columns, built once per row and column set. */
+/** The row's search text over these columns, built once per row and column set. */
 export function rowText(row: Row, columns: readonly TableColumn[]): string {
   if (row.textColumns !== columns || row.text === undefined) {
-    row.text = searchText(row, columns);
+    row.text = tableSearchText(row, columns);
     row.textColumns = columns;
   }
   return row.text;
@@ -58,24 +59,20 @@ export interface TableColumn extends Column<Row> {
   search?(row: Row): string;
 }
 
-/**
- * What the `/` filter searches in a row: its key (`ctx/ns/name`, so a context or namespace
- * matches even when its column is hidden) and the text of the table's columns, ages and
- * metrics left out (they change while the object does not), lower case, one line per column so that no word spans
- * two cells.
- */
-export function searchText(row: Row, columns: readonly TableColumn[]): string {
-  let text = row.key;
+/** The row's text for the `/` filter (src/model/filter.ts searchText): its key and its columns' text, ages and metrics left out. */
+function tableSearchText(row: Row, columns: readonly TableColumn[]): string {
+  const cells: string[] = [];
   for (const c of columns) {
     if (c.volatile) continue;
-    text += '\n';
+    let v = '';
     try {
-      text += c.search ? c.search(row) : c.value(row);
+      v = c.search ? c.search(row) : c.value(row);
     } catch {
       // a broken cell is empty, as on screen
     }
+    cells.push(v);
   }
-  return text.toLowerCase();
+  return searchText(row.key, cells);
 }
 
 /** One model column for the table widget; `now` is read per frame for ages, `metrics` per row's context. */

@@ -63,8 +63,8 @@ export interface View {
   selection?(): Target[];
   /** the view's own narrowing of the app's scope (`:pods prod-eu databases`), for the header */
   scope?(): { contexts?: string[]; namespace?: string };
-  /** views with a `/` filter */
-  filter?: { get(): string; set(text: string): void };
+  /** views with a `/` filter (src/model/filter.ts rowFilter); `error`: why the line in force does not parse */
+  filter?: { get(): string; set(text: string): void; error?(): string | undefined };
   close?(): void;
   /**
    * Views drawn with blessed widgets (pulses: blessed-contrib charts): called after render()

@@ -2,7 +2,8 @@
 // STATUS, REASON, MESSAGE...), plain typing narrows like a substring, fuzzy ranking is an
 // explicit mode (`~`), and one syntax means the same at every table size.
 import { describe, expect, it } from 'vitest';
-import { filterFor, fuzzyScore, parseFilter, FilterError } from '../../src/model/filter.js';
+import { loadTheme } from '../../src/config/theme.js';
+import { filterFor, fuzzyScore, parseFilter, FilterError, rowFilter } from '../../src/model/filter.js';
 import type { KubeObject } from '../../src/model/types.js';
 import type { AppContext } from '../../src/ui/view.js';
 import { ResourceTableView } from '../../src/ui/views/resource-table.js';
@@ -10,10 +11,10 @@ import { FakeStore } from '../helpers/fake-store.js';
 
 const NOW = Date.UTC(2026, 10, 20, 10);
 
-function appOver(store: FakeStore, contexts: string[]): AppContext {
+function appOver(store: FakeStore, contexts: string[], messages: string[] = []): AppContext {
   return {
-    store, contexts: () => contexts, namespace: () => undefined, now: () => NOW,
-    message: () => undefined, render: () => undefined,
+    store, contexts: () => contexts, namespace: () => undefined, now: () => NOW, theme: loadTheme(undefined, { configDir: null }),
+    message: (m: string) => void messages.push(m), render: () => undefined,
   } as unknown as AppContext;
 }
 
@@ -143,5 +144,91 @@ describe('parseFilter and fuzzyScore', () => {
     const fuzzy = filterFor(parseFilter('~ab'), subject);
     expect(fuzzy.ranked).toBe(true);
     expect(fuzzy.apply(rows)).toEqual(['a/ab-x', 'a/ab', 'a/xaxb']);
+  });
+});
+
+describe('-l takes kubectl\'s whole selector grammar; the grammar says where it ends', () => {
+  const err = (line: string): string => {
+    try {
+      parseFilter(line);
+    } catch (e) {
+      expect(e).toBeInstanceOf(FilterError);
+      return (e as Error).message;
+    }
+    throw new Error(`${line} parsed`);
+  };
+
+  it('set-based requirements, bare or quoted as a shell would pass them', () => {
+    const inCart = [{ key: 'app', op: 'In', values: ['cart-api'] }];
+    expect(parseFilter('-l app in (cart-api)')).toMatchObject({ labels: inCart, words: [] });
+    expect(parseFilter('-l "app in (cart-api)"')).toMatchObject({ labels: inCart, words: [] });
+    expect(parseFilter("-l 'app in (cart-api)' web")).toMatchObject({ labels: inCart, words: ['web'] });
+    expect(parseFilter('-l app notin (a, b),!canary')).toMatchObject({ labels: [{ key: 'app', op: 'NotIn', values: ['a', 'b'] }, { key: 'canary', op: 'DoesNotExist' }] });
+  });
+
+  it('words after the selector are words: it ends where the grammar can no longer go on', () => {
+    expect(parseFilter('-l app in (a, b) web')).toMatchObject({ labels: [{ key: 'app', op: 'In', values: ['a', 'b'] }], words: ['web'] });
+    expect(parseFilter('api -l app = web,tier!=db Running')).toMatchObject({ labels: [{ key: 'app', op: 'Equals', values: ['web'] }, { key: 'tier', op: 'NotEquals', values: ['db'] }], words: ['api', 'running'] });
+    // a key with no operator after it is "exists"
+    expect(parseFilter('-l app web')).toMatchObject({ labels: [{ key: 'app', op: 'Exists' }], words: ['web'] });
+    expect(parseFilter('-l app "back off"')).toMatchObject({ labels: [{ key: 'app', op: 'Exists' }], words: ['back off'] });
+    // -l is a word of its own: a name fragment that starts with it is searched
+    expect(parseFilter('-logs -leader')).toMatchObject({ words: ['-logs', '-leader'] });
+    expect(parseFilter('-logs').labels).toBeUndefined();
+  });
+
+  it('a bad selector, a bare -l and an open quote are errors with kubectl\'s words', () => {
+    expect(err('-l')).toBe("flag needs an argument: 'l' in -l");
+    expect(err('web -l   ')).toBe("flag needs an argument: 'l' in -l");
+    expect(err('-l =')).toBe("found '=', expected: !, identifier, or 'end of string'");
+    expect(err('-l app in (a')).toBe("unable to parse requirement: found '', expected: ',' or ')'");
+    expect(err('-l app in')).toBe("unable to parse requirement: found '' expected: '('");
+    expect(err('-l "app in (a)')).toBe('unterminated quote in the filter');
+    expect(err('"open')).toBe('unterminated quote in the filter');
+  });
+
+  it('matches as kubectl -l does', () => {
+    const rows: { n: string; l: Record<string, string> }[] = [{ n: 'a', l: { app: 'cart-api' } }, { n: 'b', l: { app: 'web', canary: 'yes' } }, { n: 'c', l: {} }];
+    const names = (line: string): string[] => rowFilter<(typeof rows)[number]>(line, { text: (r) => r.n, labels: (r) => r.l }).fn!.apply(rows).map((r) => r.n);
+    expect(names('-l app in (cart-api)')).toEqual(['a']);
+    expect(names('-l app notin (cart-api)')).toEqual(['b', 'c']);
+    expect(names('-l app')).toEqual(['a', 'b']);
+    expect(names('-l !app')).toEqual(['c']);
+    expect(names('-l app,!canary')).toEqual(['a']);
+    expect(names('!-l app in (cart-api)')).toEqual(['b', 'c']);
+  });
+});
+
+describe('an invalid filter keeps no row and says why until a filter parses', () => {
+  it('rowFilter: none for an empty line, nothing kept and the reason for a bad one', () => {
+    const subject = { text: (r: string) => r, labels: () => undefined };
+    expect(rowFilter('  ', subject)).toEqual({});
+    const bad = rowFilter('-l =', subject);
+    expect(bad.error).toBe("found '=', expected: !, identifier, or 'end of string'");
+    expect(bad.fn!.apply(['a', 'b'])).toEqual([]);
+    expect(rowFilter('a', subject).error).toBeUndefined();
+  });
+
+  it('a table: [0/n] with the reason under it (never every row), said once, cleared by a filter that parses', () => {
+    const store = new FakeStore(['dev']);
+    for (let i = 0; i < 6; i++) store.put('dev', 'pods', pod(`${i % 2 ? 'cart' : 'web'}-${i}`, 'shop'));
+    const messages: string[] = [];
+    const v = new ResourceTableView(appOver(store, ['dev'], messages), { query: 'pods' });
+    for (const line of ['-l =', 'unterminated "quote', '-l']) {
+      v.setFilterNow(line);
+      expect(v.rows().length).toBe(0);
+      expect(v.status()).toBe('[0/6]');
+      expect(v.filter.error()).toBeDefined();
+      expect(v.render(120, 20).join('\n')).toContain(`invalid filter /${line}: ${v.filter.error()}`);
+      // rows changing meanwhile do not bring them back
+      v.onChange({ resources: new Set(['dev\u0000pods']), contexts: new Set() } as never);
+      expect(v.rows().length).toBe(0);
+    }
+    v.setFilterNow('-l app=cart');
+    expect(v.rows().map((r) => r.obj.metadata.name)).toEqual(['cart-1', 'cart-3', 'cart-5']);
+    expect(v.filter.error()).toBeUndefined();
+    expect(v.render(120, 20).join('\n')).not.toContain('invalid filter');
+    // the reason is part of the view, not a message that outlives it
+    expect(messages).toEqual([]);
   });
 });

@@ -94,6 +94,22 @@ describe('app shell', () => {
     await r.waitFor('[12]');
   });
 
+  it('an invalid filter: (invalid) in the header, the reason once where the rows were, gone when a filter parses', async () => {
+    const r = start();
+    await r.waitFor('web-7d9f8');
+    r.keys('/-l =\r');
+    let t = await r.waitFor('filter:/-l = (invalid)');
+    expect(t).toContain('[0/12]');
+    expect(t.match(/found '=', expected/g)).toHaveLength(1);
+    expect(t).not.toMatch(/\(×\d\)/);
+    r.keys('\x1b');
+    await r.waitFor('[12]');
+    r.keys('/-l "tier in (back)"\r');
+    t = await r.waitFor('[6/12]');
+    expect(t).not.toContain('invalid');
+    expect(t).not.toContain('found');
+  });
+
   it('yaml masks a secret until toggled; describe shows events; esc goes back', async () => {
     const r = start({ startCommand: 'secrets' });
     await r.waitFor('db-creds');

@@ -44,7 +44,9 @@ const HELP_NOTES: [string, string[]][] = [
   ['Filter (/)', [
     'searches the visible columns (STATUS, REASON, MESSAGE...) and ctx/ns/name, case-insensitive; ages, CPU/MEM are not searched',
     'words: all must appear (substring)   "a phrase"   ~fuzzy or -f fuzzy: letters in order, best first (ranked)',
-    '-l app=web: label selector   !text: inverse   the same meaning at every table size',
+    '-l app in (a,b),!canary: kubectl label selector, ends where its grammar does (-l app web: app exists, word web)',
+    '!text: inverse   the same meaning at every table size',
+    'a filter that does not parse (-l =, bare -l, open quote) shows no row: the header says (invalid), the table why',
   ]],
   ['Narrow terminals', [
     'tables keep identity (CONTEXT, NAMESPACE, NAME; KIND where kinds mix: Problems, Flux) and status (STATUS, READY, HEALTH,',

@@ -7,7 +7,7 @@ import { parseTime } from '../../model/format.js';
 import { resourceKey, typeOfKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { metricCellsFor, type MetricsSnapshot } from '../../model/metrics.js';
-import { FilterError, filterFor, narrows, parseFilter, type Filter, type RowFilter } from '../../model/filter.js';
+import { invalidFilterText, narrows, rowFilter, type Filter, type RowFilter } from '../../model/filter.js';
 import { BlockList, type ListLike } from '../../model/block-list.js';
 import { eventLastSeen } from '../../model/columns.js';
 import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
@@ -160,6 +160,8 @@ export class ResourceTableView implements View {
   /** the filter in force (undefined: none); a ranked (fuzzy) one orders rows by score, not by the sort key */
   private filterFn: RowFilter<SortEntry> | undefined;
   private filterText = '';
+  /** why the filter in force does not parse (it keeps no row meanwhile) */
+  private filterError: string | undefined;
   /** the parsed filter in force, the next row whose text the idle task builds, the task */
   private filterParsed: Filter | undefined;
   private textCursor = 0;
@@ -327,6 +329,7 @@ export class ResourceTableView implements View {
       this.filterText = text;
       this.typed.call();
     },
+    error: (): string | undefined => this.filterError,
   };
 
   /** Applies the filter now (tests, enter in the prompt). */
@@ -676,19 +679,16 @@ export class ResourceTableView implements View {
     this.cancelFilter();
     const old = { fn: this.filterFn, parsed: this.filterParsed, shown: this.shown };
     const prev = mayNarrow && this.filterFn ? this.filterParsed : undefined;
+    // over the rows' entries: a pass that needs only the texts does not read the rows
+    const { fn, parsed: f, error } = rowFilter<SortEntry>(this.filterText, { text: (e) => this.textOf(e.row), labels: (e) => e.row.labels });
     this.filterFn = undefined;
     this.filterParsed = undefined;
+    this.filterError = error;
     this.shown = this.all;
-    if (!this.filterText.trim()) return;
-    let f: Filter;
-    let fn: RowFilter<SortEntry>;
-    try {
-      f = parseFilter(this.filterText);
-      // over the rows' entries: a pass that needs only the texts does not read the rows
-      fn = filterFor<SortEntry>(f, { text: (e) => this.textOf(e.row), labels: (e) => e.row.labels });
-    } catch (e) {
-      if (!(e instanceof FilterError)) throw e;
-      this.app.message(e.message, 'error');
+    if (!fn) return;
+    if (!f) {
+      this.filterFn = fn;
+      this.shown = new BlockList();
       return;
     }
     // typing on narrows: with no row changed since, the rows shown are the old filter over
@@ -902,7 +902,8 @@ export class ResourceTableView implements View {
     }
     const sortId = this.sort.key === 'status' ? this.statusColumn()?.id : this.sort.key;
     const sortIdx = this.columns.findIndex((c) => c.id === sortId);
-    const notice = this.notice(width);
+    const invalid = this.filterError === undefined ? [] : [paint(this.app.theme, 'status.error', escapeTags(cutToWidth(termLine(invalidFilterText(this.filterText, this.filterError)), width)))];
+    const notice = [...invalid, ...this.notice(width)];
     const lines = renderTable({
       columns: this.columns, rows: this.window(), width, height: height - notice.length, state: this.state, theme: this.app.theme,
       isMarked: (r) => this.marks.has(r.key), sortColumn: sortIdx >= 0 ? sortIdx : undefined, sortDesc: this.sort.desc, detail: this.detail,
