@@ -3,6 +3,7 @@
 // and how cluster text is made safe for its terminal (`text`). Pure.
 import type { ChangeRow } from './changes.js';
 import type { CompareResult, CompareRow } from './compare.js';
+import { searchText } from './filter.js';
 import { humanDuration } from './format.js';
 import { cutToWidth, displayWidth, termLine } from './sanitize.js';
 import type { Trace, TraceStep } from './trace.js';
@@ -192,10 +193,29 @@ const CHANGE_PAINT: Record<ChangeRow['change'], keyof Pick<Paint, 'bad' | 'good'
   created: 'muted', deleting: 'warn', deleted: 'warn', warning: 'bad',
 };
 
-/** The changes timeline as a table: AGE, TIME, CONTEXT, OBJECT, CHANGE, WHAT (newest first, as given). */
+/**
+ * The changes timeline's columns, declared once: the table draws `value`, `w` shows `whole`
+ * (else value), the `/` filter searches every column but the volatile AGE.
+ */
+export const CHANGE_COLUMNS: readonly { header: string; value(r: ChangeRow, now: number): string; whole?(r: ChangeRow): string; volatile?: true }[] = [
+  { header: 'AGE', value: (r, now) => humanDuration(now - r.atMs), volatile: true },
+  { header: 'TIME', value: (r) => shortTime(r.atMs), whole: (r) => r.at },
+  { header: 'CONTEXT', value: (r) => (r.contexts ?? [r.context]).join(',') },
+  { header: 'OBJECT', value: (r) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}` },
+  { header: 'CHANGE', value: (r) => r.change },
+  { header: 'WHAT', value: (r) => r.what },
+];
+
+/** A change row's text for the `/` filter: its identity and its columns as drawn (AGE left out, as ages everywhere). */
+export function changeSearchText(r: ChangeRow): string {
+  const identity = `${(r.contexts ?? [r.context]).join(',')}/${r.namespace}/${r.kind}/${r.name}`;
+  return searchText(identity, CHANGE_COLUMNS.filter((c) => !c.volatile).map((c) => c.value(r, 0 /* only AGE reads the clock */)));
+}
+
+/** The changes timeline as a table (CHANGE_COLUMNS; newest first, as given). */
 export function renderChanges(rows: ChangeRow[], now: number, p: Paint, width = Infinity): string[] {
-  const table = [['AGE', 'TIME', 'CONTEXT', 'OBJECT', 'CHANGE', 'WHAT']];
-  for (const r of rows) table.push([humanDuration(now - r.atMs), shortTime(r.atMs), termLine((r.contexts ?? [r.context]).join(',')), termLine(`${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`), r.change, termLine(r.what)]);
+  const table = [CHANGE_COLUMNS.map((c) => c.header)];
+  for (const r of rows) table.push(CHANGE_COLUMNS.map((c) => termLine(c.value(r, now))));
   const widths = table[0].map((_, i) => Math.max(...table.map((x) => displayWidth(x[i]))));
   const last = widths.length - 1;
   if (Number.isFinite(width)) for (const r of table) r[last] = clip(r[last], Math.max(8, width - widths.slice(0, last).reduce((a, b) => a + b + 2, 0)));

@@ -53,3 +53,55 @@ describe('ChangesView', () => {
     view.close();
   });
 });
+
+describe('the changes view filters as every table does (src/model/filter.ts)', () => {
+  const store = demoStore({ now: NOW });
+  const deploy = (name: string, labels: Record<string, string>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop', uid: name, labels, creationTimestamp: new Date(NOW - 300_000).toISOString() }, spec: {}, status: {} });
+  store.put('dev', 'deployments.apps', deploy('cart-v2', { app: 'cart' }));
+  store.put('staging', 'deployments.apps', deploy('api-v3', { app: 'api' }));
+  const app = {
+    act: () => undefined, openTree: () => false, outcomes: () => [],
+    store, theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }), readonly: false,
+    contexts: () => ['dev', 'staging', 'prod-eu'], namespace: () => undefined, setContexts: () => undefined, setNamespace: () => undefined,
+    push: () => undefined, pop: () => undefined, message: () => undefined, render: () => undefined, now: () => NOW, command: () => undefined,
+  } as unknown as AppContext;
+  const objects = (line: string): string[] => {
+    const view = new ChangesView(app);
+    view.filter.set(line);
+    const shown = plain(view.render(200, 30)).split('\n').filter((l) => /\s(created|warning)\s/.test(l)).map((l) => l.split(/\s+/)[4]);
+    view.close();
+    return shown;
+  };
+  const all = ['Deployment/shop/cart-v2', 'Deployment/shop/api-v3', 'Pod/shop/web-7d9f8-xxxx0'];
+
+  it('words, inverse, phrases and fuzzy over the columns as drawn (CONTEXT, OBJECT, CHANGE, WHAT)', () => {
+    expect(objects('').sort()).toEqual([...all].sort());
+    expect(objects('created').sort()).toEqual(all.slice(0, 2).sort());
+    expect(objects('!created')).toEqual(['Pod/shop/web-7d9f8-xxxx0']);
+    expect(objects('!dev').sort()).toEqual(all.slice(1).sort());
+    expect(objects('!warning').sort()).toEqual(all.slice(0, 2).sort());
+    expect(objects('prod-eu')).toEqual(['Pod/shop/web-7d9f8-xxxx0']);
+    expect(objects('Pod/shop')).toEqual(['Pod/shop/web-7d9f8-xxxx0']);
+    expect(objects('cart created')).toEqual(['Deployment/shop/cart-v2']);
+    expect(objects('"Deployment/shop/api"')).toEqual(['Deployment/shop/api-v3']);
+    expect(objects('~crtv2')).toEqual(['Deployment/shop/cart-v2']);
+  });
+
+  it('-l reads the labels of the object the row names, while the store holds it', () => {
+    expect(objects('-l app in (cart, api)').sort()).toEqual(all.slice(0, 2).sort());
+    expect(objects('-l app=cart')).toEqual(['Deployment/shop/cart-v2']);
+  });
+
+  it('an invalid filter keeps no row and says why', () => {
+    const view = new ChangesView(app);
+    view.filter.set('-l =');
+    const screen = plain(view.render(200, 30));
+    expect(view.status()).toBe('[0]');
+    expect(view.filter.error()).toBe("found '=', expected: !, identifier, or 'end of string'");
+    expect(screen).toContain("invalid filter /-l =: found '=', expected: !, identifier, or 'end of string'");
+    view.filter.set('-l app');
+    view.render(200, 30);
+    expect(view.filter.error()).toBeUndefined();
+    view.close();
+  });
+});

@@ -45,7 +45,7 @@ const HELP_NOTES: [string, string[]][] = [
     'searches the visible columns (STATUS, REASON, MESSAGE...) and ctx/ns/name, case-insensitive; ages, CPU/MEM are not searched',
     'words: all must appear (substring)   "a phrase"   ~fuzzy or -f fuzzy: letters in order, best first (ranked)',
     '-l app in (a,b),!canary: kubectl label selector, ends where its grammar does (-l app web: app exists, word web)',
-    '!text: inverse   the same meaning at every table size',
+    '!text: inverse   the same meaning in every table (resources, Flux, Events, changes) and at every size',
     'a filter that does not parse (-l =, bare -l, open quote) shows no row: the header says (invalid), the table why',
   ]],
   ['Narrow terminals', [

@@ -12,9 +12,10 @@ import { listedWhole } from '../../fleet/knowledge.js';
 import { gapText } from '../../model/coverage.js';
 import { changesOnce, coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
 import { compareObjects } from '../../model/compare.js';
-import { humanDuration, parseGoDuration } from '../../model/format.js';
+import { invalidFilterText, rowFilter } from '../../model/filter.js';
+import { parseGoDuration } from '../../model/format.js';
 import type { Trace } from '../../model/trace.js';
-import { renderChanges, renderCompare, renderTraces, type Paint } from '../../model/triage-text.js';
+import { CHANGE_COLUMNS, changeSearchText, renderChanges, renderCompare, renderTraces, type Paint } from '../../model/triage-text.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role, Theme } from '../../config/theme.js';
 import type { Target } from '../../actions/types.js';
@@ -196,8 +197,8 @@ const RECOMPUTE_MS = 1000;
 /**
  * `:changes [since]`: the fleet's timeline, newest first — what the objects record, plus the
  * deletions and scale changes its watches see from the moment it opened. `/` filters the rows
- * (context, kind, namespace, name, change, text); enter or `o` traces the row's object, `v`
- * compares it.
+ * as every table does (src/model/filter.ts, over the columns as drawn); enter or `o` traces the
+ * row's object, `v` compares it.
  */
 export class ChangesView implements View {
   readonly actions: readonly CommandId[] = ['open', 'trace', 'compare', 'wrap', 'back', ...NAV_ACTIONS];
@@ -219,8 +220,13 @@ export class ChangesView implements View {
   private top = 0;
   private height = 10;
   private filterText = '';
+  private filterError: string | undefined;
   // a new filter recomputes at once (the once-a-second bound is for change batches)
-  readonly filter = { get: () => this.filterText, set: (t: string) => { this.filterText = t; this.dirty = true; this.computedAt = -Infinity; this.selected = 0; } };
+  readonly filter = {
+    get: () => this.filterText,
+    set: (t: string) => { this.filterText = t; this.dirty = true; this.computedAt = -Infinity; this.selected = 0; },
+    error: () => this.filterError,
+  };
 
   constructor(private readonly app: AppContext, windowMs = DEFAULT_WINDOW_MS) {
     this.since = windowMs;
@@ -287,8 +293,10 @@ export class ChangesView implements View {
     const inputs = this.app.contexts().map((c) => ({ context: c, objects: changeKinds(store.resources(c)).flatMap((k) => { const t = store.resolve(c, k); return t && t.kind !== 'Event' ? store.list(c, resourceKey(t)).map((object) => ({ resource: resourceKey(t), object })) : []; }), events: (() => { const t = store.resolve(c, 'events'); return t ? store.list(c, resourceKey(t)) : []; })() }));
     const order = this.app.contexts();
     const all = changesOnce(timeline([...inputs.flatMap((i) => recordedChanges(i, from)), ...this.observed], { since: from, contexts: order, ...(this.app.namespace() !== undefined ? { namespace: this.app.namespace() } : {}) }), storeSameClusters(store, order), order);
-    const f = this.filterText.toLowerCase();
-    this.rows = f ? all.filter((r) => `${(r.contexts ?? [r.context]).join(",")} ${r.kind} ${r.namespace} ${r.name} ${r.change} ${r.what}`.toLowerCase().includes(f)) : all;
+    // the one `/` filter of every table, over the columns as drawn; labels are the object's while the store holds it
+    const { fn, error } = rowFilter<ChangeRow>(this.filterText, { text: changeSearchText, labels: (r) => this.objectOf(r)?.metadata.labels });
+    this.filterError = error;
+    this.rows = fn ? fn.apply(all) : all;
     this.unread = [];
     // one model function says what is not whole (src/model/coverage.ts)
     for (const c of this.app.contexts()) {
@@ -330,8 +338,14 @@ export class ChangesView implements View {
     this.derive();
     const row = this.rows[this.selected];
     const rt = row && this.app.store.resolve(row.context, row.kind);
-    const object = rt && this.app.store.get(row.context, resourceKey(rt), row.namespace || undefined, row.name);
+    const object = row && this.objectOf(row);
     return row && rt && object ? [{ context: row.context, resource: resourceKey(rt), kind: rt.kind, namespace: object.metadata.namespace, name: row.name, object }] : [];
+  }
+
+  /** The row's object as the store holds it now (none once deleted). */
+  private objectOf(row: ChangeRow): KubeObject | undefined {
+    const rt = this.app.store.resolve(row.context, row.kind);
+    return rt && this.app.store.get(row.context, resourceKey(rt), row.namespace || undefined, row.name);
   }
 
   render(width: number, height: number): string[] {
@@ -360,7 +374,8 @@ export class ChangesView implements View {
     if (this.selected < this.top) this.top = this.selected;
     if (this.selected >= this.top + visible) this.top = this.selected - visible + 1;
     const rows = table.slice(1 + this.top, 1 + this.top + visible).map((l, i) => (this.top + i === this.selected ? `${wrapRole(this.app.theme, 'table.selected', '›')} ${l}` : `  ${l}`));
-    if (this.rows.length === 0) rows.push(plain(this.filterText ? `no change matches /${this.filterText}` : 'no recorded change in this window in what could be read'));
+    if (this.filterError !== undefined) rows.push(p.bad(escapeTags(fit(invalidFilterText(this.filterText, this.filterError), width))));
+    else if (this.rows.length === 0) rows.push(plain(this.filterText ? `no change matches /${this.filterText}` : 'no recorded change in this window in what could be read'));
     return [...head, `  ${table[0]}`, ...rows];
   }
 
@@ -372,7 +387,7 @@ export class ChangesView implements View {
 
 /** A change row's values, every column whole (w). */
 function changeValues(r: ChangeRow, now: number): [string, string][] {
-  return [['AGE', humanDuration(now - r.atMs)], ['TIME', r.at], ['CONTEXT', r.context], ['OBJECT', `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`], ['CHANGE', r.change], ['WHAT', r.what]];
+  return CHANGE_COLUMNS.map((c) => [c.header, c.whole ? c.whole(r) : c.value(r, now)]);
 }
 
 /** `:changes 30m` → 30 minutes; undefined for a bad duration. */
