@@ -2,7 +2,7 @@
 // plans. Bodies come from the pure request builders of src/model (patches.ts, rollout.ts);
 // this file adds what an action needs around them: refusals, sources, waits, GitOps notes.
 import { bool, str } from '../model/access.js';
-import { deletePlan, fluxManaged, fluxOwnerNotes, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendOwnerFirst, suspendPlan, type Change, type FluxManager } from '../model/patches.js';
+import { deletePlan, fluxManaged, fluxOwnerNotes, fluxRestartNotes, reconcilePlan, restartPlan, resumePlan, scalePlan, suspendOwnerFirst, suspendPlan, type Change, type FluxManager } from '../model/patches.js';
 import { planRollback } from '../model/rollout.js';
 import { capabilitiesOf, historyOf, KINDS, type Capability } from '../model/kinds.js';
 import { groupOfResource, splitApiVersion, type KubeObject, type ResourceType } from '../model/types.js';
@@ -260,13 +260,14 @@ function historyObjects(t: Target, lookup: Lookup | undefined): KubeObject[] {
 const WORKLOAD_ENTRIES: CatalogEntry[] = [
   {
     id: 'restart',
-    reads: (t, options) => ownerReads(t, options),
+    // a restart stands under Flux (fluxRestartNotes): the owner is read only to suspend it first
+    reads: (t, options) => (options.suspendOwner ? ownerReads(t, options) : []),
     needs: 'restart',
     label: 'Rollout restart',
     kinds: RESTARTABLE,
     mutating: true,
     doneMessage: 'restarted',
-    plan: (t, input) => workloadPlan(t, input, restartPlan(targetObject(t), input.now, { rt: targetType(t, input.lookup) }), gitOpsNotes(t, input.lookup, 'a restart')),
+    plan: (t, input) => workloadPlan(t, input, restartPlan(targetObject(t), input.now, { rt: targetType(t, input.lookup) }), fluxRestartNotes(fluxManaged(t.object), t.kind)),
   },
   {
     id: 'scale',

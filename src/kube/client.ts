@@ -17,7 +17,21 @@ import { effectiveProxy, proxyScheme } from './proxy-env.js';
 import { clientNode, type ContextConfig } from './kubeconfig.js';
 import { staticAuthHeaders } from './static-auth.js';
 import { ListGate } from './list-gate.js';
+import { packageVersion } from '../config/shipped.js';
 import type { HttpAnswer, ServerTls, Transport, TransportTimeouts } from './transport.js';
+
+let agent: string | undefined;
+/**
+ * `fleetdeck/<version> (<os>/<arch>)`, as kubectl sends `kubectl/<version> (linux/amd64) …`.
+ * The API server names the field manager of a change sent without one after what precedes the
+ * `/` (k8s.io/apiserver's prefixFromUserAgent), so fleetdeck's changes are owned by `fleetdeck`
+ * in managedFields: not by a `kubectl…` manager, whose fields kustomize-controller removes at its
+ * next reconcile (a restart's annotation removed restarts the pods again, fluxcd/flux2#2526),
+ * and named in the server's audit log.
+ */
+function userAgent(): string {
+  return (agent ??= `fleetdeck/${packageVersion()} (${process.platform}/${process.arch})`);
+}
 
 export interface ClientOptions {
   /** TCP/TLS connect timeout */
@@ -302,6 +316,7 @@ export class ContextClient {
     const method = req.method ?? 'GET';
     const path = this.basePath + req.path + queryString(req.path, req.query);
     const { headers, transport, cred } = await this.auth(this.origin + path, method);
+    headers['user-agent'] = userAgent();
     headers.accept = req.accept ?? 'application/json';
     headers['accept-encoding'] = 'gzip';
     if (req.ifNoneMatch) headers['if-none-match'] = req.ifNoneMatch;
@@ -349,6 +364,7 @@ export class ContextClient {
       for (const one of Array.isArray(v) ? v : [v]) u.searchParams.append(k, String(one));
     }
     const { headers } = await this.auth(u.toString(), 'GET');
+    headers['user-agent'] = userAgent();
     // loaded on the first WebSocket (exec, port-forward): other runs never need it
     const { default: WebSocket } = await import('ws');
     u.protocol = u.protocol === 'http:' ? 'ws:' : 'wss:';

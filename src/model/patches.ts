@@ -269,6 +269,21 @@ export function fluxOwnerNotes(m: FluxManager, kind: string, change: string): st
   ];
 }
 
+/**
+ * A restart of a Flux-applied workload stands: its one change, the pod template's
+ * kubectl.kubernetes.io/restartedAt annotation, is sent as field manager `fleetdeck` (the
+ * User-Agent, src/kube/client.ts) and no source sets it, so neither kustomize-controller's
+ * server-side apply nor a Helm upgrade removes it, and no second rollout follows (measured on
+ * kube-apiserver 1.36 with the Flux controllers: test/integration/flux-backends.test.ts).
+ * kustomize-controller does remove the fields of `kubectl…` managers: `kubectl rollout restart`'s
+ * annotation goes at the next reconcile, restarting the pods again (fluxcd/flux2#2526).
+ */
+export function fluxRestartNotes(m: FluxManager | undefined, kind: string): string[] {
+  if (!m || m.reconcileDisabled) return [];
+  const kubectl = m.kind === 'Kustomization' ? " (it removes the one `kubectl rollout restart` sets at its next reconcile, restarting the pods again)" : '';
+  return [`${m.kind} ${m.namespace}/${m.name} ${FLUX_OWNERS[m.kind].applies(kind)}; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place${kubectl}.`];
+}
+
 /** What resuming the suspended owner brings back, in its controller's terms. */
 function resumedWords(owner: KubeObject): string {
   const kind = str(owner, 'kind');

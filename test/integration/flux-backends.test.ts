@@ -18,6 +18,7 @@ import { ContextClient, request } from '../../src/kube/client.js';
 import { discover } from '../../src/kube/discovery.js';
 import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import { fluxSummary, inventory, STALE_SLACK_MS } from '../../src/model/flux.js';
+import { fluxManaged } from '../../src/model/patches.js';
 import { health } from '../../src/model/health.js';
 import type { TreeJson } from '../../src/model/tree.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
@@ -355,6 +356,47 @@ for (const backend of backends) {
       expect(after.status?.lastHandledForceAt).toBe(token);
       expect(history(after).map((h) => [h.version, h.status, h.chartVersion])).toEqual([[2, 'deployed', '0.1.0'], [1, 'superseded', '0.1.0']]);
       expect(cond(after, 'Ready')).toMatchObject({ status: 'True', reason: 'UpgradeSucceeded', message: `Helm upgrade succeeded for release ${ns}/release.v2 with chart demo-chart@0.1.0` });
+    }, TEST_MS);
+
+    it('a restart under a Flux owner: the labels the controllers write name the owner; what its next reconcile or upgrade does with it', async () => {
+      const deployment = async (name: string): Promise<Target> => {
+        const r = await env.kubectl(['get', '-n', ns, `deployment/${name}`, '-o', 'json', '--show-managed-fields']);
+        if (r.code !== 0) throw new Error(`kubectl get deployment/${name}: ${r.stderr}`);
+        return { context: env.adminContext, resource: 'deployments.apps', kind: 'Deployment', namespace: ns, name, object: JSON.parse(r.stdout) as KubeObject };
+      };
+      const restartedAt = (t: Target) => (t.object.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'];
+      // `web` applied by the Kustomization `good`, `release` installed by the HelmRelease `release` (demo-chart names it after the release)
+      expect(fluxManaged((await deployment('web')).object)).toEqual({ kind: 'Kustomization', namespace: ns, name: 'good', revertsOn: 'next-reconcile', reconcileDisabled: false });
+      expect(fluxManaged((await deployment('release')).object)).toMatchObject({ kind: 'HelmRelease', namespace: ns, name: 'release', revertsOn: 'unknown' });
+      const ex = executor();
+      for (const [name, owner, again] of [['web', 'Kustomization', 'reconcile'], ['release', 'HelmRelease', 'force']] as const) {
+        const [restart] = await ex.execute(ex.plan('restart', [await deployment(name)]));
+        expect(restart.status, restart.message).toBe('succeeded');
+        const restarted = await deployment(name);
+        const at = restartedAt(restarted);
+        expect(at).toBeTruthy();
+        // kube-apiserver names the change's field manager after the User-Agent (the sim records none)
+        const managers = (restarted.object.metadata as { managedFields?: { manager: string }[] }).managedFields?.map((m) => m.manager);
+        if (backend.name === 'cluster') expect(managers).toContain('fleetdeck');
+        // the owner applies its source again (kustomize-controller) / upgrades the release (helm-controller)
+        const [o] = await ex.execute(ex.plan(again, [await target(owner, name === 'web' ? 'good' : 'release')]));
+        expect(o.status, o.message).toBe('succeeded');
+        const after = await deployment(name);
+        // kept, and no second rollout (kubectl's own restart gets both from Flux: fluxcd/flux2#2526)
+        expect({ name, restartedAt: restartedAt(after), generation: after.object.metadata.generation }).toEqual({ name, restartedAt: at, generation: restarted.object.metadata.generation });
+      }
+      // what the plan says of kubectl's own restart, on the real kustomize-controller (the sim
+      // records no managers): its annotation goes at the next reconcile, a second rollout
+      if (backend.name === 'cluster') {
+        const r = await env.kubectl(['rollout', 'restart', '-n', ns, 'deployment/web']);
+        expect(r.code, r.stderr).toBe(0);
+        const byKubectl = await deployment('web');
+        expect(restartedAt(byKubectl)).toBeTruthy();
+        const [o] = await ex.execute(ex.plan('reconcile', [await target('Kustomization', 'good')]));
+        expect(o.status, o.message).toBe('succeeded');
+        const after = await deployment('web');
+        expect({ restartedAt: restartedAt(after), secondRollout: (after.object.metadata.generation ?? 0) > (byKubectl.object.metadata.generation ?? 0) }).toEqual({ restartedAt: undefined, secondRollout: true });
+      }
     }, TEST_MS);
 
     it('HelmRelease reset: a chart that fails to render counts failures (no release stored); resetAt clears them and the install is tried again', async () => {

@@ -2,7 +2,7 @@
 // gzip as client-go does, and a compressed answer (kube-apiserver compresses lists and
 // discovery past 128 KB) is read as the JSON it holds, error bodies included; a server
 // behind a path prefix (a proxy's /k8s/clusters/c-1) gets its prefix once, and query values
-// arrive as sent.
+// arrive as sent; every request says who sends it (User-Agent fleetdeck/<version>, as kubectl's).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -12,12 +12,12 @@ import { KubeApiError } from '../../src/kube/errors.js';
 import { contextConfig, mergeKubeconfigs } from '../../src/kube/kubeconfig.js';
 
 let server: http.Server;
-const seen: { url: string; encoding: string | undefined }[] = [];
+const seen: { url: string; encoding: string | undefined; agent: string | undefined }[] = [];
 const big = { kind: 'PodList', items: Array.from({ length: 2000 }, (_, i) => ({ metadata: { name: `p-${i}`, labels: { app: 'web' } } })) };
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    seen.push({ url: req.url!, encoding: req.headers['accept-encoding'] });
+    seen.push({ url: req.url!, encoding: req.headers['accept-encoding'], agent: req.headers['user-agent'] });
     const gz = (code: number, body: unknown): void => {
       res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
       res.end(gzipSync(JSON.stringify(body)));
@@ -57,6 +57,9 @@ describe('client requests over the dispatcher API', () => {
       expect(got.items[1999].metadata.name).toBe('p-1999');
       const req = seen.at(-1)!;
       expect(req.encoding).toBe('gzip');
+      // as kubectl's `kubectl/v1.32.4 (linux/amd64) …`: the API server names the field manager
+      // of fleetdeck's changes after it (`fleetdeck`, not one Flux removes the fields of)
+      expect(req.agent).toMatch(/^fleetdeck\/\d+\.\d+\.\d+ \((linux|darwin|win32)\/\w+\)$/);
       const u = new URL(req.url, 'http://x');
       expect(u.pathname).toBe('/k8s/clusters/c-1/api/v1/pods');
       expect(u.searchParams.get('labelSelector')).toBe('app in (web,api)');

@@ -87,15 +87,25 @@ describe('workload actions through the catalog', () => {
       lookup: fakeLookup({}),
     });
     const managed = deployment({ metadata: { name: 'web', labels } });
-    for (const action of ['delete', 'restart'] as const) {
+    for (const [action, change, options] of [['delete', 'a deletion', {}], ['scale', 'a replica count set here', { replicas: 1 }]] as const) {
       sent.length = 0;
-      const lookup = await ex.readMissing(action, [managed], {});
+      const lookup = await ex.readMissing(action, [managed], options);
       expect(sent).toEqual([`GET ${hrPath}`]);
-      const notes = ex.plan(action, [managed], {}, lookup).targets[0].notes.join('\n');
-      expect(notes).toContain(`HelmRelease shop/web installs this Deployment from its Helm chart: ${action === 'delete' ? 'a deletion' : 'a restart'} lasts only until its next reconcile; its drift detection corrects drift`);
-      expect(notes).toContain(`To keep ${action === 'delete' ? 'a deletion' : 'a restart'}: suspend HelmRelease shop/web first (temporary: helm-controller then neither upgrades the release nor corrects drift); the durable fix is a change to its chart or values.`);
+      const notes = ex.plan(action, [managed], options, lookup).targets[0].notes.join('\n');
+      expect(notes).toContain(`HelmRelease shop/web installs this Deployment from its Helm chart: ${change} lasts only until its next reconcile; its drift detection corrects drift`);
+      expect(notes).toContain(`To keep ${change}: suspend HelmRelease shop/web first (temporary: helm-controller then neither upgrades the release nor corrects drift); the durable fix is a change to its chart or values.`);
       expect(notes).not.toMatch(/from Git|kustomize\.toolkit\.fluxcd\.io\/reconcile/);
     }
+    // a restart stands (its annotation is fleetdeck's field: flux-backends measures it on the
+    // real controllers): nothing to read, nothing said about undoing it
+    sent.length = 0;
+    const restart = ex.plan('restart', [managed], {}, await ex.readMissing('restart', [managed], {})).targets[0].notes;
+    expect(sent).toEqual([]);
+    expect(restart).toEqual(["HelmRelease shop/web installs this Deployment from its Helm chart; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place."]);
+    const ksManaged = deployment({ metadata: { name: 'web', labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } } });
+    expect(ex.plan('restart', [ksManaged]).targets[0].notes).toEqual([
+      "Kustomization flux-system/apps applies this Deployment from its source; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place (it removes the one `kubectl rollout restart` sets at its next reconcile, restarting the pods again).",
+    ]);
     // kustomize-controller's annotation does not stop helm-controller: the notes stay
     const annotated = deployment({ metadata: { name: 'web', labels, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } });
     expect(ex.plan('scale', [annotated], { replicas: 1 }).targets[0].notes.join('\n')).toMatch(/HelmRelease shop\/web installs this Deployment .* the HelmRelease was not read/);

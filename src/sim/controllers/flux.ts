@@ -13,7 +13,7 @@ import { gitRevision, helmLabels, isSuspended, reconcileHelmRelease, reconcileKu
 import { nowSeconds } from '../store.js';
 import type { Ctx } from './context.js';
 import type { Controller } from './runtime.js';
-import { stableJson } from './util.js';
+import { applyAsManager, stableJson } from './util.js';
 
 export interface GitContent {
   branch?: string;
@@ -53,6 +53,8 @@ export function fluxController(ctx: Ctx, content: FluxContent): Controller {
   const { store, rt, events } = ctx;
   const lastRun = new Map<string, number>(); // uid → sim ms
   const handledGen = new Map<string, number>();
+  // what the controllers last applied to each object (key|ns/name): SSA's fields of their manager
+  const applied = new Map<string, KubeObject>();
 
   const id = (key: string, o: KubeObject): string => `${key}|${o.metadata.namespace}/${o.metadata.name}`;
 
@@ -80,17 +82,21 @@ export function fluxController(ctx: Ctx, content: FluxContent): Controller {
       const existing = store.get(key, ns, o.metadata.name);
       const desired = structuredClone(o);
       if (extra) desired.metadata.annotations = { ...desired.metadata.annotations, ...extra };
+      const oid = `${key}|${ns ?? ''}/${o.metadata.name}`;
+      const previous = applied.get(oid);
+      applied.set(oid, desired);
       if (!existing) {
         store.create(key, desired);
         continue;
       }
       const fields = ['spec', 'data', 'stringData', 'type'].filter((f) => f in desired);
+      const next = new Map(fields.map((f) => [f, applyAsManager(existing[f], previous?.[f], desired[f])]));
       const drift =
-        fields.some((f) => stableJson(desired[f]) !== stableJson(existing[f])) ||
+        fields.some((f) => stableJson(next.get(f)) !== stableJson(existing[f])) ||
         Object.entries(desired.metadata.labels ?? {}).some(([k, v]) => existing.metadata.labels?.[k] !== v);
       if (!drift) continue;
       store.mutate(key, ns, o.metadata.name, (x) => {
-        for (const f of fields) x[f] = structuredClone(desired[f]);
+        for (const f of fields) x[f] = next.get(f);
         x.metadata.labels = { ...x.metadata.labels, ...desired.metadata.labels };
         x.metadata.annotations = { ...x.metadata.annotations, ...desired.metadata.annotations };
       });
@@ -108,6 +114,7 @@ export function fluxController(ctx: Ctx, content: FluxContent): Controller {
       const name = nsName.slice(nsName.indexOf('_') + 1).replace(/__/g, ':');
       const r = store.resourceForKind(kind, group);
       if (r && store.get(resourceKey(r), ns || undefined, name)) store.delete(resourceKey(r), ns || undefined, name);
+      if (r) applied.delete(`${resourceKey(r)}|${ns}/${name}`);
     }
   }
 

@@ -21,6 +21,30 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Server-side apply as one field manager sees it (the sim's Flux controllers; kustomize- and
+ * helm-controller apply with SSA): what `desired` sets wins, what the manager applied before
+ * (`previous`) and no longer sets is removed, and what only others set stays — a restart's
+ * pod-template annotation survives the next reconcile, as on kube-apiserver (measured in
+ * test/integration/flux-backends.test.ts on both backends). Maps merge key by key; lists and
+ * scalars are atomic (no list merge keys). Flux's removal of `kubectl…` managers' fields is not
+ * modelled: the sim does not record managers.
+ */
+export function applyAsManager(live: unknown, previous: unknown, desired: unknown): unknown {
+  if (!isMap(desired) || !isMap(live)) return structuredClone(desired);
+  const prev = isMap(previous) ? previous : {};
+  // in the live object's key order (the store compares specs as JSON text to bump generation)
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(live)) {
+    if (k in desired) out[k] = applyAsManager(v, prev[k], desired[k]);
+    else if (!(k in prev)) out[k] = v;
+  }
+  for (const [k, v] of Object.entries(desired)) if (!(k in out)) out[k] = applyAsManager(undefined, prev[k], v);
+  return out;
+}
+
 // apimachinery's rand.SafeEncodeString alphabet: no vowels, no confusable characters
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 export function safeEncode(s: string): string {
