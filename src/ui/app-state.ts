@@ -9,6 +9,8 @@ export interface Prompt {
   text: string;
   /** the palette history entry up/down is on */
   history: number;
+  /** the filter's value when `/` opened the line: esc puts it back (cancels the edit, as less's and vim's / do) */
+  before?: string;
 }
 
 /** An action between its key and its dialog. */

@@ -90,7 +90,7 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
       case 'filter':
         // a view without a filter still takes the line: refused, the letters typed after `/`
         // ran as keys (`/ready` opened a restart and its `y` confirmed it)
-        state.prompt = { kind: 'filter', text: '', history: 0 };
+        state.prompt = { kind: 'filter', text: '', history: 0, before: stack.top()?.filter?.get() ?? '' };
         if (!stack.top()?.filter) app.message(`filter: the ${stack.top()?.title().split(' ')[0] ?? ''} view has no filter; what is typed here is dropped (esc)`, 'error');
         return true;
       case 'contexts':
@@ -153,7 +153,8 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
       if (p.kind === 'filter') stack.top()?.filter?.set(t);
     };
     if (k === 'esc') {
-      if (p.kind === 'filter') stack.top()?.filter?.set('');
+      // the edit is cancelled: the filter shown before `/` (a second esc clears it, as back does)
+      if (p.kind === 'filter') stack.top()?.filter?.set(p.before ?? '');
       state.prompt = undefined;
     } else if (k === 'enter') {
       state.prompt = undefined;

@@ -94,6 +94,28 @@ describe('app shell', () => {
     await r.waitFor('[12]');
   });
 
+  it('esc while typing a new filter cancels the edit: the filter before / comes back, the cursor on its row; esc again clears it', async () => {
+    const r = start();
+    await r.waitFor('web-7d9f8');
+    r.keys('/prod-eu\r');
+    await r.waitFor('[4/12]');
+    // the second row selected
+    r.keys('j');
+    const rows = (await r.text()).split('\n').filter((l) => /^prod-eu\s/.test(l));
+    const second = rows[1].trim().split(/\s+/)[2];
+    r.keys('/dev');
+    await r.waitFor('filter:/dev');
+    r.keys('\x1b');
+    const t = await r.waitFor((x) => x.includes('[4/12]') && x.includes('filter:/prod-eu'));
+    expect(t.split('\n').filter((l) => /^prod-eu\s/.test(l))).toEqual(rows);
+    r.keys('y');
+    await r.waitFor(`yaml pod/${second}`);
+    r.keys('\x1b');
+    await r.waitFor('[4/12]');
+    r.keys('\x1b');
+    await r.waitFor('[12]');
+  });
+
   it('an invalid filter: (invalid) in the header, the reason once where the rows were, gone when a filter parses', async () => {
     const r = start();
     await r.waitFor('web-7d9f8');

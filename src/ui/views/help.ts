@@ -47,6 +47,7 @@ const HELP_NOTES: [string, string[]][] = [
     '-l app in (a,b),!canary: kubectl label selector, ends where its grammar does (-l app web: app exists, word web)',
     '!text: inverse   the same meaning in every table (resources, Flux, Events, changes) and at every size',
     'a filter that does not parse (-l =, bare -l, open quote) shows no row: the header says (invalid), the table why',
+    'esc while typing cancels the edit (the filter from before / comes back); esc again clears it',
   ]],
   ['Narrow terminals', [
     'tables keep identity (CONTEXT, NAMESPACE, NAME; KIND where kinds mix: Problems, Flux) and status (STATUS, READY, HEALTH,',
