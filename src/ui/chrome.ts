@@ -68,14 +68,28 @@ export function headerLines(d: ChromeDeps, width: number): string[] {
 }
 
 /** The footer's two lines at `width` columns. */
+/**
+ * The object commands particular to the selection's kind (a Kustomization's reconcile and
+ * suspend, a Deployment's restart and rollback): offered right after the globals, before the
+ * keys every object has (yaml, describe, events), which filled the line at 160 columns.
+ */
+const KIND_ACTION_SECTIONS = new Set(['Flux', 'Workload']);
+
 export function footerLines(d: ChromeDeps, width: number): string[] {
   const { theme, state, stack } = d;
   const v = stack.top();
   const globals: CommandId[] = ['palette', 'filter', 'help', 'quit'];
-  // globals first, so they stay visible at 80 columns; then the view's own keys, then the
-  // object commands that apply to its selection (the command table, src/commands/objects.ts)
+  // globals first, so they stay visible at 80 columns; then the selection's kind's actions,
+  // the view's own keys, the other object commands that apply to its selection (the command
+  // table, src/commands/objects.ts), and last how the table is ordered and marked (sorts,
+  // marks, wide): in the Flux view they filled the line and reconcile/suspend were never shown
   const own = (v?.actions ?? []).filter((a) => !NAV_ACTIONS.includes(a));
-  const acts = [...globals, ...own, ...d.objectCommands().filter((a) => !own.includes(a))];
+  const ordering = own.filter((a) => command(a).section === 'Table');
+  const objects = d.objectCommands().filter((a) => !own.includes(a));
+  const kindActions = objects.filter((a) => KIND_ACTION_SECTIONS.has(command(a).section));
+  const acts = [
+    ...globals, ...kindActions, ...own.filter((a) => !ordering.includes(a)), ...objects.filter((a) => !kindActions.includes(a)), ...ordering,
+  ];
   let hints = '';
   let used = 0;
   // in a sub-view q is "back" too: one hint per word, the first key that does it

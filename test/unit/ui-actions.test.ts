@@ -52,6 +52,15 @@ describe('flux view', () => {
     await r.waitFor(/REVISION\s+LAST RECONCILE\s+SOU/);
   });
 
+  it('the footer offers the actions on the selection before the sort keys (reconcile and suspend were crowded out at 160 columns)', async () => {
+    const r = start({ startCommand: 'flux', cols: 160 });
+    const t = await r.waitFor('kustomize build failed');
+    const footer = t.split('\n').slice(-2)[0];
+    expect(footer).toMatch(/ reconcile /);
+    expect(footer).toMatch(/ suspend\/resume /);
+    expect(footer.indexOf(' reconcile ')).toBeLessThan(footer.indexOf(' sort ') < 0 ? Infinity : footer.indexOf(' sort '));
+  });
+
   it('l shows the events of the Flux object', async () => {
     const r = start({ startCommand: 'flux' });
     await r.waitFor('kustomize build failed');
