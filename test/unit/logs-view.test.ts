@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadTheme } from '../../src/config/theme.js';
+import { KubeApiError } from '../../src/kube/errors.js';
 import { parseFilterText } from '../../src/logs/filter.js';
 import type { LogLine, OpenLog } from '../../src/logs/types.js';
 import type { KubeObject } from '../../src/model/types.js';
@@ -193,6 +194,26 @@ describe('LogsView', () => {
     await until('capped', () => view.tail.capped().length === 1);
     expect(plain(view.render(120, 5))[0]).toBe('⚠ 1 container not streamed (cap 2): west/shop/web-2/app');
     expect(view.status()).toContain('1 capped');
+  });
+
+  it('previous logs of pods with no earlier instance: each failed stream says why, not only 0/3 streams', async () => {
+    const store = new FakeStore(['east', 'west']);
+    for (const n of ['web-1', 'web-2', 'web-3', 'web-4']) store.put('east', 'pods', pod(n));
+    const app = fakeApp(store);
+    const openLog: OpenLog = async (_ctx, ref) => {
+      throw new KubeApiError(400, 'BadRequest', `previous terminated container "${ref.container}" in pod "${ref.pod}" not found`);
+    };
+    view = new LogsView(app as unknown as AppContext, { kind: 'query', contexts: ['east'], namespace: 'shop', pod: /^web/ }, { openLog, previous: true });
+    const v = view;
+    await until('every stream failed', () => v.tail.streams().filter((s) => s.state === 'failed').length === 4);
+    expect(v.status()).toContain('0/4 streams | 4 failed');
+    const rows = plain(v.render(120, 8));
+    expect(rows.slice(0, 4)).toEqual([
+      '⚠ east/web-1/app: previous terminated container "app" in pod "web-1" not found',
+      '⚠ east/web-2/app: previous terminated container "app" in pod "web-2" not found',
+      '⚠ east/web-3/app: previous terminated container "app" in pod "web-3" not found',
+      '⚠ 1 more stream failed',
+    ]);
   });
 
   it('saves the matching lines to a file and says where', async () => {

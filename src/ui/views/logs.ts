@@ -64,6 +64,9 @@ interface Segment {
 }
 
 /** Cuts (or wraps) coloured segments into rows of at most `width` columns. */
+/** Failed streams named one by one above the lines, at most this many (then a count). */
+const FAILED_SHOWN = 3;
+
 function layout(segments: Segment[], width: number, wrap: boolean): string[] {
   const rows: string[] = [];
   let row = '';
@@ -315,9 +318,21 @@ export class LogsView implements View {
     return `${capped.length} container${capped.length === 1 ? '' : 's'} not streamed (cap ${this.opts.maxStreams ?? 50}): ${capped.join(', ')}`;
   }
 
+  /**
+   * Streams that ended on an error the tail does not retry (401/403, and with `previous` a
+   * container with no earlier instance, a 400): each says why, as `kubectl logs` would, where
+   * the status only counted them (`0/4 streams`). The first three, then how many more.
+   */
+  private failedNotices(): string[] {
+    const failed = this.tail.streams().filter((s) => s.state === 'failed');
+    const shown = failed.slice(0, FAILED_SHOWN).map((s) => `${s.context}/${s.pod}/${s.container}: ${s.reason ?? 'failed'}`);
+    const more = failed.length - FAILED_SHOWN;
+    return more > 0 ? [...shown, `${more} more stream${more === 1 ? '' : 's'} failed`] : shown;
+  }
+
   render(width: number, height: number): string[] {
     const rows: string[] = [];
-    const notices = [...this.problems, this.capNotice(), this.filterError].filter((x): x is string => !!x);
+    const notices = [...this.problems, ...this.failedNotices(), this.capNotice(), this.filterError].filter((x): x is string => !!x);
     for (const n of notices) rows.push(...layout([{ text: `⚠ ${n}`, open: openTag(this.app.theme.styles['status.warn']) }], width, false));
     const room = Math.max(1, height - rows.length);
     this.height = room;
@@ -347,6 +362,8 @@ export class LogsView implements View {
     const waiting = streams.filter((s) => s.state === 'waiting').length;
     const parts = [`${b.length}/${b.size}`, `${this.tail.podCount()} pods`, `${live}/${streams.length} streams`];
     if (waiting) parts.push(`${waiting} waiting`);
+    const failed = streams.filter((s) => s.state === 'failed').length;
+    if (failed) parts.push(`${failed} failed`);
     if (this.tail.capped().length) parts.push(`${this.tail.capped().length} capped`);
     if (b.paused) parts.push(`paused +${b.waiting}`);
     const flags = [this.timestamps && 'ts', this.wrap && 'wrap', this.json && 'json'].filter(Boolean);
