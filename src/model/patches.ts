@@ -2,7 +2,7 @@
 // type and body that the action executor shows in its confirm dialog and then sends.
 // Bodies follow kubectl (restart, scale, delete) and the flux CLI (suspend, resume,
 // reconcile); REFERENCE-flux.md has the facts.
-import { arr, bool, str, strMap } from './access.js';
+import { arr, bool, num, str, strMap } from './access.js';
 import type { ApiRequest, KubeObject, ResourceType } from './types.js';
 import { fluxOwner } from './flux.js';
 import { rfc3339 } from './format.js';
@@ -82,14 +82,22 @@ export function restartPlan(obj: KubeObject, now: Date, opts: { rt?: PathType; o
   };
 }
 
-/** kubectl scale: a merge patch of the /scale subresource. */
+/** Kinds whose /scale subresource reads spec.replicas (a CR's specReplicasPath is its CRD's to say). */
+const REPLICAS_AT_SPEC = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+/**
+ * kubectl scale: a merge patch of the /scale subresource. The summary says the count it
+ * replaces when the object tells it (`from 3 to 0`, what kubectl's --current-replicas checks):
+ * a scale to 0 on a protected context reads as the outage it is.
+ */
 export function scalePlan(obj: KubeObject, rt: PathType, replicas: number): Change {
   if (!Number.isInteger(replicas) || replicas < 0) return { ok: false, error: `invalid replica count ${replicas}: must be a whole number, 0 or more` };
   const t = target(obj);
+  const current = REPLICAS_AT_SPEC.has(str(obj, 'kind') ?? '') ? num(obj, 'spec', 'replicas') : undefined;
   return {
     ok: true,
     requests: [{ method: 'PATCH', path: objectPath(rt, t.ns, t.name, 'scale'), contentType: CONTENT.mergePatch, body: { spec: { replicas } } }],
-    summary: `scale ${t.label} to ${replicas}`,
+    summary: `scale ${t.label} ${current === undefined ? '' : `from ${current} `}to ${replicas}`,
   };
 }
 
@@ -272,7 +280,8 @@ export function fluxOwnerNotes(m: FluxManager, kind: string, change: string): st
 /**
  * A restart of a Flux-applied workload stands: its one change, the pod template's
  * kubectl.kubernetes.io/restartedAt annotation, is sent as field manager `fleetdeck` (the
- * User-Agent, src/kube/client.ts) and no source sets it, so neither kustomize-controller's
+ * User-Agent, src/kube/client.ts) and a source rarely sets it (the plan says the exception: the
+ * manifest is not read here), so neither kustomize-controller's
  * server-side apply nor a Helm upgrade removes it, and no second rollout follows (measured on
  * kube-apiserver 1.36 with the Flux controllers: test/integration/flux-backends.test.ts).
  * kustomize-controller does remove the fields of `kubectl…` managers: `kubectl rollout restart`'s
@@ -281,7 +290,7 @@ export function fluxOwnerNotes(m: FluxManager, kind: string, change: string): st
 export function fluxRestartNotes(m: FluxManager | undefined, kind: string): string[] {
   if (!m || m.reconcileDisabled) return [];
   const kubectl = m.kind === 'Kustomization' ? " (it removes the one `kubectl rollout restart` sets at its next reconcile, restarting the pods again)" : '';
-  return [`${m.kind} ${m.namespace}/${m.name} ${FLUX_OWNERS[m.kind].applies(kind)}; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place${kubectl}.`];
+  return [`${m.kind} ${m.namespace}/${m.name} ${FLUX_OWNERS[m.kind].applies(kind)}; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place unless the source sets that annotation itself${kubectl}.`];
 }
 
 /** What resuming the suspended owner brings back, in its controller's terms. */

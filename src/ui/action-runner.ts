@@ -150,7 +150,8 @@ export function createActionRunner(d: ActionRunnerDeps): (actionId: string, targ
     // tab re-plans with the one option that changes what is sent: the Flux source for a
     // reconcile; suspending the Flux owner first for a workload change Flux would revert
     const reconciles = ['reconcile', 'resume-and-reconcile', 'force', 'reset'].includes(actionId);
-    const gitOps = ['rollback', 'restart', 'scale'].includes(actionId) && targets.some((t) => fluxManaged(t.object));
+    // a restart stands under Flux (fluxRestartNotes): suspending the owner first is not offered
+    const gitOps = ['rollback', 'scale'].includes(actionId) && targets.some((t) => fluxManaged(t.object));
     const option: 'withSource' | 'suspendOwner' | undefined = reconciles ? 'withSource' : gitOps ? 'suspendOwner' : undefined;
     let toggled = option ? options[option] ?? false : false;
     const dialog: ConfirmView = new ConfirmView(app, plan, {

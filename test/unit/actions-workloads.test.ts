@@ -101,10 +101,10 @@ describe('workload actions through the catalog', () => {
     sent.length = 0;
     const restart = ex.plan('restart', [managed], {}, await ex.readMissing('restart', [managed], {})).targets[0].notes;
     expect(sent).toEqual([]);
-    expect(restart).toEqual(["HelmRelease shop/web installs this Deployment from its Helm chart; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place."]);
+    expect(restart).toEqual(["HelmRelease shop/web installs this Deployment from its Helm chart; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place unless the source sets that annotation itself."]);
     const ksManaged = deployment({ metadata: { name: 'web', labels: { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } } });
     expect(ex.plan('restart', [ksManaged]).targets[0].notes).toEqual([
-      "Kustomization flux-system/apps applies this Deployment from its source; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place (it removes the one `kubectl rollout restart` sets at its next reconcile, restarting the pods again).",
+      "Kustomization flux-system/apps applies this Deployment from its source; the restart stands: its restartedAt annotation is fleetdeck's field, which Flux leaves in place unless the source sets that annotation itself (it removes the one `kubectl rollout restart` sets at its next reconcile, restarting the pods again).",
     ]);
     // kustomize-controller's annotation does not stop helm-controller: the notes stay
     const annotated = deployment({ metadata: { name: 'web', labels, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } });

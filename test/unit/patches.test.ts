@@ -76,6 +76,11 @@ describe('scale', () => {
       summary: 'scale Deployment shop/web to 5',
     });
     expect(scalePlan(o('Deployment', 'shop', 'web'), deployRt, 0).ok).toBe(true);
+    // the count it replaces, where the kind's /scale reads spec.replicas (kubectl's --current-replicas)
+    const three = o('Deployment', 'shop', 'web', { spec: { replicas: 3 } });
+    expect(scalePlan(three, deployRt, 0)).toMatchObject({ ok: true, summary: 'scale Deployment shop/web from 3 to 0' });
+    const cr = o('Widget', 'shop', 'w', { spec: { replicas: 3 } });
+    expect(scalePlan(cr, deployRt, 0)).toMatchObject({ ok: true, summary: 'scale Widget shop/w to 0' });
   });
 
   it('refuses negative and fractional counts', () => {

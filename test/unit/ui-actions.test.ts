@@ -247,6 +247,21 @@ describe('actions from the TUI', () => {
   });
 });
 
+describe('a restart under Flux', () => {
+  it('says the restart stands and offers no suspend of the owner first (tab)', async () => {
+    const store = demoStore({ now: NOW });
+    const dep = store.get('dev', 'deployments.apps', 'default', 'web')!;
+    const labels = { ...dep.metadata.labels, 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+    store.put('dev', 'deployments.apps', { ...dep, metadata: { ...dep.metadata, labels } });
+    const r = start({ startCommand: 'deploy dev default', store });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('r');
+    const t = await r.waitFor('confirm rollout restart');
+    expect(t).toContain('the restart stands');
+    expect(t).not.toContain('suspend Flux owner first');
+  });
+});
+
 describe('keys typed ahead never act unseen', () => {
   // a tester typed `/ready` in a tree (no filter there): `/` was refused and `r` opened a
   // restart whose `y` confirmed it; `r y` in one burst opened YAML under the coming dialog
