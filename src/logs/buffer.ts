@@ -114,9 +114,8 @@ export class LogBuffer {
     if (this.frozen !== undefined) this.frozen = this.shown.total;
   }
 
-  /** Writes the matching lines as plain `context/pod/container ts text` lines. */
-  async save(path: string): Promise<number> {
-    const lines = this.slice(0, this.length);
+  /** Writes `lines` (default: the matching lines now) as plain `context/pod/container ts text` lines. */
+  async save(path: string, lines: LogEntry[] = this.slice(0, this.length)): Promise<number> {
     await writeFile(path, lines.map((e) => `${e.context}/${e.pod}/${e.container} ${e.ts} ${e.text}\n`).join(''), { mode: 0o600 });
     return lines.length;
   }

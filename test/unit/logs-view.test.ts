@@ -226,6 +226,9 @@ describe('LogsView', () => {
     // it asks where, offering a file under the save directory (the XDG state dir by default)
     const ask = app.pushed.at(-1) as { takeKey(k: string, ch?: string): boolean; render(w: number, h: number): string[] };
     expect(ask.render(200, 10).join('\n')).toContain(`save 1 lines to (enter for ${join(dir, 'shop_web-20260101T000000Z.log')})`);
+    // a line arriving while the prompt is open is not saved: the file holds what the prompt counted
+    logs.write('west/web-2/app', 'after the prompt');
+    await until('second line', () => view.buffer.received === 2);
     ask.takeKey('enter');
     await until('message', () => app.messages.length > 0);
     const [file] = await readdir(dir);
@@ -238,7 +241,7 @@ describe('LogsView', () => {
     for (const ch of `${dir}/sub/mine.log`) again.takeKey(ch, ch);
     again.takeKey('enter');
     await until('second message', () => app.messages.length > 1);
-    expect(app.messages[1]).toBe(`saved 1 lines to ${join(dir, 'sub', 'mine.log')}`);
+    expect(app.messages[1]).toBe(`saved 2 lines to ${join(dir, 'sub', 'mine.log')}`);
   });
 
   it('turns table rows into targets and palette arguments into views', () => {

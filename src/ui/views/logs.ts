@@ -247,15 +247,17 @@ export class LogsView implements View {
     return join(dir, `${label}-${stamp}.log`);
   }
 
-  /** Asks where to write (the default offered), then writes the lines shown (the filter applies) and says where. */
+  /** Asks where to write (the default offered), then writes the lines shown when asked (the filter applies) and says where. */
   private askSave(): void {
     const suggested = this.defaultSavePath();
-    const input: InputView = new InputView(this.app, `save ${this.buffer.length} lines to (enter for ${suggested}):`, /^.*$/, (answer) => {
+    // the lines as the prompt counts them: more arriving while a path is typed are not added
+    const lines = this.buffer.slice(0, this.buffer.length);
+    const input: InputView = new InputView(this.app, `save ${lines.length} lines to (enter for ${suggested}):`, /^.*$/, (answer) => {
       this.app.pop();
       if (answer === undefined) return this.app.message('save cancelled');
       const file = resolve(answer.trim() === '' ? suggested : answer.trim().replace(/^~(?=\/)/, homedir()));
       mkdir(dirname(file), { recursive: true, mode: 0o700 })
-        .then(() => this.buffer.save(file))
+        .then(() => this.buffer.save(file, lines))
         .then(
           (n) => this.app.message(`saved ${n} lines to ${file}`),
           (e: unknown) => this.app.message(`could not save the logs to ${file}: ${(e as Error).message}`, 'error'),
