@@ -409,5 +409,10 @@ export function timeline(rows: ChangeRow[], filter: ChangesFilter): ChangeRow[] 
     seen.add(k);
     out.push(r);
   }
-  return out.sort((a, b) => b.atMs - a.atMs || a.context.localeCompare(b.context) || a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  // one object's changes at the same second (a rollout 1 → 2 → 3 within it) come oldest first
+  // from their sources: the later one is the newer, shown first
+  const order = new Map(out.map((r, i) => [r, i]));
+  return out.sort(
+    (a, b) => b.atMs - a.atMs || a.context.localeCompare(b.context) || a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || order.get(b)! - order.get(a)!,
+  );
 }

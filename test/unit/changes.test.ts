@@ -145,3 +145,11 @@ describe('changesOnce', () => {
     expect(changesOnce(rows, new Map(), ['a', 'b', 'c'])).toHaveLength(4);
   });
 });
+
+describe('timeline order', () => {
+  it("one object's changes in the same second: the later one first (a rollout 1 → 2 then 2 → 3)", () => {
+    const row = (what: string): ChangeRow => ({ context: 'dev', kind: 'Deployment', namespace: 'shop', name: 'web', change: 'rollout', what, at: '2026-11-20T10:00:00Z', atMs: Date.parse('2026-11-20T10:00:00Z'), evidence: 'ReplicaSet web' });
+    const rows = timeline([row('revision 1 → 2'), row('revision 2 → 3')], { since: 0 });
+    expect(rows.map((r) => r.what)).toEqual(['revision 2 → 3', 'revision 1 → 2']);
+  });
+});
