@@ -118,7 +118,7 @@ const TABLE = [
   { id: 'bottom', title: 'bottom', section: 'Navigation', by: 'view', keys: { default: ['shift-g', 'end'] } },
 
   // Resource: object commands (and the views' own open / secret / warnings keys)
-  { id: 'open', title: 'open', about: 'open: describe a row; expand a tree node; the diff of a revision; trace a change', section: 'Resource', by: 'view', keys: { default: ['enter'] } },
+  { id: 'open', title: 'open', about: 'open: describe a row; expand a tree node; the diff of a revision; trace a change; use only that context (context picker)', section: 'Resource', by: 'view', keys: { default: ['enter'] } },
   { id: 'yaml', title: 'yaml', section: 'Resource', by: 'object', needs: 'any', self: true, effect: { view: 'yaml' }, keys: { default: ['y'] } },
   { id: 'describe', title: 'describe', section: 'Resource', by: 'object', needs: 'any', self: true, effect: { view: 'describe' }, keys: { default: ['d'] } },
   { id: 'events', title: 'events', section: 'Resource', by: 'object', needs: 'any', effect: { view: 'events' }, keys: { default: ['e'] } },

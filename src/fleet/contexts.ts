@@ -1,9 +1,9 @@
-// The contexts of a run and their states: one ContextClient per selected context, warmed with
-// one request, then discovered (retried with backoff until it works); LATENCY samples; a
-// health loop; a CRD watch that rediscovers when kinds appear or change. A context's state is
-// its own reachability lowered by what its reflectors report, which the owner pushes in
-// (updateReflectorStates): this part never reads the informers. It reports through the events
-// given at construction.
+// The contexts of a run and their states: one ContextClient per selected context (and per one
+// added later, src/fleet/store.ts addContext), warmed with one request, then discovered
+// (retried with backoff until it works); LATENCY samples; a health loop; a CRD watch that
+// rediscovers when kinds appear or change. A context's state is its own reachability lowered
+// by what its reflectors report, which the owner pushes in (updateReflectorStates): this part
+// never reads the informers. It reports through the events given at construction.
 import { addSample, median } from '../model/latency.js';
 import type { ReflectorPhase, ResourceType } from '../model/types.js';
 import { typeOfKey } from '../model/types.js';
@@ -100,38 +100,58 @@ export class Contexts {
   private closed = false;
   private readonly abort = new AbortController();
 
+  private started = false;
+
   constructor(private readonly opts: ContextsOptions, private readonly events: ContextEvents) {
-    for (const name of opts.names) {
-      const entry: Entry = {
-        name,
-        status: { name, state: 'connecting' },
-        baseState: 'connecting',
-        types: [],
-        discovered: false,
-        settled: Promise.resolve(),
-        reflectors: new Map(),
-        latency: [],
-        forbiddenRetryAt: Date.now(),
-      };
-      try {
-        const cfg = contextConfig(opts.merged, name);
-        entry.client = new ContextClient(cfg, opts.client);
-        entry.status.namespace = cfg.namespace;
-        entry.status.server = cfg.cluster.server;
-        const ca = caFingerprint(cfg.cluster);
-        if (ca) entry.status.caFingerprint = ca;
-      } catch (e) {
-        // a broken entry in the kubeconfig is this context's problem only
-        entry.baseState = 'degraded';
-        entry.status = { name, state: 'degraded', lastError: (e as Error).message };
-      }
-      this.ctxs.set(name, entry);
+    for (const name of opts.names) this.ctxs.set(name, this.entry(name));
+  }
+
+  private entry(name: string): Entry {
+    const entry: Entry = {
+      name,
+      status: { name, state: 'connecting' },
+      baseState: 'connecting',
+      types: [],
+      discovered: false,
+      settled: Promise.resolve(),
+      reflectors: new Map(),
+      latency: [],
+      forbiddenRetryAt: Date.now(),
+    };
+    try {
+      const cfg = contextConfig(this.opts.merged, name);
+      entry.client = new ContextClient(cfg, this.opts.client);
+      entry.status.namespace = cfg.namespace;
+      entry.status.server = cfg.cluster.server;
+      const ca = caFingerprint(cfg.cluster);
+      if (ca) entry.status.caFingerprint = ca;
+    } catch (e) {
+      // a broken entry in the kubeconfig is this context's problem only
+      entry.baseState = 'degraded';
+      entry.status = { name, state: 'degraded', lastError: (e as Error).message };
     }
+    return entry;
   }
 
   /** Starts connecting every usable context in the background (after the owner is wired to the events). */
   start(): void {
-    for (const c of this.ctxs.values()) if (c.client) c.settled = new Promise((settle) => void this.connect(c, settle));
+    this.started = true;
+    for (const c of this.ctxs.values()) this.begin(c);
+  }
+
+  private begin(c: Entry): void {
+    if (c.client) c.settled = new Promise((settle) => void this.connect(c, settle));
+  }
+
+  /**
+   * Adds a kubeconfig context the run was not started with (the UI's `:ctx dev`), connecting
+   * it at once if the others are. The name must be the kubeconfig's; one already here stays as it is.
+   */
+  add(name: string): void {
+    if (this.ctxs.has(name) || this.closed) return;
+    const c = this.entry(name);
+    this.ctxs.set(name, c);
+    if (this.started) this.begin(c);
   }
 
   get(name: string): FleetContext | undefined {
@@ -142,7 +162,7 @@ export class Contexts {
     return [...this.ctxs.keys()];
   }
 
-  /** Copies of every context's status, in selection order. */
+  /** Copies of every context's status, in selection order (added ones last). */
   statuses(): ContextStatus[] {
     return [...this.ctxs.values()].map((c) => ({ ...c.status }));
   }

@@ -12,7 +12,7 @@
 // hanging or forbidden only ever affects its own entries.
 import type { ResourceType } from '../model/types.js';
 import type { ClientOptions, ContextClient } from '../kube/client.js';
-import { loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
+import { contextNames, loadKubeconfig, type MergedKubeconfig } from '../kube/kubeconfig.js';
 import { objectKey, type ReflectorOptions } from '../kube/reflector.js';
 import { resolveResource } from '../kube/resolve.js';
 import { FrameBatcher } from './batcher.js';
@@ -74,12 +74,14 @@ export class Fleet extends StoreReads implements FleetStore {
    * subscription of the fleet (50 CRD-heavy contexts hold ~11k) */
   private readonly subs = new Map<string, Set<Sub>>();
   private closed = false;
+  /** every context the kubeconfig defines, in its order */
+  private readonly defined: string[];
 
   constructor(opts: FleetStoreOptions) {
     super();
     const merged = opts.merged ?? loadKubeconfig({ kubeconfig: opts.kubeconfig, env: opts.env });
+    this.defined = contextNames(merged);
     this.batcher = new FrameBatcher({ frameMs: opts.frameMs });
-    for (const name of opts.contexts) this.indexes.set(name, new ObjectIndex(name));
     this.informers = new Informers({ graceMs: opts.graceMs ?? 30_000, reflector: opts.reflector }, {
       upserted: (context, rk, o) => {
         this.indexes.get(context)?.add(rk, o);
@@ -125,13 +127,32 @@ export class Fleet extends StoreReads implements FleetStore {
         retryForbidden: (name) => this.informers.retryForbidden(name),
       },
     );
-    for (const name of opts.contexts) {
-      const c = this.ctxs.get(name);
-      if (!c?.client) continue;
-      const client: ContextClient = c.client;
-      this.hosts.set(name, { name, client, resolve: (q) => this.ctxs.resolve(name, q), namespace: () => c.status.namespace });
-    }
+    for (const name of opts.contexts) this.host(name);
     this.ctxs.start();
+  }
+
+  /** The index and informer host of a context Contexts holds. */
+  private host(name: string): void {
+    this.indexes.set(name, new ObjectIndex(name));
+    const c = this.ctxs.get(name);
+    if (!c?.client) return;
+    const client: ContextClient = c.client;
+    this.hosts.set(name, { name, client, resolve: (q) => this.ctxs.resolve(name, q), namespace: () => c.status.namespace });
+  }
+
+  kubeconfigContexts(): string[] {
+    return [...this.defined];
+  }
+
+  /** Only the contexts selected at start are built and connected: one the UI asks for later
+   * (`:ctx dev`) costs nothing until then. */
+  addContext(name: string): boolean {
+    if (!this.defined.includes(name)) return false;
+    if (this.closed || this.ctxs.get(name)) return true;
+    this.ctxs.add(name);
+    this.host(name);
+    this.batcher.markContext(name);
+    return true;
   }
 
   // --- subscriptions --------------------------------------------------------------------

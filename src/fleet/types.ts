@@ -98,7 +98,14 @@ export type ApiRequest = KubeRequest;
 export type ApiResponse = KubeResponse;
 
 export interface FleetStore {
+  /** The contexts this store connects: those it was created with, then those addContext added. */
   contexts(): ContextStatus[];
+  /** Every context the kubeconfig defines, in its order, connected or not (absent in stores
+   * without a kubeconfig: their contexts() are all there are; see kubeconfigContexts below). */
+  kubeconfigContexts?(): string[];
+  /** Starts connecting a kubeconfig context the store was not created with (one it has stays
+   * as it is); false when the kubeconfig defines no such context. */
+  addContext?(name: string): boolean;
   /** Resource types a context serves (after discovery). */
   resources(context: string): ResourceType[];
   /** Resolves what a user types to the resource in that context, or undefined if not served there. */
@@ -128,4 +135,9 @@ export interface FleetStore {
   /** A streaming GET (logs with follow=true): the body's chunks; abort with req.signal. */
   stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>>;
   close(): Promise<void>;
+}
+
+/** Every context the user can select: the kubeconfig's, or the store's own where it has no kubeconfig. */
+export function kubeconfigContexts(store: FleetStore): string[] {
+  return store.kubeconfigContexts?.() ?? store.contexts().map((c) => c.name);
 }

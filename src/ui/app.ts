@@ -93,8 +93,9 @@ export function runApp(opts: AppOptions): Promise<void> {
   // drawn from lines, each row parsed once per change of its text (src/ui/line-layer.ts)
   const [headerRows, bodyRows, footerRows] = [header, body, footer].map(lineLayer);
 
-  const allNames = store.contexts().map((c) => c.name);
-  const state: ShellState = { selected: opts.contexts.length ? [...opts.contexts] : allNames.slice(0, 1), namespace: opts.namespace, history: [], closed: false };
+  /** the contexts the store connects: those of the start, then those selected since */
+  const connected = (): string[] => store.contexts().map((c) => c.name);
+  const state: ShellState = { selected: opts.contexts.length ? [...opts.contexts] : connected().slice(0, 1), namespace: opts.namespace, history: [], closed: false };
   const stack = new ViewStack();
   const frames = frameScheduler(frame, { spacingMs: FRAME_MS, inputSpacingMs: INPUT_FRAME_MS });
   let done: () => void = () => undefined;
@@ -107,7 +108,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   // app is open (issue 20), not only while one of those views is: pressing 1 after a while in
   // another view shows whole numbers at once, not a list still filling in
   const fleetWatch = new StatusWatcher(store);
-  fleetWatch.sync(allNames);
+  fleetWatch.sync(connected());
   const clock = setInterval(() => app.render(), CLOCK_MS);
   clock.unref();
   const app: AppContext = {
@@ -118,6 +119,8 @@ export function runApp(opts: AppOptions): Promise<void> {
     contexts: () => state.selected,
     namespace: () => state.namespace,
     setContexts(names) {
+      // a kubeconfig context the run did not start with starts connecting now
+      for (const n of names) store.addContext?.(n);
       state.selected = names;
       for (const v of stack.all()) v.scopeChanged?.();
       app.render();
@@ -189,7 +192,7 @@ export function runApp(opts: AppOptions): Promise<void> {
     if (!state.closed) app.message(outcomeLine(o), o.status === 'succeeded' ? 'info' : 'error');
   });
   const act = createActionRunner({ app, store, executor, lookup: executorLookup, dismiss, closed: () => state.closed, preparing: (p) => (state.preparing = p) });
-  const commandLine = createCommandLine({ app, store, state, stack, allNames, quit });
+  const commandLine = createCommandLine({ app, store, state, stack, quit });
 
   /** The object commands that apply to the top view's selection, in table order. */
   function objectCommandsFor(v: View | undefined): CommandId[] {
@@ -244,7 +247,7 @@ export function runApp(opts: AppOptions): Promise<void> {
 
   const onKey = createKeyHandler({ app, store, keymap, state, stack, size, runCommand: (line) => commandLine.run(line), quit });
   const unsubscribe = store.onChange((batch: ChangeBatch) => {
-    if (batch.contexts.size) fleetWatch.sync(allNames);
+    if (batch.contexts.size) fleetWatch.sync(connected());
     for (const v of stack.all()) v.onChange?.(batch);
     app.render();
   });

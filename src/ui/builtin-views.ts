@@ -1,5 +1,6 @@
 // The built-in views of the `:` palette, registered as data (src/ui/view.ts VIEWS): imported
 // once by the shell (src/ui/app.ts) for its effect.
+import { kubeconfigContexts } from '../fleet/types.js';
 import { registerView } from './view.js';
 import { ForwardsView } from './triage.js';
 import { HelpView } from './views/help.js';
@@ -18,7 +19,7 @@ registerView({ names: ['help', '?'], help: 'the key bindings', create: (app) => 
 registerView({
   names: ['ctx', 'context', 'contexts'], help: 'pick the contexts the views span; ctx NAME|GLOB… selects them at once',
   create: (app, args, scope) => {
-    if (args.length) return `ctx: no context named ${args.join(', ')} (the kubeconfig has ${app.store.contexts().map((c) => c.name).join(', ')})`;
+    if (args.length) return `ctx: no context named ${args.join(', ')} (the kubeconfig has ${kubeconfigContexts(app.store).join(', ')})`;
     const contexts = scope?.contexts;
     if (!contexts) return new ContextPicker(app);
     app.setContexts(contexts);

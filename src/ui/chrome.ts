@@ -98,7 +98,7 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
     const k = keysOf(d.keymap, a);
     // back only where it works: not on the top view with no filter to clear
     if (!k || (a === 'filter' && !v?.filter) || (a === 'back' && !stack.backStep())) continue;
-    const label = a === 'quit' && stack.depth > 1 ? 'back' : command(a).title;
+    const label = a === 'quit' && stack.depth > 1 ? 'back' : (v?.hints?.[a] ?? command(a).title);
     if (said.has(label)) continue;
     said.add(label);
     const text = `<${k}> ${label} `;

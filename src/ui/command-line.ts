@@ -2,7 +2,7 @@
 // on the top view's selection; otherwise a registered view or a resource kind opens — a
 // top-level one replaces the stack, as in k9s; pickers and help stack.
 import { verbCommand } from '../commands/table.js';
-import type { FleetStore } from '../fleet/types.js';
+import { kubeconfigContexts, type FleetStore } from '../fleet/types.js';
 import type { ShellState, ViewStack } from './app-state.js';
 import { refusal, runObjectCommand, targetsFor } from './objects.js';
 import { parseCommand } from './palette.js';
@@ -14,8 +14,6 @@ export interface CommandLineDeps {
   store: FleetStore;
   state: ShellState;
   stack: ViewStack;
-  /** every context of the run (names and globs on the line match these) */
-  allNames: string[];
   quit(): void;
 }
 
@@ -30,8 +28,11 @@ export function createCommandLine(d: CommandLineDeps): CommandLine {
   const { app, store, state, stack } = d;
 
   function openView(line: string, replace: boolean): boolean {
-    const cmd = parseCommand(line, d.allNames);
+    // names and globs on the line match every kubeconfig context; one the run has not
+    // connected yet starts connecting (`:pods dev` after `--context prod-eu`)
+    const cmd = parseCommand(line, kubeconfigContexts(store));
     if (!cmd.name) return false;
+    for (const c of cmd.contexts ?? []) store.addContext?.(c);
     const factory = VIEWS.get(cmd.name);
     let view: View | string | undefined;
     if (factory) {

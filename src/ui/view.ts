@@ -46,6 +46,9 @@ export interface View {
   title(): string;
   /** the actions this view handles, in footer-hint order */
   readonly actions: readonly CommandId[];
+  /** footer words for keys that do something particular here (the context picker's enter uses
+   * only that context); the command table's title otherwise */
+  readonly hints?: Partial<Record<CommandId, string>>;
   /** true when handled */
   handle(action: CommandId): boolean;
   /** the visible lines (blessed tags allowed), at most `height` */

@@ -17,13 +17,33 @@ export class FakeStore implements FleetStore {
   readonly watched: WatchSpec[] = [];
   readonly requests: { context: string; req: ApiRequest }[] = [];
 
-  /** undiscovered: contexts start connecting and serve no resources until discover(name) */
-  constructor(contexts: string[], opts: { undiscovered?: boolean } = {}) {
-    for (const name of contexts) {
+  /** the kubeconfig's contexts; contexts() holds those connected */
+  private readonly defined: string[];
+  /** the contexts addContext started, in order */
+  readonly added: string[] = [];
+
+  /** undiscovered: contexts start connecting and serve no resources until discover(name);
+   * connected: the contexts the run starts with (default all), the others only in the kubeconfig until addContext */
+  constructor(contexts: string[], opts: { undiscovered?: boolean; connected?: string[] } = {}) {
+    this.defined = [...contexts];
+    for (const name of opts.connected ?? contexts) {
       this.ctx.set(name, opts.undiscovered
         ? { name, state: 'connecting', discovered: false }
         : { name, state: 'ready', latencyMs: 3, serverVersion: 'v1.32.0', discovered: true });
     }
+  }
+
+  kubeconfigContexts(): string[] {
+    return [...this.defined];
+  }
+
+  addContext(name: string): boolean {
+    if (!this.defined.includes(name)) return false;
+    if (!this.ctx.has(name)) {
+      this.added.push(name);
+      this.setContext(name, 'ready', { name, discovered: true, latencyMs: 3, serverVersion: 'v1.32.0' });
+    }
+    return true;
   }
 
   /** Discovery lands: the context is ready and serves the catalog. */
@@ -198,10 +218,10 @@ const T0 = Date.parse('2026-11-20T10:00:00Z');
 const ts = (minutesAgo: number, now: number): string => new Date(now - minutesAgo * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** A small fleet: 3 contexts × 2 namespaces, a deployment + pods each, Kustomizations, a CNPG cluster, events, a secret. */
-export function demoStore(opts: { contexts?: string[]; podsPerNamespace?: number; now?: number; undiscovered?: boolean } = {}): FakeStore {
+export function demoStore(opts: { contexts?: string[]; podsPerNamespace?: number; now?: number; undiscovered?: boolean; connected?: string[] } = {}): FakeStore {
   const contexts = opts.contexts ?? ['dev', 'staging', 'prod-eu'];
   const now = opts.now ?? T0;
-  const s = new FakeStore(contexts, { undiscovered: opts.undiscovered });
+  const s = new FakeStore(contexts, { undiscovered: opts.undiscovered, connected: opts.connected });
   let uid = 0;
   const meta = (name: string, namespace: string | undefined, minutesAgo: number, extra: Record<string, unknown> = {}) => ({
     name, ...(namespace ? { namespace } : {}), uid: `uid-${++uid}`, creationTimestamp: ts(minutesAgo, now), ...extra,

@@ -30,6 +30,11 @@ const HELP_NOTES: [string, string[]][] = [
     '⊘ limited: ready, but RBAC hides some kinds or namespaces (watched namespace by namespace)',
     '… +N: N more selected contexts than the width holds; the Fleet view has a row for each',
   ]],
+  ['Contexts (shift-x, :ctx)', [
+    'the picker lists every kubeconfig context with its header badge; one the run has not connected says "not connected"',
+    'enter uses that context alone (as k9s), space toggles it in the selection; :ctx NAME and :pods NAME reach any of them',
+    'a context the run did not start with (--context prod-eu) is connected once selected or named, not before',
+  ]],
   ['Knowledge states', [
     'each (context, kind, namespace) is synced (whole), syncing (not loaded yet), forbidden (RBAC: all, or some namespaces) or failed (why)',
     'shown where the numbers are: problems [7+, 2 failed · 2 kinds syncing] (7 or more, 2 of them failed), ? in a Fleet cell, a "not whole: ..." notice row, "events not loaded yet"',

@@ -1,6 +1,9 @@
-// The context picker (toggle which contexts the views span, applied live) and the
-// namespace picker (one namespace or all).
+// The context picker (every kubeconfig context: enter uses that one alone, as k9s's :ctx;
+// space toggles it in the set the views span, applied live) and the namespace picker (one
+// namespace or all).
 import type { CommandId } from '../../commands/table.js';
+import { kubeconfigContexts } from '../../fleet/types.js';
+import { BADGE_SYMBOL, badgeOf } from '../badges.js';
 import { fit } from '../style.js';
 import type { AppContext, View } from '../view.js';
 import { renderTable, type TableState } from '../widgets/table.js';
@@ -33,23 +36,32 @@ abstract class ListPicker implements View {
 }
 
 export class ContextPicker extends ListPicker {
-  readonly actions: readonly CommandId[] = ['mark', 'open', 'back', ...NAV];
+  readonly actions: readonly CommandId[] = ['open', 'mark', 'back', ...NAV];
+  readonly hints: Partial<Record<CommandId, string>> = { open: 'use only', mark: 'toggle' };
   title(): string {
     return 'contexts';
   }
   protected items(): string[] {
-    return this.app.store.contexts().map((c) => c.name);
+    return kubeconfigContexts(this.app.store);
   }
+  /** the header's badge (src/ui/badges.ts); a context the run has not connected says so */
   protected label(name: string): string {
     const on = this.app.contexts().includes(name);
     const st = this.app.store.contexts().find((c) => c.name === name);
-    return `[${on ? 'x' : ' '}] ${fit(name, 30)} ${st?.state ?? ''}`;
+    const b = st && badgeOf(st, this.app.store.reflectors(name));
+    return `[${on ? 'x' : ' '}] ${b ? BADGE_SYMBOL[b] : ' '} ${fit(name, 30)} ${b ?? 'not connected'}`;
   }
   handle(action: CommandId): boolean {
     if (this.move(action)) return true;
     if (action !== 'mark' && action !== 'open') return false;
     const name = this.items()[this.state.selected];
     if (!name) return true;
+    if (action === 'open') {
+      this.app.setContexts([name]);
+      this.app.pop();
+      this.app.message(`contexts: ${name}`);
+      return true;
+    }
     const sel = this.app.contexts();
     const next = sel.includes(name) ? sel.filter((c) => c !== name) : [...sel, name];
     if (next.length === 0) this.app.message('at least one context stays selected', 'error');
