@@ -87,6 +87,9 @@ export interface ObjectCommand extends Base {
   self?: boolean;
   asks?: string;
   verbs?: readonly string[];
+  /** the number its `:` words may take (`:scale 3`, `:rollback 2`; left out, the action asks or
+   * takes its default) and the action option it sets; the palette shows `shape` after the word */
+  verbArg?: { option: 'replicas' | 'toRevision'; shape: string };
   cli?: readonly CliCommand[];
 }
 export type Command = ShellCommand | ViewCommand | ObjectCommand;
@@ -213,7 +216,7 @@ const TABLE = [
   },
   {
     id: 'workload.scale', title: 'scale', section: 'Workload', by: 'object', needs: 'scale', effect: { action: 'scale' }, asks: 'the replica count (`:scale N` gives it)',
-    keys: { default: ['s'] }, verbs: ['scale'],
+    keys: { default: ['s'] }, verbs: ['scale'], verbArg: { option: 'replicas', shape: '[N] replicas' },
     cli: [{
       name: 'scale', description: 'set the replicas of a Deployment, StatefulSet, ReplicaSet or a CR with /scale',
       options: [{ flags: '--replicas <n>', description: 'the new replica count', int: true, required: true }, SUSPEND_OWNER],
@@ -222,6 +225,7 @@ const TABLE = [
   {
     id: 'workload.rollback', title: 'rollback', section: 'Workload', by: 'object', needs: 'rollback', effect: { action: 'rollback' },
     asks: 'nothing: the previous revision (`:rollback N` or the history view picks one)', keys: { default: ['shift-b'] }, verbs: ['rollback'],
+    verbArg: { option: 'toRevision', shape: '[N] revision' },
     cli: [{
       name: 'rollback', description: 'roll a Deployment, StatefulSet or DaemonSet back as kubectl rollout undo does',
       options: [{ flags: '--to-revision <n>', description: 'the revision to go back to (default: the previous one)', int: true }, SUSPEND_OWNER],

@@ -10,7 +10,7 @@ import type { FleetStore } from '../fleet/types.js';
 import { displayWidth, escapeUnsafe, termLine } from '../model/sanitize.js';
 import type { ShellState, ViewStack } from './app-state.js';
 import { BADGE_ROLE, BADGE_SYMBOL, badgeOf } from './badges.js';
-import { completions } from './palette.js';
+import { argumentHint, completions } from './palette.js';
 import { cutTagged, escapeTags, fit, paint } from './style.js';
 
 export interface ChromeDeps {
@@ -110,7 +110,8 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
   const { prompt, message } = state;
   if (prompt) {
     const lead = prompt.kind === 'palette' ? ':' : '/';
-    const sugg = prompt.kind === 'palette' ? completions(prompt.text, d.store, state.selected) : [];
+    const hint = prompt.kind === 'palette' ? argumentHint(prompt.text) : undefined;
+    const sugg = hint ? [hint] : prompt.kind === 'palette' ? completions(prompt.text, d.store, state.selected) : [];
     const input = `${lead}${prompt.text}▏`;
     line2 = paint(theme, 'prompt', input) + paint(theme, 'prompt.suggestion', fit(sugg.length ? `  ${sugg.join(' ')}` : '', Math.max(0, width - input.length)));
   } else {

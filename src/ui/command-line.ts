@@ -70,16 +70,16 @@ export function createCommandLine(d: CommandLineDeps): CommandLine {
     const [word = '', arg] = line.split(/\s+/);
     const hit = verbCommand(word.toLowerCase());
     if (!hit) return false;
-    const n = arg === undefined ? undefined : /^\d+$/.test(arg) ? Number(arg) : NaN;
-    if (Number.isNaN(n)) {
-      app.message(`:${word}: "${arg}" is not a number`, 'error');
-      return true;
-    }
-    const options = n === undefined ? undefined : word === 'scale' ? { replicas: n } : word === 'rollback' ? { toRevision: n } : undefined;
-    if (n !== undefined && !options) {
+    const takes = hit.cmd.verbArg;
+    if (arg !== undefined && !takes) {
       app.message(`:${word} takes no argument`, 'error');
       return true;
     }
+    if (arg !== undefined && !/^\d+$/.test(arg)) {
+      app.message(`:${word}: "${arg}" is not a number`, 'error');
+      return true;
+    }
+    const options = takes && arg !== undefined ? { [takes.option]: Number(arg) } : undefined;
     const sel = targetsFor(app, stack.top(), hit.cmd);
     const why = sel ? runObjectCommand(app, hit.cmd, sel.targets, { action: hit.action, options }) : `:${word}: this view shows no objects to act on`;
     if (why) app.message(sel && !sel.targets.length ? refusal(app, hit.cmd, [], sel.missing)! : why, 'error');

@@ -1,8 +1,8 @@
 // The `:` command line: parsing (`deploy prod-* shop`) and fuzzy completion over views,
 // resource names, the object commands' words (the command table's verbs), contexts and namespaces.
 import Fuse from 'fuse.js';
-import { VERBS } from '../commands/table.js';
-import type { FleetStore } from '../fleet/types.js';
+import { VERBS, verbCommand } from '../commands/table.js';
+import { kubeconfigContexts, type FleetStore } from '../fleet/types.js';
 import { globToRegExp } from '../model/glob.js';
 import { VIEWS } from './view.js';
 
@@ -34,10 +34,26 @@ export function parseCommand(line: string, allContexts: string[]): ParsedCommand
   return out;
 }
 
-/** Completions for the word being typed: names first, then contexts/namespaces for arguments. */
+/** The object command whose `:` word the line starts with, once its argument is being typed. */
+function verbOf(words: string[]): ReturnType<typeof verbCommand> {
+  return words.length > 1 ? verbCommand(words[0].replace(/^:/, '').toLowerCase()) : undefined;
+}
+
+/** What the argument being typed after an object command's word is (`:scale ` → `[N] replicas`, from the command table). */
+export function argumentHint(line: string): string | undefined {
+  const words = line.split(/\s+/);
+  const verb = verbOf(words);
+  return verb && words.length === 2 ? verb.cmd.verbArg?.shape : undefined;
+}
+
+/**
+ * Completions for the word being typed: names first, then contexts/namespaces for arguments.
+ * After an object command's word (`:scale `) none: it takes a number or nothing (argumentHint says which).
+ */
 export function completions(line: string, store: FleetStore, contexts: string[], limit = 6): string[] {
   const words = line.split(/\s+/);
   const last = words[words.length - 1] ?? '';
+  if (verbOf(words)) return [];
   let candidates: string[];
   if (words.length <= 1) {
     const set = new Set<string>([...VIEWS.keys(), ...VERBS]);
@@ -48,7 +64,7 @@ export function completions(line: string, store: FleetStore, contexts: string[],
     }
     candidates = [...set];
   } else {
-    const set = new Set<string>(store.contexts().map((c) => c.name));
+    const set = new Set<string>(kubeconfigContexts(store));
     for (const c of contexts) for (const ns of store.list(c, 'namespaces')) set.add(ns.metadata.name);
     candidates = [...set];
   }

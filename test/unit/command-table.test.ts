@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { catalogEntry } from '../../src/actions/catalog.js';
-import { BUILTIN_KEYMAPS, builtinKeymapFile, cliCommands, COMMANDS, OBJECT_COMMANDS, verbCommand } from '../../src/commands/table.js';
+import { BUILTIN_KEYMAPS, builtinKeymapFile, cliCommands, COMMANDS, OBJECT_COMMANDS, VERBS, verbCommand } from '../../src/commands/table.js';
 import { loadKeymap, parseKeySeq, undeliverable } from '../../src/config/keymap.js';
-import { completions } from '../../src/ui/palette.js';
+import { argumentHint, completions } from '../../src/ui/palette.js';
 import { VIEWS } from '../../src/ui/view.js';
-import { demoStore } from '../helpers/fake-store.js';
+import { demoStore, FakeStore } from '../helpers/fake-store.js';
 import '../../src/ui/app.js';
 import { docsWithTable, DOCS } from '../../tools/keymaps.js';
 
@@ -75,5 +75,24 @@ describe('the palette completes what the table declares', () => {
     expect(completions('roll', store, ctx)[0]).toBe('rollback');
     expect(completions('scal', store, ctx)[0]).toBe('scale');
     expect(completions('reco', store, ctx)[0]).toBe('reconcile');
+  });
+});
+
+describe('the palette after an object command\'s word', () => {
+  // `:scale ` offered namespaces and contexts; choosing one gave `:scale: "checkout" is not a number`
+  it('completes nothing, and names the number it takes where it takes one (from the table\'s verbArg)', () => {
+    const store = new FakeStore(['dev', 'staging'], { connected: ['dev'] });
+    const ctx = ['dev'];
+    for (const v of VERBS) {
+      expect(completions(`${v} `, store, ctx), v).toEqual([]);
+      expect(completions(`${v} d`, store, ctx), v).toEqual([]);
+      expect(argumentHint(`${v} `), v).toBe(verbCommand(v)!.cmd.verbArg?.shape);
+    }
+    expect(argumentHint('scale ')).toBe('[N] replicas');
+    expect(argumentHint('rollback ')).toBe('[N] revision');
+    expect(argumentHint('suspend ')).toBeUndefined();
+    expect(argumentHint('scale 3 ')).toBeUndefined();
+    // other commands' arguments still complete, every kubeconfig context among them
+    expect(completions('pods st', store, ctx)).toContain('staging');
   });
 });
