@@ -61,7 +61,9 @@ export function headerLines(d: ChromeDeps, width: number): string[] {
   const invalid = v?.filter?.error?.() !== undefined ? ' (invalid)' : '';
   const scope = v?.scope?.();
   const ctx = scope?.contexts ? `  ctx:${scope.contexts.join(',')}` : '';
-  const left = ` ${v?.title() ?? ''} ${status}${ctx}  ns:${scope?.namespace ?? state.namespace ?? 'all'}${filter ? `  filter:/${filter}${invalid}` : ''}`;
+  // a cluster-scoped object's view has no namespace to name
+  const ns = scope?.namespace === '' ? '' : `  ns:${scope?.namespace ?? state.namespace ?? 'all'}`;
+  const left = ` ${v?.title() ?? ''} ${status}${ctx}${ns}${filter ? `  filter:/${filter}${invalid}` : ''}`;
   const ro = d.readonly ? ' READONLY ' : '';
   const line2 = paint(theme, 'header.scope', fit(left, Math.max(0, width - ro.length))) + (ro ? paint(theme, 'readonly', ro) : '');
   return [line1, line2];

@@ -6,6 +6,7 @@ import type { ActionOptions, Outcome, Target } from '../actions/types.js';
 import type { Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
+import type { KubeObject } from '../model/types.js';
 import type { MetricsPoller } from '../fleet/metrics.js';
 import type { CommandId } from '../commands/table.js';
 import type { Triage } from './triage.js';
@@ -41,6 +42,17 @@ export interface AppContext {
   outcomes(): Outcome[];
 }
 
+export interface ViewScope {
+  contexts?: string[];
+  namespace?: string;
+}
+
+/** The scope of a view over one object (yaml, describe, history, tree): its context and namespace,
+ * which the header names (three contexts may each have a cart-api). */
+export function objectScope(context: string, obj: KubeObject): ViewScope {
+  return { contexts: [context], namespace: obj.metadata.namespace ?? '' };
+}
+
 export interface View {
   /** crumb text: `pods`, `yaml pod/web-1` */
   title(): string;
@@ -64,8 +76,9 @@ export interface View {
    * itself runs on them. Views without objects (fleet, logs, help) leave it out.
    */
   selection?(): Target[];
-  /** the view's own narrowing of the app's scope (`:pods prod-eu databases`), for the header */
-  scope?(): { contexts?: string[]; namespace?: string };
+  /** the view's own narrowing of the app's scope (`:pods prod-eu databases`, one object's
+   * context and namespace), for the header; namespace '' for a cluster-scoped object */
+  scope?(): ViewScope;
   /** views with a `/` filter (src/model/filter.ts rowFilter); `error`: why the line in force does not parse */
   filter?: { get(): string; set(text: string): void; error?(): string | undefined };
   close?(): void;

@@ -59,3 +59,19 @@ describe('contexts the run did not start with', () => {
     expect(r.store.added).toEqual(['dev', 'staging']);
   });
 });
+
+describe('views over one object name its context and namespace', () => {
+  // `h` on cart-api said `history deployment/cart-api [3 revisions]  ns:all`: three contexts have one
+  it('history, yaml, describe and tree: ctx and ns in the header, whatever the app\'s scope', async () => {
+    const r = start({ startCommand: 'deploy' });
+    await r.waitFor(/prod-eu\s+shop\s+web/);
+    r.keys('G');
+    const scoped = (title: RegExp) => r.waitFor((t) => title.test(t.split('\n')[1]) && /ctx:(dev|staging|prod-eu)\s+ns:(default|shop)\s/.test(t.split('\n')[1]));
+    for (const [key, title] of [['h', /history deployment\/web/], ['y', /yaml deployment\/web/], ['d', /describe deployment\/web/], ['t', /tree deployment\/web/]] as const) {
+      r.keys(key);
+      await scoped(title);
+      r.keys('\x1b');
+      await r.waitFor((t) => /^ deploy/.test(t.split('\n')[1]));
+    }
+  });
+});

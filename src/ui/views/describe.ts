@@ -10,7 +10,7 @@ import { storeCoverage } from '../../fleet/report.js';
 import type { Subscription } from '../../fleet/types.js';
 import { displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, paint, textColumns } from '../style.js';
-import type { AppContext } from '../view.js';
+import { objectScope, type AppContext, type ViewScope } from '../view.js';
 import { FullObject } from './full-object.js';
 import { TextView } from './text.js';
 
@@ -91,6 +91,10 @@ export class DescribeView extends TextView {
 
   title(): string {
     return `describe ${this.rt.kind.toLowerCase()}/${this.obj.metadata.name}`;
+  }
+
+  scope(): ViewScope {
+    return objectScope(this.context, this.obj);
   }
 
   protected lines(width: number): string[] {

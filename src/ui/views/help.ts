@@ -34,6 +34,7 @@ const HELP_NOTES: [string, string[]][] = [
     'the picker lists every kubeconfig context with its header badge; one the run has not connected says "not connected"',
     'enter uses that context alone (as k9s), space toggles it in the selection; :ctx NAME and :pods NAME reach any of them',
     'a context the run did not start with (--context prod-eu) is connected once selected or named, not before',
+    'a view over one object (history, yaml, describe, tree) names its context and namespace in the header: ctx:prod-eu  ns:checkout',
   ]],
   ['Knowledge states', [
     'each (context, kind, namespace) is synced (whole), syncing (not loaded yet), forbidden (RBAC: all, or some namespaces) or failed (why)',

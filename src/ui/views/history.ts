@@ -14,7 +14,7 @@ import { HISTORY_SOURCES, historyOf } from '../../model/kinds.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
-import type { AppContext, View } from '../view.js';
+import { objectScope, type AppContext, type View, type ViewScope } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
 import { TextView, toggleRowDetail } from './text.js';
 
@@ -115,12 +115,16 @@ export function rollbackOutcome(outcomes: Outcome[], since: number, t: Pick<Targ
 }
 
 class DiffView extends TextView {
-  constructor(app: AppContext, private readonly heading: string, private readonly diff: string) {
+  constructor(app: AppContext, private readonly heading: string, private readonly diff: string, private readonly within: ViewScope) {
     super(app);
   }
 
   title(): string {
     return this.heading;
+  }
+
+  scope(): ViewScope {
+    return this.within;
   }
 
   protected lines(): string[] {
@@ -166,6 +170,10 @@ export class HistoryView implements View {
 
   title(): string {
     return `history ${this.opts.rt.kind.toLowerCase()}/${this.opts.object.metadata.name}`;
+  }
+
+  scope(): ViewScope {
+    return objectScope(this.opts.context, this.opts.object);
   }
 
   /** The live object from the store (the one given until the store has it). */
@@ -243,7 +251,7 @@ export class HistoryView implements View {
       this.app.message(`revision ${a === b ? a : `${a} or ${b}`} is no longer in the history`, 'error');
       return true;
     }
-    this.app.push(new DiffView(this.app, `diff ${this.opts.rt.kind.toLowerCase()}/${this.opts.object.metadata.name} ${Math.min(a, b)}..${Math.max(a, b)}`, diff));
+    this.app.push(new DiffView(this.app, `diff ${this.opts.rt.kind.toLowerCase()}/${this.opts.object.metadata.name} ${Math.min(a, b)}..${Math.max(a, b)}`, diff, this.scope()));
     return true;
   }
 

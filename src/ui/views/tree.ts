@@ -13,7 +13,7 @@ import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { fit, paint } from '../style.js';
-import type { AppContext, View } from '../view.js';
+import { objectScope, type AppContext, type View, type ViewScope } from '../view.js';
 import { detailRoom, scrollTop } from '../widgets/table.js';
 import { rowDetail, toggleRowDetail } from './text.js';
 
@@ -84,6 +84,8 @@ export class TreeView implements View {
     private readonly roots: () => TreeRoot[],
     private readonly contexts: () => string[],
     private readonly rootKinds: string[],
+    /** one object's tree names its context and namespace in the header */
+    private readonly within?: ViewScope,
   ) {
     this.watchKinds();
   }
@@ -91,7 +93,7 @@ export class TreeView implements View {
   /** The tree of one object, rooted at its top owner. */
   static forObject(app: AppContext, context: string, resource: string, obj: KubeObject): TreeView {
     const root: TreeRoot = { context, resource, namespace: obj.metadata.namespace, name: obj.metadata.name };
-    return new TreeView(app, `tree ${obj.kind?.toLowerCase() ?? resource}/${obj.metadata.name}`, () => [root], () => [context], [resource]);
+    return new TreeView(app, `tree ${obj.kind?.toLowerCase() ?? resource}/${obj.metadata.name}`, () => [root], () => [context], [resource], objectScope(context, obj));
   }
 
   /** `:xray KIND [ns]`: every object of a kind in the selected contexts that is a top owner. */
@@ -132,6 +134,10 @@ export class TreeView implements View {
 
   title(): string {
     return this.label;
+  }
+
+  scope(): ViewScope {
+    return this.within ?? {};
   }
 
   status(): string {

@@ -11,7 +11,7 @@ import { termLine } from '../../model/sanitize.js';
 import { apiVersionOf, resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { CommandId } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
-import type { AppContext } from '../view.js';
+import { objectScope, type AppContext, type ViewScope } from '../view.js';
 import { FullObject } from './full-object.js';
 import { TextView } from './text.js';
 
@@ -114,6 +114,10 @@ export class YamlView extends TextView {
 
   title(): string {
     return `yaml ${this.rt.kind.toLowerCase()}/${this.obj.metadata.name}`;
+  }
+
+  scope(): ViewScope {
+    return objectScope(this.context, this.obj);
   }
 
   override status(): string {
