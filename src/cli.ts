@@ -5,7 +5,7 @@
 import type { Command, CommanderError } from 'commander';
 import type { LogsCommandOptions } from './cli/logs.js';
 import { addLogsCommand, commanderOption, fleetOptions as fleetOptionsFor, intExpected, parseLogsArgs, wholeNumber } from './cli/options.js';
-import { isSingleExecutable, packageVersion } from './config/shipped.js';
+import { isSingleExecutable, packageVersion } from './platform/shipped.js';
 import type { CliCommand } from './commands/table.js';
 import type { SelectionOptions } from './fleet/selection.js';
 

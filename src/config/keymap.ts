@@ -3,7 +3,7 @@
 // from its default keys (`npm run keymaps`). A user file in $XDG_CONFIG_HOME/fleetdeck/keymap.json (or
 // .yaml) is merged over the chosen base, action by action.
 import { join } from 'node:path';
-import { fileExists, shippedPath } from './shipped.js';
+import { fileExists, shippedPath } from '../platform/shipped.js';
 import { command, COMMANDS, isCommandId, keysCollide, type CommandId } from '../commands/table.js';
 import { isRecord } from '../model/access.js';
 import { ConfigError, extendsOf, loadConfigFile, loadExtendsChain, resolveBase, userConfigDir, userConfigFile, type LoadedFile, type NamedBase } from './load.js';

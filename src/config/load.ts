@@ -2,7 +2,7 @@
 // YAML, with every error naming the file, the line and the key, so a typo in a user file is
 // found without reading our source.
 import { dirname, join, resolve } from 'node:path';
-import { fileExists, readTextFile } from './shipped.js';
+import { fileExists, readTextFile } from '../platform/shipped.js';
 import { configDir } from '../platform/xdg.js';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 

@@ -2,7 +2,7 @@
 // Every colour the UI paints is one of ROLES; colours are the 16 ANSI names, "default",
 // or #rrggbb (the terminal library maps those to the nearest of 256 or 16 colours).
 import { join } from 'node:path';
-import { shippedPath } from './shipped.js';
+import { shippedPath } from '../platform/shipped.js';
 import { isRecord } from '../model/access.js';
 import { extendsOf, loadConfigFile, loadExtendsChain, resolveBase, userConfigDir, userConfigFile, type LoadedFile, type NamedBase } from './load.js';
 import type { LoadOptions } from './keymap.js';

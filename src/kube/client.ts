@@ -17,7 +17,7 @@ import { effectiveProxy, proxyScheme } from './proxy-env.js';
 import { clientNode, type ContextConfig } from './kubeconfig.js';
 import { staticAuthHeaders } from './static-auth.js';
 import { ListGate } from './list-gate.js';
-import { packageVersion } from '../config/shipped.js';
+import { packageVersion } from '../platform/shipped.js';
 import type { HttpAnswer, ServerTls, Transport, TransportTimeouts } from './transport.js';
 
 let agent: string | undefined;

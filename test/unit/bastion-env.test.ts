@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/actions/audit.js';
 import { appConfigPath } from '../../src/config/app-config.js';
 import { configDir, stateDir, writableStateDir } from '../../src/platform/xdg.js';
-import { fileExists, isSingleExecutable, packageVersion, readTextFile, shippedPath } from '../../src/config/shipped.js';
+import { fileExists, isSingleExecutable, packageVersion, readTextFile, shippedPath } from '../../src/platform/shipped.js';
 import { openScreen } from '../../src/ui/shell.js';
 import { ASCII_GLYPHS, terminalProblem, utf8Locale } from '../../src/ui/terminal.js';
 

@@ -11,7 +11,7 @@
 // What stays outside, as the package's own files:
 //   - packages that read files beside their own code or are loaded only on some paths (blessed,
 //     blessed-contrib, @kubernetes/client-node, undici, ws, socks, commander): see BUNDLED;
-//   - dist/config/shipped.js: it finds the package's files from its own place (import.meta.url);
+//   - dist/platform/shipped.js: it finds the package's files from its own place (import.meta.url);
 //   - dist/cli/logs.js: `fleetdeck logs` is its own bundle (tools/build/logs-bundle.mjs).
 // The modules of dist/ other than cli.js stay as tsc wrote them (the bench and tools import
 // some directly); the TUI and every subcommand run from the bundle. Source maps point through
@@ -30,7 +30,7 @@ const entry = join(dist, 'cli.js');
 /** Packages bundled in: plain JavaScript that reads no file of its own (built-ins: esbuild-shared.mjs). */
 const BUNDLED = /^(yaml|get-east-asian-width|fuse\.js|chalk)(\/|$)/;
 /** dist/ modules left as files, referred to from dist/ (the entry and its chunks all live there). */
-const SEPARATE = [join(dist, 'config', 'shipped.js'), join(dist, 'cli', 'logs.js')];
+const SEPARATE = [join(dist, 'platform', 'shipped.js'), join(dist, 'cli', 'logs.js')];
 
 const keepSeparate = {
   name: 'keep-separate',
@@ -67,6 +67,6 @@ const result = await build({
 // import.meta.url in a chunk names the chunk's place, not the module's: only shipped.js may ask
 const inputs = Object.keys(result.metafile.inputs);
 const metaUsers = inputs.filter((p) => p.startsWith('dist/') && existsSync(join(root, p)) && /\bimport\.meta\b/.test(readFileSync(join(root, p), 'utf8')));
-if (metaUsers.length) throw new Error(`import.meta used in ${metaUsers.join(', ')}: in the bundle it names a chunk's place (read shipped files through src/config/shipped.ts)`);
+if (metaUsers.length) throw new Error(`import.meta used in ${metaUsers.join(', ')}: in the bundle it names a chunk's place (read shipped files through src/platform/shipped.ts)`);
 const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
 console.log(JSON.stringify({ bundle: relative(root, entry), modules: inputs.length, files: outputs.length, bytes: outputs.reduce((n, [, o]) => n + o.bytes, 0) }));

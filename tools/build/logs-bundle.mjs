@@ -7,7 +7,7 @@
 // one against 0.10 s and 49 MB as one file (measured 2026-12-02, issue 22: the tail must start
 // as fast as stern). Every other module of dist/ stays tsc's, as do the modules the bundle
 // imports dynamically (loaded when needed: undici's transport, client-node, ws, chalk) and
-// src/config/shipped.ts (it finds the package by its own file's place). The source map points
+// src/platform/shipped.ts (it finds the package by its own file's place). The source map points
 // through tsc's maps to src/.
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ const keepSeparate = {
       if (args.kind === 'dynamic-import' && !relativePath) return { path: args.path, external: true };
       if (!relativePath) return undefined;
       const abs = resolve(args.resolveDir, args.path);
-      if (args.kind !== 'dynamic-import' && !abs.endsWith(join('config', 'shipped.js'))) return undefined;
+      if (args.kind !== 'dynamic-import' && !abs.endsWith(join('platform', 'shipped.js'))) return undefined;
       let rel = relative(dirname(file), abs);
       if (!rel.startsWith('.')) rel = `./${rel}`;
       return { path: rel, external: true };

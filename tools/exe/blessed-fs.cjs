@@ -5,7 +5,7 @@
 // embedded assets and hands every other call to the real fs (system terminfo included).
 'use strict';
 const fs = require('fs');
-// the build defines this from src/config/shipped.ts's EMBEDDED_ROOT
+// the build defines this from src/platform/shipped.ts's EMBEDDED_ROOT
 const ROOT = __FLEETDECK_EMBEDDED_ROOT__ + '/';
 
 function key(p) {

@@ -6,7 +6,7 @@
 //      script (the form Node 20's SEA runs); blessed's reads of its own terminfo and font files
 //      are redirected to the embedded assets (tools/exe/blessed-fs.cjs);
 //   2. the files read at run time (themes, keymaps, package.json, blessed's usr/) become SEA
-//      assets, read through node:sea's getAsset (src/config/shipped.ts);
+//      assets, read through node:sea's getAsset (src/platform/shipped.ts);
 //   3. `node --experimental-sea-config` writes the blob (script, V8 code cache, assets);
 //   4. postject injects it into a copy of the node binary (debug symbols stripped first).
 // x64 uses this machine's node; arm64 the official linux-arm64 build of the same version from
@@ -38,7 +38,7 @@ const cross = arch !== process.arch;
 
 const entry = join(root, 'dist', 'cli.js');
 if (!existsSync(entry)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-const { EMBEDDED_ROOT } = await import(join(root, 'dist', 'config', 'shipped.js'));
+const { EMBEDDED_ROOT } = await import(join(root, 'dist', 'platform', 'shipped.js'));
 if (/['"\\]/.test(EMBEDDED_ROOT)) throw new Error('EMBEDDED_ROOT must not need escaping in a string literal');
 
 /** Runs a build step quietly; its output is shown when it fails. */
@@ -131,8 +131,8 @@ const bundled = await build({
 const bundledFrom = Object.keys(bundled.metafile.inputs);
 // the bundle has no module URL (import.meta.url is undefined there): only shipped.js may ask
 // for it, and only outside the executable
-const metaUsers = bundledFrom.filter((p) => p.startsWith('dist/') && p !== 'dist/config/shipped.js' && /\bimport\.meta\b/.test(readFileSync(join(root, p), 'utf8')));
-if (metaUsers.length) throw new Error(`import.meta used in ${metaUsers.join(', ')}: it is undefined in the single executable (read shipped files through src/config/shipped.ts, import modules statically)`);
+const metaUsers = bundledFrom.filter((p) => p.startsWith('dist/') && p !== 'dist/platform/shipped.js' && /\bimport\.meta\b/.test(readFileSync(join(root, p), 'utf8')));
+if (metaUsers.length) throw new Error(`import.meta used in ${metaUsers.join(', ')}: it is undefined in the single executable (read shipped files through src/platform/shipped.ts, import modules statically)`);
 for (const rel of Object.keys(BLESSED_REWRITES)) {
   if (!bundledFrom.some((p) => p.endsWith(`blessed/${rel}`))) throw new Error(`blessed/${rel} was not bundled: its rewrites did not run`);
 }
