@@ -14,6 +14,7 @@ import { compileFilter, compilePattern, highlightRanges, passes, podColour, type
 import { fleetLogOpener } from '../logs/open.js';
 import { namesKind, resolveTarget } from '../logs/targets.js';
 import { checkTarget, namespaceTypoLine, TargetError, unreachableLine } from '../logs/verify.js';
+import { podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
 import { namespaceIn } from '../fleet/namespace-presence.js';
 import { LogTail } from '../logs/tail.js';
 import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../logs/types.js';
@@ -225,8 +226,11 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       if (s.some((x) => x.state === 'failed')) fail(1);
       else end();
     };
+    /** what is tailed now (the last target followed) */
+    let current: LogTarget | undefined;
     /** Tails `t`: the tail starts with the first target, later ones retarget it (contexts that answered since). */
     const follow = (t: LogTarget): void => {
+      current = t;
       if (tail) return tail.retarget(t, container);
       const lt = new LogTail(store, deps.openLog ?? fleetLogOpener(store), t, {
         container,
@@ -354,6 +358,27 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       fail(up.length === 0 ? NO_CONTEXT : 1);
     };
 
+    // Pods the user may not list are not "no pods": each context's refusal (or failed list) is
+    // said once, as kubectl says it, and when no context can list any pod of the target there
+    // is nothing to wait for (kubectl logs -l …: Forbidden, exit 1). A context that is down was
+    // said already (unreachableLine); one not answered yet is not judged.
+    const toldGap = new Map<string, string>();
+    const judgeCoverage = (): void => {
+      if (!current || over) return;
+      const cov = podCoverage(store, current).filter((c) => answered.has(c.context) && !down.has(c.context));
+      for (const c of cov) {
+        const line = podGapLine(c);
+        const key = `${c.context}\u0000${c.namespace ?? ''}`;
+        if (line === undefined || toldGap.get(key) === line) continue;
+        toldGap.set(key, line);
+        // kubectl's own line is prefixed `context: ` as every kubectl error here; ours names the context always
+        const text = !whollyForbidden(c) ? `fleetdeck logs: ${c.context}: ${line}` : multi ? `${c.context}: ${line}` : line;
+        stderr.write(`${termText(text)}\n`);
+      }
+      if (answered.size === deps.contexts.length && cov.length > 0 && cov.every(whollyForbidden)) fail(1);
+    };
+    const offChange = store.onChange(judgeCoverage);
+
     /** an error no answer should throw: the caller's, once the tail has stopped */
     let thrown: { error: unknown } | undefined;
     for (const context of deps.contexts) {
@@ -369,6 +394,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
         if (over) return;
         answered.add(context);
         decide(line !== undefined);
+        judgeCoverage();
         previousRead();
       })().catch((error: unknown) => {
         thrown ??= { error };
@@ -378,6 +404,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     // no context selected: none will answer
     if (deps.contexts.length === 0) decide(false);
     await ended;
+    offChange();
     await tail?.stop();
     flush();
     if (thrown) throw thrown.error;

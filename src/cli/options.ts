@@ -88,9 +88,15 @@ export function commanderOption(lib: Commander, spec: CliOption): Option {
   return o;
 }
 
+/** What `fleetdeck logs --help` says after the options: what the options cannot. */
+export const LOGS_HELP_AFTER = `
+Pods the user may not list are said, not waited for: each refusing context's
+kubectl line (Error from server (Forbidden): pods is forbidden: ...) on stderr,
+the others tailed; exit 1 when no context may list them.`;
+
 /** `fleetdeck logs <TARGET>` under `program`, with the fleet options and its own; the caller adds the action. */
 export function addLogsCommand(lib: Commander, program: Command): Command {
-  const cmd = program.command('logs <TARGET>').description(LOGS_DESCRIPTION);
+  const cmd = program.command('logs <TARGET>').description(LOGS_DESCRIPTION).addHelpText('after', LOGS_HELP_AFTER);
   for (const spec of [...fleetOptions('context'), ...LOGS_OPTIONS]) cmd.addOption(commanderOption(lib, spec));
   return cmd;
 }

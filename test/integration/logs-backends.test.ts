@@ -168,6 +168,49 @@ for (const backend of backends) {
       expect(fd.fd).toEqual({ code: unknown.code, err: unknown.stderr });
     }, 60_000);
 
+    /** `fleetdeck logs` over the lean store (the command's own) on `contexts`, ended after `ms` if it has not ended. */
+    async function lean(target: string, contexts: string[], opts: Partial<LogsCommandOptions> = {}, ms = 20_000) {
+      const store = new LeanStore({ contexts, merged: loadKubeconfig({ kubeconfig: env.kubeconfigPath }) });
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      stdout.resume();
+      const ac = new AbortController();
+      const hang = setTimeout(() => ac.abort(), ms);
+      try {
+        const code = await runLogsCommand(target, opts, { store, contexts, stdout, stderr, signal: ac.signal });
+        return { code, err, aborted: ac.signal.aborted };
+      } finally {
+        clearTimeout(hang);
+        await store.close();
+      }
+    }
+
+    it('a pod query over a namespace the user may not list: kubectl\'s Forbidden line and exit code, at once, not a silent wait', async () => {
+      const kc = await env.kubectl(['logs', '-l', 'app=any', '-n', env.forbiddenNamespace], { context: env.restrictedContext });
+      expect(kc.code).toBe(1);
+      // the verb is the request's: kubectl lists, the store's first request is a watch-list
+      const forbidden = new RegExp(`^Error from server \\(Forbidden\\): pods is forbidden: User "[^"]+" cannot (list|watch) resource "pods" in API group "" in the namespace "${env.forbiddenNamespace}"\n$`);
+      expect(kc.stderr).toMatch(forbidden);
+      for (const target of [`${env.forbiddenNamespace}/.*`, `${env.restrictedContext}/${env.forbiddenNamespace}/.*`]) {
+        const fd = await lean(target, [env.restrictedContext], { tail: 1 });
+        expect(fd, target).toMatchObject({ code: kc.code, aborted: false });
+        expect(fd.err).toMatch(forbidden);
+      }
+      const withN = await lean('.*', [env.restrictedContext], { namespace: env.forbiddenNamespace, tail: 1 });
+      expect(withN).toMatchObject({ code: 1, aborted: false });
+    }, 90_000);
+
+    it('a pod query where one context may read the namespace and another may not: the readable one is tailed, the other named once', async () => {
+      const fd = await lean(`${env.forbiddenNamespace}/.*`, [env.adminContext, env.restrictedContext], { tail: 1 }, 4000);
+      expect(fd.aborted).toBe(true);
+      expect(fd.code).toBe(0);
+      const lines = fd.err.split('\n').filter(Boolean);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^${env.restrictedContext}: Error from server \\(Forbidden\\): pods is forbidden: `));
+    }, 60_000);
+
     it('at the stream cap it stops with stern\'s error instead of leaving pods out quietly', async () => {
       const name = `cap-${randomBytes(3).toString('hex')}`;
       expect((await env.kubectl(['create', 'deployment', name, '--image=busybox:1.36', '--replicas=3', '-n', env.namespace])).stderr).toBe('');

@@ -117,6 +117,34 @@ describe('LogsView target check', () => {
   });
 });
 
+describe('LogsView pod lists it could not read', () => {
+  it(':logs over a namespace whose pods are forbidden names the context and the refusal, not [0/0 | 0 pods | 0/0 streams]', async () => {
+    const store = new FakeStore(['east', 'west']);
+    store.put('east', 'pods', pod('web-1'));
+    const logs = scriptedLogs();
+    view = new LogsView(fakeApp(store) as unknown as AppContext, { kind: 'query', contexts: ['east', 'west'], namespace: 'shop', pod: /^web/ }, { openLog: logs.open });
+    const refusal = 'pods is forbidden: User "staging-dev" cannot list resource "pods" in API group "" in the namespace "shop"';
+    store.setPhase('west', 'pods', { phase: 'forbidden', reason: refusal });
+    await until('east streaming', () => logs.ready('east/web-1/app'));
+    expect(plain(view!.render(160, 5))[0]).toBe(`⚠ west: Error from server (Forbidden): ${refusal}`);
+    expect(view!.status()).toContain('| 1+ pods (forbidden: west) |');
+    // every context refused: no bare "0 pods"
+    store.setPhase('east', 'pods', { phase: 'forbidden', reason: refusal });
+    store.remove('east', 'pods', 'shop', 'web-1');
+    await until('east\'s pod gone', () => view!.tail.podCount() === 0);
+    expect(view!.status()).toContain('| 0 pods (forbidden: east, west) |');
+  });
+
+  it('a pod list that failed says so too, with its error', async () => {
+    const store = new FakeStore(['east', 'west']);
+    store.setPhase('east', 'pods', { phase: 'retrying', reason: 'the server is currently unable to handle the request' });
+    const app = fakeApp(store);
+    view = new LogsView(app as unknown as AppContext, { kind: 'query', contexts: ['east'], namespace: 'shop', pod: /^web/ }, { openLog: scriptedLogs().open });
+    expect(plain(view.render(160, 5))[0]).toBe('⚠ east: could not list pods in shop: the server is currently unable to handle the request (retrying)');
+    expect(view.status()).toContain('| 0 pods (failed: east) |');
+  });
+});
+
 describe('LogsView', () => {
   it('shows the newest visible lines with coloured context/pod/container prefixes, and throttles frames', async () => {
     const { logs, app, view } = setup();

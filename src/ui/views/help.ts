@@ -43,6 +43,10 @@ const HELP_NOTES: [string, string[]][] = [
     'nothing incomplete is shown as fine: no "0 bad", "no problems" or "<none>" over a set still syncing or forbidden',
     'two contexts of one cluster (same server and kube-system uid): counted once; Fleet PROBLEMS =prod-eu, Problems CONTEXT a,b',
   ]],
+  ['Log view (l, :logs)', [
+    '⚠ lines say what is not tailed: a context whose pods are forbidden (the API\'s refusal) or whose list failed, failed streams, capped ones',
+    'status [lines | N pods | live/all streams]: a pod count over a list not whole says why: 0 pods (forbidden: staging), 3+ pods (syncing: dev)',
+  ]],
   ['Fleet columns', [
     'PODS R/P/F: pods by phase, Running/Pending/Failed (kubectl\'s status.phase); a CrashLoopBackOff pod is still Running',
     'PODS FAILING: pods Failed by health though not by phase: CrashLoopBackOff, image pull, config error, unschedulable',

@@ -12,6 +12,7 @@ import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podC
 import { fleetLogOpener } from '../../logs/open.js';
 import { LogTail, type TailOptions } from '../../logs/tail.js';
 import { checkTarget } from '../../logs/verify.js';
+import { podCoverage, podGapLine } from '../../logs/coverage.js';
 import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
 import { entryOf } from '../../model/kinds.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
@@ -332,9 +333,17 @@ export class LogsView implements View {
     return more > 0 ? [...shown, `${more} more stream${more === 1 ? '' : 's'} failed`] : shown;
   }
 
+  /** Pod lists the user may not read, or that failed: each context says why (kubectl's words), where the status would count 0 pods. */
+  private coverageNotices(): string[] {
+    return podCoverage(this.app.store, this.target).flatMap((c) => {
+      const line = podGapLine(c);
+      return line === undefined ? [] : [`${c.context}: ${line}`];
+    });
+  }
+
   render(width: number, height: number): string[] {
     const rows: string[] = [];
-    const notices = [...this.problems, ...this.failedNotices(), this.capNotice(), this.filterError].filter((x): x is string => !!x);
+    const notices = [...this.problems, ...this.coverageNotices(), ...this.failedNotices(), this.capNotice(), this.filterError].filter((x): x is string => !!x);
     for (const n of notices) rows.push(...layout([{ text: `⚠ ${n}`, open: openTag(this.app.theme.styles['status.warn']) }], width, false));
     const room = Math.max(1, height - rows.length);
     this.height = room;
@@ -362,7 +371,7 @@ export class LogsView implements View {
     const streams = this.tail.streams();
     const live = streams.filter((s) => s.state === 'streaming').length;
     const waiting = streams.filter((s) => s.state === 'waiting').length;
-    const parts = [`${b.length}/${b.size}`, `${this.tail.podCount()} pods`, `${live}/${streams.length} streams`];
+    const parts = [`${b.length}/${b.size}`, this.podsPart(), `${live}/${streams.length} streams`];
     if (waiting) parts.push(`${waiting} waiting`);
     const failed = streams.filter((s) => s.state === 'failed').length;
     if (failed) parts.push(`${failed} failed`);
@@ -371,6 +380,20 @@ export class LogsView implements View {
     const flags = [this.timestamps && 'ts', this.wrap && 'wrap', this.json && 'json'].filter(Boolean);
     if (flags.length) parts.push(flags.join(','));
     return `[${parts.join(' | ')}]`;
+  }
+
+  /** `N pods`, and while a pod list is not whole, why: `0 pods (forbidden: staging)`, `3+ pods (syncing: dev)`. */
+  private podsPart(): string {
+    const n = this.tail.podCount();
+    const gaps = new Map<string, Set<string>>();
+    for (const c of podCoverage(this.app.store, this.target)) {
+      if (c.state === 'synced') continue;
+      const set = gaps.get(c.state) ?? new Set<string>();
+      gaps.set(c.state, set.add(c.context));
+    }
+    if (gaps.size === 0) return `${n} pods`;
+    const why = [...gaps].map(([state, ctxs]) => `${state}: ${[...ctxs].join(', ')}`).join('; ');
+    return `${n}${n > 0 ? '+' : ''} pods (${why})`;
   }
 
   close(): void {
