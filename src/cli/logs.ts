@@ -9,6 +9,7 @@ import { openLean } from '../fleet/lean.js';
 import { selectFleet, type SelectionOptions } from '../fleet/selection.js';
 import type { FleetStore } from '../fleet/types.js';
 import { parseGoDuration } from '../model/format.js';
+import { parseLabelSelector, type LabelSelector } from '../model/selector.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
@@ -21,6 +22,8 @@ import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../lo
 
 export interface LogsCommandOptions {
   namespace?: string;
+  /** `-l`: a label selector (kubectl's grammar); with a TARGET, the pods both select (stern) */
+  selector?: string;
   /** a Go duration: 30s, 5m, 1h */
   since?: string;
   tail?: number;
@@ -159,7 +162,15 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
   let filter: LogFilter;
   let container: RegExp | undefined;
   let since: number | undefined;
+  let selector: LabelSelector | undefined;
   try {
+    if (target === '' && opts.selector === undefined) throw new SyntaxError(`give a TARGET (a pod, KIND/NAME or [ctx-glob/]ns/pod-regex) or -l SELECTOR`);
+    try {
+      selector = opts.selector === undefined ? undefined : parseLabelSelector(opts.selector);
+    } catch (e) {
+      // the API's words for it (apimachinery's parser), said before anything is asked
+      throw new SyntaxError(`-l "${opts.selector}": ${(e as Error).message}`);
+    }
     filter = compileFilter({ include: opts.include, exclude: opts.exclude, highlight: opts.highlight });
     container = opts.container ? compilePattern(opts.container) : undefined;
     since = sinceSeconds(opts.since);
@@ -173,7 +184,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
   try {
     const resolveOver = (contexts: string[]): LogTarget | number => {
       try {
-        return resolveTarget(store, target, contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}` });
+        return resolveTarget(store, target, contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}`, selector });
       } catch (e) {
         if (e instanceof TargetError) {
           stderr.write(`${termLine(e.message)}\n`);
@@ -304,7 +315,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     let early: LogTarget | undefined;
     if (parts.length !== 2) {
       try {
-        early = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known });
+        early = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known, selector });
       } catch {
         // said once every context has answered
       }
@@ -419,7 +430,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
  * which does what stern does — pods listed and watched, one stream per container — and learns
  * the served kinds only for a KIND/NAME target.
  */
-export async function runLogs(target: string, opts: LogsCommandOptions & SelectionOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runLogs(target: string | undefined, opts: LogsCommandOptions & SelectionOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // V8's optimizing compiler (TurboFan) stays off for the tail: its first compile pages in ~5 MB
   // of compiler and zone memory and costs CPU on its threads, where a tail's per-line work runs
   // well enough on the baseline code (50 pods: peak RSS 62.7 -> 57.6 MB; 100 pods x 100 lines/s:
@@ -427,9 +438,10 @@ export async function runLogs(target: string, opts: LogsCommandOptions & Selecti
   setFlagsFromString('--max-opt=1');
   const config = loadAppConfig(appConfigPath(env));
   const sel = selectFleet(opts, config.fleets, env);
-  const store = openLean(sel, env, { discover: namesKind(target) });
+  // with -l a target is always a pod query: no kind to discover
+  const store = openLean(sel, env, { discover: target !== undefined && namesKind(target) && opts.selector === undefined });
   try {
-    return await runLogsCommand(target, opts, { store, contexts: sel.contexts, known: [...sel.merged.contexts.keys()], stdout: process.stdout, stderr: process.stderr });
+    return await runLogsCommand(target ?? '', opts, { store, contexts: sel.contexts, known: [...sel.merged.contexts.keys()], stdout: process.stdout, stderr: process.stderr });
   } finally {
     await store.close();
   }

@@ -31,9 +31,10 @@ export function fleetOptions(namespaceDefault: 'all' | 'context'): readonly CliO
   ];
 }
 
-export const LOGS_DESCRIPTION = 'merged multi-pod, multi-context log tail (stern-like): a pod, KIND/NAME, or [ctx-glob/]ns/pod-regex';
+export const LOGS_DESCRIPTION = 'merged multi-pod, multi-context log tail (stern-like): a pod, KIND/NAME, [ctx-glob/]ns/pod-regex, or -l SELECTOR';
 
 export const LOGS_OPTIONS: readonly CliOption[] = [
+  { flags: '-l, --selector <selector>', description: 'only pods with these labels (kubectl\'s selector: app=web,tier!=db); with a TARGET query, pods both select; alone, each context\'s namespace (-n)' },
   { flags: '--since <duration>', description: 'start this far back (30s, 5m, 1h)' },
   { flags: '--tail <n>', description: 'lines per container to start with (-1: all, the default)', int: true, minusOneIsAll: true },
   { flags: '-c, --container <regex>', description: 'only containers matching' },
@@ -96,7 +97,7 @@ the others tailed; exit 1 when no context may list them.`;
 
 /** `fleetdeck logs <TARGET>` under `program`, with the fleet options and its own; the caller adds the action. */
 export function addLogsCommand(lib: Commander, program: Command): Command {
-  const cmd = program.command('logs <TARGET>').description(LOGS_DESCRIPTION).addHelpText('after', LOGS_HELP_AFTER);
+  const cmd = program.command('logs [TARGET]').description(LOGS_DESCRIPTION).addHelpText('after', LOGS_HELP_AFTER);
   for (const spec of [...fleetOptions('context'), ...LOGS_OPTIONS]) cmd.addOption(commanderOption(lib, spec));
   return cmd;
 }
@@ -121,10 +122,11 @@ function flagOf(spec: CliOption): Flag {
  * The arguments after `logs` as commander would read them, `{ target, opts }` with the options
  * under commander's keys (defaults included); undefined when commander should read them: an
  * option it does not know (`--help` among them), `--`, short flags run together or with their
- * value attached (`-tp`, `-nshop`), a value that looks like an option, not exactly one target,
+ * value attached (`-tp`, `-nshop`), a value that looks like an option, more than one target or
+ * none without -l,
  * or a value commander refuses (not a whole number, not one of the choices).
  */
-export function parseLogsArgs(args: readonly string[]): { target: string; opts: Record<string, unknown> } | undefined {
+export function parseLogsArgs(args: readonly string[]): { target: string | undefined; opts: Record<string, unknown> } | undefined {
   if (args.some((a) => a === '--' || /^-[^-]./.test(a))) return undefined;
   const flags = [...fleetOptions('context'), ...LOGS_OPTIONS].map(flagOf);
   let parsed: ReturnType<typeof parseArgs>;
@@ -138,7 +140,8 @@ export function parseLogsArgs(args: readonly string[]): { target: string; opts: 
   } catch {
     return undefined;
   }
-  if (parsed.positionals.length !== 1) return undefined;
+  // no target: only with -l, which then names the pods
+  if (parsed.positionals.length > 1 || (parsed.positionals.length === 0 && parsed.values.selector === undefined)) return undefined;
   const opts: Record<string, unknown> = {};
   for (const f of flags) {
     const v = parsed.values[f.long];
@@ -155,5 +158,5 @@ export function parseLogsArgs(args: readonly string[]): { target: string; opts: 
       opts[f.key] = v;
     }
   }
-  return { target: parsed.positionals[0], opts };
+  return { target: parsed.positionals.at(0), opts };
 }

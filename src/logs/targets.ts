@@ -5,7 +5,7 @@ import { arr, str } from '../model/access.js';
 import { inventory, isFluxGroup } from '../model/flux.js';
 import { globToRegExp } from '../model/glob.js';
 import { TargetError } from './verify.js';
-import { labelSelectorFromObject, SelectorError } from '../model/selector.js';
+import { labelSelectorFromObject, matchLabels, SelectorError, type LabelSelector } from '../model/selector.js';
 import { kindEntry } from '../model/kinds.js';
 import { resourceKey, type KubeObject } from '../model/types.js';
 import { targetLeaves, type LogTarget } from './types.js';
@@ -102,7 +102,7 @@ function leafPods(store: FleetStore, t: Exclude<LogTarget, { kind: 'many' }>): L
       return t.contexts.flatMap((context) =>
         store
           .list(context, 'pods', t.namespace)
-          .filter((p) => t.pod.test(p.metadata.name))
+          .filter((p) => t.pod.test(p.metadata.name) && (!t.selector || matchLabels(t.selector, p.metadata.labels)))
           .map((pod) => ({ context, pod })),
       );
   }
@@ -137,7 +137,7 @@ export function containersOf(pod: KubeObject, opts: { container?: RegExp; initCo
  * `[ctx-glob/]ns/pod-regex` (or a bare pod regex in `namespace`): contexts matched against
  * `available`, `*` or an empty namespace for all namespaces.
  */
-export function parseQuery(query: string, available: string[], defaults: { contexts: string[]; namespace?: string }): Extract<LogTarget, { kind: 'query' }> {
+export function parseQuery(query: string, available: string[], defaults: { contexts: string[]; namespace?: string; selector?: LabelSelector }): Extract<LogTarget, { kind: 'query' }> {
   const parts = query.split('/');
   let contexts = defaults.contexts;
   let namespace = defaults.namespace;
@@ -152,7 +152,7 @@ export function parseQuery(query: string, available: string[], defaults: { conte
     pod = parts[1];
   } else pod = parts[0];
   if (namespace === '*' || namespace === '') namespace = undefined;
-  return { kind: 'query', contexts, namespace, pod: new RegExp(pod === '' ? '.' : pod) };
+  return { kind: 'query', contexts, namespace, pod: new RegExp(pod === '' ? '.' : pod), ...(defaults.selector ? { selector: defaults.selector } : {}) };
 }
 
 /** `A/B` may be KIND/NAME (resolveTarget asks the context's kinds first), where `ns/pod-regex`
@@ -167,6 +167,9 @@ export interface ResolveOptions {
   known?: string[];
   /** how to select more contexts, for the message (the shell: `--context NAME`; the TUI: `:ctx NAME`) */
   selectHint?: (context: string) => string;
+  /** `-l`: the target is a query (never KIND/NAME) of the pods this selector matches; an empty
+   * text then reads each context's namespace (-n, else its default), as kubectl and stern do */
+  selector?: LabelSelector;
 }
 
 /**
@@ -177,7 +180,18 @@ export interface ResolveOptions {
  */
 export function resolveTarget(store: FleetStore, text: string, contexts: string[], namespace?: string, ropts: ResolveOptions = {}): LogTarget {
   const parts = text.split('/');
-  if (namesKind(text)) {
+  const { selector } = ropts;
+  if (selector && text === '') {
+    // grouped by namespace: one query per namespace the contexts default to
+    const byNs = new Map<string, string[]>();
+    for (const context of contexts) {
+      const ns = namespace ?? store.contexts().find((c) => c.name === context)?.namespace ?? 'default';
+      byNs.set(ns, [...(byNs.get(ns) ?? []), context]);
+    }
+    const qs: LogTarget[] = [...byNs].map(([ns, cs]) => ({ kind: 'query', contexts: cs, namespace: ns, pod: /./, selector }));
+    return qs.length === 1 ? qs[0] : { kind: 'many', targets: qs };
+  }
+  if (namesKind(text) && !selector) {
     const targets: LogTarget[] = [];
     for (const context of contexts) {
       const rt = store.resolve(context, parts[0]);
@@ -191,7 +205,7 @@ export function resolveTarget(store: FleetStore, text: string, contexts: string[
     if (targets.length > 0) return targets.length === 1 ? targets[0] : { kind: 'many', targets };
   }
   const available = store.contexts().map((c) => c.name);
-  const q = parseQuery(text, available, { contexts, namespace });
+  const q = parseQuery(text, available, { contexts, namespace, selector });
   if (parts.length >= 3 && q.contexts.length === 0) {
     const glob = parts[0];
     const re = globToRegExp(glob);

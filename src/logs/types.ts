@@ -1,4 +1,5 @@
 // What the log engine deals in: entries in the ring, targets, and the injected opener.
+import type { LabelSelector } from '../model/selector.js';
 import type { ContainerRef, LogLine, LogStreamOptions } from '../model/types.js';
 
 export type { ContainerRef, LogLine, LogStreamOptions };
@@ -29,8 +30,9 @@ export type LogTarget =
   | { kind: 'workload'; context: string; resource: string; namespace: string; name: string }
   /** a Kustomization or HelmRelease: the pods of the workloads in its inventory */
   | { kind: 'flux'; context: string; resource: string; namespace: string; name: string }
-  /** `[ctx-glob/]ns/pod-regex`: contexts already matched; no namespace = all */
-  | { kind: 'query'; contexts: string[]; namespace?: string; pod: RegExp }
+  /** `[ctx-glob/]ns/pod-regex`: contexts already matched; no namespace = all; with `selector`
+   * (`-l`) only the pods whose labels it matches, as stern ANDs its query and selector */
+  | { kind: 'query'; contexts: string[]; namespace?: string; pod: RegExp; selector?: LabelSelector }
   /** marked rows, across contexts */
   | { kind: 'many'; targets: LogTarget[] };
 

@@ -73,7 +73,7 @@ describe('exit codes of the command line', () => {
   it('`help logs` is the logs help, as `logs --help` (git and kubectl take both)', () => {
     const r = run(['help', 'logs']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: fleetdeck logs \[options\] <TARGET>/);
+    expect(r.stdout).toMatch(/^Usage: fleetdeck logs \[options\] \[TARGET\]/);
     expect(r.stdout).toBe(run(['logs', '--help']).stdout);
   });
 });

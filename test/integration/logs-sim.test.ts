@@ -137,4 +137,35 @@ describe('logs against the simulated fleet', () => {
     expect(code).toBe(2);
     expect(err).toMatch(/invalid regex/);
   });
+
+  it('runLogsCommand: a selector that does not parse is a usage error (exit 2) in the API\'s words, as is no target and no -l', async () => {
+    const run = async (target: string, selector?: string) => {
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await runLogsCommand(target, { selector }, { store, contexts: CONTEXTS, stdout: new PassThrough(), stderr, signal: new AbortController().signal });
+      return { code, err };
+    };
+    expect(await run('', '=bad')).toEqual({ code: 2, err: 'fleetdeck logs: -l "=bad": found \'=\', expected: !, identifier, or \'end of string\'\n' });
+    expect(await run('shop/web', 'app in (a')).toEqual({ code: 2, err: 'fleetdeck logs: -l "app in (a": unable to parse requirement: found \'\', expected: \',\' or \')\'\n' });
+    expect((await run('')).code).toBe(2);
+  });
+
+  it('runLogsCommand -l: the pods the selector matches in each context\'s namespace (-n), ANDed with a query as stern does', async () => {
+    const run = async (target: string, selector: string, until: (out: string) => boolean) => {
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const ac = new AbortController();
+      const done = runLogsCommand(target, { selector, namespace: 'shop', tail: 1 }, { store, contexts: CONTEXTS, stdout, stderr: new PassThrough(), signal: ac.signal });
+      await waitFor(() => until(out), 'lines', 15_000);
+      ac.abort();
+      expect(await done).toBe(0);
+      return new Set(out.split('\n').filter(Boolean).map((l) => l.split(' ')[0].split('/').slice(0, 2).join('/')));
+    };
+    const byLabel = await run('', 'app=web', (o) => CONTEXTS.every((c) => o.includes(`${c}/web-`)));
+    expect([...byLabel].every((p) => /^(east|west)\/web-/.test(p))).toBe(true);
+    const both = await run('shop/^web', 'app=web', (o) => CONTEXTS.every((c) => o.includes(`${c}/web-`)));
+    expect(both).toEqual(byLabel);
+  }, 60_000);
 });

@@ -7,14 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { addLogsCommand, commanderOption, fleetOptions, parseLogsArgs } from '../../src/cli/options.js';
 
 /** commander's reading of `fleetdeck logs ARGS`, as src/cli.ts sets it up; undefined when it refuses or answers with help. */
-function viaCommander(args: string[]): { target: string; opts: Record<string, unknown> } | undefined {
+function viaCommander(args: string[]): { target: string | undefined; opts: Record<string, unknown> } | undefined {
   const program = new commander.Command('fleetdeck').enablePositionalOptions().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
   for (const spec of fleetOptions('all')) program.addOption(commanderOption(commander, spec));
-  let got: { target: string; opts: Record<string, unknown> } | undefined;
+  let got: { target: string | undefined; opts: Record<string, unknown> } | undefined;
   addLogsCommand(commander, program)
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
-    .action((target: string, opts: Record<string, unknown>) => {
+    .action((target: string | undefined, opts: Record<string, unknown>) => {
       got = { target, opts: { ...opts } };
     });
   try {
@@ -37,6 +37,9 @@ const read = [
   // kubectl's -f: accepted (the tail always follows)
   ['-f', 'deploy/web', '--follow'],
   ['', '--kubeconfig', ''],
+  // -l (kubectl's and stern's): alone it names the pods; with a query, both select
+  ['-l', 'app=cart-api', '-n', 'checkout'],
+  ['--selector=app in (a,b),!canary', 'shop/web-'],
 ];
 
 const left = [
@@ -84,7 +87,9 @@ describe('fleetdeck logs: its own reading of the command line', () => {
     expect(viaCommander(['-nshop', 'x'])?.opts).toMatchObject({ namespace: 'shop' });
     // and what commander refuses or answers, it refuses
     expect(viaCommander(['x', '--tail', '-1'])?.opts).toMatchObject({ tail: -1 });
-    for (const args of [['--help'], ['x', '--tail', '-2'], ['x', '--tail='], ['x', '--max-streams', '0x10'], ['x', '--max-streams', '0'], ['x', '-o', 'yaml'], ['x', '--readonly'], []]) expect(viaCommander(args)).toBeUndefined();
+    for (const args of [['--help'], ['x', '--tail', '-2'], ['x', '--tail='], ['x', '--max-streams', '0x10'], ['x', '--max-streams', '0'], ['x', '-o', 'yaml'], ['x', '--readonly']]) expect(viaCommander(args)).toBeUndefined();
+    // no target: commander reads it (TARGET is optional since -l), the command says what is missing
+    expect(viaCommander([])).toEqual({ target: undefined, opts: { output: 'raw' } });
     expect(viaCommander(['x', '--max-streams', '1'])?.opts).toMatchObject({ maxStreams: 1 });
   });
 });

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeApiError, KubeNetworkError } from '../../src/kube/errors.js';
 import { LogTail } from '../../src/logs/tail.js';
-import { containersOf, parseQuery, podsFor } from '../../src/logs/targets.js';
+import { containersOf, parseQuery, podsFor, resolveTarget } from '../../src/logs/targets.js';
+import { parseLabelSelector } from '../../src/model/selector.js';
 import type { ContainerRef, LogEntry, LogLine, LogStreamOptions, OpenLog } from '../../src/logs/types.js';
 import type { KubeObject } from '../../src/model/types.js';
 import { FakeStore } from '../helpers/fake-store.js';
@@ -204,6 +205,23 @@ describe('targets', () => {
     expect(q.contexts).toEqual(['prod-east', 'prod-west']);
     expect(podsFor(store, q).map((p) => `${p.context}/${p.pod.metadata.name}`)).toEqual(['prod-east/web-1', 'prod-west/web-2']);
     expect(parseQuery('*/web', [], { contexts: ['dev'] })).toMatchObject({ contexts: ['dev'], namespace: undefined });
+  });
+
+  it('-l selects pods by label: alone in each context\'s namespace (-n), with a query the pods both select (stern); never KIND/NAME', () => {
+    const store = new FakeStore(['east', 'west']);
+    store.put('east', 'pods', pod('cart-1', { app: 'cart-api' }));
+    store.put('east', 'pods', pod('web-1', { app: 'web' }));
+    store.put('east', 'pods', { ...pod('cart-2', { app: 'cart-api' }), metadata: { ...pod('cart-2', { app: 'cart-api' }).metadata, namespace: 'other' } });
+    store.put('west', 'pods', pod('cart-9', { app: 'cart-api', canary: 'true' }));
+    const names = (t: Parameters<typeof podsFor>[1]) => podsFor(store, t).map((p) => `${p.context}/${p.pod.metadata.namespace}/${p.pod.metadata.name}`);
+    const selector = parseLabelSelector('app=cart-api,!canary');
+    expect(names(resolveTarget(store, '', ['east', 'west'], 'shop', { selector }))).toEqual(['east/shop/cart-1']);
+    // no -n: each context's own namespace (FakeStore's contexts have none: default)
+    expect(names(resolveTarget(store, '', ['east', 'west'], undefined, { selector }))).toEqual([]);
+    expect(names(resolveTarget(store, '*/cart', ['east', 'west'], undefined, { selector: parseLabelSelector('app=cart-api') }))).toEqual(['east/other/cart-2', 'east/shop/cart-1', 'west/shop/cart-9']);
+    expect(names(resolveTarget(store, 'shop/-9$', ['east', 'west'], undefined, { selector: parseLabelSelector('app=cart-api') }))).toEqual(['west/shop/cart-9']);
+    // pods/NAME with -l is a namespace "pods", as `A/B` always is with a selector
+    expect(resolveTarget(store, 'pods/cart-1', ['east'], undefined, { selector })).toMatchObject({ kind: 'query', namespace: 'pods' });
   });
 
   it('a Flux object yields the pods of the workloads in its inventory', () => {

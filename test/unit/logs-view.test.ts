@@ -288,5 +288,14 @@ describe('LogsView', () => {
     expect(typeof v).toBe('object');
     expect((v as LogsView).title()).toBe('logs deploy/web');
     (v as LogsView).close();
+    // -l as the shell's: alone, the view's namespace; with a query, both; a bad selector is said
+    const sel = logsViewFactory.create(app, ['-l', 'app', 'in', '(web,', 'api)']) as LogsView;
+    expect(sel.tail).toBeDefined();
+    expect((sel as unknown as { target: unknown }).target).toMatchObject({ kind: 'query', namespace: 'shop', selector: [{ key: 'app', op: 'In', values: ['web', 'api'] }] });
+    sel.close();
+    const both = logsViewFactory.create(app, ['-l', 'app=web', 'other/^web']) as LogsView;
+    expect((both as unknown as { target: unknown }).target).toMatchObject({ kind: 'query', namespace: 'other', selector: [{ key: 'app', values: ['web'] }] });
+    both.close();
+    expect(logsViewFactory.create(app, ['-l', '=x'])).toBe("logs: found '=', expected: !, identifier, or 'end of string'");
   });
 });

@@ -44,6 +44,7 @@ const HELP_NOTES: [string, string[]][] = [
     'two contexts of one cluster (same server and kube-system uid): counted once; Fleet PROBLEMS =prod-eu, Problems CONTEXT a,b',
   ]],
   ['Log view (l, :logs)', [
+    ':logs -l app=web,!canary [query]: pods by label (kubectl\'s selector) in the view\'s namespace; with a query, pods both select',
     '⚠ lines say what is not tailed: a context whose pods are forbidden (the API\'s refusal) or whose list failed, failed streams, capped ones',
     'status [lines | N pods | live/all streams]: a pod count over a list not whole says why: 0 pods (forbidden: staging), 3+ pods (syncing: dev)',
   ]],

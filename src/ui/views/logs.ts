@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Role } from '../../config/theme.js';
 import { LogBuffer } from '../../logs/buffer.js';
 import { resolveTarget } from '../../logs/targets.js';
+import { parseLabelSelectorPrefix, type LabelSelector } from '../../model/selector.js';
 import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podColour, type Level } from '../../logs/filter.js';
 import { fleetLogOpener } from '../../logs/open.js';
 import { LogTail, type TailOptions } from '../../logs/tail.js';
@@ -423,15 +424,24 @@ function describeTarget(t: LogTarget): string {
   }
 }
 
-/** `:logs [ctx-glob/]ns/pod-regex` or `:logs KIND/NAME`, over the selected contexts. */
+/** `:logs [ctx-glob/]ns/pod-regex`, `:logs KIND/NAME` or `:logs -l SELECTOR [query]`, over the selected contexts. */
 export const logsViewFactory: ViewFactory = {
   names: ['logs', 'log'],
-  help: 'merged logs: logs [ctx-glob/]ns/pod-regex or logs KIND/NAME',
+  help: 'merged logs: logs [ctx-glob/]ns/pod-regex, logs KIND/NAME, or logs -l SELECTOR [query]',
   create(app, args) {
     const text = args.join(' ').trim();
-    if (!text) return 'logs: give a target: [ctx-glob/]ns/pod-regex or KIND/NAME';
+    if (!text) return 'logs: give a target: [ctx-glob/]ns/pod-regex, KIND/NAME or -l SELECTOR';
     try {
-      return new LogsView(app, resolveTarget(app.store, text, app.contexts(), app.namespace()), { label: text });
+      // -l as the shell's: its selector ends where its grammar does (as the / filter's -l); the
+      // pods of the view's namespace scope, all namespaces when it has none
+      let selector: LabelSelector | undefined;
+      let target = text;
+      if (/^-l(\s|$)/.test(text)) {
+        const read = parseLabelSelectorPrefix(text, 2);
+        selector = read.selector;
+        target = text.slice(read.end).trim() || (app.namespace() ? '' : '.');
+      }
+      return new LogsView(app, resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector }), { label: text });
     } catch (e) {
       return `logs: ${(e as Error).message}`;
     }
