@@ -3,7 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { openFleet, type FleetOptions, type OpenFleet } from './open.js';
-import { namespacePresence } from '../fleet/namespace-presence.js';
+import { namespaceMissingText, namespacePresence } from '../fleet/namespace-presence.js';
 import type { FleetStore } from '../fleet/types.js';
 import { termText } from '../model/sanitize.js';
 
@@ -53,7 +53,7 @@ export async function checkNamespaceScope(fleet: Pick<FleetStore, 'request'>, re
   const presence = await namespacePresence(fleet, reachable, namespace);
   const missing = [...presence].filter(([, p]) => p === 'missing').map(([c]) => c);
   if (missing.length === presence.size) {
-    stderr.write(termText(`fleetdeck: namespace "${namespace}" not found in ${missing.length === 1 ? missing[0] : `any selected context (${missing.join(', ')})`}\n`));
+    stderr.write(termText(`fleetdeck: ${namespaceMissingText(namespace, missing)}\n`));
     return 2;
   }
   for (const c of missing) stderr.write(termText(`fleetdeck: ${c}: namespace "${namespace}" not found: nothing there is counted\n`));

@@ -13,10 +13,10 @@ import { parseLabelSelector, type LabelSelector } from '../model/selector.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
-import { namesKind, resolveTarget } from '../logs/targets.js';
+import { namesKind, queryNamespace, readsAsQuery, resolveTarget } from '../logs/targets.js';
 import { checkTarget, namespaceTypoLine, TargetError, unreachableLine } from '../logs/verify.js';
 import { podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
-import { namespaceIn } from '../fleet/namespace-presence.js';
+import { namespaceIn, namespaceMissingText } from '../fleet/namespace-presence.js';
 import { LogTail } from '../logs/tail.js';
 import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../logs/types.js';
 
@@ -305,6 +305,18 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     const found = new Map<string, LogTarget | undefined>();
     /** `ns/pod-regex`: per answered context that does not serve the first word as a kind, whether it has the namespace */
     const namespaces = new Map<string, 'found' | 'missing' | 'unknown'>();
+    /** a query with a namespace (`ctx/ns/regex`, `-n`, `-l`): per answered context, the namespace it reads there, when missing */
+    const missingNs = new Map<string, string>();
+    /** Says a namespace no answering context has, one line per namespace (a typo: nothing to wait for). */
+    const sayMissing = (byContext: ReadonlyMap<string, string>): void => {
+      const byNs = new Map<string, string[]>();
+      // in the selection's order, not the order they answered in
+      for (const c of deps.contexts) {
+        const ns = byContext.get(c);
+        if (ns !== undefined) byNs.set(ns, [...(byNs.get(ns) ?? []), c]);
+      }
+      for (const [ns, cs] of byNs) stderr.write(`${termLine(`fleetdeck logs: ${namespaceMissingText(ns, cs)}`)}\n`);
+    };
 
     // A bare regex or `ctx-glob/ns/pod-regex` names pods only and needs no answer to start: its
     // pods are listed and its streams opened while /version is asked, as stern does (one round
@@ -339,10 +351,18 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       const all = answered.size === deps.contexts.length;
       const up = deps.contexts.filter((c) => answered.has(c) && !down.has(c));
       if (early) {
-        if (!changedDown) return;
-        const rest = deps.contexts.filter((c) => !down.has(c));
-        const r = rest.length === 0 ? NO_CONTEXT : resolveOver(rest);
-        return typeof r === 'number' ? fail(r) : follow(r);
+        if (changedDown) {
+          const rest = deps.contexts.filter((c) => !down.has(c));
+          const r = rest.length === 0 ? NO_CONTEXT : resolveOver(rest);
+          if (typeof r === 'number') return fail(r);
+          follow(r);
+        }
+        // a namespace that no reachable context has is a typo: waiting would never show a line
+        if (all && up.length > 0 && up.every((c) => missingNs.has(c))) {
+          sayMissing(missingNs);
+          fail(1);
+        }
+        return;
       }
       if (parts.length !== 2) {
         if (!all) return;
@@ -365,7 +385,11 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       if (!all) return;
       // every context has answered and none has the target; a namespace no reachable context
       // has is a typo kubectl refuses
-      if (found.size === 0 && up.length > 0) stderr.write(`${termLine(namespaceTypoLine(parts[0]))}\n`);
+      // (`nope/.*` reads as a namespace, `deploymnt/web` as a kind: readsAsQuery)
+      if (found.size === 0 && up.length > 0) {
+        if (readsAsQuery(target)) sayMissing(new Map(up.map((c) => [c, parts[0]])));
+        else stderr.write(`${termLine(namespaceTypoLine(parts[0]))}\n`);
+      }
       fail(up.length === 0 ? NO_CONTEXT : 1);
     };
 
@@ -402,6 +426,10 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
           down.add(context);
           stderr.write(`${termText(multi ? `${context}: ${line}` : line)}\n`);
         } else if (!early) await read(context);
+        else {
+          const ns = queryNamespace(early, context);
+          if (ns !== undefined && (await namespaceIn(store, context, ns, signal)) === 'missing') missingNs.set(context, ns);
+        }
         if (over) return;
         answered.add(context);
         decide(line !== undefined);

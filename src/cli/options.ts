@@ -91,6 +91,10 @@ export function commanderOption(lib: Commander, spec: CliOption): Option {
 
 /** What `fleetdeck logs --help` says after the options: what the options cannot. */
 export const LOGS_HELP_AFTER = `
+A/B is KIND/NAME where a context serves A as a kind, else ns/pod-regex; when
+neither a kind nor a namespace A exists, a B with a regex metacharacter
+(. * + ? ^ $ ( ) [ ] { } | \\) reads as ns/pod-regex (namespace not found), a
+plain B as KIND/NAME (no such resource type). Exit 1 either way.
 Pods the user may not list are said, not waited for: each refusing context's
 kubectl line (Error from server (Forbidden): pods is forbidden: ...) on stderr,
 the others tailed; exit 1 when no context may list them.`;

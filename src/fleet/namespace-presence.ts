@@ -26,3 +26,8 @@ export async function namespaceIn(store: Pick<FleetStore, 'request'>, context: s
 export async function namespacePresence(store: Pick<FleetStore, 'request'>, contexts: readonly string[], namespace: string, signal?: AbortSignal): Promise<Map<string, NamespacePresence>> {
   return new Map(await Promise.all(contexts.map(async (c) => [c, await namespaceIn(store, c, namespace, signal)] as const)));
 }
+
+/** What a scope that names a namespace in none of `missing` (every context asked) says: `namespace "x" not found in dev`. */
+export function namespaceMissingText(namespace: string, missing: readonly string[]): string {
+  return `namespace "${namespace}" not found in ${missing.length === 1 ? missing[0] : `any selected context (${missing.join(', ')})`}`;
+}

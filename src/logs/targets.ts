@@ -162,6 +162,25 @@ export function namesKind(text: string): boolean {
   return parts.length === 2 && parts[1] !== '';
 }
 
+const REGEX_META = /[.*+?^$()[\]{}|\\]/;
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * How `A/B` reads where no context serves A as a kind and none has a namespace A: as
+ * `ns/pod-regex` (true: a missing namespace) when A can be a namespace's name and B has a regex
+ * metacharacter (`. * + ? ^ $ ( ) [ ] { } | \`); else as KIND/NAME (a kind no server has), as
+ * kubectl reads `x/y`. Where a context serves A, `A/B` is KIND/NAME there whatever B is.
+ */
+export function readsAsQuery(text: string): boolean {
+  const [a, b, ...rest] = text.split('/');
+  return rest.length === 0 && b !== undefined && NAMESPACE_NAME.test(a) && REGEX_META.test(b);
+}
+
+/** The namespace a query target reads in `context`; undefined when it reads all (or none there). */
+export function queryNamespace(target: LogTarget, context: string): string | undefined {
+  return targetLeaves(target).find((l) => l.kind === 'query' && l.contexts.includes(context))?.namespace;
+}
+
 export interface ResolveOptions {
   /** every context of the kubeconfig: a query naming one that is not selected says which */
   known?: string[];

@@ -211,6 +211,16 @@ for (const backend of backends) {
       expect(lines[0]).toMatch(new RegExp(`^${env.restrictedContext}: Error from server \\(Forbidden\\): pods is forbidden: `));
     }, 60_000);
 
+    it('a query over a namespace no context has is said at once (exit 1), in every form: ns/regex, ctx/ns/regex, -n, -l; a plain A/B is a kind', async () => {
+      const said = `fleetdeck logs: namespace "nope" not found in ${env.adminContext}\n`;
+      for (const [target, opts] of [['nope/.*', {}], [`${env.adminContext}/nope/web`, {}], ['.*', { namespace: 'nope' }], ['', { selector: 'app=web', namespace: 'nope' }]] as const) {
+        const fd = await lean(target, [env.adminContext], opts);
+        expect(fd, target).toEqual({ code: 1, err: said, aborted: false });
+      }
+      const kind = await lean('nope/web', [env.adminContext]);
+      expect(kind).toEqual({ code: 1, err: 'error: the server doesn\'t have a resource type "nope"\n', aborted: false });
+    }, 60_000);
+
     it('at the stream cap it stops with stern\'s error instead of leaving pods out quietly', async () => {
       const name = `cap-${randomBytes(3).toString('hex')}`;
       expect((await env.kubectl(['create', 'deployment', name, '--image=busybox:1.36', '--replicas=3', '-n', env.namespace])).stderr).toBe('');

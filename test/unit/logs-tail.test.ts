@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeApiError, KubeNetworkError } from '../../src/kube/errors.js';
 import { LogTail } from '../../src/logs/tail.js';
-import { containersOf, parseQuery, podsFor, resolveTarget } from '../../src/logs/targets.js';
+import { containersOf, parseQuery, podsFor, readsAsQuery, resolveTarget } from '../../src/logs/targets.js';
 import { parseLabelSelector } from '../../src/model/selector.js';
 import type { ContainerRef, LogEntry, LogLine, LogStreamOptions, OpenLog } from '../../src/logs/types.js';
 import type { KubeObject } from '../../src/model/types.js';
@@ -222,6 +222,11 @@ describe('targets', () => {
     expect(names(resolveTarget(store, 'shop/-9$', ['east', 'west'], undefined, { selector: parseLabelSelector('app=cart-api') }))).toEqual(['west/shop/cart-9']);
     // pods/NAME with -l is a namespace "pods", as `A/B` always is with a selector
     expect(resolveTarget(store, 'pods/cart-1', ['east'], undefined, { selector })).toMatchObject({ kind: 'query', namespace: 'pods' });
+  });
+
+  it('A/B that is neither a served kind nor a namespace reads as ns/pod-regex when B has a regex metacharacter and A can name a namespace', () => {
+    for (const t of ['nope/.*', 'shop/^web', 'team-a/web|api', 'x/web-\\d']) expect(readsAsQuery(t), t).toBe(true);
+    for (const t of ['deploymnt/web', 'nope/web', 'Deploy/.*', 'a/b/.*', 'web']) expect(readsAsQuery(t), t).toBe(false);
   });
 
   it('a Flux object yields the pods of the workloads in its inventory', () => {
