@@ -38,9 +38,10 @@ describe('scope words on the command line', () => {
 
     command(s, ':ns all');
     command(s, ':ctx');
-    await s.waitFor(/\[x\] prod-eu/, WAIT_MS);
+    // every kubeconfig context, each with the header's badge: the selected one checked
+    await s.waitFor(/\[x\] ✓ prod-eu/, WAIT_MS);
     s.press('esc');
-    await s.waitFor((x) => !/\[x\] prod-eu/.test(x), WAIT_MS);
+    await s.waitFor((x) => !/\[x\] ✓ prod-eu/.test(x), WAIT_MS);
     command(s, ':q');
     expect(await s.exit(10_000)).toBe(0);
   }, 180_000);
