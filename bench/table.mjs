@@ -23,7 +23,8 @@ for (const f of doc.figures) {
     out.push(`| ${f.id} | — | — | error: ${String(f.error).split('\n')[0].slice(0, 120).replace(/\|/g, '/')} | **no** | ${load(f)} |`);
     continue;
   }
-  if (f.median && typeof f.median === 'object' && Object.keys(f.median).length === 2) {
+  // fleetdeck and its peer (logs-vs-stern adds nodeFloor, `node -e` measured alike: its own rows)
+  if (f.median && typeof f.median === 'object' && Object.keys(f.median).filter((k) => k !== 'nodeFloor').length === 2) {
     sideBySide.push(f);
     continue;
   }
@@ -32,7 +33,7 @@ for (const f of doc.figures) {
 }
 out.push('', '| side by side | measure | fleetdeck | peer | ratio (of medians) | target | met | load |', '|---|---|---|---|---|---|---|---|');
 for (const f of sideBySide) {
-  const [ours, peer] = Object.keys(f.median);
+  const [ours, peer] = Object.keys(f.median).filter((k) => k !== 'nodeFloor');
   const ratio = f.ratio ?? (typeof f.value === 'object' ? f.value : {});
   const targets = typeof f.target === 'object' && f.target ? f.target : {};
   for (const k of Object.keys(f.median[ours])) {
@@ -40,5 +41,8 @@ for (const f of sideBySide) {
     const met = t ? (t.startsWith('<=') ? ratio[k] <= Number(t.slice(2)) : ratio[k] >= Number(t.slice(2))) : undefined;
     out.push(`| ${f.id} (${peer}) | ${k} | ${num(f.median[ours][k])} | ${num(f.median[peer][k])} | ${num(ratio[k])} | ${t || '—'} | ${yes(met)} | ${load(f)} |`);
   }
+  // what any Node program pays before its first line, against the same peer
+  const floor = f.median.nodeFloor;
+  if (floor) for (const k of ['firstLineSeconds', 'cpuSeconds']) out.push(`| ${f.id}: \`node -e\` alone (${peer}) | ${k} | ${num(floor[k])} | ${num(f.median[peer][k])} | ${num(f.nodeFloorRatio?.[k])} | — | — | ${load(f)} |`);
 }
 process.stdout.write(`${out.join('\n')}\n`);
