@@ -25,6 +25,15 @@ function handleReconcile(store: FakeStore, context: string, ready: { status: str
   return true;
 }
 
+/** The demo store with dev's default/web applied by the Kustomization flux-system/apps (its labels). */
+function fluxAppliedWeb(): FakeStore {
+  const store = demoStore({ now: NOW });
+  const dep = store.get('dev', 'deployments.apps', 'default', 'web')!;
+  const labels = { ...dep.metadata.labels, 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+  store.put('dev', 'deployments.apps', { ...dep, metadata: { ...dep.metadata, labels } });
+  return store;
+}
+
 const until = (pred: () => boolean): Promise<true> => waitUntil('the condition', pred, { timeoutMs: 3000, intervalMs: 10 });
 
 describe('flux view', () => {
@@ -225,11 +234,7 @@ describe('actions from the TUI', () => {
     expect((r.store.get('dev', 'deployments.apps', 'default', 'web')!.spec as { replicas: number }).replicas).toBe(3);
   });
   it('a Flux-applied workload: tab plans its Kustomization\'s suspend first, then the action', async () => {
-    const store = demoStore({ now: NOW });
-    const dep = store.get('dev', 'deployments.apps', 'default', 'web')!;
-    const labels = { ...dep.metadata.labels, 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
-    store.put('dev', 'deployments.apps', { ...dep, metadata: { ...dep.metadata, labels } });
-    const r = start({ startCommand: 'deploy dev default', store });
+    const r = start({ startCommand: 'deploy dev default', store: fluxAppliedWeb() });
     await r.waitFor('UP-TO-DATE');
     r.keys('s');
     await r.waitFor('to replicas:');
@@ -249,11 +254,7 @@ describe('actions from the TUI', () => {
 
 describe('a restart under Flux', () => {
   it('says the restart stands and offers no suspend of the owner first (tab)', async () => {
-    const store = demoStore({ now: NOW });
-    const dep = store.get('dev', 'deployments.apps', 'default', 'web')!;
-    const labels = { ...dep.metadata.labels, 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
-    store.put('dev', 'deployments.apps', { ...dep, metadata: { ...dep.metadata, labels } });
-    const r = start({ startCommand: 'deploy dev default', store });
+    const r = start({ startCommand: 'deploy dev default', store: fluxAppliedWeb() });
     await r.waitFor('UP-TO-DATE');
     r.keys('r');
     const t = await r.waitFor('confirm rollout restart');
