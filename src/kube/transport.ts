@@ -23,6 +23,14 @@ export const H2_STREAMS = 100;
 export const H2_STREAM_WINDOW = 4 << 20;
 export const H2_CONNECTION_WINDOW = 1 << 30;
 
+/**
+ * The error codes every transport gives its failures, undici's names (errors.ts words them):
+ * a caller tells a quiet log follow (kube-apiserver sends its headers only with the first
+ * line) from a failure by the code, whichever transport sent the request.
+ */
+export const HEADERS_TIMEOUT_CODE = 'UND_ERR_HEADERS_TIMEOUT';
+export const CONNECT_TIMEOUT_CODE = 'UND_ERR_CONNECT_TIMEOUT';
+
 export interface TransportTimeouts {
   /** time to wait for response headers: a server that accepts and never answers fails here */
   headersTimeout: number;

@@ -5,6 +5,7 @@
 // The engine keeps no lines itself: listeners (a LogBuffer, stdout) do.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FleetStore, Subscription } from '../fleet/types.js';
+import { HEADERS_TIMEOUT_CODE } from '../kube/transport.js';
 import type { KubeObject } from '../model/types.js';
 import { ResumePoint, resumeFrom } from './resume.js';
 import { containersOf, podsFor, watchesFor, watchKey } from './targets.js';
@@ -16,7 +17,7 @@ function apiStatus(e: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/** The network error code of a door error (KubeNetworkError: a string `code`, e.g. UND_ERR_HEADERS_TIMEOUT). */
+/** The network error code of a door error (KubeNetworkError: a string `code`, e.g. HEADERS_TIMEOUT_CODE). */
 function networkCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
@@ -323,7 +324,7 @@ export class LogTail {
       } catch (e) {
         if (signal.aborted) break;
         const msg = (e as Error).message;
-        if (networkCode(e) === 'UND_ERR_HEADERS_TIMEOUT' && opts.follow) {
+        if (networkCode(e) === HEADERS_TIMEOUT_CODE && opts.follow) {
           // an API server sends a quiet follow's headers only with its first line: ask again
           this.setState(s, 'streaming', 'quiet');
           opts = next();

@@ -10,8 +10,14 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContextClient } from '../../src/kube/client.js';
 import { KubeNetworkError } from '../../src/kube/errors.js';
+import { openContainerLog } from '../../src/kube/logs.js';
+import { HEADERS_TIMEOUT_CODE } from '../../src/kube/transport.js';
+import { LogTail, type StreamState } from '../../src/logs/tail.js';
+import type { LogEntry } from '../../src/logs/types.js';
 import type { ContextConfig } from '../../src/kube/kubeconfig.js';
 import { simTlsCert, simTlsKey } from '../../src/sim/http/tls.js';
+import { FakeStore } from '../helpers/fake-store.js';
+import { waitUntil } from '../helpers/wait.js';
 
 interface Seen {
   version: string;
@@ -133,12 +139,51 @@ describe("the client over node's HTTP/2", () => {
     expect(ended === 'ended' || ended instanceof Error).toBe(true);
   });
 
-  it('a server that accepts and never answers fails at the headers timeout as a network error', async () => {
-    const { client } = await serve('h2', () => {});
-    const e = await client.request({ path: '/version' }).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(KubeNetworkError);
-    expect((e as Error).message).toMatch(/no answer \(timed out waiting for response headers\)/);
-  });
+  for (const nodeHttp2 of [true, false]) {
+    it(`a server that accepts and never answers fails at the headers timeout as a network error with one code (${nodeHttp2 ? 'node:http2' : 'undici'})`, async () => {
+      const { client } = await serve('h2', () => {}, nodeHttp2);
+      const e = await client.request({ path: '/version' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(KubeNetworkError);
+      expect((e as Error).message).toMatch(/no answer \(timed out waiting for response headers\)/);
+      // what the log tail reads to tell a quiet follow from a failure, whichever transport
+      expect((e as KubeNetworkError).code).toBe(HEADERS_TIMEOUT_CODE);
+    });
+
+    // kube-apiserver answers a log follow's headers only with its first line (its handler
+    // does not flush them): a quiet container's follow outlives the headers timeout. Over
+    // node:http2 the timeout had its own code, so `fleetdeck logs` on a real cluster showed
+    // such a container as `retrying: no answer` every 10 s instead of quiet.
+    it(`a quiet log follow outlives the headers timeout as quiet, not retrying, and its first line arrives (${nodeHttp2 ? 'node:http2' : 'undici'})`, async () => {
+      const held: ServerResponse[] = [];
+      const { client } = await serve('h2', (req, res) => {
+        if (!req.url?.includes('follow=true')) return json(res, {});
+        held.push(res);
+        res.on('close', () => held.splice(held.indexOf(res), 1));
+      }, nodeHttp2);
+      const store = new FakeStore(['t']);
+      store.put('t', 'pods', { metadata: { name: 'web-1', namespace: 'shop', uid: 'p1' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Running' } });
+      const tail = new LogTail(store, (_ctx, ref, opts, signal) => openContainerLog((req) => client.openStream(req).then((s) => s.body), ref, opts, signal), { kind: 'pod', context: 't', namespace: 'shop', name: 'web-1' }, { tailLines: 0, retryMs: 5 });
+      const got: LogEntry[] = [];
+      const states = new Set<StreamState>();
+      tail.onLine((e) => got.push(e));
+      tail.onStatus(() => tail.streams().forEach((s) => states.add(s.state)));
+      tail.start();
+      try {
+        // past two headers timeouts (500 ms): the follow was asked again, never failed
+        await new Promise((r) => setTimeout(r, 1300));
+        expect(tail.streams()).toMatchObject([{ state: 'streaming', reason: 'quiet' }]);
+        expect(states.has('retrying')).toBe(false);
+        await waitUntil('the follow asked again', () => held.length > 0);
+        const res = held[0];
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('2026-12-03T10:00:00.000000001Z first line\n');
+        await waitUntil('the first line', () => got.find((e) => e.text === 'first line'));
+        expect(states.has('retrying')).toBe(false);
+      } finally {
+        await tail.stop();
+      }
+    });
+  }
 
   it('a certificate the CA does not verify fails the handshake as undici reports it', async () => {
     const { client } = await serve('h2', (_req, res) => json(res, {}));

@@ -3,6 +3,7 @@
 // waiting containers, the stream cap, container filters, and targets/queries.
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeApiError, KubeNetworkError } from '../../src/kube/errors.js';
+import { HEADERS_TIMEOUT_CODE } from '../../src/kube/transport.js';
 import { LogTail } from '../../src/logs/tail.js';
 import { containersOf, parseQuery, podsFor, readsAsQuery, resolveTarget } from '../../src/logs/targets.js';
 import { parseLabelSelector } from '../../src/model/selector.js';
@@ -153,7 +154,7 @@ describe('LogTail', () => {
     let timeouts = 2;
     const open = logs.open;
     (tail as unknown as { openLog: typeof open }).openLog = async (...args) => {
-      if (timeouts-- > 0) throw new KubeNetworkError('no answer (timed out waiting for response headers)', 'UND_ERR_HEADERS_TIMEOUT');
+      if (timeouts-- > 0) throw new KubeNetworkError('no answer (timed out waiting for response headers)', HEADERS_TIMEOUT_CODE);
       return open(...args);
     };
     logs.write('east/shop/web-1/app', 'old');
