@@ -87,7 +87,7 @@ export class LeanStore extends StoreReads implements FleetStore {
       try {
         const cfg = contextConfig(opts.merged, name);
         // node's own HTTP/2 when the server is reached directly: undici is not loaded (client.ts)
-        c.client = new ContextClient(cfg, { nodeHttp2: true, ...opts.client });
+        c.client = new ContextClient(cfg, opts.client);
         c.status.namespace = cfg.namespace;
         c.status.server = cfg.cluster.server;
         const client = c.client;
