@@ -95,7 +95,8 @@ function start(target: string, opts: LogsCommandOptions, contexts: string[], mer
   return { said, done, at, stop };
 }
 
-const HUNG_LINE = /^hung: Unable to connect to the server: context "hung" \(https:\/\/127\.0\.0\.1:\d+\): connection timed out$/m;
+// the connect timeout as both transports name it (transport.ts CONNECT_TIMEOUT_CODE, errors.ts words it)
+const HUNG_LINE = /^hung: Unable to connect to the server: context "hung" \(https:\/\/127\.0\.0\.1:\d+\): connect timed out$/m;
 
 function eastPod(): string {
   const pod = clusters[0].store.list('pods').find((p) => p.metadata.namespace === 'shop' && p.metadata.name.startsWith('web-'));
