@@ -17,7 +17,7 @@ import { ResourceTableView } from './views/resource-table.js';
 
 registerView({ names: ['help', '?'], help: 'the key bindings', create: (app) => new HelpView(app) });
 registerView({
-  names: ['ctx', 'context', 'contexts'], help: 'pick the contexts the views span; ctx NAME|GLOB… selects them at once',
+  names: ['ctx', 'context', 'contexts'], lineScope: 'own', help: 'pick the contexts the views span; ctx NAME|GLOB… selects them at once',
   create: (app, args, scope) => {
     if (args.length) return `ctx: no context named ${args.join(', ')} (the kubeconfig has ${kubeconfigContexts(app.store).join(', ')})`;
     const contexts = scope?.contexts;
@@ -38,34 +38,37 @@ registerView({
   },
 });
 registerView({ names: ['fleet', 'home'], help: 'a row per context: reachability, nodes, pods, workloads, Flux, problems', create: (app) => new FleetView(app) });
-registerView({ names: ['problems', 'pr'], help: 'everything not healthy across the selected contexts, most severe first', create: (app) => new ProblemsView(app) });
+registerView({ names: ['problems', 'pr'], lineScope: 'spans', help: 'everything not healthy across the selected contexts, most severe first: problems [ctx…] [ns]', create: (app) => new ProblemsView(app) });
 registerView({
-  names: ['xray'], help: 'ownership trees of every top owner of a kind: xray KIND [ns]',
+  names: ['xray'], lineScope: 'contexts', help: 'ownership trees of every top owner of a kind: xray KIND [ns]',
   // the palette reads the first free word as a namespace: here it is the kind
   create: (app, args) => (args[0] ? TreeView.xray(app, args[0], args[1]) : 'xray: give a kind, e.g. xray deploy'),
 });
 registerView(logsViewFactory);
-registerView({ names: ['flux'], help: 'every Flux object across the selected contexts, failing first', create: (app, args) => new FluxView(app, { namespace: args[0] }) });
 registerView({
-  names: ['compare', 'cmp'], help: 'one object side by side across the selected contexts: compare KIND/NAME [ns]',
+  names: ['flux'], lineScope: 'own', help: 'every Flux object across the selected contexts, failing first: flux [ctx…] [ns]',
+  create: (app, args, scope) => new FluxView(app, { contexts: scope?.contexts, namespace: args[0], allNamespaces: scope?.allNamespaces }),
+});
+registerView({
+  names: ['compare', 'cmp'], lineScope: 'contexts', help: 'one object side by side across the selected contexts: compare KIND/NAME [ns]',
   create: (app, args) => { const a = parseAddress(args); return a ? new CompareView(app, a) : 'compare: give KIND/NAME, e.g. compare deploy/cart-api'; },
 });
 registerView({
-  names: ['trace'], help: 'an object up to the Flux object and source that put it there: trace KIND/NAME [ns]',
+  names: ['trace'], lineScope: 'contexts', help: 'an object up to the Flux object and source that put it there: trace KIND/NAME [ns]',
   create: (app, args) => { const a = parseAddress(args); return a ? new TraceView(app, a) : 'trace: give KIND/NAME, e.g. trace deploy/payments-api'; },
 });
 registerView({
-  names: ['changes', 'ch'], help: 'what changed across the fleet, newest first: changes [since, e.g. 30m]',
+  names: ['changes', 'ch'], lineScope: 'contexts', help: 'what changed across the fleet, newest first: changes [since, e.g. 30m]',
   create: (app, args) => { const w = changesWindow(args[0]); return w === undefined ? `changes: "${args[0]}" is not a duration (30m, 1h, 2h30m)` : new ChangesView(app, w); },
 });
 registerView({ names: ['outcomes', 'out'], help: 'what the actions of this session did', create: (app) => new OutcomesView(app) });
 registerView({
-  names: ['events', 'ev'], help: 'events across the selected contexts',
+  names: ['events', 'ev'], lineScope: 'own', help: 'events across the selected contexts: events [ctx…] [ns]',
   // newest first (by when each was last seen), as k9s; `w` keeps only warnings
-  create: (app, args) => new ResourceTableView(app, { query: 'events', namespace: args[0], sort: { key: 'age', desc: false } }),
+  create: (app, args, scope) => new ResourceTableView(app, { query: 'events', contexts: scope?.contexts, namespace: args[0], allNamespaces: scope?.allNamespaces, sort: { key: 'age', desc: false } }),
 });
 registerView({
-  names: ['pulses', 'pu'], help: 'per-context charts: events/s, problems, restarts, CPU/MEM against allocatable',
+  names: ['pulses', 'pu'], lineScope: 'spans', help: 'per-context charts: events/s, problems, restarts, CPU/MEM against allocatable: pulses [ctx…] [ns]',
   create: (app) => new PulsesView(app),
 });
 registerView({

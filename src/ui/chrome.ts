@@ -62,7 +62,7 @@ export function headerLines(d: ChromeDeps, width: number): string[] {
   const scope = v?.scope?.();
   const ctx = scope?.contexts ? `  ctx:${scope.contexts.join(',')}` : '';
   // a cluster-scoped object's view has no namespace to name
-  const ns = scope?.namespace === '' ? '' : `  ns:${scope?.namespace ?? state.namespace ?? 'all'}`;
+  const ns = scope?.namespace === '' ? '' : `  ns:${scope?.allNamespaces ? 'all' : (scope?.namespace ?? state.namespace ?? 'all')}`;
   const left = ` ${v?.title() ?? ''} ${status}${ctx}${ns}${filter ? `  filter:/${filter}${invalid}` : ''}`;
   const ro = d.readonly ? ' READONLY ' : '';
   const line2 = paint(theme, 'header.scope', fit(left, Math.max(0, width - ro.length))) + (ro ? paint(theme, 'readonly', ro) : '');

@@ -5,8 +5,8 @@ import { verbCommand } from '../commands/table.js';
 import { kubeconfigContexts, type FleetStore } from '../fleet/types.js';
 import type { ShellState, ViewStack } from './app-state.js';
 import { refusal, runObjectCommand, targetsFor } from './objects.js';
-import { parseCommand } from './palette.js';
-import { VIEWS, type AppContext, type View } from './view.js';
+import { parseCommand, type ParsedCommand } from './palette.js';
+import { VIEWS, type AppContext, type View, type ViewFactory, type ViewScope } from './view.js';
 import { ResourceTableView } from './views/resource-table.js';
 
 export interface CommandLineDeps {
@@ -36,11 +36,11 @@ export function createCommandLine(d: CommandLineDeps): CommandLine {
     const factory = VIEWS.get(cmd.name);
     let view: View | string | undefined;
     if (factory) {
-      view = factory.create(app, [...(cmd.namespace ? [cmd.namespace] : []), ...cmd.args], { contexts: cmd.contexts, allNamespaces: cmd.allNamespaces });
+      view = createView(app, factory, cmd);
       if (view === undefined) return true;
     } else if (state.selected.some((c) => store.resolve(c, cmd.name)) || store.contexts().some((c) => state.selected.includes(c.name) && !c.discovered)) {
       // while discovery runs the table waits and resolves itself when it lands
-      view = new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace });
+      view = new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace, allNamespaces: cmd.allNamespaces });
     } else view = `unknown resource or view "${cmd.name}"`;
     if (typeof view === 'string') {
       app.message(view, 'error');
@@ -87,4 +87,29 @@ export function createCommandLine(d: CommandLineDeps): CommandLine {
   }
 
   return { run, openView };
+}
+
+/**
+ * A registered view from its parsed line, the line's context names and namespace handled as
+ * the factory declares (LineScope): read by the factory, narrowing the app the view sees, or
+ * refused, never dropped. A string is the error to show.
+ */
+export function createView(app: AppContext, factory: ViewFactory, cmd: ParsedCommand): View | string | undefined {
+  const words = [...(cmd.namespace ? [cmd.namespace] : []), ...cmd.args];
+  const mode = factory.lineScope;
+  if (mode === 'own') return factory.create(app, words, { contexts: cmd.contexts, allNamespaces: cmd.allNamespaces });
+  if (!mode) {
+    if (cmd.contexts) return `${cmd.name}: takes no context (${cmd.contexts.join(', ')}); pick the contexts with :ctx`;
+    return factory.create(app, words, { allNamespaces: cmd.allNamespaces });
+  }
+  const byNamespace = mode === 'spans' && (cmd.namespace !== undefined || cmd.allNamespaces === true);
+  if (!cmd.contexts && !byNamespace) return factory.create(app, words);
+  const scope: ViewScope = { ...(cmd.contexts ? { contexts: cmd.contexts } : {}), ...(byNamespace ? (cmd.namespace !== undefined ? { namespace: cmd.namespace } : { allNamespaces: true }) : {}) };
+  const narrowed: AppContext = Object.create(app) as AppContext;
+  if (cmd.contexts) narrowed.contexts = () => cmd.contexts ?? app.contexts();
+  if (byNamespace) narrowed.namespace = () => cmd.namespace;
+  const view = factory.create(narrowed, byNamespace ? cmd.args : words);
+  // the header names the narrowing, as it does a table's (`ctx:dev  ns:shop`)
+  if (view && typeof view !== 'string' && !view.scope) view.scope = () => scope;
+  return view;
 }

@@ -45,6 +45,8 @@ export interface AppContext {
 export interface ViewScope {
   contexts?: string[];
   namespace?: string;
+  /** every namespace for this view, whatever the app's (`:pods -A`) */
+  allNamespaces?: boolean;
 }
 
 /** The scope of a view over one object (yaml, describe, history, tree): its context and namespace,
@@ -94,10 +96,25 @@ export interface View {
   takeKey?(key: string, ch: string | undefined): boolean;
 }
 
+/**
+ * What a view does with the context names (and the namespace) its `:` line gives, declared
+ * once per view so that no word is dropped (`:events staging checkout` showed every context):
+ *   own       the factory reads them itself (`:ctx`, `:ns`, a table's `:events dev shop`)
+ *   spans     the view spans the app's contexts and namespace (Problems, Flux, Pulses): the
+ *             line's contexts and first free word narrow it alone, as `:pods dev shop` narrows
+ *             a table, and the header names them
+ *   contexts  the same for the contexts only; its free words are its own (`:changes 30m`,
+ *             `:compare deploy/web`)
+ *   none      (absent) a context word is refused: the view has no use for one (`-A` is
+ *             still passed: `:ns all`)
+ */
+export type LineScope = 'own' | 'spans' | 'contexts';
+
 export interface ViewFactory {
   /** palette names: the first is the canonical one */
   names: string[];
   help: string;
+  lineScope?: LineScope;
   /**
    * `args`: the line's free words (a namespace first); `scope.contexts`: the contexts the line
    * named by name or glob (`:ctx prod-eu`, `:pods prod-* shop`); `scope.allNamespaces`: `-A`

@@ -80,12 +80,13 @@ export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now:
 export class FluxView extends ResourceTableView {
   private readonly cache = new WeakMap<KubeObject, { at: number; s: FluxSummary }>();
 
-  constructor(app: AppContext, opts: { contexts?: string[]; namespace?: string } = {}) {
+  constructor(app: AppContext, opts: { contexts?: string[]; namespace?: string; allNamespaces?: boolean } = {}) {
     super(app, {
       category: FLUX_CATEGORY,
       title: 'flux',
       contexts: opts.contexts,
       namespace: opts.namespace,
+      allNamespaces: opts.allNamespaces,
       sort: { key: 'status', desc: false },
       columns: (scope) => fluxColumns(scope, (r) => this.summary(r), () => app.now()),
     });

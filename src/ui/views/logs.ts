@@ -427,6 +427,7 @@ function describeTarget(t: LogTarget): string {
 /** `:logs [ctx-glob/]ns/pod-regex`, `:logs KIND/NAME` or `:logs -l SELECTOR [query]`, over the selected contexts. */
 export const logsViewFactory: ViewFactory = {
   names: ['logs', 'log'],
+  lineScope: 'contexts',
   help: 'merged logs: logs [ctx-glob/]ns/pod-regex, logs KIND/NAME, or logs -l SELECTOR [query]',
   create(app, args) {
     const text = args.join(' ').trim();

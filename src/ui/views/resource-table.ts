@@ -11,7 +11,7 @@ import { invalidFilterText, narrows, rowFilter, type Filter, type RowFilter } fr
 import { BlockList, type ListLike } from '../../model/block-list.js';
 import { eventLastSeen } from '../../model/columns.js';
 import { rowOf, rowText, STATUS_COLUMN_IDS, tableColumns, type Row, type Scope, type TableColumn } from '../columns.js';
-import type { AppContext, View } from '../view.js';
+import type { AppContext, View, ViewScope } from '../view.js';
 import { detailFits, renderTable, type TableState } from '../widgets/table.js';
 import { RowView } from './text.js';
 import { DescribeView } from './describe.js';
@@ -91,6 +91,8 @@ export interface ResourceTableOptions {
   contexts?: string[];
   /** a namespace for this view only (`:ks flux-system`) */
   namespace?: string;
+  /** every namespace for this view only (`:pods -A` while the app has one) */
+  allNamespaces?: boolean;
   /** keeps only some objects (events of one object) */
   where?: (obj: KubeObject) => boolean;
   title?: string;
@@ -210,11 +212,11 @@ export class ResourceTableView implements View {
   }
 
   private namespace(): string | undefined {
-    return this.opts.namespace ?? this.app.namespace();
+    return this.opts.allNamespaces ? undefined : (this.opts.namespace ?? this.app.namespace());
   }
 
-  scope(): { contexts?: string[]; namespace?: string } {
-    return { ...(this.opts.contexts ? { contexts: this.opts.contexts } : {}), ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}) };
+  scope(): ViewScope {
+    return { ...(this.opts.contexts ? { contexts: this.opts.contexts } : {}), ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}), ...(this.opts.allNamespaces ? { allNamespaces: true } : {}) };
   }
 
   private resolveTypes(): Map<string, ResourceType[]> {
