@@ -46,6 +46,11 @@ export interface KindEntry {
   kind: string;
   /** the plural, where callers find the kind by resourceKey (built-in workloads) */
   resource?: string;
+  /**
+   * kubectl's short name (the API's or the CRD's first shortNames entry): what a narrow table's
+   * KIND column shows when the kind does not fit (`hr`, not `Hel…`); absent: the kind has none
+   */
+  short?: string;
   /** table columns, most important first; absent: printer columns (CRDs) or the generic set. A thunk: columns.ts reads this registry. */
   columns?: () => Column[];
   /** the kind's own health rule, run after the generic checks (health.ts); absent: kstatus's generic rules */
@@ -91,40 +96,40 @@ const REVISIONS: HistorySource = { resource: 'controllerrevisions.apps', kind: '
 // Built-in kinds ('' is the core group)
 
 const CORE: KindEntry[] = [
-  { group: '', kind: 'Pod', resource: 'pods', columns: () => podColumns, health: podRule, can: ['logs', 'exec', 'port-forward'], pods: 'self', fleet: true, metrics: 'pod' },
-  { group: '', kind: 'Service', columns: () => serviceColumns, health: serviceRule },
-  { group: '', kind: 'ConfigMap', columns: () => configMapColumns, health: alwaysCurrent },
+  { group: '', kind: 'Pod', resource: 'pods', short: 'po', columns: () => podColumns, health: podRule, can: ['logs', 'exec', 'port-forward'], pods: 'self', fleet: true, metrics: 'pod' },
+  { group: '', kind: 'Service', short: 'svc', columns: () => serviceColumns, health: serviceRule },
+  { group: '', kind: 'ConfigMap', short: 'cm', columns: () => configMapColumns, health: alwaysCurrent },
   { group: '', kind: 'Secret', columns: () => secretColumns, health: alwaysCurrent },
-  { group: '', kind: 'Namespace', columns: () => namespaceColumns, health: namespaceRule, fleet: true },
-  { group: '', kind: 'Node', columns: () => nodeColumns, health: nodeRule, fleet: true, metrics: 'node' },
-  { group: '', kind: 'PersistentVolumeClaim', columns: () => pvcColumns, health: pvcRule, fleet: true },
-  { group: '', kind: 'Event', columns: () => eventColumns, tree: false },
-  { group: 'events.k8s.io', kind: 'Event', columns: () => eventColumns, tree: false },
+  { group: '', kind: 'Namespace', short: 'ns', columns: () => namespaceColumns, health: namespaceRule, fleet: true },
+  { group: '', kind: 'Node', short: 'no', columns: () => nodeColumns, health: nodeRule, fleet: true, metrics: 'node' },
+  { group: '', kind: 'PersistentVolumeClaim', short: 'pvc', columns: () => pvcColumns, health: pvcRule, fleet: true },
+  { group: '', kind: 'Event', short: 'ev', columns: () => eventColumns, tree: false },
+  { group: 'events.k8s.io', kind: 'Event', short: 'ev', columns: () => eventColumns, tree: false },
   { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
-  { group: 'policy', kind: 'PodDisruptionBudget', health: alwaysCurrent },
-  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', columns: () => crdColumns, health: crdRule },
+  { group: 'policy', kind: 'PodDisruptionBudget', short: 'pdb', health: alwaysCurrent },
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', short: 'crd', columns: () => crdColumns, health: crdRule },
 ];
 
 const WORKLOADS: KindEntry[] = [
   {
-    group: 'apps', kind: 'Deployment', resource: 'deployments', columns: () => deploymentColumns, health: deploymentRule, history: APPS_HISTORY,
+    group: 'apps', kind: 'Deployment', resource: 'deployments', short: 'deploy', columns: () => deploymentColumns, health: deploymentRule, history: APPS_HISTORY,
     can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
-    group: 'apps', kind: 'StatefulSet', resource: 'statefulsets', columns: () => statefulSetColumns, health: statefulSetRule, history: REVISIONS,
+    group: 'apps', kind: 'StatefulSet', resource: 'statefulsets', short: 'sts', columns: () => statefulSetColumns, health: statefulSetRule, history: REVISIONS,
     can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
-    group: 'apps', kind: 'DaemonSet', resource: 'daemonsets', columns: () => daemonSetColumns, health: daemonSetRule, history: REVISIONS,
+    group: 'apps', kind: 'DaemonSet', resource: 'daemonsets', short: 'ds', columns: () => daemonSetColumns, health: daemonSetRule, history: REVISIONS,
     can: ['restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
-    group: 'apps', kind: 'ReplicaSet', resource: 'replicasets', columns: () => replicaSetColumns, health: replicaSetRule,
+    group: 'apps', kind: 'ReplicaSet', resource: 'replicasets', short: 'rs', columns: () => replicaSetColumns, health: replicaSetRule,
     can: ['scale', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   { group: 'apps', kind: 'ControllerRevision', resource: 'controllerrevisions' },
   { group: 'batch', kind: 'Job', resource: 'jobs', columns: () => jobColumns, health: jobRule, can: ['logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector' },
-  { group: 'batch', kind: 'CronJob', resource: 'cronjobs', columns: () => cronJobColumns, health: cronJobRule, can: ['logs'], pods: 'selector', fleet: true },
+  { group: 'batch', kind: 'CronJob', resource: 'cronjobs', short: 'cj', columns: () => cronJobColumns, health: cronJobRule, can: ['logs'], pods: 'selector', fleet: true },
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -157,6 +162,11 @@ const OPERATORS: KindEntry[] = [
 const RECONCILED = new Set(['Kustomization', 'HelmRelease', 'GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket', 'Receiver', 'ImageRepository', 'ImageUpdateAutomation']);
 // Alert and Provider have spec.suspend but no status: they can be suspended, never followed.
 const SUSPENDABLE = new Set([...RECONCILED, 'Alert', 'Provider']);
+// the CRDs' shortNames (their first; Bucket, Alert, Provider and Receiver declare none)
+const FLUX_SHORT: Record<string, string> = {
+  Kustomization: 'ks', HelmRelease: 'hr', GitRepository: 'gitrepo', OCIRepository: 'ocirepo', HelmRepository: 'helmrepo', HelmChart: 'hc',
+  ExternalArtifact: 'ea', ImageRepository: 'imgrepo', ImagePolicy: 'imgpol', ImageUpdateAutomation: 'iua',
+};
 
 function fluxEntry(kind: string, group: string): KindEntry {
   const can: Capability[] = [];
@@ -166,6 +176,7 @@ function fluxEntry(kind: string, group: string): KindEntry {
   if (kind === 'Kustomization' || kind === 'HelmRelease') can.push('logs');
   return {
     group, kind, columns: () => fluxColumns(kind), can, fleet: true,
+    ...(FLUX_SHORT[kind] ? { short: FLUX_SHORT[kind] } : {}),
     ...(kind === 'Kustomization' || kind === 'HelmRelease' ? { pods: 'inventory' as const } : {}),
     ...(kind === 'HelmRelease' ? { cause: helmReleaseCause } : {}),
   };
@@ -183,6 +194,14 @@ export function kindEntry(group: string, kind: string): KindEntry | undefined {
   const declared = BY_KEY.get(`${group}/${kind}`);
   if (declared) return declared;
   return isFluxGroup(group) ? fluxEntry(kind, group) : undefined;
+}
+
+/**
+ * The short name a narrow KIND column shows for a kind: the registry's (kubectl's), else the
+ * first of the shortNames discovery serves for it (`served`, a CRD nothing declares); undefined: none.
+ */
+export function shortKindOf(rt: Pick<ResourceType, 'group' | 'kind'> & Partial<Pick<ResourceType, 'shortNames'>>): string | undefined {
+  return kindEntry(rt.group, rt.kind)?.short ?? rt.shortNames?.[0];
 }
 
 /** The generic entry of a kind nothing declares (CRDs): the generic health pipeline, printer columns. */

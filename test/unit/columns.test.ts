@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellColor, cellSortValue, cellText, columnsFor, contextColumn, jsonPathValues, namespaceColumn, visibleColumns, type Column } from '../../src/model/columns.js';
-import { KINDS } from '../../src/model/kinds.js';
+import { KINDS, shortKindOf } from '../../src/model/kinds.js';
+import { builtinResources, crdResources } from '../../src/sim/resources.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
@@ -137,6 +138,30 @@ describe('Flux kinds', () => {
     const cols = columnsFor(rt('kustomize.toolkit.fluxcd.io', 'Kustomization'));
     expect(row(cols, o)).toEqual({ NAME: 'apps', READY: 'False', SUSPENDED: 'true', REVISION: 'main@sha1:ab12ab12', AGE: '3m12s', MESSAGE: 'kustomize build failed' });
     expect(cellColor(cols[1], o, NOW)).toBe('error');
+  });
+});
+
+describe('short names for narrow KIND columns', () => {
+  it('are kubectl\'s: the Flux CRDs\' shortNames (hr, ks, gitrepo, helmrepo, hc, ocirepo) and the built-ins\' (deploy, sts, po)', () => {
+    const flux = (kind: string, group: string) => shortKindOf({ group: `${group}.toolkit.fluxcd.io`, kind });
+    expect([flux('HelmRelease', 'helm'), flux('Kustomization', 'kustomize'), flux('GitRepository', 'source'), flux('HelmRepository', 'source'), flux('HelmChart', 'source'), flux('OCIRepository', 'source')])
+      .toEqual(['hr', 'ks', 'gitrepo', 'helmrepo', 'hc', 'ocirepo']);
+    expect([shortKindOf({ group: 'apps', kind: 'Deployment' }), shortKindOf({ group: 'apps', kind: 'StatefulSet' }), shortKindOf({ group: '', kind: 'Pod' })]).toEqual(['deploy', 'sts', 'po']);
+    // Bucket's CRD declares none: kubectl has none, neither do we
+    expect(flux('Bucket', 'source')).toBeUndefined();
+  });
+
+  it('a kind the registry does not name takes discovery\'s first shortName; the registry wins over discovery', () => {
+    expect(shortKindOf({ group: 'example.com', kind: 'Widget', shortNames: ['wd', 'wdg'] })).toBe('wd');
+    expect(shortKindOf({ group: 'example.com', kind: 'Widget' })).toBeUndefined();
+    expect(shortKindOf({ group: 'apps', kind: 'Deployment', shortNames: ['dp'] })).toBe('deploy');
+  });
+
+  it('the simulated API serves the registry\'s short names as its first shortNames', () => {
+    for (const r of [...builtinResources(), ...crdResources()]) {
+      const declared = KINDS.find((e) => e.group === r.group && e.kind === r.kind)?.short;
+      if (declared !== undefined) expect(r.shortNames[0], `${r.group}/${r.kind}`).toBe(declared);
+    }
   });
 });
 

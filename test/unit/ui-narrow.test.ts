@@ -54,7 +54,7 @@ const TABLES: TableCase[] = [
   { cmd: 'clusters', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /Waiting fo/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'STATUS', 'HEALTH'] },
   { cmd: 'ks', header: /^CONTEXT\s+NAMESPACE\s+NAME/, ready: /kustomize b/, stay: ['CONTEXT', 'NAMESPACE', 'NAME', 'READY', 'SUSPENDED', 'MESSAGE'] },
   { cmd: 'events', header: /^CONTEXT\s+NAMESPACE\s+/, ready: /FailedTo|Back-off/, stay: ['CONTEXT', 'NAMESPACE', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] },
-  { cmd: 'flux', header: /^KIND\s+CONTEXT/, ready: /kustomize/, stay: ['KIND', 'CONTEXT', 'NAMESPACE/NAME', 'READY', 'SUSPENDED', 'MESSAGE'] },
+  { cmd: 'flux', header: /^KIND\s+CONTEXT/, ready: /kustom/, stay: ['KIND', 'CONTEXT', 'NAMESPACE/NAME', 'READY', 'SUSPENDED', 'MESSAGE'] },
   { cmd: 'problems', header: /^CONTEXT\s+/, ready: /CreateConta/, stay: ['CONTEXT', 'KIND', 'NAMESPACE', 'NAME', 'STATUS', 'REASON'] },
   { cmd: 'fleet', header: /^CONTEXT\s+STATE/, ready: /prod-eu/, stay: ['CONTEXT', 'STATE', 'WORKLOADS', 'FLUX OK/FAIL/SUSP', 'CRS', 'PROBLEMS'] },
 ];
@@ -112,6 +112,57 @@ describe('tables at narrow widths', () => {
     const screen = await r.waitFor((x) => /^CONTEXT.*%CPU/m.test(x), 5000);
     expect(headers(screen, /^CONTEXT/)).toEqual(expect.arrayContaining(['NAME', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', '%CPU/R']));
     expect(misaligned(await r.cells(), /^CONTEXT/)).toBeUndefined();
+  });
+});
+
+/** The demo store with a HelmRelease (failing: a problem too), its HelmRepository and its HelmChart in staging. */
+function helmStore(): FakeStore {
+  const s = demoStore({ now: NOW });
+  const meta = (name: string) => ({ name, namespace: 'flux-system', uid: `helm-${name}`, creationTimestamp: '2026-11-20T08:00:00Z' });
+  const ready = (ok: boolean, message: string) => ({ conditions: [{ type: 'Ready', status: ok ? 'True' : 'False', reason: ok ? 'Succeeded' : 'InstallFailed', message, lastTransitionTime: '2026-11-20T08:00:00Z' }] });
+  s.put('staging', 'helmreleases.helm.toolkit.fluxcd.io', { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: meta('podinfo'),
+    spec: { interval: '5m', chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } }, status: ready(false, 'install retries exhausted') });
+  s.put('staging', 'helmrepositories.source.toolkit.fluxcd.io', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: meta('podinfo'),
+    spec: { interval: '10m', url: 'https://stefanprodan.github.io/podinfo' }, status: ready(true, 'stored artifact') });
+  s.put('staging', 'helmcharts.source.toolkit.fluxcd.io', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: meta('flux-system-podinfo'),
+    spec: { interval: '10m', chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } }, status: ready(true, 'pulled podinfo chart') });
+  return s;
+}
+
+describe('KIND at narrow widths: kubectl\'s short names, never a cut word', () => {
+  const kindsOf = (screen: string, header: RegExp, at: number): string[] => {
+    const lines = screen.split('\n');
+    const h = lines.findIndex((l) => header.test(l));
+    return lines.slice(h + 1).map((l) => l.trim().split(/\s{2,}/)[at] ?? '').filter((k) => k !== '');
+  };
+  const views = [
+    { cmd: 'flux', header: /^KIND\s+NAMESPACE\/NAME/, at: 0, ready: /hr .*install/, helm: ['hr', 'helmrepo', 'hc'], full: ['HelmRelease', 'HelmRepository', 'HelmChart'] },
+    { cmd: 'problems', header: /^CONTEXT\s+KIND/, at: 1, ready: /podinfo/, helm: ['hr'], full: ['HelmRelease'] },
+  ];
+  for (const v of views) {
+    it(`${v.cmd}: ${v.helm.join(', ')} at 60 columns; the kinds whole at 200`, async () => {
+      // one context: at 60 columns over three (a CONTEXT column) the Flux table is one cell short
+      // of `helmrepo` (every other column at its header's width), the case below
+      const narrow = start({ cols: 60, rows: 24, store: helmStore(), startCommand: v.cmd, contexts: ['staging'] });
+      const small = await narrow.waitFor((x) => v.ready.test(x) && x.split('\n').some((l) => v.header.test(l)), 5000);
+      const shown = kindsOf(small, v.header, v.at);
+      expect(shown, small).toEqual(expect.arrayContaining(v.helm));
+      for (const k of shown) expect(k, small).not.toMatch(/…/);
+      expect(misaligned(await narrow.cells(), v.header)).toBeUndefined();
+      stopAll();
+      const wide = start({ cols: 200, rows: 24, store: helmStore(), startCommand: v.cmd, contexts: ['staging'] });
+      const big = await wide.waitFor((x) => /podinfo/.test(x) && x.split('\n').some((l) => v.header.test(l)), 5000);
+      expect(kindsOf(big, v.header, v.at), big).toEqual(expect.arrayContaining(v.full));
+      for (const k of v.helm) expect(kindsOf(big, v.header, v.at)).not.toContain(k);
+    }, 30_000);
+  }
+
+  it('flux over three contexts at 60 columns: short names, no kind cut as a word', async () => {
+    const r = start({ cols: 60, rows: 24, store: helmStore(), startCommand: 'flux' });
+    const screen = await r.waitFor((x) => /hr\s+staging/.test(x) && /hc\s+staging/.test(x), 5000);
+    const shown = kindsOf(screen, /^KIND\s+CONTEXT/, 0);
+    expect(shown, screen).toEqual(expect.arrayContaining(['hr', 'hc', 'ks', 'gitrepo']));
+    for (const k of shown) expect(k, screen).not.toMatch(/^[A-Z].*…$/);
   });
 });
 

@@ -46,6 +46,36 @@ describe('visible window', () => {
   });
 });
 
+describe('short forms of cut values', () => {
+  // a KIND column mixing kinds, its short names as the kind registry gives them
+  const SHORT: Record<string, string> = { HelmRelease: 'hr', HelmRepository: 'helmrepo', HelmChart: 'hc', Kustomization: 'ks' };
+  const kinds = ['HelmRelease', 'HelmRepository', 'HelmChart', 'Kustomization', 'Bucket'];
+  const columns = [
+    { header: 'KIND', keep: true, value: (k: string) => k, short: (k: string) => SHORT[k] },
+    { header: 'NAME', keep: true, value: () => 'podinfo' },
+  ];
+  const draw = (width: number): string[] =>
+    renderTable({ columns, rows: kinds, width, height: kinds.length + 1, state: { selected: -1, top: 0 }, theme }).slice(1).map((l) => l.replace(/\{[^}]*\}/g, ''));
+
+  it('a value its width cuts is drawn as its short form, never a cut word ("Hel…")', () => {
+    const narrow = draw(20);
+    expect(narrow.map((l) => l.split(/\s{2,}/)[0])).toEqual(['hr', 'helmrepo', 'hc', 'ks', 'Bucket']);
+    expect(narrow.join('\n')).not.toContain('…  ');
+    // the room the short forms leave goes to the others: NAME is whole
+    for (const l of narrow) expect(l.split(/\s{2,}/)[1]).toBe('podinfo');
+  });
+
+  it('values that fit are drawn whole', () => {
+    const wide = draw(80);
+    expect(wide.map((l) => l.split(/\s{2,}/)[0])).toEqual(kinds);
+  });
+
+  it('the column keeps room for its short forms before the others are at their narrowest', () => {
+    const w = columnWidths(columns, kinds.map((k) => [k, 'n'.repeat(40)]), 16, undefined, kinds.map((k) => [SHORT[k], undefined]));
+    expect(w[0]).toBe('helmrepo'.length);
+  });
+});
+
 describe('filter over a table row', () => {
   const rows = [pod('dev', 'shop', 'web-1', { app: 'web' }), pod('prod-eu', 'shop', 'web-2', { app: 'web' }), pod('prod-eu', 'kube-system', 'coredns-x', { app: 'dns' })];
   const run = (text: string): Row[] => filterFor<Row>(parseFilter(text), { text: (r) => r.key.toLowerCase(), labels: (r) => r.labels }).apply(rows);

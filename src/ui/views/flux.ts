@@ -5,7 +5,8 @@
 import { VIEW_COLUMNS, viewColumn } from '../../model/columns.js';
 import { age, humanDuration } from '../../model/format.js';
 import { fluxSummary, shortenRevision, type FluxRef, type FluxSummary } from '../../model/flux.js';
-import type { KubeObject } from '../../model/types.js';
+import { shortKindOf } from '../../model/kinds.js';
+import { groupOfResource, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import type { CommandId } from '../../commands/table.js';
 import { SQUEEZE, type Row, type Scope, type TableColumn } from '../columns.js';
@@ -46,8 +47,11 @@ function refText(r: FluxRef, ns: string): string {
 
 const READY_ROLE: Record<FluxSummary['ready'], Role> = { True: 'status.ok', False: 'status.error', Unknown: 'status.warn' };
 
-/** The Flux table's columns; `summary` reads (and caches) a row's FluxSummary. */
-export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now: () => number): TableColumn[] {
+/**
+ * The Flux table's columns; `summary` reads (and caches) a row's FluxSummary, `typeOf` its
+ * served type (the discovery shortNames of a Flux kind the registry does not name).
+ */
+export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now: () => number, typeOf: (r: Row) => ResourceType | undefined = () => undefined): TableColumn[] {
   // each column's place at narrow widths is declared in src/model/columns.ts (VIEW_COLUMNS.flux)
   const text = (id: string, header: keyof typeof VIEW_COLUMNS.flux, maxWidth: number, value: (s: FluxSummary, r: Row) => string, role?: (s: FluxSummary) => Role | undefined): TableColumn => ({
     id, ...viewColumn('flux', header), maxWidth, squeeze: SQUEEZE[id],
@@ -55,7 +59,9 @@ export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now:
     sortValue: (r) => value(summary(r), r),
     role: role ? (r) => role(summary(r)) : undefined,
   });
-  const cols: TableColumn[] = [text('kind', 'KIND', 16, (s) => s.kind)];
+  // narrow: `hr`, `helmrepo`, `hc` (kubectl's short names) rather than `Hel…`
+  const kind = text('kind', 'KIND', 16, (s) => s.kind);
+  const cols: TableColumn[] = [{ ...kind, short: (r) => shortKindOf({ group: groupOfResource(r.resource), kind: summary(r).kind, shortNames: typeOf(r)?.shortNames }) }];
   if (scope.multiContext) cols.push({ ...text('context', 'CONTEXT', 16, (_s, r) => r.context), role: () => 'table.context' });
   cols.push(
     // MESSAGE (free text) gives its width first but stays
@@ -88,7 +94,7 @@ export class FluxView extends ResourceTableView {
       namespace: opts.namespace,
       allNamespaces: opts.allNamespaces,
       sort: { key: 'status', desc: false },
-      columns: (scope) => fluxColumns(scope, (r) => this.summary(r), () => app.now()),
+      columns: (scope) => fluxColumns(scope, (r) => this.summary(r), () => app.now(), (r) => this.typeOf(r)),
     });
   }
 

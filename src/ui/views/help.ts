@@ -64,6 +64,7 @@ const HELP_NOTES: [string, string[]][] = [
     'tables keep identity (CONTEXT, NAMESPACE, NAME; KIND where kinds mix: Problems, Flux) and status (STATUS, READY, HEALTH,',
     'SUSPENDED, REASON, MESSAGE: a suspended object reads READY True); other columns give way',
     'by a priority declared with the columns: IP and NODE first, then CPU/MEM, AGE, counts; ctrl-w keeps all',
+    'a KIND too wide for its column reads as kubectl\'s short name (hr, ks, gitrepo, helmrepo, hc, deploy), not a cut word (Hel…)',
     'w reads the selected row whole (tables, Problems, tree, history, changes): under it, or in a view of its own when longer than the room',
     'a text view taller than the screen (YAML, describe, help) says which rows show in its title: [41-80/312]',
   ]],

@@ -10,7 +10,8 @@ import { viewColumn } from '../../model/columns.js';
 import { humanDuration } from '../../model/format.js';
 import { resolveKind } from '../../model/health.js';
 import { kindRefOf, problemOf, problems, STUCK_AFTER_MS, type Problem, type ProblemInput } from '../../model/problems.js';
-import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
+import { shortKindOf } from '../../model/kinds.js';
+import { groupOfResource, resourceKey, typeOfKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import type { AppContext, View } from '../view.js';
@@ -139,14 +140,19 @@ const STATUS_ROLE: Record<string, Role> = {
  * The Problems table. `live` gives a row's problem as of the frame being drawn (the view
  * re-evaluates only the visible rows each second: SINCE, "Terminating for 38s" and the
  * stuck/slow severity after STUCK_AFTER_MS move with the clock); default: as derived.
+ * `typeOf` gives a row's served type: its discovery shortNames when the registry names none.
  */
-export function problemColumns(live: (r: ProblemRow) => Problem = (r) => r.problem): Column<ProblemRow>[] {
+export function problemColumns(live: (r: ProblemRow) => Problem = (r) => r.problem, typeOf: (r: ProblemRow) => ResourceType | undefined = () => undefined): Column<ProblemRow>[] {
   // narrow terminals: the places declared in src/model/columns.ts (VIEW_COLUMNS.problems);
   // REASON gives its width first, down to 12 columns before SINCE and KIND drop
   return [
     // one cluster behind several contexts: one row, every name (`prod-eu,prod-eu-admin`)
     { ...viewColumn('problems', 'CONTEXT'), maxWidth: 24, value: (r) => (r.problem.contexts ?? [r.problem.context]).join(',') },
-    { ...viewColumn('problems', 'KIND'), maxWidth: 22, value: (r) => r.problem.kind },
+    // narrow: kubectl's short name (`hr`, `deploy`) rather than a cut word
+    {
+      ...viewColumn('problems', 'KIND'), maxWidth: 22, value: (r) => r.problem.kind,
+      short: (r) => shortKindOf({ group: groupOfResource(r.resource), kind: r.problem.kind, shortNames: typeOf(r)?.shortNames }),
+    },
     { ...viewColumn('problems', 'NAMESPACE'), maxWidth: 18, value: (r) => r.problem.namespace || '-' },
     { ...viewColumn('problems', 'NAME'), maxWidth: 32, value: (r) => r.problem.name },
     // stuck/slow (past STUCK_AFTER_MS, as `status` prints them) joins the status it qualifies
@@ -222,6 +228,11 @@ export class ProblemsView implements View {
   }
 
   /** A row's problem as of the frame being drawn, evaluated once per row and frame. */
+  /** the table's columns: each row as of the frame (liveOf), its kind's served type from discovery */
+  private columns(): Column<ProblemRow>[] {
+    return problemColumns((r) => this.liveOf(r), (r) => typeOfKey(this.app.store.resources(r.problem.context), r.resource));
+  }
+
   private liveOf(r: ProblemRow): Problem {
     const hit = this.live.get(r);
     if (hit && hit.at === this.frameNow) return hit.p;
@@ -291,7 +302,7 @@ export class ProblemsView implements View {
     if (action === 'wrap') {
       const row = this.rows[this.state.selected];
       // a reason too long for the rows under the table: a view of its own, wrapped and scrollable
-      const columns = problemColumns((r) => this.liveOf(r));
+      const columns = this.columns();
       if (!this.whole && row && !detailFits(columns, row, this.width, this.height)) {
         this.app.push(new RowView(this.app, `row ${row.problem.name}`, () => columns.map((c) => [c.header, c.value(row)])));
       } else this.whole = !this.whole;
@@ -327,7 +338,7 @@ export class ProblemsView implements View {
     }
     // the reason is what the on-call engineer acts on: the selected one is shown whole below
     // (w: every column of it, the reason whole)
-    const columns = problemColumns((r) => this.liveOf(r));
+    const columns = this.columns();
     const selected = this.rows[clampSelected(this.state.selected, this.rows.length)];
     const detail = height < 8 ? [] : this.whole ? detailLines(columns, selected, width).slice(0, detailRoom(height)) : reasonLines(selected, width);
     const tableHeight = height - (detail.length ? detail.length + 1 : 0) - notice.length;

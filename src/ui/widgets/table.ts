@@ -12,6 +12,11 @@ export interface Column<R> {
   maxWidth?: number;
   align?: 'left' | 'right';
   value(row: R): string;
+  /**
+   * a shorter form of the cell (a kind's short name: `hr` for HelmRelease), drawn instead of a
+   * value its width cuts; the column gives up width down to its short forms before cutting them
+   */
+  short?(row: R): string | undefined;
   /** when the row is too wide, columns with a higher squeeze give up their width first */
   squeeze?: number;
   /** a squeezed column keeps this much (default 20) before droppable columns go to make room for it */
@@ -40,8 +45,12 @@ export function clampIndex(i: number, total: number): number {
   return total === 0 ? 0 : Math.min(Math.max(0, i), total - 1);
 }
 
-/** Column widths from the header and the visible rows' values; the last column takes the rest. */
-export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: number, sortColumn?: number): number[] {
+/**
+ * Column widths from the header and the visible rows' values; the last column takes the rest.
+ * `shorts`: the cells' short forms (Column.short), which a column keeps room for until the
+ * others are at their narrowest.
+ */
+export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: number, sortColumn?: number, shorts?: (string | undefined)[][]): number[] {
   const gap = 2;
   const widths = columns.map((c, i) => {
     if (c.width !== undefined) return c.width;
@@ -57,7 +66,8 @@ export function columnWidths<R>(columns: Column<R>[], cells: string[][], width: 
   const squeeze = (i: number): number => columns[i].squeeze ?? 0;
   // a header is never cut, its sort arrow included ("READ…" once the arrow took a cell)
   const narrowest = (i: number): number => Math.max(4, displayWidth(columns[i].header) + (i === sortColumn ? 1 : 0));
-  const kept = (i: number): number => (columns[i].squeeze ? Math.max(narrowest(i), Math.min(widths[i], SQUEEZED_FLOOR)) : narrowest(i));
+  const shortest = (i: number): number => (shorts ?? []).reduce((w, row) => Math.max(w, displayWidth(row[i] ?? '')), 0);
+  const kept = (i: number): number => (columns[i].squeeze ? Math.max(narrowest(i), Math.min(widths[i], SQUEEZED_FLOOR)) : Math.max(narrowest(i), Math.min(widths[i], shortest(i))));
   const floors: number[][] = [
     columns.map((c, i) => (c.keep ? Infinity : kept(i))),
     columns.map((_c, i) => kept(i)),
@@ -167,8 +177,21 @@ export function renderTable<R>(o: RenderTableOptions<R>): string[] {
   const keep = keptColumns(all, allCells, o.width);
   const columns = keep.map((i) => all[i]);
   const cells = allCells.map((row) => keep.map((i) => row[i]));
+  const shorts = columns.some((c) => c.short) ? visible.map((r) => columns.map((c) => { const v = c.short?.(r); return v === undefined ? undefined : termLine(v); })) : undefined;
   const sortColumn = o.sortColumn === undefined ? undefined : keep.indexOf(o.sortColumn);
-  const widths = columnWidths(columns, cells, o.width, sortColumn);
+  let widths = columnWidths(columns, cells, o.width, sortColumn, shorts);
+  // a column whose width cuts a value that has a short form draws the short forms of all its
+  // rows (`hr`, `helmrepo`, `ks`, not `Hel…`), measured again so that the room they leave goes
+  // to the other columns
+  let drawn = cells;
+  if (shorts) {
+    const first = widths;
+    const cut = columns.map((_c, i) => cells.some((row, vi) => shorts[vi][i] !== undefined && displayWidth(row[i]) > first[i]));
+    if (cut.some(Boolean)) {
+      drawn = cells.map((row, vi) => row.map((v, i) => (cut[i] ? (shorts[vi][i] ?? v) : v)));
+      widths = columnWidths(columns, drawn, o.width, sortColumn, shorts);
+    }
+  }
   const sep = '  ';
   const header = columns
     .map((c, i) => fit(c.header + (sortColumn === i ? (o.sortDesc ? '↓' : '↑') : ''), widths[i], c.align))
@@ -177,7 +200,7 @@ export function renderTable<R>(o: RenderTableOptions<R>): string[] {
   visible.forEach((row, vi) => {
     const index = o.state.top + vi;
     const marked = o.isMarked?.(row) ?? false;
-    const texts = cells[vi].map((v, i) => fit(v, widths[i], columns[i].align));
+    const texts = drawn[vi].map((v, i) => fit(v, widths[i], columns[i].align));
     if (index === o.state.selected) {
       // one style for the whole selected line: inner resets would break its background
       lines.push(paint(o.theme, 'table.selected', fit(texts.join(sep), o.width)));
