@@ -12,6 +12,11 @@ import { targetPath } from './paths.js';
 import type { ObjectName, Outcome, Target } from './types.js';
 
 const refOf = (t: Target): ObjectName => ({ kind: t.kind, namespace: t.namespace, name: t.name });
+
+/** A pod as the target of an exec or a port-forward (the one a workload picked, too). */
+export function podTarget(context: string, pod: KubeObject): Target {
+  return { context, resource: 'pods', kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, object: { ...pod, kind: 'Pod', apiVersion: 'v1' } };
+}
 const POD = [{ group: '', kind: 'Pod' }];
 
 /** The exec subresource request as one path with its query (command repeats, as the API wants it). */
@@ -31,6 +36,8 @@ export interface ExecSpec {
   command: string[];
   stdin?: boolean;
   tty?: boolean;
+  /** the target is the pod a workload picked (src/model/attach.ts pickedPod): which and why */
+  picked?: string;
 }
 
 export interface PortForwardSpec {
@@ -40,6 +47,8 @@ export interface PortForwardSpec {
   localPort?: number;
   /** how the port was found, e.g. "service checkout/web port 80 → targetPort http" */
   via?: string;
+  /** the target is the pod a workload picked (src/model/attach.ts pickedPod): which and why */
+  picked?: string;
 }
 
 export interface EditSpec {
@@ -71,6 +80,7 @@ function planExec(t: Target, spec: ExecSpec | undefined): TargetPlan {
     requests: [{ method: 'GET', path: execPath(t, spec), object: refOf(t) }],
     notes: [
       `runs ${JSON.stringify(spec.command.join(' '))} in ${where} of pod ${t.namespace}/${t.name}${spec.tty ? ' with a terminal' : ''}`,
+      ...(spec.picked ? [spec.picked] : []),
       'a WebSocket (v5.channel.k8s.io, falling back to v4); the audit log records this command, not what the session prints or reads',
     ],
   };
@@ -81,7 +91,7 @@ function planPortForward(t: Target, spec: PortForwardSpec | undefined): TargetPl
   const local = spec.localPort ? `127.0.0.1:${spec.localPort}` : '127.0.0.1 (a free port)';
   return {
     requests: [{ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(t.namespace ?? '')}/pods/${encodeURIComponent(t.name)}/portforward`, query: { ports: String(spec.port) }, object: refOf(t) }],
-    notes: [`listens on ${local} and forwards each connection to port ${spec.port} of pod ${t.namespace}/${t.name}`, ...(spec.via ? [spec.via] : [])],
+    notes: [`listens on ${local} and forwards each connection to port ${spec.port} of pod ${t.namespace}/${t.name}`, ...(spec.picked ? [spec.picked] : []), ...(spec.via ? [spec.via] : [])],
   };
 }
 

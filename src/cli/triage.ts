@@ -8,14 +8,16 @@ import type { Executor } from '../actions/executor.js';
 import { createExecutor } from '../actions/executor.js';
 import { createAuditLog, defaultAuditPath } from '../actions/audit.js';
 import { renderPlan } from '../actions/render.js';
-import type { ActionOptions, Plan, Target } from '../actions/types.js';
+import { podTarget } from '../actions/triage.js';
+import type { ActionOptions, Plan } from '../actions/types.js';
 import { parseTarget } from './actions.js';
 import { openFleet, type FleetOptions } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import type { Fleet } from '../fleet/store.js';
 import { openExec } from '../kube/exec.js';
 import { startPortForward, type PortForward } from '../kube/portforward.js';
-import { attachablePod, parsePortPair, podSelectorOf, remotePort } from '../model/attach.js';
+import { parsePortPair, remotePort } from '../model/attach.js';
+import { attachablePodIn } from '../fleet/attach.js';
 import { resourceKey, type KubeObject } from '../model/types.js';
 import { termText } from '../model/sanitize.js';
 
@@ -65,6 +67,8 @@ interface Opened {
   executor: Executor;
   object: KubeObject;
   pod: KubeObject;
+  /** the plan's words on the pod a workload or service gave (none for a pod) */
+  picked?: string;
   close(): Promise<void>;
 }
 
@@ -101,10 +105,8 @@ async function open(verb: string, target: string, opts: SessionOptions, io: Io):
   const namespace = type.namespaced ? (opts.namespace ?? fleet.contexts().find((c) => c.name === context)?.namespace ?? 'default') : undefined;
   const object = fleet.get(context, resourceKey(type), namespace, parsed.name);
   if (!object) return fail(`${type.resource} "${parsed.name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
-  const typed = { ...object, kind: type.kind };
-  // the candidates: what its selector picks (a pod needs none), from the store's label index
-  const sel = podSelectorOf(typed);
-  const pick = attachablePod(typed, sel ? fleet.selected(context, sel, namespace).filter((r) => r.resource === 'pods').map((r) => r.object) : []);
+  // the pod: itself, or what its selector picks (the TUI's :shell and :port-forward pick the same way)
+  const pick = attachablePodIn(fleet, context, { ...object, kind: type.kind });
   if (!pick.ok) return fail(pick.error);
   const executor = createExecutor({
     send: (ctx, req) => fleet.request(ctx, req),
@@ -114,12 +116,9 @@ async function open(verb: string, target: string, opts: SessionOptions, io: Io):
     audit: createAuditLog({ path: defaultAuditPath(env) }),
     lookup: fleet,
   });
-  return { fleet, context, executor, object: { ...object, kind: type.kind }, pod: pick.value, close };
+  return { fleet, context, executor, object: { ...object, kind: type.kind }, pod: pick.value.pod, picked: pick.value.picked, close };
 }
 
-function podTarget(context: string, pod: KubeObject): Target {
-  return { context, resource: 'pods', kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, object: { ...pod, kind: 'Pod', apiVersion: 'v1' } };
-}
 
 /** Shows the plan when asked (--dry-run) or when a protected context needs the typed name; returns the typed text. */
 async function confirm(plan: Plan, opts: SessionOptions, io: Io): Promise<{ typed?: string } | 'dry-run' | 'refused'> {
@@ -154,7 +153,7 @@ export async function runExecCommand(target: string, command: string[], opts: Ex
   try {
     const tty = Boolean(opts.tty && io.stdin.isTTY && io.stdout.isTTY);
     if (opts.tty && !tty) io.stderr.write(termText('Unable to use a TTY - input is not a terminal or the right kind of file\n'));
-    const options: ActionOptions = { exec: { container: opts.container, command, stdin: Boolean(opts.stdin), tty } };
+    const options: ActionOptions = { exec: { container: opts.container, command, stdin: Boolean(opts.stdin), tty, picked: o.picked } };
     const plan = o.executor.plan('exec', [podTarget(o.context, o.pod)], options);
     const c = await confirm(plan, opts, io);
     if (c === 'dry-run') return 0;
@@ -253,7 +252,7 @@ export async function runPortForwardCommand(target: string, pairs: string[], opt
         io.stderr.write(termText(`fleetdeck port-forward: ${rp.error}\n`));
         return EXIT.failed;
       }
-      const plan = o.executor.plan('port-forward', [podTarget(o.context, o.pod)], { portForward: { port: rp.value.port, localPort: pair.local, via: rp.value.via } });
+      const plan = o.executor.plan('port-forward', [podTarget(o.context, o.pod)], { portForward: { port: rp.value.port, localPort: pair.local, via: rp.value.via, picked: o.picked } });
       const c = await confirm(plan, opts, io);
       if (c === 'dry-run') continue;
       if (c === 'refused') return EXIT.failed;

@@ -90,9 +90,18 @@ export interface ObjectCommand extends Base {
   /** the number its `:` words may take (`:scale 3`, `:rollback 2`; left out, the action asks or
    * takes its default) and the action option it sets; the palette shows `shape` after the word */
   verbArg?: { option: 'replicas' | 'toRevision'; shape: string };
+  /**
+   * its `:` words also run on kinds with this capability, as `about` says (`:shell` on a
+   * Deployment: in the pod kubectl would pick); its keys keep `needs` alone, so that one key
+   * stays one command per kind (`s` is scale on a workload)
+   */
+  verbNeeds?: { capability: Capability; about: string };
   cli?: readonly CliCommand[];
 }
 export type Command = ShellCommand | ViewCommand | ObjectCommand;
+
+/** What `:shell` and `:port-forward` do on a workload row (verbNeeds 'attach'). */
+const WORKLOAD_POD = 'on a Deployment, StatefulSet, DaemonSet, ReplicaSet or Job: its most active pod, as kubectl picks it (ready and running first, fewer restarts, then the oldest)';
 
 const SUSPEND_OWNER: CliOption = { flags: '--suspend-owner', description: 'a Flux-applied workload: suspend its Kustomization/HelmRelease first (resume it when done)' };
 
@@ -137,13 +146,13 @@ const TABLE = [
   { id: 'toggle-secret', title: 'reveal secret', about: 'a Secret\'s values decoded (binary values marked `<binary, N bytes>`), in its YAML view', section: 'Resource', by: 'view', keys: { default: ['x'] } },
   {
     id: 'pod.shell', title: 'shell', section: 'Resource', by: 'object', needs: 'exec', effect: { run: 'shell' }, asks: 'the container, when the pod has several',
-    about: 'shell in a pod\'s container (container picker when several; the terminal is handed over, resize included, and taken back when the shell exits); on other rows `s` is scale',
-    keys: { default: ['s'] }, verbs: ['shell'],
+    about: 'shell in a pod\'s container (container picker when several; the terminal is handed over, resize included, and taken back when the shell exits); on other rows `s` is scale; `:shell` on a workload runs in the pod `kubectl exec deploy/NAME` picks',
+    keys: { default: ['s'] }, verbs: ['shell'], verbNeeds: { capability: 'attach', about: WORKLOAD_POD },
   },
   {
     id: 'pod.port-forward', title: 'port-forward', section: 'Resource', by: 'object', needs: 'port-forward', effect: { run: 'port-forward' }, asks: 'the pod port and the local one',
-    about: 'port-forward a pod port (`:pf` lists forwards with bytes moved; `ctrl-d` there stops one); on other rows `shift-f` is HelmRelease force',
-    keys: { default: ['shift-f'] }, verbs: ['port-forward'],
+    about: 'port-forward a pod port (`:pf` lists forwards with bytes moved; `ctrl-d` there stops one); on other rows `shift-f` is HelmRelease force; `:port-forward` on a workload forwards to the pod kubectl picks',
+    keys: { default: ['shift-f'] }, verbs: ['port-forward'], verbNeeds: { capability: 'attach', about: WORKLOAD_POD },
   },
   {
     id: 'logs.previous', title: 'previous logs', about: 'logs of the previous (crashed) container instances; in the log view: toggle', section: 'Resource', by: 'object', needs: 'logs',
@@ -359,11 +368,18 @@ const WHY_NOT: Record<Capability, string> = {
   helm: 'is not a HelmRelease',
   exec: 'is not a pod (a shell runs in a pod\'s container)',
   'port-forward': 'is not a pod (port-forward connects to a pod\'s port)',
+  attach: 'has no pod selector to pick a pod with (workloads do)',
 };
 
-/** Why a command does not apply to a kind, in words for the message line. */
-export function whyNot(cmd: ObjectCommand, kind: string): string {
-  return cmd.needs === 'any' ? '' : `${cmd.title}: ${kind} ${WHY_NOT[cmd.needs]}`;
+/**
+ * Why a command does not apply to a kind, in words for the message line; `verb`: it was asked
+ * by its `:` word, which may take more kinds (verbNeeds) than its keys.
+ */
+export function whyNot(cmd: ObjectCommand, kind: string, verb = false): string {
+  if (cmd.needs === 'any') return '';
+  const why = `${cmd.title}: ${kind} ${WHY_NOT[cmd.needs]}`;
+  if (!cmd.verbNeeds || !cmd.verbs?.length) return why;
+  return verb ? `${why}; it ${WHY_NOT[cmd.verbNeeds.capability]}` : `${why}; :${cmd.verbs[0]} on a workload picks its pod`;
 }
 
 /**

@@ -55,6 +55,11 @@ export function attachablePod(o: KubeObject, pods: KubeObject[]): Choice<KubeObj
   return { ok: true, value: first };
 }
 
+/** The plan's words for the pod a workload's exec or port-forward was given (attachablePod): which one and why. */
+export function pickedPod(o: KubeObject, pod: KubeObject): string {
+  return `pod ${pod.metadata.namespace}/${pod.metadata.name} is the one ${o.kind} ${o.metadata.namespace}/${o.metadata.name} lands on: its most active pod (ready and running first, fewer restarts, then the oldest), as kubectl picks it`;
+}
+
 /** A container port of the pod by number or name. */
 function containerPort(pod: KubeObject, port: string | number): number | undefined {
   for (const c of arr(pod, 'spec', 'containers')) {

@@ -28,9 +28,11 @@ import { resourceKey, type KubeObject, type ResourceType } from './types.js';
  * annotation), `rollback` (needs `history`), `history` (a rollout history to show: the
  * workloads' revisions, a HelmRelease's status.history), `suspend`/`reconcile` (Flux
  * spec.suspend and reconcile.fluxcd.io/requestedAt), `helm` (HelmRelease force/reset), `logs`
- * (has pods), `exec` and `port-forward` (is a pod: pods/exec, pods/portforward).
+ * (has pods), `exec` and `port-forward` (is a pod: pods/exec, pods/portforward), `attach` (its
+ * pod selector picks the pod an exec or a port-forward lands on, as kubectl exec deploy/x does:
+ * src/model/attach.ts; the palette's `:shell` and `:port-forward` take it, their keys do not).
  */
-export type Capability = 'scale' | 'restart' | 'rollback' | 'history' | 'suspend' | 'reconcile' | 'helm' | 'logs' | 'exec' | 'port-forward';
+export type Capability = 'scale' | 'restart' | 'rollback' | 'history' | 'suspend' | 'reconcile' | 'helm' | 'logs' | 'exec' | 'port-forward' | 'attach';
 
 /** Where a workload's rollout history lives: the kind holding one object per revision. */
 export interface HistorySource {
@@ -113,22 +115,22 @@ const CORE: KindEntry[] = [
 const WORKLOADS: KindEntry[] = [
   {
     group: 'apps', kind: 'Deployment', resource: 'deployments', short: 'deploy', columns: () => deploymentColumns, health: deploymentRule, history: APPS_HISTORY,
-    can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
+    can: ['scale', 'restart', 'rollback', 'history', 'logs', 'attach'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
     group: 'apps', kind: 'StatefulSet', resource: 'statefulsets', short: 'sts', columns: () => statefulSetColumns, health: statefulSetRule, history: REVISIONS,
-    can: ['scale', 'restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
+    can: ['scale', 'restart', 'rollback', 'history', 'logs', 'attach'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
     group: 'apps', kind: 'DaemonSet', resource: 'daemonsets', short: 'ds', columns: () => daemonSetColumns, health: daemonSetRule, history: REVISIONS,
-    can: ['restart', 'rollback', 'history', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
+    can: ['restart', 'rollback', 'history', 'logs', 'attach'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   {
     group: 'apps', kind: 'ReplicaSet', resource: 'replicasets', short: 'rs', columns: () => replicaSetColumns, health: replicaSetRule,
-    can: ['scale', 'logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
+    can: ['scale', 'logs', 'attach'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector',
   },
   { group: 'apps', kind: 'ControllerRevision', resource: 'controllerrevisions' },
-  { group: 'batch', kind: 'Job', resource: 'jobs', columns: () => jobColumns, health: jobRule, can: ['logs'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector' },
+  { group: 'batch', kind: 'Job', resource: 'jobs', columns: () => jobColumns, health: jobRule, can: ['logs', 'attach'], pods: 'selector', podsInVerdict: true, fleet: true, metrics: 'selector' },
   { group: 'batch', kind: 'CronJob', resource: 'cronjobs', short: 'cj', columns: () => cronJobColumns, health: cronJobRule, can: ['logs'], pods: 'selector', fleet: true },
 ];
 

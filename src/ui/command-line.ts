@@ -81,7 +81,7 @@ export function createCommandLine(d: CommandLineDeps): CommandLine {
     }
     const options = takes && arg !== undefined ? { [takes.option]: Number(arg) } : undefined;
     const sel = targetsFor(app, stack.top(), hit.cmd);
-    const why = sel ? runObjectCommand(app, hit.cmd, sel.targets, { action: hit.action, options }) : `:${word}: this view shows no objects to act on`;
+    const why = sel ? runObjectCommand(app, hit.cmd, sel.targets, { action: hit.action, options, verb: true }) : `:${word}: this view shows no objects to act on`;
     if (why) app.message(sel && !sel.targets.length ? refusal(app, hit.cmd, [], sel.missing)! : why, 'error');
     return true;
   }

@@ -3,7 +3,9 @@
 // terminal session, so every view that reports its selection (View.selection) gets every
 // object command. An Event row stands for the object it is about, except for the commands
 // that act on the event itself (`self`). Says why, in words, when a command does not apply.
+import { podTarget } from '../actions/triage.js';
 import type { Target } from '../actions/types.js';
+import { attachablePodIn } from '../fleet/attach.js';
 import { objectCommand, whyNot, type CommandId, type ObjectCommand, type ObjectRun, type ObjectView } from '../commands/table.js';
 import type { LogTarget } from '../logs/types.js';
 import { storeCoverage } from '../fleet/report.js';
@@ -19,9 +21,15 @@ import { TreeView } from './views/tree.js';
 import { addressOf, CompareView, TraceView } from './views/triage.js';
 import { YamlView } from './views/yaml.js';
 
-/** Does the command apply to an object of type `rt` (in a context serving `served`: a /scale subresource gives `scale`)? */
-export function commandApplies(cmd: ObjectCommand, rt: Pick<ResourceType, 'group' | 'kind' | 'resource' | 'version'>, served: readonly ResourceType[] = []): boolean {
-  return cmd.needs === 'any' || capabilitiesOf(rt, served).has(cmd.needs);
+/**
+ * Does the command apply to an object of type `rt` (in a context serving `served`: a /scale
+ * subresource gives `scale`)? `verb`: asked by its `:` word, which takes its verbNeeds kinds too
+ * (`:shell` on a Deployment); a key takes `needs` alone.
+ */
+export function commandApplies(cmd: ObjectCommand, rt: Pick<ResourceType, 'group' | 'kind' | 'resource' | 'version'>, served: readonly ResourceType[] = [], verb = false): boolean {
+  if (cmd.needs === 'any') return true;
+  const caps = capabilitiesOf(rt, served);
+  return caps.has(cmd.needs) || (verb && cmd.verbNeeds !== undefined && caps.has(cmd.verbNeeds.capability));
 }
 
 /** The served type of a target (undefined while its context's discovery runs). */
@@ -67,17 +75,17 @@ export function appliesToAll(app: AppContext, cmd: ObjectCommand, targets: Targe
   });
 }
 
-/** Why `cmd` cannot run on `targets`, in words; undefined when it can. */
-export function refusal(app: AppContext, cmd: ObjectCommand, targets: Target[], missing: string[] = []): string | undefined {
+/** Why `cmd` cannot run on `targets`, in words; undefined when it can. `verb`: asked by its `:` word (commandApplies). */
+export function refusal(app: AppContext, cmd: ObjectCommand, targets: Target[], missing: string[] = [], verb = false): string | undefined {
   if (!targets.length) {
     return missing.length ? `${cmd.title}: the object this event is about (${missing[0]}) is not in the cache: open its kind's view first` : `${cmd.title}: nothing selected`;
   }
   const bad = targets.find((t) => {
     const rt = typeOfTarget(app, t);
-    return !rt || !commandApplies(cmd, rt, app.store.resources(t.context));
+    return !rt || !commandApplies(cmd, rt, app.store.resources(t.context), verb);
   });
   if (!bad) return undefined;
-  return typeOfTarget(app, bad) ? whyNot(cmd, bad.kind) : `${cmd.title}: ${bad.context} is not discovered yet`;
+  return typeOfTarget(app, bad) ? whyNot(cmd, bad.kind, verb) : `${cmd.title}: ${bad.context} is not discovered yet`;
 }
 
 function openLogs(app: AppContext, targets: Target[], previous: boolean): string | undefined {
@@ -175,10 +183,48 @@ function removeFinalizers(app: AppContext, t: Target): string | undefined {
   return undefined;
 }
 
+/** How long `:shell` or `:port-forward` on a workload waits for its namespace's pods to list. */
+const PODS_WAIT_MS = 15_000;
+
+/**
+ * A pod goes on at once; a workload (`:shell deploy/x`) first has its namespace's pods listed
+ * (watched until synced, forbidden or failed, at most PODS_WAIT_MS), then goes on with the pod
+ * `fleetdeck exec deploy/x` would pick (attachablePodIn, the CLI's function) and the plan's words
+ * on it. No pod found over a list not read whole says so: it is not "no running pod".
+ */
+function onItsPod(app: AppContext, t: Target, label: string, go: (pod: Target, picked?: string) => void): undefined {
+  if (t.kind === 'Pod') return void go(t);
+  const object = { ...t.object, kind: t.kind };
+  const sub = app.store.watch({ contexts: [t.context], resource: 'pods', namespace: t.namespace });
+  app.message(`${label}: listing the pods of ${t.kind} ${t.namespace}/${t.name}…`);
+  const deadline = Date.now() + PODS_WAIT_MS;
+  const pick = (): void => {
+    const cov = storeCoverage(app.store, [t.context], ['pods'], t.namespace);
+    if (cov.some((c) => c.state === 'syncing') && Date.now() < deadline) {
+      setTimeout(pick, 50);
+      return;
+    }
+    const choice = attachablePodIn(app.store, t.context, object);
+    // the cache stays for the store's grace period: the session's pod was read from it already
+    sub.close();
+    const gaps = cov.filter((c) => c.state !== 'synced');
+    if (!choice.ok) return app.message(`${label}: ${choice.error}${gaps.length ? ` among the pods read; not read whole: ${gapText(gaps)}` : ''}`, 'error');
+    go(podTarget(t.context, choice.value.pod), choice.value.picked);
+  };
+  pick();
+  return undefined;
+}
+
 /** The sessions and UI steps an object command runs (they need a terminal: app.triage). */
 const RUNNERS: Record<ObjectRun, (app: AppContext, targets: Target[]) => string | undefined> = {
-  shell: (app, [t]) => (app.triage ? void app.triage.shell(t) : 'a shell needs a terminal session'),
-  'port-forward': (app, [t]) => (app.triage ? void app.triage.portForward(t) : 'port-forward needs a terminal session'),
+  shell: (app, [t]) => {
+    const triage = app.triage;
+    return triage ? onItsPod(app, t, 'shell', (pod, picked) => triage.shell(pod, picked)) : 'a shell needs a terminal session';
+  },
+  'port-forward': (app, [t]) => {
+    const triage = app.triage;
+    return triage ? onItsPod(app, t, 'port-forward', (pod, picked) => triage.portForward(pod, picked)) : 'port-forward needs a terminal session';
+  },
   edit: (app, [t]) => (app.triage ? void app.triage.edit(t) : 'edit needs a terminal session'),
   copy: (app, targets) => {
     if (!app.triage) return 'copy needs a terminal session';
@@ -191,11 +237,11 @@ const RUNNERS: Record<ObjectRun, (app: AppContext, targets: Target[]) => string 
 
 /**
  * Runs `cmd` on `targets`: its view, its catalog action (`action` overrides the entry's, as
- * `:resume` does; options as `:scale 3` gives them) or its session. Returns why nothing
- * happened, in words.
+ * `:resume` does; options as `:scale 3` gives them) or its session (`verb`: asked by its `:`
+ * word, as commandApplies reads it). Returns why nothing happened, in words.
  */
-export function runObjectCommand(app: AppContext, cmd: ObjectCommand, targets: Target[], opts: { action?: string; options?: Parameters<AppContext['act']>[2] } = {}): string | undefined {
-  const why = refusal(app, cmd, targets);
+export function runObjectCommand(app: AppContext, cmd: ObjectCommand, targets: Target[], opts: { action?: string; options?: Parameters<AppContext['act']>[2]; verb?: boolean } = {}): string | undefined {
+  const why = refusal(app, cmd, targets, [], opts.verb);
   if (why) return why;
   const effect = cmd.effect;
   if ('action' in effect) {

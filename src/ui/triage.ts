@@ -34,10 +34,10 @@ export interface Forward {
 }
 
 export interface Triage {
-  /** a shell in a pod's container: picks the container first when there are several */
-  shell(t: Target): void;
-  /** asks for the ports, then forwards; the forwards view lists them */
-  portForward(t: Target): void;
+  /** a shell in a pod's container: picks the container first when there are several; `picked`: the plan's words on the pod a workload gave */
+  shell(t: Target, picked?: string): void;
+  /** asks for the ports, then forwards; the forwards view lists them; `picked` as for shell */
+  portForward(t: Target, picked?: string): void;
   forwards(): Forward[];
   stopForward(id: number): Promise<void>;
   /** fetches, opens $EDITOR, plans the PUT (the diff), confirms, applies; a conflict offers a re-edit */
@@ -249,8 +249,8 @@ export function createTriage(deps: TriageDeps): Triage {
     }
   }
 
-  function openShell(t: Target, container: string): void {
-    const plan = executor.plan('exec', [t], { exec: { container, command: SHELL_COMMAND, stdin: true, tty: true } });
+  function openShell(t: Target, container: string, picked?: string): void {
+    const plan = executor.plan('exec', [t], { exec: { container, command: SHELL_COMMAND, stdin: true, tty: true, picked } });
     gate(plan, (typed) => {
       void handOver(`fleetdeck: shell in ${t.context} ${t.namespace}/${t.name} (${container}); exit the shell to come back`, async (io) => {
         let done: Promise<unknown> = Promise.resolve();
@@ -367,18 +367,18 @@ export function createTriage(deps: TriageDeps): Triage {
   }
 
   const triage: Triage = {
-    shell(t) {
+    shell(t, picked) {
       if (t.kind !== 'Pod') return app.message(`a shell needs a pod (this is a ${t.kind})`, 'error');
       if (app.readonly) return app.message('read-only mode: Exec is not allowed', 'error');
       const containers = execContainers(t.object);
-      if (containers.length <= 1) return openShell(t, containers[0] ?? '');
+      if (containers.length <= 1) return openShell(t, containers[0] ?? '', picked);
       const pick: ChoiceView = new ChoiceView(app, `container in ${t.name}`, containers, (c) => {
         deps.dismiss(pick);
-        if (c) openShell(t, c);
+        if (c) openShell(t, c, picked);
       });
       app.push(pick);
     },
-    portForward(t) {
+    portForward(t, picked) {
       if (t.kind !== 'Pod') return app.message(`port-forward needs a pod (this is a ${t.kind})`, 'error');
       if (app.readonly) return app.message('read-only mode: Port-forward is not allowed', 'error');
       const port = firstPort(t.object);
@@ -386,7 +386,7 @@ export function createTriage(deps: TriageDeps): Triage {
         deps.dismiss(ask);
         if (answer === undefined) return;
         const [l, r] = answer.includes(':') ? answer.split(':') : [answer, answer];
-        const plan = executor.plan('port-forward', [t], { portForward: { port: Number(r), localPort: Number(l || 0) } });
+        const plan = executor.plan('port-forward', [t], { portForward: { port: Number(r), localPort: Number(l || 0), picked } });
         gate(plan, (typed) => {
           executor
             .session(plan, { typed }, () => startPortForward(socketFor(t.context), { namespace: t.namespace ?? '', pod: t.name, port: Number(r) }, Number(l || 0)))

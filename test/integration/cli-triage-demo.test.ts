@@ -100,6 +100,8 @@ describe('fleetdeck exec on the demo fleet', () => {
     const r = io();
     expect(await runExecCommand('deploy/payments-api', ['touch', 'should-not-exist'], { ...base(), context: ['dev'], namespace: 'payments', dryRun: true }, r)).toBe(0);
     expect(r.err.text).toMatch(/Exec: 1 of 1 target[\s\S]*command=touch&command=should-not-exist[\s\S]*dry run: nothing sent/);
+    // the plan names the pod the Deployment gave, and why that one (the TUI's :shell says the same)
+    expect(r.err.text).toMatch(/pod payments\/payments-api-\S+ is the one Deployment payments\/payments-api lands on: its most active pod/);
     const m = io();
     expect(await runExecCommand('deploy/nope', ['true'], { ...base(), context: ['dev'], namespace: 'payments' }, m)).toBe(1);
     expect(m.err.text).toMatch(/"nope" not found in namespace payments/);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/model/types.js';
+import { verbEntries } from '../../src/ui/views/help.js';
 import type { FakeStore } from '../helpers/fake-store.js';
 import { demoStore } from '../helpers/fake-store.js';
 import { NOW, start, stopAll, type Rig } from '../helpers/ui-rig.js';
@@ -324,5 +325,77 @@ describe('a typed confirmation of a name in another script', () => {
       `/api/v1/namespaces/shop/configmaps/${encodeURIComponent('日本-cm')}`,
       `/api/v1/namespaces/shop/configmaps/${encodeURIComponent('hx-\x1b[6n')}`,
     ]);
+  });
+});
+
+describe(':shell and :port-forward on a workload', () => {
+  // the TUI refused them ("not a pod") while `fleetdeck exec deploy/web` picks a pod as kubectl
+  // does; the palette words now pick the same pod (src/fleet/attach.ts), the keys stay as they are
+  it(':shell on prod-eu\'s Deployment: the plan is on its most active pod (the crash-looping one passed over) and says why', async () => {
+    const r = start({ startCommand: 'deploy prod-eu shop', protectedPattern: /prod/, cols: 240 });
+    await r.waitFor('UP-TO-DATE');
+    r.keys(':shell\r');
+    const t = await r.waitFor('Exec: 1 of 1 target');
+    expect(t).toContain('/api/v1/namespaces/shop/pods/web-7d9f8-xxxx1/exec');
+    expect(t.replace(/\s+/g, ' ')).toContain("pod shop/web-7d9f8-xxxx1 is the one Deployment shop/web lands on: its most active pod");
+    r.keys('\x1b');
+    await r.waitFor('cancelled');
+    expect(r.audit).toEqual([]);
+  });
+
+  it(':shell on a Deployment of a context not protected goes through the executor on the picked pod (audited)', async () => {
+    const r = start({ startCommand: 'deploy dev default' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys(':shell\r');
+    // the fake store opens no WebSocket: the session fails, the executor has planned and audited it
+    await until(() => r.audit.length === 1);
+    expect(r.audit.map((a) => [a.context, a.action, a.object.kind, a.object.name])).toEqual([['dev', 'exec', 'Pod', 'web-7d9f8-xxxx0']]);
+    expect(r.audit[0].request.path).toMatch(/^\/api\/v1\/namespaces\/default\/pods\/web-7d9f8-xxxx0\/exec\?/);
+  });
+
+  it(':port-forward on a Deployment asks the ports for its pod, and the plan names it', async () => {
+    const r = start({ startCommand: 'deploy prod-eu shop', protectedPattern: /prod/, cols: 240 });
+    await r.waitFor('UP-TO-DATE');
+    r.keys(':port-forward\r');
+    await r.waitFor('forward [LOCAL:]REMOTE for web-7d9f8-xxxx1');
+    r.keys('8080:80\r');
+    const t = await r.waitFor('Port-forward: 1 of 1 target');
+    expect(t).toContain('/api/v1/namespaces/shop/pods/web-7d9f8-xxxx1/portforward');
+    expect(t.replace(/\s+/g, ' ')).toContain('pod shop/web-7d9f8-xxxx1 is the one Deployment shop/web lands on');
+    r.keys('\x1b');
+    await r.waitFor('cancelled');
+  });
+
+  it('no running pod over pods not read whole says what was not read, never only "no running pod"', async () => {
+    const store = demoStore({ now: NOW });
+    for (const p of store.list('dev', 'pods', 'default')) store.remove('dev', 'pods', 'default', p.metadata.name);
+    store.setPhase('dev', 'pods', { phase: 'forbidden', reason: 'pods is forbidden' });
+    const r = start({ store, startCommand: 'deploy dev default', cols: 200 });
+    await r.waitFor('UP-TO-DATE');
+    r.keys(':shell\r');
+    const t = await r.waitFor('shell: Deployment web: no running pod');
+    expect(t).toMatch(/not read whole: .*forbidden/);
+    expect(r.audit).toEqual([]);
+  });
+
+  it('help says so: :shell and :port-forward on a workload, its most active pod', () => {
+    const lines = verbEntries().filter(([w]) => /:shell|:port-forward/.test(w)).map(([, what]) => what);
+    expect(lines).toHaveLength(2);
+    for (const l of lines) expect(l).toMatch(/on a Deployment, StatefulSet, DaemonSet, ReplicaSet or Job: its most active pod, as kubectl picks it/);
+  });
+
+  it('the keys stay: s on a Deployment is scale; :shell on a kind without pods says why', async () => {
+    const r = start({ startCommand: 'deploy dev default', cols: 200 });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('s');
+    await r.waitFor('to replicas:');
+    r.keys('\x1b');
+    r.keys(':secrets dev shop\r');
+    await r.waitFor('db-creds');
+    r.keys(':shell\r');
+    const t = await r.waitFor('shell: Secret');
+    expect(t).toContain('shell: Secret is not a pod');
+    expect(t).toContain('has no pod selector');
+    expect(r.audit).toEqual([]);
   });
 });

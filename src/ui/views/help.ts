@@ -20,7 +20,10 @@ export function helpEntries(keymap: Keymap): Map<string, [string, string][]> {
 
 /** The `:` words that run an object command on the selection, with what each asks. */
 export function verbEntries(): [string, string][] {
-  return OBJECT_COMMANDS.filter((c) => c.verbs?.length).map((c) => [`  :${c.verbs!.join(', :')}${c.verbArg ? ` ${c.verbArg.shape}` : ''}`, `${c.title}${c.asks ? ` (asks ${c.asks})` : ''}`]);
+  return OBJECT_COMMANDS.filter((c) => c.verbs?.length).map((c) => [
+    `  :${c.verbs!.join(', :')}${c.verbArg ? ` ${c.verbArg.shape}` : ''}`,
+    `${c.title}${c.asks ? ` (asks ${c.asks})` : ''}${c.verbNeeds ? `; ${c.verbNeeds.about}` : ''}`,
+  ]);
 }
 
 /** What the keymap cannot say: the confirm dialog's own keys and how health is read. */
