@@ -13,10 +13,10 @@ import { parseLabelSelector, type LabelSelector } from '../model/selector.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
-import { namesKind, queryNamespace, readsAsQuery, resolveTarget } from '../logs/targets.js';
-import { checkTarget, namespaceTypoLine, TargetError, unreachableLine } from '../logs/verify.js';
+import { missingNamespaceLines, missingQueryNamespace, namesKind, resolveTarget } from '../logs/targets.js';
+import { checkTarget, TargetError, unreachableLine } from '../logs/verify.js';
 import { podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
-import { namespaceIn, namespaceMissingText } from '../fleet/namespace-presence.js';
+import { namespaceIn } from '../fleet/namespace-presence.js';
 import { LogTail } from '../logs/tail.js';
 import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../logs/types.js';
 
@@ -307,15 +307,10 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     const namespaces = new Map<string, 'found' | 'missing' | 'unknown'>();
     /** a query with a namespace (`ctx/ns/regex`, `-n`, `-l`): per answered context, the namespace it reads there, when missing */
     const missingNs = new Map<string, string>();
-    /** Says a namespace no answering context has, one line per namespace (a typo: nothing to wait for). */
+    /** Says a namespace no answering context has, one line per namespace (a typo: nothing to wait for), or the kind `A/B` named. */
     const sayMissing = (byContext: ReadonlyMap<string, string>): void => {
-      const byNs = new Map<string, string[]>();
-      // in the selection's order, not the order they answered in
-      for (const c of deps.contexts) {
-        const ns = byContext.get(c);
-        if (ns !== undefined) byNs.set(ns, [...(byNs.get(ns) ?? []), c]);
-      }
-      for (const [ns, cs] of byNs) stderr.write(`${termLine(`fleetdeck logs: ${namespaceMissingText(ns, cs)}`)}\n`);
+      const said = missingNamespaceLines(target, byContext, deps.contexts, true);
+      for (const l of said.lines) stderr.write(`${termLine(said.kind === 'namespace' ? `fleetdeck logs: ${l}` : l)}\n`);
     };
 
     // A bare regex or `ctx-glob/ns/pod-regex` names pods only and needs no answer to start: its
@@ -385,11 +380,8 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       if (!all) return;
       // every context has answered and none has the target; a namespace no reachable context
       // has is a typo kubectl refuses
-      // (`nope/.*` reads as a namespace, `deploymnt/web` as a kind: readsAsQuery)
-      if (found.size === 0 && up.length > 0) {
-        if (readsAsQuery(target)) sayMissing(new Map(up.map((c) => [c, parts[0]])));
-        else stderr.write(`${termLine(namespaceTypoLine(parts[0]))}\n`);
-      }
+      // (`nope/.*` reads as a namespace, `deploymnt/web` as a kind: readsAsQuery, in missingNamespaceLines)
+      if (found.size === 0 && up.length > 0) sayMissing(new Map(up.map((c) => [c, parts[0]])));
       fail(up.length === 0 ? NO_CONTEXT : 1);
     };
 
@@ -427,8 +419,8 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
           stderr.write(`${termText(multi ? `${context}: ${line}` : line)}\n`);
         } else if (!early) await read(context);
         else {
-          const ns = queryNamespace(early, context);
-          if (ns !== undefined && (await namespaceIn(store, context, ns, signal)) === 'missing') missingNs.set(context, ns);
+          const ns = await missingQueryNamespace(store, early, context, signal);
+          if (ns !== undefined) missingNs.set(context, ns);
         }
         if (over) return;
         answered.add(context);

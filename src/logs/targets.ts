@@ -4,7 +4,8 @@ import type { FleetStore, WatchSpec } from '../fleet/types.js';
 import { arr, str } from '../model/access.js';
 import { inventory, isFluxGroup } from '../model/flux.js';
 import { globToRegExp } from '../model/glob.js';
-import { TargetError } from './verify.js';
+import { namespaceTypoLine, TargetError } from './verify.js';
+import { namespaceIn, namespaceMissingText } from '../fleet/namespace-presence.js';
 import { labelSelectorFromObject, matchLabels, SelectorError, type LabelSelector } from '../model/selector.js';
 import { kindEntry } from '../model/kinds.js';
 import { resourceKey, type KubeObject } from '../model/types.js';
@@ -179,6 +180,36 @@ export function readsAsQuery(text: string): boolean {
 /** The namespace a query target reads in `context`; undefined when it reads all (or none there). */
 export function queryNamespace(target: LogTarget, context: string): string | undefined {
   return targetLeaves(target).find((l) => l.kind === 'query' && l.contexts.includes(context))?.namespace;
+}
+
+/**
+ * The namespace a query target reads in `context` when that context does not have it (a 404 on
+ * the Namespace: namespaceIn); undefined when it has it, the target reads every namespace there,
+ * or the answer is not known (forbidden, unreachable). `fleetdeck logs` and the TUI's log view
+ * both ask this, context by context.
+ */
+export async function missingQueryNamespace(store: Pick<FleetStore, 'request'>, target: LogTarget, context: string, signal?: AbortSignal): Promise<string | undefined> {
+  const ns = queryNamespace(target, context);
+  return ns !== undefined && (await namespaceIn(store, context, ns, signal)) === 'missing' ? ns : undefined;
+}
+
+/**
+ * What a log target says when the contexts in `missing` (context → the namespace it reads
+ * there, said in `order`) do not have the namespace it names. `everywhere` (no context asked
+ * has it): `A/B` that reads as KIND/NAME (readsAsQuery false) is kubectl's line for a kind no
+ * server has (`kind`); else one line per namespace with the contexts that lack it (`namespace`:
+ * `namespace "nope" not found in dev`). The words of `fleetdeck logs` and the TUI's log view alike.
+ */
+export function missingNamespaceLines(text: string, missing: ReadonlyMap<string, string>, order: readonly string[], everywhere: boolean): { kind: 'namespace' | 'kind'; lines: string[] } {
+  const parts = text.split('/');
+  if (everywhere && parts.length === 2 && !readsAsQuery(text)) return { kind: 'kind', lines: [namespaceTypoLine(parts[0])] };
+  const byNs = new Map<string, string[]>();
+  // in the selection's order, not the order the contexts answered in
+  for (const c of order) {
+    const ns = missing.get(c);
+    if (ns !== undefined) byNs.set(ns, [...(byNs.get(ns) ?? []), c]);
+  }
+  return { kind: 'namespace', lines: [...byNs].map(([ns, cs]) => namespaceMissingText(ns, cs)) };
 }
 
 export interface ResolveOptions {

@@ -69,6 +69,13 @@ function fakeApp(store: FakeStore) {
   return app;
 }
 
+/** east and west, each with the namespace shop the tests' pods are in (the log view asks for it, as fleetdeck logs does). */
+function shopStore(): FakeStore {
+  const store = new FakeStore(['east', 'west']);
+  for (const c of ['east', 'west']) store.put(c, 'namespaces', { metadata: { name: 'shop', uid: `ns-${c}` } });
+  return store;
+}
+
 const pod = (name: string, containers = ['app']): KubeObject => ({
   metadata: { name, namespace: 'shop', uid: `uid-${name}`, labels: { app: 'web' }, creationTimestamp: '2020-01-01T00:00:00Z' },
   spec: { containers: containers.map((name) => ({ name })) },
@@ -83,7 +90,7 @@ let view: LogsView | undefined;
 afterEach(() => view?.close());
 
 function setup(opts: ConstructorParameters<typeof LogsView>[2] = {}) {
-  const store = new FakeStore(['east', 'west']);
+  const store = shopStore();
   store.put('east', 'pods', pod('web-1', ['app', 'sidecar']));
   store.put('west', 'pods', pod('web-2'));
   const logs = scriptedLogs();
@@ -94,7 +101,7 @@ function setup(opts: ConstructorParameters<typeof LogsView>[2] = {}) {
 
 describe('LogsView target check', () => {
   it(':logs KIND/NAME of nothing says so at once (kubectl\'s words), not [0/0 | 0 pods | 0/0 streams] forever', async () => {
-    const store = new FakeStore(['east', 'west']);
+    const store = shopStore();
     store.put('east', 'deployments.apps', { metadata: { name: 'web', namespace: 'shop', uid: 'd1' }, spec: { selector: { matchLabels: { app: 'web' } } } });
     for (const c of ['east', 'west']) store.put(c, 'namespaces', { metadata: { name: 'shop', uid: `ns-${c}` } });
     const app = fakeApp(store);
@@ -117,9 +124,47 @@ describe('LogsView target check', () => {
   });
 });
 
+describe('LogsView over a namespace no context has', () => {
+  // `fleetdeck logs nope/.*` says the namespace is missing (exit 1); the TUI showed
+  // [0/0 | 0 pods | 0/0 streams] over the synced empty list of a namespace that is not there
+  it(':logs nope/.* says the namespace is not there, in fleetdeck logs\' words, never a plain 0 pods', async () => {
+    const store = new FakeStore(['east', 'west']);
+    for (const c of ['east', 'west']) store.put(c, 'namespaces', { metadata: { name: 'shop', uid: `ns-${c}` } });
+    const app = fakeApp(store);
+    view = logsViewFactory.create(app as unknown as AppContext, ['nope/.*']) as LogsView;
+    const v = view;
+    expect(v.status()).not.toMatch(/\| 0 pods \|/);
+    await until('the namespace said missing', () => v.status().includes('not found'));
+    expect(v.status()).toBe('[namespace "nope" not found in any selected context (east, west)]');
+    expect(app.messages).toContain('namespace "nope" not found in any selected context (east, west)');
+    expect(plain(v.render(120, 5))[0]).toBe('⚠ namespace "nope" not found in any selected context (east, west)');
+  });
+
+  it('one context without it is named; the tail goes on in the other', async () => {
+    const store = new FakeStore(['east', 'west']);
+    store.put('east', 'namespaces', { metadata: { name: 'shop', uid: 'ns-east' } });
+    store.put('east', 'pods', pod('web-1'));
+    const logs = scriptedLogs();
+    view = new LogsView(fakeApp(store) as unknown as AppContext, { kind: 'query', contexts: ['east', 'west'], namespace: 'shop', pod: /^web/ }, { openLog: logs.open, typed: 'shop/web' });
+    const v = view;
+    await until('west named', () => plain(v.render(120, 5)).includes('⚠ namespace "shop" not found in west'));
+    await until('east streaming', () => logs.ready('east/web-1/app'));
+    expect(v.status()).toContain('| 1 pods |');
+  });
+
+  it('A/B that reads as KIND/NAME (no regex) is a kind no server has, as fleetdeck logs says', async () => {
+    const store = new FakeStore(['east', 'west']);
+    const app = fakeApp(store);
+    view = logsViewFactory.create(app as unknown as AppContext, ['deploymnt/web']) as LogsView;
+    const v = view;
+    await until('the kind said missing', () => v.status().includes('resource type'));
+    expect(v.status()).toBe('[error: the server doesn\'t have a resource type "deploymnt"]');
+  });
+});
+
 describe('LogsView pod lists it could not read', () => {
   it(':logs over a namespace whose pods are forbidden names the context and the refusal, not [0/0 | 0 pods | 0/0 streams]', async () => {
-    const store = new FakeStore(['east', 'west']);
+    const store = shopStore();
     store.put('east', 'pods', pod('web-1'));
     const logs = scriptedLogs();
     view = new LogsView(fakeApp(store) as unknown as AppContext, { kind: 'query', contexts: ['east', 'west'], namespace: 'shop', pod: /^web/ }, { openLog: logs.open });
@@ -136,11 +181,15 @@ describe('LogsView pod lists it could not read', () => {
   });
 
   it('a pod list that failed says so too, with its error', async () => {
-    const store = new FakeStore(['east', 'west']);
+    const store = shopStore();
     store.setPhase('east', 'pods', { phase: 'retrying', reason: 'the server is currently unable to handle the request' });
     const app = fakeApp(store);
     view = new LogsView(app as unknown as AppContext, { kind: 'query', contexts: ['east'], namespace: 'shop', pod: /^web/ }, { openLog: scriptedLogs().open });
     expect(plain(view.render(160, 5))[0]).toBe('⚠ east: could not list pods in shop: the server is currently unable to handle the request (retrying)');
+    // until east says whether it has the namespace, 0 pods is not read as none either
+    expect(view.status()).toContain('| 0 pods (namespace: checking; failed: east) |');
+    const v = view;
+    await until('the namespace checked', () => !v.status().includes('checking'));
     expect(view.status()).toContain('| 0 pods (failed: east) |');
   });
 });
@@ -225,7 +274,7 @@ describe('LogsView', () => {
   });
 
   it('previous logs of pods with no earlier instance: each failed stream says why, not only 0/3 streams', async () => {
-    const store = new FakeStore(['east', 'west']);
+    const store = shopStore();
     for (const n of ['web-1', 'web-2', 'web-3', 'web-4']) store.put('east', 'pods', pod(n));
     const app = fakeApp(store);
     const openLog: OpenLog = async (_ctx, ref) => {

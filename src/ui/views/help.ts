@@ -50,6 +50,7 @@ const HELP_NOTES: [string, string[]][] = [
     ':logs -l app=web,!canary [query]: pods by label (kubectl\'s selector) in the view\'s namespace; with a query, pods both select',
     '⚠ lines say what is not tailed: a context whose pods are forbidden (the API\'s refusal) or whose list failed, failed streams, capped ones',
     'status [lines | N pods | live/all streams]: a pod count over a list not whole says why: 0 pods (forbidden: staging), 3+ pods (syncing: dev)',
+    ':logs nope/.* over a namespace no context has says so, as fleetdeck logs does: namespace "nope" not found in dev (never 0 pods)',
   ]],
   ['Fleet columns', [
     'PODS R/P/F: pods by phase, Running/Pending/Failed (kubectl\'s status.phase); a CrashLoopBackOff pod is still Running',

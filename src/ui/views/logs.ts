@@ -7,14 +7,14 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Role } from '../../config/theme.js';
 import { LogBuffer } from '../../logs/buffer.js';
-import { resolveTarget } from '../../logs/targets.js';
+import { missingNamespaceLines, missingQueryNamespace, resolveTarget } from '../../logs/targets.js';
 import { parseLabelSelectorPrefix, type LabelSelector } from '../../model/selector.js';
 import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podColour, type Level } from '../../logs/filter.js';
 import { fleetLogOpener } from '../../logs/open.js';
 import { LogTail, type TailOptions } from '../../logs/tail.js';
 import { checkTarget } from '../../logs/verify.js';
 import { podCoverage, podGapLine } from '../../logs/coverage.js';
-import type { LogEntry, LogTarget, OpenLog } from '../../logs/types.js';
+import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../../logs/types.js';
 import { entryOf } from '../../model/kinds.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
@@ -41,6 +41,8 @@ export interface LogsViewOptions extends TailOptions {
   openLog?: OpenLog;
   /** where `save` writes (default: the working directory) */
   saveDir?: string;
+  /** the target as typed (`:logs nope/.*`): how a namespace no context has is read (missingNamespaceLines) */
+  typed?: string;
 }
 
 /** The log target of one table row: a pod, a workload's selector, a Flux object's inventory. */
@@ -153,9 +155,16 @@ export class LogsView implements View {
   /** nothing of the target exists: the view says so instead of counting zero streams */
   private notFound = false;
   private closed = false;
+  /** the contexts whose namespace the target's queries read, asked once whether they have it (`fleetdeck logs`' check) */
+  private nsAsked: string[] = [];
+  /** undefined until they answered; then the words for the contexts without it (none: all have it, or cannot tell) */
+  private nsMissing: string[] | undefined;
+  /** no context asked has the namespace: nothing to wait for, said instead of `0 pods` */
+  private nsGone = false;
 
   /** Reads the named objects once, as kubectl does, and says at once what is not there. */
   private verify(): void {
+    this.verifyNamespaces();
     const multiContext = this.app.contexts().length > 1;
     checkTarget(this.app.store, this.target, { multiContext }).then(
       (check) => {
@@ -165,6 +174,29 @@ export class LogsView implements View {
           this.notFound = true;
           if (check.problems[0]) this.app.message(check.problems[0], 'error');
         } else if (check.problems.length > 0) this.tail.retarget(check.target, this.opts.container);
+        this.app.render();
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * A query's namespace (`:logs nope/.*`, `:logs -l app=web` in a namespace scope) is asked of
+   * each context it reads, as `fleetdeck logs` asks it (missingQueryNamespace) and said in its
+   * words (missingNamespaceLines): a namespace no context has is a typo, never `0 pods`.
+   */
+  private verifyNamespaces(): void {
+    this.nsAsked = [...new Set(targetLeaves(this.target).flatMap((l) => (l.kind === 'query' && l.namespace !== undefined ? l.contexts : [])))];
+    if (!this.nsAsked.length) return;
+    Promise.all(this.nsAsked.map(async (c) => [c, await missingQueryNamespace(this.app.store, this.target, c)] as const)).then(
+      (answers) => {
+        if (this.closed) return;
+        const missing = new Map(answers.filter((a): a is readonly [string, string] => a[1] !== undefined));
+        const everywhere = missing.size === this.nsAsked.length;
+        const said = missing.size ? missingNamespaceLines(this.opts.typed ?? describeTarget(this.target), missing, this.app.contexts(), everywhere).lines : [];
+        this.nsMissing = said;
+        this.nsGone = everywhere && targetLeaves(this.target).every((l) => l.kind === 'query');
+        if (this.nsGone && said[0]) this.app.message(said[0], 'error');
         this.app.render();
       },
       () => undefined,
@@ -344,7 +376,7 @@ export class LogsView implements View {
 
   render(width: number, height: number): string[] {
     const rows: string[] = [];
-    const notices = [...this.problems, ...this.coverageNotices(), ...this.failedNotices(), this.capNotice(), this.filterError].filter((x): x is string => !!x);
+    const notices = [...this.problems, ...(this.nsMissing ?? []), ...this.coverageNotices(), ...this.failedNotices(), this.capNotice(), this.filterError].filter((x): x is string => !!x);
     for (const n of notices) rows.push(...layout([{ text: `⚠ ${n}`, open: openTag(this.app.theme.styles['status.warn']) }], width, false));
     const room = Math.max(1, height - rows.length);
     this.height = room;
@@ -369,6 +401,7 @@ export class LogsView implements View {
   status(): string {
     const b = this.buffer;
     if (this.notFound) return `[not found: ${this.problems.length} target${this.problems.length === 1 ? '' : 's'} missing]`;
+    if (this.nsGone) return `[${(this.nsMissing ?? []).join(' · ')}]`;
     const streams = this.tail.streams();
     const live = streams.filter((s) => s.state === 'streaming').length;
     const waiting = streams.filter((s) => s.state === 'waiting').length;
@@ -383,10 +416,11 @@ export class LogsView implements View {
     return `[${parts.join(' | ')}]`;
   }
 
-  /** `N pods`, and while a pod list is not whole, why: `0 pods (forbidden: staging)`, `3+ pods (syncing: dev)`. */
+  /** `N pods`, and while a pod list is not whole, why: `0 pods (forbidden: staging)`, `3+ pods (syncing: dev)`; `0 pods (namespace: checking)` until the namespace check answers. */
   private podsPart(): string {
     const n = this.tail.podCount();
     const gaps = new Map<string, Set<string>>();
+    if (n === 0 && this.nsAsked.length && this.nsMissing === undefined) gaps.set('namespace', new Set(['checking']));
     for (const c of podCoverage(this.app.store, this.target)) {
       if (c.state === 'synced') continue;
       const set = gaps.get(c.state) ?? new Set<string>();
@@ -442,7 +476,7 @@ export const logsViewFactory: ViewFactory = {
         selector = read.selector;
         target = text.slice(read.end).trim() || (app.namespace() ? '' : '.');
       }
-      return new LogsView(app, resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector }), { label: text });
+      return new LogsView(app, resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector }), { label: text, typed: target });
     } catch (e) {
       return `logs: ${(e as Error).message}`;
     }
