@@ -3,6 +3,7 @@
 // Flux sources for --with-source), then runActionCommand with an executor whose requests go
 // through the store's door to the cluster.
 import { openFleet, type FleetOptions } from './open.js';
+import { lookupTarget } from '../fleet/lookup.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import { HISTORY_SOURCES } from '../model/kinds.js';
 import { resourceKey, type ResourceType } from '../model/types.js';
@@ -53,11 +54,9 @@ export async function runShellAction(
       contexts: snap.reachable,
       unreachable: snap.unreachable.map((u) => `${u.name}: ${u.lastError ?? u.state}`),
       find: async (ctx, k, ns, name) => {
-        const type = fleet.resolve(ctx, k);
-        if (!type) return undefined;
-        const namespace = type.namespaced ? ns ?? fleet.contexts().find((c) => c.name === ctx)?.namespace ?? 'default' : undefined;
-        const object = fleet.get(ctx, resourceKey(type), namespace, name);
-        return object ? { context: ctx, resource: resourceKey(type), kind: type.kind, namespace, name, object } : undefined;
+        const r = await lookupTarget(fleet, ctx, k, ns, name);
+        if (!r.found) return r;
+        return { found: true, target: { context: ctx, resource: resourceKey(r.type), kind: r.type.kind, namespace: r.namespace, name, object: r.object } };
       },
       stdout: io.stdout,
       stderr: io.stderr,

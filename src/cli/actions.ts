@@ -16,6 +16,9 @@ export interface ActionCommandOptions extends ActionOptions {
   protectedOk?: boolean;
 }
 
+/** A target found in one context, or why not: `error` as kubectl says it; `unreachable` when the server could not be asked at all. */
+export type Found = { found: true; target: Target } | { found: false; error: string; unreachable: boolean };
+
 export interface Output {
   write(text: string): unknown;
 }
@@ -26,8 +29,8 @@ export interface ActionCommandDeps {
   contexts: string[];
   /** the selected contexts that could not be reached, as "name: why": the action does not happen there */
   unreachable?: string[];
-  /** finds the object in one context; undefined when it is not there */
-  find(context: string, kind: string, namespace: string | undefined, name: string): Promise<Target | undefined>;
+  /** finds the object in one context; when it cannot, why in kubectl's words (NotFound only on a 404) */
+  find(context: string, kind: string, namespace: string | undefined, name: string): Promise<Found>;
   stdout: Output;
   stderr: Output;
   /** asks on the terminal; default readline on stdin/stdout */
@@ -73,21 +76,26 @@ export async function runActionCommand(actionId: string, opts: ActionCommandOpti
     return EXIT.unreachable;
   }
 
+  // a context whose server could not be asked for the target counts as unreachable (exit 2 when
+  // every one was); any answer of the server (NotFound, Forbidden) is a "no" (exit 1)
+  let asked = 0;
   const found = await Promise.all(
     contexts.map(async (context) => {
       try {
-        const t = await deps.find(context, parsed.kind, opts.namespace, parsed.name);
-        if (!t) missing.push(`${context}: ${opts.target} not found${opts.namespace ? ` in namespace ${opts.namespace}` : ''}`);
-        return t;
+        const r = await deps.find(context, parsed.kind, opts.namespace, parsed.name);
+        if (r.found || !r.unreachable) asked++;
+        if (r.found) return r.target;
+        missing.push(`${context}: ${r.error}`);
       } catch (e) {
+        asked++;
         missing.push(`${context}: ${(e as Error).message}`);
-        return undefined;
       }
+      return undefined;
     }),
   );
   for (const m of missing) err(`✗ ${m}`);
   const targets = found.filter((t): t is Target => t !== undefined);
-  if (targets.length === 0) return EXIT.failed;
+  if (targets.length === 0) return asked === 0 ? EXIT.unreachable : EXIT.failed;
 
   let plan;
   try {

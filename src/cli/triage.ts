@@ -12,13 +12,14 @@ import { podTarget } from '../actions/triage.js';
 import type { ActionOptions, Plan } from '../actions/types.js';
 import { parseTarget } from './actions.js';
 import { openFleet, type FleetOptions } from './open.js';
+import { lookupTarget } from '../fleet/lookup.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import type { Fleet } from '../fleet/store.js';
 import { openExec } from '../kube/exec.js';
 import { startPortForward, type PortForward } from '../kube/portforward.js';
 import { parsePortPair, remotePort } from '../model/attach.js';
 import { attachablePodIn } from '../fleet/attach.js';
-import { resourceKey, type KubeObject } from '../model/types.js';
+import type { KubeObject } from '../model/types.js';
 import { termText } from '../model/sanitize.js';
 
 export interface Io {
@@ -100,11 +101,10 @@ async function open(verb: string, target: string, opts: SessionOptions, io: Io):
     return { message: `fleetdeck ${verb}: ${context}: ${msg}`, code };
   };
   if (snap.unreachable.length > 0) return fail(snap.unreachable[0].lastError ?? snap.unreachable[0].state, EXIT.unreachable);
-  const type = fleet.resolve(context, parsed.kind);
-  if (!type) return fail(`the server doesn't have a resource type "${parsed.kind}"`);
-  const namespace = type.namespaced ? (opts.namespace ?? fleet.contexts().find((c) => c.name === context)?.namespace ?? 'default') : undefined;
-  const object = fleet.get(context, resourceKey(type), namespace, parsed.name);
-  if (!object) return fail(`${type.resource} "${parsed.name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
+  // the API's answer when no cache holds it: NotFound only on a 404, a 403 as kubectl's Forbidden
+  const found = await lookupTarget(fleet, context, parsed.kind, opts.namespace, parsed.name);
+  if (!found.found) return fail(found.error, found.unreachable ? EXIT.unreachable : EXIT.failed);
+  const { type, object } = found;
   // the pod: itself, or what its selector picks (the TUI's :shell and :port-forward pick the same way)
   const pick = attachablePodIn(fleet, context, { ...object, kind: type.kind });
   if (!pick.ok) return fail(pick.error);

@@ -168,6 +168,20 @@ export function apiErrorFrom(code: number, body: string): KubeApiError {
   return new KubeApiError(code, reason, readable(message), isStatus ? parsed : undefined);
 }
 
+/**
+ * kubectl's StandardErrorMessage for an API error: `Error from server (Reason): message`,
+ * `Error from server: message` when the server gave no reason; other errors as `error: …`
+ * (kubectl's CheckErr) — e.g. `Unable to connect to the server` comes from the network layer.
+ */
+export function kubectlErrorLine(e: unknown): string {
+  if (e instanceof KubeApiError) return e.reason && !/^HTTP\d+$/.test(e.reason) ? `Error from server (${e.reason}): ${e.message}` : `Error from server: ${e.message}`;
+  const name = (e as Error | undefined)?.name;
+  if (name === 'KubeNetworkError') return `Unable to connect to the server: ${(e as Error).message}`;
+  // kubectl: "Unable to connect to the server: getting credentials: exec: executable x not found\n\n…installHint"
+  if (name === 'KubeAuthError') return `Unable to connect to the server: ${(e as Error & { detail?: string }).detail ?? (e as Error).message}`;
+  return `error: ${(e as Error | undefined)?.message ?? String(e)}`;
+}
+
 /** What a failure means for the thing that hit it. */
 export type FailureKind = 'forbidden' | 'unauthorized' | 'unreachable' | 'gone' | 'other';
 

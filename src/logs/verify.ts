@@ -4,7 +4,7 @@
 // that waits forever. Queries (`[ctx-glob/]ns/pod-regex`) keep stern's semantics: they wait
 // for pods to appear, but a context glob that names no selected context is an error.
 import type { FleetStore } from '../fleet/types.js';
-import { apiErrorFrom, KubeApiError } from '../kube/errors.js';
+import { apiErrorFrom, KubeApiError, kubectlErrorLine } from '../kube/errors.js';
 import { objectPath } from '../model/patches.js';
 import { targetLeaves, type LogTarget } from './types.js';
 
@@ -24,20 +24,6 @@ export class TargetError extends Error {
     super(message);
     this.name = 'TargetError';
   }
-}
-
-/**
- * kubectl's StandardErrorMessage for an API error: `Error from server (Reason): message`,
- * `Error from server: message` when the server gave no reason; other errors as `error: …`
- * (kubectl's CheckErr) — e.g. `Unable to connect to the server` comes from the network layer.
- */
-export function kubectlErrorLine(e: unknown): string {
-  if (e instanceof KubeApiError) return e.reason && !/^HTTP\d+$/.test(e.reason) ? `Error from server (${e.reason}): ${e.message}` : `Error from server: ${e.message}`;
-  const name = (e as Error | undefined)?.name;
-  if (name === 'KubeNetworkError') return `Unable to connect to the server: ${(e as Error).message}`;
-  // kubectl: "Unable to connect to the server: getting credentials: exec: executable x not found\n\n…installHint"
-  if (name === 'KubeAuthError') return `Unable to connect to the server: ${(e as Error & { detail?: string }).detail ?? (e as Error).message}`;
-  return `error: ${(e as Error | undefined)?.message ?? String(e)}`;
 }
 
 /**

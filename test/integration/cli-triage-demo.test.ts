@@ -104,7 +104,7 @@ describe('fleetdeck exec on the demo fleet', () => {
     expect(r.err.text).toMatch(/pod payments\/payments-api-\S+ is the one Deployment payments\/payments-api lands on: its most active pod/);
     const m = io();
     expect(await runExecCommand('deploy/nope', ['true'], { ...base(), context: ['dev'], namespace: 'payments' }, m)).toBe(1);
-    expect(m.err.text).toMatch(/"nope" not found in namespace payments/);
+    expect(m.err.text).toBe('fleetdeck exec: dev: Error from server (NotFound): deployments.apps "nope" not found\n');
     const kind = io();
     expect(await runExecCommand('nokind/x', ['true'], { ...base(), context: ['dev'], namespace: 'payments' }, kind)).toBe(1);
     expect(kind.err.text).toMatch(/the server doesn't have a resource type "nokind"/);

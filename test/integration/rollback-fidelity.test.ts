@@ -197,7 +197,7 @@ for (const backend of backends) {
         {
           executor,
           contexts: [env.adminContext],
-          find: async (_c, _k, _ns, name) => target('Deployment', await getObj('Deployment', name)),
+          find: async (_c, _k, _ns, name) => ({ found: true, target: target('Deployment', await getObj('Deployment', name)) }),
           stdout: { write: (s: string) => (out += s) },
           stderr: { write: (s: string) => (err += s) },
         },

@@ -16,8 +16,8 @@ function harness(opts: { answers?: string[]; readonly?: boolean; suspended?: str
     contexts: opts.contexts ?? ['dev'],
     find: async (context, kind, namespace, name) =>
       kind === 'ks' && name === 'apps' && context !== 'stage'
-        ? fluxTarget(context, 'Kustomization', name, opts.suspended?.includes(context) ? { spec: { suspend: true } } : {}, namespace ?? 'flux-system')
-        : undefined,
+        ? { found: true, target: fluxTarget(context, 'Kustomization', name, opts.suspended?.includes(context) ? { spec: { suspend: true } } : {}, namespace ?? 'flux-system') }
+        : { found: false, error: `Error from server (NotFound): kustomizations.kustomize.toolkit.fluxcd.io "${name}" not found`, unreachable: false },
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     ask: async (q) => {
@@ -72,8 +72,20 @@ describe('shell action commands', () => {
     const h = harness({ contexts: ['dev', 'stage'] });
     const code = await runActionCommand('reconcile', { target: 'ks/apps', yes: true }, h.deps);
     expect(code).toBe(1);
-    expect(h.err()).toContain('stage: ks/apps not found');
+    expect(h.err()).toContain('✗ stage: Error from server (NotFound): kustomizations.kustomize.toolkit.fluxcd.io "apps" not found\n');
     expect(h.out()).toContain('✓ dev / flux-system / Kustomization apps: succeeded: Applied revision: main@sha1:1eabc9a4');
+  });
+
+  it('a target no server could be asked for is exit 2 (nothing could be asked); a server\'s answer (Forbidden) is 1', async () => {
+    const down = harness({ contexts: ['dev', 'stage'] });
+    const unreachable = { found: false as const, error: 'Unable to connect to the server: connection refused', unreachable: true };
+    expect(await runActionCommand('suspend', { target: 'ks/apps', yes: true }, { ...down.deps, find: async () => unreachable })).toBe(2);
+    expect(down.err()).toBe('✗ dev: Unable to connect to the server: connection refused\n✗ stage: Unable to connect to the server: connection refused\n');
+    const forbidden = { found: false as const, error: 'Error from server (Forbidden): kustomizations.kustomize.toolkit.fluxcd.io "apps" is forbidden', unreachable: false };
+    const mixed = harness({ contexts: ['dev', 'stage'] });
+    expect(await runActionCommand('suspend', { target: 'ks/apps', yes: true }, { ...mixed.deps, find: async (c) => (c === 'dev' ? unreachable : forbidden) })).toBe(1);
+    expect(mixed.err()).toContain('✗ stage: Error from server (Forbidden)');
+    expect(mixed.server.sent).toHaveLength(0);
   });
 
   it('reconcile on a suspended object is refused, names the alternative, and fails', async () => {
