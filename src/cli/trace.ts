@@ -11,7 +11,8 @@ import { findNamed, FLUX_TRACE_KINDS, OWNER_KINDS, traceIn, unreadReason } from 
 import type { ObjRef } from '../model/tree.js';
 import type { Trace } from '../model/trace.js';
 import { renderTraces } from '../model/triage-text.js';
-import { resourceKey } from '../model/types.js';
+import type { ResourceType } from '../model/types.js';
+import { absentText } from '../model/coverage.js';
 import { chalkPaint } from './paint.js';
 import { parseTarget, reportUnreachable, watchOwnersAbove } from './triage-common.js';
 
@@ -56,10 +57,11 @@ async function traceAll(kindQuery: string, name: string, opts: TraceOptions, io:
     }
     const found = new Map<string, ObjRef[]>();
     const doc: TraceJson = { traces: [], notFound: [], unknown: snap.unreachable.map((u) => ({ context: u.name, reason: `context ${u.state}${u.lastError ? `: ${u.lastError}` : ''}` })) };
-    let served = false;
+    /** the kind as the first context that serves it resolves it: the one spelling of the sentences */
+    let served: ResourceType | undefined;
     for (const c of snap.reachable) {
       const type = fleet.resolve(c, kindQuery);
-      if (type) served = true;
+      served ??= type;
       const refs = type ? findNamed(fleet, c, type, name, opts.namespace) : [];
       if (refs.length) found.set(c, refs);
       else {
@@ -89,8 +91,7 @@ async function traceAll(kindQuery: string, name: string, opts: TraceOptions, io:
       for (const u of doc.unknown) io.stderr.write(termText(`fleetdeck: ${u.context}: unknown (${p.text(u.reason)})\n`));
     }
     if (found.size === 0) {
-      const kind = fleet.resolve(snap.reachable.find((c) => fleet.resolve(c, kindQuery)) ?? '', kindQuery);
-      io.stderr.write(termText(`fleetdeck: ${kind ? resourceKey(kind) : kindQuery}/${name} not found${opts.namespace ? ` in namespace ${opts.namespace}` : ' in any namespace'} of ${doc.notFound.join(', ') || '(no context could be read)'}\n`));
+      io.stderr.write(termText(`fleetdeck: ${absentText(served, name, opts.namespace, doc.notFound, doc.unknown)}\n`));
       return doc.unknown.length && doc.notFound.length === 0 ? 2 : 1;
     }
     return 0;

@@ -13,6 +13,7 @@ import { storeSameClusters } from '../fleet/report.js';
 import { findNamed, unreadReason } from '../fleet/triage.js';
 import type { SameCluster } from '../model/same-cluster.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
+import { absentText } from '../model/coverage.js';
 
 export interface TreeCommandOptions extends FleetOptions {
   namespace?: string;
@@ -127,10 +128,8 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
       }
     }
     for (const u of unknown.slice(first.unreachable.length)) io.stderr.write(termText(`fleetdeck: ${u.context}: unknown (${u.reason})\n`));
-    const kindName = `${[...types.values()][0].kind}/${name}`;
     if (found.size === 0) {
-      const where = opts.namespace ? ` in namespace ${opts.namespace}` : ' in any namespace';
-      io.stderr.write(termText(`fleetdeck: ${kindName} not found${where} of ${notFound.join(', ') || '(no context could be read)'}\n`));
+      io.stderr.write(termText(`fleetdeck: ${absentText([...types.values()][0], name, opts.namespace, notFound, unknown)}\n`));
       if (opts.output === 'json') {
         const doc: TreeCommandJson = { trees: [], notFound, unknown, unreachable: first.unreachable.map((u) => ({ context: u.name, state: u.state, error: u.lastError ?? null })) };
         io.stdout.write(`${jsonForTerminal(doc, 2)}\n`);

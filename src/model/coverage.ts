@@ -155,6 +155,26 @@ export function unreadWhy(c: KindCoverage): string | undefined {
   }
 }
 
+/** Where one context stands on an object it did not show: why its list of the kind proves nothing. */
+export interface UnreadContext {
+  context: string;
+  reason: string;
+}
+
+/**
+ * What `tree`, `trace` (and the TUI's trace) say when KIND/NAME was found in no context, the
+ * object spelled one way for all (`Deployment/coredns`, the kind as its tree node reads):
+ * "not found" only of the contexts whose list of the kind was read whole; the others are
+ * unknown, named with why. No context read whole: unknown, never "not found".
+ */
+export function absentText(type: { kind: string; namespaced: boolean }, name: string, namespace: string | undefined, notFound: readonly string[], unread: readonly UnreadContext[]): string {
+  const what = `${type.kind}/${name}`;
+  const where = !type.namespaced ? '' : namespace ? ` in namespace ${namespace}` : ' in any namespace';
+  if (notFound.length === 0) return `${what}${where}: unknown, no context could be read (${unread.map((u) => `${u.context}: ${u.reason}`).join('; ')})`;
+  const rest = unread.length ? `; unknown in ${unread.map((u) => `${u.context} (${u.reason})`).join(', ')}` : '';
+  return `${what} not found${where} ${where ? 'of' : 'in'} ${notFound.join(', ')}${rest}`;
+}
+
 /** One entry in words: "secrets in staging: forbidden", "pods in staging: forbidden in kube-system". */
 export function coverageText(c: KindCoverage): string {
   const where = `${kindLabel(c.resource)} in ${c.context}${c.namespace ? `/${c.namespace}` : ''}`;

@@ -105,7 +105,7 @@ describe('fleetdeck tree on the demo fleet', () => {
     const missing = await tree('deploy/no-such-app', { allContexts: true });
     expect(missing.code).toBe(1);
     // staging's user may not list kube-system: absence there proves nothing, so staging is unknown
-    expect(missing.err).toBe('fleetdeck: staging: unknown (forbidden to list in kube-system)\nfleetdeck: Deployment/no-such-app not found in any namespace of dev, prod-eu\n');
+    expect(missing.err).toBe('fleetdeck: staging: unknown (forbidden to list in kube-system)\nfleetdeck: Deployment/no-such-app not found in any namespace of dev, prod-eu; unknown in staging (forbidden to list in kube-system)\n');
     expect((await tree('deploy/no-such-app', { allContexts: true, namespace: 'payments' })).err).toBe('fleetdeck: Deployment/no-such-app not found in namespace payments of dev, staging, prod-eu\n');
     // staging's user may not list Secrets: there the absence proves nothing, so staging is
     // "unknown", never among the contexts the object was "not found" in
@@ -115,10 +115,15 @@ describe('fleetdeck tree on the demo fleet', () => {
     expect(sdoc.notFound).toEqual(['dev', 'prod-eu']);
     expect(sdoc.unknown).toEqual([{ context: 'staging', reason: 'forbidden to list' }]);
     expect(secret.err).toContain('fleetdeck: staging: unknown (forbidden to list)\n');
-    expect(secret.err).toContain('not found in any namespace of dev, prod-eu\n');
+    expect(secret.err).toContain('fleetdeck: Secret/no-such-secret not found in any namespace of dev, prod-eu; unknown in staging (forbidden to list)\n');
+    // no context read whole: unknown, as exit 2 and the JSON say, never "not found"
     const onlyForbidden = await tree('secret/no-such-secret', { context: ['staging'] });
     expect(onlyForbidden.code).toBe(2);
-    expect(onlyForbidden.err).toContain('not found in any namespace of (no context could be read)');
+    expect(onlyForbidden.err).toBe('fleetdeck: staging: unknown (forbidden to list)\nfleetdeck: Secret/no-such-secret in any namespace: unknown, no context could be read (staging: forbidden to list)\n');
+    const coredns = await tree('deploy/coredns', { context: ['staging'], namespace: 'kube-system' });
+    expect(coredns.code).toBe(2);
+    expect(coredns.err).toBe('fleetdeck: staging: unknown (forbidden to list)\nfleetdeck: Deployment/coredns in namespace kube-system: unknown, no context could be read (staging: forbidden to list)\n');
+    expect(coredns.err).not.toContain('not found');
     const bad = await tree('cart-api', { allContexts: true });
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/KIND\/NAME/);

@@ -125,6 +125,15 @@ describe('fleetdeck trace on the demo fleet', () => {
     expect((await run((io) => runTraceCommand('deploy/nope', { ...base(), ...ALL }, io))).code).toBe(1);
   });
 
+  it('an object in no context read whole is unknown, never "not found"; the kind spelled as tree spells it', async () => {
+    const r = await run((io) => runTraceCommand('deploy/coredns', { ...base(), context: ['staging'], namespace: 'kube-system' }, io));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('fleetdeck: staging: unknown (forbidden to list)\nfleetdeck: Deployment/coredns in namespace kube-system: unknown, no context could be read (staging: forbidden to list)\n');
+    const some = await run((io) => runTraceCommand('deploy/nope', { ...base(), ...ALL, namespace: 'kube-system' }, io));
+    expect(some.code).toBe(1);
+    expect(some.err).toContain('fleetdeck: Deployment/nope not found in namespace kube-system of dev, prod-eu; unknown in staging (forbidden to list)\n');
+  });
+
   it('a Helm-installed Deployment traces through its HelmRelease and HelmChart to the HelmRepository', async () => {
     const r = await run((io) => runTraceCommand('deploy/podinfo', { ...base(), context: ['prod-eu'], namespace: 'checkout', output: 'json' }, io));
     const t = (JSON.parse(r.out) as TraceJson).traces[0];

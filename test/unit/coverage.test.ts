@@ -3,7 +3,7 @@
 // context states; summaries and badges never present a partial set as whole.
 import { describe, expect, it } from 'vitest';
 import {
-  coverageBadge, coverageJson, coverageOf, coverageText, gapText, isComplete, summarizeCoverage, unreadWhy,
+  absentText, coverageBadge, coverageJson, coverageOf, coverageText, gapText, isComplete, summarizeCoverage, unreadWhy,
   type CoverageContext, type CoverageReflector,
 } from '../../src/model/coverage.js';
 
@@ -113,5 +113,21 @@ describe('summaries', () => {
     const a = cov.filter((c) => c.context === 'a');
     expect(coverageJson(a)).toEqual({ complete: false, syncing: ['pods', 'deployments.apps'], forbidden: ['secrets'], failed: [] });
     expect(gapText(a)).toBe('pods, deployments.apps not synced yet; secrets forbidden');
+  });
+});
+
+describe('absentText: what is said of an object found in no context', () => {
+  const deploy = { kind: 'Deployment', namespaced: true };
+  it('"not found" only of the contexts read whole; the others unknown, with why', () => {
+    expect(absentText(deploy, 'web', 'shop', ['dev', 'prod'], [])).toBe('Deployment/web not found in namespace shop of dev, prod');
+    expect(absentText(deploy, 'web', undefined, ['dev'], [{ context: 'staging', reason: 'forbidden to list' }])).toBe('Deployment/web not found in any namespace of dev; unknown in staging (forbidden to list)');
+  });
+  it('no context read whole: unknown, never "not found"', () => {
+    const text = absentText(deploy, 'coredns', 'kube-system', [], [{ context: 'staging', reason: 'forbidden to list' }, { context: 'edge', reason: 'context unreachable' }]);
+    expect(text).toBe('Deployment/coredns in namespace kube-system: unknown, no context could be read (staging: forbidden to list; edge: context unreachable)');
+    expect(text).not.toContain('not found');
+  });
+  it('a cluster-scoped kind has no namespace in the sentence', () => {
+    expect(absentText({ kind: 'Node', namespaced: false }, 'n1', undefined, ['dev'], [])).toBe('Node/n1 not found in dev');
   });
 });

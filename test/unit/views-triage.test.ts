@@ -7,6 +7,7 @@ import type { AppContext, View } from '../../src/ui/view.js';
 import { FleetView, sparkline } from '../../src/ui/views/fleet.js';
 import { ProblemsView } from '../../src/ui/views/problems.js';
 import { TreeView } from '../../src/ui/views/tree.js';
+import { TraceView } from '../../src/ui/views/triage.js';
 import { runOnView } from '../../src/ui/objects.js';
 import { demoStore, FakeStore } from '../helpers/fake-store.js';
 
@@ -222,5 +223,16 @@ describe('TreeView', () => {
     expect(typeof view).not.toBe('string');
     expect((view as TreeView).rows().map((l) => `${l.context} ${l.row.label}`)).toEqual(['dev Kustomization/flux-system/apps', 'staging Kustomization/flux-system/apps', 'prod-eu Kustomization/flux-system/apps']);
     expect(TreeView.xray(app, 'widgets')).toBe('no selected context serves "widgets"');
+  });
+});
+
+describe('TraceView of an object found nowhere', () => {
+  it('says "not found" only of the contexts read whole, and unknown where nothing could be read', () => {
+    const store = demoStore({ now: NOW });
+    const both = new TraceView(appOn(store, ['dev', 'staging']), { query: 'deployments.apps', namespace: 'shop', name: 'nope' });
+    store.setPhase('staging', 'deployments.apps', { phase: 'forbidden', reason: 'deployments.apps is forbidden' });
+    expect(plain(both.render(200, 10))[0]).toBe('Deployment/nope not found in namespace shop of dev; unknown in staging (forbidden to list)');
+    const none = new TraceView(appOn(store, ['staging']), { query: 'deployments.apps', namespace: 'shop', name: 'nope' });
+    expect(plain(none.render(200, 10))[0]).toBe('Deployment/nope in namespace shop: unknown, no context could be read (staging: forbidden to list)');
   });
 });

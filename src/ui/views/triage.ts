@@ -9,14 +9,14 @@ import { changeKinds, compareInputFor, findNamed, FLUX_TRACE_KINDS, OWNER_KINDS,
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { storeCoverage, storeSameClusters } from '../../fleet/report.js';
 import { listedWhole } from '../../fleet/knowledge.js';
-import { gapText } from '../../model/coverage.js';
+import { absentText, gapText, type UnreadContext } from '../../model/coverage.js';
 import { changesOnce, coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
 import { compareObjects } from '../../model/compare.js';
 import { invalidFilterText, rowFilter } from '../../model/filter.js';
 import { parseGoDuration } from '../../model/format.js';
 import type { Trace } from '../../model/trace.js';
 import { CHANGE_COLUMNS, changeSearchText, renderChanges, renderCompare, renderTraces, type Paint } from '../../model/triage-text.js';
-import { resourceKey, type KubeObject } from '../../model/types.js';
+import { resourceKey, type KubeObject, type ResourceType } from '../../model/types.js';
 import type { Role, Theme } from '../../config/theme.js';
 import type { Target } from '../../actions/types.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
@@ -173,19 +173,27 @@ export class TraceView extends ObjectTextView {
     const contexts = [...this.app.contexts()].sort((a, b) => (a === this.first ? -1 : b === this.first ? 1 : 0));
     const traces: ({ context: string } & Trace)[] = [];
     const elsewhere: string[] = [];
+    const notThere: string[] = [];
+    const unread: UnreadContext[] = [];
+    let type: ResourceType | undefined;
     for (const c of contexts) {
       const t = store.resolve(c, this.addr.query);
+      type ??= t;
       const refs = t ? findNamed(store, c, t, this.addr.name, this.addr.namespace) : [];
       for (const ref of refs) traces.push({ context: c, ...traceIn(store, c, ref, now) });
       if (!refs.length) {
         const why = unreadReason(store, c, t, this.addr.namespace);
+        if (why) unread.push({ context: c, reason: why });
+        else notThere.push(c);
         elsewhere.push(`${c}: ${why ? `unknown (${why})` : 'not there'}`);
       }
     }
     const p = themePaint(this.app.theme);
     // wrapped (w): messages and names whole, folded onto the rows below
     const room = this.wrapped ? Infinity : width;
-    const out = traces.length ? renderTraces(traces, p, room).split('\n') : [plain(`${this.addr.query}/${this.addr.name}: not found in what could be read`)];
+    // nothing found: "not found" only of the contexts read whole (the shell's trace says the same)
+    const absent = type ? absentText(type, this.addr.name, this.addr.namespace, notThere, unread) : `waiting for the selected contexts to serve "${this.addr.query}"`;
+    const out = traces.length ? renderTraces(traces, p, room).split('\n') : [plain(absent)];
     if (elsewhere.length) out.push('', p.muted(escapeTags(this.wrapped ? elsewhere.join('; ') : fit(elsewhere.join('; '), width))));
     return out;
   }
