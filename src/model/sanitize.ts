@@ -3,8 +3,9 @@
 // from a cluster pass through termLine/termLines before a view or a CLI command writes them
 // to a terminal:
 // - C0 controls (except the newline and tab, which are laid out), DEL, C1 controls
-//   (U+0080–U+009F) and the bidi overrides/isolates (U+202A–U+202E, U+2066–U+2069) are shown
-//   as visible escapes (`\e`, `\a`, `\r`, `\x01`, `\x9b`, `\u202e`). Every terminal control
+//   (U+0080–U+009F) and the bidi controls — overrides/embeddings (U+202A–U+202E), isolates
+//   (U+2066–U+2069) and the marks (U+200E LRM, U+200F RLM, U+061C ALM), which reorder what
+//   surrounds them as much — are shown as visible escapes (`\e`, `\a`, `\r`, `\x01`, `\x9b`, `\u202e`). Every terminal control
 //   sequence (CSI, OSC, DCS, APC, PM, SOS) starts with ESC or a C1 introducer, so none can
 //   reach the terminal: `ESC ] 0 ; T BEL` is shown as `\e]0;T\a` and does nothing.
 // - tabs become spaces to the next multiple of 8 columns; a newline inside one-line text is
@@ -16,9 +17,9 @@
 import { eastAsianWidth } from 'get-east-asian-width';
 
 /** Characters that must never reach a terminal as themselves. */
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const UNSAFE_G = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const NEEDS_WORK = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_G = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NEEDS_WORK = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -161,7 +162,7 @@ export function wrapToWidth(s: string, width: number): string[] {
   return rows;
 }
 
-const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * JSON.stringify whose output is safe on a terminal: JSON already escapes C0 controls and lone

@@ -2,7 +2,7 @@
 // hostile bytes stay readable, and widths are terminal columns.
 import { describe, expect, it } from 'vitest';
 import { decodeLine, readLogLines } from '../../src/kube/logs.js';
-import { charWidth, cutToWidth, displayWidth, fitWidth, hasUnsafe, jsonForTerminal, termLine, termLines, termText, wrapToWidth } from '../../src/model/sanitize.js';
+import { charWidth, cutToWidth, displayWidth, escapeUnsafe, fitWidth, hasUnsafe, jsonForTerminal, termLine, termLines, termText, wrapToWidth } from '../../src/model/sanitize.js';
 import { mulberry32 } from '../../src/model/prng.js';
 
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
@@ -32,6 +32,11 @@ describe('termLine', () => {
 
   it('shows bidi overrides and replaces lone surrogates', () => {
     expect(termLine('abc\u202edcba')).toBe('abc\\u202edcba');
+    // the marks reorder the text around them as the overrides do: escaped alike
+    expect(termLine('a\u200fb\u200ec\u061cd')).toBe('a\\u200fb\\u200ec\\u061cd');
+    expect(termLine('\u2066x\u2069\u202ay\u202c')).toBe('\\u2066x\\u2069\\u202ay\\u202c');
+    expect(hasUnsafe('name\u200f')).toBe(true);
+    expect(escapeUnsafe('\u200e')).toBe('\\u200e');
     expect(termLine('x\ud800y\udc00z')).toBe('x\ufffdy\ufffdz');
     expect(termLine('😀')).toBe('😀');
   });
@@ -103,10 +108,11 @@ describe('widths', () => {
 
 describe('jsonForTerminal', () => {
   it('escapes C0, DEL, C1 and bidi controls, and parses back to the same value', () => {
-    const v = { message: '\x1b]0;t\x07 \u009b2J \x7f \u202e \u2028 日本 😀' };
+    const v = { message: '\x1b]0;t\x07 \u009b2J \x7f \u202e \u2028 \u200f \u200e \u061c 日本 😀' };
     const out = jsonForTerminal(v);
     expect(CONTROL.test(out)).toBe(false);
-    expect(out).not.toMatch(/[\u202a-\u202e\u2028\u2029]/);
+    expect(out).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2028\u2029]/);
+    expect(out).toContain('\\u200f \\u200e \\u061c');
     expect(JSON.parse(out)).toEqual(v);
   });
 });
