@@ -8,6 +8,7 @@ import { addLogsCommand, commanderOption, fleetOptions as fleetOptionsFor, intEx
 import { isSingleExecutable, packageVersion } from './platform/shipped.js';
 import type { CliCommand } from './commands/table.js';
 import type { SelectionOptions } from './fleet/selection.js';
+import { unknownCommandText } from './model/suggest.js';
 
 type Commander = typeof import('commander');
 
@@ -275,7 +276,32 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
       );
     });
   }
+  refuseUnknownCommands(program);
   return program;
+}
+
+/**
+ * A first word that names no subcommand is cobra's (kubectl's) unknown-command error, with its
+ * suggestions, exit 2 as every usage error — not commander's "too many arguments" (the TUI's
+ * action takes none), and not the top-level help for `fleetdeck typo --help`. The program's
+ * own options are read first (`--context x typo` is still the typo); `help typo` is refused alike.
+ * No word at all still opens the TUI.
+ */
+function refuseUnknownCommands(program: Command): void {
+  // what help lists (its `help` too), not the hidden completion helper
+  const names = program.createHelp().visibleCommands(program).map((c) => c.name());
+  const known = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+  const parseOptions = program.parseOptions.bind(program);
+  program.parseOptions = (args) => {
+    const parsed = parseOptions(args);
+    const [first] = parsed.operands;
+    const word = first === 'help' ? [...parsed.operands.slice(1), ...parsed.unknown].find((a) => !a.startsWith('-')) : first;
+    if (word !== undefined && !(known.has(word) || word === 'help')) {
+      program.showHelpAfterError(false);
+      program.error(unknownCommandText(program.name(), word, names), { code: 'commander.unknownCommand', exitCode: 2 });
+    }
+    return parsed;
+  };
 }
 
 /** Known user errors print their message and exit 2; anything else is a bug and says so. */

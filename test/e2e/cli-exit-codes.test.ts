@@ -28,7 +28,6 @@ describe('exit codes of the command line', () => {
     [['port-forward', 'pod/x', '8080:70000'], /: port 70000 is out of range/],
     [['compare'], /missing required argument/],
     [['sim', '--bogus'], /unknown option '--bogus'/],
-    [['no-such-command'], /unknown command|too many arguments/],
     // the program's own options before a subcommand that does not take them: refused, not dropped
     [['--keymap', 'vim', 'status'], /option '--keymap' does not apply to 'status'/],
     [['--theme', 'light', 'logs', 'x'], /option '--theme' does not apply to 'logs'/],
@@ -42,7 +41,23 @@ describe('exit codes of the command line', () => {
     if (r.stderr.startsWith('error:')) expect(r.stderr.trimEnd().endsWith('(run with --help for usage)')).toBe(true);
   });
 
-  it.each([[['--help']], [['--version']], [['status', '--help']], [['logs', '--help']]])('%j: exit 0', (args) => {
+  // cobra's words, as kubectl says them (kubectl exits 1; here 2, as every usage error), never
+  // commander's "too many arguments" nor the top-level help for a mistyped word with --help
+  it.each([
+    [['frobnicate'], 'error: unknown command "frobnicate" for "fleetdeck"\nRun \'fleetdeck --help\' for usage.\n'],
+    [['force', 'hr/podinfo'], 'error: unknown command "force" for "fleetdeck"\nRun \'fleetdeck --help\' for usage.\n'],
+    [['force', '--help'], 'error: unknown command "force" for "fleetdeck"\nRun \'fleetdeck --help\' for usage.\n'],
+    [['help', 'frobnicate'], 'error: unknown command "frobnicate" for "fleetdeck"\nRun \'fleetdeck --help\' for usage.\n'],
+    [['stauts'], 'error: unknown command "stauts" for "fleetdeck"\n\nDid you mean this?\n\tstatus\n\nRun \'fleetdeck --help\' for usage.\n'],
+    [['--context', 'dev', 'scael', 'deploy/x'], 'error: unknown command "scael" for "fleetdeck"\n\nDid you mean this?\n\tscale\n\nRun \'fleetdeck --help\' for usage.\n'],
+  ])('%j: an unknown command, exit 2', (args, said) => {
+    const r = run(args);
+    expect(r.stderr).toBe(said);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+  });
+
+  it.each([[['--help']], [['--version']], [['status', '--help']], [['logs', '--help']], [['help', 'status']]])('%j: exit 0', (args) => {
     expect(run(args).code).toBe(0);
   });
 
