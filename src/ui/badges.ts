@@ -18,6 +18,9 @@ export function badgeOf(status: ContextStatus | undefined, reflectors: Reflector
   if (status.state === 'connecting') return 'syncing';
   if (status.state === 'degraded') return 'degraded';
   const mine = reflectors.filter((r) => r.context === status.name);
+  // discovered, but nothing watched yet (the views hold their kinds at the next batch): nothing
+  // of it is known, so it is not ready
+  if (mine.length === 0) return 'syncing';
   if (mine.some((r) => r.phase === 'retrying' || r.phase === 'unreachable' || r.phase === 'unauthorized')) return 'degraded';
   if (mine.some((r) => r.phase === 'syncing')) return 'syncing';
   // a user bound to some namespaces or kinds still sees the rest: that is a limit, not a wall

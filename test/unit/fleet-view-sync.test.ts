@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadKeymap } from '../../src/config/keymap.js';
 import { loadTheme } from '../../src/config/theme.js';
 import type { AppContext } from '../../src/ui/view.js';
-import { FleetView } from '../../src/ui/views/fleet.js';
+import { FleetView, fleetColumns, type FleetRow } from '../../src/ui/views/fleet.js';
 import { demoStore, type FakeStore } from '../helpers/fake-store.js';
 
 const NOW = Date.parse('2026-11-20T10:00:00Z');
@@ -24,6 +24,7 @@ function appOn(store: FakeStore, contexts: string[], clock: { now: number }): Ap
 }
 
 const changed = (context: string) => ({ resources: new Set<string>(), contexts: new Set([context]) });
+const cell = (row: FleetRow, header: string): string => fleetColumns().find((c) => c.header === header)!.value(row);
 
 describe('Fleet rows while kinds sync', () => {
   it('a syncing context shows + and ? until its last kind synced, and is whole at the next frame after that', () => {
@@ -95,5 +96,43 @@ describe('Fleet rows while kinds sync', () => {
     expect(readAfter(2, 500)).toBe(true);
     expect(readAfter(20, 600)).toBe(false);
     expect(readAfter(20, 1000)).toBe(true);
+  });
+
+  it('a limited context (a kind forbidden for good) never shows counts taken before a kind synced: 0/0 nodes from the first list stay ?', () => {
+    const store = demoStore({ now: NOW, contexts: ['staging'] });
+    const clock = { now: NOW };
+    const nodes = [1, 2, 3].map((i) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}`, uid: `node-${i}` }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }));
+    // pvcs forbidden in kube-system for good: the row always has a gap; nodes in their first list
+    store.setPhase('staging', 'persistentvolumeclaims', { phase: 'forbidden' });
+    store.setPhase('staging', 'nodes', { phase: 'syncing' });
+    store.setContext('staging', 'ready', { syncing: 1 });
+    const view = new FleetView(appOn(store, ['staging'], clock));
+    view.onChange(changed('staging'));
+    expect(cell(view.fleetRows()[0], 'NODES')).toBe('?');
+    // the nodes list lands and synced, a moment later: the counts are the list's, never the first read's 0/0
+    clock.now += 50;
+    for (const n of nodes) store.put('staging', 'nodes', n);
+    store.setPhase('staging', 'nodes', undefined);
+    store.setContext('staging', 'ready', { syncing: 0 });
+    view.onChange({ resources: new Set(['staging\u0000nodes']), contexts: new Set(['staging']) });
+    const row = view.fleetRows()[0];
+    expect(cell(row, 'NODES')).toBe('3/3');
+  });
+
+  it('gaps read before discovery (only pods known) do not stand for the kinds watched once it is discovered', () => {
+    const store = demoStore({ now: NOW, contexts: ['dev'], undiscovered: true });
+    const clock = { now: NOW };
+    const view = new FleetView(appOn(store, ['dev'], clock));
+    view.onChange(changed('dev'));
+    expect(cell(view.fleetRows()[0], 'WORKLOADS')).toBe('-');
+    // discovered 50 ms later; the workloads are in their first list
+    clock.now += 50;
+    store.discover('dev');
+    store.setPhase('dev', 'deployments.apps', { phase: 'syncing' });
+    store.setContext('dev', 'ready', { syncing: 1 });
+    view.onChange(changed('dev'));
+    const row = view.fleetRows()[0];
+    expect(cell(row, 'WORKLOADS')).toBe('?');
+    expect(cell(row, 'PROBLEMS')).toMatch(/\+$/);
   });
 });

@@ -33,6 +33,11 @@ describe('context badges', () => {
     expect(badgeOf(undefined, [])).toBe('unreachable');
     expect(badgeOf(ctx(), [refl('pods', 'syncing')])).toBe('syncing');
   });
+
+  it('syncing, not ready, when the context is discovered but nothing of it is watched yet (the views hold their kinds at the next batch)', () => {
+    expect(badgeOf(ctx(), [])).toBe('syncing');
+    expect(badgeOf(ctx(), [{ ...refl('pods', 'synced'), context: 'dev' }])).toBe('syncing');
+  });
 });
 
 describe('the header with more contexts than fit', () => {

@@ -101,8 +101,8 @@ export class FleetView implements View {
   /** per context: its watched kinds not synced (its coverage gaps), read again only when its states changed */
   private readonly gaps = new Map<string, KindCoverage[]>();
   private readonly gapsStale = new Set<string>();
-  /** when each context's gaps were last read (the view's clock) */
-  private readonly gapsAt = new Map<string, number>();
+  /** when each context's gaps were last read (the view's clock), and over which of its watched kinds */
+  private readonly gapsAt = new Map<string, { at: number; kinds: readonly string[] | undefined }>();
   /** when each context was last summarised (the view's clock) */
   private readonly derivedAt = new Map<string, number>();
   private rows: FleetRow[] = [];
@@ -151,22 +151,30 @@ export class FleetView implements View {
     let partial = 0;
     for (const g of this.gaps.values()) if (g.length > 0) partial++;
     const every = PARTIAL_EVERY_MS * Math.max(1, partial / PARTIAL_CONTEXTS);
+    // the contexts whose gaps are read in this frame: summarised in it too
+    const read = new Set<string>();
     for (const c of this.gapsStale) {
       // a context with kinds in their first list has gaps (`+`) until they are done: read them
-      // at most `every` ms, and at once when none is syncing any more or when it
-      // had none (a kind that stops being whole shows at the next frame)
+      // at most `every` ms, and at once when none is syncing any more, when it had none (a
+      // kind that stops being whole shows at the next frame) or when its watched kinds are
+      // not those they were read over (gaps read before discovery name only pods: the other
+      // kinds, watched since, would read as whole)
       const at = this.gapsAt.get(c);
-      if ((this.gaps.get(c)?.length ?? 0) > 0 && (statuses.get(c)?.syncing ?? 0) > 0 && at !== undefined && now - at < every) continue;
-      this.gapsAt.set(c, now);
+      const kinds = this.watcher.kinds.get(c);
+      if ((this.gaps.get(c)?.length ?? 0) > 0 && (statuses.get(c)?.syncing ?? 0) > 0 && at !== undefined && at.kinds === kinds && now - at.at < every) continue;
+      this.gapsAt.set(c, { at: now, kinds });
       this.gapsStale.delete(c);
       this.gaps.set(c, this.watcher.coverage([c]).filter((g) => g.state !== 'synced'));
+      read.add(c);
     }
-    for (const c of this.stale) {
+    for (const c of new Set([...this.stale, ...read])) {
       if (!this.watcher.kinds.has(c)) continue;
       // a context still syncing is summarised at most every `every` ms (its counts carry
-      // `+` meanwhile); once whole, at once
+      // `+` meanwhile); once whole, at once. Its counts are never older than its gaps: a
+      // summary taken while a kind was in its first list (`0/0` nodes) would show as whole
+      // once the gaps say that kind synced, so the frame that reads the gaps summarises too
       const last = this.derivedAt.get(c);
-      if ((this.gaps.get(c)?.length ?? 0) > 0 && last !== undefined && now - last < every) continue;
+      if (!read.has(c) && (this.gaps.get(c)?.length ?? 0) > 0 && last !== undefined && now - last < every) continue;
       this.derivedAt.set(c, now);
       this.stale.delete(c);
       const lists = this.watcher.objects(c, 'problems');
