@@ -107,6 +107,8 @@ export interface PulseInput {
   restarts?: number;
   cpu?: Load;
   memory?: Load;
+  /** the metrics counted over kinds read only in part (RBAC: forbidden in some namespaces): lower bounds, shown `N+` */
+  partial?: readonly PulseMetric[];
 }
 
 export type PulseMetric = 'events' | 'problems' | 'restarts' | 'cpu' | 'memory';
@@ -130,6 +132,8 @@ export class ContextPulse {
   memory?: Load;
   /** bumps on every sample (the view redraws its charts only when it moved) */
   version = 0;
+  /** the metrics the last sample counted over kinds read only in part */
+  private partialNow: ReadonlySet<PulseMetric> = new Set();
 
   constructor(readonly capacity = 150) {
     this.rings = { events: new Ring(capacity), problems: new Ring(capacity), restarts: new Ring(capacity), cpu: new Ring(capacity), memory: new Ring(capacity) };
@@ -151,7 +155,24 @@ export class ContextPulse {
     this.restarts = input.restarts;
     this.cpu = input.cpu;
     this.memory = input.memory;
+    this.partialNow = new Set(input.partial ?? []);
     this.version++;
+  }
+
+  /** True when the last sample counted this metric over kinds read only in part: its figure is a lower bound. */
+  partial(metric: PulseMetric): boolean {
+    return this.partialNow.has(metric);
+  }
+
+  /** The newest value of a metric as a label shows it: '?' when unknown, `N+` when counted over a kind read in part. */
+  figure(metric: PulseMetric): string {
+    const v = this.latest(metric);
+    return `${pulseNumber(v)}${v !== undefined && this.partial(metric) ? '+' : ''}`;
+  }
+
+  /** The restart total at the last sample, as a label shows it ('?', `N`, `N+`). */
+  restartsFigure(): string {
+    return this.restarts === undefined ? '?' : `${this.restarts}${this.partial('restarts') ? '+' : ''}`;
   }
 
   /** a metric's samples, oldest first (undefined where unknown); `last`: the newest n */

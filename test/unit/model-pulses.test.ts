@@ -100,6 +100,21 @@ describe('ContextPulse', () => {
   });
 });
 
+describe('ContextPulse figures', () => {
+  it('a figure counted over a kind read in part is a lower bound (N+); unknown stays ?, whole stays plain', () => {
+    const p = new ContextPulse();
+    p.sample({ at: 0, events: 0, problems: 3, restarts: 5, partial: ['events', 'problems'] });
+    expect(p.figure('events')).toBe('?');
+    expect(p.figure('problems')).toBe('3+');
+    expect(p.restartsFigure()).toBe('5');
+    p.sample({ at: 2000, events: 0, problems: 3, restarts: 5, partial: ['events', 'restarts'] });
+    expect(p.figure('events')).toBe('0+');
+    expect(p.figure('problems')).toBe('3');
+    expect(p.figure('restarts')).toBe('0+');
+    expect(p.restartsFigure()).toBe('5+');
+  });
+});
+
 describe('chart helpers', () => {
   it('knownTail drops the unknown start and carries the last known value over gaps', () => {
     expect(knownTail([undefined, undefined, 1, undefined, 3])).toEqual([1, 1, 3]);

@@ -138,6 +138,35 @@ describe('PulsesView', () => {
     expect(plain(view.render(80, 20))).toMatch(/^ east\s+events\/s \S+\s+problems \d+\s+restarts \d+\s/m);
   });
 
+  it('each figure carries its own kinds\' completeness: events/s over Events forbidden in kube-system is 0+, restarts over whole pods plain, in the label and the sparkline titles', () => {
+    const t = setup(['staging'], () => ({ state: 'pending' }));
+    t.store.setPhase('staging', 'events', { phase: 'synced', namespaces: ['default', 'kube-system'], forbiddenNamespaces: ['kube-system'], namespacesListed: true });
+    view = new PulsesView(t.app);
+    clock += SAMPLE_MS;
+    vi.advanceTimersByTime(SAMPLE_MS);
+    expect(plain(view.render(80, 20))).toMatch(/^ staging\s+events\/s 0\+\s+problems \d+\s+restarts 2\s/m);
+    expect(view.sparkTitle('staging', 'events')).toBe('events/s 0+');
+    expect(view.sparkTitle('staging', 'restarts')).toBe('new restarts 0');
+    // pods forbidden in a namespace: the new restarts are a lower bound too, and problems (pods are a status kind)
+    t.store.setPhase('staging', 'pods', { phase: 'synced', namespaces: ['default', 'kube-system'], forbiddenNamespaces: ['kube-system'], namespacesListed: true });
+    clock += SAMPLE_MS;
+    vi.advanceTimersByTime(SAMPLE_MS);
+    expect(view.sparkTitle('staging', 'restarts')).toBe('new restarts 0+');
+    expect(view.sparkTitle('staging', 'problems')).toMatch(/^problems \d+\+$/);
+  });
+
+  it('CPU/MEM are unknown, not a share of part of the cluster, while the nodes are not listed whole', () => {
+    const t = setup(['east'], () => ({ state: 'served', at: clock, pods: new Map(), nodes: new Map([['n1', { cpu: 1, memory: 2 ** 30 }]]) }));
+    t.store.setPhase('east', 'nodes', { phase: 'syncing' });
+    view = new PulsesView(t.app);
+    expect(plain(view.render(80, 20))).toMatch(/CPU \? \(nodes not listed\)/);
+    expect(view.sparkTitle('east', 'cpu')).toBe('CPU ? (nodes not listed)');
+    t.store.setPhase('east', 'nodes', undefined);
+    clock += SAMPLE_MS;
+    vi.advanceTimersByTime(SAMPLE_MS);
+    expect(plain(view.render(80, 20))).toMatch(/CPU 25% of 4 cores/);
+  });
+
   it('shows a hostile context name escaped', () => {
     const t = setup(['evil\u001b]0;pwned\u0007'], () => ({ state: 'pending' }));
     view = new PulsesView(t.app);

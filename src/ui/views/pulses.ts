@@ -103,8 +103,6 @@ export class PulsesView implements View {
   private readonly seen = new Map<string, Map<string, number>>();
   private readonly dirty = new Set<string>();
   private readonly problemCount = new Map<string, number>();
-  /** contexts whose counted kinds are forbidden in places: their numbers are lower bounds */
-  private readonly partial = new Set<string>();
   private releaseMetrics?: () => void;
   private timer?: NodeJS.Timeout;
   private panels: Panel[] = [];
@@ -195,15 +193,14 @@ export class PulsesView implements View {
       const objects = this.watcher.objects(c, 'summary');
       const statusSynced = this.synced(c, kinds);
       const podsSynced = this.synced(c, ['pods']);
-      if (statusSynced === 'partial' || podsSynced === 'partial') this.partial.add(c);
-      else this.partial.delete(c);
       if (statusSynced && (this.dirty.has(c) || !this.problemCount.has(c))) {
         const list = problems(problemInputs(this.app.store, c, this.watcher.objects(c, 'problems')), at).filter((p) => p.severity !== 'suspended');
         this.problemCount.set(c, list.length);
       }
       let events: number | undefined;
       const ev = this.eventSubs.get(c);
-      if (ev && this.synced(c, [ev.key])) {
+      const eventsSynced = ev ? this.synced(c, [ev.key]) : false;
+      if (ev && eventsSynced) {
         const before = this.seen.get(c);
         if (!before || this.dirty.has(c)) {
           const r = eventOccurrences(before, this.app.store.list(c, ev.key));
@@ -212,8 +209,14 @@ export class PulsesView implements View {
         } else events = 0;
       }
       const pods = objects.get('pods');
-      const nodes = objects.get('nodes') ?? [];
-      const { cpu, memory } = this.load(c, nodes);
+      // capacity from a nodes list not whole would be a share of part of the cluster
+      const { cpu, memory } = this.synced(c, ['nodes']) === 'whole' ? this.load(c, objects.get('nodes') ?? []) : {};
+      // each figure carries its own kinds' completeness: events/s over Events forbidden in a
+      // namespace is a lower bound as much as problems or restarts are
+      const partial: PulseMetric[] = [];
+      if (eventsSynced === 'partial') partial.push('events');
+      if (statusSynced === 'partial') partial.push('problems');
+      if (podsSynced === 'partial') partial.push('restarts');
       pulse.sample({
         at,
         events,
@@ -221,6 +224,7 @@ export class PulsesView implements View {
         restarts: pods && podsSynced ? restartTotal(pods) : undefined,
         cpu,
         memory,
+        partial,
       });
     }
     this.dirty.clear();
@@ -265,19 +269,18 @@ export class PulsesView implements View {
     const snap = this.app.metrics?.snapshot(context);
     if (!snap || snap.state === 'pending') return '…';
     if (snap.state === 'unserved') return 'n/a';
-    if (!l) return 'n/a (no node capacity)';
+    if (!l) return this.synced(context, ['nodes']) === 'whole' ? 'n/a (no node capacity)' : '? (nodes not listed)';
     const pct = `${pulseNumber((l.used / l.capacity) * 100)}%`;
     return what === 'cpu' ? `${pct} of ${l.capacity >= 1 ? `${pulseNumber(l.capacity)} cores` : formatCpu(l.capacity)}` : `${pct} of ${gib(l.capacity)}`;
   }
 
   private label(context: string, width: number): string {
     const p = this.pulses.get(context);
-    const plus = this.partial.has(context) && p?.latest('problems') !== undefined ? '+' : '';
     const parts = [
-      `events/s ${pulseNumber(p?.latest('events'))}`,
-      // a context seen only in part (RBAC): its counts are lower bounds
-      `problems ${pulseNumber(p?.latest('problems'))}${plus}`,
-      `restarts ${p?.restarts === undefined ? '?' : `${p.restarts}${plus}`}`,
+      // a context seen only in part (RBAC): each count over a kind read in part is a lower bound (`N+`)
+      `events/s ${p?.figure('events') ?? '?'}`,
+      `problems ${p?.figure('problems') ?? '?'}`,
+      `restarts ${p?.restartsFigure() ?? '?'}`,
       `CPU ${this.metricsWord(context, p?.cpu, 'cpu')}`,
       `MEM ${this.metricsWord(context, p?.memory, 'memory')}`,
     ];
@@ -388,15 +391,17 @@ export class PulsesView implements View {
     return panel;
   }
 
-  private sparkTitle(context: string, metric: PulseMetric): string {
+  /** A sparkline's title: the metric's newest figure, with the label's marks (`?`, `N+`). */
+  sparkTitle(context: string, metric: PulseMetric): string {
     const p = this.pulses.get(context);
     switch (metric) {
       case 'events':
-        return `events/s ${pulseNumber(p?.latest('events'))}`;
+        return `events/s ${p?.figure('events') ?? '?'}`;
       case 'problems':
-        return `problems ${pulseNumber(p?.latest('problems'))}`;
+        return `problems ${p?.figure('problems') ?? '?'}`;
       case 'restarts':
-        return `restarts +${pulseNumber(p?.latest('restarts'))}`;
+        // the restarts new since the previous sample
+        return `new restarts ${p?.figure('restarts') ?? '?'}`;
       case 'cpu':
       case 'memory': {
         const v = p?.latest(metric);
