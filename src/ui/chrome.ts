@@ -94,19 +94,34 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
   ];
   let hints = '';
   let used = 0;
+  const hint = (keys: string, label: string): boolean => {
+    const text = `<${keys}> ${label} `;
+    if (used + text.length > width) return false;
+    hints += paint(theme, 'footer.key', `<${keys}>`) + paint(theme, 'footer.hint', ` ${label} `);
+    used += text.length;
+    return true;
+  };
+  // a dialog takes every key: the footer offers its own, as it declares them, and nothing else
+  const dialog = v?.dialog?.();
+  if (dialog) {
+    if (dialog.typing !== undefined) {
+      const lead = `${dialog.typing} · `;
+      // the name typed is cluster text; the gate cuts the line at the width
+      hints += paint(theme, 'footer.hint', escapeTags(lead));
+      used += displayWidth(lead);
+    }
+    for (const k of dialog.keys) if (!hint(k.keys.join('>/<'), k.label)) break;
+  }
   // in a sub-view q is "back" too: one hint per word, the first key that does it
   const said = new Set<string>();
-  for (const a of acts) {
+  for (const a of dialog ? [] : acts) {
     const k = keysOf(d.keymap, a);
     // back only where it works: not on the top view with no filter to clear
     if (!k || (a === 'filter' && !v?.filter) || (a === 'back' && !stack.backStep())) continue;
     const label = a === 'quit' && stack.depth > 1 ? 'back' : (v?.hints?.[a] ?? command(a).title);
     if (said.has(label)) continue;
     said.add(label);
-    const text = `<${k}> ${label} `;
-    if (used + text.length > width) break;
-    hints += paint(theme, 'footer.key', `<${k}>`) + paint(theme, 'footer.hint', ` ${label} `);
-    used += text.length;
+    if (!hint(k, label)) break;
   }
   let line2: string;
   const { prompt, message } = state;

@@ -94,6 +94,25 @@ export interface View {
   unmount?(): void;
   /** Dialogs take raw keys before the keymap (typed confirmations); true when consumed. */
   takeKey?(key: string, ch: string | undefined): boolean;
+  /**
+   * A dialog that takes every key (takeKey consumes all of them): its answer, declared once.
+   * Its takeKey runs these keys, its answer line says them, and the footer offers them and
+   * nothing else while it is on top (the keymap's `:`, `?`, `q` do nothing there).
+   */
+  dialog?(): DialogAnswer;
+}
+
+/** A key of a dialog (raw key names: `y`, `enter`, `esc`, `tab`) and what it does. */
+export interface DialogKey {
+  keys: readonly string[];
+  label: string;
+  run(): void;
+}
+
+export interface DialogAnswer {
+  /** what the answer is typed as (`type "cart-api"`), when every other key is typed into it */
+  typing?: string;
+  keys: readonly DialogKey[];
 }
 
 /**

@@ -214,7 +214,7 @@ describe('hostile names and status text in every other view', () => {
       ['h', (x: string) => /^ history deployment\/hx-/m.test(x) && /^\s*\S?\s+REVISION/m.test(x) && /^\s*\*?\s+2\s/m.test(x), /REVISION\s+AGE/],
       ['v', (x: string) => /^ compare /m.test(x) && /FIELD/.test(x), undefined],
       ['o', (x: string) => /^ trace /m.test(x) && /hx-/.test(x), undefined],
-      ['r', (x: string) => /^ confirm rollout restart/m.test(x) && /<esc> cancel/.test(x) && /hx-/.test(x), undefined],
+      ['r', (x: string) => /^ confirm rollout restart/m.test(x) && /<esc>(\/<n>)? cancel/.test(x) && /hx-/.test(x), undefined],
     ] as const) {
       s.press(key);
       await s.waitFor(opened, WAIT_MS);

@@ -399,3 +399,37 @@ describe(':shell and :port-forward on a workload', () => {
     expect(r.audit).toEqual([]);
   });
 });
+
+describe('the footer of a dialog offers its own keys, as it declares them, and nothing else', () => {
+  const footer = (t: string): string => t.split('\n').slice(-2)[0].trim();
+
+  it('a y/n confirm: confirm, cancel, wrap; not the keymap\'s :, ?, q', async () => {
+    const r = start({ startCommand: 'deploy dev default' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('r');
+    const t = await r.waitFor('confirm rollout restart');
+    expect(footer(t)).toBe('<y>/<enter> confirm <esc>/<n> cancel <w> wrap lines');
+    // the answer line in the dialog says the same keys
+    expect(t).toContain('<y>/<enter> confirm  <esc>/<n> cancel  <w> wrap lines');
+  });
+
+  it('a typed confirmation (protected context): the name to type, enter, esc and the tab option', async () => {
+    const r = start({ startCommand: 'flux' });
+    await r.waitFor('kustomize build failed');
+    await selectKs(r, 'prod-eu');
+    r.keys('R');
+    let t = await r.waitFor('confirm reconcile');
+    expect(footer(t)).toBe('type "apps" · <enter> confirm <esc> cancel <tab> with source: off');
+    r.keys('q?:');
+    t = await r.waitFor('to confirm: q?:▏');
+    expect(footer(t)).toMatch(/^type "apps" · <enter> confirm/);
+  });
+
+  it('the replica count prompt: type the answer, enter, esc', async () => {
+    const r = start({ startCommand: 'deploy dev' });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('s');
+    const t = await r.waitFor('to replicas:');
+    expect(footer(t)).toBe('type the answer · <enter> ok <esc> cancel');
+  });
+});

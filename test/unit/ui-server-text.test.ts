@@ -16,7 +16,7 @@ describe('a server\'s message in the TUI', () => {
     r.store.failWrites = { status: 403, message: MESSAGE };
     await r.waitFor(/web/);
     r.keys('r');
-    await r.waitFor(/<esc> cancel/);
+    await r.waitFor(/<esc>(\/<n>)? cancel/);
     r.keys('y');
     const line = (await r.waitFor(/✗ .*failed/)).split('\n').at(-1)!;
     expect(line).toContain('\\e]0;PWNED\\a\\e[2J{red-fg}red{/} \\x9b6n \\u202eevil');

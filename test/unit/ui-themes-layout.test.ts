@@ -51,7 +51,7 @@ describe('themes', () => {
     { name: 'yaml', keys: [':deploy\r', 'y'], ready: /apiVersion: apps\/v1/, back: 1 },
     { name: 'logs', keys: [':deploy\r', 'l'], ready: /^ logs deployment\//m, back: 1 },
     { name: 'object events', keys: [':deploy\r', 'e'], ready: /^ events /m, back: 1 },
-    { name: 'confirm', keys: [':ks\r', 'R'], ready: /<esc> cancel/, back: 1 },
+    { name: 'confirm', keys: [':ks\r', 'R'], ready: /<esc>(\/<n>)? cancel/, back: 1 },
     { name: 'outcomes', keys: [':outcomes\r'], ready: /no actions|Reconcile/ },
     { name: 'pf', keys: [':pf\r'], ready: /^ port-forwards/m },
     { name: 'help', keys: [':help\r'], ready: /help \(/ },

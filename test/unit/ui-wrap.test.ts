@@ -136,10 +136,10 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'outcomes (the API message of a failed restart)', steps: [...DEPLOY, ['r', /<esc> cancel/], ['y', /✗ dev/], [':outcomes\r', /^ outcomes/m]], text: LONG, wrap: 'toggle',
+    name: 'outcomes (the API message of a failed restart)', steps: [...DEPLOY, ['r', /<esc>(\/<n>)? cancel/], ['y', /✗ dev/], [':outcomes\r', /^ outcomes/m]], text: LONG, wrap: 'toggle',
     setup: (s) => void (s.failWrites = { status: 422, message: LONG }),
   },
-  { name: 'confirm dialog', steps: [...DEPLOY, ['r', /<esc> cancel/]], text: NAME, wrap: 'starts-wrapped' },
+  { name: 'confirm dialog', steps: [...DEPLOY, ['r', /<esc>(\/<n>)? cancel/]], text: NAME, wrap: 'starts-wrapped' },
   { name: 'confirm dialog, typed', steps: [...DEPLOY, ['r', /to confirm/]], text: NAME, wrap: 'typed', protectedPattern: /dev/ },
   { name: 'scale\'s question', steps: [...DEPLOY, ['s', /replicas:/]], text: NAME, wrap: 'typed' },
   { name: 'resource table: the selected row', steps: DEPLOY, text: NAME, wrap: 'toggle' },

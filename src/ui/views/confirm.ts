@@ -6,7 +6,7 @@ import { renderPlan } from '../../actions/render.js';
 import type { Plan } from '../../actions/types.js';
 import type { CommandId } from '../../commands/table.js';
 import { editLine, escapeTags, paint, wrapTagged } from '../style.js';
-import type { AppContext } from '../view.js';
+import type { AppContext, DialogAnswer, DialogKey } from '../view.js';
 import { TextView } from './text.js';
 
 export interface ConfirmHandlers {
@@ -18,6 +18,18 @@ export interface ConfirmHandlers {
   lead?: string;
 }
 
+
+/** A dialog's keys as its answer line and the footer say them: `<y>/<enter> confirm  <esc> cancel`. */
+export function dialogKeysText(keys: readonly DialogKey[]): string {
+  return keys.map((k) => `${k.keys.map((x) => `<${x}>`).join('/')} ${k.label}`).join('  ');
+}
+
+/** Runs the declared key `k` of a dialog; false when it declares none. */
+function runDeclared(answer: DialogAnswer, k: string): boolean {
+  const hit = answer.keys.find((d) => d.keys.includes(k));
+  hit?.run();
+  return hit !== undefined;
+}
 
 export class ConfirmView extends TextView {
   private typed = '';
@@ -36,40 +48,43 @@ export class ConfirmView extends TextView {
     return `confirm ${this.plan.label.toLowerCase()}`;
   }
 
-  /** A typed confirmation takes `w` as a letter of the name: no wrap toggle is offered then. */
+  /** Every key is the dialog's (dialog()): none of the keymap's commands runs while it is open. */
   override get actions(): readonly CommandId[] {
-    return this.plan.protected ? super.actions.filter((a) => a !== 'wrap') : super.actions;
+    return [];
+  }
+
+  private sendable(): boolean {
+    return this.plan.targets.some((pt) => !pt.refused && !pt.noop);
+  }
+
+  /**
+   * Its keys, once: y/enter confirm (a protected context: enter, once the name is typed; every
+   * other key is typed, `w` too), esc (or n) cancels, tab toggles the plan's option, w wraps.
+   * A plan with nothing to send can only be cancelled.
+   */
+  dialog(): DialogAnswer {
+    const h = this.handlers;
+    const cancel = (keys: string[]): DialogKey => ({ keys, label: 'cancel', run: () => h.cancel() });
+    if (!this.sendable()) return { keys: [cancel(['esc'])] };
+    const toggle: DialogKey[] = h.toggle ? [{ keys: ['tab'], label: `${h.toggle.label}: ${h.toggle.on ? 'on' : 'off'}`, run: () => void (this.plan = h.toggle!.run()) }] : [];
+    if (this.plan.protected) {
+      const confirm = (): void => {
+        if (this.typed === this.plan.confirmText) h.confirm(this.typed);
+        else this.app.message(`type "${this.plan.confirmText}" to confirm, esc to cancel`, 'error');
+      };
+      return { typing: `type "${this.plan.confirmText}"`, keys: [{ keys: ['enter'], label: 'confirm', run: confirm }, cancel(['esc']), ...toggle] };
+    }
+    return { keys: [{ keys: ['y', 'enter'], label: 'confirm', run: () => h.confirm('') }, cancel(['esc', 'n']), ...toggle, { keys: ['w'], label: 'wrap lines', run: () => this.toggleWrap() }] };
   }
 
   /** Raw keys: the dialog owns the keyboard until it is answered. */
   takeKey(k: string, ch: string | undefined): boolean {
-    const protectedPlan = this.plan.protected;
-    if (k === 'esc') {
-      this.handlers.cancel();
-      return true;
-    }
-    if (k === 'enter') {
-      if (!protectedPlan || this.typed === this.plan.confirmText) this.handlers.confirm(this.typed);
-      else this.app.message(`type "${this.plan.confirmText}" to confirm, esc to cancel`, 'error');
-      return true;
-    }
-    if (k === 'tab' && this.handlers.toggle) {
-      this.plan = this.handlers.toggle.run();
-      return true;
-    }
+    const answer = this.dialog();
+    if (runDeclared(answer, k)) return true;
     if (k === 'up' || k === 'down' || k === 'pageup' || k === 'pagedown') {
       return this.handle(k === 'pageup' ? 'page-up' : k === 'pagedown' ? 'page-down' : k);
     }
-    if (protectedPlan) {
-      this.typed = editLine(this.typed, k, ch) ?? this.typed;
-      return true;
-    }
-    if (k === 'w') {
-      this.toggleWrap();
-      return true;
-    }
-    if (ch === 'y') this.handlers.confirm('');
-    else if (ch === 'n') this.handlers.cancel();
+    if (answer.typing !== undefined) this.typed = editLine(this.typed, k, ch) ?? this.typed;
     return true;
   }
 
@@ -82,10 +97,11 @@ export class ConfirmView extends TextView {
       out.push(role ? paint(t, role, l) : escapeTags(l));
     }
     out.push('');
-    const toggle = this.handlers.toggle ? `   <tab> ${this.handlers.toggle.label}: ${this.handlers.toggle.on ? 'on' : 'off'}` : '';
-    if (!this.plan.targets.some((pt) => !pt.refused && !pt.noop)) out.push(paint(t, 'message.error', 'nothing to send: every target is refused or already as asked   <esc> cancel'));
-    else if (this.plan.protected) out.push(paint(t, 'prompt', `type "${this.plan.confirmText}" to confirm: ${this.typed}▏`) + escapeTags(`   <enter> confirm  <esc> cancel${toggle}`));
-    else out.push(paint(t, 'prompt', '<y>/<enter> confirm  <esc> cancel') + escapeTags(toggle));
+    const answer = this.dialog();
+    const keys = dialogKeysText(answer.keys);
+    if (!this.sendable()) out.push(paint(t, 'message.error', escapeTags(`nothing to send: every target is refused or already as asked   ${keys}`)));
+    else if (answer.typing !== undefined) out.push(paint(t, 'prompt', `${answer.typing} to confirm: ${this.typed}▏`) + escapeTags(`   ${keys}`));
+    else out.push(paint(t, 'prompt', escapeTags(keys)));
     return out;
   }
 
@@ -124,21 +140,27 @@ export class InputView extends TextView {
     return 'input';
   }
 
+  /** Every key is the dialog's (dialog()). */
   override get actions(): readonly CommandId[] {
-    return super.actions.filter((a) => a !== 'wrap');
+    return [];
+  }
+
+  /** enter answers (a valid answer), esc cancels; every other key is typed into the answer. */
+  dialog(): DialogAnswer {
+    const ok = (): void => {
+      if (this.accept.test(this.text)) this.done(this.text);
+      else this.app.message(`not a valid answer: ${JSON.stringify(this.text)}`, 'error');
+    };
+    return { typing: 'type the answer', keys: [{ keys: ['enter'], label: 'ok', run: ok }, { keys: ['esc'], label: 'cancel', run: () => this.done(undefined) }] };
   }
 
   takeKey(k: string, ch: string | undefined): boolean {
-    if (k === 'esc') this.done(undefined);
-    else if (k === 'enter') {
-      if (this.accept.test(this.text)) this.done(this.text);
-      else this.app.message(`not a valid answer: ${JSON.stringify(this.text)}`, 'error');
-    } else this.text = editLine(this.text, k, ch) ?? this.text;
+    if (!runDeclared(this.dialog(), k)) this.text = editLine(this.text, k, ch) ?? this.text;
     return true;
   }
 
   protected lines(): string[] {
     const t = this.app.theme;
-    return [...this.context.map(escapeTags), ...(this.context.length ? [''] : []), paint(t, 'prompt', `${this.question} ${this.text}▏`), '', escapeTags('<enter> ok  <esc> cancel')];
+    return [...this.context.map(escapeTags), ...(this.context.length ? [''] : []), paint(t, 'prompt', `${this.question} ${this.text}▏`), '', escapeTags(dialogKeysText(this.dialog().keys))];
   }
 }

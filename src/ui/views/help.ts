@@ -78,6 +78,7 @@ const HELP_NOTES: [string, string[]][] = [
   ]],
   ['Confirm dialog', [
     'y / enter confirm, esc / n cancel; on a protected context type the object name (the count, for bulk) first',
+    'the footer offers the open dialog\'s (or prompt\'s) own keys and nothing else',
     'keys typed before the dialog shows (while the plan\'s reads are in flight) are not run; esc then cancels the action',
     'finalizer removal is typed on any context; the plan says which: "Protected context (prod-eu)" or "always typed, on any context"',
     'type the name as the screen shows it, in any script (a control in a name is typed as its visible escape, e.g. \\e)',
