@@ -5,6 +5,7 @@
 import { openFleet, type FleetOptions } from './open.js';
 import { lookupTarget } from '../fleet/lookup.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
+import { fluxDefaultNamespace } from '../model/flux.js';
 import { HISTORY_SOURCES } from '../model/kinds.js';
 import { resourceKey, type ResourceType } from '../model/types.js';
 import { createAuditLog } from '../actions/audit.js';
@@ -54,7 +55,7 @@ export async function runShellAction(
       contexts: snap.reachable,
       unreachable: snap.unreachable.map((u) => `${u.name}: ${u.lastError ?? u.state}`),
       find: async (ctx, k, ns, name) => {
-        const r = await lookupTarget(fleet, ctx, k, ns, name);
+        const r = await lookupTarget(fleet, ctx, k, ns, name, fluxDefaultNamespace(env));
         if (!r.found) return r;
         return { found: true, target: { context: ctx, resource: resourceKey(r.type), kind: r.type.kind, namespace: r.namespace, name, object: r.object } };
       },

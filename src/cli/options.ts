@@ -16,7 +16,7 @@ type Commander = typeof import('commander');
  * The fleet options of a command: which contexts, and the namespace. Without -n, views and
  * reports (the TUI, status, changes, tree, compare, trace) cover every namespace; commands on
  * one named object (logs, exec, port-forward, the actions) use each context's own namespace,
- * as kubectl does.
+ * as kubectl does, and a Flux kind the flux CLI's (fluxDefaultNamespace).
  */
 export function fleetOptions(namespaceDefault: 'all' | 'context'): readonly CliOption[] {
   return [
@@ -26,7 +26,7 @@ export function fleetOptions(namespaceDefault: 'all' | 'context'): readonly CliO
     { flags: '--fleet <name>', description: 'a named group of contexts from the config file; repeatable', repeatable: true },
     {
       flags: '-n, --namespace <ns>',
-      description: namespaceDefault === 'all' ? 'namespace scope (default: all namespaces)' : "namespace (default: each context's namespace, as kubectl)",
+      description: namespaceDefault === 'all' ? 'namespace scope (default: all namespaces)' : "namespace (default: each context's namespace, as kubectl; a Flux kind's: $FLUX_SYSTEM_NAMESPACE, else flux-system, as flux)",
     },
   ];
 }

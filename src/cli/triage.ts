@@ -13,6 +13,7 @@ import type { ActionOptions, Plan } from '../actions/types.js';
 import { parseTarget } from './actions.js';
 import { openFleet, type FleetOptions } from './open.js';
 import { lookupTarget } from '../fleet/lookup.js';
+import { fluxDefaultNamespace } from '../model/flux.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
 import type { Fleet } from '../fleet/store.js';
 import { openExec } from '../kube/exec.js';
@@ -102,7 +103,7 @@ async function open(verb: string, target: string, opts: SessionOptions, io: Io):
   };
   if (snap.unreachable.length > 0) return fail(snap.unreachable[0].lastError ?? snap.unreachable[0].state, EXIT.unreachable);
   // the API's answer when no cache holds it: NotFound only on a 404, a 403 as kubectl's Forbidden
-  const found = await lookupTarget(fleet, context, parsed.kind, opts.namespace, parsed.name);
+  const found = await lookupTarget(fleet, context, parsed.kind, opts.namespace, parsed.name, fluxDefaultNamespace(env));
   if (!found.found) return fail(found.error, found.unreachable ? EXIT.unreachable : EXIT.failed);
   const { type, object } = found;
   // the pod: itself, or what its selector picks (the TUI's :shell and :port-forward pick the same way)

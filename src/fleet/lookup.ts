@@ -4,6 +4,7 @@
 // been forbidden (RBAC), or not synced yet — so only a 404 is ever said as NotFound; a 403, 401
 // or an unreachable server is said as that, in kubectl's words.
 import { classify, KubeApiError, kubectlErrorLine } from '../kube/errors.js';
+import { isFluxGroup } from '../model/flux.js';
 import { objectPath } from '../model/patches.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../model/types.js';
 import type { FleetStore } from './types.js';
@@ -19,13 +20,15 @@ export type TargetLookup =
     };
 
 /**
- * KIND/NAME in one context. `namespace` undefined: the context's kubeconfig namespace, else
- * `default` (kubectl's rule), for a namespaced kind.
+ * KIND/NAME in one context. `namespace` undefined, for a namespaced kind: a Flux kind's is
+ * `fluxNamespace` (the flux CLI's default, fluxDefaultNamespace), any other's the context's
+ * kubeconfig namespace, else `default` (kubectl's rule).
  */
-export async function lookupTarget(store: Pick<FleetStore, 'resolve' | 'get' | 'contexts' | 'request'>, context: string, kindQuery: string, namespace: string | undefined, name: string): Promise<TargetLookup> {
+export async function lookupTarget(store: Pick<FleetStore, 'resolve' | 'get' | 'contexts' | 'request'>, context: string, kindQuery: string, namespace: string | undefined, name: string, fluxNamespace: string): Promise<TargetLookup> {
   const type = store.resolve(context, kindQuery);
   if (!type) return { found: false, error: `error: the server doesn't have a resource type "${kindQuery}"`, unreachable: false };
-  const ns = type.namespaced ? (namespace ?? store.contexts().find((c) => c.name === context)?.namespace ?? 'default') : undefined;
+  const byDefault = isFluxGroup(type.group) ? fluxNamespace : (store.contexts().find((c) => c.name === context)?.namespace ?? 'default');
+  const ns = type.namespaced ? (namespace ?? byDefault) : undefined;
   const cached = store.get(context, resourceKey(type), ns, name);
   if (cached) return { found: true, type, namespace: ns, object: cached };
   const path = objectPath(type, ns, name);

@@ -14,6 +14,17 @@ export function isFluxGroup(group: string): boolean {
   return typeof group === 'string' && group.endsWith(FLUX_GROUP_SUFFIX);
 }
 
+/**
+ * The namespace the flux CLI reads a Flux object in when -n is not given: $FLUX_SYSTEM_NAMESPACE,
+ * else flux-system, whatever the kubeconfig context's namespace (flux2's cmd/flux defaults;
+ * checked with flux 2.9.5 on the real plane: `flux get ks` with the context's namespace set to
+ * `apps` lists flux-system's, and FLUX_SYSTEM_NAMESPACE=apps lists apps'). `env`: the process
+ * environment.
+ */
+export function fluxDefaultNamespace(env: Readonly<Record<string, string | undefined>>): string {
+  return env.FLUX_SYSTEM_NAMESPACE || 'flux-system';
+}
+
 /** Alert and Provider have no status: `flux reconcile` does nothing for them. */
 export function isStaticFluxKind(kind: string): boolean {
   return kind === 'Alert' || kind === 'Provider';

@@ -76,7 +76,7 @@ describe('exit codes of the command line', () => {
 
   it("-n's default as each command has it: all namespaces for views and reports, the context's for one object (kubectl)", () => {
     for (const cmd of ['status', 'changes', 'tree', 'compare', 'trace']) expect(run([cmd, '--help']).stdout, cmd).toMatch(/-n, --namespace <ns> +namespace scope \(default: all namespaces\)/);
-    for (const cmd of ['logs', 'exec', 'port-forward', 'restart', 'scale', 'delete', 'rollback']) expect(run([cmd, '--help']).stdout.replace(/\s+/g, ' '), cmd).toContain("-n, --namespace <ns> namespace (default: each context's namespace, as kubectl)");
+    for (const cmd of ['logs', 'exec', 'port-forward', 'restart', 'scale', 'delete', 'rollback']) expect(run([cmd, '--help']).stdout.replace(/\s+/g, ' '), cmd).toContain("-n, --namespace <ns> namespace (default: each context's namespace, as kubectl; a Flux kind's: $FLUX_SYSTEM_NAMESPACE, else flux-system, as flux)");
   });
 
   it('--timeout is an option of the one action that waits for an outcome (reconcile), not of the others', () => {

@@ -94,4 +94,19 @@ describe('an action target the RBAC forbids or the server lacks', () => {
     expect(missing.err).toBe(`fleetdeck exec: dev: ${await kubectlGet('dev', 'kube-system', 'deployments.apps/nope')}\n`);
     expect(missing.code).toBe(1);
   }, 30_000);
+
+  // the flux CLI reads a Flux object in flux-system (or $FLUX_SYSTEM_NAMESPACE) whatever the
+  // context's namespace; `reconcile ks/apps` without -n said "not found" from the context's
+  it('a Flux kind without -n is read where the flux CLI reads it: flux-system, or $FLUX_SYSTEM_NAMESPACE', async () => {
+    const out = sink();
+    const err = sink();
+    let code = await runShellAction('reconcile', { ...base(), target: 'ks/apps', context: ['dev'], dryRun: true }, { stdout: out, stderr: err, env: { XDG_STATE_HOME: state } });
+    expect(err.text).toBe('');
+    expect(out.text).toContain("PATCH /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps");
+    expect(code).toBe(0);
+    const moved = sink();
+    code = await runShellAction('reconcile', { ...base(), target: 'ks/apps', context: ['dev'], dryRun: true }, { stdout: sink(), stderr: moved, env: { XDG_STATE_HOME: state, FLUX_SYSTEM_NAMESPACE: 'default' } });
+    expect(moved.text).toBe(`✗ dev: ${await kubectlGet('dev', 'default', 'kustomizations.kustomize.toolkit.fluxcd.io/apps')}\n`);
+    expect(code).toBe(1);
+  }, 30_000);
 });
