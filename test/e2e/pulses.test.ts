@@ -33,7 +33,7 @@ describe('pulses on demo', () => {
     for (const c of CONTEXTS) {
       const at = lines.findIndex((l) => l.startsWith(` ${c} `));
       // under each label: the five sparkline titles, then their lines (contrib's sparkline widget)
-      expect(lines[at + 2]).toMatch(/events\/s \S+:\s+problems \d+:\s+restarts \+\S+:\s+CPU \d+%:\s+MEM \d+%:/);
+      expect(lines[at + 2]).toMatch(/events\/s \S+:\s+problems \d+\+?:\s+restarted \S+:\s+CPU \d+%:\s+MEM \d+%:/);
       expect(lines[at + 3]).toMatch(SPARK);
     }
     // prod-eu has problems (the crash-looping cart-api): its label says how many, above its charts
@@ -79,7 +79,7 @@ describe('pulses on demo', () => {
     expect(t).toMatch(/│problems\s+│/);
     // gauges say the share of allocatable, restarts have their sparkline
     expect(t).toMatch(/│\s+\d+%\s+││\s+\d+%\s+│/);
-    expect((t.match(/restarts \+\S+:/g) ?? []).length).toBe(3);
+    expect((t.match(/restarted \S+:/g) ?? []).length).toBe(3);
     // a resize re-lays the view out: down to the compact form
     s.resize(80, 24);
     await s.waitFor((x) => labelled(x) && /events\/s \S+:\s+problems \d+:/.test(x) && !/CPU of allocatable/.test(x), WAIT_MS);

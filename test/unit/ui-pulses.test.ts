@@ -146,12 +146,12 @@ describe('PulsesView', () => {
     vi.advanceTimersByTime(SAMPLE_MS);
     expect(plain(view.render(80, 20))).toMatch(/^ staging\s+events\/s 0\+\s+problems \d+\s+restarts 2\s/m);
     expect(view.sparkTitle('staging', 'events')).toBe('events/s 0+');
-    expect(view.sparkTitle('staging', 'restarts')).toBe('new restarts 0');
+    expect(view.sparkTitle('staging', 'restarts')).toBe('restarted 0');
     // pods forbidden in a namespace: the new restarts are a lower bound too, and problems (pods are a status kind)
     t.store.setPhase('staging', 'pods', { phase: 'synced', namespaces: ['default', 'kube-system'], forbiddenNamespaces: ['kube-system'], namespacesListed: true });
     clock += SAMPLE_MS;
     vi.advanceTimersByTime(SAMPLE_MS);
-    expect(view.sparkTitle('staging', 'restarts')).toBe('new restarts 0+');
+    expect(view.sparkTitle('staging', 'restarts')).toBe('restarted 0+');
     expect(view.sparkTitle('staging', 'problems')).toMatch(/^problems \d+\+$/);
   });
 

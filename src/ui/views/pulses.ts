@@ -400,8 +400,8 @@ export class PulsesView implements View {
       case 'problems':
         return `problems ${p?.figure('problems') ?? '?'}`;
       case 'restarts':
-        // the restarts new since the previous sample
-        return `new restarts ${p?.figure('restarts') ?? '?'}`;
+        // the restarts new since the previous sample ("restarted": "new restarts N" was cut at 80 columns)
+        return `restarted ${p?.figure('restarts') ?? '?'}`;
       case 'cpu':
       case 'memory': {
         const v = p?.latest(metric);
