@@ -13,7 +13,7 @@ import { parseLabelSelector, type LabelSelector } from '../model/selector.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
-import { missingNamespaceLines, missingQueryNamespace, namesKind, resolveTarget } from '../logs/targets.js';
+import { missingNamespaceLines, missingQueryNamespace, namesKind, podsFor, resolveTarget } from '../logs/targets.js';
 import { checkTarget, TargetError, unreachableLine } from '../logs/verify.js';
 import { podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
 import { namespaceIn } from '../fleet/namespace-presence.js';
@@ -403,6 +403,24 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
         stderr.write(`${termText(text)}\n`);
       }
       if (answered.size === deps.contexts.length && cov.length > 0 && cov.every(whollyForbidden)) fail(1);
+      judgeNone();
+    };
+    // Every scope's pods listed whole and none matches: said, not a silent wait. kubectl logs
+    // -l says `No resources found in NS namespace.` and exits 0, which --previous (a read that
+    // ends) does here; a follow says so once and waits for a pod to come, as stern waits.
+    let toldNone = false;
+    const judgeNone = (): void => {
+      if (toldNone || !current || over || answered.size !== deps.contexts.length) return;
+      const cov = podCoverage(store, current).filter((c) => !down.has(c.context));
+      if (cov.length === 0 || !cov.every((c) => c.state === 'synced') || podsFor(store, current).length > 0) return;
+      toldNone = true;
+      const where = [...new Set(cov.map((c) => (c.namespace === undefined ? '' : ` in ${c.namespace} namespace`)))].join(',');
+      const contexts = [...new Set(cov.map((c) => c.context))].join(', ');
+      if (opts.previous) {
+        stderr.write(termText(`${multi ? `${contexts}: ` : ''}No resources found${where}.\n`));
+        return end();
+      }
+      stderr.write(termText(`fleetdeck logs: no pod matches yet (${contexts}${where}); waiting for one\n`));
     };
     const offChange = store.onChange(judgeCoverage);
 
