@@ -82,4 +82,17 @@ describe('fleetdeck logs: nothing to tail is said', () => {
     expect(new Set(said).size).toBe(3);
     for (const p of eastPods()) expect(said.some((l) => l.startsWith(`fleetdeck logs: east/${p}/app: `))).toBe(true);
   }, 30_000);
+
+  // a query whose pods are listed whole and match none: said, never a silent wait (it waited
+  // forever, --previous included)
+  it('no pod matches: --previous says kubectl\'s "No resources found" and exits 0; a follow says so once and waits', async () => {
+    await waitFor(() => eastPods().length === 3, 'three pods in east');
+    const previous = await run('shop/zzz', { previous: true });
+    expect(previous).toEqual({ code: 0, out: '', err: 'No resources found in shop namespace.\n' });
+    const selector = await run('.', { previous: true, selector: 'app=nothing-here' });
+    expect(selector).toEqual({ code: 0, out: '', err: 'No resources found in shop namespace.\n' });
+    const follow = await run('shop/zzz', {}, (err) => err.includes('no pod matches yet'));
+    expect(follow.code).toBe(0);
+    expect(follow.err).toBe('fleetdeck logs: no pod matches yet (east in shop namespace); waiting for one\n');
+  }, 30_000);
 });
