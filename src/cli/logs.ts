@@ -8,6 +8,7 @@ import { appConfigPath, loadAppConfig } from '../config/app-config.js';
 import { openLean } from '../fleet/lean.js';
 import { selectFleet, type SelectionOptions } from '../fleet/selection.js';
 import type { FleetStore } from '../fleet/types.js';
+import { fluxDefaultNamespace } from '../model/flux.js';
 import { parseGoDuration } from '../model/format.js';
 import { parseLabelSelector, type LabelSelector } from '../model/selector.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
@@ -52,6 +53,8 @@ export interface LogsCommandDeps {
   /** ends the tail (default: SIGINT or SIGTERM) */
   signal?: AbortSignal;
   openLog?: OpenLog;
+  /** a Flux kind's namespace without -n (default: the process environment's, fluxDefaultNamespace) */
+  fluxNamespace?: string;
 }
 
 /** Stern's palette order; the TUI takes its colours from the theme's log.prefix roles. */
@@ -179,12 +182,13 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     stderr.write(`fleetdeck logs: ${termLine((e as Error).message)}\n`);
     return 2;
   }
+  const fluxNamespace = deps.fluxNamespace ?? fluxDefaultNamespace(process.env);
   const own = deps.signal ? undefined : signalFromProcess();
   const signal = deps.signal ?? own!.signal;
   try {
     const resolveOver = (contexts: string[]): LogTarget | number => {
       try {
-        return resolveTarget(store, target, contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}`, selector });
+        return resolveTarget(store, target, contexts, opts.namespace, { known: deps.known, selectHint: (c) => `add --context ${c}`, selector, fluxNamespace });
       } catch (e) {
         if (e instanceof TargetError) {
           stderr.write(`${termLine(e.message)}\n`);
@@ -322,7 +326,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     let early: LogTarget | undefined;
     if (parts.length !== 2) {
       try {
-        early = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known, selector });
+        early = resolveTarget(store, target, deps.contexts, opts.namespace, { known: deps.known, selector, fluxNamespace });
       } catch {
         // said once every context has answered
       }
@@ -479,7 +483,7 @@ export async function runLogs(target: string | undefined, opts: LogsCommandOptio
   // with -l a target is always a pod query: no kind to discover
   const store = openLean(sel, env, { discover: target !== undefined && namesKind(target) && opts.selector === undefined });
   try {
-    return await runLogsCommand(target ?? '', opts, { store, contexts: sel.contexts, known: [...sel.merged.contexts.keys()], stdout: process.stdout, stderr: process.stderr });
+    return await runLogsCommand(target ?? '', opts, { store, contexts: sel.contexts, known: [...sel.merged.contexts.keys()], stdout: process.stdout, stderr: process.stderr, fluxNamespace: fluxDefaultNamespace(env) });
   } finally {
     await store.close();
   }

@@ -220,15 +220,17 @@ export interface ResolveOptions {
   /** `-l`: the target is a query (never KIND/NAME) of the pods this selector matches; an empty
    * text then reads each context's namespace (-n, else its default), as kubectl and stern do */
   selector?: LabelSelector;
+  /** a Flux kind's namespace without -n: the flux CLI's (fluxDefaultNamespace of the environment) */
+  fluxNamespace: string;
 }
 
 /**
  * KIND/NAME in each context that serves KIND (namespace: -n, else the context's default as
- * kubectl takes it), else a pod query `[ctx-glob/]ns/pod-regex`. Throws TargetError when a
+ * kubectl takes it, or for a Flux kind `fluxNamespace` as the flux CLI takes it), else a pod query `[ctx-glob/]ns/pod-regex`. Throws TargetError when a
  * query's context glob matches no selected context (kubectl: `error: context "x" does not
  * exist` when the kubeconfig lacks it too).
  */
-export function resolveTarget(store: FleetStore, text: string, contexts: string[], namespace?: string, ropts: ResolveOptions = {}): LogTarget {
+export function resolveTarget(store: FleetStore, text: string, contexts: string[], namespace: string | undefined, ropts: ResolveOptions): LogTarget {
   const parts = text.split('/');
   const { selector } = ropts;
   if (selector && text === '') {
@@ -246,7 +248,7 @@ export function resolveTarget(store: FleetStore, text: string, contexts: string[
     for (const context of contexts) {
       const rt = store.resolve(context, parts[0]);
       if (!rt) continue;
-      const ns = namespace ?? store.contexts().find((c) => c.name === context)?.namespace ?? 'default';
+      const ns = namespace ?? (isFluxGroup(rt.group) ? ropts.fluxNamespace : (store.contexts().find((c) => c.name === context)?.namespace ?? 'default'));
       const key = resourceKey(rt);
       if (rt.kind === 'Pod') targets.push({ kind: 'pod', context, namespace: ns, name: parts[1] });
       else if (isFluxGroup(rt.group)) targets.push({ kind: 'flux', context, resource: key, namespace: ns, name: parts[1] });

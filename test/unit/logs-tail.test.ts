@@ -12,6 +12,9 @@ import type { KubeObject } from '../../src/model/types.js';
 import { FakeStore } from '../helpers/fake-store.js';
 import { waitUntil as poll, type Truthy } from '../helpers/wait.js';
 
+/** the flux CLI's default namespace (fluxDefaultNamespace without FLUX_SYSTEM_NAMESPACE) */
+const FLUX_NS = 'flux-system';
+
 const stamp = (n: number): string => `2026-01-01T00:00:${String(Math.floor(n / 10)).padStart(2, '0')}.${String((n % 10) * 100).padStart(3, '0')}000001Z`;
 
 /** A fake kubelet: lines per container, follows that can be dropped. */
@@ -216,13 +219,22 @@ describe('targets', () => {
     store.put('west', 'pods', pod('cart-9', { app: 'cart-api', canary: 'true' }));
     const names = (t: Parameters<typeof podsFor>[1]) => podsFor(store, t).map((p) => `${p.context}/${p.pod.metadata.namespace}/${p.pod.metadata.name}`);
     const selector = parseLabelSelector('app=cart-api,!canary');
-    expect(names(resolveTarget(store, '', ['east', 'west'], 'shop', { selector }))).toEqual(['east/shop/cart-1']);
+    expect(names(resolveTarget(store, '', ['east', 'west'], 'shop', { selector, fluxNamespace: FLUX_NS }))).toEqual(['east/shop/cart-1']);
     // no -n: each context's own namespace (FakeStore's contexts have none: default)
-    expect(names(resolveTarget(store, '', ['east', 'west'], undefined, { selector }))).toEqual([]);
-    expect(names(resolveTarget(store, '*/cart', ['east', 'west'], undefined, { selector: parseLabelSelector('app=cart-api') }))).toEqual(['east/other/cart-2', 'east/shop/cart-1', 'west/shop/cart-9']);
-    expect(names(resolveTarget(store, 'shop/-9$', ['east', 'west'], undefined, { selector: parseLabelSelector('app=cart-api') }))).toEqual(['west/shop/cart-9']);
+    expect(names(resolveTarget(store, '', ['east', 'west'], undefined, { selector, fluxNamespace: FLUX_NS }))).toEqual([]);
+    expect(names(resolveTarget(store, '*/cart', ['east', 'west'], undefined, { selector: parseLabelSelector('app=cart-api'), fluxNamespace: FLUX_NS }))).toEqual(['east/other/cart-2', 'east/shop/cart-1', 'west/shop/cart-9']);
+    expect(names(resolveTarget(store, 'shop/-9$', ['east', 'west'], undefined, { selector: parseLabelSelector('app=cart-api'), fluxNamespace: FLUX_NS }))).toEqual(['west/shop/cart-9']);
     // pods/NAME with -l is a namespace "pods", as `A/B` always is with a selector
-    expect(resolveTarget(store, 'pods/cart-1', ['east'], undefined, { selector })).toMatchObject({ kind: 'query', namespace: 'pods' });
+    expect(resolveTarget(store, 'pods/cart-1', ['east'], undefined, { selector, fluxNamespace: FLUX_NS })).toMatchObject({ kind: 'query', namespace: 'pods' });
+  });
+
+  it('a Flux kind without -n is read in the flux CLI\'s namespace, any other kind in the context\'s; -n wins', () => {
+    const store = new FakeStore(['east']);
+    // ks/apps said NotFound in "default" where `flux logs --kind Kustomization --name apps` reads flux-system
+    expect(resolveTarget(store, 'ks/apps', ['east'], undefined, { fluxNamespace: FLUX_NS })).toMatchObject({ kind: 'flux', namespace: 'flux-system', name: 'apps' });
+    expect(resolveTarget(store, 'hr/demo', ['east'], undefined, { fluxNamespace: 'apps' })).toMatchObject({ kind: 'flux', namespace: 'apps' });
+    expect(resolveTarget(store, 'ks/apps', ['east'], 'team-a', { fluxNamespace: FLUX_NS })).toMatchObject({ kind: 'flux', namespace: 'team-a' });
+    expect(resolveTarget(store, 'deploy/web', ['east'], undefined, { fluxNamespace: FLUX_NS })).toMatchObject({ kind: 'workload', namespace: 'default' });
   });
 
   it('A/B that is neither a served kind nor a namespace reads as ns/pod-regex when B has a regex metacharacter and A can name a namespace', () => {

@@ -15,6 +15,7 @@ import { LogTail, type TailOptions } from '../../logs/tail.js';
 import { checkTarget } from '../../logs/verify.js';
 import { podCoverage, podGapLine } from '../../logs/coverage.js';
 import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../../logs/types.js';
+import { fluxDefaultNamespace } from '../../model/flux.js';
 import { entryOf } from '../../model/kinds.js';
 import type { KubeObject, ResourceType } from '../../model/types.js';
 import { resourceKey } from '../../model/types.js';
@@ -476,7 +477,7 @@ export const logsViewFactory: ViewFactory = {
         selector = read.selector;
         target = text.slice(read.end).trim() || (app.namespace() ? '' : '.');
       }
-      return new LogsView(app, resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector }), { label: text, typed: target });
+      return new LogsView(app, resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector, fluxNamespace: fluxDefaultNamespace(process.env) }), { label: text, typed: target });
     } catch (e) {
       return `logs: ${(e as Error).message}`;
     }
