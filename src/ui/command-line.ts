@@ -36,11 +36,12 @@ export function createCommandLine(d: CommandLineDeps): CommandLine {
     const factory = VIEWS.get(cmd.name);
     let view: View | string | undefined;
     if (factory) {
-      view = createView(app, factory, cmd);
+      // a view says how many words it reads; more are refused, never dropped
+      view = unexpectedWords(cmd, factory.words) ?? createView(app, factory, cmd);
       if (view === undefined) return true;
     } else if (state.selected.some((c) => store.resolve(c, cmd.name)) || store.contexts().some((c) => state.selected.includes(c.name) && !c.discovered)) {
-      // while discovery runs the table waits and resolves itself when it lands
-      view = new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace, allNamespaces: cmd.allNamespaces });
+      // a table takes contexts and one namespace; while discovery runs it waits and resolves itself when it lands
+      view = unexpectedWords(cmd, 1) ?? new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace, allNamespaces: cmd.allNamespaces });
     } else view = `unknown resource or view "${cmd.name}"`;
     if (typeof view === 'string') {
       app.message(view, 'error');
@@ -112,4 +113,13 @@ export function createView(app: AppContext, factory: ViewFactory, cmd: ParsedCom
   // the header names the narrowing, as it does a table's (`ctx:dev  ns:shop`)
   if (view && typeof view !== 'string' && !view.scope) view.scope = () => scope;
   return view;
+}
+
+/** The refusal of a line with more free words (a namespace included) than `words` (undefined: any), or undefined. */
+function unexpectedWords(cmd: ParsedCommand, words: number | undefined): string | undefined {
+  // -A (or all) takes the namespace's place
+  const free = [...(cmd.namespace !== undefined ? [cmd.namespace] : cmd.allNamespaces ? ['-A'] : []), ...cmd.args];
+  if (words === undefined || free.length <= words) return undefined;
+  const takes = words === 0 ? 'no word but context names' : words === 1 ? 'context names and one namespace' : `context names and ${words} words`;
+  return `${cmd.name}: unexpected ${free.slice(words).map((w) => `"${w}"`).join(' ')} (it takes ${takes})`;
 }

@@ -28,7 +28,8 @@ export function parseCommand(line: string, allContexts: string[]): ParsedCommand
       out.namespace = undefined;
       out.allNamespaces = true;
     }
-    else if (!out.namespace) out.namespace = a;
+    // after -A a word is no namespace (`:pods -A foo` is not foo's pods)
+    else if (!out.namespace && !out.allNamespaces) out.namespace = a;
     else out.args.push(a);
   }
   return out;

@@ -135,6 +135,11 @@ export interface ViewFactory {
   help: string;
   lineScope?: LineScope;
   /**
+   * How many free words (a namespace included) its line may have; more are refused, never
+   * dropped (`:pods dev shop extra`). Absent: any number, the factory reads them all (`:logs`).
+   */
+  words?: number;
+  /**
    * `args`: the line's free words (a namespace first); `scope.contexts`: the contexts the line
    * named by name or glob (`:ctx prod-eu`, `:pods prod-* shop`); `scope.allNamespaces`: `-A`
    * or `all` was given. A string is an error to show; undefined means the command did its

@@ -57,4 +57,18 @@ describe('scope words on the command line', () => {
     const t = await r.waitFor((x) => /^ pods.*ns:all/m.test(x) && /\bdefault\b/.test(x));
     expect(t).toMatch(/\bshop\b/);
   });
+
+  it('a word no view reads is refused, not dropped: :pods dev shop extra, :problems dev shop extra', async () => {
+    const r = start({ cols: 160 });
+    await r.waitFor('web-7d9f8');
+    r.keys(':pods dev shop extra\r');
+    await r.waitFor(/pods: unexpected "extra" \(it takes context names and one namespace\)/);
+    r.keys(':problems dev -A foo\r');
+    await r.waitFor(/problems: unexpected "foo"/);
+    r.keys(':fleet shop\r');
+    await r.waitFor(/fleet: unexpected "shop" \(it takes no word but context names\)/);
+    // what each view does read still opens it
+    r.keys(':pods dev shop\r');
+    await r.waitFor(/^ pods.*ctx:dev\s+ns:shop/m);
+  });
 });
