@@ -135,8 +135,8 @@ export function createMetricsPoller(source: MetricsSource, opts: MetricsPollerOp
     } catch (err) {
       e.checkedAt = now();
       e.error = (err as Error).message;
-      // a first read that failed is not "not served": say what happened
-      if (e.snap.state === 'pending') e.snap = { state: 'unserved', reason: `metrics: ${e.error}` };
+      // a first read that failed is not "not served" (n/a) but unknown (?): the context could not be asked
+      if (e.snap.state === 'pending') e.snap = { state: 'unknown', reason: `metrics: ${e.error}` };
     }
     for (const fn of listeners) fn(context);
   }

@@ -28,10 +28,14 @@ export interface PodSample extends Usage {
 export type MetricsSnapshot =
   | { state: 'pending' }
   | { state: 'unserved'; reason: string }
+  /** no answer yet from a context that could not be asked (unreachable, a failed read): `?`, never "not served" */
+  | { state: 'unknown'; reason: string }
   | { state: 'served'; at: number; pods: Map<string, PodSample>; nodes: Map<string, Usage> };
 
 export const NA = 'n/a';
 export const PENDING = '…';
+/** a figure that could not be read (the context could not be asked): not `n/a`, which says "not served" */
+export const UNKNOWN = '?';
 
 export const podKey = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
 
@@ -88,6 +92,7 @@ export type MetricCell = 'cpu' | 'mem' | 'cpu%r' | 'cpu%l' | 'mem%r' | 'mem%l' |
 /** One metrics cell's text for an object of `kind`. */
 export function metricText(snap: MetricsSnapshot | undefined, kind: string, o: KubeObject, cell: MetricCell): string {
   if (!snap || snap.state === 'pending') return PENDING;
+  if (snap.state === 'unknown') return UNKNOWN;
   const u = usageOf(snap, kind, o);
   if (!u) return NA;
   switch (cell) {

@@ -46,6 +46,8 @@ describe('metrics cells', () => {
 
   it('unknown is never a number: n/a when unserved or without a sample, … before the first answer', () => {
     expect(metricText({ state: 'unserved', reason: 'no metrics-server' }, 'Pod', pod, 'cpu')).toBe('n/a');
+    // a context that could not be asked is unknown, not "not served"
+    expect(metricText({ state: 'unknown', reason: 'metrics: connect ECONNREFUSED' }, 'Pod', pod, 'cpu')).toBe('?');
     expect(metricText(served, 'Pod', { ...pod, metadata: { name: 'pending', namespace: 'shop' } }, 'cpu')).toBe('n/a');
     expect(metricText({ state: 'pending' }, 'Pod', pod, 'mem')).toBe('…');
     expect(metricText(undefined, 'Pod', pod, 'mem')).toBe('…');

@@ -93,6 +93,15 @@ for (const streamed of [true, false]) {
       poller.close();
     });
 
+    it('a first read that fails is unknown (?), not unserved (n/a): the context could not be asked', async () => {
+      const poller = createMetricsPoller(source([{ broken: [] }], streamed), { intervalMs: 60_000 });
+      const release = poller.lease(['c']);
+      await poller.refresh();
+      expect(poller.snapshot('c')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/connection reset/) });
+      release();
+      poller.close();
+    });
+
     it('a read that fails half way changes no sample and keeps the snapshot; the error is reported beside it', async () => {
       const first: Pod[] = Array.from({ length: 40 }, (_, i) => ({ ns: 'a', name: `p-${i}`, cpu: [`${i + 1}m`], mem: ['1Mi'] }));
       // the broken read's first half names the same pods with other numbers

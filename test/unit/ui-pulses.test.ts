@@ -118,6 +118,21 @@ describe('PulsesView', () => {
     expect(view.render(80, 20).length).toBe(8);
   });
 
+  it('a context that could not be asked says CPU ? MEM ?, never n/a ("not served")', () => {
+    let snap: MetricsSnapshot = { state: 'unknown', reason: 'metrics: connect ECONNREFUSED 127.0.0.1:1' };
+    const t = setup(['east', 'dead'], () => snap);
+    view = new PulsesView(t.app);
+    expect(plain(view.render(80, 20))).toMatch(/^ dead\s.*CPU \?\s+MEM \?/m);
+    // an unreachable context: its last "not served" answer is not current either
+    snap = { state: 'unserved', reason: 'the server could not find the requested resource' };
+    t.store.setContext('dead', 'unreachable', { lastError: 'connect ECONNREFUSED 127.0.0.1:1' });
+    clock += SAMPLE_MS;
+    vi.advanceTimersByTime(SAMPLE_MS);
+    const text = plain(view.render(80, 20));
+    expect(text).toMatch(/^ dead\s.*CPU \?\s+MEM \?/m);
+    expect(text).toMatch(/^ east\s.*CPU n\/a\s+MEM n\/a/m);
+  });
+
   it('a context reaching the cluster of one before it is marked with that name, as in the Fleet view', () => {
     const t = setup(['east', 'west'], () => ({ state: 'pending' }));
     for (const c of ['east', 'west']) t.store.setContext(c, 'ready', { server: 'https://one:6443', kubeSystemUid: 'ks-1' });

@@ -268,6 +268,9 @@ export class PulsesView implements View {
   private metricsWord(context: string, l: Load | undefined, what: 'cpu' | 'memory'): string {
     const snap = this.app.metrics?.snapshot(context);
     if (!snap || snap.state === 'pending') return '…';
+    // a context that could not be asked (unreachable): unknown, never "not served"
+    const reach = this.app.store.contexts().find((s) => s.name === context)?.state;
+    if (snap.state === 'unknown' || reach === 'unreachable' || reach === 'auth-error') return '?';
     if (snap.state === 'unserved') return 'n/a';
     if (!l) return this.synced(context, ['nodes']) === 'whole' ? 'n/a (no node capacity)' : '? (nodes not listed)';
     const pct = `${pulseNumber((l.used / l.capacity) * 100)}%`;
