@@ -244,3 +244,20 @@ export function storeCoverage(store: Pick<FleetStore, 'resolve' | 'reflectors' |
   // per context: a fleet holds ~10k reflectors and a view often asks about one context
   return coverageOf(wants, contexts.flatMap((c) => store.reflectors(c)), statuses);
 }
+
+/**
+ * The contexts of `contexts` that do not have `namespace` (a scope with a typo): their
+ * Namespaces are listed whole (synced) and it is not among them. A context whose Namespaces
+ * are not known whole (syncing, forbidden, unreachable) is not named: it is unknown, not
+ * absent. Empty without a namespace scope. Every view that counts in a namespace scope reads
+ * this one check, and says it with namespaceAbsentText.
+ */
+export function namespaceAbsentIn(store: Pick<FleetStore, 'resolve' | 'reflectors' | 'contexts' | 'get'>, contexts: readonly string[], namespace: string | undefined): string[] {
+  if (namespace === undefined) return [];
+  return contexts.filter((c) => !store.get(c, 'namespaces', undefined, namespace) && storeCoverage(store, [c], ['namespaces'])[0]?.state === 'synced');
+}
+
+/** What a view says of a namespace scope some contexts do not have: `namespace chekout not found in dev, prod`. */
+export function namespaceAbsentText(namespace: string, absent: readonly string[]): string {
+  return `namespace ${namespace} not found in ${absent.join(', ')}`;
+}

@@ -124,7 +124,7 @@ describe('Fleet rows while kinds sync', () => {
     const clock = { now: NOW };
     const view = new FleetView(appOn(store, ['dev'], clock));
     view.onChange(changed('dev'));
-    expect(cell(view.fleetRows()[0], 'WORKLOADS')).toBe('-');
+    expect(cell(view.fleetRows()[0], 'WORKLOADS')).toBe('?'); // never read: unknown, never '-'
     // discovered 50 ms later; the workloads are in their first list
     clock.now += 50;
     store.discover('dev');

@@ -4,7 +4,7 @@
 // to that context. The trend is a single-width text sparkline in the row (a blessed-contrib
 // widget cannot live inside the table's lines).
 import type { ChangeBatch } from '../../fleet/types.js';
-import { problemInputs, storeSameClusters } from '../../fleet/report.js';
+import { namespaceAbsentIn, namespaceAbsentText, problemInputs, storeSameClusters } from '../../fleet/report.js';
 import type { KindCoverage } from '../../model/coverage.js';
 import { summarizeContext, unknownCells, type ContextSummary, type SummaryCell } from '../../model/fleet-summary.js';
 import { problems } from '../../model/problems.js';
@@ -12,6 +12,8 @@ import type { ContextStatus } from '../../fleet/types.js';
 import type { CommandId } from '../../commands/table.js';
 import { viewColumn } from '../../model/columns.js';
 import type { AppContext, View } from '../view.js';
+import { escapeTags, paint } from '../style.js';
+import { cutToWidth, termLine } from '../../model/sanitize.js';
 import { detailFits, renderTable, type Column, type TableState } from '../widgets/table.js';
 import { RowView } from './text.js';
 import { StatusWatcher } from './problems.js';
@@ -55,9 +57,16 @@ export interface FleetRow {
   partial?: boolean;
   /** an earlier context reaches the same cluster: its problems are counted in that row (`=prod-eu`) */
   sameAs?: string;
+  /** the namespace scope names a namespace this context does not have (a typo): its namespaced counts are `no ns`, never 0 */
+  absent?: boolean;
 }
 
-const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${a}/${b}`);
+// a count never read (a context never reached, or not summarised yet) is unknown: `?`, never `-`
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '?' : `${a}/${b}`);
+/** what a namespaced count cell of a context without the scope's namespace says */
+const NO_NS = 'no ns';
+/** a context that cannot be asked now: its last latency is not current */
+const unreachable = (s: ContextStatus): boolean => s.state === 'unreachable' || s.state === 'auth-error';
 
 /**
  * The fleet table's columns. Their places at narrow widths are declared with every other
@@ -67,21 +76,28 @@ export function fleetColumns(): Column<FleetRow>[] {
   const dead = (r: FleetRow) => (r.status.state === 'ready' ? undefined : ('status.error' as const));
   // a count over kinds not whole is unknown (issue 20): `?`, coloured as unknown
   const q = (r: FleetRow, cell: SummaryCell): boolean => !!r.summary && !!r.unknown?.has(cell);
-  const unknownRole = (r: FleetRow, cell: SummaryCell) => (q(r, cell) ? ('status.warn' as const) : undefined);
+  const unknownRole = (r: FleetRow, cell: SummaryCell) => (q(r, cell) || !r.summary ? ('status.warn' as const) : undefined);
+  // a namespaced count: `no ns` where the scope's namespace is not there, `?` where not whole or never read
+  const count = (r: FleetRow, cell: SummaryCell, text: (s: ContextSummary) => string): string => (r.absent ? NO_NS : q(r, cell) || !r.summary ? '?' : text(r.summary));
   return [
     { ...viewColumn('fleet', 'CONTEXT'), maxWidth: 20, value: (r) => `${r.selected ? '*' : ' '}${r.status.name}`, role: dead },
     { ...viewColumn('fleet', 'STATE'), value: (r) => r.status.state, role: (r) => dead(r) ?? 'status.ok' },
-    { ...viewColumn('fleet', 'LATENCY'), align: 'right', optional: true, value: (r) => (r.status.latencyMs === undefined ? '-' : `${Math.round(r.status.latencyMs)}ms`), role: dead },
-    { ...viewColumn('fleet', 'VERSION'), optional: true, value: (r) => r.status.serverVersion ?? '-', role: dead },
+    // the last round trip of a context that cannot be asked now is not its latency: `?`
+    { ...viewColumn('fleet', 'LATENCY'), align: 'right', optional: true, value: (r) => (r.status.latencyMs === undefined || unreachable(r.status) ? '?' : `${Math.round(r.status.latencyMs)}ms`), role: dead },
+    { ...viewColumn('fleet', 'VERSION'), optional: true, value: (r) => r.status.serverVersion ?? '?', role: dead },
     { ...viewColumn('fleet', 'NODES'), align: 'right', optional: true, value: (r) => (q(r, 'nodes') ? '?' : ratio(r.summary?.nodes.ready, r.summary?.nodes.total)), role: (r) => dead(r) ?? unknownRole(r, 'nodes') ?? (r.summary && r.summary.nodes.ready < r.summary.nodes.total ? 'status.warn' : undefined) },
     // by phase (Running/Pending/Failed), as `status`; FAILING: not phase Failed but Failed by health (CrashLoopBackOff...)
-    { ...viewColumn('fleet', 'PODS R/P/F'), optional: true, value: (r) => (q(r, 'pods') ? '?' : r.summary ? `${r.summary.pods.running}/${r.summary.pods.pending}/${r.summary.pods.failed}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'pods') ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
-    { ...viewColumn('fleet', 'PODS FAILING'), align: 'right', optional: true, value: (r) => (q(r, 'pods') ? '?' : r.summary ? String(r.summary.pods.failing) : '-'), role: (r) => dead(r) ?? unknownRole(r, 'pods') ?? (r.summary?.pods.failing ? 'status.error' : undefined) },
-    { ...viewColumn('fleet', 'WORKLOADS'), align: 'right', value: (r) => (q(r, 'workloads') ? '?' : r.summary ? `${r.summary.workloads.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'workloads') ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
-    { ...viewColumn('fleet', 'FLUX OK/FAIL/SUSP'), value: (r) => (q(r, 'flux') ? '?' : r.summary ? `${r.summary.flux.ready}/${r.summary.flux.failed}/${r.summary.flux.suspended}` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'flux') ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
-    { ...viewColumn('fleet', 'CRS'), align: 'right', value: (r) => (q(r, 'crs') ? '?' : r.summary ? `${r.summary.crs.unhealthy} bad` : '-'), role: (r) => dead(r) ?? unknownRole(r, 'crs') ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'PODS R/P/F'), optional: true, value: (r) => count(r, 'pods', (s) => `${s.pods.running}/${s.pods.pending}/${s.pods.failed}`), role: (r) => dead(r) ?? unknownRole(r, 'pods') ?? (r.summary?.pods.failed ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'PODS FAILING'), align: 'right', optional: true, value: (r) => count(r, 'pods', (s) => String(s.pods.failing)), role: (r) => dead(r) ?? unknownRole(r, 'pods') ?? (r.summary?.pods.failing ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'WORKLOADS'), align: 'right', value: (r) => count(r, 'workloads', (s) => `${s.workloads.unhealthy} bad`), role: (r) => dead(r) ?? unknownRole(r, 'workloads') ?? (r.summary?.workloads.unhealthy ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'FLUX OK/FAIL/SUSP'), value: (r) => count(r, 'flux', (s) => `${s.flux.ready}/${s.flux.failed}/${s.flux.suspended}`), role: (r) => dead(r) ?? unknownRole(r, 'flux') ?? (r.summary?.flux.failed ? 'status.error' : undefined) },
+    { ...viewColumn('fleet', 'CRS'), align: 'right', value: (r) => count(r, 'crs', (s) => `${s.crs.unhealthy} bad`), role: (r) => dead(r) ?? unknownRole(r, 'crs') ?? (r.summary?.crs.unhealthy ? 'status.error' : undefined) },
     // a second context of one cluster: counted once, in the first context's row (issue 20 case 10)
-    { ...viewColumn('fleet', 'PROBLEMS'), align: 'right', value: (r) => (r.sameAs ? `=${r.sameAs}` : r.summary ? `${r.problems}${r.partial ? '+' : ''}` : '-'), role: (r) => dead(r) ?? (r.sameAs ? 'status.muted' : r.failed ? 'status.error' : r.problems || r.partial ? 'status.warn' : 'status.ok') },
+    {
+      ...viewColumn('fleet', 'PROBLEMS'), align: 'right',
+      value: (r) => (r.sameAs ? `=${r.sameAs}` : r.absent ? NO_NS : r.summary ? `${r.problems}${r.partial ? '+' : ''}` : '?'),
+      role: (r) => dead(r) ?? (r.sameAs ? 'status.muted' : r.absent || !r.summary ? 'status.warn' : r.failed ? 'status.error' : r.problems || r.partial ? 'status.warn' : 'status.ok'),
+    },
     { ...viewColumn('fleet', 'TREND'), optional: true, value: (r) => sparkline(r.trend) },
     { ...viewColumn('fleet', 'LAST ERROR'), optional: true, squeeze: 2, value: (r) => (r.status.state === 'ready' ? '' : (r.status.lastError ?? '')), role: dead },
   ];
@@ -124,7 +140,11 @@ export class FleetView implements View {
   status(): string {
     const all = this.all();
     const same = storeSameClusters(this.app.store, all);
-    return `[${all.length} contexts${same.size ? ` · ${all.length - same.size} clusters` : ''}]`;
+    if (!same.size) return `[${all.length} contexts]`;
+    // a context whose cluster identity was never read (never reached) may be any cluster or a
+    // new one: the count is a lower bound over the others, `1+ clusters`, never counting it as one
+    const unknown = this.app.store.contexts().filter((s) => !s.kubeSystemUid && s.identityError === undefined && !same.has(s.name)).length;
+    return `[${all.length} contexts · ${all.length - same.size - unknown}${unknown ? '+' : ''} clusters${unknown ? ` (${unknown} not known)` : ''}]`;
   }
 
   /** a new namespace scope: every context's counts are read again */
@@ -189,6 +209,7 @@ export class FleetView implements View {
     const selected = new Set(this.app.contexts());
     const same = storeSameClusters(this.app.store, this.all());
     const gapsOf = (c: string): KindCoverage[] => this.gaps.get(c) ?? [];
+    const absent = new Set(namespaceAbsentIn(this.app.store, this.all(), this.app.namespace()));
     this.rows = this.app.store.contexts().map((status) => {
       const c = this.cache.get(status.name);
       const gaps = gapsOf(status.name);
@@ -201,7 +222,7 @@ export class FleetView implements View {
       const partial = group.every((n) => gapsOf(n).length > 0);
       return {
         status, summary: c?.summary, problems: union.size, failed: [...union.values()].filter(Boolean).length, trend: this.trends.get(status.name)?.values ?? [], selected: selected.has(status.name),
-        unknown: unknownCells(gaps.map((g) => g.resource)), partial, ...(sameAs ? { sameAs } : {}),
+        unknown: unknownCells(gaps.map((g) => g.resource)), partial, ...(sameAs ? { sameAs } : {}), ...(absent.has(status.name) ? { absent: true } : {}),
       };
     });
   }
@@ -240,7 +261,14 @@ export class FleetView implements View {
   render(width: number, height: number): string[] {
     this.size = { width, height };
     this.derive();
-    return renderTable({ columns: fleetColumns(), rows: this.rows, width, height, state: this.state, theme: this.app.theme, detail: this.detail });
+    // a namespace scope some contexts do not have (a typo) is said under the table, as every table says it
+    const ns = this.app.namespace();
+    const absent = this.rows.filter((r) => r.absent).map((r) => r.status.name);
+    const notice = absent.length && ns !== undefined ? [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(namespaceAbsentText(ns, absent)), width)))] : [];
+    const lines = renderTable({ columns: fleetColumns(), rows: this.rows, width, height: height - notice.length, state: this.state, theme: this.app.theme, detail: this.detail });
+    if (!notice.length) return lines;
+    while (lines.length < height - notice.length) lines.push('');
+    return [...lines, ...notice];
   }
 
   close(): void {

@@ -43,6 +43,8 @@ const HELP_NOTES: [string, string[]][] = [
     'each (context, kind, namespace) is synced (whole), syncing (not loaded yet), forbidden (RBAC: all, or some namespaces) or failed (why)',
     'shown where the numbers are: problems [7+, 2 failed · 2 kinds syncing] (7 or more, 2 of them failed), ? in a Fleet cell, a "not whole: ..." notice row, "events not loaded yet"',
     'a namespace scope a context does not have (a typo) says so under the table: "namespace chekout not found in dev"',
+    '  Problems, Pulses and Fleet say it too: problems [namespace chekout not found in dev], never [0] or "no problems"',
+    'a context that cannot be asked: Fleet cells and LATENCY ?, Pulses CPU/MEM ? (n/a: not served)',
     'nothing incomplete is shown as fine: no "0 bad", "no problems" or "<none>" over a set still syncing or forbidden',
     'two contexts of one cluster (same server and kube-system uid): counted once; Fleet PROBLEMS =prod-eu, Problems CONTEXT a,b',
   ]],

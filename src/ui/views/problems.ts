@@ -3,7 +3,7 @@
 // only when a frame needs them. Enter opens describe, `t` the tree of the object's top owner.
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, FleetStore, Subscription } from '../../fleet/types.js';
-import { listsInScope, problemInputs, statusKinds, storeCoverage, storeSameClusters } from '../../fleet/report.js';
+import { listsInScope, namespaceAbsentIn, namespaceAbsentText, problemInputs, statusKinds, storeCoverage, storeSameClusters } from '../../fleet/report.js';
 import { mergeSameCluster, type SameCluster } from '../../model/same-cluster.js';
 import { coverageBadge, gapText, summarizeCoverage, type KindCoverage } from '../../model/coverage.js';
 import { viewColumn } from '../../model/columns.js';
@@ -224,7 +224,17 @@ export class ProblemsView implements View {
     // the failed count goes with the problem count, before the kinds not whole: "[9+, 6 failed ·
     // 22 kinds forbidden]" (after them, "6 failed" read as six kinds whose sync failed)
     const plus = badge.startsWith('+') ? '+' : '';
+    // a namespace scope no context in scope has (a typo): no count at all, never "0"
+    const absent = this.absent();
+    if (absent && absent.length === this.app.contexts().length) return `[${absent.text}]`;
     return `[${this.rows.length}${plus}${failed ? `, ${failed} failed` : ''}${badge.slice(plus.length)}]`;
+  }
+
+  /** The contexts in scope without the namespace scope's namespace (namespaceAbsentIn), with what to say of them. */
+  private absent(): { length: number; text: string } | undefined {
+    const ns = this.app.namespace();
+    const absent = namespaceAbsentIn(this.app.store, this.app.contexts(), ns);
+    return absent.length && ns !== undefined ? { length: absent.length, text: namespaceAbsentText(ns, absent) } : undefined;
   }
 
   /** A row's problem as of the frame being drawn, evaluated once per row and frame. */
@@ -332,9 +342,16 @@ export class ProblemsView implements View {
     this.derive();
     const cov = summarizeCoverage(this.watcher.coverage(this.app.contexts()));
     // what the list does not cover, where the list is (issue 20): never shown as "no problems"
-    const notice = cov.complete ? [] : [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(`not whole: ${gapByContext(cov.gaps)}`), width)))];
+    // a namespace scope a context does not have (a typo) is said, as the tables say it: its
+    // empty list is not "everything is Current"
+    const absent = this.absent();
+    const notice = [
+      ...(absent ? [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(absent.text), width)))] : []),
+      ...(cov.complete ? [] : [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(`not whole: ${gapByContext(cov.gaps)}`), width)))]),
+    ];
     if (this.rows.length === 0) {
-      return [cov.complete ? 'no problems: everything watched is Current' : 'no problems in what could be read so far (not a verdict: see below)', ...notice];
+      if (absent && absent.length === this.app.contexts().length) return notice;
+      return [cov.complete && !absent ? 'no problems: everything watched is Current' : cov.complete ? 'no problems in the contexts that have the namespace' : 'no problems in what could be read so far (not a verdict: see below)', ...notice];
     }
     // the reason is what the on-call engineer acts on: the selected one is shown whole below
     // (w: every column of it, the reason whole)

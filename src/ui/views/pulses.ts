@@ -18,7 +18,7 @@ import type { LineElement } from 'blessed-contrib/lib/widget/charts/line.js';
 import type { SparklineElement } from 'blessed-contrib/lib/widget/sparkline.js';
 import type { GaugeElement } from 'blessed-contrib/lib/widget/gauge.js';
 import blessedLib from 'blessed';
-import { problemInputs, storeSameClusters } from '../../fleet/report.js';
+import { namespaceAbsentIn, namespaceAbsentText, problemInputs, storeSameClusters } from '../../fleet/report.js';
 import { kindCoverage } from '../../fleet/knowledge.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { formatCpu } from '../../model/format.js';
@@ -277,9 +277,16 @@ export class PulsesView implements View {
     return what === 'cpu' ? `${pct} of ${l.capacity >= 1 ? `${pulseNumber(l.capacity)} cores` : formatCpu(l.capacity)}` : `${pct} of ${gib(l.capacity)}`;
   }
 
+  /** Whether the namespace scope names a namespace this context does not have (namespaceAbsentIn): its counts are not 0s. */
+  private absentIn(context: string): string | undefined {
+    const ns = this.app.namespace();
+    return ns !== undefined && namespaceAbsentIn(this.app.store, [context], ns).length ? namespaceAbsentText(ns, [context]) : undefined;
+  }
+
   private label(context: string, width: number): string {
     const p = this.pulses.get(context);
-    const parts = [
+    const absent = this.absentIn(context);
+    const parts = absent ? [absent] : [
       // a context seen only in part (RBAC): each count over a kind read in part is a lower bound (`N+`)
       `events/s ${p?.figure('events') ?? '?'}`,
       `problems ${p?.figure('problems') ?? '?'}`,
@@ -288,7 +295,7 @@ export class PulsesView implements View {
       `MEM ${this.metricsWord(context, p?.memory, 'memory')}`,
     ];
     const problemsNow = p?.latest('problems');
-    const role: Role = problemsNow === undefined ? 'status.muted' : problemsNow > 0 ? 'status.warn' : 'status.ok';
+    const role: Role = absent ? 'status.warn' : problemsNow === undefined ? 'status.muted' : problemsNow > 0 ? 'status.warn' : 'status.ok';
     // a context reaching the cluster of one shown before carries its name, as the Fleet row does
     const sameAs = storeSameClusters(this.app.store, this.app.contexts()).get(context)?.as;
     const name = ` ${context}${sameAs ? ` =${sameAs}` : ''} `;
@@ -397,6 +404,8 @@ export class PulsesView implements View {
   /** A sparkline's title: the metric's newest figure, with the label's marks (`?`, `N+`). */
   sparkTitle(context: string, metric: PulseMetric): string {
     const p = this.pulses.get(context);
+    // a namespace the context does not have: no figure (the label says which)
+    if (metric !== 'cpu' && metric !== 'memory' && this.absentIn(context)) return `${metric === 'restarts' ? 'restarted' : metric}: no ns`;
     switch (metric) {
       case 'events':
         return `events/s ${p?.figure('events') ?? '?'}`;

@@ -15,7 +15,7 @@ import type { AppContext, View, ViewScope } from '../view.js';
 import { detailFits, renderTable, type TableState } from '../widgets/table.js';
 import { RowView } from './text.js';
 import { DescribeView } from './describe.js';
-import { podsBelow, relatedOf, storeCoverage } from '../../fleet/report.js';
+import { namespaceAbsentIn, namespaceAbsentText, podsBelow, relatedOf, storeCoverage } from '../../fleet/report.js';
 import { entryOf as kindEntryOf } from '../../model/kinds.js';
 import { coverageText, summarizeCoverage } from '../../model/coverage.js';
 import { cutToWidth, termLine } from '../../model/sanitize.js';
@@ -934,8 +934,8 @@ export class ResourceTableView implements View {
     const ns = this.namespace();
     // a namespace scope that names no namespace of a context (a typo): its empty rows are not
     // "nothing there", said once the context's Namespaces are known whole
-    const absent = ns === undefined ? [] : this.contexts().filter((c) => !this.app.store.get(c, 'namespaces', undefined, ns) && storeCoverage(this.app.store, [c], ['namespaces'])[0]?.state === 'synced');
-    const noNamespace = absent.length ? `namespace ${ns} not found in ${absent.join(', ')}` : '';
+    const absent = namespaceAbsentIn(this.app.store, this.contexts(), ns);
+    const noNamespace = absent.length && ns !== undefined ? namespaceAbsentText(ns, absent) : '';
     // every context in scope: one not discovered (unreachable from the start) has no types, and
     // its rows are missing, not absent
     const s = summarizeCoverage(storeCoverage(this.app.store, this.contexts(), kinds, ns));
