@@ -1,6 +1,7 @@
 // An in-memory FleetStore for view tests and the e2e fixture: contexts, discovery from the
 // sim's resource catalog, objects set directly, change batches delivered on the next tick.
 import type { ApiRequest, ApiResponse, ChangeBatch, ContextState, ContextStatus, FleetStore, ReflectorStatus, StoredRef, Subscription, WatchSpec } from '../../src/fleet/types.js';
+import { KubeApiError } from '../../src/kube/errors.js';
 import { inventory } from '../../src/model/flux.js';
 import { matchLabels, type LabelSelector } from '../../src/model/selector.js';
 import { resourceKey, type KubeObject, type ResourceType } from '../../src/model/types.js';
@@ -191,6 +192,8 @@ export class FakeStore implements FleetStore {
   async stream(context: string, req: ApiRequest): Promise<AsyncIterable<Uint8Array>> {
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(req.path);
     const chunks = m && this.logs.get(`${context}/${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}/${String(req.query?.container ?? '')}`);
+    // the fake clusters serve no metrics.k8s.io: the API's 404 (no APIService), "not served"
+    if (!m && req.path.startsWith('/apis/metrics.k8s.io/')) throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (!chunks) throw new Error('FakeStore does not stream');
     const signal = req.signal;
     return (async function* () {

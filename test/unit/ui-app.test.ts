@@ -190,7 +190,8 @@ describe('app shell', () => {
     expect(t).not.toContain('not known yet');
     r.store.discover('dev');
     t = await r.waitFor('web-7d9f8');
-    expect(t).toContain('[4]');
+    // staging and prod-eu not discovered yet: the rows are not whole, the count a lower bound
+    expect(t).toContain('[4+]');
     r.store.discover('staging');
     r.store.discover('prod-eu');
     t = await r.waitFor('[12]');

@@ -30,10 +30,31 @@ describe('resource table notice', () => {
     view.close();
   });
 
+  it('the title count carries + while the rows are not whole: [0+] waiting for discovery, [N+] beside an unreachable context', () => {
+    const { store, app } = setup(['dev', 'gone']);
+    store.setContext('gone', 'unreachable', { discovered: false, lastError: 'dial tcp 127.0.0.1:1: connect: connection refused' });
+    const view = new ResourceTableView(app, { query: 'pods' });
+    view.render(160, 20);
+    expect(view.status()).toMatch(/^\[\d+\+\]/);
+    view.close();
+    // only a context never discovered in scope: no rows yet, and not "0"
+    const only = new ResourceTableView(app, { query: 'pods', contexts: ['gone'] });
+    expect(plain(only.render(160, 20))[0]).toMatch(/waiting for discovery of gone/);
+    expect(only.status()).toBe('[0+]');
+    only.close();
+    // a kind still syncing in a discovered context
+    store.setPhase('dev', 'pods', { phase: 'syncing' });
+    const syncing = new ResourceTableView(app, { query: 'pods', contexts: ['dev'] });
+    syncing.render(160, 20);
+    expect(syncing.status()).toMatch(/^\[\d+\+\]/);
+    syncing.close();
+  });
+
   it('says nothing when every context in scope is discovered and its list synced', () => {
     const { app } = setup(['dev', 'prod']);
     const view = new ResourceTableView(app, { query: 'pods' });
     expect(plain(view.render(160, 20)).some((l) => l.startsWith('not whole'))).toBe(false);
+    expect(view.status()).toMatch(/^\[\d+\]/);
     view.close();
   });
 

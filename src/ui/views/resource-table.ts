@@ -352,7 +352,18 @@ export class ResourceTableView implements View {
     this.derive();
     const marked = this.marks.size ? ` ${this.marks.size} marked` : '';
     const ranked = this.filterFn?.ranked ? ' ranked' : '';
-    return `[${this.shown.length}${this.shown.length !== this.all.length ? `/${this.all.length}` : ''}]${ranked}${marked}`;
+    // rows not whole (a context not discovered, unreachable, forbidden, still syncing): the
+    // count is a lower bound, `[0+]`, `[74+]`, as the notice row under the table says why
+    const plus = this.whole() ? '' : '+';
+    return `[${this.shown.length}${this.shown.length !== this.all.length ? `/${this.all.length}` : ''}${plus}]${ranked}${marked}`;
+  }
+
+  /** Whether the rows are whole: every context in scope discovered and every (context, kind) synced. */
+  private whole(): boolean {
+    const kinds = [...new Set([...this.types.values()].flatMap((l) => l.map(resourceKey)))];
+    // nothing resolved: whole only when every context answered discovery and none serves the kind
+    if (!kinds.length) return this.undiscovered().length === 0;
+    return summarizeCoverage(storeCoverage(this.app.store, this.contexts(), kinds, this.namespace())).complete;
   }
 
   selected(): Row | undefined {
