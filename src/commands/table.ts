@@ -252,7 +252,7 @@ const TABLE = [
   // Logs: the log view's own
   { id: 'logs.pause', title: 'pause', about: 'pause (log view)', section: 'Logs', by: 'view', keys: { default: ['s'] } },
   { id: 'logs.timestamps', title: 'timestamps', about: 'timestamps (log view)', section: 'Logs', by: 'view', keys: { default: ['t'] } },
-  { id: 'logs.wrap', title: 'wrap', about: 'wrap (log view; every row of a wrapped line keeps its context/pod/container prefix)', section: 'Logs', by: 'view', keys: { default: ['w'] } },
+  { id: 'logs.wrap', title: 'wrap', about: 'wrap (log view; every row of a wrapped line keeps its context/pod/container prefix; the ⚠ notices above the lines wrap too)', section: 'Logs', by: 'view', keys: { default: ['w'] } },
   { id: 'logs.json', title: 'json levels', about: 'json levels (log view)', section: 'Logs', by: 'view', keys: { default: ['shift-j'] } },
   {
     id: 'logs.save', title: 'save', about: 'save: asks for the file (default `$XDG_STATE_HOME/fleetdeck/logs/<target>-<time>.log`) and says where it wrote (log view)',

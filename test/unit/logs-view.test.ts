@@ -180,6 +180,21 @@ describe('LogsView pod lists it could not read', () => {
     expect(view!.status()).toContain('| 0 pods (forbidden: east, west) |');
   });
 
+  it('w wraps the notices as it wraps log lines: a refusal cut at the screen width is read whole', async () => {
+    const store = shopStore();
+    store.put('east', 'pods', pod('web-1'));
+    const logs = scriptedLogs();
+    view = new LogsView(fakeApp(store) as unknown as AppContext, { kind: 'query', contexts: ['east', 'west'], namespace: 'shop', pod: /^web/ }, { openLog: logs.open });
+    const refusal = 'pods is forbidden: User "staging-dev" cannot list resource "pods" in API group "" in the namespace "shop"';
+    store.setPhase('west', 'pods', { phase: 'forbidden', reason: refusal });
+    await until('east streaming', () => logs.ready('east/web-1/app'));
+    const whole = `⚠ west: Error from server (Forbidden): ${refusal}`;
+    expect(plain(view!.render(60, 10))[0]).toBe(whole.slice(0, 60));
+    view!.handle('logs.wrap' as never);
+    const rows = plain(view!.render(60, 10));
+    expect(rows.slice(0, Math.ceil(whole.length / 60)).join('')).toBe(whole);
+  });
+
   it('a pod list that failed says so too, with its error', async () => {
     const store = shopStore();
     store.setPhase('east', 'pods', { phase: 'retrying', reason: 'the server is currently unable to handle the request' });

@@ -378,7 +378,8 @@ export class LogsView implements View {
   render(width: number, height: number): string[] {
     const rows: string[] = [];
     const notices = [...this.problems, ...(this.nsMissing ?? []), ...this.coverageNotices(), ...this.failedNotices(), this.capNotice(), this.filterError].filter((x): x is string => !!x);
-    for (const n of notices) rows.push(...layout([{ text: `⚠ ${n}`, open: openTag(this.app.theme.styles['status.warn']) }], width, false));
+    // `w` wraps them as it wraps log lines: a notice's end (the namespace, the user refused) is often what it says
+    for (const n of notices) rows.push(...layout([{ text: `⚠ ${n}`, open: openTag(this.app.theme.styles['status.warn']) }], width, this.wrap));
     const room = Math.max(1, height - rows.length);
     this.height = room;
     const total = this.buffer.length;
