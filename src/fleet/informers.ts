@@ -207,6 +207,7 @@ export class Informers {
         s.namespacesListed = this.namespacesListed(e.fallback);
       }
       if (st.forbiddenNamespaces) s.forbiddenNamespaces = st.forbiddenNamespaces;
+      if (st.forbiddenReasons) s.forbiddenReasons = st.forbiddenReasons;
       return s;
     });
   }

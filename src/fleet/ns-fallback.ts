@@ -12,6 +12,8 @@ export interface InformerState {
   reason?: string;
   nextAttemptAt?: number;
   forbiddenNamespaces?: string[];
+  /** of those, what the API answered each (kubectl's `pods is forbidden: User … in the namespace "x"`) */
+  forbiddenReasons?: Record<string, string>;
 }
 
 /** Worst first: the phase a set of reflectors shows as one. */
@@ -115,9 +117,13 @@ export class NamespaceFallback {
   /** The phase of the fallback as one; `reason` is why the all-namespaces list failed. */
   state(reason: string | undefined): InformerState {
     const forbiddenNamespaces: string[] = [];
+    const forbiddenReasons: Record<string, string> = {};
     let worst: Reflector | undefined;
     for (const [ns, p] of this.parts) {
-      if (p.phase === 'forbidden') forbiddenNamespaces.push(ns);
+      if (p.phase === 'forbidden') {
+        forbiddenNamespaces.push(ns);
+        if (p.reason) forbiddenReasons[ns] = p.reason;
+      }
       else if (!worst || phaseRank[p.phase] < phaseRank[worst.phase]) worst = p;
     }
     if (this.parts.size === 0) return { phase: 'syncing', reason: `listing namespaces (${reason ?? 'forbidden at cluster scope'})` };
@@ -128,6 +134,7 @@ export class NamespaceFallback {
     const why = worst.reason ?? (forbiddenNamespaces.length > 0 ? `forbidden in namespace${forbiddenNamespaces.length > 1 ? 's' : ''} ${forbiddenNamespaces.join(', ')}` : undefined);
     const out: InformerState = { phase, reason: why, nextAttemptAt: worst.nextAttemptAt };
     if (forbiddenNamespaces.length > 0) out.forbiddenNamespaces = forbiddenNamespaces;
+    if (Object.keys(forbiddenReasons).length > 0) out.forbiddenReasons = forbiddenReasons;
     return out;
   }
 }

@@ -55,6 +55,8 @@ export interface ReflectorStatus {
   namespaces?: string[];
   /** namespaces of that fallback that answered 403 (also in ContextStatus.forbidden as "pods in kube-system") */
   forbiddenNamespaces?: string[];
+  /** of those, what the API answered each, in its words */
+  forbiddenReasons?: Record<string, string>;
   /** with `namespaces`: true when they come from a complete namespace list, false when only the
    * kubeconfig namespace is known (the user may not list namespaces: the rest is unseen) */
   namespacesListed?: boolean;

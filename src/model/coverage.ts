@@ -38,6 +38,8 @@ export interface CoverageReflector {
   namespaces?: string[];
   /** of those, the ones that answered 403 */
   forbiddenNamespaces?: string[];
+  /** of those, what the API answered each (kubectl's `pods is forbidden: User … in the namespace "x"`) */
+  forbiddenReasons?: Record<string, string>;
   /** the fallback's namespaces come from a complete namespace list (false: only the kubeconfig namespace is known) */
   namespacesListed?: boolean;
 }
@@ -68,7 +70,14 @@ function ofReflector(w: CoverageWant, r: CoverageReflector): KindCoverage {
   if (r.phase === 'forbidden') return { ...out, state: 'forbidden' };
   if (FAILED_PHASES.has(r.phase)) return { ...out, state: 'failed', reason: r.reason ?? r.phase };
   // a namespace the fallback was refused stays refused while the others still sync
-  if (w.namespace !== undefined && r.forbiddenNamespaces?.includes(w.namespace)) return { ...out, state: 'forbidden', forbiddenNamespaces: [w.namespace] };
+  // in the API's words for that namespace (the fallback's own reason sums up all of them)
+  if (w.namespace !== undefined && r.forbiddenNamespaces?.includes(w.namespace)) {
+    const said = r.forbiddenReasons?.[w.namespace];
+    const refused: KindCoverage = { ...out, state: 'forbidden', forbiddenNamespaces: [w.namespace] };
+    if (said) refused.reason = said;
+    else delete refused.reason;
+    return refused;
+  }
   if (r.phase === 'syncing') return { ...out, state: 'syncing' };
   if (r.namespaces === undefined) {
     delete out.reason;

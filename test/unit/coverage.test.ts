@@ -6,6 +6,7 @@ import {
   absentText, coverageBadge, coverageJson, coverageOf, coverageText, gapText, isComplete, summarizeCoverage, unreadWhy,
   type CoverageContext, type CoverageReflector,
 } from '../../src/model/coverage.js';
+import { podGapLine } from '../../src/logs/coverage.js';
 
 const ready: CoverageContext[] = [{ name: 'a', state: 'ready', discovered: true }];
 
@@ -64,6 +65,20 @@ describe('coverageOf', () => {
     // the namespace list is complete: a namespace not in it has nothing
     expect(gone.state).toBe('synced');
     expect(coverageText(all)).toBe('pods in a: forbidden in kube-system');
+  });
+
+  it('a namespace the fallback was refused carries the API\'s answer for that namespace, not the fallback\'s summary', () => {
+    const said = 'pods is forbidden: User "staging-dev" cannot list resource "pods" in API group "" in the namespace "kube-system"';
+    const refl: CoverageReflector[] = [{
+      context: 'a', resource: 'pods', phase: 'synced', reason: 'forbidden in namespace kube-system',
+      namespaces: ['apps', 'kube-system'], forbiddenNamespaces: ['kube-system'], forbiddenReasons: { 'kube-system': said }, namespacesListed: true,
+    }];
+    const [ks] = coverageOf([{ context: 'a', resource: 'pods', namespace: 'kube-system' }], refl, ready);
+    expect(ks).toMatchObject({ state: 'forbidden', reason: said });
+    expect(podGapLine(ks)).toBe(`Error from server (Forbidden): ${said}`);
+    // no answer kept: never the summary dressed as the API's words
+    const [bare] = coverageOf([{ context: 'a', resource: 'pods', namespace: 'kube-system' }], [{ ...refl[0], forbiddenReasons: undefined }], ready);
+    expect(podGapLine(bare)).toBe('Error from server (Forbidden): pods is forbidden in the namespace "kube-system"');
   });
 
   it('a fallback whose namespaces are not listable sees only those it knows: never whole', () => {

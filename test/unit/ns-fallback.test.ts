@@ -110,6 +110,9 @@ describe('NamespaceFallback', () => {
     part('b').reason = 'HTTP 500: etcd timeout';
     part('b').nextAttemptAt = 1_000_500;
     expect(fb.state(undefined)).toEqual({ phase: 'retrying', reason: 'HTTP 500: etcd timeout', nextAttemptAt: 1_000_500, forbiddenNamespaces: ['kube-system', 'secret-team'] });
+    // each refused namespace keeps what the API said there (the log view shows it as kubectl does)
+    part('kube-system').reason = 'configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "kube-system"';
+    expect(fb.state(undefined).forbiddenReasons).toEqual({ 'kube-system': part('kube-system').reason });
     // one forbidden namespace: singular
     fb.sync(['a', 'kube-system']);
     expect(fb.state(undefined)).toMatchObject({ phase: 'synced', reason: 'forbidden in namespace kube-system', forbiddenNamespaces: ['kube-system'] });
