@@ -12,7 +12,7 @@ import { compareInputFor, findNamed, FLUX_TRACE_KINDS } from '../fleet/triage.js
 import { compareExitCode, compareObjects, type CompareResult } from '../model/compare.js';
 import { renderCompare } from '../model/triage-text.js';
 import { chalkPaint } from './paint.js';
-import { parseTarget, reportUnreachable } from './triage-common.js';
+import { parseTarget, reportUnreachable, snapshotUnserved } from './triage-common.js';
 
 export interface CompareOptions extends FleetOptions {
   namespace?: string;
@@ -62,7 +62,7 @@ async function compareIn(kindQuery: string, name: string, opts: CompareOptions, 
     }
     const types = snap.reachable.map((c) => fleet.resolve(c, kindQuery)).filter((x) => x !== undefined);
     if (types.length === 0) {
-      io.stderr.write(termText(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`));
+      io.stderr.write(termText(`fleetdeck: ${snapshotUnserved(kindQuery, snap)}\n`));
       return 2;
     }
     const type = types[0];

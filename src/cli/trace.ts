@@ -14,7 +14,7 @@ import { renderTraces } from '../model/triage-text.js';
 import type { ResourceType } from '../model/types.js';
 import { absentText } from '../model/coverage.js';
 import { chalkPaint } from './paint.js';
-import { parseTarget, reportUnreachable, watchOwnersAbove } from './triage-common.js';
+import { parseTarget, reportUnreachable, snapshotUnserved, watchOwnersAbove } from './triage-common.js';
 
 export interface TraceOptions extends FleetOptions {
   namespace?: string;
@@ -71,7 +71,7 @@ async function traceAll(kindQuery: string, name: string, opts: TraceOptions, io:
       }
     }
     if (!served) {
-      io.stderr.write(termText(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`));
+      io.stderr.write(termText(`fleetdeck: ${snapshotUnserved(kindQuery, snap)}\n`));
       return 2;
     }
     const watched = new Map(snap.reachable.map((c) => [c, new Set(snap.watched.filter((w) => w.context === c).map((w) => w.resource))]));

@@ -13,7 +13,8 @@ import { storeSameClusters } from '../fleet/report.js';
 import { findNamed, unreadReason } from '../fleet/triage.js';
 import type { SameCluster } from '../model/same-cluster.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
-import { absentText } from '../model/coverage.js';
+import { absentText, contextDownText } from '../model/coverage.js';
+import { snapshotUnserved } from './triage-common.js';
 
 export interface TreeCommandOptions extends FleetOptions {
   namespace?: string;
@@ -99,7 +100,7 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
     // first: the object's kind and the Flux objects whose inventories say what else to watch
     const first = await takeSnapshot(fleet, { contexts, deadline, kinds: () => [kindQuery] });
     closers.push(first.close);
-    for (const u of first.unreachable) io.stderr.write(termText(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`));
+    for (const u of first.unreachable) io.stderr.write(termText(`fleetdeck: ${contextDownText(u)}\n`));
     if (first.reachable.length === 0) {
       io.stderr.write(termText('fleetdeck: no context is reachable\n'));
       return 2;
@@ -110,7 +111,7 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
       if (t) types.set(c, t);
     }
     if (types.size === 0) {
-      io.stderr.write(termText(`fleetdeck: no selected context serves the kind "${kindQuery}"\n`));
+      io.stderr.write(termText(`fleetdeck: ${snapshotUnserved(kindQuery, first)}\n`));
       return 2;
     }
     const found = new Map<string, ObjRef[]>();

@@ -6,6 +6,7 @@ import { missingOwnerKinds } from '../fleet/tree-index.js';
 import { takeSnapshot, type Snapshot } from '../fleet/snapshot.js';
 import type { FleetStore } from '../fleet/types.js';
 import type { ObjRef } from '../model/tree.js';
+import { contextDownText, unservedText } from '../model/coverage.js';
 
 /** `deploy/web` → kind query and name; undefined when it is not KIND/NAME. */
 export function parseTarget(target: string): { kindQuery: string; name: string } | undefined {
@@ -40,7 +41,12 @@ export async function watchOwnersAbove(store: FleetStore, roots: Map<string, Obj
 }
 
 /** One line per context that could not be read at all. */
+/** No reachable context resolves the kind: the one sentence the TUI says too (unservedText), the unreachable contexts unknown. */
+export function snapshotUnserved(kindQuery: string, snap: Pick<Snapshot, 'reachable' | 'unreachable'>): string {
+  return unservedText(kindQuery, [...snap.reachable.map((name) => ({ name, state: 'ready', discovered: true })), ...snap.unreachable]);
+}
+
 export function reportUnreachable(snap: Snapshot, stderr: Writable): void {
-  for (const u of snap.unreachable) stderr.write(termText(`fleetdeck: context ${u.name} is ${u.state}${u.lastError ? `: ${u.lastError}` : ''}\n`));
+  for (const u of snap.unreachable) stderr.write(termText(`fleetdeck: ${contextDownText(u)}\n`));
 }
 

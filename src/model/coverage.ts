@@ -184,6 +184,27 @@ export function absentText(type: { kind: string; namespaced: boolean }, name: st
   return `${what} not found${where} ${where ? 'of' : 'in'} ${notFound.join(', ')}${rest}`;
 }
 
+/** A context that could not be read, as the commands say it on stderr: `context dead is unreachable: connect ECONNREFUSED`. */
+export function contextDownText(c: { name: string; state: string; lastError?: string }): string {
+  return `context ${c.name} is ${c.state}${c.lastError ? `: ${c.lastError}` : ''}`;
+}
+
+/**
+ * What a view or command says when no selected context resolves the kind `query`. "No selected
+ * context serves" is a claim about servers: only when every context was discovered. Contexts
+ * still connecting are waited for; the ones that could not be read are unknown, with why.
+ */
+export function unservedText(query: string, contexts: readonly CoverageContext[]): string {
+  const waiting = contexts.filter((c) => !c.discovered && c.state === 'connecting').map((c) => c.name);
+  const down = contexts.filter((c) => !c.discovered && c.state !== 'connecting');
+  const read = contexts.filter((c) => c.discovered).map((c) => c.name);
+  const downText = down.map((c) => contextDownText(c)).join('; ');
+  if (waiting.length) return `"${query}": waiting for discovery of ${waiting.join(', ')}${down.length ? `; unknown: ${downText}` : ''}`;
+  if (!down.length) return `no selected context serves the kind "${query}"`;
+  if (!read.length) return `no context is reachable: ${downText}`;
+  return `${read.join(', ')} ${read.length === 1 ? 'does' : 'do'} not serve the kind "${query}"; unknown: ${downText}`;
+}
+
 /** One entry in words: "secrets in staging: forbidden", "pods in staging: forbidden in kube-system". */
 export function coverageText(c: KindCoverage): string {
   const where = `${kindLabel(c.resource)} in ${c.context}${c.namespace ? `/${c.namespace}` : ''}`;

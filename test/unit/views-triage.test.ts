@@ -7,7 +7,8 @@ import type { AppContext, View } from '../../src/ui/view.js';
 import { FleetView, sparkline } from '../../src/ui/views/fleet.js';
 import { ProblemsView } from '../../src/ui/views/problems.js';
 import { TreeView } from '../../src/ui/views/tree.js';
-import { TraceView } from '../../src/ui/views/triage.js';
+import { CompareView, TraceView } from '../../src/ui/views/triage.js';
+import { snapshotUnserved } from '../../src/cli/triage-common.js';
 import { runOnView } from '../../src/ui/objects.js';
 import { demoStore, FakeStore } from '../helpers/fake-store.js';
 
@@ -222,7 +223,25 @@ describe('TreeView', () => {
     const view = TreeView.xray(app, 'ks');
     expect(typeof view).not.toBe('string');
     expect((view as TreeView).rows().map((l) => `${l.context} ${l.row.label}`)).toEqual(['dev Kustomization/flux-system/apps', 'staging Kustomization/flux-system/apps', 'prod-eu Kustomization/flux-system/apps']);
-    expect(TreeView.xray(app, 'widgets')).toBe('no selected context serves "widgets"');
+    expect(TreeView.xray(app, 'widgets')).toBe('no selected context serves the kind "widgets"');
+  });
+});
+
+describe('a kind no selected context resolves', () => {
+  // `:xray deploy dead` said "no selected context serves" of a server nobody reached, and
+  // `:trace deploy/web dead` waited "for the selected contexts to serve" forever
+  it('says unknown, with why, of the contexts that could not be read, as the commands do; "no context serves" only when every one was discovered', () => {
+    const store = new FakeStore(['dev', 'dead'], { undiscovered: true });
+    store.discover('dev');
+    store.setContext('dead', 'unreachable', { lastError: 'connect ECONNREFUSED 127.0.0.1:1' });
+    const down = 'context dead is unreachable: connect ECONNREFUSED 127.0.0.1:1';
+    expect(TreeView.xray(appOn(store, ['dead']), 'deploy')).toBe(`no context is reachable: ${down}`);
+    expect(plain(new TraceView(appOn(store, ['dead']), { query: 'deploy', name: 'web' }).render(200, 10))[0]).toBe(`no context is reachable: ${down}`);
+    expect(plain(new CompareView(appOn(store, ['dead']), { query: 'deploy', name: 'web' }).render(200, 10))[0]).toBe(`no context is reachable: ${down}`);
+    expect(TreeView.xray(appOn(store, ['dev', 'dead']), 'widgets')).toBe(`dev does not serve the kind "widgets"; unknown: ${down}`);
+    store.setContext('dead', 'connecting');
+    expect(TreeView.xray(appOn(store, ['dev', 'dead']), 'widgets')).toBe('"widgets": waiting for discovery of dead');
+    expect(snapshotUnserved('widgets', { reachable: ['dev'], unreachable: [{ name: 'dead', state: 'unreachable', lastError: 'connect ECONNREFUSED 127.0.0.1:1' }] })).toBe(`dev does not serve the kind "widgets"; unknown: ${down}`);
   });
 });
 

@@ -5,6 +5,7 @@
 // through `selection()`.
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
+import { unservedText } from '../../model/coverage.js';
 import { indexFromStore } from '../../fleet/tree-index.js';
 import { storeSameClusters } from '../../fleet/report.js';
 import { clusterOf } from '../../model/same-cluster.js';
@@ -99,7 +100,10 @@ export class TreeView implements View {
   /** `:xray KIND [ns]`: every object of a kind in the selected contexts that is a top owner. */
   static xray(app: AppContext, query: string, namespace?: string): TreeView | string {
     const served = app.contexts().filter((c) => app.store.resolve(c, query));
-    if (!served.length) return `no selected context serves "${query}"`;
+    if (!served.length) {
+      const mine = new Set(app.contexts());
+      return unservedText(query, app.store.contexts().filter((c) => mine.has(c.name)));
+    }
     const roots = (): TreeRoot[] =>
       app.contexts().flatMap((c) => {
         const rt = app.store.resolve(c, query);

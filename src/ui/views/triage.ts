@@ -9,7 +9,7 @@ import { changeKinds, compareInputFor, findNamed, FLUX_TRACE_KINDS, OWNER_KINDS,
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { storeCoverage, storeSameClusters } from '../../fleet/report.js';
 import { listedWhole } from '../../fleet/knowledge.js';
-import { absentText, gapText, type UnreadContext } from '../../model/coverage.js';
+import { absentText, gapText, unservedText, type UnreadContext } from '../../model/coverage.js';
 import { changesOnce, coverageNotes, observeChange, recordedChanges, timeline, type ChangeRow } from '../../model/changes.js';
 import { compareObjects } from '../../model/compare.js';
 import { invalidFilterText, rowFilter } from '../../model/filter.js';
@@ -103,6 +103,11 @@ abstract class ObjectTextView extends TextView {
   }
   /** `compare`, `trace`: the crumb's first word */
   protected abstract readonly verb: string;
+  /** No selected context resolves the kind: waiting for discovery, unknown where a context could not be read, or none serves it (every one discovered). */
+  protected unserved(): string {
+    const mine = new Set(this.app.contexts());
+    return unservedText(this.addr.query, this.app.store.contexts().filter((c) => mine.has(c.name)));
+  }
   /** the pair's other view and the command that opens it */
   protected abstract sibling(): { action: CommandId; view: () => View };
   title(): string {
@@ -144,7 +149,7 @@ export class CompareView extends ObjectTextView {
     const contexts = this.app.contexts();
     const now = this.app.now();
     const type = contexts.map((c) => store.resolve(c, this.addr.query)).find((t) => t !== undefined);
-    if (!type) return [plain(`waiting for the selected contexts to serve "${this.addr.query}"`)];
+    if (!type) return [plain(this.unserved())];
     let ns = type.namespaced ? this.addr.namespace : undefined;
     if (type.namespaced && ns === undefined) {
       const found = new Set(contexts.flatMap((c) => { const t = store.resolve(c, this.addr.query); return t ? findNamed(store, c, t, this.addr.name, undefined).map((r) => r.object.metadata.namespace ?? '') : []; }));
@@ -192,7 +197,7 @@ export class TraceView extends ObjectTextView {
     // wrapped (w): messages and names whole, folded onto the rows below
     const room = this.wrapped ? Infinity : width;
     // nothing found: "not found" only of the contexts read whole (the shell's trace says the same)
-    const absent = type ? absentText(type, this.addr.name, this.addr.namespace, notThere, unread) : `waiting for the selected contexts to serve "${this.addr.query}"`;
+    const absent = type ? absentText(type, this.addr.name, this.addr.namespace, notThere, unread) : this.unserved();
     const out = traces.length ? renderTraces(traces, p, room).split('\n') : [plain(absent)];
     if (elsewhere.length) out.push('', p.muted(escapeTags(this.wrapped ? elsewhere.join('; ') : fit(elsewhere.join('; '), width))));
     return out;
