@@ -18,7 +18,8 @@ import { startPortForward, type PortForward } from '../kube/portforward.js';
 import { arr, num, str } from '../model/access.js';
 import { termText } from '../model/sanitize.js';
 import type { KubeObject } from '../model/types.js';
-import type { CommandId } from '../commands/table.js';
+import { command, type CommandId } from '../commands/table.js';
+import { keysOf } from './chrome.js';
 import { ConfirmView, InputView } from './views/confirm.js';
 import { escapeTags } from './style.js';
 import type { AppContext, View } from './view.js';
@@ -133,7 +134,9 @@ export class ForwardsView implements View {
   }
   render(width: number, height: number): string[] {
     const rows = this.triage.forwards();
-    if (rows.length === 0) return [escapeTags('no port-forwards: <shift-f> on a pod (or a workload/service row) starts one')];
+    // the keys and the label as the footer and help say them (the command table)
+    const keyed = (id: CommandId): string => `<${keysOf(this.app.keymap, id)}> ${command(id).title}`;
+    if (rows.length === 0) return [escapeTags(`no port-forwards: <${keysOf(this.app.keymap, 'pod.port-forward')}> on a pod (or a workload/service row) starts one`)];
     const bytes = (n: number) => (n < 1024 ? `${n}B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)}K` : `${(n / 1024 ** 2).toFixed(1)}M`);
     return [
       ...renderTable({
@@ -153,7 +156,7 @@ export class ForwardsView implements View {
         state: this.state,
         theme: this.app.theme,
       }),
-      escapeTags('<ctrl-d> stop forwarding  <esc> back'),
+      escapeTags(`${keyed('workload.delete')} (stops the selected port-forward)  ${keyed('back')}`),
     ];
   }
   close(): void {
