@@ -83,7 +83,8 @@ export function redact(text: string): string {
 }
 
 /**
- * One printable line, credentials masked, at most `max` characters: safe to print or log.
+ * One printable line, credentials masked, at most `max` characters (a longer one keeps its
+ * start and its end around ` … `): safe to print or log.
  * Layout whitespace (newlines, tabs) becomes one space and colours go; every other control is shown as the one
  * sanitizer shows cluster text (termLine: `ESC ] 0 ; T BEL` as `\e]0;T\a`), never stripped, so
  * what the server said stays readable as it was sent and nothing of it can drive a terminal.
@@ -92,7 +93,11 @@ export function readable(text: string, max = maxMessage): string {
   // masked before and after: an escape shown as text can split or join what a pattern reads.
   // Colours (SGR: an exec plugin's red "error") say nothing once on one line: dropped.
   const line = redact(termLine(redact(text).replace(/\u001b\[[0-9;]*m/g, '').replace(/\s+/g, ' '))).trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  if (line.length <= max) return line;
+  // cut in the middle: the start says what failed and the end why (a Go error wraps its cause
+  // last: `… is invalid: patch: Invalid value: "{…}": json: cannot unmarshal number … of type int32`)
+  const head = Math.ceil((max - 3) * 0.4);
+  return `${line.slice(0, head)} … ${line.slice(line.length - (max - 3 - head))}`;
 }
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

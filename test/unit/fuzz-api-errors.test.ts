@@ -65,10 +65,21 @@ describe('API error bodies', () => {
   it('bounds huge bodies to one line', () => {
     const huge = apiErrorFrom(500, 'x'.repeat(5_000_000));
     expectReadable(huge.message);
-    expect(huge.message.endsWith('…')).toBe(true);
+    expect(huge.message).toMatch(/^500 InternalError: x+ … x+$/);
     const hugeStatus = apiErrorFrom(422, JSON.stringify({ kind: 'Status', reason: 'Invalid', message: `spec: ${'y'.repeat(100_000)}\nline two` }));
     expectReadable(hugeStatus.message);
     expect(hugeStatus.message.startsWith('spec: yyy')).toBe(true);
+    expect(hugeStatus.message.endsWith('yyy line two')).toBe(true);
+  });
+
+  // kube-apiserver's answer to a /scale patch of 99999999999 replicas: its cause is at the end,
+  // after the patch it echoes; cut at the end, the line said "invalid" and never why
+  it('a long message keeps its end, where the cause is', () => {
+    const patch = JSON.stringify({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'h48', managedFields: [{ manager: 'kube-controller-manager', operation: 'Update', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }] }, spec: { replicas: 99999999999 } }).repeat(3);
+    const e = apiErrorFrom(422, JSON.stringify({ kind: 'Status', reason: 'Invalid', code: 422, message: `Scale.autoscaling "" is invalid: patch: Invalid value: ${JSON.stringify(patch)}: json: cannot unmarshal number 99999999999 into Go struct field ScaleSpec.spec.replicas of type int32` }));
+    expectReadable(e.message);
+    expect(e.message).toMatch(/^Scale\.autoscaling "" is invalid: patch: Invalid value: /);
+    expect(e.message).toMatch(/ … .*json: cannot unmarshal number 99999999999 into Go struct field ScaleSpec\.spec\.replicas of type int32$/);
   });
 
   it("shows a body's terminal escapes and control characters as visible escapes (the one sanitizer's), never live; colours are dropped", () => {
