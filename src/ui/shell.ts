@@ -158,6 +158,15 @@ export function installTerminalGuards(screen: blessed.Widgets.Screen): () => voi
   const handlers = signals.map(([sig, code]) => {
     const h = (): void => {
       restore();
+      if (sig === 'SIGHUP') {
+        // the terminal hung up (an SSH session dropped, the pane closed): process.exit would
+        // run Node's own tty reset, which aborts with a native stack trace on a terminal that
+        // is gone (tcsetattr: EIO). Die of the signal as a process without a handler does
+        // (exit status 129 to the shell).
+        process.off(sig, h);
+        process.kill(process.pid, sig);
+        return;
+      }
       process.exit(code);
     };
     process.on(sig, h);

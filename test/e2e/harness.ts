@@ -34,6 +34,9 @@ export interface Session {
   type(text: string): void;
   resize(cols: number, rows: number): void;
   kill(signal: NodeJS.Signals): void;
+  /** closes the pty's master, as a dropped SSH session or a closed terminal does (the app gets SIGHUP, its tty EIO) */
+  hangUp(): void;
+  /** the exit status as a shell reports it: the code, or 128 + the signal that ended the process */
   exit(timeoutMs?: number): Promise<number>;
   /** alternate screen left and cursor visible */
   restored(): Promise<boolean>;
@@ -59,7 +62,7 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
   let raw = '';
   const pty: IPty = spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? process.cwd(), env: { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: '', LC_CTYPE: '', ...opts.env } as Record<string, string> });
   let exitCode: number | undefined;
-  const exited = new Promise<number>((res) => pty.onExit(({ exitCode: c }) => { exitCode = c; res(c); }));
+  const exited = new Promise<number>((res) => pty.onExit(({ exitCode: c, signal }) => { exitCode = signal ? 128 + signal : c; res(exitCode); }));
   pty.onData((d) => {
     raw += d;
     term.write(d);
@@ -121,6 +124,10 @@ export function run(file: string, args: string[], opts: { cols?: number; rows?: 
     },
     kill(signal) {
       pty.kill(signal);
+    },
+    hangUp() {
+      // node-pty's UnixTerminal closes its master on destroy (not in its typings)
+      (pty as unknown as { destroy(): void }).destroy();
     },
     async exit(timeoutMs = 5000) {
       // the screen it hung on says where (a dialog still open, a close that never finished)

@@ -4,7 +4,7 @@
 // The exception is a real one thrown inside the running process: a module preloaded with
 // node's --import throws from a SIGUSR2 listener, so the product carries no test hook.
 // Run `npm run build` first.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,23 @@ describe('the terminal is restored on every way out', () => {
     expect(await s.restored()).toBe(true);
     // the UI is gone from the screen the shell gets back
     expect(await s.screenText()).not.toMatch(/CONTEXT\s+STATE/);
+  }, 60_000);
+
+  // closing the terminal itself (tmux kill-session, an SSH drop): the tty is gone, and exiting
+  // through process.exit made Node's own tty reset abort with a native stack trace on stderr
+  it('the terminal closed under it: the process ends by SIGHUP, no native abort on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-hup-'));
+    const err = join(dir, 'stderr');
+    const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'fd-state-')), XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'fd-config-')) };
+    const s = track(run('/bin/sh', ['-c', `echo $$ > ${dir}/pid; exec "${process.execPath}" "${CLI}" demo 2>${err}`], { env, cols: 120, rows: 30 }));
+    await s.waitFor(/CONTEXT\s+STATE/, STARTUP_MS);
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    s.hangUp();
+    const deadline = Date.now() + EXIT_MS;
+    const alive = (): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
+    expect(readFileSync(err, 'utf8')).not.toMatch(/Assertion failed|Native stack trace/);
   }, 60_000);
 
   it('an uncaught exception: restored first, then the error on the normal screen, exit 1', async () => {
