@@ -106,7 +106,8 @@ export interface View {
 export interface DialogKey {
   keys: readonly string[];
   label: string;
-  run(): void;
+  /** `key`: which of its keys was pressed */
+  run(key: string): void;
 }
 
 export interface DialogAnswer {

@@ -432,4 +432,27 @@ describe('the footer of a dialog offers its own keys, as it declares them, and n
     const t = await r.waitFor('to replicas:');
     expect(footer(t)).toBe('type the answer · <enter> ok <esc> cancel');
   });
+
+  // at 80x24 a reconcile with its source hid the Kustomization's PATCH below the fold, with
+  // nothing to say there was more: every mutation's plan must be readable whole
+  it('a plan taller than the screen: the header says where, the footer offers the keys that show the rest', async () => {
+    const r = start({ startCommand: 'flux', cols: 100, rows: 16 });
+    await r.waitFor('kustomize build failed');
+    await selectKs(r, 'dev');
+    r.keys('R');
+    await r.waitFor('confirm reconcile');
+    r.keys('\t');
+    let t = await r.waitFor((x) => /\[1-\d+\/\d+\]/.test(x.split('\n')[1]));
+    expect(footer(t)).toMatch(/^<y>\/<enter> confirm <esc>\/<n> cancel <down>\/<up> more <tab> with source: on/);
+    const [, shown, total] = /\[1-(\d+)\/(\d+)\]/.exec(t.split('\n')[1])!;
+    expect(Number(total)).toBeGreaterThan(Number(shown));
+    // the Kustomization's own PATCH (after its source's) is below the fold
+    expect(t).not.toMatch(/PATCH \/apis\/kustomize\.toolkit\.fluxcd\.io/);
+    r.keys('\x1b[6~');
+    r.keys('\x1b[6~');
+    t = await r.waitFor((x) => /\[\d+-(\d+)\/\1\]/.test(x.split('\n')[1]));
+    expect(t).toMatch(/PATCH \/apis\/kustomize\.toolkit\.fluxcd\.io/);
+    r.keys('\x1b');
+    await r.waitFor('cancelled');
+  });
 });

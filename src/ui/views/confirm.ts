@@ -27,7 +27,7 @@ export function dialogKeysText(keys: readonly DialogKey[]): string {
 /** Runs the declared key `k` of a dialog; false when it declares none. */
 function runDeclared(answer: DialogAnswer, k: string): boolean {
   const hit = answer.keys.find((d) => d.keys.includes(k));
-  hit?.run();
+  hit?.run(k);
   return hit !== undefined;
 }
 
@@ -65,25 +65,30 @@ export class ConfirmView extends TextView {
   dialog(): DialogAnswer {
     const h = this.handlers;
     const cancel = (keys: string[]): DialogKey => ({ keys, label: 'cancel', run: () => h.cancel() });
-    if (!this.sendable()) return { keys: [cancel(['esc'])] };
+    if (!this.sendable()) return { keys: [cancel(['esc']), ...this.scroll()] };
     const toggle: DialogKey[] = h.toggle ? [{ keys: ['tab'], label: `${h.toggle.label}: ${h.toggle.on ? 'on' : 'off'}`, run: () => void (this.plan = h.toggle!.run()) }] : [];
     if (this.plan.protected) {
       const confirm = (): void => {
         if (this.typed === this.plan.confirmText) h.confirm(this.typed);
         else this.app.message(`type "${this.plan.confirmText}" to confirm, esc to cancel`, 'error');
       };
-      return { typing: `type "${this.plan.confirmText}"`, keys: [{ keys: ['enter'], label: 'confirm', run: confirm }, cancel(['esc']), ...toggle] };
+      return { typing: `type "${this.plan.confirmText}"`, keys: [{ keys: ['enter'], label: 'confirm', run: confirm }, cancel(['esc']), ...this.scroll(), ...toggle] };
     }
-    return { keys: [{ keys: ['y', 'enter'], label: 'confirm', run: () => h.confirm('') }, cancel(['esc', 'n']), ...toggle, { keys: ['w'], label: 'wrap lines', run: () => this.toggleWrap() }] };
+    return { keys: [{ keys: ['y', 'enter'], label: 'confirm', run: () => h.confirm('') }, cancel(['esc', 'n']), ...this.scroll(), ...toggle, { keys: ['w'], label: 'wrap lines', run: () => this.toggleWrap() }] };
+  }
+
+  /** A plan taller than the screen: the keys that bring the rest into view (the header says where, `[1-18/30]`). */
+  private scroll(): DialogKey[] {
+    if (this.total <= this.height) return [];
+    return [{ keys: ['down', 'up'], label: 'more', run: (k) => void this.handle(k === 'up' ? 'up' : 'down') }];
   }
 
   /** Raw keys: the dialog owns the keyboard until it is answered. */
   takeKey(k: string, ch: string | undefined): boolean {
     const answer = this.dialog();
     if (runDeclared(answer, k)) return true;
-    if (k === 'up' || k === 'down' || k === 'pageup' || k === 'pagedown') {
-      return this.handle(k === 'pageup' ? 'page-up' : k === 'pagedown' ? 'page-down' : k);
-    }
+    // a page at a time too (the footer names the line keys only: the room is the answer's)
+    if (k === 'pageup' || k === 'pagedown') return this.handle(k === 'pageup' ? 'page-up' : 'page-down');
     if (answer.typing !== undefined) this.typed = editLine(this.typed, k, ch) ?? this.typed;
     return true;
   }
@@ -114,6 +119,8 @@ export class ConfirmView extends TextView {
     const answer = fold(lines.slice(-1));
     const body = fold(lines.slice(0, -1));
     this.height = Math.max(1, height - answer.length);
+    // the header's `[1-18/30]` (status) and the dialog's scroll keys read these
+    this.total = body.length + answer.length <= height ? 0 : body.length;
     if (body.length + answer.length <= height) return [...body, ...answer];
     this.top = Math.min(this.top, Math.max(0, body.length - this.height));
     return [...body.slice(this.top, this.top + this.height), ...answer];

@@ -14,7 +14,7 @@ export abstract class TextView implements View {
   /** the width of the last frame (wrapping keeps the top line in place at it) */
   protected width = 80;
   /** rows of the last frame's text (the window is `height` of them from `top`) */
-  private total = 0;
+  protected total = 0;
 
   constructor(protected readonly app: AppContext) {}
 
