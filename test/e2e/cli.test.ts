@@ -30,10 +30,10 @@ async function command(s: Session, line: string, until: string | RegExp, ms = 10
 /** Narrows the Flux view to one object by an exact-substring filter over ctx/ns/kind/name. */
 async function only(s: Session, context: string, kind: string, name: string): Promise<void> {
   // an esc right before '/' would read as alt-/: start from an unfiltered, settled view
-  await s.waitFor(/flux \[\d+\]/);
+  await s.waitFor(/flux \[\d+\+?\]/);
   s.type(`/'${context}/flux-system/${kind}/${name}`);
   s.press('enter');
-  await s.waitFor(/flux \[1\/\d+\]/);
+  await s.waitFor(/flux \[1\/\d+\+?\]/);
 }
 
 function auditLines(): { context: string; action: string }[] {
@@ -60,34 +60,34 @@ describe('fleetdeck demo in a pty', () => {
     // the screen read mid-frame, the tenth row half drawn)
     t = await s.waitFor(/checkout-web-[a-z0-9]+-[a-z0-9]{5}\s/);
     await s.waitFor((x) => ['dev', 'staging', 'prod-eu'].every((c) => new RegExp(`^${c}\\s`, 'm').test(x)));
-    const total = Number(/pods \[(\d+)\]/.exec(await s.screenText())?.[1]);
+    const total = Number(/pods \[(\d+)\+?\]/.exec(await s.screenText())?.[1]);
     expect(total).toBeGreaterThan(10);
 
     s.type('/prod-eu');
     s.press('enter');
     // the filtered title and rows come in one frame, but the screen can be read mid-frame (a
     // clean-clone run saw the new title over the old rows): wait for the rows to follow
-    t = await s.waitFor((x) => /pods \[\d+\/\d+\]/.test(x) && !/^(dev|staging)\s/m.test(x));
+    t = await s.waitFor((x) => /pods \[\d+\/\d+\+?\]/.test(x) && !/^(dev|staging)\s/m.test(x));
     expect(t).toMatch(/^prod-eu\s/m);
     s.press('esc');
-    await s.waitFor(/pods \[\d+\]/);
+    await s.waitFor(/pods \[\d+\+?\]/);
 
-    t = await command(s, ':ks', /kustomizations \[\d+\]/);
+    t = await command(s, ':ks', /kustomizations \[\d+\+?\]/);
     expect(t).toMatch(/READY\s+SUSPENDED\s+REVISION/);
     await s.waitFor('kustomize build failed');
 
-    t = await command(s, ':certificates', /certificates \[3\]/);
+    t = await command(s, ':certificates', /certificates \[3\+?\]/);
     expect(t).toMatch(/NAME\S*\s+READY\s+SECRET\s+AGE\s+HEALTH/);
 
     s.press('y');
     t = await s.waitFor(/apiVersion: cert-manager.io\/v1/);
     expect(t).toContain('kind: Certificate');
     s.press('esc');
-    await s.waitFor(/certificates \[3\]/);
+    await s.waitFor(/certificates \[3\+?\]/);
     s.press('d');
     await s.waitFor(/Name:\s+shop-tls/);
     s.press('esc');
-    await s.waitFor(/certificates \[3\]/);
+    await s.waitFor(/certificates \[3\+?\]/);
 
     s.press('?');
     t = await s.waitFor('help (default)');
@@ -138,7 +138,7 @@ describe('fleetdeck demo in a pty', () => {
     const s = demo();
     await s.waitFor(ALL_UP, STARTUP_MS);
     s.press('2');
-    await s.waitFor(/flux \[\d+\]/);
+    await s.waitFor(/flux \[\d+\+?\]/);
     await s.waitFor('kustomize build failed');
 
     // suspend on a non-protected context
@@ -182,7 +182,7 @@ describe('fleetdeck demo in a pty', () => {
       s.press('space');
       s.press('esc');
     }
-    await s.waitFor(/flux \[\d+\] 2 marked/);
+    await s.waitFor(/flux \[\d+\+?\] 2 marked/);
     s.press('T');
     t = await s.waitFor('Suspend: 2 of 2 targets');
     expect(t).toContain('dev / flux-system / Kustomization monitoring-stack');

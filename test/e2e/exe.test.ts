@@ -132,7 +132,7 @@ describe('the single executable with no node on PATH (env -i)', { timeout: 180_0
     expect(t).toMatch(/CONTEXT\s+STATE/);
     s.type(':pods');
     s.press('enter');
-    t = await s.waitFor(/pods \[\d+\]/, 20_000);
+    t = await s.waitFor(/pods \[\d+\+?\]/, 20_000);
     t = await s.waitFor(/prod-eu\s+checkout\s+cart-api-\S+\s+0\/1\s+CrashLoopBackOff/, 20_000);
     await quit(s);
   });
@@ -198,7 +198,7 @@ describe('bastion conditions', { timeout: 180_000 }, () => {
     await s.waitFor(ALL_UP, STARTUP_MS);
     s.type(':pods');
     s.press('enter');
-    await s.waitFor(/pods \[\d+\]/, 20_000);
+    await s.waitFor(/pods \[\d+\+?\]/, 20_000);
     await quit(s);
   });
 

@@ -69,7 +69,7 @@ describe('compare, trace and changes views on the demo', () => {
     const s = demo(240, 60);
     await s.waitFor(/CONTEXT\s+STATE\s+LATENCY/, STARTUP_MS);
     s.press('3');
-    await s.waitFor(/changes \[\d+\]/, WAIT_MS);
+    await s.waitFor(/changes \[\d+\+?\]/, WAIT_MS);
     s.type('/rollout');
     s.press('enter');
     let t = await s.waitFor(/prod-eu\s+Deployment\/checkout\/cart-api\s+rollout\s+revision 2 → 3: image cart-api: ghcr\.io\/acme\/cart-api:1\.5\.0 → ghcr\.io\/acme\/cart-api:1\.6\.0-bad/, WAIT_MS);

@@ -63,7 +63,7 @@ describe('issue 15 in a pty', () => {
     await s.waitFor(/fleetdeck/, STARTUP_MS);
     s.type(':pods');
     s.press('enter');
-    const t = await s.waitFor((x) => /pods \[\d+\]/.test(x) && /CONTEXT\s+NAMESPACE\s+NAME/.test(x), STARTUP_MS);
+    const t = await s.waitFor((x) => /pods \[\d+\+?\]/.test(x) && /CONTEXT\s+NAMESPACE\s+NAME/.test(x), STARTUP_MS);
     // the fault of the issue: the typed text printed raw over the header
     expect(t).not.toContain(':podst');
     expect(t.split('\n')[0]).not.toContain('pods');
@@ -88,11 +88,11 @@ describe('issue 15 in a pty', () => {
 
     // t on the same row, then l on the tree's selected node
     s.press('t');
-    await s.waitFor(/tree \S+\/\S+ \[\d+\]/, WAIT_MS);
+    await s.waitFor(/tree \S+\/\S+ \[\d+\+?\]/, WAIT_MS);
     s.press('l');
     await s.waitFor(/logs \S+\/\S+/, WAIT_MS);
     s.press('esc');
-    await s.waitFor(/tree \S+\/\S+ \[\d+\]/, WAIT_MS);
+    await s.waitFor(/tree \S+\/\S+ \[\d+\+?\]/, WAIT_MS);
     s.press('esc');
     await s.waitFor(/problems \[\d+/, WAIT_MS);
 

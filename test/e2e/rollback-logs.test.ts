@@ -31,10 +31,10 @@ async function selectProdCartApi(s: Session): Promise<string> {
   await s.waitFor(/CONTEXT\s+STATE\s+LATENCY/, STARTUP_MS);
   s.type(':deploy');
   s.press('enter');
-  await s.waitFor(/deployments \[\d+\]/, WAIT_MS);
+  await s.waitFor(/deployments \[\d+\+?\]/, WAIT_MS);
   s.type('/cart-api');
   s.press('enter');
-  const t = await s.waitFor((x) => /deployments \[3\/\d+\]/.test(x) && ['dev', 'staging', 'prod-eu'].every((c) => new RegExp(`^${c}\\s+checkout\\s+cart-api\\s`, 'm').test(x)), WAIT_MS);
+  const t = await s.waitFor((x) => /deployments \[3\/\d+\+?\]/.test(x) && ['dev', 'staging', 'prod-eu'].every((c) => new RegExp(`^${c}\\s+checkout\\s+cart-api\\s`, 'm').test(x)), WAIT_MS);
   const rows = t.split('\n').filter((l) => /^(dev|staging|prod-eu)\s+checkout\s+cart-api\s/.test(l));
   const at = rows.findIndex((l) => l.startsWith('prod-eu'));
   for (let i = 0; i < at; i++) s.press('down');

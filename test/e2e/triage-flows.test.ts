@@ -32,7 +32,7 @@ async function editConfigMap(args: string[], editor: string): Promise<Session> {
   await s.waitFor(/payments-api-config/, STARTUP_MS);
   s.type("/'payments-api-config");
   s.press('enter');
-  await s.waitFor(/configmaps \[1\/\d+\]/, WAIT_MS);
+  await s.waitFor(/configmaps \[1\/\d+\+?\]/, WAIT_MS);
   s.press('E');
   return s;
 }
@@ -66,10 +66,10 @@ function get(port: number, path: string): Promise<{ status: number; body: string
 describe('triage flows on demo', () => {
   it('shift-f forwards a local port to a pod: an HTTP GET reaches the sim echo; :pf counts the bytes; ctrl-d stops it', async () => {
     const s = demo(140, 30, ':pods');
-    await s.waitFor(/pods \[\d+\][\s\S]*\s1\/1\s+Running/, STARTUP_MS);
+    await s.waitFor(/pods \[\d+\+?\][\s\S]*\s1\/1\s+Running/, STARTUP_MS);
     s.type("/'dev/payments/payments-api");
     s.press('enter');
-    await s.waitFor(/pods \[\d+\/\d+\][\s\S]*payments-api-\S+\s+1\/1\s+Running/, WAIT_MS);
+    await s.waitFor(/pods \[\d+\/\d+\+?\][\s\S]*payments-api-\S+\s+1\/1\s+Running/, WAIT_MS);
     s.press('F');
     const ask = await s.waitFor(/forward \[LOCAL:\]REMOTE for (payments-api-\S+) \(e\.g\. (\d+):\d+/, WAIT_MS);
     const [, pod, remote] = /forward \[LOCAL:\]REMOTE for (payments-api-\S+) \(e\.g\. (\d+):/.exec(ask)!;
@@ -102,7 +102,7 @@ describe('triage flows on demo', () => {
     // the crash-looping pod(s) only: every word of the filter must appear in the row
     s.type('/cart-api CrashLoopBackOff');
     s.press('enter');
-    await s.waitFor(/pods \[\d+\/\d+\][\s\S]*cart-api-\S+\s+0\/1\s+CrashLoopBackOff/, WAIT_MS);
+    await s.waitFor(/pods \[\d+\/\d+\+?\][\s\S]*cart-api-\S+\s+0\/1\s+CrashLoopBackOff/, WAIT_MS);
     s.press('p');
     await s.waitFor(/FATAL unable to start server: exiting with code 1/, WAIT_MS);
     const t = await s.screenText();
@@ -182,7 +182,7 @@ describe('triage flows on demo', () => {
     s.type('report-exports');
     s.press('enter');
     // the ConfigMap was being deleted with its namespace: without its finalizer it goes
-    const done = await s.waitFor(/configmaps \[0\][\s\S]*staging \/ legacy-reports \/ ConfigMap report-exports: succeeded: finalizers removed/, WAIT_MS);
+    const done = await s.waitFor(/configmaps \[0\+?\][\s\S]*staging \/ legacy-reports \/ ConfigMap report-exports: succeeded: finalizers removed/, WAIT_MS);
     expect(done).not.toMatch(/report-exports\s+\d/);
   }, 240_000);
 
@@ -191,7 +191,7 @@ describe('triage flows on demo', () => {
     await s.waitFor(/legacy-reports/, STARTUP_MS);
     s.type("/'legacy-reports");
     s.press('enter');
-    await s.waitFor(/namespaces \[1\/\d+\]/, WAIT_MS);
+    await s.waitFor(/namespaces \[1\/\d+\+?\]/, WAIT_MS);
     s.press('ctrl-k');
     const plan = await s.waitFor(/type "[^"]+" to confirm/, WAIT_MS);
     expect(plan).toMatch(/note: finalizer reports\.acme\.io\/export-cleanup: still held by ConfigMap legacy-reports\/report-exports/);

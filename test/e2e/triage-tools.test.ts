@@ -19,7 +19,7 @@ describe('triage tools on demo', () => {
     const s = demo(160, 40, ['--command', ':pods']);
     // sorted by name, the 71 pods put payments-api's below the fold: narrow to them first (the
     // test passed only when it caught a frame drawn before every pod was in)
-    await s.waitFor(/pods \[\d+\][\s\S]*\s1\/1\s+Running/, STARTUP_MS);
+    await s.waitFor(/pods \[\d+\+?\][\s\S]*\s1\/1\s+Running/, STARTUP_MS);
     s.type('/payments-api');
     s.press('enter');
     const t = await s.waitFor((x) => /\bCPU\s+MEM\s+AGE/.test(x) && /payments-api-\S+\s+1\/1\s+Running\s+\d+\s+\d+m\s+\d+Mi\s/.test(x), STARTUP_MS);
@@ -36,10 +36,10 @@ describe('triage tools on demo', () => {
 describe('shell, copy and secrets on demo', () => {
   it('s on a pod hands the terminal to a shell in it (resize included) and takes it back intact', async () => {
     const s = demo(120, 30, ['--command', ':pods']);
-    await s.waitFor(/pods \[\d+\][\s\S]*\s1\/1\s+Running/, STARTUP_MS);
+    await s.waitFor(/pods \[\d+\+?\][\s\S]*\s1\/1\s+Running/, STARTUP_MS);
     s.type("/'dev/payments/payments-api");
     s.press('enter');
-    await s.waitFor(/pods \[\d+\/\d+\][\s\S]*payments-api-\S+\s+1\/1\s+Running/, WAIT_MS);
+    await s.waitFor(/pods \[\d+\/\d+\+?\][\s\S]*payments-api-\S+\s+1\/1\s+Running/, WAIT_MS);
     s.press('s');
     await s.waitFor(/fleetdeck: shell in dev payments\/payments-api-\S+ \(payments-api\)/, WAIT_MS);
     s.type('echo "sum=$((2+3)) host=$HOSTNAME"\r');
@@ -69,7 +69,7 @@ describe('shell, copy and secrets on demo', () => {
     await s.waitFor(/payments-db-credentials/, STARTUP_MS);
     s.type("/'dev/payments/payments-db-credentials");
     s.press('enter');
-    await s.waitFor(/secrets \[1\/\d+\]/, WAIT_MS);
+    await s.waitFor(/secrets \[1\/\d+\+?\]/, WAIT_MS);
     s.press('c');
     await s.waitFor(/copied the name payments-db-credentials to the clipboard/, WAIT_MS);
     expect(s.output()).toContain(`\u001b]52;c;${Buffer.from('payments-db-credentials').toString('base64')}\u0007`);

@@ -88,11 +88,11 @@ describe('triage on demo', () => {
     const s = demo(160, 60);
     await s.waitFor(/CONTEXT\s+STATE\s+LATENCY/, STARTUP_MS);
     s.press('2');
-    await s.waitFor(/flux \[\d+\]/, WAIT_MS);
+    await s.waitFor(/flux \[\d+\+?\]/, WAIT_MS);
     await s.waitFor(/Kustomization\s+staging\s+flux-system\/apps\s+False/, WAIT_MS);
     s.type("/'staging/flux-system/Kustomization/apps");
     s.press('enter');
-    await s.waitFor(/flux \[1\/\d+\]/, WAIT_MS);
+    await s.waitFor(/flux \[1\/\d+\+?\]/, WAIT_MS);
     s.press('t');
 
     // every inventory entry resolved once the caches are synced: workloads down to their pods

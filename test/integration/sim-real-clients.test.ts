@@ -53,7 +53,8 @@ for (const backend of backends) {
         sub.close();
         ac.abort();
         expect(await run).toBe(0);
-        expect(err).toBe('');
+        // before the Job's controller made its pod, the tail may have said it waits for one
+        expect(err).toMatch(/^(fleetdeck logs: no pod matches yet \([^)]*\); waiting for one\n)?$/);
       } finally {
         await store.close();
         await env.kubectl(['delete', 'job', name, '-n', env.namespace, '--wait=false']);
