@@ -181,7 +181,12 @@ for (const backend of backends) {
         ready: 'True', readyReason: 'InstallSucceeded', appliedRevision: '0.1.0',
         message: `Helm install succeeded for release ${ns}/release.v1 with chart demo-chart@0.1.0`,
       });
-      const failing = await row('HelmRelease', 'failing');
+      // helm-controller retries a failed install: between retries it reads Ready=False, during one
+      // Unknown/Progressing (seen once under load); the row is read as it stands between them
+      const failing = await until('HelmRelease/failing Ready=False', async () => {
+        const r = await row('HelmRelease', 'failing');
+        return r.ready === 'False' ? r : undefined;
+      });
       expect(failing).toMatchObject({ ready: 'False', readyReason: 'InstallFailed' });
       expect(failing.message).toBe(`Helm install failed for release ${ns}/failing with chart ${BROKEN_CHART}@0.1.0: ${helmTemplateFailure(BROKEN_CHART, 'deployment.yaml', BROKEN_CHART_ERROR)}`);
     }, TEST_MS);
