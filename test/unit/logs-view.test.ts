@@ -163,14 +163,20 @@ describe('LogsView over a namespace no context has', () => {
 });
 
 describe('LogsView pod lists it could not read', () => {
-  it(':logs over a namespace whose pods are forbidden names the context and the refusal, not [0/0 | 0 pods | 0/0 streams]', async () => {
+  const refusal = 'pods is forbidden: User "staging-dev" cannot list resource "pods" in API group "" in the namespace "shop"';
+  /** A tail over shop in east and west where west refuses the pods list, once east's pod streams. */
+  async function westForbidden() {
     const store = shopStore();
     store.put('east', 'pods', pod('web-1'));
     const logs = scriptedLogs();
     view = new LogsView(fakeApp(store) as unknown as AppContext, { kind: 'query', contexts: ['east', 'west'], namespace: 'shop', pod: /^web/ }, { openLog: logs.open });
-    const refusal = 'pods is forbidden: User "staging-dev" cannot list resource "pods" in API group "" in the namespace "shop"';
     store.setPhase('west', 'pods', { phase: 'forbidden', reason: refusal });
     await until('east streaming', () => logs.ready('east/web-1/app'));
+    return { store };
+  }
+
+  it(':logs over a namespace whose pods are forbidden names the context and the refusal, not [0/0 | 0 pods | 0/0 streams]', async () => {
+    const { store } = await westForbidden();
     expect(plain(view!.render(160, 5))[0]).toBe(`⚠ west: Error from server (Forbidden): ${refusal}`);
     expect(view!.status()).toContain('| 1+ pods (forbidden: west) |');
     // every context refused: no bare "0 pods"
@@ -181,13 +187,7 @@ describe('LogsView pod lists it could not read', () => {
   });
 
   it('w wraps the notices as it wraps log lines: a refusal cut at the screen width is read whole', async () => {
-    const store = shopStore();
-    store.put('east', 'pods', pod('web-1'));
-    const logs = scriptedLogs();
-    view = new LogsView(fakeApp(store) as unknown as AppContext, { kind: 'query', contexts: ['east', 'west'], namespace: 'shop', pod: /^web/ }, { openLog: logs.open });
-    const refusal = 'pods is forbidden: User "staging-dev" cannot list resource "pods" in API group "" in the namespace "shop"';
-    store.setPhase('west', 'pods', { phase: 'forbidden', reason: refusal });
-    await until('east streaming', () => logs.ready('east/web-1/app'));
+    const { store } = await westForbidden();
     const whole = `⚠ west: Error from server (Forbidden): ${refusal}`;
     expect(plain(view!.render(60, 10))[0]).toBe(whole.slice(0, 60));
     view!.handle('logs.wrap' as never);
