@@ -1,7 +1,7 @@
 // The resource table keeps its sorted rows between frames and moves only the rows of
 // changed objects: after any sequence of changes, sort keys and filters it must show what
 // a table built from scratch over the same store shows.
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChangeBatch } from '../../src/fleet/types.js';
 import type { KubeObject } from '../../src/model/types.js';
 import type { CommandId } from '../../src/commands/table.js';
@@ -36,10 +36,26 @@ function appOver(store: FakeStore): AppContext {
 
 const SORT_ACTION: Record<SortKey, CommandId> = { name: 'sort-name', age: 'sort-age', status: 'sort-status', context: 'sort-context', namespace: 'sort-namespace' };
 
+// a view left open goes on building its rows' search texts in setImmediate slices: hundreds
+// of them (one per rebuilt table) held the event loop for the later tests' awaits
+const open: ResourceTableView[] = [];
+function table(app: AppContext, opts: ConstructorParameters<typeof ResourceTableView>[1]): ResourceTableView {
+  const v = new ResourceTableView(app, opts);
+  open.push(v);
+  return v;
+}
+afterEach(() => {
+  for (const v of open.splice(0)) v.close();
+});
+
 function fresh(app: AppContext, sort: { key: SortKey; desc: boolean }, filter: string): string[] {
   const v = new ResourceTableView(app, { query: 'pods', sort });
-  v.setFilterNow(filter);
-  return v.rows().map((r) => r.key);
+  try {
+    v.setFilterNow(filter);
+    return v.rows().map((r) => r.key);
+  } finally {
+    v.close();
+  }
 }
 
 describe('incremental resource table', () => {
@@ -54,7 +70,7 @@ describe('incremental resource table', () => {
       const app = appOver(store);
       let n = 0;
       for (let i = 0; i < initial; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, n++));
-      const view = new ResourceTableView(app, { query: 'pods', sort: { key: key === 'name' ? 'age' : 'name', desc: false } });
+      const view = table(app, { query: 'pods', sort: { key: key === 'name' ? 'age' : 'name', desc: false } });
       view.handle(SORT_ACTION[key]);
       if (desc) view.handle(SORT_ACTION[key]);
       view.setFilterNow(filter);
@@ -101,7 +117,7 @@ describe('incremental resource table', () => {
     const store = new FakeStore(CONTEXTS);
     const app = appOver(store);
     for (let i = 0; i < 200; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i));
-    const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false } });
+    const view = table(app, { query: 'pods', sort: { key: 'name', desc: false } });
     // a copy: a few changes are spliced into the rows in place
     const before = [...view.rows()];
     const byKey = new Map(before.map((r) => [r.key, r]));
@@ -134,7 +150,7 @@ describe('incremental resource table', () => {
     const store = new FakeStore(CONTEXTS);
     const app = appOver(store);
     for (let i = 0; i < 1500; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i));
-    const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false } });
+    const view = table(app, { query: 'pods', sort: { key: 'name', desc: false } });
     let n = 1500;
     for (const text of ['a', 'ap', 'api', 'api-', 'api', 'a', 'e', 'ed', '"d', '"db"']) {
       view.setFilterNow(text);
@@ -161,7 +177,7 @@ describe('incremental resource table', () => {
       const asked: (boolean | undefined)[] = [];
       const app = { ...appOver(store), render: (input?: boolean) => void asked.push(input) } as AppContext;
       for (let i = 0; i < 300; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i));
-      const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false } });
+      const view = table(app, { query: 'pods', sort: { key: 'name', desc: false } });
       view.render(120, 30);
       const shown = (): string[] => (view.render(120, 30), view.rows().map((r) => r.key));
       view.filter.set('api');
@@ -194,12 +210,10 @@ describe('incremental resource table', () => {
     for (let i = 0; i < 3000; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i));
     const all = fresh(app, { key: 'name', desc: false }, '');
     // a frame spends nothing on it: 256 rows, then the rest in slices
-    const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false }, filterFrameMs: 0 });
+    const view = table(app, { query: 'pods', sort: { key: 'name', desc: false }, filterFrameMs: 0 });
     view.render(120, 30);
-    // the slices run in setImmediate; the last one asks for a frame
-    const done = async (): Promise<void> => {
-      for (let i = 0; i < 100 && renders === 0; i++) await new Promise((r) => setImmediate(r));
-    };
+    // the slices run in setImmediate (the first after a timer); the last one asks for a frame
+    const done = (): Promise<void> => vi.waitFor(() => expect(renders).toBeGreaterThan(0), { timeout: 10_000, interval: 1 });
     const total = all.length;
     view.setFilterNow('api');
     view.render(120, 30);
@@ -239,7 +253,7 @@ describe('incremental resource table', () => {
       const o = pod(rand, i);
       store.put(CONTEXTS[i % CONTEXTS.length], 'pods', { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${i}` } });
     }
-    const view = new ResourceTableView(app, { query: 'pods', sort: { key: 'name', desc: false } });
+    const view = table(app, { query: 'pods', sort: { key: 'name', desc: false } });
     view.render(120, 30);
     expect(view.rows()).toHaveLength(1500);
     for (let i = 0; i < 700; i++) view.handle('down');
