@@ -88,7 +88,8 @@ function planExec(t: Target, spec: ExecSpec | undefined): TargetPlan {
 
 function planPortForward(t: Target, spec: PortForwardSpec | undefined): TargetPlan {
   if (!spec || !Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) return { requests: [], notes: [], refused: 'port-forward needs a pod port (1-65535)' };
-  const local = spec.localPort ? `127.0.0.1:${spec.localPort}` : '127.0.0.1 (a free port)';
+  // kubectl's localhost: both loopbacks (src/kube/portforward.ts)
+  const local = `127.0.0.1 and ::1 ${spec.localPort ? `port ${spec.localPort}` : '(a free port)'}`;
   return {
     requests: [{ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(t.namespace ?? '')}/pods/${encodeURIComponent(t.name)}/portforward`, query: { ports: String(spec.port) }, object: refOf(t) }],
     notes: [`listens on ${local} and forwards each connection to port ${spec.port} of pod ${t.namespace}/${t.name}`, ...(spec.picked ? [spec.picked] : []), ...(spec.via ? [spec.via] : [])],

@@ -273,7 +273,7 @@ export async function runPortForwardCommand(target: string, pairs: string[], opt
             io.stderr.write(termText(`error: ${st.lastError}\n`));
           }
         });
-        io.stdout.write(termText(`Forwarding from 127.0.0.1:${fwd.localPort} -> ${rp.value.port}\n`));
+        for (const a of fwd.addresses) io.stdout.write(termText(`Forwarding from ${a} -> ${rp.value.port}\n`));
       } catch (e) {
         io.stderr.write(termText(`fleetdeck port-forward: ${(e as Error).message}\n`));
         return EXIT.failed;

@@ -87,6 +87,8 @@ export interface ForwardStats {
 
 export interface PortForward {
   readonly localPort: number;
+  /** where it listens, as kubectl prints them: `127.0.0.1:PORT`, `[::1]:PORT` (the families that could be bound) */
+  readonly addresses: readonly string[];
   readonly target: PortForwardTarget;
   stats(): ForwardStats;
   /** called after every change of the stats (bytes, connections, errors) */
@@ -96,8 +98,11 @@ export interface PortForward {
 }
 
 /**
- * Listens on 127.0.0.1:localPort (0 = any free port) and forwards each connection to the
- * pod's port. Rejects when the local port cannot be bound (EADDRINUSE, EACCES).
+ * Listens on localhost as kubectl does (`--address localhost`: 127.0.0.1 and ::1, the same
+ * port on both; localPort 0 = a free port picked on the first) and forwards each connection to
+ * the pod's port. As kubectl's "any" failure mode for localhost, one family that cannot be
+ * bound (no IPv6 loopback, the port taken on ::1 only) is left out; rejects with the IPv4
+ * error when neither can be bound (EADDRINUSE, EACCES).
  */
 export async function startPortForward(client: Pick<ContextClient, 'openWebSocket'>, target: PortForwardTarget, localPort = 0): Promise<PortForward> {
   const stats: ForwardStats = { connections: 0, active: 0, bytesOut: 0, bytesIn: 0 };
@@ -158,18 +163,27 @@ export async function startPortForward(client: Pick<ContextClient, 'openWebSocke
     );
   };
 
-  const server: Server = createServer(onConnection);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(localPort, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address();
-  const bound = typeof addr === 'object' && addr ? addr.port : localPort;
+  const servers: Server[] = [];
+  const addresses: string[] = [];
+  let bound = localPort;
+  let firstError: Error | undefined;
+  for (const host of LOCALHOST) {
+    const server: Server = createServer(onConnection);
+    try {
+      await listen(server, bound, host);
+    } catch (e) {
+      firstError ??= e as Error;
+      continue;
+    }
+    const addr = server.address();
+    if (typeof addr === 'object' && addr) bound = addr.port;
+    servers.push(server);
+    addresses.push(host.includes(':') ? `[${host}]:${bound}` : `${host}:${bound}`);
+  }
+  if (!servers.length) throw firstError ?? new Error('unable to listen on localhost');
   return {
     localPort: bound,
+    addresses,
     target,
     stats: () => ({ ...stats }),
     onChange(fn) {
@@ -180,7 +194,26 @@ export async function startPortForward(client: Pick<ContextClient, 'openWebSocke
       new Promise<void>((resolve) => {
         aborts.abort();
         for (const s of sockets) s.destroy();
-        server.close(() => resolve());
+        let open = servers.length;
+        for (const server of servers) server.close(() => --open || resolve());
       }),
   };
+}
+
+/** Where a forward listens, in a line or a column: `localhost:PORT` on both loopbacks, else the one address bound. */
+export function listenText(fwd: Pick<PortForward, 'addresses' | 'localPort'>): string {
+  return fwd.addresses.length > 1 ? `localhost:${fwd.localPort}` : (fwd.addresses[0] ?? `localhost:${fwd.localPort}`);
+}
+
+/** kubectl's `localhost`: both loopbacks, IPv4 first (the port a free-port request picks is taken there) */
+const LOCALHOST = ['127.0.0.1', '::1'] as const;
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -14,7 +14,7 @@ import { editConflict } from '../actions/triage.js';
 import type { Plan, Target } from '../actions/types.js';
 import type { FleetStore } from '../fleet/types.js';
 import { openExec } from '../kube/exec.js';
-import { startPortForward, type PortForward } from '../kube/portforward.js';
+import { listenText, startPortForward, type PortForward } from '../kube/portforward.js';
 import { arr, num, str } from '../model/access.js';
 import { termText } from '../model/sanitize.js';
 import type { KubeObject } from '../model/types.js';
@@ -128,7 +128,7 @@ export class ForwardsView implements View {
     else if (action === 'workload.delete') {
       const f = list[this.state.selected];
       if (!f) this.app.message('no port-forward to stop', 'error');
-      else void this.triage.stopForward(f.id).then(() => this.app.message(`stopped forwarding 127.0.0.1:${f.fwd.localPort}`));
+      else void this.triage.stopForward(f.id).then(() => this.app.message(`stopped forwarding ${listenText(f.fwd)}`));
     } else return false;
     return true;
   }
@@ -143,7 +143,7 @@ export class ForwardsView implements View {
         columns: [
           { header: 'CONTEXT', value: (f: Forward) => f.context },
           { header: 'POD', value: (f: Forward) => `${f.namespace}/${f.pod}` },
-          { header: 'LOCAL', value: (f: Forward) => `127.0.0.1:${f.fwd.localPort}` },
+          { header: 'LOCAL', value: (f: Forward) => listenText(f.fwd) },
           { header: 'REMOTE', value: (f: Forward) => String(f.fwd.target.port) },
           { header: 'CONNS', value: (f: Forward) => `${f.fwd.stats().active}/${f.fwd.stats().connections}`, align: 'right' },
           { header: 'SENT', value: (f: Forward) => bytes(f.fwd.stats().bytesOut), align: 'right' },
@@ -395,7 +395,7 @@ export function createTriage(deps: TriageDeps): Triage {
             .session(plan, { typed }, () => startPortForward(socketFor(t.context), { namespace: t.namespace ?? '', pod: t.name, port: Number(r) }, Number(l || 0)))
             .then((fwd) => {
               forwards.push({ id: nextId++, context: t.context, namespace: t.namespace ?? '', pod: t.name, fwd, startedAt: app.now() });
-              app.message(`forwarding 127.0.0.1:${fwd.localPort} -> ${t.name}:${r}  (:pf lists forwards)`);
+              app.message(`forwarding ${listenText(fwd)} -> ${t.name}:${r}  (:pf lists forwards)`);
             })
             .catch((e: Error) => app.message(`port-forward ${t.name}: ${e.message}`, 'error'));
         });

@@ -50,9 +50,9 @@ function spawnText(file: string, args: string[]): Promise<string> {
   });
 }
 
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
+function get(port: number, path: string, host = '127.0.0.1'): Promise<{ status: number; body: string }> {
   return new Promise((res, rej) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: 20_000 }, (r) => {
+    const req = request({ host, port, path, method: 'GET', timeout: 20_000 }, (r) => {
       const chunks: Buffer[] = [];
       r.on('data', (c: Buffer) => chunks.push(c));
       r.on('end', () => res({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -76,21 +76,25 @@ describe('triage flows on demo', () => {
     s.type(`:${remote}`);
     s.press('enter');
     // dev is not a protected context: no dialog, the executor plans, audits and starts it
-    const started = await s.waitFor(/forwarding 127\.0\.0\.1:(\d+) -> payments-api-\S+:\d+/, WAIT_MS);
-    const local = Number(/forwarding 127\.0\.0\.1:(\d+)/.exec(started)![1]);
+    // on both loopbacks, as kubectl's localhost
+    const started = await s.waitFor(/forwarding localhost:(\d+) -> payments-api-\S+:\d+/, WAIT_MS);
+    const local = Number(/forwarding localhost:(\d+)/.exec(started)![1]);
     const r = await get(local, '/healthz');
     expect(r.status).toBe(200);
+    expect((await get(local, '/healthz', '::1')).status).toBe(200);
+    // both connections are counted, on either loopback
     expect(r.body).toContain(`fleetdeck echo: dev pod payments/${pod} port ${remote}`);
     expect(r.body).toContain('GET /healthz');
     s.type(':pf');
     s.press('enter');
-    const list = await s.waitFor((x) => new RegExp(`dev\\s+payments/${pod}\\s+127\\.0\\.0\\.1:${local}\\s+${remote}\\s+\\d+/1\\s+\\d+B\\s+\\d+B`).test(x), WAIT_MS);
-    const [, sent, received] = new RegExp(`127\\.0\\.0\\.1:${local}\\s+${remote}\\s+\\d+/1\\s+(\\d+)B\\s+(\\d+)B`).exec(list)!;
+    const list = await s.waitFor((x) => new RegExp(`dev\\s+payments/${pod}\\s+localhost:${local}\\s+${remote}\\s+\\d+/2\\s+\\d+B\\s+\\d+B`).test(x), WAIT_MS);
+    const [, sent, received] = new RegExp(`localhost:${local}\\s+${remote}\\s+\\d+/2\\s+(\\d+)B\\s+(\\d+)B`).exec(list)!;
     expect(Number(sent)).toBeGreaterThan(0);
     expect(Number(received)).toBeGreaterThan(Number(sent));
     s.press('ctrl-d');
-    await s.waitFor(new RegExp(`stopped forwarding 127\\.0\\.0\\.1:${local}`), WAIT_MS);
+    await s.waitFor(new RegExp(`stopped forwarding localhost:${local}`), WAIT_MS);
     await expect(get(local, '/')).rejects.toThrow(/ECONNREFUSED|ECONNRESET|socket hang up/);
+    await expect(get(local, '/', '::1')).rejects.toThrow(/ECONNREFUSED|ECONNRESET|socket hang up/);
     s.type(':q');
     s.press('enter');
     expect(await s.exit(10_000)).toBe(0);

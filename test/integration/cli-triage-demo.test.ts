@@ -118,7 +118,8 @@ describe('fleetdeck port-forward on the demo fleet', () => {
     const stopped = new Promise<void>((r) => (stop = r));
     const r = io({ untilStopped: () => stopped });
     const run = runPortForwardCommand('svc/payments-api', [':80'], { ...base(), context: ['dev'], namespace: 'payments' }, r);
-    const m = await waitUntil('the Forwarding line', () => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080\n/.exec(r.out.text), { timeoutMs: 20_000 });
+    // kubectl's lines: localhost is both loopbacks, the same port
+    const m = await waitUntil('the Forwarding lines', () => /^Forwarding from 127\.0\.0\.1:(\d+) -> 8080\nForwarding from \[::1\]:\1 -> 8080\n/.exec(r.out.text), { timeoutMs: 20_000 });
     const port = Number(m[1]);
     const got = await new Promise<string>((resolve, reject) => {
       const s = connect(port, '127.0.0.1');

@@ -17,7 +17,7 @@ function viewWith(keymap: 'default' | 'vim', forwards: unknown[]): ForwardsView 
 
 const forward = {
   id: 1, context: 'dev', namespace: 'shop', pod: 'web-1',
-  fwd: { localPort: 8080, target: { port: 80 }, onChange: () => () => {}, stats: () => ({ active: 0, connections: 0, bytesIn: 0, bytesOut: 0 }) },
+  fwd: { localPort: 8080, addresses: ['127.0.0.1:8080', '[::1]:8080'], target: { port: 80 }, onChange: () => () => {}, stats: () => ({ active: 0, connections: 0, bytesIn: 0, bytesOut: 0 }) },
 };
 
 describe('ForwardsView', () => {
