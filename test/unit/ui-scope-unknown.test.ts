@@ -3,7 +3,10 @@
 // tables say it (never "no problems" or plain 0s); a context never reached shows `?` in the
 // Fleet view, not `-`; an unreachable context's last latency is not shown as current; and the
 // title does not count a context whose cluster is unknown as a cluster.
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openScreen } from '../../src/ui/shell.js';
 import { loadKeymap } from '../../src/config/keymap.js';
 import { loadTheme } from '../../src/config/theme.js';
 import type { AppContext } from '../../src/ui/view.js';
@@ -61,6 +64,25 @@ describe('a namespace scope no context has (a typo)', () => {
     expect(text).toMatch(/^ prod-eu\s+namespace nope not found in prod-eu/m);
     expect(text).not.toMatch(/problems 0/);
     expect(view.sparkTitle('prod-eu', 'problems')).toBe('problems: no ns');
+  });
+
+  it('Pulses\' roomy layout draws no flat 0 for it: the line chart of the context without the namespace is off, the other\'s is drawn', async () => {
+    const store = demoStore({ now: NOW, contexts: ['dev', 'prod-eu'] });
+    store.remove('prod-eu', 'namespaces', undefined, 'shop');
+    const view = open(new PulsesView(appOn(store, ['dev', 'prod-eu'], 'shop')));
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+    const output = Object.assign(new PassThrough(), { isTTY: true, columns: 200, rows: 50 });
+    output.resume();
+    const screen = open(Object.assign(openScreen({ input, output, terminal: 'xterm-256color', env: { LANG: 'en_US.UTF-8', TERM: 'xterm-256color' } }), { close: () => screen.destroy() }));
+    const body = blessed.box({ parent: screen, top: 0, left: 0, width: 200, height: 50 });
+    // contrib's widgets load on first use
+    for (let i = 0; i < 200 && !body.children.length; i++) {
+      view.mount(body, 200, 50);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const charts = (body.children as (blessed.Widgets.BoxElement & { type: string })[]).filter((w) => w.type === 'line');
+    expect(charts.map((c) => [c.top, c.hidden])).toEqual([[1, false], [26, true]]);
+    expect(plain(view.render(200, 50))[25]).toMatch(/^ prod-eu\s+namespace shop not found in prod-eu/);
   });
 
   it('the Fleet view says it under the table and its namespaced counts are not 0s', () => {

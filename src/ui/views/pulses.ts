@@ -427,14 +427,18 @@ export class PulsesView implements View {
     const p = this.pulses.get(panel.context);
     if (!p || p.version === panel.drawn) return;
     panel.drawn = p.version;
+    // a namespace the context does not have: its namespaced series are not 0s, nothing is drawn (the label says why)
+    const absent = this.absentIn(panel.context) !== undefined;
     for (const s of panel.sparks) {
-      const values = knownTail(p.series(s.metric)).slice(-Math.max(1, (s.el.width as number) - 2));
+      const values = absent && s.metric !== 'cpu' && s.metric !== 'memory' ? [] : knownTail(p.series(s.metric)).slice(-Math.max(1, (s.el.width as number) - 2));
       // integers: blessed-contrib's sparkline indexes its ticks with integer arithmetic; shares
       // of capacity in whole percent (it scales min..max, so sub-percent jitter would fill the bar)
       const data = s.metric === 'cpu' || s.metric === 'memory' ? values.map(Math.round) : toLevels(values);
       s.el.setData([this.sparkTitle(panel.context, s.metric)], [data]);
     }
-    if (panel.chart) {
+    if (panel.chart && absent) panel.chart.hide();
+    else if (panel.chart) {
+      panel.chart.show();
       const span = Math.max(2, Math.floor(((panel.chart.width as number) - 8) / 2));
       const ev = knownTail(p.series('events', span));
       const pr = knownTail(p.series('problems', span));
