@@ -59,9 +59,11 @@ export function headerLines(d: ChromeDeps, width: number): string[] {
   const status = v?.status?.() ?? '';
   // an invalid filter keeps no row: the header says so next to it (the view says why)
   const invalid = v?.filter?.error?.() !== undefined ? ' (invalid)' : '';
-  const scope = v?.scope?.();
+  // a dialog names what it is about: its own scope (a plan's targets), else the view it is over's
+  const under = v?.dialog ? [...d.stack.all()].reverse().find((x) => !x.dialog) : undefined;
+  const scope = v?.scope?.() ?? under?.scope?.();
   const ctx = scope?.contexts ? `  ctx:${scope.contexts.join(',')}` : '';
-  // a cluster-scoped object's view has no namespace to name
+  // a cluster-scoped object's view, or one that reads no namespace (help), has none to name
   const ns = scope?.namespace === '' ? '' : `  ns:${scope?.allNamespaces ? 'all' : (scope?.namespace ?? state.namespace ?? 'all')}`;
   const left = ` ${v?.title() ?? ''} ${status}${ctx}${ns}${filter ? `  filter:/${filter}${invalid}` : ''}`;
   const ro = d.readonly ? ' READONLY ' : '';

@@ -22,7 +22,7 @@ import { command, type CommandId } from '../commands/table.js';
 import { keysOf } from './chrome.js';
 import { ConfirmView, InputView } from './views/confirm.js';
 import { escapeTags } from './style.js';
-import type { AppContext, View } from './view.js';
+import { NO_NAMESPACE, type AppContext, type View, type ViewScope } from './view.js';
 import { renderTable, type TableState } from './widgets/table.js';
 
 export interface Forward {
@@ -117,6 +117,10 @@ export class ForwardsView implements View {
   }
   title(): string {
     return 'port-forwards';
+  }
+  /** every forward, whatever the namespace scope: the header names none */
+  scope(): ViewScope {
+    return NO_NAMESPACE;
   }
   status(): string {
     return `[${this.triage.forwards().length}]`;

@@ -49,6 +49,9 @@ export interface ViewScope {
   allNamespaces?: boolean;
 }
 
+/** The scope of a view that reads no namespace (help, outcomes, port-forwards): the header names none. */
+export const NO_NAMESPACE: ViewScope = Object.freeze({ namespace: '' });
+
 /** The scope of a view over one object (yaml, describe, history, tree): its context and namespace,
  * which the header names (three contexts may each have a cart-api). */
 export function objectScope(context: string, obj: KubeObject): ViewScope {

@@ -5,7 +5,11 @@ import { ViewStack, type ShellState } from '../../src/ui/app-state.js';
 import { badgeOf } from '../../src/ui/badges.js';
 import { footerLines, headerLines, type ChromeDeps } from '../../src/ui/chrome.js';
 import { editLine } from '../../src/ui/style.js';
-import type { View } from '../../src/ui/view.js';
+import type { AppContext, View } from '../../src/ui/view.js';
+import type { Plan } from '../../src/actions/types.js';
+import { ConfirmView, InputView } from '../../src/ui/views/confirm.js';
+import { HelpView } from '../../src/ui/views/help.js';
+import { TraceView } from '../../src/ui/views/triage.js';
 import { FakeStore } from '../helpers/fake-store.js';
 import type { ContextStatus, ReflectorStatus } from '../../src/fleet/types.js';
 
@@ -117,5 +121,52 @@ describe('one-line inputs', () => {
     expect(editLine('ap', 'p', 'p')).toBe('app');
     expect(editLine('ap', 'enter', '\r')).toBeUndefined();
     expect(editLine('ap', 'up', undefined)).toBeUndefined();
+  });
+});
+
+describe('the header names the scope of what is shown', () => {
+  // it said `ns:all` (the app's scope) over a dialog about one object, over :trace of an
+  // object in a named namespace, and over help, which reads no namespace
+  const deps = (stack: ViewStack, namespace?: string): ChromeDeps => ({
+    store: new FakeStore(['dev', 'prod-eu']), state: { selected: ['dev', 'prod-eu'], namespace, history: [], closed: false }, stack, readonly: false, objectCommands: () => [],
+    theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }),
+  });
+  const line2 = (d: ChromeDeps): string => headerLines(d, 200)[1].replace(/\{[^}]*\}/g, '').trimEnd();
+  const target = (context: string, namespace: string | undefined, name: string) => ({ target: { context, resource: 'deployments.apps', kind: 'Deployment', namespace, name, object: { metadata: { name, namespace } } }, requests: [], notes: [] });
+
+  it('a confirm dialog: its targets\' contexts and their namespace; the object view under a prompt: its own', () => {
+    const stack = new ViewStack();
+    const app = { theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }), render: () => undefined, message: () => undefined, contexts: () => ['dev', 'prod-eu'], namespace: () => undefined } as unknown as AppContext;
+    const yaml = { title: () => 'yaml deployment/web', render: () => [], scope: () => ({ contexts: ['prod-eu'], namespace: 'checkout' }) } as unknown as View;
+    stack.push(yaml);
+    const plan: Plan = { action: 'restart', label: 'Restart', mutating: true, protected: false, targets: [target('prod-eu', 'checkout', 'web')] as Plan['targets'] };
+    stack.push(new ConfirmView(app, plan, { confirm: () => undefined, cancel: () => undefined } as unknown as ConstructorParameters<typeof ConfirmView>[2]));
+    expect(line2(deps(stack))).toMatch(/^ confirm restart .*ctx:prod-eu {2}ns:checkout$/);
+    stack.pop();
+    // a prompt (scale's replica count) over the object's view names the object's scope
+    stack.push(new InputView(app, 'replicas?', /^\d*$/, () => undefined));
+    expect(line2(deps(stack))).toMatch(/ctx:prod-eu {2}ns:checkout$/);
+    stack.pop();
+    // targets in several namespaces (a bulk action): none named, the plan lists each
+    const bulk: Plan = { ...plan, targets: [target('dev', 'a', 'x'), target('prod-eu', 'b', 'y')] as Plan['targets'] };
+    stack.push(new ConfirmView(app, bulk, { confirm: () => undefined, cancel: () => undefined } as unknown as ConstructorParameters<typeof ConfirmView>[2]));
+    expect(line2(deps(stack, 'shop'))).toMatch(/ctx:dev,prod-eu$/);
+  });
+
+  it('help names no namespace; :trace names its own, not the app\'s', () => {
+    const stack = new ViewStack();
+    const app = { theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }), store: new FakeStore(['dev']), render: () => undefined, message: () => undefined, contexts: () => ['dev'], namespace: () => 'shop' } as unknown as AppContext;
+    stack.push(new HelpView(app));
+    expect(line2(deps(stack, 'shop'))).not.toMatch(/ns:/);
+    stack.pop();
+    const trace = new TraceView(app, { query: 'deployments', name: 'web', namespace: 'checkout' });
+    stack.push(trace);
+    expect(line2(deps(stack, 'shop'))).toMatch(/ns:checkout$/);
+    trace.close();
+    stack.pop();
+    const anywhere = new TraceView(app, { query: 'deployments', name: 'web' });
+    stack.push(anywhere);
+    expect(line2(deps(stack, 'shop'))).toMatch(/ns:all$/);
+    anywhere.close();
   });
 });

@@ -6,7 +6,7 @@ import { renderPlan } from '../../actions/render.js';
 import type { Plan } from '../../actions/types.js';
 import type { CommandId } from '../../commands/table.js';
 import { editLine, escapeTags, paint, wrapTagged } from '../style.js';
-import type { AppContext, DialogAnswer, DialogKey } from '../view.js';
+import type { AppContext, DialogAnswer, DialogKey, ViewScope } from '../view.js';
 import { TextView } from './text.js';
 
 export interface ConfirmHandlers {
@@ -46,6 +46,13 @@ export class ConfirmView extends TextView {
 
   title(): string {
     return `confirm ${this.plan.label.toLowerCase()}`;
+  }
+
+  /** The plan's targets: their contexts, and their namespace when they share one (none named when they do not, or are cluster-scoped). */
+  scope(): ViewScope {
+    const targets = this.plan.targets.map((pt) => pt.target);
+    const namespaces = new Set(targets.map((t) => t.namespace ?? ''));
+    return { contexts: [...new Set(targets.map((t) => t.context))], namespace: namespaces.size === 1 ? [...namespaces][0] : '' };
   }
 
   /** Every key is the dialog's (dialog()): none of the keymap's commands runs while it is open. */

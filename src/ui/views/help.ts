@@ -2,7 +2,7 @@
 import { formatKeySeq, type Keymap } from '../../config/keymap.js';
 import { COMMANDS, OBJECT_COMMANDS } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
-import { VIEWS } from '../view.js';
+import { NO_NAMESPACE, VIEWS, type ViewScope } from '../view.js';
 import { TextView } from './text.js';
 
 /** Sections of [keys, label] pairs, unbound commands left out. */
@@ -38,6 +38,7 @@ const HELP_NOTES: [string, string[]][] = [
     'enter uses that context alone (as k9s), space toggles it in the selection; :ctx NAME and :pods NAME reach any of them',
     'a context the run did not start with (--context prod-eu) is connected once selected or named, not before',
     'a view over one object (history, yaml, describe, tree) names its context and namespace in the header: ctx:prod-eu  ns:checkout',
+    'a confirm dialog names its targets\' contexts and namespace there; :trace and :compare their own namespace (ns:all when searched)',
   ]],
   ['Knowledge states', [
     'each (context, kind, namespace) is synced (whole), syncing (not loaded yet), forbidden (RBAC: all, or some namespaces) or failed (why)',
@@ -100,6 +101,11 @@ const HELP_NOTES: [string, string[]][] = [
 export class HelpView extends TextView {
   title(): string {
     return `help (${this.app.keymap.name})`;
+  }
+
+  /** over no namespace: the header names none */
+  scope(): ViewScope {
+    return NO_NAMESPACE;
   }
 
   protected lines(width: number): string[] {

@@ -8,7 +8,7 @@ import type { Outcome, OutcomeStatus, Target } from '../../actions/types.js';
 import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { escapeTags, paint, wrapTagged } from '../style.js';
-import type { AppContext, View } from '../view.js';
+import { NO_NAMESPACE, type AppContext, type View, type ViewScope } from '../view.js';
 
 const ROLE: Record<OutcomeStatus, Role> = { succeeded: 'status.ok', failed: 'status.error', 'timed-out': 'status.warn', skipped: 'status.muted' };
 
@@ -24,6 +24,11 @@ export class OutcomesView implements View {
 
   title(): string {
     return 'outcomes';
+  }
+
+  /** every action's outcome, whatever the namespace scope: the header names none */
+  scope(): ViewScope {
+    return NO_NAMESPACE;
   }
 
   status(): string {

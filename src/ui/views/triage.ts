@@ -21,7 +21,7 @@ import type { Role, Theme } from '../../config/theme.js';
 import type { Target } from '../../actions/types.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { escapeTags, fit, openTag } from '../style.js';
-import type { AppContext, View } from '../view.js';
+import type { AppContext, View, ViewScope } from '../view.js';
 import { detailRoom } from '../widgets/table.js';
 import { rowDetail, TextView, toggleRowDetail } from './text.js';
 
@@ -112,6 +112,10 @@ abstract class ObjectTextView extends TextView {
   protected abstract sibling(): { action: CommandId; view: () => View };
   title(): string {
     return `${this.verb} ${this.addr.query.split('.')[0]}/${this.addr.name}`;
+  }
+  /** Its own namespace, not the app's: the one named, else every namespace is searched for the name. */
+  scope(): ViewScope {
+    return this.addr.namespace === undefined ? { allNamespaces: true } : { namespace: this.addr.namespace };
   }
   protected override extraActions(): CommandId[] {
     return [this.sibling().action];
