@@ -18,6 +18,7 @@ import { outcomeLine } from '../actions/render.js';
 import type { Lookup } from '../actions/types.js';
 import type { ChangeBatch, FleetStore } from '../fleet/types.js';
 import type { KubeObject } from '../model/types.js';
+import { fluxDefaultNamespace } from '../model/flux.js';
 import { OBJECT_COMMANDS, type CommandId } from '../commands/table.js';
 import { appliesToAll, targetsFor } from './objects.js';
 import { openScreen } from './shell.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   contexts: string[];
   namespace?: string;
   readonly: boolean;
+  /** where a Flux kind named without a namespace is read (`:logs ks/apps`): the launcher's fluxDefaultNamespace of its environment; default flux-system */
+  fluxNamespace?: string;
   /** contexts needing the typed confirmation (the app config's `protected`); default /prod/ */
   protectedPattern?: RegExp;
   /** default: the user's audit log ($XDG_STATE_HOME/fleetdeck/audit.log) */
@@ -112,7 +115,7 @@ export function runApp(opts: AppOptions): Promise<void> {
   const clock = setInterval(() => app.render(), CLOCK_MS);
   clock.unref();
   const app: AppContext = {
-    store, theme, keymap, readonly: opts.readonly, metrics,
+    store, theme, keymap, readonly: opts.readonly, metrics, fluxNamespace: opts.fluxNamespace ?? fluxDefaultNamespace({}),
     get triage() {
       return triage;
     },

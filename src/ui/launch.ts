@@ -13,6 +13,7 @@ import type { KeyEvent } from './app.js';
 import { installTerminalGuards, openScreen, paintShell } from './shell.js';
 import { TerminalError, terminalProblem } from './terminal.js';
 import { collectGarbage } from '../platform/heap.js';
+import { fluxDefaultNamespace } from '../model/flux.js';
 
 export interface TuiOptions extends SelectionOptions {
   /** an app config already loaded (tests, demo); else the user's file */
@@ -97,6 +98,7 @@ export async function launchTui(opts: TuiOptions, env: NodeJS.ProcessEnv = proce
       contexts,
       namespace: opts.namespace,
       readonly: opts.readonly ?? false,
+      fluxNamespace: fluxDefaultNamespace(env),
       protectedPattern: config.protected,
       keymap,
       theme,

@@ -20,6 +20,8 @@ export interface AppContext {
   readonly theme: Theme;
   readonly keymap: Keymap;
   readonly readonly: boolean;
+  /** where a Flux kind named without a namespace is read, as the flux CLI (fluxDefaultNamespace); absent in view tests: flux-system */
+  readonly fluxNamespace?: string;
   /** the contexts the views span */
   contexts(): string[];
   /** undefined: all namespaces */

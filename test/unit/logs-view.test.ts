@@ -124,6 +124,20 @@ describe('LogsView target check', () => {
   });
 });
 
+describe(':logs of a Flux kind without a namespace', () => {
+  // the launcher hands the app its environment's FLUX_SYSTEM_NAMESPACE (the flux CLI's rule);
+  // the view read process.env itself
+  it('is read in the app\'s Flux namespace, not the process environment\'s', async () => {
+    const store = shopStore();
+    // no namespace scope (:ns): as the flux CLI without -n
+    const app = Object.assign(fakeApp(store), { fluxNamespace: 'gitops', namespace: () => undefined });
+    view = logsViewFactory.create(app as unknown as AppContext, ['ks/apps']) as LogsView;
+    const v = view;
+    await until('the not-found status', () => v.status().includes('not found'));
+    expect(app.messages[0]).toMatch(/not found in namespace "gitops"$/);
+  });
+});
+
 describe('LogsView over a namespace no context has', () => {
   // `fleetdeck logs nope/.*` says the namespace is missing (exit 1); the TUI showed
   // [0/0 | 0 pods | 0/0 streams] over the synced empty list of a namespace that is not there

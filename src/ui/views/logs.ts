@@ -478,7 +478,7 @@ export const logsViewFactory: ViewFactory = {
         selector = read.selector;
         target = text.slice(read.end).trim() || (app.namespace() ? '' : '.');
       }
-      return new LogsView(app, resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector, fluxNamespace: fluxDefaultNamespace(process.env) }), { label: text, typed: target });
+      return new LogsView(app, resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector, fluxNamespace: app.fluxNamespace ?? fluxDefaultNamespace({}) }), { label: text, typed: target });
     } catch (e) {
       return `logs: ${(e as Error).message}`;
     }
