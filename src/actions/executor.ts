@@ -88,9 +88,33 @@ export const systemClock: Clock = {
 
 const READ_METHODS = new Set(['GET']);
 
-/** The targets that will be sent requests: neither refused nor already as asked. */
+/** The targets that will be sent requests: neither refused, nor already as asked, nor the same object as an earlier target. */
 export function actionable(plan: Plan): PlanTarget[] {
+  return plan.targets.filter((t) => !t.refused && !t.noop && t.sameObjectAs === undefined);
+}
+
+/**
+ * The targets the confirmation is about: the actionable ones and those they act for (the same
+ * object through another context). A protected context reaching the cluster through which
+ * another context acts still asks for the typed name.
+ */
+function guarded(plan: Plan): PlanTarget[] {
   return plan.targets.filter((t) => !t.refused && !t.noop);
+}
+
+/** Marks each target that is the same object (metadata.uid) as an earlier acting one: it is sent once. */
+function onceByObject(targets: PlanTarget[]): PlanTarget[] {
+  const first = new Map<string, number>();
+  return targets.map((pt, i) => {
+    const uid = pt.target.object.metadata.uid;
+    if (!uid || pt.refused || pt.noop) return pt;
+    const j = first.get(uid);
+    if (j === undefined) {
+      first.set(uid, i);
+      return pt;
+    }
+    return { ...pt, requests: [], sameObjectAs: j };
+  });
 }
 
 /**
@@ -102,10 +126,12 @@ function protection(targets: PlanTarget[], pattern: RegExp, always = false): { p
   const protectedContexts = [...new Set(targets.map((t) => t.target.context).filter((c) => pattern.test(c)))];
   const isProtected = targets.length > 0 && (always || protectedContexts.length > 0);
   if (!isProtected) return { protected: false, protectedContexts };
+  // what is typed counts the objects acted on: one object through two contexts is one
+  const once = targets.filter((t) => t.sameObjectAs === undefined);
   // the name as the screen shows it (escapes visible): a name holding a control (RBAC names may)
   // could not be typed as it is stored; for a plain name the two are the same. Trimmed: the typed
   // answer is (a name ending in a newline shows it as a space no one could type)
-  return { protected: true, protectedContexts, confirmText: targets.length === 1 ? termLine(targets[0].target.name).trim() : String(targets.length) };
+  return { protected: true, protectedContexts, confirmText: once.length === 1 ? termLine(once[0].target.name).trim() : String(once.length) };
 }
 
 /** Why a typed confirmation is missing: a protected context's, or an action typed on every context. */
@@ -222,8 +248,8 @@ export function createExecutor(deps: ExecutorDeps): Executor {
         return { target, requests: [], notes: [], refused: errorMessage(err) };
       }
     });
-    const p: Plan = { action: entry.id, label: entry.label, mutating: entry.mutating, targets: planned, protected: false };
-    return { ...p, ...protection(actionable(p), pattern, entry.alwaysTyped) };
+    const p: Plan = { action: entry.id, label: entry.label, mutating: entry.mutating, targets: onceByObject(planned), protected: false };
+    return { ...p, ...protection(guarded(p), pattern, entry.alwaysTyped) };
   }
 
   async function runTarget(p: Plan, pt: PlanTarget, doneMessage: string): Promise<Outcome> {
@@ -297,11 +323,21 @@ export function createExecutor(deps: ExecutorDeps): Executor {
     const writes = p.targets.some((pt) => pt.requests.some((r) => !READ_METHODS.has(r.method)));
     if (deps.readonly && (entry.mutating || writes)) return skipAll(`read-only mode: ${entry.label} is not allowed`);
     // Protection is recomputed from the targets: a plan cannot talk its way out of it.
-    const guard = protection(actionable(p), pattern, entry.alwaysTyped);
+    const guard = protection(guarded(p), pattern, entry.alwaysTyped);
     if (guard.protected && (confirmation.typed ?? '').trim() !== guard.confirmText) {
       return skipAll(typedRefusal(guard, entry.label));
     }
-    return pool(p.targets, deps.concurrency ?? 8, (pt) => runTarget(p, pt, entry.doneMessage));
+    // the same object through a second context is sent nothing: its outcome is the acting target's
+    const sending = p.targets.filter((pt) => pt.sameObjectAs === undefined);
+    const sent = await pool(sending, deps.concurrency ?? 8, (pt) => runTarget(p, pt, entry.doneMessage));
+    const of = new Map(sending.map((pt, i) => [pt, sent[i]]));
+    return p.targets.map((pt) => {
+      const done = of.get(pt);
+      if (done) return done;
+      const acting = p.targets[pt.sameObjectAs!];
+      const o = of.get(acting)!;
+      return keep({ ...o, target: pt.target, message: `${o.message} (sent once, through ${acting.target.context}: the same object)`, requests: [], steps: undefined });
+    });
   }
 
   async function session<T>(p: Plan, confirmation: Confirmation = {}, open: (target: Target, request: ApiRequest) => Promise<T>): Promise<T> {

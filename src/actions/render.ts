@@ -1,6 +1,7 @@
 // Plans and outcomes as plain text: the confirm dialog's body and the shell's --dry-run and
 // result lines. Every request is shown exactly as it will be sent.
 import { jsonForTerminal, termLine } from '../model/sanitize.js';
+import { actionable } from './executor.js';
 import type { ApiRequest, Outcome, OutcomeStatus, Plan, PlannedRequest, Target } from './types.js';
 
 /** A target on one line: its names are cluster text (termLine: a newline in a name is not a new line). */
@@ -30,7 +31,7 @@ function requestLines(r: PlannedRequest, sameObject: boolean): string[] {
 }
 
 export function renderPlan(plan: Plan): string {
-  const acting = plan.targets.filter((t) => !t.refused && !t.noop);
+  const acting = actionable(plan);
   const lines: string[] = [`${plan.label}: ${acting.length} of ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}`];
   // what matters first: each target and the change in words (summary, notes, the diff of a
   // rollback), then the exact requests; at 80x24 the first screen says what will happen
@@ -40,6 +41,10 @@ export function renderPlan(plan: Plan): string {
     if (pt.refused) {
       lines.push(termLine(`    refused: ${pt.refused}`));
       if (pt.alternative) lines.push(`    offered instead: ${pt.alternative}`);
+    }
+    if (pt.sameObjectAs !== undefined) {
+      lines.push(`    sent once, through ${termLine(plan.targets[pt.sameObjectAs].target.context)}: the same object (uid ${termLine(pt.target.object.metadata.uid ?? '')}), one cluster`);
+      continue;
     }
     if (pt.summary) lines.push(termLine(`    change: ${pt.summary}`));
     for (const note of pt.notes) {

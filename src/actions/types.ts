@@ -48,6 +48,13 @@ export interface PlanTarget {
   noop?: string;
   /** catalog id of an action that would do what was meant (e.g. resume-and-reconcile) */
   alternative?: string;
+  /**
+   * The index in the plan's targets of an earlier target that is the same object (the same
+   * metadata.uid: two selected contexts reaching one cluster): nothing is sent for this one,
+   * its outcome is that target's. Sending both deleted the object through one context and
+   * failed NotFound through the other.
+   */
+  sameObjectAs?: number;
 }
 
 export interface Plan {

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { runShellAction } from '../../src/cli/actions-fleet.js';
 import { runChangesCommand, type ChangesJson, type ChangesOptions } from '../../src/cli/changes.js';
 import { runTreeCommand, type TreeCommandJson, type TreeCommandOptions } from '../../src/cli/tree.js';
 import { defaultAppConfig } from '../../src/config/app-config.js';
@@ -141,6 +142,27 @@ for (const backend of backends) {
       const json = await tree('certificate/expired', { kubeconfig, context: [env.adminContext, again()], namespace: ns, output: 'json' });
       const doc = JSON.parse(json.out) as TreeCommandJson;
       expect(doc.trees.map((t) => [t.context, t.sameClusterAs, t.tree.namespace])).toEqual([[env.adminContext, null, ns], [again(), env.adminContext, ns]]);
+    }, 120_000);
+
+    it('an action through both contexts is sent once: delete succeeds on both lines, exit 0, the object gone (it was sent twice: NotFound and exit 1)', async () => {
+      const made = await env.kubectl(['create', 'configmap', 'twice', '-n', ns, '--from-literal=a=1']);
+      expect(made.code).toBe(0);
+      const out = new Sink();
+      const err = new Sink();
+      const state = join(dirname(kubeconfig), `state-${ns}`);
+      const code = await runShellAction('delete', { kubeconfig, config: defaultAppConfig(), timeoutSeconds: 30, target: 'cm/twice', namespace: ns, context: [env.adminContext, again()], yes: true }, { stdout: out, stderr: err, env: { XDG_STATE_HOME: state } });
+      expect(err.text).toBe('');
+      expect(code).toBe(0);
+      expect(out.text).toContain(`sent once, through ${env.adminContext}: the same object`);
+      const lines = out.text.split('\n').filter((l) => /^[✓✗●▲] /.test(l));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(new RegExp(`^✓ ${env.adminContext} / ${ns} / ConfigMap twice: succeeded`));
+      expect(lines[1]).toMatch(new RegExp(`^✓ ${again()} / ${ns} / ConfigMap twice: succeeded: .*\\(sent once, through ${env.adminContext}: the same object\\)$`));
+      const gone = await env.kubectl(['get', 'configmap', 'twice', '-n', ns]);
+      expect(gone.stderr).toMatch(/NotFound|not found/);
+      // the audit log holds the one DELETE
+      const audit = readFileSync(join(state, 'fleetdeck', 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { request?: { method?: string } });
+      expect(audit.filter((a) => a.request?.method === 'DELETE')).toHaveLength(1);
     }, 120_000);
   });
 }

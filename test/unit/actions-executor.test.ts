@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuditLog, defaultAuditPath } from '../../src/actions/audit.js';
 import { CATALOG, type CatalogEntry } from '../../src/actions/catalog.js';
 import { createExecutor } from '../../src/actions/executor.js';
+import { renderPlan } from '../../src/actions/render.js';
 import type { Target } from '../../src/actions/types.js';
 import { fakeClock, fakeLookup, fakeServer, fluxTarget } from './actions-fixtures.js';
 
@@ -211,5 +212,47 @@ describe('audit log', () => {
     await ex.execute(ex.plan('suspend', [fluxTarget('dev', 'Kustomization', 'apps')]));
     const [line] = (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(line.result).toEqual({ status: 403, error: 'forbidden' });
+  });
+});
+
+describe('one object through two contexts (one cluster)', () => {
+  // `delete cm/x --context real-admin,real-restricted` on two contexts of one cluster sent the
+  // DELETE twice: one succeeded, the other failed NotFound, and the command exited 1
+  const twin = (context: string, name = 'apps', uid = 'uid-apps') => fluxTarget(context, 'Kustomization', name, { metadata: { name, namespace: 'flux-system', uid } });
+
+  it('is sent once, through the first context; the other target\'s outcome is that one\'s, and says so', async () => {
+    const server = fakeServer();
+    const ex = createExecutor({ send: server.send, read: server.read, readonly: false, clock: fakeClock() });
+    const plan = ex.plan('suspend', [twin('dev-admin'), twin('dev-viewer'), twin('dev-admin', 'other', 'uid-other')]);
+    expect(plan.targets.map((t) => t.sameObjectAs)).toEqual([undefined, 0, undefined]);
+    expect(plan.targets[1].requests).toEqual([]);
+    expect(renderPlan(plan)).toMatch(/^Suspend: 2 of 3 targets/);
+    expect(renderPlan(plan)).toContain('sent once, through dev-admin: the same object (uid uid-apps), one cluster');
+    const outcomes = await ex.execute(plan);
+    expect(server.sent).toHaveLength(2);
+    expect(outcomes.map((o) => [o.target.context, o.target.name, o.status])).toEqual([['dev-admin', 'apps', 'succeeded'], ['dev-viewer', 'apps', 'succeeded'], ['dev-admin', 'other', 'succeeded']]);
+    expect(outcomes[1].message).toMatch(/\(sent once, through dev-admin: the same object\)$/);
+    expect(outcomes[1].requests).toEqual([]);
+  });
+
+  it('a failure through the acting context is the other\'s too; without a uid nothing is merged', async () => {
+    const server = fakeServer();
+    const failing = createExecutor({ send: async () => ({ status: 403, body: { kind: 'Status', message: 'forbidden' } }), read: server.read, readonly: false, clock: fakeClock() });
+    const outcomes = await failing.execute(failing.plan('suspend', [twin('dev-admin'), twin('dev-viewer')]));
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed']);
+    const ex = createExecutor({ send: server.send, read: server.read, readonly: false, clock: fakeClock() });
+    const noUid = ex.plan('suspend', [fluxTarget('a', 'Kustomization', 'apps'), fluxTarget('b', 'Kustomization', 'apps')]);
+    expect(noUid.targets.map((t) => t.sameObjectAs)).toEqual([undefined, undefined]);
+  });
+
+  it('a protected context among them still asks for the typed name, of the one object acted on', async () => {
+    const server = fakeServer();
+    const ex = createExecutor({ send: server.send, read: server.read, readonly: false, clock: fakeClock() });
+    const plan = ex.plan('suspend', [twin('staging-admin'), twin('prod-eu')]);
+    expect(plan).toMatchObject({ protected: true, protectedContexts: ['prod-eu'], confirmText: 'apps' });
+    expect((await ex.execute(plan, { typed: '2' }))[0].status).toBe('skipped');
+    expect(server.sent).toHaveLength(0);
+    expect((await ex.execute(plan, { typed: 'apps' })).map((o) => o.status)).toEqual(['succeeded', 'succeeded']);
+    expect(server.sent).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@
 // namespace, object(s), every request), and what confirms it: y/enter, or for protected
 // contexts the object name (the count, for bulk) typed out. It takes raw keys, so typing a
 // name never triggers a binding. Also the one-line input prompt (scale's replica count).
+import { actionable } from '../../actions/executor.js';
 import { renderPlan } from '../../actions/render.js';
 import type { Plan } from '../../actions/types.js';
 import type { CommandId } from '../../commands/table.js';
@@ -61,7 +62,7 @@ export class ConfirmView extends TextView {
   }
 
   private sendable(): boolean {
-    return this.plan.targets.some((pt) => !pt.refused && !pt.noop);
+    return actionable(this.plan).length > 0;
   }
 
   /**
