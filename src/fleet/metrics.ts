@@ -3,10 +3,14 @@
 // every `intervalMs` (default 15 s, metrics-server's own resolution) and only while some view
 // holds a lease on the context. A context that does not serve the group is asked again at
 // most every 5 minutes (someone may install metrics-server). Errors other than "not served"
-// keep the last good sample and are reported beside it.
+// keep the last good sample (reported beside it) while it is younger than STALE_READS
+// intervals; an older one is unknown (`?`), never shown as current.
 import { readNodeMetrics, readPodMetrics, streamPodMetrics, type PodUsage } from '../kube/metrics.js';
 import { podKey, type MetricsSnapshot, type PodSample, type Usage } from '../model/metrics.js';
 import type { ApiRequest, ApiResponse } from './types.js';
+
+/** how many intervals a sample outlives failed reads: one missed read is a blip, two a context that cannot be asked */
+const STALE_READS = 2;
 
 export interface MetricsSource {
   request(context: string, req: ApiRequest): Promise<ApiResponse>;
@@ -135,8 +139,13 @@ export function createMetricsPoller(source: MetricsSource, opts: MetricsPollerOp
     } catch (err) {
       e.checkedAt = now();
       e.error = (err as Error).message;
-      // a first read that failed is not "not served" (n/a) but unknown (?): the context could not be asked
-      if (e.snap.state === 'pending') e.snap = { state: 'unknown', reason: `metrics: ${e.error}` };
+      // a first read that failed is not "not served" (n/a) but unknown (?): the context could not
+      // be asked. A later one keeps the last sample through one missed read (a blip), not
+      // longer: an unreachable context's pods showed their last CPU/MEM as current for minutes
+      if (e.snap.state === 'pending' || (e.snap.state === 'served' && e.checkedAt - e.snap.at >= STALE_READS * intervalMs)) {
+        e.snap = { state: 'unknown', reason: `metrics: ${e.error}` };
+        e.pods.clear();
+      }
     }
     for (const fn of listeners) fn(context);
   }

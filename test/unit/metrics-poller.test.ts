@@ -119,5 +119,27 @@ for (const streamed of [true, false]) {
       release();
       poller.close();
     });
+
+    it('a sample older than two intervals when a read fails is unknown (?), not shown as current; a good read brings it back', async () => {
+      // an unreachable context's pods showed their last CPU/MEM for minutes under a ✗ header
+      const pods: Pod[] = [{ ns: 'a', name: 'web', cpu: ['5m'], mem: ['52Mi'] }];
+      let t = 0;
+      const poller = createMetricsPoller(source([pods, { broken: [] }, { broken: [] }, pods], streamed), { intervalMs: 15_000, now: () => t });
+      const release = poller.lease(['c']);
+      await poller.refresh();
+      expect(served(poller.snapshot('c')).size).toBe(1);
+      // one missed read: a blip, the sample stays
+      t = 15_000;
+      await poller.refresh();
+      expect(served(poller.snapshot('c')).size).toBe(1);
+      t = 30_000;
+      await poller.refresh();
+      expect(poller.snapshot('c')).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/connection reset/) });
+      t = 45_000;
+      await poller.refresh();
+      expect(served(poller.snapshot('c')).get('a/web')).toMatchObject({ memory: 52 * 1024 * 1024 });
+      release();
+      poller.close();
+    });
   });
 }
