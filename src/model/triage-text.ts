@@ -47,6 +47,9 @@ const VERDICT_WORDS: Record<CompareResult['verdict'], string> = {
   absent: 'found in no context',
 };
 
+/** `incomplete` where no context read holds the object: "no difference" would read as a verdict on an object no one saw. */
+const UNSEEN_WORDS = 'found in no context read, but not every context could be read';
+
 /** The most common value among the found contexts; values other than it are the odd ones. */
 function majority(row: CompareRow, found: string[]): string | undefined {
   const counts = new Map<string | undefined, number>();
@@ -68,7 +71,7 @@ export function renderCompare(r: CompareResult, p: Paint, width = 120, opts: { c
   const found = r.contexts.filter((c) => c.presence === 'found').map((c) => c.context);
   const out: string[] = [];
   const title = `${r.kind} ${r.namespace ? `${safe(p, r.namespace)}/` : ''}${safe(p, r.name)}`;
-  const verdict = r.verdict === 'equal' ? p.good(VERDICT_WORDS.equal) : r.verdict === 'differ' ? p.bad(VERDICT_WORDS.differ) : p.warn(VERDICT_WORDS[r.verdict]);
+  const verdict = r.verdict === 'equal' ? p.good(VERDICT_WORDS.equal) : r.verdict === 'differ' ? p.bad(VERDICT_WORDS.differ) : p.warn(r.verdict === 'incomplete' && found.length === 0 ? UNSEEN_WORDS : VERDICT_WORDS[r.verdict]);
   out.push(`${p.bold(title)}: ${verdict}${r.observedDiffers && r.verdict !== 'differ' ? p.warn(' (observed state differs)') : ''}`);
   if (found.length > 0) {
     const cell = (row: CompareRow, c: string, max = Infinity): { raw: string; painted: string } => {

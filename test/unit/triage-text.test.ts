@@ -27,6 +27,21 @@ describe('triage text renderers', () => {
     expect(lines[0]).toBe('ConfigMap n/c: DIFFERS across contexts');
   });
 
+  it('compare: found in no context read while one is unknown is not "no difference" (an object no one saw)', () => {
+    // `compare deploy/nosuch --context staging,dev` headed: no difference among the contexts read
+    const nowhere = compareObjects({ kind: 'Deployment', namespace: 'n', name: 'nosuch' }, [
+      { context: 'dev', presence: 'missing' },
+      { context: 'staging', presence: 'unknown', reason: 'forbidden' },
+    ], NOW);
+    expect(nowhere.verdict).toBe('incomplete');
+    expect(renderCompare(nowhere, plainPaint)[0]).toBe('Deployment n/nosuch: found in no context read, but not every context could be read');
+    const some = compareObjects({ kind: 'ConfigMap', namespace: 'n', name: 'c' }, [
+      { context: 'a', presence: 'found', object: cm('same') },
+      { context: 'c', presence: 'unknown', reason: 'forbidden' },
+    ], NOW);
+    expect(renderCompare(some, plainPaint)[0]).toBe('ConfigMap n/c: no difference among the contexts read, but not every context could be read');
+  });
+
   it('compare: the facts table aligns wide characters by terminal columns', () => {
     const d = (image: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' }, spec: { replicas: 1, template: { spec: { containers: [{ name: 'w', image }] } } } });
     const r = compareObjects({ kind: 'Deployment', namespace: 'n', name: 'd' }, [
