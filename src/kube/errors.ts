@@ -210,6 +210,8 @@ const netMessages: Record<string, string> = {
   ENETUNREACH: 'network unreachable',
   ETIMEDOUT: 'connection timed out',
   UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  // kubectl's words (net/http: TLS handshake timeout)
+  ERR_TLS_HANDSHAKE_TIMEOUT: 'TLS handshake timeout',
   UND_ERR_HEADERS_TIMEOUT: 'no answer (timed out waiting for response headers)',
   UND_ERR_BODY_TIMEOUT: 'timed out reading the response',
   UND_ERR_SOCKET: 'connection closed by the server',

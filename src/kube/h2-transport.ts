@@ -9,7 +9,7 @@ import { defaultMaxListeners, getMaxListeners, setMaxListeners } from 'node:even
 import { connect as h2Connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { CONNECT_TIMEOUT_CODE, H2_CONNECTION_WINDOW, HEADERS_TIMEOUT_CODE, H2_STREAM_WINDOW, H2_STREAMS, type HttpAnswer, type SendInit, type ServerTls, type Transport, type TransportTimeouts } from './transport.js';
+import { CONNECT_TIMEOUT_CODE, H2_CONNECTION_WINDOW, HEADERS_TIMEOUT_CODE, H2_STREAM_WINDOW, H2_STREAMS, TLS_HANDSHAKE_TIMEOUT_CODE, type HttpAnswer, type SendInit, type ServerTls, type Transport, type TransportTimeouts } from './transport.js';
 
 interface Slot {
   /** the session once the handshake said h2; undefined: it said something else (use the fallback) */
@@ -120,7 +120,11 @@ export class H2Transport implements Transport {
       const host = this.#origin.hostname.replace(/^\[|\]$/g, '');
       const port = Number(this.#origin.port) || 443;
       const socket = tlsConnect({ ...this.tls, host, port, servername: this.tls.servername ?? (isIP(host) ? undefined : host), ALPNProtocols: ['h2', 'http/1.1'] });
-      const timer = setTimeout(() => socket.destroy(Object.assign(new Error('connect timed out'), { code: CONNECT_TIMEOUT_CODE })), this.timeouts.connectTimeoutMs);
+      // connected but no handshake is another fault than no connection: said apart, as kubectl does
+      const timer = setTimeout(
+        () => socket.destroy(socket.connecting ? Object.assign(new Error('connect timed out'), { code: CONNECT_TIMEOUT_CODE }) : Object.assign(new Error('TLS handshake timeout'), { code: TLS_HANDSHAKE_TIMEOUT_CODE })),
+        this.timeouts.connectTimeoutMs,
+      );
       socket.once('error', (e) => {
         clearTimeout(timer);
         drop();

@@ -30,6 +30,8 @@ export const H2_CONNECTION_WINDOW = 1 << 30;
  */
 export const HEADERS_TIMEOUT_CODE = 'UND_ERR_HEADERS_TIMEOUT';
 export const CONNECT_TIMEOUT_CODE = 'UND_ERR_CONNECT_TIMEOUT';
+/** TCP connected, TLS never finished (a server that accepts and never answers): kubectl's "TLS handshake timeout", not a network fault (node:http2 only: undici's connect timeout covers both) */
+export const TLS_HANDSHAKE_TIMEOUT_CODE = 'ERR_TLS_HANDSHAKE_TIMEOUT';
 
 export interface TransportTimeouts {
   /** time to wait for response headers: a server that accepts and never answers fails here */

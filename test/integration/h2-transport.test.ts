@@ -4,7 +4,7 @@
 // caller that gives up end the request as with undici.
 import { createServer as createHttpsServer } from 'node:https';
 import { createSecureServer } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -147,6 +147,24 @@ describe("the client over node's HTTP/2", () => {
       expect((e as Error).message).toMatch(/no answer \(timed out waiting for response headers\)/);
       // what the log tail reads to tell a quiet follow from a failure, whichever transport
       expect((e as KubeNetworkError).code).toBe(HEADERS_TIMEOUT_CODE);
+    });
+
+    // a server that accepts TCP and never answers TLS (a wrong port, a stuck proxy): kubectl
+    // says "net/http: TLS handshake timeout"; it was said "connect timed out", a network fault
+    it(`a server that accepts and never finishes TLS fails as a TLS handshake timeout on node:http2, a connect timeout on undici (${nodeHttp2 ? 'node:http2' : 'undici'})`, async () => {
+      const sockets: Socket[] = [];
+      const server = Object.assign(createNetServer((c) => void sockets.push(c)), { closeAllConnections: () => sockets.forEach((c) => c.destroy()) });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as AddressInfo;
+      const client = new ContextClient({
+        name: 't', cluster: { name: 't', server: `https://127.0.0.1:${port}`, caData: Buffer.from(simTlsCert).toString('base64'), skipTLSVerify: false },
+        user: { name: 'u', token: 't' }, kc: () => Promise.reject(new Error('not needed')),
+      }, { nodeHttp2, connectTimeoutMs: 300 });
+      open.push({ server, client });
+      const e = await client.request({ path: '/version' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(KubeNetworkError);
+      // undici's connect timeout covers the handshake: it cannot tell the two apart
+      expect((e as Error).message).toMatch(nodeHttp2 ? /: TLS handshake timeout$/ : /: connect timed out$/);
     });
 
     // kube-apiserver answers a log follow's headers only with its first line (its handler

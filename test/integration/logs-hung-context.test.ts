@@ -95,8 +95,9 @@ function start(target: string, opts: LogsCommandOptions, contexts: string[], mer
   return { said, done, at, stop };
 }
 
-// the connect timeout as both transports name it (transport.ts CONNECT_TIMEOUT_CODE, errors.ts words it)
-const HUNG_LINE = /^hung: Unable to connect to the server: context "hung" \(https:\/\/127\.0\.0\.1:\d+\): connect timed out$/m;
+// a server that accepts and never answers TLS, said as kubectl says it (net/http: TLS handshake
+// timeout): not "connect timed out", a network fault (transport.ts TLS_HANDSHAKE_TIMEOUT_CODE)
+const HUNG_LINE = /^hung: Unable to connect to the server: context "hung" \(https:\/\/127\.0\.0\.1:\d+\): TLS handshake timeout$/m;
 
 function eastPod(): string {
   const pod = clusters[0].store.list('pods').find((p) => p.metadata.namespace === 'shop' && p.metadata.name.startsWith('web-'));
