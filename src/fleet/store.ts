@@ -184,7 +184,8 @@ export class Fleet extends StoreReads implements FleetStore {
     const host = this.hosts.get(context);
     if (!c?.discovered || !host) return;
     const type = resolveResource(c.types, sub.spec.resource);
-    if (!type || !type.verbs.includes('list') || !type.verbs.includes('watch')) return;
+    // a kind without the watch verb (componentstatuses) is listed again on a timer by its reflector
+    if (!type || !type.verbs.includes('list')) return;
     const scope = type.namespaced ? (sub.spec.namespace ?? '') : '';
     sub.held.set(context, this.informers.hold(host, type, scope));
   }

@@ -5,7 +5,8 @@
 // resourceVersion, with bookmarks and a randomized timeout, resume
 // from the last seen resourceVersion after a dropped or ended watch, relist on 410 Gone with
 // deletions for what vanished, backoff with jitter on errors, and every condition visible
-// as a phase. Objects stay plain JSON, projected.
+// as a phase. A kind served without the watch verb (componentstatuses) is listed again every
+// pollMs instead. Objects stay plain JSON, projected.
 import type { Readable } from 'node:stream';
 import type { KubeObject, ReflectorPhase, ResourceType } from '../model/types.js';
 import { collectionPath } from '../model/patches.js';
@@ -31,6 +32,8 @@ export interface ReflectorOptions {
   backoffMs?: [number, number];
   /** ask for a watch-list instead of LIST then WATCH, where the client says the server takes one (default true) */
   watchList?: boolean;
+  /** a kind served without the watch verb (componentstatuses) is listed again every this many ms (default 30 s) */
+  pollMs?: number;
 }
 
 export class Backoff {
@@ -165,6 +168,8 @@ export class Reflector {
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private watchList: boolean;
+  /** the kind cannot be watched (no watch verb): LIST every pollMs, each list replacing the last */
+  private readonly pollMs: number | undefined;
   /** a watch-list's initial state while it streams in: `next` is the cache itself on a first sync, else built aside */
   private initial: { old: Map<string, KubeObject>; next: Map<string, KubeObject>; opened: boolean } | undefined;
 
@@ -185,6 +190,7 @@ export class Reflector {
     this.backoff = new Backoff(...(opts.backoffMs ?? [500, 30_000]));
     this.apiVersion = apiVersionOf(resource);
     this.watchList = opts.watchList ?? true;
+    this.pollMs = resource.verbs.includes('watch') ? undefined : (opts.pollMs ?? 30_000);
   }
 
   /** The cached objects by `${namespace}/${name}` (read-only: the reflector alone changes them). */
@@ -228,6 +234,14 @@ export class Reflector {
     let needList = true;
     while (!this.stopped) {
       try {
+        if (this.pollMs !== undefined) {
+          // list-only: kubectl get lists it once; a view keeps it current by listing again
+          await this.list();
+          this.backoff.reset();
+          this.setPhase('synced', undefined);
+          await this.sleep(this.pollMs);
+          continue;
+        }
         if (needList && this.watchList && this.client.watchList) {
           const got = await this.watch(true);
           if (got === 'refused') continue; // the server takes no watch-list: LIST then WATCH

@@ -30,7 +30,8 @@ class PagedClient {
 
   /** Answers the oldest pending LIST request. */
   async answer(a: Page | Error): Promise<void> {
-    for (let i = 0; i < 50 && !this.waiting.length; i++) await new Promise((r) => setImmediate(r));
+    // turns of the loop first; then time, for a request made after a timer (a list-only kind's next list)
+    for (let i = 0; i < 2000 && !this.waiting.length; i++) await new Promise((r) => (i < 50 ? setImmediate(r) : setTimeout(r, 1)));
     const next = this.waiting.shift();
     if (!next) throw new Error('no LIST request is pending');
     next(a);
@@ -80,6 +81,27 @@ describe('reflector LIST', () => {
     expect([...r.cache.keys()].sort()).toEqual(['ns/a', 'ns/c']);
     expect(r.phase).toBe('synced');
     expect(client.asked).toEqual([undefined, 'p2', undefined, 'q2']);
+    await r.stop();
+  });
+
+  it('a kind without the watch verb (componentstatuses) is listed again on a timer, never watched; each list replaces the last', async () => {
+    // it was never attached: `:cs` said "not loaded yet" forever where kubectl lists three
+    const client = new PagedClient();
+    let watches = 0;
+    const openStream = client.openStream.bind(client);
+    client.openStream = (req) => (watches++, openStream(req));
+    const sink = recorder();
+    const listOnly: ResourceType = { ...CONFIGMAPS, resource: 'componentstatuses', kind: 'ComponentStatus', namespaced: false, verbs: ['get', 'list'] };
+    const r = new Reflector(client as unknown as ContextClient, listOnly, undefined, sink, { pollMs: 5 });
+    r.start();
+    await client.answer(page([cm('a'), cm('b')]));
+    expect(r.phase).toBe('synced');
+    expect(sink.upserts).toEqual(['a', 'b']);
+    await client.answer(page([cm('a'), cm('c')]));
+    expect(sink.removes).toEqual(['b']);
+    expect(sink.upserts).toEqual(['a', 'b', 'c']);
+    expect(r.phase).toBe('synced');
+    expect(watches).toBe(0);
     await r.stop();
   });
 
