@@ -10,6 +10,7 @@ import { health, type HealthStatus } from './health.js';
 import { jsonPathValues } from './jsonpath.js';
 import { kindEntry } from './kinds.js';
 import { podStatusText } from './health/pod-status.js';
+import { componentHealthy } from './health/rules.js';
 import { SECRET_DATA_COUNT, type KubeObject, type PrinterColumn, type ResourceType } from './types.js';
 import { metricCellsFor, metricSortValue, metricText, type MetricsSnapshot } from './metrics.js';
 
@@ -451,6 +452,21 @@ export const secretColumns: Column[] = [
   // a cached Secret has no data, only its key count (SECRET_DATA_COUNT); a fetched one has data
   intColumn('data', 'DATA', (o) => (rec(o, 'data') ? Object.keys(rec(o, 'data')!).length : (num(o, SECRET_DATA_COUNT) ?? 0))),
   ageColumn,
+];
+
+/** kubectl's componentstatuses columns: STATUS (Healthy/Unhealthy), MESSAGE, ERROR of the Healthy condition */
+export const componentStatusColumns: Column[] = [
+  nameColumn,
+  col({
+    id: 'status',
+    header: 'STATUS',
+    width: 10,
+    keep: true,
+    value: (o) => (componentHealthy(o)?.status === 'True' ? 'Healthy' : 'Unhealthy'),
+    statusColor: (o) => (componentHealthy(o)?.status === 'True' ? 'ok' : 'error'),
+  }),
+  col({ id: 'message', header: 'MESSAGE', width: 30, value: (o) => oneLine(String(componentHealthy(o)?.message ?? '')) }),
+  col({ id: 'error', header: 'ERROR', width: 20, value: (o) => oneLine(String(componentHealthy(o)?.error ?? '')) }),
 ];
 
 export const namespaceColumns: Column[] = [

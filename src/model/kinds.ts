@@ -12,13 +12,13 @@
 // Adding a kind: one entry here (see README "How to add a kind" for Argo Rollouts).
 import {
   argoRolloutColumns, cronJobColumns, crdColumns, configMapColumns, daemonSetColumns, deploymentColumns, eventColumns, fluxColumns, jobColumns,
-  namespaceColumns, nodeColumns, podColumns, pvcColumns, replicaSetColumns, secretColumns, serviceColumns, statefulSetColumns,
+  componentStatusColumns, namespaceColumns, nodeColumns, podColumns, pvcColumns, replicaSetColumns, secretColumns, serviceColumns, statefulSetColumns,
   type Column,
 } from './columns.js';
 import { FLUX_KIND_GROUPS, isFluxGroup } from './flux.js';
 import {
   alwaysCurrent, argoApplicationRule, argoRolloutRule, certificateIssuer, certificateRule, helmReleaseCause, cnpgClusterRule, crdRule, cronJobRule, daemonSetRule, deploymentRule,
-  jobRule, kafkaRule, namespaceRule, nodeRule, podRule, prometheusRule, pvcRule, replicaSetRule, serviceRule, statefulSetRule,
+  componentStatusRule, jobRule, kafkaRule, namespaceRule, nodeRule, podRule, prometheusRule, pvcRule, replicaSetRule, serviceRule, statefulSetRule,
   type RelatedRef, type Rule,
 } from './health/rules.js';
 import { resourceKey, type KubeObject, type ResourceType } from './types.js';
@@ -102,6 +102,7 @@ const CORE: KindEntry[] = [
   { group: '', kind: 'Service', short: 'svc', columns: () => serviceColumns, health: serviceRule },
   { group: '', kind: 'ConfigMap', short: 'cm', columns: () => configMapColumns, health: alwaysCurrent },
   { group: '', kind: 'Secret', columns: () => secretColumns, health: alwaysCurrent },
+  { group: '', kind: 'ComponentStatus', short: 'cs', columns: () => componentStatusColumns, health: componentStatusRule },
   { group: '', kind: 'Namespace', short: 'ns', columns: () => namespaceColumns, health: namespaceRule, fleet: true },
   { group: '', kind: 'Node', short: 'no', columns: () => nodeColumns, health: nodeRule, fleet: true, metrics: 'node' },
   { group: '', kind: 'PersistentVolumeClaim', short: 'pvc', columns: () => pvcColumns, health: pvcRule, fleet: true },

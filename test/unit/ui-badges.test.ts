@@ -10,6 +10,7 @@ import type { Plan } from '../../src/actions/types.js';
 import { ConfirmView, InputView } from '../../src/ui/views/confirm.js';
 import { HelpView } from '../../src/ui/views/help.js';
 import { TraceView } from '../../src/ui/views/triage.js';
+import { ResourceTableView } from '../../src/ui/views/resource-table.js';
 import { FakeStore } from '../helpers/fake-store.js';
 import type { ContextStatus, ReflectorStatus } from '../../src/fleet/types.js';
 
@@ -168,5 +169,23 @@ describe('the header names the scope of what is shown', () => {
     stack.push(anywhere);
     expect(line2(deps(stack, 'shop'))).toMatch(/ns:all$/);
     anywhere.close();
+  });
+});
+
+describe('the header over a cluster-scoped table', () => {
+  it('names no namespace (nodes have none), whatever the app\'s :ns; a namespaced table names it', () => {
+    const store = new FakeStore(['dev']);
+    const app = { store, theme: loadTheme(undefined, { configDir: null }), keymap: loadKeymap(undefined, { configDir: null }), contexts: () => ['dev'], namespace: () => 'shop', now: () => 0, message: () => undefined, render: () => undefined } as unknown as AppContext;
+    const stack = new ViewStack();
+    const nodes = new ResourceTableView(app, { query: 'nodes' });
+    stack.push(nodes);
+    const deps: ChromeDeps = { store, state: { selected: ['dev'], namespace: 'shop', history: [], closed: false }, stack, readonly: false, objectCommands: () => [], theme: app.theme, keymap: app.keymap };
+    expect(headerLines(deps, 200)[1]).not.toMatch(/ns:/);
+    nodes.close();
+    stack.pop();
+    const pods = new ResourceTableView(app, { query: 'pods' });
+    stack.push(pods);
+    expect(headerLines(deps, 200)[1]).toMatch(/ns:shop/);
+    pods.close();
   });
 });

@@ -328,6 +328,21 @@ export function namespaceBlockers(o: unknown): string {
   return notes.length ? `: ${notes.join('; ')}` : '';
 }
 
+/** A ComponentStatus's Healthy condition (kubectl's STATUS Healthy/Unhealthy). The kind has no
+ * status: its `conditions` are top-level, which the generic rule never reads (it said Current
+ * of an Unhealthy scheduler). */
+export const componentStatusRule: Rule = (o) => {
+  const c = componentHealthy(o);
+  if (!c) return v('Unknown', 'ComponentStatus reports no Healthy condition');
+  if (c.status === 'True') return v('Current', 'Healthy');
+  return v('Failed', `Unhealthy: ${[c.message, c.error].filter((s) => typeof s === 'string' && s).map(msg).join(': ') || 'no message'}`);
+};
+
+/** The Healthy condition of a ComponentStatus (top-level `conditions`), as kubectl's printer reads it. */
+export function componentHealthy(o: unknown): { status?: unknown; message?: unknown; error?: unknown } | undefined {
+  return arr(o, 'conditions').find((c): c is Record<string, unknown> => isRecord(c) && c.type === 'Healthy');
+}
+
 export const nodeRule: Rule = (o) => {
   const ready = condition(o, 'Ready');
   const cordoned = bool(o, 'spec', 'unschedulable') ? ', SchedulingDisabled' : '';

@@ -216,6 +216,8 @@ export class ResourceTableView implements View {
   }
 
   scope(): ViewScope {
+    // a cluster-scoped kind (nodes, componentstatuses) has no namespace to name
+    if (this.resourceType && !this.resourceType.namespaced) return { ...(this.opts.contexts ? { contexts: this.opts.contexts } : {}), namespace: '' };
     return { ...(this.opts.contexts ? { contexts: this.opts.contexts } : {}), ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}), ...(this.opts.allNamespaces ? { allNamespaces: true } : {}) };
   }
 
