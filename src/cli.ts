@@ -164,11 +164,12 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
       );
     });
 
-  fleetOptions(program.command('tree <KIND/NAME>'))
+  fleetOptions(program.command('tree <KIND/NAME>').argument('[name]', 'NAME, when the kind is given alone (kubectl and flux take `tree KIND NAME`)'))
     .description('the ownership tree of an object (ownerReferences, Flux inventories, Helm labels) with health')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20, at least 1)', seconds)
-    .action(async (target: string, o) => {
+    .action(async (kind: string, name: string | undefined, o, cmd: Command) => {
+      const target = kindSlashName(cmd, kind, name);
       const { runTreeCommand } = await import('./cli/tree.js');
       process.exitCode = await runTreeCommand(
         target,
@@ -179,22 +180,22 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
 
   const io = () => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
   const timeoutMs = (o: { timeout?: number }) => (o.timeout === undefined ? undefined : o.timeout * 1000);
-  fleetOptions(program.command('compare <KIND/NAME>'))
+  fleetOptions(program.command('compare <KIND/NAME>').argument('[name]', 'NAME, when the kind is given alone (kubectl and flux take `compare KIND NAME`)'))
     .description('the same object side by side across contexts; exit 0 the same everywhere, 1 it differs or is missing, 2 error or a context unreadable')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20, at least 1)', seconds)
-    .action(async (target: string, o) => {
+    .action(async (kind: string, name: string | undefined, o, cmd: Command) => {
       const { runCompareCommand } = await import('./cli/compare.js');
-      process.exitCode = await runCompareCommand(target, { ...o, timeoutMs: timeoutMs(o) }, io());
+      process.exitCode = await runCompareCommand(kindSlashName(cmd, kind, name), { ...o, timeoutMs: timeoutMs(o) }, io());
     });
 
-  fleetOptions(program.command('trace <KIND/NAME>'))
+  fleetOptions(program.command('trace <KIND/NAME>').argument('[name]', 'NAME, when the kind is given alone (kubectl and flux take `trace KIND NAME`)'))
     .description('an object up its owners to the Flux Kustomization/HelmRelease and source that put it there, in every context (flux trace, fleet-wide)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--timeout <seconds>', 'how long to wait for caches to sync (default 20, at least 1)', seconds)
-    .action(async (target: string, o) => {
+    .action(async (kind: string, name: string | undefined, o, cmd: Command) => {
       const { runTraceCommand } = await import('./cli/trace.js');
-      process.exitCode = await runTraceCommand(target, { ...o, timeoutMs: timeoutMs(o) }, io());
+      process.exitCode = await runTraceCommand(kindSlashName(cmd, kind, name), { ...o, timeoutMs: timeoutMs(o) }, io());
     });
 
   fleetOptions(program.command('changes'))
@@ -261,13 +262,14 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   // the action subcommands: the command table's `cli` entries (src/commands/table.ts), with the
   // same catalog, executor and confirmations as the TUI
   for (const a of actions) {
-    const cmd = fleetOptions(program.command(`${a.name} <KIND/NAME>`).description(a.description), 'context')
+    const cmd = fleetOptions(program.command(`${a.name} <KIND/NAME>`).argument('[name]', `NAME, when the kind is given alone (\`${a.name} KIND NAME\`, as kubectl and flux take it)`).description(a.description), 'context')
       .option('--dry-run', 'print the plan (every request) and send nothing')
       .option('-y, --yes', 'do not ask for confirmation (protected contexts still need --protected-ok)')
       .option('--protected-ok', 'with --yes: act on protected contexts without typing the name')
       .option('--readonly', 'refuse (useful to check what a script would do)');
     for (const spec of a.options ?? []) cmd.addOption(commanderOption(lib, spec));
-    cmd.action(async (target: string, o) => {
+    cmd.action(async (kind: string, name: string | undefined, o, sub: Command) => {
+      const target = kindSlashName(sub, kind, name);
       const { runShellAction } = await import('./cli/actions-fleet.js');
       process.exitCode = await runShellAction(
         o.resumeAndReconcile ? 'resume-and-reconcile' : a.name,
@@ -278,6 +280,18 @@ export function buildProgram(lib: Commander, actions: readonly CliCommand[]): Co
   }
   refuseUnknownCommands(program);
   return program;
+}
+
+/**
+ * KIND/NAME from the command's words: `deploy/web`, or `deployment web` as kubectl and the flux
+ * CLI take it (`flux reconcile kustomization apps`). Both forms at once is kubectl's usage error.
+ */
+function kindSlashName(cmd: Command, kind: string, name: string | undefined): string {
+  if (name === undefined) return kind;
+  if (kind.includes('/')) {
+    cmd.error(`error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'fleetdeck ${cmd.name()} resource/<resource_name>' instead of 'fleetdeck ${cmd.name()} resource resource/<resource_name>'`, { exitCode: 2 });
+  }
+  return `${kind}/${name}`;
 }
 
 /**

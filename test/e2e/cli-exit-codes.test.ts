@@ -32,6 +32,9 @@ describe('exit codes of the command line', () => {
     [['--keymap', 'vim', 'status'], /option '--keymap' does not apply to 'status'/],
     [['--theme', 'light', 'logs', 'x'], /option '--theme' does not apply to 'logs'/],
     [['--command', ':pods', 'tree', 'deploy/x'], /option '--command' does not apply to 'tree'/],
+    // KIND NAME is taken as kubectl and flux take it; both forms at once is kubectl's error
+    [['reconcile', 'ks/apps', 'apps'], /^error: there is no need to specify a resource type as a separate argument when passing arguments in resource\/name form/],
+    [['reconcile', 'kustomization', 'apps', 'extra'], /too many arguments/],
   ])('%j: a usage error, exit 2', (args, said) => {
     const r = run(args);
     expect(r.stderr).toMatch(said);
