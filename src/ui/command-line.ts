@@ -6,6 +6,8 @@ import { kubeconfigContexts, type FleetStore } from '../fleet/types.js';
 import type { ShellState, ViewStack } from './app-state.js';
 import { refusal, runObjectCommand, targetsFor } from './objects.js';
 import { parseCommand, type ParsedCommand } from './palette.js';
+import { suggestNames } from '../model/suggest.js';
+import { termLine } from '../model/sanitize.js';
 import { VIEWS, type AppContext, type View, type ViewFactory, type ViewScope } from './view.js';
 import { ResourceTableView } from './views/resource-table.js';
 
@@ -37,11 +39,11 @@ export function createCommandLine(d: CommandLineDeps): CommandLine {
     let view: View | string | undefined;
     if (factory) {
       // a view says how many words it reads; more are refused, never dropped
-      view = unexpectedWords(cmd, factory.words) ?? createView(app, factory, cmd);
+      view = unexpectedWords(cmd, factory.words, kubeconfigContexts(store)) ?? createView(app, factory, cmd);
       if (view === undefined) return true;
     } else if (state.selected.some((c) => store.resolve(c, cmd.name)) || store.contexts().some((c) => state.selected.includes(c.name) && !c.discovered)) {
       // a table takes contexts and one namespace; while discovery runs it waits and resolves itself when it lands
-      view = unexpectedWords(cmd, 1) ?? new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace, allNamespaces: cmd.allNamespaces });
+      view = unexpectedWords(cmd, 1, kubeconfigContexts(store)) ?? new ResourceTableView(app, { query: cmd.name, contexts: cmd.contexts, namespace: cmd.namespace, allNamespaces: cmd.allNamespaces });
     } else view = `unknown resource or view "${cmd.name}"`;
     if (typeof view === 'string') {
       app.message(view, 'error');
@@ -115,11 +117,17 @@ export function createView(app: AppContext, factory: ViewFactory, cmd: ParsedCom
   return view;
 }
 
-/** The refusal of a line with more free words (a namespace included) than `words` (undefined: any), or undefined. */
-function unexpectedWords(cmd: ParsedCommand, words: number | undefined): string | undefined {
+/**
+ * The refusal of a line with more free words (a namespace included) than `words` (undefined:
+ * any), or undefined. A first free word within cobra's distance of a context name is that
+ * context mistyped (`:pods prod-ue checkout`), said as such rather than "unexpected checkout".
+ */
+function unexpectedWords(cmd: ParsedCommand, words: number | undefined, contexts: readonly string[]): string | undefined {
   // -A (or all) takes the namespace's place
   const free = [...(cmd.namespace !== undefined ? [cmd.namespace] : cmd.allNamespaces ? ['-A'] : []), ...cmd.args];
   if (words === undefined || free.length <= words) return undefined;
+  const near = cmd.namespace !== undefined ? suggestNames(cmd.namespace, contexts) : [];
+  if (near.length) return `${cmd.name}: no context ${termLine(JSON.stringify(cmd.namespace))} (did you mean ${near.join(', ')}?)`;
   const takes = words === 0 ? 'no word but context names' : words === 1 ? 'context names and one namespace' : `context names and ${words} words`;
   return `${cmd.name}: unexpected ${free.slice(words).map((w) => `"${w}"`).join(' ')} (it takes ${takes})`;
 }

@@ -67,6 +67,9 @@ describe('scope words on the command line', () => {
     await r.waitFor(/problems: unexpected "foo"/);
     r.keys(':fleet shop\r');
     await r.waitFor(/fleet: unexpected "shop" \(it takes no word but context names\)/);
+    // a context mistyped before a namespace is said as such, not "unexpected checkout"
+    r.keys(':pods prod-ue checkout\r');
+    await r.waitFor(/pods: no context "prod-ue" \(did you mean prod-eu\?\)/);
     // what each view does read still opens it
     r.keys(':pods dev shop\r');
     await r.waitFor(/^ pods.*ctx:dev\s+ns:shop/m);
