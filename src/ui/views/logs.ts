@@ -23,7 +23,7 @@ import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { cutToWidth, displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, openTag } from '../style.js';
 import { InputView } from './confirm.js';
-import type { AppContext, View, ViewFactory } from '../view.js';
+import type { AppContext, View, ViewFactory, ViewScope } from '../view.js';
 
 /** The log view's own commands (declared in the command table, src/commands/table.ts). */
 export const LOG_ACTIONS = ['logs.pause', 'logs.timestamps', 'logs.wrap', 'logs.json', 'logs.save', 'logs.clear', 'logs.previous', 'logs.copy'] as const satisfies readonly CommandId[];
@@ -210,6 +210,20 @@ export class LogsView implements View {
 
   title(): string {
     return `logs ${this.opts.label ?? describeTarget(this.target)}${this.opts.previous ? ' (previous)' : ''}`;
+  }
+
+  /**
+   * What the tail reads, not the app's scope: a pod's or a workload's context and namespace, a
+   * query's namespace (every one without), none for a Flux object's (its inventory's pods may
+   * be anywhere) or for marked rows of several namespaces. The header said ns:all over one pod.
+   */
+  scope(): ViewScope {
+    const leaves = targetLeaves(this.target);
+    const contexts = [...new Set(leaves.flatMap((t) => (t.kind === 'query' ? t.contexts : [t.context])))];
+    const namespaces = new Set(leaves.map((t) => (t.kind === 'flux' ? '' : t.namespace)));
+    if (namespaces.size === 1 && namespaces.has(undefined)) return { contexts, allNamespaces: true };
+    const [only] = namespaces;
+    return { contexts, namespace: namespaces.size === 1 && only !== undefined ? only : '' };
   }
 
   /** One frame per FRAME_MS at most, however fast lines arrive. */
