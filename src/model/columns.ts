@@ -4,7 +4,7 @@
 // anything else. The table view adds CONTEXT and NAMESPACE itself (contextColumn,
 // namespaceColumn) since they depend on what is selected, not on the kind.
 import { arr, isRecord, lookup, num, rec, str, strMap } from './access.js';
-import { age, humanDuration, oneLine, parseTime } from './format.js';
+import { age, boolCell, humanDuration, oneLine, parseTime } from './format.js';
 import { fluxSummary, isFluxGroup } from './flux.js';
 import { health, type HealthStatus } from './health.js';
 import { jsonPathValues } from './jsonpath.js';
@@ -374,7 +374,7 @@ export const cronJobColumns: Column[] = [
     header: 'SUSPEND',
     width: 7,
     keep: true,
-    value: (o) => String(at(o, 'spec', 'suspend') === true),
+    value: (o) => boolCell(at(o, 'spec', 'suspend') === true),
     statusColor: (o) => (at(o, 'spec', 'suspend') === true ? 'warn' : undefined),
   }),
   intColumn('active', 'ACTIVE', (o) => arr(o, 'status', 'active').length),
@@ -618,7 +618,7 @@ export function fluxColumns(kind: string): Column[] {
       header: 'SUSPENDED',
       width: 9,
       keep: true,
-      value: (o) => String(at(o, 'spec', 'suspend') === true),
+      value: (o) => boolCell(at(o, 'spec', 'suspend') === true),
       statusColor: (o) => (at(o, 'spec', 'suspend') === true ? 'warn' : undefined),
     }),
     col({ id: 'revision', header: 'REVISION', width: 24, drop: DROP.detail, value: (o, now) => fluxSummary(o, kind, now).revision }),

@@ -163,6 +163,15 @@ export function oneLine(s: string): string {
   return termLine(s.replace(/\s+/g, ' ')).trim();
 }
 
+/**
+ * A true/false cell (SUSPENDED, SUSPEND) as kubectl's printers (printBool) and `flux get`
+ * (strings.Title of FormatBool) print it: `True` / `False`, so `:ks`, `:flux` and `:cronjobs`
+ * read as the tools they stand beside.
+ */
+export function boolCell(v: boolean): 'True' | 'False' {
+  return v ? 'True' : 'False';
+}
+
 /** The mark put where text was cut; ASCII so it is single-width in every terminal and locale. */
 export const TRUNCATION_MARK = '~';
 

@@ -119,7 +119,7 @@ describe('built-in kinds', () => {
     const job: KubeObject = { metadata: meta('migrate'), spec: { completions: 1 }, status: { succeeded: 1, startTime: ago(3 * MIN), completionTime: ago(2 * MIN), conditions: [{ type: 'Complete', status: 'True' }] } };
     expect(row(columnsFor(rt('batch', 'Job')), job)).toEqual({ NAME: 'migrate', STATUS: 'Complete', COMPLETIONS: '1/1', DURATION: '60s', AGE: '3m12s' });
     const cj: KubeObject = { metadata: meta('backup'), spec: { schedule: '0 3 * * *', suspend: true }, status: { lastScheduleTime: ago(9 * 60 * MIN), active: [{ name: 'backup-1' }] } };
-    expect(row(columnsFor(rt('batch', 'CronJob')), cj)).toEqual({ NAME: 'backup', SCHEDULE: '0 3 * * *', TIMEZONE: '<none>', SUSPEND: 'true', ACTIVE: '1', 'LAST SCHEDULE': '9h', AGE: '3m12s' });
+    expect(row(columnsFor(rt('batch', 'CronJob')), cj)).toEqual({ NAME: 'backup', SCHEDULE: '0 3 * * *', TIMEZONE: '<none>', SUSPEND: 'True', ACTIVE: '1', 'LAST SCHEDULE': '9h', AGE: '3m12s' });
   });
 
   it('events', () => {
@@ -136,8 +136,24 @@ describe('Flux kinds', () => {
       status: { lastAppliedRevision: `main@sha1:${'ab12'.repeat(10)}`, conditions: [{ type: 'Ready', status: 'False', reason: 'BuildFailed', message: 'kustomize build failed' }] },
     };
     const cols = columnsFor(rt('kustomize.toolkit.fluxcd.io', 'Kustomization'));
-    expect(row(cols, o)).toEqual({ NAME: 'apps', READY: 'False', SUSPENDED: 'true', REVISION: 'main@sha1:ab12ab12', AGE: '3m12s', MESSAGE: 'kustomize build failed' });
+    expect(row(cols, o)).toEqual({ NAME: 'apps', READY: 'False', SUSPENDED: 'True', REVISION: 'main@sha1:ab12ab12', AGE: '3m12s', MESSAGE: 'kustomize build failed' });
     expect(cellColor(cols[1], o, NOW)).toBe('error');
+  });
+});
+
+describe('true/false cells', () => {
+  // `:ks` said false/true where `:flux` said False/True; flux get and kubectl (printBool) print False/True
+  it('read False/True in every Flux kind\'s SUSPENDED and a CronJob\'s SUSPEND, as flux get and kubectl print them', () => {
+    const flux = [['kustomize.toolkit.fluxcd.io', 'Kustomization'], ['helm.toolkit.fluxcd.io', 'HelmRelease'], ['source.toolkit.fluxcd.io', 'GitRepository'], ['source.toolkit.fluxcd.io', 'OCIRepository']];
+    for (const [group, kind] of flux) {
+      const cols = columnsFor(rt(group, kind));
+      for (const suspend of [true, false, undefined]) {
+        const o: KubeObject = { metadata: meta('apps'), spec: { suspend } };
+        expect(row(cols, o).SUSPENDED, `${kind} suspend ${suspend}`).toBe(suspend ? 'True' : 'False');
+      }
+    }
+    const cj: KubeObject = { metadata: meta('backup'), spec: { schedule: '0 3 * * *', suspend: false } };
+    expect(row(columnsFor(rt('batch', 'CronJob')), cj).SUSPEND).toBe('False');
   });
 });
 

@@ -73,6 +73,17 @@ describe('app shell', () => {
     expect(t).not.toContain('nosuchthing');
   });
 
+  it('SUSPENDED reads False as flux get prints it, in :ks as in :flux', async () => {
+    const r = start({ contexts: ['dev'] });
+    await r.waitFor('web-7d9f8');
+    r.keys(':ks\r');
+    let t = await r.waitFor(/SUSPENDED/);
+    expect(t).toMatch(/apps\s+True\s+False\s/);
+    r.keys(':flux\r');
+    t = await r.waitFor(/KIND\s+NAMESPACE\/NAME/);
+    expect(t).toMatch(/flux-system\/apps\s+True\s+False\s/);
+  });
+
   it('a pasted ":pods\\r" in one chunk lands in the prompt, not in global keys', async () => {
     const r = start({ startCommand: 'deploy' });
     await r.waitFor('UP-TO-DATE');

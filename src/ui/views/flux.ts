@@ -3,7 +3,7 @@
 // resource table with its own columns; enter opens the object's tree when that view
 // exists (else describe), `l` the controller's events for it.
 import { VIEW_COLUMNS, viewColumn } from '../../model/columns.js';
-import { age, humanDuration } from '../../model/format.js';
+import { age, boolCell, humanDuration } from '../../model/format.js';
 import { fluxSummary, shortenRevision, type FluxRef, type FluxSummary } from '../../model/flux.js';
 import { shortKindOf } from '../../model/kinds.js';
 import { groupOfResource, type KubeObject, type ResourceType } from '../../model/types.js';
@@ -67,7 +67,7 @@ export function fluxColumns(scope: Scope, summary: (r: Row) => FluxSummary, now:
     // MESSAGE (free text) gives its width first but stays
     { ...text('name', 'NAMESPACE/NAME', 48, (s) => `${s.namespace ? `${s.namespace}/` : ''}${s.name}`) },
     { ...text('ready', 'READY', 7, (s) => s.ready, (s) => (s.suspended ? 'status.muted' : READY_ROLE[s.ready])), sortValue: (r) => fluxRank(summary(r)) },
-    { ...text('suspended', 'SUSPENDED', 9, (s) => (s.suspended ? 'True' : 'False'), (s) => (s.suspended ? 'status.warn' : undefined)) },
+    { ...text('suspended', 'SUSPENDED', 9, (s) => boolCell(s.suspended), (s) => (s.suspended ? 'status.warn' : undefined)) },
     { ...text('revision', 'REVISION', 40, revisionText, (s) => (s.revisionPending ? 'status.warn' : undefined)), optional: true },
     {
       ...text('last-reconcile', 'LAST RECONCILE', 18, (s) => lastReconcileText(s, now()), (s) => (s.stale ? 'status.error' : undefined)),
