@@ -17,6 +17,9 @@
 //   asks      what it asks before planning
 //   verbs     its `:` palette words (`:rollback`, `:scale 3`), run on the current selection
 //   cli       its shell subcommands (`fleetdeck rollback deploy/web --to-revision 2`)
+//   mutates   it changes the cluster or reaches into it (an action, a shell, a port-forward, an
+//             edit): `--readonly` refuses it (the executor enforces that), so the footer, the
+//             palette and help read this to leave it out or mark it off there
 // Help (`?`), the footers, keymap loading and validation, key dispatch, the palette and the
 // shell subcommands all read this table. Pure data and pure functions.
 //
@@ -97,6 +100,8 @@ export interface ObjectCommand extends Base {
    */
   verbNeeds?: { capability: Capability; about: string };
   cli?: readonly CliCommand[];
+  /** it changes the cluster or reaches into it: refused under --readonly (see isMutation) */
+  mutates?: true;
 }
 export type Command = ShellCommand | ViewCommand | ObjectCommand;
 
@@ -145,12 +150,12 @@ const TABLE = [
   },
   { id: 'toggle-secret', title: 'reveal secret', about: 'a Secret\'s values decoded (binary values marked `<binary, N bytes>`), in its YAML view', section: 'Resource', by: 'view', keys: { default: ['x'] } },
   {
-    id: 'pod.shell', title: 'shell', section: 'Resource', by: 'object', needs: 'exec', effect: { run: 'shell' }, asks: 'the container, when the pod has several',
+    id: 'pod.shell', mutates: true, title: 'shell', section: 'Resource', by: 'object', needs: 'exec', effect: { run: 'shell' }, asks: 'the container, when the pod has several',
     about: 'shell in a pod\'s container (container picker when several; the terminal is handed over, resize included, and taken back when the shell exits); on other rows `s` is scale; `:shell` on a workload runs in the pod `kubectl exec deploy/NAME` picks',
     keys: { default: ['s'] }, verbs: ['shell'], verbNeeds: { capability: 'attach', about: WORKLOAD_POD },
   },
   {
-    id: 'pod.port-forward', title: 'port-forward', section: 'Resource', by: 'object', needs: 'port-forward', effect: { run: 'port-forward' }, asks: 'the pod port and the local one',
+    id: 'pod.port-forward', mutates: true, title: 'port-forward', section: 'Resource', by: 'object', needs: 'port-forward', effect: { run: 'port-forward' }, asks: 'the pod port and the local one',
     about: 'port-forward a pod port (`:pf` lists forwards with bytes moved; `ctrl-d` there stops one); on other rows `shift-f` is HelmRelease force; `:port-forward` on a workload forwards to the pod kubectl picks',
     keys: { default: ['shift-f'] }, verbs: ['port-forward'], verbNeeds: { capability: 'attach', about: WORKLOAD_POD },
   },
@@ -159,7 +164,7 @@ const TABLE = [
     effect: { view: 'previous-logs' }, keys: { default: ['p'] },
   },
   {
-    id: 'edit', title: 'edit', section: 'Resource', by: 'object', needs: 'any', self: true, effect: { run: 'edit' }, asks: 'the edited object, in $VISUAL/$EDITOR',
+    id: 'edit', mutates: true, title: 'edit', section: 'Resource', by: 'object', needs: 'any', self: true, effect: { run: 'edit' }, asks: 'the edited object, in $VISUAL/$EDITOR',
     about: 'edit in `$VISUAL`/`$EDITOR` (vi): the diff is the plan, applied with the resourceVersion read; a 409 conflict offers a re-edit',
     keys: { default: ['shift-e'] }, verbs: ['edit'],
   },
@@ -168,7 +173,7 @@ const TABLE = [
     about: 'copy to the clipboard over OSC 52: the selected objects\' names; in the YAML view the YAML as shown', keys: { default: ['c'] },
   },
   {
-    id: 'finalizers.remove', title: 'remove finalizers', section: 'Resource', by: 'object', needs: 'any', self: true, effect: { run: 'remove-finalizers' }, asks: 'the typed confirmation, always',
+    id: 'finalizers.remove', mutates: true, title: 'remove finalizers', section: 'Resource', by: 'object', needs: 'any', self: true, effect: { run: 'remove-finalizers' }, asks: 'the typed confirmation, always',
     about: 'remove finalizers (typed confirmation always; for a namespace, every kind inside is listed first and the objects holding finalizers named)', keys: { default: ['ctrl-k'] }, verbs: ['remove-finalizers'],
   },
   { id: 'events.warnings', title: 'warnings only', about: 'events tables: warnings only (toggle)', section: 'Resource', by: 'view', keys: { default: ['shift-o'] } },
@@ -193,7 +198,7 @@ const TABLE = [
 
   // Flux: catalog actions
   {
-    id: 'flux.reconcile', title: 'reconcile', section: 'Flux', by: 'object', needs: 'reconcile', effect: { action: 'reconcile' }, keys: { default: ['shift-r'] },
+    id: 'flux.reconcile', mutates: true, title: 'reconcile', section: 'Flux', by: 'object', needs: 'reconcile', effect: { action: 'reconcile' }, keys: { default: ['shift-r'] },
     asks: 'confirmation (tab: with source)', verbs: ['reconcile'],
     cli: [{
       name: 'reconcile', description: 'ask Flux to reconcile now and wait for the outcome',
@@ -208,23 +213,23 @@ const TABLE = [
     }],
   },
   {
-    id: 'flux.suspend', title: 'suspend/resume', about: 'suspend/resume (resume when every target is suspended)', section: 'Flux', by: 'object', needs: 'suspend',
+    id: 'flux.suspend', mutates: true, title: 'suspend/resume', about: 'suspend/resume (resume when every target is suspended)', section: 'Flux', by: 'object', needs: 'suspend',
     effect: { action: 'suspend', whenSuspended: 'resume' }, keys: { default: ['shift-t'] }, verbs: ['suspend', 'resume'],
     cli: [
       { name: 'suspend', description: 'suspend Flux reconciliation of an object (spec.suspend: true)' },
       { name: 'resume', description: 'resume Flux reconciliation of an object' },
     ],
   },
-  { id: 'flux.force', title: 'force upgrade', about: 'force upgrade (HelmRelease)', section: 'Flux', by: 'object', needs: 'helm', effect: { action: 'force' }, keys: { default: ['shift-f'] }, verbs: ['force'] },
-  { id: 'flux.reset', title: 'reset failures', about: 'reset failures (HelmRelease)', section: 'Flux', by: 'object', needs: 'helm', effect: { action: 'reset' }, keys: { default: ['shift-z'] }, verbs: ['reset'] },
+  { id: 'flux.force', mutates: true, title: 'force upgrade', about: 'force upgrade (HelmRelease)', section: 'Flux', by: 'object', needs: 'helm', effect: { action: 'force' }, keys: { default: ['shift-f'] }, verbs: ['force'] },
+  { id: 'flux.reset', mutates: true, title: 'reset failures', about: 'reset failures (HelmRelease)', section: 'Flux', by: 'object', needs: 'helm', effect: { action: 'reset' }, keys: { default: ['shift-z'] }, verbs: ['reset'] },
 
   // Workload: catalog actions
   {
-    id: 'workload.restart', title: 'restart', section: 'Workload', by: 'object', needs: 'restart', effect: { action: 'restart' }, keys: { default: ['r'] }, verbs: ['restart'],
+    id: 'workload.restart', mutates: true, title: 'restart', section: 'Workload', by: 'object', needs: 'restart', effect: { action: 'restart' }, keys: { default: ['r'] }, verbs: ['restart'],
     cli: [{ name: 'restart', description: 'rollout restart (kubectl.kubernetes.io/restartedAt)', options: [SUSPEND_OWNER] }],
   },
   {
-    id: 'workload.scale', title: 'scale', section: 'Workload', by: 'object', needs: 'scale', effect: { action: 'scale' }, asks: 'the replica count (`:scale N` gives it)',
+    id: 'workload.scale', mutates: true, title: 'scale', section: 'Workload', by: 'object', needs: 'scale', effect: { action: 'scale' }, asks: 'the replica count (`:scale N` gives it)',
     keys: { default: ['s'] }, verbs: ['scale'], verbArg: { option: 'replicas', shape: '[N] replicas' },
     cli: [{
       name: 'scale', description: 'set the replicas of a Deployment, StatefulSet, ReplicaSet or a CR with /scale',
@@ -232,7 +237,7 @@ const TABLE = [
     }],
   },
   {
-    id: 'workload.rollback', title: 'rollback', section: 'Workload', by: 'object', needs: 'rollback', effect: { action: 'rollback' },
+    id: 'workload.rollback', mutates: true, title: 'rollback', section: 'Workload', by: 'object', needs: 'rollback', effect: { action: 'rollback' },
     asks: 'nothing: the previous revision (`:rollback N` or the history view picks one)', keys: { default: ['shift-b'] }, verbs: ['rollback'],
     verbArg: { option: 'toRevision', shape: '[N] revision' },
     cli: [{
@@ -241,7 +246,7 @@ const TABLE = [
     }],
   },
   {
-    id: 'workload.delete', title: 'delete', about: 'delete (in `:pf`: stop the port-forward)', section: 'Workload', by: 'object', needs: 'any', self: true, effect: { action: 'delete' },
+    id: 'workload.delete', mutates: true, title: 'delete', about: 'delete (in `:pf`: stop the port-forward)', section: 'Workload', by: 'object', needs: 'any', self: true, effect: { action: 'delete' },
     keys: { default: ['ctrl-d'], vim: ['shift-d'] }, verbs: ['delete'],
     cli: [{
       name: 'delete', description: 'delete an object (finalizers that will hold it are shown)',
@@ -287,6 +292,12 @@ export function command(id: CommandId): Command & { id: CommandId } {
 export function objectCommand(id: CommandId): (ObjectCommand & { id: CommandId }) | undefined {
   const c = BY_ID.get(id);
   return c?.by === 'object' ? (c as ObjectCommand & { id: CommandId }) : undefined;
+}
+
+/** True for a command `--readonly` refuses (the table's `mutates`): the one fact the footer, palette and help read. */
+export function isMutation(id: CommandId): boolean {
+  const c = BY_ID.get(id);
+  return c?.by === 'object' && c.mutates === true;
 }
 
 /** Every object command, in table order. */
@@ -341,8 +352,8 @@ export function builtinKeymapFile(name: BuiltinKeymap): string {
 /** The "Actions and the built-in bindings" table of docs/keymaps.md, from the table. */
 export function keymapDocsTable(): string {
   const keys = (ks: readonly string[]) => (ks.length ? ks.map((k) => `\`${k}\``).join(', ') : '—');
-  const rows = COMMANDS.map((c) => `| \`${c.id}\` | ${c.about ?? c.title} | ${c.section} | ${keys(keysIn(c, 'default'))} | ${keys(keysIn(c, 'vim'))} |`);
-  return ['| action id | what | section | default | vim |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = COMMANDS.map((c) => `| \`${c.id}\` | ${c.about ?? c.title} | ${c.section} | ${keys(keysIn(c, 'default'))} | ${keys(keysIn(c, 'vim'))} | ${isMutation(c.id) ? 'refused' : ''} |`);
+  return ['| action id | what | section | default | vim | `--readonly` |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /** The movement keys every list and text view takes. */

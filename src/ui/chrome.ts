@@ -5,7 +5,7 @@
 // blessed for every line the shell draws.
 import { formatKeySeq, type Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
-import { command, NAV_ACTIONS, type CommandId } from '../commands/table.js';
+import { command, isMutation, NAV_ACTIONS, type CommandId } from '../commands/table.js';
 import type { FleetStore } from '../fleet/types.js';
 import { displayWidth, escapeUnsafe, termLine } from '../model/sanitize.js';
 import type { ShellState, ViewStack } from './app-state.js';
@@ -91,9 +91,11 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
   const ordering = own.filter((a) => command(a).section === 'Table');
   const objects = d.objectCommands().filter((a) => !own.includes(a));
   const kindActions = objects.filter((a) => KIND_ACTION_SECTIONS.has(command(a).section));
+  // read-only: what the executor would refuse is not offered (the header says READONLY; help
+  // lists those keys marked off), so every hint left is a key that works
   const acts = [
     ...globals, ...kindActions, ...own.filter((a) => !ordering.includes(a)), ...objects.filter((a) => !kindActions.includes(a)), ...ordering,
-  ];
+  ].filter((a) => !(d.readonly && isMutation(a)));
   let hints = '';
   let used = 0;
   const hint = (keys: string, label: string): boolean => {
@@ -130,7 +132,7 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
   if (prompt) {
     const lead = prompt.kind === 'palette' ? ':' : '/';
     const hint = prompt.kind === 'palette' ? argumentHint(prompt.text) : undefined;
-    const sugg = hint ? [hint] : prompt.kind === 'palette' ? completions(prompt.text, d.store, state.selected) : [];
+    const sugg = hint ? [hint] : prompt.kind === 'palette' ? completions(prompt.text, d.store, state.selected, { readonly: d.readonly }) : [];
     const input = `${lead}${prompt.text}▏`;
     line2 = paint(theme, 'prompt', input) + paint(theme, 'prompt.suggestion', fit(sugg.length ? `  ${sugg.join(' ')}` : '', Math.max(0, width - input.length)));
   } else {

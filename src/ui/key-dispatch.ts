@@ -165,7 +165,7 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
       else setText(dropLast(p.text));
     } else if (k === 'tab' && p.kind === 'palette') {
       const words = p.text.split(/\s+/);
-      const first = completions(p.text, d.store, state.selected)[0];
+      const first = completions(p.text, d.store, state.selected, { readonly: app.readonly })[0];
       if (first) {
         words[words.length - 1] = first;
         p.text = `${words.join(' ')} `;

@@ -1,7 +1,7 @@
 // The `:` command line: parsing (`deploy prod-* shop`) and fuzzy completion over views,
 // resource names, the object commands' words (the command table's verbs), contexts and namespaces.
 import Fuse from 'fuse.js';
-import { VERBS, verbCommand } from '../commands/table.js';
+import { isMutation, VERBS, verbCommand } from '../commands/table.js';
 import { kubeconfigContexts, type FleetStore } from '../fleet/types.js';
 import { globToRegExp } from '../model/glob.js';
 import { VIEWS } from './view.js';
@@ -50,14 +50,16 @@ export function argumentHint(line: string): string | undefined {
 /**
  * Completions for the word being typed: names first, then contexts/namespaces for arguments.
  * After an object command's word (`:scale `) none: it takes a number or nothing (argumentHint says which).
+ * Read-only: the words of commands it refuses are not offered (typed whole, the executor says why).
  */
-export function completions(line: string, store: FleetStore, contexts: string[], limit = 6): string[] {
+export function completions(line: string, store: FleetStore, contexts: string[], opts: { readonly?: boolean; limit?: number } = {}): string[] {
+  const limit = opts.limit ?? 6;
   const words = line.split(/\s+/);
   const last = words[words.length - 1] ?? '';
   if (verbOf(words)) return [];
   let candidates: string[];
   if (words.length <= 1) {
-    const set = new Set<string>([...VIEWS.keys(), ...VERBS]);
+    const set = new Set<string>([...VIEWS.keys(), ...VERBS.filter((v) => !(opts.readonly && isMutation(verbCommand(v)!.cmd.id)))]);
     for (const c of contexts) for (const r of store.resources(c)) {
       set.add(r.resource);
       for (const s of r.shortNames) set.add(s);

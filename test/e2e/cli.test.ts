@@ -106,6 +106,37 @@ describe('fleetdeck demo in a pty', () => {
     expect(await s.restored()).toBe(true);
   }, 90_000);
 
+  // the footer offered restart, scale, rollback... under --readonly, and the executor then refused them
+  it('--readonly: the footer offers no action, help marks them off, a key pressed anyway is refused by the executor', async () => {
+    const s = demo(['--readonly', '--command', ':deploy'], { cols: 200, rows: 50 });
+    await s.waitFor(ALL_UP, STARTUP_MS);
+    await s.waitFor(/deployments \[\d+\+?\]/);
+    const footer = (x: string) => x.split('\n').find((l) => l.includes('<:> command')) ?? '';
+    // the selection's object commands are in the footer once a row is selected
+    let t = await s.waitFor((x) => footer(x).includes('<y> yaml'));
+    expect(t).toContain('READONLY');
+    for (const off of ['restart', 'scale', 'rollback', 'delete', 'edit', 'reconcile', 'suspend']) expect(footer(t)).not.toMatch(new RegExp(`> ${off}\\b`));
+    expect(footer(t)).toMatch(/<l> logs/);
+
+    s.press('?');
+    t = await s.waitFor('help (default)');
+    expect(t).toMatch(/Read-only \(--readonly\)/);
+    // the Resource and Flux sections fit in 50 rows (Workload's restart, scale, rollback come below)
+    expect(t).toMatch(/ s\s+shell \(off: read-only\)/);
+    expect(t).toMatch(/shift-e\s+edit \(off: read-only\)/);
+    expect(t).toMatch(/shift-r\s+reconcile \(off: read-only\)/);
+    expect(t).toMatch(/ y\s+yaml\s/);
+    s.press('esc');
+    await s.waitFor(/deployments \[\d+\+?\]/);
+
+    s.press('r');
+    await s.waitFor('read-only mode: Rollout restart is not allowed');
+    expect(auditLines()).toEqual([]);
+    s.type(':q');
+    s.press('enter');
+    expect(await s.exit(10_000)).toBe(0);
+  }, 90_000);
+
   it('--keymap vim changes a binding (help shows it)', async () => {
     const s = demo(['--keymap', 'vim']);
     await s.waitFor(ALL_UP, STARTUP_MS);

@@ -1,29 +1,40 @@
 // The help screen, generated from the command table (src/commands/table.ts) and the active keymap.
 import { formatKeySeq, type Keymap } from '../../config/keymap.js';
-import { COMMANDS, OBJECT_COMMANDS } from '../../commands/table.js';
+import { COMMANDS, isMutation, OBJECT_COMMANDS } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
 import { NO_NAMESPACE, VIEWS, type ViewScope } from '../view.js';
 import { TextView } from './text.js';
 
-/** Sections of [keys, label] pairs, unbound commands left out. */
-export function helpEntries(keymap: Keymap): Map<string, [string, string][]> {
-  const out = new Map<string, [string, string][]>();
+/** What a command `--readonly` refuses says after its label: still listed, so its key is known, but seen to be off. */
+export const READONLY_OFF = '(off: read-only)';
+
+/** [keys or word, label, off]: off when read-only refuses the command (the table's `mutates`). */
+export type HelpEntry = [string, string, boolean];
+
+/** Sections of help entries, unbound commands left out. */
+export function helpEntries(keymap: Keymap, readonly = false): Map<string, HelpEntry[]> {
+  const out = new Map<string, HelpEntry[]>();
   for (const c of COMMANDS) {
     const seqs = keymap.bindings[c.id];
     if (!seqs.length) continue;
     const list = out.get(c.section) ?? [];
-    list.push([seqs.map(formatKeySeq).join(', '), c.title]);
+    const off = readonly && isMutation(c.id);
+    list.push([seqs.map(formatKeySeq).join(', '), off ? `${c.title} ${READONLY_OFF}` : c.title, off]);
     out.set(c.section, list);
   }
   return out;
 }
 
 /** The `:` words that run an object command on the selection, with what each asks. */
-export function verbEntries(): [string, string][] {
-  return OBJECT_COMMANDS.filter((c) => c.verbs?.length).map((c) => [
-    `  :${c.verbs!.join(', :')}${c.verbArg ? ` ${c.verbArg.shape}` : ''}`,
-    `${c.title}${c.asks ? ` (asks ${c.asks})` : ''}${c.verbNeeds ? `; ${c.verbNeeds.about}` : ''}`,
-  ]);
+export function verbEntries(readonly = false): HelpEntry[] {
+  return OBJECT_COMMANDS.filter((c) => c.verbs?.length).map((c) => {
+    const off = readonly && isMutation(c.id);
+    return [
+      `  :${c.verbs!.join(', :')}${c.verbArg ? ` ${c.verbArg.shape}` : ''}`,
+      `${off ? `${READONLY_OFF} ` : ''}${c.title}${c.asks ? ` (asks ${c.asks})` : ''}${c.verbNeeds ? `; ${c.verbNeeds.about}` : ''}`,
+      off,
+    ];
+  });
 }
 
 /** What the keymap cannot say: the confirm dialog's own keys and how health is read. */
@@ -111,7 +122,11 @@ export class HelpView extends TextView {
   protected lines(width: number): string[] {
     const t = this.app.theme;
     const out: string[] = [];
-    const sections = helpEntries(this.app.keymap);
+    const readonly = this.app.readonly;
+    if (readonly) {
+      out.push(paint(t, 'help.section', 'Read-only (--readonly)'), escapeTags(`  the commands marked ${READONLY_OFF} are refused (the executor says why); the footer and the : line do not offer them`), '');
+    }
+    const sections = helpEntries(this.app.keymap, readonly);
     const all = [...sections.values()].flat();
     // key column as wide as the longest binding ('ctrl-f, pagedown'), so keys never run into labels
     const keyWidth = Math.max(14, ...all.map(([k]) => k.length)) + 4;
@@ -120,24 +135,24 @@ export class HelpView extends TextView {
     for (const [section, entries] of sections) {
       out.push(paint(t, 'help.section', section));
       for (let i = 0; i < entries.length; i += perLine) {
-        out.push(entries.slice(i, i + perLine).map(([k, l]) => paint(t, 'help.key', `  ${k}`.padEnd(keyWidth)) + escapeTags(l.padEnd(colWidth - keyWidth))).join(''));
+        out.push(entries.slice(i, i + perLine).map(([k, l, off]) => paint(t, off ? 'status.muted' : 'help.key', `  ${k}`.padEnd(keyWidth)) + escapeTags(l.padEnd(colWidth - keyWidth))).join(''));
       }
       out.push('');
     }
     out.push(paint(t, 'help.section', 'Commands (:)'));
     const seen = new Set<string>();
-    const commands: [string, string][] = [];
+    const commands: HelpEntry[] = [];
     for (const f of VIEWS.values()) {
       if (seen.has(f.names[0])) continue;
       seen.add(f.names[0]);
-      commands.push([`  :${f.names.join(', :')}`, f.help]);
+      commands.push([`  :${f.names.join(', :')}`, f.help, false]);
     }
-    commands.push(['  :KIND [CTX-GLOB] [NS]', 'any resource: :pods, :deploy prod-*, :ks flux-system']);
+    commands.push(['  :KIND [CTX-GLOB] [NS]', 'any resource: :pods, :deploy prod-*, :ks flux-system', false]);
     // object commands by name, on the current view's selection (the command table's verbs, as the palette completes them)
-    commands.push(...verbEntries());
+    commands.push(...verbEntries(readonly));
     // the command column as wide as its longest entry plus two spaces: names never run into their help
     const cmdWidth = Math.max(...commands.map(([c]) => c.length)) + 2;
-    for (const [c, h] of commands) out.push(paint(t, 'help.key', c.padEnd(cmdWidth)) + escapeTags(h));
+    for (const [c, h, off] of commands) out.push(paint(t, off ? 'status.muted' : 'help.key', c.padEnd(cmdWidth)) + escapeTags(h));
     out.push('');
     for (const [section, text] of HELP_NOTES) {
       out.push(paint(t, 'help.section', section));
