@@ -16,7 +16,7 @@ import { compileFilter, compilePattern, highlightRanges, passes, podColour, type
 import { fleetLogOpener } from '../logs/open.js';
 import { missingNamespaceLines, missingQueryNamespace, namesKind, podsFor, resolveTarget } from '../logs/targets.js';
 import { checkTarget, TargetError, unreachableLine } from '../logs/verify.js';
-import { podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
+import { notReadText, podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
 import { namespaceIn } from '../fleet/namespace-presence.js';
 import { LogTail } from '../logs/tail.js';
 import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../logs/types.js';
@@ -156,9 +156,11 @@ export const DEFAULT_MAX_STREAMS = 50;
  * context is tailed once it has answered, whatever the others do. Exit code: 0; 1 when every
  * context has answered and none has the target (kubectl's `Error from server (NotFound): …` on
  * stderr; a context that cannot be reached counts as answered), a query names no selected
- * context, or the stream cap is reached (stern: "reached the maximum number of log requests");
- * 2 on a usage error or when no selected context answers (the README's one rule; kubectl says
- * it with the same line and exit 1). Rejects only on an unexpected error.
+ * context, the stream cap is reached (stern: "reached the maximum number of log requests"), or
+ * --previous ended without reading part of the selection (a context down, pods or the object
+ * refused: the README's "not done on a selected context"); 2 on a usage error or when no
+ * selected context answers (the README's one rule; kubectl says it with the same line and exit
+ * 1). Rejects only on an unexpected error.
  */
 export async function runLogsCommand(target: string, opts: LogsCommandOptions, deps: LogsCommandDeps): Promise<number> {
   const { store, stdout, stderr } = deps;
@@ -233,13 +235,22 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     let tail: LogTail | undefined;
     /** contexts that have answered: found down, or reachable and (for `A/B`) read */
     const answered = new Set<string>();
-    /** --previous ends once every stream is read and every context has answered (a context found down is said first) */
+    /**
+     * --previous ends once every context has answered, every pod list of the target is done
+     * (a list still loading may hold pods yet to read) and every stream is read; a context found
+     * down is said first.
+     */
     const previousRead = (): void => {
       const s = tail?.streams() ?? [];
-      if (!opts.previous || answered.size !== deps.contexts.length || s.length === 0 || !s.every((x) => x.state === 'done' || x.state === 'failed')) return;
+      if (!opts.previous || over || !current || answered.size !== deps.contexts.length || s.length === 0 || !s.every((x) => x.state === 'done' || x.state === 'failed')) return;
+      if (podCoverage(store, current).some((c) => c.state === 'syncing' && !down.has(c.context))) return;
       // kubectl logs -p exits 1 when a previous instance cannot be read
-      if (s.some((x) => x.state === 'failed')) fail(1);
-      else end();
+      if (s.some((x) => x.state === 'failed')) return fail(1);
+      // the lines are not the selection's: what was not read is said, and it is not "done"
+      const gaps = notRead();
+      if (gaps.length === 0) return end();
+      stderr.write(termText(`fleetdeck logs: not read: ${gaps.join(', ')}\n`));
+      fail(1);
     };
     /** what is tailed now (the last target followed) */
     let current: LogTarget | undefined;
@@ -305,6 +316,8 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     // tailed as soon as they have answered, and it joins later if it answers.
     const multi = deps.contexts.length > 1;
     const down = new Set<string>();
+    /** KIND/NAME: contexts whose object could not be read (refused, failed: not a NotFound) */
+    const unreadObject = new Set<string>();
     /** KIND/NAME: per answered context that serves KIND, the target as read there (undefined: not found) */
     const found = new Map<string, LogTarget | undefined>();
     /** `ns/pod-regex`: per answered context that does not serve the first word as a kind, whether it has the namespace */
@@ -341,6 +354,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
         const check = await checkTarget(store, r, { multiContext: multi, signal });
         if (over) return;
         for (const p of check.problems) stderr.write(`${termText(p)}\n`); // the API's messages are cluster text (a credential error keeps its lines)
+        if (check.unread > 0) unreadObject.add(context);
         found.set(context, check.target);
       } else namespaces.set(context, r.namespace === undefined ? 'found' : await namespaceIn(store, context, r.namespace, signal));
     };
@@ -408,18 +422,38 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       }
       if (answered.size === deps.contexts.length && cov.length > 0 && cov.every(whollyForbidden)) fail(1);
       judgeNone();
+      previousRead();
     };
-    // Every scope's pods listed whole and none matches: said, not a silent wait. kubectl logs
-    // -l says `No resources found in NS namespace.` and exits 0, which --previous (a read that
-    // ends) does here; a follow says so once and waits for a pod to come, as stern waits.
+    /** What of the selection the target's read has not covered: contexts down, objects or pods refused, lists failed. */
+    const notRead = (): string[] => {
+      const cov = current ? podCoverage(store, current).filter((c) => !down.has(c.context)) : [];
+      return [
+        ...deps.contexts.filter((c) => down.has(c)).map((c) => `${c} (unreachable)`),
+        ...deps.contexts.filter((c) => unreadObject.has(c)).map((c) => `${target} in ${c} (could not be read)`),
+        ...cov.map(notReadText).filter((t): t is string => t !== undefined),
+      ];
+    };
+    // Every scope's pods listed (whole, or all the user may see) and none matches: said, not a
+    // silent wait. kubectl logs -l says `No resources found in NS namespace.` and exits 0, which
+    // --previous (a read that ends) does here over the whole selection; a follow says so once and
+    // waits for a pod to come, as stern waits. Where part of the selection was not read (a
+    // context down, pods refused) that verdict would be false: the line says what was read and
+    // what was not, and --previous exits 1.
     let toldNone = false;
     const judgeNone = (): void => {
       if (toldNone || !current || over || answered.size !== deps.contexts.length) return;
       const cov = podCoverage(store, current).filter((c) => !down.has(c.context));
-      if (cov.length === 0 || !cov.every((c) => c.state === 'synced') || podsFor(store, current).length > 0) return;
+      const read = cov.filter((c) => c.state === 'synced' || (c.state === 'forbidden' && !whollyForbidden(c)));
+      if (read.length === 0 || cov.some((c) => c.state === 'syncing') || podsFor(store, current).length > 0) return;
       toldNone = true;
-      const where = [...new Set(cov.map((c) => (c.namespace === undefined ? '' : ` in ${c.namespace} namespace`)))].join(',');
-      const contexts = [...new Set(cov.map((c) => c.context))].join(', ');
+      const where = [...new Set(read.map((c) => (c.namespace === undefined ? '' : ` in ${c.namespace} namespace`)))].join(',');
+      const contexts = [...new Set(read.map((c) => c.context))].join(', ');
+      const gaps = notRead();
+      if (gaps.length > 0) {
+        stderr.write(termText(`fleetdeck logs: no pod matches${opts.previous ? '' : ' yet'} in what was read (${contexts}${where}); not read: ${gaps.join(', ')}${opts.previous ? '' : '; waiting for one'}\n`));
+        if (opts.previous) fail(1);
+        return;
+      }
       if (opts.previous) {
         stderr.write(termText(`${multi ? `${contexts}: ` : ''}No resources found${where}.\n`));
         return end();

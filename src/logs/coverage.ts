@@ -48,3 +48,17 @@ export function podGapLine(c: KindCoverage): string | undefined {
   if (c.state === 'forbidden') return `pods in ${c.forbiddenNamespaces!.join(', ')} are forbidden to this user: not tailed`;
   return `could not list pods${c.namespace ? ` in ${c.namespace}` : ''}: ${c.reason ?? 'failed'} (retrying)`;
 }
+
+/**
+ * What of the scope was not read, for the line that says a one-shot read (or a "no pod matches")
+ * covered less than the selection (undefined: synced or still listing): `pods in kube-system of
+ * staging (forbidden)`.
+ */
+export function notReadText(c: KindCoverage): string | undefined {
+  if (c.state === 'synced' || c.state === 'syncing') return undefined;
+  const of = ` of ${c.context}`;
+  if (c.state === 'failed') return `pods${c.namespace ? ` in ${c.namespace}` : ''}${of} (list failed)`;
+  if (whollyForbidden(c)) return `pods in ${c.namespace ?? 'every namespace'}${of} (forbidden)`;
+  if (c.onlyNamespaces) return `pods outside ${c.onlyNamespaces.join(', ') || 'every namespace'}${of} (not visible to this user)`;
+  return `pods in ${c.forbiddenNamespaces!.join(', ')}${of} (forbidden)`;
+}

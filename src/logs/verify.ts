@@ -16,6 +16,8 @@ export interface TargetCheck {
   /** one line per leaf that was not there or could not be read, kubectl's words
    * (prefixed `context: ` when more than one context is selected) */
   problems: string[];
+  /** leaves that could not be read (refused, failed): unlike a NotFound, their absence proves nothing */
+  unread: number;
 }
 
 /** A thrown target problem: the message is what kubectl prints (`error: …`, `Error from server …`). */
@@ -70,6 +72,7 @@ function pathOf(store: FleetStore, t: Exclude<Leaf, { kind: 'query' }>): string 
  */
 export async function checkTarget(store: FleetStore, target: LogTarget, opts: { multiContext: boolean; signal?: AbortSignal }): Promise<TargetCheck> {
   const problems: string[] = [];
+  let unread = 0;
   const kept = await Promise.all(
     targetLeaves(target).map(async (t): Promise<Leaf | undefined> => {
       if (t.kind === 'query') return t;
@@ -83,13 +86,14 @@ export async function checkTarget(store: FleetStore, target: LogTarget, opts: { 
         await get(store, t.context, path, opts.signal);
         return t;
       } catch (e) {
+        if (!(e instanceof KubeApiError && e.code === 404)) unread++;
         problems.push(prefix + (await notFoundLine(store, t.context, t.namespace, e, opts.signal)));
         return undefined;
       }
     }),
   );
   const found = kept.filter((t): t is Leaf => t !== undefined);
-  return { target: found.length === 0 ? undefined : found.length === 1 ? found[0] : { kind: 'many', targets: found }, problems };
+  return { target: found.length === 0 ? undefined : found.length === 1 ? found[0] : { kind: 'many', targets: found }, problems, unread };
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   absentText, coverageBadge, coverageJson, coverageOf, coverageText, gapText, isComplete, summarizeCoverage, unreadWhy,
   type CoverageContext, type CoverageReflector,
 } from '../../src/model/coverage.js';
-import { podGapLine } from '../../src/logs/coverage.js';
+import { notReadText, podGapLine } from '../../src/logs/coverage.js';
 
 const ready: CoverageContext[] = [{ name: 'a', state: 'ready', discovered: true }];
 
@@ -79,6 +79,25 @@ describe('coverageOf', () => {
     // no answer kept: never the summary dressed as the API's words
     const [bare] = coverageOf([{ context: 'a', resource: 'pods', namespace: 'kube-system' }], [{ ...refl[0], forbiddenReasons: undefined }], ready);
     expect(podGapLine(bare)).toBe('Error from server (Forbidden): pods is forbidden in the namespace "kube-system"');
+  });
+
+  it('what a one-shot logs read did not cover, per scope (notReadText): nothing for a synced or loading list', () => {
+    const refl: CoverageReflector[] = [
+      { context: 'a', resource: 'pods', phase: 'synced', namespaces: ['apps', 'kube-system'], forbiddenNamespaces: ['kube-system'], namespacesListed: true },
+      { context: 'b', resource: 'pods', phase: 'forbidden', reason: 'pods is forbidden' },
+      { context: 'c', resource: 'pods', phase: 'retrying', reason: 'HTTP 500' },
+      { context: 'd', resource: 'pods', phase: 'synced', namespaces: ['default'], namespacesListed: false },
+      { context: 'e', resource: 'pods', phase: 'synced' },
+    ];
+    const contexts = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({ name, state: 'ready', discovered: true }));
+    const texts = coverageOf([
+      { context: 'a', resource: 'pods' }, { context: 'a', resource: 'pods', namespace: 'kube-system' }, { context: 'b', resource: 'pods' },
+      { context: 'c', resource: 'pods', namespace: 'shop' }, { context: 'd', resource: 'pods' }, { context: 'e', resource: 'pods' }, { context: 'f', resource: 'pods' },
+    ], refl, contexts).map(notReadText);
+    expect(texts).toEqual([
+      'pods in kube-system of a (forbidden)', 'pods in kube-system of a (forbidden)', 'pods in every namespace of b (forbidden)',
+      'pods in shop of c (list failed)', 'pods outside default of d (not visible to this user)', undefined, undefined,
+    ]);
   });
 
   it('a fallback whose namespaces are not listable sees only those it knows: never whole', () => {
