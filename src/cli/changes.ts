@@ -4,7 +4,9 @@
 // upgrades and rollbacks, creations, deletions requested, Warning events. A one-shot command
 // sees no watch history: deletions and scale changes show only in the TUI's :changes, and the
 // output says so. Kinds or contexts that could not be read are listed (stderr; `unread` in
-// JSON). Exit 0 when printed, 2 on errors.
+// JSON). Exit 0 when printed from everything selected; 1 when printed but something selected
+// could not be read (a context down, a kind or namespace forbidden or not listed in time: the
+// list is not the whole answer); 2 on errors or when no context is reachable.
 import { jsonForTerminal, termText } from '../model/sanitize.js';
 import { checkNamespaceScope, commandColours, withFleet, type CommandIO } from './io.js';
 import type { FleetOptions, OpenFleet } from './open.js';
@@ -106,7 +108,7 @@ async function changesIn(window: number, opts: ChangesOptions, io: CommandIO, { 
       }
       for (const n of notes) io.stderr.write(termText(`fleetdeck: note: ${n}\n`));
     }
-    return 0;
+    return unread.length > 0 ? 1 : 0;
   } finally {
     snap.close();
   }

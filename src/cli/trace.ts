@@ -2,7 +2,8 @@
 // selected context holding the object, its chain up to the source that put it there
 // (src/model/trace.ts): owners, the Flux Kustomization/HelmRelease, its source with URL and
 // revision, each with its Ready state and message — `flux trace` across the fleet.
-// Exit 0 when traced, 1 when no context has the object, 2 on errors.
+// Exit 0 when traced; 1 when no context has the object, or when it is traced but a selected
+// context could not be read (the README's "not done on a selected context"); 2 on errors.
 import { jsonForTerminal, termText } from '../model/sanitize.js';
 import { commandColours, withFleet, type CommandIO } from './io.js';
 import type { FleetOptions, OpenFleet } from './open.js';
@@ -94,7 +95,7 @@ async function traceAll(kindQuery: string, name: string, opts: TraceOptions, io:
       io.stderr.write(termText(`fleetdeck: ${absentText(served, name, opts.namespace, doc.notFound, doc.unknown)}\n`));
       return doc.unknown.length && doc.notFound.length === 0 ? 2 : 1;
     }
-    return 0;
+    return doc.unknown.length > 0 ? 1 : 0;
   } finally {
     for (const close of closers) close();
   }

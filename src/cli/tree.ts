@@ -1,7 +1,9 @@
 // `fleetdeck tree KIND/NAME`: the object's ownership tree in every selected context that has
 // it (ownerReferences down, Flux inventories and Helm labels included), with each node's
 // health, as text or JSON. Rooted at the named object; its owners up to the top are printed
-// above it. Exit 0 when printed, 1 when no context has the object, 2 on errors.
+// above it. Exit 0 when printed everywhere it could be; 1 when no context has the object, or
+// when it is printed but a selected context could not be read (unreachable, its kind not
+// listed whole: the README's "not done on a selected context"); 2 on errors.
 import type { ChalkInstance } from 'chalk';
 import type { FleetOptions, OpenFleet } from './open.js';
 import { takeSnapshot } from '../fleet/snapshot.js';
@@ -196,7 +198,8 @@ async function printTrees(kindQuery: string, name: string, opts: TreeCommandOpti
       const c = commandColours(io);
       io.stdout.write(`${trees.map((t) => renderTreeText(t, c)).join('\n\n')}\n`);
     }
-    return 0;
+    // the trees printed are not the selection's whole answer: the unknown ones were said on stderr
+    return unknown.length > 0 ? 1 : 0;
   } finally {
     for (const close of closers) close();
   }

@@ -2,14 +2,19 @@
 // fleet (staging's user is denied kube-system) plus a context `gone` that refuses connections.
 // The README's exit rule: 1 when not done on a selected context that could not be reached
 // while others were. `logs --previous` exited 0 (and printed kubectl's "No resources found"
-// as if the whole selection had been seen, or waited forever where staging refused the list).
+// as if the whole selection had been seen, or waited forever where staging refused the list);
+// tree, trace and changes exited 0 with a context unread.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { runChangesCommand } from '../../src/cli/changes.js';
 import { runLogsCommand, type LogsCommandOptions } from '../../src/cli/logs.js';
 import { startScenarioFleet } from '../../src/cli/sim.js';
+import { runTraceCommand } from '../../src/cli/trace.js';
+import { runTreeCommand } from '../../src/cli/tree.js';
+import { defaultAppConfig } from '../../src/config/app-config.js';
 import { LeanStore } from '../../src/fleet/lean.js';
 import { loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import { namesKind } from '../../src/logs/targets.js';
@@ -118,5 +123,35 @@ describe('fleetdeck logs --previous over a selection read in part', () => {
     expect(r.aborted).toBe(true);
     expect(r.code).toBe(0);
     expect(r.err).toContain('fleetdeck logs: no pod matches yet in what was read (dev in kube-system namespace); not read: pods in kube-system of staging (forbidden); waiting for one\n');
+  }, 60_000);
+});
+
+describe('tree, trace and changes with a selected context that cannot be reached', () => {
+  const base = () => ({ kubeconfig, config: defaultAppConfig(), timeoutMs: 15_000 });
+  async function run(fn: (io: { stdout: Sink; stderr: Sink; env: NodeJS.ProcessEnv }) => Promise<number>) {
+    const io = { stdout: new Sink(), stderr: new Sink(), env: {} };
+    const code = await fn(io);
+    return { code, out: io.stdout.text, err: io.stderr.text };
+  }
+
+  it('tree and trace print what they read and exit 1; with every context read, 0', async () => {
+    const tree = await run((io) => runTreeCommand('deploy/cart-api', { ...base(), namespace: 'checkout', context: ['dev', 'gone'] }, io));
+    expect(tree.out).toMatch(/^dev$/m);
+    expect(tree.out).toContain('Deployment/checkout/cart-api');
+    expect(tree.err).toMatch(/^fleetdeck: context gone is unreachable/m);
+    expect(tree.code).toBe(1);
+    expect((await run((io) => runTreeCommand('deploy/cart-api', { ...base(), namespace: 'checkout', context: ['dev'] }, io))).code).toBe(0);
+
+    const trace = await run((io) => runTraceCommand('deploy/cart-api', { ...base(), namespace: 'checkout', context: ['dev', 'gone'] }, io));
+    expect(trace.out).toMatch(/^Deployment:\s+cart-api$/m);
+    expect(trace.err).toMatch(/^fleetdeck: gone: unknown \(context unreachable/m);
+    expect(trace.code).toBe(1);
+    expect((await run((io) => runTraceCommand('deploy/cart-api', { ...base(), namespace: 'checkout', context: ['dev'] }, io))).code).toBe(0);
+  }, 60_000);
+
+  it('changes prints what it read and exits 1', async () => {
+    const r = await run((io) => runChangesCommand({ ...base(), context: ['dev', 'gone'], since: '1h' }, io));
+    expect(r.err).toMatch(/^fleetdeck: gone: not read \(context unreachable/m);
+    expect(r.code).toBe(1);
   }, 60_000);
 });
