@@ -128,11 +128,13 @@ describe('LogsView scope (the header)', () => {
   // it said ns:all over one pod's tail: the app's scope, not what the tail reads
   it('a pod: its context and namespace; a query without a namespace: all; a Flux object: none', () => {
     const app = fakeApp(shopStore()) as unknown as AppContext;
-    const open = (t: ConstructorParameters<typeof LogsView>[1]): LogsView => (view = new LogsView(app, t, { openLog: scriptedLogs().open }));
+    // each is closed by the next open, the last by afterEach
+    const open = (t: ConstructorParameters<typeof LogsView>[1]): LogsView => {
+      view?.close();
+      return (view = new LogsView(app, t, { openLog: scriptedLogs().open }));
+    };
     expect(open({ kind: 'pod', context: 'east', namespace: 'shop', name: 'web-1' }).scope()).toEqual({ contexts: ['east'], namespace: 'shop' });
-    view.close();
     expect(open({ kind: 'query', contexts: ['east', 'west'], pod: /^web/ }).scope()).toEqual({ contexts: ['east', 'west'], allNamespaces: true });
-    view.close();
     expect(open({ kind: 'flux', context: 'east', resource: 'kustomizations.kustomize.toolkit.fluxcd.io', namespace: 'flux-system', name: 'apps' }).scope()).toEqual({ contexts: ['east'], namespace: '' });
   });
 });
