@@ -40,12 +40,12 @@ export async function watchOwnersAbove(store: FleetStore, roots: Map<string, Obj
   return snaps;
 }
 
-/** One line per context that could not be read at all. */
 /** No reachable context resolves the kind: the one sentence the TUI says too (unservedText), the unreachable contexts unknown. */
 export function snapshotUnserved(kindQuery: string, snap: Pick<Snapshot, 'reachable' | 'unreachable'>): string {
   return unservedText(kindQuery, [...snap.reachable.map((name) => ({ name, state: 'ready', discovered: true })), ...snap.unreachable]);
 }
 
+/** One line per context that could not be read at all. */
 export function reportUnreachable(snap: Snapshot, stderr: Writable): void {
   for (const u of snap.unreachable) stderr.write(termText(`fleetdeck: ${contextDownText(u)}\n`));
 }
