@@ -14,7 +14,7 @@ import { parseLabelSelector, type LabelSelector } from '../model/selector.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
-import { missingNamespaceLines, missingQueryNamespace, namesKind, podsFor, resolveTarget } from '../logs/targets.js';
+import { inventoryWorkloads, missingNamespaceLines, missingQueryNamespace, namesKind, podsFor, resolveTarget } from '../logs/targets.js';
 import { checkTarget, TargetError, unreachableLine } from '../logs/verify.js';
 import { notReadText, podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
 import { namespaceIn } from '../fleet/namespace-presence.js';
@@ -443,6 +443,18 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
     const judgeNone = (): void => {
       if (toldNone || !current || over || answered.size !== deps.contexts.length) return;
       const cov = podCoverage(store, current).filter((c) => !down.has(c.context));
+      // a Flux object read whose inventory names no pod or workload (a ConfigMap, a Namespace):
+      // no pod is to come from it until a reconcile adds one; it waited in silence
+      const leaves = targetLeaves(current);
+      if (cov.length === 0 && leaves.length > 0 && leaves.every((l) => l.kind === 'flux' && store.get(l.context, l.resource, l.namespace, l.name) !== undefined && inventoryWorkloads(store, l).length === 0)) {
+        toldNone = true;
+        if (opts.previous) {
+          stderr.write(termText(`No resources found (${target}: its inventory holds no workload).\n`));
+          return end();
+        }
+        stderr.write(termText(`fleetdeck logs: no pod matches yet (${target}: its inventory holds no workload); waiting for one\n`));
+        return;
+      }
       const read = cov.filter((c) => c.state === 'synced' || (c.state === 'forbidden' && !whollyForbidden(c)));
       if (read.length === 0 || cov.some((c) => c.state === 'syncing') || podsFor(store, current).length > 0) return;
       toldNone = true;

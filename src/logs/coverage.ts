@@ -4,17 +4,20 @@
 // command and the log view say which, in kubectl's words, instead of waiting in silence.
 import type { FleetStore } from '../fleet/types.js';
 import { coverageOf, type KindCoverage } from '../model/coverage.js';
+import { inventoryWorkloads } from './targets.js';
 import { targetLeaves, type LogTarget } from './types.js';
 
 /** The (context, namespace) scopes whose pods the target reads; namespace undefined: all. */
-function podScopes(target: LogTarget): { context: string; namespace?: string }[] {
+function podScopes(store: Pick<FleetStore, 'get'>, target: LogTarget): { context: string; namespace?: string }[] {
   const seen = new Map<string, { context: string; namespace?: string }>();
   const add = (context: string, namespace?: string): void => void seen.set(`${context}\u0000${namespace ?? ''}`, { context, namespace });
   for (const t of targetLeaves(target)) {
     if (t.kind === 'query') for (const c of t.contexts) add(c, t.namespace);
-    // a Flux object's workloads may sit in other namespaces: their pods are read where they are
-    // listed, and the object's own GET (checkTarget) says when it is refused
-    else if (t.kind !== 'flux') add(t.context, t.namespace);
+    // a Flux object's workloads may sit in other namespaces (targetNamespace): their pods are
+    // read where its inventory puts them, and a refusal there is said as any other's; the
+    // object's own GET (checkTarget) says when it is refused
+    else if (t.kind === 'flux') for (const w of inventoryWorkloads(store, t)) add(w.context, w.namespace);
+    else add(t.context, t.namespace);
   }
   return [...seen.values()];
 }
@@ -24,8 +27,8 @@ function podScopes(target: LogTarget): { context: string; namespace?: string }[]
  * whose store serves pods counts as discovered here: the lean store knows pods without
  * discovery, and only the pods reflector says whether they could be read.
  */
-export function podCoverage(store: Pick<FleetStore, 'contexts' | 'reflectors' | 'resolve'>, target: LogTarget): KindCoverage[] {
-  const wants = podScopes(target).map((s) => ({ context: s.context, resource: 'pods', ...(s.namespace !== undefined ? { namespace: s.namespace } : {}) }));
+export function podCoverage(store: Pick<FleetStore, 'contexts' | 'reflectors' | 'resolve' | 'get'>, target: LogTarget): KindCoverage[] {
+  const wants = podScopes(store, target).map((s) => ({ context: s.context, resource: 'pods', ...(s.namespace !== undefined ? { namespace: s.namespace } : {}) }));
   const contexts = store.contexts().map((c) => (store.resolve(c.name, 'pods') ? { ...c, discovered: true } : c));
   return coverageOf(wants, store.reflectors(), contexts);
 }

@@ -19,7 +19,8 @@ export interface LivePod {
 const specKey = (s: WatchSpec): string => `${s.contexts.join(',')}\u0000${s.resource}\u0000${s.namespace ?? ''}`;
 
 /** Flux inventory entries that can own pods, as workload targets in the same context. */
-function inventoryWorkloads(store: FleetStore, t: Extract<LogTarget, { kind: 'flux' }>): Extract<LogTarget, { kind: 'workload' | 'pod' }>[] {
+/** The pods and workloads a Flux object's inventory names (none before the object is read). */
+export function inventoryWorkloads(store: Pick<FleetStore, 'get'>, t: Extract<LogTarget, { kind: 'flux' }>): Extract<LogTarget, { kind: 'workload' | 'pod' }>[] {
   const obj = store.get(t.context, t.resource, t.namespace, t.name);
   if (!obj) return [];
   return inventory(obj).flatMap((e): Extract<LogTarget, { kind: 'workload' | 'pod' }>[] => {

@@ -126,6 +126,31 @@ describe('fleetdeck logs --previous over a selection read in part', () => {
   }, 60_000);
 });
 
+describe('fleetdeck logs of a Flux object (a tester: it waited in silence, --previous for ever)', () => {
+  it('an inventory that holds no workload: said once (follow), No resources found (--previous, exit 0)', async () => {
+    // the demo's infrastructure Kustomization applies namespaces and config, no workload
+    const follow = await logs('ks/infrastructure', { tail: 1 }, ['dev'], (err) => err.includes('waiting for one'));
+    expect(follow.err).toBe('fleetdeck logs: no pod matches yet (ks/infrastructure: its inventory holds no workload); waiting for one\n');
+    const previous = await logs('ks/infrastructure', { previous: true }, ['dev']);
+    expect(previous).toMatchObject({ code: 0, aborted: false, err: 'No resources found (ks/infrastructure: its inventory holds no workload).\n' });
+  }, 60_000);
+
+  it('an inventory whose workload sits where the user may not list pods: kubectl\'s Forbidden line, exit 1, not a silent wait', async () => {
+    // staging's user is denied kube-system: a Kustomization there whose inventory is a kube-system Deployment
+    const staging = demo.contexts.find((c) => c.name === 'staging')!.cluster;
+    staging.store.create('kustomizations.kustomize.toolkit.fluxcd.io', {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization',
+      metadata: { name: 'into-kube-system', namespace: 'flux-system' },
+      spec: { interval: '10m', path: './system', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' }, targetNamespace: 'kube-system' },
+      status: { inventory: { entries: [{ id: 'kube-system_coredns_apps_Deployment', v: 'v1' }] } },
+    });
+    const r = await logs('ks/into-kube-system', { previous: true }, ['staging']);
+    expect(r.aborted).toBe(false);
+    expect(r.err).toMatch(/Error from server \(Forbidden\): pods is forbidden: .*in the namespace "kube-system"/);
+    expect(r.code).toBe(1);
+  }, 60_000);
+});
+
 describe('tree, trace and changes with a selected context that cannot be reached', () => {
   const base = () => ({ kubeconfig, config: defaultAppConfig(), timeoutMs: 15_000 });
   async function run(fn: (io: { stdout: Sink; stderr: Sink; env: NodeJS.ProcessEnv }) => Promise<number>) {
