@@ -14,9 +14,9 @@ import { parseLabelSelector, type LabelSelector } from '../model/selector.js';
 import { jsonForTerminal, termLine, termText } from '../model/sanitize.js';
 import { compileFilter, compilePattern, highlightRanges, passes, podColour, type LogFilter } from '../logs/filter.js';
 import { fleetLogOpener } from '../logs/open.js';
-import { inventoryWorkloads, missingNamespaceLines, missingQueryNamespace, namesKind, podsFor, resolveTarget } from '../logs/targets.js';
+import { missingNamespaceLines, missingQueryNamespace, namesKind, podsFor, resolveTarget } from '../logs/targets.js';
 import { checkTarget, TargetError, unreachableLine } from '../logs/verify.js';
-import { notReadText, podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
+import { emptyInventories, notReadText, podCoverage, podGapLine, whollyForbidden } from '../logs/coverage.js';
 import { namespaceIn } from '../fleet/namespace-presence.js';
 import { LogTail } from '../logs/tail.js';
 import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../logs/types.js';
@@ -445,8 +445,7 @@ export async function runLogsCommand(target: string, opts: LogsCommandOptions, d
       const cov = podCoverage(store, current).filter((c) => !down.has(c.context));
       // a Flux object read whose inventory names no pod or workload (a ConfigMap, a Namespace):
       // no pod is to come from it until a reconcile adds one; it waited in silence
-      const leaves = targetLeaves(current);
-      if (cov.length === 0 && leaves.length > 0 && leaves.every((l) => l.kind === 'flux' && store.get(l.context, l.resource, l.namespace, l.name) !== undefined && inventoryWorkloads(store, l).length === 0)) {
+      if (cov.length === 0 && emptyInventories(store, current).length > 0) {
         toldNone = true;
         if (opts.previous) {
           stderr.write(termText(`No resources found (${target}: its inventory holds no workload).\n`));

@@ -33,6 +33,18 @@ export function podCoverage(store: Pick<FleetStore, 'contexts' | 'reflectors' | 
   return coverageOf(wants, store.reflectors(), contexts);
 }
 
+/**
+ * The target's Flux objects that are read and whose inventory names no pod or workload (a
+ * ConfigMap, a Namespace): no pod is to come from them until a reconcile adds one. Empty when
+ * the target holds anything else, or an object not read yet.
+ */
+export function emptyInventories(store: Pick<FleetStore, 'get'>, target: LogTarget): Extract<LogTarget, { kind: 'flux' }>[] {
+  const leaves = targetLeaves(target);
+  const flux = leaves.filter((l): l is Extract<LogTarget, { kind: 'flux' }> => l.kind === 'flux');
+  if (flux.length !== leaves.length) return [];
+  return flux.every((l) => store.get(l.context, l.resource, l.namespace, l.name) !== undefined && inventoryWorkloads(store, l).length === 0) ? flux : [];
+}
+
 /** Forbidden in the whole scope: no pod of it can be seen (not a fallback refused in some namespaces only). */
 export function whollyForbidden(c: KindCoverage): boolean {
   return c.state === 'forbidden' && !c.onlyNamespaces && !(c.forbiddenNamespaces && c.namespace === undefined);

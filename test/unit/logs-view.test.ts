@@ -124,6 +124,18 @@ describe('LogsView target check', () => {
   });
 });
 
+describe('LogsView of a Flux object whose inventory holds no workload', () => {
+  // it showed [0/0 | 0 pods | 0/0 streams] and nothing else: no pod will come from it
+  it('says so above the lines, in the shell\'s words', () => {
+    const store = shopStore();
+    const resource = 'kustomizations.kustomize.toolkit.fluxcd.io';
+    store.put('east', resource, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'infra', namespace: 'flux-system', uid: 'k1' }, status: { inventory: { entries: [{ id: 'shop_settings__ConfigMap', v: 'v1' }] } } });
+    const app = fakeApp(store) as unknown as AppContext;
+    view = new LogsView(app, { kind: 'flux', context: 'east', resource, namespace: 'flux-system', name: 'infra' }, { openLog: scriptedLogs().open });
+    expect(plain(view.render(120, 5)).join('\n')).toContain('⚠ east: kustomizations/infra: its inventory holds no workload');
+  });
+});
+
 describe('LogsView scope (the header)', () => {
   // it said ns:all over one pod's tail: the app's scope, not what the tail reads
   it('a pod: its context and namespace; a query without a namespace: all; a Flux object: none', () => {

@@ -13,7 +13,7 @@ import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podC
 import { fleetLogOpener } from '../../logs/open.js';
 import { LogTail, type TailOptions } from '../../logs/tail.js';
 import { checkTarget } from '../../logs/verify.js';
-import { podCoverage, podGapLine } from '../../logs/coverage.js';
+import { emptyInventories, podCoverage, podGapLine } from '../../logs/coverage.js';
 import { targetLeaves, type LogEntry, type LogTarget, type OpenLog } from '../../logs/types.js';
 import { fluxDefaultNamespace } from '../../model/flux.js';
 import { entryOf } from '../../model/kinds.js';
@@ -383,10 +383,13 @@ export class LogsView implements View {
 
   /** Pod lists the user may not read, or that failed: each context says why (kubectl's words), where the status would count 0 pods. */
   private coverageNotices(): string[] {
-    return podCoverage(this.app.store, this.target).flatMap((c) => {
+    const gaps = podCoverage(this.app.store, this.target).flatMap((c) => {
       const line = podGapLine(c);
       return line === undefined ? [] : [`${c.context}: ${line}`];
     });
+    // a Flux object with no workload in its inventory: no pod will come, said rather than a bare 0 pods (the CLI's words)
+    const empty = emptyInventories(this.app.store, this.target).map((l) => `${l.context}: ${l.resource.split('.')[0]}/${l.name}: its inventory holds no workload`);
+    return [...gaps, ...empty];
   }
 
   render(width: number, height: number): string[] {
