@@ -287,6 +287,70 @@ describe('incremental resource table', () => {
     expect(view.selected()!.key).toBe(key);
   });
 
+  // warnings only (shift-o, kubectl's `--field-selector type=Warning`) is asked of every object
+  // again when toggled: the rows kept between frames once kept every Normal event regardless
+  it('warnings only keeps only Warning events at once, for events arriving later and with a / filter, as a rebuilt table does', () => {
+    const rand = mulberry32(23);
+    const store = new FakeStore(CONTEXTS);
+    const app = appOver(store);
+    let n = 0;
+    const event = (): KubeObject => {
+      const i = n++;
+      const warning = rand() < 0.3;
+      return {
+        apiVersion: 'v1', kind: 'Event', type: warning ? 'Warning' : 'Normal', reason: warning ? 'BackOff' : 'Completed',
+        metadata: { name: `ev-${i}`, namespace: NAMESPACES[i % NAMESPACES.length], uid: `e${i}`, creationTimestamp: '2026-01-01T00:00:00Z' },
+        involvedObject: { kind: 'Pod', name: `web-${i % 5}`, namespace: NAMESPACES[i % NAMESPACES.length], uid: `p${i % 5}` },
+        lastTimestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      };
+    };
+    for (let i = 0; i < 600; i++) store.put(CONTEXTS[i % CONTEXTS.length], 'events', event());
+    const opts = { query: 'events', sort: { key: 'age' as const, desc: false } };
+    const rebuilt = (filter: string, warnings: boolean): string[] => {
+      const v = new ResourceTableView(app, opts);
+      try {
+        if (warnings) v.handle('events.warnings');
+        v.setFilterNow(filter);
+        return v.rows().map((r) => r.key);
+      } finally {
+        v.close();
+      }
+    };
+    const warningKeys = (): Set<string> => new Set(CONTEXTS.flatMap((c) => store.list(c, 'events').filter((e) => e.type === 'Warning').map((e) => rowOf(c, 'events', e).key)));
+    const view = table(app, opts);
+    view.render(120, 30);
+    expect(view.rows()).toHaveLength(600);
+    expect(view.handle('events.warnings')).toBe(true);
+    expect(view.title()).toBe('events (warnings)');
+    const kept = view.rows().map((r) => r.key);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(600);
+    expect(new Set(kept)).toEqual(warningKeys());
+    expect(kept).toEqual(rebuilt('', true));
+    // events arriving (and changing type) later, named or not, and a filter typed on top
+    for (const [step, filter] of ['', 'backoff', 'completed', '!default'].entries()) {
+      view.setFilterNow(filter);
+      const objects = new Map<string, Set<string>>();
+      for (let j = 0; j < 20; j++) {
+        const c = CONTEXTS[j % CONTEXTS.length];
+        const existing = store.list(c, 'events');
+        const o = j % 3 === 0 ? { ...existing[j], type: existing[j].type === 'Warning' ? 'Normal' : 'Warning' } : event();
+        store.put(c, 'events', o);
+        if (!objects.has(`${c}\u0000events`)) objects.set(`${c}\u0000events`, new Set());
+        objects.get(`${c}\u0000events`)!.add(`${o.metadata.namespace}/${o.metadata.name}`);
+      }
+      view.onChange({ resources: new Set(objects.keys()), contexts: new Set(), ...(step % 2 === 0 ? { objects } : {}) });
+      const rows = view.rows().map((r) => r.key);
+      expect(rows).toEqual(rebuilt(filter, true));
+      expect(rows.every((k) => warningKeys().has(k))).toBe(true);
+    }
+    // off again: every type, at once
+    view.setFilterNow('');
+    view.handle('events.warnings');
+    expect(view.title()).toBe('events');
+    expect(view.rows().map((r) => r.key)).toEqual(rebuilt('', false));
+  });
+
   it('sortRows orders as localeCompare would, ties by key', () => {
     const rand = mulberry32(7);
     const rows = Array.from({ length: 300 }, (_, i) => rowOf(CONTEXTS[i % CONTEXTS.length], 'pods', pod(rand, i)));

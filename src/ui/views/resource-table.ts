@@ -469,7 +469,9 @@ export class ResourceTableView implements View {
         pairs.set(k, pair);
         const prev = old && old.rt === t ? old.rows : undefined;
         for (const o of this.list(pair)) {
-          const row = prev?.has(o) ? prev.get(o)! : this.rowFor(pair, o);
+          // an unchanged object keeps its row, but whether it is kept is asked again: a toggle
+          // (warnings only) changes the answer for objects that did not change
+          const row = this.keeps(pair, o) ? (prev?.get(o) ?? this.makeRow(pair, o)) : null;
           pair.rows.set(o, row);
           if (!row) {
             pair.skipped.set(this.rowKey(pair, o.metadata.namespace ?? '', o.metadata.name), o);
@@ -498,11 +500,20 @@ export class ResourceTableView implements View {
     return `${pair.context}/${namespace}/${this.opts.category ? `${pair.rt.kind}/` : ''}${name}`;
   }
 
-  private rowFor(pair: Pair, o: KubeObject): Row | null {
-    if (this.opts.where && !this.opts.where(o)) return null;
-    if (this.warningsOnly && pair.rt.kind === 'Event' && o.type !== 'Warning') return null;
+  /** Whether the table keeps an object: `where`, and with warnings only (kubectl's `--field-selector type=Warning`) an Event of type Warning. */
+  private keeps(pair: Pair, o: KubeObject): boolean {
+    if (this.opts.where && !this.opts.where(o)) return false;
+    return !(this.warningsOnly && pair.rt.kind === 'Event' && o.type !== 'Warning');
+  }
+
+  private makeRow(pair: Pair, o: KubeObject): Row {
     // kinds share names (a GitRepository and a Kustomization both called flux-system): the kind joins the key
     return rowOf(pair.context, resourceKey(pair.rt), o, this.opts.category ? pair.rt.kind : undefined);
+  }
+
+  /** The object's row, or null when the table leaves it out (keeps). */
+  private rowFor(pair: Pair, o: KubeObject): Row | null {
+    return this.keeps(pair, o) ? this.makeRow(pair, o) : null;
   }
 
   private sortValue(): (r: Row) => string | number {

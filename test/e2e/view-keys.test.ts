@@ -1,0 +1,41 @@
+// Keys on screen as the tester pressed them on the built CLI (`node dist/cli.js demo` in a
+// pty): shift-o in the Events view keeps only Warning events, at once and with a `/` filter.
+// Run `npm run build` first.
+import { describe, expect, it } from 'vitest';
+import { type Session, sessionsOfFile, startDemo } from './harness.js';
+
+const STARTUP_MS = 60_000;
+const WAIT_MS = 20_000;
+const { track } = sessionsOfFile();
+
+function demo(command: string, cols = 160, rows = 40): Session {
+  return track(startDemo(['--command', command], { cols, rows }));
+}
+
+/** The table's rows: the lines between the header row and the footer. */
+function rows(screen: string, header: RegExp): string[] {
+  const lines = screen.split('\n');
+  const at = lines.findIndex((l) => header.test(l));
+  return lines.slice(at + 1, -2).filter((l) => l.trim() && !/^not whole:/.test(l));
+}
+
+describe('Events: shift-o warnings only', () => {
+  it('O keeps only Warning rows at once, and with /Normal keeps none', async () => {
+    const s = demo(':events');
+    const header = /^CONTEXT\s+NAMESPACE\s+.*\bTYPE\b/;
+    let t = await s.waitFor((x) => /^ events \[\d+\+?\]/m.test(x) && rows(x, header).some((r) => /\bNormal\b/.test(r)), STARTUP_MS);
+    s.press('O');
+    t = await s.waitFor((x) => /^ events \(warnings\) \[\d+\+?\]/m.test(x) && rows(x, header).length > 0 && rows(x, header).every((r) => /\bWarning\b/.test(r)), WAIT_MS);
+    expect(t).toContain('events: warnings only');
+    s.press('/');
+    s.type('Normal');
+    s.press('enter');
+    t = await s.waitFor(/^ events \(warnings\) \[0\/\d+\+?\]/m, WAIT_MS);
+    expect(rows(t, header).filter((r) => /\bNormal\b/.test(r))).toEqual([]);
+    s.press('esc');
+    // esc then O in one read is a terminal's SS3 sequence: O waits for the filter to be gone
+    await s.waitFor(/^ events \(warnings\) \[\d+\+?\]/m, WAIT_MS);
+    s.press('O');
+    await s.waitFor((x) => /^ events \[\d+\+?\]/m.test(x) && rows(x, header).some((r) => /\bNormal\b/.test(r)), WAIT_MS);
+  });
+});
