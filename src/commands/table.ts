@@ -141,7 +141,7 @@ const TABLE = [
   { id: 'events', title: 'events', section: 'Resource', by: 'object', needs: 'any', effect: { view: 'events' }, keys: { default: ['e'] } },
   { id: 'tree', title: 'tree', section: 'Resource', by: 'object', needs: 'any', effect: { view: 'tree' }, keys: { default: ['t'] } },
   {
-    id: 'logs', title: 'logs', about: 'logs (marked rows merged; in the Flux view: the object\'s events)', section: 'Resource', by: 'object', needs: 'logs',
+    id: 'logs', title: 'logs', about: 'logs (marked rows merged; a Kustomization\'s or HelmRelease\'s: the pods of its inventory, in every view)', section: 'Resource', by: 'object', needs: 'logs',
     effect: { view: 'logs' }, keys: { default: ['l'] },
   },
   {
@@ -354,6 +354,37 @@ export function keymapDocsTable(): string {
   const keys = (ks: readonly string[]) => (ks.length ? ks.map((k) => `\`${k}\``).join(', ') : '—');
   const rows = COMMANDS.map((c) => `| \`${c.id}\` | ${c.about ?? c.title} | ${c.section} | ${keys(keysIn(c, 'default'))} | ${keys(keysIn(c, 'vim'))} | ${isMutation(c.id) ? 'refused' : ''} |`);
   return ['| action id | what | section | default | vim | `--readonly` |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * The sections of the object commands particular to a kind (a Kustomization's reconcile and
+ * suspend, a Deployment's restart and rollback), as against the keys every object has: the
+ * footer offers them first, and a key none of whose commands applies speaks for the one of them.
+ */
+export const KIND_SECTIONS: ReadonlySet<Section> = new Set(['Flux', 'Workload']);
+
+/** The kinds a capability is on, in the words the help's shared keys use: `shift-f` force upgrade (HelmReleases). */
+const ON_KINDS: Record<Capability, string> = {
+  logs: 'pods, workloads, Kustomizations, HelmReleases',
+  history: 'Deployments, StatefulSets, DaemonSets, HelmReleases',
+  rollback: 'Deployments, StatefulSets, DaemonSets',
+  restart: 'Deployments, StatefulSets, DaemonSets',
+  scale: 'kinds with /scale',
+  suspend: 'Flux objects',
+  reconcile: 'Flux objects',
+  helm: 'HelmReleases',
+  exec: 'pods',
+  'port-forward': 'pods',
+  attach: 'workloads',
+};
+
+/**
+ * Where a command runs, as the help says it for a key bound to several: an object command's
+ * kinds (`pods`), a log-view key's view; '' for what runs on any object or in any view.
+ */
+export function whereText(c: Command): string {
+  if (c.by === 'object') return c.needs === 'any' ? '' : ON_KINDS[c.needs];
+  return c.by === 'view' && c.section === 'Logs' ? 'log view' : '';
 }
 
 /** The movement keys every list and text view takes. */

@@ -5,7 +5,7 @@
 // blessed for every line the shell draws.
 import { formatKeySeq, type Keymap } from '../config/keymap.js';
 import type { Theme } from '../config/theme.js';
-import { command, isMutation, NAV_ACTIONS, type CommandId } from '../commands/table.js';
+import { command, isMutation, KIND_SECTIONS, NAV_ACTIONS, type CommandId } from '../commands/table.js';
 import type { FleetStore } from '../fleet/types.js';
 import { displayWidth, escapeUnsafe, termLine } from '../model/sanitize.js';
 import type { ShellState, ViewStack } from './app-state.js';
@@ -71,14 +71,11 @@ export function headerLines(d: ChromeDeps, width: number): string[] {
   return [line1, line2];
 }
 
-/** The footer's two lines at `width` columns. */
 /**
- * The object commands particular to the selection's kind (a Kustomization's reconcile and
- * suspend, a Deployment's restart and rollback): offered right after the globals, before the
- * keys every object has (yaml, describe, events), which filled the line at 160 columns.
+ * The footer's two lines at `width` columns. The object commands particular to the selection's
+ * kind (KIND_SECTIONS) come right after the globals, before the keys every object has (yaml,
+ * describe, events), which filled the line at 160 columns.
  */
-const KIND_ACTION_SECTIONS = new Set(['Flux', 'Workload']);
-
 export function footerLines(d: ChromeDeps, width: number): string[] {
   const { theme, state, stack } = d;
   const v = stack.top();
@@ -90,7 +87,7 @@ export function footerLines(d: ChromeDeps, width: number): string[] {
   const own = (v?.actions ?? []).filter((a) => !NAV_ACTIONS.includes(a));
   const ordering = own.filter((a) => command(a).section === 'Table');
   const objects = d.objectCommands().filter((a) => !own.includes(a));
-  const kindActions = objects.filter((a) => KIND_ACTION_SECTIONS.has(command(a).section));
+  const kindActions = objects.filter((a) => KIND_SECTIONS.has(command(a).section));
   // read-only: what the executor would refuse is not offered (the header says READONLY; help
   // lists those keys marked off), so every hint left is a key that works
   const acts = [

@@ -8,7 +8,7 @@ import { KeyResolver, normalizeKey, type Keymap } from '../config/keymap.js';
 import { command, NAV_ACTIONS, type CommandId } from '../commands/table.js';
 import type { FleetStore } from '../fleet/types.js';
 import type { ShellState, ViewStack } from './app-state.js';
-import { runOnView } from './objects.js';
+import { closestRefusal, runOnView } from './objects.js';
 import { completions } from './palette.js';
 import { dropLast, editLine, typeable } from './style.js';
 import { VIEWS, type AppContext, type View } from './view.js';
@@ -123,11 +123,11 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
   /**
    * One key's commands (a key may be bound to several: `s` is shell, scale and pause), in
    * keymap order: the first the view handles, or — an object command — the first that applies
-   * to the view's selection, or the shell's own. Nothing ran: say why (the first refusal).
+   * to the view's selection, or the shell's own. Nothing ran: say why (closestRefusal).
    */
   function dispatch(actions: CommandId[]): void {
     const v = stack.top();
-    let why: string | undefined;
+    const refusals: { id: CommandId; why: string }[] = [];
     for (const a of actions) {
       // a view's own key that changes nothing on screen says so (a movement at the top or the
       // end, wrap with no line wider than the screen, a sort or wide on an empty table)
@@ -139,11 +139,11 @@ export function createKeyHandler(d: KeyDispatchDeps): (ch: string | undefined, k
         }
         return;
       }
-      why ??= r.why;
+      if (r.why !== undefined) refusals.push({ id: a, why: r.why });
       if (globalAction(a)) return;
     }
-    // nothing ran: say why (the first refusal), or that the key means nothing in this view
-    app.message(why ?? `${actions.map((a) => command(a).title).join(' / ')}: not available in the ${v?.title().split(' ')[0] ?? ''} view`, 'error');
+    // nothing ran: say why (the refusal of the command meant for this kind), or that the key means nothing in this view
+    app.message(closestRefusal(app, v, refusals) ?? `${actions.map((a) => command(a).title).join(' / ')}: not available in the ${v?.title().split(' ')[0] ?? ''} view`, 'error');
   }
 
   function promptKey(k: string, ch: string | undefined): void {

@@ -6,7 +6,7 @@
 import { podTarget } from '../actions/triage.js';
 import type { Target } from '../actions/types.js';
 import { attachablePodIn } from '../fleet/attach.js';
-import { objectCommand, whyNot, type CommandId, type ObjectCommand, type ObjectRun, type ObjectView } from '../commands/table.js';
+import { command, KIND_SECTIONS, OBJECT_COMMANDS, objectCommand, whyNot, type CommandId, type ObjectCommand, type ObjectRun, type ObjectView } from '../commands/table.js';
 import type { LogTarget } from '../logs/types.js';
 import { storeCoverage } from '../fleet/report.js';
 import { gapText } from '../model/coverage.js';
@@ -251,6 +251,22 @@ export function runObjectCommand(app: AppContext, cmd: ObjectCommand, targets: T
   }
   if ('run' in effect) return RUNNERS[effect.run](app, targets);
   return VIEWS[effect.view](app, targets, typeOfTarget(app, targets[0])!);
+}
+
+/**
+ * Of the refusals of one key's commands (`shift-f`: port-forward and force upgrade), the one
+ * that speaks for the selection's kind: a command of a kind's own section (KIND_SECTIONS) whose
+ * other commands apply to it — on a Kustomization `shift-f` is Flux's force upgrade, which
+ * the footer and help offer there, not a pod's port-forward; else the first.
+ */
+export function closestRefusal(app: AppContext, view: View | undefined, refusals: readonly { id: CommandId; why: string }[]): string | undefined {
+  if (refusals.length < 2) return refusals[0]?.why;
+  const own = new Set(OBJECT_COMMANDS.filter((c) => {
+    if (!KIND_SECTIONS.has(c.section) || c.needs === 'any') return false;
+    const sel = targetsFor(app, view, c);
+    return sel !== undefined && appliesToAll(app, c, sel.targets);
+  }).map((c) => c.section));
+  return (refusals.find((r) => own.has(command(r.id).section)) ?? refusals[0]).why;
 }
 
 /**

@@ -39,3 +39,24 @@ describe('Events: shift-o warnings only', () => {
     await s.waitFor((x) => /^ events \[\d+\+?\]/m.test(x) && rows(x, header).some((r) => /\bNormal\b/.test(r)), WAIT_MS);
   });
 });
+
+describe('Flux: a key means on a kind what it means in every view', () => {
+  it('l on a Kustomization tails its inventory\'s pods (as in :ks), e its events; shift-f says force upgrade does not apply', async () => {
+    const s = demo(':flux');
+    await s.waitFor(/^ flux \[\d+\+?\]/m, STARTUP_MS);
+    s.type("/'dev/flux-system/Kustomization/infrastructure");
+    s.press('enter');
+    await s.waitFor(/^ flux \[1\/\d+\+?\]/m, WAIT_MS);
+    s.press('l');
+    await s.waitFor(/^ logs kustomization\/infrastructure \[/m, WAIT_MS);
+    s.press('esc');
+    await s.waitFor(/^ flux \[1\/\d+\+?\]/m, WAIT_MS);
+    s.press('e');
+    await s.waitFor(/^ events kustomization\/infrastructure \[/m, WAIT_MS);
+    s.press('esc');
+    await s.waitFor(/^ flux \[1\/\d+\+?\]/m, WAIT_MS);
+    s.press('F');
+    const t = await s.waitFor('force upgrade: Kustomization is not a HelmRelease', WAIT_MS);
+    expect(t).not.toContain('port-forward:');
+  });
+});

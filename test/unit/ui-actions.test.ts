@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/model/types.js';
-import { verbEntries } from '../../src/ui/views/help.js';
+import { sharedKeyEntries, verbEntries } from '../../src/ui/views/help.js';
+import { loadKeymap } from '../../src/config/keymap.js';
 import type { FakeStore } from '../helpers/fake-store.js';
 import { demoStore } from '../helpers/fake-store.js';
 import { NOW, start, stopAll, type Rig } from '../helpers/ui-rig.js';
@@ -71,7 +72,8 @@ describe('flux view', () => {
     expect(footer.indexOf(' reconcile ')).toBeLessThan(footer.indexOf(' sort ') < 0 ? Infinity : footer.indexOf(' sort '));
   });
 
-  it('l shows the events of the Flux object', async () => {
+  // one key, one meaning per kind: `l` was the events here and the inventory's pods in :ks
+  it('l on a Kustomization tails its inventory\'s pods, as in :ks; e shows its events', async () => {
     const r = start({ startCommand: 'flux' });
     await r.waitFor('kustomize build failed');
     r.store.put('staging', 'events', {
@@ -79,7 +81,64 @@ describe('flux view', () => {
       message: 'kustomization path not found', involvedObject: { kind: 'Kustomization', name: 'apps', namespace: 'flux-system', uid: r.store.get('staging', KS, 'flux-system', 'apps')!.metadata.uid },
     });
     r.keys('l');
-    await r.waitFor('kustomization path not found');
+    let t = await r.waitFor(/^ logs kustomization\/apps \[/m);
+    expect(t).not.toContain('kustomization path not found');
+    r.keys('\x1b');
+    await r.waitFor('kustomize build failed');
+    r.keys('e');
+    t = await r.waitFor('kustomization path not found');
+    expect(t).toMatch(/^ events kustomization\/apps \[1\]/m);
+    // the same key in :ks
+    r.keys(':ks staging\r');
+    await r.waitFor(/^ kustomizations \[/m);
+    r.keys('l');
+    await r.waitFor(/^ logs kustomization\/apps \[/m);
+  });
+
+  it('l on a Flux kind without pods says why, as it does in any table; the footer offers it only where it runs', async () => {
+    const r = start({ startCommand: 'flux', cols: 200 });
+    await r.waitFor('kustomize build failed');
+    r.keys("/'dev/flux-system/GitRepository\r");
+    let t = await r.waitFor(/\[1\/6\]/);
+    expect(t.split('\n').slice(-2)[0]).not.toMatch(/<l> logs/);
+    r.keys('l');
+    t = await r.waitFor('logs: GitRepository has no pods');
+    expect(t).not.toMatch(/^ events /m);
+  });
+
+  it('shift-f on a Kustomization says why force upgrade (its Flux key) does not apply, not port-forward; on a HelmRelease it forces', async () => {
+    const r = start({ startCommand: 'flux', cols: 200 });
+    await r.waitFor('kustomize build failed');
+    let t = await r.waitFor(/\bKustomization\b/);
+    expect(t.split('\n').slice(-2)[0]).not.toMatch(/<shift-f>/);
+    r.keys('F');
+    t = await r.waitFor('force upgrade: Kustomization is not a HelmRelease');
+    expect(t).not.toContain('port-forward');
+    r.store.put('dev', 'helmreleases.helm.toolkit.fluxcd.io', {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'podinfo', namespace: 'shop', uid: 'hr1' },
+      spec: { interval: '5m', chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'UpgradeSucceeded', message: 'Helm upgrade succeeded' }] },
+    });
+    r.keys("/'dev/shop/HelmRelease\r");
+    t = await r.waitFor(/\[1\/7\]/);
+    expect(t.split('\n').slice(-2)[0]).toMatch(/<shift-f> force upgrade/);
+    r.keys('F');
+    await r.waitFor('confirm force');
+  });
+
+  it('a key none of whose commands applies speaks for the kind\'s own: s on a DaemonSet is scale\'s refusal, on a Secret the shell\'s', async () => {
+    const store = demoStore({ now: NOW });
+    store.put('dev', 'daemonsets.apps', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default', uid: 'ds1' }, spec: { selector: { matchLabels: { app: 'agent' } } }, status: {} });
+    const r = start({ store, startCommand: 'ds dev default', cols: 200 });
+    await r.waitFor('agent');
+    r.keys('s');
+    let t = await r.waitFor('scale: DaemonSet has no /scale subresource');
+    expect(t).not.toContain('shell:');
+    r.keys(':secrets dev shop\r');
+    await r.waitFor('db-creds');
+    r.keys('s');
+    t = await r.waitFor('shell: Secret is not a pod');
+    expect(t).not.toContain('scale:');
   });
 });
 
@@ -376,6 +435,16 @@ describe(':shell and :port-forward on a workload', () => {
     const t = await r.waitFor('shell: Deployment web: no running pod');
     expect(t).toMatch(/not read whole: .*forbidden/);
     expect(r.audit).toEqual([]);
+  });
+
+  it('help lists each key bound to several commands with where each runs', async () => {
+    expect(sharedKeyEntries(loadKeymap('default', { configDir: null }))).toEqual(expect.arrayContaining([
+      ['shift-f', 'port-forward (pods) · force upgrade (HelmReleases)'],
+      ['s', 'shell (pods) · scale (kinds with /scale) · pause (log view)'],
+    ]));
+    const r = start({ startCommand: 'help', cols: 160, rows: 200 });
+    const t = await r.waitFor('Keys with several commands');
+    expect(t).toMatch(/^ {2}shift-f +port-forward \(pods\) · force upgrade \(HelmReleases\) *$/m);
   });
 
   it('help says so: :shell and :port-forward on a workload, its most active pod', () => {

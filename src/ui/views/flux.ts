@@ -1,7 +1,8 @@
 // The Flux view (`:flux`): every Flux object the selected contexts serve (the `fluxcd`
 // discovery category), read as `flux get` reads them (fluxSummary), failing first. A
 // resource table with its own columns; enter opens the object's tree when that view
-// exists (else describe), `l` the controller's events for it.
+// exists (else describe). Every other key is the object command it is on any table (`l` a
+// Kustomization's inventory pods, as in `:ks`; `e` its events).
 import { VIEW_COLUMNS, viewColumn } from '../../model/columns.js';
 import { age, boolCell, humanDuration } from '../../model/format.js';
 import { fluxSummary, shortenRevision, type FluxRef, type FluxSummary } from '../../model/flux.js';
@@ -108,18 +109,8 @@ export class FluxView extends ResourceTableView {
     return s;
   }
 
-  /** `l` is the view's own here: the object's events (what its controller said) */
-  override get actions(): readonly CommandId[] {
-    return ['logs', ...super.actions];
-  }
-
   override handle(action: CommandId): boolean {
     const row = this.selected();
-    // `l` on a Flux object: what its controller said about it (its events)
-    if (action === 'logs') {
-      if (row) this.openEvents(row);
-      return true;
-    }
     if (action === 'open' && row) {
       const t = this.targetOf(row);
       if (t && this.app.openTree(t)) return true;

@@ -1,6 +1,6 @@
 // The help screen, generated from the command table (src/commands/table.ts) and the active keymap.
 import { formatKeySeq, type Keymap } from '../../config/keymap.js';
-import { COMMANDS, isMutation, OBJECT_COMMANDS } from '../../commands/table.js';
+import { COMMANDS, isMutation, OBJECT_COMMANDS, whereText } from '../../commands/table.js';
 import { escapeTags, paint } from '../style.js';
 import { NO_NAMESPACE, VIEWS, type ViewScope } from '../view.js';
 import { TextView } from './text.js';
@@ -23,6 +23,26 @@ export function helpEntries(keymap: Keymap, readonly = false): Map<string, HelpE
     out.set(c.section, list);
   }
   return out;
+}
+
+/**
+ * The keys bound to several commands, each command with where it runs: `shift-f` port-forward
+ * (pods) · force upgrade (HelmReleases). One key is one command per kind; this says which.
+ * Read-only marks the ones it refuses, as the key sections do.
+ */
+export function sharedKeyEntries(keymap: Keymap, readonly = false): [string, string][] {
+  const byKey = new Map<string, string[]>();
+  for (const c of COMMANDS) {
+    const where = whereText(c);
+    const off = readonly && isMutation(c.id) ? ` ${READONLY_OFF}` : '';
+    for (const seq of keymap.bindings[c.id]) {
+      const k = formatKeySeq(seq);
+      const list = byKey.get(k) ?? [];
+      list.push(`${c.title}${where ? ` (${where})` : ''}${off}`);
+      byKey.set(k, list);
+    }
+  }
+  return [...byKey].filter(([, list]) => list.length > 1).map(([k, list]) => [k, list.join(' · ')]);
 }
 
 /** The `:` words that run an object command on the selection, with what each asks. */
@@ -137,6 +157,13 @@ export class HelpView extends TextView {
       for (let i = 0; i < entries.length; i += perLine) {
         out.push(entries.slice(i, i + perLine).map(([k, l, off]) => paint(t, off ? 'status.muted' : 'help.key', `  ${k}`.padEnd(keyWidth)) + escapeTags(l.padEnd(colWidth - keyWidth))).join(''));
       }
+      out.push('');
+    }
+    const shared = sharedKeyEntries(this.app.keymap, readonly);
+    if (shared.length) {
+      out.push(paint(t, 'help.section', 'Keys with several commands (the one for the selected row\'s kind runs)'));
+      const sharedWidth = Math.max(...shared.map(([k]) => k.length)) + 4;
+      for (const [k, l] of shared) out.push(paint(t, 'help.key', `  ${k}`.padEnd(sharedWidth)) + escapeTags(l));
       out.push('');
     }
     out.push(paint(t, 'help.section', 'Commands (:)'));

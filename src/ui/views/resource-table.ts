@@ -903,20 +903,6 @@ export class ResourceTableView implements View {
     return { context: r.context, resource: r.resource, kind: r.obj.kind ?? rt.kind, namespace: r.obj.metadata.namespace, name: r.obj.metadata.name, object: r.obj };
   }
 
-  protected openEvents(row: Row): void {
-    const uid = row.obj.metadata.uid;
-    this.app.push(
-      new ResourceTableView(this.app, {
-        query: 'events',
-        contexts: [row.context],
-        namespace: row.obj.metadata.namespace,
-        where: (e) => (e.involvedObject as { uid?: string } | undefined)?.uid === uid,
-        sort: { key: 'age', desc: false },
-        title: `events ${row.obj.kind?.toLowerCase() ?? ''}/${row.obj.metadata.name}`,
-      }),
-    );
-  }
-
   render(width: number, height: number): string[] {
     this.height = height;
     this.width = width;
