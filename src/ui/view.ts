@@ -44,6 +44,12 @@ export interface AppContext {
   outcomes(): Outcome[];
 }
 
+/** The selected contexts whose discovery is still running: what a view naming a kind not served yet waits for. */
+export function connectingContexts(app: Pick<AppContext, 'store' | 'contexts'>): string[] {
+  const mine = new Set(app.contexts());
+  return app.store.contexts().filter((c) => mine.has(c.name) && !c.discovered && c.state === 'connecting').map((c) => c.name);
+}
+
 export interface ViewScope {
   contexts?: string[];
   namespace?: string;

@@ -1,8 +1,15 @@
 // Keys on screen as the tester pressed them on the built CLI (`node dist/cli.js demo` in a
-// pty): shift-o in the Events view keeps only Warning events, at once and with a `/` filter.
+// pty): shift-o in the Events view keeps only Warning events, at once and with a `/` filter;
+// in :flux `l`, `e` and shift-f mean on a Kustomization what they mean in every view. And a
+// start command naming a kind (`--context prod-eu --command ':xray deploy'`, against the sim
+// served from its own process, with no discovery cache) waits for discovery and opens its view.
 // Run `npm run build` first.
-import { describe, expect, it } from 'vitest';
-import { type Session, sessionsOfFile, startDemo } from './harness.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, run, type Session, sessionsOfFile, startDemo } from './harness.js';
 
 const STARTUP_MS = 60_000;
 const WAIT_MS = 20_000;
@@ -59,4 +66,31 @@ describe('Flux: a key means on a kind what it means in every view', () => {
     const t = await s.waitFor('force upgrade: Kustomization is not a HelmRelease', WAIT_MS);
     expect(t).not.toContain('port-forward:');
   });
+});
+
+describe('a start command naming a kind waits for discovery, then opens its view', () => {
+  let dir: string;
+  let kubeconfig: string;
+  let sim: ChildProcess;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fd-start-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    sim = spawn(process.execPath, [resolve('dist/cli.js'), 'sim', '--kubeconfig-out', kubeconfig], { stdio: 'ignore' });
+    for (let i = 0; i < 600 && !existsSync(kubeconfig); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(kubeconfig)).toBe(true);
+  }, STARTUP_MS);
+  afterAll(() => {
+    sim?.kill('SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const kind of ['deploy', 'ks']) {
+    it(`--context prod-eu --command ':xray ${kind}' shows the xray view, not the pods table`, async () => {
+      // a fresh cache directory: discovery is not read from an earlier run, the command runs before it lands
+      const s = track(run(process.execPath, [resolve('dist/cli.js'), '--kubeconfig', kubeconfig, '--context', 'prod-eu', '--command', `:xray ${kind}`], { env: isolatedEnv(), cols: 160, rows: 40 }));
+      const t = await s.waitFor(new RegExp(`^ xray ${kind} \\[[1-9]\\d*\\]`, 'm'), STARTUP_MS);
+      expect(t).toMatch(kind === 'deploy' ? /Deployment\/checkout\/cart-api/ : /Kustomization\/flux-system\//);
+      expect(t).not.toContain('waiting for discovery');
+    });
+  }
 });

@@ -220,6 +220,35 @@ describe('app shell', () => {
     await r.waitFor('unknown resource or view "nosuchthing"');
   });
 
+  // `--context prod-eu --command ':xray deploy'` opened the pods table and stayed there, saying it waited
+  for (const kind of ['deploy', 'ks']) {
+    it(`a start :xray ${kind} before discovery opens the xray view, waits in it and fills it in`, async () => {
+      const r = start({ undiscovered: true, contexts: ['prod-eu'], startCommand: `xray ${kind}` });
+      let t = await r.waitFor(`"${kind}": waiting for discovery of prod-eu`);
+      expect(t).toMatch(new RegExp(`^ xray ${kind} \\[0\\]`, 'm'));
+      expect(t).not.toMatch(/^ pods/m);
+      r.store.discover('prod-eu');
+      t = await r.waitFor(kind === 'deploy' ? 'Deployment/shop/web' : 'Kustomization/flux-system/apps');
+      expect(t).toMatch(new RegExp(`^ xray ${kind} \\[\\d+\\]`, 'm'));
+      expect(t).not.toContain('waiting for discovery');
+    });
+  }
+
+  it('a start :xray of a kind no discovered context serves says so, as a typed one does', async () => {
+    const r = start({ startCommand: 'xray nosuchkind' });
+    await r.waitFor('no selected context serves the kind "nosuchkind"');
+  });
+
+  it('a start :logs KIND/NAME before discovery waits for it, then tails the kind\'s pods (not a namespace "deploy")', async () => {
+    const r = start({ undiscovered: true, contexts: ['prod-eu'], startCommand: 'logs deploy/web' });
+    let t = await r.waitFor('"deploy/web": waiting for discovery of prod-eu');
+    expect(t).toMatch(/^ logs deploy\/web \[waiting for discovery\]/m);
+    r.store.discover('prod-eu');
+    t = await r.waitFor(/^ logs deploy\/web \[\d+\/\d+ \| 2 pods \|/m);
+    expect(t).not.toContain('resource type');
+    expect(t).not.toContain('waiting for discovery');
+  });
+
   it('quits on q and resolves', async () => {
     const r = start();
     await r.waitFor('web-7d9f8');

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Role } from '../../config/theme.js';
 import { LogBuffer } from '../../logs/buffer.js';
-import { missingNamespaceLines, missingQueryNamespace, resolveTarget } from '../../logs/targets.js';
+import { missingNamespaceLines, missingQueryNamespace, namesKind, resolveTarget } from '../../logs/targets.js';
 import { parseLabelSelectorPrefix, type LabelSelector } from '../../model/selector.js';
 import { formatFilterText, highlightRanges, parseFilterText, parseJsonLine, podColour, type Level } from '../../logs/filter.js';
 import { fleetLogOpener } from '../../logs/open.js';
@@ -23,7 +23,8 @@ import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
 import { cutToWidth, displayWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, openTag } from '../style.js';
 import { InputView } from './confirm.js';
-import type { AppContext, View, ViewFactory, ViewScope } from '../view.js';
+import { connectingContexts, type AppContext, type View, type ViewFactory, type ViewScope } from '../view.js';
+import type { ChangeBatch } from '../../fleet/types.js';
 
 /** The log view's own commands (declared in the command table, src/commands/table.ts). */
 export const LOG_ACTIONS = ['logs.pause', 'logs.timestamps', 'logs.wrap', 'logs.json', 'logs.save', 'logs.clear', 'logs.previous', 'logs.copy'] as const satisfies readonly CommandId[];
@@ -44,7 +45,15 @@ export interface LogsViewOptions extends TailOptions {
   saveDir?: string;
   /** the target as typed (`:logs nope/.*`): how a namespace no context has is read (missingNamespaceLines) */
   typed?: string;
+  /**
+   * A KIND/NAME typed while some selected context's discovery runs: the target, read once none
+   * is left connecting (a kind not served yet would be read as a namespace, or left out).
+   */
+  resolve?: () => LogTarget;
 }
+
+/** No pod yet: a target that waits for discovery. */
+const NO_TARGET: LogTarget = { kind: 'many', targets: [] };
 
 /** The log target of one table row: a pod, a workload's selector, a Flux object's inventory. */
 export function logTargetFor(context: string, type: ResourceType, obj: KubeObject): LogTarget | undefined {
@@ -136,7 +145,7 @@ export class LogsView implements View {
 
   constructor(
     private readonly app: AppContext,
-    private readonly target: LogTarget,
+    private target: LogTarget,
     private readonly opts: LogsViewOptions = {},
   ) {
     this.buffer = new LogBuffer(opts.ringSize ?? 10_000);
@@ -148,7 +157,37 @@ export class LogsView implements View {
     });
     this.tail.onStatus(() => this.schedule());
     this.tail.start();
+    this.pending = opts.resolve;
+    if (this.pending) this.settle();
+    else this.verify();
+  }
+
+  /** a KIND/NAME waiting for the selected contexts' discovery (LogsViewOptions.resolve) */
+  private pending: (() => LogTarget) | undefined;
+
+  /** Reads the pending target once no selected context is connecting, and starts on it. */
+  private settle(): void {
+    if (!this.pending || connectingContexts(this.app).length) return;
+    const resolve = this.pending;
+    this.pending = undefined;
+    try {
+      this.target = resolve();
+    } catch (e) {
+      this.problems = [(e as Error).message];
+      this.notFound = true;
+      this.app.message(this.problems[0], 'error');
+      return;
+    }
+    this.tail.retarget(this.target, this.opts.container);
     this.verify();
+  }
+
+  onChange(batch: ChangeBatch): void {
+    // discovery landing (or failing) arrives as a context change
+    if (this.pending && batch.contexts.size) {
+      this.settle();
+      this.app.render();
+    }
   }
 
   /** what the target check found missing (kubectl's words), shown above the lines */
@@ -218,6 +257,8 @@ export class LogsView implements View {
    * be anywhere) or for marked rows of several namespaces. The header said ns:all over one pod.
    */
   scope(): ViewScope {
+    // waiting for discovery: nothing read yet, the app's own scope is what it will read
+    if (this.pending) return {};
     const leaves = targetLeaves(this.target);
     const contexts = [...new Set(leaves.flatMap((t) => (t.kind === 'query' ? t.contexts : [t.context])))];
     const namespaces = new Set(leaves.map((t) => (t.kind === 'flux' ? '' : t.namespace)));
@@ -394,7 +435,8 @@ export class LogsView implements View {
 
   render(width: number, height: number): string[] {
     const rows: string[] = [];
-    const notices = [...this.problems, ...(this.nsMissing ?? []), ...this.coverageNotices(), ...this.failedNotices(), this.capNotice(), this.filterError].filter((x): x is string => !!x);
+    const waiting = this.pending ? [`"${this.opts.typed ?? this.opts.label ?? ''}": waiting for discovery of ${connectingContexts(this.app).join(', ')}`] : [];
+    const notices = [...waiting, ...this.problems, ...(this.nsMissing ?? []), ...this.coverageNotices(), ...this.failedNotices(), this.capNotice(), this.filterError].filter((x): x is string => !!x);
     // `w` wraps them as it wraps log lines: a notice's end (the namespace, the user refused) is often what it says
     for (const n of notices) rows.push(...layout([{ text: `⚠ ${n}`, open: openTag(this.app.theme.styles['status.warn']) }], width, this.wrap));
     const room = Math.max(1, height - rows.length);
@@ -419,6 +461,7 @@ export class LogsView implements View {
 
   status(): string {
     const b = this.buffer;
+    if (this.pending) return '[waiting for discovery]';
     if (this.notFound) return `[not found: ${this.problems.length} target${this.problems.length === 1 ? '' : 's'} missing]`;
     if (this.nsGone) return `[${(this.nsMissing ?? []).join(' · ')}]`;
     const streams = this.tail.streams();
@@ -495,7 +538,10 @@ export const logsViewFactory: ViewFactory = {
         selector = read.selector;
         target = text.slice(read.end).trim() || (app.namespace() ? '' : '.');
       }
-      return new LogsView(app, resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector, fluxNamespace: app.fluxNamespace ?? fluxDefaultNamespace({}) }), { label: text, typed: target });
+      const resolve = (): LogTarget => resolveTarget(app.store, target, app.contexts(), app.namespace(), { selector, fluxNamespace: app.fluxNamespace ?? fluxDefaultNamespace({}) });
+      // KIND/NAME needs the served kinds: while a context's discovery runs (a start command) it waits for them
+      if (namesKind(target) && !selector && connectingContexts(app).length) return new LogsView(app, NO_TARGET, { label: text, typed: target, resolve });
+      return new LogsView(app, resolve(), { label: text, typed: target });
     } catch (e) {
       return `logs: ${(e as Error).message}`;
     }

@@ -13,8 +13,9 @@ import { buildTree, flattenTree, healthMark, kindsForTree, topOwners, type ObjRe
 import { resourceKey, type KubeObject } from '../../model/types.js';
 import type { Role } from '../../config/theme.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
-import { fit, paint } from '../style.js';
-import { objectScope, type AppContext, type View, type ViewScope } from '../view.js';
+import { escapeTags, fit, paint } from '../style.js';
+import { cutToWidth, termLine } from '../../model/sanitize.js';
+import { connectingContexts, objectScope, type AppContext, type View, type ViewScope } from '../view.js';
 import { detailRoom, scrollTop } from '../widgets/table.js';
 import { rowDetail, toggleRowDetail } from './text.js';
 
@@ -97,10 +98,14 @@ export class TreeView implements View {
     return new TreeView(app, `tree ${obj.kind?.toLowerCase() ?? resource}/${obj.metadata.name}`, () => [root], () => [context], [resource], objectScope(context, obj));
   }
 
-  /** `:xray KIND [ns]`: every object of a kind in the selected contexts that is a top owner. */
+  /**
+   * `:xray KIND [ns]`: every object of a kind in the selected contexts that is a top owner.
+   * While a context's discovery runs the view opens and waits for it (a start command runs
+   * before any context is discovered); no view when every context answered and none serves the kind.
+   */
   static xray(app: AppContext, query: string, namespace?: string): TreeView | string {
     const served = app.contexts().filter((c) => app.store.resolve(c, query));
-    if (!served.length) {
+    if (!served.length && !connectingContexts(app).length) {
       const mine = new Set(app.contexts());
       return unservedText(query, app.store.contexts().filter((c) => mine.has(c.name)));
     }
@@ -274,13 +279,23 @@ export class TreeView implements View {
   render(width: number, height: number): string[] {
     this.width = width;
     this.derive();
-    if (!this.lines.length) return ['nothing to show yet: the objects are not in the cache (still syncing, or gone)'];
+    if (!this.lines.length) return [escapeTags(cutToWidth(termLine(this.emptyText()), width))];
     const t = this.app.theme;
     const detail = this.detail ? rowDetail(this.values() ?? [], width).slice(0, detailRoom(height)) : [];
     const tree = this.renderTree(width, height - detail.length);
     if (!detail.length) return tree;
     while (tree.length < height - detail.length) tree.push('');
     return [...tree, ...detail.map((l) => paint(t, 'status.muted', l))];
+  }
+
+  /** No tree: the kind is served nowhere yet (discovery still running, or no context serves it), or its objects are not in the cache. */
+  private emptyText(): string {
+    const contexts = this.contexts();
+    if (!contexts.some((c) => this.rootKinds.some((k) => this.app.store.resolve(c, k)))) {
+      const mine = new Set(contexts);
+      return unservedText(this.rootKinds[0], this.app.store.contexts().filter((c) => mine.has(c.name)));
+    }
+    return 'nothing to show yet: the objects are not in the cache (still syncing, or gone)';
   }
 
   private renderTree(width: number, height: number): string[] {
