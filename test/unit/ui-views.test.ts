@@ -54,6 +54,34 @@ describe('the other views in the shell', () => {
     await r.waitFor('xray deploy');
   });
 
+  // on an RBAC-limited context `xray deploy [53]` claimed a whole count where `:deploy` said `[N+]`
+  it(':xray over kinds not read whole: the count is a lower bound and a line says what was not seen, as a table\'s', async () => {
+    const r = start({ startCommand: 'xray deploy', cols: 160 });
+    let t = await r.waitFor('Deployment/shop/web');
+    const count = /^ xray deploy \[(\d+)\]/m.exec(t)?.[1];
+    expect(count).toBeDefined();
+    expect(t).not.toContain('not whole');
+    r.store.setPhase('staging', 'deployments.apps', { phase: 'synced', namespaces: ['default', 'shop'], forbiddenNamespaces: ['kube-system'], namespacesListed: true });
+    t = await r.waitFor(`xray deploy [${count}+]`);
+    expect(t).toMatch(/^not whole: staging: deployments\.apps forbidden in kube-system/m);
+    r.store.setPhase('prod-eu', 'replicasets.apps', { phase: 'syncing' });
+    t = await r.waitFor('prod-eu: replicasets.apps not synced yet');
+    r.store.setPhase('staging', 'deployments.apps', undefined);
+    r.store.setPhase('prod-eu', 'replicasets.apps', undefined);
+    t = await r.waitFor(`xray deploy [${count}]`);
+    expect(t).not.toContain('not whole');
+  });
+
+  it('an object\'s tree (t) marks its count too while a kind below it is not read whole', async () => {
+    const r = start({ startCommand: 'deploy dev default', cols: 160 });
+    await r.waitFor('UP-TO-DATE');
+    r.keys('t');
+    let t = await r.waitFor(/^ tree deployment\/web \[\d+\]/m);
+    r.store.setPhase('dev', 'pods', { phase: 'forbidden', reason: 'pods is forbidden' });
+    t = await r.waitFor(/^ tree deployment\/web \[\d+\+\]/m);
+    expect(t).toMatch(/^not whole: dev: pods forbidden/m);
+  });
+
   it('l opens the merged logs of the row, h its rollout history', async () => {
     const r = start({ startCommand: 'deploy dev default' });
     await r.waitFor('UP-TO-DATE');

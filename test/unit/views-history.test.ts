@@ -180,6 +180,23 @@ describe('the history view', () => {
     expect(v.status?.()).toBe('[3 revisions]');
   });
 
+  // the count read `[3 revisions]` whether or not the ReplicaSets it counts were listed whole
+  it('revisions read from ReplicaSets not listed whole: the count is a lower bound and a line says why', () => {
+    const r = rig();
+    const v = deploymentView(r);
+    expect(plain(v.render(100, 10))).not.toContain('not whole');
+    r.store.setPhase(CTX, 'replicasets.apps', { phase: 'forbidden', reason: 'replicasets.apps is forbidden' });
+    expect(v.status?.()).toBe('[3+ revisions]');
+    const lines = plain(v.render(100, 10)).split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines[9]).toBe('not whole: replicasets in dev/shop: forbidden');
+    r.store.setPhase(CTX, 'replicasets.apps', { phase: 'syncing' });
+    expect(v.status?.()).toBe('[3+ revisions]');
+    expect(plain(v.render(100, 10))).toContain('not whole: replicasets in dev/shop: not loaded yet');
+    r.store.setPhase(CTX, 'replicasets.apps', undefined);
+    expect(v.status?.()).toBe('[3 revisions]');
+  });
+
   it('shows the diff of two marked revisions under the table, and opens a diff view on enter', () => {
     const r = rig();
     const v = deploymentView(r);

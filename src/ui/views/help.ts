@@ -75,6 +75,7 @@ const HELP_NOTES: [string, string[]][] = [
     'each (context, kind, namespace) is synced (whole), syncing (not loaded yet), forbidden (RBAC: all, or some namespaces) or failed (why)',
     'shown where the numbers are: problems [7+, 2 failed · 2 kinds syncing] (7 or more, 2 of them failed), ? in a Fleet cell, a "not whole: ..." notice row, "events not loaded yet"',
     'a table\'s count over rows not whole (a context undiscovered, unreachable, forbidden, syncing) is a lower bound: pods [74+], [0+]',
+    '  so are a tree\'s (:xray, t: xray deploy [53+], with "not whole: staging: … forbidden in kube-system"), history\'s and changes\'',
     'a view naming a kind opened before discovery (--command \':xray deploy\', :logs deploy/web) waits in place: "deploy": waiting for discovery of prod-eu',
     'a namespace scope a context does not have (a typo) says so under the table: "namespace chekout not found in dev"',
     '  Problems, Pulses and Fleet say it too: problems [namespace chekout not found in dev], never [0] or "no problems"',

@@ -13,6 +13,9 @@ import type { Outcome, Target } from '../../actions/types.js';
 import { HISTORY_SOURCES, historyOf } from '../../model/kinds.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
 import { NAV_ACTIONS, navDelta, type CommandId } from '../../commands/table.js';
+import { storeCoverage } from '../../fleet/report.js';
+import { coverageText, type KindCoverage } from '../../model/coverage.js';
+import { cutToWidth, termLine } from '../../model/sanitize.js';
 import { escapeTags, paint } from '../style.js';
 import { objectScope, type AppContext, type View, type ViewScope } from '../view.js';
 import { renderTable, type Column, type TableState } from '../widgets/table.js';
@@ -201,7 +204,23 @@ export class HistoryView implements View {
 
   status(): string {
     const n = this.helm ? helmRows(this.workload(), this.app.now()).length : this.rows().length;
-    return `[${n} revisions${this.marks.length ? `, marked ${this.marks.join(' ')}` : ''}]`;
+    // revisions read from a list not whole (ReplicaSets forbidden, not synced yet): a lower bound, as a table's count
+    const plus = this.gaps().length ? '+' : '';
+    return `[${n}${plus} revisions${this.marks.length ? `, marked ${this.marks.join(' ')}` : ''}]`;
+  }
+
+  /** The list the revisions are read from (a Deployment's ReplicaSets in its namespace) where it is not whole; a HelmRelease carries its own. */
+  private gaps(): KindCoverage[] {
+    const src = this.helm ? undefined : historyOf(this.opts.rt.kind, this.opts.rt.group);
+    if (!src) return [];
+    return storeCoverage(this.app.store, [this.opts.context], [src.resource], this.opts.object.metadata.namespace).filter((c) => c.state !== 'synced');
+  }
+
+  /** The line under the table when the revisions are not all read: `not whole: replicasets in staging/shop: forbidden`. */
+  private notice(width: number): string[] {
+    const gaps = this.gaps();
+    if (!gaps.length) return [];
+    return [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(`not whole: ${gaps.map(coverageText).join(' · ')}`), width)))];
   }
 
   onChange(batch: ChangeBatch): void {
@@ -302,9 +321,10 @@ export class HistoryView implements View {
     const out: string[] = [];
     const follow = this.followLine(rows);
     if (follow) out.push(follow);
-    if (!rows.length) return [...out, escapeTags(`no revisions of ${this.opts.rt.kind} ${this.opts.object.metadata.name} in the store (yet)`)];
+    const notice = this.notice(width);
+    if (!rows.length) return [...out, escapeTags(`no revisions of ${this.opts.rt.kind} ${this.opts.object.metadata.name} in the store (yet)`), ...notice];
     const diff = this.marks.length === 2 ? revisionDiff(rows, this.marks[0], this.marks[1]) : undefined;
-    const room = height - out.length;
+    const room = height - out.length - notice.length;
     const tableHeight = diff === undefined ? room : Math.min(rows.length + 1, Math.max(3, Math.floor(room / 2)));
     const marked = new Set(this.marks);
     const columns: Column<HistoryRow>[] = [
@@ -317,8 +337,10 @@ export class HistoryView implements View {
     ];
     this.selectedValues = valuesOf(columns, rows[Math.min(this.state.selected, rows.length - 1)]);
     out.push(...renderTable({ columns, rows, width, height: tableHeight, state: this.state, theme: this.app.theme, isMarked: (r) => marked.has(r.revision), detail: this.detail }));
-    if (diff !== undefined) out.push(...diffLines(this.app, diff).slice(0, Math.max(0, height - out.length)));
-    return out.slice(0, height);
+    if (diff !== undefined) out.push(...diffLines(this.app, diff).slice(0, Math.max(0, height - notice.length - out.length)));
+    if (!notice.length) return out.slice(0, height);
+    while (out.length < height - notice.length) out.push('');
+    return [...out.slice(0, height - notice.length), ...notice];
   }
 
   private renderHelm(width: number, height: number): string[] {

@@ -5,9 +5,9 @@
 // through `selection()`.
 import type { Target } from '../../actions/types.js';
 import type { ChangeBatch, Subscription } from '../../fleet/types.js';
-import { unservedText } from '../../model/coverage.js';
+import { gapText, summarizeCoverage, unservedText, type KindCoverage } from '../../model/coverage.js';
 import { indexFromStore } from '../../fleet/tree-index.js';
-import { storeSameClusters } from '../../fleet/report.js';
+import { storeCoverage, storeSameClusters } from '../../fleet/report.js';
 import { clusterOf } from '../../model/same-cluster.js';
 import { buildTree, flattenTree, healthMark, kindsForTree, topOwners, type ObjRef, type TreeRow } from '../../model/tree.js';
 import { resourceKey, type KubeObject } from '../../model/types.js';
@@ -74,6 +74,8 @@ export class TreeView implements View {
   private readonly collapsed = new Set<string>();
   private readonly expanded = new Set<string>();
   private lines: TreeLine[] = [];
+  /** what the trees were built over, per (context, kind): the count is whole only when every one is synced */
+  private coverage: KindCoverage[] = [];
   private dirty = true;
   private selectedId: string | undefined;
   private selected_ = 0;
@@ -88,6 +90,8 @@ export class TreeView implements View {
     private readonly rootKinds: string[],
     /** one object's tree names its context and namespace in the header */
     private readonly within?: ViewScope,
+    /** the namespace the roots are listed in (`:xray deploy shop`); undefined: every namespace */
+    private readonly rootNamespace?: string,
   ) {
     this.watchKinds();
   }
@@ -119,7 +123,7 @@ export class TreeView implements View {
           .filter((o) => !o.metadata.ownerReferences?.length)
           .map((o) => ({ context: c, resource: rk, namespace: o.metadata.namespace, name: o.metadata.name }));
       });
-    return new TreeView(app, `xray ${query}${namespace ? ` ${namespace}` : ''}`, roots, () => app.contexts(), [query]);
+    return new TreeView(app, `xray ${query}${namespace ? ` ${namespace}` : ''}`, roots, () => app.contexts(), [query], undefined, namespace);
   }
 
   private watchKinds(): void {
@@ -151,7 +155,31 @@ export class TreeView implements View {
 
   status(): string {
     this.derive();
-    return `[${this.lines.length}]`;
+    // a kind not read whole (a context undiscovered, forbidden, syncing): the count is a lower bound, as a table's
+    return `[${this.lines.length}${summarizeCoverage(this.coverage).complete ? '' : '+'}]`;
+  }
+
+  /**
+   * Per context, the knowledge state of the root kind (in the roots' namespace) and of every
+   * kind the trees are built from (any of them may own or be owned): the shared coverage model.
+   */
+  private readCoverage(): KindCoverage[] {
+    return this.contexts().flatMap((c) => {
+      const roots = storeCoverage(this.app.store, [c], this.rootKinds, this.rootNamespace);
+      const rootKeys = new Set(roots.map((r) => r.resource));
+      const below = [...(this.kinds.get(c) ?? [])].filter((k) => !rootKeys.has(k));
+      return below.length ? [...roots, ...storeCoverage(this.app.store, [c], below)] : roots;
+    });
+  }
+
+  /** The line under the trees when what they were built from is not whole, as a table's notice: `not whole: staging: deployments forbidden in kube-system`. */
+  private notice(width: number): string[] {
+    const s = summarizeCoverage(this.coverage);
+    if (s.complete) return [];
+    const byContext = new Map<string, KindCoverage[]>();
+    for (const g of s.gaps) byContext.set(g.context, [...(byContext.get(g.context) ?? []), g]);
+    const text = `not whole: ${[...byContext].map(([c, gaps]) => `${c}: ${gapText(gaps)}`).join('; ')}`;
+    return [paint(this.app.theme, 'status.warn', escapeTags(cutToWidth(termLine(text), width)))];
   }
 
   scopeChanged(): void {
@@ -194,6 +222,7 @@ export class TreeView implements View {
       }
     }
     this.lines = treeLines(trees);
+    this.coverage = this.readCoverage();
     if (this.selectedId) {
       const i = this.lines.findIndex((l) => `${l.context}/${l.row.node.id}` === this.selectedId);
       if (i >= 0) this.selected_ = i;
@@ -279,13 +308,15 @@ export class TreeView implements View {
   render(width: number, height: number): string[] {
     this.width = width;
     this.derive();
-    if (!this.lines.length) return [escapeTags(cutToWidth(termLine(this.emptyText()), width))];
+    const notice = this.notice(width);
+    if (!this.lines.length) return [escapeTags(cutToWidth(termLine(this.emptyText()), width)), ...notice];
     const t = this.app.theme;
-    const detail = this.detail ? rowDetail(this.values() ?? [], width).slice(0, detailRoom(height)) : [];
-    const tree = this.renderTree(width, height - detail.length);
-    if (!detail.length) return tree;
-    while (tree.length < height - detail.length) tree.push('');
-    return [...tree, ...detail.map((l) => paint(t, 'status.muted', l))];
+    const room = height - notice.length;
+    const detail = this.detail ? rowDetail(this.values() ?? [], width).slice(0, detailRoom(room)) : [];
+    const tree = this.renderTree(width, room - detail.length);
+    if (!detail.length && !notice.length) return tree;
+    while (tree.length < room - detail.length) tree.push('');
+    return [...tree, ...detail.map((l) => paint(t, 'status.muted', l)), ...notice];
   }
 
   /** No tree: the kind is served nowhere yet (discovery still running, or no context serves it), or its objects are not in the cache. */

@@ -257,7 +257,9 @@ export class ChangesView implements View {
   }
 
   status(): string {
-    return `[${this.rows.length}]`;
+    this.derive();
+    // changes of kinds not read whole are not shown (the "not read" line says which): the count is a lower bound
+    return `[${this.rows.length}${this.unread.length ? '+' : ''}]`;
   }
 
   scopeChanged(): void {
