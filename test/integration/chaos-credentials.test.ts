@@ -166,8 +166,11 @@ describe('credentials under failure', () => {
       audit: createAuditLog({ path: auditPath, user: 'tester' }),
     });
     const web = (await store.request('alpha', { path: '/apis/apps/v1/namespaces/shop/deployments/web' })).body as never;
+    // an object per context (a uid each): one object through several contexts is sent once
+    // (executor.ts onceByObject), and each context's failure is what this test reads
     const targets = ['alpha', 'badtoken', 'certuser', 'execuser', 'dead'].map((context) => ({
-      context, resource: 'deployments.apps', kind: 'Deployment', namespace: 'shop', name: 'web', object: web,
+      context, resource: 'deployments.apps', kind: 'Deployment', namespace: 'shop', name: 'web',
+      object: { ...(web as { metadata: Record<string, unknown> }), metadata: { ...(web as { metadata: Record<string, unknown> }).metadata, uid: `web-in-${context}` } } as never,
     }));
     const outcomes = await executor.execute(executor.plan('scale', targets, { replicas: 3 }));
     expect(outcomes.map((o) => o.status)).toEqual(['succeeded', 'failed', 'failed', 'failed', 'failed']);
