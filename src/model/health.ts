@@ -1,9 +1,9 @@
 // Health verdicts for any object: a port of kstatus (sigs.k8s.io/cli-utils/pkg/kstatus) with
 // fleetdeck's deliberate extensions, as REFERENCE-flux.md states them:
 //   1. deletionTimestamp → Terminating (naming the finalizers that hold it, and for how long);
-//   2. Flux kinds: spec.suspend → Suspended; Stalled, Reconciling and Ready read BEFORE the
+//   2. Flux kinds: spec.suspend → Suspended; Stalled, Ready and Reconciling read BEFORE the
 //      generation check (a Kustomization's observedGeneration only moves on Ready=True);
-//      Reconciling=True ProgressingWithRetry with Ready=False is the failure being retried: Failed;
+//      Ready=False is Failed whatever Reconciling says (fluxHealth says why);
 //   3. everything else: observedGeneration, Reconciling=True, Stalled=True (kstatus's generic
 //      rules), then the kind's own rule (its kind registry entry, src/model/kinds.ts; the rules are in
 //      health/rules.ts), then Ready as fleetdeck reads
@@ -89,22 +89,31 @@ function readyRule(o: KubeObject): Verdict | undefined {
   return v('InProgress', condText(ready), ltt(ready));
 }
 
-const RETRYING = 'ProgressingWithRetry';
-
+/**
+ * A Flux object's health. Ready=False is Failed with its reason, even beside Reconciling=True
+ * (of any reason): Flux's API docs (kustomize-controller docs/spec/v1/kustomizations.md
+ * "Failed Kustomization", helm-controller docs/spec/v2/helmreleases.md "Failed HelmRelease")
+ * call an object whose dependencies or source are not ready, or whose build or Helm action
+ * failed, failing, and note it "can be reconciling while failing at the same time"; the
+ * controllers keep Ready=False while they retry (helm-controller v1.6 leaves Reconciling=True
+ * Progressing "Fulfilling prerequisites" beside Ready=False DependencyNotReady or
+ * SourceNotReady, kustomize-controller turns it ProgressingWithRetry, source-controller keeps
+ * Ready=False during a retry: fluxcd/pkg runtime/reconcile ProgressiveStatus), and `flux get`
+ * shows READY False with that message. kstatus would say InProgress here; this is the
+ * project's deliberate reading. Reconciling=True with Ready Unknown or absent is InProgress.
+ */
 function fluxHealth(o: KubeObject, kind: string): Verdict {
   if (bool(o, 'spec', 'suspend')) return v('Suspended', `${kind} is suspended: Flux does not reconcile it`);
   const stalled = isTrue(o, 'Stalled');
   if (stalled) return v('Failed', condText(stalled), ltt(stalled));
-  const reconciling = isTrue(o, 'Reconciling');
   const ready = condition(o, 'Ready');
-  // ProgressingWithRetry: the last attempt failed and the controller retries; Ready=False keeps
-  // that failure (fluxcd/pkg meta.ProgressingWithRetryReason), and `flux get` shows READY False
-  if (reconciling && !(reconciling.reason === RETRYING && ready?.status === 'False')) return v('InProgress', condText(reconciling), ltt(reconciling));
+  if (ready?.status === 'False') return v('Failed', condText(ready), ltt(ready));
+  const reconciling = isTrue(o, 'Reconciling');
+  if (reconciling) return v('InProgress', condText(reconciling), ltt(reconciling));
   if (!ready) {
     if (isStaticFluxKind(kind)) return v('Current', `${kind} has no status to report`);
     return v('InProgress', 'waiting to be reconciled');
   }
-  if (ready.status === 'False') return v('Failed', condText(ready), ltt(ready));
   if (ready.status !== 'True') return v('InProgress', condText(ready), ltt(ready));
   return generationCheck(o, kind) ?? v('Current', msg(ready.message) || 'Ready', ltt(ready));
 }

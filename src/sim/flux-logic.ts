@@ -53,7 +53,8 @@ function handled(o: KubeObject, status: Status): Status {
 export interface SourceInput {
   /** the artifact revision, e.g. main@sha1:…, or an error to report */
   revision?: string;
-  error?: { reason: string; message: string };
+  /** `stalled`: an error retrying cannot mend (source-controller marks Stalled=True with it too) */
+  error?: { reason: string; message: string; stalled?: boolean };
   /** a HelmChart's chart name: its Ready message names it */
   chart?: string;
   now: string;
@@ -79,6 +80,7 @@ export function reconcileSource(src: KubeObject, input: SourceInput): Status {
   if (input.error || !input.revision) {
     const e = input.error ?? { reason: 'ArtifactFailed', message: 'no artifact available' };
     status.conditions = conds(src, [
+      ...(input.error?.stalled ? [{ type: 'Stalled', status: 'True', reason: e.reason, message: e.message }] : []),
       { type: 'Ready', status: 'False', reason: e.reason, message: e.message },
       { type: 'FetchFailed', status: 'True', reason: e.reason, message: e.message },
     ], input.now, gen);
@@ -117,6 +119,14 @@ export const KUSTOMIZE_TMP = '/tmp/kustomization-3049301212';
 export function missingResourceBuildError(path: string, file: string): string {
   const f = `${KUSTOMIZE_TMP}/${path}/${file}`;
   return `kustomize build failed: accumulating resources: accumulation err='accumulating resources from '${file}': open ${f}: no such file or directory': must build at directory: not a valid directory: evalsymlink failure on '${f}' : lstat ${f}: no such file or directory`;
+}
+
+/**
+ * source-controller v1.9's HelmChart error when its Helm repository has no version of the
+ * chart matching spec.version: reason InvalidChartReference, Stalled (measured on the tier).
+ */
+export function chartVersionMissing(chart: string, version: string): { reason: string; message: string; stalled: true } {
+  return { reason: 'InvalidChartReference', message: `invalid chart reference: failed to get chart version for remote reference: no '${chart}' chart with version matching '${version}' found`, stalled: true };
 }
 
 /** Helm's error for a chart template that calls `fail` (the failure text of a ChartInput). */
@@ -235,6 +245,10 @@ export interface ChartInput {
 
 export interface HelmReleaseInput {
   chart?: ChartInput;
+  /** the HelmChart helm-controller made for the release, as found (its Ready message is quoted when not ready) */
+  helmChart?: KubeObject;
+  /** the HelmReleases named in spec.dependsOn, as found (undefined: missing) */
+  dependencies?: { name: string; namespace: string; object?: KubeObject }[];
   now: string;
 }
 
@@ -261,10 +275,15 @@ export function valuesDigest(values: Record<string, unknown> | undefined): strin
   return `sha256:${sha('sha256', empty ? '' : stringify(values, { sortMapEntries: true, indentSeq: false }))}`;
 }
 
+/** helm-controller v1.6 marks every reconcile so before it checks dependencies and the chart. */
+const PREREQUISITES: Condition = { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'Fulfilling prerequisites' };
+
 /**
- * helm-controller v1.6's status after one reconcile (internal/reconcile/*.go, measured on the
- * tier). observedGeneration moves only when a reconcile ends without an error to retry; it
- * starts at -1. A chart whose templates fail to render stores no Helm release: `failures`
+ * helm-controller v1.6's status after one reconcile (internal/controller/helmrelease_controller.go,
+ * internal/reconcile/*.go, measured on the tier): a dependency not Ready, or a HelmChart not
+ * Ready, leaves Reconciling=True Progressing "Fulfilling prerequisites" beside Ready=False
+ * DependencyNotReady / SourceNotReady "HelmChart '<ns>/<name>' is not ready: <its message>".
+ * observedGeneration moves only when a reconcile ends without an error to retry; it starts at -1. A chart whose templates fail to render stores no Helm release: `failures`
  * counts the attempts, install/upgradeFailures (which count stored failed releases) stay
  * unset, Reconciling=True Progressing "Running '<action>' action with timeout of <t>" stays
  * beside Ready=False, and the controller retries with back-off.
@@ -289,9 +308,21 @@ export function reconcileHelmRelease(hr: KubeObject, input: HelmReleaseInput): H
   const chart = input.chart;
   const srcNs = str(hr, 'spec', 'chart', 'spec', 'sourceRef', 'namespace') ?? ns;
   status.helmChart = `${srcNs}/${ns}-${hr.metadata.name}`;
-  if (!chart) {
-    status.conditions = conds(hr, [{ type: 'Ready', status: 'False', reason: 'ArtifactFailed', message: `HelmChart '${status.helmChart}' is not ready` }], input.now, gen);
+  // waiting on a dependency or the chart: Ready=False beside the attempt's Reconciling, the
+  // other conditions left as they were (helm-controller retries every 30 s; the sim at the interval)
+  const waiting = (reason: string, message: string): HelmReleaseResult => {
+    const kept = (arr(prev, 'conditions') as Condition[]).filter((c) => c.type !== 'Ready' && c.type !== 'Reconciling');
+    status.conditions = [...conds(hr, [PREREQUISITES, { type: 'Ready', status: 'False', reason, message }], input.now, gen), ...kept];
     return { status: handled(hr, status), released: false };
+  };
+  for (const d of input.dependencies ?? []) {
+    const ready = arr(d.object, 'status', 'conditions').find((c) => str(c, 'type') === 'Ready');
+    if (str(ready, 'status') !== 'True') return waiting('DependencyNotReady', `dependency '${d.namespace}/${d.name}' is not ready`);
+  }
+  if (!chart) {
+    const chartReady = arr(input.helmChart, 'status', 'conditions').find((c) => str(c, 'type') === 'Ready');
+    const why = str(chartReady, 'status') === 'False' ? (str(chartReady, 'message') ?? '') : 'latest generation of object has not been reconciled';
+    return waiting('SourceNotReady', `HelmChart '${status.helmChart}' is not ready: ${why}`);
   }
   const values = JSON.stringify(rec(hr, 'spec', 'values') ?? {});
   const configDigest = valuesDigest(rec(hr, 'spec', 'values'));

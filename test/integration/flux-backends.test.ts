@@ -20,13 +20,14 @@ import { contextConfig, loadKubeconfig } from '../../src/kube/kubeconfig.js';
 import { fluxSummary, inventory, STALE_SLACK_MS } from '../../src/model/flux.js';
 import { fluxManaged } from '../../src/model/patches.js';
 import { health } from '../../src/model/health.js';
+import { msg } from '../../src/model/health/rules.js';
 import type { TreeJson } from '../../src/model/tree.js';
 import type { KubeObject, ResourceType } from '../../src/model/types.js';
 import { helmTemplateFailure, missingResourceBuildError } from '../../src/sim/flux-logic.js';
 import { appObjects, BROKEN_CHART, BROKEN_CHART_ERROR, MISSING_RESOURCE } from '../controlplane/flux-fixtures.js';
 import { waitUntil } from '../helpers/wait.js';
 import { backends, normalizeFluxMessage, type BackendEnv } from './backends.js';
-import { Sink } from '../helpers/sink.js';
+import { runStatus, Sink } from '../helpers/sink.js';
 
 const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000) =>
   waitUntil(what, probe, { timeoutMs, intervalMs: 200, retryErrors: true });
@@ -50,6 +51,9 @@ const TEST_MS = 120_000;
 
 const cond = (o: FluxObject | undefined, type: string) => o?.status?.conditions?.find((c) => c.type === type);
 
+/** source-controller's error for demo-chart 9.9.9, which the fixture Helm repository does not have */
+const VERSION_MISSING = "invalid chart reference: failed to get chart version for remote reference: no 'demo-chart' chart with version matching '9.9.9' found";
+
 for (const backend of backends) {
   describe(`Flux on the ${backend.name} backend`, () => {
     let env: BackendEnv;
@@ -60,6 +64,8 @@ for (const backend of backends) {
     const ns = `fd-flux-${id}`;
     const repo = `flux-${id}`;
     let revision: string;
+    /** what helm-controller says of the HelmRelease `badversion` while its HelmChart fails */
+    const CHART_MISSING = `HelmChart '${ns}/${ns}-badversion' is not ready: ${VERSION_MISSING}`;
 
     const get = async (kind: string, name: string): Promise<FluxObject> => {
       const r = await env.kubectl(['get', '-n', ns, `${RESOURCE[kind]}/${name}`, '-o', 'json']);
@@ -144,13 +150,17 @@ for (const backend of backends) {
         ks('pausable', 'pausable'),
         hr('release', 'demo-chart', '0.1.0'),
         hr('failing', BROKEN_CHART, '0.1.0'),
+        hr('badversion', 'demo-chart', '9.9.9'),
+        hr('needs', 'demo-chart', '0.1.0', { dependsOn: [{ name: 'failing' }] }),
       ]);
       for (const [kind, name] of [['Kustomization', 'good'], ['Kustomization', 'moving'], ['Kustomization', 'pausable'], ['HelmRelease', 'release']]) {
         await until(`${kind}/${name} Ready=True`, async () => cond(await get(kind, name), 'Ready')?.status === 'True');
       }
-      for (const [kind, name] of [['Kustomization', 'broken'], ['Kustomization', 'dependent'], ['HelmRelease', 'failing']]) {
+      for (const [kind, name] of [['Kustomization', 'broken'], ['Kustomization', 'dependent'], ['HelmRelease', 'failing'], ['HelmRelease', 'needs']]) {
         await until(`${kind}/${name} Ready=False`, async () => cond(await get(kind, name), 'Ready')?.status === 'False');
       }
+      // helm-controller quotes the HelmChart's error at its next check (30 s after it created the chart)
+      await until('HelmRelease/badversion quotes its HelmChart', async () => cond(await get('HelmRelease', 'badversion'), 'Ready')?.message === CHART_MISSING);
     }, 240_000);
 
     afterAll(async () => {
@@ -237,6 +247,21 @@ for (const backend of backends) {
           ['Reconciling', 'True', 'Progressing', "Running 'install' action with timeout of 1m0s"],
           ['Released', 'False', 'InstallFailed', failed],
         ]],
+        // a chart version the repository does not have: the HelmChart stalls, the HelmRelease waits on it
+        ['HelmChart', `${ns}-badversion`, [
+          ['FetchFailed', 'True', 'InvalidChartReference', VERSION_MISSING],
+          ['Ready', 'False', 'InvalidChartReference', VERSION_MISSING],
+          ['Stalled', 'True', 'InvalidChartReference', VERSION_MISSING],
+        ]],
+        ['HelmRelease', 'badversion', [
+          ['Ready', 'False', 'SourceNotReady', CHART_MISSING],
+          ['Reconciling', 'True', 'Progressing', 'Fulfilling prerequisites'],
+        ]],
+        // waiting on a failing HelmRelease: Reconciling too, where a waiting Kustomization has Ready only
+        ['HelmRelease', 'needs', [
+          ['Ready', 'False', 'DependencyNotReady', `dependency '${ns}/failing' is not ready`],
+          ['Reconciling', 'True', 'Progressing', 'Fulfilling prerequisites'],
+        ]],
       ];
       for (const [kind, name, want] of expected) {
         // polled: a real controller's retry passes through Ready=Unknown for a moment
@@ -247,11 +272,54 @@ for (const backend of backends) {
         }, 20_000).catch(() => undefined);
         expect([kind, name, last]).toEqual([kind, name, want]);
       }
-      // fleetdeck's health reads the failing build as Failed (ProgressingWithRetry + Ready=False), as `flux get` shows READY False
-      expect(health(await get('Kustomization', 'broken'), { group: 'kustomize.toolkit.fluxcd.io', kind: 'Kustomization' })).toMatchObject({ status: 'Failed' });
-      // …and the failing HelmRelease as InProgress (its Reconciling is Progressing, not ProgressingWithRetry), where
-      // `flux get hr` shows READY False: the one difference README's Health section names
-      expect(health(await get('HelmRelease', 'failing'), { group: 'helm.toolkit.fluxcd.io', kind: 'HelmRelease' })).toMatchObject({ status: 'InProgress' });
+    }, TEST_MS);
+
+    it('Ready=False while the controller retries is Failed with its cause, HelmRelease and Kustomization alike: health, status and reconcile agree', async () => {
+      const failed = `Helm install failed for release ${ns}/failing with chart ${BROKEN_CHART}@0.1.0: ${helmTemplateFailure(BROKEN_CHART, 'deployment.yaml', BROKEN_CHART_ERROR)}`;
+      // [kind, name, Ready reason, Ready message]
+      const want: [string, string, string, string][] = [
+        ['Kustomization', 'broken', 'BuildFailed', missingResourceBuildError('broken', MISSING_RESOURCE)],
+        ['Kustomization', 'dependent', 'DependencyNotReady', `dependency '${ns}/broken' is not ready`],
+        ['HelmRelease', 'failing', 'InstallFailed', failed],
+        ['HelmRelease', 'badversion', 'SourceNotReady', CHART_MISSING],
+        ['HelmRelease', 'needs', 'DependencyNotReady', `dependency '${ns}/failing' is not ready`],
+      ];
+      const group = (kind: string) => (kind === 'HelmRelease' ? 'helm.toolkit.fluxcd.io' : 'kustomize.toolkit.fluxcd.io');
+      // polled: helm-controller's retry of `failing` passes through Ready=Unknown for a moment.
+      // The verdict is the Ready condition's text (cut as health cuts it: before kustomize's random
+      // build dir is normalized, whose length varies), and that condition is the expected one.
+      const verdicts = async () => Promise.all(want.map(async ([kind, name]) => {
+        const o = await get(kind, name);
+        const v = health(o, { group: group(kind), kind });
+        const ready = cond(o, 'Ready');
+        return [kind, name, v.status, v.reason === `Ready=False ${ready?.reason}: ${msg(ready?.message)}`, ready?.reason, normalizeFluxMessage(ready?.message ?? '')];
+      }));
+      const expected = want.map(([kind, name, reason, message]) => [kind, name, 'Failed', true, reason, message]);
+      let seen: unknown[] = [];
+      await until('the verdicts', async () => JSON.stringify(seen = await verdicts()) === JSON.stringify(expected), 30_000).catch(() => undefined);
+      expect(seen).toEqual(expected);
+      // `fleetdeck status`: every one a Failed problem, and FLUX FAIL counts what `flux get` shows READY False (not suspended)
+      const fluxKinds = ['Kustomization', 'HelmRelease', 'GitRepository', 'HelmRepository', 'HelmChart'];
+      let report: { fail: number; notReady: number; problems: string[] } = { fail: -1, notReady: -2, problems: [] };
+      await until('status agrees with the Ready conditions', async () => {
+        const r = await runStatus({ kubeconfig: env.kubeconfigPath, context: [env.adminContext], namespace: ns, output: 'json' });
+        const json = JSON.parse(r.out) as { contexts: { flux: { failed: number } | null }[]; problems: { kind: string; name: string; status: string }[] };
+        let notReady = 0;
+        for (const kind of fluxKinds) {
+          const list = await env.kubectl(['get', '-n', ns, RESOURCE[kind], '-o', 'json']);
+          for (const o of (JSON.parse(list.stdout) as { items: FluxObject[] }).items) {
+            const row = fluxSummary(o, kind);
+            if (row.ready === 'False' && !row.suspended) notReady++;
+          }
+        }
+        report = { fail: json.contexts[0].flux?.failed ?? -1, notReady, problems: json.problems.filter((p) => p.status === 'Failed').map((p) => `${p.kind}/${p.name}`) };
+        return report.fail === report.notReady && want.every(([kind, name]) => report.problems.includes(`${kind}/${name}`));
+      }, 30_000).catch(() => undefined);
+      expect(report.fail).toBe(report.notReady);
+      expect(report.problems).toEqual(expect.arrayContaining(want.map(([kind, name]) => `${kind}/${name}`)));
+      // reconcile says the same as the verdict
+      const [o] = await executor().execute(executor().plan('reconcile', [await target('HelmRelease', 'badversion')]));
+      expect(o).toMatchObject({ status: 'failed', message: `SourceNotReady: ${CHART_MISSING}` });
     }, TEST_MS);
 
     it('inventory: what the Kustomization applied, as cli-utils ids, and fleetdeck tree with health below it', async () => {

@@ -234,6 +234,49 @@ const cases: Case[] = [
     status: 'InProgress',
     reason: 'Reconciling=True ProgressingWithRetry: Fetching manifests',
   },
+  // Ready=False beside Reconciling=True of any reason is Failed: the conditions the real
+  // controllers (helm-controller v1.6.4, kustomize- and source-controller v1.9.5) keep while they retry
+  {
+    name: 'HelmRelease waiting on a dependency (Reconciling Progressing "Fulfilling prerequisites")',
+    obj: flux('HelmRelease', HR, { observedGeneration: -1, conditions: [cond('Reconciling', 'True', 'Progressing', 'Fulfilling prerequisites'), cond('Ready', 'False', 'DependencyNotReady', "dependency 'flux-system/failing' is not ready", ago(6 * MIN))] }),
+    status: 'Failed',
+    reason: "Ready=False DependencyNotReady: dependency 'flux-system/failing' is not ready",
+    since: ago(6 * MIN),
+  },
+  {
+    name: 'Kustomization waiting on a dependency (no Reconciling): Failed alike',
+    obj: flux('Kustomization', KS, { observedGeneration: -1, conditions: [cond('Ready', 'False', 'DependencyNotReady', "dependency 'flux-system/broken' is not ready")] }),
+    status: 'Failed',
+    reason: "Ready=False DependencyNotReady: dependency 'flux-system/broken' is not ready",
+  },
+  {
+    name: 'HelmRelease whose chart version does not exist (SourceNotReady)',
+    obj: flux('HelmRelease', HR, { observedGeneration: -1, conditions: [cond('Reconciling', 'True', 'Progressing', 'Fulfilling prerequisites'), cond('Ready', 'False', 'SourceNotReady', "HelmChart 'flux-system/flux-system-apps' is not ready: invalid chart reference: failed to get chart version for remote reference: no 'demo-chart' chart with version matching '9.9.9' found")] }),
+    status: 'Failed',
+    reason: "Ready=False SourceNotReady: HelmChart 'flux-system/flux-system-apps' is not ready: invalid chart reference: failed to get chart version for remote reference: no 'demo-chart' chart with version matching '9.9.9' found",
+  },
+  {
+    name: 'HelmRelease between install retries (Reconciling Progressing "Running \'install\' action")',
+    obj: flux('HelmRelease', HR, { observedGeneration: -1, failures: 7, conditions: [
+      cond('Reconciling', 'True', 'Progressing', "Running 'install' action with timeout of 5m0s"),
+      cond('Ready', 'False', 'InstallFailed', 'Helm install failed for release flux-system/apps with chart broken@0.1.0: execution error'),
+      cond('Released', 'False', 'InstallFailed', 'Helm install failed for release flux-system/apps with chart broken@0.1.0: execution error'),
+    ] }),
+    status: 'Failed',
+    reason: 'Ready=False InstallFailed: Helm install failed for release flux-system/apps with chart broken@0.1.0: execution error',
+  },
+  {
+    name: 'HelmRelease running an install (Ready Unknown)',
+    obj: flux('HelmRelease', HR, { observedGeneration: -1, conditions: [cond('Reconciling', 'True', 'Progressing', "Running 'install' action with timeout of 5m0s"), cond('Ready', 'Unknown', 'Progressing', "Running 'install' action with timeout of 5m0s")] }),
+    status: 'InProgress',
+    reason: "Reconciling=True Progressing: Running 'install' action with timeout of 5m0s",
+  },
+  {
+    name: 'GitRepository retrying a failed clone',
+    obj: flux('GitRepository', 'source.toolkit.fluxcd.io', { observedGeneration: -1, conditions: [cond('Reconciling', 'True', 'ProgressingWithRetry', 'building artifact'), cond('Ready', 'False', 'GitOperationFailed', "failed to checkout and determine revision: unable to clone 'http://127.0.0.1:1/x.git'")] }),
+    status: 'Failed',
+    reason: "Ready=False GitOperationFailed: failed to checkout and determine revision: unable to clone 'http://127.0.0.1:1/x.git'",
+  },
   {
     name: 'Kustomization Ready but a new generation waits',
     obj: flux('Kustomization', KS, { observedGeneration: 1, conditions: [cond('Ready', 'True', 'ReconciliationSucceeded', 'Applied revision: main@sha1:abc')] }),

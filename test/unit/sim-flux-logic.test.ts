@@ -1,6 +1,6 @@
 // The sim's Flux status logic (src/sim/flux-logic.ts) on the transitions the two-backend
 // conditions case cannot reach in one pass: a Healthy condition kept through a later build
-// failure, a render failure on an installed release, and the values digest.
+// failure, a render failure on an installed release, a wait that keeps Released, and the values digest.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Condition, KubeObject } from '../../src/model/types.js';
@@ -67,6 +67,24 @@ describe('sim helm-controller status', () => {
     const r = reconcileHelmRelease(hr(), { chart: chart('1.0.0', { renderFailure: 'boom' }), now: NOW });
     expect(r.status.observedGeneration).toBe(-1);
     expect(r.status.installFailures).toBeUndefined();
+  });
+
+  it('waiting on a dependency or on its HelmChart: Reconciling "Fulfilling prerequisites" beside Ready=False, the other conditions kept', () => {
+    const installed = reconcileHelmRelease(hr(), { chart: chart('1.0.0'), now: NOW });
+    const failingDep: KubeObject = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'base', namespace: 'ns' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'InstallFailed', message: 'x' }] } };
+    const waiting = reconcileHelmRelease(hr(installed.status, 2), { chart: chart('1.0.0'), dependencies: [{ name: 'base', namespace: 'ns', object: failingDep }], now: NOW });
+    expect(waiting).toMatchObject({ released: false });
+    expect(types(waiting.status)).toEqual([
+      ['Reconciling', 'True', 'Progressing', 'Fulfilling prerequisites'],
+      ['Ready', 'False', 'DependencyNotReady', "dependency 'ns/base' is not ready"],
+      ['Released', 'True', 'InstallSucceeded', 'Helm install succeeded for release ns/web.v1 with chart web@1.0.0'],
+    ]);
+    const helmChart: KubeObject = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name: 'ns-web', namespace: 'ns' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'InvalidChartReference', message: "invalid chart reference: no 'web' chart with version matching '9.9.9' found" }] } };
+    const noChart = reconcileHelmRelease(hr(), { helmChart, now: NOW });
+    expect(types(noChart.status)).toEqual([
+      ['Reconciling', 'True', 'Progressing', 'Fulfilling prerequisites'],
+      ['Ready', 'False', 'SourceNotReady', "HelmChart 'ns/ns-web' is not ready: invalid chart reference: no 'web' chart with version matching '9.9.9' found"],
+    ]);
   });
 
   it('values digest: sha256 of nothing without values (chartutil.DigestValues), of the sorted YAML otherwise', () => {

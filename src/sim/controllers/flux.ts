@@ -9,7 +9,7 @@ import { parseGoDuration } from '../../model/format.js';
 import type { KubeObject } from '../../model/types.js';
 import { resourceKey, splitApiVersion } from '../../model/types.js';
 import type { BuildResult, ChartInput } from '../flux-logic.js';
-import { gitRevision, helmLabels, isSuspended, reconcileHelmRelease, reconcileKustomization, reconcileRequested, reconcileSource, requestedAt } from '../flux-logic.js';
+import { chartVersionMissing, gitRevision, helmLabels, isSuspended, reconcileHelmRelease, reconcileKustomization, reconcileRequested, reconcileSource, requestedAt } from '../flux-logic.js';
 import { nowSeconds } from '../store.js';
 import type { Ctx } from './context.js';
 import type { Controller } from './runtime.js';
@@ -130,7 +130,9 @@ export function fluxController(ctx: Ctx, content: FluxContent): Controller {
     } else if (key === HELMREPO) {
       revision = `sha256:${gitRevision('x', stableJson(content.charts[url]?.map((c) => c.version) ?? [url])).slice(-40)}${'0'.repeat(24)}`;
     } else if (key === CHART) {
-      revision = str(o, 'status', 'artifact', 'revision') ?? str(o, 'spec', 'version');
+      const found = chartOf(o);
+      if (found.chart) revision = found.chart.version;
+      else error = chartVersionMissing(found.name, found.wanted);
     } else {
       revision = `latest@sha256:${gitRevision('x', url).slice(-40)}${'0'.repeat(24)}`;
     }
@@ -162,23 +164,35 @@ export function fluxController(ctx: Ctx, content: FluxContent): Controller {
     if (after) warnIfFailed(after, ks, 'kustomize-controller');
   }
 
+  /** A chart spec's (HelmChart spec, HelmRelease spec.chart.spec, in `ns`) chart from its Helm repository's content. */
+  function chartFrom(cs: Record<string, unknown>, ns: string, fallbackName: string): { name: string; wanted: string; available: ChartContent[]; chart?: ChartContent } {
+    const repo = store.get(HELMREPO, str(cs, 'sourceRef', 'namespace') ?? ns, str(cs, 'sourceRef', 'name') ?? '');
+    const name = str(cs, 'chart') ?? fallbackName;
+    const wanted = str(cs, 'version') ?? '*';
+    const available = (content.charts[str(repo, 'spec', 'url') ?? ''] ?? []).filter((c) => c.name === name);
+    const chart = wanted === '*' || wanted.includes('x') || /[<>^~]/.test(wanted) ? available.at(-1) : available.find((c) => c.version === wanted);
+    return { name, wanted, available, chart };
+  }
+  const chartOf = (o: KubeObject) => chartFrom(rec(o, 'spec') ?? {}, o.metadata.namespace ?? 'default', o.metadata.name);
+
   function helmRelease(hr: KubeObject): void {
     const ns = hr.metadata.namespace ?? 'default';
     const cs = rec(hr, 'spec', 'chart', 'spec') ?? {};
     const repoNs = str(cs, 'sourceRef', 'namespace') ?? ns;
-    const repo = store.get(HELMREPO, repoNs, str(cs, 'sourceRef', 'name') ?? '');
-    const chartName = str(cs, 'chart') ?? hr.metadata.name;
-    const wanted = str(cs, 'version') ?? '*';
-    const available = (content.charts[str(repo, 'spec', 'url') ?? ''] ?? []).filter((c) => c.name === chartName);
-    const chart = wanted === '*' || wanted.includes('x') || /[<>^~]/.test(wanted) ? available.at(-1) : available.find((c) => c.version === wanted);
+    const { name: chartName, wanted, available, chart } = chartFrom(cs, ns, hr.metadata.name);
     // the HelmChart helm-controller keeps in the source's namespace
     const chartObjName = `${ns}-${hr.metadata.name}`;
     if (!store.get(CHART, repoNs, chartObjName)) {
       store.create(CHART, { metadata: { name: chartObjName, namespace: repoNs, finalizers: [FINALIZER] }, spec: { chart: chartName, version: wanted, sourceRef: { kind: 'HelmRepository', name: str(cs, 'sourceRef', 'name') }, interval: str(cs, 'interval') ?? '5m0s', reconcileStrategy: 'ChartVersion' } });
     }
     const chartObj = store.get(CHART, repoNs, chartObjName)!;
-    writeStatus(CHART, chartObj, reconcileSource(chartObj, chart ? { revision: chart.version, chart: chartName, now: nowSeconds() } : { error: { reason: 'ChartPullError', message: `no '${chartName}' chart with version matching '${wanted}' found` }, now: nowSeconds() }));
-    const result = reconcileHelmRelease(hr, { chart, now: nowSeconds() });
+    const helmChart = writeStatus(CHART, chartObj, reconcileSource(chartObj, chart ? { revision: chart.version, chart: chartName, now: nowSeconds() } : { error: chartVersionMissing(chartName, wanted), now: nowSeconds() }));
+    const dependencies = arr(hr, 'spec', 'dependsOn').map((d) => {
+      const namespace = str(d, 'namespace') ?? ns;
+      const name = str(d, 'name') ?? '';
+      return { name, namespace, object: store.get(HR, namespace, name) };
+    });
+    const result = reconcileHelmRelease(hr, { chart, helmChart, dependencies, now: nowSeconds() });
     const deployed = available.find((c) => c.version === result.deployedVersion);
     if (deployed) {
       const release = str(hr, 'spec', 'releaseName') ?? hr.metadata.name;

@@ -125,9 +125,9 @@ const HELP_NOTES: [string, string[]][] = [
   ]],
   ['Health', [
     'kstatus rules (Current, InProgress, Failed, Terminating, NotFound, Unknown) plus Flux, cert-manager, CNPG,',
-    'Prometheus, Strimzi and Argo CD rules. Beyond kstatus: Ready=False (not Reconciling) is Failed with its reason,',
-    'as flux get shows READY False, and so is Ready=False with Reconciling ProgressingWithRetry (a failure being retried);',
-    'Ready=Unknown is InProgress; a pod in phase Failed is Failed. Suspended is its own state.',
+    'Prometheus, Strimzi and Argo CD rules. Beyond kstatus: Ready=False is Failed with its reason, as flux get shows READY False;',
+    'a Flux object\'s too while Reconciling (its controller retries: a dependency or chart not ready, a failed build or install),',
+    'HelmRelease and Kustomization alike. Ready=Unknown is InProgress; a pod in phase Failed is Failed. Suspended is its own state.',
   ]],
 ];
 
