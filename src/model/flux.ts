@@ -88,15 +88,20 @@ export interface FluxSummary {
   revision: string;
   /** true when the last attempt is not what is applied (a failing new revision) */
   revisionPending: boolean;
-  /** ISO time of the last reconcile the status proves, and what proves it */
+  /** ISO time of the newest reconcile the status proves, and what proves it (see lastReconcile) */
   lastReconcileAt?: string;
-  lastReconcileFrom?: 'history' | 'request' | 'condition' | 'artifact';
+  lastReconcileFrom?: 'history' | 'request' | 'condition' | 'reconciling' | 'artifact';
+  /**
+   * true: lastReconcileAt is the last reconcile (a Ready Kustomization's history[0].lastReconciled,
+   * which every reconcile that ends Ready writes). false: only a reconcile at that time is
+   * proven; later ones may have left no trace, so the last one is at that time or later.
+   */
+  lastReconcileExact: boolean;
   intervalMs?: number;
   /**
-   * Past 2×interval + STALE_SLACK_MS since the last reconcile. Only claimed when the time
-   * comes from per-reconcile evidence (Kustomization history[].lastReconciled, or a handled
-   * reconcile request): a Ready condition's lastTransitionTime only moves on a change of
-   * state, so a healthy, steady object would otherwise look stale.
+   * Past 2×interval + STALE_SLACK_MS since the last reconcile. Only claimed when that time is
+   * exact (lastReconcileExact): an object whose controller retries it, or a steady HelmRelease
+   * or source, may have been reconciled a moment ago without any field saying so.
    */
   stale: boolean;
   sourceRef?: FluxRef;
@@ -158,17 +163,36 @@ function at(o: unknown, ...path: string[]): unknown {
   return cur;
 }
 
-function lastReconcile(o: unknown, kind: string): { at?: number; iso?: string; from?: FluxSummary['lastReconcileFrom'] } {
+/**
+ * When the controller last reconciled the object, as far as its status tells. Measured on the
+ * real controllers (source/kustomize-controller v1.9.5, helm-controller v1.6.4): a reconcile
+ * that ends Ready=True writes a Kustomization's history[0].lastReconciled every time
+ * (fluxcd/pkg apis/meta History.Upsert), so that is exact. Nothing else is: a retry waiting on
+ * a dependency or a source (DependencyNotReady, SourceNotReady, "Source artifact not found,
+ * retrying in 30s") writes nothing at all, and a steady HelmRelease's or source's interval run
+ * leaves no trace; a failed build, Helm action or fetch moves the Ready and Reconciling conditions'
+ * lastTransitionTime, and a handled request leaves its token (lastHandledReconcileAt, the
+ * requester's clock). Those only prove a reconcile at that time: the newest of them is given,
+ * not exact.
+ */
+function lastReconcile(o: unknown, kind: string): { at?: number; iso?: string; from?: FluxSummary['lastReconcileFrom']; exact: boolean } {
+  const history = str(arr(o, 'status', 'history')[0], 'lastReconciled');
+  const historyAt = parseTime(history);
+  if (kind === 'Kustomization' && condition(o, 'Ready')?.status === 'True' && historyAt !== undefined) {
+    return { at: historyAt, iso: history, from: 'history', exact: true };
+  }
+  const reconciling = condition(o, 'Reconciling');
   const candidates: { iso: string | undefined; from: NonNullable<FluxSummary['lastReconcileFrom']> }[] = [
-    { iso: str(arr(o, 'status', 'history')[0], 'lastReconciled'), from: 'history' },
+    { iso: history, from: 'history' },
     { iso: str(o, 'status', 'lastHandledReconcileAt'), from: 'request' },
     { iso: condition(o, 'Ready')?.lastTransitionTime, from: 'condition' },
+    { iso: reconciling?.status === 'True' ? reconciling.lastTransitionTime : undefined, from: 'reconciling' },
     { iso: kind === 'HelmRelease' ? undefined : str(o, 'status', 'artifact', 'lastUpdateTime'), from: 'artifact' },
   ];
-  let best: { at?: number; iso?: string; from?: FluxSummary['lastReconcileFrom'] } = {};
+  let best: { at?: number; iso?: string; from?: FluxSummary['lastReconcileFrom']; exact: boolean } = { exact: false };
   for (const c of candidates) {
     const t = parseTime(c.iso);
-    if (t !== undefined && (best.at === undefined || t > best.at)) best = { at: t, iso: c.iso, from: c.from };
+    if (t !== undefined && (best.at === undefined || t > best.at)) best = { at: t, iso: c.iso, from: c.from, exact: false };
   }
   return best;
 }
@@ -182,10 +206,9 @@ export function fluxSummary(o: KubeObject, kind?: string, now: number = Date.now
   const revs = revisions(o, k);
   const last = lastReconcile(o, k);
   const intervalMs = parseGoDuration(str(o, 'spec', 'interval'));
-  const proven = last.from === 'history' || last.from === 'request';
   const suspended = bool(o, 'spec', 'suspend') === true;
   const stale =
-    !suspended && proven && last.at !== undefined && intervalMs !== undefined && intervalMs > 0 && now - last.at > 2 * intervalMs + STALE_SLACK_MS;
+    !suspended && last.exact && last.at !== undefined && intervalMs !== undefined && intervalMs > 0 && now - last.at > 2 * intervalMs + STALE_SLACK_MS;
   const requestedAt = strMap(o, 'metadata', 'annotations')[REQUESTED_AT];
   const handled = str(o, 'status', 'lastHandledReconcileAt');
   const dependsOn = arr(o, 'spec', 'dependsOn')
@@ -200,6 +223,7 @@ export function fluxSummary(o: KubeObject, kind?: string, now: number = Date.now
     suspended,
     revision: shortenRevision(revs.column, k),
     revisionPending: revs.attempted !== undefined && revs.attempted !== revs.applied,
+    lastReconcileExact: last.exact,
     stale,
     dependsOn,
     reconcilePending: requestedAt !== undefined && requestedAt !== handled,

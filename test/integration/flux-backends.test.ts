@@ -515,5 +515,26 @@ for (const backend of backends) {
       const paused = await get('Kustomization', 'paused');
       expect(fluxSummary(paused, 'Kustomization', last + 10 * 600_000).stale).toBe(false);
     }, TEST_MS);
+
+    it('never stale while retried: a reconcile asked by hand on a HelmRelease waiting on a dependency is the newest time its status holds, not its last attempt', async () => {
+      const ex = executor();
+      const [o] = await ex.execute(ex.plan('reconcile', [await target('HelmRelease', 'needs')]));
+      expect(o).toMatchObject({ status: 'failed', message: `DependencyNotReady: dependency '${ns}/failing' is not ready` });
+      const handled = await get('HelmRelease', 'needs');
+      const token = handled.status?.lastHandledReconcileAt;
+      const row = fluxSummary(handled, 'HelmRelease', Date.parse(token!) + 10 * 600_000);
+      expect(row).toMatchObject({ lastReconcileAt: token, lastReconcileFrom: 'request', lastReconcileExact: false, stale: false });
+      if (backend.name !== 'cluster') return;
+      // helm-controller retries it every 30 s (its DependencyNotReady event counts each try) and
+      // writes nothing: no field of the object tells when it last tried
+      const tries = async () => {
+        const r = await env.kubectl(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.kind=HelmRelease,involvedObject.name=needs,reason=DependencyNotReady', '-o', 'json']);
+        return (JSON.parse(r.stdout) as { items: { count?: number }[] }).items.reduce((n, e) => n + (e.count ?? 1), 0);
+      };
+      const before = await tries();
+      // +2: the handled request's own event may land after `before` was read
+      await until('helm-controller retried HelmRelease/needs', async () => (await tries()) >= before + 2, 90_000);
+      expect((await get('HelmRelease', 'needs')).metadata.resourceVersion).toBe(handled.metadata.resourceVersion);
+    }, TEST_MS);
   });
 }

@@ -76,6 +76,7 @@ describe('fluxSummary', () => {
       revisionPending: true,
       lastReconcileAt: ago(2 * MIN),
       lastReconcileFrom: 'request',
+      lastReconcileExact: false,
       intervalMs: 5 * MIN,
       stale: false,
       sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' },
@@ -97,16 +98,44 @@ describe('fluxSummary', () => {
     expect(s.revisionPending).toBe(false);
   });
 
-  it('marks stale only past 2×interval + slack, from per-reconcile evidence', () => {
-    const history = (t: number): Record<string, unknown> => ({ history: [{ digest: 'sha256:x', lastReconciled: ago(t), lastReconciledStatus: 'ReconciliationSucceeded', totalReconciliations: 9 }] });
+  it('marks stale only past 2×interval + slack, from a Ready Kustomization\'s history (written by every reconcile that ends Ready)', () => {
+    const readyTrue = { type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: x', lastTransitionTime: ago(24 * 60 * MIN) };
+    const history = (t: number): Record<string, unknown> => ({
+      conditions: [readyTrue],
+      history: [{ digest: 'sha256:x', lastReconciled: ago(t), lastReconciledStatus: 'ReconciliationSucceeded', totalReconciliations: 9 }],
+    });
     expect(fluxSummary(ks(history(10 * MIN + STALE_SLACK_MS - 1000)), undefined, NOW).stale).toBe(false);
     expect(fluxSummary(ks(history(10 * MIN + STALE_SLACK_MS + 1000)), undefined, NOW).stale).toBe(true);
-    expect(fluxSummary(ks(history(60 * MIN)), undefined, NOW).lastReconcileFrom).toBe('history');
+    expect(fluxSummary(ks(history(60 * MIN)), undefined, NOW)).toMatchObject({ lastReconcileFrom: 'history', lastReconcileExact: true });
     // a Ready condition that last changed long ago proves nothing about the last reconcile
-    const steady = ks({ conditions: [{ type: 'Ready', status: 'True', message: 'Applied revision: x', lastTransitionTime: ago(24 * 60 * MIN) }] });
-    expect(fluxSummary(steady, undefined, NOW)).toMatchObject({ stale: false, lastReconcileFrom: 'condition' });
+    const steady = ks({ conditions: [readyTrue] });
+    expect(fluxSummary(steady, undefined, NOW)).toMatchObject({ stale: false, lastReconcileFrom: 'condition', lastReconcileExact: false });
     // suspended objects are expected not to reconcile
     expect(fluxSummary(ks(history(60 * MIN), { suspend: true }), undefined, NOW)).toMatchObject({ stale: false, suspended: true });
+  });
+
+  it('never stale while the controller retries: a handled request or a condition only proves a reconcile then, not the last one', () => {
+    // the real kustomize-controller retries a dependency wait every 30 s and writes nothing; the
+    // token of a reconcile asked for 10 minutes ago is the newest time the status holds
+    const waiting = ks({
+      observedGeneration: -1,
+      lastHandledReconcileAt: ago(10 * MIN),
+      conditions: [{ type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: "dependency 'flux-system/broken' is not ready", lastTransitionTime: ago(16 * MIN) }],
+    }, { interval: '60s' }, { 'reconcile.fluxcd.io/requestedAt': ago(10 * MIN) });
+    expect(fluxSummary(waiting, undefined, NOW)).toMatchObject({ lastReconcileAt: ago(10 * MIN), lastReconcileFrom: 'request', lastReconcileExact: false, stale: false });
+    // a HelmRelease whose install is retried: Reconciling moved last
+    const hr: KubeObject = {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'failing', namespace: 'flux-system' },
+      spec: { interval: '1m', chart: { spec: { chart: 'broken', sourceRef: { kind: 'HelmRepository', name: 'charts' } } } },
+      status: {
+        observedGeneration: -1,
+        conditions: [
+          { type: 'Reconciling', status: 'True', reason: 'Progressing', message: "Running 'install' action with timeout of 5m0s", lastTransitionTime: ago(20 * MIN) },
+          { type: 'Ready', status: 'False', reason: 'InstallFailed', message: 'Helm install failed', lastTransitionTime: ago(21 * MIN) },
+        ],
+      },
+    };
+    expect(fluxSummary(hr, undefined, NOW)).toMatchObject({ lastReconcileAt: ago(20 * MIN), lastReconcileFrom: 'reconciling', lastReconcileExact: false, stale: false });
   });
 
   it('reports a pending reconcile request', () => {

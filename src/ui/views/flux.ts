@@ -31,9 +31,13 @@ export function revisionText(s: FluxSummary): string {
   return `${shortenRevision(s.appliedRevision, s.kind) || '-'} → ${shortenRevision(s.attemptedRevision, s.kind)}`;
 }
 
-/** `3m/10m`, `2h/10m stale`: the last reconcile's age against the interval. */
+/**
+ * `3m/10m`, `2h/10m stale`: the last reconcile's age against the interval; `≤16m/60s` when the
+ * status only proves a reconcile that long ago and later ones may have left no trace
+ * (FluxSummary.lastReconcileExact).
+ */
 export function lastReconcileText(s: FluxSummary, now: number): string {
-  const ago = s.lastReconcileAt ? age(s.lastReconcileAt, now) : '-';
+  const ago = s.lastReconcileAt ? `${s.lastReconcileExact ? '' : '≤'}${age(s.lastReconcileAt, now)}` : '-';
   const every = s.intervalMs !== undefined ? `/${humanDuration(s.intervalMs)}` : '';
   return `${ago}${every}${s.stale ? ' stale' : ''}`;
 }

@@ -93,6 +93,11 @@ const HELP_NOTES: [string, string[]][] = [
     'PODS R/P/F: pods by phase, Running/Pending/Failed (kubectl\'s status.phase); a CrashLoopBackOff pod is still Running',
     'PODS FAILING: pods Failed by health though not by phase: CrashLoopBackOff, image pull, config error, unschedulable',
   ]],
+  ['Flux view (:flux)', [
+    'LAST RECONCILE: the last reconcile\'s age / the interval (2m/10m); stale past twice the interval + 1m, where a field records',
+    'every reconcile (a Ready Kustomization\'s history); ≤16m/60s: the status proves one that long ago, not that none came after',
+    '(a retry on a dependency or source, a steady HelmRelease or source, leaves no trace): never stale',
+  ]],
   ['Filter (/)', [
     'searches the visible columns (STATUS, REASON, MESSAGE...) and ctx/ns/name, case-insensitive; ages, CPU/MEM are not searched',
     'words: all must appear (substring)   "a phrase"   ~fuzzy or -f fuzzy: letters in order, best first (ranked)',
