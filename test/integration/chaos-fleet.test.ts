@@ -58,7 +58,7 @@ function blockMonitor() {
       clearInterval(t);
       histogram.disable();
       const total = process.cpuUsage(cpu0);
-      return { maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6, blockMs: busiest, cpuMs: (total.user + total.system) / 1000 };
+      return { maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6, blockCpuMs: busiest, cpuMs: (total.user + total.system) / 1000 };
     },
   };
 }
@@ -202,7 +202,7 @@ describe(`chaos on the simulated fleet (${seconds} s, seed ${seed})`, () => {
     const loop = monitor.stop();
     console.log(
       `chaos: faults ${JSON.stringify(counts)}; states when faults stopped: ${stateAtEnd}; ready in ${readyMs} ms, equal in ${settleMs} ms; ` +
-        `event loop delay max ${loop.maxMs.toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} ms, longest block while running ${loop.blockMs.toFixed(1)} ms; ${frames} change batches`,
+        `event loop delay max ${loop.maxMs.toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} ms, longest block while running ${loop.blockCpuMs.toFixed(1)} ms of CPU; ${frames} change batches`,
     );
 
     // every fault kind happened at least once (at this length of run)
@@ -215,11 +215,13 @@ describe(`chaos on the simulated fleet (${seconds} s, seed ${seed})`, () => {
     const staging = store.contexts().find((c) => c.name === 'staging')!;
     expect(staging.forbidden).toEqual(watched.map((w) => `${w.key} in kube-system`).sort());
     for (const c of store.contexts()) if (c.name !== 'staging') expect(c.forbidden, c.name).toBeUndefined();
-    // 1/10: the run spends seconds of CPU on churn, relists and reconnects; one turn holding
-    // a tenth of it is the store doing a whole cache's work at once
+    // CPU against CPU, no wall time: a turn's block is the CPU this process used while a timer
+    // was late (blockMonitor), so a slow or shared machine stretches both sides. 1/10: the run
+    // spends seconds of CPU on churn, relists and reconnects; one turn holding a tenth of it is
+    // the store doing a whole cache's work at once
     const bound = loop.cpuMs / 10;
     console.log(`chaos: ${loop.cpuMs.toFixed(0)} ms CPU over the run; event-loop bound ${bound.toFixed(0)} ms`);
-    expect(loop.blockMs).toBeLessThan(bound);
+    expect(loop.blockCpuMs).toBeLessThan(bound);
     for (const s of subs) s.close();
   }, (seconds + 150) * 1000);
 });

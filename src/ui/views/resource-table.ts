@@ -216,9 +216,10 @@ export class ResourceTableView implements View {
   }
 
   scope(): ViewScope {
+    const contexts = this.opts.contexts ? { contexts: this.opts.contexts } : {};
     // a cluster-scoped kind (nodes, componentstatuses) has no namespace to name
-    if (this.resourceType && !this.resourceType.namespaced) return { ...(this.opts.contexts ? { contexts: this.opts.contexts } : {}), namespace: '' };
-    return { ...(this.opts.contexts ? { contexts: this.opts.contexts } : {}), ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}), ...(this.opts.allNamespaces ? { allNamespaces: true } : {}) };
+    if (this.resourceType?.namespaced === false) return { ...contexts, namespace: '' };
+    return { ...contexts, ...(this.opts.namespace ? { namespace: this.opts.namespace } : {}), ...(this.opts.allNamespaces ? { allNamespaces: true } : {}) };
   }
 
   private resolveTypes(): Map<string, ResourceType[]> {
